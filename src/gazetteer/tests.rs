@@ -1,0 +1,310 @@
+use super::compile::{COLUMNS, build_bytes, parse_tsv};
+use super::*;
+
+fn row(fields: &[&str]) -> String {
+    assert_eq!(fields.len(), COLUMNS.len());
+    fields.join("\t")
+}
+
+/// A tiny gazetteer with the namesakes the real one must separate.
+pub(crate) fn tiny_tsv() -> String {
+    let rows = [
+        row(&[
+            "gn:2440476",
+            "country",
+            "Niger",
+            "Niger",
+            "Republic of Niger",
+            "",
+            "17.6",
+            "8.1",
+            "PCLI",
+            "NE",
+            "",
+            "22000000",
+            "0.1,11.7,16.0,23.5",
+            "",
+            "",
+        ]),
+        row(&[
+            "gn:2328925",
+            "admin1",
+            "Niger",
+            "Niger",
+            "Niger State",
+            "",
+            "10.0",
+            "6.0",
+            "ADM1",
+            "NG",
+            "31",
+            "3950000",
+            "",
+            "",
+            "",
+        ]),
+        row(&[
+            "gz:niger-river",
+            "physical",
+            "Niger River",
+            "Niger River",
+            "River Niger|Niger",
+            "",
+            "16.7",
+            "-3.0",
+            "STM",
+            "",
+            "",
+            "0",
+            "",
+            "ML,NE,NG",
+            "",
+        ]),
+        row(&[
+            "gn:2440485",
+            "place",
+            "Niamey",
+            "Niamey",
+            "",
+            "",
+            "13.51366",
+            "2.1098",
+            "PPLC",
+            "NE",
+            "08",
+            "774235",
+            "",
+            "",
+            "",
+        ]),
+        row(&[
+            "gn:6252001",
+            "country",
+            "United States",
+            "United States",
+            "America|United States of America",
+            "US|U.S.|USA",
+            "39.76",
+            "-98.5",
+            "PCLI",
+            "US",
+            "",
+            "327000000",
+            "",
+            "",
+            "",
+        ]),
+        row(&[
+            "dem:gn:2440476",
+            "demonym",
+            "Nigerien",
+            "Nigerien",
+            "Nigeriens",
+            "",
+            "17.6",
+            "8.1",
+            "DEM",
+            "NE",
+            "",
+            "0",
+            "",
+            "",
+            "gn:2440476",
+        ]),
+        row(&[
+            "gn:2219",
+            "place",
+            "Burkina Faso Town",
+            "",
+            "",
+            "",
+            "12.0",
+            "-1.0",
+            "PPL",
+            "BF",
+            "",
+            "10",
+            "",
+            "",
+            "",
+        ]),
+        row(&[
+            "gn:1",
+            "place",
+            "N’Djamena",
+            "",
+            "Ndjamena",
+            "",
+            "12.1",
+            "15.0",
+            "PPLC",
+            "TD",
+            "",
+            "721000",
+            "",
+            "",
+            "",
+        ]),
+    ];
+    format!("{}\n{}\n", COLUMNS.join("\t"), rows.join("\n"))
+}
+
+fn tiny_bytes() -> Vec<u8> {
+    let entries = parse_tsv(&tiny_tsv(), Path::new("tiny.tsv")).expect("tiny tsv parses");
+    let common = ["march".to_string()].into_iter().collect();
+    build_bytes(entries, "test".into(), &common)
+        .expect("builds")
+        .0
+}
+
+pub(crate) fn tiny() -> Gazetteer {
+    Gazetteer::from_bytes(tiny_bytes(), Path::new("tiny.bin")).expect("loads")
+}
+
+fn kinds(g: &Gazetteer, surface: &str) -> Vec<Kind> {
+    let mut k: Vec<Kind> = g
+        .candidates(surface)
+        .iter()
+        .map(|c| g.entry(c.entry).kind)
+        .collect();
+    k.sort();
+    k
+}
+
+#[test]
+fn namesakes_are_all_candidates() {
+    let g = tiny();
+    assert_eq!(
+        kinds(&g, "Niger"),
+        vec![Kind::Country, Kind::Admin1, Kind::Physical]
+    );
+    assert_eq!(kinds(&g, "NIGER"), kinds(&g, "niger"));
+    assert_eq!(kinds(&g, "Niger State"), vec![Kind::Admin1]);
+    assert!(g.candidates("Nigeria").is_empty());
+}
+
+#[test]
+fn abbreviations_need_capitals() {
+    let g = tiny();
+    for s in ["US", "U.S.", "U.S", "USA"] {
+        assert_eq!(kinds(&g, s), vec![Kind::Country], "{s}");
+    }
+    assert!(g.candidates("us").is_empty());
+    assert!(g.candidates("Us").is_empty());
+    assert_eq!(kinds(&g, "America"), vec![Kind::Country]);
+}
+
+#[test]
+fn demonym_refers_to_its_country() {
+    let g = tiny();
+    let c = g.candidates("Nigeriens");
+    assert_eq!(c.len(), 1);
+    let dem = g.entry(c[0].entry);
+    assert_eq!(dem.kind, Kind::Demonym);
+    let country = g.entry(dem.refers_to.expect("refers"));
+    assert_eq!(country.name, "Niger");
+}
+
+#[test]
+fn index_of_id_finds_entries() {
+    let g = tiny();
+    let i = g.index_of_id("gn:2440485").expect("niamey");
+    assert_eq!(g.entry(i).name, "Niamey");
+    assert!(g.index_of_id("gn:0").is_none());
+}
+
+fn spans<'t>(g: &Gazetteer, text: &'t str, start: usize) -> Option<&'t str> {
+    g.longest_match_at(text, start)
+        .map(|h| &text[h.start..h.end])
+}
+
+#[test]
+fn longest_match_is_whole_word_and_longest() {
+    let g = tiny();
+    let t = "in Niger's capital Niamey.";
+    assert_eq!(spans(&g, t, 3), Some("Niger"));
+    assert_eq!(spans(&g, t, 19), Some("Niamey"));
+    let t = "the Niger State governor";
+    assert_eq!(spans(&g, t, 4), Some("Niger State"));
+    let t = "the River Niger.";
+    assert_eq!(spans(&g, t, 4), Some("River Niger"));
+    // Not a whole word.
+    assert_eq!(spans(&g, "Nigerians", 0), None);
+    // No match across a line break.
+    assert_eq!(spans(&g, "Niger\nState", 0), Some("Niger"));
+    // Abbreviation with and without its final period.
+    assert_eq!(spans(&g, "the U.S. military", 4), Some("U.S."));
+    assert_eq!(spans(&g, "the U.S department", 4), Some("U.S"));
+    // Curly apostrophes fold to straight ones.
+    assert_eq!(spans(&g, "N’Djamena, Chad", 0), Some("N’Djamena"));
+    assert_eq!(spans(&g, "N'Djamena", 0), Some("N'Djamena"));
+    // A start inside a multi-byte char or past the end is simply no match.
+    assert_eq!(g.longest_match_at("Niger", 99), None);
+}
+
+#[test]
+fn rejects_bad_magic() {
+    let err = Gazetteer::from_bytes(
+        b"hello world, not a gazetteer file".to_vec(),
+        Path::new("x.bin"),
+    )
+    .expect_err("bad magic");
+    assert!(matches!(err, GazetteerError::BadMagic { .. }), "{err}");
+    assert!(err.to_string().contains("x.bin"));
+}
+
+#[test]
+fn rejects_truncated_file() {
+    let bytes = tiny_bytes();
+    for cut in [4, HEADER_LEN - 1, HEADER_LEN + 3, bytes.len() - 1] {
+        let err = Gazetteer::from_bytes(bytes[..cut].to_vec(), Path::new("cut.bin"))
+            .expect_err("truncated");
+        assert!(
+            matches!(
+                err,
+                GazetteerError::Truncated { .. } | GazetteerError::BadMagic { .. }
+            ),
+            "cut at {cut}: {err}"
+        );
+        assert!(err.to_string().contains("cut.bin"));
+    }
+}
+
+#[test]
+fn rejects_corrupt_bytes() {
+    let mut bytes = tiny_bytes();
+    let mid = HEADER_LEN + (bytes.len() - HEADER_LEN) / 2;
+    bytes[mid] ^= 0x55;
+    let err = Gazetteer::from_bytes(bytes, Path::new("bad.bin")).expect_err("corrupt");
+    assert!(matches!(err, GazetteerError::Corrupt { .. }), "{err}");
+    assert!(err.to_string().contains("bad.bin"));
+}
+
+#[test]
+fn rejects_other_version_and_missing_file() {
+    let mut bytes = tiny_bytes();
+    bytes[8] = 99;
+    let err = Gazetteer::from_bytes(bytes, Path::new("v.bin")).expect_err("version");
+    assert!(
+        matches!(err, GazetteerError::Version { found: 99, .. }),
+        "{err}"
+    );
+    let err = Gazetteer::load(Path::new("/nonexistent/gazetteer.bin")).expect_err("missing");
+    assert!(matches!(err, GazetteerError::Io { .. }));
+    assert!(err.to_string().contains("/nonexistent/gazetteer.bin"));
+}
+
+#[test]
+fn compiling_twice_gives_identical_bytes() {
+    assert_eq!(tiny_bytes(), tiny_bytes());
+}
+
+#[test]
+fn tsv_errors_name_the_line() {
+    let bad = format!("{}\ngn:1\tplace\tX\n", COLUMNS.join("\t"));
+    let err = parse_tsv(&bad, Path::new("e.tsv")).expect_err("short row");
+    assert!(err.to_string().starts_with("e.tsv:2:"), "{err}");
+    let bad = tiny_tsv().replace("\t17.6\t8.1\tPCLI", "\t917.6\t8.1\tPCLI");
+    let err = parse_tsv(&bad, Path::new("e.tsv")).expect_err("range");
+    assert!(err.to_string().contains("out of range"), "{err}");
+}

@@ -1,0 +1,133 @@
+//! The geoparser: finds the place names in English news text and resolves each to one
+//! gazetteer entry, with a confidence and the ranked alternatives.
+//!
+//! Two stages, as good geoparsers do (see `GEOPARSING-NOTES.md` in the project notes):
+//!
+//! 1. **Recognition.** The gazetteer's name automaton proposes every capitalised word
+//!    sequence that is a known name ([`Gazetteer::longest_match_at`]); evidence then
+//!    decides which are places: the candidates' prominence, capitalisation, cue words
+//!    (`in`, `near`, `city of`), person-name contexts (`Kurt Campbell`, `president
+//!    Bazoum`), ordinary-word and calendar-word readings (`in March`), acronyms
+//!    (`ISIL`), and what the rest of the document says about the same word.
+//! 2. **Resolution.** Candidates are scored on kind and population, how the name
+//!    matched, explicit qualifiers (`Paris, Texas`), the countries and first-level
+//!    divisions the document mentions, and distance to the document's other places.
+//!    Scores become probabilities; the best is chosen and the others kept.
+
+mod recognize;
+mod resolve;
+pub mod text;
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
+
+/// One place mention in a document. Offsets are UTF-8 byte offsets into the
+/// document's text, end exclusive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mention {
+    /// First byte of the mention.
+    pub start: usize,
+    /// One past its last byte.
+    pub end: usize,
+    /// The text as written (`Niger`, `U.S.`, `Nigeriens`).
+    pub text: String,
+    /// Byte range of the sentence it stands in: the passage shown to users.
+    pub passage: Range<usize>,
+    /// The entry chosen and the alternatives.
+    pub resolution: Resolution,
+}
+
+/// Which entry a mention denotes, how sure the parser is, and what else it could be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resolution {
+    /// The chosen entry.
+    pub entry: EntryIndex,
+    /// Confidence in [0, 1] that this is a place mention *and* this entry is right.
+    pub confidence: f32,
+    /// Other candidates, most likely first (at most [`MAX_ALTERNATES`]), each with its
+    /// probability among the candidates.
+    pub alternates: Vec<Alternate>,
+}
+
+/// A candidate not chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Alternate {
+    /// The entry.
+    pub entry: EntryIndex,
+    /// Its probability among the candidates, in [0, 1].
+    pub probability: f32,
+}
+
+/// How many alternates a resolution keeps.
+pub const MAX_ALTERNATES: usize = 8;
+
+/// Tunable knobs of the parser. The defaults are what the evaluation was run with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Minimum recognition score for a name to count as a place mention.
+    pub threshold: f32,
+    /// Report demonyms (`Nigerien`, `Turkish`) as mentions of kind `demonym`.
+    pub demonyms: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            threshold: 1.5,
+            demonyms: true,
+        }
+    }
+}
+
+/// The geoparser, borrowing a loaded gazetteer. Cheap to create; `Sync`, so one parser
+/// can serve many threads.
+#[derive(Debug, Clone)]
+pub struct Geoparser<'g> {
+    gazetteer: &'g Gazetteer,
+    options: Options,
+}
+
+impl<'g> Geoparser<'g> {
+    /// A parser with default options.
+    pub fn new(gazetteer: &'g Gazetteer) -> Self {
+        Self::with_options(gazetteer, Options::default())
+    }
+
+    /// A parser with the given options.
+    pub fn with_options(gazetteer: &'g Gazetteer, options: Options) -> Self {
+        Geoparser { gazetteer, options }
+    }
+
+    /// The gazetteer it resolves against.
+    pub fn gazetteer(&self) -> &'g Gazetteer {
+        self.gazetteer
+    }
+
+    /// Finds and resolves every place mention in `text`, in text order.
+    pub fn parse(&self, text: &str) -> Vec<Mention> {
+        let sentences = text::sentences(text);
+        let hits = recognize::recognize(self.gazetteer, text, &sentences, &self.options);
+        resolve::resolve(self.gazetteer, text, &sentences, hits)
+    }
+
+    /// True if the mention's chosen entry is a demonym.
+    pub fn is_demonym(&self, mention: &Mention) -> bool {
+        self.gazetteer.entry(mention.resolution.entry).kind == Kind::Demonym
+    }
+}
+
+/// Where a demonym mention points: the country or region it is the demonym of; any other
+/// entry points at itself. Used to place demonyms on the map.
+pub fn located_entry(gazetteer: &Gazetteer, entry: EntryIndex) -> EntryIndex {
+    let e = gazetteer.entry(entry);
+    match (e.kind, e.refers_to) {
+        (Kind::Demonym, Some(target)) => target,
+        _ => entry,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,265 @@
+//! Resolution: which of a name's namesakes the document means.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::recognize::{Hit, KindCue, prominence};
+use super::{Alternate, MAX_ALTERNATES, Mention, Resolution};
+use crate::fold::fold_name;
+use crate::gazetteer::{Candidate, EntryIndex, Gazetteer, Kind};
+
+/// Great-circle distance in km between two (lat, lon) points in degrees (haversine, mean
+/// Earth radius).
+pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
+    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * h.sqrt().min(1.0).asin()
+}
+
+/// The document as the resolver sees it in one pass: each hit's current reading.
+struct Context {
+    /// Weight of each country code among the document's readings, keyed by surface so a
+    /// name does not vote for its own reading.
+    countries: HashMap<String, HashMap<String, f32>>,
+    /// First-level divisions read in the document: (country, admin1 code) by surface.
+    admin1: Vec<(String, String, String)>,
+    /// Points of settlement-level readings: (surface, lat, lon).
+    points: Vec<(String, f64, f64)>,
+}
+
+fn country_weight(kind: Kind) -> f32 {
+    match kind {
+        Kind::Country => 1.0,
+        Kind::Admin1 => 0.8,
+        Kind::Demonym => 0.6,
+        Kind::Place => 0.5,
+        Kind::Region | Kind::Physical => 0.3,
+    }
+}
+
+fn build_context(gazetteer: &Gazetteer, keys: &[String], readings: &[EntryIndex]) -> Context {
+    let mut ctx = Context {
+        countries: HashMap::new(),
+        admin1: Vec::new(),
+        points: Vec::new(),
+    };
+    for (key, &r) in keys.iter().zip(readings) {
+        let e = gazetteer.entry(r);
+        if let Some(cc) = &e.country_code {
+            *ctx.countries
+                .entry(key.clone())
+                .or_default()
+                .entry(cc.clone())
+                .or_default() += country_weight(e.kind);
+        }
+        if e.kind == Kind::Admin1 {
+            if let (Some(cc), Some(a1)) = (&e.country_code, &e.admin1_code) {
+                ctx.admin1.push((key.clone(), cc.clone(), a1.clone()));
+            }
+        }
+        if matches!(e.kind, Kind::Place | Kind::Admin1) {
+            ctx.points.push((key.clone(), e.lat, e.lon));
+        }
+    }
+    ctx
+}
+
+/// Country weights from every surface but `own`, normalised so the strongest is 1.
+fn others_countries(ctx: &Context, own: &str) -> HashMap<String, f32> {
+    let mut sum: HashMap<String, f32> = HashMap::new();
+    for (key, m) in &ctx.countries {
+        if key == own {
+            continue;
+        }
+        for (cc, w) in m {
+            *sum.entry(cc.clone()).or_default() += w;
+        }
+    }
+    let max = sum.values().copied().fold(0.0f32, f32::max);
+    if max > 0.0 {
+        for w in sum.values_mut() {
+            *w /= max;
+        }
+    }
+    sum
+}
+
+/// The entry a qualifier after a hit names ("Paris, Texas"): the next hit, right after a
+/// comma, if it can be a country or first-level division.
+fn qualifier<'a>(text: &str, hits: &'a [Hit], i: usize) -> Option<&'a Hit> {
+    let hit = &hits[i];
+    let next = hits.get(i + 1)?;
+    let gap = text.get(hit.end..next.start)?;
+    (gap.trim() == "," && gap.len() <= 3).then_some(next)
+}
+
+fn score_candidate(
+    gazetteer: &Gazetteer,
+    c: &Candidate,
+    hit: &Hit,
+    key: &str,
+    ctx: &Context,
+    countries: &HashMap<String, f32>,
+    qualifier: Option<&Hit>,
+) -> f32 {
+    let e = gazetteer.entry(c.entry);
+    let mut s = prominence(gazetteer, c);
+    if let Some(cc) = &e.country_code {
+        if let Some(w) = countries.get(cc) {
+            s += 0.5 + 1.5 * w;
+        }
+        if e.kind == Kind::Place
+            && let Some(a1) = &e.admin1_code
+            && ctx
+                .admin1
+                .iter()
+                .any(|(k, c2, a2)| k != key && c2 == cc && a2 == a1)
+        {
+            s += 2.0;
+        }
+        if let Some(q) = qualifier {
+            let fits = q.candidates.iter().any(|qc| {
+                let qe = gazetteer.entry(qc.entry);
+                qe.country_code.as_ref() == Some(cc)
+                    && match qe.kind {
+                        Kind::Country => true,
+                        Kind::Admin1 => qe.admin1_code == e.admin1_code,
+                        _ => false,
+                    }
+            });
+            if fits && e.kind != Kind::Country {
+                s += 4.0;
+            }
+        }
+    }
+    if matches!(e.kind, Kind::Place | Kind::Admin1) {
+        let nearest = ctx
+            .points
+            .iter()
+            .filter(|(k, _, _)| k != key)
+            .map(|(_, lat, lon)| distance_km((e.lat, e.lon), (*lat, *lon)))
+            .fold(f64::INFINITY, f64::min);
+        if nearest < 100.0 {
+            s += 1.2;
+        } else if nearest < 300.0 {
+            s += 0.6;
+        }
+    }
+    s += match (hit.kind_cue, e.kind) {
+        (Some(KindCue::Settlement), Kind::Place) => 1.5,
+        (Some(KindCue::Division), Kind::Admin1) => 1.5,
+        (Some(KindCue::Feature), Kind::Physical) => 2.5,
+        (Some(KindCue::Country), Kind::Country) => 1.0,
+        _ => 0.0,
+    };
+    s
+}
+
+fn softmax(scores: &[f32]) -> Vec<f32> {
+    let max = scores.iter().copied().fold(f32::MIN, f32::max);
+    let exps: Vec<f32> = scores.iter().map(|s| (s - max).exp()).collect();
+    let sum: f32 = exps.iter().sum();
+    exps.iter().map(|e| e / sum).collect()
+}
+
+/// Resolves recognised hits into mentions.
+pub(crate) fn resolve(
+    gazetteer: &Gazetteer,
+    text: &str,
+    sentences: &[Range<usize>],
+    hits: Vec<Hit>,
+) -> Vec<Mention> {
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    let keys: Vec<String> = hits
+        .iter()
+        .map(|h| fold_name(&text[h.start..h.end]))
+        .collect();
+    // Pass 0: the most prominent reading of each name.
+    let mut readings: Vec<EntryIndex> = hits
+        .iter()
+        .map(|h| {
+            h.candidates
+                .iter()
+                .max_by(|a, b| prominence(gazetteer, a).total_cmp(&prominence(gazetteer, b)))
+                .map(|c| c.entry)
+                .unwrap_or(h.candidates[0].entry)
+        })
+        .collect();
+    let mut probabilities: Vec<Vec<(EntryIndex, f32)>> = Vec::new();
+    // Two passes in context: countries and divisions settle first, towns follow them.
+    for _ in 0..2 {
+        let ctx = build_context(gazetteer, &keys, &readings);
+        let mut cache: HashMap<&str, HashMap<String, f32>> = HashMap::new();
+        probabilities.clear();
+        for (i, hit) in hits.iter().enumerate() {
+            let key = keys[i].as_str();
+            let countries = cache
+                .entry(key)
+                .or_insert_with(|| others_countries(&ctx, key));
+            let q = qualifier(text, &hits, i);
+            let scores: Vec<f32> = hit
+                .candidates
+                .iter()
+                .map(|c| score_candidate(gazetteer, c, hit, key, &ctx, countries, q))
+                .collect();
+            let probs = softmax(&scores);
+            let mut ranked: Vec<(EntryIndex, f32)> =
+                hit.candidates.iter().map(|c| c.entry).zip(probs).collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            readings[i] = ranked[0].0;
+            probabilities.push(ranked);
+        }
+    }
+    // One sense per document: unqualified mentions of the same name take the reading
+    // with the most probability mass over all its mentions.
+    let mut mass: HashMap<&str, HashMap<EntryIndex, f32>> = HashMap::new();
+    for (i, ranked) in probabilities.iter().enumerate() {
+        if qualifier(text, &hits, i).is_some() {
+            continue;
+        }
+        let m = mass.entry(keys[i].as_str()).or_default();
+        for (e, p) in ranked {
+            *m.entry(*e).or_default() += p;
+        }
+    }
+    hits.iter()
+        .enumerate()
+        .map(|(i, hit)| {
+            let mut ranked = probabilities[i].clone();
+            if qualifier(text, &hits, i).is_none()
+                && let Some(m) = mass.get(keys[i].as_str())
+            {
+                let total: f32 = m.values().sum();
+                ranked = m.iter().map(|(e, p)| (*e, p / total)).collect();
+                ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            }
+            let (entry, p) = ranked[0];
+            let recognition = 1.0 / (1.0 + (-(hit.score - 0.5)).exp());
+            let passage = sentences
+                .get(hit.sentence)
+                .filter(|r| r.start <= hit.start && hit.end <= r.end)
+                .cloned()
+                .unwrap_or(hit.start..hit.end);
+            Mention {
+                start: hit.start,
+                end: hit.end,
+                text: text[hit.start..hit.end].to_string(),
+                passage,
+                resolution: Resolution {
+                    entry,
+                    confidence: (p * recognition).clamp(0.0, 1.0),
+                    alternates: ranked
+                        .iter()
+                        .skip(1)
+                        .take(MAX_ALTERNATES)
+                        .map(|&(entry, probability)| Alternate { entry, probability })
+                        .collect(),
+                },
+            }
+        })
+        .collect()
+}

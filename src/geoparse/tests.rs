@@ -1,0 +1,78 @@
+use super::*;
+use crate::gazetteer::tests::tiny;
+
+fn parsed(text: &str) -> Vec<(String, String)> {
+    let g = tiny();
+    let p = Geoparser::new(&g);
+    p.parse(text)
+        .into_iter()
+        .map(|m| (m.text.clone(), g.entry(m.resolution.entry).id.clone()))
+        .collect()
+}
+
+#[test]
+fn finds_and_resolves_in_a_niger_story() {
+    let got = parsed("The meeting was held in Niger's capital Niamey. Nigeriens protested.");
+    assert_eq!(
+        got,
+        vec![
+            ("Niger".to_string(), "gn:2440476".to_string()),
+            ("Niamey".to_string(), "gn:2440485".to_string()),
+            ("Nigeriens".to_string(), "dem:gn:2440476".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn offsets_and_passages_are_bytes_into_the_text() {
+    let g = tiny();
+    let text = "Ségou first. Then the U.S. military left Niamey.";
+    let mentions = Geoparser::new(&g).parse(text);
+    let m = mentions
+        .iter()
+        .find(|m| m.text == "Niamey")
+        .expect("niamey");
+    assert_eq!(&text[m.start..m.end], "Niamey");
+    assert_eq!(
+        &text[m.passage.clone()],
+        "Then the U.S. military left Niamey."
+    );
+    let us = mentions.iter().find(|m| m.text == "U.S.").expect("u.s.");
+    assert_eq!(g.entry(us.resolution.entry).name, "United States");
+    assert!(us.resolution.confidence > 0.5 && us.resolution.confidence <= 1.0);
+}
+
+#[test]
+fn alternates_are_kept_ranked() {
+    let g = tiny();
+    let mentions = Geoparser::new(&g).parse("Troops left Niger.");
+    assert_eq!(mentions.len(), 1);
+    let r = &mentions[0].resolution;
+    assert_eq!(g.entry(r.entry).kind, Kind::Country);
+    assert_eq!(r.alternates.len(), 2);
+    assert!(r.alternates[0].probability >= r.alternates[1].probability);
+    let total: f32 = r.alternates.iter().map(|a| a.probability).sum::<f32>();
+    assert!(
+        total < 0.5,
+        "the country should dominate, alternates have {total}"
+    );
+}
+
+#[test]
+fn demonyms_can_be_switched_off() {
+    let g = tiny();
+    let options = Options {
+        demonyms: false,
+        ..Options::default()
+    };
+    let mentions = Geoparser::with_options(&g, options).parse("Nigeriens protested in Niamey.");
+    assert_eq!(mentions.len(), 1);
+    assert_eq!(mentions[0].text, "Niamey");
+}
+
+#[test]
+fn lower_case_and_empty_text_give_nothing() {
+    assert!(parsed("").is_empty());
+    assert!(parsed("niger and niamey in lower case").is_empty());
+    assert!(parsed("\u{0}\u{1}\u{fffd}").is_empty());
+}

@@ -1,0 +1,183 @@
+//! Sentence splitting and small lexical tests the recogniser needs.
+//!
+//! Hand-written rather than a crate: news sentence splitting needs only the period
+//! rules below (abbreviations such as `U.S.` and `Gen.` must not end a sentence), and
+//! the NLP crates that do this pull in models far larger than Gazette.
+
+use std::ops::Range;
+
+/// Abbreviations after which a period does not end a sentence (compared lower-case,
+/// without the period).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "sgt", "capt", "maj", "adm", "cmdr",
+    "gov", "sen", "rep", "rev", "st", "mt", "ft", "pt", "jr", "sr", "inc", "corp", "co", "ltd",
+    "vs", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "ave", "blvd", "rd", "hwy", "dept", "univ", "approx", "est", "fig", "e.g", "i.e", "etc",
+    "u.s", "u.k", "u.n", "d.c",
+];
+
+/// Byte ranges of the sentences of `text`: split after `.`, `!` or `?` followed by
+/// white space and a capital, digit or quote (unless the period ends an abbreviation
+/// or a single initial), and at every line break. Ranges are trimmed of white space,
+/// in order, and never empty.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut start = 0usize;
+    let push = |out: &mut Vec<Range<usize>>, s: usize, e: usize| {
+        let slice = &text[s..e];
+        let lead = slice.len() - slice.trim_start().len();
+        let trail = slice.len() - slice.trim_end().len();
+        if s + lead < e - trail {
+            out.push(s + lead..e - trail);
+        }
+    };
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            push(&mut out, start, i);
+            start = i + 1;
+        } else if matches!(b, b'.' | b'!' | b'?') && ends_sentence(text, i) {
+            push(&mut out, start, i + 1);
+            start = i + 1;
+        }
+        i += 1;
+    }
+    push(&mut out, start, text.len());
+    out
+}
+
+fn ends_sentence(text: &str, i: usize) -> bool {
+    let after = &text[i + 1..];
+    let mut chars = after.chars();
+    // Closing quotes or brackets may follow the mark.
+    let mut rest = after;
+    for c in chars.by_ref() {
+        if matches!(c, '"' | '\'' | '”' | '’' | ')' | ']') {
+            rest = &rest[c.len_utf8()..];
+        } else {
+            break;
+        }
+    }
+    let trimmed = rest.trim_start_matches([' ', '\t', '\u{a0}']);
+    if trimmed.len() == rest.len() && !rest.is_empty() && !rest.starts_with(['\n', '\r']) {
+        return false; // no white space after: "U.S.-led", "3.5", "example.com"
+    }
+    let Some(next) = trimmed.chars().next() else {
+        return true;
+    };
+    if !(next.is_uppercase()
+        || next.is_ascii_digit()
+        || matches!(next, '"' | '“' | '\'' | '‘' | '(' | '\n' | '\r'))
+    {
+        return false;
+    }
+    if text.as_bytes()[i] != b'.' {
+        return true;
+    }
+    // The word before the period.
+    let before = &text[..i];
+    let word_start = before
+        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
+        .map(|p| p + 1)
+        .unwrap_or(0);
+    let word = &before[word_start..];
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() == 1 && letters[0].is_uppercase() {
+        return false; // an initial: "John F. Kennedy"
+    }
+    let lower = word.trim_end_matches('.').to_lowercase();
+    !ABBREVIATIONS.contains(&lower.as_str())
+}
+
+/// The word (letters, digits, apostrophes inside) that ends just before byte `pos`,
+/// skipping white space; `None` at the start of the text or after punctuation other
+/// than a comma-free space.
+pub fn previous_word(text: &str, pos: usize) -> Option<(usize, &str)> {
+    let before = &text[..pos];
+    let trimmed = before.trim_end_matches([' ', '\t', '\u{a0}']);
+    if trimmed.len() == before.len() && !before.is_empty() {
+        // Directly attached: "al-Qaeda" style joins are handled by the caller.
+        let last = trimmed.chars().last()?;
+        if !last.is_alphanumeric() {
+            return None;
+        }
+    }
+    let end = trimmed.len();
+    let start = trimmed
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '\'' || *c == '’' || *c == '.')
+        .last()
+        .map(|(i, _)| i)?;
+    let word = trimmed[start..end].trim_matches(|c| c == '\'' || c == '’' || c == '.');
+    if word.is_empty() {
+        None
+    } else {
+        Some((start, word))
+    }
+}
+
+/// The word that starts after byte `pos`, skipping one run of spaces (not a line break).
+pub fn next_word(text: &str, pos: usize) -> Option<(usize, &str)> {
+    let after = &text[pos..];
+    let trimmed = after.trim_start_matches([' ', '\t', '\u{a0}']);
+    let start = pos + (after.len() - trimmed.len());
+    let len = trimmed
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric()))
+        .map(|(i, _)| i)
+        .unwrap_or(trimmed.len());
+    (len > 0).then(|| (start, &trimmed[..len]))
+}
+
+/// True if `word` starts with an upper-case letter.
+pub fn is_capitalized(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        sentences(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn splits_news_sentences() {
+        assert_eq!(
+            split("Niger left. The U.S. military stayed. Gen. Tchiani spoke!  Then \"quiet\"."),
+            vec![
+                "Niger left.",
+                "The U.S. military stayed.",
+                "Gen. Tchiani spoke!",
+                "Then \"quiet\"."
+            ]
+        );
+        assert_eq!(
+            split("One line\nAnother line"),
+            vec!["One line", "Another line"]
+        );
+        assert_eq!(
+            split("the U.S-led base. Next"),
+            vec!["the U.S-led base.", "Next"]
+        );
+        assert_eq!(
+            split("It cost $3.5 million. Yes."),
+            vec!["It cost $3.5 million.", "Yes."]
+        );
+        assert!(split("   \n\n ").is_empty());
+    }
+
+    #[test]
+    fn neighbouring_words() {
+        let t = "said Kurt Campbell, in Niger";
+        assert_eq!(previous_word(t, 10), Some((5, "Kurt")));
+        assert_eq!(next_word(t, 4), Some((5, "Kurt")));
+        assert_eq!(previous_word(t, 0), None);
+        assert_eq!(previous_word("Al-Qaeda", 3), None);
+        assert_eq!(next_word(t, t.len()), None);
+    }
+}

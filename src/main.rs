@@ -1,0 +1,339 @@
+//! The `gazette` binary: the desktop app (no arguments) and the command-line mode.
+//!
+//! Exit codes follow ripgrep's habit: 0 success, 1 a partial failure (some inputs
+//! skipped), 2 an error that stopped the command.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+
+use gazette::analysis::{Corrections, Filter, parse_documents, places};
+use gazette::document::{Document, DocumentError, article_files};
+use gazette::export::{self, Format};
+use gazette::gazetteer::Gazetteer;
+use gazette::geoparse::Geoparser;
+
+#[derive(Parser)]
+#[command(
+    name = "gazette",
+    version,
+    about = "Find the places news articles mention and map them, offline."
+)]
+struct Cli {
+    /// Gazetteer file to use instead of the bundled one.
+    #[arg(long, global = true, value_name = "FILE")]
+    gazetteer: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Files or folders to open in the app (default: the bundled sample articles).
+    #[arg(value_name = "PATH")]
+    open: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum OutputFormat {
+    /// One RFC 7946 FeatureCollection, a Point feature per place.
+    Geojson,
+    /// One JSON object per mention per line.
+    Jsonl,
+    /// One CSV row per mention.
+    Csv,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Find and resolve the places in article files and export them.
+    Parse {
+        /// Files, or folders of .txt files (searched recursively).
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "geojson")]
+        format: OutputFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Count demonyms ("Nigerien", "Turkish") as mentions of their country.
+        #[arg(long)]
+        demonyms: bool,
+        /// Leave out mentions below this confidence (0 to 1).
+        #[arg(long, default_value_t = 0.0)]
+        min_confidence: f32,
+    },
+    /// Score the geoparser on gold-standard corpora (LGL / GeoWebNews XML) and print a
+    /// table: recognition precision/recall/F1, accuracy@161 km, errors, throughput.
+    Eval {
+        /// Corpus files or folders (default: ../shared/corpora).
+        #[arg(value_name = "CORPUS")]
+        corpora: Vec<PathBuf>,
+        /// Print the reports as JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print every gazetteer entry a name can denote, one JSON object per line.
+    Lookup {
+        /// The name to look up (case and accents do not matter).
+        name: String,
+    },
+    /// Compile the gazetteer TSV (from gazetteer/build.py) into the binary file.
+    CompileGazetteer {
+        /// entries.tsv
+        tsv: PathBuf,
+        /// Output file, e.g. gazetteer/gazetteer.bin
+        out: PathBuf,
+        /// Word list whose lower-case words flag place names that are also ordinary
+        /// words (e.g. /usr/share/dict/words from Debian's wamerican).
+        #[arg(long, value_name = "FILE")]
+        common_words: Option<PathBuf>,
+    },
+}
+
+fn load_gazetteer(path: Option<&PathBuf>) -> Result<Gazetteer> {
+    let g = match path {
+        Some(p) => Gazetteer::load(p)?,
+        None => Gazetteer::load_bundled()?,
+    };
+    Ok(g)
+}
+
+fn lookup(gazetteer: &Gazetteer, name: &str) -> Result<()> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut candidates = gazetteer.candidates(name);
+    // Most prominent first, so `| head -1` gives the obvious reading.
+    candidates.sort_by_key(|c| {
+        let e = gazetteer.entry(c.entry);
+        (e.kind, std::cmp::Reverse(e.population), e.id.clone())
+    });
+    for c in candidates {
+        let e = gazetteer.entry(c.entry);
+        let refers_to = e.refers_to.map(|r| gazetteer.entry(r).id.clone());
+        let line = serde_json::json!({
+            "id": e.id,
+            "name": e.name,
+            "kind": e.kind,
+            "feature_code": e.feature_code,
+            "country_code": e.country_code,
+            "admin1_code": e.admin1_code,
+            "lat": e.lat,
+            "lon": e.lon,
+            "population": e.population,
+            "bbox": e.bbox,
+            "members": e.members,
+            "refers_to": refers_to,
+            "matched_as": format!("{:?}", c.name_match).to_lowercase(),
+        });
+        writeln!(out, "{line}").context("writing to stdout")?;
+    }
+    Ok(())
+}
+
+/// Reads every article under `paths`, skipping binary files with a message. Returns
+/// the documents and whether any file could not be read.
+fn read_articles(paths: &[PathBuf]) -> Result<(Vec<Document>, bool)> {
+    let mut documents = Vec::new();
+    let mut had_errors = false;
+    for path in paths {
+        let files = article_files(path)?;
+        if files.is_empty() {
+            eprintln!("gazette: {}: no .txt files found", path.display());
+        }
+        for (file, name) in files {
+            match Document::read(&file, name) {
+                Ok(loaded) => {
+                    if let Some(w) = loaded.warning {
+                        eprintln!("gazette: warning: {w}");
+                    }
+                    documents.push(loaded.document);
+                }
+                Err(e @ (DocumentError::Binary { .. } | DocumentError::TooLarge { .. })) => {
+                    eprintln!("gazette: {e}");
+                }
+                Err(e) => {
+                    eprintln!("gazette: {e}");
+                    had_errors = true;
+                }
+            }
+        }
+    }
+    Ok((documents, had_errors))
+}
+
+fn parse_command(
+    gazetteer: &Gazetteer,
+    paths: &[PathBuf],
+    format: OutputFormat,
+    output: Option<&PathBuf>,
+    filter: &Filter,
+) -> Result<ExitCode> {
+    let (documents, had_errors) = read_articles(paths)?;
+    let parser = Geoparser::new(gazetteer);
+    let parsed = parse_documents(&parser, documents);
+    let places = places(gazetteer, &parsed, &Corrections::default(), filter);
+    let format = match format {
+        OutputFormat::Geojson => Format::GeoJson,
+        OutputFormat::Jsonl => Format::JsonLines,
+        OutputFormat::Csv => Format::Csv,
+    };
+    match output {
+        Some(path) => {
+            export::write(path, format, gazetteer, &parsed, &places)?;
+            let mentions: usize = places.iter().map(|p| p.mentions.len()).sum();
+            eprintln!(
+                "gazette: {} documents, {} places, {} mentions written to {}",
+                parsed.len(),
+                places.len(),
+                mentions,
+                path.display()
+            );
+        }
+        None => {
+            use std::io::Write;
+            let text = export::render(format, gazetteer, &parsed, &places)?;
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            out.write_all(text.as_bytes())
+                .context("writing to stdout")?;
+            out.flush().context("writing to stdout")?;
+        }
+    }
+    Ok(if had_errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The corpus files `paths` stand for (`.xml` files in folders), or the shared corpora.
+fn corpus_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let paths = if paths.is_empty() {
+        let default = PathBuf::from("../shared/corpora");
+        let beside_source =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+        if default.is_dir() {
+            vec![default]
+        } else if beside_source.is_dir() {
+            vec![beside_source]
+        } else {
+            anyhow::bail!("no corpus given and ../shared/corpora not found; pass corpus XML files")
+        }
+    } else {
+        paths.to_vec()
+    };
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut xml: Vec<PathBuf> = std::fs::read_dir(&p)
+                .with_context(|| format!("reading {}", p.display()))?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|f| f.extension().is_some_and(|e| e == "xml"))
+                .collect();
+            xml.sort();
+            files.extend(xml);
+        } else if p.exists() {
+            files.push(p);
+        } else {
+            anyhow::bail!("{}: no such file or folder", p.display());
+        }
+    }
+    Ok(files)
+}
+
+fn eval_command(gazetteer: &Gazetteer, corpora: &[PathBuf], json: bool) -> Result<ExitCode> {
+    let parser = Geoparser::new(gazetteer);
+    for file in corpus_files(corpora)? {
+        let corpus = gazette::eval::Corpus::load(&file)?;
+        let report = gazette::eval::evaluate(&corpus, |text| {
+            gazette::eval::geoparser_predictions(&parser, text)
+        });
+        if json {
+            println!("{}", serde_json::to_string(&report)?);
+        } else {
+            println!("{report}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Some(Command::Eval { corpora, json }) => {
+            let g = load_gazetteer(cli.gazetteer.as_ref())?;
+            eval_command(&g, &corpora, json)
+        }
+        Some(Command::Parse {
+            paths,
+            format,
+            output,
+            demonyms,
+            min_confidence,
+        }) => {
+            // Check the inputs before the (slower) gazetteer load, so a typo fails fast.
+            for p in &paths {
+                if !p.exists() {
+                    anyhow::bail!("{}: no such file or folder", p.display());
+                }
+            }
+            let g = load_gazetteer(cli.gazetteer.as_ref())?;
+            let filter = Filter {
+                show_demonyms: demonyms,
+                min_confidence,
+                ..Filter::default()
+            };
+            parse_command(&g, &paths, format, output.as_ref(), &filter)
+        }
+        Some(Command::Lookup { name }) => {
+            let g = load_gazetteer(cli.gazetteer.as_ref())?;
+            lookup(&g, &name)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::CompileGazetteer {
+            tsv,
+            out,
+            common_words,
+        }) => {
+            let stats =
+                gazette::gazetteer::compile::compile_file(&tsv, &out, common_words.as_deref())?;
+            for (kind, n) in &stats.counts {
+                eprintln!("{kind:>9}: {n}");
+            }
+            eprintln!(
+                "{} names, {} postings, {} bytes written to {}",
+                stats.names,
+                stats.postings,
+                stats.bytes,
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        None => run_app(cli.gazetteer, cli.open),
+    }
+}
+
+#[cfg(feature = "gui")]
+fn run_app(gazetteer: Option<PathBuf>, open: Vec<PathBuf>) -> Result<ExitCode> {
+    gazette::app::run(gazetteer, open)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "gui"))]
+fn run_app(_gazetteer: Option<PathBuf>, _open: Vec<PathBuf>) -> Result<ExitCode> {
+    anyhow::bail!(
+        "this build has no desktop app (built without the `gui` feature); see `gazette --help`"
+    )
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("gazette: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
