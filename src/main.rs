@@ -87,6 +87,12 @@ enum Command {
         /// words (e.g. /usr/share/dict/words from Debian's wamerican).
         #[arg(long, value_name = "FILE")]
         common_words: Option<PathBuf>,
+        /// US Census given-name lists (dist.male.first, dist.female.first).
+        #[arg(long, value_name = "FILE")]
+        given_names: Vec<PathBuf>,
+        /// US Census surname list (dist.all.last).
+        #[arg(long, value_name = "FILE")]
+        surnames: Option<PathBuf>,
     },
 }
 
@@ -295,9 +301,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             tsv,
             out,
             common_words,
+            given_names,
+            surnames,
         }) => {
-            let stats =
-                gazette::gazetteer::compile::compile_file(&tsv, &out, common_words.as_deref())?;
+            use gazette::gazetteer::compile::{self, Lexicon};
+            let mut lexicon = Lexicon::default();
+            if let Some(p) = &common_words {
+                lexicon.common_words = compile::read_common_words(p)?;
+            }
+            // Given names covering 90% of people; the 5,000 or so most frequent surnames.
+            for p in &given_names {
+                lexicon
+                    .given_names
+                    .extend(compile::read_census_names(p, 90.0)?);
+            }
+            if let Some(p) = &surnames {
+                lexicon.surnames = compile::read_census_names(p, 75.0)?;
+            }
+            let stats = compile::compile_file(&tsv, &out, &lexicon)?;
             for (kind, n) in &stats.counts {
                 eprintln!("{kind:>9}: {n}");
             }

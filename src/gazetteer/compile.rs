@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{
-    Entry, EntryIndex, Gazetteer, Kind, POSTING_ABBREVIATION, POSTING_ALTERNATE,
-    POSTING_COMMON_WORD, VALUE_COUNT_BITS,
+    Entry, EntryIndex, Gazetteer, Kind, PERSON_GIVEN, PERSON_SURNAME, POSTING_ABBREVIATION,
+    POSTING_ALTERNATE, POSTING_COMMON_WORD, VALUE_COUNT_BITS,
 };
 use crate::fold::{ascii_name, fold_name};
 
@@ -170,6 +170,28 @@ pub fn parse_tsv(text: &str, path: &Path) -> Result<Vec<Entry>, CompileError> {
     if let Some(w) = rows.windows(2).find(|w| w[0].0.id == w[1].0.id) {
         return Err(CompileError::Build(format!("duplicate id {}", w[0].0.id)));
     }
+    // Divisions rarely carry a population in the sources; estimate it as the sum of
+    // their populated places, so a parish of the Isle of Man does not weigh like Texas.
+    let mut division_population: std::collections::HashMap<(String, String), u64> =
+        std::collections::HashMap::new();
+    for (e, _) in rows.iter().filter(|(e, _)| e.kind == Kind::Place) {
+        if let (Some(cc), Some(a1)) = (&e.country_code, &e.admin1_code) {
+            *division_population
+                .entry((cc.clone(), a1.clone()))
+                .or_default() += e.population;
+        }
+    }
+    for (e, _) in rows
+        .iter_mut()
+        .filter(|(e, _)| e.kind == Kind::Admin1 && e.population == 0)
+    {
+        if let (Some(cc), Some(a1)) = (&e.country_code, &e.admin1_code) {
+            e.population = division_population
+                .get(&(cc.clone(), a1.clone()))
+                .copied()
+                .unwrap_or(0);
+        }
+    }
     let ids: Vec<String> = rows.iter().map(|(e, _)| e.id.clone()).collect();
     let mut entries = Vec::with_capacity(rows.len());
     for (mut entry, refers) in rows {
@@ -184,21 +206,98 @@ pub fn parse_tsv(text: &str, path: &Path) -> Result<Vec<Entry>, CompileError> {
     Ok(entries)
 }
 
-/// The index keys one written form yields: the folded form, and for forms with periods
-/// (`U.S.`, `St. Louis`) the same without the final period and without any period, so
-/// `U.S`, `US` and `St Louis` in text find them too.
+/// The index keys one written form yields: the folded form; for capital abbreviations
+/// with periods (`U.S.`) also the same without the final period and without any period,
+/// so `U.S` and `US` find them; for names with an abbreviated word (`St. Louis`) also the
+/// form without that period (`St Louis`). Mixed-case dotted forms such as the AP state
+/// abbreviation `Ga.` stay exact: `Ga` alone is not Georgia.
 fn keys_of(form: &str) -> Vec<String> {
     let key = fold_name(form);
     let mut keys = vec![key.clone()];
     if key.contains('.') {
-        if let Some(stripped) = key.strip_suffix('.') {
-            keys.push(stripped.to_string());
+        if super::is_all_caps(form) {
+            if let Some(stripped) = key.strip_suffix('.') {
+                keys.push(stripped.to_string());
+            }
+            keys.push(fold_name(&form.replace('.', " ")));
+            keys.push(fold_name(&form.replace('.', "")));
+        } else if form.contains(". ") {
+            keys.push(fold_name(&form.replace(". ", " ")));
         }
-        keys.push(fold_name(&form.replace('.', " ")));
-        keys.push(fold_name(&form.replace('.', "")));
     }
+    keys.sort();
+    keys.dedup();
     keys.retain(|k| !k.is_empty());
     keys
+}
+
+/// Word lists the compiler flags names with: ordinary English words and common person
+/// names, the two things place names are most often confused with in news.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    /// Lower-case English words, folded.
+    pub common_words: std::collections::HashSet<String>,
+    /// Common given names, folded.
+    pub given_names: std::collections::BTreeSet<String>,
+    /// Common surnames, folded.
+    pub surnames: std::collections::BTreeSet<String>,
+}
+
+impl Lexicon {
+    fn person_names_fst(&self) -> Result<Vec<u8>, CompileError> {
+        let all: std::collections::BTreeSet<&String> = self
+            .given_names
+            .iter()
+            .chain(self.surnames.iter())
+            .collect();
+        let mut builder = fst::MapBuilder::memory();
+        for name in all {
+            let mut v = 0;
+            if self.given_names.contains(name) {
+                v |= PERSON_GIVEN;
+            }
+            if self.surnames.contains(name) {
+                v |= PERSON_SURNAME;
+            }
+            builder
+                .insert(name.as_bytes(), v)
+                .map_err(|e| CompileError::Build(e.to_string()))?;
+        }
+        builder
+            .into_inner()
+            .map_err(|e| CompileError::Build(e.to_string()))
+    }
+}
+
+/// Reads a US Census 1990 name list (`NAME FREQ CUMFREQ RANK` per line, as shipped in the
+/// `names` PyPI package) and keeps names up to `max_cumulative_percent` of the population.
+pub fn read_census_names(
+    path: &Path,
+    max_cumulative_percent: f64,
+) -> Result<std::collections::BTreeSet<String>, CompileError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CompileError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut out = std::collections::BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.is_empty() {
+            continue;
+        }
+        let cumulative = f
+            .get(2)
+            .and_then(|c| c.parse::<f64>().ok())
+            .ok_or_else(|| CompileError::Row {
+                path: path.to_path_buf(),
+                line: i + 1,
+                detail: "expected NAME FREQ CUMFREQ RANK".into(),
+            })?;
+        if cumulative <= max_cumulative_percent {
+            out.insert(fold_name(f[0]));
+        }
+    }
+    Ok(out)
 }
 
 /// Builds the name index and postings for `entries` and serializes the whole file.
@@ -209,8 +308,9 @@ fn keys_of(form: &str) -> Vec<String> {
 pub fn build_bytes(
     entries: Vec<Entry>,
     provenance: String,
-    common_words: &std::collections::HashSet<String>,
+    lexicon: &Lexicon,
 ) -> Result<(Vec<u8>, CompileStats), CompileError> {
+    let common_words = &lexicon.common_words;
     // key -> entry -> strongest way it matched (primary beats alternate beats abbreviation)
     let mut index: BTreeMap<String, BTreeMap<EntryIndex, u32>> = BTreeMap::new();
     let mut add = |key: String, entry: EntryIndex, flag: u32| {
@@ -267,7 +367,8 @@ pub fn build_bytes(
         .collect();
     let names = index.len();
     let posting_count = postings.len();
-    let bytes = Gazetteer::to_bytes(entries, postings, fst_bytes, provenance)
+    let person_names = lexicon.person_names_fst()?;
+    let bytes = Gazetteer::to_bytes(entries, postings, fst_bytes, person_names, provenance)
         .map_err(|e| CompileError::Build(e.to_string()))?;
     let stats = CompileStats {
         counts,
@@ -295,17 +396,13 @@ pub fn read_common_words(path: &Path) -> Result<std::collections::HashSet<String
         .collect())
 }
 
-/// Compiles `tsv` into the gazetteer file `out`, written atomically. `common_words`
-/// is an optional word list (see [`read_common_words`]).
+/// Compiles `tsv` into the gazetteer file `out`, written atomically, flagging names
+/// with the words of `lexicon`.
 pub fn compile_file(
     tsv: &Path,
     out: &Path,
-    common_words: Option<&Path>,
+    lexicon: &Lexicon,
 ) -> Result<CompileStats, CompileError> {
-    let common = match common_words {
-        Some(p) => read_common_words(p)?,
-        None => Default::default(),
-    };
     let text = std::fs::read_to_string(tsv).map_err(|source| CompileError::Io {
         path: tsv.to_path_buf(),
         source,
@@ -318,7 +415,7 @@ pub fn compile_file(
             .unwrap_or_default(),
         entries.len()
     );
-    let (bytes, stats) = build_bytes(entries, provenance, &common)?;
+    let (bytes, stats) = build_bytes(entries, provenance, lexicon)?;
     crate::atomic_write(out, &bytes).map_err(|source| CompileError::Io {
         path: out.to_path_buf(),
         source,

@@ -25,6 +25,8 @@ pub enum Kind {
     Country,
     /// A first-level administrative division (state, region, province).
     Admin1,
+    /// A second-level administrative division (county, parish, district).
+    Admin2,
     /// A populated place (city, town, village).
     Place,
     /// A continent or multi-country region (West Africa, the Sahel, the Middle East).
@@ -37,9 +39,10 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in display order.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Country,
         Kind::Admin1,
+        Kind::Admin2,
         Kind::Place,
         Kind::Region,
         Kind::Physical,
@@ -51,6 +54,7 @@ impl Kind {
         match self {
             Kind::Country => "country",
             Kind::Admin1 => "admin1",
+            Kind::Admin2 => "admin2",
             Kind::Place => "place",
             Kind::Region => "region",
             Kind::Physical => "physical",
@@ -151,11 +155,11 @@ pub struct Candidate {
 }
 
 // Postings pack an entry index with how the name matched, so one u32 per candidate.
-const POSTING_INDEX_MASK: u32 = 0x0FFF_FFFF;
-const POSTING_ALTERNATE: u32 = 1 << 28;
-const POSTING_ABBREVIATION: u32 = 1 << 29;
+const POSTING_INDEX_MASK: u32 = 0x00FF_FFFF;
+const POSTING_ALTERNATE: u32 = 1 << 24;
+const POSTING_ABBREVIATION: u32 = 1 << 25;
 /// Set on every posting of a name that is also a lower-case English word.
-const POSTING_COMMON_WORD: u32 = 1 << 30;
+const POSTING_COMMON_WORD: u32 = 1 << 26;
 
 fn decode_posting(p: u32) -> Candidate {
     let name_match = if p & POSTING_ABBREVIATION != 0 {
@@ -188,7 +192,24 @@ struct Tables {
     postings: Vec<u32>,
     /// Provenance line written by the compiler (sources, date of the TSV).
     provenance: String,
+    /// Person names (folded) as an fst: value bit 1 = common given name, bit 2 = common
+    /// surname. Person names are the main thing place names are confused with.
+    person_names: Vec<u8>,
 }
+
+/// What a word is known as, as a person's name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PersonName {
+    /// A common given name (`Michael`, `Georgia`).
+    pub given: bool,
+    /// A common surname (`Jones`, `Campbell`).
+    pub surname: bool,
+}
+
+/// Value bits of the person-name fst.
+pub(crate) const PERSON_GIVEN: u64 = 1;
+/// See [`PERSON_GIVEN`].
+pub(crate) const PERSON_SURNAME: u64 = 2;
 
 /// Why a gazetteer file could not be loaded. Each variant names the file.
 #[derive(Debug, thiserror::Error)]
@@ -246,7 +267,7 @@ pub enum GazetteerError {
 /// File layout: magic, version, tables length, fst length, CRC-32 of the rest, then the
 /// postcard tables and the fst bytes.
 const MAGIC: &[u8; 8] = b"GAZETTE\0";
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 8 + 8 + 4;
 
 /// The loaded gazetteer.
@@ -254,6 +275,7 @@ pub struct Gazetteer {
     entries: Vec<Entry>,
     postings: Vec<u32>,
     names: fst::Map<Vec<u8>>,
+    person_names: fst::Map<Vec<u8>>,
     provenance: String,
     path: PathBuf,
     /// Country entries by ISO alpha-2 code (built at load: ~250 rows).
@@ -424,10 +446,16 @@ impl Gazetteer {
             .filter(|(_, e)| e.kind == Kind::Country)
             .filter_map(|(i, e)| e.country_code.clone().map(|cc| (cc, i as EntryIndex)))
             .collect();
+        let person_names =
+            fst::Map::new(tables.person_names).map_err(|e| GazetteerError::Corrupt {
+                path: path_buf.clone(),
+                detail: format!("person-name index does not decode: {e}"),
+            })?;
         let gazetteer = Gazetteer {
             entries: tables.entries,
             postings: tables.postings,
             names,
+            person_names,
             provenance: tables.provenance,
             path: path_buf,
             countries,
@@ -476,12 +504,14 @@ impl Gazetteer {
         entries: Vec<Entry>,
         postings: Vec<u32>,
         names_fst: Vec<u8>,
+        person_names: Vec<u8>,
         provenance: String,
     ) -> Result<Vec<u8>, postcard::Error> {
         let tables = Tables {
             entries,
             postings,
             provenance,
+            person_names,
         };
         let table_bytes = postcard::to_stdvec(&tables)?;
         let mut body = table_bytes.clone();
@@ -567,6 +597,17 @@ impl Gazetteer {
         self.postings[hit.postings_start..hit.postings_start + hit.postings_len]
             .first()
             .is_some_and(|p| p & POSTING_COMMON_WORD != 0)
+    }
+
+    /// What `word` is as a person's name (from the census name lists the gazetteer was
+    /// compiled with).
+    pub fn person_name(&self, word: &str) -> PersonName {
+        let key = fold_name(word);
+        let v = self.person_names.get(key.as_bytes()).unwrap_or(0);
+        PersonName {
+            given: v & PERSON_GIVEN != 0,
+            surname: v & PERSON_SURNAME != 0,
+        }
     }
 
     /// True if `surface` (folded) is a name flagged as a common English word.

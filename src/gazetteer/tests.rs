@@ -151,8 +151,14 @@ pub(crate) fn tiny_tsv() -> String {
 
 fn tiny_bytes() -> Vec<u8> {
     let entries = parse_tsv(&tiny_tsv(), Path::new("tiny.tsv")).expect("tiny tsv parses");
-    let common = ["march".to_string()].into_iter().collect();
-    build_bytes(entries, "test".into(), &common)
+    let lexicon = super::compile::Lexicon {
+        common_words: ["march".to_string()].into_iter().collect(),
+        given_names: ["kurt".to_string(), "georgia".to_string()]
+            .into_iter()
+            .collect(),
+        surnames: ["campbell".to_string()].into_iter().collect(),
+    };
+    build_bytes(entries, "test".into(), &lexicon)
         .expect("builds")
         .0
 }
@@ -307,4 +313,24 @@ fn tsv_errors_name_the_line() {
     let bad = tiny_tsv().replace("\t17.6\t8.1\tPCLI", "\t917.6\t8.1\tPCLI");
     let err = parse_tsv(&bad, Path::new("e.tsv")).expect_err("range");
     assert!(err.to_string().contains("out of range"), "{err}");
+}
+
+#[test]
+fn person_names_are_flagged() {
+    let g = tiny();
+    assert_eq!(
+        g.person_name("Kurt"),
+        PersonName {
+            given: true,
+            surname: false
+        }
+    );
+    assert_eq!(
+        g.person_name("CAMPBELL"),
+        PersonName {
+            given: false,
+            surname: true
+        }
+    );
+    assert_eq!(g.person_name("Niamey"), PersonName::default());
 }

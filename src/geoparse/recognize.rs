@@ -298,10 +298,13 @@ fn kind_cue_of(word: &str) -> Option<KindCue> {
 pub(crate) fn prominence(gazetteer: &Gazetteer, c: &Candidate) -> f32 {
     let e = gazetteer.entry(c.entry);
     let base = match e.kind {
-        Kind::Country => 4.0,
+        Kind::Country => 5.0,
         Kind::Demonym => 3.5,
         Kind::Region => 3.0,
-        Kind::Admin1 => 2.5,
+        // Divisions weigh by their (estimated) population: Texas far above a parish of
+        // the Isle of Man.
+        Kind::Admin1 => 1.2 + 0.25 * (e.population as f32).max(10.0).log10(),
+        Kind::Admin2 => 1.8,
         Kind::Physical => 2.2,
         Kind::Place => {
             let pop = (e.population as f32).max(10.0);
@@ -442,16 +445,34 @@ fn evidence(
     if CALENDAR_WORDS.contains(&key.as_str()) {
         score -= 6.0;
     }
-    if common_word {
-        score -= if broad { 1.0 } else { 2.2 };
-    }
-
     let sentence_start = sentences.get(sentence).map(|r| r.start).unwrap_or(0);
     let at_sentence_start = text[sentence_start..start]
         .chars()
         .all(|c| !c.is_alphanumeric());
-    if at_sentence_start {
-        score -= if common_word { 1.5 } else { 0.4 };
+    // A name that is also an ordinary word ("Reading", "Mobile", "Oxford") is suspect
+    // where capitals say nothing (sentence start); mid-sentence its capital already
+    // marks a proper noun, so the doubt is small.
+    if common_word {
+        let mild = matches!(
+            best_kind,
+            Kind::Country | Kind::Region | Kind::Demonym | Kind::Physical
+        );
+        score -= match (at_sentence_start, mild) {
+            (true, true) => 1.5,
+            (true, false) => 3.0,
+            (false, true) => 0.3,
+            (false, false) => 1.5,
+        };
+        // Inside a run of capitalised words ("City Council", "University of …") an
+        // ordinary word is part of a name, not a place.
+        let cap_before = previous_word(text, start).is_some_and(|(_, w)| is_capitalized(w));
+        let cap_after = next_word(text, end)
+            .is_some_and(|(s, w)| is_capitalized(w) && text[end..s].chars().all(|c| c == ' '));
+        if !at_sentence_start && (cap_before || cap_after) && !mild {
+            score -= 1.0;
+        }
+    } else if at_sentence_start {
+        score -= 0.4;
     }
 
     // Acronyms: a capitalised-only word matched as an ordinary name ("ISIL", "JNIM") is
@@ -468,10 +489,17 @@ fn evidence(
         let shouting = sentence_text.chars().filter(|c| c.is_lowercase()).count() * 4
             < sentence_text.chars().filter(|c| c.is_alphabetic()).count();
         if !shouting {
-            score -= 3.0;
+            // Short capitals are acronyms (ISIL, JNIM, NATO); long ones are mostly
+            // datelines ("CHARLESTON, W.Va.").
+            score -= if letters <= 5 { 3.0 } else { 0.3 };
         }
     }
 
+    let person = if multi_word {
+        crate::gazetteer::PersonName::default()
+    } else {
+        gazetteer.person_name(surface)
+    };
     let mut person_context = false;
     let mut locative_cue = false;
     let mut kind_cue = None;
@@ -505,17 +533,26 @@ fn evidence(
         if let Some(k) = kind_cue_of(&lower) {
             kind_cue = Some(k);
         }
+        let glued = text[prev_start + word.len()..start]
+            .chars()
+            .all(|c| c == ' ');
         if PERSON_CUES.contains(&lower.as_str()) {
             score -= 2.5;
             person_context = true;
-        } else if is_capitalized(word)
+        } else if glued
+            && is_capitalized(word)
             && !PLACE_PREFIXES.contains(&lower.as_str())
             && !LOCATIVE_CUES.contains(&lower.as_str())
-            && gazetteer.candidates(word).is_empty()
+            && (gazetteer.candidates(word).is_empty() || gazetteer.person_name(word).given)
             && !(prev_at_start && gazetteer.is_common_word_name(word))
         {
-            // "Kurt Campbell", "Minister Ali": a capitalised non-place word glued before.
-            score -= if broad { 1.0 } else { 2.5 };
+            // "Kurt Campbell", "Minister Ali": a capitalised non-place word (or a given
+            // name) right before.
+            score -= if matches!(best_kind, Kind::Country | Kind::Demonym) {
+                1.0
+            } else {
+                2.5
+            };
             person_context = true;
         }
         if lower == "the" && broad {
@@ -532,13 +569,12 @@ fn evidence(
             if let Some(k) = kind_cue_of(&lower) {
                 kind_cue = kind_cue.or(Some(k));
             }
-            if is_capitalized(word)
-                && !PLACE_SUFFIXES.contains(&lower.as_str())
-                && !surface.contains(' ')
-                && gazetteer.candidates(word).is_empty()
-            {
-                // "Jackson Smith", "Bazoum Mohamed": part of a longer proper name.
-                score -= if broad { 0.4 } else { 1.2 };
+            if is_capitalized(word) && !PLACE_SUFFIXES.contains(&lower.as_str()) && !multi_word {
+                if person.given {
+                    // "Michael Jones", "Georgia Smith": a given name starting a name.
+                    score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
+                    person_context = true;
+                }
             }
             if SPEECH_VERBS.contains(&lower.as_str()) && !broad {
                 score -= 1.5;

@@ -33,6 +33,7 @@ fn country_weight(kind: Kind) -> f32 {
     match kind {
         Kind::Country => 1.0,
         Kind::Admin1 => 0.8,
+        Kind::Admin2 => 0.7,
         Kind::Demonym => 0.6,
         Kind::Place => 0.5,
         Kind::Region | Kind::Physical => 0.3,
@@ -59,7 +60,7 @@ fn build_context(gazetteer: &Gazetteer, keys: &[String], readings: &[EntryIndex]
                 ctx.admin1.push((key.clone(), cc.clone(), a1.clone()));
             }
         }
-        if matches!(e.kind, Kind::Place | Kind::Admin1) {
+        if matches!(e.kind, Kind::Place | Kind::Admin1 | Kind::Admin2) {
             ctx.points.push((key.clone(), e.lat, e.lon));
         }
     }
@@ -95,6 +96,22 @@ fn qualifier<'a>(text: &str, hits: &'a [Hit], i: usize) -> Option<&'a Hit> {
     (gap.trim() == "," && gap.len() <= 3).then_some(next)
 }
 
+/// The prominence of the strongest country, demonym, region, physical feature or
+/// first-level division among a hit's candidates (`None` if it has none).
+fn strongest_broad(gazetteer: &Gazetteer, hit: &Hit) -> Option<f32> {
+    hit.candidates
+        .iter()
+        .filter(|c| {
+            matches!(
+                gazetteer.entry(c.entry).kind,
+                Kind::Country | Kind::Demonym | Kind::Region | Kind::Physical | Kind::Admin1
+            )
+        })
+        .map(|c| prominence(gazetteer, c))
+        .reduce(f32::max)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn score_candidate(
     gazetteer: &Gazetteer,
     c: &Candidate,
@@ -103,24 +120,27 @@ fn score_candidate(
     ctx: &Context,
     countries: &HashMap<String, f32>,
     qualifier: Option<&Hit>,
+    strongest_broad: Option<f32>,
 ) -> f32 {
     let e = gazetteer.entry(c.entry);
-    let mut s = prominence(gazetteer, c);
+    let prior = prominence(gazetteer, c);
+    let mut context = 0.0f32;
+    let mut qualified = false;
     if let Some(cc) = &e.country_code {
         if let Some(w) = countries.get(cc) {
-            s += 0.5 + 1.5 * w;
+            context += 0.5 + 1.5 * w;
         }
-        if e.kind == Kind::Place
+        if matches!(e.kind, Kind::Place | Kind::Admin2)
             && let Some(a1) = &e.admin1_code
             && ctx
                 .admin1
                 .iter()
                 .any(|(k, c2, a2)| k != key && c2 == cc && a2 == a1)
         {
-            s += 2.0;
+            context += 2.0;
         }
         if let Some(q) = qualifier {
-            let fits = q.candidates.iter().any(|qc| {
+            qualified = q.candidates.iter().any(|qc| {
                 let qe = gazetteer.entry(qc.entry);
                 qe.country_code.as_ref() == Some(cc)
                     && match qe.kind {
@@ -128,13 +148,10 @@ fn score_candidate(
                         Kind::Admin1 => qe.admin1_code == e.admin1_code,
                         _ => false,
                     }
-            });
-            if fits && e.kind != Kind::Country {
-                s += 4.0;
-            }
+            }) && e.kind != Kind::Country;
         }
     }
-    if matches!(e.kind, Kind::Place | Kind::Admin1) {
+    if matches!(e.kind, Kind::Place | Kind::Admin1 | Kind::Admin2) {
         let nearest = ctx
             .points
             .iter()
@@ -142,14 +159,27 @@ fn score_candidate(
             .map(|(_, lat, lon)| distance_km((e.lat, e.lon), (*lat, *lon)))
             .fold(f64::INFINITY, f64::min);
         if nearest < 100.0 {
-            s += 1.2;
+            context += 1.2;
         } else if nearest < 300.0 {
-            s += 0.6;
+            context += 0.6;
         }
+    }
+    // A small town named like a country, region or state ("China", Texas; "Middle
+    // East", Baltimore) is only that town when the text says so ("China, Texas"):
+    // context alone may not outvote a far more prominent namesake.
+    if matches!(e.kind, Kind::Place | Kind::Admin2)
+        && !qualified
+        && strongest_broad.is_some_and(|b| prior < b - 1.5)
+    {
+        context = context.min(1.0);
+    }
+    let mut s = prior + context;
+    if qualified {
+        s += 4.0;
     }
     s += match (hit.kind_cue, e.kind) {
         (Some(KindCue::Settlement), Kind::Place) => 1.5,
-        (Some(KindCue::Division), Kind::Admin1) => 1.5,
+        (Some(KindCue::Division), Kind::Admin1 | Kind::Admin2) => 1.5,
         (Some(KindCue::Feature), Kind::Physical) => 2.5,
         (Some(KindCue::Country), Kind::Country) => 1.0,
         _ => 0.0,
@@ -201,10 +231,11 @@ pub(crate) fn resolve(
                 .entry(key)
                 .or_insert_with(|| others_countries(&ctx, key));
             let q = qualifier(text, &hits, i);
+            let broad = strongest_broad(gazetteer, hit);
             let scores: Vec<f32> = hit
                 .candidates
                 .iter()
-                .map(|c| score_candidate(gazetteer, c, hit, key, &ctx, countries, q))
+                .map(|c| score_candidate(gazetteer, c, hit, key, &ctx, countries, q, broad))
                 .collect();
             let probs = softmax(&scores);
             let mut ranked: Vec<(EntryIndex, f32)> =

@@ -1,0 +1,418 @@
+//! Background loading: the gazetteer at start-up, and reading and parsing documents, each
+//! on its own thread, reporting through a channel so the window never waits.
+//!
+//! Every job has a number; [`Worker::cancel_all`] raises the jobs' cancel flags and
+//! makes their later events stale, so "Reset to samples" during a long load is instant.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use crate::analysis::ParsedDocument;
+use crate::app::state::DocumentSource;
+use crate::document::{Document, DocumentError, article_files};
+use crate::gazetteer::Gazetteer;
+use crate::geoparse::Geoparser;
+
+/// Something to read and parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A file (read whatever its extension) or a folder (every `.txt` file below it).
+    Path(PathBuf),
+    /// A file with the document name it had in a saved session.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Its document name.
+        name: String,
+    },
+    /// Text already in memory (pasted).
+    Text {
+        /// Document name.
+        name: String,
+        /// The text.
+        text: String,
+    },
+}
+
+impl From<DocumentSource> for Input {
+    fn from(source: DocumentSource) -> Input {
+        match source {
+            DocumentSource::File { path, name } => Input::File { path, name },
+            DocumentSource::Pasted { name, text } => Input::Text { name, text },
+        }
+    }
+}
+
+/// Number of a background job.
+pub type JobId = u64;
+
+/// What a background job reports.
+#[derive(Debug)]
+pub enum Event {
+    /// The gazetteer finished loading (or failed, with the message to show).
+    Gazetteer(Result<Arc<Gazetteer>, String>),
+    /// A parse job knows how many documents it will read.
+    Started {
+        /// The job.
+        job: JobId,
+        /// Documents to read.
+        total: usize,
+    },
+    /// One document was read and parsed.
+    Document {
+        /// The job.
+        job: JobId,
+        /// The result.
+        parsed: ParsedDocument,
+        /// Where it came from.
+        source: DocumentSource,
+        /// A note on how it was decoded (not UTF-8), if any.
+        warning: Option<String>,
+    },
+    /// A file or folder was skipped (unreadable, binary, too large): the message to show.
+    Skipped {
+        /// The job.
+        job: JobId,
+        /// Why.
+        message: String,
+    },
+    /// The job is done.
+    Finished {
+        /// The job.
+        job: JobId,
+        /// Documents parsed.
+        loaded: usize,
+        /// Inputs skipped.
+        skipped: usize,
+    },
+}
+
+/// Starts background jobs and collects their events.
+pub struct Worker {
+    tx: Sender<Event>,
+    rx: Receiver<Event>,
+    next_job: JobId,
+    /// Jobs numbered below this are cancelled: their events are dropped.
+    first_live_job: JobId,
+    cancel_flags: Vec<Arc<AtomicBool>>,
+    notify: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("next_job", &self.next_job)
+            .field("first_live_job", &self.first_live_job)
+            .finish()
+    }
+}
+
+impl Worker {
+    /// A worker; `notify` is called after every event is sent (the app passes a
+    /// repaint request, so the window wakes up to show it).
+    pub fn new(notify: Arc<dyn Fn() + Send + Sync>) -> Worker {
+        let (tx, rx) = channel();
+        Worker {
+            tx,
+            rx,
+            next_job: 1,
+            first_live_job: 1,
+            cancel_flags: Vec::new(),
+            notify,
+        }
+    }
+
+    /// Loads the gazetteer (`path`, or the bundled one) on a background thread.
+    pub fn load_gazetteer(&self, path: Option<PathBuf>) {
+        let tx = self.tx.clone();
+        let notify = self.notify.clone();
+        let spawned = std::thread::Builder::new()
+            .name("gazette-gazetteer".into())
+            .spawn(move || {
+                let result = match &path {
+                    Some(p) => Gazetteer::load(p),
+                    None => Gazetteer::load_bundled(),
+                };
+                let _ = tx.send(Event::Gazetteer(
+                    result.map(Arc::new).map_err(|e| e.to_string()),
+                ));
+                notify();
+            });
+        if let Err(e) = spawned {
+            let _ = self.tx.send(Event::Gazetteer(Err(format!(
+                "cannot start the loading thread: {e}"
+            ))));
+        }
+    }
+
+    /// Reads and parses `inputs` on a background thread. Returns the job number.
+    pub fn parse(&mut self, gazetteer: Arc<Gazetteer>, inputs: Vec<Input>) -> JobId {
+        let job = self.next_job;
+        self.next_job += 1;
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.cancel_flags.push(cancel.clone());
+        let tx = self.tx.clone();
+        let notify = self.notify.clone();
+        let spawned = std::thread::Builder::new()
+            .name("gazette-parse".into())
+            .spawn(move || {
+                let tx = Mutex::new(tx);
+                run_parse_job(job, &gazetteer, inputs, &cancel, &|event| {
+                    if let Ok(tx) = tx.lock() {
+                        let _ = tx.send(event);
+                    }
+                    notify();
+                });
+            });
+        if let Err(e) = spawned {
+            let _ = self.tx.send(Event::Skipped {
+                job,
+                message: format!("cannot start the parsing thread: {e}"),
+            });
+            let _ = self.tx.send(Event::Finished {
+                job,
+                loaded: 0,
+                skipped: 0,
+            });
+        }
+        job
+    }
+
+    /// Cancels every running job; their remaining events are dropped by [`Worker::poll`].
+    pub fn cancel_all(&mut self) {
+        for flag in self.cancel_flags.drain(..) {
+            flag.store(true, Ordering::Relaxed);
+        }
+        self.first_live_job = self.next_job;
+    }
+
+    /// True if a job numbered `job` was not cancelled.
+    pub fn is_live(&self, job: JobId) -> bool {
+        job >= self.first_live_job
+    }
+
+    /// The events that arrived since the last call (never blocks), stale ones removed.
+    pub fn poll(&mut self) -> Vec<Event> {
+        let events: Vec<Event> = self.rx.try_iter().collect();
+        events
+            .into_iter()
+            .filter(|e| match e {
+                Event::Gazetteer(_) => true,
+                Event::Started { job, .. }
+                | Event::Document { job, .. }
+                | Event::Skipped { job, .. }
+                | Event::Finished { job, .. } => self.is_live(*job),
+            })
+            .collect()
+    }
+}
+
+/// One document to read: where from, and its name.
+enum Item {
+    File { path: PathBuf, name: String },
+    Text { name: String, text: String },
+}
+
+/// Reads and parses `inputs`, calling `emit` for each event, in input order. Runs on the
+/// calling thread (parsing uses rayon, a chunk of documents at a time); stops early when
+/// `cancel` is raised. Used by the background worker and, synchronously, by tests.
+pub fn run_parse_job(
+    job: JobId,
+    gazetteer: &Gazetteer,
+    inputs: Vec<Input>,
+    cancel: &AtomicBool,
+    emit: &(dyn Fn(Event) + Sync),
+) {
+    let mut items = Vec::new();
+    let mut skipped = 0;
+    for input in inputs {
+        match input {
+            Input::Path(path) => match article_files(&path) {
+                Ok(files) if files.is_empty() => {
+                    skipped += 1;
+                    emit(Event::Skipped {
+                        job,
+                        message: format!("{}: no .txt files found", path.display()),
+                    });
+                }
+                Ok(files) => items.extend(
+                    files
+                        .into_iter()
+                        .map(|(path, name)| Item::File { path, name }),
+                ),
+                Err(e) => {
+                    skipped += 1;
+                    emit(Event::Skipped {
+                        job,
+                        message: e.to_string(),
+                    });
+                }
+            },
+            Input::File { path, name } => items.push(Item::File { path, name }),
+            Input::Text { name, text } => items.push(Item::Text { name, text }),
+        }
+    }
+    emit(Event::Started {
+        job,
+        total: items.len(),
+    });
+    let parser = Geoparser::new(gazetteer);
+    let chunk = (rayon::current_num_threads() * 4).max(4);
+    let mut loaded = 0;
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        let batch: Vec<Item> = items.by_ref().take(chunk).collect();
+        let results: Vec<Result<Event, String>> = batch
+            .into_par_iter()
+            .map(|item| read_and_parse(job, &parser, item, cancel))
+            .collect();
+        for r in results {
+            match r {
+                Ok(event) => {
+                    loaded += 1;
+                    emit(event);
+                }
+                Err(message) => {
+                    skipped += 1;
+                    emit(Event::Skipped { job, message });
+                }
+            }
+        }
+    }
+    emit(Event::Finished {
+        job,
+        loaded,
+        skipped,
+    });
+}
+
+fn read_and_parse(
+    job: JobId,
+    parser: &Geoparser<'_>,
+    item: Item,
+    cancel: &AtomicBool,
+) -> Result<Event, String> {
+    if cancel.load(Ordering::Relaxed) {
+        return Err("cancelled".to_string());
+    }
+    let (document, source, warning) = match item {
+        Item::File { path, name } => match Document::read(&path, name.clone()) {
+            Ok(loaded) => (
+                loaded.document,
+                DocumentSource::File { path, name },
+                loaded.warning,
+            ),
+            Err(e @ (DocumentError::Binary { .. } | DocumentError::TooLarge { .. })) => {
+                return Err(e.to_string());
+            }
+            Err(e) => return Err(format!("{e}; skipped")),
+        },
+        Item::Text { name, text } => (
+            Document::from_text(name.clone(), text.clone()),
+            DocumentSource::Pasted { name, text },
+            None,
+        ),
+    };
+    let mentions = parser.parse(&document.text);
+    Ok(Event::Document {
+        job,
+        parsed: ParsedDocument { document, mentions },
+        source,
+        warning,
+    })
+}
+
+/// The bundled sample articles: a `seeds/` folder beside the executable, two levels up
+/// from it (a cargo `target/` build), or in the source checkout.
+pub fn seeds_dir() -> Option<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Ok(exe) = std::env::current_exe() {
+        for dir in exe.ancestors().skip(1).take(3) {
+            candidates.push(dir.join("seeds"));
+        }
+    }
+    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds"));
+    candidates.into_iter().find(|p| p.is_dir())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skips_binary_and_missing_files_and_keeps_the_rest() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let good = dir.path().join("good.txt");
+        std::fs::write(&good, "Soldiers left Niamey for Agadez.").expect("write");
+        let binary = dir.path().join("image.txt");
+        std::fs::write(&binary, b"\x89PNG\0\0\0binary").expect("write");
+        let missing = dir.path().join("missing.txt");
+        let events = Mutex::new(Vec::new());
+        run_parse_job(
+            7,
+            &g,
+            vec![
+                Input::Path(good),
+                Input::Path(binary),
+                Input::Path(missing),
+                Input::Text {
+                    name: "Pasted".into(),
+                    text: "Talks in Paris.".into(),
+                },
+            ],
+            &AtomicBool::new(false),
+            &|e| events.lock().expect("lock").push(e),
+        );
+        let events = events.into_inner().expect("lock");
+        let names: Vec<String> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Document { parsed, .. } => Some(parsed.document.name.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(names, ["good.txt", "Pasted"]);
+        let skipped: Vec<&String> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Skipped { message, .. } => Some(message),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert!(skipped.iter().any(|m| m.contains("binary")));
+        assert!(matches!(
+            events.last(),
+            Some(Event::Finished {
+                job: 7,
+                loaded: 2,
+                skipped: 2
+            })
+        ));
+    }
+
+    #[test]
+    fn cancelled_jobs_are_dropped() {
+        let mut w = Worker::new(Arc::new(|| {}));
+        let g = Arc::new(Gazetteer::load_bundled().expect("bundled gazetteer"));
+        let job = w.parse(
+            g,
+            vec![Input::Text {
+                name: "a".into(),
+                text: "Niamey".into(),
+            }],
+        );
+        w.cancel_all();
+        assert!(!w.is_live(job));
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(w.poll().is_empty());
+    }
+}
