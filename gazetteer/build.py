@@ -1014,6 +1014,12 @@ def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: lis
                 stats["country_bbox_parts_dropped"] += len(parts) - len(kept)
             bbox = bbox_of_parts(kept)
             stats["country_bbox_polygon"] += 1
+            # The representative point is the centroid of the largest landmass (moved
+            # inside if it falls outside), like GeoNames' own country points (the US:
+            # the centre of the contiguous states), not world-countries' rounded
+            # factbook values, which sit up to 250 km away.
+            (lat, lon), _moved = representative_point([kept])
+            stats["country_point_polygon"] += 1
         elif pl:
             bbox = bbox_of_points(pl)
             stats["country_bbox_places"] += 1
@@ -1274,9 +1280,12 @@ def add_regions(path: Path, add, stats):
             raise SystemExit(f"{path}:{n}: empty name")
         asc = ascii_fold(name) or name
         alts = ([asc] if asc != name else []) + [a.strip() for a in r["alt_names"].split("|") if a.strip()]
+        # Short all-capital forms ("EU") only count when written in capitals.
+        abbrs = [a for a in alts if is_caps_code(a) and len(letters_of(a)) <= 5]
+        alts = [a for a in alts if a not in abbrs]
         members = ",".join(m.strip().upper() for m in r["members"].split(",") if m.strip())
         row = dict(id=rid, kind=r["kind"], name=name, ascii_name=asc, alt_names=dedup(name, alts),
-                   abbreviations=[], lat=lat, lon=lon, feature_code=r["feature_code"],
+                   abbreviations=abbrs, lat=lat, lon=lon, feature_code=r["feature_code"],
                    country_code=r["country_code"].upper(), admin1_code="", population=0,
                    bbox=bbox, members=members, refers_to="")
         add(row)
