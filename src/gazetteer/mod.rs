@@ -286,6 +286,10 @@ pub struct Gazetteer {
     path: PathBuf,
     /// Country entries by ISO alpha-2 code (built at load: ~250 rows).
     countries: std::collections::HashMap<String, EntryIndex>,
+    /// The automaton's first step for every byte, looked up directly: every capitalised
+    /// word in the text starts a walk at the root, whose many transitions are otherwise
+    /// decoded and searched each time.
+    root_steps: Box<[Option<fst::raw::Transition>; 256]>,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -469,7 +473,12 @@ impl Gazetteer {
                 path: path_buf.clone(),
                 detail: format!("person-name index does not decode: {e}"),
             })?;
+        let mut root_steps: Box<[Option<fst::raw::Transition>; 256]> = Box::new([None; 256]);
+        for t in names.as_fst().root().transitions() {
+            root_steps[t.inp as usize] = Some(t);
+        }
         let gazetteer = Gazetteer {
+            root_steps,
             entries,
             postings: tables.postings,
             names,
@@ -666,6 +675,7 @@ impl Gazetteer {
         let rest = text.get(start..)?;
         let mut chars = rest.char_indices().peekable();
         let mut prev_space = false;
+        let mut at_root = true;
         while let Some((offset, c)) = chars.next() {
             if c == '\n' || c == '\r' {
                 break;
@@ -680,9 +690,14 @@ impl Gazetteer {
                 prev_space = false;
             }
             for &b in folded.as_bytes() {
-                match node.find_input(b) {
-                    Some(i) => {
-                        let t = node.transition(i);
+                let step = if at_root {
+                    at_root = false;
+                    self.root_steps[b as usize]
+                } else {
+                    node.find_input(b).map(|i| node.transition(i))
+                };
+                match step {
+                    Some(t) => {
                         out = out.cat(t.out);
                         node = fst.node(t.addr);
                     }

@@ -5,7 +5,7 @@
 //! about news English and checked on the development corpora as a whole, never fitted to
 //! single words of them.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
 use super::Options;
@@ -32,6 +32,8 @@ pub(crate) struct Hit {
     pub start: usize,
     pub end: usize,
     pub candidates: Vec<Candidate>,
+    /// [`prominence`] of each candidate, computed once.
+    pub priors: Vec<f32>,
     /// Recognition score (see module docs).
     pub score: f32,
     /// Index of the sentence it stands in.
@@ -424,13 +426,19 @@ fn evidence(
 ) -> Proposed {
     let surface = &text[start..end];
     let key = fold_name(surface);
-    let best = candidates
+    let priors: Vec<f32> = candidates
         .iter()
         .map(|c| prominence(gazetteer, c))
-        .fold(f32::MIN, f32::max);
-    let best_kind = candidates
+        .collect();
+    let best_index = priors
         .iter()
-        .max_by(|a, b| prominence(gazetteer, a).total_cmp(&prominence(gazetteer, b)))
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    let best = priors.get(best_index).copied().unwrap_or(f32::MIN);
+    let best_kind = candidates
+        .get(best_index)
         .map(|c| gazetteer.entry(c.entry).kind)
         .unwrap_or(Kind::Place);
     let broad = matches!(
@@ -591,6 +599,7 @@ fn evidence(
             start,
             end,
             candidates,
+            priors,
             score,
             sentence,
             kind_cue,
@@ -612,11 +621,11 @@ fn score_document(
     options: &Options,
 ) {
     // Surnames: the last word of a capitalised run that follows a title or a first name.
-    let mut person_words: HashSet<String> = HashSet::new();
+    let mut person_words: HashSet<String> = HashSet::default();
     for p in proposed.iter().filter(|p| p.person_context) {
         person_words.insert(p.key.clone());
     }
-    let mut best_score: HashMap<&str, f32> = HashMap::new();
+    let mut best_score: HashMap<&str, f32> = HashMap::default();
     for p in proposed.iter() {
         let s = best_score.entry(p.key.as_str()).or_insert(f32::MIN);
         *s = s.max(p.hit.score);

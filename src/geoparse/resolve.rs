@@ -1,21 +1,23 @@
 //! Resolution: which of a name's namesakes the document means.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
-use super::recognize::{Hit, KindCue, prominence};
+use super::recognize::{Hit, KindCue};
 use super::{Alternate, MAX_ALTERNATES, Mention, Resolution};
 use crate::fold::fold_name;
 use crate::gazetteer::{Candidate, EntryIndex, Gazetteer, Kind};
 
-/// Great-circle distance in km between two (lat, lon) points in degrees (haversine, mean
-/// Earth radius).
-pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
-    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
-        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
-    2.0 * 6371.0088 * h.sqrt().min(1.0).asin()
+/// The point on the unit sphere for (lat, lon) in degrees.
+fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
+    let (lat, lon) = (lat.to_radians(), lon.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
+/// cos(d / R) for a distance d in km: two unit vectors are within d when their dot
+/// product is above this.
+fn cos_of_km(km: f64) -> f64 {
+    (km / 6371.0088).cos()
 }
 
 /// The document as the resolver sees it in one pass: each hit's current reading.
@@ -25,8 +27,9 @@ struct Context {
     countries: HashMap<String, HashMap<String, f32>>,
     /// First-level divisions read in the document: (country, admin1 code) by surface.
     admin1: Vec<(String, String, String)>,
-    /// Points of settlement-level readings: (surface, lat, lon).
-    points: Vec<(String, f64, f64)>,
+    /// Points of settlement-level readings: (surface, unit vector), so distances need
+    /// no trigonometry per pair.
+    points: Vec<(String, [f64; 3])>,
 }
 
 fn country_weight(kind: Kind) -> f32 {
@@ -42,7 +45,7 @@ fn country_weight(kind: Kind) -> f32 {
 
 fn build_context(gazetteer: &Gazetteer, keys: &[String], readings: &[EntryIndex]) -> Context {
     let mut ctx = Context {
-        countries: HashMap::new(),
+        countries: HashMap::default(),
         admin1: Vec::new(),
         points: Vec::new(),
     };
@@ -61,7 +64,7 @@ fn build_context(gazetteer: &Gazetteer, keys: &[String], readings: &[EntryIndex]
             }
         }
         if matches!(e.kind, Kind::Place | Kind::Admin1 | Kind::Admin2) {
-            ctx.points.push((key.clone(), e.lat, e.lon));
+            ctx.points.push((key.clone(), unit_vector(e.lat, e.lon)));
         }
     }
     ctx
@@ -69,7 +72,7 @@ fn build_context(gazetteer: &Gazetteer, keys: &[String], readings: &[EntryIndex]
 
 /// Country weights from every surface but `own`, normalised so the strongest is 1.
 fn others_countries(ctx: &Context, own: &str) -> HashMap<String, f32> {
-    let mut sum: HashMap<String, f32> = HashMap::new();
+    let mut sum: HashMap<String, f32> = HashMap::default();
     for (key, m) in &ctx.countries {
         if key == own {
             continue;
@@ -101,13 +104,14 @@ fn qualifier<'a>(text: &str, hits: &'a [Hit], i: usize) -> Option<&'a Hit> {
 fn strongest_broad(gazetteer: &Gazetteer, hit: &Hit) -> Option<f32> {
     hit.candidates
         .iter()
-        .filter(|c| {
+        .zip(&hit.priors)
+        .filter(|(c, _)| {
             matches!(
                 gazetteer.entry(c.entry).kind,
                 Kind::Country | Kind::Demonym | Kind::Region | Kind::Physical | Kind::Admin1
             )
         })
-        .map(|c| prominence(gazetteer, c))
+        .map(|(_, &p)| p)
         .reduce(f32::max)
 }
 
@@ -115,6 +119,7 @@ fn strongest_broad(gazetteer: &Gazetteer, hit: &Hit) -> Option<f32> {
 fn score_candidate(
     gazetteer: &Gazetteer,
     c: &Candidate,
+    prior: f32,
     hit: &Hit,
     key: &str,
     ctx: &Context,
@@ -123,7 +128,6 @@ fn score_candidate(
     strongest_broad: Option<f32>,
 ) -> f32 {
     let e = gazetteer.entry(c.entry);
-    let prior = prominence(gazetteer, c);
     let mut context = 0.0f32;
     let mut qualified = false;
     if let Some(cc) = &e.country_code {
@@ -152,15 +156,16 @@ fn score_candidate(
         }
     }
     if matches!(e.kind, Kind::Place | Kind::Admin1 | Kind::Admin2) {
-        let nearest = ctx
+        let v = unit_vector(e.lat, e.lon);
+        let closest = ctx
             .points
             .iter()
-            .filter(|(k, _, _)| k != key)
-            .map(|(_, lat, lon)| distance_km((e.lat, e.lon), (*lat, *lon)))
-            .fold(f64::INFINITY, f64::min);
-        if nearest < 100.0 {
+            .filter(|(k, _)| k != key)
+            .map(|(_, p)| v[0] * p[0] + v[1] * p[1] + v[2] * p[2])
+            .fold(-1.0f64, f64::max);
+        if closest > cos_of_km(100.0) {
             context += 1.2;
-        } else if nearest < 300.0 {
+        } else if closest > cos_of_km(300.0) {
             context += 0.6;
         }
     }
@@ -214,8 +219,9 @@ pub(crate) fn resolve(
         .map(|h| {
             h.candidates
                 .iter()
-                .max_by(|a, b| prominence(gazetteer, a).total_cmp(&prominence(gazetteer, b)))
-                .map(|c| c.entry)
+                .zip(&h.priors)
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map(|(c, _)| c.entry)
                 .unwrap_or(h.candidates[0].entry)
         })
         .collect();
@@ -223,10 +229,15 @@ pub(crate) fn resolve(
     // Two passes in context: countries and divisions settle first, towns follow them.
     for _ in 0..2 {
         let ctx = build_context(gazetteer, &keys, &readings);
-        let mut cache: HashMap<&str, HashMap<String, f32>> = HashMap::new();
+        let mut cache: HashMap<&str, HashMap<String, f32>> = HashMap::default();
         probabilities.clear();
         for (i, hit) in hits.iter().enumerate() {
             let key = keys[i].as_str();
+            if hit.candidates.len() == 1 {
+                // Nothing to choose: skip the scoring.
+                probabilities.push(vec![(hit.candidates[0].entry, 1.0)]);
+                continue;
+            }
             let countries = cache
                 .entry(key)
                 .or_insert_with(|| others_countries(&ctx, key));
@@ -235,7 +246,10 @@ pub(crate) fn resolve(
             let scores: Vec<f32> = hit
                 .candidates
                 .iter()
-                .map(|c| score_candidate(gazetteer, c, hit, key, &ctx, countries, q, broad))
+                .zip(&hit.priors)
+                .map(|(c, &prior)| {
+                    score_candidate(gazetteer, c, prior, hit, key, &ctx, countries, q, broad)
+                })
                 .collect();
             let probs = softmax(&scores);
             let mut ranked: Vec<(EntryIndex, f32)> =
@@ -247,7 +261,7 @@ pub(crate) fn resolve(
     }
     // One sense per document: unqualified mentions of the same name take the reading
     // with the most probability mass over all its mentions.
-    let mut mass: HashMap<&str, HashMap<EntryIndex, f32>> = HashMap::new();
+    let mut mass: HashMap<&str, HashMap<EntryIndex, f32>> = HashMap::default();
     for (i, ranked) in probabilities.iter().enumerate() {
         if qualifier(text, &hits, i).is_some() {
             continue;
