@@ -687,6 +687,10 @@ impl Gazetteer {
                 }
                 prev_space = true;
             } else if folded != Folded::Skip {
+                if prev_space && !continues_name(&rest[offset..]) {
+                    // "the Sahel region": a lower-case word does not continue a name.
+                    break;
+                }
                 prev_space = false;
             }
             for &b in folded.as_bytes() {
@@ -708,6 +712,7 @@ impl Gazetteer {
                 let end = start + offset + c.len_utf8();
                 let at_boundary = match chars.peek() {
                     None => true,
+                    Some(&(o, '\'' | '’')) => is_possessive_or_end(&rest[o..]),
                     Some(&(_, next)) => !next.is_alphanumeric(),
                 };
                 if at_boundary {
@@ -728,6 +733,42 @@ impl Gazetteer {
             .into_iter()
             .map(|k| (k, self.entries.iter().filter(|e| e.kind == k).count()))
             .collect()
+    }
+}
+
+/// Lower-case words that may stand inside a multi-word name ("Gulf of Guinea",
+/// "Bosnia and Herzegovina", "Rio de Janeiro", "Ras al Khaimah").
+const NAME_CONNECTORS: &[&str] = &[
+    "of", "the", "and", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la",
+    "le", "les", "el", "al", "an", "am", "im", "en", "sur", "upon", "on", "y", "e", "van", "von",
+    "der", "den", "ter", "aan", "bin", "ibn", "ad", "as", "ar", "at", "st",
+];
+
+/// True if the word starting `rest` may continue a name: capitalised, a number, or a
+/// connector word.
+fn continues_name(rest: &str) -> bool {
+    let Some(first) = rest.chars().next() else {
+        return false;
+    };
+    if first.is_uppercase() || first.is_numeric() || !first.is_alphabetic() {
+        return true;
+    }
+    let word_len = rest
+        .char_indices()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map(|(i, _)| i)
+        .unwrap_or(rest.len());
+    NAME_CONNECTORS.contains(&&rest[..word_len])
+}
+
+/// At an apostrophe after a name: true for a possessive (`Niger's`, `Agadez’`) or the
+/// end of a quotation, false inside a word (`Jama’at`, `N'Djamena`).
+fn is_possessive_or_end(at_apostrophe: &str) -> bool {
+    let mut after = at_apostrophe.chars().skip(1);
+    match after.next() {
+        None => true,
+        Some('s' | 'S') => !after.next().is_some_and(char::is_alphanumeric),
+        Some(c) => !c.is_alphanumeric(),
     }
 }
 

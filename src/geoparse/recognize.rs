@@ -479,6 +479,16 @@ fn evidence(
         if !at_sentence_start && (cap_before || cap_after) && !mild {
             score -= 1.0;
         }
+        // "Western countries", "Central bank": an ordinary word used as an adjective
+        // before a lower-case noun.
+        let lower_after = next_word(text, end).is_some_and(|(s, w)| {
+            text[end..s].chars().all(|c| c == ' ')
+                && w.chars().next().is_some_and(char::is_lowercase)
+                && kind_cue_of(w).is_none()
+        });
+        if lower_after && best_kind != Kind::Country {
+            score -= 1.0;
+        }
     } else if at_sentence_start {
         score -= 0.4;
     }
@@ -568,6 +578,15 @@ fn evidence(
         }
     }
 
+    // Glued by a hyphen to a capitalised non-place word after it: "Al-Qaeda".
+    if text[end..].starts_with('-')
+        && let Some((_, word)) = next_word(text, end + 1)
+        && is_capitalized(word)
+        && !broad
+        && gazetteer.candidates(word).is_empty()
+    {
+        score -= 1.5;
+    }
     // The word after.
     let next = next_word(text, end);
     let gap = next.map(|(s, _)| &text[end..s]).unwrap_or("");
@@ -588,9 +607,6 @@ fn evidence(
                 score -= 1.5;
                 person_context = true;
             }
-        }
-        if gap == "-" && is_capitalized(word) && !broad && gazetteer.candidates(word).is_empty() {
-            score -= 1.5; // "Al-Qaeda"
         }
     }
 

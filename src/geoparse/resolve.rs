@@ -130,9 +130,20 @@ fn score_candidate(
     let e = gazetteer.entry(c.entry);
     let mut context = 0.0f32;
     let mut qualified = false;
+    // A multi-country region or feature fits a document about its member countries
+    // ("the Sahel region" in a story about Niger).
+    if e.country_code.is_none() && !e.members.is_empty() {
+        let fit = e
+            .members
+            .iter()
+            .filter_map(|m| countries.get(m))
+            .copied()
+            .fold(0.0f32, f32::max);
+        context += 2.0 * fit;
+    }
     if let Some(cc) = &e.country_code {
         if let Some(w) = countries.get(cc) {
-            context += 0.5 + 1.5 * w;
+            context += 0.3 + 1.7 * w;
         }
         if matches!(e.kind, Kind::Place | Kind::Admin2)
             && let Some(a1) = &e.admin1_code
@@ -184,7 +195,7 @@ fn score_candidate(
     }
     s += match (hit.kind_cue, e.kind) {
         (Some(KindCue::Settlement), Kind::Place) => 1.5,
-        (Some(KindCue::Division), Kind::Admin1 | Kind::Admin2) => 1.5,
+        (Some(KindCue::Division), Kind::Admin1 | Kind::Admin2 | Kind::Region) => 1.5,
         (Some(KindCue::Feature), Kind::Physical) => 2.5,
         (Some(KindCue::Country), Kind::Country) => 1.0,
         _ => 0.0,
