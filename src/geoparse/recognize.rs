@@ -319,10 +319,12 @@ pub(crate) fn prominence(gazetteer: &Gazetteer, c: &Candidate) -> f32 {
             0.55 * pop.log10() - 0.7 + capital
         }
     };
-    let how = match c.name_match {
-        NameMatch::Primary => 0.0,
-        NameMatch::Abbreviation => 0.0,
-        NameMatch::Alternate => -1.2,
+    // Alternate names of towns are mostly other languages' spellings; those of
+    // countries, states and regions are mostly English variants ("Britain", "Ga.").
+    let how = match (c.name_match, e.kind) {
+        (NameMatch::Primary | NameMatch::Abbreviation, _) => 0.0,
+        (NameMatch::Alternate, Kind::Place | Kind::Admin2) => -1.2,
+        (NameMatch::Alternate, _) => -0.6,
     };
     base + how
 }

@@ -111,11 +111,14 @@ pub fn previous_word(text: &str, pos: usize) -> Option<(usize, &str)> {
         .take_while(|(_, c)| c.is_alphanumeric() || *c == '\'' || *c == '’' || *c == '.')
         .last()
         .map(|(i, _)| i)?;
-    let word = trimmed[start..end].trim_matches(|c| c == '\'' || c == '’' || c == '.');
+    let raw = &trimmed[start..end];
+    let is_trim = |c: char| c == '\'' || c == '’' || c == '.';
+    let lead = raw.len() - raw.trim_start_matches(is_trim).len();
+    let word = raw.trim_matches(is_trim);
     if word.is_empty() {
         None
     } else {
-        Some((start, word))
+        Some((start + lead, word))
     }
 }
 

@@ -1,0 +1,264 @@
+//! The command-line mode, run as a user runs it: `gazette parse`, `lookup`, exit codes,
+//! bad input, atomic output, and GeoJSON that GDAL reads without a warning.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn gazette(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(args)
+        .output()
+        .expect("gazette runs")
+}
+
+fn seeds() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("seeds")
+        .display()
+        .to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn parse_seeds_to_geojson() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("seeds.geojson");
+    let o = gazette(&["parse", &seeds(), "-o", out.to_str().expect("utf8 path")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).expect("written");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(v["type"], "FeatureCollection");
+    let features = v["features"].as_array().expect("features");
+    let niamey = features
+        .iter()
+        .find(|f| f["properties"]["name"] == "Niamey")
+        .expect("Niamey feature");
+    let coords = niamey["geometry"]["coordinates"].as_array().expect("point");
+    // RFC 7946: [lon, lat].
+    assert!((coords[0].as_f64().expect("lon") - 2.11).abs() < 0.1);
+    assert!((coords[1].as_f64().expect("lat") - 13.51).abs() < 0.1);
+    assert_eq!(niamey["id"], niamey["properties"]["gazetteer_id"]);
+    assert_eq!(niamey["properties"]["feature_type"], "place");
+    assert_eq!(niamey["properties"]["country_code"], "NE");
+    let mentions = niamey["properties"]["mentions"]
+        .as_array()
+        .expect("mentions");
+    assert_eq!(niamey["properties"]["mention_count"], mentions.len());
+    let m = &mentions[0];
+    for key in ["document", "start", "end", "text", "passage", "confidence"] {
+        assert!(m.get(key).is_some(), "mention lacks {key}");
+    }
+    assert_eq!(m["text"], "Niamey");
+    assert!(m["document"].as_str().expect("doc").ends_with(".txt"));
+    // Offsets are bytes into the file.
+    let doc = Path::new(&seeds()).join(m["document"].as_str().expect("doc"));
+    let body = std::fs::read_to_string(doc).expect("seed");
+    let (s, e) = (
+        m["start"].as_u64().expect("start") as usize,
+        m["end"].as_u64().expect("end") as usize,
+    );
+    assert_eq!(&body[s..e], "Niamey");
+    // A multi-country region has a null country code.
+    let sahel = features
+        .iter()
+        .find(|f| f["properties"]["name"] == "Sahel")
+        .expect("Sahel");
+    assert!(sahel["properties"]["country_code"].is_null());
+    // Demonyms are left out unless asked for.
+    assert!(!text.contains("\"Nigeriens\""));
+}
+
+#[test]
+fn geojson_passes_ogrinfo_without_warnings() {
+    if Command::new("ogrinfo").arg("--version").output().is_err() {
+        eprintln!("skipping: ogrinfo (Debian gdal-bin) not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("seeds.geojson");
+    let o = gazette(&[
+        "parse",
+        &seeds(),
+        "--demonyms",
+        "-o",
+        out.to_str().expect("utf8"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let info = Command::new("ogrinfo")
+        .args(["-ro", "-al", "-so"])
+        .arg(&out)
+        .output()
+        .expect("ogrinfo runs");
+    let err = String::from_utf8_lossy(&info.stderr);
+    let stdout = String::from_utf8_lossy(&info.stdout);
+    assert!(info.status.success(), "ogrinfo failed: {err}");
+    assert!(
+        !err.contains("Warning") && !err.contains("ERROR"),
+        "ogrinfo complained: {err}"
+    );
+    assert!(stdout.contains("Geometry: Point"), "{stdout}");
+    assert!(stdout.contains("mention_count"), "{stdout}");
+}
+
+#[test]
+fn jsonl_has_one_object_per_mention() {
+    let o = gazette(&["parse", &seeds(), "--format", "jsonl"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).expect("utf8");
+    let rows: Vec<serde_json::Value> = text
+        .split('\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert!(rows.len() > 40, "{} mentions", rows.len());
+    for key in [
+        "document",
+        "start",
+        "end",
+        "text",
+        "passage",
+        "gazetteer_id",
+        "name",
+        "feature_type",
+        "country_code",
+        "lat",
+        "lon",
+        "confidence",
+    ] {
+        assert!(
+            rows.iter().all(|r| r.get(key).is_some()),
+            "a row lacks {key}"
+        );
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r["text"] == "Agadez" && r["country_code"] == "NE")
+    );
+}
+
+#[test]
+fn lookup_prints_candidates_and_nothing_for_unknown_names() {
+    let o = gazette(&["lookup", "Niger"]);
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).expect("utf8");
+    let kinds: Vec<String> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("json")["kind"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    for k in ["country", "admin1", "physical"] {
+        assert!(kinds.iter().any(|x| x == k), "Niger lacks a {k}: {kinds:?}");
+    }
+    let o = gazette(&["lookup", "Qwzxvbnm"]);
+    assert!(o.status.success());
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn bad_input_is_reported_not_fatal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("good.txt"),
+        "Troops left Niamey for Agadez.",
+    )
+    .expect("w");
+    std::fs::write(dir.path().join("binary.txt"), b"\x00\x01\x02\x03PK").expect("w");
+    std::fs::write(dir.path().join("empty.txt"), b"").expect("w");
+    std::fs::write(
+        dir.path().join("latin1.txt"),
+        b"Caf\xe9 owners in Niamey protested.",
+    )
+    .expect("w");
+    let o = gazette(&[
+        "parse",
+        dir.path().to_str().expect("utf8"),
+        "--format",
+        "jsonl",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("binary.txt") && err.contains("binary"),
+        "{err}"
+    );
+    assert!(
+        err.contains("latin1.txt") && err.contains("Windows-1252"),
+        "{err}"
+    );
+    let out = String::from_utf8(o.stdout).expect("utf8");
+    assert!(out.contains("\"good.txt\"") && out.contains("\"latin1.txt\""));
+    assert!(!out.contains("binary.txt"));
+}
+
+#[test]
+fn missing_path_exits_2() {
+    let o = gazette(&["parse", "/nonexistent/articles"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("/nonexistent/articles"));
+}
+
+#[test]
+fn corrupt_gazetteer_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("gazetteer.bin");
+    std::fs::write(&bad, b"GAZETTE\0 truncated").expect("w");
+    let o = gazette(&[
+        "--gazetteer",
+        bad.to_str().expect("utf8"),
+        "lookup",
+        "Niger",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("gazetteer.bin") && err.contains("truncated"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unwritable_output_keeps_the_old_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out.geojson");
+    std::fs::write(&out, "OLD").expect("w");
+    // A folder standing where the temp file would go makes the write fail.
+    let blocker = dir.path().join(format!(".out.geojson.tmp-{}", 0));
+    let _ = blocker;
+    let readonly = dir.path().join("ro");
+    std::fs::create_dir(&readonly).expect("mkdir");
+    let target = readonly.join("x.geojson");
+    std::fs::write(&target, "OLD").expect("w");
+    let mut perms = std::fs::metadata(&readonly).expect("meta").permissions();
+    use std::os::unix::fs::PermissionsExt;
+    perms.set_mode(0o555);
+    std::fs::set_permissions(&readonly, perms).expect("chmod");
+    let o = gazette(&["parse", &seeds(), "-o", target.to_str().expect("utf8")]);
+    let mut perms = std::fs::metadata(&readonly).expect("meta").permissions();
+    perms.set_mode(0o755);
+    std::fs::set_permissions(&readonly, perms).expect("chmod back");
+    // Root ignores directory permissions; then the write legitimately succeeds.
+    if o.status.success() {
+        eprintln!("running as root: permission test not meaningful");
+        return;
+    }
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("x.geojson"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&target).expect("old kept"), "OLD");
+}
+
+#[test]
+fn output_into_missing_folder_fails_cleanly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("no").join("such").join("out.geojson");
+    let o = gazette(&["parse", &seeds(), "-o", target.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("out.geojson"), "{}", stderr(&o));
+    assert!(!target.exists());
+}

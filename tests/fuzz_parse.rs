@@ -1,0 +1,60 @@
+//! No input of any content makes the parser panic, and every mention it reports is a
+//! valid byte span of the input.
+
+use std::sync::OnceLock;
+
+use gazette::gazetteer::Gazetteer;
+use gazette::geoparse::Geoparser;
+use proptest::prelude::*;
+
+fn gazetteer() -> &'static Gazetteer {
+    static G: OnceLock<Gazetteer> = OnceLock::new();
+    G.get_or_init(|| Gazetteer::load_bundled().expect("bundled gazetteer loads"))
+}
+
+fn check(text: &str) {
+    let parser = Geoparser::new(gazetteer());
+    for m in parser.parse(text) {
+        assert!(m.start < m.end && m.end <= text.len());
+        assert_eq!(text.get(m.start..m.end), Some(m.text.as_str()));
+        assert!(text.get(m.passage.clone()).is_some());
+        assert!(m.passage.start <= m.start && m.end <= m.passage.end);
+        assert!((0.0..=1.0).contains(&m.resolution.confidence));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 400,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn arbitrary_strings_never_panic(text in any::<String>()) {
+        check(&text);
+    }
+
+    #[test]
+    fn place_like_text_never_panics(
+        words in proptest::collection::vec(
+            prop_oneof![
+                Just("Niger".to_string()), Just("N’Djamena".to_string()), Just("U.S.".to_string()),
+                Just("'s".to_string()), Just("-".to_string()), Just(",".to_string()), Just("\n".to_string()),
+                Just("Ségou".to_string()), Just("Lake".to_string()), Just("in".to_string()),
+                "[A-Z][a-zé’'.-]{0,8}", "\\PC{0,3}",
+            ],
+            0..40,
+        )
+    ) {
+        check(&words.join(" "));
+        check(&words.concat());
+    }
+}
+
+/// Found by the fuzzer: a word before a name that starts with a trimmed period and a
+/// combining mark made a byte offset land inside a character.
+#[test]
+fn regression_trimmed_previous_word_offsets() {
+    check("U.S. in .\u{1dee} Niger Niger , \n N’Djamena");
+}

@@ -1,0 +1,394 @@
+//! Table-driven geoparser cases against the bundled gazetteer, in collections (as
+//! aho-corasick's tests do): traps, namesakes, demonyms, multi-word names, punctuation.
+//! Each fixed misreading becomes a named case here.
+
+use std::sync::OnceLock;
+
+use gazette::gazetteer::{Gazetteer, Kind};
+use gazette::geoparse::{Geoparser, located_entry};
+
+fn gazetteer() -> &'static Gazetteer {
+    static G: OnceLock<Gazetteer> = OnceLock::new();
+    G.get_or_init(|| Gazetteer::load_bundled().expect("bundled gazetteer loads"))
+}
+
+/// What a case expects of one surface form in the text.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    /// Found, and resolved to an entry of this kind in this country (None = multi-country).
+    Place(&'static str, Kind, Option<&'static str>),
+    /// Not reported as a place.
+    NotAPlace(&'static str),
+}
+use Expect::*;
+
+struct Case {
+    name: &'static str,
+    text: &'static str,
+    expected: &'static [Expect],
+}
+
+const TRAPS: &[Case] = &[
+    Case {
+        name: "month after in",
+        text: "Niger announced in March it was ending the deal.",
+        expected: &[
+            NotAPlace("March"),
+            Place("Niger", Kind::Country, Some("NE")),
+        ],
+    },
+    Case {
+        name: "social network X",
+        text: "the Turkish Foreign Ministry said on X.",
+        expected: &[NotAPlace("X")],
+    },
+    Case {
+        name: "person with a town surname",
+        text: "the U.S. deputy secretary of state Kurt Campbell reached an agreement.",
+        expected: &[
+            NotAPlace("Campbell"),
+            NotAPlace("Kurt"),
+            Place("U.S.", Kind::Country, Some("US")),
+        ],
+    },
+    Case {
+        name: "prime minister's names",
+        text: "chaired by Niger's Prime Minister Ali Mahamane Lamine Zeine on Wednesday",
+        expected: &[
+            NotAPlace("Ali"),
+            NotAPlace("Zeine"),
+            NotAPlace("Wednesday"),
+            Place("Niger", Kind::Country, Some("NE")),
+        ],
+    },
+    Case {
+        name: "acronyms of organisations",
+        text: "allegiance to ISIL and quitting the bloc ECOWAS.",
+        expected: &[NotAPlace("ISIL"), NotAPlace("ECOWAS")],
+    },
+    Case {
+        name: "al-Qaeda is not Ål",
+        text: "groups that had pledged allegiance to Al-Qaeda and others",
+        expected: &[NotAPlace("Al")],
+    },
+    Case {
+        name: "Jama'at is not Jama",
+        text: "the Jama’at Nusrat al-Islam Wal Muslimeen (JNIM)",
+        expected: &[NotAPlace("Jama"), NotAPlace("JNIM")],
+    },
+    Case {
+        name: "adjective Western",
+        text: "an important ally for Western countries in the Sahel region.",
+        expected: &[NotAPlace("Western"), Place("Sahel", Kind::Region, None)],
+    },
+    Case {
+        name: "president surname",
+        text: "ousting president Mohamed Bazoum, who had attempted reforms",
+        expected: &[NotAPlace("Bazoum"), NotAPlace("Mohamed")],
+    },
+];
+
+const NAMESAKES: &[Case] = &[
+    Case {
+        name: "Niger the country in a Niger story",
+        text: "Soldiers in Niger declared a coup in Niamey.",
+        expected: &[
+            Place("Niger", Kind::Country, Some("NE")),
+            Place("Niamey", Kind::Place, Some("NE")),
+        ],
+    },
+    Case {
+        name: "Niger State with its qualifier",
+        text: "Gunmen attacked a village in Niger State, Nigeria, on Monday.",
+        expected: &[Place("Niger State", Kind::Admin1, Some("NG"))],
+    },
+    Case {
+        name: "Paris, Texas",
+        text: "The festival in Paris, Texas, drew crowds.",
+        expected: &[Place("Paris", Kind::Place, Some("US"))],
+    },
+    Case {
+        name: "Paris alone is France's capital",
+        text: "Talks resumed in Paris on Monday.",
+        expected: &[Place("Paris", Kind::Place, Some("FR"))],
+    },
+    Case {
+        name: "Georgia the state among US places",
+        text: "Storms hit Atlanta and Savannah in Georgia overnight.",
+        expected: &[Place("Georgia", Kind::Admin1, Some("US"))],
+    },
+    Case {
+        name: "Georgia the country near Tbilisi",
+        text: "Protesters gathered in Tbilisi as Georgia's parliament met; Russia objected.",
+        expected: &[Place("Georgia", Kind::Country, Some("GE"))],
+    },
+    Case {
+        name: "China is not China, Texas",
+        text: "Houston officials in Texas said trade with China fell.",
+        expected: &[Place("China", Kind::Country, Some("CN"))],
+    },
+    Case {
+        name: "Agadez in Niger",
+        text: "a drone base near the northern city of Agadez in Niger",
+        expected: &[Place("Agadez", Kind::Place, Some("NE"))],
+    },
+];
+
+const DEMONYMS: &[Case] = &[
+    Case {
+        name: "Turkish is a demonym of Turkey",
+        text: "Turkish Foreign Minister Hakan Fidan visited.",
+        expected: &[
+            Place("Turkish", Kind::Demonym, Some("TR")),
+            NotAPlace("Fidan"),
+        ],
+    },
+    Case {
+        name: "plural demonym",
+        text: "After the coup, Nigeriens protested.",
+        expected: &[Place("Nigeriens", Kind::Demonym, Some("NE"))],
+    },
+    Case {
+        name: "regional adjective",
+        text: "He travelled to the West African nation.",
+        expected: &[Place("West African", Kind::Demonym, None)],
+    },
+];
+
+const MULTI_WORD: &[Case] = &[
+    Case {
+        name: "Burkina Faso whole",
+        text: "juntas in neighboring Mali and Burkina Faso",
+        expected: &[
+            Place("Burkina Faso", Kind::Country, Some("BF")),
+            Place("Mali", Kind::Country, Some("ML")),
+        ],
+    },
+    Case {
+        name: "West Africa whole",
+        text: "operations in West Africa, with a base",
+        expected: &[Place("West Africa", Kind::Region, None)],
+    },
+    Case {
+        name: "Lake Chad",
+        text: "fishermen on Lake Chad were displaced",
+        expected: &[Place("Lake Chad", Kind::Physical, None)],
+    },
+    Case {
+        name: "US county",
+        text: "deputies in Laurel County arrested two men",
+        expected: &[Place("Laurel County", Kind::Admin2, Some("US"))],
+    },
+    Case {
+        name: "Middle East",
+        text: "Tension remains high in the Middle East as Israel and Iran exchange fire.",
+        expected: &[
+            Place("Middle East", Kind::Region, None),
+            Place("Israel", Kind::Country, Some("IL")),
+            Place("Iran", Kind::Country, Some("IR")),
+        ],
+    },
+];
+
+const PUNCTUATION: &[Case] = &[
+    Case {
+        name: "possessive",
+        text: "the air base on Agadez's outskirts",
+        expected: &[Place("Agadez", Kind::Place, Some("NE"))],
+    },
+    Case {
+        name: "curly possessive",
+        text: "a meeting with Niger’s prime minister",
+        expected: &[Place("Niger", Kind::Country, Some("NE"))],
+    },
+    Case {
+        name: "U.S. with periods",
+        text: "the U.S. military has used drones",
+        expected: &[Place("U.S.", Kind::Country, Some("US"))],
+    },
+    Case {
+        name: "U.S without its final period",
+        text: "The U.S department of state",
+        expected: &[Place("U.S", Kind::Country, Some("US"))],
+    },
+    Case {
+        name: "US possessive",
+        text: "a key base for the US's operations",
+        expected: &[Place("US", Kind::Country, Some("US"))],
+    },
+    Case {
+        name: "N'Djamena with a curly apostrophe",
+        text: "Troops flew to N’Djamena, Chad.",
+        expected: &[Place("N’Djamena", Kind::Place, Some("TD"))],
+    },
+    Case {
+        name: "AP state abbreviation",
+        text: "CHARLESTON, W.Va. — Officials said",
+        expected: &[Place("W.Va.", Kind::Admin1, Some("US"))],
+    },
+];
+
+fn check(collection: &str, cases: &[Case]) {
+    let g = gazetteer();
+    let parser = Geoparser::new(g);
+    let mut failures = Vec::new();
+    for case in cases {
+        let mentions = parser.parse(case.text);
+        for expect in case.expected {
+            match *expect {
+                Place(surface, kind, country) => {
+                    let found = mentions.iter().find(|m| m.text == surface);
+                    match found {
+                        None => failures.push(format!(
+                            "{collection}/{}: {surface:?} not found in {:?}",
+                            case.name,
+                            mentions.iter().map(|m| &m.text).collect::<Vec<_>>()
+                        )),
+                        Some(m) => {
+                            let e = g.entry(m.resolution.entry);
+                            if e.kind != kind || e.country_code.as_deref() != country {
+                                failures.push(format!(
+                                    "{collection}/{}: {surface:?} resolved to {}",
+                                    case.name,
+                                    e.label()
+                                ));
+                            }
+                            // Offsets are bytes into the text.
+                            assert_eq!(&case.text[m.start..m.end], surface);
+                            assert!((0.0..=1.0).contains(&m.resolution.confidence));
+                        }
+                    }
+                }
+                NotAPlace(surface) => {
+                    if let Some(m) = mentions.iter().find(|m| m.text == surface) {
+                        failures.push(format!(
+                            "{collection}/{}: {surface:?} taken as {}",
+                            case.name,
+                            g.entry(m.resolution.entry).label()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn traps() {
+    check("traps", TRAPS);
+}
+
+#[test]
+fn namesakes() {
+    check("namesakes", NAMESAKES);
+}
+
+#[test]
+fn demonyms() {
+    check("demonyms", DEMONYMS);
+}
+
+#[test]
+fn multi_word() {
+    check("multi_word", MULTI_WORD);
+}
+
+#[test]
+fn punctuation() {
+    check("punctuation", PUNCTUATION);
+}
+
+/// Every place the two sample articles name is found and resolved, within 25 km of its
+/// true position for towns; and none of the traps is taken.
+#[test]
+fn seeds_are_parsed_completely_and_correctly() {
+    let g = gazetteer();
+    let parser = Geoparser::new(g);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("seeds folder").flatten() {
+        let text = std::fs::read_to_string(entry.path()).expect("seed text");
+        for m in parser.parse(&text) {
+            let located = g.entry(located_entry(g, m.resolution.entry));
+            all.push((
+                m.text.clone(),
+                located.name.clone(),
+                located.kind,
+                located.country_code.clone(),
+                located.lat,
+                located.lon,
+            ));
+        }
+    }
+    let expected: &[(&str, Kind, Option<&str>)] = &[
+        ("Niamey", Kind::Place, Some("NE")),
+        ("Agadez", Kind::Place, Some("NE")),
+        ("Niger", Kind::Country, Some("NE")),
+        ("Libya", Kind::Country, Some("LY")),
+        ("Chad", Kind::Country, Some("TD")),
+        ("Nigeria", Kind::Country, Some("NG")),
+        ("Mali", Kind::Country, Some("ML")),
+        ("Burkina Faso", Kind::Country, Some("BF")),
+        ("Sahel", Kind::Region, None),
+        ("Sahara", Kind::Physical, None),
+        ("West Africa", Kind::Region, None),
+        ("Moscow", Kind::Place, Some("RU")),
+        ("Middle East", Kind::Region, None),
+        ("Israel", Kind::Country, Some("IL")),
+        ("Iran", Kind::Country, Some("IR")),
+        ("France", Kind::Country, Some("FR")),
+        ("Russia", Kind::Country, Some("RU")),
+        ("United States", Kind::Country, Some("US")),
+        ("Africa", Kind::Region, None),
+    ];
+    for (surface, kind, cc) in expected {
+        let hits: Vec<_> = all.iter().filter(|m| m.0 == *surface).collect();
+        assert!(!hits.is_empty(), "{surface} not found");
+        for h in hits {
+            assert_eq!(
+                (h.2, h.3.as_deref()),
+                (*kind, *cc),
+                "{surface} resolved to {} ({:?})",
+                h.1,
+                h.2
+            );
+        }
+    }
+    let towns = [
+        ("Niamey", 13.5137, 2.1098),
+        ("Agadez", 16.9733, 7.9911),
+        ("Moscow", 55.7522, 37.6156),
+    ];
+    for (name, lat, lon) in towns {
+        let h = all.iter().find(|m| m.0 == name).expect("town found");
+        let km = gazette::eval::haversine_km((h.4, h.5), (lat, lon));
+        assert!(km < 25.0, "{name} is {km:.0} km off");
+    }
+    for trap in [
+        "March",
+        "X",
+        "Campbell",
+        "Kurt",
+        "Ali",
+        "Zeine",
+        "ISIL",
+        "ECOWAS",
+        "JNIM",
+        "Wednesday",
+        "Tuesday",
+        "Western",
+        "Fidan",
+        "Bazoum",
+        "Al",
+        "Jama",
+        "Pham",
+    ] {
+        assert!(!all.iter().any(|m| m.0 == trap), "trap {trap} taken");
+    }
+}
