@@ -1333,6 +1333,29 @@ impl fmt::Display for EvalReport {
 // Tests
 // ---------------------------------------------------------------------------------------
 
+/// The geoparser's mentions of `text` as predictions, demonyms placed at the country or
+/// region they refer to: what `gazette eval` and the accuracy test score.
+pub fn geoparser_predictions(
+    parser: &crate::geoparse::Geoparser<'_>,
+    text: &str,
+) -> Vec<Prediction> {
+    let g = parser.gazetteer();
+    parser
+        .parse(text)
+        .into_iter()
+        .map(|m| {
+            let located = g.entry(crate::geoparse::located_entry(g, m.resolution.entry));
+            Prediction {
+                start: m.start,
+                end: m.end,
+                lat: located.lat,
+                lon: located.lon,
+                is_demonym: parser.is_demonym(&m),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1794,27 +1817,4 @@ mod tests {
         let shown = report.to_string();
         assert!(!shown.contains("NaN"));
     }
-}
-
-/// The geoparser's mentions of `text` as predictions, demonyms placed at the country or
-/// region they refer to: what `gazette eval` and the accuracy test score.
-pub fn geoparser_predictions(
-    parser: &crate::geoparse::Geoparser<'_>,
-    text: &str,
-) -> Vec<Prediction> {
-    let g = parser.gazetteer();
-    parser
-        .parse(text)
-        .into_iter()
-        .map(|m| {
-            let located = g.entry(crate::geoparse::located_entry(g, m.resolution.entry));
-            Prediction {
-                start: m.start,
-                end: m.end,
-                lat: located.lat,
-                lon: located.lon,
-                is_demonym: parser.is_demonym(&m),
-            }
-        })
-        .collect()
 }

@@ -141,7 +141,7 @@ pub fn json_lines(gazetteer: &Gazetteer, documents: &[ParsedDocument], places: &
             rows.push((m.document, start, v.to_string()));
         }
     }
-    rows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    rows.sort_by_key(|r| (r.0, r.1));
     let mut out = String::new();
     for (_, _, line) in rows {
         out.push_str(&line);
@@ -185,7 +185,7 @@ pub fn csv(gazetteer: &Gazetteer, documents: &[ParsedDocument], places: &[Place]
             rows.push((m.document, mention.start, fields.join(",")));
         }
     }
-    rows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    rows.sort_by_key(|r| (r.0, r.1));
     let mut out = String::from(
         "document,start,end,text,gazetteer_id,name,feature_type,country_code,lat,lon,confidence,corrected,passage\n",
     );

@@ -88,6 +88,8 @@ impl Default for Options {
 pub struct Geoparser<'g> {
     gazetteer: &'g Gazetteer,
     options: Options,
+    /// Each entry's prominence, by entry index (see `recognize::entry_prominence`).
+    base_prominence: std::sync::Arc<[f32]>,
 }
 
 impl<'g> Geoparser<'g> {
@@ -98,7 +100,16 @@ impl<'g> Geoparser<'g> {
 
     /// A parser with the given options.
     pub fn with_options(gazetteer: &'g Gazetteer, options: Options) -> Self {
-        Geoparser { gazetteer, options }
+        let base_prominence = gazetteer
+            .entries()
+            .iter()
+            .map(recognize::entry_prominence)
+            .collect();
+        Geoparser {
+            gazetteer,
+            options,
+            base_prominence,
+        }
     }
 
     /// The gazetteer it resolves against.
@@ -109,7 +120,13 @@ impl<'g> Geoparser<'g> {
     /// Finds and resolves every place mention in `text`, in text order.
     pub fn parse(&self, text: &str) -> Vec<Mention> {
         let sentences = text::sentences(text);
-        let hits = recognize::recognize(self.gazetteer, text, &sentences, &self.options);
+        let hits = recognize::recognize(
+            self.gazetteer,
+            &self.base_prominence,
+            text,
+            &sentences,
+            &self.options,
+        );
         resolve::resolve(self.gazetteer, text, &sentences, hits)
     }
 

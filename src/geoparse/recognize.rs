@@ -11,7 +11,7 @@ use std::ops::Range;
 use super::Options;
 use super::text::{is_capitalized, next_word, previous_word};
 use crate::fold::fold_name;
-use crate::gazetteer::{Candidate, Gazetteer, Kind, NameMatch, is_all_caps};
+use crate::gazetteer::{Candidate, Entry, Gazetteer, Kind, NameMatch, is_all_caps};
 
 /// What a word right before or after a name says about which kind of place it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,11 +295,12 @@ fn kind_cue_of(word: &str) -> Option<KindCue> {
     }
 }
 
-/// How prominent an entry is as a reading of a name, in score units: countries and
-/// regions first, then first-level divisions, then towns by log population.
-pub(crate) fn prominence(gazetteer: &Gazetteer, c: &Candidate) -> f32 {
-    let e = gazetteer.entry(c.entry);
-    let base = match e.kind {
+/// How prominent an entry is, in score units: countries and regions first, then
+/// first-level divisions, then towns by log population. Computed once per entry when a
+/// [`super::Geoparser`] is made (a logarithm per candidate per mention was a visible
+/// share of the parse time).
+pub(crate) fn entry_prominence(e: &Entry) -> f32 {
+    match e.kind {
         Kind::Country => 5.0,
         Kind::Demonym => 3.5,
         Kind::Region => 3.0,
@@ -318,25 +319,32 @@ pub(crate) fn prominence(gazetteer: &Gazetteer, c: &Candidate) -> f32 {
             };
             0.55 * pop.log10() - 0.7 + capital
         }
-    };
+    }
+}
+
+/// How prominent a candidate is as a reading of a name: its entry's prominence
+/// (`base`, indexed by entry) adjusted for how the name matched.
+pub(crate) fn prominence(base: &[f32], gazetteer: &Gazetteer, c: &Candidate) -> f32 {
+    let kind = gazetteer.entry(c.entry).kind;
     // Alternate names of towns are mostly other languages' spellings; those of
     // countries, states and regions are mostly English variants ("Britain", "Ga.").
-    let how = match (c.name_match, e.kind) {
+    let how = match (c.name_match, kind) {
         (NameMatch::Primary | NameMatch::Abbreviation, _) => 0.0,
         (NameMatch::Alternate, Kind::Place | Kind::Admin2) => -1.2,
         (NameMatch::Alternate, _) => -0.6,
     };
-    base + how
+    base.get(c.entry as usize).copied().unwrap_or(0.0) + how
 }
 
 /// Finds the place mentions of `text`.
 pub(crate) fn recognize(
     gazetteer: &Gazetteer,
+    base: &[f32],
     text: &str,
     sentences: &[Range<usize>],
     options: &Options,
 ) -> Vec<Hit> {
-    let mut raw = propose(gazetteer, text, sentences, options);
+    let mut raw = propose(gazetteer, base, text, sentences, options);
     score_document(gazetteer, text, sentences, &mut raw, options);
     raw.into_iter()
         .filter(|h| h.hit.score >= options.threshold)
@@ -358,6 +366,7 @@ struct Proposed {
 /// capital letter, leftmost-longest.
 fn propose(
     gazetteer: &Gazetteer,
+    base: &[f32],
     text: &str,
     sentences: &[Range<usize>],
     options: &Options,
@@ -395,6 +404,7 @@ fn propose(
                     let common_word = gazetteer.is_common_word(&hit);
                     out.push(evidence(
                         gazetteer,
+                        base,
                         text,
                         sentences,
                         sentence,
@@ -418,6 +428,7 @@ fn propose(
 #[allow(clippy::too_many_arguments)]
 fn evidence(
     gazetteer: &Gazetteer,
+    base: &[f32],
     text: &str,
     sentences: &[Range<usize>],
     sentence: usize,
@@ -430,7 +441,7 @@ fn evidence(
     let key = fold_name(surface);
     let priors: Vec<f32> = candidates
         .iter()
-        .map(|c| prominence(gazetteer, c))
+        .map(|c| prominence(base, gazetteer, c))
         .collect();
     let best_index = priors
         .iter()
@@ -563,7 +574,7 @@ fn evidence(
             && is_capitalized(word)
             && !PLACE_PREFIXES.contains(&lower.as_str())
             && !LOCATIVE_CUES.contains(&lower.as_str())
-            && (gazetteer.candidates(word).is_empty() || gazetteer.person_name(word).given)
+            && (!gazetteer.has_name(word) || gazetteer.person_name(word).given)
             && !(prev_at_start && gazetteer.is_common_word_name(word))
         {
             // "Kurt Campbell", "Minister Ali": a capitalised non-place word (or a given
@@ -585,7 +596,7 @@ fn evidence(
         && let Some((_, word)) = next_word(text, end + 1)
         && is_capitalized(word)
         && !broad
-        && gazetteer.candidates(word).is_empty()
+        && !gazetteer.has_name(word)
     {
         score -= 1.5;
     }
@@ -598,12 +609,14 @@ fn evidence(
             if let Some(k) = kind_cue_of(&lower) {
                 kind_cue = kind_cue.or(Some(k));
             }
-            if is_capitalized(word) && !PLACE_SUFFIXES.contains(&lower.as_str()) && !multi_word {
-                if person.given {
-                    // "Michael Jones", "Georgia Smith": a given name starting a name.
-                    score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
-                    person_context = true;
-                }
+            if is_capitalized(word)
+                && !PLACE_SUFFIXES.contains(&lower.as_str())
+                && !multi_word
+                && person.given
+            {
+                // "Michael Jones", "Georgia Smith": a given name starting a name.
+                score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
+                person_context = true;
             }
             if SPEECH_VERBS.contains(&lower.as_str()) && !broad {
                 score -= 1.5;

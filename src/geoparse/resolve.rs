@@ -20,16 +20,20 @@ fn cos_of_km(km: f64) -> f64 {
     (km / 6371.0088).cos()
 }
 
+/// A document's distinct surface forms, numbered: the resolver compares these numbers,
+/// not strings, in its inner loops.
+type SurfaceId = u32;
+
 /// The document as the resolver sees it in one pass: each hit's current reading.
-struct Context {
-    /// Weight of each country code among the document's readings, keyed by surface so a
-    /// name does not vote for its own reading.
-    countries: HashMap<String, HashMap<String, f32>>,
-    /// First-level divisions read in the document: (country, admin1 code) by surface.
-    admin1: Vec<(String, String, String)>,
+struct Context<'g> {
+    /// Weight of each country code among the readings of each surface, so a name does
+    /// not vote for its own reading.
+    countries: HashMap<SurfaceId, HashMap<&'g str, f32>>,
+    /// First-level divisions read in the document: (surface, country, admin1 code).
+    admin1: Vec<(SurfaceId, &'g str, &'g str)>,
     /// Points of settlement-level readings: (surface, unit vector), so distances need
     /// no trigonometry per pair.
-    points: Vec<(String, [f64; 3])>,
+    points: Vec<(SurfaceId, [f64; 3])>,
 }
 
 fn country_weight(kind: Kind) -> f32 {
@@ -43,42 +47,46 @@ fn country_weight(kind: Kind) -> f32 {
     }
 }
 
-fn build_context(gazetteer: &Gazetteer, keys: &[String], readings: &[EntryIndex]) -> Context {
+fn build_context<'g>(
+    gazetteer: &'g Gazetteer,
+    surfaces: &[SurfaceId],
+    readings: &[EntryIndex],
+) -> Context<'g> {
     let mut ctx = Context {
         countries: HashMap::default(),
         admin1: Vec::new(),
         points: Vec::new(),
     };
-    for (key, &r) in keys.iter().zip(readings) {
+    for (&surface, &r) in surfaces.iter().zip(readings) {
         let e = gazetteer.entry(r);
-        if let Some(cc) = &e.country_code {
+        if let Some(cc) = e.country_code.as_deref() {
             *ctx.countries
-                .entry(key.clone())
+                .entry(surface)
                 .or_default()
-                .entry(cc.clone())
+                .entry(cc)
                 .or_default() += country_weight(e.kind);
         }
-        if e.kind == Kind::Admin1 {
-            if let (Some(cc), Some(a1)) = (&e.country_code, &e.admin1_code) {
-                ctx.admin1.push((key.clone(), cc.clone(), a1.clone()));
-            }
+        if e.kind == Kind::Admin1
+            && let (Some(cc), Some(a1)) = (e.country_code.as_deref(), e.admin1_code.as_deref())
+        {
+            ctx.admin1.push((surface, cc, a1));
         }
         if matches!(e.kind, Kind::Place | Kind::Admin1 | Kind::Admin2) {
-            ctx.points.push((key.clone(), unit_vector(e.lat, e.lon)));
+            ctx.points.push((surface, unit_vector(e.lat, e.lon)));
         }
     }
     ctx
 }
 
 /// Country weights from every surface but `own`, normalised so the strongest is 1.
-fn others_countries(ctx: &Context, own: &str) -> HashMap<String, f32> {
-    let mut sum: HashMap<String, f32> = HashMap::default();
-    for (key, m) in &ctx.countries {
-        if key == own {
+fn others_countries<'g>(ctx: &Context<'g>, own: SurfaceId) -> HashMap<&'g str, f32> {
+    let mut sum: HashMap<&'g str, f32> = HashMap::default();
+    for (surface, m) in &ctx.countries {
+        if *surface == own {
             continue;
         }
         for (cc, w) in m {
-            *sum.entry(cc.clone()).or_default() += w;
+            *sum.entry(cc).or_default() += w;
         }
     }
     let max = sum.values().copied().fold(0.0f32, f32::max);
@@ -121,9 +129,9 @@ fn score_candidate(
     c: &Candidate,
     prior: f32,
     hit: &Hit,
-    key: &str,
-    ctx: &Context,
-    countries: &HashMap<String, f32>,
+    surface: SurfaceId,
+    ctx: &Context<'_>,
+    countries: &HashMap<&str, f32>,
     qualifier: Option<&Hit>,
     strongest_broad: Option<f32>,
 ) -> f32 {
@@ -136,13 +144,13 @@ fn score_candidate(
         let fit = e
             .members
             .iter()
-            .filter_map(|m| countries.get(m))
+            .filter_map(|m| countries.get(m.as_str()))
             .copied()
             .fold(0.0f32, f32::max);
         context += 2.0 * fit;
     }
     if let Some(cc) = &e.country_code {
-        if let Some(w) = countries.get(cc) {
+        if let Some(w) = countries.get(cc.as_str()) {
             context += 0.3 + 1.7 * w;
         }
         if matches!(e.kind, Kind::Place | Kind::Admin2)
@@ -150,7 +158,7 @@ fn score_candidate(
             && ctx
                 .admin1
                 .iter()
-                .any(|(k, c2, a2)| k != key && c2 == cc && a2 == a1)
+                .any(|(k, c2, a2)| *k != surface && *c2 == cc && *a2 == a1)
         {
             context += 2.0;
         }
@@ -171,7 +179,7 @@ fn score_candidate(
         let closest = ctx
             .points
             .iter()
-            .filter(|(k, _)| k != key)
+            .filter(|(k, _)| *k != surface)
             .map(|(_, p)| v[0] * p[0] + v[1] * p[1] + v[2] * p[2])
             .fold(-1.0f64, f64::max);
         if closest > cos_of_km(100.0) {
@@ -224,6 +232,14 @@ pub(crate) fn resolve(
         .iter()
         .map(|h| fold_name(&text[h.start..h.end]))
         .collect();
+    let mut ids: HashMap<&str, SurfaceId> = HashMap::default();
+    let surfaces: Vec<SurfaceId> = keys
+        .iter()
+        .map(|k| {
+            let next = ids.len() as SurfaceId;
+            *ids.entry(k.as_str()).or_insert(next)
+        })
+        .collect();
     // Pass 0: the most prominent reading of each name.
     let mut readings: Vec<EntryIndex> = hits
         .iter()
@@ -239,19 +255,19 @@ pub(crate) fn resolve(
     let mut probabilities: Vec<Vec<(EntryIndex, f32)>> = Vec::new();
     // Two passes in context: countries and divisions settle first, towns follow them.
     for _ in 0..2 {
-        let ctx = build_context(gazetteer, &keys, &readings);
-        let mut cache: HashMap<&str, HashMap<String, f32>> = HashMap::default();
+        let ctx = build_context(gazetteer, &surfaces, &readings);
+        let mut cache: HashMap<SurfaceId, HashMap<&str, f32>> = HashMap::default();
         probabilities.clear();
         for (i, hit) in hits.iter().enumerate() {
-            let key = keys[i].as_str();
+            let surface = surfaces[i];
             if hit.candidates.len() == 1 {
                 // Nothing to choose: skip the scoring.
                 probabilities.push(vec![(hit.candidates[0].entry, 1.0)]);
                 continue;
             }
             let countries = cache
-                .entry(key)
-                .or_insert_with(|| others_countries(&ctx, key));
+                .entry(surface)
+                .or_insert_with(|| others_countries(&ctx, surface));
             let q = qualifier(text, &hits, i);
             let broad = strongest_broad(gazetteer, hit);
             let scores: Vec<f32> = hit
@@ -259,7 +275,7 @@ pub(crate) fn resolve(
                 .iter()
                 .zip(&hit.priors)
                 .map(|(c, &prior)| {
-                    score_candidate(gazetteer, c, prior, hit, key, &ctx, countries, q, broad)
+                    score_candidate(gazetteer, c, prior, hit, surface, &ctx, countries, q, broad)
                 })
                 .collect();
             let probs = softmax(&scores);
