@@ -290,6 +290,8 @@ pub struct Gazetteer {
     /// word in the text starts a walk at the root, whose many transitions are otherwise
     /// decoded and searched each time.
     root_steps: Box<[Option<fst::raw::Transition>; 256]>,
+    /// The same for the second byte: indexed by `first << 8 | second`.
+    second_steps: Box<[Option<fst::raw::Transition>]>,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -474,11 +476,17 @@ impl Gazetteer {
                 detail: format!("person-name index does not decode: {e}"),
             })?;
         let mut root_steps: Box<[Option<fst::raw::Transition>; 256]> = Box::new([None; 256]);
+        let mut second_steps: Box<[Option<fst::raw::Transition>]> =
+            vec![None; 1 << 16].into_boxed_slice();
         for t in names.as_fst().root().transitions() {
             root_steps[t.inp as usize] = Some(t);
+            for t2 in names.as_fst().node(t.addr).transitions() {
+                second_steps[(t.inp as usize) << 8 | t2.inp as usize] = Some(t2);
+            }
         }
         let gazetteer = Gazetteer {
             root_steps,
+            second_steps,
             entries,
             postings: tables.postings,
             names,
@@ -675,13 +683,16 @@ impl Gazetteer {
     /// byte no name continues with, so most calls end after one or two characters.
     pub fn longest_match_at(&self, text: &str, start: usize) -> Option<NameHit> {
         let fst: &Fst<Vec<u8>> = self.names.as_fst();
-        let mut node = fst.root();
+        let mut addr = fst.root().addr();
+        let mut node: Option<fst::raw::Node<'_>> = None;
         let mut out = Output::zero();
         let mut best: Option<(usize, u64)> = None;
         let rest = text.get(start..)?;
         let mut chars = rest.char_indices().peekable();
         let mut prev_space = false;
-        let mut at_root = true;
+        // Bytes consumed so far; the first two steps come from the lookup tables.
+        let mut depth = 0usize;
+        let mut first_byte = 0u8;
         while let Some((offset, c)) = chars.next() {
             if c == '\n' || c == '\r' {
                 break;
@@ -700,29 +711,40 @@ impl Gazetteer {
                 prev_space = false;
             }
             for &b in folded.as_bytes() {
-                let step = if at_root {
-                    at_root = false;
-                    self.root_steps[b as usize]
-                } else {
-                    node.find_input(b).map(|i| node.transition(i))
+                let step = match depth {
+                    0 => self.root_steps[b as usize],
+                    1 => self.second_steps[(first_byte as usize) << 8 | b as usize],
+                    _ => {
+                        // Nodes are decoded only when a step needs them.
+                        let n = *node.get_or_insert_with(|| fst.node(addr));
+                        n.find_input(b).map(|i| n.transition(i))
+                    }
                 };
+                if depth == 0 {
+                    first_byte = b;
+                }
+                depth += 1;
                 match step {
                     Some(t) => {
                         out = out.cat(t.out);
-                        node = fst.node(t.addr);
+                        addr = t.addr;
+                        node = None;
                     }
                     None => return best.map(|(end, v)| self.hit(start, end, v)),
                 }
             }
-            if node.is_final() && !prev_space {
-                let end = start + offset + c.len_utf8();
+            if !prev_space && depth > 0 {
                 let at_boundary = match chars.peek() {
                     None => true,
                     Some(&(o, '\'' | '’')) => is_possessive_or_end(&rest[o..]),
                     Some(&(_, next)) => !next.is_alphanumeric(),
                 };
                 if at_boundary {
-                    best = Some((end, out.cat(node.final_output()).value()));
+                    let n = *node.get_or_insert_with(|| fst.node(addr));
+                    if n.is_final() {
+                        let end = start + offset + c.len_utf8();
+                        best = Some((end, out.cat(n.final_output()).value()));
+                    }
                 }
             }
         }

@@ -281,6 +281,32 @@ const PLACE_SUFFIXES: &[&str] = &[
     "hills",
 ];
 
+/// The word lists above as hash sets: each mention checks its neighbours against
+/// several lists, and linear scans of them showed in profiles.
+struct WordSets {
+    calendar_words: HashSet<&'static str>,
+    locative_cues: HashSet<&'static str>,
+    person_cues: HashSet<&'static str>,
+    speech_verbs: HashSet<&'static str>,
+    place_prefixes: HashSet<&'static str>,
+    place_suffixes: HashSet<&'static str>,
+}
+
+fn word_sets() -> &'static WordSets {
+    static SETS: std::sync::OnceLock<WordSets> = std::sync::OnceLock::new();
+    SETS.get_or_init(|| {
+        let set = |words: &[&'static str]| words.iter().copied().collect();
+        WordSets {
+            calendar_words: set(CALENDAR_WORDS),
+            locative_cues: set(LOCATIVE_CUES),
+            person_cues: set(PERSON_CUES),
+            speech_verbs: set(SPEECH_VERBS),
+            place_prefixes: set(PLACE_PREFIXES),
+            place_suffixes: set(PLACE_SUFFIXES),
+        }
+    })
+}
+
 fn kind_cue_of(word: &str) -> Option<KindCue> {
     match word {
         "city" | "town" | "village" | "capital" | "hamlet" | "township" | "suburb"
@@ -463,7 +489,7 @@ fn evidence(
     if letters < 2 {
         score -= 10.0; // "X", "A": never places on their own
     }
-    if CALENDAR_WORDS.contains(&key.as_str()) {
+    if word_sets().calendar_words.contains(key.as_str()) {
         score -= 6.0;
     }
     let sentence_start = sentences.get(sentence).map(|r| r.start).unwrap_or(0);
@@ -557,7 +583,7 @@ fn evidence(
         let prev_at_start = text[sentence_start.min(prev_start)..prev_start]
             .chars()
             .all(|c| !c.is_alphanumeric());
-        if LOCATIVE_CUES.contains(&lower.as_str()) {
+        if word_sets().locative_cues.contains(lower.as_str()) {
             score += if lower == "of" { 0.8 } else { 1.3 };
             locative_cue = true;
         }
@@ -567,13 +593,13 @@ fn evidence(
         let glued = text[prev_start + word.len()..start]
             .chars()
             .all(|c| c == ' ');
-        if PERSON_CUES.contains(&lower.as_str()) {
+        if word_sets().person_cues.contains(lower.as_str()) {
             score -= 2.5;
             person_context = true;
         } else if glued
             && is_capitalized(word)
-            && !PLACE_PREFIXES.contains(&lower.as_str())
-            && !LOCATIVE_CUES.contains(&lower.as_str())
+            && !word_sets().place_prefixes.contains(lower.as_str())
+            && !word_sets().locative_cues.contains(lower.as_str())
             && (!gazetteer.has_name(word) || gazetteer.person_name(word).given)
             && !(prev_at_start && gazetteer.is_common_word_name(word))
         {
@@ -610,7 +636,7 @@ fn evidence(
                 kind_cue = kind_cue.or(Some(k));
             }
             if is_capitalized(word)
-                && !PLACE_SUFFIXES.contains(&lower.as_str())
+                && !word_sets().place_suffixes.contains(lower.as_str())
                 && !multi_word
                 && person.given
             {
@@ -618,7 +644,7 @@ fn evidence(
                 score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
                 person_context = true;
             }
-            if SPEECH_VERBS.contains(&lower.as_str()) && !broad {
+            if word_sets().speech_verbs.contains(lower.as_str()) && !broad {
                 score -= 1.5;
                 person_context = true;
             }

@@ -32,17 +32,25 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             out.push(s + lead..e - trail);
         }
     };
-    let mut i = 0usize;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'\n' {
+    // Only line breaks and the three marks can end a sentence; memchr jumps between
+    // them instead of testing every byte.
+    let mut marks = memchr::memchr3_iter(b'.', b'!', b'?', bytes).peekable();
+    let mut newlines = memchr::memchr_iter(b'\n', bytes).peekable();
+    loop {
+        let i = match (marks.peek(), newlines.peek()) {
+            (Some(&m), Some(&n)) if n < m => newlines.next(),
+            (Some(_), _) => marks.next(),
+            (None, Some(_)) => newlines.next(),
+            (None, None) => None,
+        };
+        let Some(i) = i else { break };
+        if bytes[i] == b'\n' {
             push(&mut out, start, i);
             start = i + 1;
-        } else if matches!(b, b'.' | b'!' | b'?') && ends_sentence(text, i) {
+        } else if ends_sentence(text, i) {
             push(&mut out, start, i + 1);
             start = i + 1;
         }
-        i += 1;
     }
     push(&mut out, start, text.len());
     out
