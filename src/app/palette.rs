@@ -14,6 +14,8 @@ pub fn kind_color(kind: Kind, dark: bool) -> Color32 {
         (Kind::Country, true) => Color32::from_rgb(0xff, 0x70, 0x70),
         (Kind::Admin1, false) => Color32::from_rgb(0x7a, 0x3d, 0xc8),
         (Kind::Admin1, true) => Color32::from_rgb(0xc0, 0x90, 0xff),
+        (Kind::Admin2, false) => Color32::from_rgb(0xa0, 0x4f, 0xa8),
+        (Kind::Admin2, true) => Color32::from_rgb(0xe0, 0x9c, 0xe8),
         (Kind::Region, false) => Color32::from_rgb(0xc2, 0x5e, 0x00),
         (Kind::Region, true) => Color32::from_rgb(0xff, 0xae, 0x4a),
         (Kind::Physical, false) => Color32::from_rgb(0x13, 0x80, 0x6a),
@@ -30,7 +32,7 @@ pub fn kind_highlight(kind: Kind, dark: bool) -> Color32 {
     if dark {
         Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), 70)
     } else {
-        Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), 55)
+        Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), 75)
     }
 }
 
@@ -40,6 +42,7 @@ pub fn kind_label(kind: Kind) -> &'static str {
         Kind::Place => "City / place",
         Kind::Country => "Country",
         Kind::Admin1 => "State / province",
+        Kind::Admin2 => "District / county",
         Kind::Region => "Region",
         Kind::Physical => "Physical feature",
         Kind::Demonym => "Demonym",
@@ -73,6 +76,16 @@ pub fn halo_color(dark: bool) -> Color32 {
     }
 }
 
+/// Text colour of article text (passages, the document view): more contrast than egui's
+/// default grey, for reading long text.
+pub fn reading_text_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_gray(218)
+    } else {
+        Color32::from_gray(24)
+    }
+}
+
 /// Text colour of map labels.
 pub fn label_color(dark: bool) -> Color32 {
     if dark {
@@ -86,9 +99,9 @@ pub fn label_color(dark: bool) -> Color32 {
 pub fn country_tint(share: f32, selected: bool, dark: bool) -> Color32 {
     let c = kind_color(Kind::Country, dark);
     let alpha = if selected {
-        150.0
+        120.0
     } else {
-        40.0 + 80.0 * share.clamp(0.0, 1.0)
+        28.0 + 62.0 * share.clamp(0.0, 1.0)
     };
     Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), alpha as u8)
 }

@@ -609,7 +609,7 @@ impl AppState {
         };
         let current = self.effective_entry(key);
         let mut out: Vec<CandidateChoice> = Vec::new();
-        let mut push = |out: &mut Vec<CandidateChoice>, entry: EntryIndex, p: Option<f32>| {
+        let push = |out: &mut Vec<CandidateChoice>, entry: EntryIndex, p: Option<f32>| {
             if out.len() < limit && !out.iter().any(|c| c.entry == entry) {
                 let located = crate::geoparse::located_entry(g, entry);
                 out.push(CandidateChoice {
@@ -672,6 +672,46 @@ impl AppState {
         out
     }
 
+    /// The mentions the user corrected that are in the open documents, oldest correction
+    /// first.
+    pub fn corrected_mentions(&self) -> Vec<MentionKey> {
+        let mut out = Vec::new();
+        for c in self.corrections.iter() {
+            let Some(d) = self
+                .documents
+                .iter()
+                .position(|d| d.document.name == c.document)
+            else {
+                continue;
+            };
+            if let Some(m) = self.documents[d]
+                .mentions
+                .iter()
+                .position(|m| m.start == c.start && m.end == c.end)
+            {
+                out.push((d, m));
+            }
+        }
+        out
+    }
+
+    /// The shown places with the lowest mean confidence, least sure first: the ones to
+    /// check.
+    pub fn least_certain_places(&self, n: usize) -> Vec<(EntryIndex, f32)> {
+        let mut out: Vec<(EntryIndex, f32)> = self
+            .places
+            .iter()
+            .map(|p| {
+                let mean = p.mentions.iter().map(|m| m.confidence).sum::<f32>()
+                    / p.mentions.len().max(1) as f32;
+                (p.entry, mean)
+            })
+            .collect();
+        out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        out.truncate(n);
+        out
+    }
+
     /// Corrects one mention: it denotes `action`'s entry, or is not a place.
     pub fn correct(&mut self, (document, mention): MentionKey, action: CorrectionAction) {
         let Some(doc) = self.documents.get(document) else {
@@ -729,8 +769,14 @@ impl AppState {
                 None => CorrectionAction::NotAPlace,
                 Some(target) => {
                     let offered = mention.resolution.entry == target
-                        || mention.resolution.alternates.iter().any(|a| a.entry == target)
-                        || g.candidates(&mention.text).iter().any(|c| c.entry == target);
+                        || mention
+                            .resolution
+                            .alternates
+                            .iter()
+                            .any(|a| a.entry == target)
+                        || g.candidates(&mention.text)
+                            .iter()
+                            .any(|c| c.entry == target);
                     if !offered {
                         continue;
                     }

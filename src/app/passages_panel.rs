@@ -1,0 +1,525 @@
+//! The right panel: the selected place, how sure the parser was and what else it could
+//! be (with the corrections the user can make), and every passage that mentions it,
+//! grouped by document, the mention highlighted.
+
+use egui::text::{LayoutJob, TextFormat};
+use egui::{Color32, RichText, Sense, Ui};
+
+use crate::analysis::{CorrectionAction, MentionRef};
+use crate::app::Action;
+use crate::app::palette;
+use crate::app::state::{AppState, CandidateChoice, MentionKey, passage_range};
+use crate::gazetteer::{Gazetteer, Kind};
+
+/// Candidates offered per mention in its correction menu.
+const MENTION_CANDIDATES: usize = 12;
+/// Candidates offered for a whole place.
+const PLACE_CANDIDATES: usize = 8;
+/// Passages longer than this many bytes are cut around the mention.
+const MAX_PASSAGE_BYTES: usize = 600;
+
+/// Draws the passages panel and returns what the user did.
+pub fn passages_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
+    let mut action = None;
+    let Some(g) = state.gazetteer() else {
+        ui.weak("Loading the gazetteer…");
+        return None;
+    };
+    let Some(selected) = state.selected() else {
+        return overview_ui(ui, state, g);
+    };
+    let e = g.entry(selected);
+    let dark = ui.visuals().dark_mode;
+
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new("•")
+                .color(palette::kind_color(e.kind, dark))
+                .size(26.0),
+        );
+        ui.heading(&e.name);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .small_button("×")
+                .on_hover_text("Clear the selection")
+                .clicked()
+            {
+                action = Some(Action::Select(None));
+            }
+        });
+    });
+    let country = e
+        .country_code
+        .as_deref()
+        .map(|cc| crate::analysis::country_name(g, cc));
+    let mut description = palette::kind_label(e.kind).to_string();
+    if let Some(c) = &country
+        && e.kind != Kind::Country
+    {
+        description.push_str(", ");
+        description.push_str(c);
+    }
+    ui.label(description);
+    ui.weak(format!(
+        "{} · {:.4}°, {:.4}°{}",
+        e.id,
+        e.lat,
+        e.lon,
+        if e.population > 0 {
+            format!(" · pop. {}", thousands(e.population))
+        } else {
+            String::new()
+        }
+    ));
+
+    let Some(place) = state.selected_place() else {
+        ui.add_space(8.0);
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            "The current filter hides this place.",
+        );
+        return action;
+    };
+
+    // Confidence and corrections.
+    let n = place.mentions.len();
+    let confidences: Vec<f32> = place.mentions.iter().map(|m| m.confidence).collect();
+    let mean = confidences.iter().sum::<f32>() / n.max(1) as f32;
+    let low = confidences.iter().copied().fold(f32::MAX, f32::min);
+    let corrected = place.mentions.iter().filter(|m| m.corrected).count();
+    let demonyms = place.mentions.iter().filter(|m| m.demonym).count();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("{n} mention{}", plural(n)));
+        ui.label("·");
+        confidence_label(ui, mean, "mean confidence").on_hover_text(format!("Lowest: {low:.2}"));
+        if corrected > 0 {
+            ui.label("·");
+            ui.label(format!("{corrected} corrected by you"));
+        }
+        if demonyms > 0 {
+            ui.label("·");
+            ui.label(format!("{demonyms} demonym{}", plural(demonyms)));
+        }
+    });
+
+    egui::CollapsingHeader::new("Resolution")
+        .id_salt("place-resolution")
+        .default_open(true)
+        .show(ui, |ui| {
+            let candidates = state.place_candidates(place, PLACE_CANDIDATES);
+            if candidates.is_empty() {
+                ui.weak("The parser had no other candidate for these mentions.");
+            } else {
+                ui.weak("Other candidates for these mentions — choose one to reassign them all:");
+                for c in &candidates {
+                    let label = candidate_label(g, c);
+                    if ui
+                        .button(label)
+                        .on_hover_text("Reassign every mention that could denote it")
+                        .clicked()
+                    {
+                        action = Some(Action::ReassignPlace {
+                            place: place.entry,
+                            to: c.entry,
+                        });
+                    }
+                }
+            }
+            ui.add_space(2.0);
+            if ui
+                .button(format!("Not a place ({n} mention{})", plural(n)))
+                .on_hover_text("Mark every mention shown here as not a place name")
+                .clicked()
+            {
+                action = Some(Action::PlaceNotAPlace(place.entry));
+            }
+        });
+
+    ui.separator();
+    let groups = AppState::passages_by_document(place);
+    ui.strong(format!(
+        "Passages in {} document{}",
+        groups.len(),
+        plural(groups.len())
+    ));
+    egui::ScrollArea::vertical()
+        .id_salt("passages")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (document, mentions) in &groups {
+                let name = &state.documents()[*document].document.name;
+                egui::CollapsingHeader::new(
+                    RichText::new(format!("{name} ({})", mentions.len())).strong(),
+                )
+                .id_salt(("passages-doc", *document))
+                .default_open(true)
+                .show(ui, |ui| {
+                    for passage in group_by_passage(state, *document, mentions) {
+                        if let Some(a) = passage_ui(ui, state, g, *document, &passage, dark) {
+                            action = Some(a);
+                        }
+                        ui.add_space(4.0);
+                    }
+                });
+            }
+        });
+    action
+}
+
+/// With nothing selected: how to start, the places to check first, and the user's
+/// corrections (each can be undone, including mentions marked "not a place", which no
+/// list shows any more).
+fn overview_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
+    let mut action = None;
+    let dark = ui.visuals().dark_mode;
+    ui.add_space(6.0);
+    ui.weak("Select a place on the map or in the list to see every passage that mentions it.");
+    ui.add_space(6.0);
+    egui::ScrollArea::vertical()
+        .id_salt("overview")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            let check = state.least_certain_places(8);
+            if !check.is_empty() {
+                ui.strong("Least certain places");
+                ui.weak("The parser was least sure of these; worth a look.");
+                for (entry, confidence) in check {
+                    let e = g.entry(entry);
+                    ui.horizontal(|ui| {
+                        ui.label(RichText::new("•").color(palette::kind_color(e.kind, dark)));
+                        if ui
+                            .add(egui::Button::new(&e.name).frame(false))
+                            .on_hover_text(e.label())
+                            .clicked()
+                        {
+                            action = Some(Action::SelectAndFocus(entry));
+                        }
+                        if let Some(cc) = &e.country_code
+                            && e.kind != Kind::Country
+                        {
+                            ui.weak(cc);
+                        }
+                        confidence_label(ui, confidence, "mean confidence");
+                    });
+                }
+                ui.add_space(8.0);
+            }
+            let corrected = state.corrected_mentions();
+            ui.strong(format!("Your corrections ({})", state.corrections().len()));
+            if corrected.is_empty() {
+                ui.weak("None yet. Use \"Correct…\" under a passage, or right-click a mention in a document.");
+            }
+            for key in corrected {
+                let doc = &state.documents()[key.0];
+                let mention = &doc.mentions[key.1];
+                let target = match state.correction_of(key) {
+                    Some(CorrectionAction::NotAPlace) => "not a place".to_string(),
+                    _ => state
+                        .effective_entry(key)
+                        .map(|e| g.entry(e).label())
+                        .unwrap_or_default(),
+                };
+                ui.horizontal_wrapped(|ui| {
+                    if ui
+                        .add(egui::Button::new(format!("“{}”", mention.text)).frame(false))
+                        .on_hover_text(format!("Open {} at this mention", doc.document.name))
+                        .clicked()
+                    {
+                        action = Some(Action::OpenPassage {
+                            document: key.0,
+                            mention: key.1,
+                        });
+                    }
+                    ui.label(format!("as {target}"));
+                    ui.weak(&doc.document.name);
+                    if ui.small_button("Undo").clicked() {
+                        action = Some(Action::UndoCorrection(key));
+                    }
+                });
+            }
+        });
+    action
+}
+
+/// Mentions of one document that stand in the same passage.
+fn group_by_passage(
+    state: &AppState,
+    document: usize,
+    mentions: &[MentionRef],
+) -> Vec<Vec<MentionRef>> {
+    let doc = &state.documents()[document];
+    let mut out: Vec<Vec<MentionRef>> = Vec::new();
+    for m in mentions {
+        let range = passage_range(doc, m.mention);
+        match out.last_mut() {
+            Some(group) if passage_range(doc, group[0].mention) == range => group.push(*m),
+            _ => out.push(vec![*m]),
+        }
+    }
+    out
+}
+
+/// One passage: its text with the mentions highlighted (click to open the document
+/// there), then each mention's confidence and correction menu.
+fn passage_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    g: &Gazetteer,
+    document: usize,
+    mentions: &[MentionRef],
+    dark: bool,
+) -> Option<Action> {
+    let mut action = None;
+    let doc = &state.documents()[document];
+    let text = &doc.document.text;
+    let range = passage_range(doc, mentions[0].mention);
+    // Cut very long passages around the mentions, on char boundaries.
+    let first = doc.mentions[mentions[0].mention].start;
+    let last = mentions
+        .iter()
+        .map(|m| doc.mentions[m.mention].end)
+        .max()
+        .unwrap_or(first);
+    let mut start = range.start;
+    let mut end = range.end;
+    if end - start > MAX_PASSAGE_BYTES {
+        start = floor_char(
+            text,
+            first.saturating_sub(MAX_PASSAGE_BYTES / 2).max(range.start),
+        );
+        end = ceil_char(text, (last + MAX_PASSAGE_BYTES / 2).min(range.end));
+    }
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    let normal = TextFormat {
+        font_id: body.clone(),
+        color: palette::reading_text_color(dark),
+        ..Default::default()
+    };
+    let mut job = LayoutJob::default();
+    if start > range.start {
+        job.append("… ", 0.0, normal.clone());
+    }
+    let mut cursor = start;
+    let mut spans: Vec<(usize, usize, Kind)> = mentions
+        .iter()
+        .map(|m| {
+            let mention = &doc.mentions[m.mention];
+            (mention.start, mention.end, g.entry(m.entry).kind)
+        })
+        .collect();
+    spans.sort_by_key(|s| s.0);
+    for (s, e, kind) in spans {
+        if s < cursor || e > end {
+            continue;
+        }
+        job.append(text.get(cursor..s).unwrap_or(""), 0.0, normal.clone());
+        job.append(
+            text.get(s..e).unwrap_or(""),
+            0.0,
+            TextFormat {
+                background: palette::kind_highlight(kind, dark),
+                color: ui.visuals().strong_text_color(),
+                ..normal.clone()
+            },
+        );
+        cursor = e;
+    }
+    job.append(text.get(cursor..end).unwrap_or(""), 0.0, normal.clone());
+    if end < range.end {
+        job.append(" …", 0.0, normal);
+    }
+    job.wrap.max_width = ui.available_width();
+
+    let frame = egui::Frame::group(ui.style())
+        .inner_margin(egui::Margin::same(6))
+        .fill(ui.visuals().faint_bg_color);
+    frame.show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        let response = ui
+            .add(egui::Label::new(job).sense(Sense::click()))
+            .on_hover_text("Open the document at this passage");
+        if response.hovered() {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+        }
+        if response.clicked() {
+            action = Some(Action::OpenPassage {
+                document,
+                mention: mentions[0].mention,
+            });
+        }
+        for m in mentions {
+            let key = (document, m.mention);
+            let mention = &doc.mentions[m.mention];
+            ui.horizontal_wrapped(|ui| {
+                ui.spacing_mut().item_spacing.x = 6.0;
+                ui.weak(format!("“{}”", mention.text));
+                confidence_label(ui, m.confidence, "confidence");
+                if m.corrected {
+                    ui.label(RichText::new("corrected").italics());
+                }
+                if m.demonym {
+                    ui.weak("demonym");
+                }
+                if let Some(a) = mention_menu_ui(ui, state, g, key) {
+                    action = Some(a);
+                }
+            });
+        }
+    });
+    action
+}
+
+/// The "Correct…" menu button of one mention.
+fn mention_menu_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    g: &Gazetteer,
+    key: MentionKey,
+) -> Option<Action> {
+    let mut action = None;
+    ui.menu_button("Correct…", |ui| {
+        action = correction_menu_ui(ui, state, g, key);
+    });
+    action
+}
+
+/// The contents of a mention's correction menu: its candidates, "Not a place", and undo.
+/// Also the document view's right-click menu.
+pub fn correction_menu_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    g: &Gazetteer,
+    key: MentionKey,
+) -> Option<Action> {
+    let mut action = None;
+    ui.set_min_width(260.0);
+    if let Some(m) = state
+        .documents()
+        .get(key.0)
+        .and_then(|d| d.mentions.get(key.1))
+    {
+        ui.weak(format!("“{}” denotes:", m.text));
+    }
+    for c in state.candidates(key, MENTION_CANDIDATES) {
+        let label = candidate_label(g, &c);
+        if ui.radio(c.is_current, label).clicked() {
+            if !c.is_current {
+                action = Some(Action::Reassign {
+                    mention: key,
+                    entry: c.entry,
+                });
+            }
+            ui.close();
+        }
+    }
+    ui.separator();
+    let is_not_a_place = matches!(state.correction_of(key), Some(CorrectionAction::NotAPlace));
+    if ui.radio(is_not_a_place, "Not a place").clicked() {
+        if !is_not_a_place {
+            action = Some(Action::NotAPlace(key));
+        }
+        ui.close();
+    }
+    if state.correction_of(key).is_some() {
+        ui.separator();
+        if ui.button("Undo my correction").clicked() {
+            action = Some(Action::UndoCorrection(key));
+            ui.close();
+        }
+    }
+    action
+}
+
+/// `Niamey (place, NE) 0.92`.
+fn candidate_label(g: &Gazetteer, c: &CandidateChoice) -> String {
+    let e = g.entry(c.entry);
+    let mut label = match &e.country_code {
+        Some(cc) => format!("{} ({}, {})", e.name, palette::kind_label(e.kind), cc),
+        None => format!("{} ({})", e.name, palette::kind_label(e.kind)),
+    };
+    if let Some(p) = c.probability {
+        label.push_str(&format!("  p={p:.2}"));
+    }
+    label
+}
+
+/// A confidence value coloured from red (low) to green (high).
+fn confidence_label(ui: &mut Ui, confidence: f32, what: &str) -> egui::Response {
+    let dark = ui.visuals().dark_mode;
+    let color = if confidence >= 0.8 {
+        if dark {
+            Color32::from_rgb(0x6f, 0xd0, 0x8c)
+        } else {
+            Color32::from_rgb(0x1e, 0x7b, 0x3a)
+        }
+    } else if confidence >= 0.5 {
+        if dark {
+            Color32::from_rgb(0xe8, 0xc3, 0x4f)
+        } else {
+            Color32::from_rgb(0x9a, 0x6a, 0x00)
+        }
+    } else if dark {
+        Color32::from_rgb(0xff, 0x80, 0x70)
+    } else {
+        Color32::from_rgb(0xb0, 0x2a, 0x1a)
+    };
+    ui.label(
+        RichText::new(format!("{confidence:.2}"))
+            .color(color)
+            .strong(),
+    )
+    .on_hover_text(format!("{what}: {confidence:.3}"))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234), "1,234");
+        assert_eq!(thousands(1_026_848), "1,026,848");
+    }
+
+    #[test]
+    fn char_boundaries() {
+        let t = "Ål and N'Djamena";
+        assert_eq!(floor_char(t, 1), 0);
+        assert_eq!(ceil_char(t, 1), 2);
+        assert_eq!(ceil_char(t, 99), t.len());
+    }
+}

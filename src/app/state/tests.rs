@@ -1,0 +1,342 @@
+//! Unit tests of [`AppState`]: selection, filters, corrections, export, session.
+
+use std::sync::{Arc, OnceLock};
+
+use super::*;
+use crate::document::Document;
+use crate::geoparse::Geoparser;
+
+fn gazetteer() -> Arc<Gazetteer> {
+    static G: OnceLock<Arc<Gazetteer>> = OnceLock::new();
+    G.get_or_init(|| Arc::new(Gazetteer::load_bundled().expect("bundled gazetteer")))
+        .clone()
+}
+
+const NIGER: &str = "Soldiers in Niamey and Agadez met officials from Niger on Monday. \
+                     The convoy later left Niamey for the border with Nigeria.";
+const FRANCE: &str = "Ministers met in Paris, the capital of France, on Tuesday. \
+                      Paris has hosted such talks before.";
+
+fn parse(g: &Gazetteer, name: &str, text: &str) -> ParsedDocument {
+    let document = Document::from_text(name, text);
+    let mentions = Geoparser::new(g).parse(&document.text);
+    ParsedDocument { document, mentions }
+}
+
+fn pasted(name: &str, text: &str) -> DocumentSource {
+    DocumentSource::Pasted {
+        name: name.into(),
+        text: text.into(),
+    }
+}
+
+/// A state with the two test documents.
+fn state() -> AppState {
+    let g = gazetteer();
+    let mut s = AppState::with_gazetteer(g.clone());
+    assert!(s.add_document(parse(&g, "niger.txt", NIGER), pasted("niger.txt", NIGER)));
+    assert!(s.add_document(
+        parse(&g, "france.txt", FRANCE),
+        pasted("france.txt", FRANCE)
+    ));
+    s.refresh();
+    s
+}
+
+fn entry_named(s: &AppState, name: &str) -> EntryIndex {
+    s.place_named(name)
+        .unwrap_or_else(|| panic!("{name} not among {:?}", names(s)))
+        .entry
+}
+
+fn names(s: &AppState) -> Vec<String> {
+    let g = s.gazetteer().expect("gazetteer");
+    s.places()
+        .iter()
+        .map(|p| g.entry(p.entry).name.clone())
+        .collect()
+}
+
+#[test]
+fn places_are_sorted_by_mentions_and_counted() {
+    let s = state();
+    let niamey = s.place_named("Niamey").expect("Niamey");
+    assert_eq!(niamey.mentions.len(), 2);
+    let counts: Vec<usize> = s.places().iter().map(|p| p.mentions.len()).collect();
+    let mut sorted = counts.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(counts, sorted);
+    assert_eq!(s.mention_count(), counts.iter().sum::<usize>());
+    assert_eq!(
+        s.document_mentions().iter().sum::<usize>(),
+        s.mention_count()
+    );
+    let ne = s
+        .country_counts()
+        .iter()
+        .find(|c| c.key == "NE")
+        .expect("Niger in the country counts");
+    assert_eq!(ne.name, "Niger");
+    assert!(ne.places >= 3, "{ne:?}");
+}
+
+#[test]
+fn select_and_passages() {
+    let mut s = state();
+    let niamey = entry_named(&s, "Niamey");
+    s.select(Some(niamey));
+    assert_eq!(s.selected(), Some(niamey));
+    let place = s.selected_place().expect("selected place shown");
+    let groups = AppState::passages_by_document(place);
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].0, 0);
+    assert_eq!(groups[0].1.len(), 2);
+    let doc = &s.documents()[0];
+    let passage = passage_range(doc, groups[0].1[1].mention);
+    assert!(doc.document.text[passage].contains("left Niamey"));
+    s.open_document(0, Some(groups[0].1[1].mention));
+    let open = s.open_document_state().expect("open");
+    assert!(open.scroll_pending);
+    s.scrolled();
+    assert!(!s.open_document_state().expect("open").scroll_pending);
+    s.open_document(99, None);
+    assert_eq!(s.open_document_state().map(|o| o.document), Some(0));
+    s.select(None);
+    assert!(s.selected_place().is_none());
+}
+
+#[test]
+fn country_filter_hides_and_shows_places() {
+    let mut s = state();
+    let before = s.places().len();
+    let revision = s.revision();
+    s.set_country_visible("FR", false);
+    assert!(s.revision() > revision);
+    assert!(s.place_named("Paris").is_none());
+    assert!(s.place_named("France").is_none());
+    assert!(s.place_named("Niamey").is_some());
+    // Hidden countries keep their counts, so they can be shown again.
+    let fr = s
+        .country_counts()
+        .iter()
+        .find(|c| c.key == "FR")
+        .expect("FR row");
+    assert!(fr.mentions >= 3);
+    s.show_only_country("FR");
+    assert!(s.place_named("Niamey").is_none());
+    assert!(s.place_named("Paris").is_some());
+    s.hide_all_countries();
+    assert!(s.places().is_empty());
+    s.show_all_countries();
+    assert_eq!(s.places().len(), before);
+}
+
+#[test]
+fn other_filters() {
+    let mut s = state();
+    s.set_kind_visible(Kind::Place, false);
+    assert!(s.place_named("Niamey").is_none());
+    assert!(s.place_named("Niger").is_some());
+    let place_row = s
+        .kind_counts()
+        .iter()
+        .find(|k| k.kind == Kind::Place)
+        .expect("place row");
+    assert!(place_row.places >= 3, "counted before the kind filter");
+    s.set_kind_visible(Kind::Place, true);
+    s.set_document_visible("france.txt", false);
+    assert!(s.place_named("Paris").is_none());
+    assert_eq!(s.document_mentions()[1], 0);
+    s.set_document_visible("france.txt", true);
+    s.set_search("nia");
+    assert_eq!(names(&s), ["Niamey"]);
+    s.set_search("");
+    s.set_min_confidence(2.0);
+    assert_eq!(s.filter().min_confidence, 1.0);
+}
+
+#[test]
+fn reassign_not_a_place_and_undo() {
+    let mut s = state();
+    let niamey = entry_named(&s, "Niamey");
+    let first = s.place(niamey).expect("Niamey").mentions[0];
+    let key = (first.document, first.mention);
+    // An alternate candidate: the Niamey admin-1 region, or any other entry of the name.
+    let other = s
+        .candidates(key, 20)
+        .into_iter()
+        .find(|c| !c.is_current)
+        .expect("another candidate for Niamey");
+    s.reassign(key, other.entry);
+    assert_eq!(s.place(niamey).expect("Niamey").mentions.len(), 1);
+    let moved = s
+        .place(other.entry)
+        .expect("the chosen entry is now a place");
+    assert!(moved.mentions[0].corrected);
+    assert_eq!(moved.mentions[0].confidence, 1.0);
+    assert!(
+        s.candidates(key, 20)
+            .iter()
+            .any(|c| c.entry == other.entry && c.is_current)
+    );
+
+    s.correct(key, CorrectionAction::NotAPlace);
+    assert_eq!(s.effective_entry(key), None);
+    assert!(s.place(other.entry).is_none());
+    assert_eq!(s.corrections().len(), 1, "one correction per mention");
+
+    assert_eq!(s.corrected_mentions(), vec![key]);
+    s.undo_correction(key);
+    assert!(s.corrections().is_empty());
+    assert!(s.corrected_mentions().is_empty());
+    assert_eq!(s.place(niamey).expect("Niamey").mentions.len(), 2);
+}
+
+#[test]
+fn correct_a_whole_place() {
+    let mut s = state();
+    let paris = entry_named(&s, "Paris");
+    let n = s.place(paris).expect("Paris").mentions.len();
+    assert_eq!(s.correct_place(paris, None), n);
+    assert!(s.place_named("Paris").is_none());
+    for c in s.corrections().iter() {
+        assert_eq!(c.action, CorrectionAction::NotAPlace);
+        assert_eq!(c.document, "france.txt");
+    }
+    for c in s.corrections().clone().iter() {
+        s.corrections.clear(&c.document, c.start, c.end);
+    }
+    s.recompute();
+    // Reassign every Niamey mention to another entry of that name.
+    let niamey = entry_named(&s, "Niamey");
+    let other = s
+        .candidates(
+            (0, s.place(niamey).expect("Niamey").mentions[0].mention),
+            20,
+        )
+        .into_iter()
+        .find(|c| !c.is_current)
+        .expect("another Niamey");
+    assert_eq!(s.correct_place(niamey, Some(other.entry)), 2);
+    assert_eq!(s.selected(), Some(other.entry), "the selection follows");
+    assert_eq!(s.place(other.entry).expect("moved").mentions.len(), 2);
+}
+
+#[test]
+fn export_writes_what_is_shown() {
+    let mut s = state();
+    s.set_country_visible("FR", false);
+    let niamey = s.place_named("Niamey").expect("Niamey").entry;
+    s.correct_place(niamey, None);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("out.geojson");
+    s.export(&path, Format::GeoJson).expect("export");
+    let text = std::fs::read_to_string(&path).expect("read back");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let features = json["features"].as_array().expect("features");
+    assert_eq!(features.len(), s.places().len());
+    let exported: Vec<&str> = features
+        .iter()
+        .map(|f| f["properties"]["name"].as_str().expect("name"))
+        .collect();
+    assert!(exported.contains(&"Agadez"));
+    assert!(!exported.contains(&"Paris"), "hidden by the country filter");
+    assert!(!exported.contains(&"Niamey"), "marked not a place");
+
+    let csv = dir.path().join("out.csv");
+    s.export(&csv, Format::Csv).expect("csv");
+    let rows = std::fs::read_to_string(&csv).expect("read");
+    assert_eq!(rows.lines().count(), 1 + s.mention_count());
+
+    let bad = dir.path().join("missing").join("out.geojson");
+    assert!(s.export(&bad, Format::GeoJson).is_err());
+}
+
+#[test]
+fn session_round_trip() {
+    let mut s = state();
+    let agadez = entry_named(&s, "Agadez");
+    s.select(Some(agadez));
+    s.set_country_visible("FR", false);
+    let first = s.place(agadez).expect("Agadez").mentions[0];
+    s.correct((first.document, first.mention), CorrectionAction::NotAPlace);
+    s.set_online_tiles(true);
+    let session = s.session();
+    assert_eq!(session.sources.len(), 2);
+    let text = serde_json::to_string(&session).expect("serialize");
+    let back: Session = serde_json::from_str(&text).expect("deserialize");
+    assert_eq!(back, session);
+    // Unknown and missing fields are fine.
+    let old: Session = serde_json::from_str(r#"{"filter":{"show_demonyms":true},"x":1}"#)
+        .expect("partial session");
+    assert!(old.filter.show_demonyms && old.sources.is_empty());
+
+    let g = gazetteer();
+    let mut restored = AppState::with_gazetteer(g.clone());
+    restored.restore(&back);
+    for source in &back.sources {
+        let DocumentSource::Pasted { name, text } = source else {
+            panic!("pasted sources");
+        };
+        restored.add_document(parse(&g, name, text), source.clone());
+    }
+    restored.refresh();
+    assert_eq!(restored.selected(), Some(agadez));
+    assert_eq!(restored.places(), s.places());
+    assert!(restored.online_tiles());
+}
+
+#[test]
+fn documents_get_unique_names_and_files_load_once() {
+    let g = gazetteer();
+    let mut s = AppState::with_gazetteer(g.clone());
+    let file = |name: &str| DocumentSource::File {
+        path: PathBuf::from(format!("/articles/{name}")),
+        name: "a.txt".into(),
+    };
+    assert!(s.add_document(parse(&g, "a.txt", NIGER), file("x/a.txt")));
+    assert!(s.add_document(parse(&g, "a.txt", FRANCE), file("y/a.txt")));
+    assert!(!s.add_document(parse(&g, "a.txt", NIGER), file("x/a.txt")));
+    s.refresh();
+    let names: Vec<&str> = s
+        .documents()
+        .iter()
+        .map(|d| d.document.name.as_str())
+        .collect();
+    assert_eq!(names, ["a.txt", "a.txt (2)"]);
+    assert_eq!(s.sources()[1].name(), "a.txt (2)");
+    assert!(s.has_file(Path::new("/articles/y/a.txt")));
+    s.clear_documents();
+    assert!(s.places().is_empty() && s.documents().is_empty());
+}
+
+#[test]
+fn messages_are_numbered_and_bounded() {
+    let mut s = AppState::new();
+    assert!(s.places().is_empty(), "no gazetteer: nothing to show");
+    for i in 0..(MAX_MESSAGES + 10) {
+        s.push_message(MessageLevel::Info, format!("m{i}"));
+    }
+    assert_eq!(s.messages().len(), MAX_MESSAGES);
+    let last = s.latest_message().expect("a message");
+    assert_eq!(last.text, format!("m{}", MAX_MESSAGES + 9));
+    assert_eq!(last.sequence, (MAX_MESSAGES + 10) as u64);
+    assert!(
+        s.export(Path::new("/tmp/never.geojson"), Format::GeoJson)
+            .is_err()
+    );
+}
+
+#[test]
+fn least_certain_places_come_first() {
+    let s = state();
+    let list = s.least_certain_places(3);
+    assert_eq!(list.len(), 3);
+    assert!(list.windows(2).all(|w| w[0].1 <= w[1].1));
+    let lowest = s
+        .places()
+        .iter()
+        .map(|p| p.mentions.iter().map(|m| m.confidence).sum::<f32>() / p.mentions.len() as f32)
+        .fold(f32::MAX, f32::min);
+    assert_eq!(list[0].1, lowest);
+}

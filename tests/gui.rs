@@ -1,0 +1,633 @@
+//! GUI tests: the real window, driven by labels with `egui_kittest`, with no GPU and no
+//! network. The app is built synchronously (gazetteer, sample articles and basemap loaded
+//! before the first frame; file dialogs scripted); assertions are on its state.
+#![cfg(feature = "gui")]
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use gazette::app::GazetteApp;
+use gazette::app::basemap::Basemap;
+use gazette::app::map_view::MarkerTarget;
+use gazette::app::state::MessageLevel;
+use gazette::document::{Document, article_files};
+use gazette::gazetteer::{EntryIndex, Gazetteer};
+
+fn gazetteer() -> Arc<Gazetteer> {
+    static G: OnceLock<Arc<Gazetteer>> = OnceLock::new();
+    G.get_or_init(|| Arc::new(Gazetteer::load_bundled().expect("bundled gazetteer")))
+        .clone()
+}
+
+fn basemap() -> Option<Arc<Basemap>> {
+    static B: OnceLock<Option<Arc<Basemap>>> = OnceLock::new();
+    B.get_or_init(|| Basemap::load_bundled().ok().map(Arc::new))
+        .clone()
+}
+
+fn seeds() -> Vec<Document> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    article_files(&dir)
+        .expect("seeds folder")
+        .into_iter()
+        .map(|(path, name)| Document::read(&path, name).expect("seed").document)
+        .collect()
+}
+
+/// The app with the sample articles, in a 1500×920 window, after its first frames.
+fn harness() -> Harness<'static, GazetteApp> {
+    let app = GazetteApp::new_for_test(gazetteer(), seeds(), basemap());
+    let mut harness = Harness::builder()
+        .with_size([1500.0, 920.0])
+        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    harness.run();
+    harness
+}
+
+fn entry(harness: &Harness<'_, GazetteApp>, name: &str) -> EntryIndex {
+    harness
+        .state()
+        .state()
+        .place_named(name)
+        .unwrap_or_else(|| panic!("{name} is not shown"))
+        .entry
+}
+
+/// A primary click at a screen position (press and release without moving).
+fn click_at(harness: &mut Harness<'_, GazetteApp>, pos: egui::Pos2) {
+    harness.hover_at(pos);
+    harness.run();
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    harness.run();
+}
+
+#[test]
+fn the_window_shows_the_samples() {
+    let harness = harness();
+    let app = harness.state();
+    assert_eq!(app.state().documents().len(), 2);
+    assert!(app.state().places().len() > 5);
+    assert!(!app.is_loading());
+    // The map drew markers (places or clusters) for what is shown.
+    assert!(!app.map_view().drawn_markers().is_empty());
+    harness.get_by_label("Fit all");
+    harness.get_by_label("Export GeoJSON…");
+    harness.get_by_role_and_label(Role::CheckBox, "Niger");
+}
+
+#[test]
+fn clicking_a_list_row_selects_and_shows_passages() {
+    let mut harness = harness();
+    let niamey = entry(&harness, "Niamey");
+    harness
+        .get_by_role_and_label(Role::ListItem, "Niamey")
+        .click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.state().selected(), Some(niamey));
+    // The map zoomed in to it and drew its own marker.
+    assert!(app.map_view().zoom() >= 6.0);
+    assert!(app.map_view().marker_screen_pos(niamey).is_some());
+    // Its passages are listed, grouped by document.
+    harness.get_by_label_contains("Niger's capital Niamey");
+    harness.get_by_label("Not a place (3 mentions)");
+}
+
+#[test]
+fn clicking_a_marker_selects_its_place_and_a_drag_does_not() {
+    let mut harness = harness();
+    // A place drawn with its own marker (not in a cluster) at the fitted zoom.
+    let (entry, pos) = harness
+        .state()
+        .map_view()
+        .drawn_markers()
+        .iter()
+        .find_map(|d| match d.target {
+            MarkerTarget::Place(e) => Some((e, d.center)),
+            MarkerTarget::Cluster(_) => None,
+        })
+        .expect("a single marker");
+
+    // Grabbing the map on the marker to pan it is a drag, not a click, although the
+    // button goes up over the marker (which moved along with the map).
+    let end = pos + egui::vec2(120.0, -60.0);
+    harness.hover_at(pos);
+    harness.run();
+    harness.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(2);
+    for i in 1..=6 {
+        // Step, not run: while the button is held the map keeps repainting.
+        harness.hover_at(pos + (end - pos) * (i as f32 / 6.0));
+        harness.run_steps(2);
+    }
+    let moved = harness
+        .state()
+        .map_view()
+        .marker_screen_pos(entry)
+        .expect("still drawn");
+    assert!(moved.distance(end) < 2.0, "the marker follows the drag");
+    harness.event(egui::Event::PointerButton {
+        pos: end,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(2);
+    assert_eq!(harness.state().state().selected(), None, "a drag selected");
+    // Let the map's inertia run out.
+    harness.run_steps(60);
+    harness.run();
+
+    // The map moved with the drag; click the marker where it is now.
+    let pos = harness
+        .state()
+        .map_view()
+        .marker_screen_pos(entry)
+        .expect("still drawn");
+    click_at(&mut harness, pos);
+    assert_eq!(harness.state().state().selected(), Some(entry));
+
+    // A click on empty map clears the selection.
+    let rect_corner = pos + egui::vec2(0.0, 200.0);
+    let far = harness
+        .state()
+        .map_view()
+        .drawn_markers()
+        .iter()
+        .all(|d| d.center.distance(rect_corner) > 40.0);
+    if far {
+        click_at(&mut harness, rect_corner);
+        assert_eq!(harness.state().state().selected(), None);
+    }
+}
+
+#[test]
+fn clicking_a_cluster_zooms_into_it() {
+    let mut harness = harness();
+    let (members, pos) = harness
+        .state()
+        .map_view()
+        .drawn_markers()
+        .iter()
+        .find_map(|d| match &d.target {
+            MarkerTarget::Cluster(m) => Some((m.clone(), d.center)),
+            MarkerTarget::Place(_) => None,
+        })
+        .expect("the samples cluster at the fitted zoom (West Africa)");
+    let zoom = harness.state().map_view().zoom();
+    click_at(&mut harness, pos);
+    let app = harness.state();
+    assert!(app.map_view().zoom() > zoom, "zoomed in");
+    assert_eq!(app.state().selected(), None);
+    // Each member is now drawn on its own or in a smaller cluster.
+    let separated = members
+        .iter()
+        .filter(|e| app.map_view().marker_screen_pos(**e).is_some());
+    assert!(separated.count() >= 2);
+}
+
+#[test]
+fn the_country_filter_changes_the_map_and_the_lists() {
+    let mut harness = harness();
+    let france = entry(&harness, "France");
+    harness
+        .get_by_role_and_label(Role::ListItem, "France")
+        .click();
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .map_view()
+            .marker_screen_pos(france)
+            .is_some()
+    );
+
+    harness
+        .get_by_role_and_label(Role::CheckBox, "France")
+        .click();
+    harness.run();
+    let app = harness.state();
+    assert!(app.state().filter().hidden_countries.contains("FR"));
+    assert!(app.state().place(france).is_none());
+    assert!(
+        app.map_view().marker_screen_pos(france).is_none(),
+        "marker gone"
+    );
+    assert!(
+        app.map_view()
+            .drawn_markers()
+            .iter()
+            .all(|d| !matches!(&d.target, MarkerTarget::Cluster(m) if m.contains(&france)))
+    );
+    assert!(
+        harness
+            .query_by_role_and_label(Role::ListItem, "France")
+            .is_none()
+    );
+    harness.get_by_label("The current filter hides this place.");
+
+    // "None" hides everything; "All" brings it back.
+    harness.get_by_label("None").click();
+    harness.run();
+    assert!(harness.state().state().places().is_empty());
+    assert!(harness.state().map_view().drawn_markers().is_empty());
+    harness.get_by_label("No place matches the filter.");
+    harness.get_by_label("All").click();
+    harness.run();
+    assert!(harness.state().state().place(france).is_some());
+    harness.get_by_role_and_label(Role::ListItem, "France");
+}
+
+#[test]
+fn a_place_can_be_marked_not_a_place_and_a_mention_reassigned() {
+    let mut harness = harness();
+    let niamey = entry(&harness, "Niamey");
+    harness
+        .get_by_role_and_label(Role::ListItem, "Niamey")
+        .click();
+    harness.run();
+
+    // Reassign the first Niamey mention to another candidate from its menu.
+    harness
+        .get_all_by_label("Correct…")
+        .next()
+        .expect("menu")
+        .click();
+    harness.run();
+    harness
+        .get_all_by_label_contains("Niamey (State / province, NE)")
+        .find(|n| n.accesskit_node().role() == Role::RadioButton)
+        .expect("the region in the mention's menu")
+        .click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.state().corrections().len(), 1);
+    assert_eq!(app.state().place(niamey).map(|p| p.mentions.len()), Some(2));
+    let region = app.state().selected().expect("the new entry is selected");
+    assert_ne!(region, niamey);
+    assert!(app.state().place(region).expect("shown").mentions[0].corrected);
+
+    // The whole city: not a place.
+    harness
+        .get_by_role_and_label(Role::ListItem, "Niamey")
+        .click();
+    harness.run();
+    harness.get_by_label("Not a place (2 mentions)").click();
+    harness.run();
+    let app = harness.state();
+    assert!(app.state().place(niamey).is_none());
+    assert!(
+        app.state().place_named("Niamey").is_some(),
+        "the region stays"
+    );
+    assert_eq!(app.state().corrections().len(), 3);
+}
+
+#[test]
+fn export_writes_what_is_shown_and_reports_it() {
+    let mut harness = harness();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("shown.geojson");
+    harness
+        .get_by_role_and_label(Role::CheckBox, "United States")
+        .click();
+    harness.run();
+    harness.state_mut().dialogs_mut().script(Some(path.clone()));
+    harness.get_by_label("Export GeoJSON…").click();
+    harness.run();
+
+    let text = std::fs::read_to_string(&path).expect("the export was written");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("GeoJSON");
+    let features = json["features"].as_array().expect("features");
+    let app = harness.state();
+    assert_eq!(features.len(), app.state().places().len());
+    assert!(
+        features
+            .iter()
+            .all(|f| f["properties"]["country_code"] != "US")
+    );
+    let mentions: usize = features
+        .iter()
+        .map(|f| {
+            f["properties"]["mentions"]
+                .as_array()
+                .expect("mentions")
+                .len()
+        })
+        .sum();
+    assert_eq!(mentions, app.state().mention_count());
+    let message = app.state().latest_message().expect("a message");
+    assert_eq!(message.level, MessageLevel::Success);
+    assert!(message.text.contains("shown.geojson"), "{}", message.text);
+    assert!(harness.get_all_by_label_contains("Exported").count() >= 1);
+
+    // A failed export says so.
+    let bad = dir.path().join("no-such-folder").join("x.csv");
+    harness.state_mut().dialogs_mut().script(Some(bad));
+    harness.get_by_label("Export CSV…").click();
+    harness.run();
+    let message = harness.state().state().latest_message().expect("a message");
+    assert_eq!(message.level, MessageLevel::Error);
+    assert!(
+        message.text.starts_with("Export failed"),
+        "{}",
+        message.text
+    );
+}
+
+#[test]
+fn opening_a_folder_skips_binary_files_and_keeps_the_rest() {
+    let mut harness = harness();
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("good.txt"),
+        "Talks were held in Ouagadougou, Burkina Faso, on Friday.",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("bad.txt"), b"\x89PNG\r\n\x1a\n\0\0\0binary").expect("write");
+    harness
+        .state_mut()
+        .dialogs_mut()
+        .script(Some(PathBuf::from(dir.path())));
+    harness.get_by_label("Open folder…").click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.state().documents().len(), 3);
+    assert!(app.state().place_named("Ouagadougou").is_some());
+    assert!(
+        app.state()
+            .messages()
+            .iter()
+            .any(|m| m.level == MessageLevel::Warning && m.text.contains("binary"))
+    );
+    // A cancelled dialog does nothing.
+    harness.get_by_label("Open files…").click();
+    harness.run();
+    assert_eq!(harness.state().state().documents().len(), 3);
+}
+
+#[test]
+fn pasted_text_becomes_a_document() {
+    let mut harness = harness();
+    harness.get_by_label("Paste text…").click();
+    harness.run();
+    harness.get_by_role(Role::MultilineTextInput).click();
+    harness.run();
+    harness
+        .get_by_role(Role::MultilineTextInput)
+        .type_text("Heavy rain flooded parts of Timbuktu in Mali this week.");
+    harness.run();
+    harness.get_by_label("Add document").click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.state().documents().len(), 3);
+    assert_eq!(app.state().documents()[2].document.name, "Pasted text");
+    assert!(app.state().place_named("Timbuktu").is_some());
+    assert!(
+        harness.query_by_label("Add document").is_none(),
+        "dialog closed"
+    );
+}
+
+#[test]
+fn a_passage_opens_the_document_view() {
+    let mut harness = harness();
+    harness
+        .get_by_role_and_label(Role::ListItem, "Niamey")
+        .click();
+    harness.run();
+    harness
+        .get_by_label_contains("Niger's capital Niamey")
+        .click();
+    harness.run();
+    let app = harness.state();
+    let open = app.state().open_document_state().expect("document open");
+    let doc = &app.state().documents()[open.document];
+    let mention = &doc.mentions[open.focus_mention.expect("focus")];
+    assert_eq!(mention.text, "Niamey");
+    assert!(!open.scroll_pending, "scrolled to it");
+    harness.get_by_label("Close ×").click();
+    harness.run();
+    assert!(harness.state().state().open_document_state().is_none());
+    // Escape clears the selection.
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert_eq!(harness.state().state().selected(), None);
+}
+
+#[test]
+fn about_lists_the_licences() {
+    let mut harness = harness();
+    harness.get_by_label("About").click();
+    harness.run();
+    harness.get_by_label("GeoNames");
+    harness.get_by_label_contains("CC BY 4.0 — contains data from GeoNames");
+    harness.get_by_label_contains("ODbL 1.0 — the gazetteer");
+    harness.get_by_label("public domain");
+}
+
+/// 10,000 places, one mention each, without running the parser: a document naming the
+/// most populous places of the gazetteer.
+fn ten_thousand_places() -> gazette::app::state::AppState {
+    use gazette::analysis::ParsedDocument;
+    use gazette::app::state::{AppState, DocumentSource};
+    use gazette::geoparse::{Mention, Resolution};
+    let g = gazetteer();
+    let mut entries: Vec<EntryIndex> = (0..g.len() as EntryIndex)
+        .filter(|&e| g.entry(e).kind == gazette::gazetteer::Kind::Place)
+        .collect();
+    entries.sort_by_key(|&e| std::cmp::Reverse(g.entry(e).population));
+    entries.truncate(10_000);
+    let mut state = AppState::with_gazetteer(g.clone());
+    for (d, chunk) in entries.chunks(500).enumerate() {
+        let mut text = String::new();
+        let mut mentions = Vec::new();
+        for &e in chunk {
+            let name = &g.entry(e).name;
+            let start = text.len();
+            text.push_str(name);
+            let end = text.len();
+            text.push_str(".\n");
+            mentions.push(Mention {
+                start,
+                end,
+                text: name.clone(),
+                passage: start..end + 1,
+                resolution: Resolution {
+                    entry: e,
+                    confidence: 0.9,
+                    alternates: Vec::new(),
+                },
+            });
+        }
+        let name = format!("big-{d}.txt");
+        let document = Document::from_text(name.clone(), text.clone());
+        state.add_document(
+            ParsedDocument { document, mentions },
+            DocumentSource::Pasted { name, text },
+        );
+    }
+    state.refresh();
+    state
+}
+
+#[test]
+fn ten_thousand_places_stay_interactive() {
+    let state = ten_thousand_places();
+    assert_eq!(state.places().len(), 10_000);
+    let app = GazetteApp::with_state(state, basemap());
+    let mut harness = Harness::builder()
+        .with_size([1500.0, 920.0])
+        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    harness.run();
+    // Clustered at the fitted zoom: far fewer circles than places.
+    let drawn = harness.state().map_view().drawn_markers().len();
+    assert!(drawn < 400, "{drawn} markers drawn at the world view");
+    // Frames at the world view, then zoomed in on a city, stay fast (the cluster index is
+    // built once per zoom level, not per frame). Generous bounds: debug build, CI noise.
+    let mut worst = std::time::Duration::ZERO;
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        harness.step();
+        worst = worst.max(t.elapsed());
+    }
+    let tokyo = harness
+        .state()
+        .state()
+        .place_named("Tokyo")
+        .expect("Tokyo")
+        .entry;
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .apply(&ctx, gazette::app::Action::SelectAndFocus(tokyo));
+    harness.run();
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        harness.step();
+        worst = worst.max(t.elapsed());
+    }
+    assert!(
+        harness
+            .state()
+            .map_view()
+            .marker_screen_pos(tokyo)
+            .is_some()
+    );
+    eprintln!("slowest frame with 10,000 places: {worst:?}");
+    assert!(
+        worst < std::time::Duration::from_millis(400),
+        "slowest frame {worst:?}"
+    );
+}
+
+#[test]
+fn without_a_file_dialog_a_path_can_be_typed() {
+    let mut harness = harness();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("typed.txt");
+    std::fs::write(&file, "Flooding hit Maiduguri in northeastern Nigeria.").expect("write");
+    harness
+        .state_mut()
+        .dialogs_mut()
+        .script_failure("Failed to connect to session bus");
+    harness.get_by_label("Open files…").click();
+    harness.run();
+    let app = harness.state();
+    assert!(
+        app.state()
+            .messages()
+            .iter()
+            .any(|m| m.level == MessageLevel::Error && m.text.contains("No file dialog"))
+    );
+    assert!(
+        app.state()
+            .messages()
+            .iter()
+            .any(|m| m.text.contains("session bus"))
+    );
+    harness
+        .get_by_role_and_label(Role::TextInput, "Path")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Path")
+        .type_text(&file.display().to_string());
+    harness.run();
+    harness.get_by_label("OK").click();
+    harness.run();
+    assert!(harness.state().state().place_named("Maiduguri").is_some());
+    assert!(harness.query_by_label("OK").is_none(), "prompt closed");
+}
+
+#[test]
+fn clicking_a_mention_in_the_document_selects_its_place() {
+    let mut harness = harness();
+    harness.get_by_label("003_ecd463612c929bee.txt").click();
+    harness.run();
+    assert_eq!(
+        harness
+            .state()
+            .state()
+            .open_document_state()
+            .map(|o| o.document),
+        Some(1)
+    );
+    // The first paragraph starts with the mention "US".
+    let rect = harness
+        .get_by_label("US troops in Niger. Photo/courtesy.")
+        .rect();
+    let zoom = harness.state().map_view().zoom();
+    click_at(&mut harness, egui::pos2(rect.left() + 6.0, rect.center().y));
+    let app = harness.state();
+    let us = app.state().place_named("United States").expect("US").entry;
+    assert_eq!(app.state().selected(), Some(us));
+    assert_ne!(app.map_view().zoom(), zoom, "the map moved to it");
+    assert_eq!(
+        app.state()
+            .open_document_state()
+            .and_then(|o| o.focus_mention),
+        Some(0)
+    );
+}
+
+#[test]
+fn corrections_are_listed_and_can_be_undone() {
+    let mut harness = harness();
+    harness
+        .get_by_role_and_label(Role::ListItem, "Niamey")
+        .click();
+    harness.run();
+    harness.get_by_label("Not a place (3 mentions)").click();
+    harness.run();
+    assert_eq!(harness.state().state().corrections().len(), 3);
+    // With nothing selected, the overview lists the corrections.
+    harness.get_by_label("Your corrections (3)");
+    harness
+        .get_all_by_label("Undo")
+        .next()
+        .expect("undo")
+        .click();
+    harness.run();
+    let app = harness.state();
+    assert_eq!(app.state().corrections().len(), 2);
+    assert_eq!(
+        app.state().place_named("Niamey").map(|p| p.mentions.len()),
+        Some(1)
+    );
+}
