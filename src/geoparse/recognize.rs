@@ -589,6 +589,11 @@ fn evidence(
         }
         if let Some(k) = kind_cue_of(&lower) {
             kind_cue = Some(k);
+        } else if lower == "of"
+            && let Some((_, before_of)) = previous_word(text, prev_start)
+        {
+            // "the city of Agadez", "the state of Niger".
+            kind_cue = kind_cue_of(&before_of.to_lowercase());
         }
         let glued = text[prev_start + word.len()..start]
             .chars()
