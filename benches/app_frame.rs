@@ -12,13 +12,11 @@ use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
-use gazette::analysis::ParsedDocument;
 use gazette::app::GazetteApp;
 use gazette::app::basemap::Basemap;
-use gazette::app::state::{AppState, DocumentSource};
+use gazette::app::state::AppState;
 use gazette::document::Document;
-use gazette::gazetteer::{EntryIndex, Gazetteer, Kind};
-use gazette::geoparse::{Mention, Resolution};
+use gazette::gazetteer::Gazetteer;
 
 fn seeds() -> Vec<Document> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
@@ -34,44 +32,9 @@ fn seeds() -> Vec<Document> {
     docs
 }
 
-/// 10,000 places, one mention each: the most populous places of the gazetteer.
+/// 10,000 places, one mention each, without running the parser.
 fn ten_thousand_places(g: &Arc<Gazetteer>) -> AppState {
-    let mut entries: Vec<EntryIndex> = (0..g.len() as EntryIndex)
-        .filter(|&e| g.entry(e).kind == Kind::Place)
-        .collect();
-    entries.sort_by_key(|&e| std::cmp::Reverse(g.entry(e).population));
-    entries.truncate(10_000);
-    let mut state = AppState::with_gazetteer(g.clone());
-    for (d, chunk) in entries.chunks(500).enumerate() {
-        let mut text = String::new();
-        let mut mentions = Vec::new();
-        for &e in chunk {
-            let name = &g.entry(e).name;
-            let start = text.len();
-            text.push_str(name);
-            let end = text.len();
-            text.push_str(".\n");
-            mentions.push(Mention {
-                start,
-                end,
-                text: name.clone(),
-                passage: start..end + 1,
-                resolution: Resolution {
-                    entry: e,
-                    confidence: 0.9,
-                    alternates: Vec::new(),
-                },
-            });
-        }
-        let name = format!("big-{d}.txt");
-        let document = Document::from_text(name.clone(), text.clone());
-        state.add_document(
-            ParsedDocument { document, mentions },
-            DocumentSource::Pasted { name, text },
-        );
-    }
-    state.refresh();
-    state
+    AppState::with_most_populous_places(g.clone(), 10_000)
 }
 
 fn first_frame(c: &mut Criterion) {

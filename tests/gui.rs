@@ -441,49 +441,9 @@ fn about_lists_the_licences() {
     harness.get_by_label("public domain");
 }
 
-/// 10,000 places, one mention each, without running the parser: a document naming the
-/// most populous places of the gazetteer.
+/// 10,000 places, one mention each, without running the parser.
 fn ten_thousand_places() -> gazette::app::state::AppState {
-    use gazette::analysis::ParsedDocument;
-    use gazette::app::state::{AppState, DocumentSource};
-    use gazette::geoparse::{Mention, Resolution};
-    let g = gazetteer();
-    let mut entries: Vec<EntryIndex> = (0..g.len() as EntryIndex)
-        .filter(|&e| g.entry(e).kind == gazette::gazetteer::Kind::Place)
-        .collect();
-    entries.sort_by_key(|&e| std::cmp::Reverse(g.entry(e).population));
-    entries.truncate(10_000);
-    let mut state = AppState::with_gazetteer(g.clone());
-    for (d, chunk) in entries.chunks(500).enumerate() {
-        let mut text = String::new();
-        let mut mentions = Vec::new();
-        for &e in chunk {
-            let name = &g.entry(e).name;
-            let start = text.len();
-            text.push_str(name);
-            let end = text.len();
-            text.push_str(".\n");
-            mentions.push(Mention {
-                start,
-                end,
-                text: name.clone(),
-                passage: start..end + 1,
-                resolution: Resolution {
-                    entry: e,
-                    confidence: 0.9,
-                    alternates: Vec::new(),
-                },
-            });
-        }
-        let name = format!("big-{d}.txt");
-        let document = Document::from_text(name.clone(), text.clone());
-        state.add_document(
-            ParsedDocument { document, mentions },
-            DocumentSource::Pasted { name, text },
-        );
-    }
-    state.refresh();
-    state
+    gazette::app::state::AppState::with_most_populous_places(gazetteer(), 10_000)
 }
 
 #[test]

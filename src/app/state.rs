@@ -201,6 +201,51 @@ impl AppState {
         state
     }
 
+    /// A state with one mention of each of the `n` most populous places, in documents of
+    /// 500 lines: synthetic data for benchmarks and tests of large results, made without
+    /// running the parser.
+    pub fn with_most_populous_places(gazetteer: Arc<Gazetteer>, n: usize) -> AppState {
+        use crate::analysis::ParsedDocument;
+        use crate::document::Document;
+        use crate::geoparse::{Mention, Resolution};
+        let mut entries: Vec<EntryIndex> = (0..gazetteer.len() as EntryIndex)
+            .filter(|&e| gazetteer.entry(e).kind == Kind::Place)
+            .collect();
+        entries.sort_by_key(|&e| std::cmp::Reverse(gazetteer.entry(e).population));
+        entries.truncate(n);
+        let mut state = AppState::with_gazetteer(gazetteer.clone());
+        for (d, chunk) in entries.chunks(500).enumerate() {
+            let mut text = String::new();
+            let mut mentions = Vec::new();
+            for &e in chunk {
+                let name = &gazetteer.entry(e).name;
+                let start = text.len();
+                text.push_str(name);
+                let end = text.len();
+                text.push_str(".\n");
+                mentions.push(Mention {
+                    start,
+                    end,
+                    text: name.clone(),
+                    passage: start..end + 1,
+                    resolution: Resolution {
+                        entry: e,
+                        confidence: 0.9,
+                        alternates: Vec::new(),
+                    },
+                });
+            }
+            let name = format!("big-{d}.txt");
+            let document = Document::from_text(name.clone(), text.clone());
+            state.add_document(
+                ParsedDocument { document, mentions },
+                DocumentSource::Pasted { name, text },
+            );
+        }
+        state.refresh();
+        state
+    }
+
     // ----------------------------------------------------------------------------------
     // Inputs
 
