@@ -419,6 +419,8 @@ impl Plugin for BasemapUnderTiles<'_> {
 /// Everything the map keeps between frames: the view, the marker index, what was drawn
 /// last (for hit-testing and tests), online tiles.
 pub struct MapView {
+    /// Set when the offline basemap failed to load, so the map says why it is bare.
+    pub basemap_failed: bool,
     memory: MapMemory,
     index: Option<MarkerIndex>,
     drawn: Vec<DrawnMarker>,
@@ -453,6 +455,7 @@ impl MapView {
         memory.center_at(lon_lat(10.0, 20.0));
         let _ = memory.set_zoom(2.5);
         MapView {
+            basemap_failed: false,
             memory,
             index: None,
             drawn: Vec::new(),
@@ -1188,7 +1191,16 @@ fn overlay_ui(
                     );
                     ui.small("·");
                 }
-                ui.small("Basemap: Natural Earth");
+                if !view.basemap_failed {
+                    ui.small("Basemap: Natural Earth");
+                } else {
+                    // The reason is in Messages; say here why the map is bare.
+                    ui.label(
+                        egui::RichText::new("Offline basemap unavailable (see Messages)")
+                            .small()
+                            .color(ui.visuals().warn_fg_color),
+                    );
+                }
             });
         });
 

@@ -225,10 +225,13 @@ impl GazetteApp {
         let mut app = GazetteApp::with_parts(Loader::Background(worker), Dialogs::native(notify));
         match spawned {
             Ok(_) => app.basemap_rx = Some(rx),
-            Err(e) => app.state.push_message(
-                MessageLevel::Warning,
-                format!("The offline basemap could not be loaded ({e})"),
-            ),
+            Err(e) => {
+                app.map.basemap_failed = true;
+                app.state.push_message(
+                    MessageLevel::Warning,
+                    format!("The offline basemap could not be loaded ({e})"),
+                )
+            }
         }
         app.state.set_progress(Some(Progress {
             label: "Loading the gazetteer".into(),
@@ -500,10 +503,13 @@ impl GazetteApp {
             self.basemap_rx = None;
             match result {
                 Ok(b) => self.basemap = Some(Arc::new(b)),
-                Err(e) => self.state.push_message(
-                    MessageLevel::Warning,
-                    format!("The offline basemap could not be loaded ({e}); markers are shown on a plain background"),
-                ),
+                Err(e) => {
+                    self.map.basemap_failed = true;
+                    self.state.push_message(
+                        MessageLevel::Warning,
+                        format!("The offline basemap could not be loaded ({e}); markers are shown on a plain background"),
+                    )
+                }
             }
         }
         for outcome in self.dialogs.poll() {
