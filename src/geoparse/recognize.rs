@@ -489,7 +489,10 @@ fn evidence(
     if letters < 2 {
         score -= 10.0; // "X", "A": never places on their own
     }
-    if word_sets().calendar_words.contains(key.as_str()) {
+    if word_sets()
+        .calendar_words
+        .contains(key.trim_end_matches('.'))
+    {
         score -= 6.0;
     }
     let sentence_start = sentences.get(sentence).map(|r| r.start).unwrap_or(0);
@@ -538,7 +541,14 @@ fn evidence(
     let matched_as_abbreviation = candidates
         .iter()
         .any(|c| c.name_match == NameMatch::Abbreviation);
-    if letters >= 2 && is_all_caps(surface) && !matched_as_abbreviation && !multi_word {
+    // Dotted capitals (U.S., D.C., S.C.) abbreviate names; only undotted ones are
+    // taken for acronyms.
+    if letters >= 2
+        && is_all_caps(surface)
+        && !matched_as_abbreviation
+        && !multi_word
+        && !surface.contains('.')
+    {
         let sentence_text = sentences
             .get(sentence)
             .map(|r| &text[r.clone()])
