@@ -65,13 +65,14 @@ pub enum Encoding {
 /// Decodes file bytes to text. Returns `None` for binary data (NUL bytes outside a
 /// UTF-16 file).
 pub fn decode(bytes: &[u8]) -> Option<(String, Encoding)> {
+    let mut bytes = bytes;
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        if enc == encoding_rs::UTF_8 {
+        if enc != encoding_rs::UTF_8 {
             let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-            return Some((text.into_owned(), Encoding::Utf8));
+            return Some((text.into_owned(), Encoding::Utf16));
         }
-        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return Some((text.into_owned(), Encoding::Utf16));
+        // A UTF-8 BOM: drop it and check the rest like any other file.
+        bytes = &bytes[bom_len..];
     }
     if memchr::memchr(0, bytes).is_some() {
         return None;
@@ -207,6 +208,12 @@ mod tests {
     #[test]
     fn binary_is_refused() {
         assert!(decode(b"PK\x03\x04\x00\x00binary").is_none());
+        // A UTF-8 BOM does not exempt a file from the checks.
+        assert!(decode(b"\xEF\xBB\xBFbin\x00ary").is_none());
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFcaf\xE9").map(|d| d.1),
+            Some(Encoding::Windows1252)
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub enum Folded {
     Skip,
     /// A separator between words: white space, hyphen or dash. Folds to one `' '`.
     Space,
-    /// Up to four bytes of folded UTF-8.
+    /// Up to eight bytes of folded UTF-8.
     Bytes([u8; 8], u8),
 }
 

@@ -42,6 +42,7 @@ proptest! {
                 Just("Niger".to_string()), Just("N’Djamena".to_string()), Just("U.S.".to_string()),
                 Just("'s".to_string()), Just("-".to_string()), Just(",".to_string()), Just("\n".to_string()),
                 Just("Ségou".to_string()), Just("Lake".to_string()), Just("in".to_string()),
+                Just("\u{a0}".to_string()), Just("end.".to_string()),
                 "[A-Z][a-zé’'.-]{0,8}", "\\PC{0,3}",
             ],
             0..40,
@@ -57,4 +58,11 @@ proptest! {
 #[test]
 fn regression_trimmed_previous_word_offsets() {
     check("U.S. in .\u{1dee} Niger Niger , \n N’Djamena");
+}
+
+/// Found in review: a no-break space before a word ending in a period put a byte offset
+/// inside the space character.
+#[test]
+fn regression_multibyte_space_before_a_period() {
+    check("It killed 12\u{a0}people. Then troops left Niamey\u{3000}today. Next");
 }

@@ -87,7 +87,6 @@ const LOCATIVE_CUES: &[&str] = &[
     "through",
     "between",
     "within",
-    "across",
     "of",
     "visited",
     "visit",

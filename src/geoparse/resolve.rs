@@ -225,6 +225,11 @@ pub(crate) fn resolve(
     sentences: &[Range<usize>],
     hits: Vec<Hit>,
 ) -> Vec<Mention> {
+    // Every hit has candidates (recognition drops those without); keep it so here.
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .filter(|h| !h.candidates.is_empty())
+        .collect();
     if hits.is_empty() {
         return Vec::new();
     }

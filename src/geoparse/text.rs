@@ -87,8 +87,10 @@ fn ends_sentence(text: &str, i: usize) -> bool {
     // The word before the period.
     let before = &text[..i];
     let word_start = before
-        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
-        .map(|p| p + 1)
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || c == '(' || c == '"')
+        .map(|(p, c)| p + c.len_utf8())
         .unwrap_or(0);
     let word = &before[word_start..];
     let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
@@ -180,6 +182,12 @@ mod tests {
             vec!["It cost $3.5 million.", "Yes."]
         );
         assert!(split("   \n\n ").is_empty());
+        // A multi-byte space before the last word (no-break space, ideographic space).
+        assert_eq!(
+            split("It killed 12\u{a0}people. Then"),
+            vec!["It killed 12\u{a0}people.", "Then"]
+        );
+        assert_eq!(split("A\u{3000}Bee. C"), vec!["A\u{3000}Bee.", "C"]);
     }
 
     #[test]
