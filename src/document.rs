@@ -145,10 +145,20 @@ impl Document {
     }
 }
 
+/// The article files a path stands for, and the subfolders that could not be read.
+#[derive(Debug, Default)]
+pub struct ArticleFiles {
+    /// Each file with its name relative to the folder given (or its file name).
+    pub files: Vec<(PathBuf, String)>,
+    /// Subfolders that could not be listed; the files of the others are still returned.
+    pub unreadable: Vec<DocumentError>,
+}
+
 /// The article files a path stands for: the file itself, or every `.txt` file below a
 /// folder (recursively, sorted by path so runs are reproducible), each with its name
-/// relative to that folder.
-pub fn article_files(path: &Path) -> Result<Vec<(PathBuf, String)>, DocumentError> {
+/// relative to that folder. Only an unreadable `path` itself is an error; an unreadable
+/// subfolder is reported in [`ArticleFiles::unreadable`] and the rest is still listed.
+pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
     let meta = std::fs::metadata(path).map_err(|source| DocumentError::Io {
         path: path.to_path_buf(),
         source,
@@ -158,15 +168,24 @@ pub fn article_files(path: &Path) -> Result<Vec<(PathBuf, String)>, DocumentErro
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
-        return Ok(vec![(path.to_path_buf(), name)]);
+        return Ok(ArticleFiles {
+            files: vec![(path.to_path_buf(), name)],
+            unreadable: Vec::new(),
+        });
     }
-    let mut out = Vec::new();
+    let mut out = ArticleFiles::default();
     let mut stack = vec![path.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|source| DocumentError::Io {
-            path: dir.clone(),
-            source,
-        })?;
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(source) if dir == path => {
+                return Err(DocumentError::Io { path: dir, source });
+            }
+            Err(source) => {
+                out.unreadable.push(DocumentError::Io { path: dir, source });
+                continue;
+            }
+        };
         for entry in entries.flatten() {
             let p = entry.path();
             let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
@@ -178,11 +197,11 @@ pub fn article_files(path: &Path) -> Result<Vec<(PathBuf, String)>, DocumentErro
                     .unwrap_or(&p)
                     .to_string_lossy()
                     .into_owned();
-                out.push((p, name));
+                out.files.push((p, name));
             }
         }
     }
-    out.sort();
+    out.files.sort();
     Ok(out)
 }
 
@@ -223,8 +242,9 @@ mod tests {
         std::fs::write(dir.path().join("b.txt"), "B").expect("w");
         std::fs::write(dir.path().join("sub").join("a.txt"), "A").expect("w");
         std::fs::write(dir.path().join("skip.pdf"), "P").expect("w");
-        let files = article_files(dir.path()).expect("list");
-        let names: Vec<&str> = files.iter().map(|(_, n)| n.as_str()).collect();
+        let listed = article_files(dir.path()).expect("list");
+        assert!(listed.unreadable.is_empty());
+        let names: Vec<&str> = listed.files.iter().map(|(_, n)| n.as_str()).collect();
         assert_eq!(names, vec!["b.txt", "sub/a.txt"]);
         let err = article_files(&dir.path().join("nope")).expect_err("missing");
         assert!(err.to_string().contains("nope"));

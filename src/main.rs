@@ -143,7 +143,12 @@ fn read_articles(paths: &[PathBuf]) -> Result<(Vec<Document>, bool)> {
     let mut documents = Vec::new();
     let mut had_errors = false;
     for path in paths {
-        let files = article_files(path)?;
+        let listed = article_files(path)?;
+        for e in &listed.unreadable {
+            eprintln!("gazette: {e}");
+            had_errors = true;
+        }
+        let files = listed.files;
         if files.is_empty() {
             eprintln!("gazette: {}: no .txt files found", path.display());
         }

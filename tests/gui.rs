@@ -32,6 +32,7 @@ fn seeds() -> Vec<Document> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
     article_files(&dir)
         .expect("seeds folder")
+        .files
         .into_iter()
         .map(|(path, name)| Document::read(&path, name).expect("seed").document)
         .collect()

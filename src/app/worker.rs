@@ -232,18 +232,28 @@ pub fn run_parse_job(
     for input in inputs {
         match input {
             Input::Path(path) => match article_files(&path) {
-                Ok(files) if files.is_empty() => {
+                Ok(listed) if listed.files.is_empty() && listed.unreadable.is_empty() => {
                     skipped += 1;
                     emit(Event::Skipped {
                         job,
                         message: format!("{}: no .txt files found", path.display()),
                     });
                 }
-                Ok(files) => items.extend(
-                    files
-                        .into_iter()
-                        .map(|(path, name)| Item::File { path, name }),
-                ),
+                Ok(listed) => {
+                    for e in listed.unreadable {
+                        skipped += 1;
+                        emit(Event::Skipped {
+                            job,
+                            message: e.to_string(),
+                        });
+                    }
+                    items.extend(
+                        listed
+                            .files
+                            .into_iter()
+                            .map(|(path, name)| Item::File { path, name }),
+                    );
+                }
                 Err(e) => {
                     skipped += 1;
                     emit(Event::Skipped {
