@@ -231,6 +231,7 @@ impl AppState {
                     resolution: Resolution {
                         entry: e,
                         confidence: 0.9,
+                        probability: 1.0,
                         alternates: Vec::new(),
                     },
                 });
@@ -664,7 +665,7 @@ impl AppState {
                 });
             }
         };
-        push(&mut out, m.resolution.entry, Some(m.resolution.confidence));
+        push(&mut out, m.resolution.entry, Some(m.resolution.probability));
         for a in &m.resolution.alternates {
             push(&mut out, a.entry, Some(a.probability));
         }
@@ -694,7 +695,7 @@ impl AppState {
                     *slot = slot.max(p);
                 }
             };
-            offer(mention.resolution.entry, mention.resolution.confidence);
+            offer(mention.resolution.entry, mention.resolution.probability);
             for a in &mention.resolution.alternates {
                 offer(a.entry, a.probability);
             }

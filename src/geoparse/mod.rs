@@ -47,6 +47,10 @@ pub struct Resolution {
     pub entry: EntryIndex,
     /// Confidence in [0, 1] that this is a place mention *and* this entry is right.
     pub confidence: f32,
+    /// Probability in [0, 1] of this entry among the candidates, on the same scale as
+    /// [`Alternate::probability`] (confidence also weighs whether it is a place at all).
+    #[serde(default)]
+    pub probability: f32,
     /// Other candidates, most likely first (at most [`MAX_ALTERNATES`]), each with its
     /// probability among the candidates.
     pub alternates: Vec<Alternate>,

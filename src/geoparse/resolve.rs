@@ -329,6 +329,7 @@ pub(crate) fn resolve(
                 resolution: Resolution {
                     entry,
                     confidence: (p * recognition).clamp(0.0, 1.0),
+                    probability: p.clamp(0.0, 1.0),
                     alternates: ranked
                         .iter()
                         .skip(1)

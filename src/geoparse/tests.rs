@@ -51,6 +51,9 @@ fn alternates_are_kept_ranked() {
     assert_eq!(g.entry(r.entry).kind, Kind::Country);
     assert_eq!(r.alternates.len(), 2);
     assert!(r.alternates[0].probability >= r.alternates[1].probability);
+    // The chosen entry's probability is on the alternates' scale and above them.
+    assert!(r.probability >= r.alternates[0].probability);
+    assert!(r.confidence <= r.probability + 1e-6);
     let total: f32 = r.alternates.iter().map(|a| a.probability).sum::<f32>();
     assert!(
         total < 0.5,
