@@ -183,9 +183,9 @@ fn score_candidate(
             .map(|(_, p)| v[0] * p[0] + v[1] * p[1] + v[2] * p[2])
             .fold(-1.0f64, f64::max);
         if closest > cos_of_km(100.0) {
-            context += 1.2;
+            context += 1.8;
         } else if closest > cos_of_km(300.0) {
-            context += 0.6;
+            context += 0.9;
         }
     }
     // A small town named like a country, region or state ("China", Texas; "Middle
