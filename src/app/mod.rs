@@ -1258,6 +1258,7 @@ fn message_color(ui: &Ui, level: MessageLevel) -> Color32 {
     }
 }
 
+/// The plural ending for a count: `""` for 1, `"s"` otherwise (shared by the panels).
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }

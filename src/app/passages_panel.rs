@@ -2,6 +2,7 @@
 //! be (with the corrections the user can make), and every passage that mentions it,
 //! grouped by document, the mention highlighted.
 
+use super::plural;
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, RichText, Sense, Ui};
 
@@ -470,10 +471,6 @@ fn confidence_label(ui: &mut Ui, confidence: f32, what: &str) -> egui::Response 
             .strong(),
     )
     .on_hover_text(format!("{what}: {confidence:.3}"))
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 fn thousands(n: u64) -> String {

@@ -1,6 +1,7 @@
 //! The left panel: the places list (most mentioned first, with a search box) and the
 //! filters: countries, feature types, documents, demonyms and minimum confidence.
 
+use super::plural;
 use egui::{Role, Sense, Stroke, Ui, Vec2, WidgetInfo};
 
 use crate::app::Action;
@@ -316,8 +317,4 @@ fn filters_ui(ui: &mut Ui, state: &AppState, dark: bool) -> Option<Action> {
                 });
         });
     action
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
