@@ -97,6 +97,30 @@ impl Corrections {
             .retain(|c| !(c.document == document && c.start == start && c.end == end));
     }
 
+    /// What a mention of document `document` denotes after corrections: its entry, its
+    /// confidence (1.0 when a person chose the entry) and whether it was corrected;
+    /// `None` if it was marked "not a place". A reassignment to an id this gazetteer
+    /// lacks (another gazetteer version) keeps the parser's choice.
+    pub fn apply(
+        &self,
+        gazetteer: &Gazetteer,
+        document: &str,
+        mention: &Mention,
+    ) -> Option<(EntryIndex, f32, bool)> {
+        let parsed = (
+            mention.resolution.entry,
+            mention.resolution.confidence,
+            false,
+        );
+        match self.get(document, mention.start, mention.end) {
+            Some(CorrectionAction::NotAPlace) => None,
+            Some(CorrectionAction::Reassign { id }) => {
+                Some(gazetteer.index_of_id(id).map_or(parsed, |e| (e, 1.0, true)))
+            }
+            None => Some(parsed),
+        }
+    }
+
     /// The correction of a mention, if any.
     pub fn get(&self, document: &str, start: usize, end: usize) -> Option<&CorrectionAction> {
         self.items
@@ -182,23 +206,10 @@ pub fn effective_mentions(
     let mut out = Vec::new();
     for (d, doc) in documents.iter().enumerate() {
         for (m, mention) in doc.mentions.iter().enumerate() {
-            let correction = corrections.get(&doc.document.name, mention.start, mention.end);
-            let (entry, confidence, corrected) = match correction {
-                Some(CorrectionAction::NotAPlace) => continue,
-                Some(CorrectionAction::Reassign { id }) => match gazetteer.index_of_id(id) {
-                    Some(e) => (e, 1.0, true),
-                    // An id from another gazetteer version: keep the parser's choice.
-                    None => (
-                        mention.resolution.entry,
-                        mention.resolution.confidence,
-                        false,
-                    ),
-                },
-                None => (
-                    mention.resolution.entry,
-                    mention.resolution.confidence,
-                    false,
-                ),
+            let Some((entry, confidence, corrected)) =
+                corrections.apply(gazetteer, &doc.document.name, mention)
+            else {
+                continue;
             };
             let demonym = gazetteer.entry(entry).kind == Kind::Demonym;
             out.push(MentionRef {

@@ -620,13 +620,7 @@ impl AppState {
         let g = self.gazetteer()?;
         let doc = self.documents.get(document)?;
         let m = doc.mentions.get(mention)?;
-        let entry = match self.corrections.get(&doc.document.name, m.start, m.end) {
-            Some(CorrectionAction::NotAPlace) => return None,
-            Some(CorrectionAction::Reassign { id }) => {
-                g.index_of_id(id).unwrap_or(m.resolution.entry)
-            }
-            None => m.resolution.entry,
-        };
+        let (entry, _, _) = self.corrections.apply(g, &doc.document.name, m)?;
         Some(crate::geoparse::located_entry(g, entry))
     }
 
