@@ -50,6 +50,25 @@ proptest! {
     ) {
         check(&words.join(" "));
         check(&words.concat());
+        same_matches_with_memo(&words.join(" "));
+    }
+
+    #[test]
+    fn memo_walk_agrees_on_arbitrary_strings(text in any::<String>()) {
+        same_matches_with_memo(&text);
+    }
+}
+
+/// The per-text memo of walked words never changes what matches.
+fn same_matches_with_memo(text: &str) {
+    let g = gazetteer();
+    let mut memo = gazette::gazetteer::WordMemo::new();
+    for (i, _) in text.char_indices() {
+        assert_eq!(
+            g.longest_match_memo(text, i, &mut memo),
+            g.longest_match_at(text, i),
+            "at byte {i} of {text:?}"
+        );
     }
 }
 

@@ -249,6 +249,23 @@ fn longest_match_is_whole_word_and_longest() {
 }
 
 #[test]
+fn memo_walk_matches_plain_walk() {
+    // The memo keeps the state after each word; a remembered word followed by
+    // something else ("Niger State" after "Niger's") must still match correctly.
+    let g = tiny();
+    let text = "Niger's capital Niamey. Niger State, Niger\nState, the U.S. and U.S \
+                N’Djamena Nigerians Niger";
+    let mut memo = WordMemo::new();
+    let mut compared = 0;
+    for (i, _) in text.char_indices() {
+        let plain = g.longest_match_at(text, i);
+        assert_eq!(g.longest_match_memo(text, i, &mut memo), plain, "at {i}");
+        compared += usize::from(plain.is_some());
+    }
+    assert!(compared >= 8, "only {compared} matches compared");
+}
+
+#[test]
 fn rejects_bad_magic() {
     let err = Gazetteer::from_bytes(
         b"hello world, not a gazetteer file".to_vec(),

@@ -134,9 +134,30 @@ impl<'g> Geoparser<'g> {
         resolve::resolve(self.gazetteer, text, &sentences, hits)
     }
 
+    #[doc(hidden)]
+    pub fn parse_timed(&self, text: &str, t: &mut [std::time::Duration; 3]) -> usize {
+        let t0 = std::time::Instant::now();
+        let sentences = text::sentences(text);
+        let t1 = std::time::Instant::now();
+        let hits = recognize::recognize(
+            self.gazetteer,
+            &self.base_prominence,
+            text,
+            &sentences,
+            &self.options,
+        );
+        let t2 = std::time::Instant::now();
+        let n = resolve::resolve(self.gazetteer, text, &sentences, hits).len();
+        let t3 = std::time::Instant::now();
+        t[0] += t1 - t0;
+        t[1] += t2 - t1;
+        t[2] += t3 - t2;
+        n
+    }
+
     /// True if the mention's chosen entry is a demonym.
     pub fn is_demonym(&self, mention: &Mention) -> bool {
-        self.gazetteer.entry(mention.resolution.entry).kind == Kind::Demonym
+        self.gazetteer.kind(mention.resolution.entry) == Kind::Demonym
     }
 }
 

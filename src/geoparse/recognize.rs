@@ -31,6 +31,8 @@ pub(crate) enum KindCue {
 pub(crate) struct Hit {
     pub start: usize,
     pub end: usize,
+    /// Folded surface: the same name written alike compares equal.
+    pub key: String,
     pub candidates: Vec<Candidate>,
     /// [`prominence`] of each candidate, computed once.
     pub priors: Vec<f32>,
@@ -350,7 +352,7 @@ pub(crate) fn entry_prominence(e: &Entry) -> f32 {
 /// How prominent a candidate is as a reading of a name: its entry's prominence
 /// (`base`, indexed by entry) adjusted for how the name matched.
 pub(crate) fn prominence(base: &[f32], gazetteer: &Gazetteer, c: &Candidate) -> f32 {
-    let kind = gazetteer.entry(c.entry).kind;
+    let kind = gazetteer.kind(c.entry);
     // Alternate names of towns are mostly other languages' spellings; those of
     // countries, states and regions are mostly English variants ("Britain", "Ga.").
     let how = match (c.name_match, kind) {
@@ -373,7 +375,10 @@ pub(crate) fn recognize(
     score_document(gazetteer, text, sentences, &mut raw, options);
     raw.into_iter()
         .filter(|h| h.hit.score >= options.threshold)
-        .map(|h| h.hit)
+        .map(|h| Hit {
+            key: h.key,
+            ..h.hit
+        })
         .collect()
 }
 
@@ -389,6 +394,7 @@ struct Proposed {
 
 /// Walks the text and proposes every whole-word gazetteer name that starts with a
 /// capital letter, leftmost-longest.
+#[inline(never)]
 fn propose(
     gazetteer: &Gazetteer,
     base: &[f32],
@@ -401,6 +407,7 @@ fn propose(
     let mut i = 0usize;
     let mut sentence = 0usize;
     let mut prev_is_word = false;
+    let mut memo = crate::gazetteer::WordMemo::new();
     while i < bytes.len() {
         let b = bytes[i];
         let (c, len) = if b < 0x80 {
@@ -418,12 +425,12 @@ fn propose(
             while sentence + 1 < sentences.len() && sentences[sentence].end <= i {
                 sentence += 1;
             }
-            if let Some(hit) = gazetteer.longest_match_at(text, i) {
+            if let Some(hit) = gazetteer.longest_match_memo(text, i, &mut memo) {
                 let surface = &text[hit.start..hit.end];
                 let candidates: Vec<Candidate> = gazetteer
                     .hit_candidates(&hit, surface)
                     .into_iter()
-                    .filter(|c| options.demonyms || gazetteer.entry(c.entry).kind != Kind::Demonym)
+                    .filter(|c| options.demonyms || gazetteer.kind(c.entry) != Kind::Demonym)
                     .collect();
                 if !candidates.is_empty() {
                     let common_word = gazetteer.is_common_word(&hit);
@@ -451,6 +458,7 @@ fn propose(
 }
 
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 fn evidence(
     gazetteer: &Gazetteer,
     base: &[f32],
@@ -477,7 +485,7 @@ fn evidence(
     let best = priors.get(best_index).copied().unwrap_or(f32::MIN);
     let best_kind = candidates
         .get(best_index)
-        .map(|c| gazetteer.entry(c.entry).kind)
+        .map(|c| gazetteer.kind(c.entry))
         .unwrap_or(Kind::Place);
     let broad = matches!(
         best_kind,
@@ -669,6 +677,7 @@ fn evidence(
         hit: Hit {
             start,
             end,
+            key: String::new(),
             candidates,
             priors,
             score,
@@ -684,6 +693,7 @@ fn evidence(
 /// Document-level evidence: a word used as a person's name anywhere in the story is a
 /// person elsewhere too ("Kurt Campbell" … "Campbell said"), and a name confidently
 /// used as a place lends weight to its other, less clear, mentions.
+#[inline(never)]
 fn score_document(
     gazetteer: &Gazetteer,
     text: &str,
@@ -710,7 +720,7 @@ fn score_document(
         if person_words.contains(&p.key) && !p.person_context && !p.locative_cue {
             let broad = p.hit.candidates.iter().any(|c| {
                 matches!(
-                    gazetteer.entry(c.entry).kind,
+                    gazetteer.kind(c.entry),
                     Kind::Country | Kind::Region | Kind::Admin1
                 )
             });

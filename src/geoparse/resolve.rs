@@ -5,7 +5,6 @@ use std::ops::Range;
 
 use super::recognize::{Hit, KindCue};
 use super::{Alternate, MAX_ALTERNATES, Mention, Resolution};
-use crate::fold::fold_name;
 use crate::gazetteer::{Candidate, EntryIndex, Gazetteer, Kind};
 
 /// The point on the unit sphere for (lat, lon) in degrees.
@@ -47,6 +46,7 @@ fn country_weight(kind: Kind) -> f32 {
     }
 }
 
+#[inline(never)]
 fn build_context<'g>(
     gazetteer: &'g Gazetteer,
     surfaces: &[SurfaceId],
@@ -79,6 +79,7 @@ fn build_context<'g>(
 }
 
 /// Country weights from every surface but `own`, normalised so the strongest is 1.
+#[inline(never)]
 fn others_countries<'g>(ctx: &Context<'g>, own: SurfaceId) -> HashMap<&'g str, f32> {
     let mut sum: HashMap<&'g str, f32> = HashMap::default();
     for (surface, m) in &ctx.countries {
@@ -115,7 +116,7 @@ fn strongest_broad(gazetteer: &Gazetteer, hit: &Hit) -> Option<f32> {
         .zip(&hit.priors)
         .filter(|(c, _)| {
             matches!(
-                gazetteer.entry(c.entry).kind,
+                gazetteer.kind(c.entry),
                 Kind::Country | Kind::Demonym | Kind::Region | Kind::Physical | Kind::Admin1
             )
         })
@@ -123,11 +124,19 @@ fn strongest_broad(gazetteer: &Gazetteer, hit: &Hit) -> Option<f32> {
         .reduce(f32::max)
 }
 
+/// One candidate of a hit, with what the resolver computed of it once.
+struct CandidateFacts<'a> {
+    candidate: &'a Candidate,
+    /// Its prominence as a reading of the name.
+    prior: f32,
+    /// Its point on the unit sphere, for settlement-level candidates.
+    point: Option<&'a [f64; 3]>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn score_candidate(
     gazetteer: &Gazetteer,
-    c: &Candidate,
-    prior: f32,
+    facts: &CandidateFacts<'_>,
     hit: &Hit,
     surface: SurfaceId,
     ctx: &Context<'_>,
@@ -135,6 +144,7 @@ fn score_candidate(
     qualifier: Option<&Hit>,
     strongest_broad: Option<f32>,
 ) -> f32 {
+    let (c, prior) = (facts.candidate, facts.prior);
     let e = gazetteer.entry(c.entry);
     let mut context = 0.0f32;
     let mut qualified = false;
@@ -174,8 +184,7 @@ fn score_candidate(
             }) && e.kind != Kind::Country;
         }
     }
-    if matches!(e.kind, Kind::Place | Kind::Admin1 | Kind::Admin2) {
-        let v = unit_vector(e.lat, e.lon);
+    if let Some(v) = facts.point {
         let closest = ctx
             .points
             .iter()
@@ -219,6 +228,7 @@ fn softmax(scores: &[f32]) -> Vec<f32> {
 }
 
 /// Resolves recognised hits into mentions.
+#[inline(never)]
 pub(crate) fn resolve(
     gazetteer: &Gazetteer,
     text: &str,
@@ -233,16 +243,31 @@ pub(crate) fn resolve(
     if hits.is_empty() {
         return Vec::new();
     }
-    let keys: Vec<String> = hits
-        .iter()
-        .map(|h| fold_name(&text[h.start..h.end]))
-        .collect();
+    let keys: Vec<&str> = hits.iter().map(|h| h.key.as_str()).collect();
     let mut ids: HashMap<&str, SurfaceId> = HashMap::default();
     let surfaces: Vec<SurfaceId> = keys
         .iter()
         .map(|k| {
             let next = ids.len() as SurfaceId;
-            *ids.entry(k.as_str()).or_insert(next)
+            *ids.entry(k).or_insert(next)
+        })
+        .collect();
+    // Each settlement-level candidate's point on the sphere, once: both passes compare
+    // every candidate with the document's other places.
+    let points: Vec<Vec<Option<[f64; 3]>>> = hits
+        .iter()
+        .map(|h| {
+            if h.candidates.len() == 1 {
+                return Vec::new();
+            }
+            h.candidates
+                .iter()
+                .map(|c| {
+                    let e = gazetteer.entry(c.entry);
+                    matches!(e.kind, Kind::Place | Kind::Admin1 | Kind::Admin2)
+                        .then(|| unit_vector(e.lat, e.lon))
+                })
+                .collect()
         })
         .collect();
     // Pass 0: the most prominent reading of each name.
@@ -279,8 +304,14 @@ pub(crate) fn resolve(
                 .candidates
                 .iter()
                 .zip(&hit.priors)
-                .map(|(c, &prior)| {
-                    score_candidate(gazetteer, c, prior, hit, surface, &ctx, countries, q, broad)
+                .zip(&points[i])
+                .map(|((c, &prior), point)| {
+                    let facts = CandidateFacts {
+                        candidate: c,
+                        prior,
+                        point: point.as_ref(),
+                    };
+                    score_candidate(gazetteer, &facts, hit, surface, &ctx, countries, q, broad)
                 })
                 .collect();
             let probs = softmax(&scores);
@@ -298,7 +329,7 @@ pub(crate) fn resolve(
         if qualifier(text, &hits, i).is_some() {
             continue;
         }
-        let m = mass.entry(keys[i].as_str()).or_default();
+        let m = mass.entry(keys[i]).or_default();
         for (e, p) in ranked {
             *m.entry(*e).or_default() += p;
         }
@@ -308,7 +339,7 @@ pub(crate) fn resolve(
         .map(|(i, hit)| {
             let mut ranked = probabilities[i].clone();
             if qualifier(text, &hits, i).is_none()
-                && let Some(m) = mass.get(keys[i].as_str())
+                && let Some(m) = mass.get(keys[i])
             {
                 let total: f32 = m.values().sum();
                 ranked = m.iter().map(|(e, p)| (*e, p / total)).collect();
