@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
-use crate::geoparse::{Geoparser, Mention, located_entry};
+use crate::geoparse::{Geoparser, Mention, WordMemo, located_entry};
 
 /// A document with the mentions the parser found in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,12 +22,13 @@ pub struct ParsedDocument {
     pub mentions: Vec<Mention>,
 }
 
-/// Parses documents in parallel (one rayon task per document).
+/// Parses documents in parallel (one rayon task per document, one word memo per
+/// worker thread).
 pub fn parse_documents(parser: &Geoparser<'_>, documents: Vec<Document>) -> Vec<ParsedDocument> {
     documents
         .into_par_iter()
-        .map(|document| {
-            let mentions = parser.parse(&document.text);
+        .map_init(WordMemo::new, |memo, document| {
+            let mentions = parser.parse_with(&document.text, memo);
             ParsedDocument { document, mentions }
         })
         .collect()

@@ -15,7 +15,7 @@ use crate::analysis::ParsedDocument;
 use crate::app::state::DocumentSource;
 use crate::document::{Document, DocumentError, article_files};
 use crate::gazetteer::Gazetteer;
-use crate::geoparse::Geoparser;
+use crate::geoparse::{Geoparser, WordMemo};
 
 /// Something to read and parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,7 +281,9 @@ pub fn run_parse_job(
         let batch: Vec<Item> = items.by_ref().take(chunk).collect();
         let results: Vec<Result<Event, String>> = batch
             .into_par_iter()
-            .map(|item| read_and_parse(job, &parser, item, cancel))
+            .map_init(WordMemo::new, |memo, item| {
+                read_and_parse(job, &parser, memo, item, cancel)
+            })
             .collect();
         for r in results {
             match r {
@@ -306,6 +308,7 @@ pub fn run_parse_job(
 fn read_and_parse(
     job: JobId,
     parser: &Geoparser<'_>,
+    memo: &mut WordMemo,
     item: Item,
     cancel: &AtomicBool,
 ) -> Result<Event, String> {
@@ -330,7 +333,7 @@ fn read_and_parse(
             None,
         ),
     };
-    let mentions = parser.parse(&document.text);
+    let mentions = parser.parse_with(&document.text, memo);
     Ok(Event::Document {
         job,
         parsed: ParsedDocument { document, mentions },

@@ -699,23 +699,30 @@ impl Gazetteer {
         self.finish_walk(text, start, word_len, state)
     }
 
-    /// [`Gazetteer::longest_match_at`] with a memo of the words already walked in the
-    /// same text. Names repeat within a story (a third of its capitalised words, in
-    /// news), and the walk through a word's letters is most of the cost of a match:
-    /// each letter is a dependent read of an automaton node. The result is the same.
-    pub fn longest_match_memo<'t>(
+    /// [`Gazetteer::longest_match_at`] with a memo of the words already walked. The walk
+    /// through a word's letters is most of the cost of a match (each letter is a
+    /// dependent read of an automaton node), and capitalised words repeat: a third of
+    /// them within a story, four in five across a batch of stories. Same result.
+    pub fn longest_match_memo(
         &self,
-        text: &'t str,
+        text: &str,
         start: usize,
-        memo: &mut WordMemo<'t>,
+        memo: &mut WordMemo,
     ) -> Option<NameHit> {
         let rest = text.get(start..)?;
         let word_len = first_word_len(rest);
         let word = &rest[..word_len];
-        let state = *memo
-            .states
-            .entry(word)
-            .or_insert_with(|| self.walk_word(word));
+        let state = match memo.states.get(word) {
+            Some(state) => *state,
+            None => {
+                let state = self.walk_word(word);
+                if memo.states.len() >= WordMemo::CAPACITY {
+                    memo.states.clear();
+                }
+                memo.states.insert(word.into(), state);
+                state
+            }
+        };
         self.finish_walk(text, start, word_len, state)
     }
 
@@ -729,6 +736,8 @@ impl Gazetteer {
             depth: 0,
             first_byte: 0,
             final_value: None,
+            space_step: None,
+            dead_end: false,
         };
         let mut out = Output::zero();
         for c in word.chars() {
@@ -743,7 +752,14 @@ impl Gazetteer {
             }
         }
         state.out = out.value();
-        if state.depth > 0 {
+        if state.depth > 1 {
+            let n = fst.node(state.addr);
+            if n.is_final() {
+                state.final_value = Some(out.cat(n.final_output()).value());
+            }
+            state.space_step = n.find_input(b' ').map(|i| n.transition(i));
+            state.dead_end = n.is_empty();
+        } else if state.depth == 1 {
             let n = fst.node(state.addr);
             if n.is_final() {
                 state.final_value = Some(out.cat(n.final_output()).value());
@@ -791,8 +807,13 @@ impl Gazetteer {
                 best = Some((start + word_len, v));
             }
         }
+        if state.dead_end {
+            return best.map(|(end, v)| self.hit(start, end, v));
+        }
         let mut out = Output::new(state.out);
         let mut node: Option<fst::raw::Node<'_>> = None;
+        // The step on a space right after the first word is known already.
+        let mut first_step = state.depth > 1;
         let mut chars = rest[word_len..]
             .char_indices()
             .map(|(o, c)| (o + word_len, c))
@@ -817,6 +838,7 @@ impl Gazetteer {
             }
             for &b in folded.as_bytes() {
                 let step = match state.depth {
+                    _ if first_step && b == b' ' => state.space_step,
                     0 | 1 => self.step(fst, &state, b),
                     _ => {
                         // Nodes are decoded only when a step needs them.
@@ -828,6 +850,7 @@ impl Gazetteer {
                     state.first_byte = b;
                 }
                 state.depth += 1;
+                first_step = false;
                 match step {
                     Some(t) => {
                         out = out.cat(t.out);
@@ -882,28 +905,59 @@ struct WalkState {
     first_byte: u8,
     /// The name's value if the bytes so far spell a whole name.
     final_value: Option<u64>,
+    /// The step on a space from here, read with the node: a space is what most often
+    /// follows a word, and decoding the node again for it cost a tenth of a parse.
+    space_step: Option<fst::raw::Transition>,
+    /// No name continues from here.
+    dead_end: bool,
 }
 
-/// The automaton states reached after the words of one text, so each distinct word is
-/// walked once per text (see [`Gazetteer::longest_match_memo`]). Borrows the words from
-/// the text: no allocation per word.
+/// The automaton states reached after words already walked, so each distinct word is
+/// walked once (see [`Gazetteer::longest_match_memo`]). Keep one per thread across a
+/// batch of documents: the capitalised words of news are few and repeat (`The`, `U.S.`,
+/// `Trump`), within a story and across stories.
 #[derive(Debug, Default)]
-pub struct WordMemo<'t> {
-    states: rustc_hash::FxHashMap<&'t str, Option<WalkState>>,
+pub struct WordMemo {
+    states: rustc_hash::FxHashMap<Box<str>, Option<WalkState>>,
 }
 
-impl WordMemo<'_> {
+impl WordMemo {
+    /// Words kept at most; past this the memo starts over, so memory stays bounded
+    /// (about 10 MB) on any corpus.
+    const CAPACITY: usize = 100_000;
+
     /// An empty memo.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Number of words remembered.
+    pub fn len(&self) -> usize {
+        self.states.len()
+    }
+
+    /// True if no word is remembered yet.
+    pub fn is_empty(&self) -> bool {
+        self.states.is_empty()
     }
 }
 
 /// Length in bytes of the run of letters and digits that starts `text`.
 fn first_word_len(text: &str) -> usize {
-    text.char_indices()
-        .find(|(_, c)| !c.is_alphanumeric())
-        .map_or(text.len(), |(i, _)| i)
+    // ASCII first: most words of English news are.
+    let ascii = text
+        .bytes()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(text.len());
+    if text.as_bytes().get(ascii).is_none_or(|b| b.is_ascii()) {
+        return ascii;
+    }
+    let rest = &text[ascii..];
+    ascii
+        + rest
+            .char_indices()
+            .find(|(_, c)| !c.is_alphanumeric())
+            .map_or(rest.len(), |(i, _)| i)
 }
 
 /// Lower-case words that may stand inside a multi-word name ("Gulf of Guinea",

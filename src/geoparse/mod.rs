@@ -22,6 +22,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::gazetteer::WordMemo;
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 
 /// One place mention in a document. Offsets are UTF-8 byte offsets into the
@@ -123,36 +124,23 @@ impl<'g> Geoparser<'g> {
 
     /// Finds and resolves every place mention in `text`, in text order.
     pub fn parse(&self, text: &str) -> Vec<Mention> {
-        let sentences = text::sentences(text);
-        let hits = recognize::recognize(
-            self.gazetteer,
-            &self.base_prominence,
-            text,
-            &sentences,
-            &self.options,
-        );
-        resolve::resolve(self.gazetteer, text, &sentences, hits)
+        self.parse_with(text, &mut WordMemo::new())
     }
 
-    #[doc(hidden)]
-    pub fn parse_timed(&self, text: &str, t: &mut [std::time::Duration; 3]) -> usize {
-        let t0 = std::time::Instant::now();
+    /// [`Geoparser::parse`] with a word memo kept across calls: parsing a batch of
+    /// documents, keep one memo per thread (as [`crate::analysis::parse_documents`]
+    /// does) and each distinct word is looked up in the gazetteer once. Same result.
+    pub fn parse_with(&self, text: &str, memo: &mut WordMemo) -> Vec<Mention> {
         let sentences = text::sentences(text);
-        let t1 = std::time::Instant::now();
         let hits = recognize::recognize(
             self.gazetteer,
             &self.base_prominence,
             text,
             &sentences,
             &self.options,
+            memo,
         );
-        let t2 = std::time::Instant::now();
-        let n = resolve::resolve(self.gazetteer, text, &sentences, hits).len();
-        let t3 = std::time::Instant::now();
-        t[0] += t1 - t0;
-        t[1] += t2 - t1;
-        t[2] += t3 - t2;
-        n
+        resolve::resolve(self.gazetteer, text, &sentences, hits)
     }
 
     /// True if the mention's chosen entry is a demonym.

@@ -11,7 +11,7 @@ use std::ops::Range;
 use super::Options;
 use super::text::{is_capitalized, next_word, previous_word};
 use crate::fold::fold_name;
-use crate::gazetteer::{Candidate, Entry, Gazetteer, Kind, NameMatch, is_all_caps};
+use crate::gazetteer::{Candidate, Entry, Gazetteer, Kind, NameMatch, WordMemo, is_all_caps};
 
 /// What a word right before or after a name says about which kind of place it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -370,8 +370,9 @@ pub(crate) fn recognize(
     text: &str,
     sentences: &[Range<usize>],
     options: &Options,
+    memo: &mut WordMemo,
 ) -> Vec<Hit> {
-    let mut raw = propose(gazetteer, base, text, sentences, options);
+    let mut raw = propose(gazetteer, base, text, sentences, options, memo);
     score_document(gazetteer, text, sentences, &mut raw, options);
     raw.into_iter()
         .filter(|h| h.hit.score >= options.threshold)
@@ -401,15 +402,21 @@ fn propose(
     text: &str,
     sentences: &[Range<usize>],
     options: &Options,
+    memo: &mut WordMemo,
 ) -> Vec<Proposed> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0usize;
     let mut sentence = 0usize;
     let mut prev_is_word = false;
-    let mut memo = crate::gazetteer::WordMemo::new();
     while i < bytes.len() {
         let b = bytes[i];
+        // Lower-case letters and digits are most of the text: skip them quickly.
+        if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            prev_is_word = true;
+            i += 1;
+            continue;
+        }
         let (c, len) = if b < 0x80 {
             (b as char, 1)
         } else {
@@ -425,7 +432,7 @@ fn propose(
             while sentence + 1 < sentences.len() && sentences[sentence].end <= i {
                 sentence += 1;
             }
-            if let Some(hit) = gazetteer.longest_match_memo(text, i, &mut memo) {
+            if let Some(hit) = gazetteer.longest_match_memo(text, i, memo) {
                 let surface = &text[hit.start..hit.end];
                 let candidates: Vec<Candidate> = gazetteer
                     .hit_candidates(&hit, surface)
