@@ -1,10 +1,15 @@
 //! Geoparser throughput on real news text, one core: recognition + resolution.
 //! Uses the shared corpora's article texts when `../shared/corpora/` is present, else
 //! the bundled seeds repeated. Run: `cargo bench --bench geoparse`.
+//!
+//! `news_corpus_one_core` parses the articles one after another as a batch does
+//! (`analysis::parse_documents`: one word memo per thread), with a fresh memo on every
+//! run, so nothing carries over from the previous run. `news_corpus_each_alone` parses
+//! each article as if it were the only one (`Geoparser::parse`).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use gazette::gazetteer::Gazetteer;
-use gazette::geoparse::Geoparser;
+use gazette::geoparse::{Geoparser, WordMemo};
 
 /// Article texts from the corpora (the <text> elements), or the seeds.
 fn news_texts() -> Vec<String> {
@@ -45,6 +50,15 @@ fn throughput(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("news_corpus_one_core", |b| {
+        b.iter(|| {
+            let mut memo = WordMemo::new();
+            texts
+                .iter()
+                .map(|t| parser.parse_with(t, &mut memo).len())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("news_corpus_each_alone", |b| {
         b.iter(|| texts.iter().map(|t| parser.parse(t).len()).sum::<usize>())
     });
     group.finish();

@@ -655,6 +655,32 @@ impl Gazetteer {
         }
     }
 
+    /// [`Gazetteer::has_name`], [`Gazetteer::is_common_word_name`] and
+    /// [`Gazetteer::person_name`] of `word` at once, remembered in `memo`.
+    pub fn word_facts(&self, word: &str, memo: &mut WordMemo) -> WordFacts {
+        if let Some(f) = memo.facts.get(word) {
+            return *f;
+        }
+        let key = fold_name(word);
+        let value = self.names.get(key.as_bytes());
+        let person = self.person_names.get(key.as_bytes()).unwrap_or(0);
+        let facts = WordFacts {
+            is_name: value.is_some(),
+            common_word: value
+                .and_then(|v| self.postings_of(v).first().copied())
+                .is_some_and(|p| p & POSTING_COMMON_WORD != 0),
+            person: PersonName {
+                given: person & PERSON_GIVEN != 0,
+                surname: person & PERSON_SURNAME != 0,
+            },
+        };
+        if memo.facts.len() >= WordMemo::CAPACITY {
+            memo.facts.clear();
+        }
+        memo.facts.insert(word.into(), facts);
+        facts
+    }
+
     /// True if `surface` (folded) is a name flagged as a common English word.
     pub fn is_common_word_name(&self, surface: &str) -> bool {
         let key = fold_name(surface);
@@ -919,6 +945,19 @@ struct WalkState {
 #[derive(Debug, Default)]
 pub struct WordMemo {
     states: rustc_hash::FxHashMap<Box<str>, Option<WalkState>>,
+    facts: rustc_hash::FxHashMap<Box<str>, WordFacts>,
+}
+
+/// What the gazetteer knows of one word as written: the recogniser asks this of the
+/// words around every candidate name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WordFacts {
+    /// The word (folded) is a gazetteer name, abbreviations included.
+    pub is_name: bool,
+    /// It is a name flagged as a common lower-case English word.
+    pub common_word: bool,
+    /// What it is as a person's name.
+    pub person: PersonName,
 }
 
 impl WordMemo {
@@ -933,12 +972,12 @@ impl WordMemo {
 
     /// Number of words remembered.
     pub fn len(&self) -> usize {
-        self.states.len()
+        self.states.len() + self.facts.len()
     }
 
     /// True if no word is remembered yet.
     pub fn is_empty(&self) -> bool {
-        self.states.is_empty()
+        self.states.is_empty() && self.facts.is_empty()
     }
 }
 

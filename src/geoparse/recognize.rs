@@ -308,6 +308,44 @@ fn word_sets() -> &'static WordSets {
     })
 }
 
+/// A word in lower case, on the stack when it is short ASCII (nearly always): the
+/// evidence code lower-cases the words around every candidate name.
+struct Lower {
+    buf: [u8; 24],
+    len: usize,
+    heap: Option<String>,
+}
+
+impl Lower {
+    fn new(word: &str) -> Self {
+        let mut buf = [0u8; 24];
+        if word.is_ascii() && word.len() <= buf.len() {
+            for (d, s) in buf.iter_mut().zip(word.bytes()) {
+                *d = s.to_ascii_lowercase();
+            }
+            Lower {
+                buf,
+                len: word.len(),
+                heap: None,
+            }
+        } else {
+            Lower {
+                buf,
+                len: 0,
+                heap: Some(word.to_lowercase()),
+            }
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match &self.heap {
+            Some(s) => s,
+            // ASCII lower-cased from a `str`: always valid UTF-8.
+            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default(),
+        }
+    }
+}
+
 fn kind_cue_of(word: &str) -> Option<KindCue> {
     match word {
         "city" | "town" | "village" | "capital" | "hamlet" | "township" | "suburb"
@@ -451,6 +489,7 @@ fn propose(
                         hit.end,
                         candidates,
                         common_word,
+                        memo,
                     ));
                     i = hit.end;
                     prev_is_word = true;
@@ -476,6 +515,7 @@ fn evidence(
     end: usize,
     candidates: Vec<Candidate>,
     common_word: bool,
+    memo: &mut WordMemo,
 ) -> Proposed {
     let surface = &text[start..end];
     let key = fold_name(surface);
@@ -579,7 +619,7 @@ fn evidence(
     let person = if multi_word {
         crate::gazetteer::PersonName::default()
     } else {
-        gazetteer.person_name(surface)
+        gazetteer.word_facts(surface, memo).person
     };
     let mut person_context = false;
     let mut locative_cue = false;
@@ -603,34 +643,37 @@ fn evidence(
         }
     }
     if let Some((prev_start, word)) = prev {
-        let lower = word.to_lowercase();
+        let lowered = Lower::new(word);
+        let lower = lowered.as_str();
         let prev_at_start = text[sentence_start.min(prev_start)..prev_start]
             .chars()
             .all(|c| !c.is_alphanumeric());
-        if word_sets().locative_cues.contains(lower.as_str()) {
+        if word_sets().locative_cues.contains(lower) {
             score += if lower == "of" { 0.8 } else { 1.3 };
             locative_cue = true;
         }
-        if let Some(k) = kind_cue_of(&lower) {
+        if let Some(k) = kind_cue_of(lower) {
             kind_cue = Some(k);
         } else if lower == "of"
             && let Some((_, before_of)) = previous_word(text, prev_start)
         {
             // "the city of Agadez", "the state of Niger".
-            kind_cue = kind_cue_of(&before_of.to_lowercase());
+            kind_cue = kind_cue_of(Lower::new(before_of).as_str());
         }
         let glued = text[prev_start + word.len()..start]
             .chars()
             .all(|c| c == ' ');
-        if word_sets().person_cues.contains(lower.as_str()) {
+        if word_sets().person_cues.contains(lower) {
             score -= 2.5;
             person_context = true;
         } else if glued
             && is_capitalized(word)
-            && !word_sets().place_prefixes.contains(lower.as_str())
-            && !word_sets().locative_cues.contains(lower.as_str())
-            && (!gazetteer.has_name(word) || gazetteer.person_name(word).given)
-            && !(prev_at_start && gazetteer.is_common_word_name(word))
+            && !word_sets().place_prefixes.contains(lower)
+            && !word_sets().locative_cues.contains(lower)
+            && {
+                let facts = gazetteer.word_facts(word, memo);
+                (!facts.is_name || facts.person.given) && !(prev_at_start && facts.common_word)
+            }
         {
             // "Kurt Campbell", "Minister Ali": a capitalised non-place word (or a given
             // name) right before.
@@ -651,7 +694,7 @@ fn evidence(
         && let Some((_, word)) = next_word(text, end + 1)
         && is_capitalized(word)
         && !broad
-        && !gazetteer.has_name(word)
+        && !gazetteer.word_facts(word, memo).is_name
     {
         score -= 1.5;
     }
@@ -659,13 +702,14 @@ fn evidence(
     let next = next_word(text, end);
     let gap = next.map(|(s, _)| &text[end..s]).unwrap_or("");
     if let Some((_, word)) = next {
-        let lower = word.to_lowercase();
+        let lowered = Lower::new(word);
+        let lower = lowered.as_str();
         if gap.chars().all(|c| c == ' ') && !gap.is_empty() {
-            if let Some(k) = kind_cue_of(&lower) {
+            if let Some(k) = kind_cue_of(lower) {
                 kind_cue = kind_cue.or(Some(k));
             }
             if is_capitalized(word)
-                && !word_sets().place_suffixes.contains(lower.as_str())
+                && !word_sets().place_suffixes.contains(lower)
                 && !multi_word
                 && person.given
             {
@@ -673,7 +717,7 @@ fn evidence(
                 score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
                 person_context = true;
             }
-            if word_sets().speech_verbs.contains(lower.as_str()) && !broad {
+            if word_sets().speech_verbs.contains(lower) && !broad {
                 score -= 1.5;
                 person_context = true;
             }
