@@ -722,7 +722,7 @@ impl Gazetteer {
         let rest = text.get(start..)?;
         let word_len = first_word_len(rest);
         let state = self.walk_word(&rest[..word_len]);
-        self.finish_walk(text, start, word_len, state)
+        self.finish_walk(text, start, word_len, state, None)
     }
 
     /// [`Gazetteer::longest_match_at`] with a memo of the words already walked. The walk
@@ -749,7 +749,7 @@ impl Gazetteer {
                 state
             }
         };
-        self.finish_walk(text, start, word_len, state)
+        self.finish_walk(text, start, word_len, state, Some(memo))
     }
 
     /// The automaton's state after the folded letters of `word` (letters and digits
@@ -794,6 +794,53 @@ impl Gazetteer {
         Some(state)
     }
 
+    /// Where a space and `word` lead from `state` (deeper than the lookup tables),
+    /// relative to it; remembered in `memo`.
+    fn continuation(
+        &self,
+        state: &WalkState,
+        word: &str,
+        memo: &mut WordMemo,
+    ) -> Option<Continuation> {
+        if let Some(c) = memo
+            .continuations
+            .get(&state.addr)
+            .and_then(|m| m.get(word))
+        {
+            return *c;
+        }
+        let fst: &Fst<Vec<u8>> = self.names.as_fst();
+        let mut addr = state.space_step?.addr;
+        let mut out = Output::zero().cat(state.space_step?.out);
+        let mut walk = || {
+            // ASCII letters and digits fold to their lower case.
+            for b in word.bytes().map(|b| b.to_ascii_lowercase()) {
+                let n = fst.node(addr);
+                let t = n.transition(n.find_input(b)?);
+                out = out.cat(t.out);
+                addr = t.addr;
+            }
+            let n = fst.node(addr);
+            Some(Continuation {
+                addr,
+                out: out.value(),
+                len: 1 + word.len(),
+                final_out: n.is_final().then(|| out.cat(n.final_output()).value()),
+                space_step: n.find_input(b' ').map(|i| n.transition(i)),
+                dead_end: n.is_empty(),
+            })
+        };
+        let c = walk();
+        if memo.continuations.len() >= WordMemo::CAPACITY {
+            memo.continuations.clear();
+        }
+        memo.continuations
+            .entry(state.addr)
+            .or_default()
+            .insert(word.into(), c);
+        c
+    }
+
     /// One automaton step on byte `b`; the first two come from the lookup tables.
     #[inline]
     fn step(&self, fst: &Fst<Vec<u8>>, state: &WalkState, b: u8) -> Option<fst::raw::Transition> {
@@ -815,26 +862,63 @@ impl Gazetteer {
         start: usize,
         word_len: usize,
         state: Option<WalkState>,
+        mut memo: Option<&mut WordMemo>,
     ) -> Option<NameHit> {
         let mut state = state?;
         let fst: &Fst<Vec<u8>> = self.names.as_fst();
         let rest = &text[start..];
         let mut best: Option<(usize, u64)> = None;
-        if state.depth > 0
-            && let Some(v) = state.final_value
-        {
-            // The first word ends where a letter or digit does not follow.
-            let at_boundary = match rest[word_len..].chars().next() {
-                None => true,
-                Some('\'' | '’') => is_possessive_or_end(&rest[word_len..]),
-                Some(next) => !next.is_alphanumeric(),
-            };
-            if at_boundary {
-                best = Some((start + word_len, v));
+        // Word by word while the memo knows the way; `word_len` is where the last word
+        // walked ends.
+        let mut word_len = word_len;
+        loop {
+            if state.depth > 0
+                && let Some(v) = state.final_value
+            {
+                // A word ends where a letter or digit does not follow.
+                let at_boundary = match rest[word_len..].chars().next() {
+                    None => true,
+                    Some('\'' | '’') => is_possessive_or_end(&rest[word_len..]),
+                    Some(next) => !next.is_alphanumeric(),
+                };
+                if at_boundary {
+                    best = Some((start + word_len, v));
+                }
             }
-        }
-        if state.dead_end {
-            return best.map(|(end, v)| self.hit(start, end, v));
+            if state.dead_end {
+                return best.map(|(end, v)| self.hit(start, end, v));
+            }
+            // The common case, memoised: one space, then an ASCII word that may
+            // continue a name ("New York", "Gulf of Guinea"). Anything else takes the
+            // character-by-character walk below, which gives the same result.
+            let after = &rest.as_bytes()[word_len..];
+            if let Some(memo) = memo.as_deref_mut()
+                && state.depth > 1
+                && after.first() == Some(&b' ')
+                && after.get(1).is_some_and(u8::is_ascii_alphanumeric)
+                && continues_name(&rest[word_len + 1..])
+            {
+                let next_len = after[1..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .unwrap_or(after.len() - 1);
+                let word = &rest[word_len + 1..word_len + 1 + next_len];
+                let Some(c) = self.continuation(&state, word, memo) else {
+                    return best.map(|(end, v)| self.hit(start, end, v));
+                };
+                state = WalkState {
+                    addr: c.addr,
+                    out: state.out + c.out,
+                    depth: state.depth + c.len,
+                    first_byte: state.first_byte,
+                    final_value: c.final_out.map(|f| state.out + f),
+                    space_step: c.space_step,
+                    dead_end: c.dead_end,
+                };
+                word_len += 1 + next_len;
+                continue;
+            }
+            break;
         }
         let mut out = Output::new(state.out);
         let mut node: Option<fst::raw::Node<'_>> = None;
@@ -945,6 +1029,12 @@ struct WalkState {
 #[derive(Debug, Default)]
 pub struct WordMemo {
     states: rustc_hash::FxHashMap<Box<str>, Option<WalkState>>,
+    /// From a node, a space and a word ("New" → "New York"): where that leads, relative
+    /// to the node (outputs add up along a path, and a node is reached by many paths).
+    continuations: rustc_hash::FxHashMap<
+        fst::raw::CompiledAddr,
+        rustc_hash::FxHashMap<Box<str>, Option<Continuation>>,
+    >,
     facts: rustc_hash::FxHashMap<Box<str>, WordFacts>,
 }
 
@@ -972,13 +1062,27 @@ impl WordMemo {
 
     /// Number of words remembered.
     pub fn len(&self) -> usize {
-        self.states.len() + self.facts.len()
+        self.states.len() + self.facts.len() + self.continuations.len()
     }
 
     /// True if no word is remembered yet.
     pub fn is_empty(&self) -> bool {
-        self.states.is_empty() && self.facts.is_empty()
+        self.states.is_empty() && self.facts.is_empty() && self.continuations.is_empty()
     }
+}
+
+/// A walk from some node over a space and one word, relative to that node.
+#[derive(Debug, Clone, Copy)]
+struct Continuation {
+    addr: fst::raw::CompiledAddr,
+    /// Output added on the way.
+    out: u64,
+    /// Bytes consumed.
+    len: usize,
+    /// Output to add for the name ending here, if one does.
+    final_out: Option<u64>,
+    space_step: Option<fst::raw::Transition>,
+    dead_end: bool,
 }
 
 /// Length in bytes of the run of letters and digits that starts `text`.
