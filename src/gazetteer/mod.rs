@@ -763,6 +763,7 @@ impl Gazetteer {
             first_byte: 0,
             final_value: None,
             space_step: None,
+            ascii_inputs: u128::MAX,
             dead_end: false,
         };
         let mut out = Output::zero();
@@ -784,6 +785,7 @@ impl Gazetteer {
                 state.final_value = Some(out.cat(n.final_output()).value());
             }
             state.space_step = n.find_input(b' ').map(|i| n.transition(i));
+            state.ascii_inputs = ascii_inputs(&n);
             state.dead_end = n.is_empty();
         } else if state.depth == 1 {
             let n = fst.node(state.addr);
@@ -827,6 +829,7 @@ impl Gazetteer {
                 len: 1 + word.len(),
                 final_out: n.is_final().then(|| out.cat(n.final_output()).value()),
                 space_step: n.find_input(b' ').map(|i| n.transition(i)),
+                ascii_inputs: ascii_inputs(&n),
                 dead_end: n.is_empty(),
             })
         };
@@ -913,6 +916,7 @@ impl Gazetteer {
                     first_byte: state.first_byte,
                     final_value: c.final_out.map(|f| state.out + f),
                     space_step: c.space_step,
+                    ascii_inputs: c.ascii_inputs,
                     dead_end: c.dead_end,
                 };
                 word_len += 1 + next_len;
@@ -949,6 +953,7 @@ impl Gazetteer {
             for &b in folded.as_bytes() {
                 let step = match state.depth {
                     _ if first_step && b == b' ' => state.space_step,
+                    _ if first_step && b < 128 && state.ascii_inputs & (1u128 << b) == 0 => None,
                     0 | 1 => self.step(fst, &state, b),
                     _ => {
                         // Nodes are decoded only when a step needs them.
@@ -1018,8 +1023,18 @@ struct WalkState {
     /// The step on a space from here, read with the node: a space is what most often
     /// follows a word, and decoding the node again for it cost a tenth of a parse.
     space_step: Option<fst::raw::Transition>,
+    /// The ASCII bytes any name continues with from here, as bits: after a word, most
+    /// walks end on a comma or a period that no name continues with.
+    ascii_inputs: u128,
     /// No name continues from here.
     dead_end: bool,
+}
+
+/// The ASCII bytes that have a transition out of node `n`, as bits.
+fn ascii_inputs(n: &fst::raw::Node<'_>) -> u128 {
+    n.transitions()
+        .filter(|t| t.inp < 128)
+        .fold(0u128, |bits, t| bits | 1u128 << t.inp)
 }
 
 /// The automaton states reached after words already walked, so each distinct word is
@@ -1082,6 +1097,7 @@ struct Continuation {
     /// Output to add for the name ending here, if one does.
     final_out: Option<u64>,
     space_step: Option<fst::raw::Transition>,
+    ascii_inputs: u128,
     dead_end: bool,
 }
 

@@ -433,7 +433,6 @@ struct Proposed {
 
 /// Walks the text and proposes every whole-word gazetteer name that starts with a
 /// capital letter, leftmost-longest.
-#[inline(never)]
 fn propose(
     gazetteer: &Gazetteer,
     base: &[f32],
@@ -504,7 +503,6 @@ fn propose(
 }
 
 #[allow(clippy::too_many_arguments)]
-#[inline(never)]
 fn evidence(
     gazetteer: &Gazetteer,
     base: &[f32],
@@ -744,7 +742,6 @@ fn evidence(
 /// Document-level evidence: a word used as a person's name anywhere in the story is a
 /// person elsewhere too ("Kurt Campbell" … "Campbell said"), and a name confidently
 /// used as a place lends weight to its other, less clear, mentions.
-#[inline(never)]
 fn score_document(
     gazetteer: &Gazetteer,
     text: &str,

@@ -13,6 +13,12 @@ fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
     [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }
 
+/// Beyond this distance another place of the document lends a candidate no support.
+const NEAR_KM: f64 = 300.0;
+
+/// Kilometres per degree of latitude, rounded down so latitude bands err wide.
+const KM_PER_DEGREE_OF_LATITUDE: f64 = 110.5;
+
 /// cos(d / R) for a distance d in km: two unit vectors are within d when their dot
 /// product is above this.
 fn cos_of_km(km: f64) -> f64 {
@@ -30,9 +36,10 @@ struct Context<'g> {
     countries: HashMap<SurfaceId, HashMap<&'g str, f32>>,
     /// First-level divisions read in the document: (surface, country, admin1 code).
     admin1: Vec<(SurfaceId, &'g str, &'g str)>,
-    /// Points of settlement-level readings: (surface, unit vector), so distances need
-    /// no trigonometry per pair.
-    points: Vec<(SurfaceId, [f64; 3])>,
+    /// Points of settlement-level readings: (latitude, surface, unit vector), sorted by
+    /// latitude so a candidate is compared only with points in its latitude band, and
+    /// distances need no trigonometry per pair.
+    points: Vec<(f64, SurfaceId, [f64; 3])>,
 }
 
 fn country_weight(kind: Kind) -> f32 {
@@ -46,7 +53,6 @@ fn country_weight(kind: Kind) -> f32 {
     }
 }
 
-#[inline(never)]
 fn build_context<'g>(
     gazetteer: &'g Gazetteer,
     surfaces: &[SurfaceId],
@@ -72,14 +78,14 @@ fn build_context<'g>(
             ctx.admin1.push((surface, cc, a1));
         }
         if matches!(e.kind, Kind::Place | Kind::Admin1 | Kind::Admin2) {
-            ctx.points.push((surface, unit_vector(e.lat, e.lon)));
+            ctx.points.push((e.lat, surface, unit_vector(e.lat, e.lon)));
         }
     }
+    ctx.points.sort_by(|a, b| a.0.total_cmp(&b.0));
     ctx
 }
 
 /// Country weights from every surface but `own`, normalised so the strongest is 1.
-#[inline(never)]
 fn others_countries<'g>(ctx: &Context<'g>, own: SurfaceId) -> HashMap<&'g str, f32> {
     let mut sum: HashMap<&'g str, f32> = HashMap::default();
     for (surface, m) in &ctx.countries {
@@ -185,15 +191,18 @@ fn score_candidate(
         }
     }
     if let Some(v) = facts.point {
-        let closest = ctx
-            .points
+        // Only points within NEAR_KM of latitude can be within NEAR_KM at all.
+        let band = NEAR_KM / KM_PER_DEGREE_OF_LATITUDE;
+        let lo = ctx.points.partition_point(|p| p.0 < e.lat - band);
+        let hi = ctx.points.partition_point(|p| p.0 <= e.lat + band);
+        let closest = ctx.points[lo..hi.max(lo)]
             .iter()
-            .filter(|(k, _)| *k != surface)
-            .map(|(_, p)| v[0] * p[0] + v[1] * p[1] + v[2] * p[2])
+            .filter(|(_, k, _)| *k != surface)
+            .map(|(_, _, p)| v[0] * p[0] + v[1] * p[1] + v[2] * p[2])
             .fold(-1.0f64, f64::max);
         if closest > cos_of_km(100.0) {
             context += 1.8;
-        } else if closest > cos_of_km(300.0) {
+        } else if closest > cos_of_km(NEAR_KM) {
             context += 0.9;
         }
     }
@@ -228,7 +237,6 @@ fn softmax(scores: &[f32]) -> Vec<f32> {
 }
 
 /// Resolves recognised hits into mentions.
-#[inline(never)]
 pub(crate) fn resolve(
     gazetteer: &Gazetteer,
     text: &str,
