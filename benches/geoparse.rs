@@ -9,7 +9,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use gazette::gazetteer::Gazetteer;
-use gazette::geoparse::{Geoparser, WordMemo};
+use gazette::geoparse::{Geoparser, ParseMemo};
 
 /// Article texts from the corpora (the <text> elements), or the seeds.
 fn news_texts() -> Vec<String> {
@@ -51,7 +51,7 @@ fn throughput(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("news_corpus_one_core", |b| {
         b.iter(|| {
-            let mut memo = WordMemo::new();
+            let mut memo = ParseMemo::new();
             texts
                 .iter()
                 .map(|t| parser.parse_with(t, &mut memo).len())

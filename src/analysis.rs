@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
-use crate::geoparse::{Geoparser, Mention, WordMemo, located_entry};
+use crate::geoparse::{Geoparser, Mention, ParseMemo, located_entry};
 
 /// A document with the mentions the parser found in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,7 +27,7 @@ pub struct ParsedDocument {
 pub fn parse_documents(parser: &Geoparser<'_>, documents: Vec<Document>) -> Vec<ParsedDocument> {
     documents
         .into_par_iter()
-        .map_init(WordMemo::new, |memo, document| {
+        .map_init(ParseMemo::new, |memo, document| {
             let mentions = parser.parse_with(&document.text, memo);
             ParsedDocument { document, mentions }
         })

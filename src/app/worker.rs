@@ -15,7 +15,7 @@ use crate::analysis::ParsedDocument;
 use crate::app::state::DocumentSource;
 use crate::document::{Document, DocumentError, article_files};
 use crate::gazetteer::Gazetteer;
-use crate::geoparse::{Geoparser, WordMemo};
+use crate::geoparse::{Geoparser, ParseMemo};
 
 /// Something to read and parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,7 +281,7 @@ pub fn run_parse_job(
         let batch: Vec<Item> = items.by_ref().take(chunk).collect();
         let results: Vec<Result<Event, String>> = batch
             .into_par_iter()
-            .map_init(WordMemo::new, |memo, item| {
+            .map_init(ParseMemo::new, |memo, item| {
                 read_and_parse(job, &parser, memo, item, cancel)
             })
             .collect();
@@ -308,7 +308,7 @@ pub fn run_parse_job(
 fn read_and_parse(
     job: JobId,
     parser: &Geoparser<'_>,
-    memo: &mut WordMemo,
+    memo: &mut ParseMemo,
     item: Item,
     cancel: &AtomicBool,
 ) -> Result<Event, String> {

@@ -278,6 +278,9 @@ const HEADER_LEN: usize = 8 + 4 + 8 + 8 + 4;
 
 /// The loaded gazetteer.
 pub struct Gazetteer {
+    /// Distinct for every gazetteer loaded in this process, so a memo made with one is
+    /// never used with another (see [`WordMemo`]).
+    id: u64,
     entries: Vec<Entry>,
     /// Each entry's kind, packed: recognition asks for the kind of every candidate of
     /// every name, and reading it from the 200-byte entries cost a cache miss each.
@@ -488,7 +491,9 @@ impl Gazetteer {
             }
         }
         let kinds = entries.iter().map(|e| e.kind).collect();
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let gazetteer = Gazetteer {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             kinds,
             root_steps,
             second_steps,
@@ -595,6 +600,12 @@ impl Gazetteer {
         &self.entries[index as usize]
     }
 
+    /// A number distinct for every gazetteer loaded in this process: memos of
+    /// automaton states and names are valid only for the gazetteer that made them.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
     /// The kind of the entry at `index`, from a compact table (cheaper than
     /// `entry(index).kind` in loops over many candidates). Panics like [`Gazetteer::entry`].
     pub fn kind(&self, index: EntryIndex) -> Kind {
@@ -658,6 +669,7 @@ impl Gazetteer {
     /// [`Gazetteer::has_name`], [`Gazetteer::is_common_word_name`] and
     /// [`Gazetteer::person_name`] of `word` at once, remembered in `memo`.
     pub fn word_facts(&self, word: &str, memo: &mut WordMemo) -> WordFacts {
+        let memo = memo.serve(self);
         if let Some(f) = memo.facts.get(word) {
             return *f;
         }
@@ -738,6 +750,7 @@ impl Gazetteer {
         let rest = text.get(start..)?;
         let word_len = first_word_len(rest);
         let word = &rest[..word_len];
+        let memo = memo.serve(self);
         let state = match memo.states.get(word) {
             Some(state) => *state,
             None => {
@@ -1043,6 +1056,8 @@ fn ascii_inputs(n: &fst::raw::Node<'_>) -> u128 {
 /// `Trump`), within a story and across stories.
 #[derive(Debug, Default)]
 pub struct WordMemo {
+    /// [`Gazetteer::id`] of the gazetteer the memo was filled from.
+    owner: u64,
     states: rustc_hash::FxHashMap<Box<str>, Option<WalkState>>,
     /// From a node, a space and a word ("New" → "New York"): where that leads, relative
     /// to the node (outputs add up along a path, and a node is reached by many paths).
@@ -1073,6 +1088,18 @@ impl WordMemo {
     /// An empty memo.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Forgets everything if the memo was filled from another gazetteer: its automaton
+    /// states would be meaningless here.
+    fn serve(&mut self, gazetteer: &Gazetteer) -> &mut Self {
+        if self.owner != gazetteer.id {
+            self.states.clear();
+            self.facts.clear();
+            self.continuations.clear();
+            self.owner = gazetteer.id;
+        }
+        self
     }
 
     /// Number of words remembered.

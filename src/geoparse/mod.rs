@@ -22,8 +22,8 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::gazetteer::WordMemo;
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
+pub use recognize::ParseMemo;
 
 /// One place mention in a document. Offsets are UTF-8 byte offsets into the
 /// document's text, end exclusive.
@@ -124,13 +124,13 @@ impl<'g> Geoparser<'g> {
 
     /// Finds and resolves every place mention in `text`, in text order.
     pub fn parse(&self, text: &str) -> Vec<Mention> {
-        self.parse_with(text, &mut WordMemo::new())
+        self.parse_with(text, &mut ParseMemo::new())
     }
 
     /// [`Geoparser::parse`] with a word memo kept across calls: parsing a batch of
     /// documents, keep one memo per thread (as [`crate::analysis::parse_documents`]
     /// does) and each distinct word is looked up in the gazetteer once. Same result.
-    pub fn parse_with(&self, text: &str, memo: &mut WordMemo) -> Vec<Mention> {
+    pub fn parse_with(&self, text: &str, memo: &mut ParseMemo) -> Vec<Mention> {
         let sentences = text::sentences(text);
         let hits = recognize::recognize(
             self.gazetteer,

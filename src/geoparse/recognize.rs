@@ -5,13 +5,16 @@
 //! about news English and checked on the development corpora as a whole, never fitted to
 //! single words of them.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashMap, FxHashSet as HashSet};
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use super::Options;
 use super::text::{is_capitalized, next_word, previous_word};
 use crate::fold::fold_name;
-use crate::gazetteer::{Candidate, Entry, Gazetteer, Kind, NameMatch, WordMemo, is_all_caps};
+use crate::gazetteer::{
+    Candidate, Entry, Gazetteer, Kind, NameHit, NameMatch, WordMemo, is_all_caps,
+};
 
 /// What a word right before or after a name says about which kind of place it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,16 +34,112 @@ pub(crate) enum KindCue {
 pub(crate) struct Hit {
     pub start: usize,
     pub end: usize,
-    /// Folded surface: the same name written alike compares equal.
-    pub key: String,
-    pub candidates: Vec<Candidate>,
-    /// [`prominence`] of each candidate, computed once.
-    pub priors: Vec<f32>,
+    /// What the name as written can denote (shared by every mention written alike).
+    pub surface: Arc<Surface>,
     /// Recognition score (see module docs).
     pub score: f32,
     /// Index of the sentence it stands in.
     pub sentence: usize,
     pub kind_cue: Option<KindCue>,
+}
+
+impl Hit {
+    /// The entries the name can denote.
+    pub fn candidates(&self) -> &[Candidate] {
+        &self.surface.candidates
+    }
+
+    /// [`prominence`] of each candidate.
+    pub fn priors(&self) -> &[f32] {
+        &self.surface.priors
+    }
+
+    /// Folded surface: the same name written alike compares equal.
+    pub fn key(&self) -> &str {
+        &self.surface.key
+    }
+}
+
+/// Everything about a name as written that does not depend on where it stands: its
+/// candidates and their prominence, and what kind of word it is. Computed once per
+/// distinct spelling per batch (see [`ParseMemo`]): news repeats its names.
+#[derive(Debug)]
+pub(crate) struct Surface {
+    /// Folded form.
+    pub key: String,
+    /// Candidate entries (abbreviations only if written in capitals; demonyms only if
+    /// the options report them).
+    pub candidates: Vec<Candidate>,
+    /// [`prominence`] of each candidate.
+    pub priors: Vec<f32>,
+    /// Kind of the most prominent candidate.
+    best_kind: Kind,
+    /// Its prominence.
+    best_prior: f32,
+    /// The name is also a lower-case English word.
+    common_word: bool,
+    /// What the name is as a person's name (single words only).
+    person: crate::gazetteer::PersonName,
+    /// Letters in the name.
+    letters: usize,
+    /// Written in capitals only.
+    all_caps: bool,
+    /// More than one word.
+    multi_word: bool,
+    /// Some candidate matched as a capital-only abbreviation.
+    matched_as_abbreviation: bool,
+    /// A month, weekday or holiday.
+    calendar_word: bool,
+    /// Prominence of the strongest country, demonym, region, physical feature or
+    /// first-level division among the candidates.
+    pub strongest_broad: Option<f32>,
+    /// Each candidate's point on the unit sphere if it is settlement-level, computed
+    /// when first resolved.
+    points: OnceLock<Vec<Option<[f64; 3]>>>,
+}
+
+impl Surface {
+    /// Settlement-level candidates' points on the unit sphere, in candidate order.
+    pub fn points(&self, gazetteer: &Gazetteer) -> &[Option<[f64; 3]>] {
+        self.points.get_or_init(|| {
+            self.candidates
+                .iter()
+                .map(|c| {
+                    matches!(
+                        gazetteer.kind(c.entry),
+                        Kind::Place | Kind::Admin1 | Kind::Admin2
+                    )
+                    .then(|| {
+                        let e = gazetteer.entry(c.entry);
+                        super::resolve::unit_vector(e.lat, e.lon)
+                    })
+                })
+                .collect()
+        })
+    }
+}
+
+/// What a parser remembers across the documents of a batch: the automaton walks and
+/// word facts of the gazetteer ([`WordMemo`]) and each spelling's [`Surface`]. Keep one
+/// per thread ([`crate::analysis::parse_documents`] does); results are the same as
+/// without it. Memory stays bounded: past [`ParseMemo::CAPACITY`] spellings it starts
+/// over.
+#[derive(Debug, Default)]
+pub struct ParseMemo {
+    pub(crate) words: WordMemo,
+    surfaces: FxHashMap<Box<str>, Option<Arc<Surface>>>,
+    /// The gazetteer (by [`Gazetteer::id`]) and demonym option the surfaces are for.
+    owner: Option<(u64, bool)>,
+}
+
+impl ParseMemo {
+    /// Spellings kept at most.
+    pub const CAPACITY: usize = 50_000;
+
+    /// An empty memo.
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 
 /// Months and weekdays: always capitalised in English, so the dictionary cannot flag
@@ -408,23 +507,23 @@ pub(crate) fn recognize(
     text: &str,
     sentences: &[Range<usize>],
     options: &Options,
-    memo: &mut WordMemo,
+    memo: &mut ParseMemo,
 ) -> Vec<Hit> {
+    let owner = (gazetteer.id(), options.demonyms);
+    if memo.owner != Some(owner) {
+        memo.surfaces.clear();
+        memo.owner = Some(owner);
+    }
     let mut raw = propose(gazetteer, base, text, sentences, options, memo);
     score_document(gazetteer, text, sentences, &mut raw, options);
     raw.into_iter()
         .filter(|h| h.hit.score >= options.threshold)
-        .map(|h| Hit {
-            key: h.key,
-            ..h.hit
-        })
+        .map(|h| h.hit)
         .collect()
 }
 
 struct Proposed {
     hit: Hit,
-    /// Folded surface, for the one-sense-per-document rules.
-    key: String,
     /// The name sits in a person-name context (title before it, capitalised name around).
     person_context: bool,
     /// A word before it announces a place.
@@ -439,7 +538,7 @@ fn propose(
     text: &str,
     sentences: &[Range<usize>],
     options: &Options,
-    memo: &mut WordMemo,
+    memo: &mut ParseMemo,
 ) -> Vec<Proposed> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -469,31 +568,22 @@ fn propose(
             while sentence + 1 < sentences.len() && sentences[sentence].end <= i {
                 sentence += 1;
             }
-            if let Some(hit) = gazetteer.longest_match_memo(text, i, memo) {
-                let surface = &text[hit.start..hit.end];
-                let candidates: Vec<Candidate> = gazetteer
-                    .hit_candidates(&hit, surface)
-                    .into_iter()
-                    .filter(|c| options.demonyms || gazetteer.kind(c.entry) != Kind::Demonym)
-                    .collect();
-                if !candidates.is_empty() {
-                    let common_word = gazetteer.is_common_word(&hit);
-                    out.push(evidence(
-                        gazetteer,
-                        base,
-                        text,
-                        sentences,
-                        sentence,
-                        hit.start,
-                        hit.end,
-                        candidates,
-                        common_word,
-                        memo,
-                    ));
-                    i = hit.end;
-                    prev_is_word = true;
-                    continue;
-                }
+            if let Some(hit) = gazetteer.longest_match_memo(text, i, &mut memo.words)
+                && let Some(surface) = surface_of(gazetteer, base, text, &hit, options, memo)
+            {
+                out.push(evidence(
+                    gazetteer,
+                    text,
+                    sentences,
+                    sentence,
+                    hit.start,
+                    hit.end,
+                    surface,
+                    &mut memo.words,
+                ));
+                i = hit.end;
+                prev_is_word = true;
+                continue;
             }
         }
         prev_is_word = is_word || joined;
@@ -502,49 +592,107 @@ fn propose(
     out
 }
 
+/// The [`Surface`] of the name `hit` found, from the memo or made now; `None` if the
+/// name has no candidate under the options.
+fn surface_of(
+    gazetteer: &Gazetteer,
+    base: &[f32],
+    text: &str,
+    hit: &NameHit,
+    options: &Options,
+    memo: &mut ParseMemo,
+) -> Option<Arc<Surface>> {
+    let written = &text[hit.start..hit.end];
+    if let Some(s) = memo.surfaces.get(written) {
+        return s.clone();
+    }
+    let candidates: Vec<Candidate> = gazetteer
+        .hit_candidates(hit, written)
+        .into_iter()
+        .filter(|c| options.demonyms || gazetteer.kind(c.entry) != Kind::Demonym)
+        .collect();
+    let surface = (!candidates.is_empty()).then(|| {
+        let priors: Vec<f32> = candidates
+            .iter()
+            .map(|c| prominence(base, gazetteer, c))
+            .collect();
+        let best_index = priors
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, _)| i)
+            .unwrap_or(0);
+        let strongest_broad = candidates
+            .iter()
+            .zip(&priors)
+            .filter(|(c, _)| {
+                matches!(
+                    gazetteer.kind(c.entry),
+                    Kind::Country | Kind::Demonym | Kind::Region | Kind::Physical | Kind::Admin1
+                )
+            })
+            .map(|(_, &p)| p)
+            .reduce(f32::max);
+        let key = fold_name(written);
+        let multi_word = written.contains([' ', '-']);
+        Arc::new(Surface {
+            calendar_word: word_sets()
+                .calendar_words
+                .contains(key.trim_end_matches('.')),
+            key,
+            best_kind: candidates
+                .get(best_index)
+                .map(|c| gazetteer.kind(c.entry))
+                .unwrap_or(Kind::Place),
+            best_prior: priors.get(best_index).copied().unwrap_or(f32::MIN),
+            common_word: gazetteer.is_common_word(hit),
+            person: if multi_word {
+                crate::gazetteer::PersonName::default()
+            } else {
+                gazetteer.word_facts(written, &mut memo.words).person
+            },
+            letters: written.chars().filter(|c| c.is_alphabetic()).count(),
+            all_caps: is_all_caps(written),
+            multi_word,
+            matched_as_abbreviation: candidates
+                .iter()
+                .any(|c| c.name_match == NameMatch::Abbreviation),
+            strongest_broad,
+            candidates,
+            priors,
+            points: OnceLock::new(),
+        })
+    });
+    if memo.surfaces.len() >= ParseMemo::CAPACITY {
+        memo.surfaces.clear();
+    }
+    memo.surfaces.insert(written.into(), surface.clone());
+    surface
+}
+
 #[allow(clippy::too_many_arguments)]
 fn evidence(
     gazetteer: &Gazetteer,
-    base: &[f32],
     text: &str,
     sentences: &[Range<usize>],
     sentence: usize,
     start: usize,
     end: usize,
-    candidates: Vec<Candidate>,
-    common_word: bool,
+    info: Arc<Surface>,
     memo: &mut WordMemo,
 ) -> Proposed {
     let surface = &text[start..end];
-    let key = fold_name(surface);
-    let priors: Vec<f32> = candidates
-        .iter()
-        .map(|c| prominence(base, gazetteer, c))
-        .collect();
-    let best_index = priors
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(i, _)| i)
-        .unwrap_or(0);
-    let best = priors.get(best_index).copied().unwrap_or(f32::MIN);
-    let best_kind = candidates
-        .get(best_index)
-        .map(|c| gazetteer.kind(c.entry))
-        .unwrap_or(Kind::Place);
+    let best_kind = info.best_kind;
     let broad = matches!(
         best_kind,
         Kind::Country | Kind::Region | Kind::Demonym | Kind::Admin1 | Kind::Physical
     );
-    let mut score = best;
-    let letters = surface.chars().filter(|c| c.is_alphabetic()).count();
+    let mut score = info.best_prior;
+    let letters = info.letters;
     if letters < 2 {
         score -= 10.0; // "X", "A": never places on their own
     }
-    if word_sets()
-        .calendar_words
-        .contains(key.trim_end_matches('.'))
-    {
+    if info.calendar_word {
         score -= 6.0;
     }
     let sentence_start = sentences.get(sentence).map(|r| r.start).unwrap_or(0);
@@ -554,7 +702,7 @@ fn evidence(
     // A name that is also an ordinary word ("Reading", "Mobile", "Oxford") is suspect
     // where capitals say nothing (sentence start); mid-sentence its capital already
     // marks a proper noun, so the doubt is small.
-    if common_word {
+    if info.common_word {
         let mild = matches!(
             best_kind,
             Kind::Country | Kind::Region | Kind::Demonym | Kind::Physical
@@ -589,15 +737,12 @@ fn evidence(
 
     // Acronyms: a capitalised-only word matched as an ordinary name ("ISIL", "JNIM") is
     // an organisation, unless the whole sentence shouts (a headline).
-    let multi_word = surface.contains([' ', '-']);
-    let matched_as_abbreviation = candidates
-        .iter()
-        .any(|c| c.name_match == NameMatch::Abbreviation);
+    let multi_word = info.multi_word;
     // Dotted capitals (U.S., D.C., S.C.) abbreviate names; only undotted ones are
     // taken for acronyms.
     if letters >= 2
-        && is_all_caps(surface)
-        && !matched_as_abbreviation
+        && info.all_caps
+        && !info.matched_as_abbreviation
         && !multi_word
         && !surface.contains('.')
     {
@@ -614,11 +759,7 @@ fn evidence(
         }
     }
 
-    let person = if multi_word {
-        crate::gazetteer::PersonName::default()
-    } else {
-        gazetteer.word_facts(surface, memo).person
-    };
+    let person = info.person;
     let mut person_context = false;
     let mut locative_cue = false;
     let mut kind_cue = None;
@@ -726,14 +867,11 @@ fn evidence(
         hit: Hit {
             start,
             end,
-            key: String::new(),
-            candidates,
-            priors,
+            surface: info,
             score,
             sentence,
             kind_cue,
         },
-        key,
         person_context,
         locative_cue,
     }
@@ -752,11 +890,11 @@ fn score_document(
     // Surnames: the last word of a capitalised run that follows a title or a first name.
     let mut person_words: HashSet<String> = HashSet::default();
     for p in proposed.iter().filter(|p| p.person_context) {
-        person_words.insert(p.key.clone());
+        person_words.insert(p.hit.key().to_string());
     }
     let mut best_score: HashMap<&str, f32> = HashMap::default();
     for p in proposed.iter() {
-        let s = best_score.entry(p.key.as_str()).or_insert(f32::MIN);
+        let s = best_score.entry(p.hit.key()).or_insert(f32::MIN);
         *s = s.max(p.hit.score);
     }
     let confident: HashSet<String> = best_score
@@ -765,8 +903,8 @@ fn score_document(
         .map(|(k, _)| (*k).to_string())
         .collect();
     for p in proposed.iter_mut() {
-        if person_words.contains(&p.key) && !p.person_context && !p.locative_cue {
-            let broad = p.hit.candidates.iter().any(|c| {
+        if person_words.contains(p.hit.key()) && !p.person_context && !p.locative_cue {
+            let broad = p.hit.candidates().iter().any(|c| {
                 matches!(
                     gazetteer.kind(c.entry),
                     Kind::Country | Kind::Region | Kind::Admin1
@@ -776,7 +914,7 @@ fn score_document(
                 p.hit.score -= 2.0;
             }
         }
-        if confident.contains(&p.key) && !p.person_context && p.hit.score < options.threshold {
+        if confident.contains(p.hit.key()) && !p.person_context && p.hit.score < options.threshold {
             p.hit.score += 1.5;
         }
     }

@@ -8,7 +8,7 @@ use super::{Alternate, MAX_ALTERNATES, Mention, Resolution};
 use crate::gazetteer::{Candidate, EntryIndex, Gazetteer, Kind};
 
 /// The point on the unit sphere for (lat, lon) in degrees.
-fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
+pub(crate) fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
     let (lat, lon) = (lat.to_radians(), lon.to_radians());
     [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }
@@ -114,22 +114,6 @@ fn qualifier<'a>(text: &str, hits: &'a [Hit], i: usize) -> Option<&'a Hit> {
     (gap.trim() == "," && gap.len() <= 3).then_some(next)
 }
 
-/// The prominence of the strongest country, demonym, region, physical feature or
-/// first-level division among a hit's candidates (`None` if it has none).
-fn strongest_broad(gazetteer: &Gazetteer, hit: &Hit) -> Option<f32> {
-    hit.candidates
-        .iter()
-        .zip(&hit.priors)
-        .filter(|(c, _)| {
-            matches!(
-                gazetteer.kind(c.entry),
-                Kind::Country | Kind::Demonym | Kind::Region | Kind::Physical | Kind::Admin1
-            )
-        })
-        .map(|(_, &p)| p)
-        .reduce(f32::max)
-}
-
 /// One candidate of a hit, with what the resolver computed of it once.
 struct CandidateFacts<'a> {
     candidate: &'a Candidate,
@@ -179,7 +163,7 @@ fn score_candidate(
             context += 2.0;
         }
         if let Some(q) = qualifier {
-            qualified = q.candidates.iter().any(|qc| {
+            qualified = q.candidates().iter().any(|qc| {
                 let qe = gazetteer.entry(qc.entry);
                 qe.country_code.as_ref() == Some(cc)
                     && match qe.kind {
@@ -246,12 +230,12 @@ pub(crate) fn resolve(
     // Every hit has candidates (recognition drops those without); keep it so here.
     let hits: Vec<Hit> = hits
         .into_iter()
-        .filter(|h| !h.candidates.is_empty())
+        .filter(|h| !h.candidates().is_empty())
         .collect();
     if hits.is_empty() {
         return Vec::new();
     }
-    let keys: Vec<&str> = hits.iter().map(|h| h.key.as_str()).collect();
+    let keys: Vec<&str> = hits.iter().map(|h| h.key()).collect();
     let mut ids: HashMap<&str, SurfaceId> = HashMap::default();
     let surfaces: Vec<SurfaceId> = keys
         .iter()
@@ -260,34 +244,28 @@ pub(crate) fn resolve(
             *ids.entry(k).or_insert(next)
         })
         .collect();
-    // Each settlement-level candidate's point on the sphere, once: both passes compare
+    // Each settlement-level candidate's point on the sphere: both passes compare
     // every candidate with the document's other places.
-    let points: Vec<Vec<Option<[f64; 3]>>> = hits
+    let points: Vec<&[Option<[f64; 3]>]> = hits
         .iter()
         .map(|h| {
-            if h.candidates.len() == 1 {
-                return Vec::new();
+            if h.candidates().len() == 1 {
+                &[][..]
+            } else {
+                h.surface.points(gazetteer)
             }
-            h.candidates
-                .iter()
-                .map(|c| {
-                    let e = gazetteer.entry(c.entry);
-                    matches!(e.kind, Kind::Place | Kind::Admin1 | Kind::Admin2)
-                        .then(|| unit_vector(e.lat, e.lon))
-                })
-                .collect()
         })
         .collect();
     // Pass 0: the most prominent reading of each name.
     let mut readings: Vec<EntryIndex> = hits
         .iter()
         .map(|h| {
-            h.candidates
+            h.candidates()
                 .iter()
-                .zip(&h.priors)
+                .zip(h.priors())
                 .max_by(|a, b| a.1.total_cmp(b.1))
                 .map(|(c, _)| c.entry)
-                .unwrap_or(h.candidates[0].entry)
+                .unwrap_or(h.candidates()[0].entry)
         })
         .collect();
     let mut probabilities: Vec<Vec<(EntryIndex, f32)>> = Vec::new();
@@ -298,21 +276,21 @@ pub(crate) fn resolve(
         probabilities.clear();
         for (i, hit) in hits.iter().enumerate() {
             let surface = surfaces[i];
-            if hit.candidates.len() == 1 {
+            if hit.candidates().len() == 1 {
                 // Nothing to choose: skip the scoring.
-                probabilities.push(vec![(hit.candidates[0].entry, 1.0)]);
+                probabilities.push(vec![(hit.candidates()[0].entry, 1.0)]);
                 continue;
             }
             let countries = cache
                 .entry(surface)
                 .or_insert_with(|| others_countries(&ctx, surface));
             let q = qualifier(text, &hits, i);
-            let broad = strongest_broad(gazetteer, hit);
+            let broad = hit.surface.strongest_broad;
             let scores: Vec<f32> = hit
-                .candidates
+                .candidates()
                 .iter()
-                .zip(&hit.priors)
-                .zip(&points[i])
+                .zip(hit.priors())
+                .zip(points[i])
                 .map(|((c, &prior), point)| {
                     let facts = CandidateFacts {
                         candidate: c,
@@ -323,8 +301,12 @@ pub(crate) fn resolve(
                 })
                 .collect();
             let probs = softmax(&scores);
-            let mut ranked: Vec<(EntryIndex, f32)> =
-                hit.candidates.iter().map(|c| c.entry).zip(probs).collect();
+            let mut ranked: Vec<(EntryIndex, f32)> = hit
+                .candidates()
+                .iter()
+                .map(|c| c.entry)
+                .zip(probs)
+                .collect();
             ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             readings[i] = ranked[0].0;
             probabilities.push(ranked);

@@ -79,3 +79,29 @@ fn lower_case_and_empty_text_give_nothing() {
     assert!(parsed("niger and niamey in lower case").is_empty());
     assert!(parsed("\u{0}\u{1}\u{fffd}").is_empty());
 }
+
+#[test]
+fn a_memo_shared_across_documents_changes_nothing() {
+    let g = tiny();
+    let p = Geoparser::new(&g);
+    let texts = [
+        "Niger's capital Niamey. Niger State is in Nigeria.",
+        "The U.S. and Niger. Nigeriens in Niamey; the River Niger.",
+        "Niamey, Niger. NIGER. Ségou and N’Djamena, Chad.",
+    ];
+    let mut memo = ParseMemo::new();
+    for text in texts.iter().chain(texts.iter()) {
+        assert_eq!(p.parse_with(text, &mut memo), p.parse(text), "{text}");
+    }
+    // A parser without demonyms must not reuse spellings remembered with them.
+    let no_demonyms = Geoparser::with_options(
+        &g,
+        Options {
+            demonyms: false,
+            ..Options::default()
+        },
+    );
+    let got = no_demonyms.parse_with(texts[1], &mut memo);
+    assert_eq!(got, no_demonyms.parse(texts[1]));
+    assert!(got.iter().all(|m| m.text != "Nigeriens"));
+}
