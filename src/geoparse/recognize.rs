@@ -93,27 +93,17 @@ pub(crate) struct Surface {
     /// Prominence of the strongest country, demonym, region, physical feature or
     /// first-level division among the candidates.
     pub strongest_broad: Option<f32>,
-    /// Each candidate's point on the unit sphere if it is settlement-level, computed
-    /// when first resolved.
-    points: OnceLock<Vec<Option<[f64; 3]>>>,
+    /// What the resolver needs of each candidate, read when first resolved.
+    facts: OnceLock<Vec<super::resolve::EntryFacts>>,
 }
 
 impl Surface {
-    /// Settlement-level candidates' points on the unit sphere, in candidate order.
-    pub fn points(&self, gazetteer: &Gazetteer) -> &[Option<[f64; 3]>] {
-        self.points.get_or_init(|| {
+    /// What the resolver needs of each candidate, in candidate order.
+    pub fn facts(&self, gazetteer: &Gazetteer) -> &[super::resolve::EntryFacts] {
+        self.facts.get_or_init(|| {
             self.candidates
                 .iter()
-                .map(|c| {
-                    matches!(
-                        gazetteer.kind(c.entry),
-                        Kind::Place | Kind::Admin1 | Kind::Admin2
-                    )
-                    .then(|| {
-                        let e = gazetteer.entry(c.entry);
-                        super::resolve::unit_vector(e.lat, e.lon)
-                    })
-                })
+                .map(|c| super::resolve::EntryFacts::of(c.entry, gazetteer.entry(c.entry)))
                 .collect()
         })
     }
@@ -660,7 +650,7 @@ fn surface_of(
             strongest_broad,
             candidates,
             priors,
-            points: OnceLock::new(),
+            facts: OnceLock::new(),
         })
     });
     if memo.surfaces.len() >= ParseMemo::CAPACITY {

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use super::recognize::{Hit, KindCue};
 use super::{Alternate, MAX_ALTERNATES, Mention, Resolution};
-use crate::gazetteer::{Candidate, EntryIndex, Gazetteer, Kind};
+use crate::gazetteer::{Entry, EntryIndex, Gazetteer, Kind};
 
 /// The point on the unit sphere for (lat, lon) in degrees.
 pub(crate) fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
@@ -25,17 +25,74 @@ fn cos_of_km(km: f64) -> f64 {
     (km / 6371.0088).cos()
 }
 
+/// A short code (ISO country code, admin-1 code) packed into an integer, so the
+/// resolver's inner loops compare integers, not strings. Codes of up to 7 bytes are
+/// packed exactly, with their length in the top byte; longer ones (none in the bundled
+/// data) are hashed with the top bit set, so they never equal a packed one.
+pub(crate) fn pack_code(code: &str) -> u64 {
+    let b = code.as_bytes();
+    if b.len() <= 7 {
+        let mut buf = [0u8; 8];
+        buf[..b.len()].copy_from_slice(b);
+        buf[7] = b.len() as u8;
+        u64::from_le_bytes(buf)
+    } else {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(code) | 1 << 63
+    }
+}
+
+/// What the resolver needs of a candidate entry, read from the entry once per spelling
+/// (see `Surface::facts`): entries are large and scattered in memory, and the resolver
+/// visits each candidate of a name twice per mention.
+#[derive(Debug, Clone)]
+pub(crate) struct EntryFacts {
+    pub entry: EntryIndex,
+    pub kind: Kind,
+    /// [`pack_code`] of its country code.
+    pub country: Option<u64>,
+    /// [`pack_code`] of its admin-1 code.
+    pub admin1: Option<u64>,
+    pub lat: f64,
+    /// Point on the unit sphere.
+    pub point: [f64; 3],
+    /// Member countries of a multi-country region ([`pack_code`]), else empty.
+    pub members: Box<[u64]>,
+}
+
+impl EntryFacts {
+    pub fn of(entry: EntryIndex, e: &Entry) -> Self {
+        EntryFacts {
+            entry,
+            kind: e.kind,
+            country: e.country_code.as_deref().map(pack_code),
+            admin1: e.admin1_code.as_deref().map(pack_code),
+            lat: e.lat,
+            point: unit_vector(e.lat, e.lon),
+            members: if e.country_code.is_none() {
+                e.members.iter().map(|m| pack_code(m)).collect()
+            } else {
+                Box::default()
+            },
+        }
+    }
+
+    fn settlement_level(&self) -> bool {
+        matches!(self.kind, Kind::Place | Kind::Admin1 | Kind::Admin2)
+    }
+}
+
 /// A document's distinct surface forms, numbered: the resolver compares these numbers,
 /// not strings, in its inner loops.
 type SurfaceId = u32;
 
 /// The document as the resolver sees it in one pass: each hit's current reading.
-struct Context<'g> {
-    /// Weight of each country code among the readings of each surface, so a name does
-    /// not vote for its own reading.
-    countries: HashMap<SurfaceId, HashMap<&'g str, f32>>,
+struct Context {
+    /// (surface, country, weight) of every reading with a country, so a name does not
+    /// vote for its own reading.
+    countries: Vec<(SurfaceId, u64, f32)>,
     /// First-level divisions read in the document: (surface, country, admin1 code).
-    admin1: Vec<(SurfaceId, &'g str, &'g str)>,
+    admin1: Vec<(SurfaceId, u64, u64)>,
     /// Points of settlement-level readings: (latitude, surface, unit vector), sorted by
     /// latitude so a candidate is compared only with points in its latitude band, and
     /// distances need no trigonometry per pair.
@@ -53,32 +110,23 @@ fn country_weight(kind: Kind) -> f32 {
     }
 }
 
-fn build_context<'g>(
-    gazetteer: &'g Gazetteer,
-    surfaces: &[SurfaceId],
-    readings: &[EntryIndex],
-) -> Context<'g> {
+fn build_context<'a>(readings: impl Iterator<Item = (SurfaceId, &'a EntryFacts)>) -> Context {
     let mut ctx = Context {
-        countries: HashMap::default(),
+        countries: Vec::new(),
         admin1: Vec::new(),
         points: Vec::new(),
     };
-    for (&surface, &r) in surfaces.iter().zip(readings) {
-        let e = gazetteer.entry(r);
-        if let Some(cc) = e.country_code.as_deref() {
-            *ctx.countries
-                .entry(surface)
-                .or_default()
-                .entry(cc)
-                .or_default() += country_weight(e.kind);
+    for (surface, e) in readings {
+        if let Some(cc) = e.country {
+            ctx.countries.push((surface, cc, country_weight(e.kind)));
         }
         if e.kind == Kind::Admin1
-            && let (Some(cc), Some(a1)) = (e.country_code.as_deref(), e.admin1_code.as_deref())
+            && let (Some(cc), Some(a1)) = (e.country, e.admin1)
         {
             ctx.admin1.push((surface, cc, a1));
         }
-        if matches!(e.kind, Kind::Place | Kind::Admin1 | Kind::Admin2) {
-            ctx.points.push((e.lat, surface, unit_vector(e.lat, e.lon)));
+        if e.settlement_level() {
+            ctx.points.push((e.lat, surface, e.point));
         }
     }
     ctx.points.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -86,23 +134,29 @@ fn build_context<'g>(
 }
 
 /// Country weights from every surface but `own`, normalised so the strongest is 1.
-fn others_countries<'g>(ctx: &Context<'g>, own: SurfaceId) -> HashMap<&'g str, f32> {
-    let mut sum: HashMap<&'g str, f32> = HashMap::default();
-    for (surface, m) in &ctx.countries {
-        if *surface == own {
+/// A document names few countries: a short list beats a map.
+fn others_countries(ctx: &Context, own: SurfaceId) -> Vec<(u64, f32)> {
+    let mut sum: Vec<(u64, f32)> = Vec::new();
+    for &(surface, cc, w) in &ctx.countries {
+        if surface == own {
             continue;
         }
-        for (cc, w) in m {
-            *sum.entry(cc).or_default() += w;
+        match sum.iter_mut().find(|(c, _)| *c == cc) {
+            Some((_, total)) => *total += w,
+            None => sum.push((cc, w)),
         }
     }
-    let max = sum.values().copied().fold(0.0f32, f32::max);
+    let max = sum.iter().map(|(_, w)| *w).fold(0.0f32, f32::max);
     if max > 0.0 {
-        for w in sum.values_mut() {
+        for (_, w) in &mut sum {
             *w /= max;
         }
     }
     sum
+}
+
+fn weight_of(countries: &[(u64, f32)], cc: u64) -> Option<f32> {
+    countries.iter().find(|(c, _)| *c == cc).map(|(_, w)| *w)
 }
 
 /// The entry a qualifier after a hit names ("Paris, Texas"): the next hit, right after a
@@ -114,67 +168,56 @@ fn qualifier<'a>(text: &str, hits: &'a [Hit], i: usize) -> Option<&'a Hit> {
     (gap.trim() == "," && gap.len() <= 3).then_some(next)
 }
 
-/// One candidate of a hit, with what the resolver computed of it once.
-struct CandidateFacts<'a> {
-    candidate: &'a Candidate,
-    /// Its prominence as a reading of the name.
-    prior: f32,
-    /// Its point on the unit sphere, for settlement-level candidates.
-    point: Option<&'a [f64; 3]>,
-}
-
 #[allow(clippy::too_many_arguments)]
 fn score_candidate(
     gazetteer: &Gazetteer,
-    facts: &CandidateFacts<'_>,
+    e: &EntryFacts,
+    prior: f32,
     hit: &Hit,
     surface: SurfaceId,
-    ctx: &Context<'_>,
-    countries: &HashMap<&str, f32>,
+    ctx: &Context,
+    countries: &[(u64, f32)],
     qualifier: Option<&Hit>,
     strongest_broad: Option<f32>,
 ) -> f32 {
-    let (c, prior) = (facts.candidate, facts.prior);
-    let e = gazetteer.entry(c.entry);
     let mut context = 0.0f32;
     let mut qualified = false;
     // A multi-country region or feature fits a document about its member countries
     // ("the Sahel region" in a story about Niger).
-    if e.country_code.is_none() && !e.members.is_empty() {
+    if e.country.is_none() && !e.members.is_empty() {
         let fit = e
             .members
             .iter()
-            .filter_map(|m| countries.get(m.as_str()))
-            .copied()
+            .filter_map(|&m| weight_of(countries, m))
             .fold(0.0f32, f32::max);
         context += 2.0 * fit;
     }
-    if let Some(cc) = &e.country_code {
-        if let Some(w) = countries.get(cc.as_str()) {
+    if let Some(cc) = e.country {
+        if let Some(w) = weight_of(countries, cc) {
             context += 0.3 + 1.7 * w;
         }
         if matches!(e.kind, Kind::Place | Kind::Admin2)
-            && let Some(a1) = &e.admin1_code
+            && let Some(a1) = e.admin1
             && ctx
                 .admin1
                 .iter()
-                .any(|(k, c2, a2)| *k != surface && *c2 == cc && *a2 == a1)
+                .any(|&(k, c2, a2)| k != surface && c2 == cc && a2 == a1)
         {
             context += 2.0;
         }
         if let Some(q) = qualifier {
-            qualified = q.candidates().iter().any(|qc| {
-                let qe = gazetteer.entry(qc.entry);
-                qe.country_code.as_ref() == Some(cc)
+            qualified = q.surface.facts(gazetteer).iter().any(|qe| {
+                qe.country == Some(cc)
                     && match qe.kind {
                         Kind::Country => true,
-                        Kind::Admin1 => qe.admin1_code == e.admin1_code,
+                        Kind::Admin1 => qe.admin1 == e.admin1,
                         _ => false,
                     }
             }) && e.kind != Kind::Country;
         }
     }
-    if let Some(v) = facts.point {
+    if e.settlement_level() {
+        let v = &e.point;
         // Only points within NEAR_KM of latitude can be within NEAR_KM at all.
         let band = NEAR_KM / KM_PER_DEGREE_OF_LATITUDE;
         let lo = ctx.points.partition_point(|p| p.0 < e.lat - band);
@@ -244,35 +287,31 @@ pub(crate) fn resolve(
             *ids.entry(k).or_insert(next)
         })
         .collect();
-    // Each settlement-level candidate's point on the sphere: both passes compare
-    // every candidate with the document's other places.
-    let points: Vec<&[Option<[f64; 3]>]> = hits
+    // What each hit's candidates are, read once per spelling.
+    let facts: Vec<&[EntryFacts]> = hits.iter().map(|h| h.surface.facts(gazetteer)).collect();
+    // Pass 0: the most prominent reading of each name (an index into its candidates).
+    let mut readings: Vec<usize> = hits
         .iter()
         .map(|h| {
-            if h.candidates().len() == 1 {
-                &[][..]
-            } else {
-                h.surface.points(gazetteer)
-            }
-        })
-        .collect();
-    // Pass 0: the most prominent reading of each name.
-    let mut readings: Vec<EntryIndex> = hits
-        .iter()
-        .map(|h| {
-            h.candidates()
+            h.priors()
                 .iter()
-                .zip(h.priors())
+                .enumerate()
                 .max_by(|a, b| a.1.total_cmp(b.1))
-                .map(|(c, _)| c.entry)
-                .unwrap_or(h.candidates()[0].entry)
+                .map(|(i, _)| i)
+                .unwrap_or(0)
         })
         .collect();
     let mut probabilities: Vec<Vec<(EntryIndex, f32)>> = Vec::new();
     // Two passes in context: countries and divisions settle first, towns follow them.
     for _ in 0..2 {
-        let ctx = build_context(gazetteer, &surfaces, &readings);
-        let mut cache: HashMap<SurfaceId, HashMap<&str, f32>> = HashMap::default();
+        let ctx = build_context(
+            surfaces
+                .iter()
+                .zip(&readings)
+                .enumerate()
+                .map(|(i, (&surface, &r))| (surface, &facts[i][r])),
+        );
+        let mut cache: HashMap<SurfaceId, Vec<(u64, f32)>> = HashMap::default();
         probabilities.clear();
         for (i, hit) in hits.iter().enumerate() {
             let surface = surfaces[i];
@@ -286,30 +325,19 @@ pub(crate) fn resolve(
                 .or_insert_with(|| others_countries(&ctx, surface));
             let q = qualifier(text, &hits, i);
             let broad = hit.surface.strongest_broad;
-            let scores: Vec<f32> = hit
-                .candidates()
+            let scores: Vec<f32> = facts[i]
                 .iter()
                 .zip(hit.priors())
-                .zip(points[i])
-                .map(|((c, &prior), point)| {
-                    let facts = CandidateFacts {
-                        candidate: c,
-                        prior,
-                        point: point.as_ref(),
-                    };
-                    score_candidate(gazetteer, &facts, hit, surface, &ctx, countries, q, broad)
+                .map(|(e, &prior)| {
+                    score_candidate(gazetteer, e, prior, hit, surface, &ctx, countries, q, broad)
                 })
                 .collect();
             let probs = softmax(&scores);
-            let mut ranked: Vec<(EntryIndex, f32)> = hit
-                .candidates()
-                .iter()
-                .map(|c| c.entry)
-                .zip(probs)
-                .collect();
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let mut ranked: Vec<(usize, f32)> = probs.into_iter().enumerate().collect();
+            let entry_of = |c: usize| facts[i][c].entry;
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(entry_of(a.0).cmp(&entry_of(b.0))));
             readings[i] = ranked[0].0;
-            probabilities.push(ranked);
+            probabilities.push(ranked.iter().map(|&(c, p)| (entry_of(c), p)).collect());
         }
     }
     // One sense per document: unqualified mentions of the same name take the reading

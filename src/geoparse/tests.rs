@@ -105,3 +105,26 @@ fn a_memo_shared_across_documents_changes_nothing() {
     assert_eq!(got, no_demonyms.parse(texts[1]));
     assert!(got.iter().all(|m| m.text != "Nigeriens"));
 }
+
+#[test]
+fn packed_codes_are_equal_only_for_equal_codes() {
+    use super::resolve::pack_code;
+    let codes = [
+        "NE",
+        "NG",
+        "N",
+        "",
+        "NE1",
+        "ENG",
+        "1234567",
+        "12345678",
+        "123456789",
+    ];
+    for a in codes {
+        for b in codes {
+            assert_eq!(pack_code(a) == pack_code(b), a == b, "{a:?} vs {b:?}");
+        }
+    }
+    // Long codes are hashed with the top bit set; packed ones never have it.
+    assert!(pack_code("12345678") >> 63 == 1 && pack_code("1234567") >> 63 == 0);
+}
