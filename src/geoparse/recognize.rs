@@ -536,7 +536,19 @@ fn propose(
     let mut sentence = 0usize;
     let mut prev_is_word = false;
     while i < bytes.len() {
-        let b = bytes[i];
+        // Eight bytes at a time while there is no capital and no non-ASCII byte: only
+        // a capital can start a name, and most of the text is neither.
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
+            // The last byte decides whether the next byte starts a word, except an
+            // apostrophe, which joins to what came before it: walk that one bytewise.
+            if may_start_name(word) || chunk[7] == b'\'' {
+                break;
+            }
+            prev_is_word = chunk[7].is_ascii_alphanumeric();
+            i += 8;
+        }
+        let Some(&b) = bytes.get(i) else { break };
         // Lower-case letters and digits are most of the text: skip them quickly.
         if b.is_ascii_lowercase() || b.is_ascii_digit() {
             prev_is_word = true;
@@ -658,6 +670,18 @@ fn surface_of(
     }
     memo.surfaces.insert(written.into(), surface.clone());
     surface
+}
+
+/// True if any of the eight bytes packed in `word` is an ASCII capital or not ASCII
+/// (SWAR: each byte tested in its own lane, no carry between lanes).
+pub(crate) fn may_start_name(word: u64) -> bool {
+    const LANES_HIGH: u64 = 0x8080_8080_8080_8080;
+    let non_ascii = word & LANES_HIGH;
+    let low = word & !LANES_HIGH;
+    // In each lane, bit 7 of `low + k` is set iff the byte is at least 0x80 - k.
+    let at_least_a = low.wrapping_add(0x3F3F_3F3F_3F3F_3F3F) & LANES_HIGH; // >= b'A'
+    let above_z = low.wrapping_add(0x2525_2525_2525_2525) & LANES_HIGH; // > b'Z'
+    (non_ascii | (at_least_a & !above_z)) != 0
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -878,22 +902,28 @@ fn score_document(
     options: &Options,
 ) {
     // Surnames: the last word of a capitalised run that follows a title or a first name.
-    let mut person_words: HashSet<String> = HashSet::default();
-    for p in proposed.iter().filter(|p| p.person_context) {
-        person_words.insert(p.hit.key().to_string());
-    }
-    let mut best_score: HashMap<&str, f32> = HashMap::default();
-    for p in proposed.iter() {
-        let s = best_score.entry(p.hit.key()).or_insert(f32::MIN);
-        *s = s.max(p.hit.score);
-    }
-    let confident: HashSet<String> = best_score
+    // The sets borrow their keys from the (shared) surfaces, not from `proposed`.
+    let person: Vec<Arc<Surface>> = proposed
         .iter()
-        .filter(|(_, s)| **s >= options.threshold + 1.0)
-        .map(|(k, _)| (*k).to_string())
+        .filter(|p| p.person_context)
+        .map(|p| p.hit.surface.clone())
         .collect();
+    let mut best_score: HashMap<&str, (f32, &Arc<Surface>)> = HashMap::default();
+    for p in proposed.iter() {
+        let s = best_score
+            .entry(p.hit.key())
+            .or_insert((f32::MIN, &p.hit.surface));
+        s.0 = s.0.max(p.hit.score);
+    }
+    let confident: Vec<Arc<Surface>> = best_score
+        .into_values()
+        .filter(|(s, _)| *s >= options.threshold + 1.0)
+        .map(|(_, surface)| surface.clone())
+        .collect();
+    let person_keys: HashSet<&str> = person.iter().map(|s| s.key.as_str()).collect();
+    let confident: HashSet<&str> = confident.iter().map(|s| s.key.as_str()).collect();
     for p in proposed.iter_mut() {
-        if person_words.contains(p.hit.key()) && !p.person_context && !p.locative_cue {
+        if person_keys.contains(p.hit.key()) && !p.person_context && !p.locative_cue {
             let broad = p.hit.candidates().iter().any(|c| {
                 matches!(
                     gazetteer.kind(c.entry),
