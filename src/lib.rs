@@ -21,6 +21,7 @@ pub mod export;
 pub mod fold;
 pub mod gazetteer;
 pub mod geoparse;
+mod short_key;
 
 use std::io::Write;
 use std::path::Path;

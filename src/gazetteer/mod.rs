@@ -15,6 +15,7 @@ use fst::raw::{Fst, Output};
 use serde::{Deserialize, Serialize};
 
 use crate::fold::{Folded, fold_char, fold_name};
+use crate::short_key::ShortKeyMap;
 
 /// What kind of thing a gazetteer entry is. The geoparser prefers kinds in roughly this
 /// order when nothing else decides.
@@ -689,7 +690,7 @@ impl Gazetteer {
         if memo.facts.len() >= WordMemo::CAPACITY {
             memo.facts.clear();
         }
-        memo.facts.insert(word.into(), facts);
+        memo.facts.insert(word, facts);
         facts
     }
 
@@ -758,7 +759,7 @@ impl Gazetteer {
                 if memo.states.len() >= WordMemo::CAPACITY {
                     memo.states.clear();
                 }
-                memo.states.insert(word.into(), state);
+                memo.states.insert(word, state);
                 state
             }
         };
@@ -853,7 +854,7 @@ impl Gazetteer {
         memo.continuations
             .entry(state.addr)
             .or_default()
-            .insert(word.into(), c);
+            .insert(word, c);
         c
     }
 
@@ -1058,14 +1059,11 @@ fn ascii_inputs(n: &fst::raw::Node<'_>) -> u128 {
 pub struct WordMemo {
     /// [`Gazetteer::id`] of the gazetteer the memo was filled from.
     owner: u64,
-    states: rustc_hash::FxHashMap<Box<str>, Option<WalkState>>,
+    states: ShortKeyMap<Option<WalkState>>,
     /// From a node, a space and a word ("New" → "New York"): where that leads, relative
     /// to the node (outputs add up along a path, and a node is reached by many paths).
-    continuations: rustc_hash::FxHashMap<
-        fst::raw::CompiledAddr,
-        rustc_hash::FxHashMap<Box<str>, Option<Continuation>>,
-    >,
-    facts: rustc_hash::FxHashMap<Box<str>, WordFacts>,
+    continuations: rustc_hash::FxHashMap<fst::raw::CompiledAddr, ShortKeyMap<Option<Continuation>>>,
+    facts: ShortKeyMap<WordFacts>,
 }
 
 /// What the gazetteer knows of one word as written: the recogniser asks this of the

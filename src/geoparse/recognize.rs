@@ -5,7 +5,7 @@
 //! about news English and checked on the development corpora as a whole, never fitted to
 //! single words of them.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashMap, FxHashSet as HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
@@ -15,6 +15,7 @@ use crate::fold::fold_name;
 use crate::gazetteer::{
     Candidate, Entry, Gazetteer, Kind, NameHit, NameMatch, WordMemo, is_all_caps,
 };
+use crate::short_key::ShortKeyMap;
 
 /// What a word right before or after a name says about which kind of place it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +118,7 @@ impl Surface {
 #[derive(Debug, Default)]
 pub struct ParseMemo {
     pub(crate) words: WordMemo,
-    surfaces: FxHashMap<Box<str>, Option<Arc<Surface>>>,
+    surfaces: ShortKeyMap<Option<Arc<Surface>>>,
     /// The gazetteer (by [`Gazetteer::id`]) and demonym option the surfaces are for.
     owner: Option<(u64, bool)>,
 }
@@ -668,7 +669,7 @@ fn surface_of(
     if memo.surfaces.len() >= ParseMemo::CAPACITY {
         memo.surfaces.clear();
     }
-    memo.surfaces.insert(written.into(), surface.clone());
+    memo.surfaces.insert(written, surface.clone());
     surface
 }
 
