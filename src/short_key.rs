@@ -84,11 +84,6 @@ impl<V> ShortKeyMap<V> {
         self.short.len() + self.long.len()
     }
 
-    /// True if there are no keys.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Removes every key.
     pub fn clear(&mut self) {
         self.short.clear();
@@ -130,6 +125,6 @@ mod tests {
         assert_eq!(m.get("Nige"), None);
         assert_eq!(m.len(), 2);
         m.clear();
-        assert!(m.is_empty());
+        assert_eq!(m.len(), 0);
     }
 }

@@ -667,31 +667,60 @@ impl Gazetteer {
         }
     }
 
-    /// [`Gazetteer::has_name`], [`Gazetteer::is_common_word_name`] and
-    /// [`Gazetteer::person_name`] of `word` at once, remembered in `memo`.
+    /// [`Gazetteer::has_name`] and [`Gazetteer::is_common_word_name`] of `word` at
+    /// once, remembered in `memo`. A word of letters and digits is answered from the
+    /// automaton state after it, which the memo often has already.
     pub fn word_facts(&self, word: &str, memo: &mut WordMemo) -> WordFacts {
         let memo = memo.serve(self);
         if let Some(f) = memo.facts.get(word) {
             return *f;
         }
-        let key = fold_name(word);
-        let value = self.names.get(key.as_bytes());
-        let person = self.person_names.get(key.as_bytes()).unwrap_or(0);
+        let value = if !word.is_empty() && first_word_len(word) == word.len() {
+            self.memo_state(word, memo)
+                .filter(|s| s.depth > 0)
+                .and_then(|s| s.final_value)
+        } else {
+            self.names.get(fold_name(word).as_bytes())
+        };
         let facts = WordFacts {
             is_name: value.is_some(),
             common_word: value
                 .and_then(|v| self.postings_of(v).first().copied())
                 .is_some_and(|p| p & POSTING_COMMON_WORD != 0),
-            person: PersonName {
-                given: person & PERSON_GIVEN != 0,
-                surname: person & PERSON_SURNAME != 0,
-            },
         };
         if memo.facts.len() >= WordMemo::CAPACITY {
             memo.facts.clear();
         }
         memo.facts.insert(word, facts);
         facts
+    }
+
+    /// [`Gazetteer::person_name`], remembered in `memo`.
+    pub fn person_name_memo(&self, word: &str, memo: &mut WordMemo) -> PersonName {
+        let memo = memo.serve(self);
+        if let Some(p) = memo.persons.get(word) {
+            return *p;
+        }
+        let person = self.person_name(word);
+        if memo.persons.len() >= WordMemo::CAPACITY {
+            memo.persons.clear();
+        }
+        memo.persons.insert(word, person);
+        person
+    }
+
+    /// The automaton state after `word` (letters and digits only), from the memo or
+    /// walked now and remembered.
+    fn memo_state(&self, word: &str, memo: &mut WordMemo) -> Option<WalkState> {
+        if let Some(state) = memo.states.get(word) {
+            return *state;
+        }
+        let state = self.walk_word(word);
+        if memo.states.len() >= WordMemo::CAPACITY {
+            memo.states.clear();
+        }
+        memo.states.insert(word, state);
+        state
     }
 
     /// True if `surface` (folded) is a name flagged as a common English word.
@@ -752,17 +781,7 @@ impl Gazetteer {
         let word_len = first_word_len(rest);
         let word = &rest[..word_len];
         let memo = memo.serve(self);
-        let state = match memo.states.get(word) {
-            Some(state) => *state,
-            None => {
-                let state = self.walk_word(word);
-                if memo.states.len() >= WordMemo::CAPACITY {
-                    memo.states.clear();
-                }
-                memo.states.insert(word, state);
-                state
-            }
-        };
+        let state = self.memo_state(word, memo);
         self.finish_walk(text, start, word_len, state, Some(memo))
     }
 
@@ -1064,6 +1083,7 @@ pub struct WordMemo {
     /// to the node (outputs add up along a path, and a node is reached by many paths).
     continuations: rustc_hash::FxHashMap<fst::raw::CompiledAddr, ShortKeyMap<Option<Continuation>>>,
     facts: ShortKeyMap<WordFacts>,
+    persons: ShortKeyMap<PersonName>,
 }
 
 /// What the gazetteer knows of one word as written: the recogniser asks this of the
@@ -1074,8 +1094,6 @@ pub struct WordFacts {
     pub is_name: bool,
     /// It is a name flagged as a common lower-case English word.
     pub common_word: bool,
-    /// What it is as a person's name.
-    pub person: PersonName,
 }
 
 impl WordMemo {
@@ -1094,6 +1112,7 @@ impl WordMemo {
         if self.owner != gazetteer.id {
             self.states.clear();
             self.facts.clear();
+            self.persons.clear();
             self.continuations.clear();
             self.owner = gazetteer.id;
         }
@@ -1102,12 +1121,12 @@ impl WordMemo {
 
     /// Number of words remembered.
     pub fn len(&self) -> usize {
-        self.states.len() + self.facts.len() + self.continuations.len()
+        self.states.len() + self.facts.len() + self.persons.len() + self.continuations.len()
     }
 
     /// True if no word is remembered yet.
     pub fn is_empty(&self) -> bool {
-        self.states.is_empty() && self.facts.is_empty() && self.continuations.is_empty()
+        self.len() == 0
     }
 }
 

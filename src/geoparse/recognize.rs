@@ -79,8 +79,9 @@ pub(crate) struct Surface {
     best_prior: f32,
     /// The name is also a lower-case English word.
     common_word: bool,
-    /// What the name is as a person's name (single words only).
-    person: crate::gazetteer::PersonName,
+    /// What the name is as a person's name (single words only), looked up when a rule
+    /// first needs it.
+    person: OnceLock<crate::gazetteer::PersonName>,
     /// Letters in the name.
     letters: usize,
     /// Written in capitals only.
@@ -649,11 +650,7 @@ fn surface_of(
                 .unwrap_or(Kind::Place),
             best_prior: priors.get(best_index).copied().unwrap_or(f32::MIN),
             common_word: gazetteer.is_common_word(hit),
-            person: if multi_word {
-                crate::gazetteer::PersonName::default()
-            } else {
-                gazetteer.word_facts(written, &mut memo.words).person
-            },
+            person: OnceLock::new(),
             letters: written.chars().filter(|c| c.is_alphabetic()).count(),
             all_caps: is_all_caps(written),
             multi_word,
@@ -774,7 +771,15 @@ fn evidence(
         }
     }
 
-    let person = info.person;
+    let person = |memo: &mut WordMemo| {
+        *info.person.get_or_init(|| {
+            if multi_word {
+                crate::gazetteer::PersonName::default()
+            } else {
+                gazetteer.person_name_memo(surface, memo)
+            }
+        })
+    };
     let mut person_context = false;
     let mut locative_cue = false;
     let mut kind_cue = None;
@@ -826,7 +831,8 @@ fn evidence(
             && !word_sets().locative_cues.contains(lower)
             && {
                 let facts = gazetteer.word_facts(word, memo);
-                (!facts.is_name || facts.person.given) && !(prev_at_start && facts.common_word)
+                (!facts.is_name || gazetteer.person_name_memo(word, memo).given)
+                    && !(prev_at_start && facts.common_word)
             }
         {
             // "Kurt Campbell", "Minister Ali": a capitalised non-place word (or a given
@@ -865,7 +871,7 @@ fn evidence(
             if is_capitalized(word)
                 && !word_sets().place_suffixes.contains(lower)
                 && !multi_word
-                && person.given
+                && person(memo).given
             {
                 // "Michael Jones", "Georgia Smith": a given name starting a name.
                 score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
