@@ -6,28 +6,32 @@
 //! (`analysis::parse_documents`: one word memo per thread), with a fresh memo on every
 //! run, so nothing carries over from the previous run. `news_corpus_each_alone` parses
 //! each article as if it were the only one (`Geoparser::parse`).
+//! `gwn_after_lgl` is the steady state of a long batch: the memo has seen the LGL
+//! articles (US local news) and the GeoWebNews articles it then parses are new to it.
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use gazette::gazetteer::Gazetteer;
 use gazette::geoparse::{Geoparser, ParseMemo};
 
-/// Article texts from the corpora (the <text> elements), or the seeds.
-fn news_texts() -> Vec<String> {
+/// Article texts of one corpus (its <text> elements); empty if it is absent.
+fn corpus_texts(file: &str) -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
-    let mut texts = Vec::new();
-    for file in ["lgl.xml", "GWN.xml"] {
-        let Ok(xml) = std::fs::read_to_string(dir.join(file)) else {
-            continue;
-        };
-        let Ok(doc) = roxmltree::Document::parse(&xml) else {
-            continue;
-        };
-        for node in doc.descendants().filter(|n| n.has_tag_name("text")) {
-            if let Some(t) = node.text() {
-                texts.push(t.to_string());
-            }
-        }
-    }
+    let Ok(xml) = std::fs::read_to_string(dir.join(file)) else {
+        return Vec::new();
+    };
+    let Ok(doc) = roxmltree::Document::parse(&xml) else {
+        return Vec::new();
+    };
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect()
+}
+
+/// Article texts from the corpora, or the seeds.
+fn news_texts() -> Vec<String> {
+    let mut texts = corpus_texts("lgl.xml");
+    texts.extend(corpus_texts("GWN.xml"));
     if texts.is_empty() {
         let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
         for e in std::fs::read_dir(seeds).expect("seeds folder").flatten() {
@@ -51,7 +55,7 @@ fn throughput(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("news_corpus_one_core", |b| {
         b.iter(|| {
-            let mut memo = ParseMemo::new();
+            let mut memo = ParseMemo::for_batch();
             texts
                 .iter()
                 .map(|t| parser.parse_with(t, &mut memo).len())
@@ -62,6 +66,31 @@ fn throughput(c: &mut Criterion) {
         b.iter(|| texts.iter().map(|t| parser.parse(t).len()).sum::<usize>())
     });
     group.finish();
+
+    let (lgl, gwn) = (corpus_texts("lgl.xml"), corpus_texts("GWN.xml"));
+    if !lgl.is_empty() && !gwn.is_empty() {
+        let mut seen = ParseMemo::for_batch();
+        for t in &lgl {
+            parser.parse_with(t, &mut seen);
+        }
+        let mut group = c.benchmark_group("geoparse");
+        group.sample_size(10);
+        group.throughput(Throughput::Bytes(
+            gwn.iter().map(String::len).sum::<usize>() as u64,
+        ));
+        group.bench_function("gwn_after_lgl", |b| {
+            b.iter_batched_ref(
+                || seen.clone(),
+                |memo| {
+                    gwn.iter()
+                        .map(|t| parser.parse_with(t, memo).len())
+                        .sum::<usize>()
+                },
+                BatchSize::LargeInput,
+            )
+        });
+        group.finish();
+    }
 
     let seeds: Vec<String> =
         std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds"))

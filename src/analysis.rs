@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::document::Document;
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
-use crate::geoparse::{Geoparser, Mention, ParseMemo, located_entry};
+use crate::geoparse::{Geoparser, MemoPool, Mention, located_entry};
 
 /// A document with the mentions the parser found in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,13 +22,14 @@ pub struct ParsedDocument {
     pub mentions: Vec<Mention>,
 }
 
-/// Parses documents in parallel (one rayon task per document, one word memo per
-/// worker thread).
+/// Parses documents in parallel (one rayon task per document), the threads sharing a
+/// [`MemoPool`] so names are looked up once per thread, not once per document.
 pub fn parse_documents(parser: &Geoparser<'_>, documents: Vec<Document>) -> Vec<ParsedDocument> {
+    let memos = MemoPool::new();
     documents
         .into_par_iter()
-        .map_init(ParseMemo::new, |memo, document| {
-            let mentions = parser.parse_with(&document.text, memo);
+        .map(|document| {
+            let mentions = memos.with(|memo| parser.parse_with(&document.text, memo));
             ParsedDocument { document, mentions }
         })
         .collect()

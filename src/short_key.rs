@@ -42,7 +42,7 @@ impl ShortKey {
 }
 
 /// A map from strings to `V`, short keys inline (see the module docs).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct ShortKeyMap<V> {
     short: FxHashMap<ShortKey, V>,
     long: FxHashMap<Box<str>, V>,
@@ -58,6 +58,14 @@ impl<V> Default for ShortKeyMap<V> {
 }
 
 impl<V> ShortKeyMap<V> {
+    /// An empty map with room for `n` short keys.
+    pub fn with_capacity(n: usize) -> Self {
+        ShortKeyMap {
+            short: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            long: FxHashMap::default(),
+        }
+    }
+
     /// The value for `key`.
     #[inline]
     pub fn get(&self, key: &str) -> Option<&V> {

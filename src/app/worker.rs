@@ -15,7 +15,7 @@ use crate::analysis::ParsedDocument;
 use crate::app::state::DocumentSource;
 use crate::document::{Document, DocumentError, article_files};
 use crate::gazetteer::Gazetteer;
-use crate::geoparse::{Geoparser, ParseMemo};
+use crate::geoparse::{Geoparser, MemoPool, ParseMemo};
 
 /// Something to read and parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -271,6 +271,7 @@ pub fn run_parse_job(
         total: items.len(),
     });
     let parser = Geoparser::new(gazetteer);
+    let memos = MemoPool::new();
     let chunk = (rayon::current_num_threads() * 4).max(4);
     let mut loaded = 0;
     let mut items = items.into_iter().peekable();
@@ -281,9 +282,7 @@ pub fn run_parse_job(
         let batch: Vec<Item> = items.by_ref().take(chunk).collect();
         let results: Vec<Result<Event, String>> = batch
             .into_par_iter()
-            .map_init(ParseMemo::new, |memo, item| {
-                read_and_parse(job, &parser, memo, item, cancel)
-            })
+            .map(|item| memos.with(|memo| read_and_parse(job, &parser, memo, item, cancel)))
             .collect();
         for r in results {
             match r {

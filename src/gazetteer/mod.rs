@@ -1074,7 +1074,7 @@ fn ascii_inputs(n: &fst::raw::Node<'_>) -> u128 {
 /// walked once (see [`Gazetteer::longest_match_memo`]). Keep one per thread across a
 /// batch of documents: the capitalised words of news are few and repeat (`The`, `U.S.`,
 /// `Trump`), within a story and across stories.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct WordMemo {
     /// [`Gazetteer::id`] of the gazetteer the memo was filled from.
     owner: u64,
@@ -1104,6 +1104,17 @@ impl WordMemo {
     /// An empty memo.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty memo with room for `words` distinct words.
+    pub fn with_capacity(words: usize) -> Self {
+        WordMemo {
+            owner: 0,
+            states: ShortKeyMap::with_capacity(words),
+            continuations: rustc_hash::FxHashMap::default(),
+            facts: ShortKeyMap::with_capacity(words / 2),
+            persons: ShortKeyMap::with_capacity(words / 4),
+        }
     }
 
     /// Forgets everything if the memo was filled from another gazetteer: its automaton

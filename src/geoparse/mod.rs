@@ -149,6 +149,29 @@ impl<'g> Geoparser<'g> {
     }
 }
 
+/// Memos shared by the threads of a batch: a task takes one (or makes one), parses
+/// with it and gives it back, so each thread's memo serves every document it parses,
+/// however the work is split. (Rayon's `map_init` would start a memo per split.)
+#[derive(Debug, Default)]
+pub struct MemoPool(std::sync::Mutex<Vec<ParseMemo>>);
+
+impl MemoPool {
+    /// An empty pool.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Runs `f` with a memo from the pool.
+    pub fn with<R>(&self, f: impl FnOnce(&mut ParseMemo) -> R) -> R {
+        // A poisoned lock only means another task panicked; the memos are still sound.
+        let taken = self.0.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut memo = taken.unwrap_or_else(ParseMemo::for_batch);
+        let result = f(&mut memo);
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(memo);
+        result
+    }
+}
+
 /// Where a demonym mention points: the country or region it is the demonym of; any other
 /// entry points at itself. Used to place demonyms on the map.
 pub fn located_entry(gazetteer: &Gazetteer, entry: EntryIndex) -> EntryIndex {

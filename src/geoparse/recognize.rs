@@ -116,7 +116,7 @@ impl Surface {
 /// per thread ([`crate::analysis::parse_documents`] does); results are the same as
 /// without it. Memory stays bounded: past [`ParseMemo::CAPACITY`] spellings it starts
 /// over.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ParseMemo {
     pub(crate) words: WordMemo,
     surfaces: ShortKeyMap<Option<Arc<Surface>>>,
@@ -131,6 +131,16 @@ impl ParseMemo {
     /// An empty memo.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty memo sized for a batch of documents: a few thousand distinct words
+    /// and names, so its tables do not grow (and copy themselves) while it fills.
+    pub fn for_batch() -> Self {
+        ParseMemo {
+            words: WordMemo::with_capacity(8192),
+            surfaces: ShortKeyMap::with_capacity(4096),
+            owner: None,
+        }
     }
 }
 

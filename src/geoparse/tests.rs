@@ -148,3 +148,25 @@ fn swar_capital_test_agrees_with_the_byte_test_in_every_lane() {
         }
     }
 }
+
+#[test]
+fn a_memo_pool_serves_many_threads_with_the_same_results() {
+    use rayon::prelude::*;
+    let g = tiny();
+    let p = Geoparser::new(&g);
+    let texts: Vec<String> = (0..64)
+        .map(|i| format!("Report {i}: Niger's capital Niamey; Niger State and the U.S. (Chad)."))
+        .collect();
+    let pool = MemoPool::new();
+    let pooled: Vec<Vec<Mention>> = texts
+        .par_iter()
+        .map(|t| pool.with(|memo| p.parse_with(t, memo)))
+        .collect();
+    for (t, got) in texts.iter().zip(&pooled) {
+        assert_eq!(got, &p.parse(t));
+        assert!(got.len() >= 4, "{got:?}");
+    }
+    // The memos went back to the pool, at most one per thread that used one.
+    let kept = pool.0.lock().map(|v| v.len()).unwrap_or(0);
+    assert!((1..=rayon::current_num_threads()).contains(&kept), "{kept}");
+}
