@@ -15,7 +15,7 @@ use crate::fold::fold_name;
 use crate::gazetteer::{
     Candidate, Entry, Gazetteer, Kind, NameHit, NameMatch, WordMemo, is_all_caps,
 };
-use crate::short_key::ShortKeyMap;
+use crate::short_key::{ShortKey, ShortKeyMap};
 
 /// What a word right before or after a name says about which kind of place it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -383,30 +383,47 @@ const PLACE_SUFFIXES: &[&str] = &[
     "hills",
 ];
 
-/// The word lists above as hash sets: each mention checks its neighbours against
-/// several lists, and linear scans of them showed in profiles.
-struct WordSets {
-    calendar_words: HashSet<&'static str>,
-    locative_cues: HashSet<&'static str>,
-    person_cues: HashSet<&'static str>,
-    speech_verbs: HashSet<&'static str>,
-    place_prefixes: HashSet<&'static str>,
-    place_suffixes: HashSet<&'static str>,
+/// Which of the word lists above a word is on, as bits: each mention checks its
+/// neighbours against several lists, so one lookup answers them all.
+mod class {
+    pub const CALENDAR: u8 = 1;
+    pub const LOCATIVE: u8 = 2;
+    pub const PERSON_CUE: u8 = 4;
+    pub const SPEECH_VERB: u8 = 8;
+    pub const PLACE_PREFIX: u8 = 16;
+    pub const PLACE_SUFFIX: u8 = 32;
 }
 
-fn word_sets() -> &'static WordSets {
-    static SETS: std::sync::OnceLock<WordSets> = std::sync::OnceLock::new();
-    SETS.get_or_init(|| {
-        let set = |words: &[&'static str]| words.iter().copied().collect();
-        WordSets {
-            calendar_words: set(CALENDAR_WORDS),
-            locative_cues: set(LOCATIVE_CUES),
-            person_cues: set(PERSON_CUES),
-            speech_verbs: set(SPEECH_VERBS),
-            place_prefixes: set(PLACE_PREFIXES),
-            place_suffixes: set(PLACE_SUFFIXES),
+/// The [`class`] bits of a lower-case word (0 if it is on no list).
+fn word_class(lower: &str) -> u8 {
+    static CLASSES: std::sync::OnceLock<HashMap<ShortKey, u8>> = std::sync::OnceLock::new();
+    let classes = CLASSES.get_or_init(|| {
+        let mut m: HashMap<ShortKey, u8> = HashMap::default();
+        for (words, bit) in [
+            (CALENDAR_WORDS, class::CALENDAR),
+            (LOCATIVE_CUES, class::LOCATIVE),
+            (PERSON_CUES, class::PERSON_CUE),
+            (SPEECH_VERBS, class::SPEECH_VERB),
+            (PLACE_PREFIXES, class::PLACE_PREFIX),
+            (PLACE_SUFFIXES, class::PLACE_SUFFIX),
+        ] {
+            for w in words {
+                if let Some(k) = ShortKey::new(w) {
+                    *m.entry(k).or_default() |= bit;
+                }
+            }
         }
-    })
+        m
+    });
+    ShortKey::new(lower)
+        .and_then(|k| classes.get(&k).copied())
+        .unwrap_or(0)
+}
+
+/// True if no letter or digit stands in `text[from..to]`: looked for from the end, so
+/// the answer comes after a character or two, however long the sentence.
+fn no_word_between(text: &str, from: usize, to: usize) -> bool {
+    !text[from..to].chars().rev().any(char::is_alphanumeric)
 }
 
 /// A word in lower case, on the stack when it is short ASCII (nearly always): the
@@ -650,9 +667,7 @@ fn surface_of(
         let key = fold_name(written);
         let multi_word = written.contains([' ', '-']);
         Arc::new(Surface {
-            calendar_word: word_sets()
-                .calendar_words
-                .contains(key.trim_end_matches('.')),
+            calendar_word: word_class(key.trim_end_matches('.')) & class::CALENDAR != 0,
             key,
             best_kind: candidates
                 .get(best_index)
@@ -718,9 +733,7 @@ fn evidence(
         score -= 6.0;
     }
     let sentence_start = sentences.get(sentence).map(|r| r.start).unwrap_or(0);
-    let at_sentence_start = text[sentence_start..start]
-        .chars()
-        .all(|c| !c.is_alphanumeric());
+    let at_sentence_start = no_word_between(text, sentence_start, start);
     // A name that is also an ordinary word ("Reading", "Mobile", "Oxford") is suspect
     // where capitals say nothing (sentence start); mid-sentence its capital already
     // marks a proper noun, so the doubt is small.
@@ -814,10 +827,9 @@ fn evidence(
     if let Some((prev_start, word)) = prev {
         let lowered = Lower::new(word);
         let lower = lowered.as_str();
-        let prev_at_start = text[sentence_start.min(prev_start)..prev_start]
-            .chars()
-            .all(|c| !c.is_alphanumeric());
-        if word_sets().locative_cues.contains(lower) {
+        let prev_at_start = no_word_between(text, sentence_start.min(prev_start), prev_start);
+        let prev_class = word_class(lower);
+        if prev_class & class::LOCATIVE != 0 {
             score += if lower == "of" { 0.8 } else { 1.3 };
             locative_cue = true;
         }
@@ -832,13 +844,12 @@ fn evidence(
         let glued = text[prev_start + word.len()..start]
             .chars()
             .all(|c| c == ' ');
-        if word_sets().person_cues.contains(lower) {
+        if prev_class & class::PERSON_CUE != 0 {
             score -= 2.5;
             person_context = true;
         } else if glued
             && is_capitalized(word)
-            && !word_sets().place_prefixes.contains(lower)
-            && !word_sets().locative_cues.contains(lower)
+            && prev_class & (class::PLACE_PREFIX | class::LOCATIVE) == 0
             && {
                 let facts = gazetteer.word_facts(word, memo);
                 (!facts.is_name || gazetteer.person_name_memo(word, memo).given)
@@ -875,11 +886,12 @@ fn evidence(
         let lowered = Lower::new(word);
         let lower = lowered.as_str();
         if gap.chars().all(|c| c == ' ') && !gap.is_empty() {
+            let next_class = word_class(lower);
             if let Some(k) = kind_cue_of(lower) {
                 kind_cue = kind_cue.or(Some(k));
             }
             if is_capitalized(word)
-                && !word_sets().place_suffixes.contains(lower)
+                && next_class & class::PLACE_SUFFIX == 0
                 && !multi_word
                 && person(memo).given
             {
@@ -887,7 +899,7 @@ fn evidence(
                 score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
                 person_context = true;
             }
-            if word_sets().speech_verbs.contains(lower) && !broad {
+            if next_class & class::SPEECH_VERB != 0 && !broad {
                 score -= 1.5;
                 person_context = true;
             }

@@ -352,17 +352,25 @@ pub(crate) fn resolve(
             *m.entry(*e).or_default() += p;
         }
     }
+    // Each name's shared reading, ranked once (not once per mention).
+    let senses: HashMap<&str, Vec<(EntryIndex, f32)>> = mass
+        .into_iter()
+        .map(|(key, m)| {
+            let total: f32 = m.values().sum();
+            let mut ranked: Vec<(EntryIndex, f32)> =
+                m.iter().map(|(e, p)| (*e, p / total)).collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            ranked.truncate(1 + MAX_ALTERNATES);
+            (key, ranked)
+        })
+        .collect();
     hits.iter()
         .enumerate()
         .map(|(i, hit)| {
-            let mut ranked = probabilities[i].clone();
-            if qualifier(text, &hits, i).is_none()
-                && let Some(m) = mass.get(keys[i])
-            {
-                let total: f32 = m.values().sum();
-                ranked = m.iter().map(|(e, p)| (*e, p / total)).collect();
-                ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            }
+            let ranked: &[(EntryIndex, f32)] = match senses.get(keys[i]) {
+                Some(shared) if qualifier(text, &hits, i).is_none() => shared,
+                _ => &probabilities[i],
+            };
             let (entry, p) = ranked[0];
             let recognition = 1.0 / (1.0 + (-(hit.score - 0.5)).exp());
             let passage = sentences
