@@ -15,7 +15,7 @@ use fst::raw::{Fst, Output};
 use serde::{Deserialize, Serialize};
 
 use crate::fold::{Folded, fold_char, fold_name};
-use crate::short_key::ShortKeyMap;
+use crate::short_key::{ShortKey, ShortKeyMap};
 
 /// What kind of thing a gazetteer entry is. The geoparser prefers kinds in roughly this
 /// order when nothing else decides.
@@ -837,11 +837,8 @@ impl Gazetteer {
         word: &str,
         memo: &mut WordMemo,
     ) -> Option<Continuation> {
-        if let Some(c) = memo
-            .continuations
-            .get(&state.addr)
-            .and_then(|m| m.get(word))
-        {
+        let key = ShortKey::new(word).map(|w| (state.addr, w));
+        if let Some(c) = key.and_then(|k| memo.continuations.get(&k)) {
             return *c;
         }
         let fst: &Fst<Vec<u8>> = self.names.as_fst();
@@ -867,13 +864,12 @@ impl Gazetteer {
             })
         };
         let c = walk();
-        if memo.continuations.len() >= WordMemo::CAPACITY {
-            memo.continuations.clear();
+        if let Some(key) = key {
+            if memo.continuations.len() >= WordMemo::CAPACITY {
+                memo.continuations.clear();
+            }
+            memo.continuations.insert(key, c);
         }
-        memo.continuations
-            .entry(state.addr)
-            .or_default()
-            .insert(word, c);
         c
     }
 
@@ -1081,7 +1077,8 @@ pub struct WordMemo {
     states: ShortKeyMap<Option<WalkState>>,
     /// From a node, a space and a word ("New" → "New York"): where that leads, relative
     /// to the node (outputs add up along a path, and a node is reached by many paths).
-    continuations: rustc_hash::FxHashMap<fst::raw::CompiledAddr, ShortKeyMap<Option<Continuation>>>,
+    /// Keyed by node and word in one table: one probe per step, not two.
+    continuations: rustc_hash::FxHashMap<(fst::raw::CompiledAddr, ShortKey), Option<Continuation>>,
     facts: ShortKeyMap<WordFacts>,
     persons: ShortKeyMap<PersonName>,
 }
@@ -1111,7 +1108,10 @@ impl WordMemo {
         WordMemo {
             owner: 0,
             states: ShortKeyMap::with_capacity(words),
-            continuations: rustc_hash::FxHashMap::default(),
+            continuations: rustc_hash::FxHashMap::with_capacity_and_hasher(
+                words / 2,
+                Default::default(),
+            ),
             facts: ShortKeyMap::with_capacity(words / 2),
             persons: ShortKeyMap::with_capacity(words / 4),
         }
