@@ -1191,12 +1191,10 @@ fn continues_name(rest: &str) -> bool {
     if first.is_uppercase() || first.is_numeric() || !first.is_alphabetic() {
         return true;
     }
-    let word_len = rest
-        .char_indices()
-        .find(|(_, c)| !c.is_alphanumeric())
-        .map(|(i, _)| i)
-        .unwrap_or(rest.len());
-    NAME_CONNECTORS.contains(&&rest[..word_len])
+    // Connectors are short ASCII words: most lower-case words are ruled out by length
+    // before any comparison (this runs after every word followed by a space).
+    let word_len = first_word_len(rest);
+    word_len <= 5 && NAME_CONNECTORS.contains(&&rest[..word_len])
 }
 
 /// At an apostrophe after a name: true for a possessive (`Niger's`, `Agadez’`) or the
