@@ -712,14 +712,16 @@ impl Gazetteer {
     /// The automaton state after `word` (letters and digits only), from the memo or
     /// walked now and remembered.
     fn memo_state(&self, word: &str, memo: &mut WordMemo) -> Option<WalkState> {
-        if let Some(state) = memo.states.get(word) {
-            return *state;
+        if let Some(packed) = memo.states.get(word) {
+            return packed.unpack();
         }
         let state = self.walk_word(word);
-        if memo.states.len() >= WordMemo::CAPACITY {
-            memo.states.clear();
+        if let Some(packed) = Packed::pack(state.as_ref()) {
+            if memo.states.len() >= WordMemo::CAPACITY {
+                memo.states.clear();
+            }
+            memo.states.insert(word, packed);
         }
-        memo.states.insert(word, state);
         state
     }
 
@@ -837,9 +839,9 @@ impl Gazetteer {
         word: &str,
         memo: &mut WordMemo,
     ) -> Option<Continuation> {
-        let key = ShortKey::new(word).map(|w| (state.addr, w));
+        let key = ShortKey::new(word).and_then(|w| Some((u32::try_from(state.addr).ok()?, w)));
         if let Some(c) = key.and_then(|k| memo.continuations.get(&k)) {
-            return *c;
+            return c.unpack().map(Continuation::from_state);
         }
         let fst: &Fst<Vec<u8>> = self.names.as_fst();
         let mut addr = state.space_step?.addr;
@@ -864,11 +866,13 @@ impl Gazetteer {
             })
         };
         let c = walk();
-        if let Some(key) = key {
+        if let Some(key) = key
+            && let Some(packed) = Packed::pack(c.map(Continuation::to_state).as_ref())
+        {
             if memo.continuations.len() >= WordMemo::CAPACITY {
                 memo.continuations.clear();
             }
-            memo.continuations.insert(key, c);
+            memo.continuations.insert(key, packed);
         }
         c
     }
@@ -1074,11 +1078,11 @@ fn ascii_inputs(n: &fst::raw::Node<'_>) -> u128 {
 pub struct WordMemo {
     /// [`Gazetteer::id`] of the gazetteer the memo was filled from.
     owner: u64,
-    states: ShortKeyMap<Option<WalkState>>,
+    states: ShortKeyMap<Packed>,
     /// From a node, a space and a word ("New" → "New York"): where that leads, relative
     /// to the node (outputs add up along a path, and a node is reached by many paths).
     /// Keyed by node and word in one table: one probe per step, not two.
-    continuations: rustc_hash::FxHashMap<(fst::raw::CompiledAddr, ShortKey), Option<Continuation>>,
+    continuations: rustc_hash::FxHashMap<(u32, ShortKey), Packed>,
     facts: ShortKeyMap<WordFacts>,
     persons: ShortKeyMap<PersonName>,
 }
@@ -1154,6 +1158,126 @@ struct Continuation {
     space_step: Option<fst::raw::Transition>,
     ascii_inputs: u128,
     dead_end: bool,
+}
+
+impl Continuation {
+    /// The continuation as a (relative) walk state, to store it packed.
+    fn to_state(self) -> WalkState {
+        WalkState {
+            addr: self.addr,
+            out: self.out,
+            depth: self.len,
+            first_byte: 0,
+            final_value: self.final_out,
+            space_step: self.space_step,
+            ascii_inputs: self.ascii_inputs,
+            dead_end: self.dead_end,
+        }
+    }
+
+    fn from_state(s: WalkState) -> Self {
+        Continuation {
+            addr: s.addr,
+            out: s.out,
+            len: s.depth,
+            final_out: s.final_value,
+            space_step: s.space_step,
+            ascii_inputs: s.ascii_inputs,
+            dead_end: s.dead_end,
+        }
+    }
+}
+
+/// A [`WalkState`] (or its absence) packed into 48 bytes, as the memos store it: with
+/// its 16-byte key a memo entry fills one cache line, and memo probes are the
+/// geoparser's most frequent trips to memory. Bytes 0x20..0x60 of the transition bits
+/// are kept (the punctuation that follows words); the others read as "maybe", which
+/// only costs a node decode.
+#[derive(Debug, Clone, Copy)]
+struct Packed {
+    addr: u32,
+    space_addr: u32,
+    out: u64,
+    final_value: u64,
+    space_out: u64,
+    inputs: u64,
+    depth: u16,
+    first_byte: u8,
+    flags: u8,
+}
+
+impl Packed {
+    const SOME: u8 = 1;
+    const HAS_FINAL: u8 = 2;
+    const HAS_SPACE: u8 = 4;
+    const DEAD_END: u8 = 8;
+    /// First byte whose transition bit is kept.
+    const INPUTS_FROM: u8 = 0x20;
+
+    /// `None` if the state does not fit (an automaton over 4 GiB, a name over 65,535
+    /// bytes): it is then simply not remembered.
+    fn pack(state: Option<&WalkState>) -> Option<Packed> {
+        let Some(s) = state else {
+            return Some(Packed {
+                addr: 0,
+                space_addr: 0,
+                out: 0,
+                final_value: 0,
+                space_out: 0,
+                inputs: 0,
+                depth: 0,
+                first_byte: 0,
+                flags: 0,
+            });
+        };
+        let mut flags = Packed::SOME;
+        if s.final_value.is_some() {
+            flags |= Packed::HAS_FINAL;
+        }
+        if s.space_step.is_some() {
+            flags |= Packed::HAS_SPACE;
+        }
+        if s.dead_end {
+            flags |= Packed::DEAD_END;
+        }
+        Some(Packed {
+            addr: u32::try_from(s.addr).ok()?,
+            space_addr: match s.space_step {
+                Some(t) => u32::try_from(t.addr).ok()?,
+                None => 0,
+            },
+            out: s.out,
+            final_value: s.final_value.unwrap_or(0),
+            space_out: s.space_step.map_or(0, |t| t.out.value()),
+            inputs: (s.ascii_inputs >> Packed::INPUTS_FROM) as u64,
+            depth: u16::try_from(s.depth).ok()?,
+            first_byte: s.first_byte,
+            flags,
+        })
+    }
+
+    fn unpack(&self) -> Option<WalkState> {
+        if self.flags & Packed::SOME == 0 {
+            return None;
+        }
+        // Bits outside the kept range read as "some name may continue".
+        let kept = (u64::MAX as u128) << Packed::INPUTS_FROM;
+        let inputs = (!kept) | ((self.inputs as u128) << Packed::INPUTS_FROM);
+        Some(WalkState {
+            addr: self.addr as fst::raw::CompiledAddr,
+            out: self.out,
+            depth: self.depth as usize,
+            first_byte: self.first_byte,
+            final_value: (self.flags & Packed::HAS_FINAL != 0).then_some(self.final_value),
+            space_step: (self.flags & Packed::HAS_SPACE != 0).then(|| fst::raw::Transition {
+                inp: b' ',
+                out: Output::new(self.space_out),
+                addr: self.space_addr as fst::raw::CompiledAddr,
+            }),
+            ascii_inputs: inputs,
+            dead_end: self.flags & Packed::DEAD_END != 0,
+        })
+    }
 }
 
 /// Length in bytes of the run of letters and digits that starts `text`.
