@@ -140,7 +140,7 @@ impl<'g> Geoparser<'g> {
             &self.options,
             memo,
         );
-        resolve::resolve(self.gazetteer, text, &sentences, hits)
+        resolve::resolve(self.gazetteer, text, &sentences, hits, memo.surfaces())
     }
 
     /// True if the mention's chosen entry is a demonym.

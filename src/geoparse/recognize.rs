@@ -7,7 +7,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use super::Options;
 use super::text::{is_capitalized, next_word, previous_word};
@@ -35,8 +35,9 @@ pub(crate) enum KindCue {
 pub(crate) struct Hit {
     pub start: usize,
     pub end: usize,
-    /// What the name as written can denote (shared by every mention written alike).
-    pub surface: Arc<Surface>,
+    /// What the name as written can denote: an index into the memo's surfaces (see
+    /// [`ParseMemo::surfaces`]), shared by every mention written alike.
+    pub surface: u32,
     /// Recognition score (see module docs).
     pub score: f32,
     /// Index of the sentence it stands in.
@@ -44,27 +45,10 @@ pub(crate) struct Hit {
     pub kind_cue: Option<KindCue>,
 }
 
-impl Hit {
-    /// The entries the name can denote.
-    pub fn candidates(&self) -> &[Candidate] {
-        &self.surface.candidates
-    }
-
-    /// [`prominence`] of each candidate.
-    pub fn priors(&self) -> &[f32] {
-        &self.surface.priors
-    }
-
-    /// Folded surface: the same name written alike compares equal.
-    pub fn key(&self) -> &str {
-        &self.surface.key
-    }
-}
-
 /// Everything about a name as written that does not depend on where it stands: its
 /// candidates and their prominence, and what kind of word it is. Computed once per
 /// distinct spelling per batch (see [`ParseMemo`]): news repeats its names.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Surface {
     /// Folded form.
     pub key: String,
@@ -119,7 +103,11 @@ impl Surface {
 #[derive(Debug, Default, Clone)]
 pub struct ParseMemo {
     pub(crate) words: WordMemo,
-    surfaces: ShortKeyMap<Option<Arc<Surface>>>,
+    /// Index into `list` of each spelling's surface (`None`: no candidate).
+    surfaces: ShortKeyMap<Option<u32>>,
+    /// The surfaces, in the order first seen. Indices, not shared pointers: a hit
+    /// reads its surface without touching a reference count.
+    list: Vec<Surface>,
     /// The gazetteer (by [`Gazetteer::id`]) and demonym option the surfaces are for.
     owner: Option<(u64, bool)>,
 }
@@ -133,12 +121,18 @@ impl ParseMemo {
         Self::default()
     }
 
+    /// All surfaces, indexed by [`Hit::surface`].
+    pub(crate) fn surfaces(&self) -> &[Surface] {
+        &self.list
+    }
+
     /// An empty memo sized for a batch of documents: a few thousand distinct words
     /// and names, so its tables do not grow (and copy themselves) while it fills.
     pub fn for_batch() -> Self {
         ParseMemo {
             words: WordMemo::with_capacity(8192),
             surfaces: ShortKeyMap::with_capacity(4096),
+            list: Vec::with_capacity(4096),
             owner: None,
         }
     }
@@ -529,12 +523,14 @@ pub(crate) fn recognize(
     memo: &mut ParseMemo,
 ) -> Vec<Hit> {
     let owner = (gazetteer.id(), options.demonyms);
-    if memo.owner != Some(owner) {
+    // Start over between documents (never during one: hits hold indices).
+    if memo.owner != Some(owner) || memo.list.len() >= ParseMemo::CAPACITY {
         memo.surfaces.clear();
+        memo.list.clear();
         memo.owner = Some(owner);
     }
     let mut raw = propose(gazetteer, base, text, sentences, options, memo);
-    score_document(gazetteer, text, sentences, &mut raw, options);
+    score_document(gazetteer, &memo.list, &mut raw, options);
     raw.into_iter()
         .filter(|h| h.hit.score >= options.threshold)
         .map(|h| h.hit)
@@ -609,7 +605,7 @@ fn propose(
                     sentence,
                     hit.start,
                     hit.end,
-                    surface,
+                    (surface, &memo.list[surface as usize]),
                     &mut memo.words,
                 ));
                 i = hit.end;
@@ -632,10 +628,10 @@ fn surface_of(
     hit: &NameHit,
     options: &Options,
     memo: &mut ParseMemo,
-) -> Option<Arc<Surface>> {
+) -> Option<u32> {
     let written = &text[hit.start..hit.end];
     if let Some(s) = memo.surfaces.get(written) {
-        return s.clone();
+        return *s;
     }
     let candidates: Vec<Candidate> = gazetteer
         .hit_candidates(hit, written)
@@ -643,6 +639,7 @@ fn surface_of(
         .filter(|c| options.demonyms || gazetteer.kind(c.entry) != Kind::Demonym)
         .collect();
     let surface = (!candidates.is_empty()).then(|| {
+        let index = memo.list.len() as u32;
         let priors: Vec<f32> = candidates
             .iter()
             .map(|c| prominence(base, gazetteer, c))
@@ -666,7 +663,7 @@ fn surface_of(
             .reduce(f32::max);
         let key = fold_name(written);
         let multi_word = written.contains([' ', '-']);
-        Arc::new(Surface {
+        memo.list.push(Surface {
             calendar_word: word_class(key.trim_end_matches('.')) & class::CALENDAR != 0,
             key,
             best_kind: candidates
@@ -686,12 +683,13 @@ fn surface_of(
             candidates,
             priors,
             facts: OnceLock::new(),
-        })
+        });
+        index
     });
     if memo.surfaces.len() >= ParseMemo::CAPACITY {
         memo.surfaces.clear();
     }
-    memo.surfaces.insert(written, surface.clone());
+    memo.surfaces.insert(written, surface);
     surface
 }
 
@@ -715,7 +713,7 @@ fn evidence(
     sentence: usize,
     start: usize,
     end: usize,
-    info: Arc<Surface>,
+    (index, info): (u32, &Surface),
     memo: &mut WordMemo,
 ) -> Proposed {
     let surface = &text[start..end];
@@ -910,7 +908,7 @@ fn evidence(
         hit: Hit {
             start,
             end,
-            surface: info,
+            surface: index,
             score,
             sentence,
             kind_cue,
@@ -925,35 +923,31 @@ fn evidence(
 /// used as a place lends weight to its other, less clear, mentions.
 fn score_document(
     gazetteer: &Gazetteer,
-    text: &str,
-    _sentences: &[Range<usize>],
+    surfaces: &[Surface],
     proposed: &mut [Proposed],
     options: &Options,
 ) {
+    let key = |p: &Proposed| surfaces[p.hit.surface as usize].key.as_str();
     // Surnames: the last word of a capitalised run that follows a title or a first name.
-    // The sets borrow their keys from the (shared) surfaces, not from `proposed`.
-    let person: Vec<Arc<Surface>> = proposed
+    let person_keys: HashSet<&str> = proposed
         .iter()
         .filter(|p| p.person_context)
-        .map(|p| p.hit.surface.clone())
+        .map(key)
         .collect();
-    let mut best_score: HashMap<&str, (f32, &Arc<Surface>)> = HashMap::default();
+    let mut best_score: HashMap<&str, f32> = HashMap::default();
     for p in proposed.iter() {
-        let s = best_score
-            .entry(p.hit.key())
-            .or_insert((f32::MIN, &p.hit.surface));
-        s.0 = s.0.max(p.hit.score);
+        let s = best_score.entry(key(p)).or_insert(f32::MIN);
+        *s = s.max(p.hit.score);
     }
-    let confident: Vec<Arc<Surface>> = best_score
-        .into_values()
-        .filter(|(s, _)| *s >= options.threshold + 1.0)
-        .map(|(_, surface)| surface.clone())
+    let confident: HashSet<&str> = best_score
+        .into_iter()
+        .filter(|(_, s)| *s >= options.threshold + 1.0)
+        .map(|(k, _)| k)
         .collect();
-    let person_keys: HashSet<&str> = person.iter().map(|s| s.key.as_str()).collect();
-    let confident: HashSet<&str> = confident.iter().map(|s| s.key.as_str()).collect();
     for p in proposed.iter_mut() {
-        if person_keys.contains(p.hit.key()) && !p.person_context && !p.locative_cue {
-            let broad = p.hit.candidates().iter().any(|c| {
+        let surface = &surfaces[p.hit.surface as usize];
+        if person_keys.contains(surface.key.as_str()) && !p.person_context && !p.locative_cue {
+            let broad = surface.candidates.iter().any(|c| {
                 matches!(
                     gazetteer.kind(c.entry),
                     Kind::Country | Kind::Region | Kind::Admin1
@@ -963,9 +957,11 @@ fn score_document(
                 p.hit.score -= 2.0;
             }
         }
-        if confident.contains(p.hit.key()) && !p.person_context && p.hit.score < options.threshold {
+        if confident.contains(surface.key.as_str())
+            && !p.person_context
+            && p.hit.score < options.threshold
+        {
             p.hit.score += 1.5;
         }
     }
-    let _ = text;
 }

@@ -3,7 +3,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
-use super::recognize::{Hit, KindCue};
+use super::recognize::{Hit, KindCue, Surface};
 use super::{Alternate, MAX_ALTERNATES, Mention, Resolution};
 use crate::gazetteer::{Entry, EntryIndex, Gazetteer, Kind};
 
@@ -177,7 +177,7 @@ fn score_candidate(
     surface: SurfaceId,
     ctx: &Context,
     countries: &[(u64, f32)],
-    qualifier: Option<&Hit>,
+    qualifier: Option<&Surface>,
     strongest_broad: Option<f32>,
 ) -> f32 {
     let mut context = 0.0f32;
@@ -206,7 +206,7 @@ fn score_candidate(
             context += 2.0;
         }
         if let Some(q) = qualifier {
-            qualified = q.surface.facts(gazetteer).iter().any(|qe| {
+            qualified = q.facts(gazetteer).iter().any(|qe| {
                 qe.country == Some(cc)
                     && match qe.kind {
                         Kind::Country => true,
@@ -269,16 +269,21 @@ pub(crate) fn resolve(
     text: &str,
     sentences: &[Range<usize>],
     hits: Vec<Hit>,
+    spellings: &[Surface],
 ) -> Vec<Mention> {
     // Every hit has candidates (recognition drops those without); keep it so here.
     let hits: Vec<Hit> = hits
         .into_iter()
-        .filter(|h| !h.candidates().is_empty())
+        .filter(|h| !spellings[h.surface as usize].candidates.is_empty())
         .collect();
     if hits.is_empty() {
         return Vec::new();
     }
-    let keys: Vec<&str> = hits.iter().map(|h| h.key()).collect();
+    let info: Vec<&Surface> = hits
+        .iter()
+        .map(|h| &spellings[h.surface as usize])
+        .collect();
+    let keys: Vec<&str> = info.iter().map(|s| s.key.as_str()).collect();
     let mut ids: HashMap<&str, SurfaceId> = HashMap::default();
     let surfaces: Vec<SurfaceId> = keys
         .iter()
@@ -288,12 +293,12 @@ pub(crate) fn resolve(
         })
         .collect();
     // What each hit's candidates are, read once per spelling.
-    let facts: Vec<&[EntryFacts]> = hits.iter().map(|h| h.surface.facts(gazetteer)).collect();
+    let facts: Vec<&[EntryFacts]> = info.iter().map(|s| s.facts(gazetteer)).collect();
     // Pass 0: the most prominent reading of each name (an index into its candidates).
-    let mut readings: Vec<usize> = hits
+    let mut readings: Vec<usize> = info
         .iter()
         .map(|h| {
-            h.priors()
+            h.priors
                 .iter()
                 .enumerate()
                 .max_by(|a, b| a.1.total_cmp(b.1))
@@ -315,19 +320,19 @@ pub(crate) fn resolve(
         probabilities.clear();
         for (i, hit) in hits.iter().enumerate() {
             let surface = surfaces[i];
-            if hit.candidates().len() == 1 {
+            if info[i].candidates.len() == 1 {
                 // Nothing to choose: skip the scoring.
-                probabilities.push(vec![(hit.candidates()[0].entry, 1.0)]);
+                probabilities.push(vec![(info[i].candidates[0].entry, 1.0)]);
                 continue;
             }
             let countries = cache
                 .entry(surface)
                 .or_insert_with(|| others_countries(&ctx, surface));
-            let q = qualifier(text, &hits, i);
-            let broad = hit.surface.strongest_broad;
+            let q = qualifier(text, &hits, i).map(|q| &spellings[q.surface as usize]);
+            let broad = info[i].strongest_broad;
             let scores: Vec<f32> = facts[i]
                 .iter()
-                .zip(hit.priors())
+                .zip(&info[i].priors)
                 .map(|(e, &prior)| {
                     score_candidate(gazetteer, e, prior, hit, surface, &ctx, countries, q, broad)
                 })
