@@ -256,11 +256,16 @@ fn score_candidate(
     s
 }
 
-fn softmax(scores: &[f32]) -> Vec<f32> {
+/// Turns scores into probabilities, in place.
+fn softmax(scores: &mut [f32]) {
     let max = scores.iter().copied().fold(f32::MIN, f32::max);
-    let exps: Vec<f32> = scores.iter().map(|s| (s - max).exp()).collect();
-    let sum: f32 = exps.iter().sum();
-    exps.iter().map(|e| e / sum).collect()
+    for s in scores.iter_mut() {
+        *s = (*s - max).exp();
+    }
+    let sum: f32 = scores.iter().sum();
+    for s in scores.iter_mut() {
+        *s /= sum;
+    }
 }
 
 /// Resolves recognised hits into mentions.
@@ -306,9 +311,13 @@ pub(crate) fn resolve(
                 .unwrap_or(0)
         })
         .collect();
-    let mut probabilities: Vec<Vec<(EntryIndex, f32)>> = Vec::new();
+    let mut probabilities: Vec<Vec<(EntryIndex, f32)>> = Vec::with_capacity(hits.len());
+    let mut scores: Vec<f32> = Vec::new();
     // Two passes in context: countries and divisions settle first, towns follow them.
-    for _ in 0..2 {
+    // The first pass only moves each name's reading; the last also ranks every
+    // candidate.
+    for pass in 0..2 {
+        let last = pass == 1;
         let ctx = build_context(
             surfaces
                 .iter()
@@ -317,12 +326,13 @@ pub(crate) fn resolve(
                 .map(|(i, (&surface, &r))| (surface, &facts[i][r])),
         );
         let mut cache: HashMap<SurfaceId, Vec<(u64, f32)>> = HashMap::default();
-        probabilities.clear();
         for (i, hit) in hits.iter().enumerate() {
             let surface = surfaces[i];
             if info[i].candidates.len() == 1 {
                 // Nothing to choose: skip the scoring.
-                probabilities.push(vec![(info[i].candidates[0].entry, 1.0)]);
+                if last {
+                    probabilities.push(vec![(info[i].candidates[0].entry, 1.0)]);
+                }
                 continue;
             }
             let countries = cache
@@ -330,19 +340,24 @@ pub(crate) fn resolve(
                 .or_insert_with(|| others_countries(&ctx, surface));
             let q = qualifier(text, &hits, i).map(|q| &spellings[q.surface as usize]);
             let broad = info[i].strongest_broad;
-            let scores: Vec<f32> = facts[i]
-                .iter()
-                .zip(&info[i].priors)
-                .map(|(e, &prior)| {
-                    score_candidate(gazetteer, e, prior, hit, surface, &ctx, countries, q, broad)
-                })
-                .collect();
-            let probs = softmax(&scores);
-            let mut ranked: Vec<(usize, f32)> = probs.into_iter().enumerate().collect();
+            scores.clear();
+            scores.extend(facts[i].iter().zip(&info[i].priors).map(|(e, &prior)| {
+                score_candidate(gazetteer, e, prior, hit, surface, &ctx, countries, q, broad)
+            }));
+            softmax(&mut scores);
             let entry_of = |c: usize| facts[i][c].entry;
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(entry_of(a.0).cmp(&entry_of(b.0))));
-            readings[i] = ranked[0].0;
-            probabilities.push(ranked.iter().map(|&(c, p)| (entry_of(c), p)).collect());
+            // Most probable first; equal probabilities by entry index.
+            let rank = |a: &(usize, f32), b: &(usize, f32)| {
+                b.1.total_cmp(&a.1).then(entry_of(a.0).cmp(&entry_of(b.0)))
+            };
+            if last {
+                let mut ranked: Vec<(usize, f32)> = scores.iter().copied().enumerate().collect();
+                ranked.sort_by(rank);
+                readings[i] = ranked[0].0;
+                probabilities.push(ranked.iter().map(|&(c, p)| (entry_of(c), p)).collect());
+            } else if let Some((best, _)) = scores.iter().copied().enumerate().min_by(rank) {
+                readings[i] = best;
+            }
         }
     }
     // One sense per document: unqualified mentions of the same name take the reading
