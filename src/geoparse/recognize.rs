@@ -386,13 +386,25 @@ mod class {
     pub const SPEECH_VERB: u8 = 8;
     pub const PLACE_PREFIX: u8 = 16;
     pub const PLACE_SUFFIX: u8 = 32;
+    pub const OF: u8 = 64;
+    pub const THE: u8 = 128;
 }
 
-/// The [`class`] bits of a lower-case word (0 if it is on no list).
-fn word_class(lower: &str) -> u8 {
-    static CLASSES: std::sync::OnceLock<HashMap<ShortKey, u8>> = std::sync::OnceLock::new();
+/// What the cue lists say of a word, case aside.
+#[derive(Debug, Clone, Copy, Default)]
+struct WordClass {
+    /// [`class`] bits.
+    bits: u8,
+    /// The kind of place the word announces (`city`, `river`).
+    kind: Option<KindCue>,
+}
+
+/// What the cue lists say of `word`, in any case. Short ASCII words (nearly all) are
+/// lower-cased straight into the lookup key, with no string made.
+fn classify(word: &str) -> WordClass {
+    static CLASSES: std::sync::OnceLock<HashMap<ShortKey, WordClass>> = std::sync::OnceLock::new();
     let classes = CLASSES.get_or_init(|| {
-        let mut m: HashMap<ShortKey, u8> = HashMap::default();
+        let mut m: HashMap<ShortKey, WordClass> = HashMap::default();
         for (words, bit) in [
             (CALENDAR_WORDS, class::CALENDAR),
             (LOCATIVE_CUES, class::LOCATIVE),
@@ -400,18 +412,38 @@ fn word_class(lower: &str) -> u8 {
             (SPEECH_VERBS, class::SPEECH_VERB),
             (PLACE_PREFIXES, class::PLACE_PREFIX),
             (PLACE_SUFFIXES, class::PLACE_SUFFIX),
+            (&["of"], class::OF),
+            (&["the"], class::THE),
         ] {
             for w in words {
                 if let Some(k) = ShortKey::new(w) {
-                    *m.entry(k).or_default() |= bit;
+                    m.entry(k).or_default().bits |= bit;
                 }
+            }
+        }
+        for &(w, kind) in KIND_CUES {
+            if let Some(k) = ShortKey::new(w) {
+                m.entry(k).or_default().kind = Some(kind);
             }
         }
         m
     });
-    ShortKey::new(lower)
-        .and_then(|k| classes.get(&k).copied())
-        .unwrap_or(0)
+    let key = if word.is_ascii() {
+        let mut buf = [0u8; ShortKey::MAX_LEN];
+        match buf.get_mut(..word.len()) {
+            Some(dst) => {
+                for (d, b) in dst.iter_mut().zip(word.bytes()) {
+                    *d = b.to_ascii_lowercase();
+                }
+                ShortKey::from_bytes(dst)
+            }
+            None => None,
+        }
+    } else {
+        ShortKey::new(&word.to_lowercase())
+    };
+    key.and_then(|k| classes.get(&k).copied())
+        .unwrap_or_default()
 }
 
 /// True if no letter or digit stands in `text[from..to]`: looked for from the end, so
@@ -420,57 +452,38 @@ fn no_word_between(text: &str, from: usize, to: usize) -> bool {
     !text[from..to].chars().rev().any(char::is_alphanumeric)
 }
 
-/// A word in lower case, on the stack when it is short ASCII (nearly always): the
-/// evidence code lower-cases the words around every candidate name.
-struct Lower {
-    buf: [u8; 24],
-    len: usize,
-    heap: Option<String>,
-}
-
-impl Lower {
-    fn new(word: &str) -> Self {
-        let mut buf = [0u8; 24];
-        if word.is_ascii() && word.len() <= buf.len() {
-            for (d, s) in buf.iter_mut().zip(word.bytes()) {
-                *d = s.to_ascii_lowercase();
-            }
-            Lower {
-                buf,
-                len: word.len(),
-                heap: None,
-            }
-        } else {
-            Lower {
-                buf,
-                len: 0,
-                heap: Some(word.to_lowercase()),
-            }
-        }
-    }
-
-    fn as_str(&self) -> &str {
-        match &self.heap {
-            Some(s) => s,
-            // ASCII lower-cased from a `str`: always valid UTF-8.
-            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default(),
-        }
-    }
-}
-
-fn kind_cue_of(word: &str) -> Option<KindCue> {
-    match word {
-        "city" | "town" | "village" | "capital" | "hamlet" | "township" | "suburb"
-        | "municipality" => Some(KindCue::Settlement),
-        "region" | "state" | "province" | "county" | "parish" | "district" | "governorate"
-        | "prefecture" | "department" => Some(KindCue::Division),
-        "river" | "lake" | "desert" | "mountains" | "mountain" | "sea" | "ocean" | "basin" => {
-            Some(KindCue::Feature)
-        }
-        "country" | "nation" | "republic" | "kingdom" => Some(KindCue::Country),
-        _ => None,
-    }
-}
+/// Words before or after a name that say which kind of place it is.
+const KIND_CUES: &[(&str, KindCue)] = &[
+    ("city", KindCue::Settlement),
+    ("town", KindCue::Settlement),
+    ("village", KindCue::Settlement),
+    ("capital", KindCue::Settlement),
+    ("hamlet", KindCue::Settlement),
+    ("township", KindCue::Settlement),
+    ("suburb", KindCue::Settlement),
+    ("municipality", KindCue::Settlement),
+    ("region", KindCue::Division),
+    ("state", KindCue::Division),
+    ("province", KindCue::Division),
+    ("county", KindCue::Division),
+    ("parish", KindCue::Division),
+    ("district", KindCue::Division),
+    ("governorate", KindCue::Division),
+    ("prefecture", KindCue::Division),
+    ("department", KindCue::Division),
+    ("river", KindCue::Feature),
+    ("lake", KindCue::Feature),
+    ("desert", KindCue::Feature),
+    ("mountains", KindCue::Feature),
+    ("mountain", KindCue::Feature),
+    ("sea", KindCue::Feature),
+    ("ocean", KindCue::Feature),
+    ("basin", KindCue::Feature),
+    ("country", KindCue::Country),
+    ("nation", KindCue::Country),
+    ("republic", KindCue::Country),
+    ("kingdom", KindCue::Country),
+];
 
 /// How prominent an entry is, in score units: countries and regions first, then
 /// first-level divisions, then towns by log population. Computed once per entry when a
@@ -664,7 +677,7 @@ fn surface_of(
         let key = fold_name(written);
         let multi_word = written.contains([' ', '-']);
         memo.list.push(Surface {
-            calendar_word: word_class(key.trim_end_matches('.')) & class::CALENDAR != 0,
+            calendar_word: classify(key.trim_end_matches('.')).bits & class::CALENDAR != 0,
             key,
             best_kind: candidates
                 .get(best_index)
@@ -759,7 +772,7 @@ fn evidence(
         let lower_after = next_word(text, end).is_some_and(|(s, w)| {
             text[end..s].chars().all(|c| c == ' ')
                 && w.chars().next().is_some_and(char::is_lowercase)
-                && kind_cue_of(w).is_none()
+                && classify(w).kind.is_none()
         });
         if lower_after && best_kind != Kind::Country {
             score -= 1.0;
@@ -823,31 +836,28 @@ fn evidence(
         }
     }
     if let Some((prev_start, word)) = prev {
-        let lowered = Lower::new(word);
-        let lower = lowered.as_str();
         let prev_at_start = no_word_between(text, sentence_start.min(prev_start), prev_start);
-        let prev_class = word_class(lower);
-        if prev_class & class::LOCATIVE != 0 {
-            score += if lower == "of" { 0.8 } else { 1.3 };
+        let prev_class = classify(word);
+        let is_of = prev_class.bits & class::OF != 0;
+        if prev_class.bits & class::LOCATIVE != 0 {
+            score += if is_of { 0.8 } else { 1.3 };
             locative_cue = true;
         }
-        if let Some(k) = kind_cue_of(lower) {
+        if let Some(k) = prev_class.kind {
             kind_cue = Some(k);
-        } else if lower == "of"
-            && let Some((_, before_of)) = previous_word(text, prev_start)
-        {
+        } else if is_of && let Some((_, before_of)) = previous_word(text, prev_start) {
             // "the city of Agadez", "the state of Niger".
-            kind_cue = kind_cue_of(Lower::new(before_of).as_str());
+            kind_cue = classify(before_of).kind;
         }
         let glued = text[prev_start + word.len()..start]
             .chars()
             .all(|c| c == ' ');
-        if prev_class & class::PERSON_CUE != 0 {
+        if prev_class.bits & class::PERSON_CUE != 0 {
             score -= 2.5;
             person_context = true;
         } else if glued
             && is_capitalized(word)
-            && prev_class & (class::PLACE_PREFIX | class::LOCATIVE) == 0
+            && prev_class.bits & (class::PLACE_PREFIX | class::LOCATIVE) == 0
             && {
                 let facts = gazetteer.word_facts(word, memo);
                 (!facts.is_name || gazetteer.person_name_memo(word, memo).given)
@@ -863,7 +873,7 @@ fn evidence(
             };
             person_context = true;
         }
-        if lower == "the" && broad {
+        if prev_class.bits & class::THE != 0 && broad {
             score += 0.3;
         }
     }
@@ -881,15 +891,13 @@ fn evidence(
     let next = next_word(text, end);
     let gap = next.map(|(s, _)| &text[end..s]).unwrap_or("");
     if let Some((_, word)) = next {
-        let lowered = Lower::new(word);
-        let lower = lowered.as_str();
         if gap.chars().all(|c| c == ' ') && !gap.is_empty() {
-            let next_class = word_class(lower);
-            if let Some(k) = kind_cue_of(lower) {
+            let next_class = classify(word);
+            if let Some(k) = next_class.kind {
                 kind_cue = kind_cue.or(Some(k));
             }
             if is_capitalized(word)
-                && next_class & class::PLACE_SUFFIX == 0
+                && next_class.bits & class::PLACE_SUFFIX == 0
                 && !multi_word
                 && person(memo).given
             {
@@ -897,7 +905,7 @@ fn evidence(
                 score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
                 person_context = true;
             }
-            if next_class & class::SPEECH_VERB != 0 && !broad {
+            if next_class.bits & class::SPEECH_VERB != 0 && !broad {
                 score -= 1.5;
                 person_context = true;
             }
@@ -963,5 +971,37 @@ fn score_document(
         {
             p.hit.score += 1.5;
         }
+    }
+}
+
+#[cfg(test)]
+mod classify_tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_word_is_classified_in_any_case() {
+        for (words, bit) in [
+            (CALENDAR_WORDS, class::CALENDAR),
+            (LOCATIVE_CUES, class::LOCATIVE),
+            (PERSON_CUES, class::PERSON_CUE),
+            (SPEECH_VERBS, class::SPEECH_VERB),
+            (PLACE_PREFIXES, class::PLACE_PREFIX),
+            (PLACE_SUFFIXES, class::PLACE_SUFFIX),
+        ] {
+            for w in words {
+                assert!(classify(w).bits & bit != 0, "{w}");
+                assert!(classify(&w.to_uppercase()).bits & bit != 0, "{w}");
+            }
+        }
+        for &(w, kind) in KIND_CUES {
+            assert_eq!(classify(w).kind, Some(kind), "{w}");
+        }
+        assert_eq!(classify("Of").bits & class::OF, class::OF);
+        assert_eq!(classify("THE").bits & class::THE, class::THE);
+        let none = classify("Niamey");
+        assert_eq!((none.bits, none.kind), (0, None));
+        // Not ASCII, and longer than a short key: no class, no panic.
+        assert_eq!(classify("Ségou").bits, 0);
+        assert_eq!(classify("extraordinarily-long-word").bits, 0);
     }
 }
