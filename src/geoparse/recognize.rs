@@ -890,25 +890,26 @@ fn evidence(
     // The word after.
     let next = next_word(text, end);
     let gap = next.map(|(s, _)| &text[end..s]).unwrap_or("");
-    if let Some((_, word)) = next {
-        if gap.chars().all(|c| c == ' ') && !gap.is_empty() {
-            let next_class = classify(word);
-            if let Some(k) = next_class.kind {
-                kind_cue = kind_cue.or(Some(k));
-            }
-            if is_capitalized(word)
-                && next_class.bits & class::PLACE_SUFFIX == 0
-                && !multi_word
-                && person(memo).given
-            {
-                // "Michael Jones", "Georgia Smith": a given name starting a name.
-                score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
-                person_context = true;
-            }
-            if next_class.bits & class::SPEECH_VERB != 0 && !broad {
-                score -= 1.5;
-                person_context = true;
-            }
+    if let Some((_, word)) = next
+        && gap.chars().all(|c| c == ' ')
+        && !gap.is_empty()
+    {
+        let next_class = classify(word);
+        if let Some(k) = next_class.kind {
+            kind_cue = kind_cue.or(Some(k));
+        }
+        if is_capitalized(word)
+            && next_class.bits & class::PLACE_SUFFIX == 0
+            && !multi_word
+            && person(memo).given
+        {
+            // "Michael Jones", "Georgia Smith": a given name starting a name.
+            score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
+            person_context = true;
+        }
+        if next_class.bits & class::SPEECH_VERB != 0 && !broad {
+            score -= 1.5;
+            person_context = true;
         }
     }
 
