@@ -24,6 +24,21 @@ impl ShortKey {
         Self::from_bytes(s.as_bytes())
     }
 
+    /// The key for `s` in lower case. Short ASCII words (nearly all) are lower-cased
+    /// straight into the key, with no string made.
+    pub fn lowercase(s: &str) -> Option<Self> {
+        if s.is_ascii() {
+            let mut buf = [0u8; Self::MAX_LEN];
+            let dst = buf.get_mut(..s.len())?;
+            for (d, b) in dst.iter_mut().zip(s.bytes()) {
+                *d = b.to_ascii_lowercase();
+            }
+            Self::from_bytes(dst)
+        } else {
+            Self::new(&s.to_lowercase())
+        }
+    }
+
     /// The key for the bytes of a string.
     #[inline]
     pub fn from_bytes(b: &[u8]) -> Option<Self> {
@@ -121,6 +136,9 @@ mod tests {
             }
         }
         assert!(ShortKey::new("1234567890123456").is_none());
+        assert_eq!(ShortKey::lowercase("NiGeR"), ShortKey::new("niger"));
+        assert_eq!(ShortKey::lowercase("SÉGOU"), ShortKey::new("ségou"));
+        assert!(ShortKey::lowercase("ABCDEFGHIJKLMNOP").is_none());
     }
 
     #[test]

@@ -399,8 +399,7 @@ struct WordClass {
     kind: Option<KindCue>,
 }
 
-/// What the cue lists say of `word`, in any case. Short ASCII words (nearly all) are
-/// lower-cased straight into the lookup key, with no string made.
+/// What the cue lists say of `word`, in any case.
 fn classify(word: &str) -> WordClass {
     static CLASSES: std::sync::OnceLock<HashMap<ShortKey, WordClass>> = std::sync::OnceLock::new();
     let classes = CLASSES.get_or_init(|| {
@@ -428,20 +427,7 @@ fn classify(word: &str) -> WordClass {
         }
         m
     });
-    let key = if word.is_ascii() {
-        let mut buf = [0u8; ShortKey::MAX_LEN];
-        match buf.get_mut(..word.len()) {
-            Some(dst) => {
-                for (d, b) in dst.iter_mut().zip(word.bytes()) {
-                    *d = b.to_ascii_lowercase();
-                }
-                ShortKey::from_bytes(dst)
-            }
-            None => None,
-        }
-    } else {
-        ShortKey::new(&word.to_lowercase())
-    };
+    let key = ShortKey::lowercase(word);
     key.and_then(|k| classes.get(&k).copied())
         .unwrap_or_default()
 }

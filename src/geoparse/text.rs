@@ -93,12 +93,28 @@ fn ends_sentence(text: &str, i: usize) -> bool {
         .map(|(p, c)| p + c.len_utf8())
         .unwrap_or(0);
     let word = &before[word_start..];
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() == 1 && letters[0].is_uppercase() {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    if let (Some(only), None) = (letters.next(), letters.next())
+        && only.is_uppercase()
+    {
         return false; // an initial: "John F. Kennedy"
     }
-    let lower = word.trim_end_matches('.').to_lowercase();
-    !ABBREVIATIONS.contains(&lower.as_str())
+    !is_abbreviation(word.trim_end_matches('.'))
+}
+
+/// True if `word` (without its final period) is in [`ABBREVIATIONS`], in any case.
+/// Every period in the text asks this: a set of packed keys, no lower-cased copy.
+fn is_abbreviation(word: &str) -> bool {
+    use crate::short_key::ShortKey;
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<ShortKey>> = std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| {
+        ABBREVIATIONS
+            .iter()
+            .filter_map(|a| ShortKey::new(a))
+            .collect()
+    });
+    let key = ShortKey::lowercase(word);
+    key.is_some_and(|k| set.contains(&k))
 }
 
 /// The word (letters, digits, apostrophes inside) that ends just before byte `pos`,
@@ -188,6 +204,17 @@ mod tests {
             vec!["It killed 12\u{a0}people.", "Then"]
         );
         assert_eq!(split("A\u{3000}Bee. C"), vec!["A\u{3000}Bee.", "C"]);
+    }
+
+    #[test]
+    fn abbreviations_in_any_case() {
+        for a in ABBREVIATIONS {
+            assert!(is_abbreviation(a), "{a}");
+            assert!(is_abbreviation(&a.to_uppercase()), "{a}");
+        }
+        assert!(!is_abbreviation("Niger"));
+        assert!(!is_abbreviation("gén"));
+        assert!(!is_abbreviation("a-very-long-word-indeed"));
     }
 
     #[test]
