@@ -5,7 +5,7 @@
 //! about news English and checked on the development corpora as a whole, never fitted to
 //! single words of them.
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::{FxHashMap, FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -50,8 +50,9 @@ pub(crate) struct Hit {
 /// distinct spelling per batch (see [`ParseMemo`]): news repeats its names.
 #[derive(Debug, Clone)]
 pub(crate) struct Surface {
-    /// Folded form.
-    pub key: String,
+    /// Number of the folded form within the memo: spellings that fold alike share it,
+    /// and the document-level rules compare these numbers, not strings.
+    pub key_id: u32,
     /// Candidate entries (abbreviations only if written in capitals; demonyms only if
     /// the options report them).
     pub candidates: Vec<Candidate>,
@@ -108,6 +109,8 @@ pub struct ParseMemo {
     /// The surfaces, in the order first seen. Indices, not shared pointers: a hit
     /// reads its surface without touching a reference count.
     list: Vec<Surface>,
+    /// Numbers of the folded forms (see [`Surface::key_id`]).
+    key_ids: FxHashMap<String, u32>,
     /// The gazetteer (by [`Gazetteer::id`]) and demonym option the surfaces are for.
     owner: Option<(u64, bool)>,
 }
@@ -133,6 +136,7 @@ impl ParseMemo {
             words: WordMemo::with_capacity(8192),
             surfaces: ShortKeyMap::with_capacity(4096),
             list: Vec::with_capacity(4096),
+            key_ids: FxHashMap::with_capacity_and_hasher(4096, Default::default()),
             owner: None,
         }
     }
@@ -526,6 +530,7 @@ pub(crate) fn recognize(
     if memo.owner != Some(owner) || memo.list.len() >= ParseMemo::CAPACITY {
         memo.surfaces.clear();
         memo.list.clear();
+        memo.key_ids.clear();
         memo.owner = Some(owner);
     }
     let mut raw = propose(gazetteer, base, text, sentences, options, memo);
@@ -661,10 +666,13 @@ fn surface_of(
             .map(|(_, &p)| p)
             .reduce(f32::max);
         let key = fold_name(written);
+        let calendar_word = classify(key.trim_end_matches('.')).bits & class::CALENDAR != 0;
+        let next_id = memo.key_ids.len() as u32;
+        let key_id = *memo.key_ids.entry(key).or_insert(next_id);
         let multi_word = written.contains([' ', '-']);
         memo.list.push(Surface {
-            calendar_word: classify(key.trim_end_matches('.')).bits & class::CALENDAR != 0,
-            key,
+            key_id,
+            calendar_word,
             best_kind: candidates
                 .get(best_index)
                 .map(|c| gazetteer.kind(c.entry))
@@ -922,26 +930,26 @@ fn score_document(
     proposed: &mut [Proposed],
     options: &Options,
 ) {
-    let key = |p: &Proposed| surfaces[p.hit.surface as usize].key.as_str();
+    let key = |p: &Proposed| surfaces[p.hit.surface as usize].key_id;
     // Surnames: the last word of a capitalised run that follows a title or a first name.
-    let person_keys: HashSet<&str> = proposed
+    let person_keys: HashSet<u32> = proposed
         .iter()
         .filter(|p| p.person_context)
         .map(key)
         .collect();
-    let mut best_score: HashMap<&str, f32> = HashMap::default();
+    let mut best_score: HashMap<u32, f32> = HashMap::default();
     for p in proposed.iter() {
         let s = best_score.entry(key(p)).or_insert(f32::MIN);
         *s = s.max(p.hit.score);
     }
-    let confident: HashSet<&str> = best_score
+    let confident: HashSet<u32> = best_score
         .into_iter()
         .filter(|(_, s)| *s >= options.threshold + 1.0)
         .map(|(k, _)| k)
         .collect();
     for p in proposed.iter_mut() {
         let surface = &surfaces[p.hit.surface as usize];
-        if person_keys.contains(surface.key.as_str()) && !p.person_context && !p.locative_cue {
+        if person_keys.contains(&surface.key_id) && !p.person_context && !p.locative_cue {
             let broad = surface.candidates.iter().any(|c| {
                 matches!(
                     gazetteer.kind(c.entry),
@@ -952,7 +960,7 @@ fn score_document(
                 p.hit.score -= 2.0;
             }
         }
-        if confident.contains(surface.key.as_str())
+        if confident.contains(&surface.key_id)
             && !p.person_context
             && p.hit.score < options.threshold
         {

@@ -82,8 +82,8 @@ impl EntryFacts {
     }
 }
 
-/// A document's distinct surface forms, numbered: the resolver compares these numbers,
-/// not strings, in its inner loops.
+/// A name's folded form, numbered (`Surface::key_id`): the resolver compares these
+/// numbers, not strings, in its inner loops.
 type SurfaceId = u32;
 
 /// The document as the resolver sees it in one pass: each hit's current reading.
@@ -288,15 +288,8 @@ pub(crate) fn resolve(
         .iter()
         .map(|h| &spellings[h.surface as usize])
         .collect();
-    let keys: Vec<&str> = info.iter().map(|s| s.key.as_str()).collect();
-    let mut ids: HashMap<&str, SurfaceId> = HashMap::default();
-    let surfaces: Vec<SurfaceId> = keys
-        .iter()
-        .map(|k| {
-            let next = ids.len() as SurfaceId;
-            *ids.entry(k).or_insert(next)
-        })
-        .collect();
+    // The memo numbers folded forms already: spellings that fold alike share one.
+    let surfaces: Vec<SurfaceId> = info.iter().map(|s| s.key_id).collect();
     // What each hit's candidates are, read once per spelling.
     let facts: Vec<&[EntryFacts]> = info.iter().map(|s| s.facts(gazetteer)).collect();
     // Pass 0: the most prominent reading of each name (an index into its candidates).
@@ -362,18 +355,18 @@ pub(crate) fn resolve(
     }
     // One sense per document: unqualified mentions of the same name take the reading
     // with the most probability mass over all its mentions.
-    let mut mass: HashMap<&str, HashMap<EntryIndex, f32>> = HashMap::default();
+    let mut mass: HashMap<SurfaceId, HashMap<EntryIndex, f32>> = HashMap::default();
     for (i, ranked) in probabilities.iter().enumerate() {
         if qualifier(text, &hits, i).is_some() {
             continue;
         }
-        let m = mass.entry(keys[i]).or_default();
+        let m = mass.entry(surfaces[i]).or_default();
         for (e, p) in ranked {
             *m.entry(*e).or_default() += p;
         }
     }
     // Each name's shared reading, ranked once (not once per mention).
-    let senses: HashMap<&str, Vec<(EntryIndex, f32)>> = mass
+    let senses: HashMap<SurfaceId, Vec<(EntryIndex, f32)>> = mass
         .into_iter()
         .map(|(key, m)| {
             let total: f32 = m.values().sum();
@@ -387,7 +380,7 @@ pub(crate) fn resolve(
     hits.iter()
         .enumerate()
         .map(|(i, hit)| {
-            let ranked: &[(EntryIndex, f32)] = match senses.get(keys[i]) {
+            let ranked: &[(EntryIndex, f32)] = match senses.get(&surfaces[i]) {
                 Some(shared) if qualifier(text, &hits, i).is_none() => shared,
                 _ => &probabilities[i],
             };
