@@ -133,10 +133,10 @@ impl ParseMemo {
     /// and names, so its tables do not grow (and copy themselves) while it fills.
     pub fn for_batch() -> Self {
         ParseMemo {
-            words: WordMemo::with_capacity(8192),
-            surfaces: ShortKeyMap::with_capacity(4096),
-            list: Vec::with_capacity(4096),
-            key_ids: FxHashMap::with_capacity_and_hasher(4096, Default::default()),
+            words: WordMemo::with_capacity(16384),
+            surfaces: ShortKeyMap::with_capacity(8192),
+            list: Vec::with_capacity(8192),
+            key_ids: FxHashMap::with_capacity_and_hasher(8192, Default::default()),
             owner: None,
         }
     }
