@@ -96,6 +96,48 @@ impl Surface {
     }
 }
 
+/// The fields of a [`Surface`] that recognition reads for every mention, kept in the
+/// memo's table itself: the lookup that finds a spelling brings them along, and the
+/// surface proper is read only for the names that reach resolution.
+#[derive(Debug, Clone, Copy)]
+struct SurfaceHead {
+    /// Index of the surface in the memo.
+    index: u32,
+    best_prior: f32,
+    letters: u16,
+    best_kind: Kind,
+    /// [`SurfaceHead`] flags: common word, capitals only, several words, matched as an
+    /// abbreviation, calendar word.
+    flags: u8,
+}
+
+impl SurfaceHead {
+    const COMMON_WORD: u8 = 1;
+    const ALL_CAPS: u8 = 2;
+    const MULTI_WORD: u8 = 4;
+    const ABBREVIATION: u8 = 8;
+    const CALENDAR: u8 = 16;
+
+    fn of(index: u32, s: &Surface) -> Self {
+        let flag = |on: bool, bit: u8| if on { bit } else { 0 };
+        SurfaceHead {
+            index,
+            best_prior: s.best_prior,
+            letters: u16::try_from(s.letters).unwrap_or(u16::MAX),
+            best_kind: s.best_kind,
+            flags: flag(s.common_word, Self::COMMON_WORD)
+                | flag(s.all_caps, Self::ALL_CAPS)
+                | flag(s.multi_word, Self::MULTI_WORD)
+                | flag(s.matched_as_abbreviation, Self::ABBREVIATION)
+                | flag(s.calendar_word, Self::CALENDAR),
+        }
+    }
+
+    fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+}
+
 /// What a parser remembers across the documents of a batch: the automaton walks and
 /// word facts of the gazetteer ([`WordMemo`]) and each spelling's [`Surface`]. Keep one
 /// per thread ([`crate::analysis::parse_documents`] does); results are the same as
@@ -105,7 +147,7 @@ impl Surface {
 pub struct ParseMemo {
     pub(crate) words: WordMemo,
     /// Index into `list` of each spelling's surface (`None`: no candidate).
-    surfaces: ShortKeyMap<Option<u32>>,
+    surfaces: ShortKeyMap<Option<SurfaceHead>>,
     /// The surfaces, in the order first seen. Indices, not shared pointers: a hit
     /// reads its surface without touching a reference count.
     list: Vec<Surface>,
@@ -600,7 +642,7 @@ fn propose(
                 sentence += 1;
             }
             if let Some(hit) = gazetteer.longest_match_memo(text, i, &mut memo.words)
-                && let Some(surface) = surface_of(gazetteer, base, text, &hit, options, memo)
+                && let Some(head) = surface_of(gazetteer, base, text, &hit, options, memo)
             {
                 out.push(evidence(
                     gazetteer,
@@ -609,7 +651,8 @@ fn propose(
                     sentence,
                     hit.start,
                     hit.end,
-                    (surface, &memo.list[surface as usize]),
+                    head,
+                    &memo.list,
                     &mut memo.words,
                 ));
                 i = hit.end;
@@ -632,7 +675,7 @@ fn surface_of(
     hit: &NameHit,
     options: &Options,
     memo: &mut ParseMemo,
-) -> Option<u32> {
+) -> Option<SurfaceHead> {
     let written = &text[hit.start..hit.end];
     if let Some(s) = memo.surfaces.get(written) {
         return *s;
@@ -691,7 +734,7 @@ fn surface_of(
             priors,
             facts: OnceLock::new(),
         });
-        index
+        SurfaceHead::of(index, &memo.list[index as usize])
     });
     if memo.surfaces.len() >= ParseMemo::CAPACITY {
         memo.surfaces.clear();
@@ -720,21 +763,22 @@ fn evidence(
     sentence: usize,
     start: usize,
     end: usize,
-    (index, info): (u32, &Surface),
+    head: SurfaceHead,
+    surfaces: &[Surface],
     memo: &mut WordMemo,
 ) -> Proposed {
     let surface = &text[start..end];
-    let best_kind = info.best_kind;
+    let best_kind = head.best_kind;
     let broad = matches!(
         best_kind,
         Kind::Country | Kind::Region | Kind::Demonym | Kind::Admin1 | Kind::Physical
     );
-    let mut score = info.best_prior;
-    let letters = info.letters;
+    let mut score = head.best_prior;
+    let letters = usize::from(head.letters);
     if letters < 2 {
         score -= 10.0; // "X", "A": never places on their own
     }
-    if info.calendar_word {
+    if head.has(SurfaceHead::CALENDAR) {
         score -= 6.0;
     }
     let sentence_start = sentences.get(sentence).map(|r| r.start).unwrap_or(0);
@@ -742,7 +786,7 @@ fn evidence(
     // A name that is also an ordinary word ("Reading", "Mobile", "Oxford") is suspect
     // where capitals say nothing (sentence start); mid-sentence its capital already
     // marks a proper noun, so the doubt is small.
-    if info.common_word {
+    if head.has(SurfaceHead::COMMON_WORD) {
         let mild = matches!(
             best_kind,
             Kind::Country | Kind::Region | Kind::Demonym | Kind::Physical
@@ -777,12 +821,12 @@ fn evidence(
 
     // Acronyms: a capitalised-only word matched as an ordinary name ("ISIL", "JNIM") is
     // an organisation, unless the whole sentence shouts (a headline).
-    let multi_word = info.multi_word;
+    let multi_word = head.has(SurfaceHead::MULTI_WORD);
     // Dotted capitals (U.S., D.C., S.C.) abbreviate names; only undotted ones are
     // taken for acronyms.
     if letters >= 2
-        && info.all_caps
-        && !info.matched_as_abbreviation
+        && head.has(SurfaceHead::ALL_CAPS)
+        && !head.has(SurfaceHead::ABBREVIATION)
         && !multi_word
         && !surface.contains('.')
     {
@@ -800,7 +844,7 @@ fn evidence(
     }
 
     let person = |memo: &mut WordMemo| {
-        *info.person.get_or_init(|| {
+        *surfaces[head.index as usize].person.get_or_init(|| {
             if multi_word {
                 crate::gazetteer::PersonName::default()
             } else {
@@ -911,7 +955,7 @@ fn evidence(
         hit: Hit {
             start,
             end,
-            surface: index,
+            surface: head.index,
             score,
             sentence,
             kind_cue,
