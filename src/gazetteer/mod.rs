@@ -799,6 +799,7 @@ impl Gazetteer {
             final_value: None,
             space_step: None,
             ascii_inputs: u128::MAX,
+            space_letters: u32::MAX,
             dead_end: false,
         };
         let mut out = Output::zero();
@@ -822,6 +823,9 @@ impl Gazetteer {
             state.space_step = n.find_input(b' ').map(|i| n.transition(i));
             state.ascii_inputs = ascii_inputs(&n);
             state.dead_end = n.is_empty();
+            if let Some(t) = state.space_step {
+                state.space_letters = letter_bits(&fst.node(t.addr));
+            }
         } else if state.depth == 1 {
             let n = fst.node(state.addr);
             if n.is_final() {
@@ -855,13 +859,15 @@ impl Gazetteer {
                 addr = t.addr;
             }
             let n = fst.node(addr);
+            let space_step = n.find_input(b' ').map(|i| n.transition(i));
             Some(Continuation {
                 addr,
                 out: out.value(),
                 len: 1 + word.len(),
                 final_out: n.is_final().then(|| out.cat(n.final_output()).value()),
-                space_step: n.find_input(b' ').map(|i| n.transition(i)),
+                space_step,
                 ascii_inputs: ascii_inputs(&n),
+                space_letters: space_step.map_or(0, |t| letter_bits(&fst.node(t.addr))),
                 dead_end: n.is_empty(),
             })
         };
@@ -939,6 +945,9 @@ impl Gazetteer {
                     .position(|b| !b.is_ascii_alphanumeric())
                     .unwrap_or(after.len() - 1);
                 let word = &rest[word_len + 1..word_len + 1 + next_len];
+                if !state.may_continue_with(after[1].to_ascii_lowercase()) {
+                    return best.map(|(end, v)| self.hit(start, end, v));
+                }
                 let Some(c) = self.continuation(&state, word, memo) else {
                     return best.map(|(end, v)| self.hit(start, end, v));
                 };
@@ -950,6 +959,7 @@ impl Gazetteer {
                     final_value: c.final_out.map(|f| state.out + f),
                     space_step: c.space_step,
                     ascii_inputs: c.ascii_inputs,
+                    space_letters: c.space_letters,
                     dead_end: c.dead_end,
                 };
                 word_len += 1 + next_len;
@@ -1059,8 +1069,34 @@ struct WalkState {
     /// The ASCII bytes any name continues with from here, as bits: after a word, most
     /// walks end on a comma or a period that no name continues with.
     ascii_inputs: u128,
+    /// The first letters a next word may have after the space ([`letter_bits`]):
+    /// "The" starts a few names ("The Hague"), not one per capitalised word after it.
+    space_letters: u32,
     /// No name continues from here.
     dead_end: bool,
+}
+
+/// Bit `i` < 26 for a transition on `b'a' + i` out of node `n`, bit 26 for any other.
+fn letter_bits(n: &fst::raw::Node<'_>) -> u32 {
+    n.transitions().fold(0u32, |bits, t| {
+        bits | if t.inp.is_ascii_lowercase() {
+            1 << (t.inp - b'a')
+        } else {
+            1 << 26
+        }
+    })
+}
+
+impl WalkState {
+    /// False if no name continues with a space then byte `b` from here.
+    fn may_continue_with(&self, b: u8) -> bool {
+        let bit = if b.is_ascii_lowercase() {
+            1 << (b - b'a')
+        } else {
+            1 << 26
+        };
+        self.space_letters & bit != 0
+    }
 }
 
 /// The ASCII bytes that have a transition out of node `n`, as bits.
@@ -1157,6 +1193,7 @@ struct Continuation {
     final_out: Option<u64>,
     space_step: Option<fst::raw::Transition>,
     ascii_inputs: u128,
+    space_letters: u32,
     dead_end: bool,
 }
 
@@ -1171,6 +1208,7 @@ impl Continuation {
             final_value: self.final_out,
             space_step: self.space_step,
             ascii_inputs: self.ascii_inputs,
+            space_letters: self.space_letters,
             dead_end: self.dead_end,
         }
     }
@@ -1183,6 +1221,7 @@ impl Continuation {
             final_out: s.final_value,
             space_step: s.space_step,
             ascii_inputs: s.ascii_inputs,
+            space_letters: s.space_letters,
             dead_end: s.dead_end,
         }
     }
@@ -1201,6 +1240,7 @@ struct Packed {
     final_value: u64,
     space_out: u64,
     inputs: u64,
+    space_letters: u32,
     depth: u16,
     first_byte: u8,
     flags: u8,
@@ -1225,6 +1265,7 @@ impl Packed {
                 final_value: 0,
                 space_out: 0,
                 inputs: 0,
+                space_letters: 0,
                 depth: 0,
                 first_byte: 0,
                 flags: 0,
@@ -1250,6 +1291,7 @@ impl Packed {
             final_value: s.final_value.unwrap_or(0),
             space_out: s.space_step.map_or(0, |t| t.out.value()),
             inputs: (s.ascii_inputs >> Packed::INPUTS_FROM) as u64,
+            space_letters: s.space_letters,
             depth: u16::try_from(s.depth).ok()?,
             first_byte: s.first_byte,
             flags,
@@ -1275,6 +1317,7 @@ impl Packed {
                 addr: self.space_addr as fst::raw::CompiledAddr,
             }),
             ascii_inputs: inputs,
+            space_letters: self.space_letters,
             dead_end: self.flags & Packed::DEAD_END != 0,
         })
     }
