@@ -54,7 +54,7 @@ pub(crate) struct EntryFacts {
     /// [`pack_code`] of its admin-1 code.
     pub admin1: Option<u64>,
     pub lat: f64,
-    /// Point on the unit sphere.
+    /// Point on the unit sphere (settlement-level entries only; zero for others).
     pub point: [f64; 3],
     /// Member countries of a multi-country region ([`pack_code`]), else empty.
     pub members: Box<[u64]>,
@@ -68,7 +68,12 @@ impl EntryFacts {
             country: e.country_code.as_deref().map(pack_code),
             admin1: e.admin1_code.as_deref().map(pack_code),
             lat: e.lat,
-            point: unit_vector(e.lat, e.lon),
+            // Only settlement-level readings are compared by distance.
+            point: if matches!(e.kind, Kind::Place | Kind::Admin1 | Kind::Admin2) {
+                unit_vector(e.lat, e.lon)
+            } else {
+                [0.0; 3]
+            },
             members: if e.country_code.is_none() {
                 e.members.iter().map(|m| pack_code(m)).collect()
             } else {
