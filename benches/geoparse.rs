@@ -6,6 +6,8 @@
 //! (`analysis::parse_documents`: one word memo per thread), with a fresh memo on every
 //! run, so nothing carries over from the previous run. `news_corpus_each_alone` parses
 //! each article as if it were the only one (`Geoparser::parse`).
+//! `news_corpus_as_one_document` parses all the articles joined into one text, as a
+//! user opening one very long file would (the resolver must stay near-linear).
 //! `gwn_after_lgl` is the steady state of a long batch: the memo has seen the LGL
 //! articles (US local news) and the GeoWebNews articles it then parses are new to it.
 
@@ -64,6 +66,10 @@ fn throughput(c: &mut Criterion) {
     });
     group.bench_function("news_corpus_each_alone", |b| {
         b.iter(|| texts.iter().map(|t| parser.parse(t).len()).sum::<usize>())
+    });
+    let joined = texts.join("\n\n");
+    group.bench_function("news_corpus_as_one_document", |b| {
+        b.iter(|| parser.parse(&joined).len())
     });
     group.finish();
 

@@ -16,9 +16,6 @@ pub(crate) fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
 /// Beyond this distance another place of the document lends a candidate no support.
 const NEAR_KM: f64 = 300.0;
 
-/// Kilometres per degree of latitude, rounded down so latitude bands err wide.
-const KM_PER_DEGREE_OF_LATITUDE: f64 = 110.5;
-
 /// cos(d / R) for a distance d in km: two unit vectors are within d when their dot
 /// product is above this.
 fn cos_of_km(km: f64) -> f64 {
@@ -54,6 +51,7 @@ pub(crate) struct EntryFacts {
     /// [`pack_code`] of its admin-1 code.
     pub admin1: Option<u64>,
     pub lat: f64,
+    pub lon: f64,
     /// Point on the unit sphere (settlement-level entries only; zero for others).
     pub point: [f64; 3],
     /// Member countries of a multi-country region ([`pack_code`]), else empty.
@@ -68,6 +66,7 @@ impl EntryFacts {
             country: e.country_code.as_deref().map(pack_code),
             admin1: e.admin1_code.as_deref().map(pack_code),
             lat: e.lat,
+            lon: e.lon,
             // Only settlement-level readings are compared by distance.
             point: if matches!(e.kind, Kind::Place | Kind::Admin1 | Kind::Admin2) {
                 unit_vector(e.lat, e.lon)
@@ -92,16 +91,36 @@ impl EntryFacts {
 type SurfaceId = u32;
 
 /// The document as the resolver sees it in one pass: each hit's current reading.
+/// Indexed so that one candidate's context costs the same in a long document as in a
+/// short one (a 1.6 MB text used to take 250 ms here, quadratic in its names).
 struct Context {
-    /// (surface, country, weight) of every reading with a country, so a name does not
-    /// vote for its own reading.
-    countries: Vec<(SurfaceId, u64, f32)>,
-    /// First-level divisions read in the document: (surface, country, admin1 code).
-    admin1: Vec<(SurfaceId, u64, u64)>,
-    /// Points of settlement-level readings: (latitude, surface, unit vector), sorted by
-    /// latitude so a candidate is compared only with points in its latitude band, and
-    /// distances need no trigonometry per pair.
-    points: Vec<(f64, SurfaceId, [f64; 3])>,
+    /// Total country weight of all readings, by country.
+    country_totals: HashMap<u64, f32>,
+    /// Each surface's own share of those totals, so a name does not vote for its own
+    /// reading.
+    own_countries: HashMap<SurfaceId, Vec<(u64, f32)>>,
+    /// First-level divisions read in the document, by (country, admin-1 code): one
+    /// surface reading it, and whether another surface does too.
+    admin1: HashMap<(u64, u64), (SurfaceId, bool)>,
+    /// Points of settlement-level readings: (surface, latitude, longitude, unit vector).
+    points: Vec<(SurfaceId, f64, f64, [f64; 3])>,
+    /// The same points by grid cell ([`grid_cell`]), built for long documents only.
+    grid: HashMap<(i32, i32), Vec<usize>>,
+}
+
+/// Grid cell size in degrees: a cell is wider than [`NEAR_KM`] in latitude.
+const GRID_DEG: f64 = 3.0;
+/// Grid cells around the globe in longitude.
+const LON_CELLS: i32 = 120;
+/// Below this many points a candidate is compared with all of them; above, only with
+/// those in nearby grid cells.
+const GRID_FROM: usize = 64;
+
+fn grid_cell(lat: f64, lon: f64) -> (i32, i32) {
+    (
+        (lat / GRID_DEG).floor() as i32,
+        (((lon + 180.0) / GRID_DEG).floor() as i32).rem_euclid(LON_CELLS),
+    )
 }
 
 fn country_weight(kind: Kind) -> f32 {
@@ -117,40 +136,116 @@ fn country_weight(kind: Kind) -> f32 {
 
 fn build_context<'a>(readings: impl Iterator<Item = (SurfaceId, &'a EntryFacts)>) -> Context {
     let mut ctx = Context {
-        countries: Vec::new(),
-        admin1: Vec::new(),
+        country_totals: HashMap::default(),
+        own_countries: HashMap::default(),
+        admin1: HashMap::default(),
         points: Vec::new(),
+        grid: HashMap::default(),
     };
+    let mut seen_points: rustc_hash::FxHashSet<(SurfaceId, EntryIndex)> = Default::default();
     for (surface, e) in readings {
         if let Some(cc) = e.country {
-            ctx.countries.push((surface, cc, country_weight(e.kind)));
+            let w = country_weight(e.kind);
+            *ctx.country_totals.entry(cc).or_default() += w;
+            let own = ctx.own_countries.entry(surface).or_default();
+            match own.iter_mut().find(|(c, _)| *c == cc) {
+                Some((_, total)) => *total += w,
+                None => own.push((cc, w)),
+            }
         }
         if e.kind == Kind::Admin1
             && let (Some(cc), Some(a1)) = (e.country, e.admin1)
         {
-            ctx.admin1.push((surface, cc, a1));
+            let seen = ctx.admin1.entry((cc, a1)).or_insert((surface, false));
+            if seen.0 != surface {
+                seen.1 = true;
+            }
         }
-        if e.settlement_level() {
-            ctx.points.push((e.lat, surface, e.point));
+        // A place named many times is one point per surface: long documents repeat
+        // their towns.
+        if e.settlement_level() && seen_points.insert((surface, e.entry)) {
+            ctx.points.push((surface, e.lat, e.lon, e.point));
         }
     }
-    ctx.points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if ctx.points.len() > GRID_FROM {
+        for (i, p) in ctx.points.iter().enumerate() {
+            ctx.grid.entry(grid_cell(p.1, p.2)).or_default().push(i);
+        }
+    }
     ctx
 }
 
-/// Country weights from every surface but `own`, normalised so the strongest is 1.
-/// A document names few countries: a short list beats a map.
-fn others_countries(ctx: &Context, own: SurfaceId) -> Vec<(u64, f32)> {
-    let mut sum: Vec<(u64, f32)> = Vec::new();
-    for &(surface, cc, w) in &ctx.countries {
-        if surface == own {
-            continue;
-        }
-        match sum.iter_mut().find(|(c, _)| *c == cc) {
-            Some((_, total)) => *total += w,
-            None => sum.push((cc, w)),
-        }
+impl Context {
+    /// True if a first-level division (`cc`, `a1`) is read by a surface other than
+    /// `surface`.
+    fn admin1_read_elsewhere(&self, cc: u64, a1: u64, surface: SurfaceId) -> bool {
+        self.admin1
+            .get(&(cc, a1))
+            .is_some_and(|&(first, several)| first != surface || several)
     }
+
+    /// The largest dot product between `v` (at `lat`, `lon`) and the points of other
+    /// surfaces that may lie within [`NEAR_KM`]; -1 if none. Points farther away may
+    /// or may not be looked at: they cannot change what the caller decides.
+    fn closest(&self, v: &[f64; 3], lat: f64, lon: f64, surface: SurfaceId) -> f64 {
+        let dot = |i: usize| {
+            let (s, _, _, p) = &self.points[i];
+            if *s == surface {
+                -1.0
+            } else {
+                v[0] * p[0] + v[1] * p[1] + v[2] * p[2]
+            }
+        };
+        if self.grid.is_empty() {
+            return (0..self.points.len()).map(dot).fold(-1.0f64, f64::max);
+        }
+        // The bounding box of the circle of radius NEAR_KM (angle `delta`) around the
+        // point, with a margin for rounding.
+        let delta = NEAR_KM / 6371.0088;
+        let delta_deg = delta.to_degrees() * 1.01 + 0.01;
+        let (row_lo, _) = grid_cell(lat - delta_deg, lon);
+        let (row_hi, _) = grid_cell(lat + delta_deg, lon);
+        let columns: Vec<i32> = if lat.abs() + delta_deg >= 89.0 {
+            (0..LON_CELLS).collect()
+        } else {
+            let dlon = (delta.sin() / lat.to_radians().cos()).asin().to_degrees() * 1.01 + 0.01;
+            let lo = ((lon - dlon + 180.0) / GRID_DEG).floor() as i32;
+            let hi = ((lon + dlon + 180.0) / GRID_DEG).floor() as i32;
+            if hi - lo + 1 >= LON_CELLS {
+                (0..LON_CELLS).collect()
+            } else {
+                (lo..=hi).map(|k| k.rem_euclid(LON_CELLS)).collect()
+            }
+        };
+        let mut closest = -1.0f64;
+        for row in row_lo..=row_hi {
+            for &col in &columns {
+                if let Some(cell) = self.grid.get(&(row, col)) {
+                    closest = cell.iter().map(|&i| dot(i)).fold(closest, f64::max);
+                }
+            }
+        }
+        closest
+    }
+}
+
+/// Country weights from every surface but `own`, normalised so the strongest is 1,
+/// sorted by country for [`weight_of`].
+fn others_countries(ctx: &Context, own: SurfaceId) -> Vec<(u64, f32)> {
+    let own = ctx.own_countries.get(&own);
+    let mut sum: Vec<(u64, f32)> = ctx
+        .country_totals
+        .iter()
+        .map(|(&cc, &total)| {
+            let mine = own
+                .and_then(|o| o.iter().find(|(c, _)| *c == cc))
+                .map_or(0.0, |(_, w)| *w);
+            (cc, total - mine)
+        })
+        // Weights are positive: what is left is the other surfaces' votes.
+        .filter(|(_, w)| *w > 1e-4)
+        .collect();
+    sum.sort_by_key(|(cc, _)| *cc);
     let max = sum.iter().map(|(_, w)| *w).fold(0.0f32, f32::max);
     if max > 0.0 {
         for (_, w) in &mut sum {
@@ -161,7 +256,10 @@ fn others_countries(ctx: &Context, own: SurfaceId) -> Vec<(u64, f32)> {
 }
 
 fn weight_of(countries: &[(u64, f32)], cc: u64) -> Option<f32> {
-    countries.iter().find(|(c, _)| *c == cc).map(|(_, w)| *w)
+    countries
+        .binary_search_by_key(&cc, |(c, _)| *c)
+        .ok()
+        .map(|i| countries[i].1)
 }
 
 /// The entry a qualifier after a hit names ("Paris, Texas"): the next hit, right after a
@@ -203,10 +301,7 @@ fn score_candidate(
         }
         if matches!(e.kind, Kind::Place | Kind::Admin2)
             && let Some(a1) = e.admin1
-            && ctx
-                .admin1
-                .iter()
-                .any(|&(k, c2, a2)| k != surface && c2 == cc && a2 == a1)
+            && ctx.admin1_read_elsewhere(cc, a1, surface)
         {
             context += 2.0;
         }
@@ -222,16 +317,7 @@ fn score_candidate(
         }
     }
     if e.settlement_level() {
-        let v = &e.point;
-        // Only points within NEAR_KM of latitude can be within NEAR_KM at all.
-        let band = NEAR_KM / KM_PER_DEGREE_OF_LATITUDE;
-        let lo = ctx.points.partition_point(|p| p.0 < e.lat - band);
-        let hi = ctx.points.partition_point(|p| p.0 <= e.lat + band);
-        let closest = ctx.points[lo..hi.max(lo)]
-            .iter()
-            .filter(|(_, k, _)| *k != surface)
-            .map(|(_, _, p)| v[0] * p[0] + v[1] * p[1] + v[2] * p[2])
-            .fold(-1.0f64, f64::max);
+        let closest = ctx.closest(&e.point, e.lat, e.lon, surface);
         if closest > cos_of_km(100.0) {
             context += 1.8;
         } else if closest > cos_of_km(NEAR_KM) {
@@ -415,4 +501,74 @@ pub(crate) fn resolve(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(entry: EntryIndex, lat: f64, lon: f64) -> EntryFacts {
+        EntryFacts {
+            entry,
+            kind: Kind::Place,
+            country: None,
+            admin1: None,
+            lat,
+            lon,
+            point: unit_vector(lat, lon),
+            members: Box::default(),
+        }
+    }
+
+    #[test]
+    fn the_grid_finds_every_place_within_range() {
+        // A deterministic scatter over the globe, with clusters near a pole and on both
+        // sides of the antimeridian, where grid cells wrap.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut facts = Vec::new();
+        for i in 0..600u32 {
+            let (lat, lon) = match i % 3 {
+                0 => (next() * 170.0 - 85.0, next() * 360.0 - 180.0),
+                1 => (84.0 + next() * 5.9, next() * 360.0 - 180.0),
+                _ => (
+                    next() * 20.0 - 10.0,
+                    if next() < 0.5 { 179.0 } else { -179.0 } + next(),
+                ),
+            };
+            facts.push(place(i, lat, lon));
+        }
+        let ctx = build_context(facts.iter().map(|f| (f.entry % 5, f)));
+        assert!(!ctx.grid.is_empty(), "a long document uses the grid");
+        let brute = |v: &[f64; 3], surface: SurfaceId| {
+            ctx.points
+                .iter()
+                .filter(|p| p.0 != surface)
+                .map(|p| v[0] * p.3[0] + v[1] * p.3[1] + v[2] * p.3[2])
+                .fold(-1.0f64, f64::max)
+        };
+        let mut near = 0;
+        for (i, f) in facts.iter().enumerate() {
+            // Probes up to about 400 km from a point, so both thresholds are crossed.
+            let lat = (f.lat + (next() - 0.5) * 7.0).clamp(-89.9, 89.9);
+            let lon = (f.lon + (next() - 0.5) * 7.0 + 540.0).rem_euclid(360.0) - 180.0;
+            let v = unit_vector(lat, lon);
+            let surface = (i % 5) as SurfaceId;
+            let (grid, all) = (ctx.closest(&v, lat, lon, surface), brute(&v, surface));
+            for km in [100.0, NEAR_KM] {
+                assert_eq!(
+                    grid > cos_of_km(km),
+                    all > cos_of_km(km),
+                    "{lat},{lon} {km} km"
+                );
+            }
+            near += usize::from(all > cos_of_km(NEAR_KM));
+        }
+        assert!(near > 100, "only {near} probes had a place in range");
+    }
 }
