@@ -15,12 +15,19 @@ pub(crate) fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
 
 /// Beyond this distance another place of the document lends a candidate no support.
 const NEAR_KM: f64 = 300.0;
+/// Within this distance it lends the most.
+const VERY_NEAR_KM: f64 = 100.0;
 
 /// cos(d / R) for a distance d in km: two unit vectors are within d when their dot
 /// product is above this.
 fn cos_of_km(km: f64) -> f64 {
     (km / 6371.0088).cos()
 }
+
+/// [`cos_of_km`] of [`VERY_NEAR_KM`] and [`NEAR_KM`], computed once.
+static VERY_NEAR_COS: std::sync::LazyLock<f64> =
+    std::sync::LazyLock::new(|| cos_of_km(VERY_NEAR_KM));
+static NEAR_COS: std::sync::LazyLock<f64> = std::sync::LazyLock::new(|| cos_of_km(NEAR_KM));
 
 /// A short code (ISO country code, admin-1 code) packed into an integer, so the
 /// resolver's inner loops compare integers, not strings. Codes of up to 7 bytes are
@@ -218,10 +225,15 @@ impl Context {
             }
         };
         let mut closest = -1.0f64;
+        // Past the nearer threshold nothing else can change the caller's decision.
+        let decided = *VERY_NEAR_COS;
         for row in row_lo..=row_hi {
             for &col in &columns {
-                if let Some(cell) = self.grid.get(&(row, col)) {
-                    closest = cell.iter().map(|&i| dot(i)).fold(closest, f64::max);
+                for &i in self.grid.get(&(row, col)).into_iter().flatten() {
+                    closest = closest.max(dot(i));
+                    if closest > decided {
+                        return closest;
+                    }
                 }
             }
         }
@@ -318,9 +330,9 @@ fn score_candidate(
     }
     if e.settlement_level() {
         let closest = ctx.closest(&e.point, e.lat, e.lon, surface);
-        if closest > cos_of_km(100.0) {
+        if closest > *VERY_NEAR_COS {
             context += 1.8;
-        } else if closest > cos_of_km(NEAR_KM) {
+        } else if closest > *NEAR_COS {
             context += 0.9;
         }
     }
