@@ -445,21 +445,24 @@ struct WordClass {
     kind: Option<KindCue>,
 }
 
+/// Each cue list with its [`class`] bit.
+const CUE_LISTS: &[(&[&str], u8)] = &[
+    (CALENDAR_WORDS, class::CALENDAR),
+    (LOCATIVE_CUES, class::LOCATIVE),
+    (PERSON_CUES, class::PERSON_CUE),
+    (SPEECH_VERBS, class::SPEECH_VERB),
+    (PLACE_PREFIXES, class::PLACE_PREFIX),
+    (PLACE_SUFFIXES, class::PLACE_SUFFIX),
+    (&["of"], class::OF),
+    (&["the"], class::THE),
+];
+
 /// What the cue lists say of `word`, in any case.
 fn classify(word: &str) -> WordClass {
     static CLASSES: std::sync::OnceLock<HashMap<ShortKey, WordClass>> = std::sync::OnceLock::new();
     let classes = CLASSES.get_or_init(|| {
         let mut m: HashMap<ShortKey, WordClass> = HashMap::default();
-        for (words, bit) in [
-            (CALENDAR_WORDS, class::CALENDAR),
-            (LOCATIVE_CUES, class::LOCATIVE),
-            (PERSON_CUES, class::PERSON_CUE),
-            (SPEECH_VERBS, class::SPEECH_VERB),
-            (PLACE_PREFIXES, class::PLACE_PREFIX),
-            (PLACE_SUFFIXES, class::PLACE_SUFFIX),
-            (&["of"], class::OF),
-            (&["the"], class::THE),
-        ] {
+        for &(words, bit) in CUE_LISTS {
             for w in words {
                 if let Some(k) = ShortKey::new(w) {
                     m.entry(k).or_default().bits |= bit;
@@ -1019,14 +1022,7 @@ mod classify_tests {
 
     #[test]
     fn every_listed_word_is_classified_in_any_case() {
-        for (words, bit) in [
-            (CALENDAR_WORDS, class::CALENDAR),
-            (LOCATIVE_CUES, class::LOCATIVE),
-            (PERSON_CUES, class::PERSON_CUE),
-            (SPEECH_VERBS, class::SPEECH_VERB),
-            (PLACE_PREFIXES, class::PLACE_PREFIX),
-            (PLACE_SUFFIXES, class::PLACE_SUFFIX),
-        ] {
+        for &(words, bit) in CUE_LISTS {
             for w in words {
                 assert!(classify(w).bits & bit != 0, "{w}");
                 assert!(classify(&w.to_uppercase()).bits & bit != 0, "{w}");
