@@ -1134,8 +1134,8 @@ pub struct WordFacts {
 }
 
 impl WordMemo {
-    /// Words kept at most; past this the memo starts over, so memory stays bounded
-    /// (about 10 MB) on any corpus.
+    /// Words kept at most (per table); past this a table starts over, so memory stays
+    /// bounded (under 20 MB) on any corpus.
     const CAPACITY: usize = 100_000;
 
     /// An empty memo.
