@@ -791,17 +791,7 @@ impl Gazetteer {
     /// only), or `None` if no name starts with them.
     fn walk_word(&self, word: &str) -> Option<WalkState> {
         let fst: &Fst<Vec<u8>> = self.names.as_fst();
-        let mut state = WalkState {
-            addr: fst.root().addr(),
-            out: 0,
-            depth: 0,
-            first_byte: 0,
-            final_value: None,
-            space_step: None,
-            ascii_inputs: u128::MAX,
-            space_letters: u32::MAX,
-            dead_end: false,
-        };
+        let mut state = WalkState::root(fst.root().addr());
         let mut out = Output::zero();
         for c in word.chars() {
             for &b in fold_char(c).as_bytes() {
@@ -814,43 +804,35 @@ impl Gazetteer {
                 state.addr = step.addr;
             }
         }
-        state.out = out.value();
-        if state.depth > 1 {
-            let n = fst.node(state.addr);
-            if n.is_final() {
-                state.final_value = Some(out.cat(n.final_output()).value());
-            }
-            state.space_step = n.find_input(b' ').map(|i| n.transition(i));
-            state.ascii_inputs = ascii_inputs(&n);
-            state.dead_end = n.is_empty();
-            if let Some(t) = state.space_step {
-                state.space_letters = letter_bits(&fst.node(t.addr));
-            }
-        } else if state.depth == 1 {
-            let n = fst.node(state.addr);
-            if n.is_final() {
-                state.final_value = Some(out.cat(n.final_output()).value());
-            }
+        if state.depth == 0 {
+            return Some(state);
         }
-        Some(state)
+        Some(state_at(
+            fst,
+            state.addr,
+            out,
+            state.depth,
+            state.first_byte,
+        ))
     }
 
-    /// Where a space and `word` lead from `state` (deeper than the lookup tables),
-    /// relative to it; remembered in `memo`.
+    /// Where a space and `word` lead from `state` (deeper than the lookup tables), as a
+    /// walk state relative to it: its output and depth count from `state` (outputs add
+    /// up along a path, and a node is reached by many paths). Remembered in `memo`.
     fn continuation(
         &self,
         state: &WalkState,
         word: &str,
         memo: &mut WordMemo,
-    ) -> Option<Continuation> {
+    ) -> Option<WalkState> {
         let key = ShortKey::new(word).and_then(|w| Some((u32::try_from(state.addr).ok()?, w)));
         if let Some(c) = key.and_then(|k| memo.continuations.get(&k)) {
-            return c.unpack().map(Continuation::from_state);
+            return c.unpack();
         }
         let fst: &Fst<Vec<u8>> = self.names.as_fst();
-        let mut addr = state.space_step?.addr;
-        let mut out = Output::zero().cat(state.space_step?.out);
-        let mut walk = || {
+        let space = state.space_step?;
+        let walk = || {
+            let (mut addr, mut out) = (space.addr, space.out);
             // ASCII letters and digits fold to their lower case.
             for b in word.bytes().map(|b| b.to_ascii_lowercase()) {
                 let n = fst.node(addr);
@@ -858,22 +840,11 @@ impl Gazetteer {
                 out = out.cat(t.out);
                 addr = t.addr;
             }
-            let n = fst.node(addr);
-            let space_step = n.find_input(b' ').map(|i| n.transition(i));
-            Some(Continuation {
-                addr,
-                out: out.value(),
-                len: 1 + word.len(),
-                final_out: n.is_final().then(|| out.cat(n.final_output()).value()),
-                space_step,
-                ascii_inputs: ascii_inputs(&n),
-                space_letters: space_step.map_or(0, |t| letter_bits(&fst.node(t.addr))),
-                dead_end: n.is_empty(),
-            })
+            Some(state_at(fst, addr, out, 1 + word.len(), 0))
         };
         let c = walk();
         if let Some(key) = key
-            && let Some(packed) = Packed::pack(c.map(Continuation::to_state).as_ref())
+            && let Some(packed) = Packed::pack(c.as_ref())
         {
             if memo.continuations.len() >= WordMemo::CAPACITY {
                 memo.continuations.clear();
@@ -952,15 +923,11 @@ impl Gazetteer {
                     return best.map(|(end, v)| self.hit(start, end, v));
                 };
                 state = WalkState {
-                    addr: c.addr,
                     out: state.out + c.out,
-                    depth: state.depth + c.len,
+                    depth: state.depth + c.depth,
                     first_byte: state.first_byte,
-                    final_value: c.final_out.map(|f| state.out + f),
-                    space_step: c.space_step,
-                    ascii_inputs: c.ascii_inputs,
-                    space_letters: c.space_letters,
-                    dead_end: c.dead_end,
+                    final_value: c.final_value.map(|f| state.out + f),
+                    ..c
                 };
                 word_len += 1 + next_len;
                 continue;
@@ -1076,6 +1043,47 @@ struct WalkState {
     dead_end: bool,
 }
 
+impl WalkState {
+    /// At the root, nothing walked: nothing known about what follows.
+    fn root(addr: fst::raw::CompiledAddr) -> Self {
+        WalkState {
+            addr,
+            out: 0,
+            depth: 0,
+            first_byte: 0,
+            final_value: None,
+            space_step: None,
+            ascii_inputs: u128::MAX,
+            space_letters: u32::MAX,
+            dead_end: false,
+        }
+    }
+}
+
+/// The walk state at node `addr`, reached with output `out` after `depth` bytes (the
+/// first of them `first_byte`), with what the node says about how names go on.
+fn state_at(
+    fst: &Fst<Vec<u8>>,
+    addr: fst::raw::CompiledAddr,
+    out: Output,
+    depth: usize,
+    first_byte: u8,
+) -> WalkState {
+    let n = fst.node(addr);
+    let space_step = n.find_input(b' ').map(|i| n.transition(i));
+    WalkState {
+        addr,
+        out: out.value(),
+        depth,
+        first_byte,
+        final_value: n.is_final().then(|| out.cat(n.final_output()).value()),
+        space_step,
+        ascii_inputs: ascii_inputs(&n),
+        space_letters: space_step.map_or(0, |t| letter_bits(&fst.node(t.addr))),
+        dead_end: n.is_empty(),
+    }
+}
+
 /// Bit `i` < 26 for a transition on `b'a' + i` out of node `n`, bit 26 for any other.
 fn letter_bits(n: &fst::raw::Node<'_>) -> u32 {
     n.transitions().fold(0u32, |bits, t| {
@@ -1117,7 +1125,8 @@ pub struct WordMemo {
     states: ShortKeyMap<Packed>,
     /// From a node, a space and a word ("New" → "New York"): where that leads, relative
     /// to the node (outputs add up along a path, and a node is reached by many paths).
-    /// Keyed by node and word in one table: one probe per step, not two.
+    /// Keyed by node and word in one table: one probe per step, not two. The states
+    /// are relative (see [`Gazetteer::continuation`]).
     continuations: rustc_hash::FxHashMap<(u32, ShortKey), Packed>,
     facts: ShortKeyMap<WordFacts>,
     persons: ShortKeyMap<PersonName>,
@@ -1181,58 +1190,12 @@ impl WordMemo {
     }
 }
 
-/// A walk from some node over a space and one word, relative to that node.
-#[derive(Debug, Clone, Copy)]
-struct Continuation {
-    addr: fst::raw::CompiledAddr,
-    /// Output added on the way.
-    out: u64,
-    /// Bytes consumed.
-    len: usize,
-    /// Output to add for the name ending here, if one does.
-    final_out: Option<u64>,
-    space_step: Option<fst::raw::Transition>,
-    ascii_inputs: u128,
-    space_letters: u32,
-    dead_end: bool,
-}
-
-impl Continuation {
-    /// The continuation as a (relative) walk state, to store it packed.
-    fn to_state(self) -> WalkState {
-        WalkState {
-            addr: self.addr,
-            out: self.out,
-            depth: self.len,
-            first_byte: 0,
-            final_value: self.final_out,
-            space_step: self.space_step,
-            ascii_inputs: self.ascii_inputs,
-            space_letters: self.space_letters,
-            dead_end: self.dead_end,
-        }
-    }
-
-    fn from_state(s: WalkState) -> Self {
-        Continuation {
-            addr: s.addr,
-            out: s.out,
-            len: s.depth,
-            final_out: s.final_value,
-            space_step: s.space_step,
-            ascii_inputs: s.ascii_inputs,
-            space_letters: s.space_letters,
-            dead_end: s.dead_end,
-        }
-    }
-}
-
 /// A [`WalkState`] (or its absence) packed into 48 bytes, as the memos store it: with
 /// its 16-byte key a memo entry fills one cache line, and memo probes are the
 /// geoparser's most frequent trips to memory. Bytes 0x20..0x60 of the transition bits
 /// are kept (the punctuation that follows words); the others read as "maybe", which
-/// only costs a node decode.
-#[derive(Debug, Clone, Copy)]
+/// only costs a node decode. The default is the packed absence of a state.
+#[derive(Debug, Clone, Copy, Default)]
 struct Packed {
     addr: u32,
     space_addr: u32,
@@ -1258,18 +1221,7 @@ impl Packed {
     /// bytes): it is then simply not remembered.
     fn pack(state: Option<&WalkState>) -> Option<Packed> {
         let Some(s) = state else {
-            return Some(Packed {
-                addr: 0,
-                space_addr: 0,
-                out: 0,
-                final_value: 0,
-                space_out: 0,
-                inputs: 0,
-                space_letters: 0,
-                depth: 0,
-                first_byte: 0,
-                flags: 0,
-            });
+            return Some(Packed::default());
         };
         let mut flags = Packed::SOME;
         if s.final_value.is_some() {
