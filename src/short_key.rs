@@ -103,6 +103,15 @@ impl<V> ShortKeyMap<V> {
         }
     }
 
+    /// Sets the value for `key`, first forgetting every key if the map already holds
+    /// `limit` of them: the memos built on these maps stay bounded on any corpus.
+    pub fn insert_bounded(&mut self, key: &str, value: V, limit: usize) {
+        if self.len() >= limit {
+            self.clear();
+        }
+        self.insert(key, value);
+    }
+
     /// Number of keys.
     pub fn len(&self) -> usize {
         self.short.len() + self.long.len()
@@ -153,5 +162,10 @@ mod tests {
         assert_eq!(m.len(), 2);
         m.clear();
         assert_eq!(m.len(), 0);
+        // Bounded: the third key finds two and starts over.
+        for (i, k) in ["a", "b", "c"].into_iter().enumerate() {
+            m.insert_bounded(k, i, 2);
+        }
+        assert_eq!((m.len(), m.get("c"), m.get("a")), (1, Some(&2), None));
     }
 }

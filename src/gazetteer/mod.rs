@@ -688,10 +688,7 @@ impl Gazetteer {
                 .and_then(|v| self.postings_of(v).first().copied())
                 .is_some_and(|p| p & POSTING_COMMON_WORD != 0),
         };
-        if memo.facts.len() >= WordMemo::CAPACITY {
-            memo.facts.clear();
-        }
-        memo.facts.insert(word, facts);
+        memo.facts.insert_bounded(word, facts, WordMemo::CAPACITY);
         facts
     }
 
@@ -702,10 +699,8 @@ impl Gazetteer {
             return *p;
         }
         let person = self.person_name(word);
-        if memo.persons.len() >= WordMemo::CAPACITY {
-            memo.persons.clear();
-        }
-        memo.persons.insert(word, person);
+        memo.persons
+            .insert_bounded(word, person, WordMemo::CAPACITY);
         person
     }
 
@@ -717,10 +712,7 @@ impl Gazetteer {
         }
         let state = self.walk_word(word);
         if let Some(packed) = Packed::pack(state.as_ref()) {
-            if memo.states.len() >= WordMemo::CAPACITY {
-                memo.states.clear();
-            }
-            memo.states.insert(word, packed);
+            memo.states.insert_bounded(word, packed, WordMemo::CAPACITY);
         }
         state
     }

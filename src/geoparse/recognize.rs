@@ -739,10 +739,8 @@ fn surface_of(
         });
         SurfaceHead::of(index, &memo.list[index as usize])
     });
-    if memo.surfaces.len() >= ParseMemo::CAPACITY {
-        memo.surfaces.clear();
-    }
-    memo.surfaces.insert(written, surface);
+    memo.surfaces
+        .insert_bounded(written, surface, ParseMemo::CAPACITY);
     surface
 }
 
