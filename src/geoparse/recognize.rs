@@ -45,9 +45,9 @@ pub(crate) struct Hit {
     pub kind_cue: Option<KindCue>,
 }
 
-/// Everything about a name as written that does not depend on where it stands: its
-/// candidates and their prominence, and what kind of word it is. Computed once per
-/// distinct spelling per batch (see [`ParseMemo`]): news repeats its names.
+/// What resolution needs of a name as written, whatever it stands beside: its
+/// candidates and their prominence. Computed once per distinct spelling per batch (see
+/// [`ParseMemo`]): news repeats its names. What recognition reads is in [`SurfaceHead`].
 #[derive(Debug, Clone)]
 pub(crate) struct Surface {
     /// Number of the folded form within the memo: spellings that fold alike share it,
@@ -58,25 +58,9 @@ pub(crate) struct Surface {
     pub candidates: Vec<Candidate>,
     /// [`prominence`] of each candidate.
     pub priors: Vec<f32>,
-    /// Kind of the most prominent candidate.
-    best_kind: Kind,
-    /// Its prominence.
-    best_prior: f32,
-    /// The name is also a lower-case English word.
-    common_word: bool,
     /// What the name is as a person's name (single words only), looked up when a rule
     /// first needs it.
     person: OnceLock<crate::gazetteer::PersonName>,
-    /// Letters in the name.
-    letters: usize,
-    /// Written in capitals only.
-    all_caps: bool,
-    /// More than one word.
-    multi_word: bool,
-    /// Some candidate matched as a capital-only abbreviation.
-    matched_as_abbreviation: bool,
-    /// A month, weekday or holiday.
-    calendar_word: bool,
     /// Prominence of the strongest country, demonym, region, physical feature or
     /// first-level division among the candidates.
     pub strongest_broad: Option<f32>,
@@ -96,42 +80,34 @@ impl Surface {
     }
 }
 
-/// The fields of a [`Surface`] that recognition reads for every mention, kept in the
-/// memo's table itself: the lookup that finds a spelling brings them along, and the
-/// surface proper is read only for the names that reach resolution.
+/// What recognition reads of a spelling for every mention, kept in the memo's table
+/// itself: the lookup that finds a spelling brings it along, and the [`Surface`] proper
+/// is read only for the names that reach resolution.
 #[derive(Debug, Clone, Copy)]
 struct SurfaceHead {
     /// Index of the surface in the memo.
     index: u32,
+    /// Prominence of the most prominent candidate.
     best_prior: f32,
+    /// Letters in the name (saturating).
     letters: u16,
+    /// Kind of the most prominent candidate.
     best_kind: Kind,
-    /// [`SurfaceHead`] flags: common word, capitals only, several words, matched as an
-    /// abbreviation, calendar word.
+    /// What kind of word it is, as bits (the constants below).
     flags: u8,
 }
 
 impl SurfaceHead {
+    /// The name is also a lower-case English word.
     const COMMON_WORD: u8 = 1;
+    /// Written in capitals only.
     const ALL_CAPS: u8 = 2;
+    /// More than one word.
     const MULTI_WORD: u8 = 4;
+    /// Some candidate matched it as a capital-only abbreviation.
     const ABBREVIATION: u8 = 8;
+    /// A month, weekday or holiday.
     const CALENDAR: u8 = 16;
-
-    fn of(index: u32, s: &Surface) -> Self {
-        let flag = |on: bool, bit: u8| if on { bit } else { 0 };
-        SurfaceHead {
-            index,
-            best_prior: s.best_prior,
-            letters: u16::try_from(s.letters).unwrap_or(u16::MAX),
-            best_kind: s.best_kind,
-            flags: flag(s.common_word, Self::COMMON_WORD)
-                | flag(s.all_caps, Self::ALL_CAPS)
-                | flag(s.multi_word, Self::MULTI_WORD)
-                | flag(s.matched_as_abbreviation, Self::ABBREVIATION)
-                | flag(s.calendar_word, Self::CALENDAR),
-        }
-    }
 
     fn has(&self, flag: u8) -> bool {
         self.flags & flag != 0
@@ -146,7 +122,8 @@ impl SurfaceHead {
 #[derive(Debug, Default, Clone)]
 pub struct ParseMemo {
     pub(crate) words: WordMemo,
-    /// Index into `list` of each spelling's surface (`None`: no candidate).
+    /// Each spelling's head, with the index of its surface in `list` (`None`: the
+    /// name has no candidate).
     surfaces: ShortKeyMap<Option<SurfaceHead>>,
     /// The surfaces, in the order first seen. Indices, not shared pointers: a hit
     /// reads its surface without touching a reference count.
@@ -715,29 +692,36 @@ fn surface_of(
         let calendar_word = classify(key.trim_end_matches('.')).bits & class::CALENDAR != 0;
         let next_id = memo.key_ids.len() as u32;
         let key_id = *memo.key_ids.entry(key).or_insert(next_id);
-        let multi_word = written.contains([' ', '-']);
-        memo.list.push(Surface {
-            key_id,
-            calendar_word,
+        let flag = |on: bool, bit: u8| if on { bit } else { 0 };
+        let head = SurfaceHead {
+            index,
+            best_prior: priors.get(best_index).copied().unwrap_or(f32::MIN),
+            letters: u16::try_from(written.chars().filter(|c| c.is_alphabetic()).count())
+                .unwrap_or(u16::MAX),
             best_kind: candidates
                 .get(best_index)
                 .map(|c| gazetteer.kind(c.entry))
                 .unwrap_or(Kind::Place),
-            best_prior: priors.get(best_index).copied().unwrap_or(f32::MIN),
-            common_word: gazetteer.is_common_word(hit),
+            flags: flag(gazetteer.is_common_word(hit), SurfaceHead::COMMON_WORD)
+                | flag(is_all_caps(written), SurfaceHead::ALL_CAPS)
+                | flag(written.contains([' ', '-']), SurfaceHead::MULTI_WORD)
+                | flag(
+                    candidates
+                        .iter()
+                        .any(|c| c.name_match == NameMatch::Abbreviation),
+                    SurfaceHead::ABBREVIATION,
+                )
+                | flag(calendar_word, SurfaceHead::CALENDAR),
+        };
+        memo.list.push(Surface {
+            key_id,
             person: OnceLock::new(),
-            letters: written.chars().filter(|c| c.is_alphabetic()).count(),
-            all_caps: is_all_caps(written),
-            multi_word,
-            matched_as_abbreviation: candidates
-                .iter()
-                .any(|c| c.name_match == NameMatch::Abbreviation),
             strongest_broad,
             candidates,
             priors,
             facts: OnceLock::new(),
         });
-        SurfaceHead::of(index, &memo.list[index as usize])
+        head
     });
     memo.surfaces
         .insert_bounded(written, surface, ParseMemo::CAPACITY);
