@@ -75,7 +75,7 @@ impl EntryFacts {
             lat: e.lat,
             lon: e.lon,
             // Only settlement-level readings are compared by distance.
-            point: if matches!(e.kind, Kind::Place | Kind::Admin1 | Kind::Admin2) {
+            point: if settlement_level(e.kind) {
                 unit_vector(e.lat, e.lon)
             } else {
                 [0.0; 3]
@@ -89,8 +89,13 @@ impl EntryFacts {
     }
 
     fn settlement_level(&self) -> bool {
-        matches!(self.kind, Kind::Place | Kind::Admin1 | Kind::Admin2)
+        settlement_level(self.kind)
     }
+}
+
+/// Towns and divisions: the kinds whose distance to the document's other places counts.
+fn settlement_level(kind: Kind) -> bool {
+    matches!(kind, Kind::Place | Kind::Admin1 | Kind::Admin2)
 }
 
 /// A name's folded form, numbered (`Surface::key_id`): the resolver compares these
