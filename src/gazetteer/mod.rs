@@ -8,6 +8,9 @@
 //! so nothing is rebuilt at start-up.
 
 pub mod compile;
+mod facts;
+
+pub use facts::{EntryFacts, pack_code, unit_vector};
 
 use std::path::{Path, PathBuf};
 
@@ -286,6 +289,10 @@ pub struct Gazetteer {
     /// Each entry's kind, packed: recognition asks for the kind of every candidate of
     /// every name, and reading it from the 200-byte entries cost a cache miss each.
     kinds: Vec<Kind>,
+    /// Each entry's [`EntryFacts`], by index: what resolution compares, in one row.
+    facts: Vec<EntryFacts>,
+    /// [`pack_code`]s of the member countries of multi-country regions, by entry.
+    member_codes: rustc_hash::FxHashMap<EntryIndex, Box<[u64]>>,
     postings: Vec<u32>,
     names: fst::Map<Vec<u8>>,
     person_names: fst::Map<Vec<u8>>,
@@ -492,10 +499,29 @@ impl Gazetteer {
             }
         }
         let kinds = entries.iter().map(|e| e.kind).collect();
+        let facts = {
+            use rayon::prelude::*;
+            entries
+                .par_iter()
+                .enumerate()
+                .map(|(i, e)| EntryFacts::of(i as EntryIndex, e))
+                .collect()
+        };
+        let member_codes = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.country_code.is_none() && !e.members.is_empty())
+            .map(|(i, e)| {
+                let codes = e.members.iter().map(|m| pack_code(m)).collect();
+                (i as EntryIndex, codes)
+            })
+            .collect();
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let gazetteer = Gazetteer {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             kinds,
+            facts,
+            member_codes,
             root_steps,
             second_steps,
             entries,
@@ -599,6 +625,18 @@ impl Gazetteer {
     /// error, never user input).
     pub fn entry(&self, index: EntryIndex) -> &Entry {
         &self.entries[index as usize]
+    }
+
+    /// What resolution compares of the entry at `index` ([`EntryFacts`]), from a
+    /// compact table. Panics like [`Gazetteer::entry`].
+    pub fn facts(&self, index: EntryIndex) -> &EntryFacts {
+        &self.facts[index as usize]
+    }
+
+    /// [`pack_code`]s of the member countries of the multi-country region at `index`;
+    /// empty for any other entry.
+    pub fn member_codes(&self, index: EntryIndex) -> &[u64] {
+        self.member_codes.get(&index).map_or(&[], |c| c)
     }
 
     /// A number distinct for every gazetteer loaded in this process: memos of

@@ -64,20 +64,6 @@ pub(crate) struct Surface {
     /// Prominence of the strongest country, demonym, region, physical feature or
     /// first-level division among the candidates.
     pub strongest_broad: Option<f32>,
-    /// What the resolver needs of each candidate, read when first resolved.
-    facts: OnceLock<Vec<super::resolve::EntryFacts>>,
-}
-
-impl Surface {
-    /// What the resolver needs of each candidate, in candidate order.
-    pub fn facts(&self, gazetteer: &Gazetteer) -> &[super::resolve::EntryFacts] {
-        self.facts.get_or_init(|| {
-            self.candidates
-                .iter()
-                .map(|c| super::resolve::EntryFacts::of(c.entry, gazetteer.entry(c.entry)))
-                .collect()
-        })
-    }
 }
 
 /// What recognition reads of a spelling for every mention, kept in the memo's table
@@ -719,7 +705,6 @@ fn surface_of(
             strongest_broad,
             candidates,
             priors,
-            facts: OnceLock::new(),
         });
         head
     });

@@ -5,13 +5,7 @@ use std::ops::Range;
 
 use super::recognize::{Hit, KindCue, Surface};
 use super::{Alternate, MAX_ALTERNATES, Mention, Resolution};
-use crate::gazetteer::{Entry, EntryIndex, Gazetteer, Kind};
-
-/// The point on the unit sphere for (lat, lon) in degrees.
-pub(crate) fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
-    let (lat, lon) = (lat.to_radians(), lon.to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-}
+use crate::gazetteer::{EntryFacts, EntryIndex, Gazetteer, Kind};
 
 /// Beyond this distance another place of the document lends a candidate no support.
 const NEAR_KM: f64 = 300.0;
@@ -28,70 +22,6 @@ fn cos_of_km(km: f64) -> f64 {
 static VERY_NEAR_COS: std::sync::LazyLock<f64> =
     std::sync::LazyLock::new(|| cos_of_km(VERY_NEAR_KM));
 static NEAR_COS: std::sync::LazyLock<f64> = std::sync::LazyLock::new(|| cos_of_km(NEAR_KM));
-
-/// A short code (ISO country code, admin-1 code) packed into an integer, so the
-/// resolver's inner loops compare integers, not strings. Codes of up to 7 bytes are
-/// packed exactly, with their length in the top byte; longer ones (none in the bundled
-/// data) are hashed with the top bit set, so they never equal a packed one.
-pub(crate) fn pack_code(code: &str) -> u64 {
-    let b = code.as_bytes();
-    if b.len() <= 7 {
-        let mut buf = [0u8; 8];
-        buf[..b.len()].copy_from_slice(b);
-        buf[7] = b.len() as u8;
-        u64::from_le_bytes(buf)
-    } else {
-        use std::hash::{BuildHasher, BuildHasherDefault};
-        BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(code) | 1 << 63
-    }
-}
-
-/// What the resolver needs of a candidate entry, read from the entry once per spelling
-/// (see `Surface::facts`): entries are large and scattered in memory, and the resolver
-/// visits each candidate of a name twice per mention.
-#[derive(Debug, Clone)]
-pub(crate) struct EntryFacts {
-    pub entry: EntryIndex,
-    pub kind: Kind,
-    /// [`pack_code`] of its country code.
-    pub country: Option<u64>,
-    /// [`pack_code`] of its admin-1 code.
-    pub admin1: Option<u64>,
-    pub lat: f64,
-    pub lon: f64,
-    /// Point on the unit sphere (settlement-level entries only; zero for others).
-    pub point: [f64; 3],
-    /// Member countries of a multi-country region ([`pack_code`]), else empty.
-    pub members: Box<[u64]>,
-}
-
-impl EntryFacts {
-    pub fn of(entry: EntryIndex, e: &Entry) -> Self {
-        EntryFacts {
-            entry,
-            kind: e.kind,
-            country: e.country_code.as_deref().map(pack_code),
-            admin1: e.admin1_code.as_deref().map(pack_code),
-            lat: e.lat,
-            lon: e.lon,
-            // Only settlement-level readings are compared by distance.
-            point: if settlement_level(e.kind) {
-                unit_vector(e.lat, e.lon)
-            } else {
-                [0.0; 3]
-            },
-            members: if e.country_code.is_none() {
-                e.members.iter().map(|m| pack_code(m)).collect()
-            } else {
-                Box::default()
-            },
-        }
-    }
-
-    fn settlement_level(&self) -> bool {
-        settlement_level(self.kind)
-    }
-}
 
 /// Towns and divisions: the kinds whose distance to the document's other places counts.
 fn settlement_level(kind: Kind) -> bool {
@@ -156,7 +86,7 @@ fn build_context<'a>(readings: impl Iterator<Item = (SurfaceId, &'a EntryFacts)>
     };
     let mut seen_points: rustc_hash::FxHashSet<(SurfaceId, EntryIndex)> = Default::default();
     for (surface, e) in readings {
-        if let Some(cc) = e.country {
+        if let Some(cc) = e.country() {
             let w = country_weight(e.kind);
             *ctx.country_totals.entry(cc).or_default() += w;
             let own = ctx.own_countries.entry(surface).or_default();
@@ -166,7 +96,7 @@ fn build_context<'a>(readings: impl Iterator<Item = (SurfaceId, &'a EntryFacts)>
             }
         }
         if e.kind == Kind::Admin1
-            && let (Some(cc), Some(a1)) = (e.country, e.admin1)
+            && let (Some(cc), Some(a1)) = (e.country(), e.admin1())
         {
             let seen = ctx.admin1.entry((cc, a1)).or_insert((surface, false));
             if seen.0 != surface {
@@ -175,7 +105,7 @@ fn build_context<'a>(readings: impl Iterator<Item = (SurfaceId, &'a EntryFacts)>
         }
         // A place named many times is one point per surface: long documents repeat
         // their towns.
-        if e.settlement_level() && seen_points.insert((surface, e.entry)) {
+        if settlement_level(e.kind) && seen_points.insert((surface, e.entry)) {
             ctx.points.push((surface, e.lat, e.lon, e.point));
         }
     }
@@ -288,52 +218,44 @@ fn qualifier<'a>(text: &str, hits: &'a [Hit], i: usize) -> Option<&'a Hit> {
     (gap.trim() == "," && gap.len() <= 3).then_some(next)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn score_candidate(
+/// What the rest of the document says for reading a name (`surface`) as `e`: its
+/// country among the document's, its division named elsewhere, a place of the document
+/// nearby. The same for every mention of the name in one pass, so computed once per
+/// name and pass (a long document names its towns hundreds of times).
+fn context_support(
     gazetteer: &Gazetteer,
     e: &EntryFacts,
-    prior: f32,
-    hit: &Hit,
     surface: SurfaceId,
     ctx: &Context,
     countries: &[(u64, f32)],
-    qualifier: Option<&Surface>,
-    strongest_broad: Option<f32>,
 ) -> f32 {
     let mut context = 0.0f32;
-    let mut qualified = false;
-    // A multi-country region or feature fits a document about its member countries
-    // ("the Sahel region" in a story about Niger).
-    if e.country.is_none() && !e.members.is_empty() {
-        let fit = e
-            .members
-            .iter()
-            .filter_map(|&m| weight_of(countries, m))
-            .fold(0.0f32, f32::max);
-        context += 2.0 * fit;
-    }
-    if let Some(cc) = e.country {
-        if let Some(w) = weight_of(countries, cc) {
-            context += 0.3 + 1.7 * w;
+    match e.country() {
+        None => {
+            // A multi-country region or feature fits a document about its member
+            // countries ("the Sahel region" in a story about Niger).
+            let members = gazetteer.member_codes(e.entry);
+            if !members.is_empty() {
+                let fit = members
+                    .iter()
+                    .filter_map(|&m| weight_of(countries, m))
+                    .fold(0.0f32, f32::max);
+                context += 2.0 * fit;
+            }
         }
-        if matches!(e.kind, Kind::Place | Kind::Admin2)
-            && let Some(a1) = e.admin1
-            && ctx.admin1_read_elsewhere(cc, a1, surface)
-        {
-            context += 2.0;
-        }
-        if let Some(q) = qualifier {
-            qualified = q.facts(gazetteer).iter().any(|qe| {
-                qe.country == Some(cc)
-                    && match qe.kind {
-                        Kind::Country => true,
-                        Kind::Admin1 => qe.admin1 == e.admin1,
-                        _ => false,
-                    }
-            }) && e.kind != Kind::Country;
+        Some(cc) => {
+            if let Some(w) = weight_of(countries, cc) {
+                context += 0.3 + 1.7 * w;
+            }
+            if matches!(e.kind, Kind::Place | Kind::Admin2)
+                && let Some(a1) = e.admin1()
+                && ctx.admin1_read_elsewhere(cc, a1, surface)
+            {
+                context += 2.0;
+            }
         }
     }
-    if e.settlement_level() {
+    if settlement_level(e.kind) {
         let closest = ctx.closest(&e.point, e.lat, e.lon, surface);
         if closest > *VERY_NEAR_COS {
             context += 1.8;
@@ -341,6 +263,37 @@ fn score_candidate(
             context += 0.9;
         }
     }
+    context
+}
+
+/// The score of reading one mention (`hit`) as `e`: its prominence (`prior`), the
+/// document's support for it ([`context_support`]), and what stands right beside the
+/// mention (a qualifier, a kind cue).
+fn score_candidate(
+    gazetteer: &Gazetteer,
+    e: &EntryFacts,
+    prior: f32,
+    support: f32,
+    hit: &Hit,
+    qualifier: Option<&Surface>,
+    strongest_broad: Option<f32>,
+) -> f32 {
+    // "Paris, Texas": the qualifier names the candidate's country or division.
+    let qualified = e.kind != Kind::Country
+        && e.country().is_some_and(|cc| {
+            qualifier.is_some_and(|q| {
+                q.candidates.iter().any(|qc| {
+                    let qe = gazetteer.facts(qc.entry);
+                    qe.country() == Some(cc)
+                        && match qe.kind {
+                            Kind::Country => true,
+                            Kind::Admin1 => qe.admin1() == e.admin1(),
+                            _ => false,
+                        }
+                })
+            })
+        });
+    let mut context = support;
     // A small town named like a country, region or state ("China", Texas; "Middle
     // East", Baltimore) is only that town when the text says so ("China, Texas"):
     // context alone may not outvote a far more prominent namesake.
@@ -398,8 +351,6 @@ pub(crate) fn resolve(
         .collect();
     // The memo numbers folded forms already: spellings that fold alike share one.
     let surfaces: Vec<SurfaceId> = info.iter().map(|s| s.key_id).collect();
-    // What each hit's candidates are, read once per spelling.
-    let facts: Vec<&[EntryFacts]> = info.iter().map(|s| s.facts(gazetteer)).collect();
     // Pass 0: the most prominent reading of each name (an index into its candidates).
     let mut readings: Vec<usize> = info
         .iter()
@@ -414,6 +365,7 @@ pub(crate) fn resolve(
         .collect();
     let mut probabilities: Vec<Vec<(EntryIndex, f32)>> = Vec::with_capacity(hits.len());
     let mut scores: Vec<f32> = Vec::new();
+    let mut support: Vec<f32> = Vec::new();
     // Two passes in context: countries and divisions settle first, towns follow them.
     // The first pass only moves each name's reading; the last also ranks every
     // candidate.
@@ -424,9 +376,12 @@ pub(crate) fn resolve(
                 .iter()
                 .zip(&readings)
                 .enumerate()
-                .map(|(i, (&surface, &r))| (surface, &facts[i][r])),
+                .map(|(i, (&surface, &r))| (surface, gazetteer.facts(info[i].candidates[r].entry))),
         );
-        let mut cache: HashMap<SurfaceId, Vec<(u64, f32)>> = HashMap::default();
+        // Each name's context support ([`context_support`]) in this pass, by spelling:
+        // a range of `support`.
+        let mut support_of: HashMap<u32, Range<usize>> = HashMap::default();
+        support.clear();
         for (i, hit) in hits.iter().enumerate() {
             let surface = surfaces[i];
             if info[i].candidates.len() == 1 {
@@ -436,17 +391,46 @@ pub(crate) fn resolve(
                 }
                 continue;
             }
-            let countries = cache
-                .entry(surface)
-                .or_insert_with(|| others_countries(&ctx, surface));
+            let candidates = &info[i].candidates;
+            let range = support_of
+                .entry(hit.surface)
+                .or_insert_with(|| {
+                    let countries = others_countries(&ctx, surface);
+                    let start = support.len();
+                    support.extend(candidates.iter().map(|c| {
+                        context_support(
+                            gazetteer,
+                            gazetteer.facts(c.entry),
+                            surface,
+                            &ctx,
+                            &countries,
+                        )
+                    }));
+                    start..support.len()
+                })
+                .clone();
             let q = qualifier(text, &hits, i).map(|q| &spellings[q.surface as usize]);
             let broad = info[i].strongest_broad;
             scores.clear();
-            scores.extend(facts[i].iter().zip(&info[i].priors).map(|(e, &prior)| {
-                score_candidate(gazetteer, e, prior, hit, surface, &ctx, countries, q, broad)
-            }));
+            scores.extend(
+                candidates
+                    .iter()
+                    .zip(&info[i].priors)
+                    .zip(&support[range])
+                    .map(|((c, &prior), &s)| {
+                        score_candidate(
+                            gazetteer,
+                            gazetteer.facts(c.entry),
+                            prior,
+                            s,
+                            hit,
+                            q,
+                            broad,
+                        )
+                    }),
+            );
             softmax(&mut scores);
-            let entry_of = |c: usize| facts[i][c].entry;
+            let entry_of = |c: usize| candidates[c].entry;
             // Most probable first; equal probabilities by entry index.
             let rank = |a: &(usize, f32), b: &(usize, f32)| {
                 b.1.total_cmp(&a.1).then(entry_of(a.0).cmp(&entry_of(b.0)))
@@ -524,17 +508,10 @@ pub(crate) fn resolve(
 mod tests {
     use super::*;
 
+    use crate::gazetteer::unit_vector;
+
     fn place(entry: EntryIndex, lat: f64, lon: f64) -> EntryFacts {
-        EntryFacts {
-            entry,
-            kind: Kind::Place,
-            country: None,
-            admin1: None,
-            lat,
-            lon,
-            point: unit_vector(lat, lon),
-            members: Box::default(),
-        }
+        EntryFacts::new(entry, Kind::Place, None, None, lat, lon)
     }
 
     #[test]

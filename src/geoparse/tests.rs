@@ -107,29 +107,6 @@ fn a_memo_shared_across_documents_changes_nothing() {
 }
 
 #[test]
-fn packed_codes_are_equal_only_for_equal_codes() {
-    use super::resolve::pack_code;
-    let codes = [
-        "NE",
-        "NG",
-        "N",
-        "",
-        "NE1",
-        "ENG",
-        "1234567",
-        "12345678",
-        "123456789",
-    ];
-    for a in codes {
-        for b in codes {
-            assert_eq!(pack_code(a) == pack_code(b), a == b, "{a:?} vs {b:?}");
-        }
-    }
-    // Long codes are hashed with the top bit set; packed ones never have it.
-    assert!(pack_code("12345678") >> 63 == 1 && pack_code("1234567") >> 63 == 0);
-}
-
-#[test]
 fn swar_capital_test_agrees_with_the_byte_test_in_every_lane() {
     use super::recognize::may_start_name;
     for b in 0u8..=255 {
