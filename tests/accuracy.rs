@@ -2,9 +2,9 @@
 //! cannot silently regress. The corpora live outside the repo (`../shared/corpora/`,
 //! present in CI); a clone without them skips this test with a message.
 //!
-//! Floors: the figures (recognition F1 ≥ 0.75, accuracy@161 km ≥ 0.85 over both
-//! corpora together), plus per-corpus floors a little under what the parser measures
-//! today, so a regression on either shows.
+//! Floors: the figures (recognition F1 ≥ 0.75, accuracy@161 km ≥ 0.85) on each
+//! corpus and on both together; GeoWebNews, which the parser does better on, has higher
+//! floors a little under what it measures today, so a regression there shows too.
 
 use gazette::eval::{Corpus, EvalReport, evaluate, geoparser_predictions};
 use gazette::gazetteer::Gazetteer;
@@ -35,7 +35,7 @@ fn accuracy_on_shared_corpora() {
     }
     let g = Gazetteer::load_bundled().expect("bundled gazetteer loads");
     let mut pooled = (0usize, 0usize, 0usize, 0usize, 0usize); // tp, fp, fn, resolved, within
-    for (file, min_f1, min_acc) in [("lgl.xml", 0.75, 0.83), ("GWN.xml", 0.80, 0.88)] {
+    for (file, min_f1, min_acc) in [("lgl.xml", 0.75, 0.85), ("GWN.xml", 0.80, 0.88)] {
         let Some(r) = run(&g, file) else {
             eprintln!("skipping {file}: not found");
             continue;

@@ -128,6 +128,16 @@ const NAMESAKES: &[Case] = &[
         expected: &[Place("China", Kind::Country, Some("CN"))],
     },
     Case {
+        name: "a town named like a country in local news",
+        text: "A Lebanon man was charged after a crash near Hershey, police said.",
+        expected: &[Place("Lebanon", Kind::Place, Some("US"))],
+    },
+    Case {
+        name: "a country beside a big city with small namesakes around it",
+        text: "Protesters in Indianapolis rallied against the war in Lebanon.",
+        expected: &[Place("Lebanon", Kind::Country, Some("LB"))],
+    },
+    Case {
         name: "Agadez in Niger",
         text: "a drone base near the northern city of Agadez in Niger",
         expected: &[Place("Agadez", Kind::Place, Some("NE"))],

@@ -41,6 +41,11 @@ pub struct EntryFacts {
     pub entry: EntryIndex,
     /// Its kind.
     pub kind: Kind,
+    /// A place of local note: a town of fewer than [`EntryFacts::MINOR_POPULATION`]
+    /// people or a second-level division. A story that names one and, nearby, a town
+    /// that shares its name with a country is likely local news about that town; a
+    /// big city is named by national news too, and has many small namesakes around it.
+    pub minor: bool,
     /// [`pack_code`] of its country code; 0 for none (a multi-country region).
     country: u64,
     /// [`pack_code`] of its admin-1 code; 0 for none.
@@ -54,6 +59,9 @@ pub struct EntryFacts {
 }
 
 impl EntryFacts {
+    /// Towns below this population are [`EntryFacts::minor`].
+    pub const MINOR_POPULATION: u64 = 500_000;
+
     /// The facts of entry `e`, at index `entry`.
     pub fn of(entry: EntryIndex, e: &Entry) -> Self {
         Self::new(
@@ -63,6 +71,7 @@ impl EntryFacts {
             e.admin1_code.as_deref(),
             e.lat,
             e.lon,
+            e.population,
         )
     }
 
@@ -74,10 +83,16 @@ impl EntryFacts {
         admin1: Option<&str>,
         lat: f64,
         lon: f64,
+        population: u64,
     ) -> Self {
         EntryFacts {
             entry,
             kind,
+            minor: match kind {
+                Kind::Place => population < Self::MINOR_POPULATION,
+                Kind::Admin2 => true,
+                _ => false,
+            },
             country: country.map_or(0, pack_code),
             admin1: admin1.map_or(0, pack_code),
             lat,
@@ -126,11 +141,14 @@ mod tests {
 
     #[test]
     fn facts_keep_codes_and_tell_missing_ones() {
-        let f = EntryFacts::new(7, Kind::Place, Some("NE"), Some("08"), 13.5, 2.1);
+        let f = EntryFacts::new(7, Kind::Place, Some("NE"), Some("08"), 13.5, 2.1, 1_300_000);
+        assert!(!f.minor, "a city of a million is not of local note");
         assert_eq!(f.country(), Some(pack_code("NE")));
         assert_eq!(f.admin1(), Some(pack_code("08")));
-        let region = EntryFacts::new(8, Kind::Region, None, Some(""), 15.0, 0.0);
+        let region = EntryFacts::new(8, Kind::Region, None, Some(""), 15.0, 0.0, 0);
         assert_eq!((region.country(), region.admin1()), (None, None));
+        assert!(!region.minor);
+        assert!(EntryFacts::new(9, Kind::Place, Some("US"), None, 40.3, -76.4, 25_000).minor);
         let p = f.point;
         assert!((p[0] * p[0] + p[1] * p[1] + p[2] * p[2] - 1.0).abs() < 1e-12);
         assert_eq!(std::mem::size_of::<EntryFacts>(), 64);

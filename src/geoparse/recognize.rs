@@ -666,12 +666,7 @@ fn surface_of(
         let strongest_broad = candidates
             .iter()
             .zip(&priors)
-            .filter(|(c, _)| {
-                matches!(
-                    gazetteer.kind(c.entry),
-                    Kind::Country | Kind::Demonym | Kind::Region | Kind::Physical | Kind::Admin1
-                )
-            })
+            .filter(|(c, _)| super::resolve::is_broad(gazetteer.kind(c.entry)))
             .map(|(_, &p)| p)
             .reduce(f32::max);
         let key = fold_name(written);

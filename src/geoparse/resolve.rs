@@ -44,10 +44,23 @@ struct Context {
     /// First-level divisions read in the document, by (country, admin-1 code): one
     /// surface reading it, and whether another surface does too.
     admin1: HashMap<(u64, u64), (SurfaceId, bool)>,
-    /// Points of settlement-level readings: (surface, latitude, longitude, unit vector).
-    points: Vec<(SurfaceId, f64, f64, [f64; 3])>,
+    /// Points of settlement-level readings.
+    points: Vec<Point>,
     /// The same points by grid cell ([`grid_cell`]), built for long documents only.
     grid: HashMap<(i32, i32), Vec<usize>>,
+}
+
+/// Where a settlement-level reading of the document lies.
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    /// The name read there.
+    surface: SurfaceId,
+    lat: f64,
+    lon: f64,
+    /// [`unit_vector`](crate::gazetteer::unit_vector) of the coordinates.
+    v: [f64; 3],
+    /// [`EntryFacts::minor`] of the reading.
+    minor: bool,
 }
 
 /// Grid cell size in degrees: a cell is wider than [`NEAR_KM`] in latitude.
@@ -106,12 +119,18 @@ fn build_context<'a>(readings: impl Iterator<Item = (SurfaceId, &'a EntryFacts)>
         // A place named many times is one point per surface: long documents repeat
         // their towns.
         if settlement_level(e.kind) && seen_points.insert((surface, e.entry)) {
-            ctx.points.push((surface, e.lat, e.lon, e.point));
+            ctx.points.push(Point {
+                surface,
+                lat: e.lat,
+                lon: e.lon,
+                v: e.point,
+                minor: e.minor,
+            });
         }
     }
     if ctx.points.len() > GRID_FROM {
         for (i, p) in ctx.points.iter().enumerate() {
-            ctx.grid.entry(grid_cell(p.1, p.2)).or_default().push(i);
+            ctx.grid.entry(grid_cell(p.lat, p.lon)).or_default().push(i);
         }
     }
     ctx
@@ -127,15 +146,23 @@ impl Context {
     }
 
     /// The largest dot product between `v` (at `lat`, `lon`) and the points of other
-    /// surfaces that may lie within [`NEAR_KM`]; -1 if none. Points farther away may
-    /// or may not be looked at: they cannot change what the caller decides.
-    fn closest(&self, v: &[f64; 3], lat: f64, lon: f64, surface: SurfaceId) -> f64 {
+    /// surfaces (only [`Point::minor`] ones if `minor_only`) that may lie within
+    /// [`NEAR_KM`]; -1 if none. Points farther away may or may not be looked at: they
+    /// cannot change what the caller decides.
+    fn closest(
+        &self,
+        v: &[f64; 3],
+        lat: f64,
+        lon: f64,
+        surface: SurfaceId,
+        minor_only: bool,
+    ) -> f64 {
         let dot = |i: usize| {
-            let (s, _, _, p) = &self.points[i];
-            if *s == surface {
+            let p = &self.points[i];
+            if p.surface == surface || (minor_only && !p.minor) {
                 -1.0
             } else {
-                v[0] * p[0] + v[1] * p[1] + v[2] * p[2]
+                v[0] * p.v[0] + v[1] * p.v[1] + v[2] * p.v[2]
             }
         };
         if self.grid.is_empty() {
@@ -218,6 +245,24 @@ fn qualifier<'a>(text: &str, hits: &'a [Hit], i: usize) -> Option<&'a Hit> {
     (gap.trim() == "," && gap.len() <= 3).then_some(next)
 }
 
+/// What the rest of the document says for reading a name as one candidate (see
+/// [`context_support`]).
+#[derive(Debug, Clone, Copy)]
+struct Support {
+    /// In score units.
+    score: f32,
+    /// Local evidence: another place of the document lies within [`VERY_NEAR_KM`],
+    /// and either the candidate's first-level division is named too or that place is
+    /// of local note ([`EntryFacts::minor`]). A capital or a big city nearby is not
+    /// enough: national news names them, and they have small namesakes of countries
+    /// around them.
+    local: bool,
+    /// The candidate is a small town named like a far more prominent country, region
+    /// or state of the name ("China", Texas): the document's support for it counts for
+    /// little unless it is local news about the town (see [`score_candidate`]).
+    capped: bool,
+}
+
 /// What the rest of the document says for reading a name (`surface`) as `e`: its
 /// country among the document's, its division named elsewhere, a place of the document
 /// nearby. The same for every mention of the name in one pass, so computed once per
@@ -228,8 +273,9 @@ fn context_support(
     surface: SurfaceId,
     ctx: &Context,
     countries: &[(u64, f32)],
-) -> f32 {
+) -> Support {
     let mut context = 0.0f32;
+    let mut division_named = false;
     match e.country() {
         None => {
             // A multi-country region or feature fits a document about its member
@@ -252,18 +298,36 @@ fn context_support(
                 && ctx.admin1_read_elsewhere(cc, a1, surface)
             {
                 context += 2.0;
+                division_named = true;
             }
         }
     }
+    let mut local = false;
     if settlement_level(e.kind) {
-        let closest = ctx.closest(&e.point, e.lat, e.lon, surface);
+        let closest = ctx.closest(&e.point, e.lat, e.lon, surface, false);
         if closest > *VERY_NEAR_COS {
             context += 1.8;
+            // Local news: a town or county of local note is named nearby.
+            local = division_named
+                || ctx.closest(&e.point, e.lat, e.lon, surface, true) > *VERY_NEAR_COS;
         } else if closest > *NEAR_COS {
             context += 0.9;
         }
     }
-    context
+    Support {
+        score: context,
+        local,
+        capped: false,
+    }
+}
+
+/// Kinds of reading that cover a wide area: a town named like one of them is read as
+/// the town only on strong evidence (see [`score_candidate`]).
+pub(crate) fn is_broad(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Country | Kind::Demonym | Kind::Region | Kind::Physical | Kind::Admin1
+    )
 }
 
 /// The score of reading one mention (`hit`) as `e`: its prominence (`prior`), the
@@ -273,10 +337,9 @@ fn score_candidate(
     gazetteer: &Gazetteer,
     e: &EntryFacts,
     prior: f32,
-    support: f32,
+    support: Support,
     hit: &Hit,
     qualifier: Option<&Surface>,
-    strongest_broad: Option<f32>,
 ) -> f32 {
     // "Paris, Texas": the qualifier names the candidate's country or division.
     let qualified = e.kind != Kind::Country
@@ -293,14 +356,10 @@ fn score_candidate(
                 })
             })
         });
-    let mut context = support;
-    // A small town named like a country, region or state ("China", Texas; "Middle
-    // East", Baltimore) is only that town when the text says so ("China, Texas"):
-    // context alone may not outvote a far more prominent namesake.
-    if matches!(e.kind, Kind::Place | Kind::Admin2)
-        && !qualified
-        && strongest_broad.is_some_and(|b| prior < b - 1.5)
-    {
+    let mut context = support.score;
+    // A small town named like a country, region or state is only that town when the
+    // text says so ("China, Texas") or the story is local to it ([`Support::capped`]).
+    if support.capped && !qualified {
         context = context.min(1.0);
     }
     let mut s = prior + context;
@@ -365,7 +424,7 @@ pub(crate) fn resolve(
         .collect();
     let mut probabilities: Vec<Vec<(EntryIndex, f32)>> = Vec::with_capacity(hits.len());
     let mut scores: Vec<f32> = Vec::new();
-    let mut support: Vec<f32> = Vec::new();
+    let mut support: Vec<Support> = Vec::new();
     // Two passes in context: countries and divisions settle first, towns follow them.
     // The first pass only moves each name's reading; the last also ranks every
     // candidate.
@@ -397,20 +456,33 @@ pub(crate) fn resolve(
                 .or_insert_with(|| {
                     let countries = others_countries(&ctx, surface);
                     let start = support.len();
-                    support.extend(candidates.iter().map(|c| {
-                        context_support(
-                            gazetteer,
-                            gazetteer.facts(c.entry),
-                            surface,
-                            &ctx,
-                            &countries,
-                        )
-                    }));
+                    let mut broad_supported = false;
+                    for c in candidates {
+                        let e = gazetteer.facts(c.entry);
+                        let s = context_support(gazetteer, e, surface, &ctx, &countries);
+                        broad_supported |= is_broad(e.kind) && s.score > 0.0;
+                        support.push(s);
+                    }
+                    // A small town named like a country, region or state ("China",
+                    // Texas; "Middle East", Baltimore) is only that town when the text
+                    // says so ("China, Texas"), or when the story is local to it (a
+                    // neighbour named) and nothing in it supports the prominent
+                    // namesake ("a Palestine man" in a story about Anderson County,
+                    // Texas). Context alone may not outvote it otherwise.
+                    let strongest_broad = info[i].strongest_broad;
+                    for ((c, &prior), s) in candidates
+                        .iter()
+                        .zip(&info[i].priors)
+                        .zip(&mut support[start..])
+                    {
+                        s.capped = matches!(gazetteer.kind(c.entry), Kind::Place | Kind::Admin2)
+                            && strongest_broad.is_some_and(|b| prior < b - 1.5)
+                            && (broad_supported || !s.local);
+                    }
                     start..support.len()
                 })
                 .clone();
             let q = qualifier(text, &hits, i).map(|q| &spellings[q.surface as usize]);
-            let broad = info[i].strongest_broad;
             scores.clear();
             scores.extend(
                 candidates
@@ -418,15 +490,7 @@ pub(crate) fn resolve(
                     .zip(&info[i].priors)
                     .zip(&support[range])
                     .map(|((c, &prior), &s)| {
-                        score_candidate(
-                            gazetteer,
-                            gazetteer.facts(c.entry),
-                            prior,
-                            s,
-                            hit,
-                            q,
-                            broad,
-                        )
+                        score_candidate(gazetteer, gazetteer.facts(c.entry), prior, s, hit, q)
                     }),
             );
             softmax(&mut scores);
@@ -511,7 +575,7 @@ mod tests {
     use crate::gazetteer::unit_vector;
 
     fn place(entry: EntryIndex, lat: f64, lon: f64) -> EntryFacts {
-        EntryFacts::new(entry, Kind::Place, None, None, lat, lon)
+        EntryFacts::new(entry, Kind::Place, None, None, lat, lon, 1000)
     }
 
     #[test]
@@ -542,8 +606,8 @@ mod tests {
         let brute = |v: &[f64; 3], surface: SurfaceId| {
             ctx.points
                 .iter()
-                .filter(|p| p.0 != surface)
-                .map(|p| v[0] * p.3[0] + v[1] * p.3[1] + v[2] * p.3[2])
+                .filter(|p| p.surface != surface)
+                .map(|p| v[0] * p.v[0] + v[1] * p.v[1] + v[2] * p.v[2])
                 .fold(-1.0f64, f64::max)
         };
         let mut near = 0;
@@ -553,7 +617,10 @@ mod tests {
             let lon = (f.lon + (next() - 0.5) * 7.0 + 540.0).rem_euclid(360.0) - 180.0;
             let v = unit_vector(lat, lon);
             let surface = (i % 5) as SurfaceId;
-            let (grid, all) = (ctx.closest(&v, lat, lon, surface), brute(&v, surface));
+            let (grid, all) = (
+                ctx.closest(&v, lat, lon, surface, false),
+                brute(&v, surface),
+            );
             for km in [100.0, NEAR_KM] {
                 assert_eq!(
                     grid > cos_of_km(km),
