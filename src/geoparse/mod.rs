@@ -140,7 +140,8 @@ impl<'g> Geoparser<'g> {
             &self.options,
             memo,
         );
-        resolve::resolve(self.gazetteer, text, &sentences, hits, memo.surfaces())
+        let (spellings, scratch) = memo.for_resolution();
+        resolve::resolve(self.gazetteer, text, &sentences, hits, spellings, scratch)
     }
 
     /// True if the mention's chosen entry is a demonym.

@@ -13,7 +13,7 @@ use super::Options;
 use super::text::{is_capitalized, next_word, previous_word};
 use crate::fold::fold_name;
 use crate::gazetteer::{
-    Candidate, Entry, Gazetteer, Kind, NameHit, NameMatch, WordMemo, is_all_caps,
+    Candidate, Entry, EntryFacts, Gazetteer, Kind, NameHit, NameMatch, WordMemo, is_all_caps,
 };
 use crate::short_key::{ShortKey, ShortKeyMap};
 
@@ -64,6 +64,23 @@ pub(crate) struct Surface {
     /// Prominence of the strongest country, demonym, region, physical feature or
     /// first-level division among the candidates.
     pub strongest_broad: Option<f32>,
+    /// Its candidates' rows of the gazetteer's [`EntryFacts`] table, copied together
+    /// when the name is first resolved: the table is large and the resolver reads a
+    /// name's rows in every pass over every document that names it, so one copy,
+    /// whose reads overlap, costs less than scattered reads each time.
+    facts: OnceLock<Box<[EntryFacts]>>,
+}
+
+impl Surface {
+    /// [`Gazetteer::facts`] of each candidate, in candidate order.
+    pub fn facts(&self, gazetteer: &Gazetteer) -> &[EntryFacts] {
+        self.facts.get_or_init(|| {
+            self.candidates
+                .iter()
+                .map(|c| *gazetteer.facts(c.entry))
+                .collect()
+        })
+    }
 }
 
 /// What recognition reads of a spelling for every mention, kept in the memo's table
@@ -118,6 +135,8 @@ pub struct ParseMemo {
     key_ids: FxHashMap<String, u32>,
     /// The gazetteer (by [`Gazetteer::id`]) and demonym option the surfaces are for.
     owner: Option<(u64, bool)>,
+    /// The resolver's buffers, reused from one document to the next.
+    resolver: super::resolve::Scratch,
 }
 
 impl ParseMemo {
@@ -129,9 +148,9 @@ impl ParseMemo {
         Self::default()
     }
 
-    /// All surfaces, indexed by [`Hit::surface`].
-    pub(crate) fn surfaces(&self) -> &[Surface] {
-        &self.list
+    /// All surfaces, indexed by [`Hit::surface`], and the resolver's buffers.
+    pub(crate) fn for_resolution(&mut self) -> (&[Surface], &mut super::resolve::Scratch) {
+        (&self.list, &mut self.resolver)
     }
 
     /// An empty memo sized for a batch of documents: a few thousand distinct words
@@ -143,6 +162,7 @@ impl ParseMemo {
             list: Vec::with_capacity(8192),
             key_ids: FxHashMap::with_capacity_and_hasher(8192, Default::default()),
             owner: None,
+            resolver: Default::default(),
         }
     }
 }
@@ -700,6 +720,7 @@ fn surface_of(
             strongest_broad,
             candidates,
             priors,
+            facts: OnceLock::new(),
         });
         head
     });

@@ -35,17 +35,23 @@ type SurfaceId = u32;
 /// The document as the resolver sees it in one pass: each hit's current reading.
 /// Indexed so that one candidate's context costs the same in a long document as in a
 /// short one (a 1.6 MB text used to take 250 ms here, quadratic in its names).
+#[derive(Debug, Default, Clone)]
 struct Context {
     /// Total country weight of all readings, by country.
     country_totals: HashMap<u64, f32>,
     /// Each surface's own share of those totals, so a name does not vote for its own
-    /// reading.
-    own_countries: HashMap<SurfaceId, Vec<(u64, f32)>>,
+    /// reading: the first of its (country, weight, next) nodes in `own_nodes`.
+    /// Linked lists in one vector: a name has one or two countries, and the tables
+    /// are reused from document to document.
+    own_countries: HashMap<SurfaceId, u32>,
+    own_nodes: Vec<(u64, f32, u32)>,
     /// First-level divisions read in the document, by (country, admin-1 code): one
     /// surface reading it, and whether another surface does too.
     admin1: HashMap<(u64, u64), (SurfaceId, bool)>,
     /// Points of settlement-level readings.
     points: Vec<Point>,
+    /// The (surface, entry) pairs already in `points`.
+    seen_points: rustc_hash::FxHashSet<(SurfaceId, EntryIndex)>,
     /// The same points by grid cell ([`grid_cell`]), built for long documents only.
     grid: HashMap<(i32, i32), Vec<usize>>,
 }
@@ -89,50 +95,72 @@ fn country_weight(kind: Kind) -> f32 {
     }
 }
 
+impl Context {
+    /// The context of one pass: `readings` are each hit's (surface, current reading).
+    /// Reuses the tables' memory.
+    fn rebuild<'a>(&mut self, readings: impl Iterator<Item = (SurfaceId, &'a EntryFacts)>) {
+        self.country_totals.clear();
+        self.own_countries.clear();
+        self.own_nodes.clear();
+        self.admin1.clear();
+        self.points.clear();
+        self.seen_points.clear();
+        self.grid.clear();
+        for (surface, e) in readings {
+            if let Some(cc) = e.country() {
+                let w = country_weight(e.kind);
+                *self.country_totals.entry(cc).or_default() += w;
+                let head = self.own_countries.entry(surface).or_insert(NO_NODE);
+                let mut n = *head;
+                while n != NO_NODE && self.own_nodes[n as usize].0 != cc {
+                    n = self.own_nodes[n as usize].2;
+                }
+                if n == NO_NODE {
+                    self.own_nodes.push((cc, w, *head));
+                    *head = self.own_nodes.len() as u32 - 1;
+                } else {
+                    self.own_nodes[n as usize].1 += w;
+                }
+            }
+            if e.kind == Kind::Admin1
+                && let (Some(cc), Some(a1)) = (e.country(), e.admin1())
+            {
+                let seen = self.admin1.entry((cc, a1)).or_insert((surface, false));
+                if seen.0 != surface {
+                    seen.1 = true;
+                }
+            }
+            // A place named many times is one point per surface: long documents repeat
+            // their towns.
+            if settlement_level(e.kind) && self.seen_points.insert((surface, e.entry)) {
+                self.points.push(Point {
+                    surface,
+                    lat: e.lat,
+                    lon: e.lon,
+                    v: e.point,
+                    minor: e.minor,
+                });
+            }
+        }
+        if self.points.len() > GRID_FROM {
+            for (i, p) in self.points.iter().enumerate() {
+                self.grid
+                    .entry(grid_cell(p.lat, p.lon))
+                    .or_default()
+                    .push(i);
+            }
+        }
+    }
+}
+
+/// The end of a list of `Context::own_nodes`.
+const NO_NODE: u32 = u32::MAX;
+
+/// The context of one pass (see [`Context::rebuild`]), in new tables.
+#[cfg(test)]
 fn build_context<'a>(readings: impl Iterator<Item = (SurfaceId, &'a EntryFacts)>) -> Context {
-    let mut ctx = Context {
-        country_totals: HashMap::default(),
-        own_countries: HashMap::default(),
-        admin1: HashMap::default(),
-        points: Vec::new(),
-        grid: HashMap::default(),
-    };
-    let mut seen_points: rustc_hash::FxHashSet<(SurfaceId, EntryIndex)> = Default::default();
-    for (surface, e) in readings {
-        if let Some(cc) = e.country() {
-            let w = country_weight(e.kind);
-            *ctx.country_totals.entry(cc).or_default() += w;
-            let own = ctx.own_countries.entry(surface).or_default();
-            match own.iter_mut().find(|(c, _)| *c == cc) {
-                Some((_, total)) => *total += w,
-                None => own.push((cc, w)),
-            }
-        }
-        if e.kind == Kind::Admin1
-            && let (Some(cc), Some(a1)) = (e.country(), e.admin1())
-        {
-            let seen = ctx.admin1.entry((cc, a1)).or_insert((surface, false));
-            if seen.0 != surface {
-                seen.1 = true;
-            }
-        }
-        // A place named many times is one point per surface: long documents repeat
-        // their towns.
-        if settlement_level(e.kind) && seen_points.insert((surface, e.entry)) {
-            ctx.points.push(Point {
-                surface,
-                lat: e.lat,
-                lon: e.lon,
-                v: e.point,
-                minor: e.minor,
-            });
-        }
-    }
-    if ctx.points.len() > GRID_FROM {
-        for (i, p) in ctx.points.iter().enumerate() {
-            ctx.grid.entry(grid_cell(p.lat, p.lon)).or_default().push(i);
-        }
-    }
+    let mut ctx = Context::default();
+    ctx.rebuild(readings);
     ctx
 }
 
@@ -204,29 +232,35 @@ impl Context {
 }
 
 /// Country weights from every surface but `own`, normalised so the strongest is 1,
-/// sorted by country for [`weight_of`].
-fn others_countries(ctx: &Context, own: SurfaceId) -> Vec<(u64, f32)> {
-    let own = ctx.own_countries.get(&own);
-    let mut sum: Vec<(u64, f32)> = ctx
-        .country_totals
-        .iter()
-        .map(|(&cc, &total)| {
-            let mine = own
-                .and_then(|o| o.iter().find(|(c, _)| *c == cc))
-                .map_or(0.0, |(_, w)| *w);
-            (cc, total - mine)
-        })
-        // Weights are positive: what is left is the other surfaces' votes.
-        .filter(|(_, w)| *w > 1e-4)
-        .collect();
-    sum.sort_by_key(|(cc, _)| *cc);
-    let max = sum.iter().map(|(_, w)| *w).fold(0.0f32, f32::max);
+/// sorted by country for [`weight_of`], into `out`.
+fn others_countries(ctx: &Context, own: SurfaceId, out: &mut Vec<(u64, f32)>) {
+    let first = ctx.own_countries.get(&own).copied().unwrap_or(NO_NODE);
+    let mine = |cc: u64| {
+        let mut n = first;
+        while n != NO_NODE {
+            let (c, w, next) = ctx.own_nodes[n as usize];
+            if c == cc {
+                return w;
+            }
+            n = next;
+        }
+        0.0
+    };
+    out.clear();
+    out.extend(
+        ctx.country_totals
+            .iter()
+            .map(|(&cc, &total)| (cc, total - mine(cc)))
+            // Weights are positive: what is left is the other surfaces' votes.
+            .filter(|(_, w)| *w > 1e-4),
+    );
+    out.sort_by_key(|(cc, _)| *cc);
+    let max = out.iter().map(|(_, w)| *w).fold(0.0f32, f32::max);
     if max > 0.0 {
-        for (_, w) in &mut sum {
+        for (_, w) in out.iter_mut() {
             *w /= max;
         }
     }
-    sum
 }
 
 fn weight_of(countries: &[(u64, f32)], cc: u64) -> Option<f32> {
@@ -345,8 +379,7 @@ fn score_candidate(
     let qualified = e.kind != Kind::Country
         && e.country().is_some_and(|cc| {
             qualifier.is_some_and(|q| {
-                q.candidates.iter().any(|qc| {
-                    let qe = gazetteer.facts(qc.entry);
+                q.facts(gazetteer).iter().any(|qe| {
                     qe.country() == Some(cc)
                         && match qe.kind {
                             Kind::Country => true,
@@ -388,6 +421,30 @@ fn softmax(scores: &mut [f32]) {
     }
 }
 
+/// Buffers the resolver reuses from one document to the next (kept in the
+/// [`ParseMemo`](super::ParseMemo)): a batch resolves hundreds of documents, and making
+/// and growing these tables anew for each was a fifth of the resolver's time.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Scratch {
+    ctx: Context,
+    /// Each spelling's context support in the current pass: a range of `support`.
+    support_of: HashMap<u32, Range<usize>>,
+    support: Vec<Support>,
+    countries: Vec<(u64, f32)>,
+    scores: Vec<f32>,
+    ranked: Vec<(usize, f32)>,
+    /// Each hit's reading (an index into its candidates).
+    readings: Vec<usize>,
+    /// Every hit's ranked readings one after another; `ranges[i]` is hit `i`'s.
+    probabilities: Vec<(EntryIndex, f32)>,
+    ranges: Vec<Range<usize>>,
+    /// (name, entry, probability) of every unqualified hit's readings.
+    mass: Vec<(SurfaceId, EntryIndex, f32)>,
+    /// Each name's shared reading: a range of `shared`.
+    senses: HashMap<SurfaceId, Range<usize>>,
+    shared: Vec<(EntryIndex, f32)>,
+}
+
 /// Resolves recognised hits into mentions.
 pub(crate) fn resolve(
     gazetteer: &Gazetteer,
@@ -395,6 +452,7 @@ pub(crate) fn resolve(
     sentences: &[Range<usize>],
     hits: Vec<Hit>,
     spellings: &[Surface],
+    scratch: &mut Scratch,
 ) -> Vec<Mention> {
     // Every hit has candidates (recognition drops those without); keep it so here.
     let hits: Vec<Hit> = hits
@@ -404,6 +462,20 @@ pub(crate) fn resolve(
     if hits.is_empty() {
         return Vec::new();
     }
+    let Scratch {
+        ctx,
+        support_of,
+        support,
+        countries,
+        scores,
+        ranked,
+        readings,
+        probabilities,
+        ranges,
+        mass,
+        senses,
+        shared,
+    } = scratch;
     let info: Vec<&Surface> = hits
         .iter()
         .map(|h| &spellings[h.surface as usize])
@@ -411,55 +483,52 @@ pub(crate) fn resolve(
     // The memo numbers folded forms already: spellings that fold alike share one.
     let surfaces: Vec<SurfaceId> = info.iter().map(|s| s.key_id).collect();
     // Pass 0: the most prominent reading of each name (an index into its candidates).
-    let mut readings: Vec<usize> = info
-        .iter()
-        .map(|h| {
-            h.priors
-                .iter()
-                .enumerate()
-                .max_by(|a, b| a.1.total_cmp(b.1))
-                .map(|(i, _)| i)
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut probabilities: Vec<Vec<(EntryIndex, f32)>> = Vec::with_capacity(hits.len());
-    let mut scores: Vec<f32> = Vec::new();
-    let mut support: Vec<Support> = Vec::new();
+    readings.clear();
+    readings.extend(info.iter().map(|h| {
+        h.priors
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, _)| i)
+            .unwrap_or(0)
+    }));
+    probabilities.clear();
+    ranges.clear();
     // Two passes in context: countries and divisions settle first, towns follow them.
     // The first pass only moves each name's reading; the last also ranks every
     // candidate.
     for pass in 0..2 {
         let last = pass == 1;
-        let ctx = build_context(
+        ctx.rebuild(
             surfaces
                 .iter()
-                .zip(&readings)
+                .zip(readings.iter())
                 .enumerate()
-                .map(|(i, (&surface, &r))| (surface, gazetteer.facts(info[i].candidates[r].entry))),
+                .map(|(i, (&surface, &r))| (surface, &info[i].facts(gazetteer)[r])),
         );
-        // Each name's context support ([`context_support`]) in this pass, by spelling:
-        // a range of `support`.
-        let mut support_of: HashMap<u32, Range<usize>> = HashMap::default();
+        support_of.clear();
         support.clear();
         for (i, hit) in hits.iter().enumerate() {
             let surface = surfaces[i];
             if info[i].candidates.len() == 1 {
                 // Nothing to choose: skip the scoring.
                 if last {
-                    probabilities.push(vec![(info[i].candidates[0].entry, 1.0)]);
+                    let start = probabilities.len();
+                    probabilities.push((info[i].candidates[0].entry, 1.0));
+                    ranges.push(start..probabilities.len());
                 }
                 continue;
             }
             let candidates = &info[i].candidates;
+            let facts = info[i].facts(gazetteer);
             let range = support_of
                 .entry(hit.surface)
                 .or_insert_with(|| {
-                    let countries = others_countries(&ctx, surface);
+                    others_countries(ctx, surface, countries);
                     let start = support.len();
                     let mut broad_supported = false;
-                    for c in candidates {
-                        let e = gazetteer.facts(c.entry);
-                        let s = context_support(gazetteer, e, surface, &ctx, &countries);
+                    for e in facts {
+                        let s = context_support(gazetteer, e, surface, ctx, countries);
                         broad_supported |= is_broad(e.kind) && s.score > 0.0;
                         support.push(s);
                     }
@@ -470,12 +539,10 @@ pub(crate) fn resolve(
                     // namesake ("a Palestine man" in a story about Anderson County,
                     // Texas). Context alone may not outvote it otherwise.
                     let strongest_broad = info[i].strongest_broad;
-                    for ((c, &prior), s) in candidates
-                        .iter()
-                        .zip(&info[i].priors)
-                        .zip(&mut support[start..])
+                    for ((e, &prior), s) in
+                        facts.iter().zip(&info[i].priors).zip(&mut support[start..])
                     {
-                        s.capped = matches!(gazetteer.kind(c.entry), Kind::Place | Kind::Admin2)
+                        s.capped = matches!(e.kind, Kind::Place | Kind::Admin2)
                             && strongest_broad.is_some_and(|b| prior < b - 1.5)
                             && (broad_supported || !s.local);
                     }
@@ -485,25 +552,26 @@ pub(crate) fn resolve(
             let q = qualifier(text, &hits, i).map(|q| &spellings[q.surface as usize]);
             scores.clear();
             scores.extend(
-                candidates
+                facts
                     .iter()
                     .zip(&info[i].priors)
                     .zip(&support[range])
-                    .map(|((c, &prior), &s)| {
-                        score_candidate(gazetteer, gazetteer.facts(c.entry), prior, s, hit, q)
-                    }),
+                    .map(|((e, &prior), &s)| score_candidate(gazetteer, e, prior, s, hit, q)),
             );
-            softmax(&mut scores);
+            softmax(scores);
             let entry_of = |c: usize| candidates[c].entry;
             // Most probable first; equal probabilities by entry index.
             let rank = |a: &(usize, f32), b: &(usize, f32)| {
                 b.1.total_cmp(&a.1).then(entry_of(a.0).cmp(&entry_of(b.0)))
             };
             if last {
-                let mut ranked: Vec<(usize, f32)> = scores.iter().copied().enumerate().collect();
+                ranked.clear();
+                ranked.extend(scores.iter().copied().enumerate());
                 ranked.sort_by(rank);
                 readings[i] = ranked[0].0;
-                probabilities.push(ranked.iter().map(|&(c, p)| (entry_of(c), p)).collect());
+                let start = probabilities.len();
+                probabilities.extend(ranked.iter().map(|&(c, p)| (entry_of(c), p)));
+                ranges.push(start..probabilities.len());
             } else if let Some((best, _)) = scores.iter().copied().enumerate().min_by(rank) {
                 readings[i] = best;
             }
@@ -511,34 +579,51 @@ pub(crate) fn resolve(
     }
     // One sense per document: unqualified mentions of the same name take the reading
     // with the most probability mass over all its mentions.
-    let mut mass: HashMap<SurfaceId, HashMap<EntryIndex, f32>> = HashMap::default();
-    for (i, ranked) in probabilities.iter().enumerate() {
-        if qualifier(text, &hits, i).is_some() {
-            continue;
-        }
-        let m = mass.entry(surfaces[i]).or_default();
-        for (e, p) in ranked {
-            *m.entry(*e).or_default() += p;
+    mass.clear();
+    for (i, range) in ranges.iter().enumerate() {
+        if qualifier(text, &hits, i).is_none() {
+            mass.extend(
+                probabilities[range.clone()]
+                    .iter()
+                    .map(|&(e, p)| (surfaces[i], e, p)),
+            );
         }
     }
+    // Grouped by name and entry, each entry's mentions in text order (the sort is
+    // stable), so its mass adds up as it would mention by mention. Sorted by name
+    // first with the keys packed into one integer: a long document has tens of
+    // thousands of readings.
+    mass.sort_by_key(|&(surface, entry, _)| u64::from(surface) << 32 | u64::from(entry));
     // Each name's shared reading, ranked once (not once per mention).
-    let senses: HashMap<SurfaceId, Vec<(EntryIndex, f32)>> = mass
-        .into_iter()
-        .map(|(key, m)| {
-            let total: f32 = m.values().sum();
-            let mut ranked: Vec<(EntryIndex, f32)> =
-                m.iter().map(|(e, p)| (*e, p / total)).collect();
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            ranked.truncate(1 + MAX_ALTERNATES);
-            (key, ranked)
-        })
-        .collect();
+    senses.clear();
+    shared.clear();
+    let mut k = 0;
+    while k < mass.len() {
+        let surface = mass[k].0;
+        let start = shared.len();
+        while k < mass.len() && mass[k].0 == surface {
+            let entry = mass[k].1;
+            let mut p = 0.0f32;
+            while k < mass.len() && mass[k].0 == surface && mass[k].1 == entry {
+                p += mass[k].2;
+                k += 1;
+            }
+            shared.push((entry, p));
+        }
+        let total: f32 = shared[start..].iter().map(|&(_, p)| p).sum();
+        for (_, p) in &mut shared[start..] {
+            *p /= total;
+        }
+        shared[start..].sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        shared.truncate((start + 1 + MAX_ALTERNATES).min(shared.len()));
+        senses.insert(surface, start..shared.len());
+    }
     hits.iter()
         .enumerate()
         .map(|(i, hit)| {
             let ranked: &[(EntryIndex, f32)] = match senses.get(&surfaces[i]) {
-                Some(shared) if qualifier(text, &hits, i).is_none() => shared,
-                _ => &probabilities[i],
+                Some(range) if qualifier(text, &hits, i).is_none() => &shared[range.clone()],
+                _ => &probabilities[ranges[i].clone()],
             };
             let (entry, p) = ranked[0];
             let recognition = 1.0 / (1.0 + (-(hit.score - 0.5)).exp());
@@ -572,10 +657,37 @@ pub(crate) fn resolve(
 mod tests {
     use super::*;
 
-    use crate::gazetteer::unit_vector;
+    use crate::gazetteer::{pack_code, unit_vector};
 
     fn place(entry: EntryIndex, lat: f64, lon: f64) -> EntryFacts {
         EntryFacts::new(entry, Kind::Place, None, None, lat, lon, 1000)
+    }
+
+    #[test]
+    fn a_name_does_not_vote_for_its_own_country() {
+        let at = |entry, kind, cc| EntryFacts::new(entry, kind, Some(cc), None, 0.0, 0.0, 0);
+        let (ne, ng, ml) = (pack_code("NE"), pack_code("NG"), pack_code("ML"));
+        // Surface 0 read twice in Niger and once in Nigeria, surface 1 in Niger, 2 in Mali.
+        let readings = [
+            (0, at(1, Kind::Country, "NE")),
+            (0, at(2, Kind::Admin1, "NG")),
+            (0, at(1, Kind::Country, "NE")),
+            (1, at(3, Kind::Place, "NE")),
+            (2, at(4, Kind::Place, "ML")),
+        ];
+        let ctx = build_context(readings.iter().map(|(s, f)| (*s, f)));
+        let mut out = Vec::new();
+        others_countries(&ctx, 0, &mut out);
+        // Only surfaces 1 and 2 vote: Niger 0.5, Mali 0.5; nothing left for Nigeria.
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert_eq!(weight_of(&out, ne), Some(1.0));
+        assert_eq!(weight_of(&out, ml), Some(1.0));
+        assert_eq!(weight_of(&out, ng), None);
+        others_countries(&ctx, 1, &mut out);
+        // Surface 0's votes count for surface 1: Niger 2.0 is the strongest.
+        assert_eq!(weight_of(&out, ne), Some(1.0));
+        assert_eq!(weight_of(&out, ng), Some(0.4));
+        assert_eq!(weight_of(&out, ml), Some(0.25));
     }
 
     #[test]
