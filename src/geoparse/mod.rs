@@ -12,7 +12,9 @@
 //! 2. **Resolution.** Candidates are scored on kind and population, how the name
 //!    matched, explicit qualifiers (`Paris, Texas`), the countries and first-level
 //!    divisions the document mentions, and distance to the document's other places.
-//!    Scores become probabilities; the best is chosen and the others kept.
+//!    A small town named like a country or state wins over it only when qualified or
+//!    when the story is local to the town (`a Palestine man` beside Anderson County,
+//!    Texas). Scores become probabilities; the best is chosen and the others kept.
 
 mod recognize;
 mod resolve;
