@@ -1,0 +1,99 @@
+//! The fastest of many back-to-back parses of the shared corpora, one core: a steadier
+//! figure than a mean on a machine whose speed drifts from minute to minute (criterion's
+//! `cargo bench --bench geoparse` measures the same work with statistics).
+//!
+//! `taskset -c 1 cargo run --release --no-default-features --example parse_timing [ROUNDS]`
+//!
+//! Prints, for the LGL and GeoWebNews articles (1.6 MB, 788 articles): a batch with a
+//! fresh memo (`news_corpus_one_core`), the same batch with a memo that has seen it
+//! (steady state of a long batch), and all articles joined into one document.
+use std::process::ExitCode;
+use std::time::Instant;
+
+use gazette::gazetteer::Gazetteer;
+use gazette::geoparse::{Geoparser, ParseMemo};
+
+/// The article texts of one corpus file, or why they cannot be read.
+fn corpus_texts(file: &str) -> Result<Vec<String>, String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpora")
+        .join(file);
+    let xml = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let doc = roxmltree::Document::parse(&xml).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect())
+}
+
+fn main() -> ExitCode {
+    let rounds: usize = match std::env::args().nth(1).map(|s| s.parse()) {
+        None => 25,
+        Some(Ok(n)) if n > 0 => n,
+        Some(_) => {
+            eprintln!("usage: parse_timing [ROUNDS]");
+            return ExitCode::from(2);
+        }
+    };
+    let texts = match (corpus_texts("lgl.xml"), corpus_texts("GWN.xml")) {
+        (Ok(mut lgl), Ok(gwn)) => {
+            lgl.extend(gwn);
+            lgl
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("parse_timing needs the shared corpora: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let gazetteer = match Gazetteer::load_bundled() {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let parser = Geoparser::new(&gazetteer);
+    let megabytes = texts.iter().map(String::len).sum::<usize>() as f64 / 1e6;
+    let joined = texts.join("\n\n");
+    let mut warm = ParseMemo::for_batch();
+    for t in &texts {
+        parser.parse_with(t, &mut warm);
+    }
+    let mut best = [f64::MAX; 3];
+    for _ in 0..rounds {
+        let start = Instant::now();
+        let mut memo = ParseMemo::for_batch();
+        let fresh: usize = texts
+            .iter()
+            .map(|t| parser.parse_with(t, &mut memo).len())
+            .sum();
+        best[0] = best[0].min(start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        let seen: usize = texts
+            .iter()
+            .map(|t| parser.parse_with(t, &mut warm).len())
+            .sum();
+        best[1] = best[1].min(start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        std::hint::black_box(parser.parse(&joined).len());
+        best[2] = best[2].min(start.elapsed().as_secs_f64());
+        if fresh != seen {
+            eprintln!("a memo changed the results: {fresh} mentions against {seen}");
+            return ExitCode::FAILURE;
+        }
+    }
+    println!("fastest of {rounds} rounds, {megabytes:.2} MB:");
+    for (what, secs) in [
+        ("batch, fresh memo", best[0]),
+        ("batch, memo that has seen it", best[1]),
+        ("all joined into one document", best[2]),
+    ] {
+        println!(
+            "  {what:<30} {:7.2} ms  {:5.1} MB/s",
+            secs * 1e3,
+            megabytes / secs
+        );
+    }
+    ExitCode::SUCCESS
+}
