@@ -147,3 +147,33 @@ fn regions_and_namesakes() {
     assert!(kinds("Tahoua").contains(&(Kind::Admin1, Some("NE".into()))));
     assert!(kinds("Texas").contains(&(Kind::Admin1, Some("US".into()))));
 }
+
+#[test]
+fn the_compact_facts_agree_with_every_entry() {
+    use gazette::gazetteer::{EntryFacts, pack_code};
+    let g = g();
+    let mut regions_with_members = 0;
+    for (i, e) in g.entries().iter().enumerate() {
+        let i = i as u32;
+        let f = g.facts(i);
+        assert_eq!(*f, EntryFacts::of(i, e), "{}", e.id);
+        assert_eq!(
+            f.country(),
+            e.country_code
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .map(pack_code),
+            "{}",
+            e.id
+        );
+        let members: Vec<u64> = if e.country_code.is_none() {
+            e.members.iter().map(|m| pack_code(m)).collect()
+        } else {
+            Vec::new()
+        };
+        assert_eq!(g.member_codes(i), members.as_slice(), "{}", e.id);
+        regions_with_members += usize::from(!members.is_empty());
+    }
+    // The Sahel, West Africa, the Middle East…: regions vote for their members.
+    assert!(regions_with_members >= 10, "{regions_with_members}");
+}
