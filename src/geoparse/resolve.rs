@@ -292,8 +292,8 @@ struct Support {
     /// around them.
     local: bool,
     /// The candidate is a small town named like a far more prominent country, region
-    /// or state of the name ("China", Texas): the document's support for it counts for
-    /// little unless it is local news about the town (see [`score_candidate`]).
+    /// or state of the name, and the story is not local to it: the document's support
+    /// counts for little (the rule is where `resolve` sets it).
     capped: bool,
 }
 
@@ -341,9 +341,12 @@ fn context_support(
         let closest = ctx.closest(&e.point, e.lat, e.lon, surface, false);
         if closest > *VERY_NEAR_COS {
             context += 1.8;
-            // Local news: a town or county of local note is named nearby.
+            // Local news: a town or county of local note is named nearby. Only towns
+            // and counties can be capped ([`Support::capped`]): the second look is
+            // spent on them alone.
             local = division_named
-                || ctx.closest(&e.point, e.lat, e.lon, surface, true) > *VERY_NEAR_COS;
+                || (matches!(e.kind, Kind::Place | Kind::Admin2)
+                    && ctx.closest(&e.point, e.lat, e.lon, surface, true) > *VERY_NEAR_COS);
         } else if closest > *NEAR_COS {
             context += 0.9;
         }
