@@ -15,7 +15,7 @@ use egui_kittest::Harness;
 use gazette::app::GazetteApp;
 use gazette::app::basemap::Basemap;
 use gazette::app::state::AppState;
-use gazette::document::Document;
+use gazette::corpus::Document;
 use gazette::gazetteer::Gazetteer;
 
 fn seeds() -> Vec<Document> {

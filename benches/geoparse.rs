@@ -3,7 +3,7 @@
 //! the bundled seeds repeated. Run: `cargo bench --bench geoparse`.
 //!
 //! `news_corpus_one_core` parses the articles one after another as a batch does
-//! (`analysis::parse_documents`: one word memo per thread), with a fresh memo on every
+//! (`corpus::parse_documents`: one word memo per thread), with a fresh memo on every
 //! run, so nothing carries over from the previous run. `news_corpus_each_alone` parses
 //! each article as if it were the only one (`Geoparser::parse`).
 //! `news_corpus_as_one_document` parses all the articles joined into one text, as a

@@ -9,7 +9,7 @@ use std::path::Path;
 use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject, JsonValue};
 use serde_json::json;
 
-use crate::analysis::{MentionRef, ParsedDocument, Place};
+use crate::corpus::{MentionRef, ParsedDocument, Place};
 use crate::gazetteer::Gazetteer;
 
 /// Why an export failed.

@@ -1,5 +1,6 @@
 //! Gazette's core: the offline gazetteer, the geoparser that finds and resolves the
-//! places news text mentions, document loading, and GeoJSON/JSONL/CSV export.
+//! places news text mentions, the corpus (documents in, parsed and corrected), and
+//! GeoJSON/JSONL/CSV export.
 //!
 //! Nothing here depends on a GUI: the command-line mode, the tests and the desktop
 //! app all use this library.
@@ -12,10 +13,9 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-pub mod analysis;
 #[cfg(feature = "gui")]
 pub mod app;
-pub mod document;
+pub mod corpus;
 pub mod eval;
 pub mod export;
 pub mod fold;

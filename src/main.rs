@@ -9,8 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
-use gazette::analysis::{Corrections, Filter, parse_documents, places};
-use gazette::document::{Document, DocumentError, article_files};
+use gazette::corpus::{self, Corrections, Filter, Input, LoadEvent, ParsedDocument, places};
 use gazette::export::{self, Format};
 use gazette::gazetteer::Gazetteer;
 use gazette::geoparse::Geoparser;
@@ -137,40 +136,32 @@ fn lookup(gazetteer: &Gazetteer, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Reads every article under `paths`, skipping binary files with a message. Returns
-/// the documents and whether any file could not be read.
-fn read_articles(paths: &[PathBuf]) -> Result<(Vec<Document>, bool)> {
-    let mut documents = Vec::new();
+/// Reads and parses every article under `paths` through the library's one way in
+/// ([`corpus::load`]), printing skipped inputs and decoding warnings as they come.
+/// Returns the parsed documents and whether any input could not be read.
+fn read_and_parse(parser: &Geoparser<'_>, paths: &[PathBuf]) -> (Vec<ParsedDocument>, bool) {
+    let inputs = paths.iter().cloned().map(Input::Path).collect();
+    let mut parsed = Vec::new();
     let mut had_errors = false;
-    for path in paths {
-        let listed = article_files(path)?;
-        for e in &listed.unreadable {
-            eprintln!("gazette: {e}");
-            had_errors = true;
-        }
-        let files = listed.files;
-        if files.is_empty() {
-            eprintln!("gazette: {}: no .txt files found", path.display());
-        }
-        for (file, name) in files {
-            match Document::read(&file, name) {
-                Ok(loaded) => {
-                    if let Some(w) = loaded.warning {
-                        eprintln!("gazette: warning: {w}");
-                    }
-                    documents.push(loaded.document);
-                }
-                Err(e @ (DocumentError::Binary { .. } | DocumentError::TooLarge { .. })) => {
-                    eprintln!("gazette: {e}");
-                }
-                Err(e) => {
-                    eprintln!("gazette: {e}");
-                    had_errors = true;
-                }
+    let never = std::sync::atomic::AtomicBool::new(false);
+    corpus::load(parser, inputs, &never, &mut |event| match event {
+        LoadEvent::Document {
+            parsed: document,
+            warning,
+            ..
+        } => {
+            if let Some(w) = warning {
+                eprintln!("gazette: warning: {w}");
             }
+            parsed.push(document);
         }
-    }
-    Ok((documents, had_errors))
+        LoadEvent::Skipped(e) => {
+            eprintln!("gazette: {e}");
+            had_errors |= e.is_read_failure();
+        }
+        LoadEvent::Started { .. } | LoadEvent::Finished { .. } => {}
+    });
+    (parsed, had_errors)
 }
 
 fn parse_command(
@@ -180,9 +171,8 @@ fn parse_command(
     output: Option<&PathBuf>,
     filter: &Filter,
 ) -> Result<ExitCode> {
-    let (documents, had_errors) = read_articles(paths)?;
     let parser = Geoparser::new(gazetteer);
-    let parsed = parse_documents(&parser, documents);
+    let (parsed, had_errors) = read_and_parse(&parser, paths);
     let places = places(gazetteer, &parsed, &Corrections::default(), filter);
     let format = match format {
         OutputFormat::Geojson => Format::GeoJson,

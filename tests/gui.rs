@@ -13,7 +13,7 @@ use gazette::app::GazetteApp;
 use gazette::app::basemap::Basemap;
 use gazette::app::map_view::MarkerTarget;
 use gazette::app::state::MessageLevel;
-use gazette::document::{Document, article_files};
+use gazette::corpus::{Document, article_files};
 use gazette::gazetteer::{EntryIndex, Gazetteer};
 
 fn gazetteer() -> Arc<Gazetteer> {

@@ -5,10 +5,10 @@
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Align, RichText, Sense, Stroke, Ui};
 
-use crate::analysis::CorrectionAction;
 use crate::app::Action;
 use crate::app::palette;
 use crate::app::state::AppState;
+use crate::corpus::CorrectionAction;
 
 /// Draws the document view and returns what the user did.
 pub fn document_view_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {

@@ -96,7 +96,7 @@ impl MarkerIndex {
                 markers.push(MarkerData {
                     entry: p.entry,
                     name: e.name.clone(),
-                    country: crate::analysis::country_name(
+                    country: crate::corpus::country_name(
                         g,
                         e.country_code.as_deref().unwrap_or(""),
                     ),
@@ -1270,9 +1270,9 @@ mod tests {
 
     #[test]
     fn clusters_merge_when_zoomed_out_and_split_when_zoomed_in() {
-        use crate::analysis::ParsedDocument;
         use crate::app::state::DocumentSource;
-        use crate::document::Document;
+        use crate::corpus::Document;
+        use crate::corpus::ParsedDocument;
         use crate::gazetteer::Gazetteer;
         use crate::geoparse::Geoparser;
         let g = std::sync::Arc::new(Gazetteer::load_bundled().expect("gazetteer"));

@@ -23,8 +23,8 @@ use std::sync::Arc;
 
 use egui::{Color32, RichText, Ui};
 
-use crate::analysis::CorrectionAction;
-use crate::document::Document;
+use crate::corpus::CorrectionAction;
+use crate::corpus::Document;
 use crate::export::Format;
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 
@@ -367,20 +367,16 @@ impl GazetteApp {
                 self.update_progress();
             }
             Loader::Synchronous => {
-                let events = std::sync::Mutex::new(Vec::new());
+                let mut events = Vec::new();
                 worker::run_parse_job(
                     0,
                     &g,
                     inputs,
                     &std::sync::atomic::AtomicBool::new(false),
-                    &|e| {
-                        if let Ok(mut v) = events.lock() {
-                            v.push(e);
-                        }
-                    },
+                    &mut |e| events.push(e),
                 );
                 self.jobs.insert(0, (0, 0));
-                for e in events.into_inner().unwrap_or_default() {
+                for e in events {
                     self.handle_event(e);
                 }
                 self.state.refresh();

@@ -6,10 +6,10 @@ use super::plural;
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, RichText, Sense, Ui};
 
-use crate::analysis::{CorrectionAction, MentionRef};
 use crate::app::Action;
 use crate::app::palette;
 use crate::app::state::{AppState, CandidateChoice, MentionKey, passage_range};
+use crate::corpus::{CorrectionAction, MentionRef};
 use crate::gazetteer::{Gazetteer, Kind};
 
 /// Candidates offered per mention in its correction menu.
@@ -53,7 +53,7 @@ pub fn passages_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
     let country = e
         .country_code
         .as_deref()
-        .map(|cc| crate::analysis::country_name(g, cc));
+        .map(|cc| crate::corpus::country_name(g, cc));
     let mut description = palette::kind_label(e.kind).to_string();
     if let Some(c) = &country
         && e.kind != Kind::Country

@@ -10,53 +10,17 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{
+pub use crate::corpus::DocumentSource;
+use crate::corpus::{
     self, Correction, CorrectionAction, Corrections, Filter, MentionRef, ParsedDocument, Place,
 };
 use crate::export::{self, ExportError, Format};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
-
-/// Where a document came from, as saved with the session so it can be loaded again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DocumentSource {
-    /// A file on disk, with the name it is shown and exported under (its file name, or
-    /// its path relative to the folder it was opened from).
-    File {
-        /// The file.
-        path: PathBuf,
-        /// The document name.
-        name: String,
-    },
-    /// Text pasted into the app; kept whole in the session.
-    Pasted {
-        /// The document name.
-        name: String,
-        /// The text.
-        text: String,
-    },
-}
-
-impl DocumentSource {
-    /// The document name.
-    pub fn name(&self) -> &str {
-        match self {
-            DocumentSource::File { name, .. } | DocumentSource::Pasted { name, .. } => name,
-        }
-    }
-
-    /// The file, for a document read from disk.
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            DocumentSource::File { path, .. } => Some(path),
-            DocumentSource::Pasted { .. } => None,
-        }
-    }
-}
 
 /// What is saved between runs (eframe persistence). Every field defaults, so a session
 /// saved by an older or newer version still loads.
@@ -205,8 +169,7 @@ impl AppState {
     /// 500 lines: synthetic data for benchmarks and tests of large results, made without
     /// running the parser.
     pub fn with_most_populous_places(gazetteer: Arc<Gazetteer>, n: usize) -> AppState {
-        use crate::analysis::ParsedDocument;
-        use crate::document::Document;
+        use crate::corpus::Document;
         use crate::geoparse::{Mention, Resolution};
         let mut entries: Vec<EntryIndex> = (0..gazetteer.len() as EntryIndex)
             .filter(|&e| gazetteer.entry(e).kind == Kind::Place)
@@ -456,12 +419,12 @@ impl AppState {
             return;
         };
         let g = &*g;
-        self.places = analysis::places(g, &self.documents, &self.corrections, &self.filter);
+        self.places = corpus::places(g, &self.documents, &self.corrections, &self.filter);
         self.country_counts =
-            analysis::country_counts(g, &self.documents, &self.corrections, &self.filter)
+            corpus::country_counts(g, &self.documents, &self.corrections, &self.filter)
                 .into_iter()
                 .map(|(key, places, mentions)| CountryCount {
-                    name: analysis::country_name(g, &key),
+                    name: corpus::country_name(g, &key),
                     key,
                     places,
                     mentions,
@@ -472,7 +435,7 @@ impl AppState {
         for key in &self.filter.hidden_countries {
             if !self.country_counts.iter().any(|c| &c.key == key) {
                 self.country_counts.push(CountryCount {
-                    name: analysis::country_name(g, key),
+                    name: corpus::country_name(g, key),
                     key: key.clone(),
                     places: 0,
                     mentions: 0,
@@ -485,7 +448,7 @@ impl AppState {
             ..self.filter.clone()
         };
         let mut kinds: BTreeMap<Kind, (usize, usize)> = BTreeMap::new();
-        for p in analysis::places(g, &self.documents, &self.corrections, &unfiltered_kinds) {
+        for p in corpus::places(g, &self.documents, &self.corrections, &unfiltered_kinds) {
             let c = kinds.entry(g.entry(p.entry).kind).or_default();
             c.0 += 1;
             c.1 += p.mentions.len();

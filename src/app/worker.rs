@@ -1,51 +1,21 @@
 //! Background loading: the gazetteer at start-up, and reading and parsing documents, each
-//! on its own thread, reporting through a channel so the window never waits.
+//! on its own thread, reporting through a channel so the window never waits. The reading
+//! and parsing is the library's ([`crate::corpus::load`]); this module only gives it a
+//! thread, a job number and a channel.
 //!
 //! Every job has a number; [`Worker::cancel_all`] raises the jobs' cancel flags and
 //! makes their later events stale, so "Reset to samples" during a long load is instant.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex};
 
-use rayon::prelude::*;
-
-use crate::analysis::ParsedDocument;
-use crate::app::state::DocumentSource;
-use crate::document::{Document, DocumentError, article_files};
+use crate::corpus::{self, DocumentError, DocumentSource, LoadEvent, ParsedDocument};
 use crate::gazetteer::Gazetteer;
-use crate::geoparse::{Geoparser, MemoPool, ParseMemo};
+use crate::geoparse::Geoparser;
 
-/// Something to read and parse.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
-    /// A file (read whatever its extension) or a folder (every `.txt` file below it).
-    Path(PathBuf),
-    /// A file with the document name it had in a saved session.
-    File {
-        /// The file.
-        path: PathBuf,
-        /// Its document name.
-        name: String,
-    },
-    /// Text already in memory (pasted).
-    Text {
-        /// Document name.
-        name: String,
-        /// The text.
-        text: String,
-    },
-}
-
-impl From<DocumentSource> for Input {
-    fn from(source: DocumentSource) -> Input {
-        match source {
-            DocumentSource::File { path, name } => Input::File { path, name },
-            DocumentSource::Pasted { name, text } => Input::Text { name, text },
-        }
-    }
-}
+pub use crate::corpus::Input;
 
 /// Number of a background job.
 pub type JobId = u64;
@@ -160,11 +130,8 @@ impl Worker {
         let spawned = std::thread::Builder::new()
             .name("gazette-parse".into())
             .spawn(move || {
-                let tx = Mutex::new(tx);
-                run_parse_job(job, &gazetteer, inputs, &cancel, &|event| {
-                    if let Ok(tx) = tx.lock() {
-                        let _ = tx.send(event);
-                    }
+                run_parse_job(job, &gazetteer, inputs, &cancel, &mut |event| {
+                    let _ = tx.send(event);
                     notify();
                 });
             });
@@ -211,134 +178,49 @@ impl Worker {
     }
 }
 
-/// One document to read: where from, and its name.
-enum Item {
-    File { path: PathBuf, name: String },
-    Text { name: String, text: String },
-}
-
-/// Reads and parses `inputs`, calling `emit` for each event, in input order. Runs on the
-/// calling thread (parsing uses rayon, a chunk of documents at a time); stops early when
-/// `cancel` is raised. Used by the background worker and, synchronously, by tests.
+/// Reads and parses `inputs` (see [`corpus::load`]), calling `emit` with each event
+/// tagged with `job`, on the calling thread; stops early when `cancel` is raised. Used by
+/// the background worker and, synchronously, by tests.
 pub fn run_parse_job(
     job: JobId,
     gazetteer: &Gazetteer,
     inputs: Vec<Input>,
     cancel: &AtomicBool,
-    emit: &(dyn Fn(Event) + Sync),
+    emit: &mut dyn FnMut(Event),
 ) {
-    let mut items = Vec::new();
-    let mut skipped = 0;
-    for input in inputs {
-        match input {
-            Input::Path(path) => match article_files(&path) {
-                Ok(listed) if listed.files.is_empty() && listed.unreadable.is_empty() => {
-                    skipped += 1;
-                    emit(Event::Skipped {
-                        job,
-                        message: format!("{}: no .txt files found", path.display()),
-                    });
-                }
-                Ok(listed) => {
-                    for e in listed.unreadable {
-                        skipped += 1;
-                        emit(Event::Skipped {
-                            job,
-                            message: e.to_string(),
-                        });
-                    }
-                    items.extend(
-                        listed
-                            .files
-                            .into_iter()
-                            .map(|(path, name)| Item::File { path, name }),
-                    );
-                }
-                Err(e) => {
-                    skipped += 1;
-                    emit(Event::Skipped {
-                        job,
-                        message: e.to_string(),
-                    });
-                }
-            },
-            Input::File { path, name } => items.push(Item::File { path, name }),
-            Input::Text { name, text } => items.push(Item::Text { name, text }),
-        }
-    }
-    emit(Event::Started {
-        job,
-        total: items.len(),
-    });
     let parser = Geoparser::new(gazetteer);
-    let memos = MemoPool::new();
-    let chunk = (rayon::current_num_threads() * 4).max(4);
-    let mut loaded = 0;
-    let mut items = items.into_iter().peekable();
-    while items.peek().is_some() {
-        if cancel.load(Ordering::Relaxed) {
-            return;
-        }
-        let batch: Vec<Item> = items.by_ref().take(chunk).collect();
-        let results: Vec<Result<Event, String>> = batch
-            .into_par_iter()
-            .map(|item| memos.with(|memo| read_and_parse(job, &parser, memo, item, cancel)))
-            .collect();
-        for r in results {
-            match r {
-                Ok(event) => {
-                    loaded += 1;
-                    emit(event);
-                }
-                Err(message) => {
-                    skipped += 1;
-                    emit(Event::Skipped { job, message });
-                }
-            }
-        }
-    }
-    emit(Event::Finished {
-        job,
-        loaded,
-        skipped,
+    corpus::load(&parser, inputs, cancel, &mut |event| {
+        emit(match event {
+            LoadEvent::Started { total } => Event::Started { job, total },
+            LoadEvent::Document {
+                parsed,
+                source,
+                warning,
+            } => Event::Document {
+                job,
+                parsed,
+                source,
+                warning,
+            },
+            LoadEvent::Skipped(e) => Event::Skipped {
+                job,
+                message: skip_message(&e),
+            },
+            LoadEvent::Finished { loaded, skipped } => Event::Finished {
+                job,
+                loaded,
+                skipped,
+            },
+        })
     });
 }
 
-fn read_and_parse(
-    job: JobId,
-    parser: &Geoparser<'_>,
-    memo: &mut ParseMemo,
-    item: Item,
-    cancel: &AtomicBool,
-) -> Result<Event, String> {
-    if cancel.load(Ordering::Relaxed) {
-        return Err("cancelled".to_string());
+/// The message a skipped input shows in the log: the error, saying it was skipped.
+fn skip_message(error: &DocumentError) -> String {
+    match error {
+        DocumentError::Io { .. } => format!("{error}; skipped"),
+        _ => error.to_string(),
     }
-    let (document, source, warning) = match item {
-        Item::File { path, name } => match Document::read(&path, name.clone()) {
-            Ok(loaded) => (
-                loaded.document,
-                DocumentSource::File { path, name },
-                loaded.warning,
-            ),
-            Err(e @ (DocumentError::Binary { .. } | DocumentError::TooLarge { .. })) => {
-                return Err(e.to_string());
-            }
-            Err(e) => return Err(format!("{e}; skipped")),
-        },
-        Item::Text { name, text } => (
-            Document::from_text(name.clone(), text.clone()),
-            DocumentSource::Pasted { name, text },
-            None,
-        ),
-    };
-    let mentions = parser.parse_with(&document.text, memo);
-    Ok(Event::Document {
-        job,
-        parsed: ParsedDocument { document, mentions },
-        source,
-        warning,
-    })
 }
 
 /// The bundled sample articles: a `seeds/` folder beside the executable, two levels up
@@ -367,7 +249,7 @@ mod tests {
         let binary = dir.path().join("image.txt");
         std::fs::write(&binary, b"\x89PNG\0\0\0binary").expect("write");
         let missing = dir.path().join("missing.txt");
-        let events = Mutex::new(Vec::new());
+        let mut events = Vec::new();
         run_parse_job(
             7,
             &g,
@@ -381,9 +263,8 @@ mod tests {
                 },
             ],
             &AtomicBool::new(false),
-            &|e| events.lock().expect("lock").push(e),
+            &mut |e| events.push(e),
         );
-        let events = events.into_inner().expect("lock");
         let names: Vec<String> = events
             .iter()
             .filter_map(|e| match e {

@@ -130,7 +130,7 @@ impl<'g> Geoparser<'g> {
     }
 
     /// [`Geoparser::parse`] with a word memo kept across calls: parsing a batch of
-    /// documents, keep one memo per thread (as [`crate::analysis::parse_documents`]
+    /// documents, keep one memo per thread (as [`crate::corpus::parse_documents`]
     /// does) and each distinct word is looked up in the gazetteer once. Same result.
     pub fn parse_with(&self, text: &str, memo: &mut ParseMemo) -> Vec<Mention> {
         let sentences = text::sentences(text);

@@ -119,7 +119,7 @@ impl SurfaceHead {
 
 /// What a parser remembers across the documents of a batch: the automaton walks and
 /// word facts of the gazetteer ([`WordMemo`]) and each spelling's [`Surface`]. Keep one
-/// per thread ([`crate::analysis::parse_documents`] does); results are the same as
+/// per thread ([`crate::corpus::parse_documents`] does); results are the same as
 /// without it. Memory stays bounded: past [`ParseMemo::CAPACITY`] spellings it starts
 /// over.
 #[derive(Debug, Default, Clone)]

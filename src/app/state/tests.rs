@@ -3,8 +3,9 @@
 use std::sync::{Arc, OnceLock};
 
 use super::*;
-use crate::document::Document;
+use crate::corpus::Document;
 use crate::geoparse::Geoparser;
+use std::path::PathBuf;
 
 fn gazetteer() -> Arc<Gazetteer> {
     static G: OnceLock<Arc<Gazetteer>> = OnceLock::new();

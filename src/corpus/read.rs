@@ -1,4 +1,4 @@
-//! Documents: reading article files from disk into UTF-8 text, whatever their encoding.
+//! Reading one article file from disk into UTF-8 text, whatever its encoding.
 //!
 //! News files arrive as UTF-8, UTF-16 with a byte-order mark, or Windows-1252 from older
 //! systems. Each is decoded (with a warning when it was not UTF-8); files with NUL bytes
@@ -6,21 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
+use super::document::Document;
+
 /// Largest file Gazette reads as one article (64 MiB). Bigger files are almost
 /// certainly not articles, and reading them whole would stall the app.
 pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
-
-/// One article: its display name and text.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Document {
-    /// Name shown to the user and written to exports: the file name as given, or the
-    /// path relative to the folder it was found in.
-    pub name: String,
-    /// Where it came from, if it came from a file.
-    pub path: Option<PathBuf>,
-    /// The text, UTF-8.
-    pub text: String,
-}
 
 /// Why a file was not read as a document.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +29,12 @@ pub enum DocumentError {
         /// The path.
         path: PathBuf,
     },
+    /// A folder (or the path given) holds no article files.
+    #[error("{path}: no .txt files found")]
+    NoArticles {
+        /// The folder.
+        path: PathBuf,
+    },
     /// The file is larger than [`MAX_DOCUMENT_BYTES`].
     #[error("{path} is {size} bytes, larger than the {max} byte limit for one article; skipped")]
     TooLarge {
@@ -49,6 +45,15 @@ pub enum DocumentError {
         /// The limit.
         max: u64,
     },
+}
+
+impl DocumentError {
+    /// True if an input could not be read at all (an I/O error), as opposed to being
+    /// read and found not to be an article (binary, too large, no article files). The
+    /// command line exits 1 for the first kind only.
+    pub fn is_read_failure(&self) -> bool {
+        matches!(self, DocumentError::Io { .. })
+    }
 }
 
 /// How a file's bytes were turned into text.
@@ -96,15 +101,6 @@ pub struct LoadedDocument {
 }
 
 impl Document {
-    /// A document from text already in memory (pasted text, tests).
-    pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Document {
-        Document {
-            name: name.into(),
-            path: None,
-            text: text.into(),
-        }
-    }
-
     /// Reads one file as a document named `name`.
     pub fn read(path: &Path, name: String) -> Result<LoadedDocument, DocumentError> {
         let io = |source| DocumentError::Io {
@@ -145,66 +141,6 @@ impl Document {
     }
 }
 
-/// The article files a path stands for, and the subfolders that could not be read.
-#[derive(Debug, Default)]
-pub struct ArticleFiles {
-    /// Each file with its name relative to the folder given (or its file name).
-    pub files: Vec<(PathBuf, String)>,
-    /// Subfolders that could not be listed; the files of the others are still returned.
-    pub unreadable: Vec<DocumentError>,
-}
-
-/// The article files a path stands for: the file itself, or every `.txt` file below a
-/// folder (recursively, sorted by path so runs are reproducible), each with its name
-/// relative to that folder. Only an unreadable `path` itself is an error; an unreadable
-/// subfolder is reported in [`ArticleFiles::unreadable`] and the rest is still listed.
-pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
-    let meta = std::fs::metadata(path).map_err(|source| DocumentError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if !meta.is_dir() {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.display().to_string());
-        return Ok(ArticleFiles {
-            files: vec![(path.to_path_buf(), name)],
-            unreadable: Vec::new(),
-        });
-    }
-    let mut out = ArticleFiles::default();
-    let mut stack = vec![path.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(source) if dir == path => {
-                return Err(DocumentError::Io { path: dir, source });
-            }
-            Err(source) => {
-                out.unreadable.push(DocumentError::Io { path: dir, source });
-                continue;
-            }
-        };
-        for entry in entries.flatten() {
-            let p = entry.path();
-            let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-            if is_dir {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
-                let name = p
-                    .strip_prefix(path)
-                    .unwrap_or(&p)
-                    .to_string_lossy()
-                    .into_owned();
-                out.files.push((p, name));
-            }
-        }
-    }
-    out.files.sort();
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,21 +169,6 @@ mod tests {
             decode(b"\xEF\xBB\xBFcaf\xE9").map(|d| d.1),
             Some(Encoding::Windows1252)
         );
-    }
-
-    #[test]
-    fn reads_folders_recursively_and_names_relative() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
-        std::fs::write(dir.path().join("b.txt"), "B").expect("w");
-        std::fs::write(dir.path().join("sub").join("a.txt"), "A").expect("w");
-        std::fs::write(dir.path().join("skip.pdf"), "P").expect("w");
-        let listed = article_files(dir.path()).expect("list");
-        assert!(listed.unreadable.is_empty());
-        let names: Vec<&str> = listed.files.iter().map(|(_, n)| n.as_str()).collect();
-        assert_eq!(names, vec!["b.txt", "sub/a.txt"]);
-        let err = article_files(&dir.path().join("nope")).expect_err("missing");
-        assert!(err.to_string().contains("nope"));
     }
 
     #[test]

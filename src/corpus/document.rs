@@ -1,0 +1,66 @@
+//! A document (one article's name and text) and where it came from: the two things every
+//! reader produces and every view, export and session refers to.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// One article: its display name and text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// Name shown to the user and written to exports: the file name as given, or the
+    /// path relative to the folder it was found in.
+    pub name: String,
+    /// Where it came from, if it came from a file.
+    pub path: Option<PathBuf>,
+    /// The text, UTF-8.
+    pub text: String,
+}
+
+impl Document {
+    /// A document from text already in memory (pasted text, tests).
+    pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Document {
+        Document {
+            name: name.into(),
+            path: None,
+            text: text.into(),
+        }
+    }
+}
+
+/// Where a document came from, as saved with a session so it can be loaded again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DocumentSource {
+    /// A file on disk, with the name it is shown and exported under (its file name, or
+    /// its path relative to the folder it was opened from).
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The document name.
+        name: String,
+    },
+    /// Text pasted into the app; kept whole in the session.
+    Pasted {
+        /// The document name.
+        name: String,
+        /// The text.
+        text: String,
+    },
+}
+
+impl DocumentSource {
+    /// The document name.
+    pub fn name(&self) -> &str {
+        match self {
+            DocumentSource::File { name, .. } | DocumentSource::Pasted { name, .. } => name,
+        }
+    }
+
+    /// The file, for a document read from disk.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            DocumentSource::File { path, .. } => Some(path),
+            DocumentSource::Pasted { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The corpus: the one way in from a user's inputs to parsed documents, and the parsed
+//! set with the user's corrections and filter. The command line and the app both go
+//! through here; new input formats are added here and nowhere else.
+//!
+//! The path a document takes, one file each:
+//! - [`source`]: what the user opens (files, folders, pasted text) and the article files
+//!   a folder holds;
+//! - [`read`]: reading one file and decoding it to UTF-8, with its limits;
+//! - [`parse`]: parallel parsing with progress events and cancellation ([`load`]);
+//! - [`corrections`] and [`filter`]: what the user changed and chose to see;
+//! - [`places`]: the places and counts that result, which the map, lists and exports show.
+
+pub mod corrections;
+pub mod document;
+pub mod filter;
+pub mod parse;
+pub mod places;
+pub mod read;
+pub mod source;
+
+pub use corrections::{Correction, CorrectionAction, Corrections};
+pub use document::{Document, DocumentSource};
+pub use filter::{Filter, country_key, country_name};
+pub use parse::{LoadEvent, ParsedDocument, load, parse_documents};
+pub use places::{MentionRef, Place, country_counts, effective_mentions, places};
+pub use read::{DocumentError, Encoding, LoadedDocument, MAX_DOCUMENT_BYTES, decode};
+pub use source::{ArticleFiles, Input, article_files};

@@ -1,0 +1,140 @@
+//! The corpus view: the places a parsed set shows after the user's corrections and
+//! filter, what the map, the lists and the exports all show.
+//!
+//! Plain data with no GUI types, so the command-line mode, the tests and the app share
+//! one definition of "what is shown".
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::corrections::Corrections;
+use super::filter::{Filter, country_key};
+use super::parse::ParsedDocument;
+use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
+use crate::geoparse::located_entry;
+
+/// A mention as shown after corrections: where it is and which entry it now denotes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MentionRef {
+    /// Index of the document in the analysis.
+    pub document: usize,
+    /// Index of the mention in the document.
+    pub mention: usize,
+    /// The entry it denotes after corrections (a demonym's own entry, not its country).
+    pub entry: EntryIndex,
+    /// Confidence after corrections (1.0 when a person chose the entry).
+    pub confidence: f32,
+    /// True if a person corrected it.
+    pub corrected: bool,
+    /// True if the mention is a demonym (`Nigerien`), counted under its country.
+    pub demonym: bool,
+}
+
+/// A place on the map: an entry and the mentions that denote it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// The entry shown (for demonyms, the country or region they refer to).
+    pub entry: EntryIndex,
+    /// Its mentions, in document then text order.
+    pub mentions: Vec<MentionRef>,
+}
+
+/// Every mention after corrections, before filtering.
+pub fn effective_mentions(
+    gazetteer: &Gazetteer,
+    documents: &[ParsedDocument],
+    corrections: &Corrections,
+) -> Vec<MentionRef> {
+    let mut out = Vec::new();
+    for (d, doc) in documents.iter().enumerate() {
+        for (m, mention) in doc.mentions.iter().enumerate() {
+            let Some((entry, confidence, corrected)) =
+                corrections.apply(gazetteer, &doc.document.name, mention)
+            else {
+                continue;
+            };
+            let demonym = gazetteer.entry(entry).kind == Kind::Demonym;
+            out.push(MentionRef {
+                document: d,
+                mention: m,
+                entry,
+                confidence,
+                corrected,
+                demonym,
+            });
+        }
+    }
+    out
+}
+
+/// The places to show: effective mentions grouped by located entry, then filtered.
+/// Sorted by mention count (most first), then name.
+pub fn places(
+    gazetteer: &Gazetteer,
+    documents: &[ParsedDocument],
+    corrections: &Corrections,
+    filter: &Filter,
+) -> Vec<Place> {
+    let search = crate::fold::fold_name(&filter.search);
+    let mut by_entry: BTreeMap<EntryIndex, Vec<MentionRef>> = BTreeMap::new();
+    for m in effective_mentions(gazetteer, documents, corrections) {
+        if m.demonym && !filter.show_demonyms {
+            continue;
+        }
+        if m.confidence < filter.min_confidence {
+            continue;
+        }
+        if filter
+            .hidden_documents
+            .contains(&documents[m.document].document.name)
+        {
+            continue;
+        }
+        let located = located_entry(gazetteer, m.entry);
+        by_entry.entry(located).or_default().push(m);
+    }
+    let mut out: Vec<Place> = by_entry
+        .into_iter()
+        .filter(|(entry, _)| {
+            let e = gazetteer.entry(*entry);
+            !filter.hidden_kinds.contains(&e.kind)
+                && !filter
+                    .hidden_countries
+                    .contains(&country_key(gazetteer, *entry))
+                && (search.is_empty() || crate::fold::fold_name(&e.name).contains(&search))
+        })
+        .map(|(entry, mentions)| Place { entry, mentions })
+        .collect();
+    out.sort_by(|a, b| {
+        b.mentions.len().cmp(&a.mentions.len()).then_with(|| {
+            gazetteer
+                .entry(a.entry)
+                .name
+                .cmp(&gazetteer.entry(b.entry).name)
+        })
+    });
+    out
+}
+
+/// Per-country counts for the country filter: (country key, places, mentions), over
+/// everything but the country filter itself, so hidden countries still show their counts.
+pub fn country_counts(
+    gazetteer: &Gazetteer,
+    documents: &[ParsedDocument],
+    corrections: &Corrections,
+    filter: &Filter,
+) -> Vec<(String, usize, usize)> {
+    let unfiltered = Filter {
+        hidden_countries: BTreeSet::new(),
+        ..filter.clone()
+    };
+    let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+    for p in places(gazetteer, documents, corrections, &unfiltered) {
+        let c = counts.entry(country_key(gazetteer, p.entry)).or_default();
+        c.0 += 1;
+        c.1 += p.mentions.len();
+    }
+    let mut out: Vec<(String, usize, usize)> =
+        counts.into_iter().map(|(k, (p, m))| (k, p, m)).collect();
+    out.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    out
+}
