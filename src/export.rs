@@ -28,14 +28,18 @@ pub enum ExportError {
     Serialize(String),
 }
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Output formats. The command line's `--format` takes these by their value names
+/// (`geojson`, `jsonl`, `csv`), so the CLI and the app offer the same list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// One RFC 7946 FeatureCollection, a Point per place.
+    /// One RFC 7946 FeatureCollection, a Point feature per place.
+    #[value(name = "geojson")]
     GeoJson,
     /// One JSON object per mention per line.
+    #[value(name = "jsonl")]
     JsonLines,
     /// One CSV row per mention, with a header.
+    #[value(name = "csv")]
     Csv,
 }
 

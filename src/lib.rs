@@ -6,20 +6,15 @@
 //! app all use this library.
 #![warn(missing_docs)]
 
-/// mimalloc instead of the system allocator: loading the gazetteer makes ~1.5 million
-/// small allocations, and with glibc malloc each fresh page costs a fault (50,000 faults,
-/// most of a 250 ms load on this VM); mimalloc's segments bring that to a few hundred and
-/// the load under 100 ms (`cargo run --release --example load_timing`).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[cfg(feature = "gui")]
 pub mod app;
+pub mod bundled;
 pub mod corpus;
 pub mod eval;
 pub mod export;
 pub mod fold;
 pub mod gazetteer;
+pub mod geodesy;
 pub mod geoparse;
 mod short_key;
 

@@ -223,17 +223,9 @@ fn skip_message(error: &DocumentError) -> String {
     }
 }
 
-/// The bundled sample articles: a `seeds/` folder beside the executable, two levels up
-/// from it (a cargo `target/` build), or in the source checkout.
+/// The bundled sample articles (`seeds/`; see [`crate::bundled`] for where it is looked for).
 pub fn seeds_dir() -> Option<PathBuf> {
-    let mut candidates = Vec::new();
-    if let Ok(exe) = std::env::current_exe() {
-        for dir in exe.ancestors().skip(1).take(3) {
-            candidates.push(dir.join("seeds"));
-        }
-    }
-    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds"));
-    candidates.into_iter().find(|p| p.is_dir())
+    crate::bundled::find(std::path::Path::new("seeds")).filter(|p| p.is_dir())
 }
 
 #[cfg(test)]
