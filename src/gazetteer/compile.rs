@@ -6,10 +6,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{
-    Entry, EntryIndex, Gazetteer, Kind, PERSON_GIVEN, PERSON_SURNAME, POSTING_ABBREVIATION,
-    POSTING_ALTERNATE, POSTING_COMMON_WORD, VALUE_COUNT_BITS,
+use super::file_format::{
+    PERSON_GIVEN, PERSON_SURNAME, POSTING_ABBREVIATION, POSTING_ALTERNATE, POSTING_COMMON_WORD,
+    VALUE_COUNT_BITS,
 };
+use super::{Entry, EntryIndex, Gazetteer, Kind};
 use crate::fold::{ascii_name, fold_name};
 
 /// Why the TSV could not be compiled.

@@ -1,4 +1,5 @@
 use super::compile::{COLUMNS, build_bytes, parse_tsv};
+use super::file_format::HEADER_LEN;
 use super::*;
 
 fn row(fields: &[&str]) -> String {
@@ -263,25 +264,6 @@ fn memo_walk_matches_plain_walk() {
         compared += usize::from(plain.is_some());
     }
     assert!(compared >= 8, "only {compared} matches compared");
-}
-
-#[test]
-fn a_memo_moved_to_another_gazetteer_starts_over() {
-    // Automaton states are addresses into one gazetteer's automaton: used with
-    // another, they would point anywhere.
-    let (a, b) = (tiny(), tiny());
-    assert_ne!(a.id(), b.id());
-    let mut memo = WordMemo::new();
-    a.longest_match_memo("Niger Niamey", 0, &mut memo);
-    a.longest_match_memo("Niger Niamey", 6, &mut memo);
-    assert_eq!(memo.states.len(), 2);
-    assert!(b.longest_match_memo("Niamey", 0, &mut memo).is_some());
-    assert_eq!(memo.owner, b.id());
-    assert_eq!(
-        memo.states.len(),
-        1,
-        "words walked with the first are forgotten"
-    );
 }
 
 #[test]

@@ -1,0 +1,433 @@
+//! The walk of the name automaton over running text: [`Gazetteer::longest_match_at`]
+//! and its memoised twin, the walk state, and the word-boundary rules that decide
+//! where a name may end. The geoparser's inner loop, so it has a file of its own.
+
+use fst::raw::{Fst, Output};
+
+use super::Gazetteer;
+use super::file_format::decode_value;
+use super::memo::{Packed, WordMemo};
+use crate::fold::{Folded, fold_char};
+use crate::short_key::ShortKey;
+
+/// A name found in text by [`Gazetteer::longest_match_at`]: byte span, end exclusive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameHit {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset just past the last character.
+    pub end: usize,
+    /// The name's fst value: where its postings start and how many there are.
+    pub(super) value: u64,
+}
+
+impl NameHit {
+    /// Number of entries the name can denote (before the capitals check).
+    pub fn candidate_count(&self) -> usize {
+        decode_value(self.value).1
+    }
+}
+
+impl Gazetteer {
+    /// Walks the name automaton over `text` from byte `start` (which must be a char
+    /// boundary), folding as it goes, and returns the longest gazetteer name that
+    /// starts there and ends on a word boundary. Names may span words separated by one
+    /// space or hyphen, never a line break.
+    ///
+    /// This is the geoparser's inner loop: it allocates nothing and stops at the first
+    /// byte no name continues with, so most calls end after one or two characters.
+    pub fn longest_match_at(&self, text: &str, start: usize) -> Option<NameHit> {
+        let rest = text.get(start..)?;
+        let word_len = first_word_len(rest);
+        let state = self.walk_word(&rest[..word_len]);
+        self.finish_walk(text, start, word_len, state, None)
+    }
+
+    /// [`Gazetteer::longest_match_at`] with a memo of the words already walked. The walk
+    /// through a word's letters is most of the cost of a match (each letter is a
+    /// dependent read of an automaton node), and capitalised words repeat: a third of
+    /// them within a story, four in five across a batch of stories. Same result.
+    pub fn longest_match_memo(
+        &self,
+        text: &str,
+        start: usize,
+        memo: &mut WordMemo,
+    ) -> Option<NameHit> {
+        let rest = text.get(start..)?;
+        let word_len = first_word_len(rest);
+        let word = &rest[..word_len];
+        let memo = memo.serve(self);
+        let state = self.memo_state(word, memo);
+        self.finish_walk(text, start, word_len, state, Some(memo))
+    }
+
+    /// The automaton's state after the folded letters of `word` (letters and digits
+    /// only), or `None` if no name starts with them.
+    pub(super) fn walk_word(&self, word: &str) -> Option<WalkState> {
+        let fst: &Fst<Vec<u8>> = self.names.as_fst();
+        let mut state = WalkState::root(fst.root().addr());
+        let mut out = Output::zero();
+        for c in word.chars() {
+            for &b in fold_char(c).as_bytes() {
+                let step = self.step(fst, &state, b)?;
+                if state.depth == 0 {
+                    state.first_byte = b;
+                }
+                state.depth += 1;
+                out = out.cat(step.out);
+                state.addr = step.addr;
+            }
+        }
+        if state.depth == 0 {
+            return Some(state);
+        }
+        Some(state_at(
+            fst,
+            state.addr,
+            out,
+            state.depth,
+            state.first_byte,
+        ))
+    }
+
+    /// Where a space and `word` lead from `state` (deeper than the lookup tables), as a
+    /// walk state relative to it: its output and depth count from `state` (outputs add
+    /// up along a path, and a node is reached by many paths). Remembered in `memo`.
+    fn continuation(
+        &self,
+        state: &WalkState,
+        word: &str,
+        memo: &mut WordMemo,
+    ) -> Option<WalkState> {
+        let key = ShortKey::new(word).and_then(|w| Some((u32::try_from(state.addr).ok()?, w)));
+        if let Some(c) = key.and_then(|k| memo.continuations.get(&k)) {
+            return c.unpack();
+        }
+        let fst: &Fst<Vec<u8>> = self.names.as_fst();
+        let space = state.space_step?;
+        let walk = || {
+            let (mut addr, mut out) = (space.addr, space.out);
+            // ASCII letters and digits fold to their lower case.
+            for b in word.bytes().map(|b| b.to_ascii_lowercase()) {
+                let n = fst.node(addr);
+                let t = n.transition(n.find_input(b)?);
+                out = out.cat(t.out);
+                addr = t.addr;
+            }
+            Some(state_at(fst, addr, out, 1 + word.len(), 0))
+        };
+        let c = walk();
+        if let Some(key) = key
+            && let Some(packed) = Packed::pack(c.as_ref())
+        {
+            if memo.continuations.len() >= WordMemo::CAPACITY {
+                memo.continuations.clear();
+            }
+            memo.continuations.insert(key, packed);
+        }
+        c
+    }
+
+    /// One automaton step on byte `b`; the first two come from the lookup tables.
+    #[inline]
+    fn step(&self, fst: &Fst<Vec<u8>>, state: &WalkState, b: u8) -> Option<fst::raw::Transition> {
+        match state.depth {
+            0 => self.root_steps[b as usize],
+            1 => self.second_steps[(state.first_byte as usize) << 8 | b as usize],
+            _ => {
+                let n = fst.node(state.addr);
+                n.find_input(b).map(|i| n.transition(i))
+            }
+        }
+    }
+
+    /// The rest of a walk after its first word (`word_len` bytes from `start`, already
+    /// walked into `state`): punctuation, possessives and further words of the name.
+    fn finish_walk(
+        &self,
+        text: &str,
+        start: usize,
+        word_len: usize,
+        state: Option<WalkState>,
+        mut memo: Option<&mut WordMemo>,
+    ) -> Option<NameHit> {
+        let mut state = state?;
+        let fst: &Fst<Vec<u8>> = self.names.as_fst();
+        let rest = &text[start..];
+        let mut best: Option<(usize, u64)> = None;
+        // Word by word while the memo knows the way; `word_len` is where the last word
+        // walked ends.
+        let mut word_len = word_len;
+        loop {
+            if state.depth > 0
+                && let Some(v) = state.final_value
+            {
+                // A word ends where a letter or digit does not follow.
+                let at_boundary = match rest[word_len..].chars().next() {
+                    None => true,
+                    Some('\'' | '’') => is_possessive_or_end(&rest[word_len..]),
+                    Some(next) => !next.is_alphanumeric(),
+                };
+                if at_boundary {
+                    best = Some((start + word_len, v));
+                }
+            }
+            if state.dead_end {
+                return best.map(|(end, v)| self.hit(start, end, v));
+            }
+            // The common case, memoised: one space, then an ASCII word that may
+            // continue a name ("New York", "Gulf of Guinea"). Anything else takes the
+            // character-by-character walk below, which gives the same result.
+            let after = &rest.as_bytes()[word_len..];
+            if let Some(memo) = memo.as_deref_mut()
+                && state.depth > 1
+                && after.first() == Some(&b' ')
+                && after.get(1).is_some_and(u8::is_ascii_alphanumeric)
+                && continues_name(&rest[word_len + 1..])
+            {
+                let next_len = after[1..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .unwrap_or(after.len() - 1);
+                let word = &rest[word_len + 1..word_len + 1 + next_len];
+                if !state.may_continue_with(after[1].to_ascii_lowercase()) {
+                    return best.map(|(end, v)| self.hit(start, end, v));
+                }
+                let Some(c) = self.continuation(&state, word, memo) else {
+                    return best.map(|(end, v)| self.hit(start, end, v));
+                };
+                state = WalkState {
+                    out: state.out + c.out,
+                    depth: state.depth + c.depth,
+                    first_byte: state.first_byte,
+                    final_value: c.final_value.map(|f| state.out + f),
+                    ..c
+                };
+                word_len += 1 + next_len;
+                continue;
+            }
+            break;
+        }
+        let mut out = Output::new(state.out);
+        let mut node: Option<fst::raw::Node<'_>> = None;
+        // The step on a space right after the first word is known already.
+        let mut first_step = state.depth > 1;
+        let mut chars = rest[word_len..]
+            .char_indices()
+            .map(|(o, c)| (o + word_len, c))
+            .peekable();
+        let mut prev_space = false;
+        while let Some((offset, c)) = chars.next() {
+            if c == '\n' || c == '\r' {
+                break;
+            }
+            let folded = fold_char(c);
+            if folded == Folded::Space {
+                if prev_space {
+                    break;
+                }
+                prev_space = true;
+            } else if folded != Folded::Skip {
+                if prev_space && !continues_name(&rest[offset..]) {
+                    // "the Sahel region": a lower-case word does not continue a name.
+                    break;
+                }
+                prev_space = false;
+            }
+            for &b in folded.as_bytes() {
+                let step = match state.depth {
+                    _ if first_step && b == b' ' => state.space_step,
+                    _ if first_step && b < 128 && state.ascii_inputs & (1u128 << b) == 0 => None,
+                    0 | 1 => self.step(fst, &state, b),
+                    _ => {
+                        // Nodes are decoded only when a step needs them.
+                        let n = *node.get_or_insert_with(|| fst.node(state.addr));
+                        n.find_input(b).map(|i| n.transition(i))
+                    }
+                };
+                if state.depth == 0 {
+                    state.first_byte = b;
+                }
+                state.depth += 1;
+                first_step = false;
+                match step {
+                    Some(t) => {
+                        out = out.cat(t.out);
+                        state.addr = t.addr;
+                        node = None;
+                    }
+                    None => return best.map(|(end, v)| self.hit(start, end, v)),
+                }
+            }
+            if !prev_space && state.depth > 0 {
+                let at_boundary = match chars.peek() {
+                    None => true,
+                    Some(&(o, '\'' | '’')) => is_possessive_or_end(&rest[o..]),
+                    Some(&(_, next)) => !next.is_alphanumeric(),
+                };
+                if at_boundary {
+                    let n = *node.get_or_insert_with(|| fst.node(state.addr));
+                    if n.is_final() {
+                        let end = start + offset + c.len_utf8();
+                        best = Some((end, out.cat(n.final_output()).value()));
+                    }
+                }
+            }
+        }
+        best.map(|(end, v)| self.hit(start, end, v))
+    }
+
+    fn hit(&self, start: usize, end: usize, value: u64) -> NameHit {
+        NameHit { start, end, value }
+    }
+}
+
+/// Where a walk of the name automaton stands: after the first word of a match, this is
+/// what [`WordMemo`] keeps.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct WalkState {
+    /// The node reached.
+    pub(super) addr: fst::raw::CompiledAddr,
+    /// Output accumulated on the way.
+    pub(super) out: u64,
+    /// Bytes consumed (the first two steps use lookup tables).
+    pub(super) depth: usize,
+    /// The first byte consumed, to index the second-step table.
+    pub(super) first_byte: u8,
+    /// The name's value if the bytes so far spell a whole name.
+    pub(super) final_value: Option<u64>,
+    /// The step on a space from here, read with the node: a space is what most often
+    /// follows a word, and decoding the node again for it cost a tenth of a parse.
+    pub(super) space_step: Option<fst::raw::Transition>,
+    /// The ASCII bytes any name continues with from here, as bits: after a word, most
+    /// walks end on a comma or a period that no name continues with.
+    pub(super) ascii_inputs: u128,
+    /// The first letters a next word may have after the space ([`letter_bits`]):
+    /// "The" starts a few names ("The Hague"), not one per capitalised word after it.
+    pub(super) space_letters: u32,
+    /// No name continues from here.
+    pub(super) dead_end: bool,
+}
+
+impl WalkState {
+    /// At the root, nothing walked: nothing known about what follows.
+    fn root(addr: fst::raw::CompiledAddr) -> Self {
+        WalkState {
+            addr,
+            out: 0,
+            depth: 0,
+            first_byte: 0,
+            final_value: None,
+            space_step: None,
+            ascii_inputs: u128::MAX,
+            space_letters: u32::MAX,
+            dead_end: false,
+        }
+    }
+}
+
+/// The walk state at node `addr`, reached with output `out` after `depth` bytes (the
+/// first of them `first_byte`), with what the node says about how names go on.
+fn state_at(
+    fst: &Fst<Vec<u8>>,
+    addr: fst::raw::CompiledAddr,
+    out: Output,
+    depth: usize,
+    first_byte: u8,
+) -> WalkState {
+    let n = fst.node(addr);
+    let space_step = n.find_input(b' ').map(|i| n.transition(i));
+    WalkState {
+        addr,
+        out: out.value(),
+        depth,
+        first_byte,
+        final_value: n.is_final().then(|| out.cat(n.final_output()).value()),
+        space_step,
+        ascii_inputs: ascii_inputs(&n),
+        space_letters: space_step.map_or(0, |t| letter_bits(&fst.node(t.addr))),
+        dead_end: n.is_empty(),
+    }
+}
+
+/// Bit `i` < 26 for a transition on `b'a' + i` out of node `n`, bit 26 for any other.
+fn letter_bits(n: &fst::raw::Node<'_>) -> u32 {
+    n.transitions().fold(0u32, |bits, t| {
+        bits | if t.inp.is_ascii_lowercase() {
+            1 << (t.inp - b'a')
+        } else {
+            1 << 26
+        }
+    })
+}
+
+impl WalkState {
+    /// False if no name continues with a space then byte `b` from here.
+    fn may_continue_with(&self, b: u8) -> bool {
+        let bit = if b.is_ascii_lowercase() {
+            1 << (b - b'a')
+        } else {
+            1 << 26
+        };
+        self.space_letters & bit != 0
+    }
+}
+
+/// The ASCII bytes that have a transition out of node `n`, as bits.
+fn ascii_inputs(n: &fst::raw::Node<'_>) -> u128 {
+    n.transitions()
+        .filter(|t| t.inp < 128)
+        .fold(0u128, |bits, t| bits | 1u128 << t.inp)
+}
+
+/// Length in bytes of the run of letters and digits that starts `text`.
+pub(super) fn first_word_len(text: &str) -> usize {
+    // ASCII first: most words of English news are.
+    let ascii = text
+        .bytes()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(text.len());
+    if text.as_bytes().get(ascii).is_none_or(|b| b.is_ascii()) {
+        return ascii;
+    }
+    let rest = &text[ascii..];
+    ascii
+        + rest
+            .char_indices()
+            .find(|(_, c)| !c.is_alphanumeric())
+            .map_or(rest.len(), |(i, _)| i)
+}
+
+/// Lower-case words that may stand inside a multi-word name ("Gulf of Guinea",
+/// "Bosnia and Herzegovina", "Rio de Janeiro", "Ras al Khaimah").
+const NAME_CONNECTORS: &[&str] = &[
+    "of", "the", "and", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la",
+    "le", "les", "el", "al", "an", "am", "im", "en", "sur", "upon", "on", "y", "e", "van", "von",
+    "der", "den", "ter", "aan", "bin", "ibn", "ad", "as", "ar", "at", "st",
+];
+
+/// True if the word starting `rest` may continue a name: capitalised, a number, or a
+/// connector word.
+fn continues_name(rest: &str) -> bool {
+    let Some(first) = rest.chars().next() else {
+        return false;
+    };
+    if first.is_uppercase() || first.is_numeric() || !first.is_alphabetic() {
+        return true;
+    }
+    // Connectors are short ASCII words: most lower-case words are ruled out by length
+    // before any comparison (this runs after every word followed by a space).
+    let word_len = first_word_len(rest);
+    word_len <= 5 && NAME_CONNECTORS.contains(&&rest[..word_len])
+}
+
+/// At an apostrophe after a name: true for a possessive (`Niger's`, `Agadez’`) or the
+/// end of a quotation, false inside a word (`Jama’at`, `N'Djamena`).
+fn is_possessive_or_end(at_apostrophe: &str) -> bool {
+    let mut after = at_apostrophe.chars().skip(1);
+    match after.next() {
+        None => true,
+        Some('s' | 'S') => !after.next().is_some_and(char::is_alphanumeric),
+        Some(c) => !c.is_alphanumeric(),
+    }
+}
