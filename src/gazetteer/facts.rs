@@ -7,6 +7,7 @@
 //! news). Rows are indexed like the entries.
 
 use super::{Entry, EntryIndex, Kind};
+use crate::geodesy::unit_vector;
 
 /// A short code (ISO country code, admin-1 code) packed into an integer, so the
 /// resolver's inner loops compare integers, not strings. Codes of up to 7 bytes are
@@ -24,13 +25,6 @@ pub fn pack_code(code: &str) -> u64 {
         use std::hash::{BuildHasher, BuildHasherDefault};
         BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(code) | 1 << 63
     }
-}
-
-/// The point on the unit sphere for (lat, lon) in degrees: two places are within a
-/// distance when the dot product of their points is above its cosine.
-pub fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
-    let (lat, lon) = (lat.to_radians(), lon.to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }
 
 /// What a resolver compares of an entry (see the module docs), read with
@@ -54,7 +48,7 @@ pub struct EntryFacts {
     pub lat: f64,
     /// Longitude, degrees east.
     pub lon: f64,
-    /// [`unit_vector`] of its coordinates.
+    /// [`unit_vector`] of its coordinates (see [`crate::geodesy`]).
     pub point: [f64; 3],
 }
 

@@ -273,22 +273,11 @@ impl Gazetteer {
 }
 
 /// The candidate places of the bundled gazetteer file, in order (documented at
-/// [`Gazetteer::bundled_paths`]). The only code that knows where the file may be.
+/// [`Gazetteer::bundled_paths`]): `$GAZETTE_GAZETTEER` alone if set, else the places
+/// [`crate::bundled`] searches for every shipped file.
 fn bundled_file_candidates() -> Vec<PathBuf> {
-    let mut paths = Vec::new();
     if let Some(p) = std::env::var_os("GAZETTE_GAZETTEER") {
-        paths.push(PathBuf::from(p));
-        return paths;
+        return vec![PathBuf::from(p)];
     }
-    if let Ok(exe) = std::env::current_exe() {
-        for dir in exe.ancestors().skip(1).take(3) {
-            paths.push(dir.join("gazetteer").join(Gazetteer::FILE_NAME));
-        }
-    }
-    paths.push(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("gazetteer")
-            .join(Gazetteer::FILE_NAME),
-    );
-    paths
+    crate::bundled::candidates(&Path::new("gazetteer").join(Gazetteer::FILE_NAME))
 }

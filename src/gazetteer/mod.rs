@@ -20,8 +20,9 @@ mod lookup;
 mod memo;
 mod walk;
 
+pub use crate::geodesy::unit_vector;
 pub use entry::{Candidate, Entry, EntryIndex, Kind, NameMatch};
-pub use facts::{EntryFacts, pack_code, unit_vector};
+pub use facts::{EntryFacts, pack_code};
 pub use load::GazetteerError;
 pub use lookup::{PersonName, is_all_caps};
 pub use memo::{WordFacts, WordMemo};
