@@ -3,157 +3,55 @@
 //! below the map.
 //!
 //! [`state::AppState`] holds everything as plain data; each panel module draws it and
-//! returns an [`Action`]; [`GazetteApp`] applies the actions, runs the background work
-//! ([`worker`]) and the file dialogs ([`dialogs`]), and saves the session.
+//! returns an [`Action`]; [`GazetteApp`] applies the actions (`action.rs`), runs the
+//! background work ([`worker`]) and the file dialogs ([`dialogs`]), and saves the session.
+//! The toolbar, the status bar and each window (path prompt, paste dialog, reset
+//! question, messages, toast, drop hint) have a file of their own, named after them.
 
 pub mod about;
+mod action;
 pub mod basemap;
 pub mod dialogs;
 pub mod document_view;
+mod drop_hint;
 pub mod map_view;
+mod messages_window;
 pub mod palette;
 pub mod passages_panel;
+mod paste_dialog;
+mod path_prompt;
 pub mod places_panel;
+mod reset_dialog;
 pub mod state;
+mod status_bar;
+mod toast;
+mod toolbar;
 pub mod worker;
+
+pub use action::Action;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use egui::{Color32, RichText, Ui};
+use egui::Ui;
 
-use crate::corpus::CorrectionAction;
 use crate::corpus::Document;
-use crate::export::Format;
-use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
+use crate::gazetteer::Gazetteer;
 
 use basemap::Basemap;
-use dialogs::{DialogOutcome, DialogRequest, Dialogs};
-use map_view::{MapView, NetworkStatus};
-use state::{AppState, MentionKey, MessageLevel, Progress, Session};
+use dialogs::{DialogOutcome, Dialogs};
+use map_view::MapView;
+use paste_dialog::PasteDraft;
+use path_prompt::PathPrompt;
+use state::{AppState, MessageLevel, Progress, Session};
 use worker::{Event, Input, JobId, Worker};
-
-/// What the user did, returned by the `*_ui` functions and applied by
-/// [`GazetteApp::apply`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    /// Select a place (by located entry), or clear the selection.
-    Select(Option<EntryIndex>),
-    /// Select a place and bring it into view on the map.
-    SelectAndFocus(EntryIndex),
-    /// Bring a place into view without changing the selection.
-    FocusMap(EntryIndex),
-    /// Open a document in the document view, scrolled to one of its mentions.
-    OpenPassage {
-        /// Document index.
-        document: usize,
-        /// Mention index in the document.
-        mention: usize,
-    },
-    /// Open a document at its start.
-    OpenDocument(usize),
-    /// Close the document view.
-    CloseDocument,
-    /// The document view scrolled to its focus mention.
-    Scrolled,
-    /// A mention was clicked in the document view: select its place and pan to it.
-    ClickMention {
-        /// Document index.
-        document: usize,
-        /// Mention index in the document.
-        mention: usize,
-    },
-    /// Show or hide a country (`""`: multi-country regions).
-    SetCountryVisible(String, bool),
-    /// Show every country.
-    ShowAllCountries,
-    /// Hide every country.
-    HideAllCountries,
-    /// Show only this country.
-    ShowOnlyCountry(String),
-    /// Show or hide a feature type.
-    SetKindVisible(Kind, bool),
-    /// Show or hide a document's mentions.
-    SetDocumentVisible(String, bool),
-    /// Count demonyms as mentions of their country, or not.
-    SetShowDemonyms(bool),
-    /// Set the place-name search.
-    SetSearch(String),
-    /// Hide mentions below this confidence.
-    SetMinConfidence(f32),
-    /// Reassign one mention to a gazetteer entry.
-    Reassign {
-        /// The mention.
-        mention: MentionKey,
-        /// The entry it denotes.
-        entry: EntryIndex,
-    },
-    /// Mark one mention as not a place.
-    NotAPlace(MentionKey),
-    /// Remove the correction of one mention.
-    UndoCorrection(MentionKey),
-    /// Reassign every mention of a place that could denote `to`.
-    ReassignPlace {
-        /// The place (located entry).
-        place: EntryIndex,
-        /// The entry they denote instead.
-        to: EntryIndex,
-    },
-    /// Mark every mention of a place as not a place.
-    PlaceNotAPlace(EntryIndex),
-    /// Show the "Open files" dialog.
-    OpenFilesDialog,
-    /// Show the "Open folder" dialog.
-    OpenFolderDialog,
-    /// Open files or folders.
-    OpenPaths(Vec<PathBuf>),
-    /// Show the "Paste text" dialog.
-    PasteTextDialog,
-    /// Add pasted text as a new document.
-    AddPastedText {
-        /// Document name.
-        name: String,
-        /// The text.
-        text: String,
-    },
-    /// Ask where to export, then export what is shown.
-    ExportDialog(Format),
-    /// Export what is shown to a file.
-    ExportTo(PathBuf, Format),
-    /// Ask before closing everything and opening the sample articles.
-    ConfirmReset,
-    /// Close every document, forget corrections and the filter, open the samples.
-    ResetToSamples,
-    /// Switch OpenStreetMap tiles on or off.
-    SetOnlineTiles(bool),
-    /// Show the About window.
-    ShowAbout,
-    /// Show the message log.
-    ShowMessages,
-}
 
 /// How documents are parsed: on background threads (the app), or on the calling thread
 /// (tests, so that they are deterministic).
 enum Loader {
     Background(Worker),
     Synchronous,
-}
-
-/// A path being typed because no file dialog could be shown.
-#[derive(Debug, Clone)]
-struct PathPrompt {
-    request: DialogRequest,
-    path: String,
-    /// The text field takes the keyboard focus when the prompt opens.
-    focus_pending: bool,
-}
-
-/// Text being typed into the "Paste text" dialog.
-#[derive(Debug, Default, Clone)]
-struct PasteDraft {
-    name: String,
-    text: String,
 }
 
 /// The Gazette window.
@@ -550,189 +448,6 @@ impl GazetteApp {
     }
 
     // ----------------------------------------------------------------------------------
-    // Actions
-
-    /// Applies what the user did.
-    pub fn apply(&mut self, ctx: &egui::Context, action: Action) {
-        match action {
-            Action::Select(entry) => self.state.select(entry),
-            Action::SelectAndFocus(entry) => {
-                self.state.select(Some(entry));
-                self.map.focus(&self.state, self.basemap.as_deref(), entry);
-            }
-            Action::FocusMap(entry) => self.map.focus(&self.state, self.basemap.as_deref(), entry),
-            Action::OpenPassage { document, mention } => {
-                self.state.open_document(document, Some(mention));
-            }
-            Action::OpenDocument(document) => self.state.open_document(document, None),
-            Action::CloseDocument => self.state.close_document(),
-            Action::Scrolled => self.state.scrolled(),
-            Action::ClickMention { document, mention } => {
-                match self.state.effective_entry((document, mention)) {
-                    Some(entry) => {
-                        self.state.select(Some(entry));
-                        self.map.focus(&self.state, self.basemap.as_deref(), entry);
-                        if self.state.place(entry).is_none() {
-                            self.state.push_message(
-                                MessageLevel::Info,
-                                "That place is hidden by the current filter",
-                            );
-                        }
-                    }
-                    None => self.state.push_message(
-                        MessageLevel::Info,
-                        "That mention is marked \"not a place\" (right-click it to change)",
-                    ),
-                }
-                if let Some(open) = self.state.open_document_state()
-                    && open.document == document
-                {
-                    self.state.open_document(document, Some(mention));
-                    self.state.scrolled();
-                }
-            }
-            Action::SetCountryVisible(key, visible) => {
-                self.state.set_country_visible(&key, visible);
-            }
-            Action::ShowAllCountries => self.state.show_all_countries(),
-            Action::HideAllCountries => self.state.hide_all_countries(),
-            Action::ShowOnlyCountry(key) => self.state.show_only_country(&key),
-            Action::SetKindVisible(kind, visible) => self.state.set_kind_visible(kind, visible),
-            Action::SetDocumentVisible(name, visible) => {
-                self.state.set_document_visible(&name, visible);
-            }
-            Action::SetShowDemonyms(show) => self.state.set_show_demonyms(show),
-            Action::SetSearch(search) => self.state.set_search(&search),
-            Action::SetMinConfidence(c) => self.state.set_min_confidence(c),
-            Action::Reassign { mention, entry } => {
-                self.state.reassign(mention, entry);
-                if let Some(e) = self.state.effective_entry(mention) {
-                    self.state.select(Some(e));
-                }
-                self.correction_note();
-            }
-            Action::NotAPlace(mention) => {
-                self.state.correct(mention, CorrectionAction::NotAPlace);
-                self.correction_note();
-            }
-            Action::UndoCorrection(mention) => {
-                self.state.undo_correction(mention);
-                self.correction_note();
-            }
-            Action::ReassignPlace { place, to } => {
-                let n = self.state.correct_place(place, Some(to));
-                let name = self
-                    .state
-                    .gazetteer()
-                    .map(|g| g.entry(to).name.clone())
-                    .unwrap_or_default();
-                self.state.push_message(
-                    MessageLevel::Info,
-                    format!("{n} mention{} reassigned to {name}", plural(n)),
-                );
-            }
-            Action::PlaceNotAPlace(place) => {
-                let n = self.state.correct_place(place, None);
-                self.state.select(None);
-                self.state.push_message(
-                    MessageLevel::Info,
-                    format!("{n} mention{} marked \"not a place\"", plural(n)),
-                );
-            }
-            Action::OpenFilesDialog => self.request_dialog(DialogRequest::OpenFiles),
-            Action::OpenFolderDialog => self.request_dialog(DialogRequest::OpenFolder),
-            Action::OpenPaths(paths) => {
-                let mut inputs = Vec::new();
-                for p in paths {
-                    if self.state.has_file(&p) {
-                        self.state.push_message(
-                            MessageLevel::Info,
-                            format!("{} is already open", p.display()),
-                        );
-                    } else {
-                        inputs.push(Input::Path(p));
-                    }
-                }
-                self.start_parse(inputs);
-            }
-            Action::PasteTextDialog => {
-                self.paste = Some(PasteDraft {
-                    name: self.state.unique_name("Pasted text"),
-                    text: String::new(),
-                });
-            }
-            Action::AddPastedText { name, text } => {
-                let name = if name.trim().is_empty() {
-                    "Pasted text".to_string()
-                } else {
-                    name.trim().to_string()
-                };
-                self.start_parse(vec![Input::Text { name, text }]);
-            }
-            Action::ExportDialog(format) => self.request_dialog(DialogRequest::Export(format)),
-            Action::ExportTo(path, format) => match self.state.export(&path, format) {
-                Ok(()) => {
-                    let n = self.state.places().len();
-                    self.state.push_message(
-                        MessageLevel::Success,
-                        format!(
-                            "Exported {n} place{} ({} mentions) to {}",
-                            plural(n),
-                            self.state.mention_count(),
-                            path.display()
-                        ),
-                    );
-                }
-                Err(e) => self
-                    .state
-                    .push_message(MessageLevel::Error, format!("Export failed: {e}")),
-            },
-            Action::ConfirmReset => self.confirm_reset = true,
-            Action::ResetToSamples => {
-                self.confirm_reset = false;
-                if let Loader::Background(worker) = &mut self.loader {
-                    worker.cancel_all();
-                }
-                self.jobs.clear();
-                self.waiting_inputs.clear();
-                self.state.clear_documents();
-                self.state.reset_corrections_and_filter();
-                self.update_progress();
-                let inputs = sample_inputs(&mut self.state);
-                self.start_parse(inputs);
-                self.map.request_fit();
-            }
-            Action::SetOnlineTiles(on) => {
-                self.state.set_online_tiles(on);
-                self.map.set_online(on, ctx);
-                if on {
-                    self.state.push_message(
-                        MessageLevel::Info,
-                        "OpenStreetMap tiles on: downloading from tile.openstreetmap.org (offline basemap underneath)",
-                    );
-                }
-            }
-            Action::ShowAbout => self.about_open = true,
-            Action::ShowMessages => self.messages_open = true,
-        }
-    }
-
-    fn correction_note(&mut self) {
-        let n = self.state.corrections().len();
-        self.state.push_message(
-            MessageLevel::Info,
-            format!("{n} correction{} in this session", plural(n)),
-        );
-    }
-
-    fn request_dialog(&mut self, request: DialogRequest) {
-        if !self.dialogs.request(request) {
-            self.state
-                .push_message(MessageLevel::Info, "A file dialog is already open");
-        }
-    }
-
-    // ----------------------------------------------------------------------------------
     // Drawing
 
     /// Draws the whole window and applies what the user did. Called by
@@ -743,10 +458,14 @@ impl GazetteApp {
         let mut actions: Vec<Action> = Vec::new();
 
         egui::Panel::top("toolbar").show(ui, |ui| {
-            actions.extend(self.toolbar_ui(ui));
+            actions.extend(toolbar::toolbar_ui(ui, &self.state, self.map.is_online()));
         });
         egui::Panel::bottom("status").show(ui, |ui| {
-            actions.extend(self.status_bar_ui(ui));
+            actions.extend(status_bar::status_bar_ui(
+                ui,
+                &self.state,
+                self.map.network_status(),
+            ));
         });
         egui::Panel::left("places")
             .resizable(true)
@@ -788,12 +507,23 @@ impl GazetteApp {
             &self.state,
             self.map.is_online(),
         );
-        actions.extend(self.paste_dialog_ui(&ctx));
-        actions.extend(self.reset_dialog_ui(&ctx));
-        actions.extend(self.path_prompt_ui(&ctx));
-        self.messages_window_ui(&ctx);
-        self.toast_ui(&ctx);
-        self.drop_hint_ui(&ctx);
+        actions.extend(paste_dialog::paste_dialog_ui(&ctx, &mut self.paste));
+        actions.extend(reset_dialog::reset_dialog_ui(
+            &ctx,
+            &mut self.confirm_reset,
+            &self.state,
+        ));
+        actions.extend(path_prompt::path_prompt_ui(&ctx, &mut self.path_prompt));
+        if messages_window::messages_window_ui(&ctx, &mut self.messages_open, &self.state) {
+            self.state.clear_messages();
+        }
+        toast::toast_ui(
+            &ctx,
+            &mut self.toast,
+            &mut self.last_toast_sequence,
+            &self.state,
+        );
+        drop_hint::drop_hint_ui(&ctx);
 
         // Escape closes the document, then clears the selection (popups and dialogs
         // handle their own Escape).
@@ -824,398 +554,6 @@ impl GazetteApp {
             self.apply(&ctx, action);
         }
     }
-
-    fn toolbar_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
-        let mut actions = Vec::new();
-        ui.add_space(2.0);
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new("Gazette").strong().size(16.0));
-            ui.separator();
-            if ui
-                .button("Open files…")
-                .on_hover_text("Open article files (.txt); you can also drop files on the window")
-                .clicked()
-            {
-                actions.push(Action::OpenFilesDialog);
-            }
-            if ui
-                .button("Open folder…")
-                .on_hover_text("Open every .txt file in a folder and its subfolders")
-                .clicked()
-            {
-                actions.push(Action::OpenFolderDialog);
-            }
-            if ui
-                .button("Paste text…")
-                .on_hover_text("Add text from the clipboard as a new document")
-                .clicked()
-            {
-                actions.push(Action::PasteTextDialog);
-            }
-            ui.separator();
-            let has_places = !self.state.places().is_empty();
-            if ui
-                .add_enabled(has_places, egui::Button::new("Export GeoJSON…"))
-                .on_hover_text("Save the places shown (after filter and corrections) as GeoJSON")
-                .clicked()
-            {
-                actions.push(Action::ExportDialog(Format::GeoJson));
-            }
-            if ui
-                .add_enabled(has_places, egui::Button::new("Export CSV…"))
-                .on_hover_text("Save the mentions shown (after filter and corrections) as CSV")
-                .clicked()
-            {
-                actions.push(Action::ExportDialog(Format::Csv));
-            }
-            ui.separator();
-            let mut online = self.map.is_online();
-            if ui
-                .checkbox(&mut online, "OpenStreetMap tiles (online)")
-                .on_hover_text(
-                    "Download map tiles from openstreetmap.org (cached on disk). \
-                     Off: the offline basemap only.",
-                )
-                .changed()
-            {
-                actions.push(Action::SetOnlineTiles(online));
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui.button("About").clicked() {
-                    actions.push(Action::ShowAbout);
-                }
-                let dark = ui.visuals().dark_mode;
-                if ui
-                    .button(if dark { "Light theme" } else { "Dark theme" })
-                    .on_hover_text("Switch between the dark and the light theme")
-                    .clicked()
-                {
-                    ui.ctx().set_theme(if dark {
-                        egui::Theme::Light
-                    } else {
-                        egui::Theme::Dark
-                    });
-                }
-                if ui
-                    .button("Reset to samples")
-                    .on_hover_text("Close every document, forget corrections and filters, and open the sample articles")
-                    .clicked()
-                {
-                    actions.push(Action::ConfirmReset);
-                }
-            });
-        });
-        ui.add_space(2.0);
-        actions
-    }
-
-    fn status_bar_ui(&mut self, ui: &mut Ui) -> Vec<Action> {
-        let mut actions = Vec::new();
-        // Right to left: the counts and the network state keep their room, the latest
-        // message gets what is left, truncated.
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let n = self.state.messages().len();
-            if ui
-                .small_button(format!("Messages ({n})"))
-                .on_hover_text("Every message of this session")
-                .clicked()
-            {
-                actions.push(Action::ShowMessages);
-            }
-            ui.label(format!(
-                "{} document{} · {} places · {} mentions · {} correction{}",
-                self.state.documents().len(),
-                plural(self.state.documents().len()),
-                self.state.places().len(),
-                self.state.mention_count(),
-                self.state.corrections().len(),
-                plural(self.state.corrections().len())
-            ));
-            match self.map.network_status() {
-                Some(NetworkStatus::Unreachable(e)) => {
-                    ui.separator();
-                    ui.colored_label(
-                        ui.visuals().warn_fg_color,
-                        "No network: OpenStreetMap tiles unavailable, offline basemap shown",
-                    )
-                    .on_hover_text(e);
-                }
-                Some(NetworkStatus::Checking) => {
-                    ui.separator();
-                    ui.weak("Checking the tile server…");
-                }
-                Some(NetworkStatus::Reachable) => {
-                    ui.separator();
-                    ui.weak("Online tiles: © OpenStreetMap contributors");
-                }
-                None => {}
-            }
-            ui.separator();
-            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                if let Some(p) = self.state.progress() {
-                    let fraction = if p.total > 0 {
-                        p.done as f32 / p.total as f32
-                    } else {
-                        0.0
-                    };
-                    ui.add(
-                        egui::ProgressBar::new(fraction)
-                            .desired_width(140.0)
-                            .show_percentage()
-                            .animate(true),
-                    );
-                    ui.label(&p.label);
-                    ui.separator();
-                }
-                if let Some(m) = self.state.latest_message() {
-                    let color = message_color(ui, m.level);
-                    let text = RichText::new(&m.text).color(color);
-                    if ui
-                        .add(
-                            egui::Label::new(text)
-                                .truncate()
-                                .sense(egui::Sense::click()),
-                        )
-                        .on_hover_text("Click to see every message")
-                        .clicked()
-                    {
-                        actions.push(Action::ShowMessages);
-                    }
-                }
-            });
-        });
-        actions
-    }
-
-    /// Where to open or export when no file dialog could be shown: a path typed in.
-    fn path_prompt_ui(&mut self, ctx: &egui::Context) -> Option<Action> {
-        let prompt = self.path_prompt.as_mut()?;
-        let mut action = None;
-        let mut close = false;
-        let response = egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
-            ui.set_width(520.0);
-            let title = match prompt.request {
-                DialogRequest::OpenFiles | DialogRequest::OpenFolder => "Open a file or folder",
-                DialogRequest::Export(_) => "Export to a file",
-            };
-            ui.heading(title);
-            ui.label("No file dialog is available here; type a path instead.");
-            let label = ui.label("Path");
-            let edit = ui
-                .add(
-                    egui::TextEdit::singleline(&mut prompt.path)
-                        .hint_text("/home/me/articles")
-                        .desired_width(f32::INFINITY),
-                )
-                .labelled_by(label.id);
-            if std::mem::take(&mut prompt.focus_pending) {
-                edit.request_focus();
-            }
-            let entered = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            ui.horizontal(|ui| {
-                let ok = !prompt.path.trim().is_empty();
-                let go = ui.add_enabled(ok, egui::Button::new("OK")).clicked();
-                if ok && (go || entered) {
-                    let path = PathBuf::from(prompt.path.trim());
-                    action = Some(match prompt.request {
-                        DialogRequest::Export(format) => Action::ExportTo(path, format),
-                        _ => Action::OpenPaths(vec![path]),
-                    });
-                    close = true;
-                }
-                if ui.button("Cancel").clicked() {
-                    close = true;
-                }
-            });
-        });
-        if close || response.should_close() {
-            self.path_prompt = None;
-        }
-        action
-    }
-
-    fn paste_dialog_ui(&mut self, ctx: &egui::Context) -> Option<Action> {
-        let draft = self.paste.as_mut()?;
-        let mut action = None;
-        let mut close = false;
-        let response = egui::Modal::new(egui::Id::unique("paste-text")).show(ctx, |ui| {
-            ui.set_width(560.0);
-            ui.heading("Paste text");
-            ui.horizontal(|ui| {
-                let label = ui.label("Name");
-                ui.add(egui::TextEdit::singleline(&mut draft.name).desired_width(300.0))
-                    .labelled_by(label.id);
-            });
-            egui::ScrollArea::vertical()
-                .max_height(320.0)
-                .show(ui, |ui| {
-                    ui.add(
-                        egui::TextEdit::multiline(&mut draft.text)
-                            .hint_text("Paste or type an article here")
-                            .desired_rows(14)
-                            .desired_width(f32::INFINITY),
-                    );
-                });
-            ui.horizontal(|ui| {
-                let ok = !draft.text.trim().is_empty();
-                if ui
-                    .add_enabled(ok, egui::Button::new("Add document"))
-                    .clicked()
-                {
-                    action = Some(Action::AddPastedText {
-                        name: draft.name.clone(),
-                        text: draft.text.clone(),
-                    });
-                    close = true;
-                }
-                if ui.button("Cancel").clicked() {
-                    close = true;
-                }
-                ui.weak(format!("{} characters", draft.text.chars().count()));
-            });
-        });
-        if close || response.should_close() {
-            self.paste = None;
-        }
-        action
-    }
-
-    fn reset_dialog_ui(&mut self, ctx: &egui::Context) -> Option<Action> {
-        if !self.confirm_reset {
-            return None;
-        }
-        let mut action = None;
-        let mut close = false;
-        let response = egui::Modal::new(egui::Id::unique("confirm-reset")).show(ctx, |ui| {
-            ui.set_width(400.0);
-            ui.heading("Reset to samples?");
-            ui.label(format!(
-                "This closes {} document{}, forgets {} correction{} and the filter, and opens the sample articles.",
-                self.state.documents().len(),
-                plural(self.state.documents().len()),
-                self.state.corrections().len(),
-                plural(self.state.corrections().len())
-            ));
-            ui.horizontal(|ui| {
-                if ui.button("Reset").clicked() {
-                    action = Some(Action::ResetToSamples);
-                    close = true;
-                }
-                if ui.button("Cancel").clicked() {
-                    close = true;
-                }
-            });
-        });
-        if close || response.should_close() {
-            self.confirm_reset = false;
-        }
-        action
-    }
-
-    fn messages_window_ui(&mut self, ctx: &egui::Context) {
-        let mut open = self.messages_open;
-        let mut clear = false;
-        egui::Window::new("Messages")
-            .open(&mut open)
-            .default_width(560.0)
-            .default_height(300.0)
-            .show(ctx, |ui| {
-                if ui.button("Clear").clicked() {
-                    clear = true;
-                }
-                egui::ScrollArea::vertical()
-                    .stick_to_bottom(true)
-                    .auto_shrink([false, false])
-                    .show(ui, |ui| {
-                        for m in self.state.messages() {
-                            ui.label(RichText::new(&m.text).color(message_color(ui, m.level)));
-                        }
-                    });
-            });
-        if clear {
-            self.state.clear_messages();
-        }
-        self.messages_open = open;
-    }
-
-    /// Exports and errors also show for a few seconds in the corner of the map.
-    fn toast_ui(&mut self, ctx: &egui::Context) {
-        const TOAST_SECONDS: f64 = 6.0;
-        let now = ctx.input(|i| i.time);
-        if let Some(m) = self.state.latest_message()
-            && m.sequence > self.last_toast_sequence
-        {
-            self.last_toast_sequence = m.sequence;
-            if matches!(m.level, MessageLevel::Success | MessageLevel::Error) {
-                self.toast = Some((m.sequence, now));
-            }
-        }
-        let Some((sequence, since)) = self.toast else {
-            return;
-        };
-        if now - since > TOAST_SECONDS {
-            self.toast = None;
-            return;
-        }
-        ctx.request_repaint_after(std::time::Duration::from_secs_f64(
-            (TOAST_SECONDS - (now - since)).max(0.1),
-        ));
-        let Some(m) = self
-            .state
-            .messages()
-            .iter()
-            .find(|m| m.sequence == sequence)
-        else {
-            return;
-        };
-        let (level, text) = (m.level, m.text.clone());
-        let mut dismiss = false;
-        egui::Area::new(egui::Id::unique("toast"))
-            .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -36.0])
-            .order(egui::Order::Foreground)
-            .interactable(true)
-            .show(ctx, |ui| {
-                egui::Frame::popup(ui.style())
-                    .stroke(egui::Stroke::new(1.5, message_color(ui, level)))
-                    .show(ui, |ui| {
-                        ui.set_max_width(380.0);
-                        ui.horizontal_top(|ui| {
-                            if ui.small_button("×").on_hover_text("Dismiss").clicked() {
-                                dismiss = true;
-                            }
-                            ui.add(
-                                egui::Label::new(
-                                    RichText::new(text).color(message_color(ui, level)),
-                                )
-                                .wrap(),
-                            );
-                        });
-                    });
-            });
-        if dismiss {
-            self.toast = None;
-        }
-    }
-
-    fn drop_hint_ui(&self, ctx: &egui::Context) {
-        let hovering = ctx.input(|i| i.raw.hovered_files.len());
-        if hovering == 0 {
-            return;
-        }
-        let painter = ctx.layer_painter(egui::LayerId::new(
-            egui::Order::Foreground,
-            egui::Id::unique("drop-hint"),
-        ));
-        let rect = ctx.content_rect();
-        painter.rect_filled(rect, 0.0, Color32::from_black_alpha(160));
-        painter.text(
-            rect.center(),
-            egui::Align2::CENTER_CENTER,
-            format!("Drop to open {hovering} file{}", plural(hovering)),
-            egui::FontId::proportional(24.0),
-            Color32::WHITE,
-        );
-    }
 }
 
 impl eframe::App for GazetteApp {
@@ -1236,21 +574,6 @@ impl eframe::App for GazetteApp {
             _ => self.state.session(),
         };
         eframe::set_value(storage, SESSION_KEY, &session);
-    }
-}
-
-fn message_color(ui: &Ui, level: MessageLevel) -> Color32 {
-    match level {
-        MessageLevel::Info => ui.visuals().text_color(),
-        MessageLevel::Success => {
-            if ui.visuals().dark_mode {
-                Color32::from_rgb(0x6f, 0xd0, 0x8c)
-            } else {
-                Color32::from_rgb(0x1e, 0x7b, 0x3a)
-            }
-        }
-        MessageLevel::Warning => ui.visuals().warn_fg_color,
-        MessageLevel::Error => ui.visuals().error_fg_color,
     }
 }
 

@@ -1,0 +1,294 @@
+//! [`Action`]: everything the user can do, as plain data, which the panels and windows
+//! return; and [`GazetteApp::apply`], the one place that carries it out.
+
+use std::path::PathBuf;
+
+use super::paste_dialog::PasteDraft;
+use super::worker::Input;
+use super::{GazetteApp, Loader, plural, sample_inputs};
+use crate::corpus::CorrectionAction;
+use crate::app::dialogs::DialogRequest;
+use crate::app::state::{MentionKey, MessageLevel};
+use crate::export::Format;
+use crate::gazetteer::{EntryIndex, Kind};
+
+/// What the user did, returned by the `*_ui` functions and applied by
+/// [`GazetteApp::apply`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Select a place (by located entry), or clear the selection.
+    Select(Option<EntryIndex>),
+    /// Select a place and bring it into view on the map.
+    SelectAndFocus(EntryIndex),
+    /// Bring a place into view without changing the selection.
+    FocusMap(EntryIndex),
+    /// Open a document in the document view, scrolled to one of its mentions.
+    OpenPassage {
+        /// Document index.
+        document: usize,
+        /// Mention index in the document.
+        mention: usize,
+    },
+    /// Open a document at its start.
+    OpenDocument(usize),
+    /// Close the document view.
+    CloseDocument,
+    /// The document view scrolled to its focus mention.
+    Scrolled,
+    /// A mention was clicked in the document view: select its place and pan to it.
+    ClickMention {
+        /// Document index.
+        document: usize,
+        /// Mention index in the document.
+        mention: usize,
+    },
+    /// Show or hide a country (`""`: multi-country regions).
+    SetCountryVisible(String, bool),
+    /// Show every country.
+    ShowAllCountries,
+    /// Hide every country.
+    HideAllCountries,
+    /// Show only this country.
+    ShowOnlyCountry(String),
+    /// Show or hide a feature type.
+    SetKindVisible(Kind, bool),
+    /// Show or hide a document's mentions.
+    SetDocumentVisible(String, bool),
+    /// Count demonyms as mentions of their country, or not.
+    SetShowDemonyms(bool),
+    /// Set the place-name search.
+    SetSearch(String),
+    /// Hide mentions below this confidence.
+    SetMinConfidence(f32),
+    /// Reassign one mention to a gazetteer entry.
+    Reassign {
+        /// The mention.
+        mention: MentionKey,
+        /// The entry it denotes.
+        entry: EntryIndex,
+    },
+    /// Mark one mention as not a place.
+    NotAPlace(MentionKey),
+    /// Remove the correction of one mention.
+    UndoCorrection(MentionKey),
+    /// Reassign every mention of a place that could denote `to`.
+    ReassignPlace {
+        /// The place (located entry).
+        place: EntryIndex,
+        /// The entry they denote instead.
+        to: EntryIndex,
+    },
+    /// Mark every mention of a place as not a place.
+    PlaceNotAPlace(EntryIndex),
+    /// Show the "Open files" dialog.
+    OpenFilesDialog,
+    /// Show the "Open folder" dialog.
+    OpenFolderDialog,
+    /// Open files or folders.
+    OpenPaths(Vec<PathBuf>),
+    /// Show the "Paste text" dialog.
+    PasteTextDialog,
+    /// Add pasted text as a new document.
+    AddPastedText {
+        /// Document name.
+        name: String,
+        /// The text.
+        text: String,
+    },
+    /// Ask where to export, then export what is shown.
+    ExportDialog(Format),
+    /// Export what is shown to a file.
+    ExportTo(PathBuf, Format),
+    /// Ask before closing everything and opening the sample articles.
+    ConfirmReset,
+    /// Close every document, forget corrections and the filter, open the samples.
+    ResetToSamples,
+    /// Switch OpenStreetMap tiles on or off.
+    SetOnlineTiles(bool),
+    /// Show the About window.
+    ShowAbout,
+    /// Show the message log.
+    ShowMessages,
+}
+
+impl GazetteApp {
+    /// Applies what the user did.
+    pub fn apply(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::Select(entry) => self.state.select(entry),
+            Action::SelectAndFocus(entry) => {
+                self.state.select(Some(entry));
+                self.map.focus(&self.state, self.basemap.as_deref(), entry);
+            }
+            Action::FocusMap(entry) => self.map.focus(&self.state, self.basemap.as_deref(), entry),
+            Action::OpenPassage { document, mention } => {
+                self.state.open_document(document, Some(mention));
+            }
+            Action::OpenDocument(document) => self.state.open_document(document, None),
+            Action::CloseDocument => self.state.close_document(),
+            Action::Scrolled => self.state.scrolled(),
+            Action::ClickMention { document, mention } => {
+                match self.state.effective_entry((document, mention)) {
+                    Some(entry) => {
+                        self.state.select(Some(entry));
+                        self.map.focus(&self.state, self.basemap.as_deref(), entry);
+                        if self.state.place(entry).is_none() {
+                            self.state.push_message(
+                                MessageLevel::Info,
+                                "That place is hidden by the current filter",
+                            );
+                        }
+                    }
+                    None => self.state.push_message(
+                        MessageLevel::Info,
+                        "That mention is marked \"not a place\" (right-click it to change)",
+                    ),
+                }
+                if let Some(open) = self.state.open_document_state()
+                    && open.document == document
+                {
+                    self.state.open_document(document, Some(mention));
+                    self.state.scrolled();
+                }
+            }
+            Action::SetCountryVisible(key, visible) => {
+                self.state.set_country_visible(&key, visible);
+            }
+            Action::ShowAllCountries => self.state.show_all_countries(),
+            Action::HideAllCountries => self.state.hide_all_countries(),
+            Action::ShowOnlyCountry(key) => self.state.show_only_country(&key),
+            Action::SetKindVisible(kind, visible) => self.state.set_kind_visible(kind, visible),
+            Action::SetDocumentVisible(name, visible) => {
+                self.state.set_document_visible(&name, visible);
+            }
+            Action::SetShowDemonyms(show) => self.state.set_show_demonyms(show),
+            Action::SetSearch(search) => self.state.set_search(&search),
+            Action::SetMinConfidence(c) => self.state.set_min_confidence(c),
+            Action::Reassign { mention, entry } => {
+                self.state.reassign(mention, entry);
+                if let Some(e) = self.state.effective_entry(mention) {
+                    self.state.select(Some(e));
+                }
+                self.correction_note();
+            }
+            Action::NotAPlace(mention) => {
+                self.state.correct(mention, CorrectionAction::NotAPlace);
+                self.correction_note();
+            }
+            Action::UndoCorrection(mention) => {
+                self.state.undo_correction(mention);
+                self.correction_note();
+            }
+            Action::ReassignPlace { place, to } => {
+                let n = self.state.correct_place(place, Some(to));
+                let name = self
+                    .state
+                    .gazetteer()
+                    .map(|g| g.entry(to).name.clone())
+                    .unwrap_or_default();
+                self.state.push_message(
+                    MessageLevel::Info,
+                    format!("{n} mention{} reassigned to {name}", plural(n)),
+                );
+            }
+            Action::PlaceNotAPlace(place) => {
+                let n = self.state.correct_place(place, None);
+                self.state.select(None);
+                self.state.push_message(
+                    MessageLevel::Info,
+                    format!("{n} mention{} marked \"not a place\"", plural(n)),
+                );
+            }
+            Action::OpenFilesDialog => self.request_dialog(DialogRequest::OpenFiles),
+            Action::OpenFolderDialog => self.request_dialog(DialogRequest::OpenFolder),
+            Action::OpenPaths(paths) => {
+                let mut inputs = Vec::new();
+                for p in paths {
+                    if self.state.has_file(&p) {
+                        self.state.push_message(
+                            MessageLevel::Info,
+                            format!("{} is already open", p.display()),
+                        );
+                    } else {
+                        inputs.push(Input::Path(p));
+                    }
+                }
+                self.start_parse(inputs);
+            }
+            Action::PasteTextDialog => {
+                self.paste = Some(PasteDraft {
+                    name: self.state.unique_name("Pasted text"),
+                    text: String::new(),
+                });
+            }
+            Action::AddPastedText { name, text } => {
+                let name = if name.trim().is_empty() {
+                    "Pasted text".to_string()
+                } else {
+                    name.trim().to_string()
+                };
+                self.start_parse(vec![Input::Text { name, text }]);
+            }
+            Action::ExportDialog(format) => self.request_dialog(DialogRequest::Export(format)),
+            Action::ExportTo(path, format) => match self.state.export(&path, format) {
+                Ok(()) => {
+                    let n = self.state.places().len();
+                    self.state.push_message(
+                        MessageLevel::Success,
+                        format!(
+                            "Exported {n} place{} ({} mentions) to {}",
+                            plural(n),
+                            self.state.mention_count(),
+                            path.display()
+                        ),
+                    );
+                }
+                Err(e) => self
+                    .state
+                    .push_message(MessageLevel::Error, format!("Export failed: {e}")),
+            },
+            Action::ConfirmReset => self.confirm_reset = true,
+            Action::ResetToSamples => {
+                self.confirm_reset = false;
+                if let Loader::Background(worker) = &mut self.loader {
+                    worker.cancel_all();
+                }
+                self.jobs.clear();
+                self.waiting_inputs.clear();
+                self.state.clear_documents();
+                self.state.reset_corrections_and_filter();
+                self.update_progress();
+                let inputs = sample_inputs(&mut self.state);
+                self.start_parse(inputs);
+                self.map.request_fit();
+            }
+            Action::SetOnlineTiles(on) => {
+                self.state.set_online_tiles(on);
+                self.map.set_online(on, ctx);
+                if on {
+                    self.state.push_message(
+                        MessageLevel::Info,
+                        "OpenStreetMap tiles on: downloading from tile.openstreetmap.org (offline basemap underneath)",
+                    );
+                }
+            }
+            Action::ShowAbout => self.about_open = true,
+            Action::ShowMessages => self.messages_open = true,
+        }
+    }
+
+    fn correction_note(&mut self) {
+        let n = self.state.corrections().len();
+        self.state.push_message(
+            MessageLevel::Info,
+            format!("{n} correction{} in this session", plural(n)),
+        );
+    }
+
+    fn request_dialog(&mut self, request: DialogRequest) {
+        if !self.dialogs.request(request) {
+            self.state
+                .push_message(MessageLevel::Info, "A file dialog is already open");
+        }
+    }
+}

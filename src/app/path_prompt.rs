@@ -1,0 +1,70 @@
+//! The path prompt: where to open or export, typed in, when no file dialog could be
+//! shown (no desktop portal, no zenity).
+
+use std::path::PathBuf;
+
+use crate::app::Action;
+use crate::app::dialogs::DialogRequest;
+
+/// A path being typed because no file dialog could be shown.
+#[derive(Debug, Clone)]
+pub(super) struct PathPrompt {
+    /// What the file dialog was for.
+    pub(super) request: DialogRequest,
+    /// The path typed so far.
+    pub(super) path: String,
+    /// The text field takes the keyboard focus when the prompt opens.
+    pub(super) focus_pending: bool,
+}
+
+/// Where to open or export when no file dialog could be shown: a path typed in. Draws
+/// the prompt while `prompt_open` is `Some`, sets it to `None` when it closes, and
+/// returns what to open or where to export.
+pub(super) fn path_prompt_ui(
+    ctx: &egui::Context,
+    prompt_open: &mut Option<PathPrompt>,
+) -> Option<Action> {
+    let prompt = prompt_open.as_mut()?;
+    let mut action = None;
+    let mut close = false;
+    let response = egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
+        ui.set_width(520.0);
+        let title = match prompt.request {
+            DialogRequest::OpenFiles | DialogRequest::OpenFolder => "Open a file or folder",
+            DialogRequest::Export(_) => "Export to a file",
+        };
+        ui.heading(title);
+        ui.label("No file dialog is available here; type a path instead.");
+        let label = ui.label("Path");
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(&mut prompt.path)
+                    .hint_text("/home/me/articles")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        if std::mem::take(&mut prompt.focus_pending) {
+            edit.request_focus();
+        }
+        let entered = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.horizontal(|ui| {
+            let ok = !prompt.path.trim().is_empty();
+            let go = ui.add_enabled(ok, egui::Button::new("OK")).clicked();
+            if ok && (go || entered) {
+                let path = PathBuf::from(prompt.path.trim());
+                action = Some(match prompt.request {
+                    DialogRequest::Export(format) => Action::ExportTo(path, format),
+                    _ => Action::OpenPaths(vec![path]),
+                });
+                close = true;
+            }
+            if ui.button("Cancel").clicked() {
+                close = true;
+            }
+        });
+    });
+    if close || response.should_close() {
+        *prompt_open = None;
+    }
+    action
+}

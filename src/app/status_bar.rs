@@ -1,0 +1,95 @@
+//! The status bar along the bottom of the window: progress, the latest message, the
+//! counts of documents, places, mentions and corrections, and the tile server's state.
+
+use egui::{RichText, Ui};
+
+use super::messages_window::message_color;
+use super::plural;
+use crate::app::Action;
+use crate::app::map_view::NetworkStatus;
+use crate::app::state::AppState;
+
+/// Draws the status bar (progress, the latest message, the counts, the network state)
+/// and returns what the user did; `network`: the tile server's state while online tiles
+/// are on.
+pub(super) fn status_bar_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    network: Option<&NetworkStatus>,
+) -> Vec<Action> {
+    let mut actions = Vec::new();
+    // Right to left: the counts and the network state keep their room, the latest
+    // message gets what is left, truncated.
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        let n = state.messages().len();
+        if ui
+            .small_button(format!("Messages ({n})"))
+            .on_hover_text("Every message of this session")
+            .clicked()
+        {
+            actions.push(Action::ShowMessages);
+        }
+        ui.label(format!(
+            "{} document{} · {} places · {} mentions · {} correction{}",
+            state.documents().len(),
+            plural(state.documents().len()),
+            state.places().len(),
+            state.mention_count(),
+            state.corrections().len(),
+            plural(state.corrections().len())
+        ));
+        match network {
+            Some(NetworkStatus::Unreachable(e)) => {
+                ui.separator();
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "No network: OpenStreetMap tiles unavailable, offline basemap shown",
+                )
+                .on_hover_text(e);
+            }
+            Some(NetworkStatus::Checking) => {
+                ui.separator();
+                ui.weak("Checking the tile server…");
+            }
+            Some(NetworkStatus::Reachable) => {
+                ui.separator();
+                ui.weak("Online tiles: © OpenStreetMap contributors");
+            }
+            None => {}
+        }
+        ui.separator();
+        ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+            if let Some(p) = state.progress() {
+                let fraction = if p.total > 0 {
+                    p.done as f32 / p.total as f32
+                } else {
+                    0.0
+                };
+                ui.add(
+                    egui::ProgressBar::new(fraction)
+                        .desired_width(140.0)
+                        .show_percentage()
+                        .animate(true),
+                );
+                ui.label(&p.label);
+                ui.separator();
+            }
+            if let Some(m) = state.latest_message() {
+                let color = message_color(ui, m.level);
+                let text = RichText::new(&m.text).color(color);
+                if ui
+                    .add(
+                        egui::Label::new(text)
+                            .truncate()
+                            .sense(egui::Sense::click()),
+                    )
+                    .on_hover_text("Click to see every message")
+                    .clicked()
+                {
+                    actions.push(Action::ShowMessages);
+                }
+            }
+        });
+    });
+    actions
+}
