@@ -8,7 +8,7 @@ fn g() -> Gazetteer {
 }
 
 fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    gazette::eval::haversine_km(a, b)
+    gazette::geodesy::haversine_km(a, b)
 }
 
 /// The best candidate of `kind` in `country` for `name`.

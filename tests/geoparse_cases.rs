@@ -377,7 +377,7 @@ fn seeds_are_parsed_completely_and_correctly() {
     ];
     for (name, lat, lon) in towns {
         let h = all.iter().find(|m| m.0 == name).expect("town found");
-        let km = gazette::eval::haversine_km((h.4, h.5), (lat, lon));
+        let km = gazette::geodesy::haversine_km((h.4, h.5), (lat, lon));
         assert!(km < 25.0, "{name} is {km:.0} km off");
     }
     for trap in [

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use super::paste_dialog::PasteDraft;
 use super::worker::Input;
 use super::{GazetteApp, Loader, plural, sample_inputs};
-use crate::corpus::CorrectionAction;
 use crate::app::dialogs::DialogRequest;
 use crate::app::state::{MentionKey, MessageLevel};
+use crate::corpus::CorrectionAction;
 use crate::export::Format;
 use crate::gazetteer::{EntryIndex, Kind};
 

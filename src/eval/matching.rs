@@ -4,9 +4,11 @@
 use std::time::Duration;
 
 use super::{
-    CategoryRecall, EARTH_RADIUS_KM, FlaggedDemonyms, GoldArticle, GoldCategory, GoldToponym,
-    Prediction, RecognitionScores, ResolutionError, haversine_km,
+    CategoryRecall, FlaggedDemonyms, GoldArticle, GoldCategory, GoldToponym, Prediction,
+    RecognitionScores, ResolutionError,
 };
+
+use crate::geodesy::{EARTH_RADIUS_KM, haversine_km};
 
 /// Error in km charged to a prediction whose coordinates are not finite numbers: half the
 /// Earth's circumference, the largest possible great-circle distance.
@@ -210,4 +212,15 @@ pub(super) fn score_article(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worst_error_is_half_the_circumference() {
+        let half = haversine_km((0.0, 0.0), (0.0, 180.0));
+        assert!((half - WORST_ERROR_KM).abs() < 1e-6);
+    }
 }

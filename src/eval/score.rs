@@ -227,10 +227,11 @@ pub fn evaluate(corpus: &Corpus, predict: impl Fn(&str) -> Vec<Prediction> + Syn
 
 #[cfg(test)]
 mod tests {
+    use super::super::CorpusFormat;
     use super::super::matching::WORST_ERROR_KM;
     use super::super::tests::{GWN, LGL, pred};
-    use super::super::{CorpusFormat, haversine_km};
     use super::*;
+    use crate::geodesy::haversine_km;
 
     #[test]
     fn exact_overlap_and_neutral_scoring() {
