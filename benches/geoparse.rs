@@ -15,14 +15,24 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use gazette::gazetteer::Gazetteer;
 use gazette::geoparse::{Geoparser, ParseMemo};
 
-/// Article texts of one corpus (its <text> elements); empty if it is absent.
+/// Article texts of one corpus (its <text> elements); empty, with a message, if it
+/// cannot be read.
 fn corpus_texts(file: &str) -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
-    let Ok(xml) = std::fs::read_to_string(dir.join(file)) else {
-        return Vec::new();
+    let path = dir.join(file);
+    let xml = match std::fs::read_to_string(&path) {
+        Ok(xml) => xml,
+        Err(e) => {
+            eprintln!("geoparse bench: no corpus {}: {e}", path.display());
+            return Vec::new();
+        }
     };
-    let Ok(doc) = roxmltree::Document::parse(&xml) else {
-        return Vec::new();
+    let doc = match roxmltree::Document::parse(&xml) {
+        Ok(doc) => doc,
+        Err(e) => {
+            eprintln!("geoparse bench: corpus {} unreadable: {e}", path.display());
+            return Vec::new();
+        }
     };
     doc.descendants()
         .filter(|n| n.has_tag_name("text"))
@@ -35,6 +45,10 @@ fn news_texts() -> Vec<String> {
     let mut texts = corpus_texts("lgl.xml");
     texts.extend(corpus_texts("GWN.xml"));
     if texts.is_empty() {
+        eprintln!(
+            "geoparse bench: timing the bundled seeds, repeated, instead of the corpora \
+             (figures not comparable with the README's)"
+        );
         let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
         for e in std::fs::read_dir(seeds).expect("seeds folder").flatten() {
             texts.push(std::fs::read_to_string(e.path()).expect("seed text"));
