@@ -8,6 +8,10 @@
 //!
 //! Run: `cargo bench --bench app_frame`.
 
+/// The binary's allocator (see `src/main.rs`), so this measures what users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -6,6 +6,10 @@
 //! `cargo bench --bench basemap` (release); `cargo bench --profile dev --bench basemap` for
 //! quick debug numbers.
 
+/// The binary's allocator (see `src/main.rs`), so this measures what users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::path::Path;

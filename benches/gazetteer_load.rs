@@ -1,6 +1,10 @@
 //! How long loading the bundled gazetteer takes (issue: under 150 ms in release).
 //! Run: `cargo bench --bench gazetteer_load`.
 
+/// The binary's allocator (see `src/main.rs`), so this measures what users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use gazette::gazetteer::Gazetteer;
 

@@ -11,6 +11,10 @@
 //! `gwn_after_lgl` is the steady state of a long batch: the memo has seen the LGL
 //! articles (US local news) and the GeoWebNews articles it then parses are new to it.
 
+/// The binary's allocator (see `src/main.rs`), so this measures what users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use gazette::gazetteer::Gazetteer;
 use gazette::geoparse::{Geoparser, ParseMemo};

@@ -1,5 +1,9 @@
 //! Prints how long each stage of loading the bundled gazetteer takes (release build:
 //! `cargo run --release --example load_timing`).
+
+/// The binary's allocator (see `src/main.rs`), so this measures what users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let t = std::time::Instant::now();
     let paths = gazette::gazetteer::Gazetteer::bundled_paths();

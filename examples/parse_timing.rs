@@ -7,6 +7,10 @@
 //! Prints, for the LGL and GeoWebNews articles (1.6 MB, 788 articles): a batch with a
 //! fresh memo (`news_corpus_one_core`), the same batch with a memo that has seen it
 //! (steady state of a long batch), and all articles joined into one document.
+
+/// The binary's allocator (see `src/main.rs`), so this measures what users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 use std::time::Instant;
 
