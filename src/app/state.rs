@@ -8,16 +8,15 @@
 //! when an input changes, never per frame; [`AppState::revision`] tells caches built
 //! from them (the map's cluster index) when to rebuild.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::corpus::DocumentSource;
+pub use crate::corpus::{CandidateChoice, CountryCount, DocumentSource, KindCount, MentionKey};
 use crate::corpus::{
-    self, Correction, CorrectionAction, Corrections, Filter, MentionRef, ParsedDocument, Place,
+    Corpus, CorrectionAction, Corrections, Filter, MentionRef, ParsedDocument, Place, Summary,
 };
 use crate::export::{self, ExportError, Format};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
@@ -86,54 +85,11 @@ pub struct OpenDocument {
     pub scroll_pending: bool,
 }
 
-/// Places and mentions of one country (or of the multi-country regions, key `""`), for the
-/// country filter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CountryCount {
-    /// ISO 3166-1 alpha-2 code; `""` for places with no single country.
-    pub key: String,
-    /// Display name (`Niger`, `Multi-country regions`).
-    pub name: String,
-    /// Number of places.
-    pub places: usize,
-    /// Number of mentions.
-    pub mentions: usize,
-}
-
-/// Places and mentions of one feature type, for the type filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KindCount {
-    /// The feature type.
-    pub kind: Kind,
-    /// Number of places of that type.
-    pub places: usize,
-    /// Number of mentions.
-    pub mentions: usize,
-}
-
-/// One way to resolve a mention, offered to the user when correcting it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CandidateChoice {
-    /// The gazetteer entry.
-    pub entry: EntryIndex,
-    /// The parser's probability for it, when the parser ranked it (its choice or an
-    /// alternate); `None` for other entries of the same name.
-    pub probability: Option<f32>,
-    /// True if the mention denotes it now (after corrections).
-    pub is_current: bool,
-}
-
-/// A mention's place in a document: `(document index, mention index)`.
-pub type MentionKey = (usize, usize);
-
 /// The whole state of the app, without any GUI types. See the module documentation.
 #[derive(Debug, Default)]
 pub struct AppState {
     gazetteer: Option<Arc<Gazetteer>>,
-    documents: Vec<ParsedDocument>,
-    sources: Vec<DocumentSource>,
-    corrections: Corrections,
-    filter: Filter,
+    corpus: Corpus,
     selected: Option<EntryIndex>,
     open_document: Option<OpenDocument>,
     messages: Vec<Message>,
@@ -141,10 +97,7 @@ pub struct AppState {
     progress: Option<Progress>,
     online_tiles: bool,
     // Derived from the inputs above by `recompute`.
-    places: Vec<Place>,
-    country_counts: Vec<CountryCount>,
-    kind_counts: Vec<KindCount>,
-    document_mentions: Vec<usize>,
+    summary: Summary,
     revision: u64,
     dirty: bool,
 }
@@ -216,9 +169,8 @@ impl AppState {
     /// Sets the gazetteer. Parse results made with another gazetteer are dropped, since
     /// their entry indexes would point at the wrong entries.
     pub fn set_gazetteer(&mut self, gazetteer: Arc<Gazetteer>) {
-        if !self.documents.is_empty() {
-            self.documents.clear();
-            self.sources.clear();
+        if !self.corpus.documents().is_empty() {
+            self.corpus.clear_documents();
             self.open_document = None;
         }
         self.gazetteer = Some(gazetteer);
@@ -236,65 +188,44 @@ impl AppState {
         self.gazetteer.clone()
     }
 
+    /// The documents, their sources, corrections and filter.
+    pub fn corpus(&self) -> &Corpus {
+        &self.corpus
+    }
+
     /// The parsed documents, in the order they were added.
     pub fn documents(&self) -> &[ParsedDocument] {
-        &self.documents
+        self.corpus.documents()
     }
 
     /// Where each document came from (same order as [`AppState::documents`]).
     pub fn sources(&self) -> &[DocumentSource] {
-        &self.sources
+        self.corpus.sources()
     }
 
     /// True if a document from this file is already loaded.
     pub fn has_file(&self, path: &Path) -> bool {
-        self.sources.iter().any(|s| s.path() == Some(path))
+        self.corpus.has_file(path)
     }
 
     /// A document name not used yet: `name`, or `name (2)`, `name (3)`…
     pub fn unique_name(&self, name: &str) -> String {
-        let taken = |n: &str| self.sources.iter().any(|s| s.name() == n);
-        if !taken(name) {
-            return name.to_string();
-        }
-        (2..)
-            .map(|i| format!("{name} ({i})"))
-            .find(|n| !taken(n))
-            .unwrap_or_else(|| name.to_string())
+        self.corpus.unique_name(name)
     }
 
     /// Adds a parsed document. The derived lists are brought up to date by the next
     /// [`AppState::refresh`] (so a batch of documents costs one recomputation).
     ///
     /// Returns `false` and adds nothing if the same file is already loaded.
-    pub fn add_document(&mut self, mut parsed: ParsedDocument, source: DocumentSource) -> bool {
-        if let Some(path) = source.path()
-            && self.has_file(path)
-        {
-            return false;
-        }
-        let name = self.unique_name(source.name());
-        let source = match source {
-            DocumentSource::File { path, .. } => DocumentSource::File {
-                path,
-                name: name.clone(),
-            },
-            DocumentSource::Pasted { text, .. } => DocumentSource::Pasted {
-                name: name.clone(),
-                text,
-            },
-        };
-        parsed.document.name = name;
-        self.documents.push(parsed);
-        self.sources.push(source);
-        self.dirty = true;
-        true
+    pub fn add_document(&mut self, parsed: ParsedDocument, source: DocumentSource) -> bool {
+        let added = self.corpus.add_document(parsed, source);
+        self.dirty |= added;
+        added
     }
 
     /// Removes every document (corrections and the filter stay).
     pub fn clear_documents(&mut self) {
-        self.documents.clear();
-        self.sources.clear();
+        self.corpus.clear_documents();
         self.open_document = None;
         self.selected = None;
         self.recompute();
@@ -309,25 +240,24 @@ impl AppState {
 
     /// The corrections.
     pub fn corrections(&self) -> &Corrections {
-        &self.corrections
+        self.corpus.corrections()
     }
 
     /// The filter.
     pub fn filter(&self) -> &Filter {
-        &self.filter
+        self.corpus.filter()
     }
 
     /// Replaces the filter.
     pub fn set_filter(&mut self, filter: Filter) {
-        if filter != self.filter {
-            self.filter = filter;
+        if self.corpus.set_filter(filter) {
             self.recompute();
         }
     }
 
     /// Shows or hides the places of one country (`""`: multi-country regions).
     pub fn set_country_visible(&mut self, key: &str, visible: bool) {
-        let mut filter = self.filter.clone();
+        let mut filter = self.corpus.filter().clone();
         if visible {
             filter.hidden_countries.remove(key);
         } else {
@@ -338,22 +268,28 @@ impl AppState {
 
     /// Shows every country.
     pub fn show_all_countries(&mut self) {
-        let mut filter = self.filter.clone();
+        let mut filter = self.corpus.filter().clone();
         filter.hidden_countries.clear();
         self.set_filter(filter);
     }
 
     /// Hides every country listed in [`AppState::country_counts`].
     pub fn hide_all_countries(&mut self) {
-        let mut filter = self.filter.clone();
-        filter.hidden_countries = self.country_counts.iter().map(|c| c.key.clone()).collect();
+        let mut filter = self.corpus.filter().clone();
+        filter.hidden_countries = self
+            .summary
+            .country_counts
+            .iter()
+            .map(|c| c.key.clone())
+            .collect();
         self.set_filter(filter);
     }
 
     /// Shows only the given country.
     pub fn show_only_country(&mut self, key: &str) {
-        let mut filter = self.filter.clone();
+        let mut filter = self.corpus.filter().clone();
         filter.hidden_countries = self
+            .summary
             .country_counts
             .iter()
             .map(|c| c.key.clone())
@@ -364,7 +300,7 @@ impl AppState {
 
     /// Shows or hides one feature type.
     pub fn set_kind_visible(&mut self, kind: Kind, visible: bool) {
-        let mut filter = self.filter.clone();
+        let mut filter = self.corpus.filter().clone();
         if visible {
             filter.hidden_kinds.remove(&kind);
         } else {
@@ -375,7 +311,7 @@ impl AppState {
 
     /// Shows or hides the mentions of one document (by name).
     pub fn set_document_visible(&mut self, name: &str, visible: bool) {
-        let mut filter = self.filter.clone();
+        let mut filter = self.corpus.filter().clone();
         if visible {
             filter.hidden_documents.remove(name);
         } else {
@@ -386,21 +322,21 @@ impl AppState {
 
     /// Counts demonyms (`Nigerien`) as mentions of their country, or not.
     pub fn set_show_demonyms(&mut self, show: bool) {
-        let mut filter = self.filter.clone();
+        let mut filter = self.corpus.filter().clone();
         filter.show_demonyms = show;
         self.set_filter(filter);
     }
 
     /// Sets the place-name search (case- and accent-insensitive substring).
     pub fn set_search(&mut self, search: &str) {
-        let mut filter = self.filter.clone();
+        let mut filter = self.corpus.filter().clone();
         filter.search = search.to_string();
         self.set_filter(filter);
     }
 
     /// Hides mentions below this confidence (0 to 1).
     pub fn set_min_confidence(&mut self, min_confidence: f32) {
-        let mut filter = self.filter.clone();
+        let mut filter = self.corpus.filter().clone();
         filter.min_confidence = min_confidence.clamp(0.0, 1.0);
         self.set_filter(filter);
     }
@@ -411,94 +347,37 @@ impl AppState {
     fn recompute(&mut self) {
         self.dirty = false;
         self.revision += 1;
-        let Some(g) = self.gazetteer.clone() else {
-            self.places.clear();
-            self.country_counts.clear();
-            self.kind_counts.clear();
-            self.document_mentions.clear();
-            return;
+        self.summary = match &self.gazetteer {
+            Some(g) => Summary::of(g, &self.corpus),
+            None => Summary::default(),
         };
-        let g = &*g;
-        self.places = corpus::places(g, &self.documents, &self.corrections, &self.filter);
-        self.country_counts =
-            corpus::country_counts(g, &self.documents, &self.corrections, &self.filter)
-                .into_iter()
-                .map(|(key, places, mentions)| CountryCount {
-                    name: corpus::country_name(g, &key),
-                    key,
-                    places,
-                    mentions,
-                })
-                .collect();
-        // Countries the user hid that no longer have places still get a row, so they
-        // can be shown again.
-        for key in &self.filter.hidden_countries {
-            if !self.country_counts.iter().any(|c| &c.key == key) {
-                self.country_counts.push(CountryCount {
-                    name: corpus::country_name(g, key),
-                    key: key.clone(),
-                    places: 0,
-                    mentions: 0,
-                });
-            }
-        }
-        // Kinds: counted over everything but the kind filter, like the countries.
-        let unfiltered_kinds = Filter {
-            hidden_kinds: BTreeSet::new(),
-            ..self.filter.clone()
-        };
-        let mut kinds: BTreeMap<Kind, (usize, usize)> = BTreeMap::new();
-        for p in corpus::places(g, &self.documents, &self.corrections, &unfiltered_kinds) {
-            let c = kinds.entry(g.entry(p.entry).kind).or_default();
-            c.0 += 1;
-            c.1 += p.mentions.len();
-        }
-        self.kind_counts = Kind::ALL
-            .into_iter()
-            .filter(|k| *k != Kind::Demonym)
-            .map(|kind| {
-                let (places, mentions) = kinds.get(&kind).copied().unwrap_or_default();
-                KindCount {
-                    kind,
-                    places,
-                    mentions,
-                }
-            })
-            .collect();
-        let mut per_document = vec![0; self.documents.len()];
-        for p in &self.places {
-            for m in &p.mentions {
-                per_document[m.document] += 1;
-            }
-        }
-        self.document_mentions = per_document;
     }
 
     /// The places shown: after corrections and the filter, most-mentioned first.
     pub fn places(&self) -> &[Place] {
-        &self.places
+        &self.summary.places
     }
 
     /// Every country (key `""`: multi-country regions) with its places and mentions,
     /// counted before the country filter, most mentions first.
     pub fn country_counts(&self) -> &[CountryCount] {
-        &self.country_counts
+        &self.summary.country_counts
     }
 
     /// Every feature type that can be filtered, with its places and mentions counted
     /// before the type filter, in display order.
     pub fn kind_counts(&self) -> &[KindCount] {
-        &self.kind_counts
+        &self.summary.kind_counts
     }
 
     /// Mentions shown per document (same order as [`AppState::documents`]).
     pub fn document_mentions(&self) -> &[usize] {
-        &self.document_mentions
+        &self.summary.document_mentions
     }
 
     /// Total mentions shown.
     pub fn mention_count(&self) -> usize {
-        self.places.iter().map(|p| p.mentions.len()).sum()
+        self.summary.mention_count()
     }
 
     /// Increases whenever the derived lists change.
@@ -508,13 +387,16 @@ impl AppState {
 
     /// The shown place of an entry.
     pub fn place(&self, entry: EntryIndex) -> Option<&Place> {
-        self.places.iter().find(|p| p.entry == entry)
+        self.summary.place(entry)
     }
 
     /// The first shown place whose name is exactly `name` (tests, scripting).
     pub fn place_named(&self, name: &str) -> Option<&Place> {
         let g = self.gazetteer()?;
-        self.places.iter().find(|p| g.entry(p.entry).name == name)
+        self.summary
+            .places
+            .iter()
+            .find(|p| g.entry(p.entry).name == name)
     }
 
     // ----------------------------------------------------------------------------------
@@ -550,7 +432,7 @@ impl AppState {
 
     /// Opens a document in the document view, scrolled to one of its mentions.
     pub fn open_document(&mut self, document: usize, focus_mention: Option<usize>) {
-        if document >= self.documents.len() {
+        if document >= self.corpus.documents().len() {
             return;
         }
         self.open_document = Some(OpenDocument {
@@ -579,19 +461,13 @@ impl AppState {
 
     /// The located entry a mention denotes after corrections, or `None` if the user
     /// marked it "not a place".
-    pub fn effective_entry(&self, (document, mention): MentionKey) -> Option<EntryIndex> {
-        let g = self.gazetteer()?;
-        let doc = self.documents.get(document)?;
-        let m = doc.mentions.get(mention)?;
-        let (entry, _, _) = self.corrections.apply(g, &doc.document.name, m)?;
-        Some(crate::geoparse::located_entry(g, entry))
+    pub fn effective_entry(&self, key: MentionKey) -> Option<EntryIndex> {
+        self.corpus.effective_entry(self.gazetteer()?, key)
     }
 
     /// The correction of a mention, if the user made one.
-    pub fn correction_of(&self, (document, mention): MentionKey) -> Option<&CorrectionAction> {
-        let doc = self.documents.get(document)?;
-        let m = doc.mentions.get(mention)?;
-        self.corrections.get(&doc.document.name, m.start, m.end)
+    pub fn correction_of(&self, key: MentionKey) -> Option<&CorrectionAction> {
+        self.corpus.correction_of(key)
     }
 
     // ----------------------------------------------------------------------------------
@@ -600,136 +476,38 @@ impl AppState {
     /// The ways a mention can be resolved: the parser's choice, its alternates, then other
     /// entries of the same name (at most `limit` in all), the current one marked.
     pub fn candidates(&self, key: MentionKey, limit: usize) -> Vec<CandidateChoice> {
-        let Some(g) = self.gazetteer() else {
-            return Vec::new();
-        };
-        let Some(m) = self
-            .documents
-            .get(key.0)
-            .and_then(|d| d.mentions.get(key.1))
-        else {
-            return Vec::new();
-        };
-        let current = self.effective_entry(key);
-        let mut out: Vec<CandidateChoice> = Vec::new();
-        let push = |out: &mut Vec<CandidateChoice>, entry: EntryIndex, p: Option<f32>| {
-            if out.len() < limit && !out.iter().any(|c| c.entry == entry) {
-                let located = crate::geoparse::located_entry(g, entry);
-                out.push(CandidateChoice {
-                    entry,
-                    probability: p,
-                    is_current: current == Some(located),
-                });
-            }
-        };
-        push(&mut out, m.resolution.entry, Some(m.resolution.probability));
-        for a in &m.resolution.alternates {
-            push(&mut out, a.entry, Some(a.probability));
+        match self.gazetteer() {
+            Some(g) => self.corpus.candidates(g, key, limit),
+            None => Vec::new(),
         }
-        let mut others = g.candidates(&m.text);
-        others.sort_by_key(|c| {
-            let e = g.entry(c.entry);
-            (e.kind, std::cmp::Reverse(e.population))
-        });
-        for c in others {
-            push(&mut out, c.entry, None);
-        }
-        out
     }
 
     /// The candidates of a whole place: every entry any of its mentions could denote
     /// instead (the best probability each was given), most likely first.
     pub fn place_candidates(&self, place: &Place, limit: usize) -> Vec<CandidateChoice> {
-        let Some(g) = self.gazetteer() else {
-            return Vec::new();
-        };
-        let mut best: HashMap<EntryIndex, f32> = HashMap::new();
-        for m in &place.mentions {
-            let mention = &self.documents[m.document].mentions[m.mention];
-            let mut offer = |entry: EntryIndex, p: f32| {
-                if crate::geoparse::located_entry(g, entry) != place.entry {
-                    let slot = best.entry(entry).or_insert(p);
-                    *slot = slot.max(p);
-                }
-            };
-            offer(mention.resolution.entry, mention.resolution.probability);
-            for a in &mention.resolution.alternates {
-                offer(a.entry, a.probability);
-            }
+        match self.gazetteer() {
+            Some(g) => self.corpus.place_candidates(g, place, limit),
+            None => Vec::new(),
         }
-        let mut out: Vec<CandidateChoice> = best
-            .into_iter()
-            .map(|(entry, p)| CandidateChoice {
-                entry,
-                probability: Some(p),
-                is_current: false,
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            b.probability
-                .partial_cmp(&a.probability)
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then(a.entry.cmp(&b.entry))
-        });
-        out.truncate(limit);
-        out
     }
 
     /// The mentions the user corrected that are in the open documents, oldest correction
     /// first.
     pub fn corrected_mentions(&self) -> Vec<MentionKey> {
-        let mut out = Vec::new();
-        for c in self.corrections.iter() {
-            let Some(d) = self
-                .documents
-                .iter()
-                .position(|d| d.document.name == c.document)
-            else {
-                continue;
-            };
-            if let Some(m) = self.documents[d]
-                .mentions
-                .iter()
-                .position(|m| m.start == c.start && m.end == c.end)
-            {
-                out.push((d, m));
-            }
-        }
-        out
+        self.corpus.corrected_mentions()
     }
 
     /// The shown places with the lowest mean confidence, least sure first: the ones to
     /// check.
     pub fn least_certain_places(&self, n: usize) -> Vec<(EntryIndex, f32)> {
-        let mut out: Vec<(EntryIndex, f32)> = self
-            .places
-            .iter()
-            .map(|p| {
-                let mean = p.mentions.iter().map(|m| m.confidence).sum::<f32>()
-                    / p.mentions.len().max(1) as f32;
-                (p.entry, mean)
-            })
-            .collect();
-        out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-        out.truncate(n);
-        out
+        self.summary.least_certain_places(n)
     }
 
     /// Corrects one mention: it denotes `action`'s entry, or is not a place.
-    pub fn correct(&mut self, (document, mention): MentionKey, action: CorrectionAction) {
-        let Some(doc) = self.documents.get(document) else {
-            return;
-        };
-        let Some(m) = doc.mentions.get(mention) else {
-            return;
-        };
-        self.corrections.set(Correction {
-            document: doc.document.name.clone(),
-            start: m.start,
-            end: m.end,
-            action,
-        });
-        self.recompute();
+    pub fn correct(&mut self, key: MentionKey, action: CorrectionAction) {
+        if self.corpus.correct(key, action) {
+            self.recompute();
+        }
     }
 
     /// Reassigns one mention to a gazetteer entry.
@@ -741,16 +519,10 @@ impl AppState {
     }
 
     /// Removes the correction of a mention, restoring the parser's choice.
-    pub fn undo_correction(&mut self, (document, mention): MentionKey) {
-        let Some(doc) = self.documents.get(document) else {
-            return;
-        };
-        let Some(m) = doc.mentions.get(mention) else {
-            return;
-        };
-        let (name, start, end) = (doc.document.name.clone(), m.start, m.end);
-        self.corrections.clear(&name, start, end);
-        self.recompute();
+    pub fn undo_correction(&mut self, key: MentionKey) {
+        if self.corpus.undo_correction(key) {
+            self.recompute();
+        }
     }
 
     /// Corrects every shown mention of a place. With `Some(entry)`, the mentions that
@@ -764,38 +536,7 @@ impl AppState {
         let Some(place) = self.place(place_entry).cloned() else {
             return 0;
         };
-        let mut changed = 0;
-        for m in &place.mentions {
-            let doc = &self.documents[m.document];
-            let mention = &doc.mentions[m.mention];
-            let action = match to {
-                None => CorrectionAction::NotAPlace,
-                Some(target) => {
-                    let offered = mention.resolution.entry == target
-                        || mention
-                            .resolution
-                            .alternates
-                            .iter()
-                            .any(|a| a.entry == target)
-                        || g.candidates(&mention.text)
-                            .iter()
-                            .any(|c| c.entry == target);
-                    if !offered {
-                        continue;
-                    }
-                    CorrectionAction::Reassign {
-                        id: g.entry(target).id.clone(),
-                    }
-                }
-            };
-            self.corrections.set(Correction {
-                document: doc.document.name.clone(),
-                start: mention.start,
-                end: mention.end,
-                action,
-            });
-            changed += 1;
-        }
+        let changed = self.corpus.correct_place(&g, &place, to);
         if let Some(target) = to
             && changed > 0
         {
@@ -816,7 +557,13 @@ impl AppState {
                 "the gazetteer is still loading; nothing to export yet".to_string(),
             ));
         };
-        export::write(path, format, g, &self.documents, &self.places)
+        export::write(
+            path,
+            format,
+            g,
+            self.corpus.documents(),
+            &self.summary.places,
+        )
     }
 
     // ----------------------------------------------------------------------------------
@@ -877,9 +624,9 @@ impl AppState {
     /// What to save between runs.
     pub fn session(&self) -> Session {
         Session {
-            sources: self.sources.clone(),
-            corrections: self.corrections.clone(),
-            filter: self.filter.clone(),
+            sources: self.corpus.sources().to_vec(),
+            corrections: self.corpus.corrections().clone(),
+            filter: self.corpus.filter().clone(),
             selected: self
                 .selected
                 .and_then(|e| self.gazetteer().map(|g| g.entry(e).id.clone())),
@@ -891,8 +638,8 @@ impl AppState {
     /// The documents are not loaded here: the caller reads `session.sources` (in the
     /// background) and adds them.
     pub fn restore(&mut self, session: &Session) {
-        self.corrections = session.corrections.clone();
-        self.filter = session.filter.clone();
+        self.corpus.set_corrections(session.corrections.clone());
+        self.corpus.set_filter(session.filter.clone());
         self.online_tiles = session.online_tiles;
         self.selected = session
             .selected
@@ -903,8 +650,8 @@ impl AppState {
 
     /// Forgets the corrections and resets the filter (for "Reset to samples").
     pub fn reset_corrections_and_filter(&mut self) {
-        self.corrections = Corrections::default();
-        self.filter = Filter::default();
+        self.corpus.set_corrections(Corrections::default());
+        self.corpus.set_filter(Filter::default());
         self.selected = None;
         self.recompute();
     }

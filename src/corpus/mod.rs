@@ -8,7 +8,9 @@
 //! - [`read`]: reading one file and decoding it to UTF-8, with its limits;
 //! - [`parse`]: parallel parsing with progress events and cancellation ([`load`]);
 //! - [`corrections`] and [`filter`]: what the user changed and chose to see;
-//! - [`places`]: the places and counts that result, which the map, lists and exports show.
+//! - [`places`]: the places that result, which the map, lists and exports show;
+//! - [`set`]: the parsed set a user works on ([`Corpus`]: documents, sources,
+//!   corrections, filter) and [`summary`]: what it shows, computed once per change.
 
 pub mod corrections;
 pub mod document;
@@ -16,7 +18,9 @@ pub mod filter;
 pub mod parse;
 pub mod places;
 pub mod read;
+pub mod set;
 pub mod source;
+pub mod summary;
 
 pub use corrections::{Correction, CorrectionAction, Corrections};
 pub use document::{Document, DocumentSource};
@@ -24,4 +28,6 @@ pub use filter::{Filter, country_key, country_name};
 pub use parse::{LoadEvent, ParsedDocument, load, parse_documents};
 pub use places::{MentionRef, Place, country_counts, effective_mentions, places};
 pub use read::{DocumentError, Encoding, LoadedDocument, MAX_DOCUMENT_BYTES, decode};
+pub use set::{CandidateChoice, Corpus, MentionKey};
 pub use source::{ArticleFiles, Input, article_files};
+pub use summary::{CountryCount, KindCount, Summary};

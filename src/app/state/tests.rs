@@ -204,9 +204,7 @@ fn correct_a_whole_place() {
         assert_eq!(c.action, CorrectionAction::NotAPlace);
         assert_eq!(c.document, "france.txt");
     }
-    for c in s.corrections().clone().iter() {
-        s.corrections.clear(&c.document, c.start, c.end);
-    }
+    s.corpus.set_corrections(Corrections::default());
     s.recompute();
     // Reassign every Niamey mention to another entry of that name.
     let niamey = entry_named(&s, "Niamey");

@@ -1,0 +1,373 @@
+//! The parsed set a user works on: the documents in the order they were opened, where
+//! each came from, and the user's corrections and filter, with the operations that
+//! change them. The app's state holds one; so will a saved project.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::corrections::{Correction, CorrectionAction, Corrections};
+use super::document::DocumentSource;
+use super::filter::Filter;
+use super::parse::ParsedDocument;
+use super::places::Place;
+use crate::gazetteer::{EntryIndex, Gazetteer};
+use crate::geoparse::located_entry;
+
+/// One way to resolve a mention, offered to the user when correcting it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CandidateChoice {
+    /// The gazetteer entry.
+    pub entry: EntryIndex,
+    /// The parser's probability for it, when the parser ranked it (its choice or an
+    /// alternate); `None` for other entries of the same name.
+    pub probability: Option<f32>,
+    /// True if the mention denotes it now (after corrections).
+    pub is_current: bool,
+}
+
+/// A mention's place in a corpus: `(document index, mention index)`.
+pub type MentionKey = (usize, usize);
+
+/// Documents with their sources, corrections and filter. See the module documentation.
+///
+/// Documents are named uniquely (a second `a.txt` becomes `a.txt (2)`), and a file is
+/// opened once: corrections and the filter refer to documents by name.
+#[derive(Debug, Default, Clone)]
+pub struct Corpus {
+    documents: Vec<ParsedDocument>,
+    sources: Vec<DocumentSource>,
+    corrections: Corrections,
+    filter: Filter,
+}
+
+impl Corpus {
+    /// The parsed documents, in the order they were added.
+    pub fn documents(&self) -> &[ParsedDocument] {
+        &self.documents
+    }
+
+    /// Where each document came from (same order as [`Corpus::documents`]).
+    pub fn sources(&self) -> &[DocumentSource] {
+        &self.sources
+    }
+
+    /// True if a document from this file is already in the set.
+    pub fn has_file(&self, path: &Path) -> bool {
+        self.sources.iter().any(|s| s.path() == Some(path))
+    }
+
+    /// A document name not used yet: `name`, or `name (2)`, `name (3)`…
+    pub fn unique_name(&self, name: &str) -> String {
+        let taken = |n: &str| self.sources.iter().any(|s| s.name() == n);
+        if !taken(name) {
+            return name.to_string();
+        }
+        (2..)
+            .map(|i| format!("{name} ({i})"))
+            .find(|n| !taken(n))
+            .unwrap_or_else(|| name.to_string())
+    }
+
+    /// Adds a parsed document under a unique name. Returns `false` and adds nothing if
+    /// the same file is already in the set.
+    pub fn add_document(&mut self, mut parsed: ParsedDocument, source: DocumentSource) -> bool {
+        if let Some(path) = source.path()
+            && self.has_file(path)
+        {
+            return false;
+        }
+        let name = self.unique_name(source.name());
+        let source = match source {
+            DocumentSource::File { path, .. } => DocumentSource::File {
+                path,
+                name: name.clone(),
+            },
+            DocumentSource::Pasted { text, .. } => DocumentSource::Pasted {
+                name: name.clone(),
+                text,
+            },
+        };
+        parsed.document.name = name;
+        self.documents.push(parsed);
+        self.sources.push(source);
+        true
+    }
+
+    /// Removes every document (corrections and the filter stay).
+    pub fn clear_documents(&mut self) {
+        self.documents.clear();
+        self.sources.clear();
+    }
+
+    /// The corrections.
+    pub fn corrections(&self) -> &Corrections {
+        &self.corrections
+    }
+
+    /// The filter.
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+
+    /// Replaces the filter. Returns `true` if it changed.
+    pub fn set_filter(&mut self, filter: Filter) -> bool {
+        let changed = filter != self.filter;
+        self.filter = filter;
+        changed
+    }
+
+    /// Replaces the corrections (a restored session or project).
+    pub fn set_corrections(&mut self, corrections: Corrections) {
+        self.corrections = corrections;
+    }
+
+    /// The located entry a mention denotes after corrections, or `None` if the user
+    /// marked it "not a place" (or there is no such mention).
+    pub fn effective_entry(
+        &self,
+        g: &Gazetteer,
+        (document, mention): MentionKey,
+    ) -> Option<EntryIndex> {
+        let doc = self.documents.get(document)?;
+        let m = doc.mentions.get(mention)?;
+        let (entry, _, _) = self.corrections.apply(g, &doc.document.name, m)?;
+        Some(located_entry(g, entry))
+    }
+
+    /// The correction of a mention, if the user made one.
+    pub fn correction_of(&self, (document, mention): MentionKey) -> Option<&CorrectionAction> {
+        let doc = self.documents.get(document)?;
+        let m = doc.mentions.get(mention)?;
+        self.corrections.get(&doc.document.name, m.start, m.end)
+    }
+
+    /// The ways a mention can be resolved: the parser's choice, its alternates, then other
+    /// entries of the same name (at most `limit` in all), the current one marked.
+    pub fn candidates(&self, g: &Gazetteer, key: MentionKey, limit: usize) -> Vec<CandidateChoice> {
+        let Some(m) = self
+            .documents
+            .get(key.0)
+            .and_then(|d| d.mentions.get(key.1))
+        else {
+            return Vec::new();
+        };
+        let current = self.effective_entry(g, key);
+        let mut out: Vec<CandidateChoice> = Vec::new();
+        let push = |out: &mut Vec<CandidateChoice>, entry: EntryIndex, p: Option<f32>| {
+            if out.len() < limit && !out.iter().any(|c| c.entry == entry) {
+                let located = located_entry(g, entry);
+                out.push(CandidateChoice {
+                    entry,
+                    probability: p,
+                    is_current: current == Some(located),
+                });
+            }
+        };
+        push(&mut out, m.resolution.entry, Some(m.resolution.probability));
+        for a in &m.resolution.alternates {
+            push(&mut out, a.entry, Some(a.probability));
+        }
+        let mut others = g.candidates(&m.text);
+        others.sort_by_key(|c| {
+            let e = g.entry(c.entry);
+            (e.kind, std::cmp::Reverse(e.population))
+        });
+        for c in others {
+            push(&mut out, c.entry, None);
+        }
+        out
+    }
+
+    /// The candidates of a whole place: every entry any of its mentions could denote
+    /// instead (the best probability each was given), most likely first.
+    pub fn place_candidates(
+        &self,
+        g: &Gazetteer,
+        place: &Place,
+        limit: usize,
+    ) -> Vec<CandidateChoice> {
+        let mut best: HashMap<EntryIndex, f32> = HashMap::new();
+        for m in &place.mentions {
+            let mention = &self.documents[m.document].mentions[m.mention];
+            let mut offer = |entry: EntryIndex, p: f32| {
+                if located_entry(g, entry) != place.entry {
+                    let slot = best.entry(entry).or_insert(p);
+                    *slot = slot.max(p);
+                }
+            };
+            offer(mention.resolution.entry, mention.resolution.probability);
+            for a in &mention.resolution.alternates {
+                offer(a.entry, a.probability);
+            }
+        }
+        let mut out: Vec<CandidateChoice> = best
+            .into_iter()
+            .map(|(entry, p)| CandidateChoice {
+                entry,
+                probability: Some(p),
+                is_current: false,
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.probability
+                .partial_cmp(&a.probability)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.entry.cmp(&b.entry))
+        });
+        out.truncate(limit);
+        out
+    }
+
+    /// The mentions the user corrected that are in the set, oldest correction first.
+    pub fn corrected_mentions(&self) -> Vec<MentionKey> {
+        let mut out = Vec::new();
+        for c in self.corrections.iter() {
+            let Some(d) = self
+                .documents
+                .iter()
+                .position(|d| d.document.name == c.document)
+            else {
+                continue;
+            };
+            if let Some(m) = self.documents[d]
+                .mentions
+                .iter()
+                .position(|m| m.start == c.start && m.end == c.end)
+            {
+                out.push((d, m));
+            }
+        }
+        out
+    }
+
+    /// Corrects one mention: it denotes `action`'s entry, or is not a place. Returns
+    /// `false` if there is no such mention.
+    pub fn correct(&mut self, (document, mention): MentionKey, action: CorrectionAction) -> bool {
+        let Some(doc) = self.documents.get(document) else {
+            return false;
+        };
+        let Some(m) = doc.mentions.get(mention) else {
+            return false;
+        };
+        self.corrections.set(Correction {
+            document: doc.document.name.clone(),
+            start: m.start,
+            end: m.end,
+            action,
+        });
+        true
+    }
+
+    /// Removes the correction of a mention, restoring the parser's choice. Returns
+    /// `false` if there is no such mention.
+    pub fn undo_correction(&mut self, (document, mention): MentionKey) -> bool {
+        let Some(doc) = self.documents.get(document) else {
+            return false;
+        };
+        let Some(m) = doc.mentions.get(mention) else {
+            return false;
+        };
+        let (name, start, end) = (doc.document.name.clone(), m.start, m.end);
+        self.corrections.clear(&name, start, end);
+        true
+    }
+
+    /// Corrects every mention of `place`. With `Some(entry)`, the mentions that could
+    /// denote `entry` (it is their parser's choice or an alternate, or has their name)
+    /// are reassigned to it; with `None` all are marked "not a place". Returns how many
+    /// mentions changed.
+    pub fn correct_place(&mut self, g: &Gazetteer, place: &Place, to: Option<EntryIndex>) -> usize {
+        let mut changed = 0;
+        for m in &place.mentions {
+            let doc = &self.documents[m.document];
+            let mention = &doc.mentions[m.mention];
+            let action = match to {
+                None => CorrectionAction::NotAPlace,
+                Some(target) => {
+                    let offered = mention.resolution.entry == target
+                        || mention
+                            .resolution
+                            .alternates
+                            .iter()
+                            .any(|a| a.entry == target)
+                        || g.candidates(&mention.text)
+                            .iter()
+                            .any(|c| c.entry == target);
+                    if !offered {
+                        continue;
+                    }
+                    CorrectionAction::Reassign {
+                        id: g.entry(target).id.clone(),
+                    }
+                }
+            };
+            self.corrections.set(Correction {
+                document: doc.document.name.clone(),
+                start: mention.start,
+                end: mention.end,
+                action,
+            });
+            changed += 1;
+        }
+        changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Document;
+    use crate::geoparse::Geoparser;
+
+    fn parsed(g: &Gazetteer, name: &str, text: &str) -> ParsedDocument {
+        let mentions = Geoparser::new(g).parse(text);
+        ParsedDocument {
+            document: Document::from_text(name, text),
+            mentions,
+        }
+    }
+
+    #[test]
+    fn names_are_unique_and_a_file_is_added_once() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let mut corpus = Corpus::default();
+        let file = DocumentSource::File {
+            path: "/news/a.txt".into(),
+            name: "a.txt".into(),
+        };
+        assert!(corpus.add_document(parsed(&g, "a.txt", "Rain in Niamey."), file.clone()));
+        assert!(!corpus.add_document(parsed(&g, "a.txt", "Rain in Niamey."), file));
+        let pasted = DocumentSource::Pasted {
+            name: "a.txt".into(),
+            text: "Talks in Paris.".into(),
+        };
+        assert!(corpus.add_document(parsed(&g, "a.txt", "Talks in Paris."), pasted));
+        let names: Vec<&str> = corpus.sources().iter().map(|s| s.name()).collect();
+        assert_eq!(names, ["a.txt", "a.txt (2)"]);
+        assert_eq!(corpus.documents()[1].document.name, "a.txt (2)");
+    }
+
+    #[test]
+    fn corrections_follow_the_mention_and_can_be_undone() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let mut corpus = Corpus::default();
+        let doc = parsed(&g, "n.txt", "Soldiers left Niamey for Agadez.");
+        assert!(!doc.mentions.is_empty());
+        corpus.add_document(
+            doc,
+            DocumentSource::Pasted {
+                name: "n.txt".into(),
+                text: String::new(),
+            },
+        );
+        assert!(corpus.effective_entry(&g, (0, 0)).is_some());
+        assert!(corpus.correct((0, 0), CorrectionAction::NotAPlace));
+        assert_eq!(corpus.effective_entry(&g, (0, 0)), None);
+        assert_eq!(corpus.corrected_mentions(), [(0, 0)]);
+        // No such mention: nothing recorded.
+        assert!(!corpus.correct((0, 99), CorrectionAction::NotAPlace));
+        assert!(corpus.undo_correction((0, 0)));
+        assert!(corpus.effective_entry(&g, (0, 0)).is_some());
+        assert!(corpus.corrections().is_empty());
+    }
+}
