@@ -1,21 +1,36 @@
 //! The geoparser: finds the place names in English news text and resolves each to one
 //! gazetteer entry, with a confidence and the ranked alternatives.
 //!
-//! Two stages, as good geoparsers do (see `GEOPARSING-NOTES.md` in the project notes):
+//! Two stages, as good geoparsers do (see `GEOPARSING-NOTES.md` in the project notes).
+//! The folder reads as the pipeline, text → propose → evidence → resolve:
 //!
-//! 1. **Recognition.** The gazetteer's name automaton proposes every capitalised word
-//!    sequence that is a known name ([`Gazetteer::longest_match_at`]); evidence then
+//! 0. **Text** (`text`). The document is cut into sentences; small lexical tests
+//!    (capitals, the word before and after) serve the stages below.
+//! 1. **Recognition** (`recognize/`). *Propose* (`recognize/propose.rs`): the
+//!    gazetteer's name automaton proposes every capitalised word sequence that is a
+//!    known name ([`Gazetteer::longest_match_at`]); each distinct spelling's candidates
+//!    and their prominence are worked out once per batch (`recognize/spellings.rs`,
+//!    `recognize/prominence.rs`). *Evidence* (`recognize/evidence.rs`): a score then
 //!    decides which are places: the candidates' prominence, capitalisation, cue words
-//!    (`in`, `near`, `city of`), person-name contexts (`Kurt Campbell`, `president
-//!    Bazoum`), ordinary-word and calendar-word readings (`in March`), acronyms
-//!    (`ISIL`), and what the rest of the document says about the same word.
-//! 2. **Resolution.** Candidates are scored on kind and population, how the name
-//!    matched, explicit qualifiers (`Paris, Texas`), the countries and first-level
-//!    divisions the document mentions, and distance to the document's other places.
-//!    A small town named like a country or state wins over it only when qualified or
-//!    when the story is local to the town (`a Palestine man` beside Anderson County,
-//!    Texas). Scores become probabilities; the best is chosen and the others kept.
+//!    (`in`, `near`, `city of`; the word lists are in `recognize/cues.rs`), person-name
+//!    contexts (`Kurt Campbell`, `president Bazoum`), ordinary-word and calendar-word
+//!    readings (`in March`), acronyms (`ISIL`), and what the rest of the document says
+//!    about the same word. Recognition hands resolution its hits (`hits`).
+//! 2. **Resolution** (`resolve/`). Candidates are scored (`resolve/score.rs`) on kind
+//!    and population, how the name matched, explicit qualifiers (`Paris, Texas`), the
+//!    countries and first-level divisions the document mentions, and distance to the
+//!    document's other places (`resolve/context.rs`). A small town named like a country
+//!    or state wins over it only when qualified or when the story is local to the town
+//!    (`a Palestine man` beside Anderson County, Texas). Scores become probabilities;
+//!    the best is chosen and the others kept.
+//!
+//! Beside the stages: `kinds` holds the tests on an entry's kind both stages ask, and
+//! `memo` the [`ParseMemo`] that carries each stage's tables from one document to the
+//! next.
 
+mod hits;
+mod kinds;
+mod memo;
 mod recognize;
 mod resolve;
 pub mod text;
@@ -25,7 +40,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
-pub use recognize::ParseMemo;
+pub use memo::ParseMemo;
 
 /// One place mention in a document. Offsets are UTF-8 byte offsets into the
 /// document's text, end exclusive.
@@ -95,7 +110,7 @@ impl Default for Options {
 pub struct Geoparser<'g> {
     gazetteer: &'g Gazetteer,
     options: Options,
-    /// Each entry's prominence, by entry index (see `recognize::entry_prominence`).
+    /// Each entry's prominence, by entry index (see `recognize/prominence.rs`).
     base_prominence: std::sync::Arc<[f32]>,
 }
 
@@ -140,7 +155,7 @@ impl<'g> Geoparser<'g> {
             text,
             &sentences,
             &self.options,
-            memo,
+            memo.for_recognition(),
         );
         let (spellings, scratch) = memo.for_resolution();
         resolve::resolve(self.gazetteer, text, &sentences, hits, spellings, scratch)
