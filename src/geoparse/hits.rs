@@ -25,7 +25,8 @@ pub(crate) struct Hit {
     pub start: usize,
     pub end: usize,
     /// What the name as written can denote: an index into the memo's surfaces (see
-    /// [`SpellingMemo`](super::recognize::SpellingMemo)), shared by every mention written alike.
+    /// [`SpellingMemo`](super::recognize::SpellingMemo)), shared by every mention
+    /// written alike.
     pub surface: u32,
     /// Recognition score (see module docs).
     pub score: f32,
@@ -36,7 +37,8 @@ pub(crate) struct Hit {
 
 /// What resolution needs of a name as written, whatever it stands beside: its
 /// candidates and their prominence. Computed once per distinct spelling per batch (see
-/// [`ParseMemo`](super::ParseMemo)): news repeats its names. What recognition reads is in `SurfaceHead`.
+/// [`ParseMemo`](super::ParseMemo)): news repeats its names. What recognition reads is
+/// in `SurfaceHead`.
 #[derive(Debug, Clone)]
 pub(crate) struct Surface {
     /// Number of the folded form within the memo: spellings that fold alike share it,

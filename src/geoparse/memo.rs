@@ -8,7 +8,7 @@ use super::resolve::Scratch;
 
 /// What a parser remembers across the documents of a batch: the automaton walks and
 /// word facts of the gazetteer ([`WordMemo`](crate::gazetteer::WordMemo)) and each
-/// spelling's [`Surface`]. Keep one per thread ([`crate::analysis::parse_documents`]
+/// spelling's `Surface`. Keep one per thread ([`crate::analysis::parse_documents`]
 /// does); results are the same as without it. Memory stays bounded: past
 /// [`ParseMemo::CAPACITY`] spellings it starts over.
 #[derive(Debug, Default, Clone)]

@@ -1,6 +1,6 @@
 //! Evidence that a proposed name is a place: the additive score of one mention from its
 //! spelling and the words around it ([`evidence`]), then the document-level rules
-//! ([`score_document`]). Every weight of recognition is here.
+//! ([`score_document`]). All of recognition's weights but prominence are here.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
@@ -23,6 +23,8 @@ pub(super) struct Proposed {
     locative_cue: bool,
 }
 
+/// The score of one proposed name, `text[start..end]` (spelled as `head` says), from
+/// its spelling and the words around it, with what it noted of a person or a place cue.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn evidence(
     gazetteer: &Gazetteer,

@@ -5,8 +5,8 @@ use crate::gazetteer::{Candidate, Entry, Gazetteer, Kind, NameMatch};
 
 /// How prominent an entry is, in score units: countries and regions first, then
 /// first-level divisions, then towns by log population. Computed once per entry when a
-/// [`Geoparser`](crate::geoparse::Geoparser) is made (a logarithm per candidate per mention was a visible
-/// share of the parse time).
+/// [`Geoparser`](crate::geoparse::Geoparser) is made (a logarithm per candidate per
+/// mention was a visible share of the parse time).
 pub(crate) fn entry_prominence(e: &Entry) -> f32 {
     match e.kind {
         Kind::Country => 5.0,

@@ -13,7 +13,7 @@ use crate::geoparse::kinds::{settlement_level, town_or_county};
 pub(super) struct Support {
     /// In score units.
     pub(super) score: f32,
-    /// Local evidence: another place of the document lies within [`VERY_NEAR_KM`](super::context::VERY_NEAR_KM),
+    /// Local evidence: another place of the document lies within `VERY_NEAR_KM`,
     /// and either the candidate's first-level division is named too or that place is
     /// of local note ([`EntryFacts::minor`]). A capital or a big city nearby is not
     /// enough: national news names them, and they have small namesakes of countries
