@@ -15,7 +15,7 @@ use crate::geoparse::located_entry;
 /// A mention as shown after corrections: where it is and which entry it now denotes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MentionRef {
-    /// Index of the document in the analysis.
+    /// Index of the document in the corpus.
     pub document: usize,
     /// Index of the mention in the document.
     pub mention: usize,

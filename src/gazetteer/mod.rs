@@ -20,7 +20,6 @@ mod lookup;
 mod memo;
 mod walk;
 
-pub use crate::geodesy::unit_vector;
 pub use entry::{Candidate, Entry, EntryIndex, Kind, NameMatch};
 pub use facts::{EntryFacts, pack_code};
 pub use load::GazetteerError;

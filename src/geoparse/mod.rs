@@ -2,20 +2,38 @@
 //! gazetteer entry, with a confidence and the ranked alternatives.
 //!
 //! Two stages, as good geoparsers do (see `GEOPARSING-NOTES.md` in the project notes):
+//! recognition (`recognize/`) decides which names are places, resolution (`resolve/`)
+//! which entry each one means. The folder reads as the pipeline, text → propose →
+//! evidence → resolve:
 //!
-//! 1. **Recognition.** The gazetteer's name automaton proposes every capitalised word
-//!    sequence that is a known name ([`Gazetteer::longest_match_at`]); evidence then
-//!    decides which are places: the candidates' prominence, capitalisation, cue words
-//!    (`in`, `near`, `city of`), person-name contexts (`Kurt Campbell`, `president
-//!    Bazoum`), ordinary-word and calendar-word readings (`in March`), acronyms
-//!    (`ISIL`), and what the rest of the document says about the same word.
-//! 2. **Resolution.** Candidates are scored on kind and population, how the name
-//!    matched, explicit qualifiers (`Paris, Texas`), the countries and first-level
-//!    divisions the document mentions, and distance to the document's other places.
-//!    A small town named like a country or state wins over it only when qualified or
-//!    when the story is local to the town (`a Palestine man` beside Anderson County,
-//!    Texas). Scores become probabilities; the best is chosen and the others kept.
+//! 1. **Text** (`text.rs`). The document is cut into sentences; small lexical tests
+//!    (capitals, the word before and after a name) serve the steps below.
+//! 2. **Propose** (`recognize/propose.rs`). The gazetteer's name automaton proposes
+//!    every capitalised word sequence that is a known name
+//!    ([`Gazetteer::longest_match_at`]). Each distinct spelling's candidates and their
+//!    prominence are worked out once per batch (`recognize/spellings.rs`,
+//!    `recognize/prominence.rs`).
+//! 3. **Evidence** (`recognize/evidence.rs`). A score decides which proposals are
+//!    places: the candidates' prominence, capitalisation, cue words (`in`, `near`,
+//!    `city of`; the word lists are in `recognize/cues.rs`), person-name contexts
+//!    (`Kurt Campbell`, `president Bazoum`), ordinary-word and calendar-word readings
+//!    (`in March`), acronyms (`ISIL`), and what the rest of the document says about the
+//!    same word. The names kept go to resolution as hits (`hits.rs`).
+//! 4. **Resolve** (`resolve/`). Candidates are scored (`resolve/score.rs`) on kind and
+//!    population, how the name matched, explicit qualifiers (`Paris, Texas`), the
+//!    countries and first-level divisions the document mentions, and distance to the
+//!    document's other places (`resolve/context.rs`). A small town named like a country
+//!    or state wins over it only when qualified or when the story is local to the town
+//!    (`a Palestine man` beside Anderson County, Texas). Scores become probabilities;
+//!    the best is chosen and the others kept.
+//!
+//! Beside the steps: `kinds.rs` holds the tests on an entry's kind that both stages
+//! ask, and `memo.rs` the [`ParseMemo`], which carries each stage's tables from one
+//! document to the next. Neither stage imports the other; this file wires them.
 
+mod hits;
+mod kinds;
+mod memo;
 mod recognize;
 mod resolve;
 pub mod text;
@@ -25,7 +43,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
-pub use recognize::ParseMemo;
+pub use memo::ParseMemo;
 
 /// One place mention in a document. Offsets are UTF-8 byte offsets into the
 /// document's text, end exclusive.
@@ -95,7 +113,7 @@ impl Default for Options {
 pub struct Geoparser<'g> {
     gazetteer: &'g Gazetteer,
     options: Options,
-    /// Each entry's prominence, by entry index (see `recognize::entry_prominence`).
+    /// Each entry's prominence, by entry index (see `recognize/prominence.rs`).
     base_prominence: std::sync::Arc<[f32]>,
 }
 
@@ -140,7 +158,7 @@ impl<'g> Geoparser<'g> {
             text,
             &sentences,
             &self.options,
-            memo,
+            memo.for_recognition(),
         );
         let (spellings, scratch) = memo.for_resolution();
         resolve::resolve(self.gazetteer, text, &sentences, hits, spellings, scratch)

@@ -107,26 +107,6 @@ fn a_memo_shared_across_documents_changes_nothing() {
 }
 
 #[test]
-fn swar_capital_test_agrees_with_the_byte_test_in_every_lane() {
-    use super::recognize::may_start_name;
-    for b in 0u8..=255 {
-        for lane in 0..8 {
-            // Fill the other lanes with a lower-case letter, a space and a 'Z' + 1.
-            let mut bytes = [b'a'; 8];
-            bytes[(lane + 3) % 8] = b' ';
-            bytes[(lane + 5) % 8] = b'[';
-            bytes[lane] = b;
-            let expected = b.is_ascii_uppercase() || !b.is_ascii();
-            assert_eq!(
-                may_start_name(u64::from_le_bytes(bytes)),
-                expected,
-                "byte {b:#x} in lane {lane}"
-            );
-        }
-    }
-}
-
-#[test]
 fn a_memo_pool_serves_many_threads_with_the_same_results() {
     use rayon::prelude::*;
     let g = tiny();

@@ -1,0 +1,26 @@
+//! Tests on an entry's kind that several rules of the parser ask: each defined once
+//! here, so recognition and resolution agree on which kinds are broad, settlement-level,
+//! or a town or county.
+
+use crate::gazetteer::Kind;
+
+/// Kinds of reading that cover a wide area: a town named like one of them is read as
+/// the town only on strong evidence (see `resolve::score::score_candidate`).
+pub(super) fn is_broad(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Country | Kind::Demonym | Kind::Region | Kind::Physical | Kind::Admin1
+    )
+}
+
+/// Towns and divisions: the kinds whose distance to the document's other places counts.
+pub(super) fn settlement_level(kind: Kind) -> bool {
+    matches!(kind, Kind::Place | Kind::Admin1 | Kind::Admin2)
+}
+
+/// Towns and counties (second-level divisions): the readings that a first-level
+/// division named elsewhere supports, and the only ones the small-town cap applies to
+/// (see `resolve::score::Support::capped`).
+pub(super) fn town_or_county(kind: Kind) -> bool {
+    matches!(kind, Kind::Place | Kind::Admin2)
+}

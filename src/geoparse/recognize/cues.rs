@@ -1,0 +1,363 @@
+//! The word lists that say what a neighbour of a name announces (a place, a person, a
+//! date, a kind of place) and [`classify`], which looks a word up in all of them at once.
+//! Data more than logic: kept apart from the scoring that reads them.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::geoparse::hits::KindCue;
+use crate::short_key::ShortKey;
+
+/// Months and weekdays: always capitalised in English, so the dictionary cannot flag
+/// them as ordinary words, yet they are almost never places in news ("in March").
+const CALENDAR_WORDS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "christmas",
+    "easter",
+    "ramadan",
+];
+
+/// Words that, right before a name, announce a place.
+const LOCATIVE_CUES: &[&str] = &[
+    "in",
+    "at",
+    "from",
+    "near",
+    "to",
+    "into",
+    "across",
+    "throughout",
+    "around",
+    "outside",
+    "inside",
+    "toward",
+    "towards",
+    "via",
+    "through",
+    "between",
+    "within",
+    "of",
+    "visited",
+    "visit",
+    "visiting",
+    "reached",
+    "entered",
+    "left",
+    "leaving",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "downtown",
+    "neighbouring",
+    "neighboring",
+    "rural",
+    "suburban",
+    "native",
+    "borders",
+    "bordering",
+    "capital",
+    "city",
+    "town",
+    "village",
+    "state",
+    "county",
+    "province",
+    "region",
+    "country",
+    "nation",
+    "based",
+    "where",
+];
+
+/// Words before a name that say it is a person's name (lower-case titles; capitalised
+/// ones are caught by the capitalised-neighbour rule).
+const PERSON_CUES: &[&str] = &[
+    "president",
+    "minister",
+    "senator",
+    "governor",
+    "mayor",
+    "general",
+    "gen",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "secretary",
+    "chief",
+    "commander",
+    "envoy",
+    "ambassador",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "judge",
+    "officer",
+    "sheriff",
+    "coach",
+    "actor",
+    "actress",
+    "singer",
+    "rapper",
+    "author",
+    "player",
+    "striker",
+    "quarterback",
+    "manager",
+    "director",
+    "chairman",
+    "ceo",
+    "leader",
+    "rev",
+    "pastor",
+    "father",
+    "sister",
+    "brother",
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "sgt",
+    "lt",
+    "col",
+    "capt",
+    "detective",
+    "deputy",
+    "trooper",
+    "councilman",
+    "councilwoman",
+    "representative",
+    "rep",
+    "sen",
+    "gov",
+    "attorney",
+    "lawyer",
+    "dean",
+    "professor",
+];
+
+/// Verbs after a name that say a person (or an organisation) acted.
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "added",
+    "explained",
+    "noted",
+    "wrote",
+    "asked",
+    "replied",
+    "stated",
+    "argued",
+    "insisted",
+    "recalled",
+    "believes",
+    "thinks",
+];
+
+/// Capitalised words that begin a longer place name rather than a person's name
+/// ("North Dakota", "Lake Chad", "Fort Worth"), so a capitalised word before a name is
+/// not evidence of a person when it is one of these.
+const PLACE_PREFIXES: &[&str] = &[
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "new", "old", "upper", "lower", "greater", "downtown", "lake", "mount", "mt", "port", "fort",
+    "saint", "st", "san", "santa", "los", "las", "el", "la", "le", "al", "the", "rio", "cape",
+    "isle", "gulf", "bay", "river", "sea", "republic", "kingdom", "state", "city", "metro",
+    "inner", "outer", "far", "near", "middle", "lakes",
+];
+
+/// Capitalised words after a name that continue a place ("Agadez Region", "Cook
+/// County"), so they are not evidence of a person or organisation.
+const PLACE_SUFFIXES: &[&str] = &[
+    "county",
+    "parish",
+    "city",
+    "state",
+    "region",
+    "province",
+    "district",
+    "river",
+    "lake",
+    "valley",
+    "mountains",
+    "mountain",
+    "island",
+    "islands",
+    "bay",
+    "basin",
+    "delta",
+    "desert",
+    "coast",
+    "peninsula",
+    "sea",
+    "ocean",
+    "gulf",
+    "strait",
+    "township",
+    "borough",
+    "village",
+    "town",
+    "area",
+    "metro",
+    "airport",
+    "harbor",
+    "harbour",
+    "port",
+    "falls",
+    "springs",
+    "beach",
+    "heights",
+    "hills",
+];
+
+/// Which of the word lists above a word is on, as bits: each mention checks its
+/// neighbours against several lists, so one lookup answers them all.
+pub(super) mod class {
+    pub const CALENDAR: u8 = 1;
+    pub const LOCATIVE: u8 = 2;
+    pub const PERSON_CUE: u8 = 4;
+    pub const SPEECH_VERB: u8 = 8;
+    pub const PLACE_PREFIX: u8 = 16;
+    pub const PLACE_SUFFIX: u8 = 32;
+    pub const OF: u8 = 64;
+    pub const THE: u8 = 128;
+}
+
+/// What the cue lists say of a word, case aside.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct WordClass {
+    /// [`class`] bits.
+    pub(super) bits: u8,
+    /// The kind of place the word announces (`city`, `river`).
+    pub(super) kind: Option<KindCue>,
+}
+
+/// Each cue list with its [`class`] bit.
+const CUE_LISTS: &[(&[&str], u8)] = &[
+    (CALENDAR_WORDS, class::CALENDAR),
+    (LOCATIVE_CUES, class::LOCATIVE),
+    (PERSON_CUES, class::PERSON_CUE),
+    (SPEECH_VERBS, class::SPEECH_VERB),
+    (PLACE_PREFIXES, class::PLACE_PREFIX),
+    (PLACE_SUFFIXES, class::PLACE_SUFFIX),
+    (&["of"], class::OF),
+    (&["the"], class::THE),
+];
+
+/// What the cue lists say of `word`, in any case.
+pub(super) fn classify(word: &str) -> WordClass {
+    static CLASSES: std::sync::OnceLock<HashMap<ShortKey, WordClass>> = std::sync::OnceLock::new();
+    let classes = CLASSES.get_or_init(|| {
+        let mut m: HashMap<ShortKey, WordClass> = HashMap::default();
+        for &(words, bit) in CUE_LISTS {
+            for w in words {
+                if let Some(k) = ShortKey::new(w) {
+                    m.entry(k).or_default().bits |= bit;
+                }
+            }
+        }
+        for &(w, kind) in KIND_CUES {
+            if let Some(k) = ShortKey::new(w) {
+                m.entry(k).or_default().kind = Some(kind);
+            }
+        }
+        m
+    });
+    let key = ShortKey::lowercase(word);
+    key.and_then(|k| classes.get(&k).copied())
+        .unwrap_or_default()
+}
+
+/// Words before or after a name that say which kind of place it is.
+const KIND_CUES: &[(&str, KindCue)] = &[
+    ("city", KindCue::Settlement),
+    ("town", KindCue::Settlement),
+    ("village", KindCue::Settlement),
+    ("capital", KindCue::Settlement),
+    ("hamlet", KindCue::Settlement),
+    ("township", KindCue::Settlement),
+    ("suburb", KindCue::Settlement),
+    ("municipality", KindCue::Settlement),
+    ("region", KindCue::Division),
+    ("state", KindCue::Division),
+    ("province", KindCue::Division),
+    ("county", KindCue::Division),
+    ("parish", KindCue::Division),
+    ("district", KindCue::Division),
+    ("governorate", KindCue::Division),
+    ("prefecture", KindCue::Division),
+    ("department", KindCue::Division),
+    ("river", KindCue::Feature),
+    ("lake", KindCue::Feature),
+    ("desert", KindCue::Feature),
+    ("mountains", KindCue::Feature),
+    ("mountain", KindCue::Feature),
+    ("sea", KindCue::Feature),
+    ("ocean", KindCue::Feature),
+    ("basin", KindCue::Feature),
+    ("country", KindCue::Country),
+    ("nation", KindCue::Country),
+    ("republic", KindCue::Country),
+    ("kingdom", KindCue::Country),
+];
+
+#[cfg(test)]
+mod classify_tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_word_is_classified_in_any_case() {
+        for &(words, bit) in CUE_LISTS {
+            for w in words {
+                assert!(classify(w).bits & bit != 0, "{w}");
+                assert!(classify(&w.to_uppercase()).bits & bit != 0, "{w}");
+            }
+        }
+        for &(w, kind) in KIND_CUES {
+            assert_eq!(classify(w).kind, Some(kind), "{w}");
+        }
+        assert_eq!(classify("Of").bits & class::OF, class::OF);
+        assert_eq!(classify("THE").bits & class::THE, class::THE);
+        let none = classify("Niamey");
+        assert_eq!((none.bits, none.kind), (0, None));
+        // Not ASCII, and longer than a short key: no class, no panic.
+        assert_eq!(classify("Ségou").bits, 0);
+        assert_eq!(classify("extraordinarily-long-word").bits, 0);
+    }
+}

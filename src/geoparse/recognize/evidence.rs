@@ -1,0 +1,287 @@
+//! Evidence that a proposed name is a place: the additive score of one mention from its
+//! spelling and the words around it ([`evidence`]), then the document-level rules
+//! ([`score_document`]). All of recognition's weights but prominence are here.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::ops::Range;
+
+use super::cues::{class, classify};
+use super::spellings::SurfaceHead;
+use crate::gazetteer::{Gazetteer, Kind, WordMemo};
+use crate::geoparse::Options;
+use crate::geoparse::hits::{Hit, Surface};
+use crate::geoparse::kinds::is_broad;
+use crate::geoparse::text::{is_capitalized, next_word, previous_word};
+
+/// A proposed name with its score so far, and what the document-level rules
+/// ([`score_document`]) read of its surroundings.
+pub(super) struct Proposed {
+    pub(super) hit: Hit,
+    /// The name sits in a person-name context (title before it, capitalised name around).
+    person_context: bool,
+    /// A word before it announces a place.
+    locative_cue: bool,
+}
+
+/// The score of one proposed name, `text[start..end]` (spelled as `head` says), from
+/// its spelling and the words around it, with what it noted of a person or a place cue.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn evidence(
+    gazetteer: &Gazetteer,
+    text: &str,
+    sentences: &[Range<usize>],
+    sentence: usize,
+    start: usize,
+    end: usize,
+    head: SurfaceHead,
+    surfaces: &[Surface],
+    memo: &mut WordMemo,
+) -> Proposed {
+    let surface = &text[start..end];
+    let best_kind = head.best_kind;
+    let broad = is_broad(best_kind);
+    let mut score = head.best_prior;
+    let letters = usize::from(head.letters);
+    if letters < 2 {
+        score -= 10.0; // "X", "A": never places on their own
+    }
+    if head.has(SurfaceHead::CALENDAR) {
+        score -= 6.0;
+    }
+    let sentence_start = sentences.get(sentence).map(|r| r.start).unwrap_or(0);
+    let at_sentence_start = no_word_between(text, sentence_start, start);
+    // A name that is also an ordinary word ("Reading", "Mobile", "Oxford") is suspect
+    // where capitals say nothing (sentence start); mid-sentence its capital already
+    // marks a proper noun, so the doubt is small.
+    if head.has(SurfaceHead::COMMON_WORD) {
+        let mild = matches!(
+            best_kind,
+            Kind::Country | Kind::Region | Kind::Demonym | Kind::Physical
+        );
+        score -= match (at_sentence_start, mild) {
+            (true, true) => 1.5,
+            (true, false) => 3.0,
+            (false, true) => 0.3,
+            (false, false) => 1.5,
+        };
+        // Inside a run of capitalised words ("City Council", "University of …") an
+        // ordinary word is part of a name, not a place.
+        let cap_before = previous_word(text, start).is_some_and(|(_, w)| is_capitalized(w));
+        let cap_after = next_word(text, end)
+            .is_some_and(|(s, w)| is_capitalized(w) && text[end..s].chars().all(|c| c == ' '));
+        if !at_sentence_start && (cap_before || cap_after) && !mild {
+            score -= 1.0;
+        }
+        // "Western countries", "Central bank": an ordinary word used as an adjective
+        // before a lower-case noun.
+        let lower_after = next_word(text, end).is_some_and(|(s, w)| {
+            text[end..s].chars().all(|c| c == ' ')
+                && w.chars().next().is_some_and(char::is_lowercase)
+                && classify(w).kind.is_none()
+        });
+        if lower_after && best_kind != Kind::Country {
+            score -= 1.0;
+        }
+    } else if at_sentence_start {
+        score -= 0.4;
+    }
+
+    // Acronyms: a capitalised-only word matched as an ordinary name ("ISIL", "JNIM") is
+    // an organisation, unless the whole sentence shouts (a headline).
+    let multi_word = head.has(SurfaceHead::MULTI_WORD);
+    // Dotted capitals (U.S., D.C., S.C.) abbreviate names; only undotted ones are
+    // taken for acronyms.
+    if letters >= 2
+        && head.has(SurfaceHead::ALL_CAPS)
+        && !head.has(SurfaceHead::ABBREVIATION)
+        && !multi_word
+        && !surface.contains('.')
+    {
+        let sentence_text = sentences
+            .get(sentence)
+            .map(|r| &text[r.clone()])
+            .unwrap_or(surface);
+        let shouting = sentence_text.chars().filter(|c| c.is_lowercase()).count() * 4
+            < sentence_text.chars().filter(|c| c.is_alphabetic()).count();
+        if !shouting {
+            // Short capitals are acronyms (ISIL, JNIM, NATO); long ones are mostly
+            // datelines ("CHARLESTON, W.Va.").
+            score -= if letters <= 5 { 3.0 } else { 0.3 };
+        }
+    }
+
+    let person = |memo: &mut WordMemo| {
+        *surfaces[head.index as usize].person.get_or_init(|| {
+            if multi_word {
+                crate::gazetteer::PersonName::default()
+            } else {
+                gazetteer.person_name_memo(surface, memo)
+            }
+        })
+    };
+    let mut person_context = false;
+    let mut locative_cue = false;
+    let mut kind_cue = None;
+
+    // The word before.
+    let prev = previous_word(text, start);
+    let attached_before = start > 0 && {
+        let before = text[..start].chars().last();
+        matches!(before, Some('-') | Some('\'') | Some('’'))
+            || before.is_some_and(char::is_alphanumeric)
+    };
+    if attached_before && text[..start].ends_with('-') {
+        // "al-Islam", "Pro-Russia": the name is glued to a word before it.
+        let glued_word = text[..start - 1]
+            .chars()
+            .last()
+            .is_some_and(char::is_alphanumeric);
+        if glued_word && !broad {
+            score -= 1.5;
+        }
+    }
+    if let Some((prev_start, word)) = prev {
+        let prev_at_start = no_word_between(text, sentence_start.min(prev_start), prev_start);
+        let prev_class = classify(word);
+        let is_of = prev_class.bits & class::OF != 0;
+        if prev_class.bits & class::LOCATIVE != 0 {
+            score += if is_of { 0.8 } else { 1.3 };
+            locative_cue = true;
+        }
+        if let Some(k) = prev_class.kind {
+            kind_cue = Some(k);
+        } else if is_of && let Some((_, before_of)) = previous_word(text, prev_start) {
+            // "the city of Agadez", "the state of Niger".
+            kind_cue = classify(before_of).kind;
+        }
+        let glued = text[prev_start + word.len()..start]
+            .chars()
+            .all(|c| c == ' ');
+        if prev_class.bits & class::PERSON_CUE != 0 {
+            score -= 2.5;
+            person_context = true;
+        } else if glued
+            && is_capitalized(word)
+            && prev_class.bits & (class::PLACE_PREFIX | class::LOCATIVE) == 0
+            && {
+                let facts = gazetteer.word_facts(word, memo);
+                (!facts.is_name || gazetteer.person_name_memo(word, memo).given)
+                    && !(prev_at_start && facts.common_word)
+            }
+        {
+            // "Kurt Campbell", "Minister Ali": a capitalised non-place word (or a given
+            // name) right before.
+            score -= if matches!(best_kind, Kind::Country | Kind::Demonym) {
+                1.0
+            } else {
+                2.5
+            };
+            person_context = true;
+        }
+        if prev_class.bits & class::THE != 0 && broad {
+            score += 0.3;
+        }
+    }
+
+    // Glued by a hyphen to a capitalised non-place word after it: "Al-Qaeda".
+    if text[end..].starts_with('-')
+        && let Some((_, word)) = next_word(text, end + 1)
+        && is_capitalized(word)
+        && !broad
+        && !gazetteer.word_facts(word, memo).is_name
+    {
+        score -= 1.5;
+    }
+    // The word after.
+    let next = next_word(text, end);
+    let gap = next.map(|(s, _)| &text[end..s]).unwrap_or("");
+    if let Some((_, word)) = next
+        && gap.chars().all(|c| c == ' ')
+        && !gap.is_empty()
+    {
+        let next_class = classify(word);
+        if let Some(k) = next_class.kind {
+            kind_cue = kind_cue.or(Some(k));
+        }
+        if is_capitalized(word)
+            && next_class.bits & class::PLACE_SUFFIX == 0
+            && !multi_word
+            && person(memo).given
+        {
+            // "Michael Jones", "Georgia Smith": a given name starting a name.
+            score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
+            person_context = true;
+        }
+        if next_class.bits & class::SPEECH_VERB != 0 && !broad {
+            score -= 1.5;
+            person_context = true;
+        }
+    }
+
+    Proposed {
+        hit: Hit {
+            start,
+            end,
+            surface: head.index,
+            score,
+            sentence,
+            kind_cue,
+        },
+        person_context,
+        locative_cue,
+    }
+}
+
+/// Document-level evidence: a word used as a person's name anywhere in the story is a
+/// person elsewhere too ("Kurt Campbell" … "Campbell said"), and a name confidently
+/// used as a place lends weight to its other, less clear, mentions.
+pub(super) fn score_document(
+    gazetteer: &Gazetteer,
+    surfaces: &[Surface],
+    proposed: &mut [Proposed],
+    options: &Options,
+) {
+    let key = |p: &Proposed| surfaces[p.hit.surface as usize].key_id;
+    // Surnames: the last word of a capitalised run that follows a title or a first name.
+    let person_keys: HashSet<u32> = proposed
+        .iter()
+        .filter(|p| p.person_context)
+        .map(key)
+        .collect();
+    let mut best_score: HashMap<u32, f32> = HashMap::default();
+    for p in proposed.iter() {
+        let s = best_score.entry(key(p)).or_insert(f32::MIN);
+        *s = s.max(p.hit.score);
+    }
+    let confident: HashSet<u32> = best_score
+        .into_iter()
+        .filter(|(_, s)| *s >= options.threshold + 1.0)
+        .map(|(k, _)| k)
+        .collect();
+    for p in proposed.iter_mut() {
+        let surface = &surfaces[p.hit.surface as usize];
+        if person_keys.contains(&surface.key_id) && !p.person_context && !p.locative_cue {
+            let broad = surface.candidates.iter().any(|c| {
+                matches!(
+                    gazetteer.kind(c.entry),
+                    Kind::Country | Kind::Region | Kind::Admin1
+                )
+            });
+            if !broad {
+                p.hit.score -= 2.0;
+            }
+        }
+        if confident.contains(&surface.key_id)
+            && !p.person_context
+            && p.hit.score < options.threshold
+        {
+            p.hit.score += 1.5;
+        }
+    }
+}
+
+/// True if no letter or digit stands in `text[from..to]`: looked for from the end, so
+/// the answer comes after a character or two, however long the sentence.
+fn no_word_between(text: &str, from: usize, to: usize) -> bool {
+    !text[from..to].chars().rev().any(char::is_alphanumeric)
+}

@@ -1,0 +1,54 @@
+//! Recognition: which gazetteer names in the text are place mentions.
+//!
+//! Each proposed name gets an additive score of evidence (in rough log-odds units);
+//! names at or above [`Options::threshold`] are kept. The weights were set by reasoning
+//! about news English and checked on the development corpora as a whole, never fitted to
+//! single words of them.
+//!
+//! - `propose`: the walk over the text that finds every capitalised gazetteer name;
+//! - `spellings`: each distinct spelling's candidates, worked out once per batch;
+//! - `prominence`: how likely each candidate is before any context;
+//! - `evidence`: the score of each mention, then the document-level rules;
+//! - `cues`: the word lists the evidence reads (`in`, `president`, `said`, `River`).
+
+mod cues;
+mod evidence;
+mod prominence;
+mod propose;
+mod spellings;
+
+use std::ops::Range;
+
+use super::Options;
+use super::hits::Hit;
+use crate::gazetteer::Gazetteer;
+use evidence::score_document;
+use propose::propose;
+
+pub(crate) use prominence::entry_prominence;
+pub(crate) use spellings::SpellingMemo;
+
+/// Finds the place mentions of `text`.
+pub(crate) fn recognize(
+    gazetteer: &Gazetteer,
+    base: &[f32],
+    text: &str,
+    sentences: &[Range<usize>],
+    options: &Options,
+    memo: &mut SpellingMemo,
+) -> Vec<Hit> {
+    let owner = (gazetteer.id(), options.demonyms);
+    // Start over between documents (never during one: hits hold indices).
+    if memo.owner != Some(owner) || memo.list.len() >= SpellingMemo::CAPACITY {
+        memo.surfaces.clear();
+        memo.list.clear();
+        memo.key_ids.clear();
+        memo.owner = Some(owner);
+    }
+    let mut raw = propose(gazetteer, base, text, sentences, options, memo);
+    score_document(gazetteer, &memo.list, &mut raw, options);
+    raw.into_iter()
+        .filter(|h| h.hit.score >= options.threshold)
+        .map(|h| h.hit)
+        .collect()
+}

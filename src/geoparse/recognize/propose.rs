@@ -1,0 +1,120 @@
+//! Proposing names: the walk over the text that asks the gazetteer's name automaton for
+//! every capitalised name, skipping eight bytes at a time where no name can start.
+
+use std::ops::Range;
+
+use super::evidence::{Proposed, evidence};
+use super::spellings::{SpellingMemo, surface_of};
+use crate::gazetteer::Gazetteer;
+use crate::geoparse::Options;
+
+/// Walks the text and proposes every whole-word gazetteer name that starts with a
+/// capital letter, leftmost-longest.
+pub(super) fn propose(
+    gazetteer: &Gazetteer,
+    base: &[f32],
+    text: &str,
+    sentences: &[Range<usize>],
+    options: &Options,
+    memo: &mut SpellingMemo,
+) -> Vec<Proposed> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0usize;
+    let mut sentence = 0usize;
+    let mut prev_is_word = false;
+    while i < bytes.len() {
+        // Eight bytes at a time while there is no capital and no non-ASCII byte: only
+        // a capital can start a name, and most of the text is neither.
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
+            // The last byte decides whether the next byte starts a word, except an
+            // apostrophe, which joins to what came before it: walk that one bytewise.
+            if may_start_name(word) || chunk[7] == b'\'' {
+                break;
+            }
+            prev_is_word = chunk[7].is_ascii_alphanumeric();
+            i += 8;
+        }
+        let Some(&b) = bytes.get(i) else { break };
+        // Lower-case letters and digits are most of the text: skip them quickly.
+        if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            prev_is_word = true;
+            i += 1;
+            continue;
+        }
+        let (c, len) = if b < 0x80 {
+            (b as char, 1)
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            }
+        };
+        let is_word = c.is_alphanumeric();
+        // An apostrophe inside a word ("O'Brien") keeps us inside the word.
+        let joined = (c == '\'' || c == '’') && prev_is_word;
+        if is_word && !prev_is_word && c.is_uppercase() {
+            while sentence + 1 < sentences.len() && sentences[sentence].end <= i {
+                sentence += 1;
+            }
+            if let Some(hit) = gazetteer.longest_match_memo(text, i, &mut memo.words)
+                && let Some(head) = surface_of(gazetteer, base, text, &hit, options, memo)
+            {
+                out.push(evidence(
+                    gazetteer,
+                    text,
+                    sentences,
+                    sentence,
+                    hit.start,
+                    hit.end,
+                    head,
+                    &memo.list,
+                    &mut memo.words,
+                ));
+                i = hit.end;
+                prev_is_word = true;
+                continue;
+            }
+        }
+        prev_is_word = is_word || joined;
+        i += len;
+    }
+    out
+}
+
+/// True if any of the eight bytes packed in `word` is an ASCII capital or not ASCII
+/// (SWAR: each byte tested in its own lane, no carry between lanes).
+fn may_start_name(word: u64) -> bool {
+    const LANES_HIGH: u64 = 0x8080_8080_8080_8080;
+    let non_ascii = word & LANES_HIGH;
+    let low = word & !LANES_HIGH;
+    // In each lane, bit 7 of `low + k` is set iff the byte is at least 0x80 - k.
+    let at_least_a = low.wrapping_add(0x3F3F_3F3F_3F3F_3F3F) & LANES_HIGH; // >= b'A'
+    let above_z = low.wrapping_add(0x2525_2525_2525_2525) & LANES_HIGH; // > b'Z'
+    (non_ascii | (at_least_a & !above_z)) != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swar_capital_test_agrees_with_the_byte_test_in_every_lane() {
+        for b in 0u8..=255 {
+            for lane in 0..8 {
+                // Fill the other lanes with a lower-case letter, a space and a 'Z' + 1.
+                let mut bytes = [b'a'; 8];
+                bytes[(lane + 3) % 8] = b' ';
+                bytes[(lane + 5) % 8] = b'[';
+                bytes[lane] = b;
+                let expected = b.is_ascii_uppercase() || !b.is_ascii();
+                assert_eq!(
+                    may_start_name(u64::from_le_bytes(bytes)),
+                    expected,
+                    "byte {b:#x} in lane {lane}"
+                );
+            }
+        }
+    }
+}

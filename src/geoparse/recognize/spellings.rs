@@ -1,0 +1,166 @@
+//! Each distinct spelling of a name, worked out once per batch: its candidates and
+//! prominence ([`Surface`]) and what recognition reads of it for every mention
+//! ([`SurfaceHead`]), kept in the [`SpellingMemo`].
+
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
+
+use super::cues::{class, classify};
+use super::prominence::prominence;
+use crate::fold::fold_name;
+use crate::gazetteer::{Candidate, Gazetteer, Kind, NameHit, NameMatch, WordMemo, is_all_caps};
+use crate::geoparse::Options;
+use crate::geoparse::hits::Surface;
+use crate::geoparse::kinds::is_broad;
+use crate::short_key::ShortKeyMap;
+
+/// What recognition reads of a spelling for every mention, kept in the memo's table
+/// itself: the lookup that finds a spelling brings it along, and the [`Surface`] proper
+/// is read only for the names that reach resolution.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SurfaceHead {
+    /// Index of the surface in the memo.
+    pub(super) index: u32,
+    /// Prominence of the most prominent candidate.
+    pub(super) best_prior: f32,
+    /// Letters in the name (saturating).
+    pub(super) letters: u16,
+    /// Kind of the most prominent candidate.
+    pub(super) best_kind: Kind,
+    /// What kind of word it is, as bits (the constants below).
+    pub(super) flags: u8,
+}
+
+impl SurfaceHead {
+    /// The name is also a lower-case English word.
+    pub(super) const COMMON_WORD: u8 = 1;
+    /// Written in capitals only.
+    pub(super) const ALL_CAPS: u8 = 2;
+    /// More than one word.
+    pub(super) const MULTI_WORD: u8 = 4;
+    /// Some candidate matched it as a capital-only abbreviation.
+    pub(super) const ABBREVIATION: u8 = 8;
+    /// A month, weekday or holiday.
+    pub(super) const CALENDAR: u8 = 16;
+
+    pub(super) fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+}
+
+/// Recognition's part of the [`ParseMemo`](crate::geoparse::ParseMemo): the automaton
+/// walks and word facts of the gazetteer ([`WordMemo`]) and each spelling's [`Surface`].
+/// Memory stays bounded: past [`SpellingMemo::CAPACITY`] spellings it starts over.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct SpellingMemo {
+    pub(super) words: WordMemo,
+    /// Each spelling's head, with the index of its surface in `list` (`None`: the
+    /// name has no candidate).
+    pub(super) surfaces: ShortKeyMap<Option<SurfaceHead>>,
+    /// The surfaces, in the order first seen. Indices, not shared pointers: a hit
+    /// reads its surface without touching a reference count.
+    pub(super) list: Vec<Surface>,
+    /// Numbers of the folded forms (see [`Surface::key_id`]).
+    pub(super) key_ids: FxHashMap<String, u32>,
+    /// The gazetteer (by [`Gazetteer::id`]) and demonym option the surfaces are for.
+    pub(super) owner: Option<(u64, bool)>,
+}
+
+impl SpellingMemo {
+    /// Spellings kept at most.
+    pub(crate) const CAPACITY: usize = 50_000;
+
+    /// All surfaces, indexed by [`Hit::surface`](crate::geoparse::hits::Hit::surface).
+    pub(crate) fn list(&self) -> &[Surface] {
+        &self.list
+    }
+
+    /// An empty memo sized for a batch of documents: a few thousand distinct words
+    /// and names, so its tables do not grow (and copy themselves) while it fills.
+    pub(crate) fn for_batch() -> Self {
+        SpellingMemo {
+            words: WordMemo::with_capacity(16384),
+            surfaces: ShortKeyMap::with_capacity(8192),
+            list: Vec::with_capacity(8192),
+            key_ids: FxHashMap::with_capacity_and_hasher(8192, Default::default()),
+            owner: None,
+        }
+    }
+}
+
+/// The [`Surface`] of the name `hit` found, from the memo or made now; `None` if the
+/// name has no candidate under the options.
+pub(super) fn surface_of(
+    gazetteer: &Gazetteer,
+    base: &[f32],
+    text: &str,
+    hit: &NameHit,
+    options: &Options,
+    memo: &mut SpellingMemo,
+) -> Option<SurfaceHead> {
+    let written = &text[hit.start..hit.end];
+    if let Some(s) = memo.surfaces.get(written) {
+        return *s;
+    }
+    let candidates: Vec<Candidate> = gazetteer
+        .hit_candidates(hit, written)
+        .into_iter()
+        .filter(|c| options.demonyms || gazetteer.kind(c.entry) != Kind::Demonym)
+        .collect();
+    let surface = (!candidates.is_empty()).then(|| {
+        let index = memo.list.len() as u32;
+        let priors: Vec<f32> = candidates
+            .iter()
+            .map(|c| prominence(base, gazetteer, c))
+            .collect();
+        let best_index = priors
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, _)| i)
+            .unwrap_or(0);
+        let strongest_broad = candidates
+            .iter()
+            .zip(&priors)
+            .filter(|(c, _)| is_broad(gazetteer.kind(c.entry)))
+            .map(|(_, &p)| p)
+            .reduce(f32::max);
+        let key = fold_name(written);
+        let calendar_word = classify(key.trim_end_matches('.')).bits & class::CALENDAR != 0;
+        let next_id = memo.key_ids.len() as u32;
+        let key_id = *memo.key_ids.entry(key).or_insert(next_id);
+        let flag = |on: bool, bit: u8| if on { bit } else { 0 };
+        let head = SurfaceHead {
+            index,
+            best_prior: priors.get(best_index).copied().unwrap_or(f32::MIN),
+            letters: u16::try_from(written.chars().filter(|c| c.is_alphabetic()).count())
+                .unwrap_or(u16::MAX),
+            best_kind: candidates
+                .get(best_index)
+                .map(|c| gazetteer.kind(c.entry))
+                .unwrap_or(Kind::Place),
+            flags: flag(gazetteer.is_common_word(hit), SurfaceHead::COMMON_WORD)
+                | flag(is_all_caps(written), SurfaceHead::ALL_CAPS)
+                | flag(written.contains([' ', '-']), SurfaceHead::MULTI_WORD)
+                | flag(
+                    candidates
+                        .iter()
+                        .any(|c| c.name_match == NameMatch::Abbreviation),
+                    SurfaceHead::ABBREVIATION,
+                )
+                | flag(calendar_word, SurfaceHead::CALENDAR),
+        };
+        memo.list.push(Surface {
+            key_id,
+            person: OnceLock::new(),
+            strongest_broad,
+            candidates,
+            priors,
+            facts: OnceLock::new(),
+        });
+        head
+    });
+    memo.surfaces
+        .insert_bounded(written, surface, SpellingMemo::CAPACITY);
+    surface
+}

@@ -1,0 +1,277 @@
+//! Resolution: which of a name's namesakes the document means.
+//!
+//! [`resolve`] reads the document in two passes (countries and divisions settle first,
+//! towns follow them), then gives every unqualified mention of a name the same reading.
+//! In each pass, `context` indexes what the document's current readings say (countries,
+//! divisions, where its towns lie), and `score` turns that and the words beside a
+//! mention into each candidate's score.
+
+mod context;
+mod score;
+
+use rustc_hash::FxHashMap as HashMap;
+use std::ops::Range;
+
+use super::hits::{Hit, Surface};
+use super::kinds::{is_broad, town_or_county};
+use super::{Alternate, MAX_ALTERNATES, Mention, Resolution};
+use crate::gazetteer::{EntryIndex, Gazetteer};
+use context::{Context, others_countries};
+use score::{Support, context_support, score_candidate};
+
+/// A name's folded form, numbered (`Surface::key_id`): the resolver compares these
+/// numbers, not strings, in its inner loops.
+type SurfaceId = u32;
+
+/// The entry a qualifier after a hit names ("Paris, Texas"): the next hit, right after a
+/// comma, if it can be a country or first-level division.
+fn qualifier<'a>(text: &str, hits: &'a [Hit], i: usize) -> Option<&'a Hit> {
+    let hit = &hits[i];
+    let next = hits.get(i + 1)?;
+    let gap = text.get(hit.end..next.start)?;
+    (gap.trim() == "," && gap.len() <= 3).then_some(next)
+}
+
+/// Turns scores into probabilities, in place.
+fn softmax(scores: &mut [f32]) {
+    let max = scores.iter().copied().fold(f32::MIN, f32::max);
+    for s in scores.iter_mut() {
+        *s = (*s - max).exp();
+    }
+    let sum: f32 = scores.iter().sum();
+    for s in scores.iter_mut() {
+        *s /= sum;
+    }
+}
+
+/// Buffers the resolver reuses from one document to the next (kept in the
+/// [`ParseMemo`](super::ParseMemo)): a batch resolves hundreds of documents, and making
+/// and growing these tables anew for each was a fifth of the resolver's time.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Scratch {
+    ctx: Context,
+    /// Each spelling's context support in the current pass: a range of `support`.
+    support_of: HashMap<u32, Range<usize>>,
+    support: Vec<Support>,
+    countries: Vec<(u64, f32)>,
+    scores: Vec<f32>,
+    ranked: Vec<(usize, f32)>,
+    /// Each hit's reading (an index into its candidates).
+    readings: Vec<usize>,
+    /// Every hit's ranked readings one after another; `ranges[i]` is hit `i`'s.
+    probabilities: Vec<(EntryIndex, f32)>,
+    ranges: Vec<Range<usize>>,
+    /// (name, entry, probability) of every unqualified hit's readings.
+    mass: Vec<(SurfaceId, EntryIndex, f32)>,
+    /// Each name's shared reading: a range of `shared`.
+    senses: HashMap<SurfaceId, Range<usize>>,
+    shared: Vec<(EntryIndex, f32)>,
+}
+
+/// Resolves recognised hits into mentions.
+pub(crate) fn resolve(
+    gazetteer: &Gazetteer,
+    text: &str,
+    sentences: &[Range<usize>],
+    hits: Vec<Hit>,
+    spellings: &[Surface],
+    scratch: &mut Scratch,
+) -> Vec<Mention> {
+    // Every hit has candidates (recognition drops those without); keep it so here.
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .filter(|h| !spellings[h.surface as usize].candidates.is_empty())
+        .collect();
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    let Scratch {
+        ctx,
+        support_of,
+        support,
+        countries,
+        scores,
+        ranked,
+        readings,
+        probabilities,
+        ranges,
+        mass,
+        senses,
+        shared,
+    } = scratch;
+    let info: Vec<&Surface> = hits
+        .iter()
+        .map(|h| &spellings[h.surface as usize])
+        .collect();
+    // The memo numbers folded forms already: spellings that fold alike share one.
+    let surfaces: Vec<SurfaceId> = info.iter().map(|s| s.key_id).collect();
+    // Pass 0: the most prominent reading of each name (an index into its candidates).
+    readings.clear();
+    readings.extend(info.iter().map(|h| {
+        h.priors
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, _)| i)
+            .unwrap_or(0)
+    }));
+    probabilities.clear();
+    ranges.clear();
+    // Two passes in context: countries and divisions settle first, towns follow them.
+    // The first pass only moves each name's reading; the last also ranks every
+    // candidate.
+    for pass in 0..2 {
+        let last = pass == 1;
+        ctx.rebuild(
+            surfaces
+                .iter()
+                .zip(readings.iter())
+                .enumerate()
+                .map(|(i, (&surface, &r))| (surface, &info[i].facts(gazetteer)[r])),
+        );
+        support_of.clear();
+        support.clear();
+        for (i, hit) in hits.iter().enumerate() {
+            let surface = surfaces[i];
+            if info[i].candidates.len() == 1 {
+                // Nothing to choose: skip the scoring.
+                if last {
+                    let start = probabilities.len();
+                    probabilities.push((info[i].candidates[0].entry, 1.0));
+                    ranges.push(start..probabilities.len());
+                }
+                continue;
+            }
+            let candidates = &info[i].candidates;
+            let facts = info[i].facts(gazetteer);
+            let range = support_of
+                .entry(hit.surface)
+                .or_insert_with(|| {
+                    others_countries(ctx, surface, countries);
+                    let start = support.len();
+                    let mut broad_supported = false;
+                    for e in facts {
+                        let s = context_support(gazetteer, e, surface, ctx, countries);
+                        broad_supported |= is_broad(e.kind) && s.score > 0.0;
+                        support.push(s);
+                    }
+                    // A small town named like a country, region or state ("China",
+                    // Texas; "Middle East", Baltimore) is only that town when the text
+                    // says so ("China, Texas"), or when the story is local to it (a
+                    // neighbour named) and nothing in it supports the prominent
+                    // namesake ("a Palestine man" in a story about Anderson County,
+                    // Texas). Context alone may not outvote it otherwise.
+                    let strongest_broad = info[i].strongest_broad;
+                    for ((e, &prior), s) in
+                        facts.iter().zip(&info[i].priors).zip(&mut support[start..])
+                    {
+                        s.capped = town_or_county(e.kind)
+                            && strongest_broad.is_some_and(|b| prior < b - 1.5)
+                            && (broad_supported || !s.local);
+                    }
+                    start..support.len()
+                })
+                .clone();
+            let q = qualifier(text, &hits, i).map(|q| &spellings[q.surface as usize]);
+            scores.clear();
+            scores.extend(
+                facts
+                    .iter()
+                    .zip(&info[i].priors)
+                    .zip(&support[range])
+                    .map(|((e, &prior), &s)| score_candidate(gazetteer, e, prior, s, hit, q)),
+            );
+            softmax(scores);
+            let entry_of = |c: usize| candidates[c].entry;
+            // Most probable first; equal probabilities by entry index.
+            let rank = |a: &(usize, f32), b: &(usize, f32)| {
+                b.1.total_cmp(&a.1).then(entry_of(a.0).cmp(&entry_of(b.0)))
+            };
+            if last {
+                ranked.clear();
+                ranked.extend(scores.iter().copied().enumerate());
+                ranked.sort_by(rank);
+                readings[i] = ranked[0].0;
+                let start = probabilities.len();
+                probabilities.extend(ranked.iter().map(|&(c, p)| (entry_of(c), p)));
+                ranges.push(start..probabilities.len());
+            } else if let Some((best, _)) = scores.iter().copied().enumerate().min_by(rank) {
+                readings[i] = best;
+            }
+        }
+    }
+    // One sense per document: unqualified mentions of the same name take the reading
+    // with the most probability mass over all its mentions.
+    mass.clear();
+    for (i, range) in ranges.iter().enumerate() {
+        if qualifier(text, &hits, i).is_none() {
+            mass.extend(
+                probabilities[range.clone()]
+                    .iter()
+                    .map(|&(e, p)| (surfaces[i], e, p)),
+            );
+        }
+    }
+    // Grouped by name and entry, each entry's mentions in text order (the sort is
+    // stable), so its mass adds up as it would mention by mention. Sorted by name
+    // first with the keys packed into one integer: a long document has tens of
+    // thousands of readings.
+    mass.sort_by_key(|&(surface, entry, _)| u64::from(surface) << 32 | u64::from(entry));
+    // Each name's shared reading, ranked once (not once per mention).
+    senses.clear();
+    shared.clear();
+    let mut k = 0;
+    while k < mass.len() {
+        let surface = mass[k].0;
+        let start = shared.len();
+        while k < mass.len() && mass[k].0 == surface {
+            let entry = mass[k].1;
+            let mut p = 0.0f32;
+            while k < mass.len() && mass[k].0 == surface && mass[k].1 == entry {
+                p += mass[k].2;
+                k += 1;
+            }
+            shared.push((entry, p));
+        }
+        let total: f32 = shared[start..].iter().map(|&(_, p)| p).sum();
+        for (_, p) in &mut shared[start..] {
+            *p /= total;
+        }
+        shared[start..].sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        shared.truncate((start + 1 + MAX_ALTERNATES).min(shared.len()));
+        senses.insert(surface, start..shared.len());
+    }
+    hits.iter()
+        .enumerate()
+        .map(|(i, hit)| {
+            let ranked: &[(EntryIndex, f32)] = match senses.get(&surfaces[i]) {
+                Some(range) if qualifier(text, &hits, i).is_none() => &shared[range.clone()],
+                _ => &probabilities[ranges[i].clone()],
+            };
+            let (entry, p) = ranked[0];
+            let recognition = 1.0 / (1.0 + (-(hit.score - 0.5)).exp());
+            let passage = sentences
+                .get(hit.sentence)
+                .filter(|r| r.start <= hit.start && hit.end <= r.end)
+                .cloned()
+                .unwrap_or(hit.start..hit.end);
+            Mention {
+                start: hit.start,
+                end: hit.end,
+                text: text[hit.start..hit.end].to_string(),
+                passage,
+                resolution: Resolution {
+                    entry,
+                    confidence: (p * recognition).clamp(0.0, 1.0),
+                    probability: p.clamp(0.0, 1.0),
+                    alternates: ranked
+                        .iter()
+                        .skip(1)
+                        .take(MAX_ALTERNATES)
+                        .map(|&(entry, probability)| Alternate { entry, probability })
+                        .collect(),
+                },
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,132 @@
+//! The score of one candidate reading of one mention: what the rest of the document says
+//! for it ([`context_support`]) and what stands beside the mention ([`score_candidate`]).
+
+use super::SurfaceId;
+use super::context::{Context, NEAR_COS, VERY_NEAR_COS, weight_of};
+use crate::gazetteer::{EntryFacts, Gazetteer, Kind};
+use crate::geoparse::hits::{Hit, KindCue, Surface};
+use crate::geoparse::kinds::{settlement_level, town_or_county};
+
+/// What the rest of the document says for reading a name as one candidate (see
+/// [`context_support`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Support {
+    /// In score units.
+    pub(super) score: f32,
+    /// Local evidence: another place of the document lies within `VERY_NEAR_KM`,
+    /// and either the candidate's first-level division is named too or that place is
+    /// of local note ([`EntryFacts::minor`]). A capital or a big city nearby is not
+    /// enough: national news names them, and they have small namesakes of countries
+    /// around them.
+    pub(super) local: bool,
+    /// The candidate is a small town named like a far more prominent country, region
+    /// or state of the name, and the story is not local to it: the document's support
+    /// counts for little (the rule is where `resolve` sets it).
+    pub(super) capped: bool,
+}
+
+/// What the rest of the document says for reading a name (`surface`) as `e`: its
+/// country among the document's, its division named elsewhere, a place of the document
+/// nearby. The same for every mention of the name in one pass, so computed once per
+/// name and pass (a long document names its towns hundreds of times).
+pub(super) fn context_support(
+    gazetteer: &Gazetteer,
+    e: &EntryFacts,
+    surface: SurfaceId,
+    ctx: &Context,
+    countries: &[(u64, f32)],
+) -> Support {
+    let mut context = 0.0f32;
+    let mut division_named = false;
+    match e.country() {
+        None => {
+            // A multi-country region or feature fits a document about its member
+            // countries ("the Sahel region" in a story about Niger).
+            let members = gazetteer.member_codes(e.entry);
+            if !members.is_empty() {
+                let fit = members
+                    .iter()
+                    .filter_map(|&m| weight_of(countries, m))
+                    .fold(0.0f32, f32::max);
+                context += 2.0 * fit;
+            }
+        }
+        Some(cc) => {
+            if let Some(w) = weight_of(countries, cc) {
+                context += 0.3 + 1.7 * w;
+            }
+            if town_or_county(e.kind)
+                && let Some(a1) = e.admin1()
+                && ctx.admin1_read_elsewhere(cc, a1, surface)
+            {
+                context += 2.0;
+                division_named = true;
+            }
+        }
+    }
+    let mut local = false;
+    if settlement_level(e.kind) {
+        let closest = ctx.closest(&e.point, e.lat, e.lon, surface, false);
+        if closest > *VERY_NEAR_COS {
+            context += 1.8;
+            // Local news: a town or county of local note is named nearby. Only towns
+            // and counties can be capped ([`Support::capped`]): the second look is
+            // spent on them alone.
+            local = division_named
+                || (town_or_county(e.kind)
+                    && ctx.closest(&e.point, e.lat, e.lon, surface, true) > *VERY_NEAR_COS);
+        } else if closest > *NEAR_COS {
+            context += 0.9;
+        }
+    }
+    Support {
+        score: context,
+        local,
+        capped: false,
+    }
+}
+
+/// The score of reading one mention (`hit`) as `e`: its prominence (`prior`), the
+/// document's support for it ([`context_support`]), and what stands right beside the
+/// mention (a qualifier, a kind cue).
+pub(super) fn score_candidate(
+    gazetteer: &Gazetteer,
+    e: &EntryFacts,
+    prior: f32,
+    support: Support,
+    hit: &Hit,
+    qualifier: Option<&Surface>,
+) -> f32 {
+    // "Paris, Texas": the qualifier names the candidate's country or division.
+    let qualified = e.kind != Kind::Country
+        && e.country().is_some_and(|cc| {
+            qualifier.is_some_and(|q| {
+                q.facts(gazetteer).iter().any(|qe| {
+                    qe.country() == Some(cc)
+                        && match qe.kind {
+                            Kind::Country => true,
+                            Kind::Admin1 => qe.admin1() == e.admin1(),
+                            _ => false,
+                        }
+                })
+            })
+        });
+    let mut context = support.score;
+    // A small town named like a country, region or state is only that town when the
+    // text says so ("China, Texas") or the story is local to it ([`Support::capped`]).
+    if support.capped && !qualified {
+        context = context.min(1.0);
+    }
+    let mut s = prior + context;
+    if qualified {
+        s += 4.0;
+    }
+    s += match (hit.kind_cue, e.kind) {
+        (Some(KindCue::Settlement), Kind::Place) => 1.5,
+        (Some(KindCue::Division), Kind::Admin1 | Kind::Admin2 | Kind::Region) => 1.5,
+        (Some(KindCue::Feature), Kind::Physical) => 2.5,
+        (Some(KindCue::Country), Kind::Country) => 1.0,
+        _ => 0.0,
+    };
+    s
+}
