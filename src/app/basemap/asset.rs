@@ -1,0 +1,301 @@
+//! The byte format of `assets/basemap.bin` (written by `assets/build.py`): the header
+//! (magic, version, length, CRC-32) and the body of TopoJSON-like topologies, decoded into
+//! `Raw*` values in degrees. Nothing here knows about zoom bands or drawing.
+
+use std::path::Path;
+
+use super::load::BasemapError;
+
+pub(super) const MAGIC: &[u8; 8] = b"GZBASEMP";
+
+pub(super) const FORMAT_VERSION: u32 = 1;
+
+pub(super) const HEADER_LEN: usize = 24;
+
+const KIND_POLYGONS: u8 = 0;
+
+const KIND_LINES: u8 = 1;
+
+/// Checks magic, version, length and checksum; returns the body.
+pub(super) fn check_header<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a [u8], BasemapError> {
+    let corrupt = |reason: String| BasemapError::Corrupt {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let magic_len = bytes.len().min(MAGIC.len());
+    if bytes[..magic_len] != MAGIC[..magic_len] {
+        return Err(corrupt("not a Gazette basemap (bad magic bytes)".into()));
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(BasemapError::Truncated {
+            path: path.to_path_buf(),
+            expected: HEADER_LEN as u64,
+            found: bytes.len() as u64,
+        });
+    }
+    let u32_at = |at: usize| {
+        let mut b = [0u8; 4];
+        b.copy_from_slice(&bytes[at..at + 4]);
+        u32::from_le_bytes(b)
+    };
+    let version = u32_at(8);
+    if version != FORMAT_VERSION {
+        return Err(corrupt(format!(
+            "format version {version}, this build reads version {FORMAT_VERSION}; rebuild it \
+             with assets/build.py"
+        )));
+    }
+    let crc = u32_at(12);
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&bytes[16..24]);
+    let body_len = u64::from_le_bytes(len);
+    let found = (bytes.len() - HEADER_LEN) as u64;
+    if found < body_len {
+        return Err(BasemapError::Truncated {
+            path: path.to_path_buf(),
+            expected: HEADER_LEN as u64 + body_len,
+            found: bytes.len() as u64,
+        });
+    }
+    if found > body_len {
+        return Err(corrupt(format!(
+            "{} bytes after the end of the data",
+            found - body_len
+        )));
+    }
+    let body = &bytes[HEADER_LEN..];
+    let actual = crc32fast::hash(body);
+    if actual != crc {
+        return Err(corrupt(format!(
+            "checksum mismatch (CRC-32 {actual:08x}, header says {crc:08x})"
+        )));
+    }
+    Ok(body)
+}
+
+/// A topology as stored: arcs in degrees, layers referencing them.
+pub(super) struct RawTopology {
+    pub(super) name: String,
+    /// `[lon, lat]` degrees per point.
+    pub(super) arcs: Vec<Vec<[f64; 2]>>,
+    pub(super) layers: Vec<RawLayer>,
+}
+
+pub(super) struct RawLayer {
+    pub(super) name: String,
+    pub(super) features: Vec<RawFeature>,
+}
+
+pub(super) struct RawFeature {
+    pub(super) iso_a2: String,
+    pub(super) name: String,
+    pub(super) geometry: RawGeometry,
+}
+
+/// TopoJSON arc references: `i >= 0` is arc `i` forwards, `i < 0` arc `!i` reversed.
+pub(super) enum RawGeometry {
+    /// Polygons; per polygon its rings (outer first); per ring its arc references.
+    Polygons(Vec<Vec<Vec<i32>>>),
+    /// Lines; per line its arc references.
+    Lines(Vec<Vec<i32>>),
+}
+
+pub(super) struct RawBasemap {
+    pub(super) provenance: String,
+    pub(super) topologies: Vec<RawTopology>,
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.pos
+    }
+
+    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], String> {
+        if self.remaining() < n {
+            return Err(format!("data ends inside {what} at byte {}", self.pos));
+        }
+        let out = &self.bytes[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(out)
+    }
+
+    fn u8(&mut self, what: &str) -> Result<u8, String> {
+        Ok(self.take(1, what)?[0])
+    }
+
+    fn varint(&mut self, what: &str) -> Result<u64, String> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.u8(what)?;
+            value |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(format!("overlong number in {what} at byte {}", self.pos))
+    }
+
+    fn zigzag(&mut self, what: &str) -> Result<i64, String> {
+        let v = self.varint(what)?;
+        Ok(((v >> 1) as i64) ^ -((v & 1) as i64))
+    }
+
+    /// A count of items that each take at least one byte: bounded by what is left.
+    fn count(&mut self, what: &str) -> Result<usize, String> {
+        let n = self.varint(what)?;
+        if n > self.remaining() as u64 {
+            return Err(format!(
+                "{what} count {n} exceeds the remaining {} bytes",
+                self.remaining()
+            ));
+        }
+        Ok(n as usize)
+    }
+
+    fn f64(&mut self, what: &str) -> Result<f64, String> {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(self.take(8, what)?);
+        Ok(f64::from_le_bytes(b))
+    }
+
+    fn string(&mut self, what: &str) -> Result<String, String> {
+        let n = self.count(what)?;
+        let b = self.take(n, what)?;
+        String::from_utf8(b.to_vec()).map_err(|_| format!("{what} is not UTF-8"))
+    }
+}
+
+pub(super) fn parse_body(body: &[u8]) -> Result<RawBasemap, String> {
+    let mut r = Reader {
+        bytes: body,
+        pos: 0,
+    };
+    let provenance = r.string("provenance")?;
+    let n_topologies = r.count("topologies")?;
+    let mut topologies = Vec::with_capacity(n_topologies);
+    for _ in 0..n_topologies {
+        topologies.push(parse_topology(&mut r)?);
+    }
+    if r.remaining() != 0 {
+        return Err(format!("{} unread bytes at the end", r.remaining()));
+    }
+    Ok(RawBasemap {
+        provenance,
+        topologies,
+    })
+}
+
+fn parse_topology(outer: &mut Reader) -> Result<RawTopology, String> {
+    let name = outer.string("topology name")?;
+    let len = outer.count("topology length")?;
+    let mut reader = Reader {
+        bytes: outer.take(len, "topology")?,
+        pos: 0,
+    };
+    let r = &mut reader;
+    let mut transform = [0.0; 4];
+    for t in &mut transform {
+        *t = r.f64("transform")?;
+    }
+    if transform.iter().any(|t| !t.is_finite()) || transform[0] <= 0.0 || transform[1] <= 0.0 {
+        return Err(format!("{name}: invalid transform {transform:?}"));
+    }
+    let [sx, sy, tx, ty] = transform;
+    let n_arcs = r.count("arcs")?;
+    let mut arcs = Vec::with_capacity(n_arcs);
+    for _ in 0..n_arcs {
+        let n = r.count("arc points")?;
+        if n < 2 {
+            return Err(format!("{name}: an arc with {n} point(s)"));
+        }
+        let mut arc = Vec::with_capacity(n);
+        let (mut qx, mut qy) = (0i64, 0i64);
+        for _ in 0..n {
+            qx = qx
+                .checked_add(r.zigzag("arc point")?)
+                .ok_or("arc coordinate overflow")?;
+            qy = qy
+                .checked_add(r.zigzag("arc point")?)
+                .ok_or("arc coordinate overflow")?;
+            let lon = qx as f64 * sx + tx;
+            let lat = qy as f64 * sy + ty;
+            if !(-180.001..=180.001).contains(&lon) || !(-90.001..=90.001).contains(&lat) {
+                return Err(format!("{name}: coordinate out of range ({lon}, {lat})"));
+            }
+            arc.push([lon, lat]);
+        }
+        arcs.push(arc);
+    }
+    let n_layers = r.count("layers")?;
+    let mut layers = Vec::with_capacity(n_layers);
+    for _ in 0..n_layers {
+        let layer_name = r.string("layer name")?;
+        let kind = r.u8("layer kind")?;
+        if kind != KIND_POLYGONS && kind != KIND_LINES {
+            return Err(format!("{name}/{layer_name}: unknown layer kind {kind}"));
+        }
+        let n_features = r.count("features")?;
+        let mut features = Vec::with_capacity(n_features);
+        for _ in 0..n_features {
+            let iso_a2 = r.string("ISO code")?;
+            let feature_name = r.string("feature name")?;
+            let arc_ref = |r: &mut Reader| -> Result<i32, String> {
+                let v = r.zigzag("arc reference")?;
+                let index = if v >= 0 { v } else { !v };
+                if index >= n_arcs as i64 {
+                    return Err(format!(
+                        "{name}/{layer_name}: arc {index} of {n_arcs} referenced"
+                    ));
+                }
+                Ok(v as i32)
+            };
+            let n_parts = r.count("parts")?;
+            let geometry = if kind == KIND_POLYGONS {
+                let mut polygons = Vec::with_capacity(n_parts);
+                for _ in 0..n_parts {
+                    let n_rings = r.count("rings")?;
+                    let mut rings = Vec::with_capacity(n_rings);
+                    for _ in 0..n_rings {
+                        let n_refs = r.count("ring arcs")?;
+                        let mut refs = Vec::with_capacity(n_refs);
+                        for _ in 0..n_refs {
+                            refs.push(arc_ref(r)?);
+                        }
+                        rings.push(refs);
+                    }
+                    polygons.push(rings);
+                }
+                RawGeometry::Polygons(polygons)
+            } else {
+                let mut lines = Vec::with_capacity(n_parts);
+                for _ in 0..n_parts {
+                    let n_refs = r.count("line arcs")?;
+                    let mut refs = Vec::with_capacity(n_refs);
+                    for _ in 0..n_refs {
+                        refs.push(arc_ref(r)?);
+                    }
+                    lines.push(refs);
+                }
+                RawGeometry::Lines(lines)
+            };
+            features.push(RawFeature {
+                iso_a2,
+                name: feature_name,
+                geometry,
+            });
+        }
+        layers.push(RawLayer {
+            name: layer_name,
+            features,
+        });
+    }
+    if r.remaining() != 0 {
+        return Err(format!("{name}: {} unread bytes", r.remaining()));
+    }
+    Ok(RawTopology { name, arcs, layers })
+}

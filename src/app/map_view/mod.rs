@@ -1,0 +1,462 @@
+//! The map in the centre: the offline basemap (or online OpenStreetMap tiles over it), one
+//! marker per place sized by its mentions and coloured by its feature type, labels with a
+//! halo, clusters at low zoom, hover tooltips and click selection.
+//!
+//! walkers markers have no click callback, so the map hit-tests itself: a click (not the
+//! end of a drag, and not a frame in which the map moved) selects the nearest marker
+//! within its radius. Markers are grouped into clusters per integer zoom level with an
+//! R-tree built when the places change (`MarkerIndex`), never per frame, so tens of
+//! thousands of places stay interactive.
+//!
+//! # Files
+//! * `mod.rs`: [`MapView`] (the view kept between frames) and [`map_ui`], which draws the
+//!   map and returns the user's action.
+//! * `clusters.rs`: the marker index and its clusters; `markers.rs`: drawing, hit-testing
+//!   and tooltips of markers; `labels.rs`: place names; `overlay.rs`: buttons, legend,
+//!   attribution; `tiles.rs`: online tiles and the basemap under them.
+
+mod clusters;
+mod labels;
+mod markers;
+mod overlay;
+mod tiles;
+
+use std::collections::HashMap;
+
+use egui::{Color32, Pos2, Rect, Ui, UiBuilder, Vec2};
+use rstar::AABB;
+use walkers::{MapMemory, Position, Tiles, lon_lat};
+
+use crate::app::Action;
+use crate::app::basemap::{Basemap, BasemapPlugin, lon_lat_from_mercator, mercator_from_lon_lat};
+use crate::app::palette;
+use crate::app::state::AppState;
+use crate::gazetteer::{EntryIndex, Kind};
+
+pub use markers::{DrawnMarker, MarkerTarget, marker_radius};
+pub use tiles::{NetworkStatus, tile_cache_dir, tile_url_template};
+
+use clusters::{CLUSTER_MAX_LEVEL, MarkerIndex};
+use labels::{draw_labels, label_candidates};
+use markers::{MarkerData, marker_at, marker_tooltip, paint_cluster, paint_selected_place};
+use overlay::overlay_ui;
+use tiles::{BasemapUnderTiles, OnlineTiles};
+
+/// Tile size the zoom levels are defined with (walkers' Web Mercator).
+pub(super) const TILE_PX: f64 = 256.0;
+
+/// Zoom levels the map is kept within.
+pub(super) const MIN_ZOOM: f64 = 0.5;
+pub(super) const MAX_ZOOM: f64 = 18.0;
+
+/// Everything the map keeps between frames: the view, the marker index, what was drawn
+/// last (for hit-testing and tests), online tiles.
+pub struct MapView {
+    /// Set when the offline basemap failed to load, so the map says why it is bare.
+    pub basemap_failed: bool,
+    memory: MapMemory,
+    index: Option<MarkerIndex>,
+    drawn: Vec<DrawnMarker>,
+    map_rect: Option<Rect>,
+    fit_pending: bool,
+    online: Option<OnlineTiles>,
+    tint: HashMap<String, Color32>,
+    tint_key: Option<(u64, bool, Option<EntryIndex>)>,
+    cluster_list: Option<(Pos2, Vec<EntryIndex>)>,
+}
+
+impl std::fmt::Debug for MapView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MapView")
+            .field("zoom", &self.memory.zoom())
+            .field("drawn", &self.drawn.len())
+            .field("online", &self.online.is_some())
+            .finish()
+    }
+}
+
+impl Default for MapView {
+    fn default() -> Self {
+        MapView::new()
+    }
+}
+
+impl MapView {
+    /// A view of Africa and Europe that fits the places once they arrive.
+    pub fn new() -> MapView {
+        let mut memory = MapMemory::default();
+        memory.center_at(lon_lat(10.0, 20.0));
+        let _ = memory.set_zoom(2.5);
+        MapView {
+            basemap_failed: false,
+            memory,
+            index: None,
+            drawn: Vec::new(),
+            map_rect: None,
+            fit_pending: true,
+            online: None,
+            tint: HashMap::new(),
+            tint_key: None,
+            cluster_list: None,
+        }
+    }
+
+    /// The zoom level (walkers' Web Mercator: 0 shows the world in 256 points).
+    pub fn zoom(&self) -> f64 {
+        self.memory.zoom()
+    }
+
+    /// The geographical centre of the view.
+    pub fn center(&self) -> Option<Position> {
+        self.memory.detached()
+    }
+
+    /// The markers drawn in the last frame.
+    pub fn drawn_markers(&self) -> &[DrawnMarker] {
+        &self.drawn
+    }
+
+    /// Where a place's own marker was drawn in the last frame (not part of a cluster).
+    pub fn marker_screen_pos(&self, entry: EntryIndex) -> Option<Pos2> {
+        self.drawn
+            .iter()
+            .find(|d| d.target == MarkerTarget::Place(entry))
+            .map(|d| d.center)
+    }
+
+    /// Fits every place into view on the next frame.
+    pub fn request_fit(&mut self) {
+        self.fit_pending = true;
+    }
+
+    /// Switches online tiles on or off (they start downloading on the next frame).
+    pub fn set_online(&mut self, on: bool, ctx: &egui::Context) {
+        if on && self.online.is_none() {
+            self.online = Some(OnlineTiles::new(ctx));
+        } else if !on {
+            self.online = None;
+        }
+    }
+
+    /// True if online tiles are on.
+    pub fn is_online(&self) -> bool {
+        self.online.is_some()
+    }
+
+    /// Whether the tile server is reachable, while online tiles are on.
+    pub fn network_status(&self) -> Option<&NetworkStatus> {
+        self.online.as_ref().map(|o| &o.status)
+    }
+
+    /// Sets the view to show a box `[west, south, east, north]` (degrees), at most at
+    /// `max_zoom`. A box crossing the antimeridian (`west > east`) is centred on its middle.
+    fn fit_bounds(&mut self, bounds: [f64; 4], max_zoom: f64, size: Vec2) {
+        let [west, south, mut east, north] = bounds;
+        if west > east {
+            // Crosses the antimeridian: unwrap it eastwards (Mercator x then runs past 1).
+            east += 360.0;
+        }
+        let min = mercator_from_lon_lat(west, north);
+        let max = mercator_from_lon_lat(east, south);
+        let dx = (max[0] - min[0]).max(1e-9);
+        let dy = (max[1] - min[1]).max(1e-9);
+        let pad = 48.0;
+        let w = (f64::from(size.x) - 2.0 * pad).max(64.0);
+        let h = (f64::from(size.y) - 2.0 * pad).max(64.0);
+        let zoom = (w / (dx * TILE_PX))
+            .min(h / (dy * TILE_PX))
+            .log2()
+            .clamp(MIN_ZOOM, max_zoom);
+        let [mut lon, lat] =
+            lon_lat_from_mercator([(min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0]);
+        if lon > 180.0 {
+            lon -= 360.0;
+        }
+        self.memory.center_at(lon_lat(lon, lat));
+        let _ = self.memory.set_zoom(zoom);
+    }
+
+    fn fit_all(&mut self, size: Vec2) {
+        let Some(index) = &self.index else {
+            return;
+        };
+        if index.markers.is_empty() {
+            return;
+        }
+        let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+        for m in &index.markers {
+            b[0] = b[0].min(m.lon);
+            b[1] = b[1].min(m.lat);
+            b[2] = b[2].max(m.lon);
+            b[3] = b[3].max(m.lat);
+        }
+        self.fit_bounds(b, 7.0, size);
+    }
+
+    /// Brings a place into view: a country, division or region fitted to its extent, a
+    /// city centred at zoom 6 or closer.
+    pub fn focus(&mut self, state: &AppState, basemap: Option<&Basemap>, entry: EntryIndex) {
+        let Some(g) = state.gazetteer() else {
+            return;
+        };
+        let e = g.entry(entry);
+        let size = self
+            .map_rect
+            .map(|r| r.size())
+            .unwrap_or(Vec2::new(800.0, 600.0));
+        let bounds = match e.kind {
+            Kind::Country => e.bbox.or_else(|| {
+                e.country_code
+                    .as_deref()
+                    .and_then(|cc| basemap.and_then(|b| b.country_bounds(cc)))
+            }),
+            Kind::Admin1 | Kind::Admin2 | Kind::Region | Kind::Physical => e.bbox,
+            Kind::Place | Kind::Demonym => None,
+        };
+        match bounds {
+            Some(b) if b.iter().all(|v| v.is_finite()) => self.fit_bounds(b, 9.0, size),
+            _ => {
+                self.memory.center_at(lon_lat(e.lon, e.lat));
+                if self.memory.zoom() < 6.0 {
+                    let _ = self.memory.set_zoom(6.0);
+                }
+            }
+        }
+    }
+
+    fn update_tint(&mut self, state: &AppState, dark: bool) {
+        let key = (state.revision(), dark, state.selected());
+        if self.tint_key == Some(key) {
+            return;
+        }
+        self.tint_key = Some(key);
+        self.tint.clear();
+        let Some(g) = state.gazetteer() else {
+            return;
+        };
+        let countries: Vec<(&str, usize, bool)> = state
+            .places()
+            .iter()
+            .filter_map(|p| {
+                let e = g.entry(p.entry);
+                (e.kind == Kind::Country)
+                    .then_some(())
+                    .and(e.country_code.as_deref())
+                    .map(|cc| (cc, p.mentions.len(), state.selected() == Some(p.entry)))
+            })
+            .collect();
+        let most = countries.iter().map(|c| c.1).max().unwrap_or(1).max(1) as f32;
+        for (cc, mentions, selected) in countries {
+            let share = (mentions as f32).sqrt() / most.sqrt();
+            self.tint
+                .insert(cc.to_string(), palette::country_tint(share, selected, dark));
+        }
+    }
+}
+
+/// Draws the map and returns what the user did on it.
+pub fn map_ui(
+    ui: &mut Ui,
+    view: &mut MapView,
+    state: &AppState,
+    basemap: Option<&Basemap>,
+) -> Option<Action> {
+    let dark = ui.visuals().dark_mode;
+    let ctx = ui.ctx().clone();
+    if view
+        .index
+        .as_ref()
+        .is_none_or(|i| i.revision != state.revision())
+    {
+        view.index = Some(MarkerIndex::build(state));
+        view.cluster_list = None;
+    }
+    view.update_tint(state, dark);
+    if let Some(online) = &mut view.online {
+        online.poll(&ctx);
+    }
+
+    let rect = ui.available_rect_before_wrap();
+    view.map_rect = Some(rect);
+    if view.fit_pending && view.index.as_ref().is_some_and(|i| !i.markers.is_empty()) {
+        view.fit_pending = false;
+        view.fit_all(rect.size());
+    }
+
+    let mut action = None;
+    let mut map_ui = ui.new_child(UiBuilder::new().max_rect(rect));
+    // With online tiles, the basemap goes in a slot painted before the tiles.
+    let basemap_slot = view
+        .online
+        .as_ref()
+        .map(|_| map_ui.painter_at(rect).add(egui::Shape::Noop));
+
+    let MapView {
+        memory,
+        index,
+        drawn,
+        online,
+        tint,
+        cluster_list,
+        ..
+    } = view;
+    let selected = state.selected();
+    let tiles: Option<&mut dyn Tiles> = online.as_mut().map(|o| &mut o.tiles as &mut dyn Tiles);
+    let mut cluster_zoom: Option<[f64; 4]> = None;
+    let map = walkers::Map::new(tiles, memory, lon_lat(10.0, 20.0))
+        .zoom_with_ctrl(false)
+        .double_click_to_zoom(true)
+        .double_click_to_zoom_out(true);
+    let map = match basemap_slot {
+        Some(slot) => map.with_plugin(BasemapUnderTiles {
+            slot,
+            basemap,
+            tint,
+            dark,
+        }),
+        None => map.with_plugin(BasemapPlugin {
+            basemap,
+            tint,
+            dark,
+        }),
+    };
+    map.show(&mut map_ui, |ui, response, projector, _memory| {
+        let Some(index) = index.as_mut() else {
+            return;
+        };
+        drawn.clear();
+        let zoom = projector.zoom();
+        let level = zoom.floor().clamp(0.0, f64::from(CLUSTER_MAX_LEVEL)) as u8;
+        // The view in Mercator space, widened by the largest marker radius.
+        let world_px = TILE_PX * 2f64.powf(zoom);
+        let corner_a = projector.unproject(rect.min.to_vec2());
+        let corner_b = projector.unproject(rect.max.to_vec2());
+        let a = mercator_from_lon_lat(corner_a.x(), corner_a.y());
+        let b = mercator_from_lon_lat(corner_b.x(), corner_b.y());
+        let margin = 40.0 / world_px;
+        let envelope = AABB::from_corners(
+            [a[0].min(b[0]) - margin, a[1].min(b[1]) - margin],
+            [a[0].max(b[0]) + margin, a[1].max(b[1]) + margin],
+        );
+        let (markers, level_data, by_entry) = index.level(level);
+        let find = |e: EntryIndex| by_entry.get(&e).map(|&i| &markers[i]);
+        let mut visible: Vec<usize> = level_data
+            .tree
+            .locate_in_envelope_intersecting(&envelope)
+            .map(|p| p.data)
+            .collect();
+        // Draw the biggest first, so that small markers stay on top and clickable.
+        visible.sort_by_key(|&c| std::cmp::Reverse(level_data.clusters[c].mentions));
+
+        let painter = ui.painter().with_clip_rect(rect);
+        for &c in &visible {
+            let cluster = &level_data.clusters[c];
+            let lead = &markers[cluster.members[0]];
+            let center = projector.project(lon_lat(lead.lon, lead.lat)).to_pos2();
+            drawn.push(paint_cluster(
+                &painter, center, cluster, markers, selected, dark,
+            ));
+        }
+
+        // The selection is always drawn as itself, on top, even inside a cluster.
+        if let Some(sel) = selected
+            && !drawn.iter().any(|d| d.target == MarkerTarget::Place(sel))
+            && let Some(m) = find(sel)
+        {
+            let center = projector.project(lon_lat(m.lon, m.lat)).to_pos2();
+            if rect.expand(20.0).contains(center) {
+                drawn.push(paint_selected_place(&painter, center, m, dark));
+            }
+        }
+
+        let labels = label_candidates(drawn, &find, selected);
+        draw_labels(&painter, drawn, labels, dark);
+
+        // Hover and click: the nearest marker within its radius.
+        let hit = |pos: Pos2| marker_at(drawn, pos);
+        let hovered = response.hover_pos().and_then(hit);
+        if let Some(marker) = hovered {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+            if !response.dragged() {
+                marker_tooltip(ui, response, marker, &find, state);
+            }
+        }
+        // A click, not the end of a drag: egui reports no click after the pointer moved,
+        // and `changed` is set when the map moved this frame.
+        if response.clicked_by(egui::PointerButton::Primary) && !response.changed() {
+            let target = response
+                .interact_pointer_pos()
+                .and_then(|p| hit(p).cloned());
+            match target {
+                Some(DrawnMarker {
+                    target: MarkerTarget::Place(entry),
+                    ..
+                }) => {
+                    *cluster_list = None;
+                    action = Some(Action::Select(Some(entry)));
+                }
+                Some(DrawnMarker {
+                    center,
+                    target: MarkerTarget::Cluster(entries),
+                    ..
+                }) => {
+                    // Zoom into it, or list its places if they cannot be told apart.
+                    let members: Vec<&MarkerData> =
+                        entries.iter().filter_map(|e| find(*e)).collect();
+                    let mut bounds = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+                    for m in &members {
+                        bounds[0] = bounds[0].min(m.lon);
+                        bounds[1] = bounds[1].min(m.lat);
+                        bounds[2] = bounds[2].max(m.lon);
+                        bounds[3] = bounds[3].max(m.lat);
+                    }
+                    let span = (bounds[2] - bounds[0]).max(bounds[3] - bounds[1]);
+                    if span < 1e-4 || zoom >= f64::from(CLUSTER_MAX_LEVEL) - 1.0 {
+                        *cluster_list = Some((center, entries));
+                    } else {
+                        *cluster_list = None;
+                        cluster_zoom = Some(bounds);
+                    }
+                }
+                None => {
+                    if cluster_list.take().is_none() {
+                        action = Some(Action::Select(None));
+                    }
+                }
+            }
+        }
+    });
+
+    if let Some(bounds) = cluster_zoom {
+        view.fit_bounds(bounds, f64::from(CLUSTER_MAX_LEVEL), rect.size());
+    }
+
+    if let Some(a) = overlay_ui(&mut map_ui, view, state, rect, dark) {
+        action = Some(a);
+    }
+    action
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_bounds_centres_and_zooms() {
+        let mut view = MapView::new();
+        view.fit_bounds([0.0, 10.0, 20.0, 20.0], 10.0, Vec2::new(800.0, 600.0));
+        let center = view.center().expect("detached");
+        assert!((center.x() - 10.0).abs() < 1e-6);
+        assert!(center.y() > 10.0 && center.y() < 20.0);
+        // 20° of longitude in ~700 points: 256·2^z·20/360 ≈ 700 → z ≈ 5.6.
+        assert!((5.0..6.0).contains(&view.zoom()), "{}", view.zoom());
+        // A box over the antimeridian (Fiji-like) is centred on it, not on Greenwich.
+        view.fit_bounds([177.0, -20.0, -178.0, -15.0], 10.0, Vec2::new(800.0, 600.0));
+        let center = view.center().expect("detached");
+        assert!(center.x().abs() > 179.0, "{}", center.x());
+        assert!(view.zoom() > 5.0);
+        // A point: the zoom is capped.
+        view.fit_bounds([2.1, 13.5, 2.1, 13.5], 7.0, Vec2::new(800.0, 600.0));
+        assert_eq!(view.zoom(), 7.0);
+    }
+}

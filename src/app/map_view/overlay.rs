@@ -1,0 +1,187 @@
+//! What is drawn over the map: the zoom buttons, the legend, the attribution, and the list
+//! of a cluster's places. Returns the user's action like every `*_ui` function.
+
+use egui::{Color32, Rect, Sense, Stroke, Ui, UiBuilder, Vec2};
+
+use super::{MAX_ZOOM, MIN_ZOOM, MapView};
+use crate::app::Action;
+use crate::app::palette;
+use crate::app::state::AppState;
+use crate::gazetteer::Kind;
+
+fn legend_item(ui: &mut Ui, color: Color32, label: &str, dark: bool) {
+    ui.scope(|ui| {
+        ui.spacing_mut().item_spacing.x = 3.0;
+        let (r, _) = ui.allocate_exact_size(Vec2::splat(12.0), Sense::hover());
+        ui.painter().circle(
+            r.center(),
+            5.0,
+            color,
+            Stroke::new(1.0, palette::halo_color(dark)),
+        );
+        ui.label(egui::RichText::new(label).size(12.0));
+    });
+}
+
+/// The buttons and notes drawn over the map: zoom and "Fit all" at the top left, the
+/// legend at the bottom left, the attribution at the bottom right, and the list of a
+/// cluster's places when one is open.
+pub(super) fn overlay_ui(
+    ui: &mut Ui,
+    view: &mut MapView,
+    state: &AppState,
+    rect: Rect,
+    dark: bool,
+) -> Option<Action> {
+    let mut action = None;
+    let frame = egui::Frame::popup(ui.style())
+        .inner_margin(egui::Margin::symmetric(6, 4))
+        .corner_radius(4.0);
+
+    // Top left: view controls.
+    let mut top = ui.new_child(
+        UiBuilder::new()
+            .max_rect(rect.shrink(8.0))
+            .layout(egui::Layout::left_to_right(egui::Align::Min)),
+    );
+    frame.show(&mut top, |ui| {
+        ui.horizontal(|ui| {
+            if ui
+                .button("Fit all")
+                .on_hover_text("Zoom to show every place")
+                .clicked()
+            {
+                view.fit_all(rect.size());
+            }
+            if ui.button("+").on_hover_text("Zoom in").clicked() {
+                let _ = view
+                    .memory
+                    .set_zoom((view.memory.zoom() + 1.0).min(MAX_ZOOM));
+            }
+            if ui.button("−").on_hover_text("Zoom out").clicked() {
+                let _ = view
+                    .memory
+                    .set_zoom((view.memory.zoom() - 1.0).max(MIN_ZOOM));
+            }
+            if let Some(entry) = state.selected()
+                && state.place(entry).is_some()
+                && ui
+                    .button("Go to selection")
+                    .on_hover_text("Centre the map on the selected place")
+                    .clicked()
+            {
+                action = Some(Action::FocusMap(entry));
+            }
+        });
+    });
+
+    // Bottom left: legend of the feature types shown.
+    let kinds: Vec<Kind> = state
+        .kind_counts()
+        .iter()
+        .filter(|k| k.places > 0 && !state.filter().hidden_kinds.contains(&k.kind))
+        .map(|k| k.kind)
+        .collect();
+    if !kinds.is_empty() {
+        let mut bottom = ui.new_child(
+            UiBuilder::new()
+                .max_rect(Rect::from_min_max(
+                    rect.min + Vec2::splat(8.0),
+                    egui::pos2(rect.right() - 200.0, rect.bottom() - 8.0),
+                ))
+                .layout(egui::Layout::bottom_up(egui::Align::Min)),
+        );
+        frame.show(&mut bottom, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.spacing_mut().item_spacing.x = 10.0;
+                for kind in &kinds {
+                    legend_item(
+                        ui,
+                        palette::kind_color(*kind, dark),
+                        palette::kind_label(*kind),
+                        dark,
+                    );
+                }
+                legend_item(
+                    ui,
+                    palette::cluster_color(dark),
+                    "Cluster (click to zoom in)",
+                    dark,
+                );
+            });
+        });
+    }
+
+    // Bottom right: attribution.
+    let mut corner = ui.new_child(
+        UiBuilder::new()
+            .max_rect(rect.shrink(4.0))
+            .layout(egui::Layout::bottom_up(egui::Align::Max)),
+    );
+    egui::Frame::popup(corner.style())
+        .inner_margin(egui::Margin::symmetric(4, 1))
+        .corner_radius(2.0)
+        .shadow(egui::Shadow::NONE)
+        .show(&mut corner, |ui| {
+            ui.horizontal(|ui| {
+                ui.spacing_mut().item_spacing.x = 3.0;
+                if view.online.is_some() {
+                    ui.hyperlink_to(
+                        egui::RichText::new("© OpenStreetMap contributors").small(),
+                        "https://www.openstreetmap.org/copyright",
+                    );
+                    ui.small("·");
+                }
+                if !view.basemap_failed {
+                    ui.small("Basemap: Natural Earth");
+                } else {
+                    // The reason is in Messages; say here why the map is bare.
+                    ui.label(
+                        egui::RichText::new("Offline basemap unavailable (see Messages)")
+                            .small()
+                            .color(ui.visuals().warn_fg_color),
+                    );
+                }
+            });
+        });
+
+    // A cluster's places, when it could not be zoomed apart.
+    if let Some((pos, entries)) = view.cluster_list.clone() {
+        let mut close = false;
+        egui::Area::new(ui.scope_id().with("cluster-list"))
+            .fixed_pos(pos + Vec2::new(12.0, -12.0))
+            .order(egui::Order::Foreground)
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_max_width(260.0);
+                    ui.horizontal(|ui| {
+                        ui.strong(format!("{} places here", entries.len()));
+                        if ui.small_button("×").on_hover_text("Close").clicked() {
+                            close = true;
+                        }
+                    });
+                    egui::ScrollArea::vertical()
+                        .max_height(260.0)
+                        .show(ui, |ui| {
+                            let Some(g) = state.gazetteer() else {
+                                return;
+                            };
+                            for entry in &entries {
+                                let n = state.place(*entry).map_or(0, |p| p.mentions.len());
+                                let label = format!("{} ({n})", g.entry(*entry).name);
+                                if ui
+                                    .selectable_label(state.selected() == Some(*entry), label)
+                                    .clicked()
+                                {
+                                    action = Some(Action::Select(Some(*entry)));
+                                }
+                            }
+                        });
+                });
+            });
+        if close {
+            view.cluster_list = None;
+        }
+    }
+    action
+}
