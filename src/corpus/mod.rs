@@ -8,7 +8,7 @@
 //! - [`read`]: reading one file and decoding it to UTF-8, with its limits;
 //! - [`parse`]: parallel parsing with progress events and cancellation ([`load`]);
 //! - [`corrections`] and [`filter`]: what the user changed and chose to see;
-//! - [`places`]: the places that result, which the map, lists and exports show;
+//! - [`places`](mod@places): the places that result, which the map, lists and exports show;
 //! - [`set`]: the parsed set a user works on ([`Corpus`]: documents, sources,
 //!   corrections, filter) and [`summary`]: what it shows, computed once per change.
 
