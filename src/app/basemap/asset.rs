@@ -1,10 +1,69 @@
 //! The byte format of `assets/basemap.bin` (written by `assets/build.py`): the header
 //! (magic, version, length, CRC-32) and the body of TopoJSON-like topologies, decoded into
-//! `Raw*` values in degrees. Nothing here knows about zoom bands or drawing.
+//! `Raw*` values in degrees, and the errors that name a file that cannot be used. Nothing
+//! here knows about zoom bands or drawing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::load::BasemapError;
+/// File name of the basemap asset, looked up by
+/// [`Basemap::load_bundled`](super::Basemap::load_bundled).
+pub const BASEMAP_FILE_NAME: &str = "basemap.bin";
+
+/// Why a basemap file could not be used. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum BasemapError {
+    /// The file does not exist.
+    #[error("basemap file {} is missing", .path.display())]
+    Missing {
+        /// The path that was tried.
+        path: PathBuf,
+    },
+    /// The file exists but could not be read.
+    #[error("cannot read basemap file {}: {source}", .path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is shorter than its header says (an interrupted copy or download).
+    #[error(
+        "basemap file {} is truncated: {found} bytes, expected {expected}",
+        .path.display()
+    )]
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// Length in bytes the header promises (or the header's own length).
+        expected: u64,
+        /// Length in bytes found.
+        found: u64,
+    },
+    /// The file is not a basemap this build can read, fails its checksum, or its
+    /// contents are inconsistent.
+    #[error("basemap file {} is corrupt: {reason}", .path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, for the log and the warning shown to the user.
+        reason: String,
+    },
+    /// [`Basemap::load_bundled`](super::Basemap::load_bundled) found no basemap file in
+    /// any of the places it looks.
+    #[error("basemap file {BASEMAP_FILE_NAME} not found; looked at {}", list_paths(.searched))]
+    NotFound {
+        /// Every path tried, in order.
+        searched: Vec<PathBuf>,
+    },
+}
+
+fn list_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 pub(super) const MAGIC: &[u8; 8] = b"GZBASEMP";
 

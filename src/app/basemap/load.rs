@@ -1,70 +1,11 @@
-//! Loading a basemap: [`Basemap::load`] and [`Basemap::load_bundled`], the error that
-//! names the file, and the places the bundled file is looked for. The byte format itself
-//! is read in `asset.rs`.
+//! Loading a basemap: [`Basemap::load`] and [`Basemap::load_bundled`], and the places the
+//! bundled file is looked for. The byte format and its errors are in `asset.rs`.
 
 use std::path::{Path, PathBuf};
 
 use super::Basemap;
-use super::asset::{check_header, parse_body};
+use super::asset::{BASEMAP_FILE_NAME, BasemapError, check_header, parse_body};
 use super::sources::Sources;
-
-/// File name of the basemap asset, looked up by [`Basemap::load_bundled`].
-pub const BASEMAP_FILE_NAME: &str = "basemap.bin";
-
-/// Why a basemap file could not be used. Every variant names the file.
-#[derive(Debug, thiserror::Error)]
-pub enum BasemapError {
-    /// The file does not exist.
-    #[error("basemap file {} is missing", .path.display())]
-    Missing {
-        /// The path that was tried.
-        path: PathBuf,
-    },
-    /// The file exists but could not be read.
-    #[error("cannot read basemap file {}: {source}", .path.display())]
-    Unreadable {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The file is shorter than its header says (an interrupted copy or download).
-    #[error(
-        "basemap file {} is truncated: {found} bytes, expected {expected}",
-        .path.display()
-    )]
-    Truncated {
-        /// The file.
-        path: PathBuf,
-        /// Length in bytes the header promises (or the header's own length).
-        expected: u64,
-        /// Length in bytes found.
-        found: u64,
-    },
-    /// The file is not a basemap this build can read, fails its checksum, or its
-    /// contents are inconsistent.
-    #[error("basemap file {} is corrupt: {reason}", .path.display())]
-    Corrupt {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong, for the log and the warning shown to the user.
-        reason: String,
-    },
-    /// [`Basemap::load_bundled`] found no basemap file in any of the places it looks.
-    #[error("basemap file {BASEMAP_FILE_NAME} not found; looked at {}", list_paths(.searched))]
-    NotFound {
-        /// Every path tried, in order.
-        searched: Vec<PathBuf>,
-    },
-}
-
-fn list_paths(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 impl Basemap {
     /// Reads and preprocesses the basemap file at `path` (format: `assets/build.py`).

@@ -48,8 +48,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+pub use asset::{BASEMAP_FILE_NAME, BasemapError};
 pub use countries::BasemapCountry;
-pub use load::{BASEMAP_FILE_NAME, BasemapError};
 pub use plugin::BasemapPlugin;
 pub use projection::{
     MAX_MERCATOR_LAT, ScreenFromMercator, lon_lat_from_mercator, mercator_from_lon_lat,

@@ -3,7 +3,6 @@
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Response, Stroke, Ui};
 
-use super::clusters::Cluster;
 use crate::app::palette;
 use crate::app::state::AppState;
 use crate::gazetteer::{EntryIndex, Kind};
@@ -120,18 +119,19 @@ fn mentions_text(n: usize) -> String {
 
 /// Paints a cluster at `center` (the position of its most mentioned marker): one place as
 /// a circle in its feature type's colour, several as a circle with their count, either
-/// ringed when it holds the `selected` place. Returns it as drawn.
+/// ringed when it holds the `selected` place. `members` index `markers`, most mentioned
+/// first; `mentions` is their total. Returns it as drawn.
 pub(super) fn paint_cluster(
     painter: &Painter,
     center: Pos2,
-    cluster: &Cluster,
+    (members, mentions): (&[usize], usize),
     markers: &[MarkerData],
     selected: Option<EntryIndex>,
     dark: bool,
 ) -> DrawnMarker {
     let halo = palette::halo_color(dark);
-    let lead = &markers[cluster.members[0]];
-    if cluster.members.len() == 1 {
+    let lead = &markers[members[0]];
+    if members.len() == 1 {
         let r = marker_radius(lead.mentions);
         let is_selected = selected == Some(lead.entry);
         painter.circle(
@@ -153,11 +153,8 @@ pub(super) fn paint_cluster(
             target: MarkerTarget::Place(lead.entry),
         }
     } else {
-        let r = cluster_radius(cluster.mentions, cluster.members.len());
-        let contains_selected = cluster
-            .members
-            .iter()
-            .any(|&i| selected == Some(markers[i].entry));
+        let r = cluster_radius(mentions, members.len());
+        let contains_selected = members.iter().any(|&i| selected == Some(markers[i].entry));
         painter.circle(
             center,
             r + 3.0,
@@ -180,16 +177,14 @@ pub(super) fn paint_cluster(
         painter.text(
             center,
             Align2::CENTER_CENTER,
-            cluster.members.len().to_string(),
+            members.len().to_string(),
             FontId::proportional(12.0),
             Color32::WHITE,
         );
         DrawnMarker {
             center,
             radius: r,
-            target: MarkerTarget::Cluster(
-                cluster.members.iter().map(|&i| markers[i].entry).collect(),
-            ),
+            target: MarkerTarget::Cluster(members.iter().map(|&i| markers[i].entry).collect()),
         }
     }
 }

@@ -354,7 +354,12 @@ pub fn map_ui(
             let lead = &markers[cluster.members[0]];
             let center = projector.project(lon_lat(lead.lon, lead.lat)).to_pos2();
             drawn.push(paint_cluster(
-                &painter, center, cluster, markers, selected, dark,
+                &painter,
+                center,
+                (&cluster.members, cluster.mentions),
+                markers,
+                selected,
+                dark,
             ));
         }
 
