@@ -4,7 +4,8 @@
 //!
 //! [`state::AppState`] holds everything as plain data; each panel module draws it and
 //! returns an [`Action`]; [`GazetteApp`] applies the actions (`action.rs`), runs the
-//! background work ([`worker`]) and the file dialogs ([`dialogs`]), and saves the session.
+//! background work ([`worker`]) and the file dialogs ([`dialogs`]), and saves the session
+//! to a file of its own ([`session_file`]).
 //! The toolbar, the status bar and each window (path prompt, paste dialog, reset
 //! question, messages, toast, drop hint) have a file of their own, named after them.
 
@@ -22,6 +23,7 @@ mod paste_dialog;
 mod path_prompt;
 pub mod places_panel;
 mod reset_dialog;
+pub mod session_file;
 pub mod state;
 mod status_bar;
 mod toast;
@@ -44,7 +46,8 @@ use dialogs::{DialogOutcome, Dialogs};
 use map_view::MapView;
 use paste_dialog::PasteDraft;
 use path_prompt::PathPrompt;
-use state::{AppState, MessageLevel, Progress, Session};
+use session_file::{Loaded, SessionFile};
+use state::{AppState, DocumentSource, MessageLevel, Progress, Session};
 use worker::{Event, Input, JobId, Worker};
 
 /// How documents are parsed: on background threads (the app), or on the calling thread
@@ -66,6 +69,20 @@ pub struct GazetteApp {
     waiting_inputs: Vec<Input>,
     /// A saved session waiting for the gazetteer to load.
     waiting_session: Option<Session>,
+    /// The saved session's documents while the job that loads them back runs: saved as
+    /// they are until then, so that a save during the load does not drop those not yet
+    /// parsed.
+    restoring: Option<(JobId, Vec<DocumentSource>)>,
+    /// Where the session is saved; `None` when it is not saved this run (no data
+    /// folder, or an unreadable session file that could not be moved aside).
+    session_file: Option<SessionFile>,
+    /// The session last written to (or read from) the file: only a change is written.
+    saved_session: Option<Session>,
+    /// The last save failure reported, so that the autosave reports a failure once.
+    save_error: Option<String>,
+    /// eframe's storage holds a session under [`SESSION_KEY`] (written by earlier
+    /// versions): removed once the session file is written.
+    forget_eframe_session: bool,
     /// Progress of each running job: (done, total).
     jobs: HashMap<JobId, (usize, usize)>,
     paste: Option<PasteDraft>,
@@ -93,13 +110,19 @@ impl std::fmt::Debug for GazetteApp {
     }
 }
 
-/// The eframe storage key of the session.
+/// The eframe storage key under which earlier versions saved the session (read once, to
+/// move it to the session file; no longer written).
 const SESSION_KEY: &str = "gazette-session";
+
+/// The app id: the window's, and the name of the app's data folder.
+const APP_ID: &str = "gazette";
 
 impl GazetteApp {
     /// The app as the window starts it: the gazetteer and the basemap load in the
     /// background; then `open` (files or folders), or else the saved session, or else the
-    /// sample articles, are parsed in the background.
+    /// sample articles, are parsed in the background. The session is read from
+    /// `session.json` in the app's data folder ([`SessionFile::in_data_folder`]), or once
+    /// from eframe's `storage` where earlier versions kept it.
     pub fn new(
         ctx: &egui::Context,
         storage: Option<&dyn eframe::Storage>,
@@ -136,8 +159,142 @@ impl GazetteApp {
             done: 0,
             total: 0,
         }));
-        let session: Option<Session> =
-            storage.and_then(|s| eframe::get_value::<Session>(s, SESSION_KEY));
+        let session = app.open_session(SessionFile::in_data_folder(APP_ID), storage);
+        app.begin(session, open);
+        app
+    }
+
+    /// An app for tests started as [`GazetteApp::new`] starts it, but with its session in
+    /// `session_file` and everything loaded before it returns: the saved session (if its
+    /// file reads; `storage`, like eframe's, may hold one from an earlier version), or
+    /// else the sample articles. Dialogs scripted; a session with online tiles on turns
+    /// them on.
+    pub fn new_for_test_with_session(
+        gazetteer: Arc<Gazetteer>,
+        basemap: Option<Arc<Basemap>>,
+        session_file: PathBuf,
+        storage: Option<&dyn eframe::Storage>,
+    ) -> GazetteApp {
+        let mut app = GazetteApp::with_state(AppState::with_gazetteer(gazetteer), basemap);
+        let session = app.open_session(Some(SessionFile::at(session_file)), storage);
+        app.begin(session, Vec::new());
+        app.gazetteer_ready();
+        app
+    }
+
+    /// Reads the saved session from `file` (or, if there is none, from eframe's storage
+    /// where earlier versions kept it) and decides where the session is saved. A file that
+    /// cannot be read is moved aside and the user told; if it cannot be moved, nothing is
+    /// saved this run, so that it is never written over.
+    fn open_session(
+        &mut self,
+        file: Option<SessionFile>,
+        storage: Option<&dyn eframe::Storage>,
+    ) -> Option<Session> {
+        let Some(file) = file else {
+            self.state.push_message(
+                MessageLevel::Warning,
+                "No folder for the app's data was found (no home folder): this session will \
+                 not be saved",
+            );
+            return None;
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let stored = storage.and_then(|s| s.get_string(SESSION_KEY));
+        self.forget_eframe_session = stored.is_some();
+        let session = match file.load(now) {
+            Loaded::Missing => match (storage, stored) {
+                (Some(storage), Some(raw)) => {
+                    self.migrate_eframe_session(&file, storage, &raw, now)
+                }
+                _ => None,
+            },
+            Loaded::Restored(s) => {
+                self.saved_session = Some(s.clone());
+                Some(s)
+            }
+            Loaded::MovedAside { problem, aside } => {
+                self.state.push_message(
+                    MessageLevel::Warning,
+                    format!(
+                        "Your last session could not be restored: {problem}. The file was kept \
+                         as {}; the sample articles are shown, and the session is saved to {} \
+                         from now on.",
+                        aside.display(),
+                        file.path().display()
+                    ),
+                );
+                self.messages_open = true;
+                None
+            }
+            Loaded::Stuck {
+                problem,
+                move_error,
+            } => {
+                self.state.push_message(
+                    MessageLevel::Error,
+                    format!(
+                        "Your last session could not be restored: {problem}. It could not be \
+                         moved aside either ({move_error}), so it is left as it is and this \
+                         session will not be saved. Move the file away and restart Gazette to \
+                         save sessions again."
+                    ),
+                );
+                self.messages_open = true;
+                return None;
+            }
+        };
+        self.session_file = Some(file);
+        session
+    }
+
+    /// The session an earlier version kept in eframe's storage (`raw`, RON), moved to the
+    /// session file at the next save. If it does not decode, its text is kept in an aside
+    /// file next to `file` and the user told.
+    fn migrate_eframe_session(
+        &mut self,
+        file: &SessionFile,
+        storage: &dyn eframe::Storage,
+        raw: &str,
+        now: u64,
+    ) -> Option<Session> {
+        if let Some(session) = eframe::get_value::<Session>(storage, SESSION_KEY) {
+            return Some(session);
+        }
+        match file.keep_aside(raw.as_bytes(), now, "ron") {
+            Ok(aside) => self.state.push_message(
+                MessageLevel::Warning,
+                format!(
+                    "Your last session (saved by an earlier version of Gazette) could not be \
+                     restored; its text was kept as {}. The sample articles are shown, and the \
+                     session is saved to {} from now on.",
+                    aside.display(),
+                    file.path().display()
+                ),
+            ),
+            Err(e) => {
+                // Keep it where it is.
+                self.forget_eframe_session = false;
+                self.state.push_message(
+                    MessageLevel::Warning,
+                    format!(
+                        "Your last session (saved by an earlier version of Gazette) could not be \
+                         restored, and could not be copied aside ({e}); it is left in eframe's \
+                         app.ron. The sample articles are shown."
+                    ),
+                );
+            }
+        }
+        self.messages_open = true;
+        None
+    }
+
+    /// Queues what to show once the gazetteer is loaded: `open` (files or folders; the
+    /// session's corrections and filter still apply), or else the session's documents, or
+    /// else the samples.
+    fn begin(&mut self, session: Option<Session>, open: Vec<PathBuf>) {
         if !open.is_empty() {
             // Files on the command line replace the saved documents; corrections and the
             // filter of the session still apply (they name documents, not files).
@@ -145,21 +302,24 @@ impl GazetteApp {
                 sources: Vec::new(),
                 ..s
             });
-            app.waiting_session = session;
-            app.waiting_inputs = open.into_iter().map(Input::Path).collect();
+            self.waiting_session = session;
+            self.waiting_inputs = open.into_iter().map(Input::Path).collect();
         } else {
             match session {
                 Some(s) if !s.sources.is_empty() => {
-                    app.waiting_inputs = s.sources.iter().cloned().map(Input::from).collect();
-                    app.waiting_session = Some(s);
+                    self.waiting_inputs = s.sources.iter().cloned().map(Input::from).collect();
+                    self.waiting_session = Some(s);
                 }
-                _ => app.waiting_inputs = sample_inputs(&mut app.state),
+                _ => self.waiting_inputs = sample_inputs(&mut self.state),
             }
         }
-        if app.waiting_session.as_ref().is_some_and(|s| s.online_tiles) {
-            app.online_wanted = Some(true);
+        if self
+            .waiting_session
+            .as_ref()
+            .is_some_and(|s| s.online_tiles)
+        {
+            self.online_wanted = Some(true);
         }
-        app
     }
 
     /// An app for tests: everything loaded and parsed before it returns, dialogs
@@ -201,6 +361,11 @@ impl GazetteApp {
             dialogs,
             waiting_inputs: Vec::new(),
             waiting_session: None,
+            restoring: None,
+            session_file: None,
+            saved_session: None,
+            save_error: None,
+            forget_eframe_session: false,
             jobs: HashMap::new(),
             paste: None,
             path_prompt: None,
@@ -243,9 +408,10 @@ impl GazetteApp {
     // ----------------------------------------------------------------------------------
     // Loading
 
-    fn start_parse(&mut self, inputs: Vec<Input>) {
+    /// Parses `inputs` (in the background, or now); returns the job, if one started.
+    fn start_parse(&mut self, inputs: Vec<Input>) -> Option<JobId> {
         if inputs.is_empty() {
-            return;
+            return None;
         }
         let Some(g) = self.state.gazetteer_arc() else {
             if self.gazetteer_failed {
@@ -256,13 +422,14 @@ impl GazetteApp {
             } else {
                 self.waiting_inputs.extend(inputs);
             }
-            return;
+            return None;
         };
         match &mut self.loader {
             Loader::Background(worker) => {
                 let job = worker.parse(g, inputs);
                 self.jobs.insert(job, (0, 0));
                 self.update_progress();
+                Some(job)
             }
             Loader::Synchronous => {
                 let mut events = Vec::new();
@@ -278,7 +445,26 @@ impl GazetteApp {
                     self.handle_event(e);
                 }
                 self.state.refresh();
+                Some(0)
             }
+        }
+    }
+
+    /// With the gazetteer loaded: restores the waiting session and parses what waits.
+    fn gazetteer_ready(&mut self) {
+        let session = self.waiting_session.take();
+        if let Some(session) = &session {
+            self.state.restore(session);
+        }
+        let inputs = std::mem::take(&mut self.waiting_inputs);
+        let job = self.start_parse(inputs);
+        // The session's documents are parsed back (when files from the command line
+        // replace them, its sources are empty).
+        if let (Some(job), Some(session)) = (job, session)
+            && !session.sources.is_empty()
+            && self.jobs.contains_key(&job)
+        {
+            self.restoring = Some((job, session.sources));
         }
     }
 
@@ -287,11 +473,7 @@ impl GazetteApp {
             Event::Gazetteer(Ok(g)) => {
                 self.state.set_gazetteer(g);
                 self.state.set_progress(None);
-                if let Some(session) = self.waiting_session.take() {
-                    self.state.restore(&session);
-                }
-                let inputs = std::mem::take(&mut self.waiting_inputs);
-                self.start_parse(inputs);
+                self.gazetteer_ready();
             }
             Event::Gazetteer(Err(e)) => {
                 self.gazetteer_failed = true;
@@ -339,6 +521,9 @@ impl GazetteApp {
                 skipped,
             } => {
                 self.jobs.remove(&job);
+                if self.restoring.as_ref().is_some_and(|(j, _)| *j == job) {
+                    self.restoring = None;
+                }
                 self.update_progress();
                 self.state.refresh();
                 let text = match (loaded, skipped) {
@@ -561,20 +746,89 @@ impl eframe::App for GazetteApp {
         self.show(ui);
     }
 
+    /// Called by eframe every 30 s and on exit: writes the session file, and once it is
+    /// written, forgets the session earlier versions kept in eframe's storage.
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        // While the gazetteer is still loading, keep the session that is waiting for it.
-        let session = match &self.waiting_session {
-            Some(s) if self.state.gazetteer().is_none() => {
-                let mut s = s.clone();
-                if s.sources.is_empty() {
-                    s.sources = self.state.session().sources;
-                }
-                s
-            }
-            _ => self.state.session(),
-        };
-        eframe::set_value(storage, SESSION_KEY, &session);
+        if self.save_session() && self.forget_eframe_session {
+            storage.remove_string(SESSION_KEY);
+            self.forget_eframe_session = false;
+        }
     }
+}
+
+impl GazetteApp {
+    /// Writes the session to its file (atomically) if it changed since the last write.
+    /// Returns true if the file now holds the current session. A failure is reported in
+    /// the messages (once, until it changes or a save succeeds) and retried at the next
+    /// save.
+    pub fn save_session(&mut self) -> bool {
+        let Some(file) = &self.session_file else {
+            return false;
+        };
+        let session = self.session_to_save();
+        if self.saved_session.as_ref() == Some(&session) {
+            return true;
+        }
+        match file.save(&session) {
+            Ok(()) => {
+                self.saved_session = Some(session);
+                if self.save_error.take().is_some() {
+                    self.state.push_message(
+                        MessageLevel::Info,
+                        format!("The session is saved again to {}", file.path().display()),
+                    );
+                }
+                true
+            }
+            Err(e) => {
+                let text = format!("The session could not be saved: {e}");
+                if self.save_error.as_deref() != Some(text.as_str()) {
+                    self.state.push_message(MessageLevel::Error, text.clone());
+                    self.save_error = Some(text);
+                }
+                false
+            }
+        }
+    }
+
+    /// The session as it should be saved now. While the gazetteer loads, that is the
+    /// session waiting for it; while its documents are parsed back, their list as saved
+    /// (with any document opened meanwhile).
+    fn session_to_save(&self) -> Session {
+        if let Some(s) = &self.waiting_session
+            && self.state.gazetteer().is_none()
+        {
+            let mut s = s.clone();
+            if s.sources.is_empty() {
+                s.sources = self.state.session().sources;
+            }
+            return s;
+        }
+        let mut session = self.state.session();
+        if let Some((job, sources)) = &self.restoring
+            && self.jobs.contains_key(job)
+        {
+            session.sources = merge_sources(sources, session.sources);
+        }
+        session
+    }
+}
+
+/// The documents of a session being loaded back: those it had (`saved`, in their order),
+/// then the others `loaded` so far (opened meanwhile).
+fn merge_sources(saved: &[DocumentSource], loaded: Vec<DocumentSource>) -> Vec<DocumentSource> {
+    let same = |a: &DocumentSource, b: &DocumentSource| match (a, b) {
+        (DocumentSource::File { path: p, .. }, DocumentSource::File { path: q, .. }) => p == q,
+        (a @ DocumentSource::Pasted { .. }, b @ DocumentSource::Pasted { .. }) => a == b,
+        _ => false,
+    };
+    let mut merged = saved.to_vec();
+    for source in loaded {
+        if !saved.iter().any(|s| same(s, &source)) {
+            merged.push(source);
+        }
+    }
+    merged
 }
 
 /// The plural ending for a count: `""` for 1, `"s"` otherwise (shared by the panels).
@@ -603,7 +857,7 @@ pub fn run(gazetteer: Option<PathBuf>, open: Vec<PathBuf>) -> anyhow::Result<()>
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Gazette")
-            .with_app_id("gazette")
+            .with_app_id(APP_ID)
             .with_inner_size([1500.0, 920.0])
             .with_min_inner_size([900.0, 560.0])
             .with_drag_and_drop(true),
@@ -622,4 +876,37 @@ pub fn run(gazetteer: Option<PathBuf>, open: Vec<PathBuf>) -> anyhow::Result<()>
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_save_while_the_session_loads_back_keeps_its_documents() {
+        let file = |p: &str, name: &str| DocumentSource::File {
+            path: PathBuf::from(p),
+            name: name.into(),
+        };
+        let pasted = |name: &str, text: &str| DocumentSource::Pasted {
+            name: name.into(),
+            text: text.into(),
+        };
+        let saved = vec![
+            file("/a/x.txt", "x.txt"),
+            pasted("Pasted text", "one"),
+            file("/b/x.txt", "b/x.txt"),
+        ];
+        // Nothing parsed yet: the saved list as it was.
+        assert_eq!(merge_sources(&saved, Vec::new()), saved);
+        // Part parsed back (a file under another name), and a document opened meanwhile.
+        let loaded = vec![
+            file("/a/x.txt", "x (2).txt"),
+            pasted("Pasted text", "one"),
+            pasted("Pasted text (2)", "two"),
+        ];
+        let mut expected = saved.clone();
+        expected.push(pasted("Pasted text (2)", "two"));
+        assert_eq!(merge_sources(&saved, loaded), expected);
+    }
 }
