@@ -280,7 +280,8 @@ fn non_utf8_file_names_get_distinct_names() {
     ];
     for (bytes, _) in files {
         let path = dir.path().join(std::ffi::OsStr::from_bytes(bytes));
-        if let Err(e) = std::fs::write(&path, "Rain in Agadez.") {
+        // Windows-1252, so that each file's warning names it.
+        if let Err(e) = std::fs::write(&path, b"Caf\xE9s in Agadez.") {
             prerequisites::skip(
                 test,
                 &format!("this file system refuses the name {bytes:?}: {e}"),
@@ -294,6 +295,19 @@ fn non_utf8_file_names_get_distinct_names() {
     let mut expected: Vec<&str> = files.iter().map(|f| f.1).collect();
     expected.sort_unstable();
     assert_eq!(names, expected);
+    // Messages tell the two apart too, naming each as its document name does.
+    let warnings: Vec<&str> = outcome
+        .documents
+        .iter()
+        .filter_map(|d| d.2.as_deref())
+        .collect();
+    for name in ["caf%E9.txt", "caf%FF.txt"] {
+        let start = format!("{}/{name}: not valid UTF-8", dir.path().display());
+        assert!(
+            warnings.iter().any(|w| w.starts_with(&start)),
+            "{start:?} in {warnings:#?}"
+        );
+    }
     // Given directly, a file gets the same name.
     let direct = dir.path().join(std::ffi::OsStr::from_bytes(b"caf\xE9.txt"));
     let outcome = load(vec![Input::Path(direct)]);

@@ -27,7 +27,7 @@ pub use document::{Document, DocumentSource};
 pub use filter::{Filter, country_key, country_name};
 pub use parse::{LoadEvent, ParsedDocument, load, parse_documents};
 pub use places::{MentionRef, Place, country_counts, effective_mentions, places};
-pub use read::{DocumentError, Encoding, LoadedDocument, MAX_DOCUMENT_BYTES, decode};
+pub use read::{DocumentError, Encoding, LoadedDocument, MAX_DOCUMENT_BYTES, decode, display_path};
 pub use set::{CandidateChoice, Corpus, MentionKey};
 pub use source::{ArticleFiles, Input, article_files, document_name};
 pub use summary::{CountryCount, KindCount, Summary};

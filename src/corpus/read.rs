@@ -32,11 +32,12 @@ use super::document::Document;
 /// the bytes actually read, not only the size the file reports.
 pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Why a file was not read as a document.
+/// Why a file was not read as a document. Each message names the path as [`display_path`]
+/// writes it.
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
     /// The file or folder could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {}: {source}", display_path(path))]
     Io {
         /// The path.
         path: PathBuf,
@@ -44,21 +45,25 @@ pub enum DocumentError {
         source: std::io::Error,
     },
     /// The file has NUL bytes: not text.
-    #[error("{path} looks like a binary file (it contains NUL bytes); skipped")]
+    #[error(
+        "{} looks like a binary file (it contains NUL bytes); skipped",
+        display_path(path)
+    )]
     Binary {
         /// The path.
         path: PathBuf,
     },
     /// A folder (or the path given) holds no article files.
-    #[error("{path}: no .txt files found")]
+    #[error("{}: no .txt files found", display_path(path))]
     NoArticles {
         /// The folder.
         path: PathBuf,
     },
     /// The file holds more than [`MAX_DOCUMENT_BYTES`].
     #[error(
-        "{path} holds at least {size} bytes, more than the {max} byte limit for one article; \
-         skipped"
+        "{} holds at least {size} bytes, more than the {max} byte limit for one article; \
+         skipped",
+        display_path(path)
     )]
     TooLarge {
         /// The path.
@@ -72,7 +77,7 @@ pub enum DocumentError {
     /// The path (or what a symbolic link there points to) is not a regular file: a named
     /// pipe, a device, a socket or a folder. It is not opened: reading a pipe waits for a
     /// writer forever and a device like `/dev/zero` never ends.
-    #[error("{path} is not a regular file ({kind}); skipped")]
+    #[error("{} is not a regular file ({kind}); skipped", display_path(path))]
     NotRegular {
         /// The path.
         path: PathBuf,
@@ -218,7 +223,7 @@ impl Document {
         let (text, encoding) = decode(&bytes).ok_or_else(|| DocumentError::Binary {
             path: path.to_path_buf(),
         })?;
-        let shown = path.display();
+        let shown = display_path(path);
         let warning = match encoding {
             Encoding::Utf8 => None,
             Encoding::Utf8Lossy {
@@ -248,6 +253,17 @@ impl Document {
             },
             warning,
         })
+    }
+}
+
+/// A path as messages name it: as it is when it is valid UTF-8; otherwise escaped like a
+/// document name ([`document_name`](super::document_name): `%XX` for each byte that is
+/// not UTF-8, `%25` for `%`), so that two such files are told apart in messages, and a
+/// message names the file the way its document name does.
+pub fn display_path(path: &Path) -> String {
+    match path.to_str() {
+        Some(text) => text.to_string(),
+        None => super::source::document_name(path.as_os_str()),
     }
 }
 
