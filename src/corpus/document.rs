@@ -13,7 +13,10 @@ pub struct Document {
     pub name: String,
     /// Where it came from, if it came from a file.
     pub path: Option<PathBuf>,
-    /// The text, UTF-8.
+    /// The text, UTF-8: for a file, its bytes as [`decode`](super::decode) decoded them,
+    /// without a byte-order mark. Mention offsets (`start`, `end`) everywhere, exports
+    /// included, are byte offsets into this text, not into the file on disk (see
+    /// [`read`](super::read#offsets)).
     pub text: String,
 }
 

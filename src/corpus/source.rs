@@ -1,6 +1,7 @@
 //! Where documents come from: what a user asks to open (a file, a folder, pasted text)
 //! and the article files a folder holds. New input formats are listed here.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use super::document::DocumentSource;
@@ -47,18 +48,22 @@ pub struct ArticleFiles {
 
 /// The article files a path stands for: the file itself, or every `.txt` file below a
 /// folder (recursively, sorted by path so runs are reproducible), each with its name
-/// relative to that folder. Only an unreadable `path` itself is an error; an unreadable
-/// subfolder is reported in [`ArticleFiles::unreadable`] and the rest is still listed.
+/// relative to that folder (see [`document_name`]). Only an unreadable `path` itself is
+/// an error; an unreadable subfolder is reported in [`ArticleFiles::unreadable`] and the
+/// rest is still listed.
+///
+/// Nothing is opened here: entries are told apart by their type as listed, without
+/// following symbolic links (so a link to a folder is not walked into). A `.txt` entry
+/// that is not a regular file (a named pipe, a device, a link to one) is still listed,
+/// so that [`Document::read`](super::Document::read) refuses it with a message naming
+/// it, from its metadata and without opening it.
 pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
     let meta = std::fs::metadata(path).map_err(|source| DocumentError::Io {
         path: path.to_path_buf(),
         source,
     })?;
     if !meta.is_dir() {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.display().to_string());
+        let name = document_name(path.file_name().unwrap_or(path.as_os_str()));
         return Ok(ArticleFiles {
             files: vec![(path.to_path_buf(), name)],
             unreadable: Vec::new(),
@@ -83,17 +88,46 @@ pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
             if is_dir {
                 stack.push(p);
             } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
-                let name = p
-                    .strip_prefix(path)
-                    .unwrap_or(&p)
-                    .to_string_lossy()
-                    .into_owned();
+                let name = document_name(p.strip_prefix(path).unwrap_or(&p).as_os_str());
                 out.files.push((p, name));
             }
         }
     }
     out.files.sort();
     Ok(out)
+}
+
+/// A file's document name from its (relative) path, distinct for distinct paths: a path
+/// that is valid UTF-8 and has no `%` is its own name; otherwise each byte that is not
+/// part of valid UTF-8 is written `%XX` (two upper-case hex digits) and each `%` is
+/// written `%25`, so `caf\xE9.txt` is `caf%E9.txt`, `caf\xFF.txt` is `caf%FF.txt` and a
+/// file really named `caf%E9.txt` is `caf%25E9.txt`. (Replacing bad bytes with U+FFFD,
+/// as a lossy conversion does, would give all three the same name.) The bytes are the
+/// path's own on Unix; on Windows, the WTF-8 form the standard library gives, in which
+/// an unpaired surrogate is an invalid sequence.
+pub fn document_name(path: &OsStr) -> String {
+    let bytes = path.as_encoded_bytes();
+    if let Ok(name) = std::str::from_utf8(bytes)
+        && !name.contains('%')
+    {
+        return name.to_string();
+    }
+    let mut name = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        for part in chunk.valid().split_inclusive('%') {
+            match part.strip_suffix('%') {
+                Some(before) => {
+                    name.push_str(before);
+                    name.push_str("%25");
+                }
+                None => name.push_str(part),
+            }
+        }
+        for byte in chunk.invalid() {
+            name.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    name
 }
 
 #[cfg(test)]
@@ -113,5 +147,39 @@ mod tests {
         assert_eq!(names, vec!["b.txt", "sub/a.txt"]);
         let err = article_files(&dir.path().join("nope")).expect_err("missing");
         assert!(err.to_string().contains("nope"));
+    }
+
+    #[test]
+    fn document_names_escape_what_is_not_utf8_and_stay_distinct() {
+        // On Unix a name is any bytes; elsewhere the cases that are not UTF-8 do not apply.
+        #[cfg(unix)]
+        let os = |bytes: &[u8]| -> std::ffi::OsString {
+            use std::os::unix::ffi::OsStrExt;
+            OsStr::from_bytes(bytes).to_os_string()
+        };
+        #[cfg(not(unix))]
+        let os = |bytes: &[u8]| -> std::ffi::OsString {
+            String::from_utf8_lossy(bytes).into_owned().into()
+        };
+        let cases: &[(&[u8], &str)] = &[
+            (b"a.txt", "a.txt"),
+            ("sub/Ségou.txt".as_bytes(), "sub/Ségou.txt"),
+            (b"50%.txt", "50%25.txt"),
+            (b"caf%E9.txt", "caf%25E9.txt"),
+            (b"%%", "%25%25"),
+            (b"", ""),
+            #[cfg(unix)]
+            (b"caf\xE9.txt", "caf%E9.txt"),
+            #[cfg(unix)]
+            (b"caf\xFF.txt", "caf%FF.txt"),
+            #[cfg(unix)]
+            (b"d\xE9j\xE0/%\xC3.txt", "d%E9j%E0/%25%C3.txt"),
+        ];
+        for (bytes, expected) in cases {
+            assert_eq!(document_name(&os(bytes)), *expected, "{bytes:?}");
+        }
+        let names: std::collections::HashSet<String> =
+            cases.iter().map(|(b, _)| document_name(&os(b))).collect();
+        assert_eq!(names.len(), cases.len(), "distinct paths, distinct names");
     }
 }
