@@ -159,6 +159,8 @@ enum Damage {
     Cut(std::ops::Range<usize>),
     /// Inserts bytes at the offset (the header's section length follows).
     Insert(usize, Vec<u8>),
+    /// Replaces a range with other bytes (the header's section length follows).
+    Replace(std::ops::Range<usize>, Vec<u8>),
 }
 
 impl Damage {
@@ -172,6 +174,7 @@ impl Damage {
             Damage::Copy(from, to, len) => b.copy_within(*from..*from + *len, *to),
             Damage::Cut(r) => return splice(original, r.clone(), &[]),
             Damage::Insert(at, bytes) => return splice(original, *at..*at, bytes),
+            Damage::Replace(r, bytes) => return splice(original, r.clone(), bytes),
         }
         reseal(&mut b);
         b
@@ -445,6 +448,14 @@ fn fixed_cases(l: &Layout) -> Vec<(String, Damage)> {
         d("tables cut", Damage::Cut(l.tables.end - 100..l.tables.end)),
         d("tables grown", Damage::Insert(l.tables.end, vec![0; 16])),
     ];
+    // A million empty entry chunks, where the file has a few dozen: the loader must
+    // not size anything by the count it is told.
+    let mut many_chunks = vec![0xc0, 0x84, 0x3d]; // varint 1,000,000
+    many_chunks.resize(3 + 1_000_000, 0);
+    cases.push(d(
+        "a million empty entry chunks",
+        Damage::Replace(l.tables.start..l.entry_chunks.end, many_chunks),
+    ));
     // Outputs: a name's value (start << 20 | count) is spread over the outputs of the
     // nodes on its path; large ones make values past the postings, or overflow a sum.
     for k in 0..4 {
@@ -516,10 +527,15 @@ fn run_cases(original: &[u8], cases: Vec<(String, Damage)>) -> (usize, usize, Ve
         .collect();
     let (mut refused, mut loaded, mut bad) = (0, 0, Vec::new());
     for (name, damage, outcome) in outcomes {
+        let mut damage = format!("{damage:?}");
+        if damage.len() > 120 {
+            damage.truncate(damage.floor_char_boundary(120));
+            damage.push('…');
+        }
         match outcome {
             Outcome::Refused => refused += 1,
             Outcome::Loaded => loaded += 1,
-            Outcome::Panicked(m) => bad.push(format!("{name} ({damage:?}): panicked {m}")),
+            Outcome::Panicked(m) => bad.push(format!("{name} ({damage}): panicked {m}")),
             Outcome::Unnamed(m) => bad.push(format!("{name}: error does not name the file: {m}")),
         }
     }

@@ -6,9 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::file_format::{
-    ENTRY_CHUNK, FORMAT_VERSION, HEADER_LEN, MAGIC, POSTING_INDEX_MASK, Tables,
-};
+use super::file_format::{FORMAT_VERSION, HEADER_LEN, MAGIC, POSTING_INDEX_MASK, Tables};
 use super::{Entry, EntryFacts, EntryIndex, Gazetteer, Kind, fst_check, pack_code};
 
 /// Why a gazetteer file could not be loaded. Each variant names the file.
@@ -210,7 +208,10 @@ impl Gazetteer {
                 .map(|c| postcard::from_bytes::<Vec<Entry>>(c))
                 .collect()
         };
-        let mut entries = Vec::with_capacity(chunks.len() * ENTRY_CHUNK);
+        // Sized from what was decoded, not from the chunk count: a file of a million
+        // empty chunks must not reserve room for four billion entries.
+        let decoded: usize = chunks.iter().flatten().map(Vec::len).sum();
+        let mut entries = Vec::with_capacity(decoded);
         for chunk in chunks {
             entries.extend(chunk.map_err(|e| corrupt(format!("entries do not decode: {e}")))?);
         }
