@@ -1,13 +1,13 @@
-//! Loading a gazetteer file into a [`Gazetteer`]: finding the bundled file, checking
-//! the header and checksum, decoding the entries, and building the in-memory lookup
-//! tables. Kept apart so the start-up path can be read (and timed) in one place.
+//! Loading a gazetteer file into a [`Gazetteer`]: finding the bundled file, reading at
+//! most [`Gazetteer::MAX_FILE_BYTES`] of a regular file, checking the header, checksum
+//! and structure (the automata in `fst_check`, what the tables point at here), decoding
+//! the entries, and building the in-memory lookup tables. Kept apart so the start-up
+//! path can be read (and timed) in one place.
 
 use std::path::{Path, PathBuf};
 
-use super::file_format::{
-    ENTRY_CHUNK, FORMAT_VERSION, HEADER_LEN, MAGIC, POSTING_INDEX_MASK, Tables,
-};
-use super::{Entry, EntryFacts, EntryIndex, Gazetteer, Kind, pack_code};
+use super::file_format::{FORMAT_VERSION, HEADER_LEN, MAGIC, POSTING_INDEX_MASK, Tables};
+use super::{Entry, EntryFacts, EntryIndex, Gazetteer, Kind, fst_check, pack_code};
 
 /// Why a gazetteer file could not be loaded. Each variant names the file.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +52,24 @@ pub enum GazetteerError {
         /// What was expected.
         detail: String,
     },
+    /// The path names something other than a regular file (a device such as
+    /// `/dev/zero`, a named pipe, a folder), or a link to one: refused before it is read,
+    /// since it may never end.
+    #[error("{path} is {what}, not a regular file: give the path of a gazetteer file")]
+    NotAFile {
+        /// The path as given.
+        path: PathBuf,
+        /// What it is instead (`a character device`).
+        what: &'static str,
+    },
+    /// The file is larger than any gazetteer may be ([`Gazetteer::MAX_FILE_BYTES`]).
+    #[error("{path} is larger than {limit} bytes, the most a gazetteer file may be")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The checksum or the contents do not match: the file is damaged.
     #[error("{path} is corrupt: {detail}")]
     Corrupt {
@@ -75,17 +93,15 @@ impl Gazetteer {
 
     /// Loads the gazetteer that ships with Gazette (see [`Gazetteer::bundled_paths`]).
     pub fn load_bundled() -> Result<Gazetteer, GazetteerError> {
+        if let Some(p) = std::env::var_os("GAZETTE_GAZETTEER") {
+            // The one place to look: its own error (missing, not a file) says why not.
+            return Self::load(Path::new(&p));
+        }
         let paths = Self::bundled_paths();
         for p in &paths {
             if p.is_file() {
                 return Self::load(p);
             }
-        }
-        if let Some(p) = std::env::var_os("GAZETTE_GAZETTEER") {
-            return Err(GazetteerError::Io {
-                path: PathBuf::from(p),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
-            });
         }
         Err(GazetteerError::NotFound {
             tried: paths
@@ -96,12 +112,16 @@ impl Gazetteer {
         })
     }
 
-    /// Loads a gazetteer file.
+    /// The most bytes [`Gazetteer::load`] reads: 256 MiB, ten times the bundled file.
+    /// A path to something endless (`/dev/zero`) or huge is an error, not a read until
+    /// memory runs out.
+    pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+    /// Loads a gazetteer file. Anything but a regular file (a device, a pipe, a folder,
+    /// or a link to one) is refused before it is opened, and at most
+    /// [`Gazetteer::MAX_FILE_BYTES`] are read, whatever size the file reports.
     pub fn load(path: &Path) -> Result<Gazetteer, GazetteerError> {
-        let bytes = std::fs::read(path).map_err(|source| GazetteerError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = read_capped(path)?;
         Self::from_bytes(bytes, path)
     }
 
@@ -164,11 +184,22 @@ impl Gazetteer {
                 detail: format!("checksum mismatch (stored {crc:08x}, computed {actual_crc:08x})"),
             });
         }
-        let tables: Tables =
-            postcard::from_bytes(&body[..tables_len]).map_err(|e| GazetteerError::Corrupt {
-                path: path_buf.clone(),
-                detail: format!("entry tables do not decode: {e}"),
-            })?;
+        let corrupt = |detail: String| GazetteerError::Corrupt {
+            path: path_buf.clone(),
+            detail,
+        };
+        let tables: Tables = postcard::from_bytes(&body[..tables_len])
+            .map_err(|e| corrupt(format!("entry tables do not decode: {e}")))?;
+        // The automata first: checking them is cheap next to decoding the entries, and
+        // the `fst` crate would panic on a damaged node (see `fst_check`).
+        let fst_bytes = &body[tables_len..];
+        fst_check::check(fst_bytes).map_err(|e| corrupt(format!("name index is damaged: {e}")))?;
+        fst_check::check(tables.person_names)
+            .map_err(|e| corrupt(format!("person-name index is damaged: {e}")))?;
+        let names = fst::Map::new(fst_bytes.to_vec())
+            .map_err(|e| corrupt(format!("name index does not decode: {e}")))?;
+        let person_names = fst::Map::new(tables.person_names.to_vec())
+            .map_err(|e| corrupt(format!("person-name index does not decode: {e}")))?;
         let chunks: Vec<Result<Vec<Entry>, postcard::Error>> = {
             use rayon::prelude::*;
             tables
@@ -177,29 +208,20 @@ impl Gazetteer {
                 .map(|c| postcard::from_bytes::<Vec<Entry>>(c))
                 .collect()
         };
-        let mut entries = Vec::with_capacity(chunks.len() * ENTRY_CHUNK);
+        // Sized from what was decoded, not from the chunk count: a file of a million
+        // empty chunks must not reserve room for four billion entries.
+        let decoded: usize = chunks.iter().flatten().map(Vec::len).sum();
+        let mut entries = Vec::with_capacity(decoded);
         for chunk in chunks {
-            entries.extend(chunk.map_err(|e| GazetteerError::Corrupt {
-                path: path_buf.clone(),
-                detail: format!("entries do not decode: {e}"),
-            })?);
+            entries.extend(chunk.map_err(|e| corrupt(format!("entries do not decode: {e}")))?);
         }
-        let fst_bytes = body[tables_len..].to_vec();
-        let names = fst::Map::new(fst_bytes).map_err(|e| GazetteerError::Corrupt {
-            path: path_buf.clone(),
-            detail: format!("name index does not decode: {e}"),
-        })?;
+        check_tables(&entries, &tables.postings).map_err(corrupt)?;
         let countries = entries
             .iter()
             .enumerate()
             .filter(|(_, e)| e.kind == Kind::Country)
             .filter_map(|(i, e)| e.country_code.clone().map(|cc| (cc, i as EntryIndex)))
             .collect();
-        let person_names =
-            fst::Map::new(tables.person_names.to_vec()).map_err(|e| GazetteerError::Corrupt {
-                path: path_buf.clone(),
-                detail: format!("person-name index does not decode: {e}"),
-            })?;
         let mut root_steps: Box<[Option<fst::raw::Transition>; 256]> = Box::new([None; 256]);
         let mut second_steps: Box<[Option<fst::raw::Transition>]> =
             vec![None; 1 << 16].into_boxed_slice();
@@ -228,7 +250,7 @@ impl Gazetteer {
             })
             .collect();
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        let gazetteer = Gazetteer {
+        Ok(Gazetteer {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             kinds,
             facts,
@@ -242,34 +264,100 @@ impl Gazetteer {
             provenance: tables.provenance,
             path: path_buf,
             countries,
-        };
-        gazetteer.validate()?;
-        Ok(gazetteer)
+        })
     }
+}
 
-    /// Cheap structural checks so later indexing can never go out of bounds.
-    fn validate(&self) -> Result<(), GazetteerError> {
-        let n = self.entries.len() as u32;
-        let corrupt = |detail: String| GazetteerError::Corrupt {
-            path: self.path.clone(),
-            detail,
-        };
-        if let Some(p) = self
-            .postings
-            .iter()
-            .find(|p| (*p & POSTING_INDEX_MASK) >= n)
-        {
-            return Err(corrupt(format!("posting {p:#x} points past {n} entries")));
+/// Reads at most [`Gazetteer::MAX_FILE_BYTES`] of the regular file at `path` (see
+/// [`Gazetteer::load`]).
+fn read_capped(path: &Path) -> Result<Vec<u8>, GazetteerError> {
+    use std::io::Read;
+    let io = |source| GazetteerError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let refuse = |meta: &std::fs::Metadata| {
+        if !meta.is_file() {
+            return Err(GazetteerError::NotAFile {
+                path: path.to_path_buf(),
+                what: describe(&meta.file_type()),
+            });
         }
-        if let Some(e) = self
-            .entries
-            .iter()
-            .find(|e| e.refers_to.is_some_and(|r| r >= n))
-        {
-            return Err(corrupt(format!("{} refers past the entry table", e.id)));
+        if meta.len() > Gazetteer::MAX_FILE_BYTES {
+            return Err(GazetteerError::TooLarge {
+                path: path.to_path_buf(),
+                limit: Gazetteer::MAX_FILE_BYTES,
+            });
         }
         Ok(())
+    };
+    // Follows links: a link to a device is refused like the device. Checked before
+    // opening, since opening a named pipe waits for a writer.
+    refuse(&std::fs::metadata(path).map_err(io)?)?;
+    let file = std::fs::File::open(path).map_err(io)?;
+    // Again on what was opened, in case the path changed in between; and the read is
+    // capped whatever the size says.
+    let meta = file.metadata().map_err(io)?;
+    refuse(&meta)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(Gazetteer::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > Gazetteer::MAX_FILE_BYTES {
+        return Err(GazetteerError::TooLarge {
+            path: path.to_path_buf(),
+            limit: Gazetteer::MAX_FILE_BYTES,
+        });
     }
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, for [`GazetteerError::NotAFile`].
+fn describe(t: &std::fs::FileType) -> &'static str {
+    if t.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "a special file"
+}
+
+/// Checks that everything the tables point at is there, so lookups can index entries
+/// without a bounds failure, and that coordinates are coordinates. The automaton's
+/// values are not checked (that would walk every name): a value past the postings
+/// finds none (`Gazetteer::postings_of`).
+fn check_tables(entries: &[Entry], postings: &[u32]) -> Result<(), String> {
+    let n = entries.len() as u64;
+    if let Some(p) = postings
+        .iter()
+        .find(|p| u64::from(*p & POSTING_INDEX_MASK) >= n)
+    {
+        return Err(format!("posting {p:#x} points past {n} entries"));
+    }
+    for e in entries {
+        if e.refers_to.is_some_and(|r| u64::from(r) >= n) {
+            return Err(format!("{} refers past the entry table", e.id));
+        }
+        let bbox_ok = e.bbox.is_none_or(|b| b.iter().all(|v| v.is_finite()));
+        if !(-90.0..=90.0).contains(&e.lat) || !(-180.0..=180.0).contains(&e.lon) || !bbox_ok {
+            return Err(format!("{} has coordinates out of range", e.id));
+        }
+    }
+    Ok(())
 }
 
 /// The candidate places of the bundled gazetteer file, in order (documented at

@@ -4,6 +4,7 @@
 use super::file_format::{
     PERSON_GIVEN, PERSON_SURNAME, POSTING_COMMON_WORD, decode_posting, decode_value,
 };
+use super::walk::value_of;
 use super::{Candidate, EntryIndex, Gazetteer, NameHit, NameMatch};
 use crate::fold::fold_name;
 
@@ -35,7 +36,7 @@ impl Gazetteer {
     /// is written in capitals.
     pub fn candidates(&self, surface: &str) -> Vec<Candidate> {
         let key = fold_name(surface);
-        let Some(v) = self.names.get(key.as_bytes()) else {
+        let Some(v) = value_of(&self.names, key.as_bytes()) else {
             return Vec::new();
         };
         let all_caps = is_all_caps(surface);
@@ -57,14 +58,14 @@ impl Gazetteer {
     /// True if `name` (folded) is a gazetteer name at all, abbreviations included.
     /// Cheaper than [`Gazetteer::candidates`]: no allocation.
     pub fn has_name(&self, name: &str) -> bool {
-        self.names.contains_key(fold_name(name).as_bytes())
+        value_of(&self.names, fold_name(name).as_bytes()).is_some()
     }
 
     /// What `word` is as a person's name (from the census name lists the gazetteer was
     /// compiled with).
     pub fn person_name(&self, word: &str) -> PersonName {
         let key = fold_name(word);
-        let v = self.person_names.get(key.as_bytes()).unwrap_or(0);
+        let v = value_of(&self.person_names, key.as_bytes()).unwrap_or(0);
         PersonName {
             given: v & PERSON_GIVEN != 0,
             surname: v & PERSON_SURNAME != 0,
@@ -74,15 +75,15 @@ impl Gazetteer {
     /// True if `surface` (folded) is a name flagged as a common English word.
     pub fn is_common_word_name(&self, surface: &str) -> bool {
         let key = fold_name(surface);
-        self.names
-            .get(key.as_bytes())
+        value_of(&self.names, key.as_bytes())
             .and_then(|v| self.postings_of(v).first().copied())
             .is_some_and(|p| p & POSTING_COMMON_WORD != 0)
     }
 
     /// The postings a name value points at. Values are not checked at load (walking all
     /// names would cost tens of milliseconds), so an out-of-range value from a damaged
-    /// file yields no postings instead of a panic.
+    /// file yields no postings instead of a panic; the entries postings point at are
+    /// checked at load.
     pub(super) fn postings_of(&self, value: u64) -> &[u32] {
         let (start, len) = decode_value(value);
         self.postings

@@ -5,7 +5,7 @@
 use fst::raw::Output;
 
 use super::file_format::POSTING_COMMON_WORD;
-use super::walk::{WalkState, first_word_len};
+use super::walk::{WalkState, first_word_len, value_of};
 use super::{Gazetteer, PersonName};
 use crate::fold::fold_name;
 use crate::short_key::{ShortKey, ShortKeyMap};
@@ -24,7 +24,7 @@ impl Gazetteer {
                 .filter(|s| s.depth > 0)
                 .and_then(|s| s.final_value)
         } else {
-            self.names.get(fold_name(word).as_bytes())
+            value_of(&self.names, fold_name(word).as_bytes())
         };
         let facts = WordFacts {
             is_name: value.is_some(),

@@ -4,17 +4,20 @@
 //!
 //! The data ships as one binary file (`gazetteer/gazetteer.bin`), compiled from the
 //! TSV that `gazetteer/build.py` writes (see [`compile`]). Loading it is a read, a
-//! checksum and a `postcard` decode; the name index is an [`fst::Map`] used in place,
-//! so nothing is rebuilt at start-up.
+//! checksum, a check that its automata and tables are whole, and a `postcard` decode;
+//! the name index is an [`fst::Map`] used in place, so nothing is rebuilt at start-up.
+//! A damaged file is an error naming it, never a panic, even when its checksum matches.
 //!
 //! Where things live: the entry types in `entry.rs`; the file layout and its writer in
 //! `file_format.rs`; reading a file in `load.rs`; whole-name queries in `lookup.rs`;
-//! the automaton walk over text in `walk.rs`; its word memo in `memo.rs`.
+//! the automaton walk over text in `walk.rs`; its word memo in `memo.rs`; the check
+//! that a file's automata are safe to walk, done at load, in `fst_check.rs`.
 
 pub mod compile;
 mod entry;
 mod facts;
 mod file_format;
+mod fst_check;
 mod load;
 mod lookup;
 mod memo;

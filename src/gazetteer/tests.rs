@@ -152,6 +152,11 @@ pub(crate) fn tiny_tsv() -> String {
 
 fn tiny_bytes() -> Vec<u8> {
     let entries = parse_tsv(&tiny_tsv(), Path::new("tiny.tsv")).expect("tiny tsv parses");
+    tiny_bytes_of(entries)
+}
+
+/// The tiny gazetteer's file with `entries` in place of its own.
+fn tiny_bytes_of(entries: Vec<Entry>) -> Vec<u8> {
     let lexicon = super::compile::Lexicon {
         common_words: ["march".to_string()].into_iter().collect(),
         given_names: ["kurt".to_string(), "georgia".to_string()]
@@ -351,4 +356,62 @@ fn person_names_are_flagged() {
         }
     );
     assert_eq!(g.person_name("Niamey"), PersonName::default());
+}
+
+#[test]
+fn entries_that_point_or_lie_out_of_range_are_refused_at_load() {
+    let entries = || parse_tsv(&tiny_tsv(), Path::new("tiny.tsv")).expect("tiny tsv parses");
+    let n = entries().len() as EntryIndex;
+    type Damage = fn(&mut Entry, EntryIndex);
+    let cases: [(&str, Damage); 4] = [
+        ("refers past", |e, n| e.refers_to = Some(n)),
+        ("coordinates", |e, _| e.lat = f64::NAN),
+        ("coordinates", |e, _| e.lon = 181.0),
+        ("coordinates", |e, _| {
+            e.bbox = Some([0.0, 0.0, f64::INFINITY, 1.0])
+        }),
+    ];
+    for (expected, damage) in cases {
+        let mut e = entries();
+        damage(&mut e[0], n);
+        let err =
+            Gazetteer::from_bytes(tiny_bytes_of(e), Path::new("bad.bin")).expect_err(expected);
+        assert!(matches!(err, GazetteerError::Corrupt { .. }), "{err}");
+        assert!(
+            err.to_string().contains("bad.bin") && err.to_string().contains(expected),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn damaged_outputs_wrap_instead_of_overflowing() {
+    // Values near the top of u64: raising any output byte makes a sum overflow, which
+    // `fst`'s own lookup reports as a panic in a debug build. The automaton's structure
+    // is intact, so the load-time check lets these through; lookups must not panic.
+    let mut b = fst::MapBuilder::memory();
+    for (k, v) in [("ab", u64::MAX - 1), ("ac", u64::MAX), ("b", u64::MAX / 2)] {
+        b.insert(k, v).expect("sorted");
+    }
+    let good = b.into_inner().expect("built");
+    let mut fst_panics = 0;
+    for at in 16..good.len() - 20 {
+        let mut bytes = good.clone();
+        bytes[at] = 0xff;
+        if super::fst_check::check(&bytes).is_err() {
+            continue;
+        }
+        let map = fst::Map::new(bytes).expect("fst agrees with the check");
+        for key in ["ab", "ac", "b", "a", "abc"] {
+            let _ = super::walk::value_of(&map, key.as_bytes());
+            let theirs = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| map.get(key)));
+            fst_panics += usize::from(theirs.is_err());
+        }
+    }
+    if cfg!(debug_assertions) {
+        assert!(
+            fst_panics > 0,
+            "no damage overflowed: the test tests nothing"
+        );
+    }
 }

@@ -74,7 +74,7 @@ impl Gazetteer {
                     state.first_byte = b;
                 }
                 state.depth += 1;
-                out = out.cat(step.out);
+                out = cat(out, step.out);
                 state.addr = step.addr;
             }
         }
@@ -111,7 +111,7 @@ impl Gazetteer {
             for b in word.bytes().map(|b| b.to_ascii_lowercase()) {
                 let n = fst.node(addr);
                 let t = n.transition(n.find_input(b)?);
-                out = out.cat(t.out);
+                out = cat(out, t.out);
                 addr = t.addr;
             }
             Some(state_at(fst, addr, out, 1 + word.len(), 0))
@@ -197,10 +197,10 @@ impl Gazetteer {
                     return best.map(|(end, v)| self.hit(start, end, v));
                 };
                 state = WalkState {
-                    out: state.out + c.out,
+                    out: state.out.wrapping_add(c.out),
                     depth: state.depth + c.depth,
                     first_byte: state.first_byte,
-                    final_value: c.final_value.map(|f| state.out + f),
+                    final_value: c.final_value.map(|f| state.out.wrapping_add(f)),
                     ..c
                 };
                 word_len += 1 + next_len;
@@ -252,7 +252,7 @@ impl Gazetteer {
                 first_step = false;
                 match step {
                     Some(t) => {
-                        out = out.cat(t.out);
+                        out = cat(out, t.out);
                         state.addr = t.addr;
                         node = None;
                     }
@@ -269,7 +269,7 @@ impl Gazetteer {
                     let n = *node.get_or_insert_with(|| fst.node(state.addr));
                     if n.is_final() {
                         let end = start + offset + c.len_utf8();
-                        best = Some((end, out.cat(n.final_output()).value()));
+                        best = Some((end, cat(out, n.final_output()).value()));
                     }
                 }
             }
@@ -280,6 +280,29 @@ impl Gazetteer {
     fn hit(&self, start: usize, end: usize, value: u64) -> NameHit {
         NameHit { start, end, value }
     }
+}
+
+/// Output `a` followed by `b`: their sum, wrapping. [`Output::cat`] adds with overflow
+/// checks in debug builds, and the outputs of a damaged file are not bounded at load
+/// (see `fst_check`): a wrapped value is just a value past the postings, which finds none.
+#[inline]
+fn cat(a: Output, b: Output) -> Output {
+    Output::new(a.value().wrapping_add(b.value()))
+}
+
+/// The value of `key` in `map`, like [`fst::Map::get`] but adding outputs with [`cat`],
+/// so a damaged file's values cannot overflow.
+pub(super) fn value_of(map: &fst::Map<Vec<u8>>, key: &[u8]) -> Option<u64> {
+    let fst = map.as_fst();
+    let mut node = fst.root();
+    let mut out = Output::zero();
+    for &b in key {
+        let t = node.transition(node.find_input(b)?);
+        out = cat(out, t.out);
+        node = fst.node(t.addr);
+    }
+    node.is_final()
+        .then(|| cat(out, node.final_output()).value())
 }
 
 /// Where a walk of the name automaton stands: after the first word of a match, this is
@@ -342,7 +365,7 @@ fn state_at(
         out: out.value(),
         depth,
         first_byte,
-        final_value: n.is_final().then(|| out.cat(n.final_output()).value()),
+        final_value: n.is_final().then(|| cat(out, n.final_output()).value()),
         space_step,
         ascii_inputs: ascii_inputs(&n),
         space_letters: space_step.map_or(0, |t| letter_bits(&fst.node(t.addr))),

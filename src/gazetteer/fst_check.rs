@@ -1,0 +1,317 @@
+//! Checks the bytes of an automaton (the name index and the person-name list) before
+//! the `fst` crate is let near them.
+//!
+//! `fst` trusts its bytes: [`fst::Map::new`] reads only the header and footer, and a
+//! node whose bytes are damaged makes the crate read out of bounds, underflow an address
+//! or fail an assertion when the node is decoded, at load (the root's transitions fill
+//! the walk's lookup tables) or on the first name that walks into it. The file's
+//! checksum does not help once the damage comes with a matching checksum.
+//!
+//! So every node is decoded here first, once, with checked arithmetic, following fst
+//! 0.4's node layout (`fst/src/raw/node.rs`): nodes are written back to back after the
+//! 16-byte header, each read backwards from its last byte, the root last. The bytes are
+//! accepted only if the nodes tile the space from the header to the root exactly, each
+//! fits the ranges the crate's decoder assumes (pack sizes of 1 to 8 bytes), and every
+//! transition leads to the start of a node written before it (or to the empty final
+//! state). Then no walk can reach a byte the crate cannot decode. The values a walk adds
+//! up are not bounded here: the walk adds them with wrapping arithmetic, and a value
+//! past the postings finds no postings ([`super::Gazetteer`]'s lookups are checked).
+//!
+//! One pass over the nodes, with two bitmaps of one bit per byte (1.3 MB for the
+//! bundled 5 MB name index).
+
+/// The fst header: format version and type, 8 bytes each. No node starts inside it.
+const HEADER: usize = 16;
+/// Nodes with more transitions than this carry a 256-byte index (format version 2 on).
+const TRANS_INDEX_THRESHOLD: usize = 32;
+/// The only address below [`HEADER`] a transition may lead to: the empty final state,
+/// which has no bytes.
+const EMPTY_ADDRESS: usize = 0;
+/// Highest fst format version this checker knows (that of fst 0.4).
+const MAX_VERSION: u64 = 3;
+
+fn read_u64(b: &[u8], at: usize) -> Option<u64> {
+    let bytes: [u8; 8] = b.get(at..at.checked_add(8)?)?.try_into().ok()?;
+    Some(u64::from_le_bytes(bytes))
+}
+
+/// A little-endian unsigned integer of `n` (1 to 8) bytes at `at`.
+fn unpack(b: &[u8], at: usize, n: usize) -> Option<u64> {
+    let bytes = b.get(at..at.checked_add(n)?)?;
+    Some(
+        bytes
+            .iter()
+            .rev()
+            .fold(0u64, |v, &byte| (v << 8) | u64::from(byte)),
+    )
+}
+
+/// Where a decoded node's transitions lead, by state type.
+enum Targets {
+    /// One transition, to the node written just before (`end - 1`).
+    Next,
+    /// One transition, its address delta at `at`, `size` bytes.
+    One { at: usize, size: usize },
+    /// `count` transitions, the delta of transition `i` at `last - (i + 1) * size`.
+    Any {
+        last: usize,
+        size: usize,
+        count: usize,
+    },
+}
+
+/// A node as far as the checks need it.
+struct Node {
+    /// First byte of the node (its address is its last byte).
+    end: usize,
+    targets: Targets,
+}
+
+impl Node {
+    /// The node at `addr` (its last byte), or `None` if decoding it would leave the
+    /// bytes, underflow, or use a pack size the crate's decoder rejects.
+    fn decode(b: &[u8], version: u64, addr: usize) -> Option<Node> {
+        let state = *b.get(addr)?;
+        let node = match state >> 6 {
+            // One transition to the previous node, no output.
+            0b11 => {
+                let input_len = usize::from(state & 0b11_1111 == 0);
+                Node {
+                    end: addr.checked_sub(input_len)?,
+                    targets: Targets::Next,
+                }
+            }
+            // One transition with an address and maybe an output.
+            0b10 => {
+                let input_len = usize::from(state & 0b11_1111 == 0);
+                let sizes_at = addr.checked_sub(input_len + 1)?;
+                let (tsize, osize) = pack_sizes(*b.get(sizes_at)?);
+                if !(1..=8).contains(&tsize) || osize > 8 {
+                    return None;
+                }
+                Node {
+                    end: sizes_at.checked_sub(tsize + osize)?,
+                    targets: Targets::One {
+                        at: sizes_at - tsize,
+                        size: tsize,
+                    },
+                }
+            }
+            // Any number of transitions, maybe final.
+            _ => {
+                let in_state = usize::from(state & 0b11_1111);
+                let (ntrans_len, ntrans) = if in_state != 0 {
+                    (0, in_state)
+                } else {
+                    // 1 never counts transitions here (one is written in the state
+                    // byte), so it stands for 256.
+                    match *b.get(addr.checked_sub(1)?)? {
+                        1 => (1, 256),
+                        n => (1, usize::from(n)),
+                    }
+                };
+                let sizes_at = addr.checked_sub(ntrans_len + 1)?;
+                let (tsize, osize) = pack_sizes(*b.get(sizes_at)?);
+                if tsize > 8 || osize > 8 || (ntrans > 0 && tsize == 0) {
+                    return None;
+                }
+                let index = if version >= 2 && ntrans > TRANS_INDEX_THRESHOLD {
+                    256
+                } else {
+                    0
+                };
+                let is_final = state & 0b0100_0000 != 0;
+                let final_osize = if is_final { osize } else { 0 };
+                let size = ntrans * (1 + tsize + osize) + index + final_osize;
+                Node {
+                    end: sizes_at.checked_sub(size)?,
+                    targets: Targets::Any {
+                        last: sizes_at - index - ntrans,
+                        size: tsize,
+                        count: ntrans,
+                    },
+                }
+            }
+        };
+        (node.end >= HEADER).then_some(node)
+    }
+
+    fn transition_count(&self) -> usize {
+        match self.targets {
+            Targets::Next | Targets::One { .. } => 1,
+            Targets::Any { count, .. } => count,
+        }
+    }
+
+    /// Where transition `i` leads, or `None` if its address would fall below zero.
+    fn target(&self, b: &[u8], i: usize) -> Option<usize> {
+        let delta = match self.targets {
+            Targets::Next => return self.end.checked_sub(1),
+            Targets::One { at, size } => unpack(b, at, size)?,
+            Targets::Any { last, size, .. } => unpack(b, last.checked_sub((i + 1) * size)?, size)?,
+        };
+        match usize::try_from(delta).ok()? {
+            0 => Some(EMPTY_ADDRESS),
+            d => self.end.checked_sub(d),
+        }
+    }
+}
+
+/// Transition address and output pack sizes, in bytes.
+fn pack_sizes(v: u8) -> (usize, usize) {
+    (usize::from(v >> 4), usize::from(v & 0b1111))
+}
+
+fn set(bits: &mut [u64], i: usize) {
+    bits[i / 64] |= 1 << (i % 64);
+}
+
+/// Checks that the automaton in `b` decodes safely everywhere a walk can go (see the
+/// module docs); the error says where it does not.
+pub(super) fn check(b: &[u8]) -> Result<(), String> {
+    let version = read_u64(b, 0).ok_or_else(|| format!("{} bytes, too short", b.len()))?;
+    if !(1..=MAX_VERSION).contains(&version) {
+        return Err(format!("unknown automaton version {version}"));
+    }
+    // Footer: key count and root address (8 bytes each), then from version 3 a checksum.
+    let checksum_len = if version >= 3 { 4 } else { 0 };
+    let too_short = || format!("{} bytes, too short", b.len());
+    let end = b
+        .len()
+        .checked_sub(checksum_len)
+        .filter(|&e| e >= HEADER + 16)
+        .ok_or_else(too_short)?;
+    let root = read_u64(b, end - 8).ok_or_else(too_short)?;
+    if root == EMPTY_ADDRESS as u64 {
+        // The root is the empty final state: no nodes at all.
+        return if end == HEADER + 16 {
+            Ok(())
+        } else {
+            Err(format!("{} bytes of nodes but no root", end - HEADER - 16))
+        };
+    }
+    // The root is the last node written, just before the footer.
+    if root.checked_add(1 + 16) != Some(end as u64) {
+        return Err(format!(
+            "root address {root} does not end the nodes (byte {})",
+            end - 17
+        ));
+    }
+    let root = end - 17;
+    let words = root / 64 + 1;
+    let (mut starts, mut targets) = (vec![0u64; words], vec![0u64; words]);
+    let mut addr = root;
+    loop {
+        let node = Node::decode(b, version, addr)
+            .ok_or_else(|| format!("the node ending at byte {addr} does not decode"))?;
+        set(&mut starts, addr);
+        for i in 0..node.transition_count() {
+            let target = node.target(b, i).ok_or_else(|| {
+                format!("a transition of the node at byte {addr} leads before the start")
+            })?;
+            // Below `node.end`, so within the bitmaps.
+            set(&mut targets, target);
+        }
+        if node.end == HEADER {
+            break;
+        }
+        addr = node.end - 1;
+    }
+    // Every transition must lead to a node's address (its last byte), or to the empty
+    // final state, which has none.
+    targets[0] &= !(1 << EMPTY_ADDRESS);
+    for (i, (t, s)) in targets.iter().zip(&starts).enumerate() {
+        let stray = t & !s;
+        if stray != 0 {
+            let at = i * 64 + stray.trailing_zeros() as usize;
+            return Err(format!("a transition leads to byte {at}, where no node is"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(keys: &[(&str, u64)]) -> Vec<u8> {
+        let mut b = fst::MapBuilder::memory();
+        for (k, v) in keys {
+            b.insert(k, *v).expect("sorted keys");
+        }
+        b.into_inner().expect("built")
+    }
+
+    #[test]
+    fn accepts_what_fst_builds() {
+        let many: Vec<(String, u64)> = (0..2000u64)
+            .map(|i| (format!("{:05}{}", i * 7919 % 100_000, i % 3), i << 20 | 3))
+            .collect();
+        let mut many: Vec<(&str, u64)> = many.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        many.sort();
+        many.dedup_by(|a, b| a.0 == b.0);
+        // 256 first bytes: nodes with an index and with the 256-transition count.
+        let all_bytes: Vec<[u8; 2]> = (0..=255u8).map(|b| [b, b'x']).collect();
+        let mut wide = fst::MapBuilder::memory();
+        for (i, k) in all_bytes.iter().enumerate() {
+            wide.insert(k, i as u64).expect("sorted");
+        }
+        let wide = wide.into_inner().expect("built");
+        for bytes in [
+            map(&[]),
+            map(&[("", 0)]),
+            map(&[("", 5)]),
+            map(&[("a", 0)]),
+            map(&[("niamey", 1 << 40), ("niger", u64::MAX), ("nigeria", 3)]),
+            map(&many),
+            wide,
+        ] {
+            check(&bytes).expect("valid automaton");
+            fst::Map::new(bytes).expect("fst agrees");
+        }
+    }
+
+    #[test]
+    fn refuses_what_fst_would_panic_on() {
+        let good = map(&[
+            ("niamey", 1 << 40),
+            ("niger", 7),
+            ("nigeria", 3),
+            ("paris", 9),
+        ]);
+        let end = good.len() - 4;
+        let root = end - 17;
+        let mut root_far = good.clone();
+        root_far[end - 8..end].copy_from_slice(&(u64::MAX / 2).to_le_bytes());
+        let mut root_one = good.clone();
+        root_one[end - 8..end].copy_from_slice(&1u64.to_le_bytes());
+        let mut pack_zero = good.clone();
+        // The root has several transitions: state byte, count, then pack sizes.
+        pack_zero[root - 1] = 0;
+        let mut version = good.clone();
+        version[0] = 9;
+        for (what, bytes) in [
+            ("root past the end", root_far),
+            ("root in the header", root_one),
+            ("zero pack sizes", pack_zero),
+            ("unknown version", version),
+            ("too short", good[..20].to_vec()),
+        ] {
+            assert!(check(&bytes).is_err(), "{what}");
+        }
+        // Every single-byte change to the nodes either fails the check or leaves an
+        // automaton that every key can be looked up in.
+        for at in HEADER..end {
+            for v in [0x00, 0xff, 0x41, 0x80, 0xc0] {
+                let mut b = good.clone();
+                b[at] = v;
+                if check(&b).is_ok() {
+                    let m = fst::Map::new(b).expect("fst agrees");
+                    for k in ["niamey", "niger", "nigeria", "paris", "n", "x"] {
+                        let _ = m.contains_key(k);
+                    }
+                }
+            }
+        }
+    }
+}
