@@ -16,6 +16,7 @@ pub mod fold;
 pub mod gazetteer;
 pub mod geodesy;
 pub mod geoparse;
+pub mod regular_file;
 mod short_key;
 
 use std::io::Write;

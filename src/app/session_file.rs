@@ -8,8 +8,10 @@
 //! and only then may the app save to the normal path again.
 
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
+
+use crate::regular_file::ReadError;
 
 use serde::{Deserialize, Serialize};
 
@@ -178,31 +180,22 @@ impl SessionFile {
             path: path(),
             source,
         };
-        let meta = match fs::metadata(&self.path) {
-            Ok(m) => m,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(read_error(e)),
+        // One reader of outside files for the whole program: regular files only (a
+        // pipe at the path cannot block), at most `limit` bytes whatever the size says.
+        let bytes = match crate::regular_file::read(&self.path, limit) {
+            Ok(bytes) => bytes,
+            Err(ReadError::Io(e)) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(ReadError::Io(e)) => return Err(read_error(e)),
+            Err(ReadError::NotRegular(_)) => {
+                return Err(SessionFileError::NotAFile { path: path() });
+            }
+            Err(ReadError::TooLarge(_)) => {
+                return Err(SessionFileError::TooLarge {
+                    path: path(),
+                    limit,
+                });
+            }
         };
-        // Checked before opening: opening a pipe would wait for a writer.
-        if !meta.is_file() {
-            return Err(SessionFileError::NotAFile { path: path() });
-        }
-        let too_large = || SessionFileError::TooLarge {
-            path: path(),
-            limit,
-        };
-        if meta.len() > limit {
-            return Err(too_large());
-        }
-        let file = fs::File::open(&self.path).map_err(read_error)?;
-        let mut bytes = Vec::new();
-        // The size read is capped whatever the reported size was.
-        file.take(limit.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(read_error)?;
-        if bytes.len() as u64 > limit {
-            return Err(too_large());
-        }
         decode(&self.path, &bytes).map(Some)
     }
 

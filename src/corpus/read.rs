@@ -21,11 +21,10 @@
 //! ([`Encoding::Utf8`]); otherwise the offsets are shifted by the BOM's length (3 bytes)
 //! or refer to text that was re-encoded.
 
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::document::Document;
+use crate::regular_file::{self, ReadError};
 
 /// Largest file Gazette reads as one article (64 MiB). Bigger files are almost
 /// certainly not articles, and reading them whole would stall the app. The limit is on
@@ -267,98 +266,24 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
-/// The bytes of the regular file at `path` (following symbolic links), at most `max` of
-/// them. A path that is not a regular file is refused from its metadata, before it is
-/// opened; the file is opened non-blocking where the platform allows, so a path swapped
-/// for a named pipe in between cannot block the open, and its type is checked again on
-/// the open file. Whatever size it reports, at most `max + 1` bytes are read.
+/// The bytes of the regular file at `path`, at most `max` of them (see
+/// [`crate::regular_file::read`]), with the errors of a document.
 fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>, DocumentError> {
-    let io = |source| DocumentError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let not_regular = |meta: &std::fs::Metadata| DocumentError::NotRegular {
-        path: path.to_path_buf(),
-        kind: kind_of(meta.file_type()),
-    };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if !meta.is_file() {
-        return Err(not_regular(&meta));
-    }
-    let too_large = |size| DocumentError::TooLarge {
-        path: path.to_path_buf(),
-        size,
-        max,
-    };
-    if meta.len() > max {
-        return Err(too_large(meta.len()));
-    }
-    let file = open_for_reading(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    if !meta.is_file() {
-        return Err(not_regular(&meta));
-    }
-    match read_at_most(file, max, meta.len()).map_err(io)? {
-        Ok(bytes) => Ok(bytes),
-        Err(read) => Err(too_large(read)),
-    }
-}
-
-/// Everything `reader` holds if that is at most `max` bytes, else `Err` with the bytes
-/// read before stopping (`max + 1`). `expected` (the size reported) only sizes the
-/// first allocation.
-fn read_at_most(
-    reader: impl Read,
-    max: u64,
-    expected: u64,
-) -> std::io::Result<Result<Vec<u8>, u64>> {
-    let capacity = usize::try_from(expected.min(max).saturating_add(1)).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(capacity);
-    let read = reader.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
-    let read = read as u64;
-    Ok(if read > max { Err(read) } else { Ok(bytes) })
-}
-
-/// Opens `path` for reading; on Unix non-blocking, so that opening a named pipe returns
-/// at once instead of waiting for a writer (for a regular file the flag changes nothing).
-fn open_for_reading(path: &Path) -> std::io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    // Non-blocking, so opening a named pipe swapped in after the type check returns at
-    // once instead of waiting for a writer; the type is checked again on the open file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    options.open(path)
-}
-
-/// What a file that is not a regular file is, in words for a message.
-fn kind_of(file_type: std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if file_type.is_fifo() {
-            return "a named pipe";
-        }
-        if file_type.is_socket() {
-            return "a socket";
-        }
-        if file_type.is_char_device() {
-            return "a character device";
-        }
-        if file_type.is_block_device() {
-            return "a block device";
-        }
-    }
-    if file_type.is_dir() {
-        "a folder"
-    } else if file_type.is_symlink() {
-        "a symbolic link"
-    } else {
-        "a special file"
-    }
+    regular_file::read(path, max).map_err(|e| match e {
+        ReadError::Io(source) => DocumentError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        ReadError::NotRegular(kind) => DocumentError::NotRegular {
+            path: path.to_path_buf(),
+            kind,
+        },
+        ReadError::TooLarge(size) => DocumentError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            max,
+        },
+    })
 }
 
 #[cfg(test)]
@@ -575,19 +500,6 @@ mod tests {
     }
 
     #[test]
-    fn reads_at_most_the_limit_whatever_the_reported_size() {
-        // A reader that never ends (as /dev/zero) stops one byte past the limit.
-        assert_eq!(
-            read_at_most(std::io::repeat(0), 1000, 0).expect("reads"),
-            Err(1001)
-        );
-        let exact = read_at_most(&[7u8; 1000][..], 1000, 0).expect("reads");
-        assert_eq!(exact.map(|b| b.len()), Ok(1000));
-        let empty = read_at_most(&b""[..], 1000, u64::MAX).expect("reads");
-        assert_eq!(empty, Ok(Vec::new()));
-    }
-
-    #[test]
     fn read_reports_binary_and_folders_and_warns_on_other_encodings() {
         let dir = tempfile::tempdir().expect("tempdir");
         let bin = dir.path().join("x.txt");
@@ -632,33 +544,5 @@ mod tests {
         std::fs::write(&plain, "Ségou").expect("w");
         let loaded = Document::read(&plain, "p.txt".into()).expect("reads");
         assert_eq!(loaded.warning, None);
-    }
-
-    /// Opening a named pipe returns at once instead of waiting for a writer.
-    #[cfg(unix)]
-    #[test]
-    fn opening_a_named_pipe_does_not_wait_for_a_writer() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let fifo = dir.path().join("pipe.txt");
-        match std::process::Command::new("mkfifo").arg(&fifo).status() {
-            Ok(status) if status.success() => {}
-            other => {
-                eprintln!(
-                    "skipped: opening_a_named_pipe_does_not_wait_for_a_writer: mkfifo: {other:?}"
-                );
-                return;
-            }
-        }
-        let (send, receive) = std::sync::mpsc::channel();
-        let opening = fifo.clone();
-        std::thread::spawn(move || {
-            let opened = open_for_reading(&opening).and_then(|f| f.metadata());
-            let _ = send.send(opened.map(|m| kind_of(m.file_type())));
-        });
-        // Generous: the point is that it returns at all, not how fast.
-        let opened = receive
-            .recv_timeout(std::time::Duration::from_secs(60))
-            .expect("opening a named pipe waited for a writer");
-        assert_eq!(opened.expect("opens"), "a named pipe");
     }
 }

@@ -269,71 +269,23 @@ impl Gazetteer {
 }
 
 /// Reads at most [`Gazetteer::MAX_FILE_BYTES`] of the regular file at `path` (see
-/// [`Gazetteer::load`]).
+/// [`Gazetteer::load`] and [`crate::regular_file::read`]).
 fn read_capped(path: &Path) -> Result<Vec<u8>, GazetteerError> {
-    use std::io::Read;
-    let io = |source| GazetteerError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let refuse = |meta: &std::fs::Metadata| {
-        if !meta.is_file() {
-            return Err(GazetteerError::NotAFile {
-                path: path.to_path_buf(),
-                what: describe(&meta.file_type()),
-            });
-        }
-        if meta.len() > Gazetteer::MAX_FILE_BYTES {
-            return Err(GazetteerError::TooLarge {
-                path: path.to_path_buf(),
-                limit: Gazetteer::MAX_FILE_BYTES,
-            });
-        }
-        Ok(())
-    };
-    // Follows links: a link to a device is refused like the device. Checked before
-    // opening, since opening a named pipe waits for a writer.
-    refuse(&std::fs::metadata(path).map_err(io)?)?;
-    let file = std::fs::File::open(path).map_err(io)?;
-    // Again on what was opened, in case the path changed in between; and the read is
-    // capped whatever the size says.
-    let meta = file.metadata().map_err(io)?;
-    refuse(&meta)?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(Gazetteer::MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > Gazetteer::MAX_FILE_BYTES {
-        return Err(GazetteerError::TooLarge {
+    use crate::regular_file::{self, ReadError};
+    regular_file::read(path, Gazetteer::MAX_FILE_BYTES).map_err(|e| match e {
+        ReadError::Io(source) => GazetteerError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        ReadError::NotRegular(what) => GazetteerError::NotAFile {
+            path: path.to_path_buf(),
+            what,
+        },
+        ReadError::TooLarge(_) => GazetteerError::TooLarge {
             path: path.to_path_buf(),
             limit: Gazetteer::MAX_FILE_BYTES,
-        });
-    }
-    Ok(bytes)
-}
-
-/// What a file that is not a regular file is, for [`GazetteerError::NotAFile`].
-fn describe(t: &std::fs::FileType) -> &'static str {
-    if t.is_dir() {
-        return "a folder";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_char_device() {
-            return "a character device";
-        }
-        if t.is_block_device() {
-            return "a block device";
-        }
-        if t.is_fifo() {
-            return "a named pipe";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    "a special file"
+        },
+    })
 }
 
 /// Checks that everything the tables point at is there, so lookups can index entries

@@ -1,0 +1,161 @@
+//! Reading a file that someone else made, safely: only a regular file (never a named
+//! pipe, device or socket, even behind a link), opened without blocking, and never more
+//! than a cap of bytes whatever size it reports. Every reader of outside files (articles,
+//! the gazetteer, sessions) goes through here, so the checks exist once.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+/// Why [`read`] gave no bytes.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The OS refused (missing file, no permission…).
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The path is not a regular file: what it is instead, in words (`a named pipe`).
+    #[error("not a regular file ({0})")]
+    NotRegular(&'static str),
+    /// The file holds more than the cap: how many bytes were seen (at least cap + 1).
+    #[error("at least {0} bytes")]
+    TooLarge(u64),
+}
+
+/// The bytes of the regular file at `path` (following symbolic links), at most `max` of
+/// them. A path that is not a regular file is refused from its metadata, before it is
+/// opened; the file is opened non-blocking on Unix, so a path swapped for a named pipe in
+/// between cannot block the open, and its type is checked again on the open file.
+/// Whatever size it reports, at most `max + 1` bytes are read.
+pub fn read(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_of(meta.file_type())));
+    }
+    if meta.len() > max {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
+    let file = open_for_reading(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_of(meta.file_type())));
+    }
+    read_at_most(file, max, meta.len())
+}
+
+/// Everything `reader` holds if that is at most `max` bytes, else `TooLarge` with the
+/// bytes read before stopping (`max + 1`). `expected` (the size reported) only sizes the
+/// first allocation.
+pub fn read_at_most(reader: impl Read, max: u64, expected: u64) -> Result<Vec<u8>, ReadError> {
+    let capacity = usize::try_from(expected.min(max).saturating_add(1)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
+    let read = reader.take(max.saturating_add(1)).read_to_end(&mut bytes)? as u64;
+    if read > max {
+        Err(ReadError::TooLarge(read))
+    } else {
+        Ok(bytes)
+    }
+}
+
+/// Opens `path` for reading; on Unix non-blocking, so that opening a named pipe returns
+/// at once instead of waiting for a writer (for a regular file the flag changes nothing).
+fn open_for_reading(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// What a file that is not a regular file is, in words for a message.
+pub fn kind_of(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+    }
+    if file_type.is_dir() {
+        "a folder"
+    } else if file_type.is_symlink() {
+        "a symbolic link"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_at_most_the_limit_whatever_the_reported_size() {
+        // A reader that never ends (as /dev/zero) stops one byte past the limit.
+        assert!(matches!(
+            read_at_most(std::io::repeat(0), 1000, 0),
+            Err(ReadError::TooLarge(1001))
+        ));
+        let exact = read_at_most(&[7u8; 1000][..], 1000, 0).expect("reads");
+        assert_eq!(exact.len(), 1000);
+        let empty = read_at_most(&b""[..], 1000, u64::MAX).expect("reads");
+        assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn refuses_folders_and_devices_and_reads_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(matches!(
+            read(dir.path(), 10),
+            Err(ReadError::NotRegular("a folder"))
+        ));
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "Niamey").expect("write");
+        assert_eq!(read(&file, 10).expect("reads"), b"Niamey");
+        assert!(matches!(read(&file, 3), Err(ReadError::TooLarge(6))));
+        #[cfg(unix)]
+        assert!(matches!(
+            read(Path::new("/dev/zero"), 10),
+            Err(ReadError::NotRegular("a character device"))
+        ));
+    }
+
+    /// Opening a named pipe returns at once instead of waiting for a writer.
+    #[cfg(unix)]
+    #[test]
+    fn opening_a_named_pipe_does_not_wait_for_a_writer() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("pipe.txt");
+        match std::process::Command::new("mkfifo").arg(&fifo).status() {
+            Ok(status) if status.success() => {}
+            other => {
+                eprintln!(
+                    "skipped: opening_a_named_pipe_does_not_wait_for_a_writer: mkfifo: {other:?}"
+                );
+                return;
+            }
+        }
+        let (send, receive) = std::sync::mpsc::channel();
+        let opening = fifo.clone();
+        std::thread::spawn(move || {
+            let opened = open_for_reading(&opening).and_then(|f| f.metadata());
+            let _ = send.send(opened.map(|m| kind_of(m.file_type())));
+        });
+        // Generous: the point is that it returns at all, not how fast.
+        let opened = receive
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("opening a named pipe waited for a writer");
+        assert_eq!(opened.expect("opens"), "a named pipe");
+    }
+}
