@@ -11,13 +11,12 @@ use crate::app::palette;
 use crate::app::state::{AppState, CandidateChoice, MentionKey, passage_range};
 use crate::corpus::{CorrectionAction, MentionRef};
 use crate::gazetteer::{Gazetteer, Kind};
+use crate::geoparse::text::{is_sentence_end, is_sentence_start};
 
 /// Candidates offered per mention in its correction menu.
 const MENTION_CANDIDATES: usize = 12;
 /// Candidates offered for a whole place.
 const PLACE_CANDIDATES: usize = 8;
-/// Passages longer than this many bytes are cut around the mention.
-const MAX_PASSAGE_BYTES: usize = 600;
 
 /// Draws the passages panel and returns what the user did.
 pub fn passages_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
@@ -274,23 +273,9 @@ fn passage_ui(
     let mut action = None;
     let doc = &state.documents()[document];
     let text = &doc.document.text;
+    // A bounded passage: its sentence, or a window cut inside a long one ("…" there).
     let range = passage_range(doc, mentions[0].mention);
-    // Cut very long passages around the mentions, on char boundaries.
-    let first = doc.mentions[mentions[0].mention].start;
-    let last = mentions
-        .iter()
-        .map(|m| doc.mentions[m.mention].end)
-        .max()
-        .unwrap_or(first);
-    let mut start = range.start;
-    let mut end = range.end;
-    if end - start > MAX_PASSAGE_BYTES {
-        start = floor_char(
-            text,
-            first.saturating_sub(MAX_PASSAGE_BYTES / 2).max(range.start),
-        );
-        end = ceil_char(text, (last + MAX_PASSAGE_BYTES / 2).min(range.end));
-    }
+    let (start, end) = (range.start, range.end);
     let body = egui::TextStyle::Body.resolve(ui.style());
     let normal = TextFormat {
         font_id: body.clone(),
@@ -298,7 +283,7 @@ fn passage_ui(
         ..Default::default()
     };
     let mut job = LayoutJob::default();
-    if start > range.start {
+    if !is_sentence_start(text, start) {
         job.append("… ", 0.0, normal.clone());
     }
     let mut cursor = start;
@@ -327,7 +312,7 @@ fn passage_ui(
         cursor = e;
     }
     job.append(text.get(cursor..end).unwrap_or(""), 0.0, normal.clone());
-    if end < range.end {
+    if !is_sentence_end(text, end) {
         job.append(" …", 0.0, normal);
     }
     job.wrap.max_width = ui.available_width();
@@ -485,22 +470,6 @@ fn thousands(n: u64) -> String {
     out
 }
 
-fn floor_char(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_char(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,13 +479,5 @@ mod tests {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(1234), "1,234");
         assert_eq!(thousands(1_026_848), "1,026,848");
-    }
-
-    #[test]
-    fn char_boundaries() {
-        let t = "Ål and N'Djamena";
-        assert_eq!(floor_char(t, 1), 0);
-        assert_eq!(ceil_char(t, 1), 2);
-        assert_eq!(ceil_char(t, 99), t.len());
     }
 }

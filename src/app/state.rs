@@ -657,16 +657,22 @@ impl AppState {
     }
 }
 
-/// The passage of a mention: its sentence's byte range in the document text, widened to
-/// the mention itself if the parser's range is out of bounds.
+/// The passage of a mention: its [`Mention::passage`](crate::geoparse::Mention::passage)
+/// (its sentence, or a window of the sentence around it), held to
+/// [`MAX_PASSAGE_BYTES`](crate::geoparse::MAX_PASSAGE_BYTES) whoever made the mention,
+/// and narrowed to the mention itself if the range does not fit the text.
 pub fn passage_range(doc: &ParsedDocument, mention: usize) -> Range<usize> {
     let m = &doc.mentions[mention];
-    let text_len = doc.document.text.len();
+    let text = &doc.document.text;
     let r = m.passage.clone();
-    if r.start <= m.start && m.end <= r.end && r.end <= text_len {
-        r
+    let on_chars = [r.start, r.end, m.start, m.end]
+        .iter()
+        .all(|&i| text.is_char_boundary(i));
+    if r.start <= m.start && m.start <= m.end && m.end <= r.end && on_chars {
+        crate::geoparse::text::passage(text, r, m.start..m.end, crate::geoparse::MAX_PASSAGE_BYTES)
     } else {
-        m.start.min(text_len)..m.end.min(text_len)
+        let len = text.len();
+        m.start.min(len)..m.end.min(len)
     }
 }
 

@@ -43,6 +43,25 @@ fn offsets_and_passages_are_bytes_into_the_text() {
 }
 
 #[test]
+fn passages_are_bounded_in_a_text_without_sentence_breaks() {
+    let g = tiny();
+    let text = "Niamey, Niger, ".repeat(2_000);
+    let mentions = Geoparser::new(&g).parse(&text);
+    assert!(mentions.len() >= 2_000, "{} mentions", mentions.len());
+    for m in &mentions {
+        assert!(m.passage.len() <= MAX_PASSAGE_BYTES, "{:?}", m.passage);
+        assert!(m.passage.start <= m.start && m.end <= m.passage.end);
+        let shown = &text[m.passage.clone()];
+        assert_eq!(shown, shown.trim());
+    }
+    // A short sentence in the same document is still whole.
+    let text = format!("{}\nTroops left Niamey.", "Niger, ".repeat(1_000));
+    let mentions = Geoparser::new(&g).parse(&text);
+    let last = mentions.last().expect("niamey");
+    assert_eq!(&text[last.passage.clone()], "Troops left Niamey.");
+}
+
+#[test]
 fn alternates_are_kept_ranked() {
     let g = tiny();
     let mentions = Geoparser::new(&g).parse("Troops left Niger.");

@@ -161,6 +161,158 @@ pub fn next_word(text: &str, pos: usize) -> Option<(usize, &str)> {
     (len > 0).then(|| (start, &trimmed[..len]))
 }
 
+/// A mention's passage: its sentence when that is at most `max` bytes long, else a
+/// window of at most `max` bytes of the sentence around the mention, cut at white space
+/// (at a char boundary when there is no white space in reach) and always holding the
+/// whole mention; the mention alone when it is itself `max` bytes or longer. Short
+/// sentences thus stay whole, and no input makes a passage longer than `max` (or than
+/// the mention). `sentence` holds `mention`, and both lie on char boundaries of `text`
+/// (as [`sentences`] and the recogniser make them); else the passage is the mention.
+pub fn passage(
+    text: &str,
+    sentence: Range<usize>,
+    mention: Range<usize>,
+    max: usize,
+) -> Range<usize> {
+    if !(sentence.start <= mention.start && mention.end <= sentence.end) {
+        return mention;
+    }
+    if sentence.len() <= max {
+        return sentence;
+    }
+    if mention.len() >= max {
+        return mention;
+    }
+    // Half the room on each side; a side with less text gives what it cannot use to the
+    // other. The sentence is longer than `max`, so the window stays inside it.
+    let room = max - mention.len();
+    let before = mention.start - sentence.start;
+    let after = sentence.end - mention.end;
+    let mut left = room / 2;
+    let mut right = room - left;
+    if before < left {
+        right += left - before;
+        left = before;
+    } else if after < right {
+        left += right - after;
+        right = after;
+    }
+    let lo = mention.start - left;
+    let hi = mention.end + right;
+    let start = if lo == sentence.start {
+        lo
+    } else {
+        cut_start(text, lo, mention.start)
+    };
+    let end = if hi == sentence.end {
+        hi
+    } else {
+        cut_end(text, mention.end, hi)
+    };
+    start..end
+}
+
+/// Where a window meant to start at byte `lo` starts: at the first word in
+/// `lo..limit` (after white space), or at the first char boundary from `lo` when that
+/// span holds no white space. `limit` is a char boundary, `lo <= limit`.
+fn cut_start(text: &str, lo: usize, limit: usize) -> usize {
+    let lo = ceil_char(text, lo).min(limit);
+    let after_space = text[..lo]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_whitespace);
+    let span = &text[lo..limit];
+    let word = if after_space {
+        Some(0)
+    } else {
+        span.find(char::is_whitespace)
+    };
+    match word {
+        Some(i) => {
+            let rest = &span[i..];
+            lo + i + (rest.len() - rest.trim_start().len())
+        }
+        None => lo,
+    }
+}
+
+/// Where a window meant to end at byte `hi` ends: after the last word in `limit..hi`
+/// (before white space), or at the last char boundary up to `hi` when that span holds
+/// no white space. `limit` is a char boundary, `limit <= hi`.
+fn cut_end(text: &str, limit: usize, hi: usize) -> usize {
+    let hi = floor_char(text, hi).max(limit);
+    let before_space = text[hi..].chars().next().is_some_and(char::is_whitespace);
+    let span = &text[limit..hi];
+    let word = if before_space {
+        Some(span.len())
+    } else {
+        span.rfind(char::is_whitespace)
+    };
+    match word {
+        Some(i) => limit + span[..i].trim_end().len(),
+        None => hi,
+    }
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// How far [`is_sentence_start`] and [`is_sentence_end`] look through white space.
+const SPACE_REACH: usize = 4096;
+
+/// True if [`sentences`] starts a sentence at byte `pos` of `text`: tells a passage that
+/// begins its sentence from a window cut inside one (a reader shows `…` there). Looks
+/// back through at most 4096 bytes of white space (beyond: false).
+pub fn is_sentence_start(text: &str, pos: usize) -> bool {
+    let Some(before) = text.get(..pos) else {
+        return false;
+    };
+    let near = before
+        .get(floor_char(before, pos.saturating_sub(SPACE_REACH))..)
+        .unwrap_or("");
+    let trimmed = near.trim_end();
+    if trimmed.is_empty() {
+        return near.len() == before.len() || near.contains('\n');
+    }
+    if near[trimmed.len()..].contains('\n') {
+        return true;
+    }
+    let mark = pos - (near.len() - trimmed.len()) - 1;
+    matches!(text.as_bytes()[mark], b'.' | b'!' | b'?') && ends_sentence(text, mark)
+}
+
+/// True if [`sentences`] ends a sentence at byte `pos` of `text` (exclusive end): the
+/// counterpart of [`is_sentence_start`] for a passage's end.
+pub fn is_sentence_end(text: &str, pos: usize) -> bool {
+    let Some(after) = text.get(pos..) else {
+        return false;
+    };
+    let near = after.get(..ceil_char(after, SPACE_REACH)).unwrap_or("");
+    let trimmed = near.trim_start();
+    if trimmed.is_empty() {
+        return near.len() == after.len() || near.contains('\n');
+    }
+    if near[..near.len() - trimmed.len()].contains('\n') {
+        return true;
+    }
+    pos > 0
+        && matches!(text.as_bytes()[pos - 1], b'.' | b'!' | b'?')
+        && ends_sentence(text, pos - 1)
+}
+
 /// True if `word` starts with an upper-case letter.
 pub fn is_capitalized(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
@@ -204,6 +356,175 @@ mod tests {
             vec!["It killed 12\u{a0}people.", "Then"]
         );
         assert_eq!(split("A\u{3000}Bee. C"), vec!["A\u{3000}Bee.", "C"]);
+    }
+
+    /// Every window `passage` gives in `text` around each of `mentions` with bound `max`:
+    /// at most `max` bytes (or the mention), holds the mention, lies in the sentence, is
+    /// trimmed, and is cut inside a word only where the span had no white space.
+    fn check_windows(text: &str, sentence: Range<usize>, mentions: &[Range<usize>], max: usize) {
+        for m in mentions {
+            let p = passage(text, sentence.clone(), m.clone(), max);
+            let shown = text
+                .get(p.clone())
+                .expect("a passage lies on char boundaries");
+            assert!(p.len() <= max.max(m.len()), "{max}: {shown:?}");
+            assert!(
+                p.start <= m.start && m.end <= p.end,
+                "{max}: {shown:?} lacks {m:?}"
+            );
+            assert!(sentence.start <= p.start && p.end <= sentence.end);
+            assert_eq!(shown, shown.trim(), "{max}");
+            if sentence.len() <= max {
+                assert_eq!(p, sentence);
+            }
+        }
+    }
+
+    #[test]
+    fn a_short_sentence_is_the_passage() {
+        let text = "Before. Troops left Niamey on Monday. After.";
+        let sentence = sentences(text)[1].clone();
+        let niamey = text.find("Niamey").expect("niamey");
+        for max in [sentence.len(), 600] {
+            assert_eq!(
+                passage(text, sentence.clone(), niamey..niamey + 6, max),
+                sentence
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_sentence_gives_a_window_cut_at_white_space() {
+        // (text, mention, max, passage expected)
+        let cases: &[(&str, &str, usize, &str)] = &[
+            (
+                "one two three Niger four five six",
+                "Niger",
+                17,
+                "three Niger four",
+            ),
+            (
+                "one two three Niger four five six",
+                "Niger",
+                20,
+                "three Niger four",
+            ),
+            (
+                "one two three Niger four five six",
+                "Niger",
+                23,
+                "three Niger four",
+            ),
+            (
+                "one two three Niger four five six",
+                "Niger",
+                26,
+                "two three Niger four five",
+            ),
+            // Room the start cannot use goes to the end, and the other way round.
+            (
+                "Niger one two three four five",
+                "Niger",
+                16,
+                "Niger one two",
+            ),
+            (
+                "one two three four five Niger",
+                "Niger",
+                16,
+                "four five Niger",
+            ),
+            // No white space in reach: cut at a char boundary, never inside `é`.
+            ("ééééééNigerééééé", "Niger", 6, "Niger"),
+            ("ééééééNigerééééé", "Niger", 11, "éNigeré"),
+            ("ééééééNigerééééé", "Niger", 14, "ééNigeréé"),
+            ("ééééééNigerééééé", "Niger", 16, "ééNigerééé"),
+            // A mention at least as long as the bound is its own passage.
+            (
+                "a Bosnia and Herzegovina b",
+                "Bosnia and Herzegovina",
+                10,
+                "Bosnia and Herzegovina",
+            ),
+            (
+                "a Bosnia and Herzegovina b",
+                "Bosnia and Herzegovina",
+                22,
+                "Bosnia and Herzegovina",
+            ),
+            // Only white space between the cut and the mention.
+            (
+                "xxxxxxxxxxxxxxxx   Niger   xxxxxxxxxxxxxxxxx",
+                "Niger",
+                9,
+                "Niger",
+            ),
+        ];
+        for &(text, mention, max, expected) in cases {
+            let start = text.find(mention).expect("mention in text");
+            let m = start..start + mention.len();
+            let p = passage(text, 0..text.len(), m.clone(), max);
+            assert_eq!(&text[p], expected, "{text:?} max {max}");
+            check_windows(text, 0..text.len(), &[m], max);
+        }
+    }
+
+    #[test]
+    fn every_window_is_bounded_and_whole() {
+        let text = "Ségou, Zürich  and São Paulo\tnear 東京都 and N'Djamena, Texas, Agadez; \
+                    a-very-long-hyphenated-word-without-any-space-in-it then Paris";
+        let words: Vec<Range<usize>> = {
+            let mut out = Vec::new();
+            let mut start = None;
+            for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+                match (c.is_whitespace(), start) {
+                    (false, None) => start = Some(i),
+                    (true, Some(s)) => {
+                        out.push(s..i);
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            out
+        };
+        for max in 0..=text.len() + 1 {
+            check_windows(text, 0..text.len(), &words, max);
+        }
+    }
+
+    #[test]
+    fn sentence_starts_and_ends_agree_with_the_splitter() {
+        let texts = [
+            "Niger left. The U.S. military stayed. Gen. Tchiani spoke!  Then \"quiet\".",
+            "He said \"Go.\" Then left.\nNext line\r\n  Indented. 3 more? (Yes) ok",
+            "A. . B a.B c. d It cost $3.5 million. Yes.",
+            "  Ségou. Zürich!\u{a0}Ab\u{3000}Cd. \"É\"",
+            "",
+            "no break at all",
+        ];
+        for text in texts {
+            let cut = sentences(text);
+            for (pos, c) in text.char_indices() {
+                if !c.is_whitespace() {
+                    let starts = cut.iter().any(|r| r.start == pos);
+                    assert_eq!(is_sentence_start(text, pos), starts, "{text:?} at {pos}");
+                }
+            }
+            for (pos, c) in text.char_indices() {
+                let end = pos + c.len_utf8();
+                if !c.is_whitespace() {
+                    let ends = cut.iter().any(|r| r.end == end);
+                    assert_eq!(is_sentence_end(text, end), ends, "{text:?} at {end}");
+                }
+            }
+        }
+        assert!(!is_sentence_start("abc", 9));
+        assert!(!is_sentence_end("abc", 9));
+        // Beyond the reach through white space, a position counts as inside a sentence.
+        let far = format!("word{}Next", " ".repeat(SPACE_REACH + 1));
+        assert!(!is_sentence_start(&far, far.len() - 4));
+        assert!(!is_sentence_end(&far, 4));
     }
 
     #[test]

@@ -23,6 +23,32 @@ pub(super) struct Proposed {
     locative_cue: bool,
 }
 
+/// Whether the sentence last asked about shouts (is mostly capitals, as a headline is):
+/// every all-capitals name in a sentence asks, and counting its letters once per
+/// sentence rather than once per name keeps a long sentence of such names linear.
+#[derive(Debug, Default)]
+pub(super) struct ShoutingMemo(Option<(usize, bool)>);
+
+impl ShoutingMemo {
+    /// Whether sentence number `sentence`, whose text is `text`, shouts.
+    fn get(&mut self, sentence: usize, text: &str) -> bool {
+        match self.0 {
+            Some((s, answer)) if s == sentence => answer,
+            _ => {
+                let answer = shouts(text);
+                self.0 = Some((sentence, answer));
+                answer
+            }
+        }
+    }
+}
+
+/// True if fewer than a quarter of the letters of `text` are lower-case.
+fn shouts(text: &str) -> bool {
+    text.chars().filter(|c| c.is_lowercase()).count() * 4
+        < text.chars().filter(|c| c.is_alphabetic()).count()
+}
+
 /// The score of one proposed name, `text[start..end]` (spelled as `head` says), from
 /// its spelling and the words around it, with what it noted of a person or a place cue.
 #[allow(clippy::too_many_arguments)]
@@ -36,6 +62,7 @@ pub(super) fn evidence(
     head: SurfaceHead,
     surfaces: &[Surface],
     memo: &mut WordMemo,
+    shouting: &mut ShoutingMemo,
 ) -> Proposed {
     let surface = &text[start..end];
     let best_kind = head.best_kind;
@@ -97,13 +124,11 @@ pub(super) fn evidence(
         && !multi_word
         && !surface.contains('.')
     {
-        let sentence_text = sentences
-            .get(sentence)
-            .map(|r| &text[r.clone()])
-            .unwrap_or(surface);
-        let shouting = sentence_text.chars().filter(|c| c.is_lowercase()).count() * 4
-            < sentence_text.chars().filter(|c| c.is_alphabetic()).count();
-        if !shouting {
+        let shouts = match sentences.get(sentence) {
+            Some(r) => shouting.get(sentence, &text[r.clone()]),
+            None => shouts(surface),
+        };
+        if !shouts {
             // Short capitals are acronyms (ISIL, JNIM, NATO); long ones are mostly
             // datelines ("CHARLESTON, W.Va.").
             score -= if letters <= 5 { 3.0 } else { 0.3 };

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::evidence::{Proposed, evidence};
+use super::evidence::{Proposed, ShoutingMemo, evidence};
 use super::spellings::{SpellingMemo, surface_of};
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::Options;
@@ -23,6 +23,7 @@ pub(super) fn propose(
     let mut i = 0usize;
     let mut sentence = 0usize;
     let mut prev_is_word = false;
+    let mut shouting = ShoutingMemo::default();
     while i < bytes.len() {
         // Eight bytes at a time while there is no capital and no non-ASCII byte: only
         // a capital can start a name, and most of the text is neither.
@@ -71,6 +72,7 @@ pub(super) fn propose(
                     head,
                     &memo.list,
                     &mut memo.words,
+                    &mut shouting,
                 ));
                 i = hit.end;
                 prev_is_word = true;

@@ -14,7 +14,8 @@ use std::ops::Range;
 
 use super::hits::{Hit, Surface};
 use super::kinds::{is_broad, town_or_county};
-use super::{Alternate, MAX_ALTERNATES, Mention, Resolution};
+use super::text::passage;
+use super::{Alternate, MAX_ALTERNATES, MAX_PASSAGE_BYTES, Mention, Resolution};
 use crate::gazetteer::{EntryIndex, Gazetteer};
 use context::{Context, others_countries};
 use score::{Support, context_support, score_candidate};
@@ -250,11 +251,12 @@ pub(crate) fn resolve(
             };
             let (entry, p) = ranked[0];
             let recognition = 1.0 / (1.0 + (-(hit.score - 0.5)).exp());
-            let passage = sentences
-                .get(hit.sentence)
-                .filter(|r| r.start <= hit.start && hit.end <= r.end)
-                .cloned()
-                .unwrap_or(hit.start..hit.end);
+            let passage = passage(
+                text,
+                sentences_around(sentences, hit),
+                hit.start..hit.end,
+                MAX_PASSAGE_BYTES,
+            );
             Mention {
                 start: hit.start,
                 end: hit.end,
@@ -274,4 +276,22 @@ pub(crate) fn resolve(
             }
         })
         .collect()
+}
+
+/// The sentence a hit stands in, joined to the next ones when the name runs over a
+/// sentence break (`Sault Ste. Marie`): the text its passage is taken from.
+fn sentences_around(sentences: &[Range<usize>], hit: &Hit) -> Range<usize> {
+    let Some(first) = sentences.get(hit.sentence) else {
+        return hit.start..hit.end;
+    };
+    let last_end = if hit.end <= first.end {
+        first.end
+    } else {
+        // The last sentence that starts before the name ends.
+        let after = sentences.partition_point(|r| r.start < hit.end);
+        sentences
+            .get(after.wrapping_sub(1))
+            .map_or(first.end, |r| r.end)
+    };
+    first.start.min(hit.start)..last_end.max(hit.end)
 }
