@@ -1,7 +1,8 @@
 //! The `gazette` binary: the desktop app (no arguments) and the command-line mode.
 //!
 //! Exit codes follow ripgrep's habit: 0 success, 1 a partial failure (some inputs
-//! skipped), 2 an error that stopped the command.
+//! skipped, the rest written), 2 an error that stopped the command or nothing usable
+//! (every input skipped: nothing is written, an existing `-o` file is untouched).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -184,8 +185,8 @@ fn check_output(output: &Path, paths: &[PathBuf]) -> Result<()> {
     let mut inputs = Vec::new();
     for p in paths {
         if p.is_dir() {
-            // A folder that cannot be listed is reported by the load; its files cannot be
-            // the output's either way.
+            // A folder that cannot be listed is reported by the load, which then reads
+            // none of its files.
             if let Ok(listed) = corpus::article_files(p) {
                 inputs.extend(listed.files.into_iter().map(|(path, _)| path));
             }
