@@ -1,15 +1,24 @@
 //! Exports of what is shown: GeoJSON (RFC 7946), JSON Lines and CSV of the mentions.
 //!
-//! Every export carries each mention's provenance (document, byte span, passage,
-//! confidence, alternates, whether a person corrected it), so a reader of the file can
-//! check every point on the map against the text.
+//! Every export carries each mention's provenance (document name and path, byte span,
+//! passage, confidence, alternates, whether a person corrected it), so a reader of the
+//! file can check every point on the map against the text.
+//!
+//! Exports are streamed: [`write_to`] writes one record (a JSON line, a CSV row, a
+//! GeoJSON feature) at a time through a buffer, so memory holds one record beyond the
+//! parsed documents whatever the size of the output. GeoJSON is compact (one feature per
+//! line) and a feature lists at most [`MAX_MENTIONS_PER_FEATURE`] of its place's
+//! mentions, so GDAL and other readers that load a feature whole can read an export of
+//! any corpus; `mention_count` gives the full number and JSON Lines or CSV every mention.
 
+use std::borrow::Cow;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject, JsonValue};
 use serde_json::json;
 
-use crate::corpus::{MentionRef, ParsedDocument, Place};
+use crate::corpus::{Document, MentionRef, ParsedDocument, Place};
 use crate::gazetteer::Gazetteer;
 
 /// Why an export failed.
@@ -23,10 +32,19 @@ pub enum ExportError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// Writing to a stream (standard output, a buffer) failed.
+    #[error("cannot write the export: {0}")]
+    Output(#[source] std::io::Error),
     /// Serializing failed (should not happen with finite coordinates).
     #[error("cannot serialize the export: {0}")]
     Serialize(String),
 }
+
+/// At most this many mentions are listed in one GeoJSON feature's `mentions`; the
+/// feature's `mention_count` is the full number and `mentions_truncated` says whether
+/// the list was cut. (GDAL refuses a feature of hundreds of megabytes, which a place
+/// named in every one of 100,000 articles would otherwise be.)
+pub const MAX_MENTIONS_PER_FEATURE: usize = 50;
 
 /// Output formats. The command line's `--format` takes these by their value names
 /// (`geojson`, `jsonl`, `csv`), so the CLI and the app offer the same list.
@@ -41,6 +59,17 @@ pub enum Format {
     /// One CSV row per mention, with a header.
     #[value(name = "csv")]
     Csv,
+}
+
+/// A document's path as exported (`document_path`): the path it was read from as found
+/// (as given, or below the folder given), or `None` for text not read from a file.
+/// Written the way document names are ([`crate::corpus::document_name`]): a path that is
+/// valid UTF-8 without `%` as it is, otherwise with `%XX` for bytes that are not UTF-8
+/// and `%25` for `%`, so distinct paths stay distinct and the oddity is visible.
+pub fn document_path(document: &Document) -> Option<String> {
+    Some(crate::corpus::document_name(
+        document.path.as_ref()?.as_os_str(),
+    ))
 }
 
 fn mention_json(gazetteer: &Gazetteer, documents: &[ParsedDocument], m: &MentionRef) -> JsonValue {
@@ -58,6 +87,7 @@ fn mention_json(gazetteer: &Gazetteer, documents: &[ParsedDocument], m: &Mention
         .collect();
     json!({
         "document": doc.document.name,
+        "document_path": document_path(&doc.document),
         "start": mention.start,
         "end": mention.end,
         "text": mention.text,
@@ -80,148 +110,232 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-/// The GeoJSON FeatureCollection of `places`.
+/// The GeoJSON feature of one place: a Point, the entry's fields, `mention_count`, and
+/// its first [`MAX_MENTIONS_PER_FEATURE`] mentions.
+fn feature(gazetteer: &Gazetteer, documents: &[ParsedDocument], p: &Place) -> Feature {
+    let e = gazetteer.entry(p.entry);
+    let mut props = JsonObject::new();
+    props.insert("name".into(), json!(e.name));
+    props.insert("gazetteer_id".into(), json!(e.id));
+    props.insert("feature_type".into(), json!(e.kind));
+    props.insert("feature_code".into(), json!(e.feature_code));
+    props.insert("country_code".into(), json!(e.country_code));
+    props.insert("population".into(), json!(e.population));
+    props.insert("mention_count".into(), json!(p.mentions.len()));
+    props.insert(
+        "mentions_truncated".into(),
+        json!(p.mentions.len() > MAX_MENTIONS_PER_FEATURE),
+    );
+    props.insert(
+        "mentions".into(),
+        JsonValue::Array(
+            p.mentions
+                .iter()
+                .take(MAX_MENTIONS_PER_FEATURE)
+                .map(|m| mention_json(gazetteer, documents, m))
+                .collect(),
+        ),
+    );
+    Feature {
+        bbox: None,
+        geometry: Some(Geometry::new(GeometryValue::new_point([
+            round6(e.lon),
+            round6(e.lat),
+        ]))),
+        id: Some(geojson::feature::Id::String(e.id.clone())),
+        properties: Some(props),
+        foreign_members: None,
+    }
+}
+
+/// The GeoJSON FeatureCollection of `places`, in memory (for small uses; [`write_to`]
+/// streams the same features).
 pub fn geojson(
     gazetteer: &Gazetteer,
     documents: &[ParsedDocument],
     places: &[Place],
 ) -> FeatureCollection {
-    let features = places
-        .iter()
-        .map(|p| {
-            let e = gazetteer.entry(p.entry);
-            let mut props = JsonObject::new();
-            props.insert("name".into(), json!(e.name));
-            props.insert("gazetteer_id".into(), json!(e.id));
-            props.insert("feature_type".into(), json!(e.kind));
-            props.insert("feature_code".into(), json!(e.feature_code));
-            props.insert("country_code".into(), json!(e.country_code));
-            props.insert("population".into(), json!(e.population));
-            props.insert("mention_count".into(), json!(p.mentions.len()));
-            props.insert(
-                "mentions".into(),
-                JsonValue::Array(
-                    p.mentions
-                        .iter()
-                        .map(|m| mention_json(gazetteer, documents, m))
-                        .collect(),
-                ),
-            );
-            Feature {
-                bbox: None,
-                geometry: Some(Geometry::new(GeometryValue::new_point([
-                    round6(e.lon),
-                    round6(e.lat),
-                ]))),
-                id: Some(geojson::feature::Id::String(e.id.clone())),
-                properties: Some(props),
-                foreign_members: None,
-            }
-        })
-        .collect();
     FeatureCollection {
         bbox: None,
-        features,
+        features: places
+            .iter()
+            .map(|p| feature(gazetteer, documents, p))
+            .collect(),
         foreign_members: None,
     }
 }
 
-/// One JSON object per mention (place fields flattened in), in place then text order.
-pub fn json_lines(gazetteer: &Gazetteer, documents: &[ParsedDocument], places: &[Place]) -> String {
-    let mut rows: Vec<(usize, usize, String)> = Vec::new();
-    for p in places {
-        let e = gazetteer.entry(p.entry);
-        for m in &p.mentions {
-            let mut v = mention_json(gazetteer, documents, m);
-            if let Some(obj) = v.as_object_mut() {
-                obj.insert("gazetteer_id".into(), json!(e.id));
-                obj.insert("name".into(), json!(e.name));
-                obj.insert("feature_type".into(), json!(e.kind));
-                obj.insert("country_code".into(), json!(e.country_code));
-                obj.insert("lat".into(), json!(round6(e.lat)));
-                obj.insert("lon".into(), json!(round6(e.lon)));
-            }
+/// Every mention of `places` as (place, mention) indices, in document then text order
+/// (ties in place order): the order of JSON Lines and CSV rows. A few words per mention,
+/// not the rows themselves.
+fn row_order(documents: &[ParsedDocument], places: &[Place]) -> Vec<(usize, usize)> {
+    let mut rows: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for (pi, p) in places.iter().enumerate() {
+        for (mi, m) in p.mentions.iter().enumerate() {
             let start = documents[m.document].mentions[m.mention].start;
-            rows.push((m.document, start, v.to_string()));
+            rows.push((m.document, start, pi, mi));
         }
     }
+    // Stable: mentions at the same place in the text keep place order.
     rows.sort_by_key(|r| (r.0, r.1));
-    let mut out = String::new();
-    for (_, _, line) in rows {
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
+    rows.into_iter().map(|(_, _, pi, mi)| (pi, mi)).collect()
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+fn write_geojson(
+    out: &mut dyn Write,
+    gazetteer: &Gazetteer,
+    documents: &[ParsedDocument],
+    places: &[Place],
+) -> std::io::Result<()> {
+    out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
+    for (i, p) in places.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *out, &feature(gazetteer, documents, p))?;
     }
+    out.write_all(b"\n]}\n")
 }
 
-/// CSV of the mentions (RFC 4180 quoting), one row per mention.
-pub fn csv(gazetteer: &Gazetteer, documents: &[ParsedDocument], places: &[Place]) -> String {
-    let mut rows: Vec<(usize, usize, String)> = Vec::new();
-    for p in places {
+fn write_json_lines(
+    out: &mut dyn Write,
+    gazetteer: &Gazetteer,
+    documents: &[ParsedDocument],
+    places: &[Place],
+) -> std::io::Result<()> {
+    for (pi, mi) in row_order(documents, places) {
+        let p = &places[pi];
         let e = gazetteer.entry(p.entry);
-        for m in &p.mentions {
-            let doc = &documents[m.document];
-            let mention = &doc.mentions[m.mention];
-            let passage = doc.document.text.get(mention.passage.clone()).unwrap_or("");
-            let fields = [
-                csv_field(&doc.document.name),
-                mention.start.to_string(),
-                mention.end.to_string(),
-                csv_field(&mention.text),
-                csv_field(&e.id),
-                csv_field(&e.name),
-                e.kind.to_string(),
-                e.country_code.clone().unwrap_or_default(),
-                format!("{:.6}", e.lat),
-                format!("{:.6}", e.lon),
-                format!("{:.3}", m.confidence),
-                m.corrected.to_string(),
-                csv_field(passage),
-            ];
-            rows.push((m.document, mention.start, fields.join(",")));
+        let mut v = mention_json(gazetteer, documents, &p.mentions[mi]);
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("gazetteer_id".into(), json!(e.id));
+            obj.insert("name".into(), json!(e.name));
+            obj.insert("feature_type".into(), json!(e.kind));
+            obj.insert("country_code".into(), json!(e.country_code));
+            obj.insert("lat".into(), json!(round6(e.lat)));
+            obj.insert("lon".into(), json!(round6(e.lon)));
         }
+        serde_json::to_writer(&mut *out, &v)?;
+        out.write_all(b"\n")?;
     }
-    rows.sort_by_key(|r| (r.0, r.1));
-    let mut out = String::from(
-        "document,start,end,text,gazetteer_id,name,feature_type,country_code,lat,lon,confidence,corrected,passage\n",
-    );
-    for (_, _, line) in rows {
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
+    Ok(())
 }
 
-/// Renders `places` in `format`.
+/// RFC 4180 quoting: a field holding a comma, a quote or a line break is quoted, its
+/// quotes doubled; any other field is written as it is.
+fn csv_field(s: &str) -> Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// The CSV header; `document_path` is last so columns read by position before it was
+/// added keep their place.
+const CSV_HEADER: &str = "document,start,end,text,gazetteer_id,name,feature_type,country_code,lat,lon,confidence,corrected,passage,document_path\n";
+
+fn write_csv(
+    out: &mut dyn Write,
+    gazetteer: &Gazetteer,
+    documents: &[ParsedDocument],
+    places: &[Place],
+) -> std::io::Result<()> {
+    out.write_all(CSV_HEADER.as_bytes())?;
+    for (pi, mi) in row_order(documents, places) {
+        let p = &places[pi];
+        let m = &p.mentions[mi];
+        let e = gazetteer.entry(p.entry);
+        let doc = &documents[m.document];
+        let mention = &doc.mentions[m.mention];
+        let passage = doc.document.text.get(mention.passage.clone()).unwrap_or("");
+        let path = document_path(&doc.document).unwrap_or_default();
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{:.6},{:.6},{:.3},{},{},{}",
+            csv_field(&doc.document.name),
+            mention.start,
+            mention.end,
+            csv_field(&mention.text),
+            csv_field(&e.id),
+            csv_field(&e.name),
+            e.kind,
+            e.country_code.as_deref().unwrap_or_default(),
+            e.lat,
+            e.lon,
+            m.confidence,
+            m.corrected,
+            csv_field(passage),
+            csv_field(&path),
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes `places` in `format` to `out`, a record at a time through a buffer (see the
+/// module docs): the output is never held in memory whole.
+pub fn write_to(
+    out: &mut dyn Write,
+    format: Format,
+    gazetteer: &Gazetteer,
+    documents: &[ParsedDocument],
+    places: &[Place],
+) -> Result<(), ExportError> {
+    let mut out = BufWriter::with_capacity(1 << 16, out);
+    stream(&mut out, format, gazetteer, documents, places)
+        .and_then(|()| out.flush())
+        .map_err(ExportError::Output)
+}
+
+/// Writes `places` in `format` to `out` as it is (the caller buffers).
+fn stream(
+    out: &mut dyn Write,
+    format: Format,
+    gazetteer: &Gazetteer,
+    documents: &[ParsedDocument],
+    places: &[Place],
+) -> std::io::Result<()> {
+    match format {
+        Format::GeoJson => write_geojson(out, gazetteer, documents, places),
+        Format::JsonLines => write_json_lines(out, gazetteer, documents, places),
+        Format::Csv => write_csv(out, gazetteer, documents, places),
+    }
+}
+
+/// Renders `places` in `format` into a string: for tests and small exports (large ones
+/// go through [`write_to`] or [`write()`]).
 pub fn render(
     format: Format,
     gazetteer: &Gazetteer,
     documents: &[ParsedDocument],
     places: &[Place],
 ) -> Result<String, ExportError> {
-    Ok(match format {
-        Format::GeoJson => {
-            let fc = geojson(gazetteer, documents, places);
-            let mut s = serde_json::to_string_pretty(&fc)
-                .map_err(|e| ExportError::Serialize(e.to_string()))?;
-            s.push('\n');
-            s
-        }
-        Format::JsonLines => json_lines(gazetteer, documents, places),
-        Format::Csv => csv(gazetteer, documents, places),
-    })
+    let mut bytes = Vec::new();
+    stream(&mut bytes, format, gazetteer, documents, places).map_err(ExportError::Output)?;
+    String::from_utf8(bytes).map_err(|e| ExportError::Serialize(e.to_string()))
 }
 
-/// Renders and writes atomically to `path` (temp file + rename): on failure an existing
-/// file is left as it was.
+/// One JSON object per mention (place fields flattened in), in document then text order,
+/// as a string (see [`render`]).
+pub fn json_lines(
+    gazetteer: &Gazetteer,
+    documents: &[ParsedDocument],
+    places: &[Place],
+) -> Result<String, ExportError> {
+    render(Format::JsonLines, gazetteer, documents, places)
+}
+
+/// CSV of the mentions (RFC 4180 quoting), one row per mention, as a string (see
+/// [`render`]).
+pub fn csv(
+    gazetteer: &Gazetteer,
+    documents: &[ParsedDocument],
+    places: &[Place],
+) -> Result<String, ExportError> {
+    render(Format::Csv, gazetteer, documents, places)
+}
+
+/// Streams the export to `path` atomically (see [`crate::output_file`]): on failure an
+/// existing file is left as it was; something that is not a regular file is refused;
+/// a symbolic link is written through and a file's permission bits are kept.
 pub fn write(
     path: &Path,
     format: Format,
@@ -229,9 +343,148 @@ pub fn write(
     documents: &[ParsedDocument],
     places: &[Place],
 ) -> Result<(), ExportError> {
-    let text = render(format, gazetteer, documents, places)?;
-    crate::atomic_write(path, text.as_bytes()).map_err(|source| ExportError::Write {
+    crate::output_file::write_atomically(path, |out| {
+        stream(out, format, gazetteer, documents, places)
+    })
+    .map_err(|source| ExportError::Write {
         path: path.to_path_buf(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{Corrections, Filter, parse_documents, places};
+    use crate::geoparse::Geoparser;
+
+    fn parsed(g: &Gazetteer, docs: Vec<Document>) -> (Vec<ParsedDocument>, Vec<Place>) {
+        let parsed = parse_documents(&Geoparser::new(g), docs);
+        let places = places(g, &parsed, &Corrections::default(), &Filter::default());
+        (parsed, places)
+    }
+
+    #[test]
+    fn document_paths_are_unique_and_visible() {
+        let mut doc = Document::from_text("x.txt", "");
+        assert_eq!(document_path(&doc), None, "pasted text has no path");
+        doc.path = Some("a/x.txt".into());
+        assert_eq!(document_path(&doc).as_deref(), Some("a/x.txt"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let mut names = Vec::new();
+            for bytes in [&b"caf\xe9.txt"[..], b"caf\xef.txt", b"caf\xc3\xa9.txt"] {
+                doc.path = Some(std::ffi::OsStr::from_bytes(bytes).into());
+                names.push(document_path(&doc).expect("path"));
+            }
+            assert_eq!(names, ["caf%E9.txt", "caf%EF.txt", "café.txt"]);
+        }
+    }
+
+    #[test]
+    fn csv_quotes_only_what_rfc_4180_requires() {
+        for (field, written) in [
+            ("plain", "plain"),
+            ("a, b", "\"a, b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("two\nlines", "\"two\nlines\""),
+            ("cr\r", "\"cr\r\""),
+            ("", ""),
+        ] {
+            assert_eq!(csv_field(field), written, "{field:?}");
+        }
+    }
+
+    #[test]
+    fn streamed_exports_match_and_geojson_caps_mentions_per_feature() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let n = MAX_MENTIONS_PER_FEATURE + 7;
+        let mut pasted = Document::from_text("pasted", "Niamey. ".repeat(n));
+        pasted.path = None;
+        let mut filed = Document::from_text("x.txt", "Fighting near Agadez, Niger.");
+        filed.path = Some("a/x.txt".into());
+        let (docs, places) = parsed(&g, vec![pasted, filed]);
+        for format in [Format::GeoJson, Format::JsonLines, Format::Csv] {
+            let mut streamed = Vec::new();
+            write_to(&mut streamed, format, &g, &docs, &places).expect("write_to");
+            let rendered = render(format, &g, &docs, &places).expect("render");
+            assert_eq!(streamed, rendered.as_bytes(), "{format:?}");
+        }
+        let text = render(Format::GeoJson, &g, &docs, &places).expect("geojson");
+        assert!(text.starts_with("{\"type\":\"FeatureCollection\",\"features\":[\n"));
+        let v: JsonValue = serde_json::from_str(&text).expect("valid JSON");
+        let features = v["features"].as_array().expect("features");
+        assert_eq!(features.len(), places.len());
+        assert_eq!(text.lines().count(), places.len() + 2, "one feature a line");
+        let niamey = features
+            .iter()
+            .find(|f| f["properties"]["name"] == "Niamey")
+            .expect("Niamey");
+        assert_eq!(niamey["properties"]["mention_count"], n);
+        assert_eq!(niamey["properties"]["mentions_truncated"], true);
+        let listed = niamey["properties"]["mentions"].as_array().expect("list");
+        assert_eq!(listed.len(), MAX_MENTIONS_PER_FEATURE);
+        assert_eq!(listed[0]["document_path"], JsonValue::Null);
+        let agadez = features
+            .iter()
+            .find(|f| f["properties"]["name"] == "Agadez")
+            .expect("Agadez");
+        assert_eq!(agadez["properties"]["mentions_truncated"], false);
+        assert_eq!(
+            agadez["properties"]["mentions"][0]["document_path"],
+            "a/x.txt"
+        );
+        // JSON Lines and CSV list every mention, with the path (empty when pasted).
+        let lines = render(Format::JsonLines, &g, &docs, &places).expect("jsonl");
+        let mentions: usize = places.iter().map(|p| p.mentions.len()).sum();
+        assert_eq!(lines.lines().count(), mentions);
+        let csv = render(Format::Csv, &g, &docs, &places).expect("csv");
+        assert_eq!(csv.lines().count(), mentions + 1);
+        assert!(
+            csv.lines().nth(1).expect("row").ends_with(','),
+            "pasted: empty path"
+        );
+        assert!(csv.lines().last().expect("row").ends_with(",a/x.txt"));
+    }
+
+    #[test]
+    fn an_empty_export_is_still_valid() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let text = render(Format::GeoJson, &g, &[], &[]).expect("geojson");
+        let v: JsonValue = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(v["features"].as_array().map(Vec::len), Some(0));
+        assert_eq!(render(Format::JsonLines, &g, &[], &[]).expect("jsonl"), "");
+        assert_eq!(render(Format::Csv, &g, &[], &[]).expect("csv"), CSV_HEADER);
+    }
+
+    /// A writer that fails after `room` bytes, like a full disk.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::Error::other("no space left"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_is_an_error_not_a_panic() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let (docs, places) = parsed(&g, vec![Document::from_text("a", "Niamey. ".repeat(2000))]);
+        for format in [Format::GeoJson, Format::JsonLines, Format::Csv] {
+            let err = write_to(&mut Full { room: 1000 }, format, &g, &docs, &places)
+                .expect_err("the disk is full");
+            assert!(err.to_string().contains("no space left"), "{err}");
+        }
+    }
 }

@@ -1,9 +1,10 @@
 //! The `gazette` binary: the desktop app (no arguments) and the command-line mode.
 //!
 //! Exit codes follow ripgrep's habit: 0 success, 1 a partial failure (some inputs
-//! skipped), 2 an error that stopped the command.
+//! skipped, the rest written), 2 an error that stopped the command or nothing usable
+//! (every input skipped: nothing is written, an existing `-o` file is untouched).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -22,6 +23,7 @@ use gazette::corpus::{self, Corrections, Filter, Input, LoadEvent, ParsedDocumen
 use gazette::export::{self, Format};
 use gazette::gazetteer::Gazetteer;
 use gazette::geoparse::Geoparser;
+use gazette::output_file;
 
 #[derive(Parser)]
 #[command(
@@ -50,7 +52,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "geojson")]
         format: Format,
-        /// Write to this file (atomically) instead of standard output.
+        /// Write to this file (atomically: it is replaced only once the export is complete)
+        /// instead of standard output. Must not be a device, a pipe or an input file.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
         /// Count demonyms ("Nigerien", "Turkish") as mentions of their country.
@@ -137,11 +140,11 @@ fn lookup(gazetteer: &Gazetteer, name: &str) -> Result<()> {
 
 /// Reads and parses every article under `paths` through the library's one way in
 /// ([`corpus::load`]), printing skipped inputs and decoding warnings as they come.
-/// Returns the parsed documents and whether any input could not be read.
-fn read_and_parse(parser: &Geoparser<'_>, paths: &[PathBuf]) -> (Vec<ParsedDocument>, bool) {
+/// Returns the parsed documents and how many inputs (files, folders) were skipped.
+fn read_and_parse(parser: &Geoparser<'_>, paths: &[PathBuf]) -> (Vec<ParsedDocument>, usize) {
     let inputs = paths.iter().cloned().map(Input::Path).collect();
     let mut parsed = Vec::new();
-    let mut had_errors = false;
+    let mut skipped = 0;
     let never = std::sync::atomic::AtomicBool::new(false);
     corpus::load(parser, inputs, &never, &mut |event| match event {
         LoadEvent::Document {
@@ -156,11 +159,50 @@ fn read_and_parse(parser: &Geoparser<'_>, paths: &[PathBuf]) -> (Vec<ParsedDocum
         }
         LoadEvent::Skipped(e) => {
             eprintln!("gazette: {e}");
-            had_errors |= e.is_read_failure();
+            skipped += 1;
         }
         LoadEvent::Started { .. } | LoadEvent::Finished { .. } => {}
     });
-    (parsed, had_errors)
+    (parsed, skipped)
+}
+
+/// Refuses an output path that cannot or must not be written, before any work: something
+/// other than a regular file (a device, a pipe, a folder), or one of the input files
+/// (given, or found in a folder given), which the export would overwrite.
+fn check_output(output: &Path, paths: &[PathBuf]) -> Result<()> {
+    if let Err(e) = output_file::resolve_target(output) {
+        let hint = if e
+            .get_ref()
+            .is_some_and(|inner| inner.is::<output_file::NotRegularFile>())
+        {
+            "; to write to a device or a pipe, leave out -o and redirect standard output \
+             (`gazette parse … > /dev/…`)"
+        } else {
+            ""
+        };
+        anyhow::bail!("cannot write {}: {e}{hint}", output.display());
+    }
+    let mut inputs = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            // A folder that cannot be listed is reported by the load, which then reads
+            // none of its files.
+            if let Ok(listed) = corpus::article_files(p) {
+                inputs.extend(listed.files.into_iter().map(|(path, _)| path));
+            }
+        } else {
+            inputs.push(p.clone());
+        }
+    }
+    if let Some(input) = output_file::find_same_file(output, inputs.iter().map(PathBuf::as_path)) {
+        anyhow::bail!(
+            "{} is one of the input files ({}); it would be overwritten, so nothing was \
+             written: choose another output file",
+            output.display(),
+            input.display()
+        );
+    }
+    Ok(())
 }
 
 fn parse_command(
@@ -171,7 +213,14 @@ fn parse_command(
     filter: &Filter,
 ) -> Result<ExitCode> {
     let parser = Geoparser::new(gazetteer);
-    let (parsed, had_errors) = read_and_parse(&parser, paths);
+    let (parsed, skipped) = read_and_parse(&parser, paths);
+    if parsed.is_empty() {
+        // Nothing usable: an empty export would replace a good file with nothing.
+        eprintln!(
+            "gazette: none of the inputs could be read ({skipped} skipped); nothing was written"
+        );
+        return Ok(ExitCode::from(2));
+    }
     let places = places(gazetteer, &parsed, &Corrections::default(), filter);
     match output {
         Some(path) => {
@@ -186,16 +235,14 @@ fn parse_command(
             );
         }
         None => {
-            use std::io::Write;
-            let text = export::render(format, gazetteer, &parsed, &places)?;
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            out.write_all(text.as_bytes())
-                .context("writing to stdout")?;
-            out.flush().context("writing to stdout")?;
+            export::write_to(&mut out, format, gazetteer, &parsed, &places)
+                .context("writing to standard output")?;
         }
     }
-    Ok(if had_errors {
+    Ok(if skipped > 0 {
+        eprintln!("gazette: {skipped} input(s) skipped; the others were written");
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -273,6 +320,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     anyhow::bail!("{}: no such file or folder", p.display());
                 }
             }
+            if let Some(out) = &output {
+                check_output(out, &paths)?;
+            }
             let g = load_gazetteer(cli.gazetteer.as_ref())?;
             let filter = Filter {
                 show_demonyms: demonyms,
@@ -337,12 +387,28 @@ fn run_app(_gazetteer: Option<PathBuf>, _open: Vec<PathBuf>) -> Result<ExitCode>
     )
 }
 
+/// The error and its causes, `: `-separated, leaving out a cause whose text is already
+/// said (the library's errors name their cause in their own message too).
+fn describe(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let said = cause.to_string();
+        if text.is_empty() {
+            text = said;
+        } else if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+    }
+    text
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("gazette: {err:#}");
+            eprintln!("gazette: {}", describe(&err));
             ExitCode::from(2)
         }
     }

@@ -184,7 +184,8 @@ fn bad_input_is_reported_not_fatal() {
         "--format",
         "jsonl",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    // A skipped input is a partial failure: the rest is written, exit 1.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
         err.contains("binary.txt") && err.contains("binary"),
