@@ -295,3 +295,32 @@ fn an_unreadable_session_in_eframe_storage_is_kept_as_a_file() {
     assert!(path.exists());
     assert_eq!(storage.0.get(OLD_KEY), None);
 }
+
+/// The session the fuzzer found (`fuzz/regressions/session_decode`): a minimum confidence
+/// of `1e39` read from JSON must not become infinity, which JSON writes back as `null` and
+/// the next start could not read. It is clamped, saved, and read back.
+#[test]
+fn a_minimum_confidence_out_of_range_survives_a_save_and_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("session.json");
+    let regression = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions/session_decode/min-confidence-overflow.json");
+    let mut session: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&regression).expect("regression file"))
+            .expect("json");
+    // A session with a document, so that it is restored rather than the samples shown.
+    session["sources"] = serde_json::json!([
+        {"Pasted": {"name": "Pasted text", "text": "Heavy rain in Niamey."}}
+    ]);
+    let file = serde_json::json!({"format_version": 1, "session": session});
+    std::fs::write(&path, file.to_string()).expect("write");
+    let mut harness = start(&path, None);
+    assert!(warnings(&harness).is_empty(), "{:?}", warnings(&harness));
+    assert_eq!(harness.state().state().filter().min_confidence, 1.0);
+    assert!(harness.state_mut().save_session());
+    drop(harness);
+    let saved = SessionFile::at(&path).read().expect("read").expect("saved");
+    assert_eq!(saved.filter.min_confidence, 1.0);
+    let harness = start(&path, None);
+    assert!(warnings(&harness).is_empty(), "{:?}", warnings(&harness));
+}

@@ -110,7 +110,16 @@ impl Corpus {
     }
 
     /// Replaces the filter. Returns `true` if it changed.
-    pub fn set_filter(&mut self, filter: Filter) -> bool {
+    ///
+    /// A minimum confidence outside [0, 1] is clamped to it (one that is not a number
+    /// becomes 0): a session or project from elsewhere may hold `1e39`, which JSON would
+    /// write back as `null` and then fail to read.
+    pub fn set_filter(&mut self, mut filter: Filter) -> bool {
+        filter.min_confidence = if filter.min_confidence.is_nan() {
+            0.0
+        } else {
+            filter.min_confidence.clamp(0.0, 1.0)
+        };
         let changed = filter != self.filter;
         self.filter = filter;
         changed
@@ -369,5 +378,17 @@ mod tests {
         assert!(corpus.undo_correction((0, 0)));
         assert!(corpus.effective_entry(&g, (0, 0)).is_some());
         assert!(corpus.corrections().is_empty());
+    }
+
+    #[test]
+    fn a_minimum_confidence_out_of_range_is_clamped() {
+        let mut corpus = Corpus::default();
+        for (given, kept) in [(1e39_f32, 1.0), (-3.0, 0.0), (f32::NAN, 0.0), (0.4, 0.4)] {
+            corpus.set_filter(Filter {
+                min_confidence: given,
+                ..Filter::default()
+            });
+            assert_eq!(corpus.filter().min_confidence, kept, "{given}");
+        }
     }
 }
