@@ -32,6 +32,15 @@ pub enum ExportError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// The target is one of the documents exported (the same file, by any path):
+    /// writing it would replace the article. Nothing is written.
+    #[error("{path} is the document {document}; choose another file for the export")]
+    WouldOverwriteDocument {
+        /// The target.
+        path: std::path::PathBuf,
+        /// The document's name.
+        document: String,
+    },
     /// Writing to a stream (standard output, a buffer) failed.
     #[error("cannot write the export: {0}")]
     Output(#[source] std::io::Error),
@@ -335,7 +344,8 @@ pub fn csv(
 
 /// Streams the export to `path` atomically (see [`crate::output_file`]): on failure an
 /// existing file is left as it was; something that is not a regular file is refused;
-/// a symbolic link is written through and a file's permission bits are kept.
+/// a symbolic link is written through and a file's permission bits are kept; one of the
+/// `documents`' own files is refused, so an export never replaces an article.
 pub fn write(
     path: &Path,
     format: Format,
@@ -343,6 +353,17 @@ pub fn write(
     documents: &[ParsedDocument],
     places: &[Place],
 ) -> Result<(), ExportError> {
+    let files = documents.iter().filter_map(|d| d.document.path.as_deref());
+    if let Some(file) = crate::output_file::find_same_file(path, files)
+        && let Some(doc) = documents
+            .iter()
+            .find(|d| d.document.path.as_deref() == Some(file))
+    {
+        return Err(ExportError::WouldOverwriteDocument {
+            path: path.to_path_buf(),
+            document: doc.document.name.clone(),
+        });
+    }
     crate::output_file::write_atomically(path, |out| {
         stream(out, format, gazetteer, documents, places)
     })
@@ -362,6 +383,40 @@ mod tests {
         let parsed = parse_documents(&Geoparser::new(g), docs);
         let places = places(g, &parsed, &Corrections::default(), &Filter::default());
         (parsed, places)
+    }
+
+    #[test]
+    fn an_export_never_replaces_one_of_its_documents() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let article = dir.path().join("a.txt");
+        std::fs::write(&article, "Rain in Niamey.").expect("write");
+        let mut doc = Document::from_text("a.txt", "Rain in Niamey.");
+        doc.path = Some(article.clone());
+        let parsed = vec![ParsedDocument {
+            document: doc,
+            mentions: Vec::new(),
+        }];
+        // By its own path and through a link to it.
+        let link = dir.path().join("link.csv");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&article, &link).expect("symlink");
+        for target in [&article, &link] {
+            if !target.exists() {
+                continue;
+            }
+            let err = write(target, Format::Csv, &g, &parsed, &[]).expect_err("refused");
+            assert!(
+                matches!(err, ExportError::WouldOverwriteDocument { .. }),
+                "{err}"
+            );
+        }
+        assert_eq!(
+            std::fs::read_to_string(&article).expect("read"),
+            "Rain in Niamey."
+        );
+        // Another file is written.
+        write(&dir.path().join("out.csv"), Format::Csv, &g, &parsed, &[]).expect("writes");
     }
 
     #[test]

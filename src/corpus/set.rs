@@ -383,7 +383,12 @@ mod tests {
     #[test]
     fn a_minimum_confidence_out_of_range_is_clamped() {
         let mut corpus = Corpus::default();
-        for (given, kept) in [(1e39_f32, 1.0), (-3.0, 0.0), (f32::NAN, 0.0), (0.4, 0.4)] {
+        for (given, kept) in [
+            (f32::INFINITY, 1.0),
+            (-3.0, 0.0),
+            (f32::NAN, 0.0),
+            (0.4, 0.4),
+        ] {
             corpus.set_filter(Filter {
                 min_confidence: given,
                 ..Filter::default()
