@@ -57,30 +57,6 @@ pub struct Target {
     pub existing: Option<Metadata>,
 }
 
-fn kind_of(meta: &Metadata) -> &'static str {
-    let t = meta.file_type();
-    if t.is_dir() {
-        return "a folder";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_char_device() {
-            return "a character device";
-        }
-        if t.is_block_device() {
-            return "a block device";
-        }
-        if t.is_fifo() {
-            return "a named pipe (FIFO)";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    "a special file"
-}
-
 /// The folder holding `path` (`.` for a bare file name).
 fn folder_of(path: &Path) -> &Path {
     match path.parent() {
@@ -114,7 +90,7 @@ pub fn resolve_target(path: &Path) -> io::Result<Target> {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidInput,
                     NotRegularFile {
-                        kind: kind_of(&meta),
+                        kind: crate::regular_file::kind_of(meta.file_type()),
                     },
                 ));
             }
