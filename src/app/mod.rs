@@ -98,6 +98,8 @@ pub struct GazetteApp {
     gazetteer_failed: bool,
     /// Frames still to draw after an action, whatever the input.
     repaint_frames: u8,
+    /// When the derived lists were last brought up to date while documents load.
+    last_refresh: Option<std::time::Instant>,
 }
 
 impl std::fmt::Debug for GazetteApp {
@@ -109,6 +111,9 @@ impl std::fmt::Debug for GazetteApp {
             .finish()
     }
 }
+
+/// How often the places are recomputed while documents load (see [`GazetteApp::poll`]).
+const LOADING_REFRESH: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The eframe storage key under which earlier versions saved the session (read once, to
 /// move it to the session file; no longer written).
@@ -377,6 +382,7 @@ impl GazetteApp {
             online_wanted: None,
             gazetteer_failed: false,
             repaint_frames: 0,
+            last_refresh: None,
         }
     }
 
@@ -629,7 +635,19 @@ impl GazetteApp {
             self.state.set_online_tiles(on);
             self.map.set_online(on, ctx);
         }
-        self.state.refresh();
+        // Bringing the places up to date costs time in proportion to the documents open,
+        // so while a load adds documents it is done at most every LOADING_REFRESH, not on
+        // every frame (a frame per document made opening a big folder quadratic); when
+        // the load finishes, the last event refreshes at once.
+        let now = std::time::Instant::now();
+        let due = self.jobs.is_empty()
+            || self
+                .last_refresh
+                .is_none_or(|t| now.duration_since(t) >= LOADING_REFRESH);
+        if due {
+            self.state.refresh();
+            self.last_refresh = Some(now);
+        }
     }
 
     // ----------------------------------------------------------------------------------
