@@ -97,7 +97,10 @@ pub(super) fn real_corpora_dir(test_name: &str) -> Option<PathBuf> {
     if dir.is_dir() {
         return Some(dir);
     }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
+    // In CI a missing corpus fails, unless `.ci/run` checked and said in its log that
+    // this machine has none (`GAZETTE_CORPORA_ABSENT=1`).
+    let declared_absent = std::env::var("GAZETTE_CORPORA_ABSENT").is_ok_and(|v| v == "1");
+    if std::env::var("CI").is_ok_and(|v| v == "true") && !declared_absent {
         panic!(
             "{test_name}: ../shared/corpora not found (looked in {}); CI=true requires the gold corpora",
             dir.display()
