@@ -217,9 +217,10 @@ pub fn run_parse_job(
 
 /// The message a skipped input shows in the log: the error, saying it was skipped.
 fn skip_message(error: &DocumentError) -> String {
-    match error {
-        DocumentError::Io { .. } => format!("{error}; skipped"),
-        _ => error.to_string(),
+    if error.is_read_failure() {
+        format!("{error}; skipped")
+    } else {
+        error.to_string()
     }
 }
 
