@@ -19,8 +19,11 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use gazette::corpus::{self, Corrections, Filter, Input, LoadEvent, ParsedDocument, places};
-use gazette::export::{self, Format};
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use gazette::corpus::{self, Corrections, Filter, Input, LoadEvent, ParsedDocument, Shown};
+use gazette::export::{DocumentExport, ExportCounts, ExportStream, Format};
 use gazette::gazetteer::Gazetteer;
 use gazette::geoparse::Geoparser;
 use gazette::output_file;
@@ -138,34 +141,6 @@ fn lookup(gazetteer: &Gazetteer, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Reads and parses every article under `paths` through the library's one way in
-/// ([`corpus::load`]), printing skipped inputs and decoding warnings as they come.
-/// Returns the parsed documents and how many inputs (files, folders) were skipped.
-fn read_and_parse(parser: &Geoparser<'_>, paths: &[PathBuf]) -> (Vec<ParsedDocument>, usize) {
-    let inputs = paths.iter().cloned().map(Input::Path).collect();
-    let mut parsed = Vec::new();
-    let mut skipped = 0;
-    let never = std::sync::atomic::AtomicBool::new(false);
-    corpus::load(parser, inputs, &never, &mut |event| match event {
-        LoadEvent::Document {
-            parsed: document,
-            warning,
-            ..
-        } => {
-            if let Some(w) = warning {
-                eprintln!("gazette: warning: {w}");
-            }
-            parsed.push(document);
-        }
-        LoadEvent::Skipped(e) => {
-            eprintln!("gazette: {e}");
-            skipped += 1;
-        }
-        LoadEvent::Started { .. } | LoadEvent::Finished { .. } => {}
-    });
-    (parsed, skipped)
-}
-
 /// Refuses an output path that cannot or must not be written, before any work: something
 /// other than a regular file (a device, a pipe, a folder), or one of the input files
 /// (given, or found in a folder given), which the export would overwrite.
@@ -205,6 +180,17 @@ fn check_output(output: &Path, paths: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// Every input was skipped: nothing is written (an existing output file is kept).
+#[derive(Debug, thiserror::Error)]
+#[error("none of the inputs could be read")]
+struct NothingRead;
+
+/// Reads, parses and exports every article under `paths` as a stream, through the
+/// library's one way in ([`corpus::load_then`]): each document's rows are rendered on
+/// the thread that parsed it and written in input order as soon as the documents
+/// before it are, so memory holds a few chunks of documents (and, for GeoJSON, each
+/// place's first mentions), never the corpus. Skipped inputs and decoding warnings
+/// are printed as they come.
 fn parse_command(
     gazetteer: &Gazetteer,
     paths: &[PathBuf],
@@ -213,33 +199,78 @@ fn parse_command(
     filter: &Filter,
 ) -> Result<ExitCode> {
     let parser = Geoparser::new(gazetteer);
-    let (parsed, skipped) = read_and_parse(&parser, paths);
-    if parsed.is_empty() {
+    let corrections = Corrections::default();
+    let shown = Shown::new(gazetteer, &corrections, filter);
+    let mut skipped = 0;
+    let mut counts = ExportCounts::default();
+    let mut export = |out: &mut dyn Write| -> std::io::Result<()> {
+        let inputs = paths.iter().cloned().map(Input::Path).collect();
+        let render =
+            |parsed: ParsedDocument| DocumentExport::render(format, gazetteer, &shown, &parsed);
+        // Raised when writing fails, so the parse stops too.
+        let stop = AtomicBool::new(false);
+        let mut stream = ExportStream::new(out, format, gazetteer);
+        let mut failure = None;
+        corpus::load_then(&parser, inputs, &stop, &render, &mut |event| match event {
+            LoadEvent::Document {
+                parsed, warning, ..
+            } => {
+                if let Some(w) = warning {
+                    eprintln!("gazette: warning: {w}");
+                }
+                if let Err(e) = parsed.and_then(|part| stream.push(part)) {
+                    failure.get_or_insert(e);
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+            LoadEvent::Skipped(e) => {
+                eprintln!("gazette: {e}");
+                skipped += 1;
+            }
+            LoadEvent::Started { .. } | LoadEvent::Finished { .. } => {}
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        if stream.documents() == 0 {
+            return Err(std::io::Error::other(NothingRead));
+        }
+        counts = stream.finish()?;
+        Ok(())
+    };
+    let written = match output {
+        Some(path) => output_file::write_atomically(path, export)
+            .with_context(|| format!("cannot write {}", path.display())),
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            export(&mut out).context("writing to standard output")
+        }
+    };
+    if let Err(e) = &written
+        && e.chain().any(|cause| {
+            cause.is::<NothingRead>()
+                || cause
+                    .downcast_ref::<std::io::Error>()
+                    .and_then(|io| io.get_ref())
+                    .is_some_and(|inner| inner.is::<NothingRead>())
+        })
+    {
         // Nothing usable: an empty export would replace a good file with nothing.
         eprintln!(
             "gazette: none of the inputs could be read ({skipped} skipped); nothing was written"
         );
         return Ok(ExitCode::from(2));
     }
-    let places = places(gazetteer, &parsed, &Corrections::default(), filter);
-    match output {
-        Some(path) => {
-            export::write(path, format, gazetteer, &parsed, &places)?;
-            let mentions: usize = places.iter().map(|p| p.mentions.len()).sum();
-            eprintln!(
-                "gazette: {} documents, {} places, {} mentions written to {}",
-                parsed.len(),
-                places.len(),
-                mentions,
-                path.display()
-            );
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            export::write_to(&mut out, format, gazetteer, &parsed, &places)
-                .context("writing to standard output")?;
-        }
+    written?;
+    if let Some(path) = output {
+        eprintln!(
+            "gazette: {} documents, {} places, {} mentions written to {}",
+            counts.documents,
+            counts.places,
+            counts.mentions,
+            path.display()
+        );
     }
     Ok(if skipped > 0 {
         eprintln!("gazette: {skipped} input(s) skipped; the others were written");

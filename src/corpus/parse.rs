@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::document::{Document, DocumentSource};
 use super::read::DocumentError;
 use super::source::{Input, article_files};
-use crate::geoparse::{Geoparser, MemoPool, Mention, ParseMemo};
+use crate::geoparse::{Geoparser, MemoPool, Mention};
 
 /// A document with the mentions the parser found in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,17 +29,82 @@ pub fn parse_documents(parser: &Geoparser<'_>, documents: Vec<Document>) -> Vec<
     documents
         .into_par_iter()
         .map(|document| {
-            let mentions = memos.with(|memo| parser.parse_with(&document.text, memo));
+            let mentions = parse_text(parser, &memos, &document.text);
             ParsedDocument { document, mentions }
         })
         .collect()
 }
 
+/// A text longer than this (bytes) is parsed as sections of at most about this size,
+/// cut at paragraph breaks, on all cores. 1 MiB is a book-length report; a news article
+/// is a few kilobytes, so news is parsed whole. Each section is its own context for
+/// resolution (the countries and places it names), which for a text this long is
+/// nearer to what a reader means than the whole; and one 40 MB file (an archive dump)
+/// is parsed at the speed of many small ones instead of on one core.
+pub const SECTION_BYTES: usize = 1 << 20;
+
+/// The mentions of `text`: parsed whole, or by [`SECTION_BYTES`] sections in parallel,
+/// their offsets then made offsets into `text`.
+pub fn parse_text(parser: &Geoparser<'_>, memos: &MemoPool, text: &str) -> Vec<Mention> {
+    if text.len() <= SECTION_BYTES {
+        return memos.with(|memo| parser.parse_with(text, memo));
+    }
+    let sections: Vec<Vec<Mention>> = sections(text, SECTION_BYTES)
+        .into_par_iter()
+        .map(|range| {
+            let offset = range.start;
+            let mut mentions = memos.with(|memo| parser.parse_with(&text[range], memo));
+            for m in &mut mentions {
+                m.start += offset;
+                m.end += offset;
+                m.passage = m.passage.start + offset..m.passage.end + offset;
+            }
+            mentions
+        })
+        .collect();
+    sections.concat()
+}
+
+/// `text` cut into consecutive ranges of at most `max` bytes (more only where no cut
+/// below is possible), each ending after a paragraph break (a blank line) where there
+/// is one in the range's second half, else after a line break, else after a sentence's
+/// full stop and space, else at a character boundary: so a sentence, and so a
+/// mention or its passage, is never cut unless it is longer than half a section.
+fn sections(text: &str, max: usize) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    while text.len() - start > max {
+        let limit = start + max;
+        let half = start + max / 2;
+        let window = &bytes[half..limit];
+        let cut = memchr::memmem::rfind(window, b"\n\n")
+            .map(|i| half + i + 2)
+            .or_else(|| memchr::memrchr(b'\n', window).map(|i| half + i + 1))
+            .or_else(|| memchr::memmem::rfind(window, b". ").map(|i| half + i + 2))
+            .unwrap_or_else(|| text.floor_char_boundary(limit));
+        // A character longer than the whole limit cannot happen (max ≥ 4 in practice);
+        // guard anyway so the loop always moves.
+        let cut = if cut <= start {
+            text.ceil_char_boundary(start + 1)
+        } else {
+            cut
+        };
+        out.push(start..cut);
+        start = cut;
+    }
+    out.push(start..text.len());
+    out
+}
+
 /// What [`load`] reports, in this order: `Started` once, then one `Document` or
 /// `Skipped` per input document (in input order; listing problems come first), then
 /// `Finished` — unless the load was cancelled, which ends it without `Finished`.
+///
+/// `D` is what a parsed document becomes: the [`ParsedDocument`] itself from [`load`],
+/// whatever the caller's `then` makes of it from [`load_then`].
 #[derive(Debug)]
-pub enum LoadEvent {
+pub enum LoadEvent<D = ParsedDocument> {
     /// The inputs were listed: this many documents will be read.
     Started {
         /// Documents to read.
@@ -48,7 +113,7 @@ pub enum LoadEvent {
     /// One document was read and parsed.
     Document {
         /// The result.
-        parsed: ParsedDocument,
+        parsed: D,
         /// Where it came from.
         source: DocumentSource,
         /// A note on how it was decoded (not UTF-8), if any.
@@ -78,15 +143,94 @@ enum Item {
 }
 
 /// Lists, reads and parses `inputs` with `parser`, calling `emit` on the calling thread
-/// for each event (see [`LoadEvent`]). Parsing runs on the rayon pool a chunk of
-/// documents at a time, so events come steadily and memory holds one chunk of texts
-/// beyond what `emit` keeps. Stops early, without `Finished`, once `cancel` is raised.
+/// for each event (see [`LoadEvent`]). Stops early, without `Finished`, once `cancel` is
+/// raised. See [`load_then`] for how the work is spread.
 pub fn load(
     parser: &Geoparser<'_>,
     inputs: Vec<Input>,
     cancel: &AtomicBool,
     emit: &mut dyn FnMut(LoadEvent),
 ) {
+    load_then(parser, inputs, cancel, &|parsed| parsed, emit);
+}
+
+/// [`load`], with `then` applied to each parsed document on the thread that parsed it:
+/// the command line renders a document's export rows there, so that work is spread
+/// over the cores too and the document's text is dropped before it reaches `emit`.
+///
+/// A thread of its own hands the documents to the rayon pool a chunk at a time while
+/// the calling thread emits the previous chunk's events, so parsing never waits for
+/// `emit` (writing the output, updating a window) and memory holds at most three
+/// chunks of documents beyond what `emit` keeps, whatever the number of inputs.
+pub fn load_then<D: Send>(
+    parser: &Geoparser<'_>,
+    inputs: Vec<Input>,
+    cancel: &AtomicBool,
+    then: &(dyn Fn(ParsedDocument) -> D + Sync),
+    emit: &mut dyn FnMut(LoadEvent<D>),
+) {
+    let (items, mut skipped) = list(inputs, &mut |e| emit(LoadEvent::Skipped(e)));
+    emit(LoadEvent::Started { total: items.len() });
+    let memos = MemoPool::new();
+    let chunk = (rayon::current_num_threads() * 4).max(4);
+    let mut loaded = 0;
+    let finished = std::thread::scope(|scope| {
+        // One chunk in the channel, one being parsed, one being emitted.
+        let (chunks, parsed) = std::sync::mpsc::sync_channel::<Vec<Option<LoadEvent<D>>>>(1);
+        let memos = &memos;
+        scope.spawn(move || {
+            let mut items = items.into_iter().peekable();
+            while items.peek().is_some() && !cancel.load(Ordering::Relaxed) {
+                let batch: Vec<Item> = items.by_ref().take(chunk).collect();
+                let results = batch
+                    .into_par_iter()
+                    .map(|item| {
+                        let event = read_and_parse(parser, memos, item, cancel)?;
+                        Some(match event {
+                            Parsed::Document {
+                                parsed,
+                                source,
+                                warning,
+                            } => LoadEvent::Document {
+                                parsed: then(parsed),
+                                source,
+                                warning,
+                            },
+                            Parsed::Skipped(e) => LoadEvent::Skipped(e),
+                        })
+                    })
+                    .collect();
+                // The receiver hangs up when the load was cancelled.
+                if chunks.send(results).is_err() {
+                    return;
+                }
+            }
+        });
+        for results in parsed {
+            for event in results {
+                match event {
+                    Some(event @ LoadEvent::Document { .. }) => {
+                        loaded += 1;
+                        emit(event);
+                    }
+                    Some(event) => {
+                        skipped += 1;
+                        emit(event);
+                    }
+                    None => return false,
+                }
+            }
+        }
+        !cancel.load(Ordering::Relaxed)
+    });
+    if finished {
+        emit(LoadEvent::Finished { loaded, skipped });
+    }
+}
+
+/// The documents `inputs` stand for, in order, and how many inputs or folders below
+/// them could not be listed (each reported through `skip`).
+fn list(inputs: Vec<Input>, skip: &mut dyn FnMut(DocumentError)) -> (Vec<Item>, usize) {
     let mut items = Vec::new();
     let mut skipped = 0;
     for input in inputs {
@@ -94,12 +238,12 @@ pub fn load(
             Input::Path(path) => match article_files(&path) {
                 Ok(listed) if listed.files.is_empty() && listed.unreadable.is_empty() => {
                     skipped += 1;
-                    emit(LoadEvent::Skipped(DocumentError::NoArticles { path }));
+                    skip(DocumentError::NoArticles { path });
                 }
                 Ok(listed) => {
                     for e in listed.unreadable {
                         skipped += 1;
-                        emit(LoadEvent::Skipped(e));
+                        skip(e);
                     }
                     items.extend(
                         listed
@@ -110,51 +254,33 @@ pub fn load(
                 }
                 Err(e) => {
                     skipped += 1;
-                    emit(LoadEvent::Skipped(e));
+                    skip(e);
                 }
             },
             Input::File { path, name } => items.push(Item::File { path, name }),
             Input::Text { name, text } => items.push(Item::Text { name, text }),
         }
     }
-    emit(LoadEvent::Started { total: items.len() });
-    let memos = MemoPool::new();
-    let chunk = (rayon::current_num_threads() * 4).max(4);
-    let mut loaded = 0;
-    let mut items = items.into_iter().peekable();
-    while items.peek().is_some() {
-        if cancel.load(Ordering::Relaxed) {
-            return;
-        }
-        let batch: Vec<Item> = items.by_ref().take(chunk).collect();
-        let results: Vec<Option<LoadEvent>> = batch
-            .into_par_iter()
-            .map(|item| memos.with(|memo| read_and_parse(parser, memo, item, cancel)))
-            .collect();
-        for event in results {
-            match event {
-                Some(event @ LoadEvent::Document { .. }) => {
-                    loaded += 1;
-                    emit(event);
-                }
-                Some(event) => {
-                    skipped += 1;
-                    emit(event);
-                }
-                None => return,
-            }
-        }
-    }
-    emit(LoadEvent::Finished { loaded, skipped });
+    (items, skipped)
 }
 
-/// Reads and parses one item: a `Document` or `Skipped` event, or `None` if cancelled.
+/// What reading and parsing one item gave.
+enum Parsed {
+    Document {
+        parsed: ParsedDocument,
+        source: DocumentSource,
+        warning: Option<String>,
+    },
+    Skipped(DocumentError),
+}
+
+/// Reads and parses one item, or `None` if cancelled.
 fn read_and_parse(
     parser: &Geoparser<'_>,
-    memo: &mut ParseMemo,
+    memos: &MemoPool,
     item: Item,
     cancel: &AtomicBool,
-) -> Option<LoadEvent> {
+) -> Option<Parsed> {
     if cancel.load(Ordering::Relaxed) {
         return None;
     }
@@ -165,7 +291,7 @@ fn read_and_parse(
                 DocumentSource::File { path, name },
                 loaded.warning,
             ),
-            Err(e) => return Some(LoadEvent::Skipped(e)),
+            Err(e) => return Some(Parsed::Skipped(e)),
         },
         Item::Text { name, text } => (
             Document::from_text(name.clone(), text.clone()),
@@ -173,8 +299,8 @@ fn read_and_parse(
             None,
         ),
     };
-    let mentions = parser.parse_with(&document.text, memo);
-    Some(LoadEvent::Document {
+    let mentions = parse_text(parser, memos, &document.text);
+    Some(Parsed::Document {
         parsed: ParsedDocument { document, mentions },
         source,
         warning,
@@ -247,6 +373,61 @@ mod tests {
             _ => None,
         });
         assert_eq!(pasted, Some(&direct[0].mentions));
+    }
+
+    #[test]
+    fn sections_cut_at_paragraphs_and_cover_the_text() {
+        let text = "One para.\n\nTwo é para. Still two.\nThree line.\n\nFour.".repeat(7);
+        for max in [8, 16, 25, 40, 100, 1000] {
+            let ranges = sections(&text, max);
+            assert_eq!(ranges.first().map(|r| r.start), Some(0));
+            assert_eq!(ranges.last().map(|r| r.end), Some(text.len()));
+            for pair in ranges.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start, "consecutive");
+            }
+            for r in &ranges {
+                assert!(text.get(r.clone()).is_some(), "char boundaries");
+                assert!(r.len() <= max.max(4), "{max}: {r:?}");
+            }
+        }
+        // A cut falls after a line break where the range's second half has one, and
+        // after a paragraph break where it has one of those.
+        let cuts = |text: &str, max| {
+            let ranges = sections(text, max);
+            ranges[..ranges.len() - 1]
+                .iter()
+                .map(|r| r.end)
+                .collect::<Vec<_>>()
+        };
+        assert!(cuts(&text, 40).iter().all(|&c| text[..c].ends_with('\n')));
+        let paragraphs = "A sentence.\nIts line.\n\n".repeat(20);
+        let at = cuts(&paragraphs, 60);
+        assert!(!at.is_empty() && at.iter().all(|&c| paragraphs[..c].ends_with("\n\n")));
+        let prose = "Words and more words. ".repeat(20);
+        assert!(cuts(&prose, 50).iter().all(|&c| prose[..c].ends_with(". ")));
+    }
+
+    #[test]
+    fn a_long_text_is_parsed_by_sections_with_offsets_into_the_whole() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let parser = Geoparser::new(&g);
+        let article = "Troops left Niamey for Agadez, in Niger.\n\nTalks went on in Paris.\n\n";
+        let text = article.repeat(SECTION_BYTES / article.len() + 1000);
+        assert!(text.len() > SECTION_BYTES);
+        let mentions = parse_text(&parser, &MemoPool::new(), &text);
+        let ranges = sections(&text, SECTION_BYTES);
+        assert!(ranges.len() > 1);
+        let each: usize = ranges
+            .iter()
+            .map(|r| parser.parse(&text[r.clone()]).len())
+            .sum();
+        assert_eq!(mentions.len(), each);
+        assert!(mentions.len() >= 3 * (text.len() / article.len()));
+        for m in &mentions {
+            assert_eq!(&text[m.start..m.end], m.text);
+            assert!(m.passage.start <= m.start && m.end <= m.passage.end);
+        }
+        assert!(mentions.windows(2).all(|w| w[0].start < w[1].start));
     }
 
     #[test]

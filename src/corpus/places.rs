@@ -74,34 +74,15 @@ pub fn places(
     corrections: &Corrections,
     filter: &Filter,
 ) -> Vec<Place> {
-    let search = crate::fold::fold_name(&filter.search);
+    let shown = Shown::new(gazetteer, corrections, filter);
     let mut by_entry: BTreeMap<EntryIndex, Vec<MentionRef>> = BTreeMap::new();
-    for m in effective_mentions(gazetteer, documents, corrections) {
-        if m.demonym && !filter.show_demonyms {
-            continue;
+    for (d, doc) in documents.iter().enumerate() {
+        for (located, m) in shown.mentions(d, doc) {
+            by_entry.entry(located).or_default().push(m);
         }
-        if m.confidence < filter.min_confidence {
-            continue;
-        }
-        if filter
-            .hidden_documents
-            .contains(&documents[m.document].document.name)
-        {
-            continue;
-        }
-        let located = located_entry(gazetteer, m.entry);
-        by_entry.entry(located).or_default().push(m);
     }
     let mut out: Vec<Place> = by_entry
         .into_iter()
-        .filter(|(entry, _)| {
-            let e = gazetteer.entry(*entry);
-            !filter.hidden_kinds.contains(&e.kind)
-                && !filter
-                    .hidden_countries
-                    .contains(&country_key(gazetteer, *entry))
-                && (search.is_empty() || crate::fold::fold_name(&e.name).contains(&search))
-        })
         .map(|(entry, mentions)| Place { entry, mentions })
         .collect();
     out.sort_by(|a, b| {
@@ -113,6 +94,77 @@ pub fn places(
         })
     });
     out
+}
+
+/// What is shown of one document at a time: the corrections applied and the filter
+/// decided mention by mention, so a stream of documents (the command line's export)
+/// shows exactly what [`places`] shows of the whole set, without holding the set.
+#[derive(Debug)]
+pub struct Shown<'a> {
+    gazetteer: &'a Gazetteer,
+    corrections: &'a Corrections,
+    filter: &'a Filter,
+    /// The filter's search text, folded once.
+    search: String,
+}
+
+impl<'a> Shown<'a> {
+    /// The view `filter` gives of documents under `corrections`.
+    pub fn new(gazetteer: &'a Gazetteer, corrections: &'a Corrections, filter: &'a Filter) -> Self {
+        Shown {
+            gazetteer,
+            corrections,
+            filter,
+            search: crate::fold::fold_name(&filter.search),
+        }
+    }
+
+    /// The shown mentions of `doc` (at `index` in its set), in text order, each with the
+    /// entry its place is shown at ([`located_entry`]: a demonym's country).
+    pub fn mentions<'d>(
+        &'d self,
+        index: usize,
+        doc: &'d ParsedDocument,
+    ) -> impl Iterator<Item = (EntryIndex, MentionRef)> + 'd {
+        let g = self.gazetteer;
+        let filter = self.filter;
+        let document_hidden = filter.hidden_documents.contains(&doc.document.name);
+        doc.mentions
+            .iter()
+            .enumerate()
+            .filter(move |_| !document_hidden)
+            .filter_map(move |(m, mention)| {
+                let (entry, confidence, corrected) =
+                    self.corrections.apply(g, &doc.document.name, mention)?;
+                let demonym = g.entry(entry).kind == Kind::Demonym;
+                if (demonym && !filter.show_demonyms) || confidence < filter.min_confidence {
+                    return None;
+                }
+                let located = located_entry(g, entry);
+                self.place_shown(located).then_some((
+                    located,
+                    MentionRef {
+                        document: index,
+                        mention: m,
+                        entry,
+                        confidence,
+                        corrected,
+                        demonym,
+                    },
+                ))
+            })
+    }
+
+    /// Whether the place at `entry` passes the filter's kind, country and search.
+    fn place_shown(&self, entry: EntryIndex) -> bool {
+        let e = self.gazetteer.entry(entry);
+        !self.filter.hidden_kinds.contains(&e.kind)
+            && !self
+                .filter
+                .hidden_countries
+                .contains(e.country_code.as_deref().unwrap_or_default())
+            && (self.search.is_empty() || crate::fold::fold_name(&e.name).contains(&self.search))
+    }
 }
 
 /// Per-country counts for the country filter: (country key, places, mentions), over

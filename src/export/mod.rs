@@ -15,11 +15,14 @@ use std::borrow::Cow;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject, JsonValue};
-use serde_json::json;
+use serde::Serialize;
 
 use crate::corpus::{Document, MentionRef, ParsedDocument, Place};
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
+use crate::geoparse::Mention;
+
+mod stream;
+pub use stream::{DocumentExport, ExportCounts, ExportStream};
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
@@ -81,32 +84,165 @@ pub fn document_path(document: &Document) -> Option<String> {
     ))
 }
 
-fn mention_json(gazetteer: &Gazetteer, documents: &[ParsedDocument], m: &MentionRef) -> JsonValue {
-    let doc = &documents[m.document];
-    let mention = &doc.mentions[m.mention];
-    let passage = doc.document.text.get(mention.passage.clone()).unwrap_or("");
-    let alternates: Vec<JsonValue> = mention
+/// An alternate reading as exported (fields in the order they are written).
+#[derive(Serialize)]
+struct AlternateJson<'a> {
+    country_code: Option<&'a str>,
+    feature_type: Kind,
+    gazetteer_id: &'a str,
+    name: &'a str,
+    probability: f64,
+}
+
+/// A mention as a GeoJSON feature lists it (fields in alphabetical order, as written
+/// since the first version of the format).
+#[derive(Serialize)]
+struct MentionJson<'a> {
+    alternates: Vec<AlternateJson<'a>>,
+    confidence: f64,
+    corrected: bool,
+    demonym: bool,
+    document: &'a str,
+    document_path: Option<String>,
+    end: usize,
+    passage: &'a str,
+    passage_start: usize,
+    start: usize,
+    text: &'a str,
+}
+
+/// A JSON Lines row: the mention with its place's fields flattened in.
+#[derive(Serialize)]
+struct MentionRowJson<'a> {
+    alternates: Vec<AlternateJson<'a>>,
+    confidence: f64,
+    corrected: bool,
+    country_code: Option<&'a str>,
+    demonym: bool,
+    document: &'a str,
+    document_path: Option<String>,
+    end: usize,
+    feature_type: Kind,
+    gazetteer_id: &'a str,
+    lat: f64,
+    lon: f64,
+    name: &'a str,
+    passage: &'a str,
+    passage_start: usize,
+    start: usize,
+    text: &'a str,
+}
+
+fn alternates<'g>(gazetteer: &'g Gazetteer, mention: &Mention) -> Vec<AlternateJson<'g>> {
+    mention
         .resolution
         .alternates
         .iter()
         .map(|a| {
             let e = gazetteer.entry(a.entry);
-            json!({"gazetteer_id": e.id, "name": e.name, "feature_type": e.kind, "country_code": e.country_code, "probability": round3(a.probability)})
+            AlternateJson {
+                country_code: e.country_code.as_deref(),
+                feature_type: e.kind,
+                gazetteer_id: &e.id,
+                name: &e.name,
+                probability: round3(a.probability),
+            }
         })
-        .collect();
-    json!({
-        "document": doc.document.name,
-        "document_path": document_path(&doc.document),
-        "start": mention.start,
-        "end": mention.end,
-        "text": mention.text,
-        "passage": passage,
-        "passage_start": mention.passage.start,
-        "confidence": round3(m.confidence),
-        "corrected": m.corrected,
-        "demonym": m.demonym,
-        "alternates": alternates,
-    })
+        .collect()
+}
+
+/// The mention `m` refers to in `doc`, and its passage.
+fn mention_of<'d>(doc: &'d ParsedDocument, m: &MentionRef) -> (&'d Mention, &'d str) {
+    let mention = &doc.mentions[m.mention];
+    let passage = doc.document.text.get(mention.passage.clone()).unwrap_or("");
+    (mention, passage)
+}
+
+fn write_mention_json(
+    out: &mut dyn Write,
+    gazetteer: &Gazetteer,
+    doc: &ParsedDocument,
+    m: &MentionRef,
+) -> std::io::Result<()> {
+    let (mention, passage) = mention_of(doc, m);
+    let json = MentionJson {
+        alternates: alternates(gazetteer, mention),
+        confidence: round3(m.confidence),
+        corrected: m.corrected,
+        demonym: m.demonym,
+        document: &doc.document.name,
+        document_path: document_path(&doc.document),
+        end: mention.end,
+        passage,
+        passage_start: mention.passage.start,
+        start: mention.start,
+        text: &mention.text,
+    };
+    serde_json::to_writer(out, &json).map_err(std::io::Error::from)
+}
+
+/// One JSON Lines row: mention `m` of `doc`, shown at the place `place`.
+fn write_json_line(
+    out: &mut dyn Write,
+    gazetteer: &Gazetteer,
+    doc: &ParsedDocument,
+    m: &MentionRef,
+    place: EntryIndex,
+) -> std::io::Result<()> {
+    let (mention, passage) = mention_of(doc, m);
+    let e = gazetteer.entry(place);
+    let json = MentionRowJson {
+        alternates: alternates(gazetteer, mention),
+        confidence: round3(m.confidence),
+        corrected: m.corrected,
+        country_code: e.country_code.as_deref(),
+        demonym: m.demonym,
+        document: &doc.document.name,
+        document_path: document_path(&doc.document),
+        end: mention.end,
+        feature_type: e.kind,
+        gazetteer_id: &e.id,
+        lat: round6(e.lat),
+        lon: round6(e.lon),
+        name: &e.name,
+        passage,
+        passage_start: mention.passage.start,
+        start: mention.start,
+        text: &mention.text,
+    };
+    serde_json::to_writer(&mut *out, &json)?;
+    out.write_all(b"\n")
+}
+
+/// One CSV row: mention `m` of `doc`, shown at the place `place`.
+fn write_csv_row(
+    out: &mut dyn Write,
+    gazetteer: &Gazetteer,
+    doc: &ParsedDocument,
+    m: &MentionRef,
+    place: EntryIndex,
+) -> std::io::Result<()> {
+    let (mention, passage) = mention_of(doc, m);
+    let e = gazetteer.entry(place);
+    let path = document_path(&doc.document).unwrap_or_default();
+    writeln!(
+        out,
+        "{},{},{},{},{},{},{},{},{:.6},{:.6},{:.3},{},{},{}",
+        csv_field(&doc.document.name),
+        mention.start,
+        mention.end,
+        csv_field(&mention.text),
+        csv_field(&e.id),
+        csv_field(&e.name),
+        e.kind,
+        e.country_code.as_deref().unwrap_or_default(),
+        e.lat,
+        e.lon,
+        m.confidence,
+        m.corrected,
+        csv_field(passage),
+        csv_field(&path),
+    )
 }
 
 fn round3(x: f32) -> f64 {
@@ -119,59 +255,50 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-/// The GeoJSON feature of one place: a Point, the entry's fields, `mention_count`, and
-/// its first [`MAX_MENTIONS_PER_FEATURE`] mentions.
-fn feature(gazetteer: &Gazetteer, documents: &[ParsedDocument], p: &Place) -> Feature {
-    let e = gazetteer.entry(p.entry);
-    let mut props = JsonObject::new();
-    props.insert("name".into(), json!(e.name));
-    props.insert("gazetteer_id".into(), json!(e.id));
-    props.insert("feature_type".into(), json!(e.kind));
-    props.insert("feature_code".into(), json!(e.feature_code));
-    props.insert("country_code".into(), json!(e.country_code));
-    props.insert("population".into(), json!(e.population));
-    props.insert("mention_count".into(), json!(p.mentions.len()));
-    props.insert(
-        "mentions_truncated".into(),
-        json!(p.mentions.len() > MAX_MENTIONS_PER_FEATURE),
-    );
-    props.insert(
-        "mentions".into(),
-        JsonValue::Array(
-            p.mentions
-                .iter()
-                .take(MAX_MENTIONS_PER_FEATURE)
-                .map(|m| mention_json(gazetteer, documents, m))
-                .collect(),
-        ),
-    );
-    Feature {
-        bbox: None,
-        geometry: Some(Geometry::new(GeometryValue::new_point([
-            round6(e.lon),
-            round6(e.lat),
-        ]))),
-        id: Some(geojson::feature::Id::String(e.id.clone())),
-        properties: Some(props),
-        foreign_members: None,
-    }
+/// Writes `value` as JSON.
+fn json(out: &mut dyn Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer(out, value).map_err(std::io::Error::from)
 }
 
-/// The GeoJSON FeatureCollection of `places`, in memory (for small uses; [`write_to`]
-/// streams the same features).
-pub fn geojson(
+/// The GeoJSON feature of the place at `entry`, on one line: a Point, the entry's
+/// fields, `mention_count`, and its first mentions from `listed`, already rendered as
+/// JSON (at most [`MAX_MENTIONS_PER_FEATURE`] are taken). Written by hand around the
+/// rendered mentions so they are not parsed again; the keys are in the order
+/// serde_json writes a map's, as the format always had them.
+fn write_feature(
+    out: &mut dyn Write,
     gazetteer: &Gazetteer,
-    documents: &[ParsedDocument],
-    places: &[Place],
-) -> FeatureCollection {
-    FeatureCollection {
-        bbox: None,
-        features: places
-            .iter()
-            .map(|p| feature(gazetteer, documents, p))
-            .collect(),
-        foreign_members: None,
+    entry: EntryIndex,
+    mention_count: usize,
+    listed: &mut dyn Iterator<Item = std::io::Result<Vec<u8>>>,
+) -> std::io::Result<()> {
+    let e = gazetteer.entry(entry);
+    out.write_all(b"{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":")?;
+    json(out, &[round6(e.lon), round6(e.lat)])?;
+    out.write_all(b"},\"id\":")?;
+    json(out, &e.id)?;
+    out.write_all(b",\"properties\":{\"country_code\":")?;
+    json(out, &e.country_code)?;
+    out.write_all(b",\"feature_code\":")?;
+    json(out, &e.feature_code)?;
+    out.write_all(b",\"feature_type\":")?;
+    json(out, &e.kind)?;
+    out.write_all(b",\"gazetteer_id\":")?;
+    json(out, &e.id)?;
+    write!(out, ",\"mention_count\":{mention_count},\"mentions\":[")?;
+    for (i, mention) in listed.take(MAX_MENTIONS_PER_FEATURE).enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(&mention?)?;
     }
+    write!(
+        out,
+        "],\"mentions_truncated\":{},\"name\":",
+        mention_count > MAX_MENTIONS_PER_FEATURE
+    )?;
+    json(out, &e.name)?;
+    write!(out, ",\"population\":{}}}}}", e.population)
 }
 
 /// Every mention of `places` as (place, mention) indices, in document then text order
@@ -190,18 +317,26 @@ fn row_order(documents: &[ParsedDocument], places: &[Place]) -> Vec<(usize, usiz
     rows.into_iter().map(|(_, _, pi, mi)| (pi, mi)).collect()
 }
 
+const GEOJSON_HEAD: &[u8] = b"{\"type\":\"FeatureCollection\",\"features\":[";
+const GEOJSON_TAIL: &[u8] = b"\n]}\n";
+
 fn write_geojson(
     out: &mut dyn Write,
     gazetteer: &Gazetteer,
     documents: &[ParsedDocument],
     places: &[Place],
 ) -> std::io::Result<()> {
-    out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
+    out.write_all(GEOJSON_HEAD)?;
     for (i, p) in places.iter().enumerate() {
         out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *out, &feature(gazetteer, documents, p))?;
+        let mut listed = p.mentions.iter().map(|m| {
+            let mut bytes = Vec::new();
+            write_mention_json(&mut bytes, gazetteer, &documents[m.document], m)?;
+            Ok(bytes)
+        });
+        write_feature(out, gazetteer, p.entry, p.mentions.len(), &mut listed)?;
     }
-    out.write_all(b"\n]}\n")
+    out.write_all(GEOJSON_TAIL)
 }
 
 fn write_json_lines(
@@ -212,18 +347,8 @@ fn write_json_lines(
 ) -> std::io::Result<()> {
     for (pi, mi) in row_order(documents, places) {
         let p = &places[pi];
-        let e = gazetteer.entry(p.entry);
-        let mut v = mention_json(gazetteer, documents, &p.mentions[mi]);
-        if let Some(obj) = v.as_object_mut() {
-            obj.insert("gazetteer_id".into(), json!(e.id));
-            obj.insert("name".into(), json!(e.name));
-            obj.insert("feature_type".into(), json!(e.kind));
-            obj.insert("country_code".into(), json!(e.country_code));
-            obj.insert("lat".into(), json!(round6(e.lat)));
-            obj.insert("lon".into(), json!(round6(e.lon)));
-        }
-        serde_json::to_writer(&mut *out, &v)?;
-        out.write_all(b"\n")?;
+        let m = &p.mentions[mi];
+        write_json_line(out, gazetteer, &documents[m.document], m, p.entry)?;
     }
     Ok(())
 }
@@ -252,29 +377,7 @@ fn write_csv(
     for (pi, mi) in row_order(documents, places) {
         let p = &places[pi];
         let m = &p.mentions[mi];
-        let e = gazetteer.entry(p.entry);
-        let doc = &documents[m.document];
-        let mention = &doc.mentions[m.mention];
-        let passage = doc.document.text.get(mention.passage.clone()).unwrap_or("");
-        let path = document_path(&doc.document).unwrap_or_default();
-        writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{:.6},{:.6},{:.3},{},{},{}",
-            csv_field(&doc.document.name),
-            mention.start,
-            mention.end,
-            csv_field(&mention.text),
-            csv_field(&e.id),
-            csv_field(&e.name),
-            e.kind,
-            e.country_code.as_deref().unwrap_or_default(),
-            e.lat,
-            e.lon,
-            m.confidence,
-            m.corrected,
-            csv_field(passage),
-            csv_field(&path),
-        )?;
+        write_csv_row(out, gazetteer, &documents[m.document], m, p.entry)?;
     }
     Ok(())
 }
@@ -378,6 +481,7 @@ mod tests {
     use super::*;
     use crate::corpus::{Corrections, Filter, parse_documents, places};
     use crate::geoparse::Geoparser;
+    use serde_json::Value as JsonValue;
 
     fn parsed(g: &Gazetteer, docs: Vec<Document>) -> (Vec<ParsedDocument>, Vec<Place>) {
         let parsed = parse_documents(&Geoparser::new(g), docs);

@@ -1,0 +1,257 @@
+//! Exporting documents as they are parsed, never holding the corpus: the command line's
+//! batch mode. Each document is rendered on the thread that parsed it
+//! ([`DocumentExport::render`]), so serializing runs on every core; the
+//! [`ExportStream`] then only copies bytes, in input order, as documents finish.
+//!
+//! JSON Lines and CSV rows go out at once. GeoJSON has one feature per place, so its
+//! features are written at the end: the stream keeps, per place, the mention count and
+//! the first [`MAX_MENTIONS_PER_FEATURE`] mentions already rendered (never the texts),
+//! so its memory grows with the places shown, not with the documents.
+//!
+//! The bytes are the same as [`super::write_to`] gives for the whole set with the same
+//! corrections and filter (tested), so a batch and the app export the same files.
+
+use std::io::Write;
+
+use rustc_hash::FxHashMap;
+
+use super::{
+    CSV_HEADER, Format, GEOJSON_HEAD, GEOJSON_TAIL, MAX_MENTIONS_PER_FEATURE, write_csv_row,
+    write_feature, write_json_line, write_mention_json,
+};
+use crate::corpus::ParsedDocument;
+use crate::corpus::places::Shown;
+use crate::gazetteer::{EntryIndex, Gazetteer};
+
+/// One document's part of an export, rendered: its JSON Lines or CSV rows, or for
+/// GeoJSON each shown mention's JSON under its place.
+#[derive(Debug, Default)]
+pub struct DocumentExport {
+    /// JSON Lines or CSV rows, ready to write.
+    rows: Vec<u8>,
+    /// The place each shown mention is counted under, in text order.
+    places: Vec<EntryIndex>,
+    /// For GeoJSON, each shown mention as a feature lists it (parallel to `places`).
+    mentions: Vec<Vec<u8>>,
+}
+
+impl DocumentExport {
+    /// Renders what `shown` shows of `doc` in `format`. Runs on any thread.
+    pub fn render(
+        format: Format,
+        gazetteer: &Gazetteer,
+        shown: &Shown<'_>,
+        doc: &ParsedDocument,
+    ) -> std::io::Result<DocumentExport> {
+        let mut part = DocumentExport::default();
+        for (place, m) in shown.mentions(0, doc) {
+            part.places.push(place);
+            match format {
+                Format::JsonLines => write_json_line(&mut part.rows, gazetteer, doc, &m, place)?,
+                Format::Csv => write_csv_row(&mut part.rows, gazetteer, doc, &m, place)?,
+                Format::GeoJson => {
+                    let mut bytes = Vec::new();
+                    write_mention_json(&mut bytes, gazetteer, doc, &m)?;
+                    part.mentions.push(bytes);
+                }
+            }
+        }
+        Ok(part)
+    }
+
+    /// Mentions shown of the document.
+    pub fn mention_count(&self) -> usize {
+        self.places.len()
+    }
+}
+
+/// What an export held.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportCounts {
+    /// Documents pushed.
+    pub documents: usize,
+    /// Distinct places shown.
+    pub places: usize,
+    /// Mentions shown.
+    pub mentions: usize,
+}
+
+/// A place's mentions, as far as a GeoJSON feature needs them.
+#[derive(Debug, Default)]
+struct PlaceMentions {
+    count: usize,
+    listed: Vec<Vec<u8>>,
+}
+
+/// An export written as documents come: [`push`](Self::push) each document's
+/// [`DocumentExport`] in order, then [`finish`](Self::finish). The writer should be
+/// buffered (a `BufWriter`, or [`crate::output_file::write_atomically`]'s).
+pub struct ExportStream<'g, W: Write> {
+    out: W,
+    format: Format,
+    gazetteer: &'g Gazetteer,
+    started: bool,
+    places: FxHashMap<EntryIndex, PlaceMentions>,
+    counts: ExportCounts,
+}
+
+impl<'g, W: Write> ExportStream<'g, W> {
+    /// A stream writing `format` to `out`. Nothing is written before the first push or
+    /// [`finish`](Self::finish).
+    pub fn new(out: W, format: Format, gazetteer: &'g Gazetteer) -> Self {
+        ExportStream {
+            out,
+            format,
+            gazetteer,
+            started: false,
+            places: FxHashMap::default(),
+            counts: ExportCounts::default(),
+        }
+    }
+
+    /// Documents pushed so far.
+    pub fn documents(&self) -> usize {
+        self.counts.documents
+    }
+
+    fn start(&mut self) -> std::io::Result<()> {
+        if !self.started {
+            self.started = true;
+            match self.format {
+                Format::Csv => self.out.write_all(CSV_HEADER.as_bytes())?,
+                Format::GeoJson => self.out.write_all(GEOJSON_HEAD)?,
+                Format::JsonLines => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the next document: its rows are written now (JSON Lines, CSV) or its
+    /// mentions kept for its places' features (GeoJSON, at most
+    /// [`MAX_MENTIONS_PER_FEATURE`] a place).
+    pub fn push(&mut self, part: DocumentExport) -> std::io::Result<()> {
+        self.start()?;
+        self.out.write_all(&part.rows)?;
+        self.counts.documents += 1;
+        self.counts.mentions += part.places.len();
+        let mut rendered = part.mentions.into_iter();
+        for place in part.places {
+            let kept = self.places.entry(place).or_default();
+            kept.count += 1;
+            if let Some(bytes) = rendered.next()
+                && kept.listed.len() < MAX_MENTIONS_PER_FEATURE
+            {
+                kept.listed.push(bytes);
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes what remains (GeoJSON's features, most mentioned place first as in
+    /// [`crate::corpus::places`]), flushes, and says what the export held.
+    pub fn finish(mut self) -> std::io::Result<ExportCounts> {
+        self.start()?;
+        self.counts.places = self.places.len();
+        if self.format == Format::GeoJson {
+            let g = self.gazetteer;
+            let mut places: Vec<(EntryIndex, PlaceMentions)> = self.places.drain().collect();
+            places.sort_by(|(a, pa), (b, pb)| {
+                pb.count
+                    .cmp(&pa.count)
+                    .then_with(|| g.entry(*a).name.cmp(&g.entry(*b).name))
+                    .then(a.cmp(b))
+            });
+            for (i, (entry, kept)) in places.into_iter().enumerate() {
+                self.out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+                let mut listed = kept.listed.into_iter().map(Ok);
+                write_feature(&mut self.out, g, entry, kept.count, &mut listed)?;
+            }
+            self.out.write_all(GEOJSON_TAIL)?;
+        }
+        self.out.flush()?;
+        Ok(self.counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{
+        Correction, CorrectionAction, Corrections, Document, Filter, parse_documents, places,
+    };
+    use crate::geoparse::Geoparser;
+
+    /// The stream writes the bytes the whole-set export writes, whatever the filter and
+    /// corrections, in every format.
+    #[test]
+    fn streamed_exports_are_the_whole_set_exports() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let texts = [
+            "Troops left Niamey for Agadez, Niger. Nigerien officials in Niamey said so.",
+            "",
+            "Talks in Paris and Lyon. Paris again, then Berlin.",
+            &"Rain in Niamey. ".repeat(MAX_MENTIONS_PER_FEATURE + 3),
+            "A quote \"in Kano, Nigeria\", and a comma, in Lagos.",
+        ];
+        let docs: Vec<Document> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let mut d = Document::from_text(format!("d{i}.txt"), *t);
+                d.path = (i % 2 == 0).then(|| format!("in/d{i}.txt").into());
+                d
+            })
+            .collect();
+        let parsed = parse_documents(&Geoparser::new(&g), docs);
+        let paris = parsed[2].mentions[0].clone();
+        let mut corrections = Corrections::default();
+        corrections.set(Correction {
+            document: "d2.txt".into(),
+            start: paris.start,
+            end: paris.end,
+            action: CorrectionAction::NotAPlace,
+        });
+        let filters = [
+            Filter::default(),
+            Filter {
+                show_demonyms: true,
+                min_confidence: 0.5,
+                ..Filter::default()
+            },
+            Filter {
+                search: "nia".into(),
+                ..Filter::default()
+            },
+            Filter {
+                hidden_countries: ["FR".to_string()].into(),
+                hidden_documents: ["d0.txt".to_string()].into(),
+                ..Filter::default()
+            },
+        ];
+        for filter in &filters {
+            let shown = Shown::new(&g, &corrections, filter);
+            let whole = places(&g, &parsed, &corrections, filter);
+            for format in [Format::GeoJson, Format::JsonLines, Format::Csv] {
+                let mut streamed = Vec::new();
+                let mut stream = ExportStream::new(&mut streamed, format, &g);
+                for doc in &parsed {
+                    let part = DocumentExport::render(format, &g, &shown, doc).expect("render");
+                    stream.push(part).expect("push");
+                }
+                let counts = stream.finish().expect("finish");
+                let expected = super::super::render(format, &g, &parsed, &whole).expect("render");
+                assert_eq!(
+                    String::from_utf8_lossy(&streamed),
+                    expected,
+                    "{format:?} {filter:?}"
+                );
+                assert_eq!(counts.places, whole.len());
+                assert_eq!(
+                    counts.mentions,
+                    whole.iter().map(|p| p.mentions.len()).sum::<usize>()
+                );
+                assert_eq!(counts.documents, parsed.len());
+            }
+        }
+    }
+}
