@@ -37,20 +37,19 @@ fn input_bytes(path: &Path) -> u64 {
 }
 
 /// One run: seconds, documents, mentions.
-fn run(
-    parser: &Geoparser<'_>,
-    path: &Path,
-    format: Format,
-    out: &Path,
-) -> (f64, usize, usize) {
+fn run(parser: &Geoparser<'_>, path: &Path, format: Format, out: &Path) -> (f64, usize, usize) {
     let g = parser.gazetteer();
     let corrections = Corrections::default();
     let filter = Filter::default();
     let shown = Shown::new(g, &corrections, &filter);
     let started = Instant::now();
     let file = std::fs::File::create(out).expect("create the output file");
-    let mut stream = ExportStream::new(std::io::BufWriter::with_capacity(1 << 16, file), format, g);
-    let render = |parsed| DocumentExport::render(format, g, &shown, &parsed);
+    let mut stream = ExportStream::new(
+        std::io::BufWriter::with_capacity(1 << 16, file),
+        format,
+        &shown,
+    );
+    let render = |parsed| DocumentExport::render(format, &shown, parsed);
     let never = AtomicBool::new(false);
     corpus::load_then(
         parser,

@@ -205,11 +205,10 @@ fn parse_command(
     let mut counts = ExportCounts::default();
     let mut export = |out: &mut dyn Write| -> std::io::Result<()> {
         let inputs = paths.iter().cloned().map(Input::Path).collect();
-        let render =
-            |parsed: ParsedDocument| DocumentExport::render(format, gazetteer, &shown, &parsed);
+        let render = |parsed: ParsedDocument| DocumentExport::render(format, &shown, parsed);
         // Raised when writing fails, so the parse stops too.
         let stop = AtomicBool::new(false);
-        let mut stream = ExportStream::new(out, format, gazetteer);
+        let mut stream = ExportStream::new(out, format, &shown);
         let mut failure = None;
         corpus::load_then(&parser, inputs, &stop, &render, &mut |event| match event {
             LoadEvent::Document {

@@ -119,6 +119,11 @@ impl<'a> Shown<'a> {
         }
     }
 
+    /// The gazetteer the mentions' entries are in.
+    pub fn gazetteer(&self) -> &'a Gazetteer {
+        self.gazetteer
+    }
+
     /// The shown mentions of `doc` (at `index` in its set), in text order, each with the
     /// entry its place is shown at ([`located_entry`]: a demonym's country).
     pub fn mentions<'d>(
