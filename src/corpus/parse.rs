@@ -87,6 +87,43 @@ pub fn load(
     cancel: &AtomicBool,
     emit: &mut dyn FnMut(LoadEvent),
 ) {
+    load_with(parser, inputs, cancel, None, emit, &mut |_| {});
+}
+
+/// Tells whether a document just read is one the caller already holds parsed (a
+/// project's [`KnownDocuments`](crate::project::KnownDocuments)). Called on the parsing
+/// threads, before the document is parsed.
+pub type IsKnown<'a> = &'a (dyn Fn(&Document) -> bool + Sync);
+
+/// [`load`], except that a document for which `is_known` returns true once read is not
+/// parsed: it is passed to `on_known`, in input order with the other events, instead of
+/// being emitted as a [`LoadEvent::Document`]. `Started` counts it; `Finished::loaded`
+/// does not. So a project given a folder again parses only what it lacks.
+pub fn load_unless_known(
+    parser: &Geoparser<'_>,
+    inputs: Vec<Input>,
+    cancel: &AtomicBool,
+    is_known: IsKnown<'_>,
+    emit: &mut dyn FnMut(LoadEvent),
+    on_known: &mut dyn FnMut(DocumentSource),
+) {
+    load_with(parser, inputs, cancel, Some(is_known), emit, on_known);
+}
+
+/// What became of one document: an event, or a known document left unparsed.
+enum Outcome {
+    Event(LoadEvent),
+    Known(DocumentSource),
+}
+
+fn load_with(
+    parser: &Geoparser<'_>,
+    inputs: Vec<Input>,
+    cancel: &AtomicBool,
+    is_known: Option<IsKnown<'_>>,
+    emit: &mut dyn FnMut(LoadEvent),
+    on_known: &mut dyn FnMut(DocumentSource),
+) {
     let mut items = Vec::new();
     let mut skipped = 0;
     for input in inputs {
@@ -127,20 +164,21 @@ pub fn load(
             return;
         }
         let batch: Vec<Item> = items.by_ref().take(chunk).collect();
-        let results: Vec<Option<LoadEvent>> = batch
+        let results: Vec<Option<Outcome>> = batch
             .into_par_iter()
-            .map(|item| memos.with(|memo| read_and_parse(parser, memo, item, cancel)))
+            .map(|item| memos.with(|memo| read_and_parse(parser, memo, item, is_known, cancel)))
             .collect();
-        for event in results {
-            match event {
-                Some(event @ LoadEvent::Document { .. }) => {
+        for outcome in results {
+            match outcome {
+                Some(Outcome::Event(event @ LoadEvent::Document { .. })) => {
                     loaded += 1;
                     emit(event);
                 }
-                Some(event) => {
+                Some(Outcome::Event(event)) => {
                     skipped += 1;
                     emit(event);
                 }
+                Some(Outcome::Known(source)) => on_known(source),
                 None => return,
             }
         }
@@ -148,13 +186,15 @@ pub fn load(
     emit(LoadEvent::Finished { loaded, skipped });
 }
 
-/// Reads and parses one item: a `Document` or `Skipped` event, or `None` if cancelled.
+/// Reads and parses one item: a `Document` or `Skipped` event, a known document left
+/// unparsed, or `None` if cancelled.
 fn read_and_parse(
     parser: &Geoparser<'_>,
     memo: &mut ParseMemo,
     item: Item,
+    is_known: Option<IsKnown<'_>>,
     cancel: &AtomicBool,
-) -> Option<LoadEvent> {
+) -> Option<Outcome> {
     if cancel.load(Ordering::Relaxed) {
         return None;
     }
@@ -165,7 +205,7 @@ fn read_and_parse(
                 DocumentSource::File { path, name },
                 loaded.warning,
             ),
-            Err(e) => return Some(LoadEvent::Skipped(e)),
+            Err(e) => return Some(Outcome::Event(LoadEvent::Skipped(e))),
         },
         Item::Text { name, text } => (
             Document::from_text(name.clone(), text.clone()),
@@ -173,12 +213,15 @@ fn read_and_parse(
             None,
         ),
     };
+    if is_known.is_some_and(|known| known(&document)) {
+        return Some(Outcome::Known(source));
+    }
     let mentions = parser.parse_with(&document.text, memo);
-    Some(LoadEvent::Document {
+    Some(Outcome::Event(LoadEvent::Document {
         parsed: ParsedDocument { document, mentions },
         source,
         warning,
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -247,6 +290,38 @@ mod tests {
             _ => None,
         });
         assert_eq!(pasted, Some(&direct[0].mentions));
+    }
+
+    #[test]
+    fn known_documents_are_not_parsed_but_reported_in_order() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let parser = Geoparser::new(&g);
+        let inputs = ["a", "b", "c"]
+            .into_iter()
+            .map(|name| Input::Text {
+                name: name.into(),
+                text: format!("{name} in Niamey"),
+            })
+            .collect();
+        // Both callbacks write to it, one at a time.
+        let order = std::cell::RefCell::new(Vec::new());
+        let mut finished = None;
+        load_unless_known(
+            &parser,
+            inputs,
+            &AtomicBool::new(false),
+            &|doc: &Document| doc.name == "b",
+            &mut |e| match e {
+                LoadEvent::Document { parsed, .. } => order
+                    .borrow_mut()
+                    .push(format!("parsed {}", parsed.document.name)),
+                LoadEvent::Finished { loaded, skipped } => finished = Some((loaded, skipped)),
+                _ => {}
+            },
+            &mut |source| order.borrow_mut().push(format!("known {}", source.name())),
+        );
+        assert_eq!(order.into_inner(), ["parsed a", "known b", "parsed c"]);
+        assert_eq!(finished, Some((2, 0)));
     }
 
     #[test]
