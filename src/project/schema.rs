@@ -4,8 +4,9 @@
 //! Gazette project of a version this one reads.
 //!
 //! Column types are only those GeoPackage 1.3 allows (INTEGER, REAL, DOUBLE, TEXT, BLOB,
-//! BOOLEAN, DATETIME, POINT), so a validator finds nothing to report. Gazette's tables
-//! are not registered in `gpkg_contents`: GIS programs show only the `places` layer.
+//! BOOLEAN, DATETIME, POINT), so a validator finds nothing to report. Of Gazette's tables
+//! only `gazette_documents` is registered in `gpkg_contents` (as attributes): GIS programs
+//! show the `places` layer and the list of documents, not the mentions or the texts.
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -24,6 +25,9 @@ pub const USER_VERSION: i32 = 10300;
 
 /// The feature table GIS programs show: one point per place.
 pub const LAYER: &str = "places";
+
+/// The attributes table GIS programs show beside the layer: the documents.
+pub const DOCUMENTS: &str = "gazette_documents";
 
 /// Gazette's own tables and the GeoPackage tables a project needs, each checked at open.
 const REQUIRED_TABLES: [&str; 10] = [
@@ -137,6 +141,12 @@ CREATE TABLE gazette_documents (
     mention_count INTEGER NOT NULL,
     UNIQUE (name, content_sha256)
 );
+
+-- Registered as an attributes table, so GIS programs list the documents beside the layer
+-- (and, as GDAL does once one table is registered as attributes, no unregistered table).
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+    VALUES ('gazette_documents', 'attributes', 'documents',
+            'The documents of the project (Gazette); texts are in gazette_texts');
 
 CREATE TABLE gazette_texts (
     document_id INTEGER PRIMARY KEY REFERENCES gazette_documents(id) ON DELETE CASCADE,

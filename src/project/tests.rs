@@ -303,14 +303,20 @@ fn it_is_a_geopackage_with_one_point_layer() {
     };
     assert_eq!(pragma("application_id"), 0x4750_4B47);
     assert_eq!(pragma("user_version"), 10300);
-    let contents: (String, String, i64) = conn
-        .query_row(
-            "SELECT table_name, data_type, srs_id FROM gpkg_contents",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .expect("one layer");
-    assert_eq!(contents, ("places".into(), "features".into(), 4326));
+    let contents: Vec<(String, String, Option<i64>)> = conn
+        .prepare("SELECT table_name, data_type, srs_id FROM gpkg_contents ORDER BY 1")
+        .expect("contents")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("contents")
+        .collect::<Result<_, _>>()
+        .expect("contents");
+    assert_eq!(
+        contents,
+        [
+            ("gazette_documents".into(), "attributes".into(), None),
+            ("places".into(), "features".into(), Some(4326))
+        ]
+    );
     let srs: i64 = conn
         .query_row(
             "SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id IN (-1, 0, 4326)",

@@ -185,7 +185,14 @@ impl ProjectWriter<'_, '_> {
         let conn = &self.project.conn;
         let result = std::mem::take(&mut self.layer)
             .write(conn)
-            .and_then(|()| conn.execute_batch("COMMIT"));
+            .and_then(|()| {
+                conn.prepare_cached(
+                    "UPDATE gpkg_contents SET last_change = \
+                     strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?1",
+                )?
+                .execute([super::schema::DOCUMENTS])
+            })
+            .and_then(|_| conn.execute_batch("COMMIT"));
         match result {
             Ok(()) => {
                 self.open = None;
