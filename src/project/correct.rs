@@ -85,7 +85,7 @@ pub fn change_correction(
         }
         Err(e) => {
             let _ = project.conn.execute_batch("ROLLBACK");
-            project.entries = None;
+            *project.entries.get_mut() = None;
             Err(e)
         }
     }
@@ -132,7 +132,7 @@ fn apply_change(
         after.clear(document, start, end);
     }
     let action = after.get(document, start, end);
-    let entries = resolve_entries(entries, conn, path, gazetteer)?;
+    let entries = resolve_entries(entries.get_mut(), conn, path, gazetteer)?;
     let affected: Vec<(i64, i64, i64, Option<i64>, bool)> = {
         let mut stmt = conn
             .prepare(

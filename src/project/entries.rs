@@ -30,6 +30,10 @@ pub struct EntryTable {
     by_index: FxHashMap<EntryIndex, EntryRef>,
     /// The ids the gazetteer lacks, sorted.
     missing: Vec<String>,
+    /// The largest ref it knows: rows are only ever added, so a table whose largest ref
+    /// differs has changed since (another program added entries, or a transaction that
+    /// added some was rolled back).
+    max_ref: EntryRef,
 }
 
 impl EntryTable {
@@ -45,6 +49,7 @@ impl EntryTable {
             by_ref: FxHashMap::default(),
             by_index: FxHashMap::default(),
             missing: Vec::new(),
+            max_ref: 0,
         };
         let mut stmt = conn
             .prepare("SELECT ref, gazetteer_id FROM gazette_entries")
@@ -61,6 +66,7 @@ impl EntryTable {
                 None => table.missing.push(id),
             }
             table.by_ref.insert(r, index);
+            table.max_ref = table.max_ref.max(r);
         }
         table.missing.sort();
         Ok(table)
@@ -69,6 +75,15 @@ impl EntryTable {
     /// True if it was resolved against `gazetteer` (the same loaded gazetteer).
     pub fn is_for(&self, gazetteer: &Gazetteer) -> bool {
         self.gazetteer == gazetteer.id()
+    }
+
+    /// True if `gazette_entries` still holds what it held when this was read (see
+    /// `max_ref`); a lookup of the largest key.
+    pub fn is_current(&self, conn: &Connection) -> rusqlite::Result<bool> {
+        let max: EntryRef = conn
+            .prepare_cached("SELECT coalesce(max(ref), 0) FROM gazette_entries")?
+            .query_row([], |r| r.get(0))?;
+        Ok(max == self.max_ref)
     }
 
     /// The gazetteer index of `r`: `Ok(None)` if the gazetteer lacks its id, an error if
@@ -111,6 +126,7 @@ impl EntryTable {
             e.lat,
         ))?;
         let r = conn.last_insert_rowid();
+        self.max_ref = self.max_ref.max(r);
         self.by_index.insert(index, r);
         self.by_ref.insert(r, Some(index));
         Ok(r)

@@ -55,6 +55,22 @@ pub struct DocumentOutline {
     pub mentions: Vec<Mention>,
 }
 
+/// A document as a list shows it: no text, no mentions. Listing a million of them is
+/// a scan of one small table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentSummary {
+    /// Its id in the project.
+    pub id: DocumentId,
+    /// Its name.
+    pub name: String,
+    /// The file it was read from, if any.
+    pub path: Option<PathBuf>,
+    /// Length of its text in bytes (UTF-8).
+    pub byte_size: usize,
+    /// How many mentions the parser found in it.
+    pub mention_count: usize,
+}
+
 /// What reading the documents met besides the documents.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadReport {
@@ -187,9 +203,7 @@ impl Project {
     /// The ids the project refers to that `gazetteer` lacks, sorted: empty when the
     /// project was made with this gazetteer (or one with every entry it uses).
     pub fn missing_entries(&self, gazetteer: &Gazetteer) -> Result<Vec<String>, ProjectError> {
-        Ok(EntryTable::load(&self.conn, &self.path, gazetteer)?
-            .missing()
-            .to_vec())
+        Ok(self.entries(gazetteer)?.missing().to_vec())
     }
 
     /// Calls `f` with each document and its text, parsed mentions resolved against
@@ -220,6 +234,82 @@ impl Project {
         f: &mut dyn FnMut(DocumentOutline) -> ControlFlow<()>,
     ) -> Result<ReadReport, ProjectError> {
         self.stream(gazetteer, false, &mut |outline, _| f(outline))
+    }
+
+    /// Calls `f` with each document's [`DocumentSummary`], in the order they were added;
+    /// stops early when `f` breaks. Reads neither texts nor mentions: what an app lists at
+    /// once, fetching a document's [`Project::mentions`] and [`Project::text`] when shown.
+    pub fn for_each_document_summary(
+        &self,
+        f: &mut dyn FnMut(DocumentSummary) -> ControlFlow<()>,
+    ) -> Result<(), ProjectError> {
+        let path = self.path.as_path();
+        let sqlite = |e| ProjectError::sqlite(path, e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, name, path, byte_size, mention_count FROM gazette_documents \
+                 ORDER BY id",
+            )
+            .map_err(sqlite)?;
+        let mut rows = stmt.query([]).map_err(sqlite)?;
+        while let Some(row) = rows.next().map_err(sqlite)? {
+            let summary = DocumentSummary {
+                id: DocumentId(row.get(0).map_err(sqlite)?),
+                name: row.get(1).map_err(sqlite)?,
+                path: path_of(path, row.get_ref(2).map_err(sqlite)?)?,
+                byte_size: row.get(3).map_err(sqlite)?,
+                mention_count: row.get(4).map_err(sqlite)?,
+            };
+            if f(summary).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// The mentions of one document, resolved against `gazetteer`, in text order; those
+    /// whose entry the gazetteer lacks are left out and counted in the report.
+    pub fn mentions(
+        &self,
+        gazetteer: &Gazetteer,
+        id: DocumentId,
+    ) -> Result<(Vec<Mention>, ReadReport), ProjectError> {
+        let path = self.path.as_path();
+        let sqlite = |e| ProjectError::sqlite(path, e);
+        let entries = self.entries(gazetteer)?;
+        let (name, byte_size): (String, usize) = self
+            .conn
+            .query_row(
+                "SELECT name, byte_size FROM gazette_documents WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sqlite)?
+            .ok_or_else(|| ProjectError::damaged(path, format!("no document {}", id.0)))?;
+        let mut report = ReadReport {
+            documents: 1,
+            missing_ids: entries.missing().to_vec(),
+            ..ReadReport::default()
+        };
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT document_id, start_byte, end_byte, text, passage_start, passage_end, \
+                 entry, confidence, probability, alternates \
+                 FROM gazette_mentions WHERE document_id = ?1 ORDER BY ordinal",
+            )
+            .map_err(sqlite)?;
+        let mut rows = stmt.query([id.0]).map_err(sqlite)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(sqlite)? {
+            match mention(path, &entries, row, (&name, byte_size, None), &mut report)? {
+                Some(m) => out.push(m),
+                None => report.mentions_left_out += 1,
+            }
+        }
+        Ok((out, report))
     }
 
     /// Every document with its text, in memory, in the order they were added: for an
@@ -362,7 +452,7 @@ impl Project {
     ) -> Result<ReadReport, ProjectError> {
         let path = self.path.as_path();
         let sqlite = |e| ProjectError::sqlite(path, e);
-        let entries = EntryTable::load(&self.conn, path, gazetteer)?;
+        let entries = self.entries(gazetteer)?;
         let mut report = ReadReport {
             missing_ids: entries.missing().to_vec(),
             ..ReadReport::default()
@@ -417,7 +507,8 @@ impl Project {
                         format!("mentions of document {document_id}, which does not exist"),
                     ));
                 }
-                match mention(path, &entries, m, &outline, text.as_deref(), &mut report)? {
+                let document = (outline.name.as_str(), outline.byte_size, text.as_deref());
+                match mention(path, &entries, m, document, &mut report)? {
                     Some(mention) => outline.mentions.push(mention),
                     None => report.mentions_left_out += 1,
                 }
@@ -432,20 +523,20 @@ impl Project {
     }
 }
 
-/// The mention in `row` of the document `outline` (whose text is `text` when read),
-/// checked; `None` if the gazetteer lacks its entry.
+/// The mention in `row` (columns from `start_byte` on, at 1) of the document named
+/// `name`, `byte_size` long, whose text is `text` when read; checked. `None` if the
+/// gazetteer lacks its entry.
 fn mention(
     path: &Path,
     entries: &EntryTable,
     row: &Row<'_>,
-    outline: &DocumentOutline,
-    text: Option<&str>,
+    (name, byte_size, text): (&str, usize, Option<&str>),
     report: &mut ReadReport,
 ) -> Result<Option<Mention>, ProjectError> {
     let sqlite = |e| ProjectError::sqlite(path, e);
     let span_at = span(row, 1).map_err(sqlite)?;
     let passage = span(row, 4).map_err(sqlite)?;
-    let within = |at: usize| at <= outline.byte_size && text.is_none_or(|t| t.is_char_boundary(at));
+    let within = |at: usize| at <= byte_size && text.is_none_or(|t| t.is_char_boundary(at));
     if !(passage.start <= span_at.start
         && span_at.end <= passage.end
         && [span_at.start, span_at.end, passage.start, passage.end]
@@ -456,7 +547,7 @@ fn mention(
             path,
             format!(
                 "a mention of {} at {}..{} is not within its text",
-                outline.name, span_at.start, span_at.end
+                name, span_at.start, span_at.end
             ),
         ));
     }

@@ -127,6 +127,24 @@ fn documents_come_back_as_they_went_in() {
         assert_eq!(o.content_hash, ContentHash::of(&d.document.text));
         assert_eq!(project.text(o.id).expect("text"), d.document.text);
     }
+    // Summaries and mentions one document at a time: the same again.
+    let mut summaries = Vec::new();
+    project
+        .for_each_document_summary(&mut |s| {
+            summaries.push(s);
+            ControlFlow::Continue(())
+        })
+        .expect("summaries");
+    assert_eq!(summaries.len(), docs.len());
+    for (s, d) in summaries.iter().zip(&docs) {
+        assert_eq!(s.name, d.document.name);
+        assert_eq!(s.path, d.document.path);
+        assert_eq!(s.byte_size, d.document.text.len());
+        assert_eq!(s.mention_count, d.mentions.len());
+        let (mentions, report) = project.mentions(gazetteer(), s.id).expect("mentions");
+        assert_eq!(mentions, d.mentions);
+        assert_eq!(report.warning(), None);
+    }
     // Streaming stops when asked.
     let mut seen = 0;
     project
@@ -857,4 +875,31 @@ proptest! {
         }
         open_and_read_everything(&bytes);
     }
+}
+
+#[test]
+fn a_reader_sees_what_a_writer_added_since() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let (path, mut writer) = project_with(dir.path(), &docs[..1]);
+    let reader = Project::open_read_only(&path).expect("reader");
+    let first = reader.documents(gazetteer()).expect("read").0;
+    assert_eq!(first, docs[..1]);
+    // New documents bring entries the reader's kept table lacks.
+    writer.add_documents(gazetteer(), &docs[1..]).expect("add");
+    let mut ids = Vec::new();
+    reader
+        .for_each_document_summary(&mut |s| {
+            ids.push(s.id);
+            ControlFlow::Continue(())
+        })
+        .expect("summaries");
+    assert_eq!(ids.len(), docs.len());
+    for (id, d) in ids.iter().zip(&docs) {
+        assert_eq!(
+            reader.mentions(gazetteer(), *id).expect("mentions").0,
+            d.mentions
+        );
+    }
+    assert_eq!(reader.documents(gazetteer()).expect("read").0, docs);
 }

@@ -145,8 +145,12 @@ impl ProjectWriter<'_, '_> {
             self.open = Some((Instant::now(), 0));
         }
         let project = &mut *self.project;
-        let entries =
-            super::resolve_entries(&mut project.entries, &project.conn, &path, self.gazetteer)?;
+        let entries = super::resolve_entries(
+            project.entries.get_mut(),
+            &project.conn,
+            &path,
+            self.gazetteer,
+        )?;
         // The corrections are consulted only for a document that has one.
         let corrections = project
             .corrected_documents
@@ -221,7 +225,7 @@ impl ProjectWriter<'_, '_> {
         if self.open.take().is_some() {
             // If even the rollback fails, SQLite rolls the journal back at the next open.
             let _ = self.project.conn.execute_batch("ROLLBACK");
-            self.project.entries = None;
+            *self.project.entries.get_mut() = None;
             self.layer = LayerChanges::default();
         }
     }
