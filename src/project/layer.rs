@@ -3,7 +3,7 @@
 //! opening the file sees the project as it is without Gazette.
 //!
 //! What it counts: every mention after the user's corrections, grouped by the entry it
-//! is shown at (as [`corpus::places`](crate::corpus::places) groups them), with mentions
+//! is shown at (as [`corpus::places`](crate::corpus::places()) groups them), with mentions
 //! marked "not a place" and demonyms (`Nigerien`) left out, as the app and the exports
 //! leave them out by default. The user's filter is not applied: it is a way of looking,
 //! and a GIS program has its own.

@@ -8,7 +8,7 @@
 //! - [`schema`]: the tables, and how a file is recognised as a project this version reads;
 //! - `file_header.rs`: what is at a path, told from its first 100 bytes before SQLite
 //!   opens it (not a file, not SQLite, truncated);
-//! - [`write`]: adding parsed documents in batches ([`ProjectWriter`]);
+//! - [`write`](mod@write): adding parsed documents in batches ([`ProjectWriter`]);
 //! - `correct.rs`: corrections, the filter and settings, each change its own transaction;
 //! - [`read`]: documents streamed back, passages of a place, place summaries;
 //! - [`layer`]: the `places` layer's counts; [`geometry`]: its points;

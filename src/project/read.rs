@@ -354,7 +354,7 @@ impl Project {
     }
 
     /// The places of the layer with their counts, most mentioned first (see
-    /// [`layer`](super::layer) for what is counted). Reads the layer's rows, not the
+    /// [`layer`](mod@super::layer) for what is counted). Reads the layer's rows, not the
     /// mentions: instant whatever the size of the project.
     pub fn place_summaries(&self) -> Result<Vec<PlaceSummary>, ProjectError> {
         layer::summaries(&self.conn, &self.path)
