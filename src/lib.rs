@@ -1,6 +1,6 @@
 //! Gazette's core: the offline gazetteer, the geoparser that finds and resolves the
-//! places news text mentions, the corpus (documents in, parsed and corrected), and
-//! GeoJSON/JSONL/CSV export.
+//! places news text mentions, the corpus (documents in, parsed and corrected),
+//! GeoJSON/JSONL/CSV export, and projects saved as GeoPackage files.
 //!
 //! Nothing here depends on a GUI: the command-line mode, the tests and the desktop
 //! app all use this library.
@@ -17,6 +17,7 @@ pub mod gazetteer;
 pub mod geodesy;
 pub mod geoparse;
 pub mod output_file;
+pub mod project;
 pub mod regular_file;
 mod short_key;
 

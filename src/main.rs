@@ -28,6 +28,8 @@ use gazette::gazetteer::Gazetteer;
 use gazette::geoparse::Geoparser;
 use gazette::output_file;
 
+mod project_commands;
+
 #[derive(Parser)]
 #[command(
     name = "gazette",
@@ -65,6 +67,35 @@ enum Command {
         /// Leave out mentions below this confidence (0 to 1).
         #[arg(long, default_value_t = 0.0)]
         min_confidence: f32,
+        /// Add the documents to this project (a GeoPackage file, created if missing)
+        /// instead of exporting them. Documents already in it with the same name and text
+        /// are not parsed again. Nothing is written to standard output; with -o, the whole
+        /// project is then exported to that file as `gazette export` would (--format,
+        /// --demonyms and a --min-confidence above 0 applying).
+        #[arg(long, value_name = "FILE.gpkg")]
+        project: Option<PathBuf>,
+    },
+    /// Export a project (see `parse --project`) as GeoJSON, JSON Lines or CSV, with its
+    /// corrections and saved filter applied: for a project made by `gazette parse`, the
+    /// same bytes `gazette parse` writes for the same articles.
+    Export {
+        /// The project file.
+        #[arg(value_name = "FILE.gpkg")]
+        project: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "geojson")]
+        format: Format,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Count demonyms ("Nigerien", "Turkish") as mentions of their country, whatever
+        /// the project's filter says.
+        #[arg(long)]
+        demonyms: bool,
+        /// Leave out mentions below this confidence (0 to 1) instead of the project's
+        /// filter's threshold.
+        #[arg(long, value_name = "X")]
+        min_confidence: Option<f32>,
     },
     /// Score the geoparser on gold-standard corpora (LGL / GeoWebNews XML) and print a
     /// table: recognition precision/recall/F1, accuracy@161 km, errors, throughput.
@@ -343,6 +374,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             demonyms,
             min_confidence,
+            project,
         }) => {
             // Check the inputs before the (slower) gazetteer load, so a typo fails fast.
             for p in &paths {
@@ -354,12 +386,40 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 check_output(out, &paths)?;
             }
             let g = load_gazetteer(cli.gazetteer.as_ref())?;
+            if let Some(project) = &project {
+                let overrides = project_commands::FilterOverrides {
+                    demonyms,
+                    min_confidence: (min_confidence > 0.0).then_some(min_confidence),
+                };
+                return project_commands::parse_into_project(
+                    &g,
+                    &paths,
+                    project,
+                    format,
+                    output.as_ref(),
+                    overrides,
+                );
+            }
             let filter = Filter {
                 show_demonyms: demonyms,
                 min_confidence,
                 ..Filter::default()
             };
             parse_command(&g, &paths, format, output.as_ref(), &filter)
+        }
+        Some(Command::Export {
+            project,
+            format,
+            output,
+            demonyms,
+            min_confidence,
+        }) => {
+            let g = load_gazetteer(cli.gazetteer.as_ref())?;
+            let overrides = project_commands::FilterOverrides {
+                demonyms,
+                min_confidence,
+            };
+            project_commands::export_project(&g, &project, format, output.as_ref(), overrides)
         }
         Some(Command::Lookup { name }) => {
             let g = load_gazetteer(cli.gazetteer.as_ref())?;

@@ -42,6 +42,24 @@ pub fn read(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     read_at_most(file, max, meta.len())
 }
 
+/// The first `n` bytes of the regular file at `path` (all of it if shorter) and the size
+/// the open file reports, with the checks of [`read`]: for a file too large to read
+/// whole, whose header says what it is (a project's SQLite header).
+pub fn read_start(path: &Path, n: usize) -> Result<(Vec<u8>, u64), ReadError> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_of(meta.file_type())));
+    }
+    let file = open_for_reading(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_of(meta.file_type())));
+    }
+    let mut bytes = Vec::with_capacity(n);
+    file.take(n as u64).read_to_end(&mut bytes)?;
+    Ok((bytes, meta.len()))
+}
+
 /// Everything `reader` holds if that is at most `max` bytes, else `TooLarge` with the
 /// bytes read before stopping (`max + 1`). `expected` (the size reported) only sizes the
 /// first allocation.
@@ -123,6 +141,11 @@ mod tests {
         let file = dir.path().join("a.txt");
         std::fs::write(&file, "Niamey").expect("write");
         assert_eq!(read(&file, 10).expect("reads"), b"Niamey");
+        assert_eq!(read_start(&file, 3).expect("reads"), (b"Nia".to_vec(), 6));
+        assert!(matches!(
+            read_start(dir.path(), 3),
+            Err(ReadError::NotRegular("a folder"))
+        ));
         assert!(matches!(read(&file, 3), Err(ReadError::TooLarge(6))));
         #[cfg(unix)]
         assert!(matches!(

@@ -25,7 +25,9 @@ pub mod summary;
 pub use corrections::{Correction, CorrectionAction, Corrections};
 pub use document::{Document, DocumentSource};
 pub use filter::{Filter, country_key, country_name};
-pub use parse::{LoadEvent, ParsedDocument, load, load_then, parse_documents};
+pub use parse::{
+    IsKnown, LoadEvent, ParsedDocument, load, load_then, load_unless_known, parse_documents,
+};
 pub use places::{MentionRef, Place, Shown, country_counts, effective_mentions, places};
 pub use read::{DocumentError, Encoding, LoadedDocument, MAX_DOCUMENT_BYTES, decode, display_path};
 pub use set::{CandidateChoice, Corpus, MentionKey};

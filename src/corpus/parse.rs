@@ -151,7 +151,43 @@ pub fn load(
     cancel: &AtomicBool,
     emit: &mut dyn FnMut(LoadEvent),
 ) {
-    load_then(parser, inputs, cancel, &|parsed| parsed, emit);
+    load_with(
+        parser,
+        inputs,
+        cancel,
+        None,
+        &|parsed| parsed,
+        emit,
+        &mut |_| {},
+    );
+}
+
+/// Tells whether a document just read is one the caller already holds parsed (a
+/// project's [`KnownDocuments`](crate::project::KnownDocuments)). Called on the parsing
+/// threads, before the document is parsed.
+pub type IsKnown<'a> = &'a (dyn Fn(&Document) -> bool + Sync);
+
+/// [`load`], except that a document for which `is_known` returns true once read is not
+/// parsed: it is passed to `on_known`, in input order with the other events, instead of
+/// being emitted as a [`LoadEvent::Document`]. `Started` counts it; `Finished::loaded`
+/// does not. So a project given a folder again parses only what it lacks.
+pub fn load_unless_known(
+    parser: &Geoparser<'_>,
+    inputs: Vec<Input>,
+    cancel: &AtomicBool,
+    is_known: IsKnown<'_>,
+    emit: &mut dyn FnMut(LoadEvent),
+    on_known: &mut dyn FnMut(DocumentSource),
+) {
+    load_with(
+        parser,
+        inputs,
+        cancel,
+        Some(is_known),
+        &|parsed| parsed,
+        emit,
+        on_known,
+    );
 }
 
 /// [`load`], with `then` applied to each parsed document on the thread that parsed it:
@@ -169,6 +205,19 @@ pub fn load_then<D: Send>(
     then: &(dyn Fn(ParsedDocument) -> D + Sync),
     emit: &mut dyn FnMut(LoadEvent<D>),
 ) {
+    load_with(parser, inputs, cancel, None, then, emit, &mut |_| {});
+}
+
+/// [`load_then`] and [`load_unless_known`] in one.
+fn load_with<D: Send>(
+    parser: &Geoparser<'_>,
+    inputs: Vec<Input>,
+    cancel: &AtomicBool,
+    is_known: Option<IsKnown<'_>>,
+    then: &(dyn Fn(ParsedDocument) -> D + Sync),
+    emit: &mut dyn FnMut(LoadEvent<D>),
+    on_known: &mut dyn FnMut(DocumentSource),
+) {
     let (items, mut skipped) = list(inputs, &mut |e| emit(LoadEvent::Skipped(e)));
     emit(LoadEvent::Started { total: items.len() });
     let memos = MemoPool::new();
@@ -176,7 +225,7 @@ pub fn load_then<D: Send>(
     let mut loaded = 0;
     let finished = std::thread::scope(|scope| {
         // One chunk in the channel, one being parsed, one being emitted.
-        let (chunks, parsed) = std::sync::mpsc::sync_channel::<Vec<Option<LoadEvent<D>>>>(1);
+        let (chunks, parsed) = std::sync::mpsc::sync_channel::<Vec<Option<Outcome<D>>>>(1);
         let memos = &memos;
         scope.spawn(move || {
             let mut items = items.into_iter().peekable();
@@ -185,18 +234,19 @@ pub fn load_then<D: Send>(
                 let results = batch
                     .into_par_iter()
                     .map(|item| {
-                        let event = read_and_parse(parser, memos, item, cancel)?;
+                        let event = read_and_parse(parser, memos, item, is_known, cancel)?;
                         Some(match event {
                             Parsed::Document {
                                 parsed,
                                 source,
                                 warning,
-                            } => LoadEvent::Document {
+                            } => Outcome::Event(LoadEvent::Document {
                                 parsed: then(parsed),
                                 source,
                                 warning,
-                            },
-                            Parsed::Skipped(e) => LoadEvent::Skipped(e),
+                            }),
+                            Parsed::Skipped(e) => Outcome::Event(LoadEvent::Skipped(e)),
+                            Parsed::Known(source) => Outcome::Known(source),
                         })
                     })
                     .collect();
@@ -209,14 +259,15 @@ pub fn load_then<D: Send>(
         for results in parsed {
             for event in results {
                 match event {
-                    Some(event @ LoadEvent::Document { .. }) => {
+                    Some(Outcome::Event(event @ LoadEvent::Document { .. })) => {
                         loaded += 1;
                         emit(event);
                     }
-                    Some(event) => {
+                    Some(Outcome::Event(event)) => {
                         skipped += 1;
                         emit(event);
                     }
+                    Some(Outcome::Known(source)) => on_known(source),
                     None => return false,
                 }
             }
@@ -264,8 +315,16 @@ fn list(inputs: Vec<Input>, skip: &mut dyn FnMut(DocumentError)) -> (Vec<Item>, 
     (items, skipped)
 }
 
+/// What became of one document: an event, or a known document left unparsed.
+enum Outcome<D> {
+    Event(LoadEvent<D>),
+    Known(DocumentSource),
+}
+
 /// What reading and parsing one item gave.
 enum Parsed {
+    /// The caller holds it already ([`IsKnown`]): not parsed.
+    Known(DocumentSource),
     Document {
         parsed: ParsedDocument,
         source: DocumentSource,
@@ -279,6 +338,7 @@ fn read_and_parse(
     parser: &Geoparser<'_>,
     memos: &MemoPool,
     item: Item,
+    is_known: Option<IsKnown<'_>>,
     cancel: &AtomicBool,
 ) -> Option<Parsed> {
     if cancel.load(Ordering::Relaxed) {
@@ -299,6 +359,9 @@ fn read_and_parse(
             None,
         ),
     };
+    if is_known.is_some_and(|known| known(&document)) {
+        return Some(Parsed::Known(source));
+    }
     let mentions = parse_text(parser, memos, &document.text);
     Some(Parsed::Document {
         parsed: ParsedDocument { document, mentions },
@@ -428,6 +491,38 @@ mod tests {
             assert!(m.passage.start <= m.start && m.end <= m.passage.end);
         }
         assert!(mentions.windows(2).all(|w| w[0].start < w[1].start));
+    }
+
+    #[test]
+    fn known_documents_are_not_parsed_but_reported_in_order() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let parser = Geoparser::new(&g);
+        let inputs = ["a", "b", "c"]
+            .into_iter()
+            .map(|name| Input::Text {
+                name: name.into(),
+                text: format!("{name} in Niamey"),
+            })
+            .collect();
+        // Both callbacks write to it, one at a time.
+        let order = std::cell::RefCell::new(Vec::new());
+        let mut finished = None;
+        load_unless_known(
+            &parser,
+            inputs,
+            &AtomicBool::new(false),
+            &|doc: &Document| doc.name == "b",
+            &mut |e| match e {
+                LoadEvent::Document { parsed, .. } => order
+                    .borrow_mut()
+                    .push(format!("parsed {}", parsed.document.name)),
+                LoadEvent::Finished { loaded, skipped } => finished = Some((loaded, skipped)),
+                _ => {}
+            },
+            &mut |source| order.borrow_mut().push(format!("known {}", source.name())),
+        );
+        assert_eq!(order.into_inner(), ["parsed a", "known b", "parsed c"]);
+        assert_eq!(finished, Some((2, 0)));
     }
 
     #[test]

@@ -1,0 +1,84 @@
+//! Times what an app opening a project does, on a project made with `gazette parse …
+//! --project` (release build: `cargo run --release --no-default-features --example
+//! project_timing -- FILE.gpkg`): open, the places' counts, the first passages of the
+//! most mentioned place, every document's summary (no texts or mentions), every
+//! document's outline (mentions, no texts), one document's text and mentions, and every
+//! document with its text.
+
+use std::ops::ControlFlow;
+use std::time::Instant;
+
+use gazette::gazetteer::Gazetteer;
+use gazette::project::Project;
+
+/// The binary's allocator (see `src/main.rs`), so this measures what users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let path = std::env::args()
+        .nth(1)
+        .ok_or("usage: project_timing FILE.gpkg")?;
+    let g = Gazetteer::load_bundled()?;
+    let t = Instant::now();
+    let project = Project::open_read_only(&path)?;
+    println!("open: {:?}", t.elapsed());
+    let t = Instant::now();
+    let places = project.place_summaries()?;
+    println!(
+        "place summaries: {:?} ({} places)",
+        t.elapsed(),
+        places.len()
+    );
+    if let Some(top) = places.first() {
+        let t = Instant::now();
+        let passages = project.passages(&top.gazetteer_id, false, 50)?;
+        println!(
+            "first {} passages of {} ({} mentions): {:?}",
+            passages.len(),
+            top.name,
+            top.mention_count,
+            t.elapsed()
+        );
+    }
+    let t = Instant::now();
+    let mut listed = 0;
+    project.for_each_document_summary(&mut |_| {
+        listed += 1;
+        ControlFlow::Continue(())
+    })?;
+    println!("document summaries: {:?} ({listed} documents)", t.elapsed());
+    let t = Instant::now();
+    let mut documents = 0;
+    let mut mentions = 0;
+    let mut first = None;
+    project.for_each_outline(&g, &mut |outline| {
+        documents += 1;
+        mentions += outline.mentions.len();
+        first.get_or_insert(outline.id);
+        ControlFlow::Continue(())
+    })?;
+    println!(
+        "outlines: {:?} ({documents} documents, {mentions} mentions)",
+        t.elapsed()
+    );
+    if let Some(id) = first {
+        let t = Instant::now();
+        let text = project.text(id)?;
+        let (mentions, _) = project.mentions(&g, id)?;
+        println!(
+            "one document's text and mentions: {:?} ({} bytes, {} mentions)",
+            t.elapsed(),
+            text.len(),
+            mentions.len()
+        );
+    }
+    let t = Instant::now();
+    let mut bytes = 0;
+    project.for_each_document(&g, &mut |d| {
+        bytes += d.document.text.len();
+        ControlFlow::Continue(())
+    })?;
+    println!("documents with texts: {:?} ({bytes} bytes)", t.elapsed());
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! What the user changes in a project after parsing: corrections (each its own
+//! transaction, which also moves the corrected mentions in the places layer), the filter
+//! and the app's settings.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::error::ProjectError;
+use super::layer::{LayerChanges, effective_place};
+use super::{Project, resolve_entries};
+use crate::corpus::{Correction, CorrectionAction, Corrections, Filter};
+use crate::gazetteer::Gazetteer;
+
+/// `gazette_settings` key of the filter.
+const FILTER_KEY: &str = "filter";
+
+/// `gazette_corrections.action` of a reassignment and of "not a place".
+const REASSIGN: &str = "reassign";
+const NOT_A_PLACE: &str = "not_a_place";
+
+/// The corrections stored in the project, oldest first.
+pub fn read_corrections(conn: &Connection, path: &Path) -> Result<Corrections, ProjectError> {
+    let sqlite = |e| ProjectError::sqlite(path, e);
+    let mut stmt = conn
+        .prepare(
+            "SELECT document, start_byte, end_byte, action, gazetteer_id \
+             FROM gazette_corrections ORDER BY seq",
+        )
+        .map_err(sqlite)?;
+    let mut rows = stmt.query([]).map_err(sqlite)?;
+    let mut corrections = Corrections::default();
+    while let Some(row) = rows.next().map_err(sqlite)? {
+        let action: String = row.get(3).map_err(sqlite)?;
+        let id: Option<String> = row.get(4).map_err(sqlite)?;
+        let action = match (action.as_str(), id) {
+            (REASSIGN, Some(id)) => CorrectionAction::Reassign { id },
+            (NOT_A_PLACE, _) => CorrectionAction::NotAPlace,
+            (other, _) => {
+                return Err(ProjectError::damaged(
+                    path,
+                    format!("a correction has the unknown action {other:?}"),
+                ));
+            }
+        };
+        corrections.set(Correction {
+            document: row.get(0).map_err(sqlite)?,
+            start: row.get(1).map_err(sqlite)?,
+            end: row.get(2).map_err(sqlite)?,
+            action,
+        });
+    }
+    Ok(corrections)
+}
+
+/// Sets (`set`) or clears the correction of one mention in one transaction: the
+/// correction's row, the mentions it concerns (every document of that name with a
+/// mention at that span), and the layer's counts. On failure nothing changes.
+pub fn change_correction(
+    project: &mut Project,
+    gazetteer: &Gazetteer,
+    correction: Correction,
+    set: bool,
+) -> Result<(), ProjectError> {
+    project.check_writable()?;
+    let path = project.path.clone();
+    let sqlite = |e| ProjectError::sqlite(&path, e);
+    project
+        .conn
+        .execute_batch("BEGIN IMMEDIATE")
+        .map_err(sqlite)?;
+    let result = apply_change(project, gazetteer, &correction, set).and_then(|corrections| {
+        project.conn.execute_batch("COMMIT").map_err(sqlite)?;
+        Ok(corrections)
+    });
+    match result {
+        Ok(corrections) => {
+            if set {
+                project
+                    .corrected_documents
+                    .insert(correction.document.clone());
+            }
+            project.corrections = corrections;
+            Ok(())
+        }
+        Err(e) => {
+            let _ = project.conn.execute_batch("ROLLBACK");
+            *project.entries.get_mut() = None;
+            Err(e)
+        }
+    }
+}
+
+/// The work of [`change_correction`] inside its transaction; returns the corrections
+/// after the change.
+fn apply_change(
+    project: &mut Project,
+    gazetteer: &Gazetteer,
+    correction: &Correction,
+    set: bool,
+) -> Result<Corrections, ProjectError> {
+    let Project {
+        path,
+        conn,
+        corrections,
+        entries,
+        ..
+    } = project;
+    let path: &Path = path;
+    let sqlite = |e| ProjectError::sqlite(path, e);
+    let (document, start, end) = (&correction.document, correction.start, correction.end);
+    conn.execute(
+        "DELETE FROM gazette_corrections WHERE document = ?1 AND start_byte = ?2 \
+         AND end_byte = ?3",
+        (document, start, end),
+    )
+    .map_err(sqlite)?;
+    let mut after = corrections.clone();
+    if set {
+        let (action, id) = match &correction.action {
+            CorrectionAction::Reassign { id } => (REASSIGN, Some(id.as_str())),
+            CorrectionAction::NotAPlace => (NOT_A_PLACE, None),
+        };
+        conn.execute(
+            "INSERT INTO gazette_corrections (document, start_byte, end_byte, action, \
+             gazetteer_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            (document, start, end, action, id),
+        )
+        .map_err(sqlite)?;
+        after.set(correction.clone());
+    } else {
+        after.clear(document, start, end);
+    }
+    let action = after.get(document, start, end);
+    let entries = resolve_entries(entries.get_mut(), conn, path, gazetteer)?;
+    let affected: Vec<(i64, i64, i64, Option<i64>, bool)> = {
+        let mut stmt = conn
+            .prepare(
+                "SELECT document_id, ordinal, entry, place, demonym FROM gazette_mentions \
+                 WHERE document_id IN (SELECT id FROM gazette_documents WHERE name = ?1) \
+                 AND start_byte = ?2 AND end_byte = ?3",
+            )
+            .map_err(sqlite)?;
+        let rows = stmt
+            .query_map((document, start, end), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .map_err(sqlite)?;
+        rows.collect::<Result<_, _>>().map_err(sqlite)?
+    };
+    let mut layer = LayerChanges::default();
+    let mut count_in_document = conn
+        .prepare(
+            "SELECT count(*) FROM gazette_mentions WHERE place = ?1 AND demonym = 0 \
+             AND document_id = ?2",
+        )
+        .map_err(sqlite)?;
+    for (document_id, ordinal, entry, old_place, old_demonym) in affected {
+        // A mention whose parsed entry this gazetteer lacks is left as it is.
+        let Some(parsed) = entries.index_of(path, entry)? else {
+            continue;
+        };
+        let (new_place, new_demonym) = match effective_place(gazetteer, action, parsed) {
+            Some((located, demonym)) => (
+                Some(entries.ref_of(conn, gazetteer, located).map_err(sqlite)?),
+                demonym,
+            ),
+            None => (None, false),
+        };
+        if (new_place, new_demonym) == (old_place, old_demonym) {
+            continue;
+        }
+        conn.execute(
+            "UPDATE gazette_mentions SET place = ?1, demonym = ?2 \
+             WHERE document_id = ?3 AND ordinal = ?4",
+            (new_place, new_demonym, document_id, ordinal),
+        )
+        .map_err(sqlite)?;
+        let mut count = |place: i64| -> Result<i64, ProjectError> {
+            count_in_document
+                .query_row((place, document_id), |r| r.get(0))
+                .map_err(sqlite)
+        };
+        if let (Some(old), false) = (old_place, old_demonym) {
+            let gone = count(old)? == 0;
+            layer.add(old, -1, if gone { -1 } else { 0 });
+        }
+        if let (Some(new), false) = (new_place, new_demonym) {
+            let first = count(new)? == 1;
+            layer.add(new, 1, if first { 1 } else { 0 });
+        }
+    }
+    layer.write(conn).map_err(sqlite)?;
+    Ok(after)
+}
+
+impl Project {
+    /// The filter saved with the project; the default filter if none was saved.
+    pub fn filter(&self) -> Result<Filter, ProjectError> {
+        match self.setting(FILTER_KEY)? {
+            None => Ok(Filter::default()),
+            Some(json) => serde_json::from_str(&json).map_err(|e| {
+                ProjectError::damaged(&self.path, format!("its saved filter cannot be read: {e}"))
+            }),
+        }
+    }
+
+    /// Saves the filter (its own transaction). The places layer does not depend on it.
+    pub fn set_filter(&mut self, filter: &Filter) -> Result<(), ProjectError> {
+        let json = serde_json::to_string(filter).map_err(|e| {
+            ProjectError::damaged(&self.path, format!("the filter cannot be encoded: {e}"))
+        })?;
+        self.set_setting(FILTER_KEY, &json)
+    }
+
+    /// A setting saved with the project (the app's selected place, its map view), by key.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, ProjectError> {
+        self.conn
+            .query_row(
+                "SELECT value FROM gazette_settings WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| ProjectError::sqlite(&self.path, e))
+    }
+
+    /// Saves a setting (its own transaction), replacing any earlier value.
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), ProjectError> {
+        self.check_writable()?;
+        self.conn
+            .execute(
+                "INSERT INTO gazette_settings (key, value) VALUES (?1, ?2) \
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+            .map(|_| ())
+            .map_err(|e| ProjectError::sqlite(&self.path, e))
+    }
+}

@@ -1,0 +1,619 @@
+//! Reading a project back: documents streamed in the order they were added (with their
+//! texts, as [`ParsedDocument`]s, or without, as [`DocumentOutline`]s for a view that
+//! fetches texts on demand), the documents it knows, the places' counts, and the first
+//! passages of a place, which an index makes a short range scan however many documents
+//! there are.
+//!
+//! Everything read is checked before it is handed on: offsets inside their text and on
+//! character boundaries, probabilities in [0, 1]. A value no Gazette writes is reported
+//! as damage ([`ProjectError::Damaged`]), so a view may slice a text with a mention's
+//! offsets.
+
+use std::collections::HashMap;
+use std::ops::{ControlFlow, Range};
+use std::path::{Path, PathBuf};
+
+use rusqlite::types::ValueRef;
+use rusqlite::{OptionalExtension, Row};
+
+use super::Project;
+use super::content_hash::ContentHash;
+use super::entries::{EntryTable, check_probability};
+use super::error::ProjectError;
+use super::layer::{self, PlaceSummary};
+use crate::corpus::{Document, ParsedDocument};
+use crate::gazetteer::Gazetteer;
+use crate::geoparse::{Mention, Resolution};
+
+/// A document's id in a project: its row, fixed for the project's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocumentId(pub(super) i64);
+
+impl DocumentId {
+    /// The row number, as in `gazette_documents.id`.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+/// A document without its text: what a view needs to list documents and show places,
+/// fetching a text ([`Project::text`]) or passages ([`Project::passages`]) when shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentOutline {
+    /// Its id in the project.
+    pub id: DocumentId,
+    /// Its name.
+    pub name: String,
+    /// The file it was read from, if any.
+    pub path: Option<PathBuf>,
+    /// Length of its text in bytes (UTF-8): every offset is below it.
+    pub byte_size: usize,
+    /// SHA-256 of its text.
+    pub content_hash: ContentHash,
+    /// Its mentions, in text order; those whose entry the gazetteer lacks are left out
+    /// (counted in [`ReadReport`]).
+    pub mentions: Vec<Mention>,
+}
+
+/// A document as a list shows it: no text, no mentions. Listing a million of them is
+/// a scan of one small table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentSummary {
+    /// Its id in the project.
+    pub id: DocumentId,
+    /// Its name.
+    pub name: String,
+    /// The file it was read from, if any.
+    pub path: Option<PathBuf>,
+    /// Length of its text in bytes (UTF-8).
+    pub byte_size: usize,
+    /// How many mentions the parser found in it.
+    pub mention_count: usize,
+}
+
+/// What reading the documents met besides the documents.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadReport {
+    /// Documents read.
+    pub documents: usize,
+    /// Mentions left out because the gazetteer lacks the entry they were resolved to
+    /// (the project was made with another gazetteer).
+    pub mentions_left_out: usize,
+    /// Alternates left out for the same reason.
+    pub alternates_left_out: usize,
+    /// The ids the project refers to that the gazetteer lacks, sorted.
+    pub missing_ids: Vec<String>,
+}
+
+impl ReadReport {
+    /// A sentence for the user if something was left out, naming a few missing ids.
+    pub fn warning(&self) -> Option<String> {
+        if self.mentions_left_out == 0 && self.alternates_left_out == 0 {
+            return None;
+        }
+        let shown: Vec<&str> = self
+            .missing_ids
+            .iter()
+            .take(5)
+            .map(String::as_str)
+            .collect();
+        Some(format!(
+            "this gazetteer lacks {} of the entries the project refers to ({}{}): {} \
+             mention(s) and {} alternate(s) were left out; use the gazetteer the project \
+             was made with",
+            self.missing_ids.len(),
+            shown.join(", "),
+            if self.missing_ids.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            },
+            self.mentions_left_out,
+            self.alternates_left_out,
+        ))
+    }
+}
+
+/// One passage of a place: where it is and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// The document's id.
+    pub document_id: DocumentId,
+    /// The document's name.
+    pub document: String,
+    /// The mention's byte span in the document's text.
+    pub mention: Range<usize>,
+    /// The passage's byte span in the document's text (it holds the mention).
+    pub passage: Range<usize>,
+    /// The passage's text (`passage` of the document's text).
+    pub text: String,
+}
+
+/// The documents a project holds, by name and content hash, in memory: for telling,
+/// on the threads that read files, which ones need not be parsed.
+#[derive(Debug, Clone, Default)]
+pub struct KnownDocuments {
+    by_name: HashMap<String, Vec<ContentHash>>,
+}
+
+impl KnownDocuments {
+    /// True if a document of this name and content is known.
+    pub fn contains(&self, name: &str, hash: &ContentHash) -> bool {
+        self.by_name.get(name).is_some_and(|h| h.contains(hash))
+    }
+
+    /// True if `document` (its name and text) is known. Hashes the text only when a
+    /// document of that name is known.
+    pub fn contains_document(&self, document: &Document) -> bool {
+        self.by_name
+            .get(&document.name)
+            .is_some_and(|h| h.contains(&ContentHash::of(&document.text)))
+    }
+
+    /// Number of documents known.
+    pub fn len(&self) -> usize {
+        self.by_name.values().map(Vec::len).sum()
+    }
+
+    /// True if none is.
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+}
+
+impl Project {
+    /// Number of documents.
+    pub fn document_count(&self) -> Result<usize, ProjectError> {
+        self.conn
+            .query_row("SELECT count(*) FROM gazette_documents", [], |r| r.get(0))
+            .map_err(|e| ProjectError::sqlite(&self.path, e))
+    }
+
+    /// True if the project holds a document of this name and content.
+    pub fn contains(&self, name: &str, hash: &ContentHash) -> Result<bool, ProjectError> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM gazette_documents WHERE name = ?1 AND content_sha256 = ?2",
+                (name, &hash.as_bytes()[..]),
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(|e| ProjectError::sqlite(&self.path, e))
+    }
+
+    /// Every document's name and content hash, to skip documents before parsing them
+    /// (see [`crate::corpus::load_unless_known`]).
+    pub fn known_documents(&self) -> Result<KnownDocuments, ProjectError> {
+        let sqlite = |e| ProjectError::sqlite(&self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, content_sha256 FROM gazette_documents")
+            .map_err(sqlite)?;
+        let mut rows = stmt.query([]).map_err(sqlite)?;
+        let mut known = KnownDocuments::default();
+        while let Some(row) = rows.next().map_err(sqlite)? {
+            let name: String = row.get(0).map_err(sqlite)?;
+            let hash = content_hash(&self.path, row, 1)?;
+            known.by_name.entry(name).or_default().push(hash);
+        }
+        Ok(known)
+    }
+
+    /// The ids the project refers to that `gazetteer` lacks, sorted: empty when the
+    /// project was made with this gazetteer (or one with every entry it uses).
+    pub fn missing_entries(&self, gazetteer: &Gazetteer) -> Result<Vec<String>, ProjectError> {
+        Ok(self.entries(gazetteer)?.missing().to_vec())
+    }
+
+    /// Calls `f` with each document and its text, parsed mentions resolved against
+    /// `gazetteer`, in the order they were added, one at a time (memory holds one
+    /// document); stops early when `f` breaks.
+    pub fn for_each_document(
+        &self,
+        gazetteer: &Gazetteer,
+        f: &mut dyn FnMut(ParsedDocument) -> ControlFlow<()>,
+    ) -> Result<ReadReport, ProjectError> {
+        self.stream(gazetteer, true, &mut |outline, text| {
+            f(ParsedDocument {
+                document: Document {
+                    name: outline.name,
+                    path: outline.path,
+                    text: text.unwrap_or_default(),
+                },
+                mentions: outline.mentions,
+            })
+        })
+    }
+
+    /// Calls `f` with each document without its text (see [`DocumentOutline`]), in the
+    /// order they were added; stops early when `f` breaks. Reads no text.
+    pub fn for_each_outline(
+        &self,
+        gazetteer: &Gazetteer,
+        f: &mut dyn FnMut(DocumentOutline) -> ControlFlow<()>,
+    ) -> Result<ReadReport, ProjectError> {
+        self.stream(gazetteer, false, &mut |outline, _| f(outline))
+    }
+
+    /// Calls `f` with each document's [`DocumentSummary`], in the order they were added;
+    /// stops early when `f` breaks. Reads neither texts nor mentions: what an app lists at
+    /// once, fetching a document's [`Project::mentions`] and [`Project::text`] when shown.
+    pub fn for_each_document_summary(
+        &self,
+        f: &mut dyn FnMut(DocumentSummary) -> ControlFlow<()>,
+    ) -> Result<(), ProjectError> {
+        let path = self.path.as_path();
+        let sqlite = |e| ProjectError::sqlite(path, e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, name, path, byte_size, mention_count FROM gazette_documents \
+                 ORDER BY id",
+            )
+            .map_err(sqlite)?;
+        let mut rows = stmt.query([]).map_err(sqlite)?;
+        while let Some(row) = rows.next().map_err(sqlite)? {
+            let summary = DocumentSummary {
+                id: DocumentId(row.get(0).map_err(sqlite)?),
+                name: row.get(1).map_err(sqlite)?,
+                path: path_of(path, row.get_ref(2).map_err(sqlite)?)?,
+                byte_size: row.get(3).map_err(sqlite)?,
+                mention_count: row.get(4).map_err(sqlite)?,
+            };
+            if f(summary).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// The mentions of one document, resolved against `gazetteer`, in text order; those
+    /// whose entry the gazetteer lacks are left out and counted in the report.
+    pub fn mentions(
+        &self,
+        gazetteer: &Gazetteer,
+        id: DocumentId,
+    ) -> Result<(Vec<Mention>, ReadReport), ProjectError> {
+        let path = self.path.as_path();
+        let sqlite = |e| ProjectError::sqlite(path, e);
+        let entries = self.entries(gazetteer)?;
+        let (name, byte_size): (String, usize) = self
+            .conn
+            .query_row(
+                "SELECT name, byte_size FROM gazette_documents WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sqlite)?
+            .ok_or_else(|| ProjectError::damaged(path, format!("no document {}", id.0)))?;
+        let mut report = ReadReport {
+            documents: 1,
+            missing_ids: entries.missing().to_vec(),
+            ..ReadReport::default()
+        };
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT document_id, start_byte, end_byte, text, passage_start, passage_end, \
+                 entry, confidence, probability, alternates \
+                 FROM gazette_mentions WHERE document_id = ?1 ORDER BY ordinal",
+            )
+            .map_err(sqlite)?;
+        let mut rows = stmt.query([id.0]).map_err(sqlite)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(sqlite)? {
+            match mention(path, &entries, row, (&name, byte_size, None), &mut report)? {
+                Some(m) => out.push(m),
+                None => report.mentions_left_out += 1,
+            }
+        }
+        Ok((out, report))
+    }
+
+    /// Every document with its text, in memory, in the order they were added: for an
+    /// export, which needs them all at once (texts included: a project of 100,000
+    /// articles of 2 KB needs some 200 MB for the texts).
+    pub fn documents(
+        &self,
+        gazetteer: &Gazetteer,
+    ) -> Result<(Vec<ParsedDocument>, ReadReport), ProjectError> {
+        let mut documents = Vec::new();
+        let report = self.for_each_document(gazetteer, &mut |d| {
+            documents.push(d);
+            ControlFlow::Continue(())
+        })?;
+        Ok((documents, report))
+    }
+
+    /// The text of a document.
+    pub fn text(&self, id: DocumentId) -> Result<String, ProjectError> {
+        let sqlite = |e| ProjectError::sqlite(&self.path, e);
+        let found: Option<(String, usize)> = self
+            .conn
+            .query_row(
+                "SELECT t.text, d.byte_size FROM gazette_texts AS t \
+                 JOIN gazette_documents AS d ON d.id = t.document_id WHERE d.id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sqlite)?;
+        match found {
+            Some((text, size)) if text.len() == size => Ok(text),
+            Some(_) => Err(ProjectError::damaged(
+                &self.path,
+                format!("document {} is not as long as recorded", id.0),
+            )),
+            None => Err(ProjectError::damaged(
+                &self.path,
+                format!("document {} has no text", id.0),
+            )),
+        }
+    }
+
+    /// The places of the layer with their counts, most mentioned first (see
+    /// [`layer`](mod@super::layer) for what is counted). Reads the layer's rows, not the
+    /// mentions: instant whatever the size of the project.
+    pub fn place_summaries(&self) -> Result<Vec<PlaceSummary>, ProjectError> {
+        layer::summaries(&self.conn, &self.path)
+    }
+
+    /// The same summaries recounted from every mention (slower): to check the layer.
+    pub fn count_places_from_mentions(&self) -> Result<Vec<PlaceSummary>, ProjectError> {
+        layer::count_from_mentions(&self.conn, &self.path)
+    }
+
+    /// The first `limit` passages of the place `gazetteer_id` after corrections, in
+    /// document then text order, with demonym mentions (`Nigerien` under Niger) when
+    /// `include_demonyms`. A range scan of an index, so as fast in a project of a million
+    /// documents as in one of ten.
+    pub fn passages(
+        &self,
+        gazetteer_id: &str,
+        include_demonyms: bool,
+        limit: usize,
+    ) -> Result<Vec<Passage>, ProjectError> {
+        let sqlite = |e| ProjectError::sqlite(&self.path, e);
+        let sql = format!(
+            "SELECT m.document_id, d.name, m.start_byte, m.end_byte, m.passage_start, \
+             m.passage_end, substr(CAST(t.text AS BLOB), m.passage_start + 1, \
+             m.passage_end - m.passage_start) \
+             FROM gazette_mentions AS m \
+             JOIN gazette_documents AS d ON d.id = m.document_id \
+             JOIN gazette_texts AS t ON t.document_id = m.document_id \
+             WHERE m.place = (SELECT ref FROM gazette_entries WHERE gazetteer_id = ?1) {} \
+             ORDER BY m.document_id, m.start_byte LIMIT ?2",
+            if include_demonyms {
+                ""
+            } else {
+                "AND m.demonym = 0"
+            }
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(sqlite)?;
+        let mut rows = stmt
+            .query((gazetteer_id, i64::try_from(limit).unwrap_or(i64::MAX)))
+            .map_err(sqlite)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(sqlite)? {
+            let document: String = row.get(1).map_err(sqlite)?;
+            let mention = span(row, 2).map_err(sqlite)?;
+            let passage = span(row, 4).map_err(sqlite)?;
+            let bytes: Vec<u8> = row.get(6).map_err(sqlite)?;
+            let bad = || {
+                ProjectError::damaged(
+                    &self.path,
+                    format!("a passage of {document} is not within its text"),
+                )
+            };
+            if passage.start > mention.start
+                || mention.end > passage.end
+                || bytes.len() != passage.len()
+            {
+                return Err(bad());
+            }
+            let text = String::from_utf8(bytes).map_err(|_| bad())?;
+            out.push(Passage {
+                document_id: DocumentId(row.get(0).map_err(sqlite)?),
+                document,
+                mention,
+                passage,
+                text,
+            });
+        }
+        Ok(out)
+    }
+
+    /// SQLite's own check of the whole file (`PRAGMA quick_check`): reads every page, so
+    /// it takes time in proportion to the file. Opening does not run it.
+    pub fn check_integrity(&self) -> Result<(), ProjectError> {
+        let sqlite = |e| ProjectError::sqlite(&self.path, e);
+        let mut stmt = self.conn.prepare("PRAGMA quick_check").map_err(sqlite)?;
+        let problems: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .map_err(sqlite)?
+            .collect::<Result<_, _>>()
+            .map_err(sqlite)?;
+        if problems.len() == 1 && problems[0] == "ok" {
+            Ok(())
+        } else {
+            Err(ProjectError::damaged(&self.path, problems.join("; ")))
+        }
+    }
+
+    /// Reads documents in id order with their mentions (merging two ordered scans), and
+    /// their texts if `with_text`, calling `f` for each.
+    fn stream(
+        &self,
+        gazetteer: &Gazetteer,
+        with_text: bool,
+        f: &mut dyn FnMut(DocumentOutline, Option<String>) -> ControlFlow<()>,
+    ) -> Result<ReadReport, ProjectError> {
+        let path = self.path.as_path();
+        let sqlite = |e| ProjectError::sqlite(path, e);
+        let entries = self.entries(gazetteer)?;
+        let mut report = ReadReport {
+            missing_ids: entries.missing().to_vec(),
+            ..ReadReport::default()
+        };
+        let documents_sql = if with_text {
+            "SELECT d.id, d.name, d.path, d.byte_size, d.content_sha256, t.text \
+             FROM gazette_documents AS d LEFT JOIN gazette_texts AS t ON t.document_id = d.id \
+             ORDER BY d.id"
+        } else {
+            "SELECT id, name, path, byte_size, content_sha256, NULL \
+             FROM gazette_documents ORDER BY id"
+        };
+        let mut documents = self.conn.prepare(documents_sql).map_err(sqlite)?;
+        let mut documents = documents.query([]).map_err(sqlite)?;
+        let mut mentions = self
+            .conn
+            .prepare(
+                "SELECT document_id, start_byte, end_byte, text, passage_start, passage_end, \
+                 entry, confidence, probability, alternates \
+                 FROM gazette_mentions ORDER BY document_id, ordinal",
+            )
+            .map_err(sqlite)?;
+        let mut mentions = mentions.query([]).map_err(sqlite)?;
+        let mut next_mention = mentions.next().map_err(sqlite)?;
+        while let Some(row) = documents.next().map_err(sqlite)? {
+            let id: i64 = row.get(0).map_err(sqlite)?;
+            let name: String = row.get(1).map_err(sqlite)?;
+            let byte_size: usize = row.get(3).map_err(sqlite)?;
+            let text: Option<String> = row.get(5).map_err(sqlite)?;
+            if with_text && text.as_ref().map(String::len) != Some(byte_size) {
+                return Err(ProjectError::damaged(
+                    path,
+                    format!("the text of {name} is missing or not as long as recorded"),
+                ));
+            }
+            let mut outline = DocumentOutline {
+                id: DocumentId(id),
+                path: path_of(path, row.get_ref(2).map_err(sqlite)?)?,
+                byte_size,
+                content_hash: content_hash(path, row, 4)?,
+                mentions: Vec::new(),
+                name,
+            };
+            while let Some(m) = next_mention {
+                let document_id: i64 = m.get(0).map_err(sqlite)?;
+                if document_id > id {
+                    break;
+                }
+                if document_id < id {
+                    return Err(ProjectError::damaged(
+                        path,
+                        format!("mentions of document {document_id}, which does not exist"),
+                    ));
+                }
+                let document = (outline.name.as_str(), outline.byte_size, text.as_deref());
+                match mention(path, &entries, m, document, &mut report)? {
+                    Some(mention) => outline.mentions.push(mention),
+                    None => report.mentions_left_out += 1,
+                }
+                next_mention = mentions.next().map_err(sqlite)?;
+            }
+            report.documents += 1;
+            if f(outline, text).is_break() {
+                break;
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// The mention in `row` (columns from `start_byte` on, at 1) of the document named
+/// `name`, `byte_size` long, whose text is `text` when read; checked. `None` if the
+/// gazetteer lacks its entry.
+fn mention(
+    path: &Path,
+    entries: &EntryTable,
+    row: &Row<'_>,
+    (name, byte_size, text): (&str, usize, Option<&str>),
+    report: &mut ReadReport,
+) -> Result<Option<Mention>, ProjectError> {
+    let sqlite = |e| ProjectError::sqlite(path, e);
+    let span_at = span(row, 1).map_err(sqlite)?;
+    let passage = span(row, 4).map_err(sqlite)?;
+    let within = |at: usize| at <= byte_size && text.is_none_or(|t| t.is_char_boundary(at));
+    if !(passage.start <= span_at.start
+        && span_at.end <= passage.end
+        && [span_at.start, span_at.end, passage.start, passage.end]
+            .into_iter()
+            .all(within))
+    {
+        return Err(ProjectError::damaged(
+            path,
+            format!(
+                "a mention of {} at {}..{} is not within its text",
+                name, span_at.start, span_at.end
+            ),
+        ));
+    }
+    let confidence = probability(path, row, 7)?;
+    let chosen_probability = probability(path, row, 8)?;
+    let blob: Vec<u8> = row.get(9).map_err(sqlite)?;
+    let (alternates, left_out) = entries.unpack_alternates(path, &blob)?;
+    report.alternates_left_out += left_out;
+    let Some(entry) = entries.index_of(path, row.get(6).map_err(sqlite)?)? else {
+        return Ok(None);
+    };
+    Ok(Some(Mention {
+        start: span_at.start,
+        end: span_at.end,
+        text: row.get(3).map_err(sqlite)?,
+        passage,
+        resolution: Resolution {
+            entry,
+            confidence,
+            probability: chosen_probability,
+            alternates,
+        },
+    }))
+}
+
+/// The byte range in columns `at` and `at + 1`; an error unless start ≤ end.
+fn span(row: &Row<'_>, at: usize) -> rusqlite::Result<Range<usize>> {
+    let start: usize = row.get(at)?;
+    let end: usize = row.get(at + 1)?;
+    if start > end {
+        return Err(rusqlite::Error::IntegralValueOutOfRange(at + 1, end as i64));
+    }
+    Ok(start..end)
+}
+
+/// The probability in column `at`, stored as a double from an `f32`.
+fn probability(path: &Path, row: &Row<'_>, at: usize) -> Result<f32, ProjectError> {
+    let value: f64 = row.get(at).map_err(|e| ProjectError::sqlite(path, e))?;
+    let p = value as f32;
+    check_probability(path, p)?;
+    Ok(p)
+}
+
+/// The content hash in column `at`.
+fn content_hash(path: &Path, row: &Row<'_>, at: usize) -> Result<ContentHash, ProjectError> {
+    let bytes: Vec<u8> = row.get(at).map_err(|e| ProjectError::sqlite(path, e))?;
+    ContentHash::from_slice(&bytes)
+        .ok_or_else(|| ProjectError::damaged(path, "a content hash is not 32 bytes"))
+}
+
+/// A stored document path (see `write.rs`): text, the bytes of a path that is not
+/// UTF-8, or none.
+fn path_of(path: &Path, value: ValueRef<'_>) -> Result<Option<PathBuf>, ProjectError> {
+    match value {
+        ValueRef::Null => Ok(None),
+        ValueRef::Text(bytes) => std::str::from_utf8(bytes)
+            .map(|s| Some(PathBuf::from(s)))
+            .map_err(|_| ProjectError::damaged(path, "a document path is not UTF-8 text")),
+        #[cfg(unix)]
+        ValueRef::Blob(bytes) => {
+            use std::os::unix::ffi::OsStrExt;
+            Ok(Some(PathBuf::from(std::ffi::OsStr::from_bytes(bytes))))
+        }
+        _ => Err(ProjectError::damaged(
+            path,
+            "a document path is neither text nor bytes",
+        )),
+    }
+}

@@ -1,0 +1,292 @@
+//! What a project file holds: the GeoPackage tables that make it a GeoPackage with one
+//! feature layer (`places`), and Gazette's own tables (`gazette_*`) with the documents,
+//! mentions, corrections and settings. Also how an existing file is recognised as a
+//! Gazette project of a version this one reads.
+//!
+//! Column types are only those GeoPackage 1.3 allows (INTEGER, REAL, DOUBLE, TEXT, BLOB,
+//! BOOLEAN, DATETIME, POINT), so a validator finds nothing to report. Of Gazette's tables
+//! only `gazette_documents` is registered in `gpkg_contents` (as attributes): GIS programs
+//! show the `places` layer and the list of documents, not the mentions or the texts.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::error::ProjectError;
+use std::path::Path;
+
+/// The project format this version writes and the newest it reads. A file with a larger
+/// `format_version` in `gazette_meta` is refused ([`ProjectError::Newer`]).
+pub const FORMAT_VERSION: i64 = 1;
+
+/// `PRAGMA application_id` of a GeoPackage: `GPKG` in ASCII.
+pub const APPLICATION_ID: i32 = 0x4750_4B47;
+
+/// `PRAGMA user_version` of a GeoPackage 1.3 file.
+pub const USER_VERSION: i32 = 10300;
+
+/// The feature table GIS programs show: one point per place.
+pub const LAYER: &str = "places";
+
+/// The attributes table GIS programs show beside the layer: the documents.
+pub const DOCUMENTS: &str = "gazette_documents";
+
+/// Gazette's own tables and the GeoPackage tables a project needs, each checked at open.
+const REQUIRED_TABLES: [&str; 10] = [
+    "gpkg_spatial_ref_sys",
+    "gpkg_contents",
+    "gpkg_geometry_columns",
+    LAYER,
+    "gazette_meta",
+    "gazette_entries",
+    "gazette_documents",
+    "gazette_texts",
+    "gazette_mentions",
+    "gazette_corrections",
+];
+
+/// The tables of a new project, and the rows every GeoPackage must have. Run in the
+/// transaction that creates the project.
+const CREATE: &str = r#"
+CREATE TABLE gpkg_spatial_ref_sys (
+    srs_name TEXT NOT NULL,
+    srs_id INTEGER PRIMARY KEY,
+    organization TEXT NOT NULL,
+    organization_coordsys_id INTEGER NOT NULL,
+    definition TEXT NOT NULL,
+    description TEXT
+);
+INSERT INTO gpkg_spatial_ref_sys VALUES
+    ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined',
+     'undefined cartesian coordinate reference system'),
+    ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined',
+     'undefined geographic coordinate reference system'),
+    ('WGS 84 geodetic', 4326, 'EPSG', 4326,
+     'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]',
+     'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid');
+
+CREATE TABLE gpkg_contents (
+    table_name TEXT NOT NULL PRIMARY KEY,
+    data_type TEXT NOT NULL,
+    identifier TEXT UNIQUE,
+    description TEXT DEFAULT '',
+    last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    min_x DOUBLE,
+    min_y DOUBLE,
+    max_x DOUBLE,
+    max_y DOUBLE,
+    srs_id INTEGER,
+    CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id)
+);
+
+CREATE TABLE gpkg_geometry_columns (
+    table_name TEXT NOT NULL,
+    column_name TEXT NOT NULL,
+    geometry_type_name TEXT NOT NULL,
+    srs_id INTEGER NOT NULL,
+    z TINYINT NOT NULL,
+    m TINYINT NOT NULL,
+    CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+    CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+    CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+    CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id)
+);
+
+-- The layer: one point per place the documents mention after the user's corrections,
+-- demonyms not counted. `fid` is the place's row in gazette_entries.
+CREATE TABLE places (
+    fid INTEGER PRIMARY KEY,
+    geom POINT,
+    name TEXT,
+    gazetteer_id TEXT NOT NULL,
+    feature_type TEXT,
+    country_code TEXT,
+    mention_count INTEGER NOT NULL,
+    document_count INTEGER NOT NULL
+);
+CREATE INDEX places_by_mentions ON places(mention_count DESC, name);
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y,
+                           max_x, max_y, srs_id)
+    VALUES ('places', 'features', 'places',
+            'Places the documents mention, after corrections (Gazette)',
+            NULL, NULL, NULL, NULL, 4326);
+INSERT INTO gpkg_geometry_columns VALUES ('places', 'geom', 'POINT', 4326, 0, 0);
+
+-- Gazette's tables. Key/value facts about the file: format_version, written_by.
+CREATE TABLE gazette_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- Every gazetteer entry the project refers to, by its stable id (gn:2440485); the
+-- project's other tables refer to these rows, never to a gazetteer's entry indexes,
+-- which hold for one gazetteer file only. Name, kind and coordinates are copied so the
+-- layer and SQL users need no gazetteer.
+CREATE TABLE gazette_entries (
+    ref INTEGER PRIMARY KEY,
+    gazetteer_id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    country_code TEXT,
+    lon DOUBLE NOT NULL,
+    lat DOUBLE NOT NULL
+);
+
+-- Documents in the order they were added. The text is in gazette_texts, so reading
+-- documents' names and mentions does not page through their texts.
+CREATE TABLE gazette_documents (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    path TEXT,
+    content_sha256 BLOB NOT NULL,
+    byte_size INTEGER NOT NULL,
+    mention_count INTEGER NOT NULL,
+    UNIQUE (name, content_sha256)
+);
+
+-- Registered as an attributes table, so GIS programs list the documents beside the layer
+-- (and, as GDAL does once one table is registered as attributes, no unregistered table).
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+    VALUES ('gazette_documents', 'attributes', 'documents',
+            'The documents of the project (Gazette); texts are in gazette_texts');
+
+CREATE TABLE gazette_texts (
+    document_id INTEGER PRIMARY KEY REFERENCES gazette_documents(id) ON DELETE CASCADE,
+    text TEXT NOT NULL
+);
+
+-- Each mention as the parser resolved it (entry, confidence, probability, alternates)
+-- and, kept up to date with the corrections, the place it counts for: `place` is the
+-- entry shown after corrections (a demonym's country), NULL when marked not a place;
+-- `demonym` whether the entry after corrections is a demonym. Offsets are UTF-8 byte
+-- offsets into the document's text. `alternates` packs (entry ref as u32, probability
+-- as f32), little-endian, 8 bytes per alternate, most likely first.
+CREATE TABLE gazette_mentions (
+    document_id INTEGER NOT NULL REFERENCES gazette_documents(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    start_byte INTEGER NOT NULL,
+    end_byte INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    passage_start INTEGER NOT NULL,
+    passage_end INTEGER NOT NULL,
+    entry INTEGER NOT NULL REFERENCES gazette_entries(ref),
+    confidence REAL NOT NULL,
+    probability REAL NOT NULL,
+    alternates BLOB NOT NULL,
+    place INTEGER REFERENCES gazette_entries(ref),
+    demonym BOOLEAN NOT NULL,
+    PRIMARY KEY (document_id, ordinal)
+) WITHOUT ROWID;
+-- "The first passages of a place": a range scan, however many documents there are.
+CREATE INDEX gazette_mentions_by_place ON gazette_mentions(place, document_id, start_byte);
+
+-- The user's corrections, oldest first (`seq`), one per mention span of a document name.
+CREATE TABLE gazette_corrections (
+    seq INTEGER PRIMARY KEY,
+    document TEXT NOT NULL,
+    start_byte INTEGER NOT NULL,
+    end_byte INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    gazetteer_id TEXT,
+    UNIQUE (document, start_byte, end_byte)
+);
+
+-- The filter (key `filter`, JSON) and the app's settings, by key.
+CREATE TABLE gazette_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"#;
+
+/// Creates the tables of a new project in `conn` (inside the caller's transaction) and
+/// marks the file as a GeoPackage 1.3 and a Gazette project of [`FORMAT_VERSION`].
+pub fn create(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    conn.pragma_update(None, "user_version", USER_VERSION)?;
+    conn.execute_batch(CREATE)?;
+    conn.execute(
+        "INSERT INTO gazette_meta (key, value) VALUES ('format_version', ?1), \
+         ('written_by', ?2)",
+        (
+            FORMAT_VERSION.to_string(),
+            concat!("Gazette ", env!("CARGO_PKG_VERSION")),
+        ),
+    )?;
+    Ok(())
+}
+
+/// What an existing SQLite file is, as far as opening it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// No tables at all (a new, empty database): a project may be created in it.
+    Empty,
+    /// A Gazette project this version reads.
+    Project,
+}
+
+/// Recognises the file `conn` has open, reading only: a Gazette project of a format this
+/// version reads, an empty database, or an error saying what it is instead.
+pub fn identify(conn: &Connection, path: &Path) -> Result<Identity, ProjectError> {
+    let sqlite = |e| ProjectError::sqlite(path, e);
+    let tables: Vec<(String, String)> = {
+        let mut stmt = conn
+            .prepare("SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view')")
+            .map_err(sqlite)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(sqlite)?;
+        rows.collect::<Result<_, _>>().map_err(sqlite)?
+    };
+    if tables.is_empty() {
+        return Ok(Identity::Empty);
+    }
+    let has = |name: &str| tables.iter().any(|(n, t)| n == name && t == "table");
+    if !has("gazette_meta") {
+        let application_id: i32 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(sqlite)?;
+        let reason = if application_id == APPLICATION_ID || has("gpkg_contents") {
+            "a GeoPackage made by another program: it has no gazette_meta table"
+        } else {
+            "a SQLite database made by another program: it has no gazette_meta table"
+        };
+        return Err(ProjectError::NotAProject {
+            path: path.to_path_buf(),
+            reason: reason.into(),
+        });
+    }
+    let version: Option<String> = conn
+        .query_row(
+            "SELECT value FROM gazette_meta WHERE key = 'format_version'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sqlite)?;
+    let Some(version) = version else {
+        return Err(ProjectError::damaged(
+            path,
+            "gazette_meta has no format_version",
+        ));
+    };
+    let found: i64 = version.trim().parse().map_err(|_| {
+        ProjectError::damaged(path, format!("format_version {version:?} is not a number"))
+    })?;
+    if found > FORMAT_VERSION {
+        return Err(ProjectError::Newer {
+            path: path.to_path_buf(),
+            found,
+        });
+    }
+    if found < 1 {
+        return Err(ProjectError::damaged(
+            path,
+            format!("format_version {found} was never written by Gazette"),
+        ));
+    }
+    if let Some(missing) = REQUIRED_TABLES.iter().find(|t| !has(t)) {
+        return Err(ProjectError::damaged(
+            path,
+            format!("the table {missing} is missing"),
+        ));
+    }
+    Ok(Identity::Project)
+}

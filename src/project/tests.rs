@@ -1,0 +1,905 @@
+//! Projects: what goes in comes back, the layer's counts follow corrections, and a file
+//! that is not a good project is refused with a message and left as it was.
+
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::corpus::{
+    Correction, CorrectionAction, Corrections, Document, Filter, ParsedDocument, parse_documents,
+    places,
+};
+use crate::gazetteer::Gazetteer;
+use crate::geoparse::Geoparser;
+
+fn gazetteer() -> &'static Gazetteer {
+    static G: OnceLock<Gazetteer> = OnceLock::new();
+    G.get_or_init(|| Gazetteer::load_bundled().expect("bundled gazetteer"))
+}
+
+fn seeds() -> Vec<Document> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("seeds")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().expect("name").to_string_lossy().into_owned();
+            let mut doc = Document::from_text(name, std::fs::read_to_string(&p).expect("seed"));
+            doc.path = Some(p);
+            doc
+        })
+        .collect()
+}
+
+/// The seeds, three small articles, and a pasted one: demonyms, a region, a repeat.
+fn corpus() -> Vec<ParsedDocument> {
+    static CORPUS: OnceLock<Vec<ParsedDocument>> = OnceLock::new();
+    CORPUS.get_or_init(parse_corpus).clone()
+}
+
+fn parse_corpus() -> Vec<ParsedDocument> {
+    let mut docs = seeds();
+    docs.push(Document::from_text(
+        "a.txt",
+        "Troops left Niamey for Agadez. Niamey was calm.",
+    ));
+    docs.push(Document::from_text(
+        "b.txt",
+        "Nigerien officials met in Paris, Texas, and later in Paris.",
+    ));
+    docs.push(Document::from_text(
+        "pasted",
+        "Rain fell on Lake Chad and the Sahel.",
+    ));
+    parse_documents(&Geoparser::new(gazetteer()), docs)
+}
+
+fn project_with(dir: &Path, docs: &[ParsedDocument]) -> (PathBuf, Project) {
+    let path = dir.join("p.gpkg");
+    let mut project = Project::create(&path).expect("create");
+    project.add_documents(gazetteer(), docs).expect("add");
+    (path, project)
+}
+
+/// The layer's counts as `corpus::places` gives them: demonyms left out, no filter.
+fn expected_counts(docs: &[ParsedDocument], corrections: &Corrections) -> Vec<(String, u64, u64)> {
+    let g = gazetteer();
+    let mut out: Vec<(String, u64, u64)> = places(g, docs, corrections, &Filter::default())
+        .into_iter()
+        .map(|p| {
+            let mut documents: Vec<usize> = p.mentions.iter().map(|m| m.document).collect();
+            documents.dedup();
+            (
+                g.entry(p.entry).id.clone(),
+                p.mentions.len() as u64,
+                documents.len() as u64,
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn layer_counts(project: &Project) -> Vec<(String, u64, u64)> {
+    let summaries = project.place_summaries().expect("summaries");
+    let recounted = project.count_places_from_mentions().expect("recount");
+    assert_eq!(summaries, recounted, "the layer's counts are the mentions'");
+    let mut out: Vec<(String, u64, u64)> = summaries
+        .into_iter()
+        .map(|s| (s.gazetteer_id, s.mention_count, s.document_count))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn documents_come_back_as_they_went_in() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let (path, project) = project_with(dir.path(), &docs);
+    drop(project);
+    let project = Project::open_read_only(&path).expect("open");
+    let (back, report) = project.documents(gazetteer()).expect("read");
+    assert_eq!(back, docs);
+    assert_eq!(report.documents, docs.len());
+    assert_eq!(report.warning(), None);
+    assert_eq!(project.document_count().expect("count"), docs.len());
+    // Outlines: the same without texts; texts on demand.
+    let mut outlines = Vec::new();
+    project
+        .for_each_outline(gazetteer(), &mut |o| {
+            outlines.push(o);
+            ControlFlow::Continue(())
+        })
+        .expect("outlines");
+    for (o, d) in outlines.iter().zip(&docs) {
+        assert_eq!(o.name, d.document.name);
+        assert_eq!(o.path, d.document.path);
+        assert_eq!(o.mentions, d.mentions);
+        assert_eq!(o.byte_size, d.document.text.len());
+        assert_eq!(o.content_hash, ContentHash::of(&d.document.text));
+        assert_eq!(project.text(o.id).expect("text"), d.document.text);
+    }
+    // Summaries and mentions one document at a time: the same again.
+    let mut summaries = Vec::new();
+    project
+        .for_each_document_summary(&mut |s| {
+            summaries.push(s);
+            ControlFlow::Continue(())
+        })
+        .expect("summaries");
+    assert_eq!(summaries.len(), docs.len());
+    for (s, d) in summaries.iter().zip(&docs) {
+        assert_eq!(s.name, d.document.name);
+        assert_eq!(s.path, d.document.path);
+        assert_eq!(s.byte_size, d.document.text.len());
+        assert_eq!(s.mention_count, d.mentions.len());
+        let (mentions, report) = project.mentions(gazetteer(), s.id).expect("mentions");
+        assert_eq!(mentions, d.mentions);
+        assert_eq!(report.warning(), None);
+    }
+    // Streaming stops when asked.
+    let mut seen = 0;
+    project
+        .for_each_document(gazetteer(), &mut |_| {
+            seen += 1;
+            ControlFlow::Break(())
+        })
+        .expect("stream");
+    assert_eq!(seen, 1);
+}
+
+#[test]
+fn the_same_document_is_not_added_twice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let (_, mut project) = project_with(dir.path(), &docs);
+    let known = project.known_documents().expect("known");
+    assert_eq!(known.len(), docs.len());
+    assert!(known.contains_document(&docs[0].document));
+    let hash = ContentHash::of(&docs[0].document.text);
+    assert!(
+        project
+            .contains(&docs[0].document.name, &hash)
+            .expect("contains")
+    );
+    assert!(!project.contains("other.txt", &hash).expect("contains"));
+    let again = project.add_documents(gazetteer(), &docs).expect("again");
+    assert!(again.iter().all(|a| matches!(a, Added::AlreadyPresent(_))));
+    // Same name, other text: another document, as a direct export would list both.
+    let changed = parse_documents(
+        &Geoparser::new(gazetteer()),
+        vec![Document::from_text("a.txt", "Troops left Niamey.")],
+    );
+    let added = project.add_documents(gazetteer(), &changed).expect("add");
+    assert!(matches!(added[0], Added::Added(_)));
+    assert_eq!(project.document_count().expect("count"), docs.len() + 1);
+    let mut all = docs.clone();
+    all.extend(changed);
+    assert_eq!(
+        layer_counts(&project),
+        expected_counts(&all, &Corrections::default())
+    );
+}
+
+#[test]
+fn the_layer_counts_places_and_follows_corrections() {
+    let g = gazetteer();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let (path, mut project) = project_with(dir.path(), &docs);
+    let mut corrections = Corrections::default();
+    assert_eq!(layer_counts(&project), expected_counts(&docs, &corrections));
+    // Each change is checked against corpus::places with the same corrections.
+    let by_name = |name: &str| {
+        docs.iter()
+            .find(|d| d.document.name == name)
+            .expect("document")
+    };
+    let niamey = by_name("a.txt")
+        .mentions
+        .iter()
+        .find(|m| m.text == "Niamey")
+        .expect("Niamey");
+    let paris = by_name("b.txt")
+        .mentions
+        .iter()
+        .find(|m| m.text == "Paris")
+        .expect("Paris");
+    let nigerien = by_name("b.txt")
+        .mentions
+        .iter()
+        .find(|m| m.text == "Nigerien");
+    let changes = vec![
+        Correction {
+            document: "a.txt".into(),
+            start: niamey.start,
+            end: niamey.end,
+            action: CorrectionAction::NotAPlace,
+        },
+        Correction {
+            document: "b.txt".into(),
+            start: paris.start,
+            end: paris.end,
+            action: CorrectionAction::Reassign {
+                id: "gn:2440485".into(), // Niamey
+            },
+        },
+        Correction {
+            document: "a.txt".into(),
+            start: niamey.start,
+            end: niamey.end,
+            action: CorrectionAction::Reassign {
+                id: "gn:2988507".into(), // Paris, France
+            },
+        },
+        Correction {
+            document: "b.txt".into(),
+            start: paris.start,
+            end: paris.end,
+            action: CorrectionAction::Reassign {
+                id: "gn:0".into(), // no such entry: the parser's choice stays
+            },
+        },
+    ];
+    for c in changes {
+        project.set_correction(g, c.clone()).expect("correct");
+        corrections.set(c);
+        assert_eq!(layer_counts(&project), expected_counts(&docs, &corrections));
+    }
+    if let Some(m) = nigerien {
+        // A demonym reassigned to a place starts counting.
+        let c = Correction {
+            document: "b.txt".into(),
+            start: m.start,
+            end: m.end,
+            action: CorrectionAction::Reassign {
+                id: "gn:2440485".into(),
+            },
+        };
+        project.set_correction(g, c.clone()).expect("correct");
+        corrections.set(c);
+        assert_eq!(layer_counts(&project), expected_counts(&docs, &corrections));
+    }
+    project
+        .clear_correction(g, "a.txt", niamey.start, niamey.end)
+        .expect("clear");
+    corrections.clear("a.txt", niamey.start, niamey.end);
+    assert_eq!(layer_counts(&project), expected_counts(&docs, &corrections));
+    assert_eq!(project.corrections(), &corrections);
+    // Documents added after a correction take it into account.
+    let more = parse_documents(
+        &Geoparser::new(g),
+        vec![Document::from_text(
+            "b.txt",
+            "Nigerien officials met in Paris, Texas, and later in Paris. Again.",
+        )],
+    );
+    project.add_documents(g, &more).expect("add");
+    let mut all = docs.clone();
+    all.extend(more);
+    assert_eq!(layer_counts(&project), expected_counts(&all, &corrections));
+    // Everything is still there after reopening.
+    let filter = Filter {
+        show_demonyms: true,
+        min_confidence: 0.25,
+        ..Filter::default()
+    };
+    project.set_filter(&filter).expect("filter");
+    project
+        .set_setting("selected", "gn:2440485")
+        .expect("setting");
+    drop(project);
+    let project = Project::open(&path).expect("reopen");
+    assert_eq!(project.corrections(), &corrections);
+    assert_eq!(project.filter().expect("filter"), filter);
+    assert_eq!(
+        project.setting("selected").expect("setting").as_deref(),
+        Some("gn:2440485")
+    );
+    assert_eq!(project.setting("other").expect("setting"), None);
+    assert_eq!(layer_counts(&project), expected_counts(&all, &corrections));
+}
+
+#[test]
+fn it_is_a_geopackage_with_one_point_layer() {
+    let g = gazetteer();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let (_, project) = project_with(dir.path(), &docs);
+    let conn = &project.conn;
+    let pragma = |name: &str| -> i64 {
+        conn.pragma_query_value(None, name, |r| r.get(0))
+            .expect("pragma")
+    };
+    assert_eq!(pragma("application_id"), 0x4750_4B47);
+    assert_eq!(pragma("user_version"), 10300);
+    let contents: Vec<(String, String, Option<i64>)> = conn
+        .prepare("SELECT table_name, data_type, srs_id FROM gpkg_contents ORDER BY 1")
+        .expect("contents")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("contents")
+        .collect::<Result<_, _>>()
+        .expect("contents");
+    assert_eq!(
+        contents,
+        [
+            ("gazette_documents".into(), "attributes".into(), None),
+            ("places".into(), "features".into(), Some(4326))
+        ]
+    );
+    let srs: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id IN (-1, 0, 4326)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("srs");
+    assert_eq!(srs, 3);
+    let mut stmt = conn
+        .prepare("SELECT gazetteer_id, geom FROM places")
+        .expect("layer");
+    let rows: Vec<(String, Vec<u8>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert!(!rows.is_empty());
+    for (id, geom) in rows {
+        let e = g.entry(g.index_of_id(&id).expect("entry"));
+        assert_eq!(geometry::decode_point(&geom), Some((e.lon, e.lat)), "{id}");
+    }
+    let check: Vec<String> = conn
+        .prepare("PRAGMA foreign_key_check")
+        .expect("fk")
+        .query_map([], |r| r.get(0))
+        .expect("fk")
+        .collect::<Result<_, _>>()
+        .expect("fk");
+    assert!(check.is_empty(), "{check:?}");
+    project.check_integrity().expect("integrity");
+}
+
+#[test]
+fn passages_of_a_place_come_first_in_document_order_from_the_index() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let (_, project) = project_with(dir.path(), &docs);
+    let passages = project
+        .passages("gn:2440485", false, 100)
+        .expect("passages");
+    let mut expected = Vec::new();
+    for d in &docs {
+        for m in d.mentions.iter().filter(|m| {
+            crate::geoparse::located_entry(gazetteer(), m.resolution.entry)
+                == gazetteer().index_of_id("gn:2440485").expect("Niamey")
+                && gazetteer().kind(m.resolution.entry) != crate::gazetteer::Kind::Demonym
+        }) {
+            expected.push((
+                d.document.name.clone(),
+                m.start..m.end,
+                &d.document.text[m.passage.clone()],
+            ));
+        }
+    }
+    assert!(expected.len() >= 3, "{expected:?}");
+    let got: Vec<(String, std::ops::Range<usize>, &str)> = passages
+        .iter()
+        .map(|p| (p.document.clone(), p.mention.clone(), p.text.as_str()))
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(
+        project.passages("gn:2440485", false, 2).expect("two").len(),
+        2
+    );
+    assert!(project.passages("gn:0", true, 10).expect("none").is_empty());
+    // The query reads the place's rows of the index, not every mention.
+    let plan: Vec<String> = project
+        .conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT document_id FROM gazette_mentions WHERE place = 1 \
+             AND demonym = 0 ORDER BY document_id, start_byte LIMIT 5",
+        )
+        .expect("plan")
+        .query_map([], |r| r.get(3))
+        .expect("plan")
+        .collect::<Result<_, _>>()
+        .expect("plan");
+    let plan = plan.join("\n");
+    assert!(plan.contains("gazette_mentions_by_place"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
+}
+
+#[test]
+fn batches_commit_as_they_fill_and_a_dropped_writer_keeps_the_committed_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let path = dir.path().join("p.gpkg");
+    let mut project = Project::create(&path).expect("create");
+    let policy = BatchPolicy {
+        documents: 2,
+        interval: std::time::Duration::MAX,
+    };
+    {
+        let mut writer = project.writer_with(gazetteer(), policy).expect("writer");
+        for d in &docs[..5] {
+            writer.add(d).expect("add");
+        }
+        assert_eq!(writer.summary().batches, 2);
+        // Dropped with the fifth document uncommitted.
+    }
+    assert_eq!(project.document_count().expect("count"), 4);
+    assert_eq!(
+        layer_counts(&project),
+        expected_counts(&docs[..4], &Corrections::default())
+    );
+    let mut writer = project.writer(gazetteer()).expect("writer");
+    for d in &docs {
+        writer.add(d).expect("add");
+    }
+    let summary = writer.finish().expect("finish");
+    assert_eq!(
+        (summary.added, summary.already_present),
+        (docs.len() - 4, 4)
+    );
+    let (back, _) = project.documents(gazetteer()).expect("read");
+    assert_eq!(back, docs);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_not_utf8_comes_back_as_it_was() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut doc = Document::from_text("caf%E9.txt", "Rain in Niamey.");
+    doc.path = Some(PathBuf::from(std::ffi::OsStr::from_bytes(
+        b"/news/caf\xe9.txt",
+    )));
+    let docs = parse_documents(&Geoparser::new(gazetteer()), vec![doc]);
+    let (_, project) = project_with(dir.path(), &docs);
+    assert_eq!(project.documents(gazetteer()).expect("read").0, docs);
+}
+
+// --- Files that are not good projects -------------------------------------------------
+
+/// The file's bytes, to show that a refused file was left as it was.
+fn bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).expect("read")
+}
+
+/// Each way of opening refuses `path` without changing it; returns the errors.
+fn refused_unchanged(path: &Path) -> Vec<ProjectError> {
+    let before = bytes(path);
+    let errors = vec![
+        Project::open(path).expect_err("open refuses"),
+        Project::open_read_only(path).expect_err("read-only open refuses"),
+        Project::create_or_open(path).expect_err("create_or_open refuses"),
+        Project::create(path).expect_err("create refuses"),
+    ];
+    assert_eq!(bytes(path), before, "{} was changed", path.display());
+    for e in &errors {
+        assert_eq!(e.path(), path);
+        assert!(e.to_string().contains(&path.display().to_string()), "{e}");
+    }
+    errors
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_unchanged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("notes.gpkg");
+    std::fs::write(&path, "Niamey, Agadez, Zinder\n".repeat(100)).expect("write");
+    let errors = refused_unchanged(&path);
+    assert!(
+        matches!(errors[0], ProjectError::NotAProject { .. }),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[0].to_string().contains("not a SQLite database"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn a_sqlite_database_or_geopackage_from_elsewhere_is_refused_unchanged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let other = dir.path().join("other.sqlite");
+    let conn = rusqlite::Connection::open(&other).expect("sqlite");
+    conn.execute_batch("CREATE TABLE birds (name TEXT); INSERT INTO birds VALUES ('heron');")
+        .expect("table");
+    drop(conn);
+    let errors = refused_unchanged(&other);
+    assert!(
+        errors[0]
+            .to_string()
+            .contains("SQLite database made by another program"),
+        "{}",
+        errors[0]
+    );
+    // A GeoPackage another program made: the GeoPackage tables without Gazette's.
+    let gpkg = dir.path().join("rivers.gpkg");
+    let conn = rusqlite::Connection::open(&gpkg).expect("sqlite");
+    conn.pragma_update(None, "application_id", schema::APPLICATION_ID)
+        .expect("pragma");
+    conn.execute_batch(
+        "CREATE TABLE gpkg_contents (table_name TEXT PRIMARY KEY, data_type TEXT); \
+         CREATE TABLE rivers (fid INTEGER PRIMARY KEY, geom BLOB);",
+    )
+    .expect("tables");
+    drop(conn);
+    let errors = refused_unchanged(&gpkg);
+    assert!(
+        errors[0]
+            .to_string()
+            .contains("GeoPackage made by another program"),
+        "{}",
+        errors[0]
+    );
+    assert!(matches!(errors[3], ProjectError::Exists { .. }));
+}
+
+#[test]
+fn a_project_from_a_newer_gazette_is_refused_unchanged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, project) = project_with(dir.path(), &corpus()[..1]);
+    project
+        .conn
+        .execute(
+            "UPDATE gazette_meta SET value = '2' WHERE key = 'format_version'",
+            [],
+        )
+        .expect("update");
+    drop(project);
+    let errors = refused_unchanged(&path);
+    assert!(
+        matches!(errors[0], ProjectError::Newer { found: 2, .. }),
+        "{}",
+        errors[0]
+    );
+    assert!(errors[0].to_string().contains("newer version of Gazette"));
+}
+
+#[test]
+fn a_truncated_project_is_refused_unchanged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, project) = project_with(dir.path(), &corpus());
+    drop(project);
+    let whole = bytes(&path);
+    for len in [50, 100, 4096, whole.len() / 2, whole.len() - 1] {
+        let cut = dir.path().join(format!("cut{len}.gpkg"));
+        std::fs::write(&cut, &whole[..len]).expect("write");
+        let errors = refused_unchanged(&cut);
+        assert!(
+            errors[0].to_string().contains("truncated"),
+            "{len}: {}",
+            errors[0]
+        );
+    }
+}
+
+#[test]
+fn folders_and_devices_are_refused_without_being_opened() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let err = Project::open(dir.path()).expect_err("folder");
+    assert!(
+        matches!(
+            err,
+            ProjectError::NotAFile {
+                kind: "a folder",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let err = Project::create_or_open(dir.path()).expect_err("folder");
+    assert!(err.to_string().contains("is a folder"), "{err}");
+    #[cfg(unix)]
+    {
+        let err = Project::open_read_only("/dev/zero").expect_err("device");
+        assert!(err.to_string().contains("character device"), "{err}");
+    }
+    let missing = dir.path().join("none.gpkg");
+    assert!(matches!(
+        Project::open(&missing),
+        Err(ProjectError::NotFound { .. })
+    ));
+    assert!(!missing.exists(), "open does not create");
+    // Creating into a folder that does not exist fails and leaves nothing behind.
+    let nowhere = dir.path().join("no").join("p.gpkg");
+    let err = Project::create(&nowhere).expect_err("no folder");
+    assert!(err.to_string().contains("p.gpkg"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_project_opens_only_to_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let (path, project) = project_with(dir.path(), &docs);
+    drop(project);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    if std::fs::OpenOptions::new().write(true).open(&path).is_ok() {
+        eprintln!(
+            "skipped: a_read_only_project_opens_only_to_read: permissions deny nothing here (root)"
+        );
+        return;
+    }
+    let before = bytes(&path);
+    let err = Project::open(&path).expect_err("read-only");
+    assert!(matches!(err, ProjectError::ReadOnly { .. }), "{err}");
+    let err = Project::create_or_open(&path).expect_err("read-only");
+    assert!(err.to_string().contains("read-only"), "{err}");
+    let project = Project::open_read_only(&path).expect("opens to read");
+    assert_eq!(project.documents(gazetteer()).expect("read").0, docs);
+    assert_eq!(bytes(&path), before);
+}
+
+#[test]
+fn a_project_opened_read_only_cannot_be_changed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let (path, project) = project_with(dir.path(), &docs);
+    drop(project);
+    let before = bytes(&path);
+    let mut project = Project::open_read_only(&path).expect("open");
+    assert!(project.is_read_only());
+    assert!(matches!(
+        project.add_documents(gazetteer(), &docs),
+        Err(ProjectError::ReadOnly { .. })
+    ));
+    assert!(matches!(
+        project.set_filter(&Filter::default()),
+        Err(ProjectError::ReadOnly { .. })
+    ));
+    let c = Correction {
+        document: "a.txt".into(),
+        start: 0,
+        end: 1,
+        action: CorrectionAction::NotAPlace,
+    };
+    assert!(project.set_correction(gazetteer(), c).is_err());
+    assert_eq!(bytes(&path), before);
+}
+
+/// Runs `sql` on a copy of a good project through a plain connection, as someone
+/// editing a shared file might, and returns the copy.
+fn tampered(dir: &Path, sql: &str) -> PathBuf {
+    let (path, project) = project_with(dir, &corpus());
+    drop(project);
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute_batch(sql).expect("tamper");
+    drop(conn);
+    path
+}
+
+#[test]
+fn values_no_gazette_writes_are_damage_not_a_panic() {
+    for sql in [
+        "UPDATE gazette_mentions SET end_byte = 100000 WHERE ordinal = 0",
+        "UPDATE gazette_mentions SET start_byte = end_byte + 1 WHERE ordinal = 0",
+        "UPDATE gazette_mentions SET start_byte = -5 WHERE ordinal = 0",
+        "UPDATE gazette_mentions SET confidence = 7.5 WHERE ordinal = 0",
+        "UPDATE gazette_mentions SET alternates = x'0102' WHERE ordinal = 0",
+        "UPDATE gazette_mentions SET alternates = x'FFFFFF0000000000' WHERE ordinal = 0",
+        "UPDATE gazette_texts SET text = 'short'",
+        "UPDATE gazette_documents SET content_sha256 = x'00'",
+        "UPDATE gazette_mentions SET text = x'FF' WHERE ordinal = 0",
+        "PRAGMA foreign_keys = OFF; DELETE FROM gazette_texts",
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = tampered(dir.path(), sql);
+        let project = Project::open_read_only(&path).expect("opens");
+        let err = project.documents(gazetteer()).expect_err(sql);
+        assert!(matches!(err, ProjectError::Damaged { .. }), "{sql}: {err}");
+        assert!(err.to_string().contains("p.gpkg"), "{err}");
+    }
+    // A passage outside its text.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = tampered(
+        dir.path(),
+        "UPDATE gazette_mentions SET passage_end = passage_end + 100000",
+    );
+    let project = Project::open_read_only(&path).expect("opens");
+    let err = project
+        .passages("gn:2440485", true, 5)
+        .expect_err("passage");
+    assert!(matches!(err, ProjectError::Damaged { .. }), "{err}");
+    // A saved filter that is not one.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = tampered(
+        dir.path(),
+        "INSERT INTO gazette_settings VALUES ('filter', '{\"min_confidence\": \"high\"}')",
+    );
+    let project = Project::open(&path).expect("opens");
+    assert!(matches!(
+        project.filter(),
+        Err(ProjectError::Damaged { .. })
+    ));
+}
+
+#[test]
+fn entries_the_gazetteer_lacks_are_reported_and_left_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = tampered(
+        dir.path(),
+        "UPDATE gazette_entries SET gazetteer_id = 'gn:999999999' WHERE gazetteer_id = 'gn:2440485'",
+    );
+    let project = Project::open_read_only(&path).expect("opens");
+    assert_eq!(
+        project.missing_entries(gazetteer()).expect("missing"),
+        ["gn:999999999"]
+    );
+    let (docs, report) = project.documents(gazetteer()).expect("read");
+    assert!(report.mentions_left_out >= 3, "{report:?}");
+    let warning = report.warning().expect("a warning");
+    assert!(warning.contains("gn:999999999"), "{warning}");
+    assert!(
+        docs.iter()
+            .all(|d| d.mentions.iter().all(|m| m.text != "Niamey"))
+    );
+}
+
+#[test]
+fn an_interrupted_transaction_is_rolled_back_on_open() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let (path, mut project) = project_with(dir.path(), &docs[..2]);
+    // A copy of the file and its journal taken mid-transaction is what a kill -9 leaves.
+    // A one-page cache makes SQLite write the transaction's pages to the file before the
+    // commit, as it does with any large one.
+    project
+        .conn
+        .pragma_update(None, "cache_size", 1)
+        .expect("pragma");
+    let crashed = dir.path().join("crashed.gpkg");
+    let journal = |p: &Path| {
+        let mut name = p.as_os_str().to_os_string();
+        name.push("-journal");
+        PathBuf::from(name)
+    };
+    {
+        let mut writer = project
+            .writer_with(gazetteer(), BatchPolicy::single_transaction())
+            .expect("writer");
+        for d in &docs[2..] {
+            writer.add(d).expect("add");
+        }
+        assert!(
+            journal(&path).exists(),
+            "a transaction under way has a journal"
+        );
+        std::fs::copy(&path, &crashed).expect("copy");
+        std::fs::copy(journal(&path), journal(&crashed)).expect("copy journal");
+    }
+    let err = Project::open_read_only(&crashed).expect_err("needs a rollback");
+    assert!(matches!(err, ProjectError::Interrupted { .. }), "{err}");
+    let recovered = Project::open(&crashed).expect("recovers");
+    assert_eq!(recovered.documents(gazetteer()).expect("read").0, docs[..2]);
+    recovered.check_integrity().expect("whole");
+    assert!(!journal(&crashed).exists(), "rolled back");
+}
+
+#[test]
+fn create_refuses_an_existing_project_and_create_or_open_reopens_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let (path, project) = project_with(dir.path(), &docs);
+    drop(project);
+    let before = bytes(&path);
+    assert!(matches!(
+        Project::create(&path),
+        Err(ProjectError::Exists { .. })
+    ));
+    assert_eq!(bytes(&path), before);
+    let project = Project::create_or_open(&path).expect("reopens");
+    assert_eq!(project.document_count().expect("count"), docs.len());
+    // An empty file (a save dialog's) becomes a project.
+    let empty = dir.path().join("empty.gpkg");
+    std::fs::write(&empty, b"").expect("write");
+    assert!(matches!(
+        Project::open(&empty),
+        Err(ProjectError::NotAProject { .. })
+    ));
+    Project::create_or_open(&empty).expect("created in the empty file");
+    Project::open(&empty).expect("a project now");
+}
+
+/// A small real project, made once.
+fn real_project() -> &'static [u8] {
+    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
+    BYTES.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (path, project) = project_with(dir.path(), &corpus());
+        drop(project);
+        bytes(&path)
+    })
+}
+
+/// Opens `bytes` as a project every way and reads all of it: any outcome but a panic.
+fn open_and_read_everything(bytes: &[u8]) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("x.gpkg");
+    std::fs::write(&path, bytes).expect("write");
+    if let Ok(project) = Project::open_read_only(&path) {
+        let _ = project.documents(gazetteer());
+        let _ = project.place_summaries();
+        let _ = project.passages("gn:2440485", true, 10);
+        let _ = project.filter();
+        let _ = project.known_documents();
+    }
+    if let Ok(mut project) = Project::open(&path) {
+        let docs = &corpus()[..1];
+        let _ = project.add_documents(gazetteer(), docs);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes_are_refused_not_a_panic(
+        body in proptest::collection::vec(any::<u8>(), 0..4096),
+        sqlite_magic in any::<bool>(),
+    ) {
+        let mut bytes = Vec::new();
+        if sqlite_magic {
+            bytes.extend_from_slice(b"SQLite format 3\0");
+        }
+        bytes.extend(body);
+        open_and_read_everything(&bytes);
+    }
+
+    #[test]
+    fn a_damaged_real_project_is_refused_or_read_not_a_panic(
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..20),
+        cut in any::<prop::sample::Index>(),
+        truncate in any::<bool>(),
+    ) {
+        let mut bytes = real_project().to_vec();
+        for (at, value) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] = value;
+        }
+        if truncate {
+            bytes.truncate(cut.index(bytes.len()));
+        }
+        open_and_read_everything(&bytes);
+    }
+}
+
+#[test]
+fn a_reader_sees_what_a_writer_added_since() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let (path, mut writer) = project_with(dir.path(), &docs[..1]);
+    let reader = Project::open_read_only(&path).expect("reader");
+    let first = reader.documents(gazetteer()).expect("read").0;
+    assert_eq!(first, docs[..1]);
+    // New documents bring entries the reader's kept table lacks.
+    writer.add_documents(gazetteer(), &docs[1..]).expect("add");
+    let mut ids = Vec::new();
+    reader
+        .for_each_document_summary(&mut |s| {
+            ids.push(s.id);
+            ControlFlow::Continue(())
+        })
+        .expect("summaries");
+    assert_eq!(ids.len(), docs.len());
+    for (id, d) in ids.iter().zip(&docs) {
+        assert_eq!(
+            reader.mentions(gazetteer(), *id).expect("mentions").0,
+            d.mentions
+        );
+    }
+    assert_eq!(reader.documents(gazetteer()).expect("read").0, docs);
+}

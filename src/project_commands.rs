@@ -1,0 +1,244 @@
+//! The `gazette` binary's project commands (part of the binary, not the library):
+//! `gazette parse PATH… --project FILE.gpkg`, which streams parsed documents into a
+//! project, and `gazette export FILE.gpkg`, which exports one.
+
+use std::io::Write;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::sync_channel;
+
+use anyhow::{Context, Result};
+
+use gazette::corpus::{self, DocumentError, Filter, Input, LoadEvent, ParsedDocument, Shown};
+use gazette::export::{DocumentExport, ExportCounts, ExportStream, Format};
+use gazette::gazetteer::Gazetteer;
+use gazette::geoparse::Geoparser;
+use gazette::output_file;
+use gazette::project::{Added, Project};
+
+/// What the loading thread hands the writing thread.
+enum Incoming {
+    /// A document read and parsed, with a decoding warning if any.
+    Parsed(Box<ParsedDocument>, Option<String>),
+    /// A document the project already holds, not parsed.
+    Known,
+    /// An input that could not be read.
+    Skipped(DocumentError),
+}
+
+/// Changes to a project's saved filter for one export, from the command line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FilterOverrides {
+    /// Count demonyms as mentions of their country.
+    pub demonyms: bool,
+    /// Leave out mentions below this confidence.
+    pub min_confidence: Option<f32>,
+}
+
+impl FilterOverrides {
+    fn apply(self, mut filter: Filter) -> Filter {
+        if self.demonyms {
+            filter.show_demonyms = true;
+        }
+        if let Some(min) = self.min_confidence {
+            filter.min_confidence = min;
+        }
+        filter
+    }
+}
+
+/// `gazette parse PATH… --project FILE`: creates the project or opens it, then reads,
+/// parses and adds the documents as they come (a loading thread parses while this one
+/// writes, a transaction per batch), never holding the corpus in memory. Documents the
+/// project holds with the same name and text are not parsed again. With `output`, the
+/// whole project is then exported there as [`export_project`] would.
+pub fn parse_into_project(
+    gazetteer: &Gazetteer,
+    paths: &[PathBuf],
+    project_path: &Path,
+    format: Format,
+    output: Option<&PathBuf>,
+    overrides: FilterOverrides,
+) -> Result<ExitCode> {
+    if let Some(out) = output {
+        refuse_output_onto_project(out, project_path)?;
+    }
+    let mut project = Project::create_or_open(project_path)?;
+    let known = project.known_documents()?;
+    let parser = Geoparser::new(gazetteer);
+    let inputs: Vec<Input> = paths.iter().cloned().map(Input::Path).collect();
+    let cancel = AtomicBool::new(false);
+    let (send, receive) = sync_channel::<Incoming>(256);
+    let mut skipped = 0;
+    let mut already = 0;
+    let written = std::thread::scope(|scope| {
+        let (parser, known, cancel) = (&parser, &known, &cancel);
+        scope.spawn(move || {
+            // A failed send means the writer stopped (an error): stop reading too.
+            let hand_on = |item: Incoming| {
+                if send.send(item).is_err() {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            };
+            corpus::load_unless_known(
+                parser,
+                inputs,
+                cancel,
+                &|document| known.contains_document(document),
+                &mut |event| match event {
+                    LoadEvent::Document {
+                        parsed, warning, ..
+                    } => hand_on(Incoming::Parsed(Box::new(parsed), warning)),
+                    LoadEvent::Skipped(e) => hand_on(Incoming::Skipped(e)),
+                    LoadEvent::Started { .. } | LoadEvent::Finished { .. } => {}
+                },
+                &mut |_| hand_on(Incoming::Known),
+            );
+        });
+        let mut writer = project.writer(gazetteer)?;
+        for item in receive {
+            match item {
+                Incoming::Parsed(parsed, warning) => {
+                    if let Some(w) = warning {
+                        eprintln!("gazette: warning: {w}");
+                    }
+                    if let Added::AlreadyPresent(_) = writer.add(&parsed)? {
+                        already += 1;
+                    }
+                }
+                Incoming::Known => already += 1,
+                Incoming::Skipped(e) => {
+                    eprintln!("gazette: {e}");
+                    skipped += 1;
+                }
+            }
+        }
+        anyhow::Ok(writer.finish()?)
+    })?;
+    let documents = project.document_count()?;
+    let layer = project.place_summaries()?.len();
+    eprintln!(
+        "gazette: {}: {} document(s) added, {already} already in it (not parsed again), \
+         {skipped} input(s) skipped; it holds {documents} document(s), {layer} place(s)",
+        project_path.display(),
+        written.added,
+    );
+    drop(project);
+    if written.added == 0 && already == 0 && skipped > 0 {
+        eprintln!("gazette: none of the inputs could be read; the project is unchanged");
+        return Ok(ExitCode::from(2));
+    }
+    if let Some(out) = output {
+        export_project(gazetteer, project_path, format, Some(out), overrides)?;
+    }
+    Ok(if skipped > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `gazette export FILE.gpkg`: the project's documents with its corrections, through its
+/// saved filter changed by `overrides`, in `format` to `output` or standard output.
+/// Opens the project read-only and streams: one document at a time is read from the
+/// project and its rows written ([`ExportStream`]), so memory does not grow with the
+/// project (GeoJSON keeps each place's first mentions, as `gazette parse` does).
+pub fn export_project(
+    gazetteer: &Gazetteer,
+    project_path: &Path,
+    format: Format,
+    output: Option<&PathBuf>,
+    overrides: FilterOverrides,
+) -> Result<ExitCode> {
+    if let Some(out) = output {
+        refuse_output_onto_project(out, project_path)?;
+    }
+    let project = Project::open_read_only(project_path)?;
+    if let Some(out) = output {
+        refuse_output_onto_documents(out, &project)?;
+    }
+    let filter = overrides.apply(project.filter()?);
+    let shown = Shown::new(gazetteer, project.corrections(), &filter);
+    let mut counts = ExportCounts::default();
+    let mut export = |out: &mut dyn Write| -> std::io::Result<()> {
+        let mut stream = ExportStream::new(out, format, &shown);
+        let mut failure = None;
+        let report = project
+            .for_each_document(gazetteer, &mut |doc| match DocumentExport::render(
+                format, &shown, doc,
+            )
+            .and_then(|p| stream.push(p))
+            {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(e) => {
+                    failure = Some(e);
+                    ControlFlow::Break(())
+                }
+            })
+            .map_err(std::io::Error::other)?;
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        if let Some(warning) = report.warning() {
+            eprintln!("gazette: warning: {}: {warning}", project_path.display());
+        }
+        counts = stream.finish()?;
+        Ok(())
+    };
+    match output {
+        Some(path) => {
+            output_file::write_atomically(path, export)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "gazette: {} documents, {} places, {} mentions written to {}",
+                counts.documents,
+                counts.places,
+                counts.mentions,
+                path.display()
+            );
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            export(&mut out).context("writing to standard output")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses an export onto one of the project's documents' own files (by any path), which
+/// it would replace.
+fn refuse_output_onto_documents(output: &Path, project: &Project) -> Result<()> {
+    let mut paths = Vec::new();
+    project.for_each_document_summary(&mut |summary| {
+        paths.extend(summary.path);
+        ControlFlow::Continue(())
+    })?;
+    if let Some(file) = output_file::find_same_file(output, paths.iter().map(PathBuf::as_path)) {
+        anyhow::bail!(
+            "{} is the document {}; it would be overwritten, so nothing was written: \
+             choose another output file",
+            output.display(),
+            file.display()
+        );
+    }
+    Ok(())
+}
+
+/// Refuses an export onto the project file itself, or onto something that is not a
+/// regular file.
+fn refuse_output_onto_project(output: &Path, project: &Path) -> Result<()> {
+    if let Err(e) = output_file::resolve_target(output) {
+        anyhow::bail!("cannot write {}: {e}", output.display());
+    }
+    if output == project || output_file::find_same_file(output, [project]).is_some() {
+        anyhow::bail!(
+            "{} is the project file; it would be overwritten, so nothing was written: \
+             choose another output file",
+            output.display()
+        );
+    }
+    Ok(())
+}
