@@ -27,6 +27,14 @@ pub enum ReadError {
 /// between cannot block the open, and its type is checked again on the open file.
 /// Whatever size it reports, at most `max + 1` bytes are read.
 pub fn read(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    let (file, len) = open(path, max)?;
+    read_at_most(file, max, len)
+}
+
+/// The regular file at `path`, opened for reading with the checks of [`read`], and the
+/// size it reports, in bytes (at most `max`). For a reader that maps the file instead of
+/// reading it (the gazetteer).
+pub fn open(path: &Path, max: u64) -> Result<(File, u64), ReadError> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(meta.file_type())));
@@ -39,7 +47,10 @@ pub fn read(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(meta.file_type())));
     }
-    read_at_most(file, max, meta.len())
+    if meta.len() > max {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
+    Ok((file, meta.len()))
 }
 
 /// The first `n` bytes of the regular file at `path` (all of it if shorter) and the size

@@ -153,7 +153,7 @@ fn the_compact_facts_agree_with_every_entry() {
     use gazette::gazetteer::{EntryFacts, pack_code};
     let g = g();
     let mut regions_with_members = 0;
-    for (i, e) in g.entries().iter().enumerate() {
+    for (i, e) in g.entries().enumerate() {
         let i = i as u32;
         let f = g.facts(i);
         assert_eq!(*f, EntryFacts::of(i, e), "{}", e.id);

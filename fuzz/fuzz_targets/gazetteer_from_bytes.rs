@@ -4,8 +4,8 @@
 //!
 //! The last input byte is not part of the file but says how to repair its header, so
 //! mutations reach past the header checks: bit 0 recomputes the checksum, bit 1 sets the
-//! name-index length to what the file holds. The seeds are a tiny valid gazetteer built
-//! by `cargo run --example gazetteer_seed` (in `fuzz/`) with each mode byte.
+//! last section's length to what the file holds. The seeds are a tiny valid gazetteer
+//! built by `cargo run --example gazetteer_seed` (in `fuzz/`) with each mode byte.
 #![no_main]
 
 use std::path::Path;
@@ -15,27 +15,30 @@ use gazette::geoparse::Geoparser;
 use libfuzzer_sys::fuzz_target;
 
 // The header (src/gazetteer/file_format.rs): magic (8 bytes), format version (u32),
-// tables length (u64), name-index length (u64), CRC-32 of the body (u32), little-endian.
-const TABLES_LEN_AT: usize = 12;
-const FST_LEN_AT: usize = 20;
-const CRC_AT: usize = 28;
-const HEADER_LEN: usize = 32;
+// CRC-32 of the bytes from offset 16 on (u32), entry count (u32), section count (u32),
+// then per section its offset and length (u64 each, little-endian); the last section
+// ends the file.
+const CRC_AT: usize = 12;
+const CRC_FROM: usize = 16;
+const SECTIONS: usize = 9;
+const DIRECTORY_AT: usize = 24;
+const HEADER_LEN: usize = DIRECTORY_AT + 16 * SECTIONS;
 
 fn repair(file: &mut [u8], mode: u8) {
     if file.len() < HEADER_LEN {
         return;
     }
     if mode & 2 != 0 {
-        let mut tables_len = [0u8; 8];
-        tables_len.copy_from_slice(&file[TABLES_LEN_AT..TABLES_LEN_AT + 8]);
-        let tables_len = u64::from_le_bytes(tables_len);
-        let body = (file.len() - HEADER_LEN) as u64;
-        if tables_len <= body {
-            file[FST_LEN_AT..FST_LEN_AT + 8].copy_from_slice(&(body - tables_len).to_le_bytes());
+        let last = DIRECTORY_AT + 16 * (SECTIONS - 1);
+        let mut offset = [0u8; 8];
+        offset.copy_from_slice(&file[last..last + 8]);
+        let offset = u64::from_le_bytes(offset);
+        if let Some(len) = (file.len() as u64).checked_sub(offset) {
+            file[last + 8..last + 16].copy_from_slice(&len.to_le_bytes());
         }
     }
     if mode & 1 != 0 {
-        let crc = crc32fast::hash(&file[HEADER_LEN..]);
+        let crc = crc32fast::hash(&file[CRC_FROM..]);
         file[CRC_AT..CRC_AT + 4].copy_from_slice(&crc.to_le_bytes());
     }
 }
@@ -56,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
     let mut names: Vec<String> = ["Paris", "Niger", "U.S.", "Niamey", "Texas"]
         .map(String::from)
         .to_vec();
-    names.extend(g.entries().iter().take(16).map(|e| e.name.clone()));
+    names.extend(g.entries().take(16).map(|e| e.name.clone()));
     for name in &names {
         for c in g.candidates(name) {
             assert!(

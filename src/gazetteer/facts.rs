@@ -1,5 +1,6 @@
-//! A compact, fixed-size summary of every entry, built once at load: what a resolver
-//! compares (kind, packed codes, coordinates, point on the sphere) in one 64-byte row.
+//! A compact, fixed-size summary of every entry, made from the file's in-place rows the
+//! first time one of its entries is asked for: what a resolver compares (kind, packed
+//! codes, coordinates, point on the sphere) in one 64-byte row.
 //!
 //! Entries themselves are about 200 bytes with their codes behind pointers, so reading
 //! a candidate's country and admin-1 code from one cost three or four cache misses,
@@ -9,11 +10,13 @@
 use super::{Entry, EntryIndex, Kind};
 use crate::geodesy::unit_vector;
 
-/// A short code (ISO country code, admin-1 code) packed into an integer, so the
-/// resolver's inner loops compare integers, not strings. Codes of up to 7 bytes are
-/// packed exactly, with their length in the top byte; longer ones (none in the bundled
-/// data) are hashed with the top bit set, so they never equal a packed one. Only the
-/// empty code packs to 0.
+/// A short code (ISO country code, admin-1 code, feature code) packed into an integer,
+/// so the resolver's inner loops compare integers, not strings. Codes of up to 7 bytes
+/// are packed exactly, with their length in the top byte; longer ones (233 admin-1 codes
+/// of the bundled data, GeoNames ids such as Kosovo's `10096138`) are hashed (64-bit
+/// FNV-1a) with the top bit set, so they never equal a packed one. Only the empty code
+/// packs to 0. The gazetteer file stores packed codes, so this function is part of its
+/// format: the hash is spelled out here, not borrowed from a crate that may change it.
 pub fn pack_code(code: &str) -> u64 {
     let b = code.as_bytes();
     if b.len() <= 7 {
@@ -22,8 +25,12 @@ pub fn pack_code(code: &str) -> u64 {
         buf[7] = b.len() as u8;
         u64::from_le_bytes(buf)
     } else {
-        use std::hash::{BuildHasher, BuildHasherDefault};
-        BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(code) | 1 << 63
+        const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+        const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+        let hash = b.iter().fold(FNV_OFFSET, |h, &byte| {
+            (h ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
+        });
+        hash | 1 << 63
     }
 }
 
@@ -79,6 +86,20 @@ impl EntryFacts {
         lon: f64,
         population: u64,
     ) -> Self {
+        let codes = [country.map_or(0, pack_code), admin1.map_or(0, pack_code)];
+        Self::from_packed(entry, kind, codes, lat, lon, population)
+    }
+
+    /// Facts from their parts, the country and admin-1 codes already packed (as the
+    /// gazetteer file stores them; 0 for none).
+    pub(super) fn from_packed(
+        entry: EntryIndex,
+        kind: Kind,
+        [country, admin1]: [u64; 2],
+        lat: f64,
+        lon: f64,
+        population: u64,
+    ) -> Self {
         EntryFacts {
             entry,
             kind,
@@ -87,8 +108,8 @@ impl EntryFacts {
                 Kind::Admin2 => true,
                 _ => false,
             },
-            country: country.map_or(0, pack_code),
-            admin1: admin1.map_or(0, pack_code),
+            country,
+            admin1,
             lat,
             lon,
             point: unit_vector(lat, lon),

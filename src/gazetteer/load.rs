@@ -1,14 +1,25 @@
-//! Loading a gazetteer file into a [`Gazetteer`]: finding the bundled file, reading at
-//! most [`Gazetteer::MAX_FILE_BYTES`] of a regular file, checking the header, checksum
-//! and structure (the automata in `fst_check`, what the tables point at here), decoding
-//! the entries, and building the in-memory lookup tables. Kept apart so the start-up
+//! Loading a gazetteer file into a [`Gazetteer`]: finding the bundled file, mapping it
+//! (or reading at most [`Gazetteer::MAX_FILE_BYTES`] of a file a user names), and
+//! checking it: header and section lengths, checksum, automata (`fst_check`), and every
+//! fixed-size table (kinds, coordinates, postings, chunk offsets, boxes, small tables).
+//! Nothing is decoded here but a few hundred rows of small tables: entries are decoded
+//! a chunk at a time when first asked for (see `lazy.rs`). Kept apart so the start-up
 //! path can be read (and timed) in one place.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use super::file_format::{FORMAT_VERSION, HEADER_LEN, MAGIC, POSTING_INDEX_MASK, Tables};
-use super::{Entry, EntryFacts, EntryIndex, Gazetteer, Kind, fst_check, pack_code};
+use zerocopy::FromBytes;
+use zerocopy::little_endian::U32;
 
+use super::file_format::{
+    BoxRow, CRC_AT, CRC_FROM, Layout, LayoutError, POSTING_INDEX_MASK, Row, Section, Small,
+    kind_of_byte,
+};
+use super::lazy::FACTS_CHUNK;
+use super::walk::SecondStep;
+use super::{EntryIndex, Gazetteer, Kind, fst_check};
 /// Why a gazetteer file could not be loaded. Each variant names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum GazetteerError {
@@ -91,16 +102,18 @@ impl Gazetteer {
         bundled_file_candidates()
     }
 
-    /// Loads the gazetteer that ships with Gazette (see [`Gazetteer::bundled_paths`]).
+    /// Loads the gazetteer that ships with Gazette (see [`Gazetteer::bundled_paths`]),
+    /// mapped ([`Gazetteer::load_mapped`]): start-up takes milliseconds, and every
+    /// process running Gazette shares the file's pages.
     pub fn load_bundled() -> Result<Gazetteer, GazetteerError> {
         if let Some(p) = std::env::var_os("GAZETTE_GAZETTEER") {
             // The one place to look: its own error (missing, not a file) says why not.
-            return Self::load(Path::new(&p));
+            return Self::load_mapped(Path::new(&p));
         }
         let paths = Self::bundled_paths();
         for p in &paths {
             if p.is_file() {
-                return Self::load(p);
+                return Self::load_mapped(p);
             }
         }
         Err(GazetteerError::NotFound {
@@ -112,167 +125,379 @@ impl Gazetteer {
         })
     }
 
-    /// The most bytes [`Gazetteer::load`] reads: 256 MiB, ten times the bundled file.
-    /// A path to something endless (`/dev/zero`) or huge is an error, not a read until
-    /// memory runs out.
+    /// The most bytes a gazetteer file may have: 256 MiB, about ten times the bundled
+    /// file. A path to something endless (`/dev/zero`) or huge is an error, not a read
+    /// until memory runs out.
     pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
-    /// Loads a gazetteer file. Anything but a regular file (a device, a pipe, a folder,
-    /// or a link to one) is refused before it is opened, and at most
-    /// [`Gazetteer::MAX_FILE_BYTES`] are read, whatever size the file reports.
+    /// Loads a gazetteer file by reading it into memory: for a file a user names
+    /// (`--gazetteer`, the app's file dialog), which another program might rewrite
+    /// while Gazette runs (see [`Gazetteer::load_mapped`] for why that matters to a
+    /// mapping). Anything but a regular file (a device, a pipe, a folder, or a link to
+    /// one) is refused before it is opened, and at most [`Gazetteer::MAX_FILE_BYTES`]
+    /// are read, whatever size the file reports. The tables are then used where they
+    /// lie in the buffer, as in a mapped file: nothing is decoded up front.
     pub fn load(path: &Path) -> Result<Gazetteer, GazetteerError> {
         let bytes = read_capped(path)?;
         Self::from_bytes(bytes, path)
     }
 
-    /// Decodes a gazetteer from the bytes of a file; `path` is only used in errors.
-    pub fn from_bytes(bytes: Vec<u8>, path: &Path) -> Result<Gazetteer, GazetteerError> {
-        let path_buf = path.to_path_buf();
-        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(GazetteerError::BadMagic { path: path_buf });
-        }
-        if bytes.len() < HEADER_LEN {
-            return Err(GazetteerError::Truncated {
-                path: path_buf,
-                detail: format!("{} bytes, shorter than the header", bytes.len()),
-            });
-        }
-        let u32_at =
-            |o: usize| u32::from_le_bytes([bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]]);
-        let u64_at = |o: usize| {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(&bytes[o..o + 8]);
-            u64::from_le_bytes(b)
+    /// Loads a gazetteer file by mapping it into memory: its tables are read where they
+    /// lie in the file, the operating system reads only the pages used, and processes
+    /// share them through the page cache. The checks are those of [`Gazetteer::load`];
+    /// a file that cannot be mapped (some network or FUSE file systems) is read instead.
+    ///
+    /// The caveat of every mapped file: the checks hold for the bytes as they were at
+    /// load. A file *rewritten in place* by another program while it is mapped can
+    /// change under them, and one *truncated* in place makes the next read of a page
+    /// past its new end kill the process (`SIGBUS`). Replacing the file by renaming a
+    /// new one over it (as `compile-gazetteer` and package managers do) is safe: the
+    /// mapping keeps the old file. Files named by a user are therefore read instead
+    /// ([`Gazetteer::load`]).
+    pub fn load_mapped(path: &Path) -> Result<Gazetteer, GazetteerError> {
+        let (file, len) = open_capped(path)?;
+        let mut head = Vec::with_capacity(super::file_format::HEADER_LEN);
+        (&file)
+            .take(super::file_format::HEADER_LEN as u64)
+            .read_to_end(&mut head)
+            .map_err(|source| GazetteerError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        let layout = Layout::parse(&head, len).map_err(|e| layout_error(e, path))?;
+        let names = layout.range(Section::Names);
+        let person = layout.range(Section::PersonNames);
+        let map = |range: std::ops::Range<usize>| {
+            // SAFETY: `Mmap` hands out the file's bytes as a `&[u8]`, which Rust assumes
+            // do not change while borrowed: true unless another process writes the file
+            // in place while it is mapped, the caveat documented above, which every
+            // reader of a mapped file accepts (ripgrep, databases). Nothing here relies
+            // on it for soundness: the mapping is read-only and every byte is checked
+            // before it is trusted, as in a buffer.
+            unsafe {
+                memmap2::MmapOptions::new()
+                    .offset(range.start as u64)
+                    .len(range.len())
+                    .map(&file)
+            }
+            .map(Bytes::Mapped)
         };
-        let version = u32_at(8);
-        if version != FORMAT_VERSION {
-            return Err(GazetteerError::Version {
-                path: path_buf,
-                found: version,
-                expected: FORMAT_VERSION,
-            });
+        match (map(0..names.start), map(names), map(person)) {
+            (Ok(tables), Ok(names), Ok(person_names)) => Self::from_parts(
+                layout,
+                FileParts {
+                    tables,
+                    names,
+                    person_names,
+                },
+                path,
+            ),
+            _ => Self::load(path),
         }
-        let tables_len = u64_at(12) as usize;
-        let fst_len = u64_at(20) as usize;
-        let crc = u32_at(28);
-        let expected_len = HEADER_LEN
-            .checked_add(tables_len)
-            .and_then(|n| n.checked_add(fst_len));
-        match expected_len {
-            Some(n) if n == bytes.len() => {}
-            Some(n) if n > bytes.len() => {
-                return Err(GazetteerError::Truncated {
-                    path: path_buf,
-                    detail: format!("header says {n} bytes, file has {}", bytes.len()),
-                });
-            }
-            _ => {
-                return Err(GazetteerError::Corrupt {
-                    path: path_buf,
-                    detail: format!(
-                        "section lengths ({tables_len} + {fst_len}) do not match the file size {}",
-                        bytes.len()
-                    ),
-                });
-            }
-        }
-        let body = &bytes[HEADER_LEN..];
-        let actual_crc = crc32fast::hash(body);
-        if actual_crc != crc {
-            return Err(GazetteerError::Corrupt {
-                path: path_buf,
-                detail: format!("checksum mismatch (stored {crc:08x}, computed {actual_crc:08x})"),
-            });
-        }
+    }
+
+    /// Loads a gazetteer from the bytes of a file; `path` is only used in errors.
+    pub fn from_bytes(bytes: Vec<u8>, path: &Path) -> Result<Gazetteer, GazetteerError> {
+        let layout =
+            Layout::parse(&bytes, bytes.len() as u64).map_err(|e| layout_error(e, path))?;
+        // The automata end the file (checked by `Layout::parse`): split them off.
+        let mut tables = bytes;
+        let person_names = tables.split_off(layout.range(Section::PersonNames).start);
+        let names = tables.split_off(layout.range(Section::Names).start);
+        let parts = FileParts {
+            tables: Bytes::Owned(tables),
+            names: Bytes::Owned(names),
+            person_names: Bytes::Owned(person_names),
+        };
+        Self::from_parts(layout, parts, path)
+    }
+
+    /// Checks a file's parts and makes the gazetteer (see the module docs).
+    fn from_parts(
+        layout: Layout,
+        parts: FileParts,
+        path: &Path,
+    ) -> Result<Gazetteer, GazetteerError> {
+        let path_buf = path.to_path_buf();
         let corrupt = |detail: String| GazetteerError::Corrupt {
             path: path_buf.clone(),
             detail,
         };
-        let tables: Tables = postcard::from_bytes(&body[..tables_len])
-            .map_err(|e| corrupt(format!("entry tables do not decode: {e}")))?;
-        // The automata first: checking them is cheap next to decoding the entries, and
-        // the `fst` crate would panic on a damaged node (see `fst_check`).
-        let fst_bytes = &body[tables_len..];
-        fst_check::check(fst_bytes).map_err(|e| corrupt(format!("name index is damaged: {e}")))?;
-        fst_check::check(tables.person_names)
+        let FileParts {
+            tables,
+            names,
+            person_names,
+        } = parts;
+        let mut crc_bytes = [0u8; 4];
+        crc_bytes.copy_from_slice(&tables[CRC_AT..CRC_AT + 4]);
+        let crc = u32::from_le_bytes(crc_bytes);
+        let mut hasher = crc32fast::Hasher::new();
+        hasher.update(&tables[CRC_FROM..]);
+        hasher.update(&names);
+        hasher.update(&person_names);
+        let actual_crc = hasher.finalize();
+        if actual_crc != crc {
+            return Err(corrupt(format!(
+                "checksum mismatch (stored {crc:08x}, computed {actual_crc:08x})"
+            )));
+        }
+        // The `fst` crate would panic on a damaged node (see `fst_check`). The small
+        // person-name index is checked whole; of the name index, the nodes decoded here
+        // (the root and those one step from it, for the walk's lookup tables), the rest
+        // as walks reach it (`Gazetteer::second_step`).
+        fst_check::check(&person_names)
             .map_err(|e| corrupt(format!("person-name index is damaged: {e}")))?;
-        let names = fst::Map::new(fst_bytes.to_vec())
+        let names_damaged = |e: String| corrupt(format!("name index is damaged: {e}"));
+        let frame = fst_check::frame(&names).map_err(names_damaged)?;
+        fst_check::check_node(&names, frame.version, frame.root).map_err(names_damaged)?;
+        let names = fst::Map::new(names)
             .map_err(|e| corrupt(format!("name index does not decode: {e}")))?;
-        let person_names = fst::Map::new(tables.person_names.to_vec())
+        let person_names = fst::Map::new(person_names)
             .map_err(|e| corrupt(format!("person-name index does not decode: {e}")))?;
-        let chunks: Vec<Result<Vec<Entry>, postcard::Error>> = {
-            use rayon::prelude::*;
-            tables
-                .entry_chunks
-                .par_iter()
-                .map(|c| postcard::from_bytes::<Vec<Entry>>(c))
-                .collect()
-        };
-        // Sized from what was decoded, not from the chunk count: a file of a million
-        // empty chunks must not reserve room for four billion entries.
-        let decoded: usize = chunks.iter().flatten().map(Vec::len).sum();
-        let mut entries = Vec::with_capacity(decoded);
-        for chunk in chunks {
-            entries.extend(chunk.map_err(|e| corrupt(format!("entries do not decode: {e}")))?);
-        }
-        check_tables(&entries, &tables.postings).map_err(corrupt)?;
-        let countries = entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.kind == Kind::Country)
-            .filter_map(|(i, e)| e.country_code.clone().map(|cc| (cc, i as EntryIndex)))
-            .collect();
-        let mut root_steps: Box<[Option<fst::raw::Transition>; 256]> = Box::new([None; 256]);
-        let mut second_steps: Box<[Option<fst::raw::Transition>]> =
-            vec![None; 1 << 16].into_boxed_slice();
-        for t in names.as_fst().root().transitions() {
-            root_steps[t.inp as usize] = Some(t);
-            for t2 in names.as_fst().node(t.addr).transitions() {
-                second_steps[(t.inp as usize) << 8 | t2.inp as usize] = Some(t2);
-            }
-        }
-        let kinds = entries.iter().map(|e| e.kind).collect();
-        let facts = {
-            use rayon::prelude::*;
-            entries
-                .par_iter()
-                .enumerate()
-                .map(|(i, e)| EntryFacts::of(i as EntryIndex, e))
-                .collect()
-        };
-        let member_codes = entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.country_code.is_none() && !e.members.is_empty())
-            .map(|(i, e)| {
-                let codes = e.members.iter().map(|m| pack_code(m)).collect();
-                (i as EntryIndex, codes)
-            })
-            .collect();
+        let checked = check_tables(&layout, &tables).map_err(corrupt)?;
+        let steps = Steps::of(&names, frame.version).map_err(names_damaged)?;
+        let n = layout.entries;
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Gazetteer {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            kinds,
-            facts,
-            member_codes,
-            root_steps,
-            second_steps,
-            entries,
-            postings: tables.postings,
+            kinds: checked.kinds,
+            entry_chunks: (0..layout.chunk_count()).map(|_| OnceLock::new()).collect(),
+            facts: (0..n.div_ceil(FACTS_CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
+            member_codes: checked.member_codes,
+            refers_to: checked.refers_to,
+            root_steps: steps.root,
+            first_rows: steps.first_rows,
+            second_steps: steps.second,
+            subtree_checked: (0..steps.subtrees).map(|_| OnceLock::new()).collect(),
+            names_checked: fst_check::Reachable::new(frame.version),
+            tables,
+            layout,
             names,
             person_names,
-            provenance: tables.provenance,
+            provenance: checked.provenance,
             path: path_buf,
-            countries,
+            countries: checked.countries,
         })
+    }
+}
+
+/// The walk's lookup tables for the first two steps through the name automaton (see
+/// [`Gazetteer`]'s fields of the same names).
+struct Steps {
+    root: Box<[Option<fst::raw::Transition>; 256]>,
+    first_rows: Box<[u16; 256]>,
+    second: Box<[SecondStep]>,
+    /// Number of distinct nodes two steps from the root.
+    subtrees: usize,
+}
+
+impl Steps {
+    /// The tables of `names`, whose root has been checked; the nodes one step from the
+    /// root are checked here, before they are decoded.
+    fn of(names: &fst::Map<Bytes>, version: u64) -> Result<Steps, String> {
+        let fst = names.as_fst();
+        let mut root: Box<[Option<fst::raw::Transition>; 256]> = Box::new([None; 256]);
+        let mut first_rows = Box::new([0u16; 256]);
+        let mut second = Vec::new();
+        let mut subtrees: rustc_hash::FxHashMap<fst::raw::CompiledAddr, u32> =
+            rustc_hash::FxHashMap::default();
+        for t in fst.root().transitions() {
+            root[t.inp as usize] = Some(t);
+            fst_check::check_node(fst.as_bytes(), version, t.addr)?;
+            let row = second.len() / 256;
+            first_rows[t.inp as usize] = row as u16 + 1;
+            second.resize(second.len() + 256, SecondStep::NONE);
+            for t2 in fst.node(t.addr).transitions() {
+                let next = subtrees.len() as u32;
+                second[row << 8 | t2.inp as usize] = SecondStep {
+                    out: t2.out.value(),
+                    addr: u32::try_from(t2.addr)
+                        .map_err(|_| "an automaton of more than 4 GiB".to_string())?,
+                    subtree: *subtrees.entry(t2.addr).or_insert(next),
+                };
+            }
+        }
+        Ok(Steps {
+            root,
+            first_rows,
+            second: second.into_boxed_slice(),
+            subtrees: subtrees.len(),
+        })
+    }
+}
+
+/// The bytes of one part of a gazetteer file: mapped from the file, or owned (a file
+/// read into memory, or made in memory).
+#[derive(Debug)]
+pub(super) enum Bytes {
+    Mapped(memmap2::Mmap),
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(m) => m,
+            Bytes::Owned(v) => v,
+        }
+    }
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
+/// A file in three parts, each mapped or held on its own: the header and tables, then
+/// the two automata, which the `fst` crate wants each in a buffer of its own.
+struct FileParts {
+    tables: Bytes,
+    names: Bytes,
+    person_names: Bytes,
+}
+
+/// What [`check_tables`] decoded on the way.
+struct CheckedTables {
+    kinds: Box<[Kind]>,
+    provenance: String,
+    countries: std::collections::HashMap<String, EntryIndex>,
+    refers_to: Box<[(EntryIndex, EntryIndex)]>,
+    member_codes: rustc_hash::FxHashMap<EntryIndex, Box<[u64]>>,
+}
+
+/// Checks everything the tables point at is there, so lookups can index entries
+/// without a bounds failure, and that coordinates are coordinates; decodes the kinds
+/// and the small tables on the way. A scan of a few megabytes, about a millisecond for
+/// the bundled file. The automaton's values are not checked (that would walk every
+/// name): a value past the postings finds none (`Gazetteer::postings_of`). The entry
+/// chunks are checked when decoded (`lazy.rs`).
+fn check_tables(layout: &Layout, tables: &[u8]) -> Result<CheckedTables, String> {
+    let n = layout.entries;
+    let section = |s: Section| &tables[layout.range(s)];
+    // Lengths are those `Layout::parse` checked: the casts cannot fail.
+    let cast_failed = |s: Section| format!("the {s:?} section is not a whole number of records");
+    let kinds = section(Section::Kinds)
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| kind_of_byte(b).ok_or_else(|| format!("entry {i} has unknown kind {b}")))
+        .collect::<Result<Box<[Kind]>, String>>()?;
+    let rows =
+        <[Row]>::ref_from_bytes(section(Section::Rows)).map_err(|_| cast_failed(Section::Rows))?;
+    if let Some(i) = rows.iter().position(|r| {
+        !(-90.0..=90.0).contains(&r.lat.get()) || !(-180.0..=180.0).contains(&r.lon.get())
+    }) {
+        return Err(format!("entry {i} has coordinates out of range"));
+    }
+    let postings = <[U32]>::ref_from_bytes(section(Section::Postings))
+        .map_err(|_| cast_failed(Section::Postings))?;
+    if let Some(p) = postings
+        .iter()
+        .map(|p| p.get())
+        .find(|p| (p & POSTING_INDEX_MASK) as usize >= n)
+    {
+        return Err(format!("posting {p:#x} points past {n} entries"));
+    }
+    let ends = <[U32]>::ref_from_bytes(section(Section::ChunkEnds))
+        .map_err(|_| cast_failed(Section::ChunkEnds))?;
+    let chunks_len = layout.range(Section::Chunks).len();
+    let mut previous = 0;
+    for (c, end) in ends.iter().enumerate() {
+        let end = end.get() as usize;
+        if end < previous || end > chunks_len {
+            return Err(format!(
+                "entry chunk {c} ends at byte {end}, out of order or past the {chunks_len} bytes of entries"
+            ));
+        }
+        previous = end;
+    }
+    if previous != chunks_len {
+        return Err(format!(
+            "the entry chunks end at byte {previous} of the {chunks_len} bytes of entries"
+        ));
+    }
+    let boxes = <[BoxRow]>::ref_from_bytes(section(Section::Boxes))
+        .map_err(|_| cast_failed(Section::Boxes))?;
+    let mut previous: Option<u32> = None;
+    for b in boxes {
+        let e = b.entry.get();
+        if e as usize >= n || previous.is_some_and(|p| e <= p) {
+            return Err(format!(
+                "the bounding box of entry {e} is out of order or past the entries"
+            ));
+        }
+        if !b.bbox.iter().all(|v| v.get().is_finite()) {
+            return Err(format!(
+                "entry {e} has bounding box coordinates out of range"
+            ));
+        }
+        previous = Some(e);
+    }
+    let small: Small = postcard::from_bytes(section(Section::Small))
+        .map_err(|e| format!("the small tables do not decode: {e}"))?;
+    let past = |e: EntryIndex| e as usize >= n;
+    if let Some((cc, _)) = small.countries.iter().find(|(_, e)| past(*e)) {
+        return Err(format!("country {cc:?} points past the entry table"));
+    }
+    let mut previous: Option<EntryIndex> = None;
+    for &(e, target) in &small.refers_to {
+        if past(e) || past(target) || previous.is_some_and(|p| e <= p) {
+            return Err(format!(
+                "entry {e} refers past the entry table, or out of order"
+            ));
+        }
+        previous = Some(e);
+    }
+    if let Some((e, _)) = small.member_codes.iter().find(|(e, _)| past(*e)) {
+        return Err(format!("the members of entry {e} are past the entry table"));
+    }
+    Ok(CheckedTables {
+        kinds,
+        provenance: small.provenance,
+        countries: small.countries.into_iter().collect(),
+        refers_to: small.refers_to.into_boxed_slice(),
+        member_codes: small
+            .member_codes
+            .into_iter()
+            .map(|(e, codes)| (e, codes.into_boxed_slice()))
+            .collect(),
+    })
+}
+
+/// The error for a header that does not describe the file at `path`.
+fn layout_error(e: LayoutError, path: &Path) -> GazetteerError {
+    let path = path.to_path_buf();
+    match e {
+        LayoutError::BadMagic => GazetteerError::BadMagic { path },
+        LayoutError::Version(found) => GazetteerError::Version {
+            path,
+            found,
+            expected: super::file_format::FORMAT_VERSION,
+        },
+        LayoutError::Truncated(detail) => GazetteerError::Truncated { path, detail },
+        LayoutError::Corrupt(detail) => GazetteerError::Corrupt { path, detail },
     }
 }
 
 /// Reads at most [`Gazetteer::MAX_FILE_BYTES`] of the regular file at `path` (see
 /// [`Gazetteer::load`] and [`crate::regular_file::read`]).
 fn read_capped(path: &Path) -> Result<Vec<u8>, GazetteerError> {
-    use crate::regular_file::{self, ReadError};
-    regular_file::read(path, Gazetteer::MAX_FILE_BYTES).map_err(|e| match e {
+    crate::regular_file::read(path, Gazetteer::MAX_FILE_BYTES).map_err(|e| read_error(e, path))
+}
+
+/// Opens the regular file at `path` if it has at most [`Gazetteer::MAX_FILE_BYTES`]
+/// (see [`crate::regular_file::open`]); returns it and its size in bytes.
+fn open_capped(path: &Path) -> Result<(std::fs::File, u64), GazetteerError> {
+    crate::regular_file::open(path, Gazetteer::MAX_FILE_BYTES).map_err(|e| read_error(e, path))
+}
+
+fn read_error(e: crate::regular_file::ReadError, path: &Path) -> GazetteerError {
+    use crate::regular_file::ReadError;
+    match e {
         ReadError::Io(source) => GazetteerError::Io {
             path: path.to_path_buf(),
             source,
@@ -285,31 +510,7 @@ fn read_capped(path: &Path) -> Result<Vec<u8>, GazetteerError> {
             path: path.to_path_buf(),
             limit: Gazetteer::MAX_FILE_BYTES,
         },
-    })
-}
-
-/// Checks that everything the tables point at is there, so lookups can index entries
-/// without a bounds failure, and that coordinates are coordinates. The automaton's
-/// values are not checked (that would walk every name): a value past the postings
-/// finds none (`Gazetteer::postings_of`).
-fn check_tables(entries: &[Entry], postings: &[u32]) -> Result<(), String> {
-    let n = entries.len() as u64;
-    if let Some(p) = postings
-        .iter()
-        .find(|p| u64::from(*p & POSTING_INDEX_MASK) >= n)
-    {
-        return Err(format!("posting {p:#x} points past {n} entries"));
     }
-    for e in entries {
-        if e.refers_to.is_some_and(|r| u64::from(r) >= n) {
-            return Err(format!("{} refers past the entry table", e.id));
-        }
-        let bbox_ok = e.bbox.is_none_or(|b| b.iter().all(|v| v.is_finite()));
-        if !(-90.0..=90.0).contains(&e.lat) || !(-180.0..=180.0).contains(&e.lon) || !bbox_ok {
-            return Err(format!("{} has coordinates out of range", e.id));
-        }
-    }
-    Ok(())
 }
 
 /// The candidate places of the bundled gazetteer file, in order (documented at

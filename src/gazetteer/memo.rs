@@ -5,7 +5,7 @@
 use fst::raw::Output;
 
 use super::file_format::POSTING_COMMON_WORD;
-use super::walk::{WalkState, first_word_len, value_of};
+use super::walk::{WalkState, first_word_len};
 use super::{Gazetteer, PersonName};
 use crate::fold::fold_name;
 use crate::short_key::{ShortKey, ShortKeyMap};
@@ -24,12 +24,12 @@ impl Gazetteer {
                 .filter(|s| s.depth > 0)
                 .and_then(|s| s.final_value)
         } else {
-            value_of(&self.names, fold_name(word).as_bytes())
+            self.name_value(fold_name(word).as_bytes())
         };
         let facts = WordFacts {
             is_name: value.is_some(),
             common_word: value
-                .and_then(|v| self.postings_of(v).first().copied())
+                .and_then(|v| self.postings_of(v).first().map(|p| p.get()))
                 .is_some_and(|p| p & POSTING_COMMON_WORD != 0),
         };
         memo.facts.insert_bounded(word, facts, WordMemo::CAPACITY);

@@ -3,21 +3,25 @@
 //! physical features, behind a folded-name automaton.
 //!
 //! The data ships as one binary file (`gazetteer/gazetteer.bin`), compiled from the
-//! TSV that `gazetteer/build.py` writes (see [`compile`]). Loading it is a read, a
-//! checksum, a check that its automata and tables are whole, and a `postcard` decode;
-//! the name index is an [`fst::Map`] used in place, so nothing is rebuilt at start-up.
-//! A damaged file is an error naming it, never a panic, even when its checksum matches.
+//! TSV that `gazetteer/build.py` writes (see [`compile`]). The bundled file is mapped,
+//! and its automata and fixed-size tables are used where they lie in it: loading is a
+//! checksum, a check that the automata and tables are whole, and the decoding of a few
+//! hundred rows, a few milliseconds. An entry's strings are decoded the first time it is
+//! asked for ([`Gazetteer::entry`]). A damaged file is an error naming it, never a
+//! panic, even when its checksum matches.
 //!
 //! Where things live: the entry types in `entry.rs`; the file layout and its writer in
-//! `file_format.rs`; reading a file in `load.rs`; whole-name queries in `lookup.rs`;
-//! the automaton walk over text in `walk.rs`; its word memo in `memo.rs`; the check
-//! that a file's automata are safe to walk, done at load, in `fst_check.rs`.
+//! `file_format.rs`; opening and checking a file in `load.rs`; entries and facts made
+//! on first use in `lazy.rs`; whole-name queries in `lookup.rs`; the automaton walk over
+//! text in `walk.rs`; its word memo in `memo.rs`; the check that a file's automata are
+//! safe to walk, done at load, in `fst_check.rs`.
 
 pub mod compile;
 mod entry;
 mod facts;
 mod file_format;
 mod fst_check;
+mod lazy;
 mod load;
 mod lookup;
 mod memo;
@@ -25,46 +29,66 @@ mod walk;
 
 pub use entry::{Candidate, Entry, EntryIndex, Kind, NameMatch};
 pub use facts::{EntryFacts, pack_code};
+pub use lazy::DAMAGED_NAME;
 pub use load::GazetteerError;
 pub use lookup::{PersonName, is_all_caps};
 pub use memo::{WordFacts, WordMemo};
 pub use walk::NameHit;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-/// The loaded gazetteer.
+/// The loaded gazetteer: the file's bytes, mapped or in memory, with what was checked
+/// and decoded at load, and the entries decoded so far.
 pub struct Gazetteer {
     /// Distinct for every gazetteer loaded in this process, so a memo made with one is
     /// never used with another (see [`WordMemo`]).
     id: u64,
-    entries: Vec<Entry>,
-    /// Each entry's kind, packed: recognition asks for the kind of every candidate of
-    /// every name, and reading it from the 200-byte entries cost a cache miss each.
-    kinds: Vec<Kind>,
-    /// Each entry's [`EntryFacts`], by index: what resolution compares, in one row.
-    facts: Vec<EntryFacts>,
+    /// The file up to the automata: header and tables, read in place.
+    tables: load::Bytes,
+    /// Where each section lies in `tables` (checked at load).
+    layout: file_format::Layout,
+    /// Each entry's kind, decoded at load (one byte each in the file): recognition asks
+    /// for the kind of every candidate of every name.
+    kinds: Box<[Kind]>,
+    /// The entries, [`file_format::ENTRY_CHUNK`] to a chunk, decoded on first access.
+    entry_chunks: Box<[OnceLock<Box<[Entry]>>]>,
+    /// Each entry's [`EntryFacts`], made from the file's rows [`lazy::FACTS_CHUNK`] at a
+    /// time on first access: what resolution compares, in one row.
+    facts: Box<[OnceLock<Box<[EntryFacts]>>]>,
     /// [`pack_code`]s of the member countries of multi-country regions, by entry.
     member_codes: rustc_hash::FxHashMap<EntryIndex, Box<[u64]>>,
-    postings: Vec<u32>,
-    names: fst::Map<Vec<u8>>,
-    person_names: fst::Map<Vec<u8>>,
+    /// `(demonym, entry it refers to)`, by increasing demonym.
+    refers_to: Box<[(EntryIndex, EntryIndex)]>,
+    names: fst::Map<load::Bytes>,
+    person_names: fst::Map<load::Bytes>,
     provenance: String,
     path: PathBuf,
-    /// Country entries by ISO alpha-2 code (built at load: ~250 rows).
+    /// Country entries by ISO alpha-2 code (~250 rows).
     countries: std::collections::HashMap<String, EntryIndex>,
     /// The automaton's first step for every byte, looked up directly: every capitalised
     /// word in the text starts a walk at the root, whose many transitions are otherwise
     /// decoded and searched each time.
     root_steps: Box<[Option<fst::raw::Transition>; 256]>,
-    /// The same for the second byte: indexed by `first << 8 | second`.
-    second_steps: Box<[Option<fst::raw::Transition>]>,
+    /// For each first byte that starts a name, 1 + its row in `second_steps`; 0 for
+    /// the others.
+    first_rows: Box<[u16; 256]>,
+    /// The same as `root_steps` for the second byte: 256 per row, indexed by
+    /// `row << 8 | second`. A step from here is taken only once
+    /// [`Gazetteer::second_step`] finds the part of the automaton it leads to whole.
+    second_steps: Box<[walk::SecondStep]>,
+    /// Per node two steps from the root: whether every node reachable from it decodes
+    /// safely, found the first time a walk gets there (see `fst_check::Reachable`).
+    subtree_checked: Box<[OnceLock<bool>]>,
+    /// The nodes of the name automaton checked so far.
+    names_checked: fst_check::Reachable,
 }
 
 impl std::fmt::Debug for Gazetteer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Gazetteer")
             .field("path", &self.path)
-            .field("entries", &self.entries.len())
+            .field("entries", &self.len())
             .field("names", &self.names.len())
             .finish()
     }
@@ -83,12 +107,12 @@ impl Gazetteer {
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.kinds.len()
     }
 
     /// True if there are no entries.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.kinds.is_empty()
     }
 
     /// Number of distinct folded names in the index.
@@ -96,21 +120,10 @@ impl Gazetteer {
         self.names.len()
     }
 
-    /// All entries, in id order.
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
-    }
-
-    /// The entry at `index`. Panics on an index not from this gazetteer (a programming
-    /// error, never user input).
-    pub fn entry(&self, index: EntryIndex) -> &Entry {
-        &self.entries[index as usize]
-    }
-
-    /// What resolution compares of the entry at `index` ([`EntryFacts`]), from a
-    /// compact table. Panics like [`Gazetteer::entry`].
-    pub fn facts(&self, index: EntryIndex) -> &EntryFacts {
-        &self.facts[index as usize]
+    /// All entries, in id order. Decodes every entry not decoded yet: for a look at
+    /// all of them, not for a look-up.
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = &Entry> + '_ {
+        (0..self.len() as EntryIndex).map(|i| self.entry(i))
     }
 
     /// [`pack_code`]s of the member countries of the multi-country region at `index`;
@@ -135,7 +148,7 @@ impl Gazetteer {
     pub fn counts_by_kind(&self) -> Vec<(Kind, usize)> {
         Kind::ALL
             .into_iter()
-            .map(|k| (k, self.entries.iter().filter(|e| e.kind == k).count()))
+            .map(|k| (k, self.kinds.iter().filter(|&&e| e == k).count()))
             .collect()
     }
 }

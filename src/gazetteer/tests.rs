@@ -415,3 +415,114 @@ fn damaged_outputs_wrap_instead_of_overflowing() {
         );
     }
 }
+
+/// Writes the checksum of damaged bytes back into the header, so the damage passes it
+/// (as a file made to fool the loader would).
+fn reseal(bytes: &mut [u8]) {
+    use super::file_format::{CRC_AT, CRC_FROM};
+    let crc = crc32fast::hash(&bytes[CRC_FROM..]);
+    bytes[CRC_AT..CRC_AT + 4].copy_from_slice(&crc.to_le_bytes());
+}
+
+#[test]
+fn entries_read_back_as_written_and_agree_with_their_facts() {
+    let written = parse_tsv(&tiny_tsv(), Path::new("tiny.tsv")).expect("tiny tsv parses");
+    let g = tiny();
+    assert_eq!(g.len(), written.len());
+    assert_eq!(g.entries().len(), written.len());
+    for (i, (read, written)) in g.entries().zip(&written).enumerate() {
+        let i = i as EntryIndex;
+        assert_eq!(read, written);
+        assert_eq!(*g.facts(i), EntryFacts::of(i, written), "{}", written.id);
+        assert_eq!(g.kind(i), written.kind);
+        assert_eq!(g.population(i), written.population);
+        assert_eq!(g.feature_code_packed(i), pack_code(&written.feature_code));
+    }
+    let counts: usize = g.counts_by_kind().iter().map(|(_, n)| n).sum();
+    assert_eq!(counts, written.len());
+}
+
+#[test]
+fn long_codes_and_boxes_survive_the_file() {
+    // Codes of more than 7 bytes are hashed in the rows and spelled out in the chunks.
+    let mut entries = parse_tsv(&tiny_tsv(), Path::new("tiny.tsv")).expect("parses");
+    entries[0].admin1_code = Some("10096138".into());
+    entries[1].feature_code = "LONGFEATURE".into();
+    entries[2].country_code = Some("ABCDEFGHIJ".into());
+    entries[3].bbox = Some([-1.5, 2.0, 3.25, 4.0]);
+    let g = Gazetteer::from_bytes(tiny_bytes_of(entries.clone()), Path::new("long.bin"))
+        .expect("loads");
+    for (i, e) in entries.iter().enumerate() {
+        assert_eq!(g.entry(i as EntryIndex), e);
+    }
+}
+
+#[test]
+fn a_chunk_that_does_not_decode_gives_placeholders_not_a_panic() {
+    use super::file_format::{Layout, Section};
+    let good = tiny_bytes();
+    let layout = Layout::parse(&good, good.len() as u64).expect("layout");
+    let chunks = layout.range(Section::Chunks);
+    let middle = chunks.start + chunks.len() / 2;
+    // (where, byte, whether the chunk surely no longer decodes to its 8 entries)
+    let cases = [
+        (chunks.clone(), 0xff, true),
+        (chunks.start..chunks.start + 1, 7, true),
+        (middle..middle + 4, 0x00, false),
+        (middle..middle + 4, 0xff, false),
+    ];
+    for (range, byte, surely) in cases {
+        let mut bytes = good.clone();
+        bytes[range].fill(byte);
+        reseal(&mut bytes);
+        // The chunk is not decoded at load: the file loads.
+        let g = Gazetteer::from_bytes(bytes, Path::new("chunk.bin")).expect("loads");
+        let damaged = g.entries().filter(|e| e.name == DAMAGED_NAME).count();
+        assert!(damaged == 0 || damaged == g.len(), "one chunk, all or none");
+        assert!(damaged > 0 || !surely);
+        for i in 0..g.len() as EntryIndex {
+            let e = g.entry(i);
+            // What the checked tables hold survives, so facts and entries agree.
+            assert_eq!(e.kind, g.kind(i));
+            assert_eq!((e.lat, e.lon), (g.facts(i).lat, g.facts(i).lon));
+            if e.name == DAMAGED_NAME {
+                assert_eq!(e.id, format!("damaged:{i}"));
+            }
+        }
+        // Lookups still answer; an id search over placeholders finds nothing or anything.
+        assert!(!g.candidates("Niger").is_empty());
+        let _ = g.index_of_id("gn:2440485");
+        let _ = crate::geoparse::Geoparser::new(&g).parse("Niamey, Niger, and the Nigeriens.");
+    }
+}
+
+#[test]
+fn a_mapped_file_loads_like_one_read_and_a_damaged_one_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("tiny.bin");
+    std::fs::write(&path, tiny_bytes()).expect("write");
+    let mapped = Gazetteer::load_mapped(&path).expect("maps");
+    let read = Gazetteer::load(&path).expect("reads");
+    assert!(mapped.entries().eq(read.entries()));
+    assert_eq!(mapped.candidates("Niger"), read.candidates("Niger"));
+    assert_eq!(mapped.name_count(), read.name_count());
+    let mut bad = tiny_bytes();
+    let last = bad.len() - 1;
+    bad[last] ^= 0x55;
+    std::fs::write(&path, &bad).expect("write");
+    let err = Gazetteer::load_mapped(&path).expect_err("corrupt");
+    assert!(matches!(err, GazetteerError::Corrupt { .. }), "{err}");
+    assert!(err.to_string().contains("tiny.bin"), "{err}");
+    std::fs::write(&path, &bad[..bad.len() / 2]).expect("write");
+    let err = Gazetteer::load_mapped(&path).expect_err("truncated");
+    assert!(matches!(err, GazetteerError::Truncated { .. }), "{err}");
+    std::fs::write(&path, b"").expect("write");
+    let err = Gazetteer::load_mapped(&path).expect_err("empty");
+    assert!(matches!(err, GazetteerError::BadMagic { .. }), "{err}");
+}
+
+#[test]
+fn packed_long_codes_are_part_of_the_format() {
+    // The file stores packed codes: the hash of a long code must never change.
+    assert_eq!(pack_code("10096138"), 0xf08d_8298_031c_276d);
+}

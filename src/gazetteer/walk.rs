@@ -6,6 +6,7 @@ use fst::raw::{Fst, Output};
 
 use super::Gazetteer;
 use super::file_format::decode_value;
+use super::load::Bytes;
 use super::memo::{Packed, WordMemo};
 use crate::fold::{Folded, fold_char};
 use crate::short_key::ShortKey;
@@ -64,7 +65,7 @@ impl Gazetteer {
     /// The automaton's state after the folded letters of `word` (letters and digits
     /// only), or `None` if no name starts with them.
     pub(super) fn walk_word(&self, word: &str) -> Option<WalkState> {
-        let fst: &Fst<Vec<u8>> = self.names.as_fst();
+        let fst: &Fst<Bytes> = self.names.as_fst();
         let mut state = WalkState::root(fst.root().addr());
         let mut out = Output::zero();
         for c in word.chars() {
@@ -81,13 +82,7 @@ impl Gazetteer {
         if state.depth == 0 {
             return Some(state);
         }
-        Some(state_at(
-            fst,
-            state.addr,
-            out,
-            state.depth,
-            state.first_byte,
-        ))
+        Some(self.state_at(fst, state.addr, out, state.depth, state.first_byte))
     }
 
     /// Where a space and `word` lead from `state` (deeper than the lookup tables), as a
@@ -103,7 +98,7 @@ impl Gazetteer {
         if let Some(c) = key.and_then(|k| memo.continuations.get(&k)) {
             return c.unpack();
         }
-        let fst: &Fst<Vec<u8>> = self.names.as_fst();
+        let fst: &Fst<Bytes> = self.names.as_fst();
         let space = state.space_step?;
         let walk = || {
             let (mut addr, mut out) = (space.addr, space.out);
@@ -114,7 +109,7 @@ impl Gazetteer {
                 out = cat(out, t.out);
                 addr = t.addr;
             }
-            Some(state_at(fst, addr, out, 1 + word.len(), 0))
+            Some(self.state_at(fst, addr, out, 1 + word.len(), 0))
         };
         let c = walk();
         if let Some(key) = key
@@ -130,10 +125,10 @@ impl Gazetteer {
 
     /// One automaton step on byte `b`; the first two come from the lookup tables.
     #[inline]
-    fn step(&self, fst: &Fst<Vec<u8>>, state: &WalkState, b: u8) -> Option<fst::raw::Transition> {
+    fn step(&self, fst: &Fst<Bytes>, state: &WalkState, b: u8) -> Option<fst::raw::Transition> {
         match state.depth {
             0 => self.root_steps[b as usize],
-            1 => self.second_steps[(state.first_byte as usize) << 8 | b as usize],
+            1 => self.second_step(state.first_byte, b),
             _ => {
                 let n = fst.node(state.addr);
                 n.find_input(b).map(|i| n.transition(i))
@@ -152,7 +147,7 @@ impl Gazetteer {
         mut memo: Option<&mut WordMemo>,
     ) -> Option<NameHit> {
         let mut state = state?;
-        let fst: &Fst<Vec<u8>> = self.names.as_fst();
+        let fst: &Fst<Bytes> = self.names.as_fst();
         let rest = &text[start..];
         let mut best: Option<(usize, u64)> = None;
         // Word by word while the memo knows the way; `word_len` is where the last word
@@ -280,6 +275,79 @@ impl Gazetteer {
     fn hit(&self, start: usize, end: usize, value: u64) -> NameHit {
         NameHit { start, end, value }
     }
+
+    /// The step on `second` from the node one step from the root on `first`, from the
+    /// lookup table, if the part of the automaton it leads to is whole: checked the
+    /// first time a walk takes the step (a few hundred nodes, usually), then
+    /// remembered. A walk never decodes a node two or more steps from the root that it
+    /// did not reach through this, so no walk decodes an unchecked node. A damaged part
+    /// reads as missing: the names under that two-letter prefix are not found.
+    #[inline]
+    pub(super) fn second_step(&self, first: u8, second: u8) -> Option<fst::raw::Transition> {
+        let row = usize::from(self.first_rows[first as usize]).checked_sub(1)?;
+        let step = *self.second_steps.get(row << 8 | second as usize)?;
+        if step.addr == SecondStep::NONE.addr {
+            return None;
+        }
+        let checked = self.subtree_checked.get(step.subtree as usize)?;
+        let whole = *checked.get_or_init(|| {
+            self.names_checked
+                .check_from(self.names.as_fst().as_bytes(), step.addr as usize)
+        });
+        whole.then(|| fst::raw::Transition {
+            inp: second,
+            out: Output::new(step.out),
+            addr: step.addr as fst::raw::CompiledAddr,
+        })
+    }
+
+    /// The value of the folded name `key` in the name automaton, like [`value_of`] but
+    /// taking its second step only into a checked part ([`Gazetteer::second_step`]).
+    pub(super) fn name_value(&self, key: &[u8]) -> Option<u64> {
+        let fst = self.names.as_fst();
+        let mut node = fst.root();
+        let mut out = Output::zero();
+        for (depth, &b) in key.iter().enumerate() {
+            let t = match depth {
+                1 => self.second_step(key[0], b)?,
+                _ => node.transition(node.find_input(b)?),
+            };
+            out = cat(out, t.out);
+            node = fst.node(t.addr);
+        }
+        node.is_final()
+            .then(|| cat(out, node.final_output()).value())
+    }
+
+    /// The walk state at node `addr`, reached with output `out` after `depth` bytes (the
+    /// first of them `first_byte`), with what the node says about how names go on. A
+    /// step on a space from a node one step from the root is a second step, and taken
+    /// only into a checked part ([`Gazetteer::second_step`]).
+    fn state_at(
+        &self,
+        fst: &Fst<Bytes>,
+        addr: fst::raw::CompiledAddr,
+        out: Output,
+        depth: usize,
+        first_byte: u8,
+    ) -> WalkState {
+        let n = fst.node(addr);
+        let space_step = match depth {
+            1 => self.second_step(first_byte, b' '),
+            _ => n.find_input(b' ').map(|i| n.transition(i)),
+        };
+        WalkState {
+            addr,
+            out: out.value(),
+            depth,
+            first_byte,
+            final_value: n.is_final().then(|| cat(out, n.final_output()).value()),
+            space_step,
+            ascii_inputs: ascii_inputs(&n),
+            space_letters: space_step.map_or(0, |t| letter_bits(&fst.node(t.addr))),
+            dead_end: n.is_empty(),
+        }
+    }
 }
 
 /// Output `a` followed by `b`: their sum, wrapping. [`Output::cat`] adds with overflow
@@ -292,7 +360,7 @@ fn cat(a: Output, b: Output) -> Output {
 
 /// The value of `key` in `map`, like [`fst::Map::get`] but adding outputs with [`cat`],
 /// so a damaged file's values cannot overflow.
-pub(super) fn value_of(map: &fst::Map<Vec<u8>>, key: &[u8]) -> Option<u64> {
+pub(super) fn value_of<D: AsRef<[u8]>>(map: &fst::Map<D>, key: &[u8]) -> Option<u64> {
     let fst = map.as_fst();
     let mut node = fst.root();
     let mut out = Output::zero();
@@ -303,6 +371,28 @@ pub(super) fn value_of(map: &fst::Map<Vec<u8>>, key: &[u8]) -> Option<u64> {
     }
     node.is_final()
         .then(|| cat(out, node.final_output()).value())
+}
+
+/// A step from a node one step from the root, as [`Gazetteer`]'s lookup table keeps it:
+/// 16 bytes instead of an `Option<Transition>`'s 32, so the table of the bundled file
+/// (40 first bytes, 256 second bytes each) takes 160 KB.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SecondStep {
+    /// The transition's output.
+    pub(super) out: u64,
+    /// The node it leads to; [`SecondStep::NONE`]'s for no transition.
+    pub(super) addr: u32,
+    /// The index of that node in `Gazetteer::subtree_checked`.
+    pub(super) subtree: u32,
+}
+
+impl SecondStep {
+    /// No transition on this byte.
+    pub(super) const NONE: SecondStep = SecondStep {
+        out: 0,
+        addr: u32::MAX,
+        subtree: u32::MAX,
+    };
 }
 
 /// Where a walk of the name automaton stands: after the first word of a match, this is
@@ -346,30 +436,6 @@ impl WalkState {
             space_letters: u32::MAX,
             dead_end: false,
         }
-    }
-}
-
-/// The walk state at node `addr`, reached with output `out` after `depth` bytes (the
-/// first of them `first_byte`), with what the node says about how names go on.
-fn state_at(
-    fst: &Fst<Vec<u8>>,
-    addr: fst::raw::CompiledAddr,
-    out: Output,
-    depth: usize,
-    first_byte: u8,
-) -> WalkState {
-    let n = fst.node(addr);
-    let space_step = n.find_input(b' ').map(|i| n.transition(i));
-    WalkState {
-        addr,
-        out: out.value(),
-        depth,
-        first_byte,
-        final_value: n.is_final().then(|| cat(out, n.final_output()).value()),
-        space_step,
-        ascii_inputs: ascii_inputs(&n),
-        space_letters: space_step.map_or(0, |t| letter_bits(&fst.node(t.addr))),
-        dead_end: n.is_empty(),
     }
 }
 

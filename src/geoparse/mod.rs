@@ -129,7 +129,7 @@ pub struct Geoparser<'g> {
     gazetteer: &'g Gazetteer,
     options: Options,
     /// Each entry's prominence, by entry index (see `recognize/prominence.rs`).
-    base_prominence: std::sync::Arc<[f32]>,
+    base_prominence: std::sync::Arc<recognize::BaseProminence>,
 }
 
 impl<'g> Geoparser<'g> {
@@ -140,11 +140,7 @@ impl<'g> Geoparser<'g> {
 
     /// A parser with the given options.
     pub fn with_options(gazetteer: &'g Gazetteer, options: Options) -> Self {
-        let base_prominence = gazetteer
-            .entries()
-            .iter()
-            .map(recognize::entry_prominence)
-            .collect();
+        let base_prominence = std::sync::Arc::new(recognize::BaseProminence::new(gazetteer));
         Geoparser {
             gazetteer,
             options,

@@ -25,13 +25,13 @@ use crate::gazetteer::Gazetteer;
 use evidence::score_document;
 use propose::propose;
 
-pub(crate) use prominence::entry_prominence;
+pub(crate) use prominence::BaseProminence;
 pub(crate) use spellings::SpellingMemo;
 
 /// Finds the place mentions of `text`.
 pub(crate) fn recognize(
     gazetteer: &Gazetteer,
-    base: &[f32],
+    base: &BaseProminence,
     text: &str,
     sentences: &[Range<usize>],
     options: &Options,

@@ -1,38 +1,86 @@
 //! Prominence: how likely an entry is, before any context, to be what a name means. Used
 //! by recognition (a name's best candidate) and stored with each spelling for resolution.
 
-use crate::gazetteer::{Candidate, Entry, Gazetteer, Kind, NameMatch};
+use std::sync::OnceLock;
+
+use crate::gazetteer::{Candidate, EntryIndex, Gazetteer, Kind, NameMatch, pack_code};
+
+/// How prominent each entry is ([`entry_prominence`]), by entry index, computed a block
+/// of [`BaseProminence::BLOCK`] entries at a time the first time one of them is asked
+/// for, from the gazetteer's in-place rows (no entry is decoded), and kept for the
+/// life of the [`Geoparser`](crate::geoparse::Geoparser). Computing it for every entry
+/// when a parser is made cost 2 ms, a tenth of a one-article run; computing it for each
+/// candidate of each mention, a logarithm each, was a visible share of the parse time.
+#[derive(Debug)]
+pub(crate) struct BaseProminence {
+    blocks: Box<[OnceLock<Box<[f32]>>]>,
+}
+
+impl BaseProminence {
+    /// Entries per block: a few microseconds to compute.
+    const BLOCK: usize = 512;
+
+    /// The (not yet computed) prominences of the entries of `gazetteer`.
+    pub(crate) fn new(gazetteer: &Gazetteer) -> Self {
+        let blocks = gazetteer.len().div_ceil(Self::BLOCK);
+        BaseProminence {
+            blocks: (0..blocks).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The prominence of `entry` of `gazetteer` (the gazetteer this was made for); 0 for
+    /// an entry not in it.
+    pub(crate) fn of(&self, gazetteer: &Gazetteer, entry: EntryIndex) -> f32 {
+        let i = entry as usize;
+        let Some(block) = self.blocks.get(i / Self::BLOCK) else {
+            return 0.0;
+        };
+        let block = block.get_or_init(|| {
+            let capitals = [
+                (pack_code("PPLC"), 1.2),
+                (pack_code("PPLA"), 0.5),
+                (pack_code("PPLA2"), 0.2),
+            ];
+            let first = i - i % Self::BLOCK;
+            (first..gazetteer.len().min(first + Self::BLOCK))
+                .map(|e| {
+                    let e = e as EntryIndex;
+                    let feature = gazetteer.feature_code_packed(e);
+                    let capital = capitals
+                        .iter()
+                        .find(|(code, _)| *code == feature)
+                        .map_or(0.0, |&(_, bonus)| bonus);
+                    entry_prominence(gazetteer.kind(e), gazetteer.population(e), capital)
+                })
+                .collect()
+        });
+        block.get(i % Self::BLOCK).copied().unwrap_or(0.0)
+    }
+}
 
 /// How prominent an entry is, in score units: countries and regions first, then
-/// first-level divisions, then towns by log population. Computed once per entry when a
-/// [`Geoparser`](crate::geoparse::Geoparser) is made (a logarithm per candidate per
-/// mention was a visible share of the parse time).
-pub(crate) fn entry_prominence(e: &Entry) -> f32 {
-    match e.kind {
+/// first-level divisions, then towns by log population. `capital` is the bonus of a
+/// town's feature code (1.2 for a capital `PPLC`, 0.5 for `PPLA`, 0.2 for `PPLA2`).
+fn entry_prominence(kind: Kind, population: u64, capital: f32) -> f32 {
+    match kind {
         Kind::Country => 5.0,
         Kind::Demonym => 3.5,
         Kind::Region => 3.0,
         // Divisions weigh by their (estimated) population: Texas far above a parish of
         // the Isle of Man.
-        Kind::Admin1 => 1.2 + 0.25 * (e.population as f32).max(10.0).log10(),
+        Kind::Admin1 => 1.2 + 0.25 * (population as f32).max(10.0).log10(),
         Kind::Admin2 => 1.8,
         Kind::Physical => 2.2,
         Kind::Place => {
-            let pop = (e.population as f32).max(10.0);
-            let capital = match e.feature_code.as_str() {
-                "PPLC" => 1.2,
-                "PPLA" => 0.5,
-                "PPLA2" => 0.2,
-                _ => 0.0,
-            };
+            let pop = (population as f32).max(10.0);
             0.55 * pop.log10() - 0.7 + capital
         }
     }
 }
 
 /// How prominent a candidate is as a reading of a name: its entry's prominence
-/// (`base`, indexed by entry) adjusted for how the name matched.
-pub(super) fn prominence(base: &[f32], gazetteer: &Gazetteer, c: &Candidate) -> f32 {
+/// (from `base`) adjusted for how the name matched.
+pub(super) fn prominence(base: &BaseProminence, gazetteer: &Gazetteer, c: &Candidate) -> f32 {
     let kind = gazetteer.kind(c.entry);
     // Alternate names of towns are mostly other languages' spellings; those of
     // countries, states and regions are mostly English variants ("Britain", "Ga.").
@@ -41,5 +89,5 @@ pub(super) fn prominence(base: &[f32], gazetteer: &Gazetteer, c: &Candidate) -> 
         (NameMatch::Alternate, Kind::Place | Kind::Admin2) => -1.2,
         (NameMatch::Alternate, _) => -0.6,
     };
-    base.get(c.entry as usize).copied().unwrap_or(0.0) + how
+    base.of(gazetteer, c.entry) + how
 }

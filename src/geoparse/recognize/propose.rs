@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use super::evidence::{Proposed, ShoutingMemo, evidence};
+use super::prominence::BaseProminence;
 use super::spellings::{SpellingMemo, surface_of};
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::Options;
@@ -12,7 +13,7 @@ use crate::geoparse::Options;
 /// capital letter, leftmost-longest.
 pub(super) fn propose(
     gazetteer: &Gazetteer,
-    base: &[f32],
+    base: &BaseProminence,
     text: &str,
     sentences: &[Range<usize>],
     options: &Options,

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use super::cues::{class, classify};
-use super::prominence::prominence;
+use super::prominence::{BaseProminence, prominence};
 use crate::fold::fold_name;
 use crate::gazetteer::{Candidate, Gazetteer, Kind, NameHit, NameMatch, WordMemo, is_all_caps};
 use crate::geoparse::Options;
@@ -92,7 +92,7 @@ impl SpellingMemo {
 /// name has no candidate under the options.
 pub(super) fn surface_of(
     gazetteer: &Gazetteer,
-    base: &[f32],
+    base: &BaseProminence,
     text: &str,
     hit: &NameHit,
     options: &Options,
