@@ -325,7 +325,8 @@ impl Reachable {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if checked.is_empty() {
-            checked.resize(b.len() / 64 + 1, 0);
+            // Zeroed by the allocator: pages are touched only where bits are set.
+            *checked = vec![0; b.len() / 64 + 1];
         }
         let is_set =
             |bits: &[u64], i: usize| bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1);
