@@ -197,7 +197,8 @@ pub fn load_unless_known(
 /// A thread of its own hands the documents to the rayon pool a chunk at a time while
 /// the calling thread emits the previous chunk's events, so parsing never waits for
 /// `emit` (writing the output, updating a window) and memory holds at most three
-/// chunks of documents beyond what `emit` keeps, whatever the number of inputs.
+/// chunks of documents (of about 4 MiB of text, or a few long texts) beyond what `emit`
+/// keeps, whatever the number of inputs.
 pub fn load_then<D: Send>(
     parser: &Geoparser<'_>,
     inputs: Vec<Input>,
@@ -221,7 +222,7 @@ fn load_with<D: Send>(
     let (items, mut skipped) = list(inputs, &mut |e| emit(LoadEvent::Skipped(e)));
     emit(LoadEvent::Started { total: items.len() });
     let memos = MemoPool::new();
-    let chunk = (rayon::current_num_threads() * 4).max(4);
+    let threads = rayon::current_num_threads().max(1);
     let mut loaded = 0;
     let finished = std::thread::scope(|scope| {
         // One chunk in the channel, one being parsed, one being emitted.
@@ -229,12 +230,19 @@ fn load_with<D: Send>(
         let memos = &memos;
         scope.spawn(move || {
             let mut items = items.into_iter().peekable();
+            // Chunks of about CHUNK_BYTES of text: many small articles to a chunk, so
+            // the threads hand over work rarely, and few long texts, so a chunk's
+            // memory stays small. The first chunk has four documents a thread.
+            let mut chunk = threads * 4;
+            let read = std::sync::atomic::AtomicUsize::new(0);
             while items.peek().is_some() && !cancel.load(Ordering::Relaxed) {
                 let batch: Vec<Item> = items.by_ref().take(chunk).collect();
+                let documents = batch.len();
+                read.store(0, Ordering::Relaxed);
                 let results = batch
                     .into_par_iter()
                     .map(|item| {
-                        let event = read_and_parse(parser, memos, item, is_known, cancel)?;
+                        let event = read_and_parse(parser, memos, item, is_known, &read, cancel)?;
                         Some(match event {
                             Parsed::Document {
                                 parsed,
@@ -250,6 +258,8 @@ fn load_with<D: Send>(
                         })
                     })
                     .collect();
+                let average = read.load(Ordering::Relaxed) / documents.max(1);
+                chunk = (CHUNK_BYTES / average.max(1)).clamp(threads, threads * 64);
                 // The receiver hangs up when the load was cancelled.
                 if chunks.send(results).is_err() {
                     return;
@@ -278,6 +288,9 @@ fn load_with<D: Send>(
         emit(LoadEvent::Finished { loaded, skipped });
     }
 }
+
+/// About how many bytes of text [`load`] reads and parses as one chunk.
+const CHUNK_BYTES: usize = 4 << 20;
 
 /// The documents `inputs` stand for, in order, and how many inputs or folders below
 /// them could not be listed (each reported through `skip`).
@@ -339,6 +352,7 @@ fn read_and_parse(
     memos: &MemoPool,
     item: Item,
     is_known: Option<IsKnown<'_>>,
+    read: &std::sync::atomic::AtomicUsize,
     cancel: &AtomicBool,
 ) -> Option<Parsed> {
     if cancel.load(Ordering::Relaxed) {
@@ -359,6 +373,7 @@ fn read_and_parse(
             None,
         ),
     };
+    read.fetch_add(document.text.len(), Ordering::Relaxed);
     if is_known.is_some_and(|known| known(&document)) {
         return Some(Parsed::Known(source));
     }
