@@ -582,3 +582,73 @@ fn corrections_are_listed_and_can_be_undone() {
         Some(1)
     );
 }
+
+/// 5,000 documents: the lists draw their visible rows only (the document filter, a
+/// place's passages a page of documents at a time, the corrections), so a frame costs the
+/// same as with a few documents.
+#[test]
+fn five_thousand_documents_draw_only_the_visible_rows() {
+    use gazette::app::state::{AppState, DocumentSource};
+    use gazette::corpus::ParsedDocument;
+    use gazette::geoparse::Geoparser;
+    let g = gazetteer();
+    let texts = [
+        "Soldiers in Niamey and Agadez met officials on Monday; the convoy left Niamey.",
+        "Ministers met in Paris on Tuesday.",
+    ];
+    let parsed: Vec<ParsedDocument> = texts
+        .iter()
+        .map(|t| ParsedDocument {
+            document: Document::from_text("t", *t),
+            mentions: Geoparser::new(&g).parse(t),
+        })
+        .collect();
+    let mut state = AppState::with_gazetteer(g.clone());
+    for i in 0..5000 {
+        let name = format!("doc-{i:04}.txt");
+        let mut doc = parsed[i % 2].clone();
+        doc.document.name = name.clone();
+        state.add_document(
+            doc,
+            DocumentSource::Pasted {
+                name,
+                text: String::new(),
+            },
+        );
+    }
+    state.refresh();
+    let app = GazetteApp::with_state(state, basemap());
+    let mut harness = Harness::builder()
+        .with_size([1500.0, 920.0])
+        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    harness.run();
+    harness.get_by_label("Documents (5000)").click();
+    harness.run();
+    harness.get_by_label("doc-0000.txt");
+    let rows = harness.query_all_by_label_contains("doc-").count();
+    assert!(rows < 40, "{rows} document rows drawn");
+    assert!(harness.query_by_label("doc-4999.txt").is_none());
+
+    // Niamey's passages, 25 documents a page.
+    harness
+        .get_by_role_and_label(Role::ListItem, "Niamey")
+        .click();
+    harness.run();
+    harness.get_by_label("Passages in 2,500 documents");
+    let headers = harness.query_all_by_label_contains(".txt (2)").count();
+    assert_eq!(headers, 25);
+    harness.get_by_label("doc-0048.txt (2)");
+    harness.get_by_label("›").click();
+    harness.run();
+    harness.get_by_label("26–50");
+    harness.get_by_label("doc-0050.txt (2)");
+    assert!(harness.query_by_label("doc-0048.txt (2)").is_none());
+
+    // 5,000 corrections at once; the overview lists them, drawing the visible ones.
+    harness.get_by_label("Not a place (5000 mentions)").click();
+    harness.run();
+    assert_eq!(harness.state().state().corrections().len(), 5000);
+    harness.get_by_label("Your corrections (5000)");
+    let undo = harness.query_all_by_label("Undo").count();
+    assert!((1..60).contains(&undo), "{undo} corrections drawn");
+}

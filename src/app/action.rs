@@ -105,6 +105,8 @@ pub enum Action {
     ResetToSamples,
     /// Switch OpenStreetMap tiles on or off.
     SetOnlineTiles(bool),
+    /// Stop parsing the documents being opened (those parsed stay).
+    CancelLoading,
     /// Show the About window.
     ShowAbout,
     /// Show the message log.
@@ -272,6 +274,7 @@ impl GazetteApp {
                     );
                 }
             }
+            Action::CancelLoading => self.cancel_loading(),
             Action::ShowAbout => self.about_open = true,
             Action::ShowMessages => self.messages_open = true,
         }

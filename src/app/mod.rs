@@ -100,6 +100,8 @@ pub struct GazetteApp {
     repaint_frames: u8,
     /// When the derived lists were last brought up to date while documents load.
     last_refresh: Option<std::time::Instant>,
+    /// When the running jobs began (the first of them), to say how long a load took.
+    loading_since: Option<std::time::Instant>,
 }
 
 impl std::fmt::Debug for GazetteApp {
@@ -112,8 +114,12 @@ impl std::fmt::Debug for GazetteApp {
     }
 }
 
-/// How often the places are recomputed while documents load (see [`GazetteApp::poll`]).
+/// How often the places are put in order while documents load (see [`GazetteApp::poll`]).
 const LOADING_REFRESH: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Longest wait for a frame after the worker reports (progress moves at 25 frames a
+/// second while documents load; input is answered at once).
+const LOADING_FRAME: std::time::Duration = std::time::Duration::from_millis(40);
 
 /// The eframe storage key under which earlier versions saved the session (read once, to
 /// move it to the session file; no longer written).
@@ -136,7 +142,12 @@ impl GazetteApp {
     ) -> GazetteApp {
         let repaint_ctx = ctx.clone();
         let notify: Arc<dyn Fn() + Send + Sync> = Arc::new(move || repaint_ctx.request_repaint());
-        let worker = Worker::new(notify.clone());
+        // A big folder sends thousands of documents a second: a frame for each would take
+        // the processor from the parser. One frame per LOADING_FRAME takes them all.
+        let worker_ctx = ctx.clone();
+        let worker = Worker::new(Arc::new(move || {
+            worker_ctx.request_repaint_after(LOADING_FRAME)
+        }));
         worker.load_gazetteer(gazetteer);
 
         let (tx, rx) = std::sync::mpsc::channel();
@@ -163,6 +174,7 @@ impl GazetteApp {
             label: "Loading the gazetteer".into(),
             done: 0,
             total: 0,
+            cancellable: false,
         }));
         let session = app.open_session(SessionFile::in_data_folder(APP_ID), storage);
         app.begin(session, open);
@@ -383,6 +395,7 @@ impl GazetteApp {
             gazetteer_failed: false,
             repaint_frames: 0,
             last_refresh: None,
+            loading_since: None,
         }
     }
 
@@ -430,6 +443,9 @@ impl GazetteApp {
             }
             return None;
         };
+        if self.jobs.is_empty() {
+            self.loading_since = Some(std::time::Instant::now());
+        }
         match &mut self.loader {
             Loader::Background(worker) => {
                 let job = worker.parse(g, inputs);
@@ -532,11 +548,21 @@ impl GazetteApp {
                 }
                 self.update_progress();
                 self.state.refresh();
+                // How long a load took, once it is long enough to wonder.
+                let took = match self.loading_since {
+                    Some(t) if self.jobs.is_empty() => {
+                        self.loading_since = None;
+                        Some(t.elapsed()).filter(|d| d.as_secs_f64() >= 1.0)
+                    }
+                    _ => None,
+                }
+                .map(|d| format!(" in {:.1} s", d.as_secs_f64()))
+                .unwrap_or_default();
                 let text = match (loaded, skipped) {
                     (0, 0) => "Nothing to open".to_string(),
-                    (l, 0) => format!("Opened {l} document{}", plural(l)),
+                    (l, 0) => format!("Opened {l} document{}{took}", plural(l)),
                     (l, s) => format!(
-                        "Opened {l} document{}; {s} skipped (see Messages)",
+                        "Opened {l} document{}{took}; {s} skipped (see Messages)",
                         plural(l)
                     ),
                 };
@@ -572,7 +598,37 @@ impl GazetteApp {
             },
             done,
             total,
+            cancellable: true,
         }));
+    }
+
+    /// Stops the documents being parsed; those already parsed stay open.
+    fn cancel_loading(&mut self) {
+        if self.jobs.is_empty() {
+            return;
+        }
+        if let Loader::Background(worker) = &mut self.loader {
+            worker.cancel_all();
+        }
+        let (done, total) = self
+            .jobs
+            .values()
+            .fold((0, 0), |(d, t), (d2, t2)| (d + d2, t + t2));
+        self.jobs.clear();
+        // The documents of the session not parsed back are dropped from it, as asked.
+        self.restoring = None;
+        self.loading_since = None;
+        self.update_progress();
+        self.state.refresh();
+        self.state.push_message(
+            MessageLevel::Info,
+            format!(
+                "Loading cancelled after {done} of {total} document{}; {} open",
+                plural(total),
+                self.state.documents().len()
+            ),
+        );
+        self.map.request_fit();
     }
 
     /// Takes what the background threads and dialogs reported, and dropped files.
@@ -840,9 +896,17 @@ fn merge_sources(saved: &[DocumentSource], loaded: Vec<DocumentSource>) -> Vec<D
         (a @ DocumentSource::Pasted { .. }, b @ DocumentSource::Pasted { .. }) => a == b,
         _ => false,
     };
+    // By file (pasted texts are few): a search of `saved` per loaded source made each
+    // save quadratic in the documents of a big session.
+    let files: std::collections::HashSet<&std::path::Path> =
+        saved.iter().filter_map(DocumentSource::path).collect();
     let mut merged = saved.to_vec();
     for source in loaded {
-        if !saved.iter().any(|s| same(s, &source)) {
+        let known = match source.path() {
+            Some(path) => files.contains(path),
+            None => saved.iter().any(|s| same(s, &source)),
+        };
+        if !known {
             merged.push(source);
         }
     }

@@ -1,6 +1,10 @@
 //! The right panel: the selected place, how sure the parser was and what else it could
 //! be (with the corrections the user can make), and every passage that mentions it,
 //! grouped by document, the mention highlighted.
+//!
+//! A frame costs the same whatever the place's mentions: its figures and documents are
+//! kept by the state ([`AppState::place_stats`], [`AppState::selection_details`]), and
+//! its passages are shown a page of documents at a time.
 
 use super::plural;
 use egui::text::{LayoutJob, TextFormat};
@@ -17,6 +21,8 @@ use crate::geoparse::text::{is_sentence_end, is_sentence_start};
 const MENTION_CANDIDATES: usize = 12;
 /// Candidates offered for a whole place.
 const PLACE_CANDIDATES: usize = 8;
+/// Documents whose passages are shown at a time.
+const DOCUMENTS_PER_PAGE: usize = 25;
 
 /// Draws the passages panel and returns what the user did.
 pub fn passages_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
@@ -73,7 +79,11 @@ pub fn passages_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
         }
     ));
 
-    let Some(place) = state.selected_place() else {
+    let (Some(place), Some(stats), Some(details)) = (
+        state.selected_place(),
+        state.place_stats(selected),
+        state.selection_details(),
+    ) else {
         ui.add_space(8.0);
         ui.colored_label(
             ui.visuals().warn_fg_color,
@@ -84,11 +94,8 @@ pub fn passages_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
 
     // Confidence and corrections.
     let n = place.mentions.len();
-    let confidences: Vec<f32> = place.mentions.iter().map(|m| m.confidence).collect();
-    let mean = confidences.iter().sum::<f32>() / n.max(1) as f32;
-    let low = confidences.iter().copied().fold(f32::MAX, f32::min);
-    let corrected = place.mentions.iter().filter(|m| m.corrected).count();
-    let demonyms = place.mentions.iter().filter(|m| m.demonym).count();
+    let (mean, low) = (stats.mean_confidence, stats.lowest_confidence);
+    let (corrected, demonyms) = (stats.corrected, stats.demonyms);
     ui.horizontal_wrapped(|ui| {
         ui.label(format!("{n} mention{}", plural(n)));
         ui.label("·");
@@ -107,12 +114,12 @@ pub fn passages_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
         .id_salt("place-resolution")
         .default_open(true)
         .show(ui, |ui| {
-            let candidates = state.place_candidates(place, PLACE_CANDIDATES);
+            let candidates = &details.candidates;
             if candidates.is_empty() {
                 ui.weak("The parser had no other candidate for these mentions.");
             } else {
                 ui.weak("Other candidates for these mentions — choose one to reassign them all:");
-                for c in &candidates {
+                for c in candidates.iter().take(PLACE_CANDIDATES) {
                     let label = candidate_label(g, c);
                     if ui
                         .button(label)
@@ -137,17 +144,54 @@ pub fn passages_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
         });
 
     ui.separator();
-    let groups = AppState::passages_by_document(place);
-    ui.strong(format!(
-        "Passages in {} document{}",
-        groups.len(),
-        plural(groups.len())
-    ));
+    let groups = &details.documents;
+    let pages = groups.len().div_ceil(DOCUMENTS_PER_PAGE).max(1);
+    let page_id = ui.scope_id().with(("passages-page", selected));
+    let mut page = ui
+        .data(|d| d.get_temp::<usize>(page_id))
+        .unwrap_or(0)
+        .min(pages - 1);
+    ui.horizontal(|ui| {
+        ui.strong(format!(
+            "Passages in {} document{}",
+            thousands(groups.len() as u64),
+            plural(groups.len())
+        ));
+        if pages > 1 {
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .add_enabled(page + 1 < pages, egui::Button::new("›").small())
+                    .on_hover_text("Next documents")
+                    .clicked()
+                {
+                    page += 1;
+                }
+                let first = page * DOCUMENTS_PER_PAGE;
+                let last = (first + DOCUMENTS_PER_PAGE).min(groups.len());
+                ui.weak(format!("{}–{}", first + 1, last));
+                if ui
+                    .add_enabled(page > 0, egui::Button::new("‹").small())
+                    .on_hover_text("Previous documents")
+                    .clicked()
+                {
+                    page -= 1;
+                }
+            });
+        }
+    });
+    ui.data_mut(|d| d.insert_temp(page_id, page));
+    let shown = groups
+        .iter()
+        .skip(page * DOCUMENTS_PER_PAGE)
+        .take(DOCUMENTS_PER_PAGE);
     egui::ScrollArea::vertical()
-        .id_salt("passages")
+        .id_salt(("passages", page))
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            for (document, mentions) in &groups {
+            for (document, range) in shown {
+                let Some(mentions) = place.mentions.get(range.clone()) else {
+                    continue;
+                };
                 let name = &state.documents()[*document].document.name;
                 egui::CollapsingHeader::new(
                     RichText::new(format!("{name} ({})", mentions.len())).strong(),
@@ -176,41 +220,46 @@ fn overview_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
     ui.add_space(6.0);
     ui.weak("Select a place on the map or in the list to see every passage that mentions it.");
     ui.add_space(6.0);
-    egui::ScrollArea::vertical()
-        .id_salt("overview")
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            let check = state.least_certain_places(8);
-            if !check.is_empty() {
-                ui.strong("Least certain places");
-                ui.weak("The parser was least sure of these; worth a look.");
-                for (entry, confidence) in check {
-                    let e = g.entry(entry);
-                    ui.horizontal(|ui| {
-                        ui.label(RichText::new("•").color(palette::kind_color(e.kind, dark)));
-                        if ui
-                            .add(egui::Button::new(&e.name).frame(false))
-                            .on_hover_text(e.label())
-                            .clicked()
-                        {
-                            action = Some(Action::SelectAndFocus(entry));
-                        }
-                        if let Some(cc) = &e.country_code
-                            && e.kind != Kind::Country
-                        {
-                            ui.weak(cc);
-                        }
-                        confidence_label(ui, confidence, "mean confidence");
-                    });
+    let check = state.least_certain_places(8);
+    if !check.is_empty() {
+        ui.strong("Least certain places");
+        ui.weak("The parser was least sure of these; worth a look.");
+        for (entry, confidence) in check {
+            let e = g.entry(entry);
+            ui.horizontal(|ui| {
+                ui.label(RichText::new("•").color(palette::kind_color(e.kind, dark)));
+                if ui
+                    .add(egui::Button::new(&e.name).frame(false))
+                    .on_hover_text(e.label())
+                    .clicked()
+                {
+                    action = Some(Action::SelectAndFocus(entry));
                 }
-                ui.add_space(8.0);
-            }
-            let corrected = state.corrected_mentions();
-            ui.strong(format!("Your corrections ({})", state.corrections().len()));
-            if corrected.is_empty() {
-                ui.weak("None yet. Use \"Correct…\" under a passage, or right-click a mention in a document.");
-            }
-            for key in corrected {
+                if let Some(cc) = &e.country_code
+                    && e.kind != Kind::Country
+                {
+                    ui.weak(cc);
+                }
+                confidence_label(ui, confidence, "mean confidence");
+            });
+        }
+        ui.add_space(8.0);
+    }
+    let corrected = state.corrected_mentions();
+    ui.strong(format!("Your corrections ({})", state.corrections().len()));
+    if corrected.is_empty() {
+        ui.weak(
+            "None yet. Use \"Correct…\" under a passage, or right-click a mention in a document.",
+        );
+    }
+    // One line each, only the visible ones drawn: "not a place" on a whole country can
+    // make thousands.
+    let row_height = ui.spacing().interact_size.y;
+    egui::ScrollArea::vertical()
+        .id_salt("corrections")
+        .auto_shrink([false, false])
+        .show_rows(ui, row_height, corrected.len(), |ui, rows| {
+            for &key in &corrected[rows] {
                 let doc = &state.documents()[key.0];
                 let mention = &doc.mentions[key.1];
                 let target = match state.correction_of(key) {
@@ -220,7 +269,10 @@ fn overview_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
                         .map(|e| g.entry(e).label())
                         .unwrap_or_default(),
                 };
-                ui.horizontal_wrapped(|ui| {
+                ui.horizontal(|ui| {
+                    if ui.small_button("Undo").clicked() {
+                        action = Some(Action::UndoCorrection(key));
+                    }
                     if ui
                         .add(egui::Button::new(format!("“{}”", mention.text)).frame(false))
                         .on_hover_text(format!("Open {} at this mention", doc.document.name))
@@ -232,10 +284,7 @@ fn overview_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
                         });
                     }
                     ui.label(format!("as {target}"));
-                    ui.weak(&doc.document.name);
-                    if ui.small_button("Undo").clicked() {
-                        action = Some(Action::UndoCorrection(key));
-                    }
+                    ui.add(egui::Label::new(RichText::new(&doc.document.name).weak()).truncate());
                 });
             }
         });

@@ -4,9 +4,11 @@
 //!
 //! Nothing here knows about egui: the panels draw an [`AppState`] and return what the
 //! user did; [`crate::app::GazetteApp`] applies it through the methods below. The
-//! derived lists ([`AppState::places`], [`AppState::country_counts`]…) are recomputed
-//! when an input changes, never per frame; [`AppState::revision`] tells caches built
-//! from them (the map's cluster index) when to rebuild.
+//! derived lists ([`AppState::places`], [`AppState::country_counts`]…) are kept in a
+//! [`Summary`]: a new document is counted as it arrives, at the cost of its own mentions;
+//! a change of the filter or the corrections recounts them all; nothing is recomputed per
+//! frame. [`AppState::revision`] tells caches built from them (the map's cluster index)
+//! when to rebuild.
 
 use std::ops::Range;
 use std::path::Path;
@@ -14,7 +16,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::corpus::{CandidateChoice, CountryCount, DocumentSource, KindCount, MentionKey};
+pub use crate::corpus::{
+    CandidateChoice, CountryCount, DocumentSource, KindCount, MentionKey, PlaceStats,
+};
 use crate::corpus::{
     Corpus, CorrectionAction, Corrections, Filter, MentionRef, ParsedDocument, Place, Summary,
 };
@@ -71,6 +75,8 @@ pub struct Progress {
     pub done: usize,
     /// Items in all; 0 when not known yet.
     pub total: usize,
+    /// True if the user can stop it (parsing documents; not the gazetteer's load).
+    pub cancellable: bool,
 }
 
 /// The document shown in the document view.
@@ -85,6 +91,21 @@ pub struct OpenDocument {
     pub scroll_pending: bool,
 }
 
+/// What the passages panel shows of the selected place, kept so that a frame does not go
+/// over its mentions (a country can have 100,000 in a big archive).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SelectionDetails {
+    /// The documents that mention it, in order: (document index, range of its mentions
+    /// in [`Place::mentions`]).
+    pub documents: Vec<(usize, Range<usize>)>,
+    /// What else its mentions could denote, most likely first (at most
+    /// [`SELECTION_CANDIDATES`]).
+    pub candidates: Vec<CandidateChoice>,
+}
+
+/// Candidates kept in [`SelectionDetails::candidates`].
+pub const SELECTION_CANDIDATES: usize = 16;
+
 /// The whole state of the app, without any GUI types. See the module documentation.
 #[derive(Debug, Default)]
 pub struct AppState {
@@ -96,8 +117,10 @@ pub struct AppState {
     next_message: u64,
     progress: Option<Progress>,
     online_tiles: bool,
-    // Derived from the inputs above by `recompute`.
+    // Derived from the inputs above by `recompute` and `refresh`.
     summary: Summary,
+    corrected: Vec<MentionKey>,
+    selection: Option<SelectionDetails>,
     revision: u64,
     dirty: bool,
 }
@@ -213,12 +236,16 @@ impl AppState {
         self.corpus.unique_name(name)
     }
 
-    /// Adds a parsed document. The derived lists are brought up to date by the next
-    /// [`AppState::refresh`] (so a batch of documents costs one recomputation).
+    /// Adds a parsed document and counts its mentions (at their cost alone: the
+    /// documents already open are not visited). The places' order, the filter panels'
+    /// counts and [`AppState::revision`] follow at the next [`AppState::refresh`].
     ///
     /// Returns `false` and adds nothing if the same file is already loaded.
     pub fn add_document(&mut self, parsed: ParsedDocument, source: DocumentSource) -> bool {
         let added = self.corpus.add_document(parsed, source);
+        if added && let Some(g) = &self.gazetteer {
+            self.summary.add_new_documents(g, &self.corpus);
+        }
         self.dirty |= added;
         added
     }
@@ -231,11 +258,19 @@ impl AppState {
         self.recompute();
     }
 
-    /// Recomputes the derived lists if documents were added since the last call.
+    /// Brings the derived lists up to date if documents were added since the last call:
+    /// puts the places in order and updates the counts (a sort of the places, not a pass
+    /// over the documents).
     pub fn refresh(&mut self) {
-        if self.dirty {
-            self.recompute();
+        if !self.dirty {
+            return;
         }
+        self.dirty = false;
+        self.revision += 1;
+        if let Some(g) = &self.gazetteer {
+            self.summary.settle(g);
+        }
+        self.update_derived();
     }
 
     /// The corrections.
@@ -278,7 +313,7 @@ impl AppState {
         let mut filter = self.corpus.filter().clone();
         filter.hidden_countries = self
             .summary
-            .country_counts
+            .country_counts()
             .iter()
             .map(|c| c.key.clone())
             .collect();
@@ -290,7 +325,7 @@ impl AppState {
         let mut filter = self.corpus.filter().clone();
         filter.hidden_countries = self
             .summary
-            .country_counts
+            .country_counts()
             .iter()
             .map(|c| c.key.clone())
             .filter(|k| k != key)
@@ -344,6 +379,7 @@ impl AppState {
     // ----------------------------------------------------------------------------------
     // Derived lists
 
+    /// Recounts every mention (the filter or the corrections changed).
     fn recompute(&mut self) {
         self.dirty = false;
         self.revision += 1;
@@ -351,28 +387,52 @@ impl AppState {
             Some(g) => Summary::of(g, &self.corpus),
             None => Summary::default(),
         };
+        self.update_derived();
+    }
+
+    /// The lists kept besides the summary: the corrected mentions and the selection's
+    /// details (costs the corrections and the selected place's mentions).
+    fn update_derived(&mut self) {
+        self.corrected = self.corpus.corrected_mentions();
+        self.update_selection();
+    }
+
+    fn update_selection(&mut self) {
+        self.selection = self.selected_place().map(|place| {
+            let mut documents: Vec<(usize, Range<usize>)> = Vec::new();
+            for (i, m) in place.mentions.iter().enumerate() {
+                match documents.last_mut() {
+                    Some((d, range)) if *d == m.document => range.end = i + 1,
+                    _ => documents.push((m.document, i..i + 1)),
+                }
+            }
+            SelectionDetails {
+                documents,
+                candidates: self.place_candidates(place, SELECTION_CANDIDATES),
+            }
+        });
     }
 
     /// The places shown: after corrections and the filter, most-mentioned first.
     pub fn places(&self) -> &[Place] {
-        &self.summary.places
+        self.summary.places()
     }
 
     /// Every country (key `""`: multi-country regions) with its places and mentions,
     /// counted before the country filter, most mentions first.
     pub fn country_counts(&self) -> &[CountryCount] {
-        &self.summary.country_counts
+        self.summary.country_counts()
     }
 
     /// Every feature type that can be filtered, with its places and mentions counted
     /// before the type filter, in display order.
     pub fn kind_counts(&self) -> &[KindCount] {
-        &self.summary.kind_counts
+        self.summary.kind_counts()
     }
 
     /// Mentions shown per document (same order as [`AppState::documents`]).
     pub fn document_mentions(&self) -> &[usize] {
-        &self.summary.document_mentions
+        self.summary.document_mentions()
     }
 
     /// Total mentions shown.
@@ -390,13 +450,22 @@ impl AppState {
         self.summary.place(entry)
     }
 
+    /// The figures of a shown place (documents, confidence, corrections), kept as its
+    /// mentions are counted.
+    pub fn place_stats(&self, entry: EntryIndex) -> Option<PlaceStats> {
+        self.summary.place_stats(entry)
+    }
+
+    /// Mentions and places the summary visited since it was last recounted (tests of the
+    /// cost of adding documents).
+    pub fn summary_work(&self) -> u64 {
+        self.summary.work()
+    }
+
     /// The first shown place whose name is exactly `name` (tests, scripting).
     pub fn place_named(&self, name: &str) -> Option<&Place> {
         let g = self.gazetteer()?;
-        self.summary
-            .places
-            .iter()
-            .find(|p| g.entry(p.entry).name == name)
+        self.places().iter().find(|p| g.entry(p.entry).name == name)
     }
 
     // ----------------------------------------------------------------------------------
@@ -404,7 +473,15 @@ impl AppState {
 
     /// Selects a place (by its located entry), or clears the selection.
     pub fn select(&mut self, entry: Option<EntryIndex>) {
-        self.selected = entry;
+        if self.selected != entry {
+            self.selected = entry;
+            self.update_selection();
+        }
+    }
+
+    /// What the passages panel shows of the selected place, if the filter shows it.
+    pub fn selection_details(&self) -> Option<&SelectionDetails> {
+        self.selection.as_ref()
     }
 
     /// The selected place's entry, whether or not the filter shows it.
@@ -493,8 +570,8 @@ impl AppState {
 
     /// The mentions the user corrected that are in the open documents, oldest correction
     /// first.
-    pub fn corrected_mentions(&self) -> Vec<MentionKey> {
-        self.corpus.corrected_mentions()
+    pub fn corrected_mentions(&self) -> &[MentionKey] {
+        &self.corrected
     }
 
     /// The shown places with the lowest mean confidence, least sure first: the ones to
@@ -562,7 +639,7 @@ impl AppState {
             format,
             g,
             self.corpus.documents(),
-            &self.summary.places,
+            self.summary.places(),
         )
     }
 

@@ -65,13 +65,23 @@ pub(super) fn status_bar_ui(
                 } else {
                     0.0
                 };
+                // Animated only while the total is unknown: the animation asks for a
+                // frame after every frame, which a long load cannot afford.
                 ui.add(
                     egui::ProgressBar::new(fraction)
                         .desired_width(140.0)
                         .show_percentage()
-                        .animate(true),
+                        .animate(p.total == 0),
                 );
                 ui.label(&p.label);
+                if p.cancellable
+                    && ui
+                        .small_button("Cancel")
+                        .on_hover_text("Stop opening documents; those already parsed stay open")
+                        .clicked()
+                {
+                    actions.push(Action::CancelLoading);
+                }
                 ui.separator();
             }
             if let Some(m) = state.latest_message() {

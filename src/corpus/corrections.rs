@@ -1,6 +1,8 @@
 //! The user's corrections of the parser: kept by document name and byte span, so they
 //! survive re-parsing, restarts and a newer gazetteer.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::gazetteer::{EntryIndex, Gazetteer};
@@ -32,42 +34,118 @@ pub enum CorrectionAction {
     NotAPlace,
 }
 
-/// The corrections of a session, by (document, start, end).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The corrections of a session, by (document, start, end), with an index so that
+/// looking one up costs the same with 30,000 corrections as with one (every mention of a
+/// corpus is looked up when the places are recomputed).
+///
+/// Saved as `{"items": [...]}`, oldest first.
+#[derive(Debug, Clone, Default)]
 pub struct Corrections {
+    /// Oldest first; `None` where a correction was replaced or cleared (compacted once
+    /// they are half the list), so that neither costs a shift of the whole list.
+    items: Vec<Option<Correction>>,
+    /// Where each mention's correction is in `items`: document, then (start, end).
+    index: HashMap<String, HashMap<(usize, usize), usize>>,
+    len: usize,
+}
+
+/// How corrections are saved: the list, oldest first.
+#[derive(Serialize, Deserialize)]
+struct Stored {
     items: Vec<Correction>,
+}
+
+impl Serialize for Corrections {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Stored {
+            items: self.iter().cloned().collect(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Corrections {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let stored = Stored::deserialize(deserializer)?;
+        let mut out = Corrections::default();
+        for c in stored.items {
+            out.set(c);
+        }
+        Ok(out)
+    }
+}
+
+impl PartialEq for Corrections {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.iter().eq(other.iter())
+    }
 }
 
 impl Corrections {
     /// All corrections, oldest first.
     pub fn iter(&self) -> impl Iterator<Item = &Correction> {
-        self.items.iter()
+        self.items.iter().flatten()
     }
 
     /// Number of corrections.
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.len
     }
 
     /// True if there are none.
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.len == 0
+    }
+
+    /// True if a mention of document `document` is corrected (lets a pass over a corpus
+    /// skip the lookups of the documents with none).
+    pub fn has_document(&self, document: &str) -> bool {
+        self.index.contains_key(document)
     }
 
     /// Records a correction, replacing any earlier one for the same mention.
     pub fn set(&mut self, correction: Correction) {
-        self.items.retain(|c| {
-            !(c.document == correction.document
-                && c.start == correction.start
-                && c.end == correction.end)
-        });
-        self.items.push(correction);
+        self.clear(&correction.document, correction.start, correction.end);
+        let position = self.items.len();
+        self.index
+            .entry(correction.document.clone())
+            .or_default()
+            .insert((correction.start, correction.end), position);
+        self.items.push(Some(correction));
+        self.len += 1;
     }
 
     /// Removes the correction of a mention, restoring the parser's choice.
     pub fn clear(&mut self, document: &str, start: usize, end: usize) {
-        self.items
-            .retain(|c| !(c.document == document && c.start == start && c.end == end));
+        let Some(spans) = self.index.get_mut(document) else {
+            return;
+        };
+        let Some(position) = spans.remove(&(start, end)) else {
+            return;
+        };
+        if spans.is_empty() {
+            self.index.remove(document);
+        }
+        self.items[position] = None;
+        self.len -= 1;
+        if self.items.len() > 2 * self.len + 16 {
+            self.compact();
+        }
+    }
+
+    /// Drops the replaced and cleared slots and renumbers the index.
+    fn compact(&mut self) {
+        self.items.retain(Option::is_some);
+        for (position, c) in self.items.iter().enumerate() {
+            if let Some(c) = c
+                && let Some(slot) = self
+                    .index
+                    .get_mut(&c.document)
+                    .and_then(|spans| spans.get_mut(&(c.start, c.end)))
+            {
+                *slot = position;
+            }
+        }
     }
 
     /// What a mention of document `document` denotes after corrections: its entry, its
@@ -96,10 +174,83 @@ impl Corrections {
 
     /// The correction of a mention, if any.
     pub fn get(&self, document: &str, start: usize, end: usize) -> Option<&CorrectionAction> {
+        let position = *self.index.get(document)?.get(&(start, end))?;
         self.items
-            .iter()
-            .rev()
-            .find(|c| c.document == document && c.start == start && c.end == end)
+            .get(position)
+            .and_then(Option::as_ref)
             .map(|c| &c.action)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn not_a_place(document: &str, start: usize) -> Correction {
+        Correction {
+            document: document.into(),
+            start,
+            end: start + 4,
+            action: CorrectionAction::NotAPlace,
+        }
+    }
+
+    #[test]
+    fn a_correction_replaces_the_earlier_one_and_order_is_kept() {
+        let mut c = Corrections::default();
+        for i in 0..100 {
+            c.set(not_a_place("a", i * 10));
+        }
+        c.set(Correction {
+            action: CorrectionAction::Reassign { id: "gn:1".into() },
+            ..not_a_place("a", 0)
+        });
+        assert_eq!(c.len(), 100);
+        assert_eq!(
+            c.get("a", 0, 4),
+            Some(&CorrectionAction::Reassign { id: "gn:1".into() })
+        );
+        // The replaced one moved to the end (newest).
+        assert_eq!(c.iter().last().map(|x| x.start), Some(0));
+        // Clearing most compacts the list; what is left is still found.
+        for i in 1..95 {
+            c.clear("a", i * 10, i * 10 + 4);
+        }
+        assert_eq!(c.len(), 6);
+        assert!(c.items.len() < 40, "compacted: {}", c.items.len());
+        let starts: Vec<usize> = c.iter().map(|x| x.start).collect();
+        assert_eq!(starts, [950, 960, 970, 980, 990, 0]);
+        for s in starts {
+            assert!(c.get("a", s, s + 4).is_some(), "{s}");
+        }
+        assert!(c.get("a", 10, 14).is_none() && !c.has_document("b"));
+        c.clear("a", 0, 4);
+        assert!(c.has_document("a"));
+    }
+
+    #[test]
+    fn saved_as_a_list_and_read_back() {
+        let mut c = Corrections::default();
+        c.set(not_a_place("a", 0));
+        c.set(not_a_place("b", 5));
+        c.clear("a", 0, 4);
+        let json = serde_json::to_string(&c).expect("serialize");
+        assert_eq!(
+            json,
+            r#"{"items":[{"document":"b","start":5,"end":9,"action":"NotAPlace"}]}"#
+        );
+        let back: Corrections = serde_json::from_str(&json).expect("deserialize");
+        assert_eq!(back, c);
+        assert!(back.get("b", 5, 9).is_some());
+        // A list with the same mention twice keeps the later one.
+        let twice = r#"{"items":[
+            {"document":"b","start":5,"end":9,"action":"NotAPlace"},
+            {"document":"b","start":5,"end":9,"action":{"Reassign":{"id":"gn:2"}}}]}"#;
+        let back: Corrections = serde_json::from_str(twice).expect("deserialize");
+        assert_eq!(back.len(), 1);
+        assert_eq!(
+            back.get("b", 5, 9),
+            Some(&CorrectionAction::Reassign { id: "gn:2".into() })
+        );
     }
 }

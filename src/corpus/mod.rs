@@ -32,4 +32,4 @@ pub use places::{MentionRef, Place, Shown, country_counts, effective_mentions, p
 pub use read::{DocumentError, Encoding, LoadedDocument, MAX_DOCUMENT_BYTES, decode, display_path};
 pub use set::{CandidateChoice, Corpus, MentionKey};
 pub use source::{ArticleFiles, Input, article_files, document_name};
-pub use summary::{CountryCount, KindCount, Summary};
+pub use summary::{CountryCount, KindCount, PlaceStats, Summary};

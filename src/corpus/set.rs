@@ -38,10 +38,10 @@ pub struct Corpus {
     sources: Vec<DocumentSource>,
     corrections: Corrections,
     filter: Filter,
-    /// The names and files of `sources`, so adding a document costs the same with
-    /// 100,000 open as with one (a search of `sources` made opening a big folder
-    /// quadratic).
-    names: HashSet<String>,
+    /// The names (with each one's index) and files of `sources`, so adding a document,
+    /// or finding the document of a correction, costs the same with 100,000 open as with
+    /// one (a search of `sources` made opening a big folder quadratic).
+    names: HashMap<String, usize>,
     files: HashSet<PathBuf>,
 }
 
@@ -63,7 +63,7 @@ impl Corpus {
 
     /// A document name not used yet: `name`, or `name (2)`, `name (3)`…
     pub fn unique_name(&self, name: &str) -> String {
-        let taken = |n: &str| self.names.contains(n);
+        let taken = |n: &str| self.names.contains_key(n);
         if !taken(name) {
             return name.to_string();
         }
@@ -93,7 +93,7 @@ impl Corpus {
             },
         };
         parsed.document.name = name.clone();
-        self.names.insert(name);
+        self.names.insert(name, self.documents.len());
         if let Some(path) = source.path() {
             self.files.insert(path.to_path_buf());
         }
@@ -242,11 +242,7 @@ impl Corpus {
     pub fn corrected_mentions(&self) -> Vec<MentionKey> {
         let mut out = Vec::new();
         for c in self.corrections.iter() {
-            let Some(d) = self
-                .documents
-                .iter()
-                .position(|d| d.document.name == c.document)
-            else {
+            let Some(&d) = self.names.get(&c.document) else {
                 continue;
             };
             if let Some(m) = self.documents[d]

@@ -76,8 +76,8 @@ pub(super) fn marker_tooltip<'m>(
                     ui.label(format!("{kind}, {}", m.country));
                 }
                 ui.label(mentions_text(m.mentions));
-                if let Some(p) = state.place(*entry) {
-                    let docs = AppState::passages_by_document(p).len();
+                if let Some(stats) = state.place_stats(*entry) {
+                    let docs = stats.documents;
                     if docs > 1 {
                         ui.weak(format!("in {docs} documents"));
                     }

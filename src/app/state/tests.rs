@@ -339,3 +339,69 @@ fn least_certain_places_come_first() {
         .fold(f32::MAX, f32::min);
     assert_eq!(list[0].1, lowest);
 }
+
+/// Opening a document costs the same with 4,000 open as with 1,000: the work of the
+/// summary (mentions and places visited, counted, not timed) for 200 more documents,
+/// settled every 100 as the app does while a folder loads, is the same at both sizes.
+#[test]
+fn the_cost_of_opening_a_document_does_not_grow_with_the_documents_open() {
+    let g = gazetteer();
+    let texts = [parse(&g, "n", NIGER), parse(&g, "f", FRANCE)];
+    let mut s = AppState::with_gazetteer(g.clone());
+    let add = |s: &mut AppState, n: usize| -> u64 {
+        let before = s.summary_work();
+        for i in 0..n {
+            let name = format!("{}.txt", s.documents().len());
+            let mut doc = texts[i % 2].clone();
+            doc.document.name = name.clone();
+            assert!(s.add_document(doc, pasted(&name, "")));
+            if s.documents().len().is_multiple_of(100) {
+                s.refresh();
+            }
+        }
+        s.refresh();
+        s.summary_work() - before
+    };
+    add(&mut s, 1000);
+    let at_1000 = add(&mut s, 200);
+    add(&mut s, 2800);
+    let at_4000 = add(&mut s, 200);
+    assert_eq!(at_1000, at_4000);
+    let mentions: usize = texts.iter().map(|t| t.mentions.len()).sum();
+    let places = s.places().len() as u64;
+    assert_eq!(at_1000, 100 * mentions as u64 + 2 * places);
+    // And what is shown is right: Niamey twice in each of the 2,100 Niger documents.
+    assert_eq!(s.documents().len(), 4200);
+    let niamey = s.place_named("Niamey").expect("Niamey");
+    assert_eq!(niamey.mentions.len(), 2 * 2100);
+    assert_eq!(s.place_stats(niamey.entry).expect("stats").documents, 2100);
+    assert_eq!(
+        s.document_mentions().iter().sum::<usize>(),
+        s.mention_count()
+    );
+}
+
+#[test]
+fn the_selection_keeps_its_documents_and_candidates() {
+    let mut s = state();
+    let niamey = entry_named(&s, "Niamey");
+    assert!(s.selection_details().is_none());
+    s.select(Some(niamey));
+    let details = s.selection_details().expect("details").clone();
+    let place = s.place(niamey).expect("Niamey");
+    let groups = AppState::passages_by_document(place);
+    assert_eq!(details.documents.len(), groups.len());
+    for ((d, range), (d2, mentions)) in details.documents.iter().zip(&groups) {
+        assert_eq!(d, d2);
+        assert_eq!(&place.mentions[range.clone()], mentions.as_slice());
+    }
+    assert_eq!(
+        details.candidates,
+        s.place_candidates(place, SELECTION_CANDIDATES)
+    );
+    // Hidden by the filter: no details.
+    s.set_country_visible("NE", false);
+    assert!(s.selection_details().is_none());
+    s.set_country_visible("NE", true);
+    assert!(s.selection_details().is_some());
+}
