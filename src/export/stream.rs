@@ -196,7 +196,7 @@ impl<'s, W: Write> ExportStream<'s, W> {
     }
 
     /// Writes what remains (GeoJSON's features, most mentioned place first as in
-    /// [`crate::corpus::places`]), flushes, and says what the export held.
+    /// [`places()`](crate::corpus::places())), flushes, and says what the export held.
     pub fn finish(mut self) -> std::io::Result<ExportCounts> {
         self.start()?;
         self.counts.places = self.places.len();
