@@ -652,3 +652,23 @@ fn five_thousand_documents_draw_only_the_visible_rows() {
     let undo = harness.query_all_by_label("Undo").count();
     assert!((1..60).contains(&undo), "{undo} corrections drawn");
 }
+
+/// A load that ends refits the map unless the user moved it meanwhile: fits are not
+/// moves, a zoom is, "Fit all" starts over.
+#[test]
+fn the_map_knows_when_the_user_moved_it() {
+    let mut harness = harness();
+    for _ in 0..3 {
+        harness.step();
+    }
+    assert!(
+        !harness.state().map_view().moved_by_user(),
+        "a fit is not a move"
+    );
+    harness.get_by_label("+").click();
+    harness.run();
+    assert!(harness.state().map_view().moved_by_user());
+    harness.get_by_label("Fit all").click();
+    harness.run();
+    assert!(!harness.state().map_view().moved_by_user());
+}

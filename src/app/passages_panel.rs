@@ -151,34 +151,32 @@ pub fn passages_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
         .data(|d| d.get_temp::<usize>(page_id))
         .unwrap_or(0)
         .min(pages - 1);
-    ui.horizontal(|ui| {
-        ui.strong(format!(
-            "Passages in {} document{}",
-            thousands(groups.len() as u64),
-            plural(groups.len())
-        ));
-        if pages > 1 {
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if ui
-                    .add_enabled(page + 1 < pages, egui::Button::new("›").small())
-                    .on_hover_text("Next documents")
-                    .clicked()
-                {
-                    page += 1;
-                }
-                let first = page * DOCUMENTS_PER_PAGE;
-                let last = (first + DOCUMENTS_PER_PAGE).min(groups.len());
-                ui.weak(format!("{}–{}", first + 1, last));
-                if ui
-                    .add_enabled(page > 0, egui::Button::new("‹").small())
-                    .on_hover_text("Previous documents")
-                    .clicked()
-                {
-                    page -= 1;
-                }
-            });
-        }
-    });
+    ui.strong(format!(
+        "Passages in {} document{}",
+        thousands(groups.len() as u64),
+        plural(groups.len())
+    ));
+    if pages > 1 {
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(page > 0, egui::Button::new("‹").small())
+                .on_hover_text("Previous documents")
+                .clicked()
+            {
+                page -= 1;
+            }
+            let first = page * DOCUMENTS_PER_PAGE;
+            let last = (first + DOCUMENTS_PER_PAGE).min(groups.len());
+            ui.weak(format!("{}–{}", first + 1, last));
+            if ui
+                .add_enabled(page + 1 < pages, egui::Button::new("›").small())
+                .on_hover_text("Next documents")
+                .clicked()
+            {
+                page += 1;
+            }
+        });
+    }
     ui.data_mut(|d| d.insert_temp(page_id, page));
     let shown = groups
         .iter()

@@ -63,6 +63,11 @@ pub struct MapView {
     tint: HashMap<String, Color32>,
     tint_key: Option<(u64, bool, Option<EntryIndex>)>,
     cluster_list: Option<(Pos2, Vec<EntryIndex>)>,
+    /// True once the user moved the view (drag, zoom, a place brought into view) since
+    /// the last fit: a load that ends then leaves the view where the user put it.
+    moved_by_user: bool,
+    /// The view (zoom, centre) the last fit made.
+    fitted: Option<(f64, Option<Position>)>,
 }
 
 impl std::fmt::Debug for MapView {
@@ -98,6 +103,8 @@ impl MapView {
             tint: HashMap::new(),
             tint_key: None,
             cluster_list: None,
+            moved_by_user: false,
+            fitted: None,
         }
     }
 
@@ -127,6 +134,24 @@ impl MapView {
     /// Fits every place into view on the next frame.
     pub fn request_fit(&mut self) {
         self.fit_pending = true;
+    }
+
+    /// Fits every place into view on the next frame, unless the user moved the view since
+    /// the last fit or [`MapView::forget_moves`] (the end of a load they looked around in).
+    pub fn request_fit_unless_moved(&mut self) {
+        if !self.moved_by_user {
+            self.fit_pending = true;
+        }
+    }
+
+    /// True if the user moved the view since the last fit (or [`MapView::forget_moves`]).
+    pub fn moved_by_user(&self) -> bool {
+        self.moved_by_user
+    }
+
+    /// Forgets that the user moved the view (a new load begins).
+    pub fn forget_moves(&mut self) {
+        self.moved_by_user = false;
     }
 
     /// Switches online tiles on or off (they start downloading on the next frame).
@@ -177,6 +202,7 @@ impl MapView {
     }
 
     fn fit_all(&mut self, size: Vec2) {
+        self.moved_by_user = false;
         let Some(index) = &self.index else {
             return;
         };
@@ -191,6 +217,7 @@ impl MapView {
             b[3] = b[3].max(m.lat);
         }
         self.fit_bounds(b, 7.0, size);
+        self.fitted = Some((self.memory.zoom(), self.memory.detached()));
     }
 
     /// Brings a place into view: a country, division or region fitted to its extent, a
@@ -199,6 +226,7 @@ impl MapView {
         let Some(g) = state.gazetteer() else {
             return;
         };
+        self.moved_by_user = true;
         let e = g.entry(entry);
         let size = self
             .map_rect
@@ -438,6 +466,12 @@ pub fn map_ui(
 
     if let Some(a) = overlay_ui(&mut map_ui, view, state, rect, dark) {
         action = Some(a);
+    }
+    if view
+        .fitted
+        .is_some_and(|v| v != (view.memory.zoom(), view.memory.detached()))
+    {
+        view.moved_by_user = true;
     }
     action
 }
