@@ -211,6 +211,34 @@ fn check_output(output: &Path, paths: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// Writes an export: to `output` atomically (see [`output_file::write_atomically`]), or
+/// to standard output through a buffer.
+fn write_export(
+    output: Option<&PathBuf>,
+    export: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    match output {
+        Some(path) => output_file::write_atomically(path, export)
+            .with_context(|| format!("cannot write {}", path.display())),
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            export(&mut out).context("writing to standard output")
+        }
+    }
+}
+
+/// Says on standard error what an export written to `path` holds.
+fn report_written(counts: &ExportCounts, path: &Path) {
+    eprintln!(
+        "gazette: {} documents, {} places, {} mentions written to {}",
+        counts.documents,
+        counts.places,
+        counts.mentions,
+        path.display()
+    );
+}
+
 /// Every input was skipped: nothing is written (an existing output file is kept).
 #[derive(Debug, thiserror::Error)]
 #[error("none of the inputs could be read")]
@@ -234,7 +262,7 @@ fn parse_command(
     let shown = Shown::new(gazetteer, &corrections, filter);
     let mut skipped = 0;
     let mut counts = ExportCounts::default();
-    let mut export = |out: &mut dyn Write| -> std::io::Result<()> {
+    let export = |out: &mut dyn Write| -> std::io::Result<()> {
         let inputs = paths.iter().cloned().map(Input::Path).collect();
         let render = |parsed: ParsedDocument| DocumentExport::render(format, &shown, parsed);
         // Raised when writing fails, so the parse stops too.
@@ -268,15 +296,7 @@ fn parse_command(
         counts = stream.finish()?;
         Ok(())
     };
-    let written = match output {
-        Some(path) => output_file::write_atomically(path, export)
-            .with_context(|| format!("cannot write {}", path.display())),
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            export(&mut out).context("writing to standard output")
-        }
-    };
+    let written = write_export(output, export);
     if let Err(e) = &written
         && e.chain().any(|cause| {
             cause.is::<NothingRead>()
@@ -294,13 +314,7 @@ fn parse_command(
     }
     written?;
     if let Some(path) = output {
-        eprintln!(
-            "gazette: {} documents, {} places, {} mentions written to {}",
-            counts.documents,
-            counts.places,
-            counts.mentions,
-            path.display()
-        );
+        report_written(&counts, path);
     }
     Ok(if skipped > 0 {
         eprintln!("gazette: {skipped} input(s) skipped; the others were written");

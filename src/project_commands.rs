@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use gazette::corpus::{self, DocumentError, Filter, Input, LoadEvent, ParsedDocument, Shown};
 use gazette::export::{DocumentExport, ExportCounts, ExportStream, Format};
@@ -162,7 +162,7 @@ pub fn export_project(
     let filter = overrides.apply(project.filter()?);
     let shown = Shown::new(gazetteer, project.corrections(), &filter);
     let mut counts = ExportCounts::default();
-    let mut export = |out: &mut dyn Write| -> std::io::Result<()> {
+    let export = |out: &mut dyn Write| -> std::io::Result<()> {
         let mut stream = ExportStream::new(out, format, &shown);
         let mut failure = None;
         let report = project
@@ -187,23 +187,9 @@ pub fn export_project(
         counts = stream.finish()?;
         Ok(())
     };
-    match output {
-        Some(path) => {
-            output_file::write_atomically(path, export)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!(
-                "gazette: {} documents, {} places, {} mentions written to {}",
-                counts.documents,
-                counts.places,
-                counts.mentions,
-                path.display()
-            );
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            export(&mut out).context("writing to standard output")?;
-        }
+    crate::write_export(output, export)?;
+    if let Some(path) = output {
+        crate::report_written(&counts, path);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -37,6 +37,15 @@ impl Default for Filter {
     }
 }
 
+impl Filter {
+    /// Whether a mention (after corrections) passes the demonym and confidence parts of
+    /// the filter, which are decided mention by mention.
+    pub fn shows_mention(&self, demonym: bool, confidence: f32) -> bool {
+        let below = confidence < self.min_confidence;
+        (!demonym || self.show_demonyms) && !below
+    }
+}
+
 /// The country key a place is filtered by: its ISO code, or `""` for multi-country.
 pub fn country_key(gazetteer: &Gazetteer, entry: EntryIndex) -> String {
     gazetteer

@@ -44,26 +44,44 @@ pub fn effective_mentions(
     documents: &[ParsedDocument],
     corrections: &Corrections,
 ) -> Vec<MentionRef> {
-    let mut out = Vec::new();
-    for (d, doc) in documents.iter().enumerate() {
-        for (m, mention) in doc.mentions.iter().enumerate() {
-            let Some((entry, confidence, corrected)) =
-                corrections.apply(gazetteer, &doc.document.name, mention)
-            else {
-                continue;
+    documents
+        .iter()
+        .enumerate()
+        .flat_map(|(d, doc)| document_mentions(gazetteer, corrections, d, doc))
+        .collect()
+}
+
+/// The mentions of one document (at `index` in its set) after corrections, before
+/// filtering, in text order: what every view of a corpus (the places, the summary, a
+/// streamed export) counts from.
+pub fn document_mentions<'a>(
+    gazetteer: &'a Gazetteer,
+    corrections: &'a Corrections,
+    index: usize,
+    doc: &'a ParsedDocument,
+) -> impl Iterator<Item = MentionRef> + 'a {
+    let name = &doc.document.name;
+    // Most documents have no correction: no lookup per mention for them.
+    let corrected_here = corrections.has_document(name);
+    doc.mentions
+        .iter()
+        .enumerate()
+        .filter_map(move |(m, mention)| {
+            let r = &mention.resolution;
+            let (entry, confidence, corrected) = if corrected_here {
+                corrections.apply(gazetteer, name, mention)?
+            } else {
+                (r.entry, r.confidence, false)
             };
-            let demonym = gazetteer.entry(entry).kind == Kind::Demonym;
-            out.push(MentionRef {
-                document: d,
+            Some(MentionRef {
+                document: index,
                 mention: m,
                 entry,
                 confidence,
                 corrected,
-                demonym,
-            });
-        }
-    }
-    out
+                demonym: gazetteer.kind(entry) == Kind::Demonym,
+            })
+        })
 }
 
 /// The places to show: effective mentions grouped by located entry, then filtered.
@@ -132,31 +150,12 @@ impl<'a> Shown<'a> {
         doc: &'d ParsedDocument,
     ) -> impl Iterator<Item = (EntryIndex, MentionRef)> + 'd {
         let g = self.gazetteer;
-        let filter = self.filter;
-        let document_hidden = filter.hidden_documents.contains(&doc.document.name);
-        doc.mentions
-            .iter()
-            .enumerate()
-            .filter(move |_| !document_hidden)
-            .filter_map(move |(m, mention)| {
-                let (entry, confidence, corrected) =
-                    self.corrections.apply(g, &doc.document.name, mention)?;
-                let demonym = g.entry(entry).kind == Kind::Demonym;
-                if (demonym && !filter.show_demonyms) || confidence < filter.min_confidence {
-                    return None;
-                }
-                let located = located_entry(g, entry);
-                self.place_shown(located).then_some((
-                    located,
-                    MentionRef {
-                        document: index,
-                        mention: m,
-                        entry,
-                        confidence,
-                        corrected,
-                        demonym,
-                    },
-                ))
+        let document_hidden = self.filter.hidden_documents.contains(&doc.document.name);
+        document_mentions(g, self.corrections, index, doc)
+            .filter(move |m| !document_hidden && self.filter.shows_mention(m.demonym, m.confidence))
+            .filter_map(move |m| {
+                let located = located_entry(g, m.entry);
+                self.place_shown(located).then_some((located, m))
             })
     }
 

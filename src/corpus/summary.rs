@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 use super::corrections::Corrections;
 use super::filter::{Filter, country_key, country_name};
 use super::parse::ParsedDocument;
-use super::places::{MentionRef, Place};
+use super::places::{Place, document_mentions};
 use super::set::Corpus;
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 use crate::geoparse::located_entry;
@@ -187,23 +187,13 @@ impl Summary {
         if self.filter.hidden_documents.contains(name) {
             return;
         }
-        let corrected_here = corrections.has_document(name);
-        for (m, mention) in doc.mentions.iter().enumerate() {
-            self.work += 1;
-            let resolved = if corrected_here {
-                corrections.apply(g, name, mention)
-            } else {
-                let r = &mention.resolution;
-                Some((r.entry, r.confidence, false))
-            };
-            let Some((entry, confidence, corrected)) = resolved else {
-                continue;
-            };
-            let demonym = g.entry(entry).kind == Kind::Demonym;
-            if (demonym && !self.filter.show_demonyms) || confidence < self.filter.min_confidence {
+        self.work += doc.mentions.len() as u64;
+        for mention in document_mentions(g, corrections, d, doc) {
+            let (confidence, demonym) = (mention.confidence, mention.demonym);
+            if !self.filter.shows_mention(demonym, confidence) {
                 continue;
             }
-            let s = self.slot(g, located_entry(g, entry));
+            let s = self.slot(g, located_entry(g, mention.entry));
             let (place, slot) = (&mut self.places[s], &mut self.slots[s]);
             let first = place.mentions.is_empty();
             let t = &mut slot.tally;
@@ -216,16 +206,9 @@ impl Summary {
             } else {
                 t.lowest.min(confidence)
             };
-            t.corrected += usize::from(corrected);
+            t.corrected += usize::from(mention.corrected);
             t.demonyms += usize::from(demonym);
-            place.mentions.push(MentionRef {
-                document: d,
-                mention: m,
-                entry,
-                confidence,
-                corrected,
-                demonym,
-            });
+            place.mentions.push(mention);
             let new_place = usize::from(first);
             if slot.kind_shown && slot.search_shown {
                 let row = &mut self.countries[slot.country];
