@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::metadata::Metadata;
+
 /// One article: its display name and text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
@@ -18,6 +20,9 @@ pub struct Document {
     /// included, are byte offsets into this text, not into the file on disk (see
     /// [`read`](super::read#offsets)).
     pub text: String,
+    /// Title, publication date, URL and source, when the file gave them.
+    #[serde(default, skip_serializing_if = "Metadata::is_empty")]
+    pub meta: Metadata,
 }
 
 impl Document {
@@ -27,6 +32,7 @@ impl Document {
             name: name.into(),
             path: None,
             text: text.into(),
+            meta: Metadata::default(),
         }
     }
 }

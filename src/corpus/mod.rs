@@ -15,6 +15,8 @@
 pub mod corrections;
 pub mod document;
 pub mod filter;
+pub mod formats;
+pub mod metadata;
 pub mod parse;
 pub mod places;
 pub mod read;
@@ -25,6 +27,8 @@ pub mod summary;
 pub use corrections::{Correction, CorrectionAction, Corrections};
 pub use document::{Document, DocumentSource};
 pub use filter::{Filter, country_key, country_name};
+pub use formats::{Fields, Format};
+pub use metadata::{Metadata, Published};
 pub use parse::{
     IsKnown, LoadEvent, ParsedDocument, load, load_then, load_unless_known, parse_documents,
 };

@@ -249,6 +249,7 @@ impl Document {
                 name,
                 path: Some(path.to_path_buf()),
                 text,
+                meta: super::metadata::Metadata::default(),
             },
             warning,
         })

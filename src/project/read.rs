@@ -220,6 +220,7 @@ impl Project {
                     name: outline.name,
                     path: outline.path,
                     text: text.unwrap_or_default(),
+                    meta: Default::default(),
                 },
                 mentions: outline.mentions,
             })

@@ -1,0 +1,203 @@
+//! The file formats news comes in, and what each gives: the text of one article with its
+//! [`Metadata`] (a plain text file, a saved web page, a Word document, a PDF), or many
+//! records, each one article (a feed, a dataset export as JSON Lines, a JSON array or
+//! CSV/TSV, a zip archive of any of these). One file per format; the format is told by
+//! the file's extension ([`Format::of`]).
+//!
+//! Every reader takes bytes (or a file) someone else made: each bounds what it reads
+//! and never panics, and none fetches anything a file names (a page's images, scripts,
+//! styles; a feed's enclosures; a document's linked parts).
+
+pub mod archive;
+pub mod dataset;
+pub mod docx;
+pub mod feed;
+pub mod html;
+pub mod pdf;
+
+use std::path::Path;
+
+use super::metadata::Metadata;
+
+/// A file format Gazette reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text (`.txt`), decoded as [`decode`](super::decode) says.
+    Text,
+    /// A web page (`.html`, `.htm`, `.xhtml`): its article body and metadata.
+    Html,
+    /// An RSS 2.0 or Atom feed (`.rss`, `.atom`, `.xml`): one document per item.
+    Feed,
+    /// JSON Lines (`.jsonl`, `.ndjson`): one document per line holding an object.
+    JsonLines,
+    /// A JSON array of objects (`.json`): one document per object.
+    JsonArray,
+    /// CSV (`.csv`) or TSV (`.tsv`, `.tab`): one document per record, with a header row.
+    Delimited {
+        /// The field separator: `b','` or `b'\t'`.
+        delimiter: u8,
+    },
+    /// A Word document (`.docx`): its paragraphs, and its title and date properties.
+    Docx,
+    /// A PDF with a text layer (`.pdf`).
+    Pdf,
+    /// A zip archive (`.zip`) of files in any of these formats.
+    Zip,
+}
+
+impl Format {
+    /// The format a file's extension names (case-insensitive), or `None`: such files are
+    /// skipped when a folder is searched.
+    pub fn of(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" | "text" => Format::Text,
+            "html" | "htm" | "xhtml" | "shtml" => Format::Html,
+            "rss" | "atom" | "xml" => Format::Feed,
+            "jsonl" | "ndjson" => Format::JsonLines,
+            "json" => Format::JsonArray,
+            "csv" => Format::Delimited { delimiter: b',' },
+            "tsv" | "tab" => Format::Delimited { delimiter: b'\t' },
+            "docx" => Format::Docx,
+            "pdf" => Format::Pdf,
+            "zip" => Format::Zip,
+            _ => return None,
+        })
+    }
+
+    /// True for formats that hold many documents (each record named
+    /// `FILE#KEY`, see [`Record::key`]).
+    pub fn is_container(self) -> bool {
+        matches!(
+            self,
+            Format::Feed
+                | Format::JsonLines
+                | Format::JsonArray
+                | Format::Delimited { .. }
+                | Format::Zip
+        )
+    }
+
+    /// The format's name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Html => "HTML",
+            Format::Feed => "feed",
+            Format::JsonLines => "JSON Lines",
+            Format::JsonArray => "JSON",
+            Format::Delimited { delimiter: b'\t' } => "TSV",
+            Format::Delimited { .. } => "CSV",
+            Format::Docx => "Word",
+            Format::Pdf => "PDF",
+            Format::Zip => "zip",
+        }
+    }
+}
+
+/// One article's text and what is known about it, as a single-document reader gives it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extracted {
+    /// The article's text, UTF-8, paragraphs separated by blank lines.
+    pub text: String,
+    /// Title, date, URL and source, when the file gives them.
+    pub meta: Metadata,
+    /// Something the user should know about how it was read (an encoding guessed, a
+    /// date that could not be read), without the file's name (the caller adds it).
+    pub warning: Option<String>,
+}
+
+/// One record of a file that holds many documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// What tells it apart within its file, and how messages name it: `line 17` in a
+    /// JSON Lines or CSV file, `item 3` in a feed or a JSON array, an entry's path in a
+    /// zip archive. The document's name is `FILE#KEY` (`export.csv#line 17`).
+    pub key: String,
+    /// Its text and metadata.
+    pub extracted: Extracted,
+}
+
+/// Why a file, or one record of it, could not be read: a message without the file's
+/// name (the caller, which knows it, adds it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct FormatError(pub String);
+
+impl FormatError {
+    /// An error with this message.
+    pub fn new(message: impl Into<String>) -> FormatError {
+        FormatError(message.into())
+    }
+}
+
+/// A problem with one record, which is skipped while the rest of the file is read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{key}: {message}")]
+pub struct RecordError {
+    /// The record, as [`Record::key`] names it.
+    pub key: String,
+    /// What was wrong.
+    pub message: String,
+}
+
+/// The field names a dataset export's records are read with. Each `None` is found by
+/// the usual names (see [`dataset`]); a name given that a file lacks is an error for
+/// that file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fields {
+    /// The article text (`--text-field`).
+    pub text: Option<String>,
+    /// The headline (`--title-field`).
+    pub title: Option<String>,
+    /// The publication date (`--date-field`).
+    pub date: Option<String>,
+    /// The article's URL (`--url-field`).
+    pub url: Option<String>,
+}
+
+/// Reads a single-document file's bytes in `format` (one that is not a
+/// [container](Format::is_container)).
+pub fn extract(format: Format, bytes: &[u8]) -> Result<Extracted, FormatError> {
+    match format {
+        Format::Text => text(bytes),
+        Format::Html => html::extract(bytes),
+        Format::Docx => docx::extract(bytes),
+        Format::Pdf => pdf::extract(bytes),
+        other => Err(FormatError::new(format!(
+            "a {} file holds many documents, not one",
+            other.name()
+        ))),
+    }
+}
+
+/// A text file: decoded by [`decode`](super::decode), binary refused.
+pub fn text(bytes: &[u8]) -> Result<Extracted, FormatError> {
+    use super::read::Encoding;
+    let (text, encoding) = super::decode(bytes)
+        .ok_or_else(|| FormatError::new("looks like a binary file (it contains NUL bytes)"))?;
+    let warning = match encoding {
+        Encoding::Utf8 => None,
+        Encoding::Utf8Lossy {
+            replaced_bytes,
+            replacements,
+        } => Some(format!(
+            "{replaced_bytes} {} not valid UTF-8, replaced by U+FFFD in {replacements} {}; \
+             the rest decoded as UTF-8",
+            if replaced_bytes == 1 {
+                "byte is"
+            } else {
+                "bytes are"
+            },
+            if replacements == 1 { "place" } else { "places" },
+        )),
+        Encoding::Utf16 => Some("decoded as UTF-16 (byte-order mark)".into()),
+        Encoding::Utf32 => Some("decoded as UTF-32 (byte-order mark)".into()),
+        Encoding::Windows1252 => Some("not valid UTF-8, decoded as Windows-1252".into()),
+    };
+    Ok(Extracted {
+        text,
+        meta: Metadata::default(),
+        warning,
+    })
+}
