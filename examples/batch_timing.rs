@@ -29,7 +29,7 @@ fn input_bytes(path: &Path) -> u64 {
         Ok(listed) => listed
             .files
             .iter()
-            .filter_map(|(f, _)| std::fs::metadata(f).ok())
+            .filter_map(|(f, ..)| std::fs::metadata(f).ok())
             .map(|m| m.len())
             .sum(),
         Err(_) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),

@@ -51,9 +51,14 @@ struct Cli {
 enum Command {
     /// Find and resolve the places in article files and export them.
     Parse {
-        /// Files, or folders of .txt files (searched recursively).
+        /// Files, or folders (searched recursively for the formats Gazette reads: text,
+        /// web pages, RSS/Atom feeds, JSON Lines, JSON, CSV/TSV, Word, PDF, zip).
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        #[command(flatten)]
+        fields: FieldArgs,
+        #[command(flatten)]
+        dates: DateArgs,
         /// Output format.
         #[arg(long, value_enum, default_value = "geojson")]
         format: Format,
@@ -96,6 +101,8 @@ enum Command {
         /// filter's threshold.
         #[arg(long, value_name = "X")]
         min_confidence: Option<f32>,
+        #[command(flatten)]
+        dates: DateArgs,
     },
     /// Score the geoparser on gold-standard corpora (LGL / GeoWebNews XML) and print a
     /// table: recognition precision/recall/F1, accuracy@161 km, errors, throughput.
@@ -129,6 +136,68 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         surnames: Option<PathBuf>,
     },
+}
+
+/// The fields of dataset exports (JSON Lines, JSON, CSV/TSV), when the usual names do
+/// not find them.
+#[derive(clap::Args)]
+struct FieldArgs {
+    /// The field (column or key) holding the article text.
+    #[arg(long, value_name = "NAME")]
+    text_field: Option<String>,
+    /// The field holding the title.
+    #[arg(long, value_name = "NAME")]
+    title_field: Option<String>,
+    /// The field holding the publication date.
+    #[arg(long, value_name = "NAME")]
+    date_field: Option<String>,
+    /// The field holding the article's URL.
+    #[arg(long, value_name = "NAME")]
+    url_field: Option<String>,
+}
+
+impl FieldArgs {
+    fn fields(&self) -> corpus::Fields {
+        corpus::Fields {
+            text: self.text_field.clone(),
+            title: self.title_field.clone(),
+            date: self.date_field.clone(),
+            url: self.url_field.clone(),
+        }
+    }
+}
+
+/// Which publication dates to keep.
+#[derive(clap::Args)]
+struct DateArgs {
+    /// Only documents published on or after this day (YYYY-MM-DD, or any date form
+    /// Gazette reads). Undated documents are left out unless --undated is given.
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    from: Option<i32>,
+    /// Only documents published on or before this day.
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    to: Option<i32>,
+    /// With --from or --to, keep undated documents too.
+    #[arg(long)]
+    undated: bool,
+}
+
+impl DateArgs {
+    fn range(&self) -> corpus::DateRange {
+        let limited = self.from.is_some() || self.to.is_some();
+        corpus::DateRange {
+            from: self.from,
+            to: self.to,
+            hide_undated: limited && !self.undated,
+        }
+    }
+}
+
+/// A day given on the command line, as days since 1970-01-01.
+fn parse_day(text: &str) -> Result<i32, String> {
+    corpus::Published::parse(text)
+        .map(|p| p.day_number())
+        .ok_or_else(|| format!("not a date: {text:?} (write it YYYY-MM-DD)"))
 }
 
 fn load_gazetteer(path: Option<&PathBuf>) -> Result<Gazetteer> {
@@ -194,7 +263,7 @@ fn check_output(output: &Path, paths: &[PathBuf]) -> Result<()> {
             // A folder that cannot be listed is reported by the load, which then reads
             // none of its files.
             if let Ok(listed) = corpus::article_files(p) {
-                inputs.extend(listed.files.into_iter().map(|(path, _)| path));
+                inputs.extend(listed.files.into_iter().map(|(path, ..)| path));
             }
         } else {
             inputs.push(p.clone());
@@ -253,6 +322,7 @@ struct NothingRead;
 fn parse_command(
     gazetteer: &Gazetteer,
     paths: &[PathBuf],
+    fields: &corpus::Fields,
     format: Format,
     output: Option<&PathBuf>,
     filter: &Filter,
@@ -263,7 +333,7 @@ fn parse_command(
     let mut skipped = 0;
     let mut counts = ExportCounts::default();
     let export = |out: &mut dyn Write| -> std::io::Result<()> {
-        let inputs = paths.iter().cloned().map(Input::Path).collect();
+        let inputs = inputs(paths, fields);
         let render = |parsed: ParsedDocument| DocumentExport::render(format, &shown, parsed);
         // Raised when writing fails, so the parse stops too.
         let stop = AtomicBool::new(false);
@@ -285,7 +355,8 @@ fn parse_command(
                 eprintln!("gazette: {e}");
                 skipped += 1;
             }
-            LoadEvent::Started { .. } | LoadEvent::Finished { .. } => {}
+            LoadEvent::Note(note) => eprintln!("gazette: {note}"),
+            LoadEvent::Started { .. } | LoadEvent::More { .. } | LoadEvent::Finished { .. } => {}
         });
         if let Some(e) = failure {
             return Err(e);
@@ -322,6 +393,17 @@ fn parse_command(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The inputs `paths` stand for, read with `fields`.
+fn inputs(paths: &[PathBuf], fields: &corpus::Fields) -> Vec<Input> {
+    paths
+        .iter()
+        .map(|path| Input::PathWith {
+            path: path.clone(),
+            fields: fields.clone(),
+        })
+        .collect()
 }
 
 /// The corpus files `paths` stand for (`.xml` files in folders), or the shared corpora.
@@ -384,6 +466,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Parse {
             paths,
+            fields,
+            dates,
             format,
             output,
             demonyms,
@@ -404,10 +488,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let overrides = project_commands::FilterOverrides {
                     demonyms,
                     min_confidence: (min_confidence > 0.0).then_some(min_confidence),
+                    dates: dates.range(),
                 };
                 return project_commands::parse_into_project(
                     &g,
                     &paths,
+                    &fields.fields(),
                     project,
                     format,
                     output.as_ref(),
@@ -417,9 +503,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let filter = Filter {
                 show_demonyms: demonyms,
                 min_confidence,
+                dates: dates.range(),
                 ..Filter::default()
             };
-            parse_command(&g, &paths, format, output.as_ref(), &filter)
+            parse_command(
+                &g,
+                &paths,
+                &fields.fields(),
+                format,
+                output.as_ref(),
+                &filter,
+            )
         }
         Some(Command::Export {
             project,
@@ -427,11 +521,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             demonyms,
             min_confidence,
+            dates,
         }) => {
             let g = load_gazetteer(cli.gazetteer.as_ref())?;
             let overrides = project_commands::FilterOverrides {
                 demonyms,
                 min_confidence,
+                dates: dates.range(),
             };
             project_commands::export_project(&g, &project, format, output.as_ref(), overrides)
         }

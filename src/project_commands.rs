@@ -35,6 +35,8 @@ pub struct FilterOverrides {
     pub demonyms: bool,
     /// Leave out mentions below this confidence.
     pub min_confidence: Option<f32>,
+    /// Only documents published in this range (when it limits anything).
+    pub dates: corpus::DateRange,
 }
 
 impl FilterOverrides {
@@ -44,6 +46,9 @@ impl FilterOverrides {
         }
         if let Some(min) = self.min_confidence {
             filter.min_confidence = min;
+        }
+        if !self.dates.is_everything() {
+            filter.dates = self.dates;
         }
         filter
     }
@@ -57,6 +62,7 @@ impl FilterOverrides {
 pub fn parse_into_project(
     gazetteer: &Gazetteer,
     paths: &[PathBuf],
+    fields: &corpus::Fields,
     project_path: &Path,
     format: Format,
     output: Option<&PathBuf>,
@@ -68,7 +74,13 @@ pub fn parse_into_project(
     let mut project = Project::create_or_open(project_path)?;
     let known = project.known_documents()?;
     let parser = Geoparser::new(gazetteer);
-    let inputs: Vec<Input> = paths.iter().cloned().map(Input::Path).collect();
+    let inputs: Vec<Input> = paths
+        .iter()
+        .map(|path| Input::PathWith {
+            path: path.clone(),
+            fields: fields.clone(),
+        })
+        .collect();
     let cancel = AtomicBool::new(false);
     let (send, receive) = sync_channel::<Incoming>(256);
     let mut skipped = 0;
@@ -92,7 +104,10 @@ pub fn parse_into_project(
                         parsed, warning, ..
                     } => hand_on(Incoming::Parsed(Box::new(parsed), warning)),
                     LoadEvent::Skipped(e) => hand_on(Incoming::Skipped(e)),
-                    LoadEvent::Started { .. } | LoadEvent::Finished { .. } => {}
+                    LoadEvent::Note(note) => eprintln!("gazette: {note}"),
+                    LoadEvent::Started { .. }
+                    | LoadEvent::More { .. }
+                    | LoadEvent::Finished { .. } => {}
                 },
                 &mut |_| hand_on(Incoming::Known),
             );

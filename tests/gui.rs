@@ -34,7 +34,7 @@ fn seeds() -> Vec<Document> {
         .expect("seeds folder")
         .files
         .into_iter()
-        .map(|(path, name)| Document::read(&path, name).expect("seed").document)
+        .map(|(path, name, _)| Document::read(&path, name).expect("seed").document)
         .collect()
 }
 

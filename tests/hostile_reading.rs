@@ -60,6 +60,7 @@ fn load(inputs: Vec<Input>) -> Outcome {
                     outcome.parsed.push(parsed);
                 }
                 LoadEvent::Skipped(e) => outcome.skipped.push(e),
+                LoadEvent::Note(_) | LoadEvent::More { .. } => {}
                 LoadEvent::Finished { loaded, skipped } => {
                     outcome.finished = Some((loaded, skipped))
                 }
@@ -122,6 +123,8 @@ fn special_files_are_skipped_and_the_load_finishes() {
         inputs.push(Input::File {
             path: path.clone(),
             name: "from a session".into(),
+            record: None,
+            fields: Default::default(),
         });
     }
     let outcome = load(inputs);

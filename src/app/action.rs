@@ -54,6 +54,14 @@ pub enum Action {
     SetKindVisible(Kind, bool),
     /// Show or hide a document's mentions.
     SetDocumentVisible(String, bool),
+    /// Show only documents published in this range.
+    SetDateRange(crate::corpus::DateRange),
+    /// Start or stop stepping the date range through time.
+    TogglePlay,
+    /// Order the document list.
+    SortDocuments(super::state::DocumentOrder),
+    /// Open a URL in the system's browser (a document's link).
+    OpenUrl(String),
     /// Count demonyms as mentions of their country, or not.
     SetShowDemonyms(bool),
     /// Set the place-name search.
@@ -163,6 +171,19 @@ impl GazetteApp {
             Action::SetDocumentVisible(name, visible) => {
                 self.state.set_document_visible(&name, visible);
             }
+            Action::SetDateRange(range) => {
+                self.playing = None;
+                self.state.set_date_range(range);
+            }
+            Action::TogglePlay => {
+                self.playing = match self.playing {
+                    Some(_) => None,
+                    // The first step comes at once.
+                    None => Some(f64::NEG_INFINITY),
+                };
+            }
+            Action::SortDocuments(order) => self.state.sort_documents(order),
+            Action::OpenUrl(url) => self.open_url = Some(url),
             Action::SetShowDemonyms(show) => self.state.set_show_demonyms(show),
             Action::SetSearch(search) => self.state.set_search(&search),
             Action::SetMinConfidence(c) => self.state.set_min_confidence(c),

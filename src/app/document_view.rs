@@ -23,7 +23,7 @@ pub fn document_view_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
     let selected = state.selected();
 
     ui.horizontal(|ui| {
-        ui.strong(&doc.document.name);
+        ui.strong(doc.document.title());
         let shown = state
             .document_mentions()
             .get(open.document)
@@ -63,6 +63,9 @@ pub fn document_view_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
             }
         });
     });
+    if let Some(a) = super::passages_panel::document_meta_ui(ui, &doc.document) {
+        action = Some(a);
+    }
     ui.separator();
 
     let text = &doc.document.text;

@@ -26,6 +26,7 @@ mod reset_dialog;
 pub mod session_file;
 pub mod state;
 mod status_bar;
+mod timeline;
 mod toast;
 mod toolbar;
 pub mod worker;
@@ -89,6 +90,10 @@ pub struct GazetteApp {
     path_prompt: Option<PathPrompt>,
     confirm_reset: bool,
     about_open: bool,
+    /// While the timeline plays: when it last stepped (seconds of egui's clock).
+    playing: Option<f64>,
+    /// A URL to open in the browser on the next frame.
+    open_url: Option<String>,
     messages_open: bool,
     /// The message shown as a toast, and when it appeared (egui time, seconds).
     toast: Option<(u64, f64)>,
@@ -401,6 +406,8 @@ impl GazetteApp {
             path_prompt: None,
             confirm_reset: false,
             about_open: false,
+            playing: None,
+            open_url: None,
             messages_open: false,
             toast: None,
             last_toast_sequence: 0,
@@ -543,6 +550,15 @@ impl GazetteApp {
                     p.0 += 1;
                 }
                 self.update_progress();
+            }
+            Event::More { job, documents } => {
+                if let Some(p) = self.jobs.get_mut(&job) {
+                    p.1 += documents;
+                }
+                self.update_progress();
+            }
+            Event::Note { message, .. } => {
+                self.state.push_message(MessageLevel::Info, message);
             }
             Event::Skipped { job, message } => {
                 self.state.push_message(MessageLevel::Warning, message);
@@ -766,6 +782,39 @@ impl GazetteApp {
                     actions.extend(document_view::document_view_ui(ui, &self.state));
                 });
         }
+        if self.state.timeline().is_some() {
+            egui::Panel::bottom("timeline")
+                .resizable(false)
+                .show(ui, |ui| {
+                    actions.extend(timeline::timeline_ui(
+                        ui,
+                        &self.state,
+                        self.playing.is_some(),
+                    ));
+                });
+        }
+        if let Some(last) = self.playing {
+            let now = ctx.input(|i| i.time);
+            if now - last >= timeline::PLAY_STEP_SECONDS {
+                let next = self
+                    .state
+                    .timeline()
+                    .and_then(|t| timeline::next_play_range(t, &self.state.filter().dates));
+                match next {
+                    Some(range) => {
+                        self.state.set_date_range(range);
+                        self.playing = Some(now);
+                    }
+                    None => self.playing = None,
+                }
+            }
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(
+                timeline::PLAY_STEP_SECONDS / 4.0,
+            ));
+        }
+        if let Some(url) = self.open_url.take() {
+            ctx.open_url(egui::OpenUrl::new_tab(url));
+        }
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
@@ -983,10 +1032,7 @@ mod tests {
 
     #[test]
     fn a_save_while_the_session_loads_back_keeps_its_documents() {
-        let file = |p: &str, name: &str| DocumentSource::File {
-            path: PathBuf::from(p),
-            name: name.into(),
-        };
+        let file = |p: &str, name: &str| DocumentSource::file(p, name);
         let pasted = |name: &str, text: &str| DocumentSource::Pasted {
             name: name.into(),
             text: text.into(),

@@ -190,13 +190,16 @@ pub fn passages_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
                 let Some(mentions) = place.mentions.get(range.clone()) else {
                     continue;
                 };
-                let name = &state.documents()[*document].document.name;
+                let doc = &state.documents()[*document].document;
                 egui::CollapsingHeader::new(
-                    RichText::new(format!("{name} ({})", mentions.len())).strong(),
+                    RichText::new(format!("{} ({})", doc.title(), mentions.len())).strong(),
                 )
                 .id_salt(("passages-doc", *document))
                 .default_open(true)
                 .show(ui, |ui| {
+                    if let Some(a) = document_meta_ui(ui, doc) {
+                        action = Some(a);
+                    }
                     for passage in group_by_passage(state, *document, mentions) {
                         if let Some(a) = passage_ui(ui, state, g, *document, &passage, dark) {
                             action = Some(a);
@@ -305,6 +308,40 @@ fn group_by_passage(
         }
     }
     out
+}
+
+/// A document's date, source and link, under its title: the link opens in the browser.
+pub fn document_meta_ui(ui: &mut Ui, doc: &crate::corpus::Document) -> Option<Action> {
+    let meta = &doc.meta;
+    if meta.published.is_none()
+        && meta.url.is_none()
+        && meta.source.is_none()
+        && meta.title.is_none()
+    {
+        return None;
+    }
+    let mut action = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 6.0;
+        if let Some(p) = meta.published {
+            ui.weak(p.date.format("%Y-%m-%d").to_string());
+        }
+        if let Some(source) = &meta.source {
+            ui.weak(source);
+        }
+        if meta.title.is_some() {
+            ui.weak(&doc.name);
+        }
+        if let Some(url) = &meta.url
+            && ui
+                .link("Open link ↗")
+                .on_hover_text(format!("Open {url} in the browser"))
+                .clicked()
+        {
+            action = Some(Action::OpenUrl(url.clone()));
+        }
+    });
+    action
 }
 
 /// One passage: its text with the mentions highlighted (click to open the document

@@ -9,7 +9,7 @@ use egui::{Role, Sense, Stroke, Ui, Vec2, WidgetInfo};
 
 use crate::app::Action;
 use crate::app::palette;
-use crate::app::state::AppState;
+use crate::app::state::{AppState, DocumentOrder};
 
 /// Height of one row of the places list, in points.
 const ROW_HEIGHT: f32 = 22.0;
@@ -276,17 +276,31 @@ fn filters_ui(ui: &mut Ui, state: &AppState, dark: bool) -> Option<Action> {
         .id_salt("document-filter")
         .default_open(documents.len() <= 6)
         .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.weak("Sort:");
+                for (order, label) in [
+                    (DocumentOrder::Added, "as opened"),
+                    (DocumentOrder::Title, "title"),
+                    (DocumentOrder::Date, "date"),
+                ] {
+                    if ui
+                        .selectable_label(state.document_order() == order, label)
+                        .clicked()
+                    {
+                        action = Some(Action::SortDocuments(order));
+                    }
+                }
+            });
             egui::ScrollArea::vertical()
                 .id_salt("document-list")
                 .max_height(160.0)
                 .auto_shrink([false, true])
                 .show_rows(ui, filter_row_height(ui), documents.len(), |ui, rows| {
-                    for (i, d) in documents
-                        .iter()
-                        .enumerate()
-                        .skip(rows.start)
-                        .take(rows.len())
-                    {
+                    for row in rows {
+                        let i = state.document_at_row(row);
+                        let Some(d) = documents.get(i) else {
+                            continue;
+                        };
                         let name = &d.document.name;
                         let mut visible = !filter.hidden_documents.contains(name);
                         ui.horizontal(|ui| {
@@ -298,15 +312,18 @@ fn filters_ui(ui: &mut Ui, state: &AppState, dark: bool) -> Option<Action> {
                                 action = Some(Action::SetDocumentVisible(name.clone(), visible));
                             }
                             let n = state.document_mentions().get(i).copied().unwrap_or(0);
+                            if let Some(p) = d.document.meta.published {
+                                ui.weak(p.date.format("%Y-%m-%d").to_string());
+                            }
                             let link = ui
                                 .add(
-                                    egui::Button::new(egui::RichText::new(name).color(
-                                        if visible {
+                                    egui::Button::new(
+                                        egui::RichText::new(d.document.title()).color(if visible {
                                             ui.visuals().text_color()
                                         } else {
                                             ui.visuals().weak_text_color()
-                                        },
-                                    ))
+                                        }),
+                                    )
                                     .frame(false)
                                     .truncate(),
                                 )

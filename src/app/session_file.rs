@@ -387,9 +387,15 @@ mod tests {
     fn session() -> Session {
         let mut s = Session {
             sources: vec![
+                DocumentSource::file("/news/a.txt", "a.txt"),
                 DocumentSource::File {
-                    path: PathBuf::from("/news/a.txt"),
-                    name: "a.txt".into(),
+                    path: PathBuf::from("/news/export.csv"),
+                    name: "export.csv#line 3".into(),
+                    record: Some("line 3".into()),
+                    fields: crate::corpus::Fields {
+                        text: Some("story".into()),
+                        ..Default::default()
+                    },
                 },
                 DocumentSource::Pasted {
                     name: "Pasted text".into(),

@@ -16,11 +16,13 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::corpus::timeline::Timeline;
 pub use crate::corpus::{
     CandidateChoice, CountryCount, DocumentSource, KindCount, MentionKey, PlaceStats,
 };
 use crate::corpus::{
-    Corpus, CorrectionAction, Corrections, Filter, MentionRef, ParsedDocument, Place, Summary,
+    Corpus, CorrectionAction, Corrections, DateRange, Filter, MentionRef, ParsedDocument, Place,
+    Summary,
 };
 use crate::export::{self, ExportError, Format};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
@@ -121,8 +123,26 @@ pub struct AppState {
     summary: Summary,
     corrected: Vec<MentionKey>,
     selection: Option<SelectionDetails>,
+    /// Mentions over time, from the summary (its size is the number of distinct days).
+    timeline: Option<Timeline>,
+    /// How the document list is ordered, and its order (document indexes) when not as
+    /// added: sorted again when documents were added, at the next refresh.
+    document_order: DocumentOrder,
+    sorted_documents: Vec<usize>,
     revision: u64,
     dirty: bool,
+}
+
+/// The order of the document list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DocumentOrder {
+    /// As opened.
+    #[default]
+    Added,
+    /// By title (the name when there is none), A to Z.
+    Title,
+    /// By publication date, newest first; undated last.
+    Date,
 }
 
 /// At most this many messages are kept in the log.
@@ -369,6 +389,70 @@ impl AppState {
         self.set_filter(filter);
     }
 
+    /// Orders the document list.
+    pub fn sort_documents(&mut self, order: DocumentOrder) {
+        self.document_order = order;
+        self.sort_now();
+    }
+
+    /// How the document list is ordered.
+    pub fn document_order(&self) -> DocumentOrder {
+        self.document_order
+    }
+
+    /// The document shown at `row` of the document list.
+    pub fn document_at_row(&self, row: usize) -> usize {
+        self.sorted_documents.get(row).copied().unwrap_or(row)
+    }
+
+    /// Sorts the document list (once per change of order, or per refresh after
+    /// documents were added while it is sorted).
+    fn sort_now(&mut self) {
+        let documents = self.corpus.documents();
+        self.sorted_documents = match self.document_order {
+            DocumentOrder::Added => Vec::new(),
+            DocumentOrder::Title => {
+                let mut keys: Vec<(String, usize)> = documents
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| (d.document.title().to_lowercase(), i))
+                    .collect();
+                keys.sort();
+                keys.into_iter().map(|(_, i)| i).collect()
+            }
+            DocumentOrder::Date => {
+                let mut order: Vec<usize> = (0..documents.len()).collect();
+                order.sort_by_key(|&i| {
+                    let published = documents[i].document.meta.published;
+                    (
+                        published.is_none(),
+                        std::cmp::Reverse(published.map(|p| (p.date, p.time))),
+                        i,
+                    )
+                });
+                order
+            }
+        };
+    }
+
+    /// Shows only documents published in `range` (and undated ones unless it hides them).
+    pub fn set_date_range(&mut self, range: DateRange) {
+        let mut filter = self.corpus.filter().clone();
+        filter.dates = range;
+        self.set_filter(filter);
+    }
+
+    /// Mentions over time for what the filter shows (its date range aside), or `None`
+    /// when no shown mention is dated.
+    pub fn timeline(&self) -> Option<&Timeline> {
+        self.timeline.as_ref()
+    }
+
+    /// Mentions the filter shows in undated documents (its date range aside).
+    pub fn undated_mentions(&self) -> usize {
+        self.summary.undated_mentions()
+    }
+
     /// Hides mentions below this confidence (0 to 1).
     pub fn set_min_confidence(&mut self, min_confidence: f32) {
         let mut filter = self.corpus.filter().clone();
@@ -393,6 +477,12 @@ impl AppState {
     /// The lists kept besides the summary: the corrected mentions and the selection's
     /// details (costs the corrections and the selected place's mentions).
     fn update_derived(&mut self) {
+        self.timeline = Timeline::of(self.summary.timeline());
+        if self.document_order != DocumentOrder::Added
+            && self.sorted_documents.len() != self.corpus.documents().len()
+        {
+            self.sort_now();
+        }
         self.corrected = self.corpus.corrected_mentions();
         self.update_selection();
     }

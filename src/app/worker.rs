@@ -21,6 +21,9 @@ pub use crate::corpus::Input;
 pub type JobId = u64;
 
 /// What a background job reports.
+// Most events are documents, the largest variant: boxing it would add an allocation per
+// document and save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Event {
     /// The gazetteer finished loading (or failed, with the message to show).
@@ -42,6 +45,20 @@ pub enum Event {
         source: DocumentSource,
         /// A note on how it was decoded (not UTF-8), if any.
         warning: Option<String>,
+    },
+    /// A file that holds many documents holds this many more than counted.
+    More {
+        /// The job.
+        job: JobId,
+        /// Documents to add to the total.
+        documents: usize,
+    },
+    /// Something to tell the user that skipped nothing (files of unknown kinds).
+    Note {
+        /// The job.
+        job: JobId,
+        /// The message.
+        message: String,
     },
     /// A file or folder was skipped (unreadable, binary, too large): the message to show.
     Skipped {
@@ -172,6 +189,8 @@ impl Worker {
                 Event::Started { job, .. }
                 | Event::Document { job, .. }
                 | Event::Skipped { job, .. }
+                | Event::More { job, .. }
+                | Event::Note { job, .. }
                 | Event::Finished { job, .. } => self.is_live(*job),
             })
             .collect()
@@ -206,6 +225,8 @@ pub fn run_parse_job(
                 job,
                 message: skip_message(&e),
             },
+            LoadEvent::More { documents } => Event::More { job, documents },
+            LoadEvent::Note(message) => Event::Note { job, message },
             LoadEvent::Finished { loaded, skipped } => Event::Finished {
                 job,
                 loaded,

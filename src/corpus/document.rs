@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::formats::Fields;
 use super::metadata::Metadata;
 
 /// One article: its display name and text.
@@ -26,6 +27,11 @@ pub struct Document {
 }
 
 impl Document {
+    /// What a list shows for it: its title, or its name when it has none.
+    pub fn title(&self) -> &str {
+        self.meta.title.as_deref().unwrap_or(&self.name)
+    }
+
     /// A document from text already in memory (pasted text, tests).
     pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Document {
         Document {
@@ -47,6 +53,13 @@ pub enum DocumentSource {
         path: PathBuf,
         /// The document name.
         name: String,
+        /// For a file that holds many documents (a feed, a dataset export, a zip
+        /// archive), which one: its [`Record::key`](super::formats::Record::key).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        record: Option<String>,
+        /// The fields the user named to read a dataset export with, if any.
+        #[serde(default, skip_serializing_if = "Fields::is_default")]
+        fields: Fields,
     },
     /// Text pasted into the app; kept whole in the session.
     Pasted {
@@ -58,10 +71,28 @@ pub enum DocumentSource {
 }
 
 impl DocumentSource {
+    /// A file that holds one document, named `name`.
+    pub fn file(path: impl Into<PathBuf>, name: impl Into<String>) -> DocumentSource {
+        DocumentSource::File {
+            path: path.into(),
+            name: name.into(),
+            record: None,
+            fields: Fields::default(),
+        }
+    }
+
     /// The document name.
     pub fn name(&self) -> &str {
         match self {
             DocumentSource::File { name, .. } | DocumentSource::Pasted { name, .. } => name,
+        }
+    }
+
+    /// The record within its file, for a document that is one of many in a file.
+    pub fn record(&self) -> Option<&str> {
+        match self {
+            DocumentSource::File { record, .. } => record.as_deref(),
+            DocumentSource::Pasted { .. } => None,
         }
     }
 

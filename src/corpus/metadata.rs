@@ -305,7 +305,7 @@ fn parse_words(text: &str) -> Option<Published> {
     let words: Vec<&str> = cleaned.split_whitespace().collect();
     let words = match words.first() {
         // A leading weekday.
-        Some(w) if w.len() >= 3 && month_of(w).is_none() && w.parse::<u32>().is_err() => {
+        Some(w) if w.len() >= 3 && w.chars().all(char::is_alphabetic) && month_of(w).is_none() => {
             &words[1..]
         }
         _ => &words[..],

@@ -23,10 +23,11 @@ pub mod read;
 pub mod set;
 pub mod source;
 pub mod summary;
+pub mod timeline;
 
 pub use corrections::{Correction, CorrectionAction, Corrections};
 pub use document::{Document, DocumentSource};
-pub use filter::{Filter, country_key, country_name};
+pub use filter::{DateRange, Filter, country_key, country_name};
 pub use formats::{Fields, Format};
 pub use metadata::{Metadata, Published};
 pub use parse::{

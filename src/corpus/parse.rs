@@ -7,8 +7,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use std::collections::HashSet;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
 use super::document::{Document, DocumentSource};
-use super::read::DocumentError;
+use super::formats::{Fields, Format, FormatError, Record, RecordError, archive, dataset, feed};
+use super::read::{DocumentError, MAX_DOCUMENT_BYTES, display_path};
 use super::source::{Input, article_files};
 use crate::geoparse::{Geoparser, MemoPool, Mention};
 
@@ -119,7 +124,17 @@ pub enum LoadEvent<D = ParsedDocument> {
         /// A note on how it was decoded (not UTF-8), if any.
         warning: Option<String>,
     },
-    /// An input, a folder below one, or a file was skipped.
+    /// A file that holds many documents (a feed, a dataset export, a zip archive) was
+    /// found to hold this many more than the one `Started` counted it as: the total
+    /// grows as such files are read.
+    More {
+        /// Documents to add to the total.
+        documents: usize,
+    },
+    /// Something the user should know that skipped no input: files of unknown kinds in
+    /// a folder, or how many more of a file's records had warnings than were listed.
+    Note(String),
+    /// An input, a folder below one, a file or one record of a file was skipped.
     Skipped(DocumentError),
     /// Every input was handled.
     Finished {
@@ -132,14 +147,41 @@ pub enum LoadEvent<D = ParsedDocument> {
 
 /// One document to read: where from, and its name.
 enum Item {
+    /// A file holding one document, read on a parsing thread.
     File {
-        path: std::path::PathBuf,
+        path: PathBuf,
         name: String,
+        format: Format,
     },
-    Text {
+    /// A file holding many, read on the thread that hands out the work (in order, one
+    /// record at a time); `only` keeps the records a saved session named.
+    Container {
+        path: PathBuf,
         name: String,
-        text: String,
+        format: Format,
+        fields: Fields,
+        only: Option<HashSet<String>>,
     },
+    /// Text in memory.
+    Text { name: String, text: String },
+    /// One document of a container, in its format's bytes (a zip entry), extracted on a
+    /// parsing thread.
+    Bytes {
+        bytes: Vec<u8>,
+        format: Format,
+        path: PathBuf,
+        source: DocumentSource,
+    },
+    /// One document of a container, read.
+    Read {
+        document: Document,
+        source: DocumentSource,
+        warning: Option<String>,
+    },
+    /// What could not be read, reported in its place.
+    Failed(DocumentError),
+    /// A note, reported in its place.
+    Note(String),
 }
 
 /// Lists, reads and parses `inputs` with `parser`, calling `emit` on the calling thread
@@ -220,7 +262,11 @@ fn load_with<D: Send>(
     on_known: &mut dyn FnMut(DocumentSource),
 ) {
     let (items, mut skipped) = list(inputs, &mut |e| emit(LoadEvent::Skipped(e)));
-    emit(LoadEvent::Started { total: items.len() });
+    let total = items
+        .iter()
+        .filter(|item| !matches!(item, Item::Note(_)))
+        .count();
+    emit(LoadEvent::Started { total });
     let memos = MemoPool::new();
     let threads = rayon::current_num_threads().max(1);
     let mut loaded = 0;
@@ -229,41 +275,94 @@ fn load_with<D: Send>(
         let (chunks, parsed) = std::sync::mpsc::sync_channel::<Vec<Option<Outcome<D>>>>(1);
         let memos = &memos;
         scope.spawn(move || {
-            let mut items = items.into_iter().peekable();
-            // Chunks of about CHUNK_BYTES of text: many small articles to a chunk, so
-            // the threads hand over work rarely, and few long texts, so a chunk's
-            // memory stays small. The first chunk has four documents a thread.
-            let mut chunk = threads * 4;
-            let read = std::sync::atomic::AtomicUsize::new(0);
-            while items.peek().is_some() && !cancel.load(Ordering::Relaxed) {
-                let batch: Vec<Item> = items.by_ref().take(chunk).collect();
-                let documents = batch.len();
-                read.store(0, Ordering::Relaxed);
-                let results = batch
-                    .into_par_iter()
-                    .map(|item| {
-                        let event = read_and_parse(parser, memos, item, is_known, &read, cancel)?;
-                        Some(match event {
-                            Parsed::Document {
-                                parsed,
-                                source,
-                                warning,
-                            } => Outcome::Event(LoadEvent::Document {
-                                parsed: then(parsed),
-                                source,
-                                warning,
-                            }),
-                            Parsed::Skipped(e) => Outcome::Event(LoadEvent::Skipped(e)),
-                            Parsed::Known(source) => Outcome::Known(source),
-                        })
+            let mut batch = Batch {
+                items: Vec::new(),
+                more: 0,
+                // The first chunk has four documents a thread; then about CHUNK_BYTES.
+                size: threads * 4,
+            };
+            // Parses the batch and hands its results on; false once the load is over.
+            let flush = |batch: &mut Batch| -> bool {
+                if cancel.load(Ordering::Relaxed) {
+                    return false;
+                }
+                let items = std::mem::take(&mut batch.items);
+                let documents = items.len();
+                let read = std::sync::atomic::AtomicUsize::new(0);
+                let mut results: Vec<Option<Outcome<D>>> = Vec::with_capacity(documents + 1);
+                if batch.more > 0 {
+                    results.push(Some(Outcome::Event(LoadEvent::More {
+                        documents: std::mem::take(&mut batch.more),
+                    })));
+                }
+                results.par_extend(items.into_par_iter().map(|item| {
+                    let event = read_and_parse(parser, memos, item, is_known, &read, cancel)?;
+                    Some(match event {
+                        Parsed::Document {
+                            parsed,
+                            source,
+                            warning,
+                        } => Outcome::Event(LoadEvent::Document {
+                            parsed: then(parsed),
+                            source,
+                            warning,
+                        }),
+                        Parsed::Skipped(e) => Outcome::Event(LoadEvent::Skipped(e)),
+                        Parsed::Note(note) => Outcome::Event(LoadEvent::Note(note)),
+                        Parsed::Known(source) => Outcome::Known(source),
                     })
-                    .collect();
+                }));
                 let average = read.load(Ordering::Relaxed) / documents.max(1);
-                chunk = (CHUNK_BYTES / average.max(1)).clamp(threads, threads * 64);
+                batch.size = (CHUNK_BYTES / average.max(1)).clamp(threads, threads * 64);
                 // The receiver hangs up when the load was cancelled.
-                if chunks.send(results).is_err() {
+                chunks.send(results).is_ok()
+            };
+            let push = |batch: &mut Batch, item: Item| -> ControlFlow<()> {
+                batch.items.push(item);
+                if batch.items.len() >= batch.size && !flush(batch) {
+                    return ControlFlow::Break(());
+                }
+                ControlFlow::Continue(())
+            };
+            for item in items {
+                if cancel.load(Ordering::Relaxed) {
                     return;
                 }
+                match item {
+                    Item::Container {
+                        path,
+                        name,
+                        format,
+                        fields,
+                        only,
+                    } => {
+                        // The container was counted as one document; each item after
+                        // its first adds one to the total.
+                        let mut first = true;
+                        let finished =
+                            expand(&path, &name, format, &fields, only.as_ref(), &mut |item| {
+                                if !matches!(item, Item::Note(_)) {
+                                    if first {
+                                        first = false;
+                                    } else {
+                                        batch.more += 1;
+                                    }
+                                }
+                                push(&mut batch, item)
+                            });
+                        if !finished {
+                            return;
+                        }
+                    }
+                    item => {
+                        if push(&mut batch, item).is_break() {
+                            return;
+                        }
+                    }
+                }
+            }
+            if !batch.items.is_empty() || batch.more > 0 {
+                flush(&mut batch);
             }
         });
         for results in parsed {
@@ -273,10 +372,11 @@ fn load_with<D: Send>(
                         loaded += 1;
                         emit(event);
                     }
-                    Some(Outcome::Event(event)) => {
+                    Some(Outcome::Event(event @ LoadEvent::Skipped(_))) => {
                         skipped += 1;
                         emit(event);
                     }
+                    Some(Outcome::Event(event)) => emit(event),
                     Some(Outcome::Known(source)) => on_known(source),
                     None => return false,
                 }
@@ -289,43 +389,348 @@ fn load_with<D: Send>(
     }
 }
 
+/// The documents the producer has gathered for the next chunk.
+struct Batch {
+    items: Vec<Item>,
+    /// Documents found in containers since the last chunk, beyond the one each was
+    /// counted as.
+    more: usize,
+    /// Documents to gather before parsing them.
+    size: usize,
+}
+
 /// About how many bytes of text [`load`] reads and parses as one chunk.
 const CHUNK_BYTES: usize = 4 << 20;
 
 /// The documents `inputs` stand for, in order, and how many inputs or folders below
-/// them could not be listed (each reported through `skip`).
+/// them could not be listed (each reported through `skip`). A folder's files of unknown
+/// kinds are counted in one note.
 fn list(inputs: Vec<Input>, skip: &mut dyn FnMut(DocumentError)) -> (Vec<Item>, usize) {
-    let mut items = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
     let mut skipped = 0;
     for input in inputs {
-        match input {
-            Input::Path(path) => match article_files(&path) {
-                Ok(listed) if listed.files.is_empty() && listed.unreadable.is_empty() => {
-                    skipped += 1;
-                    skip(DocumentError::NoArticles { path });
-                }
-                Ok(listed) => {
-                    for e in listed.unreadable {
-                        skipped += 1;
-                        skip(e);
+        let (path, fields) = match input {
+            Input::Path(path) => (path, Fields::default()),
+            Input::PathWith { path, fields } => (path, fields),
+            Input::File {
+                path,
+                name,
+                record,
+                fields,
+            } => {
+                let format = Format::of(&path).unwrap_or(Format::Text);
+                match record {
+                    // Records of one file saved together are read in one pass.
+                    Some(record) if format.is_container() => {
+                        let base = container_name(&name, &record);
+                        if let Some(Item::Container {
+                            path: last,
+                            only: Some(only),
+                            ..
+                        }) = items.last_mut()
+                            && *last == path
+                        {
+                            only.insert(record);
+                        } else {
+                            items.push(Item::Container {
+                                path,
+                                name: base,
+                                format,
+                                fields,
+                                only: Some(HashSet::from([record])),
+                            });
+                        }
                     }
-                    items.extend(
-                        listed
-                            .files
-                            .into_iter()
-                            .map(|(path, name)| Item::File { path, name }),
-                    );
+                    _ => items.push(Item::File { path, name, format }),
                 }
-                Err(e) => {
+                continue;
+            }
+            Input::Text { name, text } => {
+                items.push(Item::Text { name, text });
+                continue;
+            }
+        };
+        match article_files(&path) {
+            Ok(listed) if listed.files.is_empty() && listed.unreadable.is_empty() => {
+                skipped += 1;
+                skip(DocumentError::NoArticles {
+                    path,
+                    unknown: listed.unknown,
+                });
+            }
+            Ok(listed) => {
+                for e in listed.unreadable {
                     skipped += 1;
                     skip(e);
                 }
-            },
-            Input::File { path, name } => items.push(Item::File { path, name }),
-            Input::Text { name, text } => items.push(Item::Text { name, text }),
+                if listed.unknown > 0 {
+                    items.push(Item::Note(format!(
+                        "{}: {} {} of other kinds skipped ({})",
+                        display_path(&path),
+                        listed.unknown,
+                        if listed.unknown == 1 { "file" } else { "files" },
+                        listed.unknown_kinds.join(", ")
+                    )));
+                }
+                items.extend(listed.files.into_iter().map(|(path, name, format)| {
+                    if format.is_container() {
+                        Item::Container {
+                            path,
+                            name,
+                            format,
+                            fields: fields.clone(),
+                            only: None,
+                        }
+                    } else {
+                        Item::File { path, name, format }
+                    }
+                }));
+            }
+            Err(e) => {
+                skipped += 1;
+                skip(e);
+            }
         }
     }
     (items, skipped)
+}
+
+/// The name of the file a record named `name` came from: `name` without `#record`.
+fn container_name(name: &str, record: &str) -> String {
+    name.strip_suffix(record)
+        .and_then(|n| n.strip_suffix('#'))
+        .unwrap_or(name)
+        .to_string()
+}
+
+/// How many of one file's record problems and warnings are listed one by one; the rest
+/// are counted in one note, so a dataset with a bad date column does not print a line
+/// per record.
+const LISTED_PER_FILE: usize = 20;
+
+/// Reads the records of a file that holds many documents, calling `each` with an item
+/// per record (read, to extract, or failed) in file order, until it breaks. A record's
+/// document is named `NAME#KEY`; a zip entry's `NAME/ENTRY`, and a record of a file
+/// inside a zip archive `NAME/ENTRY#KEY`. Returns false if `each` broke.
+fn expand(
+    path: &Path,
+    name: &str,
+    format: Format,
+    fields: &Fields,
+    only: Option<&HashSet<String>>,
+    each: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> bool {
+    use std::cell::{Cell, RefCell};
+    let listed = Cell::new(0usize);
+    let unlisted = Cell::new(0usize);
+    let found = Cell::new(0usize);
+    let broke = Cell::new(false);
+    let each = RefCell::new(each);
+    let wanted = |key: &str| only.is_none_or(|only| only.contains(key));
+    // Whether a problem is listed, or only counted.
+    let list_one = || {
+        if listed.get() < LISTED_PER_FILE {
+            listed.set(listed.get() + 1);
+            true
+        } else {
+            unlisted.set(unlisted.get() + 1);
+            false
+        }
+    };
+    let send = |item: Item| {
+        found.set(found.get() + 1);
+        let flow = (each.borrow_mut())(item);
+        broke.set(flow.is_break());
+        flow
+    };
+    let mut record = |result: Result<Record, RecordError>| match result {
+        Ok(Record { key, extracted }) if wanted(&key) => {
+            let warning = extracted.warning.filter(|_| list_one());
+            let record_name = format!("{name}#{key}");
+            send(Item::Read {
+                document: Document {
+                    name: record_name.clone(),
+                    path: Some(path.to_path_buf()),
+                    text: extracted.text,
+                    meta: extracted.meta,
+                },
+                source: DocumentSource::File {
+                    path: path.to_path_buf(),
+                    name: record_name,
+                    record: Some(key.clone()),
+                    fields: fields.clone(),
+                },
+                warning: warning.map(|w| format!("{}, {key}: {w}", display_path(path))),
+            })
+        }
+        Err(source) if wanted(&source.key) => {
+            if list_one() {
+                send(Item::Failed(DocumentError::Record {
+                    path: path.to_path_buf(),
+                    source,
+                }))
+            } else {
+                ControlFlow::Continue(())
+            }
+        }
+        _ => ControlFlow::Continue(()),
+    };
+    let mut entry = |item: Item| match &item {
+        Item::Bytes { source, .. } if !source.record().is_some_and(wanted) => {
+            ControlFlow::Continue(())
+        }
+        _ => send(item),
+    };
+    let result = read_container(path, name, format, fields, &mut record, &mut entry);
+    if broke.get() {
+        return false;
+    }
+    let each = each.into_inner();
+    if unlisted.get() > 0 {
+        let _ = each(Item::Note(format!(
+            "{}: {} more records were skipped or had warnings (the first {LISTED_PER_FILE} \
+             are listed above)",
+            display_path(path),
+            unlisted.get()
+        )));
+    }
+    let failed = |message: FormatError| {
+        Item::Failed(DocumentError::Format {
+            path: path.to_path_buf(),
+            format: format.name(),
+            source: message,
+        })
+    };
+    match result {
+        Err(source) => each(failed(source)).is_continue(),
+        Ok(()) if found.get() == 0 && only.is_none() => {
+            each(failed(FormatError::new("holds no documents"))).is_continue()
+        }
+        Ok(()) => true,
+    }
+}
+
+/// The records of a container, from the file at `path`. A zip archive's entries that
+/// hold one document go to `items` as bytes to extract; its entries that hold many are
+/// read here, their records going to `records` like the file's own.
+fn read_container(
+    path: &Path,
+    name: &str,
+    format: Format,
+    fields: &Fields,
+    records: &mut dyn FnMut(Result<Record, RecordError>) -> ControlFlow<()>,
+    items: &mut dyn FnMut(Item) -> ControlFlow<()>,
+) -> Result<(), FormatError> {
+    let open =
+        |max| crate::regular_file::open(path, max).map_err(|e| FormatError::new(e.to_string()));
+    match format {
+        Format::Feed => {
+            let bytes = crate::regular_file::read(path, MAX_DOCUMENT_BYTES)
+                .map_err(|e| FormatError::new(e.to_string()))?;
+            for_each(feed::records(&bytes)?, records);
+            Ok(())
+        }
+        Format::JsonLines => {
+            let (file, _) = open(u64::MAX)?;
+            dataset::json_lines(
+                std::io::BufReader::with_capacity(1 << 16, file),
+                fields,
+                records,
+            )
+        }
+        Format::JsonArray => {
+            let (file, _) = open(u64::MAX)?;
+            dataset::json_array(file, fields, records)
+        }
+        Format::Delimited { delimiter } => {
+            let (file, _) = open(u64::MAX)?;
+            dataset::delimited(file, delimiter, fields, records)
+        }
+        Format::Zip => {
+            let (file, _) = open(u64::MAX)?;
+            archive::for_each_entry(file, &mut |entry| {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(e) => return records(Err(e)),
+                };
+                let entry_name = format!("{name}/{}", entry.path);
+                match Format::of(Path::new(&entry.path)) {
+                    None => records(Err(RecordError {
+                        key: entry.path,
+                        message: "not a format Gazette reads".into(),
+                    })),
+                    Some(Format::Zip) => records(Err(RecordError {
+                        key: entry.path,
+                        message: "a zip archive inside a zip archive is not opened".into(),
+                    })),
+                    Some(inner) if inner.is_container() => {
+                        // The entry's records, keyed `ENTRY#KEY` within the archive.
+                        let prefix = entry.path.clone();
+                        let mut keyed = |r: Result<Record, RecordError>| {
+                            records(match r {
+                                Ok(mut r) => {
+                                    r.key = format!("{prefix}#{}", r.key);
+                                    Ok(r)
+                                }
+                                Err(mut e) => {
+                                    e.key = format!("{prefix}#{}", e.key);
+                                    Err(e)
+                                }
+                            })
+                        };
+                        let read = match inner {
+                            Format::Feed => feed::records(&entry.bytes).map(|rs| {
+                                for_each(rs, &mut keyed);
+                            }),
+                            Format::JsonLines => {
+                                dataset::json_lines(&entry.bytes[..], fields, &mut keyed)
+                            }
+                            Format::JsonArray => {
+                                dataset::json_array(&entry.bytes[..], fields, &mut keyed)
+                            }
+                            Format::Delimited { delimiter } => {
+                                dataset::delimited(&entry.bytes[..], delimiter, fields, &mut keyed)
+                            }
+                            _ => Ok(()),
+                        };
+                        match read {
+                            Ok(()) => ControlFlow::Continue(()),
+                            Err(e) => records(Err(RecordError {
+                                key: entry.path,
+                                message: e.to_string(),
+                            })),
+                        }
+                    }
+                    Some(inner) => items(Item::Bytes {
+                        bytes: entry.bytes,
+                        format: inner,
+                        path: path.to_path_buf(),
+                        source: DocumentSource::File {
+                            path: path.to_path_buf(),
+                            name: entry_name,
+                            record: Some(entry.path),
+                            fields: fields.clone(),
+                        },
+                    }),
+                }
+            })
+        }
+        Format::Text | Format::Html | Format::Docx | Format::Pdf => {
+            Err(FormatError::new("holds one document, not many"))
+        }
+    }
+}
+
+/// Feeds `records` to `f` until it breaks.
+fn for_each(
+    records: Vec<Record>,
+    f: &mut dyn FnMut(Result<Record, RecordError>) -> ControlFlow<()>,
+) {
+    for r in records {
+        if f(Ok(r)).is_break() {
+            return;
+        }
+    }
 }
 
 /// What became of one document: an event, or a known document left unparsed.
@@ -335,6 +740,8 @@ enum Outcome<D> {
 }
 
 /// What reading and parsing one item gave.
+// Nearly every item is a document, the largest variant (see `app::worker::Event`).
+#[allow(clippy::large_enum_variant)]
 enum Parsed {
     /// The caller holds it already ([`IsKnown`]): not parsed.
     Known(DocumentSource),
@@ -344,6 +751,7 @@ enum Parsed {
         warning: Option<String>,
     },
     Skipped(DocumentError),
+    Note(String),
 }
 
 /// Reads and parses one item, or `None` if cancelled.
@@ -359,12 +767,26 @@ fn read_and_parse(
         return None;
     }
     let (document, source, warning) = match item {
-        Item::File { path, name } => match Document::read(&path, name.clone()) {
+        Item::File { path, name, format } => match Document::read_as(&path, name.clone(), format) {
             Ok(loaded) => (
                 loaded.document,
-                DocumentSource::File { path, name },
+                DocumentSource::File {
+                    path,
+                    name,
+                    record: None,
+                    fields: Fields::default(),
+                },
                 loaded.warning,
             ),
+            Err(e) => return Some(Parsed::Skipped(e)),
+        },
+        Item::Bytes {
+            bytes,
+            format,
+            path,
+            source,
+        } => match Document::from_bytes(&bytes, &path, source.name().to_string(), format) {
+            Ok(loaded) => (loaded.document, source, loaded.warning),
             Err(e) => return Some(Parsed::Skipped(e)),
         },
         Item::Text { name, text } => (
@@ -372,6 +794,21 @@ fn read_and_parse(
             DocumentSource::Pasted { name, text },
             None,
         ),
+        Item::Read {
+            document,
+            source,
+            warning,
+        } => (document, source, warning),
+        Item::Failed(e) => return Some(Parsed::Skipped(e)),
+        Item::Note(note) => return Some(Parsed::Note(note)),
+        // Expanded before parsing; never reaches here.
+        Item::Container { path, format, .. } => {
+            return Some(Parsed::Skipped(DocumentError::Format {
+                path,
+                format: format.name(),
+                source: FormatError::new("holds many documents"),
+            }));
+        }
     };
     read.fetch_add(document.text.len(), Ordering::Relaxed);
     if is_known.is_some_and(|known| known(&document)) {
@@ -424,7 +861,7 @@ mod tests {
         );
         assert!(matches!(
             &events[0],
-            LoadEvent::Skipped(DocumentError::NoArticles { path }) if *path == empty
+            LoadEvent::Skipped(DocumentError::NoArticles { path, .. }) if *path == empty
         ));
         assert!(matches!(events[1], LoadEvent::Started { total: 4 }));
         let names: Vec<&str> = events

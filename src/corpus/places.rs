@@ -150,7 +150,7 @@ impl<'a> Shown<'a> {
         doc: &'d ParsedDocument,
     ) -> impl Iterator<Item = (EntryIndex, MentionRef)> + 'd {
         let g = self.gazetteer;
-        let document_hidden = self.filter.hidden_documents.contains(&doc.document.name);
+        let document_hidden = !self.filter.shows_document(&doc.document);
         document_mentions(g, self.corrections, index, doc)
             .filter(move |m| !document_hidden && self.filter.shows_mention(m.demonym, m.confidence))
             .filter_map(move |m| {

@@ -24,6 +24,7 @@
 use std::path::{Path, PathBuf};
 
 use super::document::Document;
+use super::formats::{self, Format};
 use crate::regular_file::{self, ReadError};
 
 /// Largest file Gazette reads as one article (64 MiB). Bigger files are almost
@@ -53,10 +54,40 @@ pub enum DocumentError {
         path: PathBuf,
     },
     /// A folder (or the path given) holds no article files.
-    #[error("{}: no .txt files found", display_path(path))]
+    #[error(
+        "{}: no files Gazette reads found (.txt, .html, .rss/.atom/.xml feeds, .jsonl, \
+         .json, .csv, .tsv, .docx, .pdf, .zip){}",
+        display_path(path),
+        match unknown {
+            0 => String::new(),
+            n => format!("; {n} other {} skipped", if *n == 1 { "file" } else { "files" }),
+        }
+    )]
     NoArticles {
         /// The folder.
         path: PathBuf,
+        /// Files of other kinds in it, skipped.
+        unknown: usize,
+    },
+    /// The file is not what its extension says, or holds no document (a page without
+    /// article text, a PDF without a text layer, a CSV without a text column…).
+    #[error("{} ({format}): {source}; skipped", display_path(path))]
+    Format {
+        /// The path.
+        path: PathBuf,
+        /// The format it was read as.
+        format: &'static str,
+        /// What was wrong.
+        source: super::formats::FormatError,
+    },
+    /// One record of a file that holds many (a line of a JSON Lines or CSV file, a feed
+    /// item, a zip entry) could not be read; the others were.
+    #[error("{}, {}: {}; skipped", display_path(path), source.key, source.message)]
+    Record {
+        /// The file.
+        path: PathBuf,
+        /// The record and what was wrong.
+        source: super::formats::RecordError,
     },
     /// The file holds more than [`MAX_DOCUMENT_BYTES`].
     #[error(
@@ -215,41 +246,53 @@ pub struct LoadedDocument {
 }
 
 impl Document {
-    /// Reads one file as a document named `name`: a regular file (or a symbolic link to
-    /// one) of at most [`MAX_DOCUMENT_BYTES`], decoded by [`decode`].
+    /// Reads one text file as a document named `name`: a regular file (or a symbolic
+    /// link to one) of at most [`MAX_DOCUMENT_BYTES`], decoded by [`decode`].
     pub fn read(path: &Path, name: String) -> Result<LoadedDocument, DocumentError> {
+        Document::read_as(path, name, Format::Text)
+    }
+
+    /// Reads one file holding one document in `format` (text, a web page, a Word
+    /// document, a PDF) as a document named `name`, with the limits of [`Document::read`].
+    pub fn read_as(
+        path: &Path,
+        name: String,
+        format: Format,
+    ) -> Result<LoadedDocument, DocumentError> {
         let bytes = read_regular_file(path, MAX_DOCUMENT_BYTES)?;
-        let (text, encoding) = decode(&bytes).ok_or_else(|| DocumentError::Binary {
-            path: path.to_path_buf(),
-        })?;
-        let shown = display_path(path);
-        let warning = match encoding {
-            Encoding::Utf8 => None,
-            Encoding::Utf8Lossy {
-                replaced_bytes,
-                replacements,
-            } => Some(format!(
-                "{shown}: {replaced_bytes} {} not valid UTF-8, replaced by U+FFFD in \
-                 {replacements} {}; the rest decoded as UTF-8",
-                if replaced_bytes == 1 {
-                    "byte is"
-                } else {
-                    "bytes are"
-                },
-                if replacements == 1 { "place" } else { "places" },
-            )),
-            Encoding::Utf16 => Some(format!("{shown}: decoded as UTF-16 (byte-order mark)")),
-            Encoding::Utf32 => Some(format!("{shown}: decoded as UTF-32 (byte-order mark)")),
-            Encoding::Windows1252 => {
-                Some(format!("{shown}: not valid UTF-8, decoded as Windows-1252"))
+        Document::from_bytes(&bytes, path, name, format)
+    }
+
+    /// [`Document::read_as`] on bytes already read (a zip entry), for messages named
+    /// `path`.
+    pub fn from_bytes(
+        bytes: &[u8],
+        path: &Path,
+        name: String,
+        format: Format,
+    ) -> Result<LoadedDocument, DocumentError> {
+        let extracted = formats::extract(format, bytes).map_err(|source| {
+            if format == Format::Text {
+                DocumentError::Binary {
+                    path: path.to_path_buf(),
+                }
+            } else {
+                DocumentError::Format {
+                    path: path.to_path_buf(),
+                    format: format.name(),
+                    source,
+                }
             }
-        };
+        })?;
+        let warning = extracted
+            .warning
+            .map(|w| format!("{}: {w}", display_path(path)));
         Ok(LoadedDocument {
             document: Document {
                 name,
                 path: Some(path.to_path_buf()),
-                text,
-                meta: super::metadata::Metadata::default(),
+                text: extracted.text,
+                meta: extracted.meta,
             },
             warning,
         })

@@ -43,6 +43,8 @@ pub struct Corpus {
     /// one (a search of `sources` made opening a big folder quadratic).
     names: HashMap<String, usize>,
     files: HashSet<PathBuf>,
+    /// The records of files that hold many documents, by file and record key.
+    records: HashSet<(PathBuf, String)>,
 }
 
 impl Corpus {
@@ -74,18 +76,31 @@ impl Corpus {
     }
 
     /// Adds a parsed document under a unique name. Returns `false` and adds nothing if
-    /// the same file is already in the set.
+    /// the same file (or the same record of a file that holds many) is already in the
+    /// set.
     pub fn add_document(&mut self, mut parsed: ParsedDocument, source: DocumentSource) -> bool {
-        if let Some(path) = source.path()
-            && self.has_file(path)
-        {
+        let duplicate = match (source.path(), source.record()) {
+            (Some(path), Some(record)) => !self
+                .records
+                .insert((path.to_path_buf(), record.to_string())),
+            (Some(path), None) => self.has_file(path),
+            _ => false,
+        };
+        if duplicate {
             return false;
         }
         let name = self.unique_name(source.name());
         let source = match source {
-            DocumentSource::File { path, .. } => DocumentSource::File {
+            DocumentSource::File {
+                path,
+                record,
+                fields,
+                ..
+            } => DocumentSource::File {
                 path,
                 name: name.clone(),
+                record,
+                fields,
             },
             DocumentSource::Pasted { text, .. } => DocumentSource::Pasted {
                 name: name.clone(),
@@ -108,6 +123,7 @@ impl Corpus {
         self.sources.clear();
         self.names.clear();
         self.files.clear();
+        self.records.clear();
     }
 
     /// The corrections.
@@ -347,10 +363,7 @@ mod tests {
     fn names_are_unique_and_a_file_is_added_once() {
         let g = Gazetteer::load_bundled().expect("bundled gazetteer");
         let mut corpus = Corpus::default();
-        let file = DocumentSource::File {
-            path: "/news/a.txt".into(),
-            name: "a.txt".into(),
-        };
+        let file = DocumentSource::file("/news/a.txt", "a.txt");
         assert!(corpus.add_document(parsed(&g, "a.txt", "Rain in Niamey."), file.clone()));
         assert!(!corpus.add_document(parsed(&g, "a.txt", "Rain in Niamey."), file));
         let pasted = DocumentSource::Pasted {
@@ -363,12 +376,20 @@ mod tests {
         assert_eq!(corpus.documents()[1].document.name, "a.txt (2)");
         // Cleared, the same file and name can come again.
         corpus.clear_documents();
-        let file = DocumentSource::File {
-            path: "/news/a.txt".into(),
-            name: "a.txt".into(),
-        };
+        let file = DocumentSource::file("/news/a.txt", "a.txt");
         assert!(corpus.add_document(parsed(&g, "a.txt", "Rain in Niamey."), file));
         assert_eq!(corpus.sources()[0].name(), "a.txt");
+        // Records of one file are each added once.
+        let record = |key: &str| DocumentSource::File {
+            path: "/news/x.csv".into(),
+            name: format!("x.csv#{key}"),
+            record: Some(key.into()),
+            fields: Default::default(),
+        };
+        assert!(corpus.add_document(parsed(&g, "x", "Rain in Gao."), record("line 2")));
+        assert!(corpus.add_document(parsed(&g, "x", "Rain in Gao."), record("line 3")));
+        assert!(!corpus.add_document(parsed(&g, "x", "Rain in Gao."), record("line 2")));
+        assert!(corpus.has_file(std::path::Path::new("/news/x.csv")));
     }
 
     #[test]

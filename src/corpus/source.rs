@@ -5,19 +5,33 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use super::document::DocumentSource;
+use super::formats::{Fields, Format};
 use super::read::DocumentError;
 
 /// Something to read and parse, as the user named it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    /// A file (read whatever its extension) or a folder (every `.txt` file below it).
+    /// A file or a folder (every file below it in a format Gazette reads; see
+    /// [`Format::of`]). A file named directly whose extension is not a known format is
+    /// read as text.
     Path(PathBuf),
-    /// A file with the document name it had in a saved session.
+    /// [`Input::Path`], with the fields its dataset exports are read with.
+    PathWith {
+        /// The file or folder.
+        path: PathBuf,
+        /// The fields named by the user.
+        fields: Fields,
+    },
+    /// A file (or one record of it) with the document name it had in a saved session.
     File {
         /// The file.
         path: PathBuf,
         /// Its document name.
         name: String,
+        /// The record within the file, for a file that holds many documents.
+        record: Option<String>,
+        /// The fields it was read with.
+        fields: Fields,
     },
     /// Text already in memory (pasted).
     Text {
@@ -31,7 +45,17 @@ pub enum Input {
 impl From<DocumentSource> for Input {
     fn from(source: DocumentSource) -> Input {
         match source {
-            DocumentSource::File { path, name } => Input::File { path, name },
+            DocumentSource::File {
+                path,
+                name,
+                record,
+                fields,
+            } => Input::File {
+                path,
+                name,
+                record,
+                fields,
+            },
             DocumentSource::Pasted { name, text } => Input::Text { name, text },
         }
     }
@@ -40,23 +64,31 @@ impl From<DocumentSource> for Input {
 /// The article files a path stands for, and the subfolders that could not be read.
 #[derive(Debug, Default)]
 pub struct ArticleFiles {
-    /// Each file with its name relative to the folder given (or its file name).
-    pub files: Vec<(PathBuf, String)>,
+    /// Each file with its name relative to the folder given (or its file name) and its
+    /// format.
+    pub files: Vec<(PathBuf, String, Format)>,
     /// Subfolders that could not be listed; the files of the others are still returned.
     pub unreadable: Vec<DocumentError>,
+    /// Files in a folder whose extension is not a format Gazette reads: how many, and
+    /// their extensions (the first few, for the message).
+    pub unknown: usize,
+    /// Up to eight of the unknown files' extensions (`.md`, `.png`, or `no extension`).
+    pub unknown_kinds: Vec<String>,
 }
 
-/// The article files a path stands for: the file itself, or every `.txt` file below a
-/// folder (recursively, sorted by path so runs are reproducible), each with its name
-/// relative to that folder (see [`document_name`]). Only an unreadable `path` itself is
-/// an error; an unreadable subfolder is reported in [`ArticleFiles::unreadable`] and the
-/// rest is still listed.
+/// The article files a path stands for: the file itself (in the format its extension
+/// names, text when it names none Gazette knows), or every file in a known format
+/// below a folder (recursively, sorted by path so runs are reproducible), each with its
+/// name relative to that folder (see [`document_name`]). Only an unreadable `path`
+/// itself is an error; an unreadable subfolder is reported in
+/// [`ArticleFiles::unreadable`] and the rest is still listed; other files are counted in
+/// [`ArticleFiles::unknown`], for one message.
 ///
 /// Nothing is opened here: entries are told apart by their type as listed, without
-/// following symbolic links (so a link to a folder is not walked into). A `.txt` entry
-/// that is not a regular file (a named pipe, a device, a link to one) is still listed,
-/// so that [`Document::read`](super::Document::read) refuses it with a message naming
-/// it, from its metadata and without opening it.
+/// following symbolic links (so a link to a folder is not walked into). An entry with a
+/// known extension that is not a regular file (a named pipe, a device, a link to one)
+/// is still listed, so that reading refuses it with a message naming it, from its
+/// metadata and without opening it.
 pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
     let meta = std::fs::metadata(path).map_err(|source| DocumentError::Io {
         path: path.to_path_buf(),
@@ -64,9 +96,10 @@ pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
     })?;
     if !meta.is_dir() {
         let name = document_name(path.file_name().unwrap_or(path.as_os_str()));
+        let format = Format::of(path).unwrap_or(Format::Text);
         return Ok(ArticleFiles {
-            files: vec![(path.to_path_buf(), name)],
-            unreadable: Vec::new(),
+            files: vec![(path.to_path_buf(), name, format)],
+            ..ArticleFiles::default()
         });
     }
     let mut out = ArticleFiles::default();
@@ -87,9 +120,18 @@ pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
             let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
             if is_dir {
                 stack.push(p);
-            } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
+            } else if let Some(format) = Format::of(&p) {
                 let name = document_name(p.strip_prefix(path).unwrap_or(&p).as_os_str());
-                out.files.push((p, name));
+                out.files.push((p, name, format));
+            } else {
+                out.unknown += 1;
+                let kind = p.extension().map_or_else(
+                    || "no extension".to_string(),
+                    |e| format!(".{}", e.to_string_lossy().to_lowercase()),
+                );
+                if out.unknown_kinds.len() < 8 && !out.unknown_kinds.contains(&kind) {
+                    out.unknown_kinds.push(kind);
+                }
             }
         }
     }
@@ -140,11 +182,29 @@ mod tests {
         std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
         std::fs::write(dir.path().join("b.txt"), "B").expect("w");
         std::fs::write(dir.path().join("sub").join("a.txt"), "A").expect("w");
-        std::fs::write(dir.path().join("skip.pdf"), "P").expect("w");
+        std::fs::write(dir.path().join("page.HTML"), "P").expect("w");
+        std::fs::write(dir.path().join("notes.md"), "M").expect("w");
+        std::fs::write(dir.path().join("picture.png"), "I").expect("w");
+        std::fs::write(dir.path().join("README"), "R").expect("w");
         let listed = article_files(dir.path()).expect("list");
         assert!(listed.unreadable.is_empty());
-        let names: Vec<&str> = listed.files.iter().map(|(_, n)| n.as_str()).collect();
-        assert_eq!(names, vec!["b.txt", "sub/a.txt"]);
+        let names: Vec<(&str, Format)> = listed
+            .files
+            .iter()
+            .map(|(_, n, f)| (n.as_str(), *f))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("b.txt", Format::Text),
+                ("page.HTML", Format::Html),
+                ("sub/a.txt", Format::Text)
+            ]
+        );
+        assert_eq!(listed.unknown, 3);
+        let mut kinds = listed.unknown_kinds.clone();
+        kinds.sort();
+        assert_eq!(kinds, [".md", ".png", "no extension"]);
         let err = article_files(&dir.path().join("nope")).expect_err("missing");
         assert!(err.to_string().contains("nope"));
     }

@@ -8,7 +8,7 @@
 //! most, whatever the number of documents). A change of the filter or of the corrections
 //! recounts every mention ([`Summary::of`]): once per user action, never per document.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rustc_hash::FxHashMap;
 
@@ -132,6 +132,12 @@ pub struct Summary {
     least_certain: Vec<(EntryIndex, f32)>,
     /// Mentions and places visited since the summary was made (see [`Summary::work`]).
     work: u64,
+    /// Shown mentions per publication day (days since 1970-01-01), counted with every
+    /// part of the filter but its date range, so the timeline shows what lies outside
+    /// the range chosen too.
+    timeline: BTreeMap<i32, usize>,
+    /// Shown mentions of undated documents, counted the same way.
+    undated: usize,
 }
 
 impl PartialEq for Summary {
@@ -141,6 +147,8 @@ impl PartialEq for Summary {
             && self.country_counts == other.country_counts
             && self.kind_counts == other.kind_counts
             && self.document_mentions == other.document_mentions
+            && self.timeline == other.timeline
+            && self.undated == other.undated
     }
 }
 
@@ -188,6 +196,23 @@ impl Summary {
             return;
         }
         self.work += doc.mentions.len() as u64;
+        let day = doc.document.meta.published.map(|p| p.day_number());
+        if !self.filter.dates.shows(day) {
+            // Outside the date range: counted on the timeline only.
+            let mut shown = 0;
+            for mention in document_mentions(g, corrections, d, doc) {
+                if self
+                    .filter
+                    .shows_mention(mention.demonym, mention.confidence)
+                    && self.place_shown(g, located_entry(g, mention.entry))
+                {
+                    shown += 1;
+                }
+            }
+            self.count_on_timeline(day, shown);
+            return;
+        }
+        let before = self.document_mentions[d];
         for mention in document_mentions(g, corrections, d, doc) {
             let (confidence, demonym) = (mention.confidence, mention.demonym);
             if !self.filter.shows_mention(demonym, confidence) {
@@ -225,6 +250,47 @@ impl Summary {
                 self.document_mentions[d] += 1;
             }
         }
+        let shown = self.document_mentions[d] - before;
+        self.count_on_timeline(day, shown);
+    }
+
+    /// Adds `mentions` of a document published on `day` to the timeline.
+    fn count_on_timeline(&mut self, day: Option<i32>, mentions: usize) {
+        if mentions == 0 {
+            return;
+        }
+        match day {
+            Some(day) => *self.timeline.entry(day).or_default() += mentions,
+            None => self.undated += mentions,
+        }
+    }
+
+    /// Whether the place at `entry` passes the filter's kind, country and search tests,
+    /// without making it a slot.
+    fn place_shown(&self, g: &Gazetteer, entry: EntryIndex) -> bool {
+        if let Some(&s) = self.slot_of.get(&entry) {
+            return self.slots[s].shown();
+        }
+        let e = g.entry(entry);
+        !self.filter.hidden_kinds.contains(&e.kind)
+            && !self
+                .filter
+                .hidden_countries
+                .contains(e.country_code.as_deref().unwrap_or_default())
+            && (self.search.is_empty() || crate::fold::fold_name(&e.name).contains(&self.search))
+    }
+
+    /// Mentions the filter shows per publication day (days since 1970-01-01, see
+    /// [`Published::day_number`](super::Published::day_number)), counted with every part
+    /// of the filter except its date range: the timeline, with the range drawn over it.
+    pub fn timeline(&self) -> &BTreeMap<i32, usize> {
+        &self.timeline
+    }
+
+    /// Mentions the filter shows in undated documents, counted like
+    /// [`Summary::timeline`].
+    pub fn undated_mentions(&self) -> usize {
+        self.undated
     }
 
     /// The slot of a located entry, made (with the filter's verdicts on it) if new.

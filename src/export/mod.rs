@@ -101,6 +101,7 @@ struct MentionJson<'a> {
     alternates: Vec<AlternateJson<'a>>,
     confidence: f64,
     corrected: bool,
+    date: Option<String>,
     demonym: bool,
     document: &'a str,
     document_path: Option<String>,
@@ -109,6 +110,8 @@ struct MentionJson<'a> {
     passage_start: usize,
     start: usize,
     text: &'a str,
+    title: Option<&'a str>,
+    url: Option<&'a str>,
 }
 
 /// A JSON Lines row: the mention with its place's fields flattened in.
@@ -118,6 +121,7 @@ struct MentionRowJson<'a> {
     confidence: f64,
     corrected: bool,
     country_code: Option<&'a str>,
+    date: Option<String>,
     demonym: bool,
     document: &'a str,
     document_path: Option<String>,
@@ -131,6 +135,14 @@ struct MentionRowJson<'a> {
     passage_start: usize,
     start: usize,
     text: &'a str,
+    title: Option<&'a str>,
+    url: Option<&'a str>,
+}
+
+/// A document's publication date as exported: ISO 8601 (`2021-03-04`, with the time and
+/// offset when known).
+fn date(doc: &ParsedDocument) -> Option<String> {
+    doc.document.meta.published.map(|p| p.to_string())
 }
 
 fn alternates<'g>(gazetteer: &'g Gazetteer, mention: &Mention) -> Vec<AlternateJson<'g>> {
@@ -169,6 +181,7 @@ fn write_mention_json(
         alternates: alternates(gazetteer, mention),
         confidence: round3(m.confidence),
         corrected: m.corrected,
+        date: date(doc),
         demonym: m.demonym,
         document: &doc.document.name,
         document_path: document_path(&doc.document),
@@ -177,6 +190,8 @@ fn write_mention_json(
         passage_start: mention.passage.start,
         start: mention.start,
         text: &mention.text,
+        title: doc.document.meta.title.as_deref(),
+        url: doc.document.meta.url.as_deref(),
     };
     serde_json::to_writer(out, &json).map_err(std::io::Error::from)
 }
@@ -196,6 +211,7 @@ fn write_json_line(
         confidence: round3(m.confidence),
         corrected: m.corrected,
         country_code: e.country_code.as_deref(),
+        date: date(doc),
         demonym: m.demonym,
         document: &doc.document.name,
         document_path: document_path(&doc.document),
@@ -209,6 +225,8 @@ fn write_json_line(
         passage_start: mention.passage.start,
         start: mention.start,
         text: &mention.text,
+        title: doc.document.meta.title.as_deref(),
+        url: doc.document.meta.url.as_deref(),
     };
     serde_json::to_writer(&mut *out, &json)?;
     out.write_all(b"\n")
@@ -225,9 +243,10 @@ fn write_csv_row(
     let (mention, passage) = mention_of(doc, m);
     let e = gazetteer.entry(place);
     let path = document_path(&doc.document).unwrap_or_default();
+    let meta = &doc.document.meta;
     writeln!(
         out,
-        "{},{},{},{},{},{},{},{},{:.6},{:.6},{:.3},{},{},{}",
+        "{},{},{},{},{},{},{},{},{:.6},{:.6},{:.3},{},{},{},{},{},{}",
         csv_field(&doc.document.name),
         mention.start,
         mention.end,
@@ -242,6 +261,9 @@ fn write_csv_row(
         m.corrected,
         csv_field(passage),
         csv_field(&path),
+        csv_field(meta.title.as_deref().unwrap_or_default()),
+        date(doc).unwrap_or_default(),
+        csv_field(meta.url.as_deref().unwrap_or_default()),
     )
 }
 
@@ -363,9 +385,9 @@ fn csv_field(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// The CSV header; `document_path` is last so columns read by position before it was
-/// added keep their place.
-const CSV_HEADER: &str = "document,start,end,text,gazetteer_id,name,feature_type,country_code,lat,lon,confidence,corrected,passage,document_path\n";
+/// The CSV header; `document_path`, then `title`, `date` and `url`, come last so columns
+/// read by position before they were added keep their places.
+const CSV_HEADER: &str = "document,start,end,text,gazetteer_id,name,feature_type,country_code,lat,lon,confidence,corrected,passage,document_path,title,date,url\n";
 
 fn write_csv(
     out: &mut dyn Write,
@@ -604,7 +626,7 @@ mod tests {
             csv.lines().nth(1).expect("row").ends_with(','),
             "pasted: empty path"
         );
-        assert!(csv.lines().last().expect("row").ends_with(",a/x.txt"));
+        assert!(csv.lines().last().expect("row").ends_with(",a/x.txt,,,"));
     }
 
     #[test]

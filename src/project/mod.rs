@@ -107,6 +107,9 @@ pub struct Project {
     /// In a `RefCell` so that reads (`&self`) can fill it; handed out as an `Rc` so that
     /// no borrow is held while a caller's callback runs.
     entries: RefCell<Option<Rc<EntryTable>>>,
+    /// Whether `gazette_documents` has the metadata columns (a project made before them,
+    /// opened read-only, has not: its documents read as having no metadata).
+    has_metadata: bool,
 }
 
 impl std::fmt::Debug for Project {
@@ -226,6 +229,7 @@ impl Project {
                 }
                 conn.pragma_update(None, "synchronous", "FULL")
                     .map_err(sqlite)?;
+                schema::add_metadata_columns(&conn).map_err(sqlite)?;
                 conn
             }
             (Err(e), _) => return Err(e),
@@ -266,7 +270,9 @@ impl Project {
 
     fn new(path: &Path, conn: Connection, read_only: bool, corrections: Corrections) -> Project {
         let corrected_documents = corrections.iter().map(|c| c.document.clone()).collect();
+        let has_metadata = schema::has_metadata_columns(&conn).unwrap_or(false);
         Project {
+            has_metadata,
             path: path.to_path_buf(),
             conn,
             read_only,

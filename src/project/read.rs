@@ -53,6 +53,8 @@ pub struct DocumentOutline {
     /// Its mentions, in text order; those whose entry the gazetteer lacks are left out
     /// (counted in [`ReadReport`]).
     pub mentions: Vec<Mention>,
+    /// Its title, date, URL and source, as read from its file.
+    pub meta: crate::corpus::Metadata,
 }
 
 /// A document as a list shows it: no text, no mentions. Listing a million of them is
@@ -220,7 +222,7 @@ impl Project {
                     name: outline.name,
                     path: outline.path,
                     text: text.unwrap_or_default(),
-                    meta: Default::default(),
+                    meta: outline.meta,
                 },
                 mentions: outline.mentions,
             })
@@ -458,15 +460,24 @@ impl Project {
             missing_ids: entries.missing().to_vec(),
             ..ReadReport::default()
         };
-        let documents_sql = if with_text {
-            "SELECT d.id, d.name, d.path, d.byte_size, d.content_sha256, t.text \
-             FROM gazette_documents AS d LEFT JOIN gazette_texts AS t ON t.document_id = d.id \
-             ORDER BY d.id"
+        let meta_columns = if self.has_metadata {
+            "d.title, d.published, d.url, d.source"
         } else {
-            "SELECT id, name, path, byte_size, content_sha256, NULL \
-             FROM gazette_documents ORDER BY id"
+            "NULL, NULL, NULL, NULL"
         };
-        let mut documents = self.conn.prepare(documents_sql).map_err(sqlite)?;
+        let documents_sql = if with_text {
+            format!(
+                "SELECT d.id, d.name, d.path, d.byte_size, d.content_sha256, t.text, \
+                 {meta_columns} FROM gazette_documents AS d \
+                 LEFT JOIN gazette_texts AS t ON t.document_id = d.id ORDER BY d.id"
+            )
+        } else {
+            format!(
+                "SELECT d.id, d.name, d.path, d.byte_size, d.content_sha256, NULL, \
+                 {meta_columns} FROM gazette_documents AS d ORDER BY d.id"
+            )
+        };
+        let mut documents = self.conn.prepare(&documents_sql).map_err(sqlite)?;
         let mut documents = documents.query([]).map_err(sqlite)?;
         let mut mentions = self
             .conn
@@ -495,6 +506,16 @@ impl Project {
                 byte_size,
                 content_hash: content_hash(path, row, 4)?,
                 mentions: Vec::new(),
+                meta: crate::corpus::Metadata {
+                    title: row.get(6).map_err(sqlite)?,
+                    // A date this version cannot read is left out, not an error.
+                    published: row
+                        .get::<_, Option<String>>(7)
+                        .map_err(sqlite)?
+                        .and_then(|d| crate::corpus::Published::parse(&d)),
+                    url: row.get(8).map_err(sqlite)?,
+                    source: row.get(9).map_err(sqlite)?,
+                },
                 name,
             };
             while let Some(m) = next_mention {

@@ -139,6 +139,10 @@ CREATE TABLE gazette_documents (
     content_sha256 BLOB NOT NULL,
     byte_size INTEGER NOT NULL,
     mention_count INTEGER NOT NULL,
+    title TEXT,
+    published TEXT,
+    url TEXT,
+    source TEXT,
     UNIQUE (name, content_sha256)
 );
 
@@ -220,6 +224,41 @@ pub enum Identity {
     Empty,
     /// A Gazette project this version reads.
     Project,
+}
+
+/// The metadata columns of `gazette_documents` (title, publication date as ISO 8601, URL,
+/// source), added after the first projects were written.
+const METADATA_COLUMNS: [&str; 4] = ["title", "published", "url", "source"];
+
+/// True if `gazette_documents` has the metadata columns (a project made before them has
+/// not, until it is opened to write: see [`add_metadata_columns`]).
+pub fn has_metadata_columns(conn: &Connection) -> rusqlite::Result<bool> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('gazette_documents')")?;
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(METADATA_COLUMNS
+        .iter()
+        .all(|c| names.iter().any(|n| n == c)))
+}
+
+/// Adds the metadata columns to a project made before them (opened to write).
+pub fn add_metadata_columns(conn: &Connection) -> rusqlite::Result<()> {
+    if has_metadata_columns(conn)? {
+        return Ok(());
+    }
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('gazette_documents')")?;
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for column in METADATA_COLUMNS {
+        if !names.iter().any(|n| n == column) {
+            conn.execute_batch(&format!(
+                "ALTER TABLE gazette_documents ADD COLUMN {column} TEXT"
+            ))?;
+        }
+    }
+    Ok(())
 }
 
 /// Recognises the file `conn` has open, reading only: a Gazette project of a format this

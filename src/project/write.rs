@@ -260,7 +260,8 @@ fn insert(
     }
     conn.prepare_cached(
         "INSERT INTO gazette_documents (name, path, content_sha256, byte_size, \
-         mention_count) VALUES (?1, ?2, ?3, ?4, ?5)",
+         mention_count, title, published, url, source) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute((
         &document.name,
@@ -268,6 +269,10 @@ fn insert(
         &hash.as_bytes()[..],
         document.text.len(),
         parsed.mentions.len(),
+        document.meta.title.as_deref(),
+        document.meta.published.map(|p| p.to_string()),
+        document.meta.url.as_deref(),
+        document.meta.source.as_deref(),
     ))?;
     let id = conn.last_insert_rowid();
     conn.prepare_cached("INSERT INTO gazette_texts (document_id, text) VALUES (?1, ?2)")?

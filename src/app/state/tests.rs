@@ -5,7 +5,6 @@ use std::sync::{Arc, OnceLock};
 use super::*;
 use crate::corpus::Document;
 use crate::geoparse::Geoparser;
-use std::path::PathBuf;
 
 fn gazetteer() -> Arc<Gazetteer> {
     static G: OnceLock<Arc<Gazetteer>> = OnceLock::new();
@@ -289,10 +288,7 @@ fn session_round_trip() {
 fn documents_get_unique_names_and_files_load_once() {
     let g = gazetteer();
     let mut s = AppState::with_gazetteer(g.clone());
-    let file = |name: &str| DocumentSource::File {
-        path: PathBuf::from(format!("/articles/{name}")),
-        name: "a.txt".into(),
-    };
+    let file = |name: &str| DocumentSource::file(format!("/articles/{name}"), "a.txt");
     assert!(s.add_document(parse(&g, "a.txt", NIGER), file("x/a.txt")));
     assert!(s.add_document(parse(&g, "a.txt", FRANCE), file("y/a.txt")));
     assert!(!s.add_document(parse(&g, "a.txt", NIGER), file("x/a.txt")));

@@ -20,7 +20,7 @@ use std::path::Path;
 use super::metadata::Metadata;
 
 /// A file format Gazette reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Format {
     /// Plain text (`.txt`), decoded as [`decode`](super::decode) says.
     Text,
@@ -144,7 +144,7 @@ pub struct RecordError {
 /// The field names a dataset export's records are read with. Each `None` is found by
 /// the usual names (see [`dataset`]); a name given that a file lacks is an error for
 /// that file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Fields {
     /// The article text (`--text-field`).
     pub text: Option<String>,
@@ -154,6 +154,13 @@ pub struct Fields {
     pub date: Option<String>,
     /// The article's URL (`--url-field`).
     pub url: Option<String>,
+}
+
+impl Fields {
+    /// True when no field is named (every one found by the usual names).
+    pub fn is_default(&self) -> bool {
+        *self == Fields::default()
+    }
 }
 
 /// Reads a single-document file's bytes in `format` (one that is not a
