@@ -672,3 +672,97 @@ fn the_map_knows_when_the_user_moved_it() {
     harness.run();
     assert!(!harness.state().map_view().moved_by_user());
 }
+
+/// Opens `path` through the "Open folder…" dialog, scripted.
+fn open_folder(harness: &mut Harness<'_, GazetteApp>, path: &Path) {
+    harness
+        .state_mut()
+        .dialogs_mut()
+        .script(Some(path.to_path_buf()));
+    harness.get_by_label("Open folder…").click();
+    harness.run();
+}
+
+#[test]
+fn a_dated_dataset_gets_a_timeline_whose_range_filters_the_map() {
+    let mut harness = harness();
+    assert!(
+        harness.query_by_label("Play").is_none(),
+        "the undated samples have no timeline"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("news.jsonl"),
+        concat!(
+            "{\"title\":\"Floods in Maiduguri\",\"text\":\"Flooding hit Maiduguri in Nigeria.\",\"date\":\"2024-03-02\",\"url\":\"https://example.org/a\"}\n",
+            "{\"title\":\"Talks in Ouagadougou\",\"text\":\"Talks were held in Ouagadougou, Burkina Faso.\",\"date\":\"2024-03-20\"}\n",
+        ),
+    )
+    .expect("write");
+    open_folder(&mut harness, dir.path());
+    assert!(harness.state().state().place_named("Maiduguri").is_some());
+    // Titles and dates in the document list; the undated samples still counted apart.
+    harness.get_by_label("Floods in Maiduguri");
+    harness.get_by_label("2024-03-02");
+    harness.get_by_label_contains("Undated (");
+    harness.get_by_label("Play").click();
+    harness.run();
+    // The first step comes at once: the first day alone.
+    let dates = harness.state().state().filter().dates;
+    assert_eq!(dates.from, dates.to);
+    assert!(harness.state().state().place_named("Maiduguri").is_some());
+    assert!(harness.state().state().place_named("Ouagadougou").is_none());
+    harness.get_by_label("Pause").click();
+    harness.run();
+    harness.get_by_label("All dates").click();
+    harness.run();
+    assert!(harness.state().state().place_named("Ouagadougou").is_some());
+    // Undated documents hidden: the samples' places go, the dataset's stay.
+    let undated = format!(
+        "Undated ({} mentions)",
+        harness.state().state().undated_mentions()
+    );
+    harness
+        .get_by_role_and_label(Role::CheckBox, &undated)
+        .click();
+    harness.run();
+    assert!(harness.state().state().filter().dates.hide_undated);
+    assert!(harness.state().state().place_named("Niamey").is_none());
+    assert!(harness.state().state().place_named("Maiduguri").is_some());
+    // Sorted by date, newest first: the later article heads the list.
+    harness.get_by_label("date").click();
+    harness.run();
+    let first = harness.state().state().document_at_row(0);
+    assert_eq!(
+        harness.state().state().documents()[first].document.title(),
+        "Talks in Ouagadougou"
+    );
+}
+
+#[test]
+fn a_csv_without_a_known_text_column_asks_which_field_holds_the_text() {
+    let mut harness = harness();
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("odd.csv"),
+        "ref,story_html,when\n7,\"Ferries between Mombasa and Lamu resumed.\",2023-11-02\n",
+    )
+    .expect("write");
+    open_folder(&mut harness, dir.path());
+    assert!(harness.state().state().place_named("Mombasa").is_none());
+    harness.get_by_label("Which fields of odd.csv?");
+    // With no text field chosen, "Open" does nothing.
+    harness.get_by_label("Open").click();
+    harness.run();
+    harness.get_by_label("Which fields of odd.csv?");
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Text")
+        .click();
+    harness.run();
+    harness.get_by_label("story_html").click();
+    harness.run();
+    harness.get_by_label("Open").click();
+    harness.run();
+    assert!(harness.query_by_label("Which fields of odd.csv?").is_none());
+    assert!(harness.state().state().place_named("Mombasa").is_some());
+}

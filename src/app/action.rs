@@ -62,6 +62,13 @@ pub enum Action {
     SortDocuments(super::state::DocumentOrder),
     /// Open a URL in the system's browser (a document's link).
     OpenUrl(String),
+    /// Open a dataset export with the fields the user chose.
+    OpenWithFields {
+        /// The file.
+        path: PathBuf,
+        /// Its fields.
+        fields: crate::corpus::Fields,
+    },
     /// Count demonyms as mentions of their country, or not.
     SetShowDemonyms(bool),
     /// Set the place-name search.
@@ -184,6 +191,9 @@ impl GazetteApp {
             }
             Action::SortDocuments(order) => self.state.sort_documents(order),
             Action::OpenUrl(url) => self.open_url = Some(url),
+            Action::OpenWithFields { path, fields } => {
+                self.start_parse(vec![Input::PathWith { path, fields }]);
+            }
             Action::SetShowDemonyms(show) => self.state.set_show_demonyms(show),
             Action::SetSearch(search) => self.state.set_search(&search),
             Action::SetMinConfidence(c) => self.state.set_min_confidence(c),

@@ -15,6 +15,7 @@ pub mod basemap;
 pub mod dialogs;
 pub mod document_view;
 mod drop_hint;
+mod field_dialog;
 pub mod map_view;
 mod messages_window;
 pub mod palette;
@@ -87,6 +88,8 @@ pub struct GazetteApp {
     /// Progress of each running job: (done, total).
     jobs: HashMap<JobId, (usize, usize)>,
     paste: Option<PasteDraft>,
+    /// A dataset export waiting for the user to choose its fields.
+    field_choice: Option<field_dialog::FieldChoice>,
     path_prompt: Option<PathPrompt>,
     confirm_reset: bool,
     about_open: bool,
@@ -403,6 +406,7 @@ impl GazetteApp {
             forget_eframe_session: false,
             jobs: HashMap::new(),
             paste: None,
+            field_choice: None,
             path_prompt: None,
             confirm_reset: false,
             about_open: false,
@@ -556,6 +560,16 @@ impl GazetteApp {
                     p.1 += documents;
                 }
                 self.update_progress();
+            }
+            Event::ChooseFields { path, names, .. } => {
+                // One at a time: a second file waits for the next open.
+                if self.field_choice.is_none() {
+                    self.field_choice = Some(field_dialog::FieldChoice {
+                        path,
+                        names,
+                        fields: crate::corpus::Fields::default(),
+                    });
+                }
             }
             Event::Note { message, .. } => {
                 self.state.push_message(MessageLevel::Info, message);
@@ -833,6 +847,7 @@ impl GazetteApp {
             self.map.is_online(),
         );
         actions.extend(paste_dialog::paste_dialog_ui(&ctx, &mut self.paste));
+        actions.extend(field_dialog::field_dialog_ui(&ctx, &mut self.field_choice));
         actions.extend(reset_dialog::reset_dialog_ui(
             &ctx,
             &mut self.confirm_reset,
@@ -852,7 +867,10 @@ impl GazetteApp {
 
         // Escape closes the document, then clears the selection (popups and dialogs
         // handle their own Escape).
-        let no_dialog = self.paste.is_none() && self.path_prompt.is_none() && !self.confirm_reset;
+        let no_dialog = self.paste.is_none()
+            && self.path_prompt.is_none()
+            && self.field_choice.is_none()
+            && !self.confirm_reset;
         if actions.is_empty()
             && no_dialog
             && !egui::Popup::is_any_open(&ctx)

@@ -334,7 +334,7 @@ pub fn document_meta_ui(ui: &mut Ui, doc: &crate::corpus::Document) -> Option<Ac
         }
         if let Some(url) = &meta.url
             && ui
-                .link("Open link ↗")
+                .link("Open link")
                 .on_hover_text(format!("Open {url} in the browser"))
                 .clicked()
         {

@@ -23,7 +23,7 @@ pub fn timeline_ui(ui: &mut Ui, state: &AppState, playing: bool) -> Option<Actio
     let undated = state.undated_mentions();
     let timeline = state.timeline()?;
     ui.horizontal(|ui| {
-        let play = if playing { "⏸ Pause" } else { "▶ Play" };
+        let play = if playing { "Pause" } else { "Play" };
         if ui
             .button(play)
             .on_hover_text("Step the date range through time; the map follows")

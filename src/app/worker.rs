@@ -53,6 +53,15 @@ pub enum Event {
         /// Documents to add to the total.
         documents: usize,
     },
+    /// A dataset export whose text field was not found: the user chooses its fields.
+    ChooseFields {
+        /// The job.
+        job: JobId,
+        /// The file.
+        path: PathBuf,
+        /// Its field names.
+        names: Vec<String>,
+    },
     /// Something to tell the user that skipped nothing (files of unknown kinds).
     Note {
         /// The job.
@@ -190,6 +199,7 @@ impl Worker {
                 | Event::Document { job, .. }
                 | Event::Skipped { job, .. }
                 | Event::More { job, .. }
+                | Event::ChooseFields { job, .. }
                 | Event::Note { job, .. }
                 | Event::Finished { job, .. } => self.is_live(*job),
             })
@@ -209,6 +219,19 @@ pub fn run_parse_job(
 ) {
     let parser = Geoparser::new(gazetteer);
     corpus::load(&parser, inputs, cancel, &mut |event| {
+        // A dataset without a known text field: its field names, for the user to choose
+        // from (read here, off the UI thread), besides the message.
+        if let LoadEvent::Skipped(DocumentError::Format { path, source, .. }) = &event
+            && source.is_missing_text_field()
+            && let Some(format) = corpus::Format::of(path)
+            && let Ok(names) = corpus::formats::dataset::field_names(path, format)
+        {
+            emit(Event::ChooseFields {
+                job,
+                path: path.clone(),
+                names,
+            });
+        }
         emit(match event {
             LoadEvent::Started { total } => Event::Started { job, total },
             LoadEvent::Document {

@@ -123,11 +123,15 @@ fn choose(names: &[String], fields: &Fields) -> Result<Chosen, String> {
     })
 }
 
+/// How the message for a file or record without a text field starts (see
+/// [`FormatError::is_missing_text_field`]).
+pub const NO_TEXT_FIELD: &str = "no text field found";
+
 /// The message for a file or record without a text field.
 fn no_text(names: &[String]) -> String {
     let shown: Vec<&str> = names.iter().take(30).map(String::as_str).collect();
     format!(
-        "no text field found (looked for {}); its fields are: {}{} — name one with \
+        "{NO_TEXT_FIELD} (looked for {}); its fields are: {}{} — name one with \
          --text-field",
         TEXT[..6].join(", "),
         shown.join(", "),
@@ -226,6 +230,66 @@ fn field(map: &Map<String, Value>, name: &str) -> Option<String> {
     map.get(name).and_then(value_text)
 }
 
+/// The field names of a dataset export in `format` at `path`, for a user to choose the
+/// text field from: a CSV/TSV file's header, or the keys of the first object of a JSON
+/// Lines file or JSON array (at most [`MAX_RECORD_BYTES`] read).
+pub fn field_names(
+    path: &std::path::Path,
+    format: super::Format,
+) -> Result<Vec<String>, FormatError> {
+    use super::Format;
+    let (file, _) =
+        crate::regular_file::open(path, u64::MAX).map_err(|e| FormatError::new(e.to_string()))?;
+    let mut names = None;
+    let bounded = BomSkipped::new(file.take(MAX_RECORD_BYTES));
+    match format {
+        Format::Delimited { delimiter } => {
+            let mut csv = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .flexible(true)
+                .from_reader(bounded);
+            let header = csv
+                .byte_headers()
+                .map_err(|e| FormatError::new(format!("cannot read the header row ({e})")))?;
+            names = Some(
+                header
+                    .iter()
+                    .map(|h| String::from_utf8_lossy(h).trim().to_string())
+                    .collect(),
+            );
+        }
+        Format::JsonLines => {
+            let mut reader = std::io::BufReader::new(bounded);
+            let mut line = Vec::new();
+            while reader
+                .read_until(b'\n', &mut line)
+                .map_err(|e| FormatError::new(e.to_string()))?
+                > 0
+            {
+                if !line.trim_ascii().is_empty() {
+                    if let Ok(Value::Object(map)) = serde_json::from_slice(line.trim_ascii()) {
+                        names = Some(map.keys().cloned().collect());
+                    }
+                    break;
+                }
+                line.clear();
+            }
+        }
+        Format::JsonArray => {
+            let mut first = None;
+            let _ = json_array_values(bounded, &mut |value| {
+                first = Some(value);
+                ControlFlow::Break(())
+            });
+            if let Some(Value::Object(map)) = first {
+                names = Some(map.keys().cloned().collect());
+            }
+        }
+        _ => {}
+    }
+    names.ok_or_else(|| FormatError::new("no fields found"))
+}
+
 /// Calls `f` with each line of a JSON Lines stream as a record (`line N`), blank lines
 /// skipped, until `f` breaks. A line that is not a JSON object, or is longer than
 /// [`MAX_RECORD_BYTES`], is an error for that line only. Fails only if the stream
@@ -300,11 +364,22 @@ pub fn json_array(
     fields: &Fields,
     f: &mut dyn FnMut(Result<Record, RecordError>) -> ControlFlow<()>,
 ) -> Result<(), FormatError> {
+    let mut n = 0u64;
+    json_array_values(reader, &mut |value| {
+        n += 1;
+        f(object_record(format!("item {n}"), value, fields))
+    })
+}
+
+/// Calls `f` with each element of a JSON array, read one at a time, until it breaks.
+fn json_array_values(
+    reader: impl Read,
+    f: &mut dyn FnMut(Value) -> ControlFlow<()>,
+) -> Result<(), FormatError> {
     use serde::de::{Deserializer, SeqAccess, Visitor};
 
     struct Elements<'a> {
-        fields: &'a Fields,
-        f: &'a mut dyn FnMut(Result<Record, RecordError>) -> ControlFlow<()>,
+        f: &'a mut dyn FnMut(Value) -> ControlFlow<()>,
     }
     impl<'de> Visitor<'de> for Elements<'_> {
         type Value = ();
@@ -312,11 +387,8 @@ pub fn json_array(
             out.write_str("an array of objects")
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-            let mut n = 0u64;
             while let Some(value) = seq.next_element::<Value>()? {
-                n += 1;
-                let record = object_record(format!("item {n}"), value, self.fields);
-                if (self.f)(record).is_break() {
+                if (self.f)(value).is_break() {
                     // The rest is not read: serde_json would report the unread elements
                     // as an error, which the caller does not want to see.
                     return Err(serde::de::Error::custom(Stopped));
@@ -328,7 +400,7 @@ pub fn json_array(
 
     let mut de =
         serde_json::Deserializer::from_reader(std::io::BufReader::new(BomSkipped::new(reader)));
-    match de.deserialize_seq(Elements { fields, f }) {
+    match de.deserialize_seq(Elements { f }) {
         Ok(()) => de
             .end()
             .map_err(|e| FormatError::new(format!("not valid JSON after the array ({e})"))),
@@ -674,6 +746,25 @@ mod tests {
         let mut sink = std::io::sink();
         let err = std::io::copy(&mut reader, &mut sink).expect_err("bounded");
         assert!(err.to_string().contains("unclosed quote"));
+    }
+
+    #[test]
+    fn field_names_come_from_the_header_or_the_first_object() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let csv = dir.path().join("a.csv");
+        std::fs::write(&csv, "ref,story_html,when\n1,x,y\n").expect("write");
+        let names = field_names(&csv, super::super::Format::Delimited { delimiter: b',' });
+        assert_eq!(names.expect("names"), ["ref", "story_html", "when"]);
+        let jsonl = dir.path().join("a.jsonl");
+        std::fs::write(&jsonl, "\n{\"b\":1,\"a\":2}\n{\"c\":3}\n").expect("write");
+        let names = field_names(&jsonl, super::super::Format::JsonLines).expect("names");
+        assert_eq!(names.len(), 2);
+        let json = dir.path().join("a.json");
+        std::fs::write(&json, "[{\"story\":\"x\"},{\"other\":1}]").expect("write");
+        let names = field_names(&json, super::super::Format::JsonArray).expect("names");
+        assert_eq!(names, ["story"]);
+        std::fs::write(&json, "{}").expect("write");
+        assert!(field_names(&json, super::super::Format::JsonArray).is_err());
     }
 
     #[test]

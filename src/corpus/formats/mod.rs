@@ -129,6 +129,12 @@ impl FormatError {
     pub fn new(message: impl Into<String>) -> FormatError {
         FormatError(message.into())
     }
+
+    /// True if a dataset export was refused because no field holds the text: the app
+    /// then lets the user choose it (see [`dataset::field_names`]).
+    pub fn is_missing_text_field(&self) -> bool {
+        self.0.starts_with(dataset::NO_TEXT_FIELD)
+    }
 }
 
 /// A problem with one record, which is skipped while the rest of the file is read.
