@@ -717,6 +717,35 @@ fn a_dated_dataset_gets_a_timeline_whose_range_filters_the_map() {
     harness.get_by_label("All dates").click();
     harness.run();
     assert!(harness.state().state().place_named("Ouagadougou").is_some());
+    // A drag across the right half of the bars keeps the later article only.
+    let bars = harness.get_by_label("Timeline").rect();
+    let (from, to) = (bars.lerp_inside(egui::vec2(0.6, 0.5)), bars.right_center());
+    harness.hover_at(from);
+    harness.run();
+    harness.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(2);
+    for i in 1..=6 {
+        harness.hover_at(from + (to - from) * (i as f32 / 6.0) - egui::vec2(1.0, 0.0));
+        harness.run_steps(2);
+    }
+    harness.event(egui::Event::PointerButton {
+        pos: to - egui::vec2(1.0, 0.0),
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(2);
+    let dates = harness.state().state().filter().dates;
+    assert!(dates.from.is_some() && dates.to.is_some(), "{dates:?}");
+    assert!(harness.state().state().place_named("Ouagadougou").is_some());
+    assert!(harness.state().state().place_named("Maiduguri").is_none());
+    harness.get_by_label("All dates").click();
+    harness.run();
     // Undated documents hidden: the samples' places go, the dataset's stay.
     let undated = format!(
         "Undated ({} mentions)",

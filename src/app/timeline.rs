@@ -31,7 +31,15 @@ pub fn timeline_ui(ui: &mut Ui, state: &AppState, playing: bool) -> Option<Actio
         {
             action = Some(Action::TogglePlay);
         }
-        ui.label(range_label(&range));
+        let (first, end) = timeline.span();
+        match (range.from, range.to) {
+            (None, None) => ui.label(format!(
+                "{} – {}",
+                date_of_day(first).format("%Y-%m-%d"),
+                date_of_day(end - 1).format("%Y-%m-%d")
+            )),
+            _ => ui.strong(range_label(&range)),
+        };
         if (range.from.is_some() || range.to.is_some())
             && ui
                 .small_button("All dates")
@@ -44,6 +52,7 @@ pub fn timeline_ui(ui: &mut Ui, state: &AppState, playing: bool) -> Option<Actio
                 ..range
             }));
         }
+        ui.weak("drag across the bars to choose dates");
         let mut show_undated = !range.hide_undated;
         if ui
             .checkbox(&mut show_undated, format!("Undated ({undated} mentions)"))
@@ -87,6 +96,8 @@ fn bars_ui(ui: &mut Ui, timeline: &Timeline, range: &DateRange) -> Option<Action
     let width = ui.available_width();
     let (rect, response) =
         ui.allocate_exact_size(vec2(width, BARS_HEIGHT), Sense::click_and_drag());
+    response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Slider, ui.is_enabled(), "Timeline"));
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
     painter.rect_filled(rect, 2.0, visuals.extreme_bg_color);
@@ -102,8 +113,13 @@ fn bars_ui(ui: &mut Ui, timeline: &Timeline, range: &DateRange) -> Option<Action
     let muted = visuals.weak_text_color().gamma_multiply(0.6);
     let drag_id = response.id.with("drag-start");
     let dragging_from: Option<i32> = ui.data(|d| d.get_temp(drag_id));
-    let preview = match (dragging_from, response.interact_pointer_pos()) {
-        (Some(a), Some(p)) if response.dragged() => {
+    // The pointer's last position: on the frame the button is released the drag is over
+    // but its end still counts.
+    let pointer = response
+        .interact_pointer_pos()
+        .or_else(|| ui.input(|i| i.pointer.latest_pos()));
+    let preview = match (dragging_from, pointer) {
+        (Some(a), Some(p)) if response.dragged() || response.drag_stopped() => {
             let b = day_at(p.x);
             Some(DateRange {
                 from: Some(a.min(b)),
