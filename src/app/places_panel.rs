@@ -303,6 +303,8 @@ fn filters_ui(ui: &mut Ui, state: &AppState, dark: bool) -> Option<Action> {
                         };
                         let name = &d.document.name;
                         let mut visible = !filter.hidden_documents.contains(name);
+                        // Outside the timeline's range: listed, greyed.
+                        let in_range = filter.shows_document(&d.document) || !visible;
                         ui.horizontal(|ui| {
                             if ui
                                 .checkbox(&mut visible, "")
