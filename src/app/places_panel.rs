@@ -320,11 +320,13 @@ fn filters_ui(ui: &mut Ui, state: &AppState, dark: bool) -> Option<Action> {
                             let link = ui
                                 .add(
                                     egui::Button::new(
-                                        egui::RichText::new(d.document.title()).color(if visible {
-                                            ui.visuals().text_color()
-                                        } else {
-                                            ui.visuals().weak_text_color()
-                                        }),
+                                        egui::RichText::new(d.document.title()).color(
+                                            if visible && in_range {
+                                                ui.visuals().text_color()
+                                            } else {
+                                                ui.visuals().weak_text_color()
+                                            },
+                                        ),
                                     )
                                     .frame(false)
                                     .truncate(),

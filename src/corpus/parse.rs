@@ -891,6 +891,79 @@ mod tests {
     }
 
     #[test]
+    fn a_dataset_becomes_a_document_per_record_and_a_session_reads_back_its_records() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let parser = Geoparser::new(&g);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let csv = dir.path().join("x.csv");
+        std::fs::write(
+            &csv,
+            "title,text,date\nA,Rain in Niamey.,2024-01-02\nB,,2024-01-03\nC,Talks in Gao.,someday\n",
+        )
+        .expect("write");
+        std::fs::write(dir.path().join("a.txt"), "Floods in Agadez.").expect("write");
+        let first = events(&parser, vec![Input::Path(dir.path().to_path_buf())], false);
+        assert!(matches!(first[0], LoadEvent::Started { total: 2 }));
+        let more: usize = first
+            .iter()
+            .map(|e| match e {
+                LoadEvent::More { documents } => *documents,
+                _ => 0,
+            })
+            .sum();
+        assert_eq!(more, 2, "three records where one document was counted");
+        let mut sources = Vec::new();
+        let mut order = Vec::new();
+        for e in &first {
+            match e {
+                LoadEvent::Document {
+                    parsed,
+                    source,
+                    warning,
+                } => {
+                    order.push(parsed.document.name.clone());
+                    if parsed.document.name == "x.csv#line 4" {
+                        assert!(warning.as_deref().unwrap_or("").contains("someday"));
+                        assert_eq!(parsed.document.meta.published, None);
+                    }
+                    sources.push(source.clone());
+                }
+                LoadEvent::Skipped(e) => order.push(format!("skipped {e}")),
+                _ => {}
+            }
+        }
+        assert_eq!(order[0], "a.txt");
+        assert_eq!(order[1], "x.csv#line 2");
+        assert!(
+            order[2].starts_with("skipped ") && order[2].contains("line 3"),
+            "{order:?}"
+        );
+        assert_eq!(order[3], "x.csv#line 4");
+        assert!(matches!(
+            first.last(),
+            Some(LoadEvent::Finished {
+                loaded: 3,
+                skipped: 1
+            })
+        ));
+        // A session saved the second record only: it alone is read back.
+        let saved: Vec<Input> = sources
+            .into_iter()
+            .filter(|s| s.record() == Some("line 4"))
+            .map(Input::from)
+            .collect();
+        let again = events(&parser, saved, false);
+        let names: Vec<&str> = again
+            .iter()
+            .filter_map(|e| match e {
+                LoadEvent::Document { parsed, .. } => Some(parsed.document.name.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(names, ["x.csv#line 4"]);
+    }
+
+    #[test]
     fn sections_cut_at_paragraphs_and_cover_the_text() {
         let text = "One para.\n\nTwo é para. Still two.\nThree line.\n\nFour.".repeat(7);
         for max in [8, 16, 25, 40, 100, 1000] {
