@@ -903,3 +903,60 @@ fn a_reader_sees_what_a_writer_added_since() {
     }
     assert_eq!(reader.documents(gazetteer()).expect("read").0, docs);
 }
+
+#[test]
+fn metadata_comes_back_and_older_projects_gain_its_columns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut doc = Document::from_text("x.csv#line 2", "Rain in Niamey.");
+    doc.meta = crate::corpus::Metadata {
+        title: Some("Rain".into()),
+        published: crate::corpus::Published::parse("2024-03-04T10:00:00+01:00"),
+        url: Some("https://example.org/rain".into()),
+        source: Some("Sahel Wire".into()),
+    };
+    let parsed = parse_documents(&Geoparser::new(gazetteer()), vec![doc.clone()]);
+    let (path, project) = project_with(dir.path(), &parsed);
+    let mut back = Vec::new();
+    project
+        .for_each_document(gazetteer(), &mut |d| {
+            back.push(d.document.meta);
+            ControlFlow::Continue(())
+        })
+        .expect("read");
+    assert_eq!(back, [doc.meta.clone()]);
+    drop(project);
+    // A project written before the columns existed: read-only, its documents have no
+    // metadata; opened to write, the columns are added and it takes new documents' own.
+    let conn = rusqlite::Connection::open(&path).expect("sqlite");
+    for column in ["title", "published", "url", "source"] {
+        conn.execute_batch(&format!(
+            "ALTER TABLE gazette_documents DROP COLUMN {column}"
+        ))
+        .expect("drop column");
+    }
+    drop(conn);
+    let old = Project::open_read_only(&path).expect("older project");
+    let mut metas = Vec::new();
+    old.for_each_document(gazetteer(), &mut |d| {
+        metas.push(d.document.meta);
+        ControlFlow::Continue(())
+    })
+    .expect("read");
+    assert_eq!(metas, [crate::corpus::Metadata::default()]);
+    drop(old);
+    let mut project = Project::open(&path).expect("opened to write");
+    let mut other = doc;
+    other.name = "y.csv#line 2".into();
+    let parsed = parse_documents(&Geoparser::new(gazetteer()), vec![other.clone()]);
+    let mut writer = project.writer(gazetteer()).expect("writer");
+    writer.add(&parsed[0]).expect("added");
+    writer.finish().expect("finished");
+    let mut metas = Vec::new();
+    project
+        .for_each_document(gazetteer(), &mut |d| {
+            metas.push(d.document.meta);
+            ControlFlow::Continue(())
+        })
+        .expect("read");
+    assert_eq!(metas, [crate::corpus::Metadata::default(), other.meta]);
+}
