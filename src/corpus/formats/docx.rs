@@ -12,7 +12,8 @@
 //! a text box's text comes once.
 //!
 //! Every part is read through a cap of [`MAX_PART_BYTES`] + 1 bytes, whatever the zip
-//! header says, and parsed without DTDs (so no entity expansion). Nothing a document
+//! header says, and parsed without DTDs (so no entity expansion) into at most
+//! [`MAX_XML_NODES`] nodes. Nothing a document
 //! links to (images, external templates, hyperlinks' targets) is read.
 
 use std::io::{Cursor, Read, Seek};
@@ -26,6 +27,13 @@ use crate::corpus::metadata::{Metadata, Published};
 /// Largest XML part read (uncompressed bytes): an article's limit. The body of a
 /// 500-page report is a few MB; more is a damaged or hostile file.
 pub const MAX_PART_BYTES: u64 = crate::corpus::read::MAX_DOCUMENT_BYTES;
+
+/// Most nodes (elements and text pieces) a part is parsed into.
+/// The parsed tree takes some 80 bytes a node, so this bounds it near 320 MB: without
+/// it, 60 MiB of empty paragraphs (a 90 KB file) parse into 10 million nodes and 800 MB.
+/// A real document has a node for every 15–20 bytes of XML; 4 million is some 60 MB of
+/// it, a body of 20 MB of text.
+pub const MAX_XML_NODES: u32 = 4_000_000;
 
 /// WordprocessingML's namespace, as Word writes it (transitional) and as ISO strict
 /// documents write it.
@@ -68,10 +76,11 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, FormatError> {
         .and_then(|rels| target_of(rels, "/officeDocument"))
         .filter(|name| find_part(&zip, name).is_some())
         .unwrap_or_else(|| "word/document.xml".to_string());
+    let in_part = |e: String| FormatError::new(format!("{main_name}: {e}"));
     let body = read_part(&mut zip, &main_name)
-        .map_err(|e| not_docx(&format!("{main_name}: {e}")))?
+        .map_err(in_part)?
         .ok_or_else(|| not_docx("it has no word/document.xml"))?;
-    let text = body_text(&body).map_err(|e| not_docx(&format!("{main_name}: {e}")))?;
+    let text = body_text(&body, MAX_XML_NODES).map_err(in_part)?;
     if text.is_empty() {
         return Err(FormatError::new(
             "no text: the Word document's body is empty",
@@ -97,6 +106,19 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, FormatError> {
         meta: meta.cleaned(),
         warning,
     })
+}
+
+/// An XML part parsed without DTDs and with at most [`MAX_XML_NODES`] nodes.
+fn parse(xml: &str) -> Result<Document<'_>, roxmltree::Error> {
+    parse_with_limit(xml, MAX_XML_NODES)
+}
+
+fn parse_with_limit(xml: &str, nodes_limit: u32) -> Result<Document<'_>, roxmltree::Error> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit,
+    };
+    Document::parse_with_options(xml, options)
 }
 
 fn not_docx(why: &str) -> FormatError {
@@ -163,7 +185,7 @@ fn xml_text(bytes: Vec<u8>) -> Result<String, String> {
 /// The part a package relationship of a type ending in `type_suffix` points to, from the
 /// package's `_rels/.rels`: the name relative to the package root.
 fn target_of(relationships: &str, type_suffix: &str) -> Option<String> {
-    let doc = Document::parse(relationships).ok()?;
+    let doc = parse(relationships).ok()?;
     let target = doc
         .descendants()
         .filter(|n| n.has_tag_name("Relationship"))
@@ -185,8 +207,13 @@ fn is_w(node: &Node, name: &str) -> bool {
 /// The body's text: paragraphs separated by a blank line, each trimmed, empty ones left
 /// out. Walks the tree in document order without recursion (a hostile document can nest
 /// elements deeply).
-fn body_text(xml: &str) -> Result<String, String> {
-    let doc = Document::parse(xml).map_err(|e| format!("not valid XML ({e})"))?;
+fn body_text(xml: &str, nodes_limit: u32) -> Result<String, String> {
+    let doc = parse_with_limit(xml, nodes_limit).map_err(|e| match e {
+        roxmltree::Error::NodesLimitReached => {
+            format!("more than {nodes_limit} XML elements and text pieces; too large to read")
+        }
+        e => format!("not valid XML ({e})"),
+    })?;
     let Some(body) = doc.descendants().find(|n| is_w(n, "body")) else {
         return Ok(String::new());
     };
@@ -271,7 +298,7 @@ fn push_paragraph(text: &mut String, paragraph: &str) {
 /// Title and date from the core properties part, and a warning for a date that cannot
 /// be read.
 fn properties(xml: &str) -> (Metadata, Option<String>) {
-    let Ok(doc) = Document::parse(xml) else {
+    let Ok(doc) = parse(xml) else {
         return (
             Metadata::default(),
             Some("its properties (docProps/core.xml) are not valid XML".into()),
@@ -493,6 +520,14 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_part_of_too_many_nodes_is_refused() {
+        let xml = document_xml(&"<w:p/>".repeat(200));
+        assert_eq!(body_text(&xml, 1000), Ok(String::new()));
+        let m = body_text(&xml, 100).expect_err("too many");
+        assert!(m.starts_with("more than 100 XML elements"), "{m}");
+    }
+
+    #[test]
     fn a_utf16_part_is_read() {
         let xml = document_xml("<w:p><w:r><w:t>Pluie à Niamey.</w:t></w:r></w:p>")
             .replace("UTF-8", "UTF-16");
@@ -530,6 +565,6 @@ pub(crate) mod tests {
         }
         let bytes = writer.finish().expect("finish").into_inner();
         let m = extract(&bytes).expect_err("too large").to_string();
-        assert!(m.contains("larger than 64 MiB"), "{m}");
+        assert_eq!(m, "word/document.xml: larger than 64 MiB uncompressed");
     }
 }

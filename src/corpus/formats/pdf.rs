@@ -14,9 +14,10 @@
 //! Unicode (some CID fonts) cannot be decoded and is left out, with a warning.
 //!
 //! Files are parsed by `lopdf`. Every stream is decompressed through a cap
-//! ([`MAX_STREAM_BYTES`]), all the page content and font maps decoded for one file
-//! through another ([`MAX_DECODED_BYTES`]), and the text kept through a third
-//! ([`MAX_TEXT_BYTES`]). `lopdf` is written to return errors rather than panic, but it is
+//! ([`MAX_STREAM_BYTES`]; [`MAX_OBJECT_STREAM_BYTES`] for the object streams unpacked on
+//! loading, [`MAX_PACKED_OBJECT_BYTES`] for all of them together), all the page content
+//! and font maps decoded for one file through another ([`MAX_DECODED_BYTES`]), and the
+//! text kept through a third ([`MAX_TEXT_BYTES`]). `lopdf` is written to return errors rather than panic, but it is
 //! a large parser of a hostile format, so a panic inside it is caught and reported as a
 //! file that could not be read, not allowed to end the program (see [`extract`]).
 
@@ -29,8 +30,8 @@ use lopdf::{Dictionary, Document, Encoding, LoadOptions, Object, ObjectId};
 use super::{Extracted, FormatError};
 use crate::corpus::metadata::{Metadata, Published};
 
-/// Largest size any one stream (a page's content, a font's Unicode map, an object
-/// stream) is decompressed to: an article's limit.
+/// Largest size any one page content, form or font Unicode map is decompressed to: an
+/// article's limit.
 pub const MAX_STREAM_BYTES: usize = crate::corpus::read::MAX_DOCUMENT_BYTES as usize;
 
 /// Most bytes of page content and font maps decoded for one file, all pages together
@@ -85,8 +86,16 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, FormatError> {
 }
 
 fn read(bytes: &[u8]) -> Result<Extracted, FormatError> {
+    let packed = packed_object_bytes(bytes);
+    if packed > MAX_PACKED_OBJECT_BYTES {
+        return Err(FormatError::new(format!(
+            "could not be read as PDF: its compressed object streams hold more than {} MiB \
+             of objects, more than is read safely",
+            MAX_PACKED_OBJECT_BYTES >> 20
+        )));
+    }
     let options = LoadOptions {
-        max_decompressed_size: Some(MAX_STREAM_BYTES),
+        max_decompressed_size: Some(MAX_OBJECT_STREAM_BYTES),
         ..LoadOptions::default()
     };
     let doc = Document::load_mem_with_options(bytes, options).map_err(|e| match e {
@@ -158,6 +167,56 @@ fn read(bytes: &[u8]) -> Result<Extracted, FormatError> {
         meta: meta.cleaned(),
         warning: (!warnings.is_empty()).then(|| warnings.join("; ")),
     })
+}
+
+/// Largest size one object stream (many small objects compressed together, PDF 1.5) or
+/// cross-reference stream is decompressed to while the file is loaded.
+pub const MAX_OBJECT_STREAM_BYTES: usize = 8 * 1024 * 1024;
+
+/// Most bytes all of a file's object streams may decompress to (32 MiB). The parser holds
+/// every object in memory, and an object takes up to some 60 times the bytes it is
+/// written in (`0 ` is two bytes, a parsed number some 120): a 62 KB file whose object
+/// stream inflates to 60 MiB of `0 0 0 …` took 3.7 GB. Real files hold a few MB of
+/// objects, a large tagged report some tens of MB at most.
+pub const MAX_PACKED_OBJECT_BYTES: u64 = 32 * 1024 * 1024;
+
+thread_local! {
+    /// What [`measure_object_streams`] has counted on this thread.
+    static PACKED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many bytes the file's object streams decompress to (each counted up to
+/// [`MAX_OBJECT_STREAM_BYTES`], the most the loader would take of it), found by a first
+/// load that keeps no object. An encrypted file is not measured (the loader decrypts
+/// before it could be, and takes no filter then): its object streams are bounded one by
+/// one only. The count is per thread because the loader's filter is a plain function,
+/// and loading runs on the calling thread (`lopdf`'s parallel loading is not enabled).
+fn packed_object_bytes(bytes: &[u8]) -> u64 {
+    if memchr::memmem::find(bytes, b"/Encrypt").is_some() {
+        return 0;
+    }
+    PACKED.with(|p| p.set(0));
+    let options = LoadOptions {
+        max_decompressed_size: Some(MAX_OBJECT_STREAM_BYTES),
+        filter: Some(measure_object_streams),
+        ..LoadOptions::default()
+    };
+    let _ = Document::load_mem_with_options(bytes, options);
+    PACKED.with(|p| p.replace(0))
+}
+
+/// The first load's filter: adds each object stream's decompressed size to [`PACKED`]
+/// and keeps no object (so the object streams are not unpacked).
+fn measure_object_streams(_: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
+    if let Ok(stream) = object.as_stream()
+        && stream.dict.has_type(b"ObjStm")
+    {
+        let size = stream
+            .decompressed_content_with_limit(MAX_OBJECT_STREAM_BYTES)
+            .map_or(MAX_OBJECT_STREAM_BYTES, |c| c.len());
+        PACKED.with(|p| p.set(p.get().saturating_add(size as u64)));
+    }
+    None
 }
 
 fn encrypted() -> FormatError {
@@ -642,18 +701,37 @@ pub(crate) mod tests {
     /// A PDF file of `objects` (numbered from 1; object 1 the catalog), with a correct
     /// cross-reference table, and `/Info 6 0 R` in the trailer when `info` is set.
     pub(crate) fn pdf_of(objects: &[String], info: Option<usize>) -> Vec<u8> {
-        let mut out = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n".to_vec();
+        let objects: Vec<Option<Vec<u8>>> = objects
+            .iter()
+            .map(|o| Some(o.as_bytes().to_vec()))
+            .collect();
+        pdf_of_bytes(&objects, info)
+    }
+
+    /// [`pdf_of`] for objects of any bytes; a `None` is left out of the file and of
+    /// the cross-reference table (an object kept in an object stream).
+    fn pdf_of_bytes(objects: &[Option<Vec<u8>>], info: Option<usize>) -> Vec<u8> {
+        let mut out = b"%PDF-1.5\n%\xE2\xE3\xCF\xD3\n".to_vec();
         let mut offsets = Vec::new();
         for (i, body) in objects.iter().enumerate() {
-            offsets.push(out.len());
-            out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+            offsets.push(body.as_ref().map(|_| out.len()));
+            if let Some(body) = body {
+                out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+                out.extend_from_slice(body);
+                out.extend_from_slice(b"\nendobj\n");
+            }
         }
         let xref = out.len();
-        out.extend_from_slice(
-            format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-        );
-        for offset in offsets {
-            out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+        out.extend_from_slice(b"xref\n0 1\n0000000000 65535 f \n");
+        let mut number = 1;
+        for run in offsets.split(Option::is_none) {
+            if !run.is_empty() {
+                out.extend_from_slice(format!("{number} {}\n", run.len()).as_bytes());
+                for offset in run.iter().flatten() {
+                    out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+                }
+            }
+            number += run.len() + 1;
         }
         let info = info.map(|n| format!(" /Info {n} 0 R")).unwrap_or_default();
         out.extend_from_slice(
@@ -663,6 +741,36 @@ pub(crate) mod tests {
             )
             .as_bytes(),
         );
+        out
+    }
+
+    /// An object stream holding `objects` (number, text), Deflate-compressed.
+    fn object_stream(objects: &[(usize, &str)]) -> Vec<u8> {
+        let mut index = String::new();
+        let mut body = String::new();
+        for (number, text) in objects {
+            index.push_str(&format!("{number} {} ", body.len()));
+            body.push_str(text);
+            body.push('\n');
+        }
+        let mut stream =
+            lopdf::Stream::new(Dictionary::new(), format!("{index}{body}").into_bytes());
+        stream.compress().expect("compresses");
+        // lopdf leaves content that would not shrink uncompressed.
+        let filter = if stream.dict.has(b"Filter") {
+            "/Filter /FlateDecode "
+        } else {
+            ""
+        };
+        let mut out = format!(
+            "<< /Type /ObjStm /N {} /First {} {filter}/Length {} >>\nstream\n",
+            objects.len(),
+            index.len(),
+            stream.content.len()
+        )
+        .into_bytes();
+        out.extend_from_slice(&stream.content);
+        out.extend_from_slice(b"\nendstream");
         out
     }
 
@@ -864,6 +972,39 @@ pub(crate) mod tests {
         );
         let extracted = extract(&pdf).expect("reads");
         assert_eq!(extracted.text, "Niabcd");
+    }
+
+    #[test]
+    fn objects_in_object_streams_are_read_within_the_bound() {
+        let [catalog, pages] = tree(1);
+        let page = "<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 4 0 R >> >> \
+                    /Contents 5 0 R >>";
+        let content = stream("", "BT /F1 12 Tf (Rain in Gao.) Tj ET");
+        let font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
+        let file = |packed: Vec<u8>, more: usize| {
+            let mut objects = vec![
+                Some(catalog.clone().into_bytes()),
+                Some(pages.clone().into_bytes()),
+                Some(page.as_bytes().to_vec()),
+                None,
+                Some(content.clone().into_bytes()),
+                Some(packed.clone()),
+            ];
+            objects.extend((0..more).map(|_| Some(packed.clone())));
+            pdf_of_bytes(&objects, None)
+        };
+        let small = file(object_stream(&[(4, font)]), 0);
+        assert_eq!(extract(&small).expect("reads").text, "Rain in Gao.");
+        // A 7 MiB array of zeros packs into a few KB; five of them are 35 MiB of objects.
+        let zeros = format!("[{}]", "0 ".repeat(7 << 19));
+        let bomb = object_stream(&[(4, font), (99, &zeros)]);
+        assert!(bomb.len() < 100_000, "{}", bomb.len());
+        assert_eq!(
+            extract(&file(bomb.clone(), 0)).expect("reads").text,
+            "Rain in Gao."
+        );
+        let message = extract(&file(bomb, 4)).expect_err("too many").to_string();
+        assert!(message.contains("more than 32 MiB of objects"), "{message}");
     }
 
     #[test]
