@@ -114,7 +114,6 @@ fn read(bytes: &[u8]) -> Result<Extracted, FormatError> {
         budget: MAX_DECODED_BYTES,
         text: String::new(),
         line: Line::default(),
-        shown: false,
         undecodable: false,
         stopped: None,
     };
@@ -341,8 +340,6 @@ struct TextReader<'a> {
     budget: u64,
     text: String,
     line: Line,
-    /// Some text operator was met (decodable or not).
-    shown: bool,
     /// Some text was in a font that cannot be decoded.
     undecodable: bool,
     /// Why reading stopped early, when it did.
@@ -577,7 +574,6 @@ impl<'a> TextReader<'a> {
         let Some(Object::String(bytes, _)) = operand else {
             return;
         };
-        self.shown = true;
         let Some(encoding) = font
             .and_then(|key| self.fonts.get(&key))
             .and_then(Option::as_ref)
