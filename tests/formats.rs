@@ -170,3 +170,43 @@ fn csv_export_rows_carry_title_date_and_url_columns() {
         "{text}"
     );
 }
+
+#[test]
+fn word_pdf_and_zip_archives_are_read_with_their_dates() {
+    let docx = fixture("floods.docx");
+    let (rows, o) = parse_rows(&[docx.to_str().expect("utf8")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(rows.iter().any(|r| r["name"] == "Niamey"));
+    assert!(rows.iter().all(|r| r["date"] == "2021-03-04T10:15:00Z"));
+    let pdf = fixture("floods.pdf");
+    let (rows, o) = parse_rows(&[pdf.to_str().expect("utf8")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(rows.iter().any(|r| r["name"] == "Niamey"));
+    // A zip of mixed files: each read in its format, named inside the archive; a zip
+    // inside and a file of another kind are named and skipped (exit 1).
+    let zip = fixture("news.zip");
+    let (rows, o) = parse_rows(&[zip.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let documents = names(&rows, "document");
+    for expected in [
+        "news.zip/2024/a.txt",
+        "news.zip/2024/b.jsonl#line 1",
+        "news.zip/2024/b.jsonl#line 2",
+        "news.zip/docs/floods.docx",
+        "news.zip/docs/floods.pdf",
+    ] {
+        assert!(
+            documents.iter().any(|d| d == expected),
+            "{expected}: {documents:?}"
+        );
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r["name"] == "Mombasa" && r["title"] == "Port reopens")
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("inner.zip") && err.contains("notes.md"),
+        "{err}"
+    );
+}

@@ -495,10 +495,11 @@ fn list(inputs: Vec<Input>, skip: &mut dyn FnMut(DocumentError)) -> (Vec<Item>, 
     (items, skipped)
 }
 
-/// The name of the file a record named `name` came from: `name` without `#record`.
+/// The name of the file a record named `name` came from: `name` without `#record` (or
+/// `/record` in a zip archive).
 fn container_name(name: &str, record: &str) -> String {
     name.strip_suffix(record)
-        .and_then(|n| n.strip_suffix('#'))
+        .and_then(|n| n.strip_suffix('#').or_else(|| n.strip_suffix('/')))
         .unwrap_or(name)
         .to_string()
 }
@@ -546,7 +547,12 @@ fn expand(
     let mut record = |result: Result<Record, RecordError>| match result {
         Ok(Record { key, extracted }) if wanted(&key) => {
             let warning = extracted.warning.filter(|_| list_one());
-            let record_name = format!("{name}#{key}");
+            // Inside a zip archive the key is the entry's path (and its record's).
+            let record_name = if format == Format::Zip {
+                format!("{name}/{key}")
+            } else {
+                format!("{name}#{key}")
+            };
             send(Item::Read {
                 document: Document {
                     name: record_name.clone(),

@@ -259,7 +259,11 @@ impl Document {
         name: String,
         format: Format,
     ) -> Result<LoadedDocument, DocumentError> {
-        let bytes = read_regular_file(path, MAX_DOCUMENT_BYTES)?;
+        let max = match format {
+            Format::Pdf => formats::pdf::MAX_PDF_BYTES,
+            _ => MAX_DOCUMENT_BYTES,
+        };
+        let bytes = read_regular_file(path, max)?;
         Document::from_bytes(&bytes, path, name, format)
     }
 
@@ -271,6 +275,13 @@ impl Document {
         name: String,
         format: Format,
     ) -> Result<LoadedDocument, DocumentError> {
+        if format == Format::Pdf && bytes.len() as u64 > formats::pdf::MAX_PDF_BYTES {
+            return Err(DocumentError::TooLarge {
+                path: path.to_path_buf(),
+                size: bytes.len() as u64,
+                max: formats::pdf::MAX_PDF_BYTES,
+            });
+        }
         let extracted = formats::extract(format, bytes).map_err(|source| {
             if format == Format::Text {
                 DocumentError::Binary {

@@ -30,6 +30,11 @@ use lopdf::{Dictionary, Document, Encoding, LoadOptions, Object, ObjectId};
 use super::{Extracted, FormatError};
 use crate::corpus::metadata::{Metadata, Published};
 
+/// Largest PDF read (16 MiB), below the article limit: the PDF library holds a file's
+/// objects in memory at up to about 60 times its size on hostile input, so a 64 MiB file
+/// could take gigabytes; a news article's PDF with a text layer is far smaller.
+pub const MAX_PDF_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Largest size any one page content, form or font Unicode map is decompressed to: an
 /// article's limit.
 pub const MAX_STREAM_BYTES: usize = crate::corpus::read::MAX_DOCUMENT_BYTES as usize;
