@@ -210,3 +210,49 @@ fn word_pdf_and_zip_archives_are_read_with_their_dates() {
         "{err}"
     );
 }
+
+#[test]
+fn a_saved_page_gives_its_article_not_its_menus_and_feeds_give_their_items() {
+    let page = fixture("article.html");
+    let (rows, o) = parse_rows(&[page.to_str().expect("utf8")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let found = names(&rows, "text");
+    assert!(found.iter().any(|t| t == "Agadez"), "{found:?}");
+    // The page's menus, "most read" box, related stories and footer name these; the
+    // article does not.
+    for boilerplate in [
+        "London", "Tokyo", "Berlin", "Lagos", "Paris", "Cairo", "Nairobi",
+    ] {
+        assert!(
+            rows.iter().all(|r| r["text"] != boilerplate),
+            "{boilerplate} came from the page's boilerplate"
+        );
+    }
+    assert_eq!(rows[0]["title"], "Floods in Niger leave thousands homeless");
+    assert_eq!(rows[0]["date"], "2024-08-27T09:30:00Z");
+    let rss = fixture("feed-rss2.xml");
+    let atom = fixture("feed-atom.xml");
+    let (rows, o) = parse_rows(&[rss.to_str().expect("utf8"), atom.to_str().expect("utf8")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let documents = names(&rows, "document");
+    assert!(
+        documents.iter().any(|d| d == "feed-rss2.xml#item 1"),
+        "{documents:?}"
+    );
+    assert!(
+        documents
+            .iter()
+            .any(|d| d.starts_with("feed-atom.xml#item ")),
+        "{documents:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r["document"] == "feed-rss2.xml#item 1" && r["date"].is_string()),
+        "items carry their dates"
+    );
+    // A feed cut off mid-way: named, skipped, nothing written (exit 2).
+    let cut = fixture("feed-truncated.xml");
+    let o = gazette(&["parse", cut.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("feed-truncated.xml"), "{}", stderr(&o));
+}
