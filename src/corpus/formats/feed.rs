@@ -3,7 +3,7 @@
 //! Each record's text is the entry's full content (`content:encoded`, Atom `<content>`)
 //! or else its description or summary, converted from HTML to text (feeds carry HTML in
 //! these fields, escaped or in CDATA sections, sometimes as raw elements) by the page
-//! reader's [`html_to_text`]; an entry with a title but no text is read as its title.
+//! reader's `html_to_text`; an entry with a title but no text is read as its title.
 //! Its title, date (published, else updated), link and source (the feed's title) are
 //! its metadata.
 //!

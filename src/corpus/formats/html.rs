@@ -12,7 +12,7 @@
 //! port of Readability) because that crate parses with html5ever's tree builder and walks
 //! its tree in ways that are quadratic in nesting depth (10,000 nested `<div>`s took
 //! 28 s), and a page is input we do not control; here every step is linear (see
-//! [`dom`] for the parser).
+//! `html/dom.rs` for the parser).
 //!
 //! One safeguard Readability lacks: an element holding more than half of the page's
 //! paragraph text is never set aside by its class, id, role or visibility, so an
@@ -35,6 +35,9 @@ use crate::corpus::metadata::{Metadata, Published};
 /// The encoding is the one a byte-order mark gives, else the page's `<meta charset>` or
 /// `<meta http-equiv="Content-Type">` in its first 1024 bytes, else UTF-8 if the bytes
 /// are valid UTF-8, else as [`decode`](crate::corpus::decode) guesses (with a warning).
+/// One exception, with a warning: a page declaring a legacy charset whose bytes are
+/// valid UTF-8 with non-ASCII characters is read as UTF-8 (it was re-encoded when saved,
+/// as scrapers do; text in a legacy charset is almost never valid UTF-8).
 /// A page without article text is an error.
 pub fn extract(bytes: &[u8]) -> Result<Extracted, FormatError> {
     let (html, mut warnings) = decode(bytes);
@@ -488,11 +491,12 @@ impl JsonLd {
                 _ => {}
             }
         }
-        let by_id = |id: &str| {
-            objects
-                .iter()
-                .find(|o| o.get("@id").and_then(Value::as_str) == Some(id))
-        };
+        let mut by_id: rustc_hash::FxHashMap<&str, &Map<String, Value>> = Default::default();
+        for o in &objects {
+            if let Some(id) = o.get("@id").and_then(Value::as_str) {
+                by_id.entry(id).or_insert(o);
+            }
+        }
         for article in objects.iter().filter(|o| is_article(o)) {
             if self.headline.is_none() {
                 self.headline = ld_text(article.get("headline"));
@@ -515,7 +519,7 @@ impl JsonLd {
                 self.publisher = match publisher {
                     Some(Value::Object(p)) => ld_text(p.get("name")).or_else(|| {
                         let id = p.get("@id").and_then(Value::as_str)?;
-                        ld_text(by_id(id)?.get("name"))
+                        ld_text(by_id.get(id)?.get("name"))
                     }),
                     other => ld_text(other),
                 };
@@ -1248,20 +1252,31 @@ impl Article {
         // Inside the article: boxes that are mostly links (related stories, tags, share
         // bars), forms, a heading repeating the title, and lines that only give a date.
         let title_words = title.map(words).unwrap_or_default();
+        let headings_compared = std::cell::Cell::new(0u8);
         let text = render(dom, &parts, |id, e| {
             let i = id as usize;
             if removed.get(i).copied().unwrap_or(true) {
                 return true;
             }
-            if parts.contains(&id) {
+            // The parts are siblings, in document order.
+            if parts.binary_search(&id).is_ok() {
                 return false;
             }
             let c = counts[i];
+            // (Only the first few headings, and short ones, are compared: the title's
+            // comes first and is short, and others' text is not read for nothing.)
             if matches!(&*e.name, "h1" | "h2")
                 && !title_words.is_empty()
-                && similar(&words(&dom.raw_text(id)), &title_words)
+                && c.text <= 300
+                && headings_compared.get() < 8
             {
-                return true;
+                headings_compared.set(headings_compared.get() + 1);
+                if dom
+                    .text_within(id, 1000)
+                    .is_some_and(|t| similar(&words(&t), &title_words))
+                {
+                    return true;
+                }
             }
             if is_block(&e.name) && c.time_text > 0 && c.time_text * 2 >= c.text && c.text < 80 {
                 return true;
@@ -1300,8 +1315,13 @@ impl Article {
 /// The first `<time>` under `scope` (not in a box beside the article): its `datetime`,
 /// or else its text.
 fn first_time(dom: &Dom, scope: NodeId) -> Option<String> {
-    dom.descendants(scope).find_map(|d| {
-        let e = dom.element(d).filter(|e| e.is("time"))?;
+    // The first hundred `<time>` elements: a page with more has no date worth the search.
+    let times = dom
+        .descendants(scope)
+        .filter(|&d| dom.element(d).is_some_and(|e| e.is("time")))
+        .take(100);
+    times.into_iter().find_map(|d| {
+        let e = dom.element(d)?;
         // Not a date in a box beside the article (a related story's).
         let mut at = dom.parent(d);
         while let Some(a) = at.filter(|&a| a != scope) {
@@ -1622,6 +1642,20 @@ mod tests {
         assert_eq!(page_bytes(&bytes).text, "Zinder: ça déborde.");
     }
 
+    #[test]
+    fn a_page_re_encoded_as_utf8_keeps_its_text() {
+        let got = page("<meta charset=\"gb2312\"><p>Niamey — café, 尼亚美</p>");
+        assert_eq!(got.text, "Niamey — café, 尼亚美");
+        assert_eq!(
+            got.warning.as_deref(),
+            Some("declares GBK but is valid UTF-8; read as UTF-8")
+        );
+        // Pure ASCII is read in the declared charset (ISO-2022-JP is 7-bit).
+        let got = page_bytes(b"<meta charset=iso-2022-jp><p>\x1b$B$3$s$K$A$O\x1b(B</p>");
+        assert_eq!(got.text, "こんにちは");
+        assert_eq!(got.warning, None);
+    }
+
     fn page_bytes(bytes: &[u8]) -> Extracted {
         extract(bytes).expect("article")
     }
@@ -1804,6 +1838,36 @@ mod tests {
         let html = "<div class=a><table><tr><td><span><b>Niamey".repeat(20_000);
         let got = page(&html);
         assert!(got.text.starts_with("Niamey"));
+    }
+
+    #[test]
+    fn hostile_shapes_stay_linear() {
+        // Each about a megabyte; a quadratic step on any would take minutes.
+        let shapes = [
+            // Headings nested in headings, each compared with the title.
+            format!("<title>T</title>{}", "<h2><div>T ".repeat(100_000)),
+            // Many dates, all in boxes beside the article.
+            format!(
+                "<article><p>Rain in Dosso, and more rain.</p>{}</article>",
+                "<aside><time datetime=x>x</time></aside>".repeat(30_000)
+            ),
+            // Many siblings that are all part of the article.
+            "<div><div><p>Rain in Dosso, again, and again, and again, today.</p></div>"
+                .repeat(20_000),
+            // Many unclosed paragraphs, list items, cells and formatting elements.
+            "<p>a<li>b<td>c<b>d<i>e<a href=x>f".repeat(40_000),
+            // Many JSON-LD objects referring to a publisher that is not there.
+            format!(
+                "<script type=application/ld+json>[{}]</script><p>Rain in Dosso.</p>",
+                vec!["{\"@type\":\"NewsArticle\",\"publisher\":{\"@id\":\"#x\"}}"; 9_000].join(",")
+            ),
+        ];
+        for html in shapes {
+            let start = std::time::Instant::now();
+            let _ = extract(html.as_bytes());
+            let elapsed = start.elapsed();
+            assert!(elapsed.as_secs() < 20, "{elapsed:?} for {}", &html[..60]);
+        }
     }
 
     proptest! {

@@ -234,6 +234,25 @@ impl Dom {
         }
     }
 
+    /// The text under `id` as [`raw_text`](Dom::raw_text) gives it, or `None` if that
+    /// means visiting more than `max_nodes` nodes.
+    pub fn text_within(&self, id: NodeId, max_nodes: usize) -> Option<String> {
+        let mut out = String::new();
+        for (n, d) in self.descendants(id).enumerate() {
+            if n >= max_nodes {
+                return None;
+            }
+            if let Some(Node {
+                data: Data::Text(t),
+                ..
+            }) = self.node(d)
+            {
+                out.push_str(t);
+            }
+        }
+        Some(out)
+    }
+
     /// The text under `id`, white space as written.
     pub fn raw_text(&self, id: NodeId) -> String {
         let mut out = String::new();
