@@ -771,6 +771,7 @@ impl GazetteApp {
                 ui,
                 &self.state,
                 self.map.network_status(),
+                self.map.cursor(),
             ));
         });
         egui::Panel::left("places")

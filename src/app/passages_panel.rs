@@ -542,7 +542,8 @@ fn confidence_label(ui: &mut Ui, confidence: f32, what: &str) -> egui::Response 
     .on_hover_text(format!("{what}: {confidence:.3}"))
 }
 
-fn thousands(n: u64) -> String {
+/// `n` with thousands separated by commas (`1,234`).
+pub(super) fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

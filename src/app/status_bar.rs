@@ -16,6 +16,7 @@ pub(super) fn status_bar_ui(
     ui: &mut Ui,
     state: &AppState,
     network: Option<&NetworkStatus>,
+    cursor: Option<(f64, f64)>,
 ) -> Vec<Action> {
     let mut actions = Vec::new();
     // Right to left: the counts and the network state keep their room, the latest
@@ -38,6 +39,22 @@ pub(super) fn status_bar_ui(
             state.corrections().len(),
             plural(state.corrections().len())
         ));
+        // The pointer's position on the map (latitude, longitude; WGS 84), in a slot of
+        // fixed width so that the bar does not move as it comes and goes.
+        ui.separator();
+        let text = cursor.map_or_else(String::new, |(lat, lon)| {
+            format!(
+                "{:>8.4}°{} {:>9.4}°{}",
+                lat.abs(),
+                if lat >= 0.0 { "N" } else { "S" },
+                lon.abs(),
+                if lon >= 0.0 { "E" } else { "W" }
+            )
+        });
+        ui.add_sized(
+            [200.0, ui.spacing().interact_size.y],
+            egui::Label::new(egui::RichText::new(text).monospace()),
+        );
         match network {
             Some(NetworkStatus::Unreachable(e)) => {
                 ui.separator();

@@ -19,6 +19,7 @@ mod clusters;
 mod labels;
 mod markers;
 mod overlay;
+mod scale;
 mod tiles;
 
 use std::collections::HashMap;
@@ -68,6 +69,16 @@ pub struct MapView {
     moved_by_user: bool,
     /// The view (zoom, centre) the last fit made.
     fitted: Option<(f64, Option<Position>)>,
+    /// Where the pointer is on the map: (latitude, longitude) in degrees.
+    cursor: Option<(f64, f64)>,
+}
+
+impl MapView {
+    /// Where the pointer was on the map at the last frame: (latitude, longitude) in
+    /// degrees, for the status bar.
+    pub fn cursor(&self) -> Option<(f64, f64)> {
+        self.cursor
+    }
 }
 
 impl std::fmt::Debug for MapView {
@@ -105,6 +116,7 @@ impl MapView {
             cluster_list: None,
             moved_by_user: false,
             fitted: None,
+            cursor: None,
         }
     }
 
@@ -326,6 +338,7 @@ pub fn map_ui(
         online,
         tint,
         cluster_list,
+        cursor,
         ..
     } = view;
     let selected = state.selected();
@@ -349,6 +362,23 @@ pub fn map_ui(
         }),
     };
     map.show(&mut map_ui, |ui, response, projector, _memory| {
+        *cursor = response.hover_pos().map(|p| {
+            let at = projector.unproject(p.to_vec2());
+            (at.y(), at.x())
+        });
+        // The scale bar, bottom right above the attribution, at the view's centre.
+        let centre = projector.unproject(rect.center().to_vec2());
+        if let Some((length, label)) =
+            scale::scale_bar(scale::metres_per_point(centre.y(), projector.zoom()), 120.0)
+        {
+            scale::paint(
+                &ui.painter().with_clip_rect(rect),
+                rect.right_bottom() + egui::vec2(-12.0, -36.0),
+                length,
+                &label,
+                dark,
+            );
+        }
         let Some(index) = index.as_mut() else {
             return;
         };
