@@ -795,3 +795,20 @@ fn a_csv_without_a_known_text_column_asks_which_field_holds_the_text() {
     assert!(harness.query_by_label("Which fields of odd.csv?").is_none());
     assert!(harness.state().state().place_named("Mombasa").is_some());
 }
+
+#[test]
+fn the_status_bar_gives_the_pointers_position_over_the_map() {
+    let mut harness = harness();
+    let map = harness
+        .state()
+        .map_view()
+        .map_rect()
+        .expect("the map is drawn");
+    harness.hover_at(map.center());
+    harness.run();
+    harness.run();
+    let (lat, lon) = harness.state().map_view().cursor().expect("over the map");
+    assert!((-85.0..=85.0).contains(&lat) && (-180.0..=180.0).contains(&lon));
+    let ns = if lat >= 0.0 { "N" } else { "S" };
+    harness.get_by_label_contains(&format!("{:.4}°{ns}", lat.abs()));
+}

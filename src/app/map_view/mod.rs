@@ -79,6 +79,11 @@ impl MapView {
     pub fn cursor(&self) -> Option<(f64, f64)> {
         self.cursor
     }
+
+    /// Where the map was drawn at the last frame (screen points).
+    pub fn map_rect(&self) -> Option<Rect> {
+        self.map_rect
+    }
 }
 
 impl std::fmt::Debug for MapView {
