@@ -16,6 +16,7 @@
 //!   attribution; `tiles.rs`: online tiles and the basemap under them.
 
 mod clusters;
+mod country_labels;
 mod labels;
 mod markers;
 mod overlay;
@@ -71,6 +72,8 @@ pub struct MapView {
     fitted: Option<(f64, Option<Position>)>,
     /// Where the pointer is on the map: (latitude, longitude) in degrees.
     cursor: Option<(f64, f64)>,
+    /// The basemap's country names, biggest first, made once the basemap is there.
+    country_names: Option<Vec<country_labels::CountryName>>,
 }
 
 impl MapView {
@@ -122,6 +125,7 @@ impl MapView {
             moved_by_user: false,
             fitted: None,
             cursor: None,
+            country_names: None,
         }
     }
 
@@ -336,6 +340,11 @@ pub fn map_ui(
         .as_ref()
         .map(|_| map_ui.painter_at(rect).add(egui::Shape::Noop));
 
+    if view.country_names.is_none()
+        && let Some(basemap) = basemap
+    {
+        view.country_names = Some(country_labels::country_names(basemap));
+    }
     let MapView {
         memory,
         index,
@@ -344,6 +353,7 @@ pub fn map_ui(
         tint,
         cluster_list,
         cursor,
+        country_names,
         ..
     } = view;
     let selected = state.selected();
@@ -412,6 +422,9 @@ pub fn map_ui(
         visible.sort_by_key(|&c| std::cmp::Reverse(level_data.clusters[c].mentions));
 
         let painter = ui.painter().with_clip_rect(rect);
+        // Country names go under the markers: a slot now, filled once the markers are
+        // placed (names keep clear of them).
+        let names_slot = painter.add(egui::Shape::Noop);
         for &c in &visible {
             let cluster = &level_data.clusters[c];
             let lead = &markers[cluster.members[0]];
@@ -439,6 +452,35 @@ pub fn map_ui(
 
         let labels = label_candidates(drawn, &find, selected);
         draw_labels(&painter, drawn, labels, dark);
+        if let Some(names) = country_names.as_deref() {
+            // Each marker and the room its label takes to its right.
+            let avoid: Vec<Rect> = drawn
+                .iter()
+                .flat_map(|d| {
+                    let r = d.radius + 2.0;
+                    [
+                        Rect::from_center_size(d.center, egui::vec2(2.0 * r, 2.0 * r)),
+                        Rect::from_min_size(d.center + egui::vec2(r, -8.0), egui::vec2(90.0, 16.0)),
+                    ]
+                })
+                .collect();
+            let font = egui::FontId::proportional(country_labels::NAME_SIZE);
+            let placed = country_labels::place_names(
+                names,
+                rect,
+                |lon, lat| projector.project(lon_lat(lon, lat)).to_pos2(),
+                |name| {
+                    painter
+                        .layout_no_wrap(name.to_uppercase(), font.clone(), Color32::WHITE)
+                        .size()
+                },
+                &avoid,
+            );
+            painter.set(
+                names_slot,
+                egui::Shape::Vec(country_labels::name_shapes(&painter, &placed, dark)),
+            );
+        }
 
         // Hover and click: the nearest marker within its radius.
         let hit = |pos: Pos2| marker_at(drawn, pos);
