@@ -336,7 +336,11 @@ mod tests {
         assert!(text.contains("<Style id=\"place\"><IconStyle><color>ffffa85c</color>"));
     }
 
-    fn placemarks(text: &str) -> Vec<(String, String, Vec<(String, String)>, String, String)> {
+    /// A Placemark as read back: name, styleUrl, Data (name, value), coordinates and
+    /// description.
+    type Mark = (String, String, Vec<(String, String)>, String, String);
+
+    fn placemarks(text: &str) -> Vec<Mark> {
         let doc = roxmltree::Document::parse(text).expect("valid XML");
         let child_text = |n: roxmltree::Node, tag: &str| {
             n.descendants()
