@@ -80,9 +80,9 @@ enum Command {
         #[arg(long, value_name = "FILE.gpkg")]
         project: Option<PathBuf>,
     },
-    /// Export a project (see `parse --project`) as GeoJSON, JSON Lines or CSV, with its
-    /// corrections and saved filter applied: for a project made by `gazette parse`, the
-    /// same bytes `gazette parse` writes for the same articles.
+    /// Export a project (see `parse --project`) as GeoJSON, KML, JSON Lines or CSV, with
+    /// its corrections and saved filter applied: for a project made by `gazette parse`,
+    /// the same bytes `gazette parse` writes for the same articles.
     Export {
         /// The project file.
         #[arg(value_name = "FILE.gpkg")]

@@ -83,6 +83,7 @@ fn the_window_shows_the_samples() {
     assert!(!app.map_view().drawn_markers().is_empty());
     harness.get_by_label("Fit all");
     harness.get_by_label("Export GeoJSON…");
+    harness.get_by_label("Export KML…");
     harness.get_by_role_and_label(Role::CheckBox, "Niger");
 }
 
@@ -336,6 +337,19 @@ fn export_writes_what_is_shown_and_reports_it() {
     assert_eq!(message.level, MessageLevel::Success);
     assert!(message.text.contains("shown.geojson"), "{}", message.text);
     assert!(harness.get_all_by_label_contains("Exported").count() >= 1);
+
+    // KML: a Placemark per place shown.
+    let kml = dir.path().join("shown.kml");
+    harness.state_mut().dialogs_mut().script(Some(kml.clone()));
+    harness.get_by_label("Export KML…").click();
+    harness.run();
+    let text = std::fs::read_to_string(&kml).expect("the KML export was written");
+    let doc = roxmltree::Document::parse(&text).expect("well-formed KML");
+    let placemarks = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "Placemark")
+        .count();
+    assert_eq!(placemarks, harness.state().state().places().len());
 
     // A failed export says so.
     let bad = dir.path().join("no-such-folder").join("x.csv");

@@ -238,6 +238,7 @@ fn run_native(request: DialogRequest) -> DialogOutcome {
         DialogRequest::Export(format) => {
             let (name, ext) = match format {
                 Format::GeoJson => ("GeoJSON", "geojson"),
+                Format::Kml => ("KML", "kml"),
                 Format::Csv => ("CSV", "csv"),
                 Format::JsonLines => ("JSON Lines", "jsonl"),
             };

@@ -46,6 +46,15 @@ pub(super) fn toolbar_ui(ui: &mut Ui, state: &AppState, online: bool) -> Vec<Act
             actions.push(Action::ExportDialog(Format::GeoJson));
         }
         if ui
+            .add_enabled(has_places, egui::Button::new("Export KML…"))
+            .on_hover_text(
+                "Save the places shown (after filter and corrections) as KML, for Google Earth",
+            )
+            .clicked()
+        {
+            actions.push(Action::ExportDialog(Format::Kml));
+        }
+        if ui
             .add_enabled(has_places, egui::Button::new("Export CSV…"))
             .on_hover_text("Save the mentions shown (after filter and corrections) as CSV")
             .clicked()

@@ -1,15 +1,19 @@
-//! Exports of what is shown: GeoJSON (RFC 7946), JSON Lines and CSV of the mentions.
+//! Exports of what is shown: GeoJSON (RFC 7946), KML 2.2 (a Placemark per place, for
+//! Google Earth), JSON Lines and CSV of the mentions.
 //!
 //! Every export carries each mention's provenance (document name and path, byte span,
 //! passage, confidence, alternates, whether a person corrected it), so a reader of the
-//! file can check every point on the map against the text.
+//! file can check every point on the map against the text. KML, made for looking at a
+//! map, carries less: per place its counts and its first passages with their documents'
+//! titles, dates and addresses.
 //!
 //! Exports are streamed: [`write_to`] writes one record (a JSON line, a CSV row, a
-//! GeoJSON feature) at a time through a buffer, so memory holds one record beyond the
-//! parsed documents whatever the size of the output. GeoJSON is compact (one feature per
-//! line) and a feature lists at most [`MAX_MENTIONS_PER_FEATURE`] of its place's
-//! mentions, so GDAL and other readers that load a feature whole can read an export of
-//! any corpus; `mention_count` gives the full number and JSON Lines or CSV every mention.
+//! GeoJSON feature, a KML Placemark) at a time through a buffer, so memory holds one
+//! record beyond the parsed documents whatever the size of the output. GeoJSON is compact
+//! (one feature per line) and a feature, like a Placemark, lists at most
+//! [`MAX_MENTIONS_PER_FEATURE`] of its place's mentions, so GDAL and other readers that
+//! load a feature whole can read an export of any corpus; `mention_count` gives the full
+//! number and JSON Lines or CSV every mention.
 
 use std::borrow::Cow;
 use std::io::{BufWriter, Write};
@@ -21,6 +25,7 @@ use crate::corpus::{Document, MentionRef, ParsedDocument, Place};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 use crate::geoparse::Mention;
 
+mod kml;
 mod stream;
 pub use stream::{DocumentExport, ExportCounts, ExportStream};
 
@@ -55,16 +60,20 @@ pub enum ExportError {
 /// At most this many mentions are listed in one GeoJSON feature's `mentions`; the
 /// feature's `mention_count` is the full number and `mentions_truncated` says whether
 /// the list was cut. (GDAL refuses a feature of hundreds of megabytes, which a place
-/// named in every one of 100,000 articles would otherwise be.)
+/// named in every one of 100,000 articles would otherwise be.) A KML Placemark's
+/// description lists as many passages.
 pub const MAX_MENTIONS_PER_FEATURE: usize = 50;
 
 /// Output formats. The command line's `--format` takes these by their value names
-/// (`geojson`, `jsonl`, `csv`), so the CLI and the app offer the same list.
+/// (`geojson`, `kml`, `jsonl`, `csv`), so the CLI and the app offer the same list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// One RFC 7946 FeatureCollection, a Point feature per place.
     #[value(name = "geojson")]
     GeoJson,
+    /// One KML 2.2 document, a styled Placemark per place listing its first passages.
+    #[value(name = "kml")]
+    Kml,
     /// One JSON object per mention per line.
     #[value(name = "jsonl")]
     JsonLines,
@@ -429,6 +438,7 @@ fn stream(
 ) -> std::io::Result<()> {
     match format {
         Format::GeoJson => write_geojson(out, gazetteer, documents, places),
+        Format::Kml => kml::write_kml(out, gazetteer, documents, places),
         Format::JsonLines => write_json_lines(out, gazetteer, documents, places),
         Format::Csv => write_csv(out, gazetteer, documents, places),
     }
@@ -586,7 +596,7 @@ mod tests {
         let mut filed = Document::from_text("x.txt", "Fighting near Agadez, Niger.");
         filed.path = Some("a/x.txt".into());
         let (docs, places) = parsed(&g, vec![pasted, filed]);
-        for format in [Format::GeoJson, Format::JsonLines, Format::Csv] {
+        for format in [Format::GeoJson, Format::Kml, Format::JsonLines, Format::Csv] {
             let mut streamed = Vec::new();
             write_to(&mut streamed, format, &g, &docs, &places).expect("write_to");
             let rendered = render(format, &g, &docs, &places).expect("render");
@@ -662,7 +672,7 @@ mod tests {
     fn a_failing_writer_is_an_error_not_a_panic() {
         let g = Gazetteer::load_bundled().expect("bundled gazetteer");
         let (docs, places) = parsed(&g, vec![Document::from_text("a", "Niamey. ".repeat(2000))]);
-        for format in [Format::GeoJson, Format::JsonLines, Format::Csv] {
+        for format in [Format::GeoJson, Format::Kml, Format::JsonLines, Format::Csv] {
             let err = write_to(&mut Full { room: 1000 }, format, &g, &docs, &places)
                 .expect_err("the disk is full");
             assert!(err.to_string().contains("no space left"), "{err}");

@@ -3,10 +3,11 @@
 //! ([`DocumentExport::render`]), so serializing runs on every core; the
 //! [`ExportStream`] then only copies bytes, in input order, as documents finish.
 //!
-//! JSON Lines and CSV rows go out at once. GeoJSON has one feature per place, so its
-//! features are written at the end: the stream keeps, per place, the mention count and
-//! the first [`MAX_MENTIONS_PER_FEATURE`] mentions already rendered (never the texts),
-//! so its memory grows with the places shown, not with the documents.
+//! JSON Lines and CSV rows go out at once. GeoJSON has one feature per place, and KML one
+//! Placemark, so these are written at the end: the stream keeps, per place, the mention
+//! and document counts and the first [`MAX_MENTIONS_PER_FEATURE`] mentions already
+//! rendered (never the texts), so its memory grows with the places shown, not with the
+//! documents.
 //!
 //! The bytes are the same as [`super::write_to`] gives for the whole set with the same
 //! corrections and filter (tested), so a batch and the app export the same files.
@@ -16,6 +17,7 @@ use std::io::Write;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::kml::{self, KML_TAIL};
 use super::{
     CSV_HEADER, Format, GEOJSON_HEAD, GEOJSON_TAIL, MAX_MENTIONS_PER_FEATURE, write_csv_row,
     write_feature, write_json_line, write_mention_json,
@@ -24,8 +26,8 @@ use crate::corpus::places::Shown;
 use crate::corpus::{MentionRef, ParsedDocument};
 use crate::gazetteer::{EntryIndex, Gazetteer};
 
-/// One document's part of an export: its JSON Lines or CSV rows, or for GeoJSON each
-/// shown mention's JSON under its place, rendered on the thread that parsed it; or, for
+/// One document's part of an export: its JSON Lines or CSV rows, or for GeoJSON (KML)
+/// each shown mention's JSON (description item) under its place, rendered on the thread that parsed it; or, for
 /// a document with very many mentions, the document itself, rendered in parallel
 /// pieces by [`ExportStream::push`] so its rows are never all in memory at once.
 #[derive(Debug)]
@@ -44,7 +46,8 @@ struct Rendered {
     rows: Vec<u8>,
     /// The place each shown mention is counted under, in text order.
     places: Vec<EntryIndex>,
-    /// For GeoJSON, each shown mention as a feature lists it (parallel to `places`).
+    /// For GeoJSON and KML, each shown mention as a feature or Placemark lists it
+    /// (parallel to `places`).
     mentions: Vec<Vec<u8>>,
 }
 
@@ -87,6 +90,11 @@ fn render(
                 write_mention_json(&mut bytes, gazetteer, doc, m)?;
                 part.mentions.push(bytes);
             }
+            Format::Kml => {
+                let mut bytes = Vec::new();
+                kml::write_mention_item(&mut bytes, doc, m)?;
+                part.mentions.push(bytes);
+            }
         }
     }
     Ok(part)
@@ -103,10 +111,14 @@ pub struct ExportCounts {
     pub mentions: usize,
 }
 
-/// A place's mentions, as far as a GeoJSON feature needs them.
+/// A place's mentions, as far as a GeoJSON feature or a KML Placemark needs them.
 #[derive(Debug, Default)]
 struct PlaceMentions {
     count: usize,
+    /// Distinct documents they are in (documents come in order).
+    documents: usize,
+    /// The number of the last document counted (1 for the first pushed; 0: none yet).
+    last_document: usize,
     listed: Vec<Vec<u8>>,
 }
 
@@ -147,6 +159,7 @@ impl<'s, W: Write> ExportStream<'s, W> {
             match self.format {
                 Format::Csv => self.out.write_all(CSV_HEADER.as_bytes())?,
                 Format::GeoJson => self.out.write_all(GEOJSON_HEAD)?,
+                Format::Kml => kml::write_head(&mut self.out)?,
                 Format::JsonLines => {}
             }
         }
@@ -154,7 +167,7 @@ impl<'s, W: Write> ExportStream<'s, W> {
     }
 
     /// Adds the next document: its rows are written now (JSON Lines, CSV) or its
-    /// mentions kept for its places' features (GeoJSON, at most
+    /// mentions kept for its places' features or Placemarks (GeoJSON, KML: at most
     /// [`MAX_MENTIONS_PER_FEATURE`] a place).
     pub fn push(&mut self, part: DocumentExport) -> std::io::Result<()> {
         self.start()?;
@@ -183,9 +196,14 @@ impl<'s, W: Write> ExportStream<'s, W> {
         self.out.write_all(&part.rows)?;
         self.counts.mentions += part.places.len();
         let mut rendered = part.mentions.into_iter();
+        let document = self.counts.documents;
         for place in part.places {
             let kept = self.places.entry(place).or_default();
             kept.count += 1;
+            if kept.last_document != document {
+                kept.last_document = document;
+                kept.documents += 1;
+            }
             if let Some(bytes) = rendered.next()
                 && kept.listed.len() < MAX_MENTIONS_PER_FEATURE
             {
@@ -195,12 +213,13 @@ impl<'s, W: Write> ExportStream<'s, W> {
         Ok(())
     }
 
-    /// Writes what remains (GeoJSON's features, most mentioned place first as in
-    /// [`places()`](crate::corpus::places())), flushes, and says what the export held.
+    /// Writes what remains (GeoJSON's features or KML's Placemarks, most mentioned place
+    /// first as in [`places()`](crate::corpus::places())), flushes, and says what the
+    /// export held.
     pub fn finish(mut self) -> std::io::Result<ExportCounts> {
         self.start()?;
         self.counts.places = self.places.len();
-        if self.format == Format::GeoJson {
+        if matches!(self.format, Format::GeoJson | Format::Kml) {
             let g = self.shown.gazetteer();
             let mut places: Vec<(EntryIndex, PlaceMentions)> = self.places.drain().collect();
             places.sort_by(|(a, pa), (b, pb)| {
@@ -210,11 +229,20 @@ impl<'s, W: Write> ExportStream<'s, W> {
                     .then(a.cmp(b))
             });
             for (i, (entry, kept)) in places.into_iter().enumerate() {
-                self.out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
                 let mut listed = kept.listed.into_iter().map(Ok);
-                write_feature(&mut self.out, g, entry, kept.count, &mut listed)?;
+                if self.format == Format::Kml {
+                    let (count, documents) = (kept.count, kept.documents);
+                    kml::write_placemark(&mut self.out, g, entry, count, documents, &mut listed)?;
+                } else {
+                    self.out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+                    write_feature(&mut self.out, g, entry, kept.count, &mut listed)?;
+                }
             }
-            self.out.write_all(GEOJSON_TAIL)?;
+            self.out.write_all(if self.format == Format::Kml {
+                KML_TAIL
+            } else {
+                GEOJSON_TAIL
+            })?;
         }
         self.out.flush()?;
         Ok(self.counts)
@@ -281,7 +309,7 @@ mod tests {
         for filter in &filters {
             let shown = Shown::new(&g, &corrections, filter);
             let whole = places(&g, &parsed, &corrections, filter);
-            for format in [Format::GeoJson, Format::JsonLines, Format::Csv] {
+            for format in [Format::GeoJson, Format::Kml, Format::JsonLines, Format::Csv] {
                 let mut streamed = Vec::new();
                 let mut stream = ExportStream::new(&mut streamed, format, &shown);
                 for doc in &parsed {
