@@ -381,19 +381,6 @@ pub fn map_ui(
             let at = projector.unproject(p.to_vec2());
             (at.y(), at.x())
         });
-        // The scale bar, bottom right above the attribution, at the view's centre.
-        let centre = projector.unproject(rect.center().to_vec2());
-        if let Some((length, label)) =
-            scale::scale_bar(scale::metres_per_point(centre.y(), projector.zoom()), 120.0)
-        {
-            scale::paint(
-                &ui.painter().with_clip_rect(rect),
-                rect.right_bottom() + egui::vec2(-12.0, -36.0),
-                length,
-                &label,
-                dark,
-            );
-        }
         let Some(index) = index.as_mut() else {
             return;
         };
@@ -479,6 +466,20 @@ pub fn map_ui(
             painter.set(
                 names_slot,
                 egui::Shape::Vec(country_labels::name_shapes(&painter, &placed, dark)),
+            );
+        }
+        // The scale bar, bottom right above the attribution, at the view's centre; over
+        // the markers, so that it is never hidden.
+        let centre = projector.unproject(rect.center().to_vec2());
+        if let Some((length, label)) =
+            scale::scale_bar(scale::metres_per_point(centre.y(), projector.zoom()), 120.0)
+        {
+            scale::paint(
+                &ui.painter().with_clip_rect(rect),
+                rect.right_bottom() + egui::vec2(-12.0, -36.0),
+                length,
+                &label,
+                dark,
             );
         }
 

@@ -43,6 +43,18 @@ pub fn paint(painter: &Painter, right_bottom: Pos2, length: f32, label: &str, da
     };
     let y = right_bottom.y;
     let (x0, x1) = (right_bottom.x - length, right_bottom.x);
+    // A plate under it, like the attribution's, so that markers and names beneath do
+    // not run into it.
+    let plate = if dark {
+        Color32::from_black_alpha(170)
+    } else {
+        Color32::from_white_alpha(210)
+    };
+    painter.rect_filled(
+        egui::Rect::from_min_max(pos2(x0 - 8.0, y - 20.0), pos2(x1 + 8.0, y + 5.0)),
+        3.0,
+        plate,
+    );
     for (stroke, width) in [(halo, 4.0), (ink, 1.5)] {
         let s = Stroke::new(width, stroke);
         painter.line_segment([pos2(x0, y), pos2(x1, y)], s);
