@@ -130,6 +130,13 @@ impl Published {
     }
 }
 
+/// The warning for a date a reader found but could not read (`raw`, shown cut to 40
+/// characters): the document is kept undated. Every reader words it the same way.
+pub fn unreadable_date(raw: &str) -> String {
+    let shown: String = raw.chars().take(40).collect();
+    format!("date {shown:?} could not be read; kept undated")
+}
+
 /// Days since 1970-01-01 of `date`.
 pub fn day_number(date: NaiveDate) -> i32 {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();

@@ -25,7 +25,7 @@ use std::ops::ControlFlow;
 use serde_json::{Map, Value};
 
 use super::{Extracted, Fields, FormatError, Record, RecordError};
-use crate::corpus::metadata::{Metadata, Published};
+use crate::corpus::metadata::{Metadata, Published, unreadable_date};
 
 /// Largest record read (bytes): an article's limit, as for a text file.
 pub const MAX_RECORD_BYTES: u64 = crate::corpus::read::MAX_DOCUMENT_BYTES;
@@ -160,8 +160,7 @@ fn extracted(
         Some(raw) => {
             let parsed = Published::parse(raw);
             if parsed.is_none() {
-                let shown: String = raw.chars().take(40).collect();
-                warning = Some(format!("date {shown:?} could not be read; kept undated"));
+                warning = Some(unreadable_date(raw));
             }
             parsed
         }

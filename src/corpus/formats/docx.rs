@@ -22,7 +22,7 @@ use roxmltree::{Document, Node};
 use zip::ZipArchive;
 
 use super::{Extracted, FormatError};
-use crate::corpus::metadata::{Metadata, Published};
+use crate::corpus::metadata::{Metadata, Published, unreadable_date};
 
 /// Largest XML part read (uncompressed bytes): an article's limit. The body of a
 /// 500-page report is a few MB; more is a damaged or hostile file.
@@ -315,12 +315,7 @@ fn properties(xml: &str) -> (Metadata, Option<String>) {
     let date = text_of(DCTERMS, "created").or_else(|| text_of(DCTERMS, "modified"));
     let published = date.and_then(Published::parse);
     let warning = match (date, published) {
-        (Some(raw), None) => {
-            let shown: String = raw.chars().take(40).collect();
-            Some(format!(
-                "its date {shown:?} could not be read; kept undated"
-            ))
-        }
+        (Some(raw), None) => Some(format!("its {}", unreadable_date(raw))),
         _ => None,
     };
     (

@@ -30,7 +30,7 @@ use rustc_hash::FxHashMap;
 
 use super::html::html_to_text;
 use super::{Extracted, FormatError, Record};
-use crate::corpus::metadata::{Metadata, Published};
+use crate::corpus::metadata::{Metadata, Published, unreadable_date};
 
 /// Most items read from one feed; the rest are left, with a warning on the last.
 pub const MAX_ITEMS: usize = 100_000;
@@ -596,10 +596,7 @@ impl Feed {
             .collect();
         let published = dates.iter().find_map(|d| Published::parse(d));
         let warning = match (published, dates.first()) {
-            (None, Some(raw)) => {
-                let shown: String = raw.chars().take(40).collect();
-                Some(format!("date {shown:?} could not be read; kept undated"))
-            }
+            (None, Some(raw)) => Some(unreadable_date(raw)),
             _ => None,
         };
         self.records.push(Record {

@@ -27,7 +27,7 @@ use serde_json::{Map, Value};
 
 use self::dom::{Data, Dom, Element, Node, NodeId, ROOT};
 use super::{Extracted, FormatError};
-use crate::corpus::metadata::{Metadata, Published};
+use crate::corpus::metadata::{Metadata, Published, unreadable_date};
 
 /// Reads a saved article page: its article text (paragraphs and headings separated by
 /// blank lines) and metadata.
@@ -370,10 +370,7 @@ fn first_readable_date(dates: &[String]) -> (Option<Published>, Option<String>) 
             }
         }
     }
-    let warning = unreadable.map(|raw| {
-        let shown: String = raw.chars().take(40).collect();
-        format!("date {shown:?} could not be read; kept undated")
-    });
+    let warning = unreadable.map(unreadable_date);
     (None, warning)
 }
 

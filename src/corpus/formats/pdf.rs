@@ -28,7 +28,7 @@ use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Encoding, LoadOptions, Object, ObjectId};
 
 use super::{Extracted, FormatError};
-use crate::corpus::metadata::{Metadata, Published};
+use crate::corpus::metadata::{Metadata, Published, unreadable_date};
 
 /// Largest PDF read (16 MiB), below the article limit: the PDF library holds a file's
 /// objects in memory at up to about 60 times its size on hostile input, so a 64 MiB file
@@ -258,12 +258,7 @@ fn properties(doc: &Document) -> (Metadata, Option<String>) {
             .or_else(|| Published::parse(raw))
     });
     let warning = match (&raw, published) {
-        (Some(raw), None) => {
-            let shown: String = raw.chars().take(40).collect();
-            Some(format!(
-                "its date {shown:?} could not be read; kept undated"
-            ))
-        }
+        (Some(raw), None) => Some(format!("its {}", unreadable_date(raw))),
         _ => None,
     };
     (
