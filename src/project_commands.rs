@@ -20,8 +20,9 @@ use gazette::project::{Added, Project};
 
 /// What the loading thread hands the writing thread.
 enum Incoming {
-    /// A document read and parsed, with a decoding warning if any.
-    Parsed(Box<ParsedDocument>, Option<String>),
+    /// A document read and parsed, its record key in its file (if it is one of many),
+    /// and a decoding warning if any.
+    Parsed(Box<ParsedDocument>, Option<String>, Option<String>),
     /// A document the project already holds, not parsed.
     Known,
     /// An input that could not be read.
@@ -101,8 +102,14 @@ pub fn parse_into_project(
                 &|document| known.contains_document(document),
                 &mut |event| match event {
                     LoadEvent::Document {
-                        parsed, warning, ..
-                    } => hand_on(Incoming::Parsed(Box::new(parsed), warning)),
+                        parsed,
+                        source,
+                        warning,
+                    } => hand_on(Incoming::Parsed(
+                        Box::new(parsed),
+                        source.record().map(str::to_string),
+                        warning,
+                    )),
                     LoadEvent::Skipped(e) => hand_on(Incoming::Skipped(e)),
                     LoadEvent::Note(note) => eprintln!("gazette: {note}"),
                     LoadEvent::Started { .. }
@@ -115,11 +122,13 @@ pub fn parse_into_project(
         let mut writer = project.writer(gazetteer)?;
         for item in receive {
             match item {
-                Incoming::Parsed(parsed, warning) => {
+                Incoming::Parsed(parsed, record, warning) => {
                     if let Some(w) = warning {
                         eprintln!("gazette: warning: {w}");
                     }
-                    if let Added::AlreadyPresent(_) = writer.add(&parsed)? {
+                    if let Added::AlreadyPresent(_) =
+                        writer.add_record(&parsed, record.as_deref())?
+                    {
                         already += 1;
                     }
                 }

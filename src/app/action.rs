@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::paste_dialog::PasteDraft;
 use super::worker::Input;
-use super::{GazetteApp, Loader, plural, sample_inputs};
+use super::{GazetteApp, plural, sample_inputs};
 use crate::app::dialogs::DialogRequest;
 use crate::app::state::{MentionKey, MessageLevel};
 use crate::corpus::CorrectionAction;
@@ -122,6 +122,16 @@ pub enum Action {
     SetOnlineTiles(bool),
     /// Stop parsing the documents being opened (those parsed stay).
     CancelLoading,
+    /// Ask which project to open.
+    OpenProjectDialog,
+    /// Open a project (closing what is open).
+    OpenProject(PathBuf),
+    /// Ask where to save the open documents as a project.
+    SaveProjectAsDialog,
+    /// Save the open documents as a project there, and save changes to it.
+    SaveProjectAs(PathBuf),
+    /// Close the project and its documents.
+    CloseProject,
     /// Show the About window.
     ShowAbout,
     /// Show the message log.
@@ -235,6 +245,12 @@ impl GazetteApp {
             Action::OpenFilesDialog => self.request_dialog(DialogRequest::OpenFiles),
             Action::OpenFolderDialog => self.request_dialog(DialogRequest::OpenFolder),
             Action::OpenPaths(paths) => {
+                let (projects, paths): (Vec<PathBuf>, Vec<PathBuf>) = paths
+                    .into_iter()
+                    .partition(|p| super::projects::is_project_path(p));
+                if let Some(project) = projects.into_iter().next() {
+                    self.open_project(project);
+                }
                 let mut inputs = Vec::new();
                 for p in paths {
                     if self.state.has_file(&p) {
@@ -283,14 +299,8 @@ impl GazetteApp {
             Action::ConfirmReset => self.confirm_reset = true,
             Action::ResetToSamples => {
                 self.confirm_reset = false;
-                if let Loader::Background(worker) = &mut self.loader {
-                    worker.cancel_all();
-                }
-                self.jobs.clear();
-                self.waiting_inputs.clear();
-                self.state.clear_documents();
-                self.state.reset_corrections_and_filter();
-                self.update_progress();
+                // A project keeps what it holds; the window no longer saves to it.
+                self.close_everything();
                 let inputs = sample_inputs(&mut self.state);
                 self.start_parse(inputs);
                 self.map.request_fit();
@@ -306,6 +316,11 @@ impl GazetteApp {
                 }
             }
             Action::CancelLoading => self.cancel_loading(),
+            Action::OpenProjectDialog => self.request_dialog(DialogRequest::OpenProject),
+            Action::OpenProject(path) => self.open_project(path),
+            Action::SaveProjectAsDialog => self.request_dialog(DialogRequest::SaveProject),
+            Action::SaveProjectAs(path) => self.save_project_as(path),
+            Action::CloseProject => self.close_project(),
             Action::ShowAbout => self.about_open = true,
             Action::ShowMessages => self.messages_open = true,
         }

@@ -21,6 +21,10 @@ pub enum DialogRequest {
     OpenFolder,
     /// Pick where to export, in this format.
     Export(Format),
+    /// Pick a project file to open.
+    OpenProject,
+    /// Pick where to save a project.
+    SaveProject,
 }
 
 /// What came of a dialog.
@@ -30,6 +34,10 @@ pub enum DialogOutcome {
     Open(Vec<PathBuf>),
     /// Where to export, and the format.
     Export(PathBuf, Format),
+    /// A project to open.
+    OpenProject(PathBuf),
+    /// Where to save the project.
+    SaveProject(PathBuf),
     /// The user cancelled.
     Cancelled,
     /// No dialog could be shown.
@@ -199,6 +207,8 @@ impl Dialogs {
                     (Ok(Some(p)), DialogRequest::Export(format)) => {
                         DialogOutcome::Export(p, format)
                     }
+                    (Ok(Some(p)), DialogRequest::OpenProject) => DialogOutcome::OpenProject(p),
+                    (Ok(Some(p)), DialogRequest::SaveProject) => DialogOutcome::SaveProject(p),
                     (Ok(Some(p)), _) => DialogOutcome::Open(vec![p]),
                 };
                 outcomes.push(outcome);
@@ -249,14 +259,28 @@ fn run_native(request: DialogRequest) -> DialogOutcome {
                 .save_file()
                 .map(|p| vec![p])
         }
+        DialogRequest::OpenProject => dialog
+            .set_title("Open a project")
+            .add_filter("Gazette project (GeoPackage)", &["gpkg"])
+            .pick_file()
+            .map(|p| vec![p]),
+        DialogRequest::SaveProject => dialog
+            .set_title("Save project as")
+            .set_file_name("project.gpkg")
+            .add_filter("Gazette project (GeoPackage)", &["gpkg"])
+            .save_file()
+            .map(|p| vec![p]),
     };
     match picked {
-        Some(paths) if !paths.is_empty() => match request {
-            DialogRequest::Export(format) => {
-                DialogOutcome::Export(paths.into_iter().next().unwrap_or_default(), format)
+        Some(paths) if !paths.is_empty() => {
+            let first = || paths.first().cloned().unwrap_or_default();
+            match request {
+                DialogRequest::Export(format) => DialogOutcome::Export(first(), format),
+                DialogRequest::OpenProject => DialogOutcome::OpenProject(first()),
+                DialogRequest::SaveProject => DialogOutcome::SaveProject(first()),
+                DialogRequest::OpenFiles | DialogRequest::OpenFolder => DialogOutcome::Open(paths),
             }
-            _ => DialogOutcome::Open(paths),
-        },
+        }
         _ => {
             let log = take_dialog_log();
             if log.is_empty() {

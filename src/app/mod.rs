@@ -23,6 +23,8 @@ pub mod passages_panel;
 mod paste_dialog;
 mod path_prompt;
 pub mod places_panel;
+pub mod project_link;
+mod projects;
 mod reset_dialog;
 pub mod session_file;
 pub mod state;
@@ -110,6 +112,16 @@ pub struct GazetteApp {
     last_refresh: Option<std::time::Instant>,
     /// When the running jobs began (the first of them), to say how long a load took.
     loading_since: Option<std::time::Instant>,
+    /// The project the window saves to, if any (see `projects.rs`).
+    project: Option<project_link::ProjectLink>,
+    /// The job reading the project into the window, while it runs.
+    project_job: Option<JobId>,
+    /// A project to open once the gazetteer is loaded.
+    waiting_project: Option<PathBuf>,
+    /// The corrections' and filter's versions last sent to the project.
+    sent_versions: (u64, u64),
+    /// Wakes the window (threads that report to it call this).
+    repaint: Arc<dyn Fn() + Send + Sync>,
 }
 
 impl std::fmt::Debug for GazetteApp {
@@ -180,7 +192,9 @@ impl GazetteApp {
                 basemap_notify();
             });
 
-        let mut app = GazetteApp::with_parts(Loader::Background(worker), Dialogs::native(notify));
+        let mut app =
+            GazetteApp::with_parts(Loader::Background(worker), Dialogs::native(notify.clone()));
+        app.repaint = notify;
         match spawned {
             Ok(_) => app.basemap_rx = Some(rx),
             Err(e) => {
@@ -333,17 +347,36 @@ impl GazetteApp {
     /// session's corrections and filter still apply), or else the session's documents, or
     /// else the samples.
     fn begin(&mut self, session: Option<Session>, open: Vec<PathBuf>) {
-        if !open.is_empty() {
+        let (projects, open): (Vec<PathBuf>, Vec<PathBuf>) =
+            open.into_iter().partition(|p| projects::is_project_path(p));
+        if let Some(project) = projects.into_iter().next() {
+            // A project named on the command line: it holds its own corrections and
+            // filter; the session's tile choice still applies.
+            self.waiting_session = session.map(|s| Session {
+                sources: Vec::new(),
+                corrections: Default::default(),
+                filter: Default::default(),
+                project: None,
+                ..s
+            });
+            self.waiting_project = Some(project);
+            self.waiting_inputs = open.into_iter().map(Input::Path).collect();
+        } else if !open.is_empty() {
             // Files on the command line replace the saved documents; corrections and the
             // filter of the session still apply (they name documents, not files).
             let session = session.map(|s| Session {
                 sources: Vec::new(),
+                project: None,
                 ..s
             });
             self.waiting_session = session;
             self.waiting_inputs = open.into_iter().map(Input::Path).collect();
         } else {
             match session {
+                Some(s) if s.project.is_some() => {
+                    self.waiting_project = s.project.clone();
+                    self.waiting_session = Some(s);
+                }
                 Some(s) if !s.sources.is_empty() => {
                     self.waiting_inputs = s.sources.iter().cloned().map(Input::from).collect();
                     self.waiting_session = Some(s);
@@ -420,6 +453,11 @@ impl GazetteApp {
             repaint_frames: 0,
             last_refresh: None,
             loading_since: None,
+            project: None,
+            project_job: None,
+            waiting_project: None,
+            sent_versions: (0, 0),
+            repaint: Arc::new(|| {}),
         }
     }
 
@@ -503,6 +541,13 @@ impl GazetteApp {
         if let Some(session) = &session {
             self.state.restore(session);
         }
+        if let Some(project) = self.waiting_project.take() {
+            let inputs = std::mem::take(&mut self.waiting_inputs);
+            self.open_project(project);
+            // Files named beside it are added to it.
+            self.start_parse(inputs);
+            return;
+        }
         let inputs = std::mem::take(&mut self.waiting_inputs);
         let job = self.start_parse(inputs);
         // The session's documents are parsed back (when files from the command line
@@ -544,7 +589,9 @@ impl GazetteApp {
                     self.state.push_message(MessageLevel::Warning, w);
                 }
                 let name = source.name().to_string();
-                if !self.state.add_document(parsed, source) {
+                if self.state.add_document(parsed, source) {
+                    self.document_added(job);
+                } else {
                     self.state.push_message(
                         MessageLevel::Info,
                         format!("{name} is already open; skipped"),
@@ -574,6 +621,27 @@ impl GazetteApp {
             Event::Note { message, .. } => {
                 self.state.push_message(MessageLevel::Info, message);
             }
+            Event::ProjectOpened {
+                path,
+                read_only,
+                corrections,
+                filter,
+                ..
+            } => {
+                if let Some(link) = &mut self.project {
+                    link.set_read_only(read_only);
+                }
+                self.state.set_corrections_and_filter(corrections, filter);
+                self.sent_versions = (
+                    self.state.corrections_version(),
+                    self.state.filter_version(),
+                );
+                self.state.push_message(
+                    MessageLevel::Info,
+                    format!("Opening the project {}", path.display()),
+                );
+            }
+            Event::ProjectFailed { message, .. } => self.project_failed(message),
             Event::Skipped { job, message } => {
                 self.state.push_message(MessageLevel::Warning, message);
                 if let Some(p) = self.jobs.get_mut(&job) {
@@ -587,6 +655,9 @@ impl GazetteApp {
                 skipped,
             } => {
                 self.jobs.remove(&job);
+                if self.project_job == Some(job) {
+                    self.project_read();
+                }
                 if self.restoring.as_ref().is_some_and(|(j, _)| *j == job) {
                     self.restoring = None;
                 }
@@ -661,6 +732,10 @@ impl GazetteApp {
         self.jobs.clear();
         // The documents of the session not parsed back are dropped from it, as asked.
         self.restoring = None;
+        // A project read in part: the rest stays in the file, changes go to it.
+        if self.project_job.is_some() {
+            self.project_read();
+        }
         self.loading_since = None;
         self.update_progress();
         self.state.refresh();
@@ -682,6 +757,7 @@ impl GazetteApp {
                 self.handle_event(e);
             }
         }
+        self.sync_project();
         if let Some(rx) = &self.basemap_rx
             && let Ok(result) = rx.try_recv()
         {
@@ -703,6 +779,8 @@ impl GazetteApp {
                 DialogOutcome::Export(path, format) => {
                     self.apply(ctx, Action::ExportTo(path, format));
                 }
+                DialogOutcome::OpenProject(path) => self.apply(ctx, Action::OpenProject(path)),
+                DialogOutcome::SaveProject(path) => self.apply(ctx, Action::SaveProjectAs(path)),
                 DialogOutcome::Cancelled => {}
                 DialogOutcome::Failed { request, details } => {
                     self.state
@@ -897,6 +975,8 @@ impl GazetteApp {
         for action in actions {
             self.apply(&ctx, action);
         }
+        // A correction or filter change just made goes to the project now.
+        self.sync_project();
     }
 }
 
@@ -961,9 +1041,18 @@ impl GazetteApp {
             if s.sources.is_empty() {
                 s.sources = self.state.session().sources;
             }
+            if self.waiting_project.is_some() {
+                s.project = self.waiting_project.clone();
+            }
             return s;
         }
         let mut session = self.state.session();
+        if let Some(link) = &self.project {
+            // The project holds the documents, corrections and filter.
+            session.sources = Vec::new();
+            session.project = Some(link.path().to_path_buf());
+            return session;
+        }
         if let Some((job, sources)) = &self.restoring
             && self.jobs.contains_key(job)
         {

@@ -32,6 +32,8 @@ pub(super) fn path_prompt_ui(
         let title = match prompt.request {
             DialogRequest::OpenFiles | DialogRequest::OpenFolder => "Open a file or folder",
             DialogRequest::Export(_) => "Export to a file",
+            DialogRequest::OpenProject => "Open a project",
+            DialogRequest::SaveProject => "Save the project as",
         };
         ui.heading(title);
         ui.label("No file dialog is available here; type a path instead.");
@@ -54,7 +56,11 @@ pub(super) fn path_prompt_ui(
                 let path = PathBuf::from(prompt.path.trim());
                 action = Some(match prompt.request {
                     DialogRequest::Export(format) => Action::ExportTo(path, format),
-                    _ => Action::OpenPaths(vec![path]),
+                    DialogRequest::OpenProject => Action::OpenProject(path),
+                    DialogRequest::SaveProject => Action::SaveProjectAs(path),
+                    DialogRequest::OpenFiles | DialogRequest::OpenFolder => {
+                        Action::OpenPaths(vec![path])
+                    }
                 });
                 close = true;
             }

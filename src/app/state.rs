@@ -42,6 +42,21 @@ pub struct Session {
     pub selected: Option<String>,
     /// Whether online OpenStreetMap tiles were switched on.
     pub online_tiles: bool,
+    /// The project the window was linked to: reopened at start (its documents,
+    /// corrections and filter are in it; `sources` is then empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<std::path::PathBuf>,
+}
+
+/// The project the window saves to, as the status bar shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectStatus {
+    /// The project file.
+    pub path: std::path::PathBuf,
+    /// Whether changes reach it.
+    pub state: crate::app::project_link::LinkState,
+    /// "Save project as…" progress: documents written, of how many.
+    pub progress: Option<(usize, usize)>,
 }
 
 /// How serious a status message is.
@@ -119,6 +134,7 @@ pub struct AppState {
     next_message: u64,
     progress: Option<Progress>,
     online_tiles: bool,
+    project: Option<ProjectStatus>,
     // Derived from the inputs above by `recompute` and `refresh`.
     summary: Summary,
     corrected: Vec<MentionKey>,
@@ -237,7 +253,7 @@ impl AppState {
     }
 
     /// The parsed documents, in the order they were added.
-    pub fn documents(&self) -> &[ParsedDocument] {
+    pub fn documents(&self) -> &[Arc<ParsedDocument>] {
         self.corpus.documents()
     }
 
@@ -798,6 +814,7 @@ impl AppState {
                 .selected
                 .and_then(|e| self.gazetteer().map(|g| g.entry(e).id.clone())),
             online_tiles: self.online_tiles,
+            project: None,
         }
     }
 
@@ -813,6 +830,33 @@ impl AppState {
             .as_deref()
             .and_then(|id| self.gazetteer().and_then(|g| g.index_of_id(id)));
         self.recompute();
+    }
+
+    /// Takes the corrections and filter of a project being opened.
+    pub fn set_corrections_and_filter(&mut self, corrections: Corrections, filter: Filter) {
+        self.corpus.set_corrections(corrections);
+        self.corpus.set_filter(filter);
+        self.recompute();
+    }
+
+    /// A number that changes whenever the corrections do.
+    pub fn corrections_version(&self) -> u64 {
+        self.corpus.corrections_version()
+    }
+
+    /// A number that changes whenever the filter does.
+    pub fn filter_version(&self) -> u64 {
+        self.corpus.filter_version()
+    }
+
+    /// The project the window saves to, as the status bar shows it.
+    pub fn project(&self) -> Option<&ProjectStatus> {
+        self.project.as_ref()
+    }
+
+    /// Sets what the status bar shows of the project.
+    pub fn set_project(&mut self, project: Option<ProjectStatus>) {
+        self.project = project;
     }
 
     /// Forgets the corrections and resets the filter (for "Reset to samples").

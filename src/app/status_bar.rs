@@ -7,6 +7,7 @@ use super::messages_window::message_color;
 use super::plural;
 use crate::app::Action;
 use crate::app::map_view::NetworkStatus;
+use crate::app::project_link::LinkState;
 use crate::app::state::AppState;
 
 /// Draws the status bar (progress, the latest message, the counts, the network state)
@@ -29,6 +30,31 @@ pub(super) fn status_bar_ui(
             .clicked()
         {
             actions.push(Action::ShowMessages);
+        }
+        if let Some(project) = state.project() {
+            let name = project.path.file_name().map_or_else(
+                || project.path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let (text, warn) = match (project.state, project.progress) {
+                (LinkState::SavingAs, Some((done, total))) => {
+                    (format!("saving… {done} of {total}"), false)
+                }
+                (LinkState::SavingAs, None) => ("saving…".to_string(), false),
+                (LinkState::Reading, _) => ("opening…".to_string(), false),
+                (LinkState::Saving, _) => ("saving…".to_string(), false),
+                (LinkState::Saved, _) => ("saved".to_string(), false),
+                (LinkState::ReadOnly, _) => ("read-only: changes not saved".to_string(), true),
+                (LinkState::Failed, _) => ("not saved (see Messages)".to_string(), true),
+            };
+            let label = format!("Project {name}: {text}");
+            let response = if warn {
+                ui.colored_label(ui.visuals().warn_fg_color, label)
+            } else {
+                ui.label(label)
+            };
+            response.on_hover_text(project.path.display().to_string());
+            ui.separator();
         }
         ui.label(format!(
             "{} document{} · {} places · {} mentions · {} correction{}",

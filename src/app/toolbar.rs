@@ -29,6 +29,37 @@ pub(super) fn toolbar_ui(ui: &mut Ui, state: &AppState, online: bool) -> Vec<Act
         {
             actions.push(Action::OpenFolderDialog);
         }
+        let project_open = state.project().is_some();
+        ui.menu_button("Project", |ui| {
+            if ui
+                .button("Open project…")
+                .on_hover_text("Open a project (.gpkg): its documents, corrections and filter")
+                .clicked()
+            {
+                actions.push(Action::OpenProjectDialog);
+            }
+            if ui
+                .add_enabled(
+                    !state.documents().is_empty(),
+                    egui::Button::new("Save project as…"),
+                )
+                .on_hover_text(
+                    "Save the open documents with their corrections and filter as a project \
+                     (a GeoPackage GIS programs open); changes are then saved in it as you \
+                     make them",
+                )
+                .clicked()
+            {
+                actions.push(Action::SaveProjectAsDialog);
+            }
+            if ui
+                .add_enabled(project_open, egui::Button::new("Close project"))
+                .on_hover_text("Close the project and its documents (every change is in it)")
+                .clicked()
+            {
+                actions.push(Action::CloseProject);
+            }
+        });
         if ui
             .button("Paste text…")
             .on_hover_text("Add text from the clipboard as a new document")

@@ -76,6 +76,27 @@ pub enum Event {
         /// Why.
         message: String,
     },
+    /// A project opened: its corrections and filter, before its documents.
+    ProjectOpened {
+        /// The job.
+        job: JobId,
+        /// The project file.
+        path: PathBuf,
+        /// True if the file cannot be written (changes stay in the window).
+        read_only: bool,
+        /// Its corrections.
+        corrections: crate::corpus::Corrections,
+        /// Its filter.
+        filter: crate::corpus::Filter,
+    },
+    /// A project could not be opened or read (the message names the file); documents
+    /// already read stay.
+    ProjectFailed {
+        /// The job.
+        job: JobId,
+        /// Why.
+        message: String,
+    },
     /// The job is done.
     Finished {
         /// The job.
@@ -147,10 +168,7 @@ impl Worker {
 
     /// Reads and parses `inputs` on a background thread. Returns the job number.
     pub fn parse(&mut self, gazetteer: Arc<Gazetteer>, inputs: Vec<Input>) -> JobId {
-        let job = self.next_job;
-        self.next_job += 1;
-        let cancel = Arc::new(AtomicBool::new(false));
-        self.cancel_flags.push(cancel.clone());
+        let (job, cancel) = self.new_job();
         let tx = self.tx.clone();
         let notify = self.notify.clone();
         let spawned = std::thread::Builder::new()
@@ -162,17 +180,51 @@ impl Worker {
                 });
             });
         if let Err(e) = spawned {
-            let _ = self.tx.send(Event::Skipped {
-                job,
-                message: format!("cannot start the parsing thread: {e}"),
-            });
-            let _ = self.tx.send(Event::Finished {
-                job,
-                loaded: 0,
-                skipped: 0,
-            });
+            self.thread_failed(job, e);
         }
         job
+    }
+
+    /// Reads the project at `path` on a background thread (see
+    /// [`super::project_link::read_project`]). Returns the job number.
+    pub fn open_project(&mut self, gazetteer: Arc<Gazetteer>, path: PathBuf) -> JobId {
+        let (job, cancel) = self.new_job();
+        let tx = self.tx.clone();
+        let notify = self.notify.clone();
+        let spawned = std::thread::Builder::new()
+            .name("gazette-project-read".into())
+            .spawn(move || {
+                super::project_link::read_project(job, &gazetteer, &path, &cancel, &mut |event| {
+                    let _ = tx.send(event);
+                    notify();
+                });
+            });
+        if let Err(e) = spawned {
+            self.thread_failed(job, e);
+        }
+        job
+    }
+
+    /// A new job's number and cancel flag.
+    fn new_job(&mut self) -> (JobId, Arc<AtomicBool>) {
+        let job = self.next_job;
+        self.next_job += 1;
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.cancel_flags.push(cancel.clone());
+        (job, cancel)
+    }
+
+    /// Reports that the thread of `job` could not start, and ends the job.
+    fn thread_failed(&self, job: JobId, e: std::io::Error) {
+        let _ = self.tx.send(Event::Skipped {
+            job,
+            message: format!("cannot start a background thread: {e}"),
+        });
+        let _ = self.tx.send(Event::Finished {
+            job,
+            loaded: 0,
+            skipped: 0,
+        });
     }
 
     /// Cancels every running job; their remaining events are dropped by [`Worker::poll`].
@@ -201,6 +253,8 @@ impl Worker {
                 | Event::More { job, .. }
                 | Event::ChooseFields { job, .. }
                 | Event::Note { job, .. }
+                | Event::ProjectOpened { job, .. }
+                | Event::ProjectFailed { job, .. }
                 | Event::Finished { job, .. } => self.is_live(*job),
             })
             .collect()

@@ -4,6 +4,7 @@
 //! Plain data with no GUI types, so the command-line mode, the tests and the app share
 //! one definition of "what is shown".
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::corrections::Corrections;
@@ -41,13 +42,13 @@ pub struct Place {
 /// Every mention after corrections, before filtering.
 pub fn effective_mentions(
     gazetteer: &Gazetteer,
-    documents: &[ParsedDocument],
+    documents: &[impl Borrow<ParsedDocument>],
     corrections: &Corrections,
 ) -> Vec<MentionRef> {
     documents
         .iter()
         .enumerate()
-        .flat_map(|(d, doc)| document_mentions(gazetteer, corrections, d, doc))
+        .flat_map(|(d, doc)| document_mentions(gazetteer, corrections, d, doc.borrow()))
         .collect()
 }
 
@@ -88,14 +89,14 @@ pub fn document_mentions<'a>(
 /// Sorted by mention count (most first), then name.
 pub fn places(
     gazetteer: &Gazetteer,
-    documents: &[ParsedDocument],
+    documents: &[impl Borrow<ParsedDocument>],
     corrections: &Corrections,
     filter: &Filter,
 ) -> Vec<Place> {
     let shown = Shown::new(gazetteer, corrections, filter);
     let mut by_entry: BTreeMap<EntryIndex, Vec<MentionRef>> = BTreeMap::new();
     for (d, doc) in documents.iter().enumerate() {
-        for (located, m) in shown.mentions(d, doc) {
+        for (located, m) in shown.mentions(d, doc.borrow()) {
             by_entry.entry(located).or_default().push(m);
         }
     }
@@ -175,7 +176,7 @@ impl<'a> Shown<'a> {
 /// everything but the country filter itself, so hidden countries still show their counts.
 pub fn country_counts(
     gazetteer: &Gazetteer,
-    documents: &[ParsedDocument],
+    documents: &[impl Borrow<ParsedDocument>],
     corrections: &Corrections,
     filter: &Filter,
 ) -> Vec<(String, usize, usize)> {

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::corrections::{Correction, CorrectionAction, Corrections};
 use super::document::DocumentSource;
@@ -34,7 +35,9 @@ pub type MentionKey = (usize, usize);
 /// opened once: corrections and the filter refer to documents by name.
 #[derive(Debug, Default, Clone)]
 pub struct Corpus {
-    documents: Vec<ParsedDocument>,
+    /// Shared, so that a save or an export can take the documents to another thread
+    /// without copying them (a document never changes once added).
+    documents: Vec<Arc<ParsedDocument>>,
     sources: Vec<DocumentSource>,
     corrections: Corrections,
     filter: Filter,
@@ -45,11 +48,15 @@ pub struct Corpus {
     files: HashSet<PathBuf>,
     /// The records of files that hold many documents, by file and record key.
     records: HashSet<(PathBuf, String)>,
+    /// Counts changes of the corrections and of the filter, so that whoever keeps a copy
+    /// (a project being saved) tells a change without comparing them.
+    corrections_version: u64,
+    filter_version: u64,
 }
 
 impl Corpus {
     /// The parsed documents, in the order they were added.
-    pub fn documents(&self) -> &[ParsedDocument] {
+    pub fn documents(&self) -> &[Arc<ParsedDocument>] {
         &self.documents
     }
 
@@ -112,7 +119,7 @@ impl Corpus {
         if let Some(path) = source.path() {
             self.files.insert(path.to_path_buf());
         }
-        self.documents.push(parsed);
+        self.documents.push(Arc::new(parsed));
         self.sources.push(source);
         true
     }
@@ -149,11 +156,25 @@ impl Corpus {
         };
         let changed = filter != self.filter;
         self.filter = filter;
+        if changed {
+            self.filter_version += 1;
+        }
         changed
+    }
+
+    /// A number that changes whenever the corrections do.
+    pub fn corrections_version(&self) -> u64 {
+        self.corrections_version
+    }
+
+    /// A number that changes whenever the filter does.
+    pub fn filter_version(&self) -> u64 {
+        self.filter_version
     }
 
     /// Replaces the corrections (a restored session or project).
     pub fn set_corrections(&mut self, corrections: Corrections) {
+        self.corrections_version += 1;
         self.corrections = corrections;
     }
 
@@ -287,6 +308,7 @@ impl Corpus {
             end: m.end,
             action,
         });
+        self.corrections_version += 1;
         true
     }
 
@@ -301,6 +323,7 @@ impl Corpus {
         };
         let (name, start, end) = (doc.document.name.clone(), m.start, m.end);
         self.corrections.clear(&name, start, end);
+        self.corrections_version += 1;
         true
     }
 
@@ -340,6 +363,9 @@ impl Corpus {
                 action,
             });
             changed += 1;
+        }
+        if changed > 0 {
+            self.corrections_version += 1;
         }
         changed
     }

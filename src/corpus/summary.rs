@@ -565,7 +565,7 @@ mod tests {
         corpus.clear_documents();
         let mut summary = Summary::of(&g, &corpus);
         for (i, (doc, source)) in all.documents().iter().zip(all.sources()).enumerate() {
-            corpus.add_document(doc.clone(), source.clone());
+            corpus.add_document(ParsedDocument::clone(doc), source.clone());
             summary.add_new_documents(&g, &corpus);
             if i % 3 == 0 {
                 summary.settle(&g);
@@ -603,13 +603,13 @@ mod tests {
             let mut corpus = Corpus::default();
             let docs = all.documents().iter().zip(all.sources());
             for (doc, source) in docs.clone().take(open) {
-                corpus.add_document(doc.clone(), source.clone());
+                corpus.add_document(ParsedDocument::clone(doc), source.clone());
             }
             let mut summary = Summary::of(&g, &corpus);
             let before = summary.work();
             // The next four documents (one of each text), then a settle.
             for (doc, source) in docs.skip(open).take(TEXTS.len()) {
-                corpus.add_document(doc.clone(), source.clone());
+                corpus.add_document(ParsedDocument::clone(doc), source.clone());
                 summary.add_new_documents(&g, &corpus);
             }
             let added = summary.work() - before;

@@ -11,6 +11,7 @@
 //! Placemarks are written in the order GeoJSON writes its features (most mentioned place
 //! first), by the whole-set export ([`write_kml`]) and by the stream alike.
 
+use std::borrow::Borrow;
 use std::borrow::Cow;
 use std::io::Write;
 
@@ -250,14 +251,14 @@ fn document_count(mentions: &[MentionRef]) -> usize {
 pub(super) fn write_kml(
     out: &mut dyn Write,
     gazetteer: &Gazetteer,
-    documents: &[ParsedDocument],
+    documents: &[impl Borrow<ParsedDocument>],
     places: &[Place],
 ) -> std::io::Result<()> {
     write_head(out)?;
     for p in places {
         let mut listed = p.mentions.iter().map(|m| {
             let mut bytes = Vec::new();
-            write_mention_item(&mut bytes, &documents[m.document], m)?;
+            write_mention_item(&mut bytes, documents[m.document].borrow(), m)?;
             Ok(bytes)
         });
         let documents = document_count(&p.mentions);
@@ -445,7 +446,7 @@ mod tests {
     #[test]
     fn an_empty_kml_is_valid() {
         let g = Gazetteer::load_bundled().expect("bundled gazetteer");
-        let text = render(Format::Kml, &g, &[], &[]).expect("kml");
+        let text = render(Format::Kml, &g, &[] as &[ParsedDocument], &[]).expect("kml");
         let doc = roxmltree::Document::parse(&text).expect("valid XML");
         assert_eq!(doc.root_element().tag_name().name(), "kml");
         assert_eq!(

@@ -15,6 +15,7 @@
 //! load a feature whole can read an export of any corpus; `mention_count` gives the full
 //! number and JSON Lines or CSV every mention.
 
+use std::borrow::Borrow;
 use std::borrow::Cow;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -335,11 +336,11 @@ fn write_feature(
 /// Every mention of `places` as (place, mention) indices, in document then text order
 /// (ties in place order): the order of JSON Lines and CSV rows. A few words per mention,
 /// not the rows themselves.
-fn row_order(documents: &[ParsedDocument], places: &[Place]) -> Vec<(usize, usize)> {
+fn row_order(documents: &[impl Borrow<ParsedDocument>], places: &[Place]) -> Vec<(usize, usize)> {
     let mut rows: Vec<(usize, usize, usize, usize)> = Vec::new();
     for (pi, p) in places.iter().enumerate() {
         for (mi, m) in p.mentions.iter().enumerate() {
-            let start = documents[m.document].mentions[m.mention].start;
+            let start = documents[m.document].borrow().mentions[m.mention].start;
             rows.push((m.document, start, pi, mi));
         }
     }
@@ -354,7 +355,7 @@ const GEOJSON_TAIL: &[u8] = b"\n]}\n";
 fn write_geojson(
     out: &mut dyn Write,
     gazetteer: &Gazetteer,
-    documents: &[ParsedDocument],
+    documents: &[impl Borrow<ParsedDocument>],
     places: &[Place],
 ) -> std::io::Result<()> {
     out.write_all(GEOJSON_HEAD)?;
@@ -362,7 +363,7 @@ fn write_geojson(
         out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
         let mut listed = p.mentions.iter().map(|m| {
             let mut bytes = Vec::new();
-            write_mention_json(&mut bytes, gazetteer, &documents[m.document], m)?;
+            write_mention_json(&mut bytes, gazetteer, documents[m.document].borrow(), m)?;
             Ok(bytes)
         });
         write_feature(out, gazetteer, p.entry, p.mentions.len(), &mut listed)?;
@@ -373,13 +374,13 @@ fn write_geojson(
 fn write_json_lines(
     out: &mut dyn Write,
     gazetteer: &Gazetteer,
-    documents: &[ParsedDocument],
+    documents: &[impl Borrow<ParsedDocument>],
     places: &[Place],
 ) -> std::io::Result<()> {
     for (pi, mi) in row_order(documents, places) {
         let p = &places[pi];
         let m = &p.mentions[mi];
-        write_json_line(out, gazetteer, &documents[m.document], m, p.entry)?;
+        write_json_line(out, gazetteer, documents[m.document].borrow(), m, p.entry)?;
     }
     Ok(())
 }
@@ -401,14 +402,14 @@ const CSV_HEADER: &str = "document,start,end,text,gazetteer_id,name,feature_type
 fn write_csv(
     out: &mut dyn Write,
     gazetteer: &Gazetteer,
-    documents: &[ParsedDocument],
+    documents: &[impl Borrow<ParsedDocument>],
     places: &[Place],
 ) -> std::io::Result<()> {
     out.write_all(CSV_HEADER.as_bytes())?;
     for (pi, mi) in row_order(documents, places) {
         let p = &places[pi];
         let m = &p.mentions[mi];
-        write_csv_row(out, gazetteer, &documents[m.document], m, p.entry)?;
+        write_csv_row(out, gazetteer, documents[m.document].borrow(), m, p.entry)?;
     }
     Ok(())
 }
@@ -419,7 +420,7 @@ pub fn write_to(
     out: &mut dyn Write,
     format: Format,
     gazetteer: &Gazetteer,
-    documents: &[ParsedDocument],
+    documents: &[impl Borrow<ParsedDocument>],
     places: &[Place],
 ) -> Result<(), ExportError> {
     let mut out = BufWriter::with_capacity(1 << 16, out);
@@ -433,7 +434,7 @@ fn stream(
     out: &mut dyn Write,
     format: Format,
     gazetteer: &Gazetteer,
-    documents: &[ParsedDocument],
+    documents: &[impl Borrow<ParsedDocument>],
     places: &[Place],
 ) -> std::io::Result<()> {
     match format {
@@ -449,7 +450,7 @@ fn stream(
 pub fn render(
     format: Format,
     gazetteer: &Gazetteer,
-    documents: &[ParsedDocument],
+    documents: &[impl Borrow<ParsedDocument>],
     places: &[Place],
 ) -> Result<String, ExportError> {
     let mut bytes = Vec::new();
@@ -461,7 +462,7 @@ pub fn render(
 /// as a string (see [`render`]).
 pub fn json_lines(
     gazetteer: &Gazetteer,
-    documents: &[ParsedDocument],
+    documents: &[impl Borrow<ParsedDocument>],
     places: &[Place],
 ) -> Result<String, ExportError> {
     render(Format::JsonLines, gazetteer, documents, places)
@@ -471,7 +472,7 @@ pub fn json_lines(
 /// [`render`]).
 pub fn csv(
     gazetteer: &Gazetteer,
-    documents: &[ParsedDocument],
+    documents: &[impl Borrow<ParsedDocument>],
     places: &[Place],
 ) -> Result<String, ExportError> {
     render(Format::Csv, gazetteer, documents, places)
@@ -485,18 +486,24 @@ pub fn write(
     path: &Path,
     format: Format,
     gazetteer: &Gazetteer,
-    documents: &[ParsedDocument],
+    documents: &[impl Borrow<ParsedDocument>],
     places: &[Place],
 ) -> Result<(), ExportError> {
-    let files = documents.iter().filter_map(|d| d.document.path.as_deref());
+    let files = documents
+        .iter()
+        .filter_map(|d| d.borrow().document.path.as_deref());
     if let Some(file) = crate::output_file::find_same_file(path, files)
-        && let Some(doc) = documents
-            .iter()
-            .find(|d| d.document.path.as_deref() == Some(file))
+        && let Some(doc) = documents.iter().find(|d| {
+            Borrow::<ParsedDocument>::borrow(*d)
+                .document
+                .path
+                .as_deref()
+                == Some(file)
+        })
     {
         return Err(ExportError::WouldOverwriteDocument {
             path: path.to_path_buf(),
-            document: doc.document.name.clone(),
+            document: doc.borrow().document.name.clone(),
         });
     }
     crate::output_file::write_atomically(path, |out| {
@@ -642,11 +649,17 @@ mod tests {
     #[test]
     fn an_empty_export_is_still_valid() {
         let g = Gazetteer::load_bundled().expect("bundled gazetteer");
-        let text = render(Format::GeoJson, &g, &[], &[]).expect("geojson");
+        let text = render(Format::GeoJson, &g, &[] as &[ParsedDocument], &[]).expect("geojson");
         let v: JsonValue = serde_json::from_str(&text).expect("valid JSON");
         assert_eq!(v["features"].as_array().map(Vec::len), Some(0));
-        assert_eq!(render(Format::JsonLines, &g, &[], &[]).expect("jsonl"), "");
-        assert_eq!(render(Format::Csv, &g, &[], &[]).expect("csv"), CSV_HEADER);
+        assert_eq!(
+            render(Format::JsonLines, &g, &[] as &[ParsedDocument], &[]).expect("jsonl"),
+            ""
+        );
+        assert_eq!(
+            render(Format::Csv, &g, &[] as &[ParsedDocument], &[]).expect("csv"),
+            CSV_HEADER
+        );
     }
 
     /// A writer that fails after `room` bytes, like a full disk.

@@ -107,9 +107,9 @@ pub struct Project {
     /// In a `RefCell` so that reads (`&self`) can fill it; handed out as an `Rc` so that
     /// no borrow is held while a caller's callback runs.
     entries: RefCell<Option<Rc<EntryTable>>>,
-    /// Whether `gazette_documents` has the metadata columns (a project made before them,
-    /// opened read-only, has not: its documents read as having no metadata).
-    has_metadata: bool,
+    /// Which of [`schema::METADATA_COLUMNS`] `gazette_documents` has (a project made
+    /// before them, opened read-only, may lack some: its documents read without them).
+    metadata: [bool; 5],
 }
 
 impl std::fmt::Debug for Project {
@@ -270,9 +270,9 @@ impl Project {
 
     fn new(path: &Path, conn: Connection, read_only: bool, corrections: Corrections) -> Project {
         let corrected_documents = corrections.iter().map(|c| c.document.clone()).collect();
-        let has_metadata = schema::has_metadata_columns(&conn).unwrap_or(false);
+        let metadata = schema::metadata_columns(&conn).unwrap_or_default();
         Project {
-            has_metadata,
+            metadata,
             path: path.to_path_buf(),
             conn,
             read_only,

@@ -21,7 +21,8 @@ use super::content_hash::ContentHash;
 use super::entries::{EntryTable, check_probability};
 use super::error::ProjectError;
 use super::layer::{self, PlaceSummary};
-use crate::corpus::{Document, ParsedDocument};
+use super::schema;
+use crate::corpus::{Document, DocumentSource, ParsedDocument};
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::{Mention, Resolution};
 
@@ -55,6 +56,9 @@ pub struct DocumentOutline {
     pub mentions: Vec<Mention>,
     /// Its title, date, URL and source, as read from its file.
     pub meta: crate::corpus::Metadata,
+    /// For a document that is one record of a file holding many, its record key (see
+    /// [`crate::corpus::DocumentSource::File`]).
+    pub record: Option<String>,
 }
 
 /// A document as a list shows it: no text, no mentions. Listing a million of them is
@@ -226,6 +230,41 @@ impl Project {
                 },
                 mentions: outline.mentions,
             })
+        })
+    }
+
+    /// Calls `f` with each document and its text as [`Project::for_each_document`] does,
+    /// with where it came from: the source a view of the project lists it under (its
+    /// file and record key, or its text for a document that had no file).
+    pub fn for_each_document_with_source(
+        &self,
+        gazetteer: &Gazetteer,
+        f: &mut dyn FnMut(ParsedDocument, DocumentSource) -> ControlFlow<()>,
+    ) -> Result<ReadReport, ProjectError> {
+        self.stream(gazetteer, true, &mut |outline, text| {
+            let text = text.unwrap_or_default();
+            let source = match &outline.path {
+                Some(path) => DocumentSource::File {
+                    path: path.clone(),
+                    name: outline.name.clone(),
+                    record: outline.record,
+                    fields: Default::default(),
+                },
+                None => DocumentSource::Pasted {
+                    name: outline.name.clone(),
+                    text: text.clone(),
+                },
+            };
+            let parsed = ParsedDocument {
+                document: Document {
+                    name: outline.name,
+                    path: outline.path,
+                    text,
+                    meta: outline.meta,
+                },
+                mentions: outline.mentions,
+            };
+            f(parsed, source)
         })
     }
 
@@ -460,11 +499,18 @@ impl Project {
             missing_ids: entries.missing().to_vec(),
             ..ReadReport::default()
         };
-        let meta_columns = if self.has_metadata {
-            "d.title, d.published, d.url, d.source"
-        } else {
-            "NULL, NULL, NULL, NULL"
-        };
+        let meta_columns = schema::METADATA_COLUMNS
+            .iter()
+            .zip(self.metadata)
+            .map(|(column, present)| {
+                if present {
+                    format!("d.{column}")
+                } else {
+                    "NULL".to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
         let documents_sql = if with_text {
             format!(
                 "SELECT d.id, d.name, d.path, d.byte_size, d.content_sha256, t.text, \
@@ -516,6 +562,7 @@ impl Project {
                     url: row.get(8).map_err(sqlite)?,
                     source: row.get(9).map_err(sqlite)?,
                 },
+                record: row.get(10).map_err(sqlite)?,
                 name,
             };
             while let Some(m) = next_mention {

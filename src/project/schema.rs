@@ -143,6 +143,7 @@ CREATE TABLE gazette_documents (
     published TEXT,
     url TEXT,
     source TEXT,
+    record TEXT,
     UNIQUE (name, content_sha256)
 );
 
@@ -226,33 +227,27 @@ pub enum Identity {
     Project,
 }
 
-/// The metadata columns of `gazette_documents` (title, publication date as ISO 8601, URL,
-/// source), added after the first projects were written.
-const METADATA_COLUMNS: [&str; 4] = ["title", "published", "url", "source"];
+/// The columns of `gazette_documents` added after the first projects were written: the
+/// metadata (title, publication date, URL, source) and, for a document that is one
+/// record of a file holding many (a feed item, a dataset row, a zip entry), its record
+/// key, so that the app knows which records of a file it holds.
+pub const METADATA_COLUMNS: [&str; 5] = ["title", "published", "url", "source", "record"];
 
-/// True if `gazette_documents` has the metadata columns (a project made before them has
-/// not, until it is opened to write: see [`add_metadata_columns`]).
-pub fn has_metadata_columns(conn: &Connection) -> rusqlite::Result<bool> {
+/// Which of [`METADATA_COLUMNS`] `gazette_documents` has (a project made before them has
+/// none or some, until it is opened to write: see [`add_metadata_columns`]).
+pub fn metadata_columns(conn: &Connection) -> rusqlite::Result<[bool; 5]> {
     let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('gazette_documents')")?;
     let names: Vec<String> = stmt
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    Ok(METADATA_COLUMNS
-        .iter()
-        .all(|c| names.iter().any(|n| n == c)))
+    Ok(METADATA_COLUMNS.map(|c| names.iter().any(|n| n == c)))
 }
 
-/// Adds the metadata columns to a project made before them (opened to write).
+/// Adds the metadata columns a project made before them lacks (opened to write).
 pub fn add_metadata_columns(conn: &Connection) -> rusqlite::Result<()> {
-    if has_metadata_columns(conn)? {
-        return Ok(());
-    }
-    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('gazette_documents')")?;
-    let names: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    for column in METADATA_COLUMNS {
-        if !names.iter().any(|n| n == column) {
+    let present = metadata_columns(conn)?;
+    for (column, present) in METADATA_COLUMNS.iter().zip(present) {
+        if !present {
             conn.execute_batch(&format!(
                 "ALTER TABLE gazette_documents ADD COLUMN {column} TEXT"
             ))?;

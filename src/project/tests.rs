@@ -960,3 +960,60 @@ fn metadata_comes_back_and_older_projects_gain_its_columns() {
         .expect("read");
     assert_eq!(metas, [crate::corpus::Metadata::default(), other.meta]);
 }
+
+#[test]
+fn a_records_key_comes_back_as_its_source_and_older_projects_keep_their_metadata() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut doc = Document::from_text("feed.xml#item 3", "Rain in Niamey.");
+    doc.path = Some(dir.path().join("feed.xml"));
+    doc.meta.title = Some("Rain".into());
+    let pasted = Document::from_text("Pasted text", "Talks in Agadez.");
+    let parsed = parse_documents(&Geoparser::new(gazetteer()), vec![doc.clone(), pasted]);
+    let path = dir.path().join("p.gpkg");
+    let mut project = Project::create(&path).expect("create");
+    let mut writer = project.writer(gazetteer()).expect("writer");
+    writer
+        .add_record(&parsed[0], Some("item 3"))
+        .expect("added");
+    writer.add(&parsed[1]).expect("added");
+    writer.finish().expect("finished");
+    let mut sources = Vec::new();
+    project
+        .for_each_document_with_source(gazetteer(), &mut |d, source| {
+            sources.push((d, source));
+            ControlFlow::Continue(())
+        })
+        .expect("read");
+    assert_eq!(sources[0].0, parsed[0]);
+    assert_eq!(
+        sources[0].1,
+        crate::corpus::DocumentSource::File {
+            path: dir.path().join("feed.xml"),
+            name: "feed.xml#item 3".into(),
+            record: Some("item 3".into()),
+            fields: Default::default(),
+        }
+    );
+    assert_eq!(
+        sources[1].1,
+        crate::corpus::DocumentSource::Pasted {
+            name: "Pasted text".into(),
+            text: "Talks in Agadez.".into(),
+        }
+    );
+    drop(project);
+    // A project made before the record column: read-only, the other metadata still
+    // comes back.
+    let conn = rusqlite::Connection::open(&path).expect("sqlite");
+    conn.execute_batch("ALTER TABLE gazette_documents DROP COLUMN record")
+        .expect("drop column");
+    drop(conn);
+    let old = Project::open_read_only(&path).expect("older project");
+    let mut titles = Vec::new();
+    old.for_each_document_with_source(gazetteer(), &mut |d, source| {
+        titles.push((d.document.meta.title, source.record().map(str::to_string)));
+        ControlFlow::Continue(())
+    })
+    .expect("read");
+    assert_eq!(titles, [(Some("Rain".to_string()), None), (None, None)]);
+}

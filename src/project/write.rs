@@ -135,6 +135,16 @@ impl ProjectWriter<'_, '_> {
     /// Adds one document, unless the project holds one of the same name and text; commits
     /// the batch when the policy says so.
     pub fn add(&mut self, parsed: &ParsedDocument) -> Result<Added, ProjectError> {
+        self.add_record(parsed, None)
+    }
+
+    /// Adds one document as [`ProjectWriter::add`] does, noting that it is the record
+    /// `record` of its file (a feed item, a dataset row, a zip entry).
+    pub fn add_record(
+        &mut self,
+        parsed: &ParsedDocument,
+        record: Option<&str>,
+    ) -> Result<Added, ProjectError> {
         let path = self.project.path.clone();
         let sqlite = |e| ProjectError::sqlite(&path, e);
         if self.open.is_none() {
@@ -163,6 +173,7 @@ impl ProjectWriter<'_, '_> {
             self.gazetteer,
             &mut self.layer,
             parsed,
+            record,
         )
         .map_err(sqlite)?;
         match added {
@@ -248,6 +259,7 @@ fn insert(
     gazetteer: &Gazetteer,
     layer: &mut LayerChanges,
     parsed: &ParsedDocument,
+    record: Option<&str>,
 ) -> rusqlite::Result<Added> {
     let document = &parsed.document;
     let hash = ContentHash::of(&document.text);
@@ -260,8 +272,8 @@ fn insert(
     }
     conn.prepare_cached(
         "INSERT INTO gazette_documents (name, path, content_sha256, byte_size, \
-         mention_count, title, published, url, source) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         mention_count, title, published, url, source, record) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute((
         &document.name,
@@ -273,6 +285,7 @@ fn insert(
         document.meta.published.map(|p| p.to_string()),
         document.meta.url.as_deref(),
         document.meta.source.as_deref(),
+        record,
     ))?;
     let id = conn.last_insert_rowid();
     conn.prepare_cached("INSERT INTO gazette_texts (document_id, text) VALUES (?1, ?2)")?

@@ -1,0 +1,572 @@
+//! The project the app saves to: a thread of its own holds the project file open and
+//! writes each change the window sends it (documents added, the corrections, the filter),
+//! each in its own transaction, so the window never waits for a disk sync and a crash or
+//! `kill -9` loses at most the change in flight. "Save project as…" runs on the same
+//! thread: the open documents are written into a new file beside the target, which is
+//! renamed into place once complete, so a failed or interrupted save leaves no half
+//! project where the user asked for one, and never touches the file it would replace
+//! until the new one is whole.
+//!
+//! Also the job that reads a project back into the window ([`read_project`]), on the
+//! worker's thread like any other load.
+
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+
+use crate::corpus::{Corrections, Filter, ParsedDocument};
+use crate::gazetteer::Gazetteer;
+use crate::project::{BatchPolicy, Project, ProjectError};
+
+use super::worker::{Event, JobId};
+
+/// A document to add to the project, with its record key in its file (see
+/// [`crate::corpus::DocumentSource::record`]).
+pub type NewDocument = (Arc<ParsedDocument>, Option<String>);
+
+/// A change for the project.
+#[derive(Debug)]
+pub enum Change {
+    /// Documents the window added.
+    Documents(Vec<NewDocument>),
+    /// The corrections as they are now: the thread writes the difference.
+    Corrections(Corrections),
+    /// The filter as it is now.
+    Filter(Filter),
+    /// Answer on this channel once every change sent before is written (tests, closing).
+    Flush(Sender<()>),
+}
+
+/// What the project's thread reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkEvent {
+    /// "Save project as…" wrote this many of the documents.
+    Progress {
+        /// Documents written.
+        done: usize,
+        /// Documents to write.
+        total: usize,
+    },
+    /// "Save project as…" is done: the project is at its path.
+    SavedAs {
+        /// Documents written.
+        documents: usize,
+    },
+    /// Every change sent so far is written.
+    Saved,
+    /// A change could not be written (the message names the file); later changes are
+    /// still tried.
+    Failed(String),
+}
+
+/// How the project's thread starts.
+#[derive(Debug)]
+enum Start {
+    /// An existing project (opened by [`read_project`]), to write changes to.
+    Open,
+    /// A new project at the link's path holding these documents, corrections and filter.
+    SaveAs(Box<NewProject>),
+}
+
+/// What "Save project as…" writes.
+#[derive(Debug)]
+struct NewProject {
+    documents: Vec<NewDocument>,
+    corrections: Corrections,
+    filter: Filter,
+}
+
+/// Whether the window's changes reach the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkState {
+    /// The project is being read into the window; changes wait and are written after.
+    Reading,
+    /// "Save project as…" is writing it.
+    SavingAs,
+    /// Every change is written.
+    Saved,
+    /// Changes are being written.
+    Saving,
+    /// The file is read-only: changes are not saved.
+    ReadOnly,
+    /// The last change could not be written (see the messages).
+    Failed,
+}
+
+/// The project the window is linked to. See the [module](self) documentation.
+pub struct ProjectLink {
+    path: PathBuf,
+    state: LinkState,
+    /// Changes made while the project is read, sent when its thread starts.
+    waiting: Vec<Change>,
+    thread: Option<(Sender<Change>, Receiver<LinkEvent>, JoinHandle<()>)>,
+    /// Changes sent and not yet reported written.
+    unsaved: bool,
+    /// The file cannot be written (said by the job that reads it).
+    read_only: bool,
+    /// Why the thread could not start, until [`ProjectLink::poll`] reports it.
+    failure: Option<String>,
+}
+
+impl std::fmt::Debug for ProjectLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProjectLink")
+            .field("path", &self.path)
+            .field("state", &self.state)
+            .finish()
+    }
+}
+
+impl ProjectLink {
+    /// A link to the project at `path` while the window reads it: changes are kept until
+    /// [`ProjectLink::start`].
+    pub fn reading(path: PathBuf) -> ProjectLink {
+        ProjectLink {
+            path,
+            state: LinkState::Reading,
+            waiting: Vec::new(),
+            thread: None,
+            unsaved: false,
+            read_only: false,
+            failure: None,
+        }
+    }
+
+    /// A link that writes `documents` (with the corrections and filter) as a new project
+    /// at `path`, replacing whatever file is there once the new one is complete; then
+    /// saves changes to it.
+    pub fn save_as(
+        path: PathBuf,
+        gazetteer: Arc<Gazetteer>,
+        documents: Vec<NewDocument>,
+        corrections: Corrections,
+        filter: Filter,
+        notify: Arc<dyn Fn() + Send + Sync>,
+    ) -> ProjectLink {
+        let mut link = ProjectLink::reading(path);
+        link.state = LinkState::SavingAs;
+        link.spawn(
+            gazetteer,
+            Start::SaveAs(Box::new(NewProject {
+                documents,
+                corrections,
+                filter,
+            })),
+            notify,
+        );
+        link
+    }
+
+    /// Notes that the file cannot be written (changes are then kept in the window only).
+    pub fn set_read_only(&mut self, read_only: bool) {
+        self.read_only = read_only;
+    }
+
+    /// Starts writing to the project read into the window (unless it is read-only),
+    /// sending the changes made while it was read.
+    pub fn start(&mut self, gazetteer: Arc<Gazetteer>, notify: Arc<dyn Fn() + Send + Sync>) {
+        if self.thread.is_some() {
+            return;
+        }
+        if self.read_only {
+            self.state = LinkState::ReadOnly;
+            self.waiting.clear();
+            return;
+        }
+        self.state = LinkState::Saved;
+        self.spawn(gazetteer, Start::Open, notify);
+    }
+
+    fn spawn(
+        &mut self,
+        gazetteer: Arc<Gazetteer>,
+        start: Start,
+        notify: Arc<dyn Fn() + Send + Sync>,
+    ) {
+        let (changes_tx, changes_rx) = channel();
+        let (events_tx, events_rx) = channel();
+        let path = self.path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("gazette-project".into())
+            .spawn(move || {
+                let report = |event: LinkEvent| {
+                    let _ = events_tx.send(event);
+                    notify();
+                };
+                run(&path, &gazetteer, start, &changes_rx, &report);
+            });
+        match spawned {
+            Ok(handle) => {
+                for change in self.waiting.drain(..) {
+                    self.unsaved = true;
+                    let _ = changes_tx.send(change);
+                }
+                self.thread = Some((changes_tx, events_rx, handle));
+            }
+            Err(e) => {
+                self.state = LinkState::Failed;
+                self.waiting.clear();
+                self.failure = Some(format!(
+                    "{}: cannot start the thread that saves the project: {e}",
+                    self.path.display()
+                ));
+            }
+        }
+    }
+
+    /// The project file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether changes reach the project.
+    pub fn state(&self) -> LinkState {
+        self.state
+    }
+
+    /// True while the project's documents are being read into the window.
+    pub fn is_reading(&self) -> bool {
+        self.state == LinkState::Reading
+    }
+
+    /// True if changes were sent that are not reported written yet.
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.unsaved || !self.waiting.is_empty()
+    }
+
+    /// Sends a change to the project (kept until the thread starts while the project is
+    /// read; dropped for a read-only project).
+    pub fn send(&mut self, change: Change) {
+        match &self.thread {
+            _ if self.state == LinkState::ReadOnly => {}
+            None => self.waiting.push(change),
+            Some((tx, _, _)) => {
+                if tx.send(change).is_ok() {
+                    self.unsaved = true;
+                    if self.state == LinkState::Saved {
+                        self.state = LinkState::Saving;
+                    }
+                }
+            }
+        }
+    }
+
+    /// What the project's thread reported since the last call; updates [`ProjectLink::state`].
+    pub fn poll(&mut self) -> Vec<LinkEvent> {
+        let mut events: Vec<LinkEvent> = self
+            .failure
+            .take()
+            .map(LinkEvent::Failed)
+            .into_iter()
+            .collect();
+        if let Some((_, rx, _)) = &self.thread {
+            events.extend(rx.try_iter());
+        }
+        for event in &events {
+            match event {
+                LinkEvent::Progress { .. } => {}
+                LinkEvent::SavedAs { .. } => self.state = LinkState::Saved,
+                LinkEvent::Saved => {
+                    self.unsaved = false;
+                    if self.state != LinkState::SavingAs {
+                        self.state = LinkState::Saved;
+                    }
+                }
+                LinkEvent::Failed(_) => self.state = LinkState::Failed,
+            }
+        }
+        events
+    }
+
+    /// Waits until every change sent so far is written (or could not be).
+    pub fn flush(&mut self) {
+        if let Some((tx, _, _)) = &self.thread {
+            let (done_tx, done_rx) = channel();
+            if tx.send(Change::Flush(done_tx)).is_ok() {
+                let _ = done_rx.recv();
+            }
+        }
+    }
+}
+
+impl Drop for ProjectLink {
+    /// Waits for the changes in flight to be written: closing the project (or the
+    /// window) never loses one.
+    fn drop(&mut self) {
+        if let Some((tx, _, handle)) = self.thread.take() {
+            drop(tx);
+            let _ = handle.join();
+        }
+    }
+}
+
+/// The project's thread: opens (or first writes) the project, then writes each change
+/// until the window drops its end of the channel.
+fn run(
+    path: &Path,
+    gazetteer: &Gazetteer,
+    start: Start,
+    changes: &Receiver<Change>,
+    report: &dyn Fn(LinkEvent),
+) {
+    let opened = match start {
+        Start::Open => Project::open(path),
+        Start::SaveAs(new) => write_new(path, gazetteer, &new, report).and_then(|written| {
+            report(LinkEvent::SavedAs { documents: written });
+            Project::open(path)
+        }),
+    };
+    let mut project = match opened {
+        Ok(p) => p,
+        Err(e) => {
+            report(LinkEvent::Failed(e.to_string()));
+            // Answer flushes so nobody waits for a project that is not there.
+            for change in changes {
+                if let Change::Flush(done) = change {
+                    let _ = done.send(());
+                }
+            }
+            return;
+        }
+    };
+    report(LinkEvent::Saved);
+    let mut next = changes.recv().ok();
+    while let Some(change) = next.take() {
+        let result = match change {
+            Change::Documents(documents) => {
+                // Documents come a few at a time while a folder opens: take those
+                // already waiting into the same transaction.
+                let mut batch = documents;
+                loop {
+                    match changes.try_recv() {
+                        Ok(Change::Documents(more)) => batch.extend(more),
+                        Ok(other) => {
+                            next = Some(other);
+                            break;
+                        }
+                        Err(_) => break,
+                    }
+                }
+                add_documents(&mut project, gazetteer, &batch)
+            }
+            Change::Corrections(corrections) => {
+                // Only the latest of several waiting matters.
+                let mut latest = corrections;
+                while let Ok(change) = changes.try_recv() {
+                    match change {
+                        Change::Corrections(c) => latest = c,
+                        other => {
+                            next = Some(other);
+                            break;
+                        }
+                    }
+                }
+                write_corrections(&mut project, gazetteer, &latest)
+            }
+            Change::Filter(filter) => {
+                let mut latest = filter;
+                while let Ok(change) = changes.try_recv() {
+                    match change {
+                        Change::Filter(f) => latest = f,
+                        other => {
+                            next = Some(other);
+                            break;
+                        }
+                    }
+                }
+                write_filter(&mut project, &latest)
+            }
+            Change::Flush(done) => {
+                let _ = done.send(());
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            report(LinkEvent::Failed(e.to_string()));
+        }
+        if next.is_none() {
+            match changes.try_recv() {
+                Ok(change) => next = Some(change),
+                Err(_) => {
+                    report(LinkEvent::Saved);
+                    next = changes.recv().ok();
+                }
+            }
+        }
+    }
+}
+
+/// Adds documents in one transaction.
+fn add_documents(
+    project: &mut Project,
+    gazetteer: &Gazetteer,
+    documents: &[NewDocument],
+) -> Result<(), ProjectError> {
+    let mut writer = project.writer_with(gazetteer, BatchPolicy::single_transaction())?;
+    for (parsed, record) in documents {
+        writer.add_record(parsed, record.as_deref())?;
+    }
+    writer.finish().map(|_| ())
+}
+
+/// Writes the difference between the project's corrections and `corrections`, a
+/// transaction per correction changed (there are as many as the user made, not as many
+/// as the corpus has mentions).
+fn write_corrections(
+    project: &mut Project,
+    gazetteer: &Gazetteer,
+    corrections: &Corrections,
+) -> Result<(), ProjectError> {
+    let stale: Vec<(String, usize, usize)> = project
+        .corrections()
+        .iter()
+        .filter(|c| corrections.get(&c.document, c.start, c.end).is_none())
+        .map(|c| (c.document.clone(), c.start, c.end))
+        .collect();
+    for (document, start, end) in stale {
+        project.clear_correction(gazetteer, &document, start, end)?;
+    }
+    let changed: Vec<_> = corrections
+        .iter()
+        .filter(|c| project.corrections().get(&c.document, c.start, c.end) != Some(&c.action))
+        .cloned()
+        .collect();
+    for correction in changed {
+        project.set_correction(gazetteer, correction)?;
+    }
+    Ok(())
+}
+
+/// Saves the filter unless the project has it already.
+fn write_filter(project: &mut Project, filter: &Filter) -> Result<(), ProjectError> {
+    if project.filter().ok().as_ref() == Some(filter) {
+        return Ok(());
+    }
+    project.set_filter(filter)
+}
+
+/// Writes a new project at `target`: into a file created exclusively in the same folder,
+/// renamed over `target` once complete. Returns the number of documents written.
+fn write_new(
+    target: &Path,
+    gazetteer: &Gazetteer,
+    new: &NewProject,
+    report: &dyn Fn(LinkEvent),
+) -> Result<usize, ProjectError> {
+    let NewProject {
+        documents,
+        corrections,
+        filter,
+    } = new;
+    let io = |source| ProjectError::Io {
+        path: target.to_path_buf(),
+        source,
+    };
+    let folder = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "project".into());
+    let temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(io)?;
+    {
+        let mut project = Project::create(temp.path())?;
+        // Corrections first, so each document's mentions are counted in the places layer
+        // as corrected when it is added.
+        for correction in corrections.iter() {
+            project.set_correction(gazetteer, correction.clone())?;
+        }
+        project.set_filter(filter)?;
+        let total = documents.len();
+        let mut writer = project.writer(gazetteer)?;
+        for (done, (parsed, record)) in documents.iter().enumerate() {
+            writer.add_record(parsed, record.as_deref())?;
+            if done % 1000 == 999 {
+                report(LinkEvent::Progress {
+                    done: done + 1,
+                    total,
+                });
+            }
+        }
+        writer.finish()?;
+    }
+    temp.persist(target).map_err(|e| io(e.error))?;
+    Ok(documents.len())
+}
+
+/// Reads the project at `path` into the window: reports [`Event::ProjectOpened`] with its
+/// corrections and filter, then each document as [`Event::Document`] (in the order they
+/// were added, not parsed again), then [`Event::Finished`]; a project that cannot be
+/// opened is reported as [`Event::ProjectFailed`]. Opened to write when the file allows
+/// (which rolls back a change a crash interrupted), else read-only.
+pub fn read_project(
+    job: JobId,
+    gazetteer: &Gazetteer,
+    path: &Path,
+    cancel: &AtomicBool,
+    emit: &mut dyn FnMut(Event),
+) {
+    let opened = match Project::open(path) {
+        Err(ProjectError::ReadOnly { .. }) => Project::open_read_only(path),
+        other => other,
+    };
+    let result = opened.and_then(|project| {
+        let total = project.document_count()?;
+        emit(Event::ProjectOpened {
+            job,
+            path: path.to_path_buf(),
+            read_only: project.is_read_only(),
+            corrections: project.corrections().clone(),
+            filter: project.filter()?,
+        });
+        emit(Event::Started { job, total });
+        let mut loaded = 0;
+        let report = project.for_each_document_with_source(gazetteer, &mut |parsed, source| {
+            if cancel.load(Ordering::Relaxed) {
+                return ControlFlow::Break(());
+            }
+            loaded += 1;
+            emit(Event::Document {
+                job,
+                parsed,
+                source,
+                warning: None,
+            });
+            ControlFlow::Continue(())
+        })?;
+        if let Some(w) = report.warning() {
+            emit(Event::Note {
+                job,
+                message: format!("{}: {w}", path.display()),
+            });
+        }
+        Ok(loaded)
+    });
+    match result {
+        Ok(loaded) => emit(Event::Finished {
+            job,
+            loaded,
+            skipped: 0,
+        }),
+        Err(e) => {
+            emit(Event::ProjectFailed {
+                job,
+                message: e.to_string(),
+            });
+            emit(Event::Finished {
+                job,
+                loaded: 0,
+                skipped: 1,
+            });
+        }
+    }
+}

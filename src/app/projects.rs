@@ -1,0 +1,284 @@
+//! The window's project: opening one ("Open project…", a `.gpkg` dropped or named on the
+//! command line, the last one at start), "Save project as…", closing it, and keeping it
+//! up to date: every document added, correction made and filter changed is sent to the
+//! [`ProjectLink`]'s thread as it happens.
+
+use std::path::{Path, PathBuf};
+
+use crate::project::Project;
+
+use super::project_link::{Change, LinkEvent, LinkState, NewDocument, ProjectLink};
+use super::state::{MessageLevel, ProjectStatus};
+use super::{GazetteApp, Loader, plural};
+
+/// The extension of project files.
+pub const PROJECT_EXTENSION: &str = "gpkg";
+
+/// True if `path` names a project file (by its extension).
+pub fn is_project_path(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(PROJECT_EXTENSION))
+}
+
+impl GazetteApp {
+    /// Closes what is open (the project and its documents, or the loose documents) and
+    /// reads the project at `path` into the window on a background thread; its changes
+    /// are saved to it from then on.
+    pub(super) fn open_project(&mut self, path: PathBuf) {
+        let Some(g) = self.state.gazetteer_arc() else {
+            self.waiting_project = Some(path);
+            return;
+        };
+        // Recognised before anything is closed (a look at its header and tables, the same
+        // for any size): a file that is not a project leaves the window as it was.
+        if let Err(e) = Project::open_read_only(&path) {
+            self.project_failed(e.to_string());
+            return;
+        }
+        self.close_everything();
+        self.project = Some(ProjectLink::reading(path.clone()));
+        self.loading_since = Some(std::time::Instant::now());
+        self.map.forget_moves();
+        match &mut self.loader {
+            Loader::Background(worker) => {
+                let job = worker.open_project(g, path);
+                self.jobs.insert(job, (0, 0));
+                self.project_job = Some(job);
+                self.update_progress();
+            }
+            Loader::Synchronous => {
+                let mut events = Vec::new();
+                super::project_link::read_project(
+                    0,
+                    &g,
+                    &path,
+                    &std::sync::atomic::AtomicBool::new(false),
+                    &mut |e| events.push(e),
+                );
+                self.jobs.insert(0, (0, 0));
+                self.project_job = Some(0);
+                for e in events {
+                    self.handle_event(e);
+                }
+                self.state.refresh();
+            }
+        }
+        self.show_project_status();
+    }
+
+    /// Writes the open documents, corrections and filter as a new project at `path` (on
+    /// the project's thread) and saves to it from then on. The project linked before
+    /// keeps what it had.
+    pub(super) fn save_project_as(&mut self, path: PathBuf) {
+        let path = if path.extension().is_none() {
+            path.with_extension(PROJECT_EXTENSION)
+        } else {
+            path
+        };
+        if self.project.as_ref().is_some_and(|p| p.path() == path) {
+            self.state.push_message(
+                MessageLevel::Info,
+                format!(
+                    "{} is the open project: every change is already saved in it",
+                    path.display()
+                ),
+            );
+            return;
+        }
+        let Some(g) = self.state.gazetteer_arc() else {
+            self.state.push_message(
+                MessageLevel::Error,
+                "Cannot save a project: the gazetteer did not load.",
+            );
+            return;
+        };
+        if !self.jobs.is_empty() {
+            self.state.push_message(
+                MessageLevel::Info,
+                "Wait for the documents being opened (or cancel them), then save the project",
+            );
+            return;
+        }
+        // Whatever was linked keeps its changes (dropping the link waits for them).
+        self.project = None;
+        let documents: Vec<NewDocument> = self
+            .state
+            .documents()
+            .iter()
+            .cloned()
+            .zip(
+                self.state
+                    .sources()
+                    .iter()
+                    .map(|s| s.record().map(str::to_string)),
+            )
+            .collect();
+        let n = documents.len();
+        self.project = Some(ProjectLink::save_as(
+            path.clone(),
+            g,
+            documents,
+            self.state.corrections().clone(),
+            self.state.filter().clone(),
+            self.repaint.clone(),
+        ));
+        self.sent_versions = (
+            self.state.corrections_version(),
+            self.state.filter_version(),
+        );
+        self.state.push_message(
+            MessageLevel::Info,
+            format!("Saving {n} document{} as {}…", plural(n), path.display()),
+        );
+        self.show_project_status();
+    }
+
+    /// Closes the project and its documents (every change is in it); the window is left
+    /// empty.
+    pub(super) fn close_project(&mut self) {
+        let Some(link) = &self.project else {
+            return;
+        };
+        let name = link.path().display().to_string();
+        self.close_everything();
+        self.state
+            .push_message(MessageLevel::Info, format!("Closed the project {name}"));
+    }
+
+    /// Stops the loads, lets the project's thread write what it has (and closes it), and
+    /// closes every document, corrections and filter.
+    pub(super) fn close_everything(&mut self) {
+        if let Loader::Background(worker) = &mut self.loader {
+            worker.cancel_all();
+        }
+        self.jobs.clear();
+        self.project_job = None;
+        self.restoring = None;
+        self.waiting_inputs.clear();
+        self.project = None;
+        self.state.clear_documents();
+        self.state.reset_corrections_and_filter();
+        self.update_progress();
+        self.show_project_status();
+        self.map.request_fit();
+    }
+
+    /// A document was added to the window: the project gets it too (unless it came from
+    /// the project).
+    pub(super) fn document_added(&mut self, job: super::worker::JobId) {
+        if self.project_job == Some(job) {
+            return;
+        }
+        let (Some(link), Some(parsed), Some(source)) = (
+            &mut self.project,
+            self.state.documents().last(),
+            self.state.sources().last(),
+        ) else {
+            return;
+        };
+        link.send(Change::Documents(vec![(
+            parsed.clone(),
+            source.record().map(str::to_string),
+        )]));
+    }
+
+    /// The project is read: its corrections and filter came first; now changes go to it.
+    pub(super) fn project_read(&mut self) {
+        self.project_job = None;
+        let Some(g) = self.state.gazetteer_arc() else {
+            return;
+        };
+        if let Some(link) = &mut self.project {
+            link.start(g, self.repaint.clone());
+            if link.state() == LinkState::ReadOnly {
+                self.state.push_message(
+                    MessageLevel::Warning,
+                    format!(
+                        "{} is read-only: changes are kept in the window but not saved; use \
+                         \"Save project as…\" to keep them",
+                        link.path().display()
+                    ),
+                );
+            }
+        }
+        self.show_project_status();
+    }
+
+    /// Sends the corrections and the filter to the project when they changed, and takes
+    /// what its thread reported. Called every frame; costs nothing when nothing changed.
+    pub(super) fn sync_project(&mut self) {
+        let Some(link) = &mut self.project else {
+            return;
+        };
+        let versions = (
+            self.state.corrections_version(),
+            self.state.filter_version(),
+        );
+        if versions.0 != self.sent_versions.0 {
+            link.send(Change::Corrections(self.state.corrections().clone()));
+        }
+        if versions.1 != self.sent_versions.1 {
+            link.send(Change::Filter(self.state.filter().clone()));
+        }
+        self.sent_versions = versions;
+        let mut progress = None;
+        for event in link.poll() {
+            match event {
+                LinkEvent::Progress { done, total } => progress = Some((done, total)),
+                LinkEvent::SavedAs { documents } => self.state.push_message(
+                    MessageLevel::Success,
+                    format!(
+                        "Saved {documents} document{} as the project {}; changes are saved \
+                         in it as you make them",
+                        plural(documents),
+                        link.path().display()
+                    ),
+                ),
+                LinkEvent::Saved => {}
+                LinkEvent::Failed(message) => self.state.push_message(
+                    MessageLevel::Error,
+                    format!("The project could not be saved: {message}"),
+                ),
+            }
+        }
+        let state = link.state();
+        if progress.is_some() || self.state.project().map(|p| p.state) != Some(state) {
+            self.show_project_status_with(progress);
+        }
+    }
+
+    /// A project that could not be opened or read: it is left as it is, and the window
+    /// no longer saves to it.
+    pub(super) fn project_failed(&mut self, message: String) {
+        if self.project.as_ref().is_some_and(|p| p.is_reading()) {
+            self.project = None;
+        }
+        self.project_job = None;
+        self.state.push_message(
+            MessageLevel::Error,
+            format!("The project could not be opened: {message}"),
+        );
+        self.show_project_status();
+    }
+
+    fn show_project_status(&mut self) {
+        self.show_project_status_with(None);
+    }
+
+    fn show_project_status_with(&mut self, progress: Option<(usize, usize)>) {
+        let status = self.project.as_ref().map(|link| ProjectStatus {
+            path: link.path().to_path_buf(),
+            state: link.state(),
+            progress: progress.filter(|_| link.state() == LinkState::SavingAs),
+        });
+        self.state.set_project(status);
+    }
+
+    /// Waits until every change sent to the project is written (tests; closing).
+    pub fn flush_project(&mut self) {
+        if let Some(link) = &mut self.project {
+            link.flush();
+        }
+        self.sync_project();
+    }
+}
