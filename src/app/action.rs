@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
+use super::export_job::ExportOutcome;
 use super::paste_dialog::PasteDraft;
 use super::worker::Input;
-use super::{GazetteApp, plural, sample_inputs};
+use super::{GazetteApp, Loader, plural, sample_inputs};
 use crate::app::dialogs::DialogRequest;
 use crate::app::state::{MentionKey, MessageLevel};
 use crate::corpus::CorrectionAction;
@@ -279,19 +280,16 @@ impl GazetteApp {
                 self.start_parse(vec![Input::Text { name, text }]);
             }
             Action::ExportDialog(format) => self.request_dialog(DialogRequest::Export(format)),
-            Action::ExportTo(path, format) => match self.state.export(&path, format) {
-                Ok(()) => {
-                    let n = self.state.places().len();
-                    self.state.push_message(
-                        MessageLevel::Success,
-                        format!(
-                            "Exported {n} place{} ({} mentions) to {}",
-                            plural(n),
-                            self.state.mention_count(),
-                            path.display()
-                        ),
-                    );
-                }
+            Action::ExportTo(path, format) => match self.state.export_job(&path, format) {
+                Ok(job) => match self.loader {
+                    Loader::Background(_) => self.exports.start(job, self.repaint.clone()),
+                    Loader::Synchronous => {
+                        self.exports.run_here(job);
+                        for outcome in self.exports.poll() {
+                            self.export_done(outcome);
+                        }
+                    }
+                },
                 Err(e) => self
                     .state
                     .push_message(MessageLevel::Error, format!("Export failed: {e}")),
@@ -332,6 +330,25 @@ impl GazetteApp {
             MessageLevel::Info,
             format!("{n} correction{} in this session", plural(n)),
         );
+    }
+
+    /// Reports how an export went.
+    pub(super) fn export_done(&mut self, outcome: ExportOutcome) {
+        match outcome.result {
+            Ok(()) => self.state.push_message(
+                MessageLevel::Success,
+                format!(
+                    "Exported {} place{} ({} mentions) to {}",
+                    outcome.places,
+                    plural(outcome.places),
+                    outcome.mentions,
+                    outcome.path.display()
+                ),
+            ),
+            Err(e) => self
+                .state
+                .push_message(MessageLevel::Error, format!("Export failed: {e}")),
+        }
     }
 
     fn request_dialog(&mut self, request: DialogRequest) {

@@ -15,6 +15,7 @@ pub mod basemap;
 pub mod dialogs;
 pub mod document_view;
 mod drop_hint;
+pub mod export_job;
 mod field_dialog;
 pub mod map_view;
 mod messages_window;
@@ -25,6 +26,7 @@ mod path_prompt;
 pub mod places_panel;
 pub mod project_link;
 mod projects;
+pub mod recount;
 mod reset_dialog;
 pub mod session_file;
 pub mod state;
@@ -122,6 +124,8 @@ pub struct GazetteApp {
     sent_versions: (u64, u64),
     /// Wakes the window (threads that report to it call this).
     repaint: Arc<dyn Fn() + Send + Sync>,
+    /// Exports being written.
+    exports: export_job::Exports,
 }
 
 impl std::fmt::Debug for GazetteApp {
@@ -142,6 +146,10 @@ const LOADING_REFRESH: std::time::Duration = std::time::Duration::from_millis(50
 /// the window costs about 0.1 s of processor: at 25 a second, drawing took more of it than
 /// the parser (measured on 100,000 articles, llvmpipe).
 const LOADING_FRAME: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// From how many mentions the places are counted again on another thread after a
+/// filter or correction change (below, counting takes a few milliseconds).
+const BACKGROUND_RECOUNT_FROM: usize = 50_000;
 
 /// The eframe storage key under which earlier versions saved the session (read once, to
 /// move it to the session file; no longer written).
@@ -194,7 +202,9 @@ impl GazetteApp {
 
         let mut app =
             GazetteApp::with_parts(Loader::Background(worker), Dialogs::native(notify.clone()));
-        app.repaint = notify;
+        app.repaint = notify.clone();
+        app.state
+            .count_in_background(recount::Recounter::new(notify), BACKGROUND_RECOUNT_FROM);
         match spawned {
             Ok(_) => app.basemap_rx = Some(rx),
             Err(e) => {
@@ -458,6 +468,7 @@ impl GazetteApp {
             waiting_project: None,
             sent_versions: (0, 0),
             repaint: Arc::new(|| {}),
+            exports: export_job::Exports::default(),
         }
     }
 
@@ -758,6 +769,10 @@ impl GazetteApp {
             }
         }
         self.sync_project();
+        self.state.poll_recount(false);
+        for outcome in self.exports.poll() {
+            self.export_done(outcome);
+        }
         if let Some(rx) = &self.basemap_rx
             && let Ok(result) = rx.try_recv()
         {

@@ -16,6 +16,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::app::export_job::ExportJob;
+use crate::app::recount::Recounter;
 use crate::corpus::timeline::Timeline;
 pub use crate::corpus::{
     CandidateChoice, CountryCount, DocumentSource, KindCount, MentionKey, PlaceStats,
@@ -24,7 +26,7 @@ use crate::corpus::{
     Corpus, CorrectionAction, Corrections, DateRange, Filter, MentionRef, ParsedDocument, Place,
     Summary,
 };
-use crate::export::{self, ExportError, Format};
+use crate::export::{ExportError, Format};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 
 /// What is saved between runs (eframe persistence). Every field defaults, so a session
@@ -135,6 +137,9 @@ pub struct AppState {
     progress: Option<Progress>,
     online_tiles: bool,
     project: Option<ProjectStatus>,
+    /// Counts the places on another thread after a filter or correction change, when the
+    /// corpus has at least `.1` mentions (none: always here).
+    recounter: Option<(Recounter, usize)>,
     // Derived from the inputs above by `recompute` and `refresh`.
     summary: Summary,
     corrected: Vec<MentionKey>,
@@ -481,12 +486,55 @@ impl AppState {
 
     /// Recounts every mention (the filter or the corrections changed).
     fn recompute(&mut self) {
+        if let (Some((recounter, from)), Some(g)) = (&mut self.recounter, &self.gazetteer) {
+            if self.corpus.mention_total() >= *from
+                && recounter.request(g.clone(), self.corpus.parts())
+            {
+                // The counts shown stay until the new ones come (`poll_recount`).
+                return;
+            }
+            recounter.forget();
+        }
         self.dirty = false;
         self.revision += 1;
         self.summary = match &self.gazetteer {
             Some(g) => Summary::of(g, &self.corpus),
             None => Summary::default(),
         };
+        self.update_derived();
+    }
+
+    /// Counts the places on another thread after a change of the filter or the
+    /// corrections when the corpus has `from` mentions or more; the window calls
+    /// [`AppState::poll_recount`] every frame.
+    pub fn count_in_background(&mut self, recounter: Recounter, from: usize) {
+        self.recounter = Some((recounter, from));
+    }
+
+    /// True while the places are being counted again on another thread.
+    pub fn is_recounting(&self) -> bool {
+        self.recounter.as_ref().is_some_and(|(r, _)| r.is_busy())
+    }
+
+    /// Takes the new counts if they are ready (with `wait`, waits for them: tests).
+    /// Documents added since they were asked for are counted on top.
+    pub fn poll_recount(&mut self, wait: bool) {
+        let Some((recounter, _)) = &mut self.recounter else {
+            return;
+        };
+        let summary = if wait {
+            recounter.wait()
+        } else {
+            recounter.take()
+        };
+        let (Some(mut summary), Some(g)) = (summary, &self.gazetteer) else {
+            return;
+        };
+        summary.add_new_documents(g, &self.corpus);
+        summary.settle(g);
+        self.summary = summary;
+        self.dirty = false;
+        self.revision += 1;
         self.update_derived();
     }
 
@@ -732,21 +780,27 @@ impl AppState {
     // ----------------------------------------------------------------------------------
     // Export
 
-    /// Writes what is shown (the places after corrections and the filter) to `path`,
-    /// atomically.
-    pub fn export(&self, path: &Path, format: Format) -> Result<(), ExportError> {
-        let Some(g) = self.gazetteer() else {
+    /// What is shown (the places after corrections and the filter), taken to be written
+    /// to `path` on another thread: the documents are shared, not copied.
+    pub fn export_job(&self, path: &Path, format: Format) -> Result<ExportJob, ExportError> {
+        let Some(g) = self.gazetteer_arc() else {
             return Err(ExportError::Serialize(
                 "the gazetteer is still loading; nothing to export yet".to_string(),
             ));
         };
-        export::write(
-            path,
+        Ok(ExportJob {
+            path: path.to_path_buf(),
             format,
-            g,
-            self.corpus.documents(),
-            self.summary.places(),
-        )
+            gazetteer: g,
+            documents: self.corpus.documents().to_vec(),
+            places: self.summary.places().to_vec(),
+            mentions: self.mention_count(),
+        })
+    }
+
+    /// Writes what is shown to `path`, atomically, on this thread.
+    pub fn export(&self, path: &Path, format: Format) -> Result<(), ExportError> {
+        self.export_job(path, format)?.run().result
     }
 
     // ----------------------------------------------------------------------------------

@@ -31,6 +31,13 @@ pub(super) fn status_bar_ui(
         {
             actions.push(Action::ShowMessages);
         }
+        if state.is_recounting() {
+            ui.spinner();
+            ui.weak("Counting…").on_hover_text(
+                "The places are being counted again for the new filter or corrections",
+            );
+            ui.separator();
+        }
         if let Some(project) = state.project() {
             let name = project.path.file_name().map_or_else(
                 || project.path.display().to_string(),

@@ -35,6 +35,6 @@ pub use parse::{
 };
 pub use places::{MentionRef, Place, Shown, country_counts, effective_mentions, places};
 pub use read::{DocumentError, Encoding, LoadedDocument, MAX_DOCUMENT_BYTES, decode, display_path};
-pub use set::{CandidateChoice, Corpus, MentionKey};
+pub use set::{CandidateChoice, Corpus, CorpusParts, MentionKey};
 pub use source::{ArticleFiles, Input, article_files, document_name};
 pub use summary::{CountryCount, KindCount, PlaceStats, Summary};

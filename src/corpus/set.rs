@@ -26,6 +26,18 @@ pub struct CandidateChoice {
     pub is_current: bool,
 }
 
+/// What the places of a corpus are counted from ([`super::Summary::of_parts`]), taken
+/// out of it so another thread can count them: the documents are shared, not copied.
+#[derive(Debug, Clone, Default)]
+pub struct CorpusParts {
+    /// The documents, in the order they were added.
+    pub documents: Vec<Arc<ParsedDocument>>,
+    /// The corrections.
+    pub corrections: Corrections,
+    /// The filter.
+    pub filter: Filter,
+}
+
 /// A mention's place in a corpus: `(document index, mention index)`.
 pub type MentionKey = (usize, usize);
 
@@ -52,6 +64,8 @@ pub struct Corpus {
     /// (a project being saved) tells a change without comparing them.
     corrections_version: u64,
     filter_version: u64,
+    /// Mentions in all documents.
+    mentions: usize,
 }
 
 impl Corpus {
@@ -63,6 +77,16 @@ impl Corpus {
     /// Where each document came from (same order as [`Corpus::documents`]).
     pub fn sources(&self) -> &[DocumentSource] {
         &self.sources
+    }
+
+    /// The documents, corrections and filter, to count on another thread. Costs a
+    /// pointer per document and a copy of the corrections.
+    pub fn parts(&self) -> CorpusParts {
+        CorpusParts {
+            documents: self.documents.clone(),
+            corrections: self.corrections.clone(),
+            filter: self.filter.clone(),
+        }
     }
 
     /// True if a document from this file is already in the set.
@@ -119,6 +143,7 @@ impl Corpus {
         if let Some(path) = source.path() {
             self.files.insert(path.to_path_buf());
         }
+        self.mentions += parsed.mentions.len();
         self.documents.push(Arc::new(parsed));
         self.sources.push(source);
         true
@@ -126,6 +151,7 @@ impl Corpus {
 
     /// Removes every document (corrections and the filter stay).
     pub fn clear_documents(&mut self) {
+        self.mentions = 0;
         self.documents.clear();
         self.sources.clear();
         self.names.clear();
@@ -160,6 +186,11 @@ impl Corpus {
             self.filter_version += 1;
         }
         changed
+    }
+
+    /// Mentions in all documents, as the parser found them.
+    pub fn mention_total(&self) -> usize {
+        self.mentions
     }
 
     /// A number that changes whenever the corrections do.

@@ -9,6 +9,7 @@
 //! recounts every mention ([`Summary::of`]): once per user action, never per document.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -16,7 +17,7 @@ use super::corrections::Corrections;
 use super::filter::{Filter, country_key, country_name};
 use super::parse::ParsedDocument;
 use super::places::{Place, document_mentions};
-use super::set::Corpus;
+use super::set::{Corpus, CorpusParts};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 use crate::geoparse::located_entry;
 
@@ -155,12 +156,18 @@ impl PartialEq for Summary {
 impl Summary {
     /// Counts every document of `corpus` and settles: what it shows.
     pub fn of(g: &Gazetteer, corpus: &Corpus) -> Summary {
+        Summary::of_parts(g, &corpus.parts())
+    }
+
+    /// Counts every document of a corpus taken apart (see [`Corpus::parts`], which a
+    /// thread other than the owner's can hold) and settles.
+    pub fn of_parts(g: &Gazetteer, parts: &CorpusParts) -> Summary {
         let mut summary = Summary {
-            filter: corpus.filter().clone(),
-            search: crate::fold::fold_name(&corpus.filter().search),
+            filter: parts.filter.clone(),
+            search: crate::fold::fold_name(&parts.filter.search),
             ..Summary::default()
         };
-        summary.add_new_documents(g, corpus);
+        summary.count_new(g, &parts.documents, &parts.corrections);
         summary.settle(g);
         summary
     }
@@ -171,15 +178,24 @@ impl Summary {
     /// one with [`Summary::of`]. The places' mentions and figures grow at once; their order
     /// and the filter panels' counts follow at the next [`Summary::settle`].
     pub fn add_new_documents(&mut self, g: &Gazetteer, corpus: &Corpus) {
-        let documents = corpus.documents();
-        if documents.len() < self.document_mentions.len() {
+        if corpus.documents().len() < self.document_mentions.len() {
             // Documents were removed: only a recount can tell what is left.
             *self = Summary::of(g, corpus);
             return;
         }
+        self.count_new(g, corpus.documents(), corpus.corrections());
+    }
+
+    /// Counts `documents` from the first not counted yet.
+    fn count_new(
+        &mut self,
+        g: &Gazetteer,
+        documents: &[Arc<ParsedDocument>],
+        corrections: &Corrections,
+    ) {
         let counted = self.document_mentions.len();
         for (d, doc) in documents.iter().enumerate().skip(counted) {
-            self.count_document(g, corpus.corrections(), d, doc);
+            self.count_document(g, corrections, d, doc);
         }
     }
 

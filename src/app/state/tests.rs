@@ -401,3 +401,43 @@ fn the_selection_keeps_its_documents_and_candidates() {
     s.set_country_visible("NE", true);
     assert!(s.selection_details().is_some());
 }
+
+#[test]
+fn a_big_corpus_is_counted_again_on_another_thread_with_the_same_result() {
+    let g = gazetteer();
+    let mut background = state();
+    background.count_in_background(Recounter::new(Arc::new(|| {})), 0);
+    let mut here = state();
+    let mut filter = background.filter().clone();
+    filter.hidden_countries.insert("NE".into());
+
+    background.set_filter(filter.clone());
+    here.set_filter(filter);
+    assert!(background.is_recounting());
+    // The counts shown stay those of the last filter until the new ones come.
+    assert!(background.place_named("Niamey").is_some());
+    background.poll_recount(true);
+    assert!(!background.is_recounting());
+    assert_eq!(names(&background), names(&here));
+    assert!(background.place_named("Niamey").is_none());
+
+    // A correction too; a document added meanwhile is counted on top.
+    let paris = entry_named(&background, "Paris");
+    let key = background.place(paris).expect("Paris").mentions[0];
+    let key = (key.document, key.mention);
+    background.correct(key, CorrectionAction::NotAPlace);
+    here.correct(key, CorrectionAction::NotAPlace);
+    let text = "Rain in Lyon and Paris.";
+    for s in [&mut background, &mut here] {
+        assert!(s.add_document(parse(&g, "lyon.txt", text), pasted("lyon.txt", text)));
+    }
+    background.poll_recount(true);
+    background.refresh();
+    here.refresh();
+    assert_eq!(names(&background), names(&here));
+    assert_eq!(background.mention_count(), here.mention_count());
+    assert_eq!(
+        background.place(paris).map(|p| p.mentions.len()),
+        here.place(paris).map(|p| p.mentions.len())
+    );
+}
