@@ -720,7 +720,12 @@ impl GazetteApp {
             label: if total == 0 {
                 "Finding documents".to_string()
             } else {
-                format!("Parsing documents ({done} of {total})")
+                match self.project_job {
+                    Some(job) if self.jobs.len() == 1 && self.jobs.contains_key(&job) => {
+                        format!("Reading the project ({done} of {total})")
+                    }
+                    _ => format!("Parsing documents ({done} of {total})"),
+                }
             },
             done,
             total,

@@ -202,6 +202,9 @@ impl GazetteApp {
             }
         }
         self.show_project_status();
+        // The session names the project from now on: saved at once, so that even a
+        // window killed rather than closed reopens it.
+        self.save_session();
     }
 
     /// Sends the corrections and the filter to the project when they changed, and takes
@@ -222,18 +225,22 @@ impl GazetteApp {
         }
         self.sent_versions = versions;
         let mut progress = None;
+        let mut saved_as = false;
         for event in link.poll() {
             match event {
                 LinkEvent::Progress { done, total } => progress = Some((done, total)),
-                LinkEvent::SavedAs { documents } => self.state.push_message(
-                    MessageLevel::Success,
-                    format!(
-                        "Saved {documents} document{} as the project {}; changes are saved \
+                LinkEvent::SavedAs { documents } => {
+                    saved_as = true;
+                    self.state.push_message(
+                        MessageLevel::Success,
+                        format!(
+                            "Saved {documents} document{} as the project {}; changes are saved \
                          in it as you make them",
-                        plural(documents),
-                        link.path().display()
-                    ),
-                ),
+                            plural(documents),
+                            link.path().display()
+                        ),
+                    );
+                }
                 LinkEvent::Saved => {}
                 LinkEvent::Failed(message) => self.state.push_message(
                     MessageLevel::Error,
@@ -244,6 +251,10 @@ impl GazetteApp {
         let state = link.state();
         if progress.is_some() || self.state.project().map(|p| p.state) != Some(state) {
             self.show_project_status_with(progress);
+        }
+        if saved_as {
+            // The session names the project once it is there.
+            self.save_session();
         }
     }
 
