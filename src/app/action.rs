@@ -123,6 +123,12 @@ pub enum Action {
     SetOnlineTiles(bool),
     /// Stop parsing the documents being opened (those parsed stay).
     CancelLoading,
+    /// Show the "Export map as PNG" dialog.
+    PictureDialog,
+    /// Ask where to save the map as a PNG picture at this scale (pixels per point).
+    ExportPictureDialog(f32),
+    /// Save the map as a PNG picture there (at the scale chosen last).
+    ExportPictureTo(PathBuf),
     /// Ask which project to open.
     OpenProjectDialog,
     /// Open a project (closing what is open).
@@ -314,6 +320,22 @@ impl GazetteApp {
                 }
             }
             Action::CancelLoading => self.cancel_loading(),
+            Action::PictureDialog => match self.map.map_rect() {
+                Some(rect) => {
+                    self.picture = Some(super::picture_dialog::PictureDraft {
+                        scale: self.picture_scale,
+                        size: rect.size(),
+                    });
+                }
+                None => self
+                    .state
+                    .push_message(MessageLevel::Info, "The map is not shown yet"),
+            },
+            Action::ExportPictureDialog(scale) => {
+                self.picture_scale = scale;
+                self.request_dialog(DialogRequest::ExportPicture);
+            }
+            Action::ExportPictureTo(path) => self.export_picture(ctx, &path),
             Action::OpenProjectDialog => self.request_dialog(DialogRequest::OpenProject),
             Action::OpenProject(path) => self.open_project(path),
             Action::SaveProjectAsDialog => self.request_dialog(DialogRequest::SaveProject),
@@ -348,6 +370,42 @@ impl GazetteApp {
             Err(e) => self
                 .state
                 .push_message(MessageLevel::Error, format!("Export failed: {e}")),
+        }
+    }
+
+    /// Draws the map at the scale chosen and saves it as a PNG picture.
+    fn export_picture(&mut self, ctx: &egui::Context, path: &std::path::Path) {
+        let path = if path.extension().is_none() {
+            path.with_extension("png")
+        } else {
+            path.to_path_buf()
+        };
+        let result = match (&self.render_state, self.map.map_rect()) {
+            (Some(render_state), Some(rect)) => super::map_picture::draw_map_picture(
+                render_state,
+                &self.map,
+                &self.state,
+                self.basemap.as_deref(),
+                rect.size(),
+                self.picture_scale,
+                &ctx.global_style().visuals,
+            ),
+            _ => Err(super::map_picture::PictureError::NoRenderer),
+        };
+        match result.and_then(|picture| picture.write_png(&path).map(|()| picture)) {
+            Ok(picture) => self.state.push_message(
+                MessageLevel::Success,
+                format!(
+                    "Saved the map ({} × {} pixels) to {}",
+                    picture.width,
+                    picture.height,
+                    path.display()
+                ),
+            ),
+            Err(e) => self.state.push_message(
+                MessageLevel::Error,
+                format!("The map could not be saved: {e}"),
+            ),
         }
     }
 

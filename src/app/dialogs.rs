@@ -21,6 +21,8 @@ pub enum DialogRequest {
     OpenFolder,
     /// Pick where to export, in this format.
     Export(Format),
+    /// Pick where to save the map as a PNG picture.
+    ExportPicture,
     /// Pick a project file to open.
     OpenProject,
     /// Pick where to save a project.
@@ -34,6 +36,8 @@ pub enum DialogOutcome {
     Open(Vec<PathBuf>),
     /// Where to export, and the format.
     Export(PathBuf, Format),
+    /// Where to save the map's picture.
+    ExportPicture(PathBuf),
     /// A project to open.
     OpenProject(PathBuf),
     /// Where to save the project.
@@ -208,6 +212,7 @@ impl Dialogs {
                         DialogOutcome::Export(p, format)
                     }
                     (Ok(Some(p)), DialogRequest::OpenProject) => DialogOutcome::OpenProject(p),
+                    (Ok(Some(p)), DialogRequest::ExportPicture) => DialogOutcome::ExportPicture(p),
                     (Ok(Some(p)), DialogRequest::SaveProject) => DialogOutcome::SaveProject(p),
                     (Ok(Some(p)), _) => DialogOutcome::Open(vec![p]),
                 };
@@ -259,6 +264,12 @@ fn run_native(request: DialogRequest) -> DialogOutcome {
                 .save_file()
                 .map(|p| vec![p])
         }
+        DialogRequest::ExportPicture => dialog
+            .set_title("Export map as PNG")
+            .set_file_name("gazette-map.png")
+            .add_filter("PNG picture", &["png"])
+            .save_file()
+            .map(|p| vec![p]),
         DialogRequest::OpenProject => dialog
             .set_title("Open a project")
             .add_filter("Gazette project (GeoPackage)", &["gpkg"])
@@ -276,6 +287,7 @@ fn run_native(request: DialogRequest) -> DialogOutcome {
             let first = || paths.first().cloned().unwrap_or_default();
             match request {
                 DialogRequest::Export(format) => DialogOutcome::Export(first(), format),
+                DialogRequest::ExportPicture => DialogOutcome::ExportPicture(first()),
                 DialogRequest::OpenProject => DialogOutcome::OpenProject(first()),
                 DialogRequest::SaveProject => DialogOutcome::SaveProject(first()),
                 DialogRequest::OpenFiles | DialogRequest::OpenFolder => DialogOutcome::Open(paths),

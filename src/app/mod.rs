@@ -17,12 +17,14 @@ pub mod document_view;
 mod drop_hint;
 pub mod export_job;
 mod field_dialog;
+pub mod map_picture;
 pub mod map_view;
 mod messages_window;
 pub mod palette;
 pub mod passages_panel;
 mod paste_dialog;
 mod path_prompt;
+mod picture_dialog;
 pub mod places_panel;
 pub mod project_link;
 mod projects;
@@ -126,6 +128,12 @@ pub struct GazetteApp {
     repaint: Arc<dyn Fn() + Send + Sync>,
     /// Exports being written.
     exports: export_job::Exports,
+    /// The window's wgpu device, to draw pictures of the map off screen.
+    render_state: Option<eframe::egui_wgpu::RenderState>,
+    /// The "Export map as PNG" dialog, while open.
+    picture: Option<picture_dialog::PictureDraft>,
+    /// The picture scale chosen last (pixels per point).
+    picture_scale: f32,
 }
 
 impl std::fmt::Debug for GazetteApp {
@@ -469,6 +477,9 @@ impl GazetteApp {
             sent_versions: (0, 0),
             repaint: Arc::new(|| {}),
             exports: export_job::Exports::default(),
+            render_state: None,
+            picture: None,
+            picture_scale: 2.0,
         }
     }
 
@@ -485,6 +496,12 @@ impl GazetteApp {
     /// The map's view state (zoom, markers drawn in the last frame).
     pub fn map_view(&self) -> &MapView {
         &self.map
+    }
+
+    /// Gives the app a wgpu device to draw pictures of the map with (tests; the window
+    /// takes eframe's).
+    pub fn set_render_state(&mut self, render_state: eframe::egui_wgpu::RenderState) {
+        self.render_state = Some(render_state);
     }
 
     /// The file dialogs (to script answers in tests).
@@ -799,6 +816,9 @@ impl GazetteApp {
                 DialogOutcome::Export(path, format) => {
                     self.apply(ctx, Action::ExportTo(path, format));
                 }
+                DialogOutcome::ExportPicture(path) => {
+                    self.apply(ctx, Action::ExportPictureTo(path));
+                }
                 DialogOutcome::OpenProject(path) => self.apply(ctx, Action::OpenProject(path)),
                 DialogOutcome::SaveProject(path) => self.apply(ctx, Action::SaveProjectAs(path)),
                 DialogOutcome::Cancelled => {}
@@ -947,6 +967,7 @@ impl GazetteApp {
         );
         actions.extend(paste_dialog::paste_dialog_ui(&ctx, &mut self.paste));
         actions.extend(field_dialog::field_dialog_ui(&ctx, &mut self.field_choice));
+        actions.extend(picture_dialog::picture_dialog_ui(&ctx, &mut self.picture));
         actions.extend(reset_dialog::reset_dialog_ui(
             &ctx,
             &mut self.confirm_reset,
@@ -1001,7 +1022,10 @@ impl GazetteApp {
 }
 
 impl eframe::App for GazetteApp {
-    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut Ui, frame: &mut eframe::Frame) {
+        if self.render_state.is_none() {
+            self.render_state = frame.wgpu_render_state().cloned();
+        }
         self.show(ui);
     }
 

@@ -32,6 +32,7 @@ pub(super) fn path_prompt_ui(
         let title = match prompt.request {
             DialogRequest::OpenFiles | DialogRequest::OpenFolder => "Open a file or folder",
             DialogRequest::Export(_) => "Export to a file",
+            DialogRequest::ExportPicture => "Export map as PNG",
             DialogRequest::OpenProject => "Open a project",
             DialogRequest::SaveProject => "Save the project as",
         };
@@ -41,7 +42,14 @@ pub(super) fn path_prompt_ui(
         let edit = ui
             .add(
                 egui::TextEdit::singleline(&mut prompt.path)
-                    .hint_text("/home/me/articles")
+                    .hint_text(match prompt.request {
+                        DialogRequest::OpenFiles | DialogRequest::OpenFolder => "/home/me/articles",
+                        DialogRequest::Export(_) => "/home/me/places.geojson",
+                        DialogRequest::ExportPicture => "/home/me/map.png",
+                        DialogRequest::OpenProject | DialogRequest::SaveProject => {
+                            "/home/me/news.gpkg"
+                        }
+                    })
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
@@ -56,6 +64,7 @@ pub(super) fn path_prompt_ui(
                 let path = PathBuf::from(prompt.path.trim());
                 action = Some(match prompt.request {
                     DialogRequest::Export(format) => Action::ExportTo(path, format),
+                    DialogRequest::ExportPicture => Action::ExportPictureTo(path),
                     DialogRequest::OpenProject => Action::OpenProject(path),
                     DialogRequest::SaveProject => Action::SaveProjectAs(path),
                     DialogRequest::OpenFiles | DialogRequest::OpenFolder => {

@@ -92,6 +92,13 @@ pub(super) fn toolbar_ui(ui: &mut Ui, state: &AppState, online: bool) -> Vec<Act
         {
             actions.push(Action::ExportDialog(Format::Csv));
         }
+        if ui
+            .button("Export map PNG…")
+            .on_hover_text("Save the map as shown, with its legend, as a PNG picture for a report")
+            .clicked()
+        {
+            actions.push(Action::PictureDialog);
+        }
         ui.separator();
         let mut online = online;
         if ui

@@ -74,6 +74,8 @@ pub struct MapView {
     cursor: Option<(f64, f64)>,
     /// The basemap's country names, biggest first, made once the basemap is there.
     country_names: Option<Vec<country_labels::CountryName>>,
+    /// A copy drawn for a picture ([`MapView::picture_copy`]): no controls.
+    picture: bool,
 }
 
 impl MapView {
@@ -126,6 +128,20 @@ impl MapView {
             fitted: None,
             cursor: None,
             country_names: None,
+            picture: false,
+        }
+    }
+
+    /// A copy of the view to draw a picture of it (see `app::map_picture`): the same
+    /// centre and zoom, the basemap only (no online tiles), no controls.
+    pub fn picture_copy(&self) -> MapView {
+        MapView {
+            basemap_failed: self.basemap_failed,
+            memory: self.memory.clone(),
+            fit_pending: false,
+            country_names: self.country_names.clone(),
+            picture: true,
+            ..MapView::new()
         }
     }
 

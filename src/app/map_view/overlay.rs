@@ -38,42 +38,44 @@ pub(super) fn overlay_ui(
         .inner_margin(egui::Margin::symmetric(6, 4))
         .corner_radius(4.0);
 
-    // Top left: view controls.
+    // Top left: view controls (not in a picture).
     let mut top = ui.new_child(
         UiBuilder::new()
             .max_rect(rect.shrink(8.0))
             .layout(egui::Layout::left_to_right(egui::Align::Min)),
     );
-    frame.show(&mut top, |ui| {
-        ui.horizontal(|ui| {
-            if ui
-                .button("Fit all")
-                .on_hover_text("Zoom to show every place")
-                .clicked()
-            {
-                view.fit_all(rect.size());
-            }
-            if ui.button("+").on_hover_text("Zoom in").clicked() {
-                let _ = view
-                    .memory
-                    .set_zoom((view.memory.zoom() + 1.0).min(MAX_ZOOM));
-            }
-            if ui.button("−").on_hover_text("Zoom out").clicked() {
-                let _ = view
-                    .memory
-                    .set_zoom((view.memory.zoom() - 1.0).max(MIN_ZOOM));
-            }
-            if let Some(entry) = state.selected()
-                && state.place(entry).is_some()
-                && ui
-                    .button("Go to selection")
-                    .on_hover_text("Centre the map on the selected place")
+    if !view.picture {
+        frame.show(&mut top, |ui| {
+            ui.horizontal(|ui| {
+                if ui
+                    .button("Fit all")
+                    .on_hover_text("Zoom to show every place")
                     .clicked()
-            {
-                action = Some(Action::FocusMap(entry));
-            }
+                {
+                    view.fit_all(rect.size());
+                }
+                if ui.button("+").on_hover_text("Zoom in").clicked() {
+                    let _ = view
+                        .memory
+                        .set_zoom((view.memory.zoom() + 1.0).min(MAX_ZOOM));
+                }
+                if ui.button("−").on_hover_text("Zoom out").clicked() {
+                    let _ = view
+                        .memory
+                        .set_zoom((view.memory.zoom() - 1.0).max(MIN_ZOOM));
+                }
+                if let Some(entry) = state.selected()
+                    && state.place(entry).is_some()
+                    && ui
+                        .button("Go to selection")
+                        .on_hover_text("Centre the map on the selected place")
+                        .clicked()
+                {
+                    action = Some(Action::FocusMap(entry));
+                }
+            });
         });
-    });
+    }
 
     // Bottom left: legend of the feature types shown.
     let kinds: Vec<Kind> = state
@@ -105,7 +107,11 @@ pub(super) fn overlay_ui(
                 legend_item(
                     ui,
                     palette::cluster_color(dark),
-                    "Cluster (click to zoom in)",
+                    if view.picture {
+                        "Cluster of places"
+                    } else {
+                        "Cluster (click to zoom in)"
+                    },
                     dark,
                 );
             });
