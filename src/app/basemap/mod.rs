@@ -36,6 +36,7 @@ mod asset;
 mod bands;
 mod countries;
 mod geometry;
+mod hit;
 mod level;
 mod load;
 mod plugin;

@@ -15,8 +15,10 @@
 //!   and tooltips of markers; `labels.rs`: place names; `overlay.rs`: buttons, legend,
 //!   attribution; `tiles.rs`: online tiles and the basemap under them.
 
+pub mod choropleth;
 mod clusters;
 mod country_labels;
+pub mod density;
 mod labels;
 mod markers;
 mod overlay;
@@ -51,6 +53,18 @@ pub(super) const TILE_PX: f64 = 256.0;
 pub(super) const MIN_ZOOM: f64 = 0.5;
 pub(super) const MAX_ZOOM: f64 = 18.0;
 
+/// What the map shows of the places.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MapMode {
+    /// A marker per place (clustered at low zoom), sized by its mentions.
+    #[default]
+    Markers,
+    /// A heat surface of the mentions: where the news is about.
+    Density,
+    /// Countries coloured by their mentions; a click shows only that country.
+    Countries,
+}
+
 /// Everything the map keeps between frames: the view, the marker index, what was drawn
 /// last (for hit-testing and tests), online tiles.
 pub struct MapView {
@@ -63,7 +77,7 @@ pub struct MapView {
     fit_pending: bool,
     online: Option<OnlineTiles>,
     tint: HashMap<String, Color32>,
-    tint_key: Option<(u64, bool, Option<EntryIndex>)>,
+    tint_key: Option<(u64, bool, Option<EntryIndex>, MapMode)>,
     cluster_list: Option<(Pos2, Vec<EntryIndex>)>,
     /// True once the user moved the view (drag, zoom, a place brought into view) since
     /// the last fit: a load that ends then leaves the view where the user put it.
@@ -76,6 +90,12 @@ pub struct MapView {
     country_names: Option<Vec<country_labels::CountryName>>,
     /// A copy drawn for a picture ([`MapView::picture_copy`]): no controls.
     picture: bool,
+    /// What the map shows of the places.
+    mode: MapMode,
+    /// The density view's surface, kept while the view does not change.
+    density: density::DensityCache,
+    /// The country view's classes of mention counts, as last coloured (for the legend).
+    classes: Vec<(usize, usize)>,
 }
 
 impl MapView {
@@ -129,7 +149,21 @@ impl MapView {
             cursor: None,
             country_names: None,
             picture: false,
+            mode: MapMode::Markers,
+            density: density::DensityCache::default(),
+            classes: Vec::new(),
         }
+    }
+
+    /// What the map shows of the places.
+    pub fn mode(&self) -> MapMode {
+        self.mode
+    }
+
+    /// Shows the places as markers, a density surface or countries coloured by mentions.
+    pub fn set_mode(&mut self, mode: MapMode) {
+        self.mode = mode;
+        self.tint_key = None;
     }
 
     /// A copy of the view to draw a picture of it (see `app::map_picture`): the same
@@ -141,6 +175,7 @@ impl MapView {
             fit_pending: false,
             country_names: self.country_names.clone(),
             picture: true,
+            mode: self.mode,
             ..MapView::new()
         }
     }
@@ -290,15 +325,44 @@ impl MapView {
     }
 
     fn update_tint(&mut self, state: &AppState, dark: bool) {
-        let key = (state.revision(), dark, state.selected());
+        let key = (state.revision(), dark, state.selected(), self.mode);
         if self.tint_key == Some(key) {
             return;
         }
         self.tint_key = Some(key);
         self.tint.clear();
+        self.classes.clear();
         let Some(g) = state.gazetteer() else {
             return;
         };
+        if self.mode == MapMode::Density {
+            // The land stays plain under the heat.
+            return;
+        }
+        if self.mode == MapMode::Countries {
+            // Every mention counts for its place's country, hidden countries left out.
+            let counts: Vec<(&str, usize)> = state
+                .country_counts()
+                .iter()
+                .filter(|c| {
+                    !c.key.is_empty()
+                        && c.mentions > 0
+                        && !state.filter().hidden_countries.contains(&c.key)
+                })
+                .map(|c| (c.key.as_str(), c.mentions))
+                .collect();
+            let most = counts.iter().map(|c| c.1).max().unwrap_or(0);
+            self.classes = choropleth::classes(most);
+            for (cc, mentions) in counts {
+                if let Some(class) = choropleth::class_of(&self.classes, mentions) {
+                    self.tint.insert(
+                        cc.to_string(),
+                        choropleth::class_color(class, self.classes.len(), dark),
+                    );
+                }
+            }
+            return;
+        }
         let countries: Vec<(&str, usize, bool)> = state
             .places()
             .iter()
@@ -370,8 +434,11 @@ pub fn map_ui(
         cluster_list,
         cursor,
         country_names,
+        mode,
+        density,
         ..
     } = view;
+    let mode = *mode;
     let selected = state.selected();
     let tiles: Option<&mut dyn Tiles> = online.as_mut().map(|o| &mut o.tiles as &mut dyn Tiles);
     let mut cluster_zoom: Option<[f64; 4]> = None;
@@ -425,6 +492,27 @@ pub fn map_ui(
         visible.sort_by_key(|&c| std::cmp::Reverse(level_data.clusters[c].mentions));
 
         let painter = ui.painter().with_clip_rect(rect);
+        if mode != MapMode::Markers {
+            visible.clear();
+        }
+        if mode == MapMode::Density {
+            let c = projector.unproject(rect.center().to_vec2());
+            let key = (
+                state.revision(),
+                [zoom.to_bits(), c.x().to_bits(), c.y().to_bits()],
+                [rect.min.x, rect.min.y, rect.max.x, rect.max.y].map(f32::to_bits),
+                dark,
+            );
+            let mesh = density.get(key, || {
+                let points = state.places().iter().filter_map(|p| {
+                    let m = find(p.entry)?;
+                    let at = projector.project(lon_lat(m.lon, m.lat)).to_pos2();
+                    Some((at, p.mentions.len() as f32))
+                });
+                density::density_mesh(points, rect, dark)
+            });
+            painter.add(egui::Shape::Mesh(mesh));
+        }
         // Country names go under the markers: a slot now, filled once the markers are
         // placed (names keep clear of them).
         let names_slot = painter.add(egui::Shape::Noop);
@@ -444,6 +532,7 @@ pub fn map_ui(
 
         // The selection is always drawn as itself, on top, even inside a cluster.
         if let Some(sel) = selected
+            && mode == MapMode::Markers
             && !drawn.iter().any(|d| d.target == MarkerTarget::Place(sel))
             && let Some(m) = find(sel)
         {
@@ -543,6 +632,23 @@ pub fn map_ui(
                     } else {
                         *cluster_list = None;
                         cluster_zoom = Some(bounds);
+                    }
+                }
+                None if mode == MapMode::Countries => {
+                    // The country under the click: show only it, or all again.
+                    let at = response.interact_pointer_pos().map(|p| {
+                        let ll = projector.unproject(p.to_vec2());
+                        mercator_from_lon_lat(ll.x(), ll.y())
+                    });
+                    if let Some(cc) = at.and_then(|m| basemap.and_then(|b| b.country_at(m, zoom))) {
+                        let only = state.filter().hidden_countries.len() + 1
+                            == state.country_counts().len()
+                            && !state.filter().hidden_countries.contains(cc);
+                        action = Some(if only {
+                            Action::ShowAllCountries
+                        } else {
+                            Action::ShowOnlyCountry(cc.to_string())
+                        });
                     }
                 }
                 None => {

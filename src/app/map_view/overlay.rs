@@ -3,11 +3,21 @@
 
 use egui::{Color32, Rect, Sense, Stroke, Ui, UiBuilder, Vec2};
 
-use super::{MAX_ZOOM, MIN_ZOOM, MapView};
+use super::{MAX_ZOOM, MIN_ZOOM, MapMode, MapView, choropleth, density};
 use crate::app::Action;
 use crate::app::palette;
 use crate::app::state::AppState;
 use crate::gazetteer::Kind;
+
+/// A square swatch and its label (the country view's classes).
+fn swatch_item(ui: &mut Ui, color: Color32, label: &str) {
+    ui.scope(|ui| {
+        ui.spacing_mut().item_spacing.x = 3.0;
+        let (r, _) = ui.allocate_exact_size(Vec2::splat(12.0), Sense::hover());
+        ui.painter().rect_filled(r.shrink(1.0), 2.0, color);
+        ui.label(egui::RichText::new(label).size(12.0));
+    });
+}
 
 fn legend_item(ui: &mut Ui, color: Color32, label: &str, dark: bool) {
     ui.scope(|ui| {
@@ -64,7 +74,34 @@ pub(super) fn overlay_ui(
                         .memory
                         .set_zoom((view.memory.zoom() - 1.0).max(MIN_ZOOM));
                 }
+                ui.separator();
+                for (mode, label, hint) in [
+                    (
+                        MapMode::Markers,
+                        "Markers",
+                        "A marker per place, sized by its mentions",
+                    ),
+                    (
+                        MapMode::Density,
+                        "Density",
+                        "Where the news is about: a heat surface of the mentions",
+                    ),
+                    (
+                        MapMode::Countries,
+                        "Countries",
+                        "Countries coloured by their mentions; click one to show only it",
+                    ),
+                ] {
+                    if ui
+                        .selectable_label(view.mode == mode, label)
+                        .on_hover_text(hint)
+                        .clicked()
+                    {
+                        view.set_mode(mode);
+                    }
+                }
                 if let Some(entry) = state.selected()
+                    && view.mode == MapMode::Markers
                     && state.place(entry).is_some()
                     && ui
                         .button("Go to selection")
@@ -84,38 +121,97 @@ pub(super) fn overlay_ui(
         .filter(|k| k.places > 0 && !state.filter().hidden_kinds.contains(&k.kind))
         .map(|k| k.kind)
         .collect();
-    if !kinds.is_empty() {
-        let mut bottom = ui.new_child(
-            UiBuilder::new()
-                .max_rect(Rect::from_min_max(
-                    rect.min + Vec2::splat(8.0),
-                    egui::pos2(rect.right() - 200.0, rect.bottom() - 8.0),
-                ))
-                .layout(egui::Layout::bottom_up(egui::Align::Min)),
-        );
-        frame.show(&mut bottom, |ui| {
-            ui.horizontal_wrapped(|ui| {
-                ui.spacing_mut().item_spacing.x = 10.0;
-                for kind in &kinds {
+    let legend_rect = Rect::from_min_max(
+        rect.min + Vec2::splat(8.0),
+        egui::pos2(rect.right() - 200.0, rect.bottom() - 8.0),
+    );
+    let mut bottom = ui.new_child(
+        UiBuilder::new()
+            .max_rect(legend_rect)
+            .layout(egui::Layout::bottom_up(egui::Align::Min)),
+    );
+    match view.mode {
+        MapMode::Markers if !kinds.is_empty() => {
+            frame.show(&mut bottom, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.spacing_mut().item_spacing.x = 10.0;
+                    for kind in &kinds {
+                        legend_item(
+                            ui,
+                            palette::kind_color(*kind, dark),
+                            palette::kind_label(*kind),
+                            dark,
+                        );
+                    }
                     legend_item(
                         ui,
-                        palette::kind_color(*kind, dark),
-                        palette::kind_label(*kind),
+                        palette::cluster_color(dark),
+                        if view.picture {
+                            "Cluster of places"
+                        } else {
+                            "Cluster (click to zoom in)"
+                        },
                         dark,
                     );
-                }
-                legend_item(
-                    ui,
-                    palette::cluster_color(dark),
-                    if view.picture {
-                        "Cluster of places"
-                    } else {
-                        "Cluster (click to zoom in)"
-                    },
-                    dark,
-                );
+                });
             });
-        });
+        }
+        MapMode::Markers => {}
+        MapMode::Countries => {
+            frame.show(&mut bottom, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.spacing_mut().item_spacing.x = 10.0;
+                    ui.label(
+                        egui::RichText::new("Mentions by country")
+                            .size(12.0)
+                            .strong(),
+                    );
+                    let n = view.classes.len();
+                    for (i, class) in view.classes.iter().enumerate() {
+                        swatch_item(
+                            ui,
+                            choropleth::class_color(i, n, dark),
+                            &choropleth::class_label(*class),
+                        );
+                    }
+                    if n == 0 {
+                        ui.label(egui::RichText::new("no country mentioned").size(12.0));
+                    }
+                    if !view.picture {
+                        ui.label(
+                            egui::RichText::new("(click a country to show only it)")
+                                .size(12.0)
+                                .weak(),
+                        );
+                    }
+                });
+            });
+        }
+        MapMode::Density => {
+            frame.show(&mut bottom, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(
+                        egui::RichText::new("Density of mentions")
+                            .size(12.0)
+                            .strong(),
+                    );
+                    ui.label(egui::RichText::new("fewer").size(12.0));
+                    let (r, _) = ui.allocate_exact_size(egui::vec2(120.0, 10.0), Sense::hover());
+                    let steps = 24;
+                    for i in 0..steps {
+                        let v = (i as f32 + 0.5) / steps as f32;
+                        let w = r.width() / steps as f32;
+                        let cell = Rect::from_min_size(
+                            egui::pos2(r.left() + i as f32 * w, r.top()),
+                            egui::vec2(w + 0.5, r.height()),
+                        );
+                        ui.painter()
+                            .rect_filled(cell, 0.0, density::heat_color(v, dark));
+                    }
+                    ui.label(egui::RichText::new("more").size(12.0));
+                });
+            });
+        }
     }
 
     // Bottom right: attribution.
