@@ -5,7 +5,7 @@ use geo::{Coord, LineString, Polygon, TriangulateEarcut};
 
 use super::asset::{RawFeature, RawGeometry};
 use super::geometry::{assemble, polygon_pieces, simplify_arcs, split_line};
-use super::sources::{MercatorAdmin, PhysicalSource};
+use super::sources::{DivisionSource, MercatorAdmin, PhysicalSource};
 
 /// One zoom band's geometry. Fill vertices and line points are Mercator `[x, y]` as `f32`
 /// (a 6e-8 unit step: under a point up to zoom 14).
@@ -24,6 +24,9 @@ pub(super) struct Level {
     pub(super) borders: Vec<LinePart>,
     pub(super) lake_shores: Vec<LinePart>,
     pub(super) rivers: Vec<LinePart>,
+    /// Borders between first-level divisions of one country (none in bands below
+    /// zoom 3, nor when the file has no divisions).
+    pub(super) division_borders: Vec<LinePart>,
 }
 
 /// A triangulated polygon (one antimeridian piece of one part).
@@ -142,6 +145,7 @@ impl LevelBuilder {
                 LineLayer::Borders => level.borders.push(part),
                 LineLayer::LakeShores => level.lake_shores.push(part),
                 LineLayer::Rivers => level.rivers.push(part),
+                LineLayer::DivisionBorders => level.division_borders.push(part),
             }
         }
     }
@@ -159,16 +163,22 @@ enum LineLayer {
     Borders,
     LakeShores,
     Rivers,
+    DivisionBorders,
 }
 
 pub(super) fn polygons_of(feature: &RawFeature) -> &[Vec<Vec<i32>>] {
     match &feature.geometry {
         RawGeometry::Polygons(p) => p,
-        RawGeometry::Lines(_) => &[],
+        RawGeometry::Lines(_) | RawGeometry::Label { .. } => &[],
     }
 }
 
-pub(super) fn build_level(epsilon: f64, admin: &MercatorAdmin, physical: &PhysicalSource) -> Level {
+pub(super) fn build_level(
+    epsilon: f64,
+    admin: &MercatorAdmin,
+    physical: &PhysicalSource,
+    divisions: Option<&DivisionSource>,
+) -> Level {
     let admin_arcs = simplify_arcs(&admin.arcs, epsilon);
     let physical_arcs = simplify_arcs(&physical.arcs, epsilon);
 
@@ -188,6 +198,7 @@ pub(super) fn build_level(epsilon: f64, admin: &MercatorAdmin, physical: &Physic
             borders: Vec::new(),
             lake_shores: Vec::new(),
             rivers: Vec::new(),
+            division_borders: Vec::new(),
         },
     };
 
@@ -242,6 +253,16 @@ pub(super) fn build_level(epsilon: f64, admin: &MercatorAdmin, physical: &Physic
         if let RawGeometry::Lines(lines) = &feature.geometry {
             for refs in lines {
                 b.add_line(&assemble(&physical_arcs, refs), LineLayer::Rivers);
+            }
+        }
+    }
+    if let Some(divisions) = divisions {
+        let arcs = simplify_arcs(&divisions.arcs, epsilon);
+        for feature in &divisions.borders {
+            if let RawGeometry::Lines(lines) = &feature.geometry {
+                for refs in lines {
+                    b.add_line(&assemble(&arcs, refs), LineLayer::DivisionBorders);
+                }
             }
         }
     }

@@ -14,6 +14,13 @@ use super::projection::{MAX_MERCATOR_LAT, ScreenFromMercator, lon_lat_from_merca
 /// Rivers are drawn from this zoom on; below it they are clutter.
 const RIVERS_MIN_ZOOM: f64 = 4.0;
 
+/// Borders between first-level divisions are drawn from this zoom on (a whole continent
+/// in view); below it they would hatch the countries.
+pub(super) const DIVISION_BORDERS_MIN_ZOOM: f64 = 4.0;
+
+/// Dashes of division borders: drawn, then skipped, in screen points.
+const DIVISION_DASH: (f32, f32) = (4.0, 3.0);
+
 /// Colours of the basemap for one theme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BasemapPalette {
@@ -25,6 +32,8 @@ pub struct BasemapPalette {
     pub coast: Color32,
     /// International borders.
     pub border: Color32,
+    /// Borders between first-level divisions of a country (dashed).
+    pub division_border: Color32,
     /// Rivers.
     pub river: Color32,
     /// Graticule drawn when there is no basemap.
@@ -41,6 +50,7 @@ impl BasemapPalette {
                 land: Color32::from_rgb(0x33, 0x36, 0x3b),
                 coast: Color32::from_rgb(0x4c, 0x62, 0x77),
                 border: Color32::from_rgb(0x72, 0x74, 0x7b),
+                division_border: Color32::from_rgb(0x80, 0x83, 0x8c),
                 river: Color32::from_rgb(0x2d, 0x47, 0x5f),
                 graticule: Color32::from_rgba_unmultiplied(0xff, 0xff, 0xff, 0x22),
             }
@@ -50,6 +60,7 @@ impl BasemapPalette {
                 land: Color32::from_rgb(0xf1, 0xee, 0xe6),
                 coast: Color32::from_rgb(0x85, 0xa3, 0xb8),
                 border: Color32::from_rgb(0x9a, 0x90, 0x96),
+                division_border: Color32::from_rgb(0xa4, 0x9a, 0xa2),
                 river: Color32::from_rgb(0x8f, 0xb4, 0xcf),
                 graticule: Color32::from_rgba_unmultiplied(0xff, 0xff, 0xff, 0x80),
             }
@@ -61,7 +72,8 @@ impl Basemap {
     /// Builds the whole basemap for one frame as a single mesh: the water over
     /// `viewport`, the land (every country, in the land colour, or in its `tint` when
     /// its upper-case ISO alpha-2 code is a key there; a translucent tint is blended
-    /// over the land colour), lakes, rivers (zoom ≥ 4), coastlines and borders. Only
+    /// over the land colour), lakes, rivers (zoom ≥ 4), borders between first-level
+    /// divisions (zoom ≥ 4, dashed), coastlines and borders. Only
     /// parts whose bounding box meets `viewport` (screen points) are included.
     /// `pixels_per_point` sets the lines' anti-aliasing width.
     ///
@@ -120,6 +132,20 @@ impl Basemap {
             &visible,
             &lake_shore,
         );
+        if zoom >= DIVISION_BORDERS_MIN_ZOOM {
+            let width = if zoom < 6.0 { 0.6 } else { 0.8 };
+            let division = PathStroke::new(width, palette.division_border);
+            lines.dash = Some(DIVISION_DASH);
+            lines.stroke_all(
+                &mut mesh,
+                level,
+                &level.division_borders,
+                transform,
+                &visible,
+                &division,
+            );
+            lines.dash = None;
+        }
         let coast = PathStroke::new(thin, palette.coast);
         lines.stroke_all(&mut mesh, level, &level.coasts, transform, &visible, &coast);
         let border = PathStroke::new(if zoom < 5.0 { thin } else { 1.0 }, palette.border);
@@ -234,6 +260,9 @@ struct LineStroker {
     clip: Rect,
     path: StrokePath,
     points: Vec<Pos2>,
+    /// Lengths drawn and skipped (points) for a dashed line; `None` for a solid one.
+    dash: Option<(f32, f32)>,
+    dash_points: Vec<Pos2>,
 }
 
 impl LineStroker {
@@ -243,6 +272,8 @@ impl LineStroker {
             clip,
             path: StrokePath::default(),
             points: Vec::new(),
+            dash: None,
+            dash_points: Vec::new(),
         }
     }
 
@@ -299,11 +330,68 @@ impl LineStroker {
 
     fn flush(&mut self, mesh: &mut Mesh, stroke: &PathStroke) {
         if self.points.len() >= 2 {
-            self.path.clear();
-            self.path.add_open_points(&self.points);
-            self.path.stroke_open(self.feathering, stroke, mesh);
+            match self.dash {
+                None => {
+                    self.path.clear();
+                    self.path.add_open_points(&self.points);
+                    self.path.stroke_open(self.feathering, stroke, mesh);
+                }
+                Some(dash) => self.flush_dashed(mesh, stroke, dash),
+            }
         }
         self.points.clear();
+    }
+
+    /// Strokes `self.points` as dashes of `on` points with gaps of `off`, the first dash
+    /// starting at the first point.
+    fn flush_dashed(&mut self, mesh: &mut Mesh, stroke: &PathStroke, (on, off): (f32, f32)) {
+        let mut dash = std::mem::take(&mut self.dash_points);
+        let points = std::mem::take(&mut self.points);
+        dash.clear();
+        let mut phase = 0.0f32;
+        if let Some(&first) = points.first() {
+            dash.push(first);
+        }
+        for w in points.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let length = (b - a).length();
+            if length <= 0.0 {
+                continue;
+            }
+            let mut t = 0.0;
+            while t < length {
+                let drawing = phase < on;
+                let boundary = if drawing { on } else { on + off };
+                let step = (boundary - phase).min(length - t);
+                t += step;
+                phase += step;
+                let p = a + (b - a) * (t / length);
+                if drawing {
+                    dash.push(p);
+                }
+                if phase >= boundary - 1e-4 {
+                    if drawing {
+                        self.stroke_dash(mesh, stroke, &dash);
+                        dash.clear();
+                    } else {
+                        phase = 0.0;
+                        dash.push(p);
+                    }
+                }
+            }
+        }
+        self.stroke_dash(mesh, stroke, &dash);
+        dash.clear();
+        self.dash_points = dash;
+        self.points = points;
+    }
+
+    fn stroke_dash(&mut self, mesh: &mut Mesh, stroke: &PathStroke, dash: &[Pos2]) {
+        if dash.len() >= 2 {
+            self.path.clear();
+            self.path.add_open_points(dash);
+            self.path.stroke_open(self.feathering, stroke, mesh);
+        }
     }
 }
 
