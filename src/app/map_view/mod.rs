@@ -17,11 +17,14 @@
 
 mod clusters;
 mod country_labels;
+mod division_labels;
+mod label_room;
 mod labels;
 mod markers;
 mod overlay;
 mod scale;
 mod tiles;
+mod town_labels;
 
 use std::collections::HashMap;
 
@@ -30,7 +33,9 @@ use rstar::AABB;
 use walkers::{MapMemory, Position, Tiles, lon_lat};
 
 use crate::app::Action;
-use crate::app::basemap::{Basemap, BasemapPlugin, lon_lat_from_mercator, mercator_from_lon_lat};
+use crate::app::basemap::{
+    Basemap, BasemapPlugin, ScreenFromMercator, lon_lat_from_mercator, mercator_from_lon_lat,
+};
 use crate::app::palette;
 use crate::app::state::AppState;
 use crate::gazetteer::{EntryIndex, Kind};
@@ -74,6 +79,8 @@ pub struct MapView {
     cursor: Option<(f64, f64)>,
     /// The basemap's country names, biggest first, made once the basemap is there.
     country_names: Option<Vec<country_labels::CountryName>>,
+    /// The gazetteer's towns that the basemap names, indexed once per gazetteer.
+    towns: town_labels::TownLabels,
 }
 
 impl MapView {
@@ -126,6 +133,7 @@ impl MapView {
             fitted: None,
             cursor: None,
             country_names: None,
+            towns: town_labels::TownLabels::default(),
         }
     }
 
@@ -345,6 +353,7 @@ pub fn map_ui(
     {
         view.country_names = Some(country_labels::country_names(basemap));
     }
+    let towns = view.towns.index(state.gazetteer_arc(), &ctx);
     let MapView {
         memory,
         index,
@@ -409,8 +418,9 @@ pub fn map_ui(
         visible.sort_by_key(|&c| std::cmp::Reverse(level_data.clusters[c].mentions));
 
         let painter = ui.painter().with_clip_rect(rect);
-        // Country names go under the markers: a slot now, filled once the markers are
-        // placed (names keep clear of them).
+        // The basemap's names (countries, divisions, towns) go under the markers: a slot
+        // now, filled once the markers and their labels are placed (names keep clear of
+        // them).
         let names_slot = painter.add(egui::Shape::Noop);
         for &c in &visible {
             let cluster = &level_data.clusters[c];
@@ -438,36 +448,75 @@ pub fn map_ui(
         }
 
         let labels = label_candidates(drawn, &find, selected);
-        draw_labels(&painter, drawn, labels, dark);
-        if let Some(names) = country_names.as_deref() {
-            // Each marker and the room its label takes to its right.
-            let avoid: Vec<Rect> = drawn
-                .iter()
-                .flat_map(|d| {
-                    let r = d.radius + 2.0;
-                    [
-                        Rect::from_center_size(d.center, egui::vec2(2.0 * r, 2.0 * r)),
-                        Rect::from_min_size(d.center + egui::vec2(r, -8.0), egui::vec2(90.0, 16.0)),
-                    ]
-                })
-                .collect();
+        let label_rects = draw_labels(&painter, drawn, labels, dark);
+        // The basemap's names keep clear of the markers and their labels, then of each
+        // other: countries, then divisions, then towns.
+        let mut room = label_room::LabelRoom::new(rect);
+        for d in drawn.iter() {
+            let r = d.radius + 2.0;
+            room.take(Rect::from_center_size(
+                d.center,
+                egui::vec2(2.0 * r, 2.0 * r),
+            ));
+        }
+        for r in label_rects {
+            room.take(r.expand(2.0));
+        }
+        for r in overlay_rects(rect) {
+            room.take(r);
+        }
+        let mut names = Vec::new();
+        if let Some(countries) = country_names.as_deref() {
             let font = egui::FontId::proportional(country_labels::NAME_SIZE);
             let placed = country_labels::place_names(
-                names,
-                rect,
+                countries,
                 |lon, lat| projector.project(lon_lat(lon, lat)).to_pos2(),
                 |name| {
                     painter
                         .layout_no_wrap(name.to_uppercase(), font.clone(), Color32::WHITE)
                         .size()
                 },
-                &avoid,
+                &mut room,
             );
-            painter.set(
-                names_slot,
-                egui::Shape::Vec(country_labels::name_shapes(&painter, &placed, dark)),
-            );
+            names.extend(country_labels::name_shapes(&painter, &placed, dark));
         }
+        if let Some(basemap) = basemap
+            && zoom >= division_labels::DIVISIONS_MIN_ZOOM
+        {
+            let font = egui::FontId::proportional(division_labels::NAME_SIZE);
+            let placed = division_labels::place_division_names(
+                basemap.divisions(),
+                |lon, lat| projector.project(lon_lat(lon, lat)).to_pos2(),
+                |name| {
+                    painter
+                        .layout_no_wrap(name.to_string(), font.clone(), Color32::WHITE)
+                        .size()
+                },
+                &mut room,
+            );
+            names.extend(division_labels::name_shapes(&painter, &placed, dark));
+        }
+        if let (Some(towns), Some(g)) = (towns, state.gazetteer()) {
+            let transform = ScreenFromMercator::from_projector(projector);
+            let candidates = towns.candidates(zoom, transform.mercator_bounds(rect));
+            let placed = town_labels::place_towns(
+                &candidates,
+                |m| transform.screen_from_mercator(m),
+                |entry| town_labels::town_name(g, entry),
+                |name, capital| {
+                    painter
+                        .layout_no_wrap(
+                            name.to_string(),
+                            town_labels::name_font(capital),
+                            Color32::WHITE,
+                        )
+                        .size()
+                },
+                &mut room,
+            );
+            names.extend(town_labels::town_shapes(&painter, &placed, dark));
+        }
+        painter.set(names_slot, egui::Shape::Vec(names));
         // The scale bar, bottom right above the attribution, at the view's centre; over
         // the markers, so that it is never hidden.
         let centre = projector.unproject(rect.center().to_vec2());
@@ -552,6 +601,17 @@ pub fn map_ui(
         view.moved_by_user = true;
     }
     action
+}
+
+/// Where the overlay (`overlay.rs`, `scale.rs`) covers the map, roughly: the buttons top
+/// left, the legend along the bottom, the scale bar and attribution bottom right. The
+/// basemap's names keep clear of them, so that none is half hidden.
+fn overlay_rects(map: Rect) -> [Rect; 3] {
+    [
+        Rect::from_min_size(map.min, Vec2::new(280.0, 44.0)),
+        Rect::from_min_max(Pos2::new(map.min.x, map.max.y - 40.0), map.max),
+        Rect::from_min_max(Pos2::new(map.max.x - 190.0, map.max.y - 72.0), map.max),
+    ]
 }
 
 #[cfg(test)]
