@@ -536,4 +536,82 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn the_bundled_gazetteer_names_the_towns_around_agadez_and_stays_bounded() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let started = std::time::Instant::now();
+        let index = TownIndex::from_gazetteer(&g);
+        let built = started.elapsed();
+        let view = Rect::from_min_size(Pos2::ZERO, vec2(1100.0, 800.0));
+        let box_of = |zoom: f64, lon_lat: [f64; 2]| {
+            let points = TILE_PX * zoom.exp2();
+            let c = mercator_from_lon_lat(lon_lat[0], lon_lat[1]);
+            [
+                c[0] - 550.0 / points,
+                c[1] - 400.0 / points,
+                c[0] + 550.0 / points,
+                c[1] + 400.0 / points,
+            ]
+        };
+        let project = |zoom: f64, lon_lat: [f64; 2]| {
+            let points = TILE_PX * zoom.exp2();
+            let c = mercator_from_lon_lat(lon_lat[0], lon_lat[1]);
+            move |m: [f64; 2]| {
+                Pos2::new(
+                    (550.0 + (m[0] - c[0]) * points) as f32,
+                    (400.0 + (m[1] - c[1]) * points) as f32,
+                )
+            }
+        };
+        let views = [
+            ("world", 3.0, [10.0, 20.0]),
+            ("Agadez", 8.0, [8.0, 17.5]),
+            ("Ohio", 9.0, [-82.9, 40.2]),
+            ("Europe", 6.0, [8.0, 49.0]),
+        ];
+        for (what, zoom, centre) in views {
+            // Twice: the first frame decodes the names' gazetteer chunks, later ones not.
+            let mut times = Vec::new();
+            let (mut candidates, mut placed) = (Vec::new(), Vec::new());
+            for _ in 0..2 {
+                let started = std::time::Instant::now();
+                candidates = index.candidates(zoom, box_of(zoom, centre));
+                let mut room = LabelRoom::new(view);
+                placed = place_towns(
+                    &candidates,
+                    project(zoom, centre),
+                    |e| town_name(&g, e),
+                    |name, _| vec2(name.chars().count() as f32 * 6.0, 13.0),
+                    &mut room,
+                );
+                times.push(started.elapsed());
+            }
+            eprintln!(
+                "{what} at zoom {zoom}: {} candidates, {} named, first {:?} then {:?}",
+                candidates.len(),
+                placed.len(),
+                times[0],
+                times[1]
+            );
+            // At most about one candidate per grid cell in view, whatever the gazetteer.
+            assert!(candidates.len() < 1_000, "{what}: {}", candidates.len());
+            assert!(!placed.is_empty(), "{what}");
+            if what == "Agadez" {
+                let names: Vec<&str> = placed.iter().map(|t| t.name).collect();
+                for town in ["Agadez", "Arlit", "Tchirozérine"] {
+                    assert!(names.contains(&town), "{town} not in {names:?}");
+                }
+            }
+            if what == "world" {
+                // Capitals and a few world cities, not every town.
+                assert!(placed.iter().filter(|t| t.capital).count() > 20);
+                assert!(placed.len() < 120, "{}", placed.len());
+            }
+        }
+        eprintln!(
+            "town index: {} towns kept, built in {built:?}",
+            index.kept()
+        );
+    }
 }
