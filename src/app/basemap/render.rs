@@ -21,6 +21,11 @@ pub(super) const DIVISION_BORDERS_MIN_ZOOM: f64 = 4.0;
 /// Dashes of division borders: drawn, then skipped, in screen points.
 const DIVISION_DASH: (f32, f32) = (4.0, 3.0);
 
+/// Division borders keep a point every this many screen points at most, and skip lines
+/// under [`DIVISION_MIN_EXTENT`] points both ways.
+const DIVISION_MIN_STEP: f32 = 1.5;
+const DIVISION_MIN_EXTENT: f32 = 6.0;
+
 /// Colours of the basemap for one theme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BasemapPalette {
@@ -135,7 +140,12 @@ impl Basemap {
         if zoom >= DIVISION_BORDERS_MIN_ZOOM {
             let width = if zoom < 6.0 { 0.6 } else { 0.8 };
             let division = PathStroke::new(width, palette.division_border);
+            // Dashed, and coarser than the other lines: a point of detail is enough for
+            // a light dashed line, and the many small divisions of Europe would
+            // otherwise triple the mesh at zoom 4–5.
             lines.dash = Some(DIVISION_DASH);
+            lines.min_step_sq = DIVISION_MIN_STEP * DIVISION_MIN_STEP;
+            lines.min_extent = DIVISION_MIN_EXTENT;
             lines.stroke_all(
                 &mut mesh,
                 level,
@@ -145,6 +155,8 @@ impl Basemap {
                 &division,
             );
             lines.dash = None;
+            lines.min_step_sq = MIN_STEP_SQ;
+            lines.min_extent = 0.0;
         }
         let coast = PathStroke::new(thin, palette.coast);
         lines.stroke_all(&mut mesh, level, &level.coasts, transform, &visible, &coast);
@@ -263,7 +275,15 @@ struct LineStroker {
     /// Lengths drawn and skipped (points) for a dashed line; `None` for a solid one.
     dash: Option<(f32, f32)>,
     dash_points: Vec<Pos2>,
+    /// Points closer than this to the last one kept are skipped (squared, points²).
+    min_step_sq: f32,
+    /// Parts whose extent on screen is under this in both directions are skipped
+    /// (points): a scribble, not a line.
+    min_extent: f32,
 }
+
+/// What [`LineStroker`] keeps by default: every step over a fifth of a point, every part.
+const MIN_STEP_SQ: f32 = 0.04;
 
 impl LineStroker {
     fn new(pixels_per_point: f32, clip: Rect) -> Self {
@@ -274,6 +294,8 @@ impl LineStroker {
             points: Vec::new(),
             dash: None,
             dash_points: Vec::new(),
+            min_step_sq: MIN_STEP_SQ,
+            min_extent: 0.0,
         }
     }
 
@@ -290,6 +312,14 @@ impl LineStroker {
             if !bbox_meets(&part.bbox, visible) {
                 continue;
             }
+            if self.min_extent > 0.0 {
+                let points_per_unit = transform.points_per_unit as f32;
+                let width = (part.bbox[2] - part.bbox[0]) * points_per_unit;
+                let height = (part.bbox[3] - part.bbox[1]) * points_per_unit;
+                if width < self.min_extent && height < self.min_extent {
+                    continue;
+                }
+            }
             let start = part.start as usize;
             let Some(points) = level.line_points.get(start..start + part.len as usize) else {
                 continue;
@@ -304,9 +334,10 @@ impl LineStroker {
                         if self.points.is_empty() {
                             self.points.push(prev);
                         }
-                        // Skip points closer than a fifth of a point: invisible detail.
+                        // Skip points closer than a fifth of a point (by default):
+                        // invisible detail.
                         if let Some(last) = self.points.last()
-                            && (q - *last).length_sq() < 0.04
+                            && (q - *last).length_sq() < self.min_step_sq
                         {
                             previous = Some(q);
                             continue;
@@ -562,5 +593,30 @@ mod tests {
         assert!(mesh.vertices.len() > 4 + 8 * 4, "{}", mesh.vertices.len());
         let water = BasemapPalette::for_theme(true).water;
         assert_eq!(mesh.vertices[0].color, water);
+    }
+
+    #[test]
+    fn dashed_lines_leave_gaps() {
+        let clip = Rect::from_min_size(Pos2::ZERO, egui::vec2(200.0, 100.0));
+        let mut lines = LineStroker::new(1.0, clip);
+        lines.dash = Some((4.0, 3.0));
+        let mut mesh = Mesh::default();
+        let stroke = PathStroke::new(2.0, Color32::RED);
+        // A bend inside the second dash: dashes run on across a line's points.
+        let points = [
+            Pos2::new(10.0, 50.0),
+            Pos2::new(15.0, 50.0),
+            Pos2::new(80.0, 50.0),
+        ];
+        lines.stroke_points(&mut mesh, &points, &stroke);
+        assert!(mesh.is_valid());
+        let triangles = triangles_of(&mesh, Color32::RED);
+        // Dashes at 10–14, 17–21, 24–28…; gaps at 14–17, 21–24…
+        for x in [12.0, 19.0, 26.0, 75.0] {
+            assert!(covered(&triangles, Pos2::new(x, 50.0)), "dash at {x}");
+        }
+        for x in [15.5, 22.5, 29.5] {
+            assert!(!covered(&triangles, Pos2::new(x, 50.0)), "gap at {x}");
+        }
     }
 }
