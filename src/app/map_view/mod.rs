@@ -480,6 +480,39 @@ pub fn map_ui(
             );
             names.extend(country_labels::name_shapes(&painter, &placed, dark));
         }
+        // Capitals and big cities, then division names, then the other towns: a
+        // division's name never takes a capital's place, and small towns fill in around.
+        let transform = ScreenFromMercator::from_projector(projector);
+        let candidates = match towns {
+            Some(towns) if state.gazetteer().is_some() => {
+                towns.candidates(zoom, transform.mercator_bounds(rect))
+            }
+            _ => Vec::new(),
+        };
+        let major = candidates.partition_point(|t| town_labels::is_major(t));
+        let (major_towns, other_towns) = candidates.split_at(major);
+        let place_towns = |towns: &[&town_labels::Town], room: &mut label_room::LabelRoom| {
+            let Some(g) = state.gazetteer() else {
+                return Vec::new();
+            };
+            let placed = town_labels::place_towns(
+                towns,
+                |m| transform.screen_from_mercator(m),
+                |entry| town_labels::town_name(g, entry),
+                |name, capital| {
+                    painter
+                        .layout_no_wrap(
+                            name.to_string(),
+                            town_labels::name_font(capital),
+                            Color32::WHITE,
+                        )
+                        .size()
+                },
+                room,
+            );
+            town_labels::town_shapes(&painter, &placed, dark)
+        };
+        names.extend(place_towns(major_towns, &mut room));
         if let Some(basemap) = basemap
             && zoom >= division_labels::DIVISIONS_MIN_ZOOM
         {
@@ -496,26 +529,7 @@ pub fn map_ui(
             );
             names.extend(division_labels::name_shapes(&painter, &placed, dark));
         }
-        if let (Some(towns), Some(g)) = (towns, state.gazetteer()) {
-            let transform = ScreenFromMercator::from_projector(projector);
-            let candidates = towns.candidates(zoom, transform.mercator_bounds(rect));
-            let placed = town_labels::place_towns(
-                &candidates,
-                |m| transform.screen_from_mercator(m),
-                |entry| town_labels::town_name(g, entry),
-                |name, capital| {
-                    painter
-                        .layout_no_wrap(
-                            name.to_string(),
-                            town_labels::name_font(capital),
-                            Color32::WHITE,
-                        )
-                        .size()
-                },
-                &mut room,
-            );
-            names.extend(town_labels::town_shapes(&painter, &placed, dark));
-        }
+        names.extend(place_towns(other_towns, &mut room));
         painter.set(names_slot, egui::Shape::Vec(names));
         // The scale bar, bottom right above the attribution, at the view's centre; over
         // the markers, so that it is never hidden.

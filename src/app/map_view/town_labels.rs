@@ -59,6 +59,16 @@ const MIN_POPULATION: [u64; (LAST_LEVEL - FIRST_LEVEL + 1) as usize] = [
 const CAPITAL_MIN_POPULATION: [u64; (LAST_LEVEL - FIRST_LEVEL + 1) as usize] =
     [200_000, 50_000, 0, 0, 0, 0, 0, 0, 0, 0];
 
+/// Towns of at least this many people are named before the divisions (with capitals);
+/// smaller ones after, where room is left.
+const MAJOR_POPULATION: u64 = 500_000;
+
+/// Whether `town` is named before the division names: a capital or a big city. Candidates
+/// come capitals first then by population, so the major ones are a prefix.
+pub(super) fn is_major(town: &Town) -> bool {
+    town.capital || town.population >= MAJOR_POPULATION
+}
+
 /// Most candidates looked at in one frame (the grid keeps far fewer in any view).
 const MAX_CANDIDATES: usize = 3_000;
 
