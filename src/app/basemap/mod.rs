@@ -1,5 +1,6 @@
 //! The offline basemap: Natural Earth countries, land, lakes, rivers and first-level
-//! divisions (their borders inside each country, and their names) from the bundled
+//! divisions (their borders inside each country, and their names), and US county
+//! borders, from the bundled
 //! `assets/basemap.bin` (built by `assets/build.py`), drawn under the map by
 //! [`BasemapPlugin`], so the map is complete with no network and no tiles.
 //!
@@ -232,6 +233,8 @@ mod tests {
         assert!(ru[0] > 19.0 && ru[0] < 40.0 && ru[2] == 180.0, "{ru:?}");
         assert!(map.country_bounds("ZZ").is_none());
         assert!(map.provenance().contains("world-atlas@2.0.2"));
+        assert!(map.provenance().contains("qgis-common 3.22.16+dfsg-1"));
+        assert!(map.provenance().contains("us-atlas@3.0.1"));
     }
 
     #[test]

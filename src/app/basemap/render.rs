@@ -18,6 +18,12 @@ const RIVERS_MIN_ZOOM: f64 = 4.0;
 /// in view); below it they would hatch the countries.
 pub(super) const DIVISION_BORDERS_MIN_ZOOM: f64 = 4.0;
 
+/// Borders between US counties are drawn from this zoom on (a state or two in view).
+pub(super) const COUNTY_BORDERS_MIN_ZOOM: f64 = 7.0;
+
+/// Dots of county borders: drawn, then skipped, in screen points.
+const COUNTY_DASH: (f32, f32) = (1.5, 2.5);
+
 /// Dashes of division borders: drawn, then skipped, in screen points.
 const DIVISION_DASH: (f32, f32) = (4.0, 3.0);
 
@@ -77,8 +83,9 @@ impl Basemap {
     /// Builds the whole basemap for one frame as a single mesh: the water over
     /// `viewport`, the land (every country, in the land colour, or in its `tint` when
     /// its upper-case ISO alpha-2 code is a key there; a translucent tint is blended
-    /// over the land colour), lakes, rivers (zoom ≥ 4), borders between first-level
-    /// divisions (zoom ≥ 4, dashed), coastlines and borders. Only
+    /// over the land colour), lakes, rivers (zoom ≥ 4), borders between US counties
+    /// (zoom ≥ 7, dotted) and first-level divisions (zoom ≥ 4, dashed), coastlines and
+    /// borders. Only
     /// parts whose bounding box meets `viewport` (screen points) are included.
     /// `pixels_per_point` sets the lines' anti-aliasing width.
     ///
@@ -137,6 +144,19 @@ impl Basemap {
             &visible,
             &lake_shore,
         );
+        if zoom >= COUNTY_BORDERS_MIN_ZOOM && !level.county_borders.is_empty() {
+            let county = PathStroke::new(0.8, palette.division_border);
+            lines.dash = Some(COUNTY_DASH);
+            lines.stroke_all(
+                &mut mesh,
+                level,
+                &level.county_borders,
+                transform,
+                &visible,
+                &county,
+            );
+            lines.dash = None;
+        }
         if zoom >= DIVISION_BORDERS_MIN_ZOOM {
             let width = if zoom < 6.0 { 0.6 } else { 0.8 };
             let division = PathStroke::new(width, palette.division_border);

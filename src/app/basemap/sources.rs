@@ -1,6 +1,7 @@
 //! What the decoded file must hold: the admin topologies (1:50m, optional 1:10m), the
-//! physical one (lakes, rivers) and the optional first-level divisions (borders inside
-//! countries, label points), each with the layers the bands are built from.
+//! physical one (lakes, rivers), the optional first-level divisions (borders inside
+//! countries, label points) and the optional US county borders, each with the layers the
+//! bands are built from.
 
 use super::asset::{RawBasemap, RawFeature, RawGeometry, RawTopology};
 use super::geometry::mercator_arcs;
@@ -30,6 +31,13 @@ pub(super) struct DivisionSource {
     pub(super) divisions: Vec<RawFeature>,
 }
 
+/// The borders between US counties of one state (us-atlas), arcs already in Mercator.
+pub(super) struct CountySource {
+    pub(super) arcs: Vec<Vec<[f64; 2]>>,
+    /// Lines only.
+    pub(super) borders: Vec<RawFeature>,
+}
+
 /// Everything the file holds, checked: the layers each topology needs are present.
 pub(super) struct Sources {
     pub(super) provenance: String,
@@ -37,6 +45,7 @@ pub(super) struct Sources {
     pub(super) fine: Option<AdminSource>,
     pub(super) physical: PhysicalSource,
     pub(super) divisions: Option<DivisionSource>,
+    pub(super) counties: Option<CountySource>,
 }
 
 /// The geometry a layer must have throughout.
@@ -77,6 +86,7 @@ impl Sources {
         let mut fine = None;
         let mut physical = None;
         let mut divisions = None;
+        let mut counties = None;
         for mut t in raw.topologies {
             match t.name.as_str() {
                 "admin-50m" | "admin-10m" => {
@@ -105,6 +115,12 @@ impl Sources {
                         arcs: mercator_arcs(&t.arcs),
                     });
                 }
+                "counties-us" => {
+                    counties = Some(CountySource {
+                        borders: take_layer(&mut t, "borders", LayerKind::Lines)?,
+                        arcs: mercator_arcs(&t.arcs),
+                    });
+                }
                 _ => {} // A topology a later format adds: ignore it.
             }
         }
@@ -118,6 +134,7 @@ impl Sources {
             fine,
             physical: physical.ok_or("no physical-50m topology")?,
             divisions,
+            counties,
         })
     }
 }
