@@ -145,7 +145,7 @@ impl Basemap {
             &lake_shore,
         );
         if zoom >= COUNTY_BORDERS_MIN_ZOOM && !level.county_borders.is_empty() {
-            let county = PathStroke::new(0.8, palette.division_border);
+            let county = PathStroke::new(0.8, palette.border);
             lines.dash = Some(COUNTY_DASH);
             lines.stroke_all(
                 &mut mesh,
