@@ -74,6 +74,11 @@ impl LabelRoom {
         })
     }
 
+    /// The rectangles taken so far, in the order they were taken.
+    pub(super) fn taken(&self) -> &[Rect] {
+        &self.rects
+    }
+
     /// True if `p` lies inside the view.
     pub(super) fn contains(&self, p: Pos2) -> bool {
         self.view.contains(p)

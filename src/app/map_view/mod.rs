@@ -81,6 +81,9 @@ pub struct MapView {
     country_names: Option<Vec<country_labels::CountryName>>,
     /// The gazetteer's towns that the basemap names, indexed once per gazetteer.
     towns: town_labels::TownLabels,
+    /// What the basemap's names took at the last frame (see
+    /// [`MapView::basemap_name_rects`]).
+    basemap_name_rects: Vec<Rect>,
 }
 
 impl MapView {
@@ -93,6 +96,18 @@ impl MapView {
     /// Where the map was drawn at the last frame (screen points).
     pub fn map_rect(&self) -> Option<Rect> {
         self.map_rect
+    }
+
+    /// Where the basemap's names (countries, divisions, towns and their dots) were
+    /// placed at the last frame, screen points, with the little margin each keeps.
+    pub fn basemap_name_rects(&self) -> &[Rect] {
+        &self.basemap_name_rects
+    }
+
+    /// True once the gazetteer's towns are indexed for naming (built on a background
+    /// thread after the gazetteer arrives).
+    pub fn towns_indexed(&self) -> bool {
+        self.towns.is_ready()
     }
 }
 
@@ -134,6 +149,7 @@ impl MapView {
             cursor: None,
             country_names: None,
             towns: town_labels::TownLabels::default(),
+            basemap_name_rects: Vec::new(),
         }
     }
 
@@ -363,6 +379,7 @@ pub fn map_ui(
         cluster_list,
         cursor,
         country_names,
+        basemap_name_rects,
         ..
     } = view;
     let selected = state.selected();
@@ -465,6 +482,7 @@ pub fn map_ui(
         for r in overlay_rects(rect) {
             room.take(r);
         }
+        let first_name = room.taken().len();
         let mut names = Vec::new();
         if let Some(countries) = country_names.as_deref() {
             let font = egui::FontId::proportional(country_labels::NAME_SIZE);
@@ -531,6 +549,8 @@ pub fn map_ui(
         }
         names.extend(place_towns(other_towns, &mut room));
         painter.set(names_slot, egui::Shape::Vec(names));
+        basemap_name_rects.clear();
+        basemap_name_rects.extend_from_slice(room.taken().get(first_name..).unwrap_or(&[]));
         // The scale bar, bottom right above the attribution, at the view's centre; over
         // the markers, so that it is never hidden.
         let centre = projector.unproject(rect.center().to_vec2());

@@ -215,6 +215,11 @@ pub(super) struct TownLabels {
 }
 
 impl TownLabels {
+    /// True once an index is built (for tests, which wait for the background thread).
+    pub(super) fn is_ready(&self) -> bool {
+        self.index.is_some()
+    }
+
     /// The index for `gazetteer`, if built; starts building it if it is not. Asks for a
     /// repaint while building, so that the names appear when it is done.
     pub(super) fn index(
