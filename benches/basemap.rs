@@ -61,6 +61,14 @@ fn mesh(c: &mut Criterion) {
         });
     }
     group.finish();
+    // The densest first-level division borders: Europe's departments, counties and
+    // provinces at zoom 5 (Paris at the centre).
+    let mut group = c.benchmark_group("basemap_mesh_europe");
+    let transform = ScreenFromMercator::new([2.35, 48.85], 5.0, viewport.center());
+    group.bench_function("zoom_5.0", |b| {
+        b.iter(|| basemap.build_mesh(black_box(&transform), viewport, &tint, false, 1.0))
+    });
+    group.finish();
 }
 
 criterion_group!(benches, load, mesh);

@@ -446,6 +446,48 @@ fn a_passage_opens_the_document_view() {
 }
 
 #[test]
+fn the_basemap_names_towns_around_agadez_and_never_covers_a_marker() {
+    let mut harness = harness();
+    let agadez = entry(&harness, "Agadez");
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .apply(&ctx, gazette::app::Action::SelectAndFocus(agadez));
+    harness.run();
+    for _ in 0..2 {
+        harness.get_by_label("+").click();
+        harness.run();
+    }
+    assert!(harness.state().map_view().zoom() >= 7.5);
+    // The towns are indexed on a background thread: wait for it (a second or two).
+    for _ in 0..400 {
+        if harness.state().map_view().towns_indexed() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        harness.step();
+    }
+    assert!(harness.state().map_view().towns_indexed());
+    harness.run();
+    let view = harness.state().map_view();
+    let names = view.basemap_name_rects();
+    // Agadez's neighbours (Arlit, Tchirozérine, I-n-Gall, Aderbissinat…), each a dot and
+    // a name, and the country's name.
+    assert!(names.len() >= 7, "{} names", names.len());
+    let map = view.map_rect().expect("map drawn");
+    for name in names {
+        assert!(map.contains_rect(*name), "{name:?} outside the map");
+        for marker in view.drawn_markers() {
+            assert!(
+                name.distance_to_pos(marker.center) >= marker.radius,
+                "{name:?} covers the marker at {:?}",
+                marker.center
+            );
+        }
+    }
+}
+
+#[test]
 fn about_lists_the_licences() {
     let mut harness = harness();
     harness.get_by_label("About").click();
@@ -453,7 +495,9 @@ fn about_lists_the_licences() {
     harness.get_by_label("GeoNames");
     harness.get_by_label_contains("CC BY 4.0 — contains data from GeoNames");
     harness.get_by_label_contains("ODbL 1.0 — the gazetteer");
-    harness.get_by_label("public domain");
+    // Natural Earth and the US Census (county borders).
+    harness.get_by_label("US Census Bureau");
+    assert_eq!(harness.get_all_by_label("public domain").count(), 2);
 }
 
 /// 10,000 places, one mention each, without running the parser.

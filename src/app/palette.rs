@@ -105,3 +105,21 @@ pub fn country_tint(share: f32, selected: bool, dark: bool) -> Color32 {
     };
     Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), alpha as u8)
 }
+
+/// Names of towns on the basemap: muted, under the markers' labels in contrast.
+pub fn town_name_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgba_unmultiplied(0xd8, 0xd8, 0xe0, 0xa0)
+    } else {
+        Color32::from_rgba_unmultiplied(0x30, 0x32, 0x3a, 0xb4)
+    }
+}
+
+/// Dots of towns on the basemap.
+pub fn town_dot_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(0x9a, 0x9c, 0xa6)
+    } else {
+        Color32::from_rgb(0x5a, 0x5c, 0x66)
+    }
+}

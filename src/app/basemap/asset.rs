@@ -67,13 +67,16 @@ fn list_paths(paths: &[PathBuf]) -> String {
 
 pub(super) const MAGIC: &[u8; 8] = b"GZBASEMP";
 
-pub(super) const FORMAT_VERSION: u32 = 1;
+/// Version 2 added the `labels` layer kind and the optional `admin1-10m` topology.
+pub(super) const FORMAT_VERSION: u32 = 2;
 
 pub(super) const HEADER_LEN: usize = 24;
 
 const KIND_POLYGONS: u8 = 0;
 
 const KIND_LINES: u8 = 1;
+
+const KIND_LABELS: u8 = 2;
 
 /// Checks magic, version, length and checksum; returns the body.
 pub(super) fn check_header<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a [u8], BasemapError> {
@@ -157,6 +160,15 @@ pub(super) enum RawGeometry {
     Polygons(Vec<Vec<Vec<i32>>>),
     /// Lines; per line its arc references.
     Lines(Vec<Vec<i32>>),
+    /// Where to write a feature's name: a point inside its largest part, `[lon, lat]`
+    /// degrees, and that part's extent `[west, south, east, north]` degrees
+    /// (`west <= east`, `south <= north`).
+    Label {
+        /// `[lon, lat]` degrees.
+        point: [f64; 2],
+        /// `[west, south, east, north]` degrees.
+        extent: [f64; 4],
+    },
 }
 
 pub(super) struct RawBasemap {
@@ -295,7 +307,7 @@ fn parse_topology(outer: &mut Reader) -> Result<RawTopology, String> {
     for _ in 0..n_layers {
         let layer_name = r.string("layer name")?;
         let kind = r.u8("layer kind")?;
-        if kind != KIND_POLYGONS && kind != KIND_LINES {
+        if ![KIND_POLYGONS, KIND_LINES, KIND_LABELS].contains(&kind) {
             return Err(format!("{name}/{layer_name}: unknown layer kind {kind}"));
         }
         let n_features = r.count("features")?;
@@ -313,6 +325,38 @@ fn parse_topology(outer: &mut Reader) -> Result<RawTopology, String> {
                 }
                 Ok(v as i32)
             };
+            if kind == KIND_LABELS {
+                let mut q = [0i64; 6];
+                for v in &mut q {
+                    *v = r.zigzag("label")?;
+                }
+                let degrees = |qx: i64, qy: i64| -> Result<[f64; 2], String> {
+                    let (lon, lat) = (qx as f64 * sx + tx, qy as f64 * sy + ty);
+                    if !(-180.001..=180.001).contains(&lon) || !(-90.001..=90.001).contains(&lat) {
+                        return Err(format!(
+                            "{name}/{layer_name}: label coordinate out of range ({lon}, {lat})"
+                        ));
+                    }
+                    Ok([lon, lat])
+                };
+                let point = degrees(q[0], q[1])?;
+                let [west, south] = degrees(q[2], q[3])?;
+                let [east, north] = degrees(q[4], q[5])?;
+                if west > east || south > north {
+                    return Err(format!(
+                        "{name}/{layer_name}: label extent of {feature_name:?} is inverted"
+                    ));
+                }
+                features.push(RawFeature {
+                    iso_a2,
+                    name: feature_name,
+                    geometry: RawGeometry::Label {
+                        point,
+                        extent: [west, south, east, north],
+                    },
+                });
+                continue;
+            }
             let n_parts = r.count("parts")?;
             let geometry = if kind == KIND_POLYGONS {
                 let mut polygons = Vec::with_capacity(n_parts);
@@ -357,4 +401,106 @@ fn parse_topology(outer: &mut Reader) -> Result<RawTopology, String> {
         return Err(format!("{name}: {} unread bytes", r.remaining()));
     }
     Ok(RawTopology { name, arcs, layers })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn varint(out: &mut Vec<u8>, mut v: u64) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+
+    fn zigzag(out: &mut Vec<u8>, v: i64) {
+        varint(out, ((v << 1) ^ (v >> 63)) as u64);
+    }
+
+    fn string(out: &mut Vec<u8>, s: &str) {
+        varint(out, s.len() as u64);
+        out.extend(s.as_bytes());
+    }
+
+    /// A body with one `admin1-10m` topology: one border line of two points and one
+    /// division label whose six quantised values are `label`.
+    fn admin1_body(label: [i64; 6]) -> Vec<u8> {
+        let mut t = Vec::new();
+        for v in [0.001f64, 0.001, 0.0, 0.0] {
+            t.extend(v.to_le_bytes());
+        }
+        varint(&mut t, 1); // arcs
+        varint(&mut t, 2);
+        for v in [8_000, 17_000, 100, 50] {
+            zigzag(&mut t, v);
+        }
+        varint(&mut t, 2); // layers
+        string(&mut t, "borders");
+        t.push(KIND_LINES);
+        varint(&mut t, 1);
+        string(&mut t, "NE");
+        string(&mut t, "");
+        varint(&mut t, 1); // lines
+        varint(&mut t, 1); // refs
+        zigzag(&mut t, 0);
+        string(&mut t, "divisions");
+        t.push(KIND_LABELS);
+        varint(&mut t, 1);
+        string(&mut t, "NE");
+        string(&mut t, "Agadez");
+        for v in label {
+            zigzag(&mut t, v);
+        }
+        let mut body = Vec::new();
+        string(&mut body, "test");
+        varint(&mut body, 1);
+        string(&mut body, "admin1-10m");
+        varint(&mut body, t.len() as u64);
+        body.extend(t);
+        body
+    }
+
+    #[test]
+    fn reads_division_labels() {
+        let raw = parse_body(&admin1_body([8_000, 17_000, 4_000, 15_000, 16_000, 23_000]))
+            .expect("parse");
+        let layer = &raw.topologies[0].layers[1];
+        assert_eq!(layer.name, "divisions");
+        let RawGeometry::Label { point, extent } = layer.features[0].geometry else {
+            panic!("not a label");
+        };
+        assert!((point[0] - 8.0).abs() < 1e-9 && (point[1] - 17.0).abs() < 1e-9);
+        assert!((extent[2] - 16.0).abs() < 1e-9 && (extent[3] - 23.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn rejects_truncated_or_corrupt_division_data() {
+        let good = admin1_body([8_000, 17_000, 4_000, 15_000, 16_000, 23_000]);
+        // Cut anywhere inside: never a panic, always an error.
+        for cut in 0..good.len() {
+            assert!(parse_body(&good[..cut]).is_err(), "cut at {cut}");
+        }
+        let inverted = admin1_body([8_000, 17_000, 16_000, 15_000, 4_000, 23_000]);
+        let err = parse_body(&inverted).err().expect("inverted extent");
+        assert!(err.contains("inverted"), "{err}");
+        let far = admin1_body([800_000, 17_000, 4_000, 15_000, 16_000, 23_000]);
+        let err = parse_body(&far).err().expect("out of range");
+        assert!(err.contains("out of range"), "{err}");
+        // An unknown layer kind.
+        let mut unknown = good.clone();
+        let at = unknown
+            .windows(9)
+            .position(|w| w == b"divisions")
+            .expect("divisions layer")
+            + 9;
+        assert_eq!(unknown[at], KIND_LABELS);
+        unknown[at] = 7;
+        assert!(parse_body(&unknown).is_err());
+    }
 }

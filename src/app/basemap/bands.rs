@@ -6,10 +6,18 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use super::Basemap;
 use super::countries::country_table;
+use super::divisions::division_table;
 use super::geometry::mercator_arcs;
 use super::level::{Level, build_level};
 use super::projection::TILE_SIZE;
 use super::sources::{MercatorAdmin, Sources};
+
+/// Bands from this zoom on carry the borders between first-level divisions (they are
+/// drawn from zoom 4, `render.rs`).
+const DIVISION_BORDERS_MIN_BAND: f64 = 3.0;
+
+/// Bands from this zoom on carry the borders between US counties (drawn from zoom 7).
+const COUNTY_BORDERS_MIN_BAND: f64 = 7.0;
 
 /// Which admin topology a zoom band draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +97,13 @@ impl Basemap {
             medium,
             fine,
             physical,
+            divisions: division_source,
+            counties,
         } = sources;
+        let divisions = division_source
+            .as_ref()
+            .map(|d| division_table(&d.divisions))
+            .unwrap_or_default();
         let medium_arcs = mercator_arcs(&medium.arcs);
         let (countries, bounds_by_iso) = country_table(&medium_arcs, &medium.countries);
         let lake_count = physical.lakes.len();
@@ -109,7 +123,7 @@ impl Basemap {
         if let (Some(slot), Some(band)) = (levels.first(), BANDS.first()) {
             let _ = slot
                 .level
-                .set(build_level(band.epsilon(), &medium, &physical));
+                .set(build_level(band.epsilon(), &medium, &physical, None, None));
         }
 
         let abandoned = Arc::new(AtomicBool::new(false));
@@ -141,9 +155,21 @@ impl Basemap {
                         },
                     };
                     if let Some(slot) = levels.get(i) {
-                        let _ = slot
-                            .level
-                            .set(build_level(band.epsilon(), admin, &physical));
+                        // Division borders are drawn from zoom 4 only: none below 3.
+                        let borders = division_source
+                            .as_ref()
+                            .filter(|_| band.min_zoom >= DIVISION_BORDERS_MIN_BAND);
+                        // County borders are drawn from zoom 7 only: the deepest band.
+                        let county_borders = counties
+                            .as_ref()
+                            .filter(|_| band.min_zoom >= COUNTY_BORDERS_MIN_BAND);
+                        let _ = slot.level.set(build_level(
+                            band.epsilon(),
+                            admin,
+                            &physical,
+                            borders,
+                            county_borders,
+                        ));
                     }
                 }
             }
@@ -157,6 +183,7 @@ impl Basemap {
         Basemap {
             countries,
             bounds_by_iso,
+            divisions,
             levels,
             worker: Mutex::new(worker),
             abandoned,

@@ -5,7 +5,7 @@ use geo::{Coord, LineString, Polygon, TriangulateEarcut};
 
 use super::asset::{RawFeature, RawGeometry};
 use super::geometry::{assemble, polygon_pieces, simplify_arcs, split_line};
-use super::sources::{MercatorAdmin, PhysicalSource};
+use super::sources::{CountySource, DivisionSource, MercatorAdmin, PhysicalSource};
 
 /// One zoom band's geometry. Fill vertices and line points are Mercator `[x, y]` as `f32`
 /// (a 6e-8 unit step: under a point up to zoom 14).
@@ -24,6 +24,11 @@ pub(super) struct Level {
     pub(super) borders: Vec<LinePart>,
     pub(super) lake_shores: Vec<LinePart>,
     pub(super) rivers: Vec<LinePart>,
+    /// Borders between first-level divisions of one country (none in bands below
+    /// zoom 3, nor when the file has no divisions).
+    pub(super) division_borders: Vec<LinePart>,
+    /// Borders between US counties of one state (only in the 1:10m band).
+    pub(super) county_borders: Vec<LinePart>,
 }
 
 /// A triangulated polygon (one antimeridian piece of one part).
@@ -142,6 +147,8 @@ impl LevelBuilder {
                 LineLayer::Borders => level.borders.push(part),
                 LineLayer::LakeShores => level.lake_shores.push(part),
                 LineLayer::Rivers => level.rivers.push(part),
+                LineLayer::DivisionBorders => level.division_borders.push(part),
+                LineLayer::CountyBorders => level.county_borders.push(part),
             }
         }
     }
@@ -159,16 +166,24 @@ enum LineLayer {
     Borders,
     LakeShores,
     Rivers,
+    DivisionBorders,
+    CountyBorders,
 }
 
 pub(super) fn polygons_of(feature: &RawFeature) -> &[Vec<Vec<i32>>] {
     match &feature.geometry {
         RawGeometry::Polygons(p) => p,
-        RawGeometry::Lines(_) => &[],
+        RawGeometry::Lines(_) | RawGeometry::Label { .. } => &[],
     }
 }
 
-pub(super) fn build_level(epsilon: f64, admin: &MercatorAdmin, physical: &PhysicalSource) -> Level {
+pub(super) fn build_level(
+    epsilon: f64,
+    admin: &MercatorAdmin,
+    physical: &PhysicalSource,
+    divisions: Option<&DivisionSource>,
+    counties: Option<&CountySource>,
+) -> Level {
     let admin_arcs = simplify_arcs(&admin.arcs, epsilon);
     let physical_arcs = simplify_arcs(&physical.arcs, epsilon);
 
@@ -188,6 +203,8 @@ pub(super) fn build_level(epsilon: f64, admin: &MercatorAdmin, physical: &Physic
             borders: Vec::new(),
             lake_shores: Vec::new(),
             rivers: Vec::new(),
+            division_borders: Vec::new(),
+            county_borders: Vec::new(),
         },
     };
 
@@ -242,6 +259,26 @@ pub(super) fn build_level(epsilon: f64, admin: &MercatorAdmin, physical: &Physic
         if let RawGeometry::Lines(lines) = &feature.geometry {
             for refs in lines {
                 b.add_line(&assemble(&physical_arcs, refs), LineLayer::Rivers);
+            }
+        }
+    }
+    if let Some(divisions) = divisions {
+        let arcs = simplify_arcs(&divisions.arcs, epsilon);
+        for feature in &divisions.borders {
+            if let RawGeometry::Lines(lines) = &feature.geometry {
+                for refs in lines {
+                    b.add_line(&assemble(&arcs, refs), LineLayer::DivisionBorders);
+                }
+            }
+        }
+    }
+    if let Some(counties) = counties {
+        let arcs = simplify_arcs(&counties.arcs, epsilon);
+        for feature in &counties.borders {
+            if let RawGeometry::Lines(lines) = &feature.geometry {
+                for refs in lines {
+                    b.add_line(&assemble(&arcs, refs), LineLayer::CountyBorders);
+                }
             }
         }
     }
@@ -319,5 +356,24 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn county_borders_only_in_the_deepest_band_and_division_borders_from_zoom_3() {
+        let map = basemap();
+        let levels: Vec<&Level> = map.levels.iter().filter_map(|s| s.level.get()).collect();
+        assert_eq!(levels.len(), 4);
+        assert!(levels[0].division_borders.is_empty());
+        assert!(levels[1..].iter().all(|l| !l.division_borders.is_empty()));
+        assert!(levels[..3].iter().all(|l| l.county_borders.is_empty()));
+        // Franklin County, Ohio, (83.0° W, 40.0° N) has county borders around it.
+        let [x, y] = crate::app::basemap::mercator_from_lon_lat(-83.0, 40.0).map(|v| v as f32);
+        let near = levels[3]
+            .county_borders
+            .iter()
+            .filter(|p| p.bbox[0] < x + 0.002 && p.bbox[2] > x - 0.002)
+            .filter(|p| p.bbox[1] < y + 0.002 && p.bbox[3] > y - 0.002)
+            .count();
+        assert!(near >= 4, "{near} county border lines near Columbus");
     }
 }

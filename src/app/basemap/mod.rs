@@ -1,4 +1,6 @@
-//! The offline basemap: Natural Earth countries, land, lakes and rivers from the bundled
+//! The offline basemap: Natural Earth countries, land, lakes, rivers and first-level
+//! divisions (their borders inside each country, and their names), and US county
+//! borders, from the bundled
 //! `assets/basemap.bin` (built by `assets/build.py`), drawn under the map by
 //! [`BasemapPlugin`], so the map is complete with no network and no tiles.
 //!
@@ -29,12 +31,14 @@
 //!   the byte format; `sources.rs`: the topologies and layers the file must hold.
 //! * `projection.rs`: Mercator and [`ScreenFromMercator`]; `geometry.rs`: arcs, rings and
 //!   the antimeridian cut; `level.rs`: one band's triangulated geometry; `bands.rs`: the
-//!   zoom bands and the thread that builds them; `countries.rs`: the country table.
+//!   zoom bands and the thread that builds them; `countries.rs`: the country table;
+//!   `divisions.rs`: the first-level divisions' names and label points.
 //! * `render.rs`: the frame's mesh and [`BasemapPalette`]; `plugin.rs`: [`BasemapPlugin`].
 
 mod asset;
 mod bands;
 mod countries;
+mod divisions;
 mod geometry;
 mod hit;
 mod level;
@@ -52,6 +56,7 @@ use std::thread::JoinHandle;
 
 pub use asset::{BASEMAP_FILE_NAME, BasemapError};
 pub use countries::BasemapCountry;
+pub use divisions::BasemapDivision;
 pub use plugin::BasemapPlugin;
 pub use projection::{
     MAX_MERCATOR_LAT, ScreenFromMercator, lon_lat_from_mercator, mercator_from_lon_lat,
@@ -70,6 +75,8 @@ pub struct BasemapStats {
     pub lakes: usize,
     /// River lines (features; one may have several parts).
     pub rivers: usize,
+    /// First-level divisions with a name (0 when the file has none).
+    pub divisions: usize,
     /// Zoom bands, each with its own simplification.
     pub levels: usize,
     /// Zoom bands built so far (all of them once [`Basemap::is_complete`]).
@@ -87,6 +94,8 @@ pub struct Basemap {
     /// Largest-part bounds per ISO code (codes shared by several features, such as
     /// Australia and Ashmore and Cartier Is., keep the largest part of all).
     bounds_by_iso: HashMap<String, (f64, [f64; 4])>,
+    /// First-level divisions with a name, biggest first.
+    divisions: Vec<BasemapDivision>,
     /// One slot per zoom band, sorted by `min_zoom`, the first at zoom 0 and always
     /// filled; the others are filled by `worker`.
     levels: Arc<[LevelSlot]>,
@@ -126,6 +135,7 @@ impl Basemap {
             countries: self.countries.len(),
             lakes: self.lake_count,
             rivers: self.river_count,
+            divisions: self.divisions.len(),
             levels: self.levels.len(),
             levels_ready: ready().count(),
             triangles: ready().map(|l| l.fill_indices.len() / 3).sum(),
@@ -184,6 +194,24 @@ mod tests {
         );
         assert_eq!(stats.lakes, 275);
         assert_eq!(stats.rivers, 461);
+        assert!(
+            (4000..=4600).contains(&stats.divisions),
+            "{} divisions",
+            stats.divisions
+        );
+        for (iso, name) in [("NE", "Agadez"), ("US", "Ohio"), ("NG", "Lagos")] {
+            let d = map
+                .divisions()
+                .iter()
+                .find(|d| d.iso_a2 == iso && d.name == name)
+                .unwrap_or_else(|| panic!("{name} missing"));
+            let [w, s, e, n] = d.extent;
+            let [lon, lat] = d.label;
+            assert!(w <= lon && lon <= e && s <= lat && lat <= n, "{d:?}");
+        }
+        let agadez = map.divisions().iter().position(|d| d.name == "Agadez");
+        let niamey = map.divisions().iter().position(|d| d.name == "Niamey");
+        assert!(agadez < niamey, "biggest first");
         assert_eq!(stats.levels, 4, "the asset has the 1:10m band");
         assert_eq!(stats.levels_ready, 4);
         assert!(map.is_complete());
@@ -208,6 +236,8 @@ mod tests {
         assert!(ru[0] > 19.0 && ru[0] < 40.0 && ru[2] == 180.0, "{ru:?}");
         assert!(map.country_bounds("ZZ").is_none());
         assert!(map.provenance().contains("world-atlas@2.0.2"));
+        assert!(map.provenance().contains("qgis-common 3.22.16+dfsg-1"));
+        assert!(map.provenance().contains("us-atlas@3.0.1"));
     }
 
     #[test]

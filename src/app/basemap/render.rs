@@ -14,6 +14,24 @@ use super::projection::{MAX_MERCATOR_LAT, ScreenFromMercator, lon_lat_from_merca
 /// Rivers are drawn from this zoom on; below it they are clutter.
 const RIVERS_MIN_ZOOM: f64 = 4.0;
 
+/// Borders between first-level divisions are drawn from this zoom on (a whole continent
+/// in view); below it they would hatch the countries.
+pub(super) const DIVISION_BORDERS_MIN_ZOOM: f64 = 4.0;
+
+/// Borders between US counties are drawn from this zoom on (a state or two in view).
+pub(super) const COUNTY_BORDERS_MIN_ZOOM: f64 = 7.0;
+
+/// Dots of county borders: drawn, then skipped, in screen points.
+const COUNTY_DASH: (f32, f32) = (1.5, 2.5);
+
+/// Dashes of division borders: drawn, then skipped, in screen points.
+const DIVISION_DASH: (f32, f32) = (4.0, 3.0);
+
+/// Division borders keep a point every this many screen points at most, and skip lines
+/// under [`DIVISION_MIN_EXTENT`] points both ways.
+const DIVISION_MIN_STEP: f32 = 1.5;
+const DIVISION_MIN_EXTENT: f32 = 6.0;
+
 /// Colours of the basemap for one theme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BasemapPalette {
@@ -25,6 +43,8 @@ pub struct BasemapPalette {
     pub coast: Color32,
     /// International borders.
     pub border: Color32,
+    /// Borders between first-level divisions of a country (dashed).
+    pub division_border: Color32,
     /// Rivers.
     pub river: Color32,
     /// Graticule drawn when there is no basemap.
@@ -41,6 +61,7 @@ impl BasemapPalette {
                 land: Color32::from_rgb(0x33, 0x36, 0x3b),
                 coast: Color32::from_rgb(0x4c, 0x62, 0x77),
                 border: Color32::from_rgb(0x72, 0x74, 0x7b),
+                division_border: Color32::from_rgb(0x80, 0x83, 0x8c),
                 river: Color32::from_rgb(0x2d, 0x47, 0x5f),
                 graticule: Color32::from_rgba_unmultiplied(0xff, 0xff, 0xff, 0x22),
             }
@@ -50,6 +71,7 @@ impl BasemapPalette {
                 land: Color32::from_rgb(0xf1, 0xee, 0xe6),
                 coast: Color32::from_rgb(0x85, 0xa3, 0xb8),
                 border: Color32::from_rgb(0x9a, 0x90, 0x96),
+                division_border: Color32::from_rgb(0xa4, 0x9a, 0xa2),
                 river: Color32::from_rgb(0x8f, 0xb4, 0xcf),
                 graticule: Color32::from_rgba_unmultiplied(0xff, 0xff, 0xff, 0x80),
             }
@@ -61,7 +83,9 @@ impl Basemap {
     /// Builds the whole basemap for one frame as a single mesh: the water over
     /// `viewport`, the land (every country, in the land colour, or in its `tint` when
     /// its upper-case ISO alpha-2 code is a key there; a translucent tint is blended
-    /// over the land colour), lakes, rivers (zoom ≥ 4), coastlines and borders. Only
+    /// over the land colour), lakes, rivers (zoom ≥ 4), borders between US counties
+    /// (zoom ≥ 7, dotted) and first-level divisions (zoom ≥ 4, dashed), coastlines and
+    /// borders. Only
     /// parts whose bounding box meets `viewport` (screen points) are included.
     /// `pixels_per_point` sets the lines' anti-aliasing width.
     ///
@@ -120,6 +144,40 @@ impl Basemap {
             &visible,
             &lake_shore,
         );
+        if zoom >= COUNTY_BORDERS_MIN_ZOOM && !level.county_borders.is_empty() {
+            let county = PathStroke::new(0.8, palette.border);
+            lines.dash = Some(COUNTY_DASH);
+            lines.stroke_all(
+                &mut mesh,
+                level,
+                &level.county_borders,
+                transform,
+                &visible,
+                &county,
+            );
+            lines.dash = None;
+        }
+        if zoom >= DIVISION_BORDERS_MIN_ZOOM {
+            let width = if zoom < 6.0 { 0.6 } else { 0.8 };
+            let division = PathStroke::new(width, palette.division_border);
+            // Dashed, and coarser than the other lines: a point of detail is enough for
+            // a light dashed line, and the many small divisions of Europe would
+            // otherwise triple the mesh at zoom 4–5.
+            lines.dash = Some(DIVISION_DASH);
+            lines.min_step_sq = DIVISION_MIN_STEP * DIVISION_MIN_STEP;
+            lines.min_extent = DIVISION_MIN_EXTENT;
+            lines.stroke_all(
+                &mut mesh,
+                level,
+                &level.division_borders,
+                transform,
+                &visible,
+                &division,
+            );
+            lines.dash = None;
+            lines.min_step_sq = MIN_STEP_SQ;
+            lines.min_extent = 0.0;
+        }
         let coast = PathStroke::new(thin, palette.coast);
         lines.stroke_all(&mut mesh, level, &level.coasts, transform, &visible, &coast);
         let border = PathStroke::new(if zoom < 5.0 { thin } else { 1.0 }, palette.border);
@@ -234,7 +292,18 @@ struct LineStroker {
     clip: Rect,
     path: StrokePath,
     points: Vec<Pos2>,
+    /// Lengths drawn and skipped (points) for a dashed line; `None` for a solid one.
+    dash: Option<(f32, f32)>,
+    dash_points: Vec<Pos2>,
+    /// Points closer than this to the last one kept are skipped (squared, points²).
+    min_step_sq: f32,
+    /// Parts whose extent on screen is under this in both directions are skipped
+    /// (points): a scribble, not a line.
+    min_extent: f32,
 }
+
+/// What [`LineStroker`] keeps by default: every step over a fifth of a point, every part.
+const MIN_STEP_SQ: f32 = 0.04;
 
 impl LineStroker {
     fn new(pixels_per_point: f32, clip: Rect) -> Self {
@@ -243,6 +312,10 @@ impl LineStroker {
             clip,
             path: StrokePath::default(),
             points: Vec::new(),
+            dash: None,
+            dash_points: Vec::new(),
+            min_step_sq: MIN_STEP_SQ,
+            min_extent: 0.0,
         }
     }
 
@@ -259,6 +332,14 @@ impl LineStroker {
             if !bbox_meets(&part.bbox, visible) {
                 continue;
             }
+            if self.min_extent > 0.0 {
+                let points_per_unit = transform.points_per_unit as f32;
+                let width = (part.bbox[2] - part.bbox[0]) * points_per_unit;
+                let height = (part.bbox[3] - part.bbox[1]) * points_per_unit;
+                if width < self.min_extent && height < self.min_extent {
+                    continue;
+                }
+            }
             let start = part.start as usize;
             let Some(points) = level.line_points.get(start..start + part.len as usize) else {
                 continue;
@@ -273,9 +354,10 @@ impl LineStroker {
                         if self.points.is_empty() {
                             self.points.push(prev);
                         }
-                        // Skip points closer than a fifth of a point: invisible detail.
+                        // Skip points closer than a fifth of a point (by default):
+                        // invisible detail.
                         if let Some(last) = self.points.last()
-                            && (q - *last).length_sq() < 0.04
+                            && (q - *last).length_sq() < self.min_step_sq
                         {
                             previous = Some(q);
                             continue;
@@ -299,11 +381,68 @@ impl LineStroker {
 
     fn flush(&mut self, mesh: &mut Mesh, stroke: &PathStroke) {
         if self.points.len() >= 2 {
-            self.path.clear();
-            self.path.add_open_points(&self.points);
-            self.path.stroke_open(self.feathering, stroke, mesh);
+            match self.dash {
+                None => {
+                    self.path.clear();
+                    self.path.add_open_points(&self.points);
+                    self.path.stroke_open(self.feathering, stroke, mesh);
+                }
+                Some(dash) => self.flush_dashed(mesh, stroke, dash),
+            }
         }
         self.points.clear();
+    }
+
+    /// Strokes `self.points` as dashes of `on` points with gaps of `off`, the first dash
+    /// starting at the first point.
+    fn flush_dashed(&mut self, mesh: &mut Mesh, stroke: &PathStroke, (on, off): (f32, f32)) {
+        let mut dash = std::mem::take(&mut self.dash_points);
+        let points = std::mem::take(&mut self.points);
+        dash.clear();
+        let mut phase = 0.0f32;
+        if let Some(&first) = points.first() {
+            dash.push(first);
+        }
+        for w in points.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let length = (b - a).length();
+            if length <= 0.0 {
+                continue;
+            }
+            let mut t = 0.0;
+            while t < length {
+                let drawing = phase < on;
+                let boundary = if drawing { on } else { on + off };
+                let step = (boundary - phase).min(length - t);
+                t += step;
+                phase += step;
+                let p = a + (b - a) * (t / length);
+                if drawing {
+                    dash.push(p);
+                }
+                if phase >= boundary - 1e-4 {
+                    if drawing {
+                        self.stroke_dash(mesh, stroke, &dash);
+                        dash.clear();
+                    } else {
+                        phase = 0.0;
+                        dash.push(p);
+                    }
+                }
+            }
+        }
+        self.stroke_dash(mesh, stroke, &dash);
+        dash.clear();
+        self.dash_points = dash;
+        self.points = points;
+    }
+
+    fn stroke_dash(&mut self, mesh: &mut Mesh, stroke: &PathStroke, dash: &[Pos2]) {
+        if dash.len() >= 2 {
+            self.path.clear();
+            self.path.add_open_points(dash);
+            self.path.stroke_open(self.feathering, stroke, mesh);
+        }
     }
 }
 
@@ -474,5 +613,30 @@ mod tests {
         assert!(mesh.vertices.len() > 4 + 8 * 4, "{}", mesh.vertices.len());
         let water = BasemapPalette::for_theme(true).water;
         assert_eq!(mesh.vertices[0].color, water);
+    }
+
+    #[test]
+    fn dashed_lines_leave_gaps() {
+        let clip = Rect::from_min_size(Pos2::ZERO, egui::vec2(200.0, 100.0));
+        let mut lines = LineStroker::new(1.0, clip);
+        lines.dash = Some((4.0, 3.0));
+        let mut mesh = Mesh::default();
+        let stroke = PathStroke::new(2.0, Color32::RED);
+        // A bend inside the second dash: dashes run on across a line's points.
+        let points = [
+            Pos2::new(10.0, 50.0),
+            Pos2::new(15.0, 50.0),
+            Pos2::new(80.0, 50.0),
+        ];
+        lines.stroke_points(&mut mesh, &points, &stroke);
+        assert!(mesh.is_valid());
+        let triangles = triangles_of(&mesh, Color32::RED);
+        // Dashes at 10–14, 17–21, 24–28…; gaps at 14–17, 21–24…
+        for x in [12.0, 19.0, 26.0, 75.0] {
+            assert!(covered(&triangles, Pos2::new(x, 50.0)), "dash at {x}");
+        }
+        for x in [15.5, 22.5, 29.5] {
+            assert!(!covered(&triangles, Pos2::new(x, 50.0)), "gap at {x}");
+        }
     }
 }

@@ -1,5 +1,7 @@
-//! What the decoded file must hold: the admin topologies (1:50m, optional 1:10m) and the
-//! physical one (lakes, rivers), each with the layers the bands are built from.
+//! What the decoded file must hold: the admin topologies (1:50m, optional 1:10m), the
+//! physical one (lakes, rivers), the optional first-level divisions (borders inside
+//! countries, label points) and the optional US county borders, each with the layers the
+//! bands are built from.
 
 use super::asset::{RawBasemap, RawFeature, RawGeometry, RawTopology};
 use super::geometry::mercator_arcs;
@@ -19,19 +21,42 @@ pub(super) struct PhysicalSource {
     pub(super) rivers: Vec<RawFeature>,
 }
 
+/// First-level divisions (Natural Earth 1:10m admin-1): the borders between divisions of
+/// one country, arcs already in Mercator, and a label per division.
+pub(super) struct DivisionSource {
+    pub(super) arcs: Vec<Vec<[f64; 2]>>,
+    /// One feature per country (its ISO code), lines only.
+    pub(super) borders: Vec<RawFeature>,
+    /// One feature per division, [`RawGeometry::Label`] only, biggest first.
+    pub(super) divisions: Vec<RawFeature>,
+}
+
+/// The borders between US counties of one state (us-atlas), arcs already in Mercator.
+pub(super) struct CountySource {
+    pub(super) arcs: Vec<Vec<[f64; 2]>>,
+    /// Lines only.
+    pub(super) borders: Vec<RawFeature>,
+}
+
 /// Everything the file holds, checked: the layers each topology needs are present.
 pub(super) struct Sources {
     pub(super) provenance: String,
     pub(super) medium: AdminSource,
     pub(super) fine: Option<AdminSource>,
     pub(super) physical: PhysicalSource,
+    pub(super) divisions: Option<DivisionSource>,
+    pub(super) counties: Option<CountySource>,
 }
 
-fn take_layer(
-    t: &mut RawTopology,
-    name: &str,
-    kind_is_polygons: bool,
-) -> Result<Vec<RawFeature>, String> {
+/// The geometry a layer must have throughout.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LayerKind {
+    Polygons,
+    Lines,
+    Labels,
+}
+
+fn take_layer(t: &mut RawTopology, name: &str, kind: LayerKind) -> Result<Vec<RawFeature>, String> {
     let index = t
         .layers
         .iter()
@@ -39,10 +64,12 @@ fn take_layer(
         .ok_or_else(|| format!("topology {} has no layer {name}", t.name))?;
     let layer = t.layers.swap_remove(index);
     let right_kind = layer.features.iter().all(|f| {
-        matches!(
-            (&f.geometry, kind_is_polygons),
-            (RawGeometry::Polygons(_), true) | (RawGeometry::Lines(_), false)
-        )
+        let found = match f.geometry {
+            RawGeometry::Polygons(_) => LayerKind::Polygons,
+            RawGeometry::Lines(_) => LayerKind::Lines,
+            RawGeometry::Label { .. } => LayerKind::Labels,
+        };
+        found == kind
     });
     if !right_kind {
         return Err(format!(
@@ -58,12 +85,14 @@ impl Sources {
         let mut medium = None;
         let mut fine = None;
         let mut physical = None;
+        let mut divisions = None;
+        let mut counties = None;
         for mut t in raw.topologies {
             match t.name.as_str() {
                 "admin-50m" | "admin-10m" => {
                     let source = AdminSource {
-                        countries: take_layer(&mut t, "countries", true)?,
-                        land: take_layer(&mut t, "land", true)?,
+                        countries: take_layer(&mut t, "countries", LayerKind::Polygons)?,
+                        land: take_layer(&mut t, "land", LayerKind::Polygons)?,
                         arcs: t.arcs,
                     };
                     if t.name == "admin-50m" {
@@ -74,8 +103,21 @@ impl Sources {
                 }
                 "physical-50m" => {
                     physical = Some(PhysicalSource {
-                        lakes: take_layer(&mut t, "lakes", true)?,
-                        rivers: take_layer(&mut t, "rivers", false)?,
+                        lakes: take_layer(&mut t, "lakes", LayerKind::Polygons)?,
+                        rivers: take_layer(&mut t, "rivers", LayerKind::Lines)?,
+                        arcs: mercator_arcs(&t.arcs),
+                    });
+                }
+                "admin1-10m" => {
+                    divisions = Some(DivisionSource {
+                        borders: take_layer(&mut t, "borders", LayerKind::Lines)?,
+                        divisions: take_layer(&mut t, "divisions", LayerKind::Labels)?,
+                        arcs: mercator_arcs(&t.arcs),
+                    });
+                }
+                "counties-us" => {
+                    counties = Some(CountySource {
+                        borders: take_layer(&mut t, "borders", LayerKind::Lines)?,
                         arcs: mercator_arcs(&t.arcs),
                     });
                 }
@@ -91,6 +133,8 @@ impl Sources {
             medium,
             fine,
             physical: physical.ok_or("no physical-50m topology")?,
+            divisions,
+            counties,
         })
     }
 }

@@ -4,6 +4,7 @@
 
 use egui::{Color32, FontId, Pos2, Rect, Shape, vec2};
 
+use super::label_room::LabelRoom;
 use crate::app::basemap::Basemap;
 
 /// A country that can be named: its name, the centre of its largest part (degrees) and
@@ -44,23 +45,21 @@ pub(super) fn country_names(basemap: &Basemap) -> Vec<CountryName> {
     names.into_iter().map(|(_, n)| n).collect()
 }
 
-/// The names to draw in `view`: for each country in order, its name at its centre if
-/// the text fits inside the projected width of its largest part, lies inside the view,
-/// and overlaps no name placed before nor any rectangle of `avoid` (markers and their
-/// labels). `project` maps (longitude, latitude) to screen points; `text_size` gives a
-/// name's size on screen.
+/// The names to draw: for each country in order, its name at its centre if the text
+/// fits inside the projected width of its largest part, lies inside the view, and
+/// overlaps nothing taken in `room` (markers, their labels, names placed before), which
+/// it then takes. `project` maps (longitude, latitude) to screen points; `text_size`
+/// gives a name's size on screen.
 pub(super) fn place_names<'a>(
     names: &'a [CountryName],
-    view: Rect,
     project: impl Fn(f64, f64) -> Pos2,
     text_size: impl Fn(&str) -> egui::Vec2,
-    avoid: &[Rect],
+    room: &mut LabelRoom,
 ) -> Vec<(Pos2, &'a str)> {
-    let mut placed: Vec<Rect> = Vec::new();
     let mut out = Vec::new();
     for n in names {
         let centre = project(n.lon, n.lat);
-        if !view.contains(centre) {
+        if !room.contains(centre) {
             continue;
         }
         let [w, s, e, north] = n.bounds;
@@ -70,13 +69,10 @@ pub(super) fn place_names<'a>(
             continue;
         }
         let rect = Rect::from_center_size(centre, size + vec2(6.0, 2.0));
-        if !view.contains_rect(rect)
-            || placed.iter().any(|p| p.intersects(rect))
-            || avoid.iter().any(|a| a.intersects(rect))
-        {
+        if !room.is_free(rect) {
             continue;
         }
-        placed.push(rect);
+        room.take(rect);
         out.push((centre, n.name.as_str()));
     }
     out
@@ -140,7 +136,9 @@ mod tests {
             name("Covered", [-60.0, -20.0, -20.0, 0.0]),
         ];
         let marker = Rect::from_center_size(project(-40.0, -10.0), vec2(10.0, 10.0));
-        let placed = place_names(&names, view, project, size, &[marker]);
+        let mut room = LabelRoom::new(view);
+        room.take(marker);
+        let placed = place_names(&names, project, size, &mut room);
         let shown: Vec<&str> = placed.iter().map(|(_, n)| *n).collect();
         // Tiny does not fit; Nigeria overlaps Niger's name; Far is off the view; Covered
         // would cover a marker.

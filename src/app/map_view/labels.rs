@@ -23,13 +23,14 @@ pub(super) struct LabelCandidate {
 pub(super) const MAX_NAMED_CLUSTER: usize = 25;
 
 /// Labels with a halo, most mentioned first, skipping any that would overlap one already
-/// placed or a marker.
+/// placed or a marker. Returns where they were drawn (screen points), for the names of
+/// the basemap to keep clear of.
 pub(super) fn draw_labels(
     painter: &egui::Painter,
     drawn: &[DrawnMarker],
     mut labels: Vec<LabelCandidate>,
     dark: bool,
-) {
+) -> Vec<Rect> {
     let font = FontId::proportional(13.0);
     let text_color = palette::label_color(dark);
     let halo = palette::halo_color(dark);
@@ -87,6 +88,7 @@ pub(super) fn draw_labels(
         painter.galley(spot.min, galley, text_color);
         placed.push(spot);
     }
+    placed
 }
 
 /// A label for each drawn marker: a place's name, or a small cluster's lead name and how

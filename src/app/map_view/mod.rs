@@ -19,11 +19,14 @@ pub mod choropleth;
 mod clusters;
 mod country_labels;
 pub mod density;
+mod division_labels;
+mod label_room;
 mod labels;
 mod markers;
 mod overlay;
 mod scale;
 mod tiles;
+mod town_labels;
 
 use std::collections::HashMap;
 
@@ -32,7 +35,9 @@ use rstar::AABB;
 use walkers::{MapMemory, Position, Tiles, lon_lat};
 
 use crate::app::Action;
-use crate::app::basemap::{Basemap, BasemapPlugin, lon_lat_from_mercator, mercator_from_lon_lat};
+use crate::app::basemap::{
+    Basemap, BasemapPlugin, ScreenFromMercator, lon_lat_from_mercator, mercator_from_lon_lat,
+};
 use crate::app::palette;
 use crate::app::state::AppState;
 use crate::gazetteer::{EntryIndex, Kind};
@@ -100,6 +105,11 @@ pub struct MapView {
     /// stands still (see `basemap::StillCache`).
     render_state: Option<eframe::egui_wgpu::RenderState>,
     still: crate::app::basemap::StillCache,
+    /// The gazetteer's towns that the basemap names, indexed once per gazetteer.
+    towns: town_labels::TownLabels,
+    /// What the basemap's names took at the last frame (see
+    /// [`MapView::basemap_name_rects`]).
+    basemap_name_rects: Vec<Rect>,
 }
 
 impl MapView {
@@ -112,6 +122,18 @@ impl MapView {
     /// Where the map was drawn at the last frame (screen points).
     pub fn map_rect(&self) -> Option<Rect> {
         self.map_rect
+    }
+
+    /// Where the basemap's names (countries, divisions, towns and their dots) were
+    /// placed at the last frame, screen points, with the little margin each keeps.
+    pub fn basemap_name_rects(&self) -> &[Rect] {
+        &self.basemap_name_rects
+    }
+
+    /// True once the gazetteer's towns are indexed for naming (built on a background
+    /// thread after the gazetteer arrives).
+    pub fn towns_indexed(&self) -> bool {
+        self.towns.is_ready()
     }
 }
 
@@ -158,6 +180,8 @@ impl MapView {
             classes: Vec::new(),
             render_state: None,
             still: Default::default(),
+            towns: town_labels::TownLabels::default(),
+            basemap_name_rects: Vec::new(),
         }
     }
 
@@ -193,6 +217,7 @@ impl MapView {
             country_names: self.country_names.clone(),
             picture: true,
             mode: self.mode,
+            towns: self.towns.share(),
             ..MapView::new()
         }
     }
@@ -442,6 +467,7 @@ pub fn map_ui(
     {
         view.country_names = Some(country_labels::country_names(basemap));
     }
+    let towns = view.towns.index(state.gazetteer_arc(), &ctx);
     let MapView {
         memory,
         index,
@@ -455,6 +481,7 @@ pub fn map_ui(
         density,
         render_state,
         still,
+        basemap_name_rects,
         ..
     } = view;
     let mode = *mode;
@@ -533,8 +560,9 @@ pub fn map_ui(
             });
             painter.add(egui::Shape::Mesh(mesh));
         }
-        // Country names go under the markers: a slot now, filled once the markers are
-        // placed (names keep clear of them).
+        // The basemap's names (countries, divisions, towns) go under the markers: a slot
+        // now, filled once the markers and their labels are placed (names keep clear of
+        // them).
         let names_slot = painter.add(egui::Shape::Noop);
         for &c in &visible {
             let cluster = &level_data.clusters[c];
@@ -563,36 +591,92 @@ pub fn map_ui(
         }
 
         let labels = label_candidates(drawn, &find, selected);
-        draw_labels(&painter, drawn, labels, dark);
-        if let Some(names) = country_names.as_deref() {
-            // Each marker and the room its label takes to its right.
-            let avoid: Vec<Rect> = drawn
-                .iter()
-                .flat_map(|d| {
-                    let r = d.radius + 2.0;
-                    [
-                        Rect::from_center_size(d.center, egui::vec2(2.0 * r, 2.0 * r)),
-                        Rect::from_min_size(d.center + egui::vec2(r, -8.0), egui::vec2(90.0, 16.0)),
-                    ]
-                })
-                .collect();
+        let label_rects = draw_labels(&painter, drawn, labels, dark);
+        // The basemap's names keep clear of the markers and their labels, then of each
+        // other: countries, then divisions, then towns.
+        let mut room = label_room::LabelRoom::new(rect);
+        for d in drawn.iter() {
+            let r = d.radius + 2.0;
+            room.take(Rect::from_center_size(
+                d.center,
+                egui::vec2(2.0 * r, 2.0 * r),
+            ));
+        }
+        for r in label_rects {
+            room.take(r.expand(2.0));
+        }
+        for r in overlay_rects(rect) {
+            room.take(r);
+        }
+        let first_name = room.taken().len();
+        let mut names = Vec::new();
+        if let Some(countries) = country_names.as_deref() {
             let font = egui::FontId::proportional(country_labels::NAME_SIZE);
             let placed = country_labels::place_names(
-                names,
-                rect,
+                countries,
                 |lon, lat| projector.project(lon_lat(lon, lat)).to_pos2(),
                 |name| {
                     painter
                         .layout_no_wrap(name.to_uppercase(), font.clone(), Color32::WHITE)
                         .size()
                 },
-                &avoid,
+                &mut room,
             );
-            painter.set(
-                names_slot,
-                egui::Shape::Vec(country_labels::name_shapes(&painter, &placed, dark)),
-            );
+            names.extend(country_labels::name_shapes(&painter, &placed, dark));
         }
+        // Capitals and big cities, then division names, then the other towns: a
+        // division's name never takes a capital's place, and small towns fill in around.
+        let transform = ScreenFromMercator::from_projector(projector);
+        let candidates = match towns {
+            Some(towns) if state.gazetteer().is_some() => {
+                towns.candidates(zoom, transform.mercator_bounds(rect))
+            }
+            _ => Vec::new(),
+        };
+        let major = candidates.partition_point(|t| town_labels::is_major(t));
+        let (major_towns, other_towns) = candidates.split_at(major);
+        let place_towns = |towns: &[&town_labels::Town], room: &mut label_room::LabelRoom| {
+            let Some(g) = state.gazetteer() else {
+                return Vec::new();
+            };
+            let placed = town_labels::place_towns(
+                towns,
+                |m| transform.screen_from_mercator(m),
+                |entry| town_labels::town_name(g, entry),
+                |name, capital| {
+                    painter
+                        .layout_no_wrap(
+                            name.to_string(),
+                            town_labels::name_font(capital),
+                            Color32::WHITE,
+                        )
+                        .size()
+                },
+                room,
+            );
+            town_labels::town_shapes(&painter, &placed, dark)
+        };
+        names.extend(place_towns(major_towns, &mut room));
+        if let Some(basemap) = basemap
+            && zoom >= division_labels::DIVISIONS_MIN_ZOOM
+        {
+            let font = egui::FontId::proportional(division_labels::NAME_SIZE);
+            let placed = division_labels::place_division_names(
+                basemap.divisions(),
+                |lon, lat| projector.project(lon_lat(lon, lat)).to_pos2(),
+                |name| {
+                    painter
+                        .layout_no_wrap(name.to_string(), font.clone(), Color32::WHITE)
+                        .size()
+                },
+                &mut room,
+            );
+            names.extend(division_labels::name_shapes(&painter, &placed, dark));
+        }
+        names.extend(place_towns(other_towns, &mut room));
+        painter.set(names_slot, egui::Shape::Vec(names));
+        basemap_name_rects.clear();
+        basemap_name_rects.extend_from_slice(room.taken().get(first_name..).unwrap_or(&[]));
         // The scale bar, bottom right above the attribution, at the view's centre; over
         // the markers, so that it is never hidden.
         let centre = projector.unproject(rect.center().to_vec2());
@@ -694,6 +778,17 @@ pub fn map_ui(
         view.moved_by_user = true;
     }
     action
+}
+
+/// Where the overlay (`overlay.rs`, `scale.rs`) covers the map, roughly: the buttons top
+/// left, the legend along the bottom, the scale bar and attribution bottom right. The
+/// basemap's names keep clear of them, so that none is half hidden.
+fn overlay_rects(map: Rect) -> [Rect; 3] {
+    [
+        Rect::from_min_size(map.min, Vec2::new(280.0, 44.0)),
+        Rect::from_min_max(Pos2::new(map.min.x, map.max.y - 40.0), map.max),
+        Rect::from_min_max(Pos2::new(map.max.x - 190.0, map.max.y - 72.0), map.max),
+    ]
 }
 
 #[cfg(test)]

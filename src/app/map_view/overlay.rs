@@ -235,7 +235,7 @@ pub(super) fn overlay_ui(
                     ui.small("·");
                 }
                 if !view.basemap_failed {
-                    ui.small("Basemap: Natural Earth");
+                    ui.small("Natural Earth · US Census · GeoNames");
                 } else {
                     // The reason is in Messages; say here why the map is bare.
                     ui.label(
