@@ -501,7 +501,6 @@ impl GazetteApp {
     /// Gives the app a wgpu device to draw pictures of the map with (tests; the window
     /// takes eframe's).
     pub fn set_render_state(&mut self, render_state: eframe::egui_wgpu::RenderState) {
-        self.map.set_render_state(render_state.clone());
         self.render_state = Some(render_state);
     }
 
@@ -1026,9 +1025,6 @@ impl eframe::App for GazetteApp {
     fn ui(&mut self, ui: &mut Ui, frame: &mut eframe::Frame) {
         if self.render_state.is_none() {
             self.render_state = frame.wgpu_render_state().cloned();
-            if let Some(rs) = &self.render_state {
-                self.map.set_render_state(rs.clone());
-            }
         }
         self.show(ui);
     }

@@ -47,7 +47,6 @@ mod plugin;
 mod projection;
 mod render;
 mod sources;
-mod still_cache;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -62,7 +61,6 @@ pub use projection::{
     MAX_MERCATOR_LAT, ScreenFromMercator, lon_lat_from_mercator, mercator_from_lon_lat,
 };
 pub use render::{BasemapPalette, fallback_mesh};
-pub use still_cache::{StillCache, StillKey};
 
 use bands::LevelSlot;
 

@@ -10,7 +10,6 @@ use walkers::{MapMemory, Plugin, Projector};
 use super::Basemap;
 use super::projection::ScreenFromMercator;
 use super::render::fallback_mesh;
-use super::still_cache::{StillCache, StillKey};
 
 /// Draws the basemap under everything else on a walkers map. Add it first with
 /// `Map::with_plugin`, so markers and other plugins paint over it.
@@ -24,9 +23,6 @@ pub struct BasemapPlugin<'a> {
     pub tint: &'a HashMap<String, Color32>,
     /// Dark-mode palette (e.g. `ui.visuals().dark_mode`).
     pub dark: bool,
-    /// Where the basemap's picture is kept while the view stands still, and the device it
-    /// is drawn on (`None`: drawn as a mesh every frame).
-    pub still: Option<(&'a mut StillCache, &'a eframe::egui_wgpu::RenderState)>,
 }
 
 impl Plugin for BasemapPlugin<'_> {
@@ -48,32 +44,12 @@ impl Plugin for BasemapPlugin<'_> {
             // Finer zoom bands are still being built: look again shortly.
             ui.ctx().request_repaint_after(Duration::from_millis(250));
         }
-        let build = || match self.basemap {
+        let mesh = match self.basemap {
             Some(basemap) => {
                 basemap.build_mesh(&transform, viewport, self.tint, self.dark, pixels_per_point)
             }
             None => fallback_mesh(&transform, viewport, self.dark, pixels_per_point),
         };
-        if let Some((cache, render_state)) = self.still {
-            let key = StillKey::new(
-                [
-                    transform.points_per_unit,
-                    transform.mercator_center[0],
-                    transform.mercator_center[1],
-                ],
-                viewport,
-                pixels_per_point,
-                self.dark,
-                self.tint,
-                self.basemap.map_or(0, |b| b.stats().levels_ready),
-            );
-            if let Some(id) = cache.texture(render_state, key, viewport, pixels_per_point, build) {
-                let uv = egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
-                ui.painter_at(map_rect)
-                    .image(id, viewport, uv, Color32::WHITE);
-                return;
-            }
-        }
-        ui.painter_at(map_rect).add(Shape::mesh(build()));
+        ui.painter_at(map_rect).add(Shape::mesh(mesh));
     }
 }

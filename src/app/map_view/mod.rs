@@ -101,10 +101,6 @@ pub struct MapView {
     density: density::DensityCache,
     /// The country view's classes of mention counts, as last coloured (for the legend).
     classes: Vec<(usize, usize)>,
-    /// The window's wgpu device, and the basemap's picture kept on it while the view
-    /// stands still (see `basemap::StillCache`).
-    render_state: Option<eframe::egui_wgpu::RenderState>,
-    still: crate::app::basemap::StillCache,
     /// The gazetteer's towns that the basemap names, indexed once per gazetteer.
     towns: town_labels::TownLabels,
     /// What the basemap's names took at the last frame (see
@@ -178,22 +174,9 @@ impl MapView {
             mode: MapMode::Markers,
             density: density::DensityCache::default(),
             classes: Vec::new(),
-            render_state: None,
-            still: Default::default(),
             towns: town_labels::TownLabels::default(),
             basemap_name_rects: Vec::new(),
         }
-    }
-
-    /// Gives the map the window's wgpu device, to keep the basemap's picture on while the
-    /// view stands still.
-    pub fn set_render_state(&mut self, render_state: eframe::egui_wgpu::RenderState) {
-        self.render_state = Some(render_state);
-    }
-
-    /// Frames whose basemap was shown from its kept picture, and pictures drawn.
-    pub fn still_counts(&self) -> (u64, u64) {
-        (self.still.reused, self.still.drawn)
     }
 
     /// What the map shows of the places.
@@ -479,8 +462,6 @@ pub fn map_ui(
         country_names,
         mode,
         density,
-        render_state,
-        still,
         basemap_name_rects,
         ..
     } = view;
@@ -503,7 +484,6 @@ pub fn map_ui(
             basemap,
             tint,
             dark,
-            still: render_state.as_ref().map(|rs| (still, rs)),
         }),
     };
     map.show(&mut map_ui, |ui, response, projector, _memory| {
