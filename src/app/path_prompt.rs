@@ -34,6 +34,8 @@ pub(super) fn path_prompt_ui(
             DialogRequest::Export(_) => "Export to a file",
             DialogRequest::OpenProject => "Open a project",
             DialogRequest::SaveProject => "Save the project as",
+            DialogRequest::ExportRules => "Export the rules to a file",
+            DialogRequest::OpenRules => "Add rules from a file",
         };
         ui.heading(title);
         ui.label("No file dialog is available here; type a path instead.");
@@ -58,6 +60,8 @@ pub(super) fn path_prompt_ui(
                     DialogRequest::Export(format) => Action::ExportTo(path, format),
                     DialogRequest::OpenProject => Action::OpenProject(path),
                     DialogRequest::SaveProject => Action::SaveProjectAs(path),
+                    DialogRequest::ExportRules => Action::ExportRulesTo(path),
+                    DialogRequest::OpenRules => Action::OpenRulesFrom(path),
                     DialogRequest::OpenFiles | DialogRequest::OpenFolder => {
                         Action::OpenPaths(vec![path])
                     }

@@ -1,6 +1,6 @@
 //! What the user changes in a project after parsing: corrections (each its own
-//! transaction, which also moves the corrected mentions in the places layer), the filter
-//! and the app's settings.
+//! transaction, which also moves the corrected mentions in the places layer), the
+//! user's rules by name, the filter and the app's settings.
 
 use std::path::Path;
 
@@ -9,17 +9,20 @@ use rusqlite::{Connection, OptionalExtension};
 use super::error::ProjectError;
 use super::layer::{LayerChanges, effective_place};
 use super::{Project, resolve_entries};
-use crate::corpus::{Correction, CorrectionAction, Corrections, Filter};
+use crate::corpus::{Correction, CorrectionAction, Corrections, Filter, Rules};
 use crate::gazetteer::Gazetteer;
 
 /// `gazette_settings` key of the filter.
 const FILTER_KEY: &str = "filter";
 
+/// `gazette_settings` key of the user's rules (JSON, as [`Rules`] serializes).
+const RULES_KEY: &str = "rules";
+
 /// `gazette_corrections.action` of a reassignment and of "not a place".
 const REASSIGN: &str = "reassign";
 const NOT_A_PLACE: &str = "not_a_place";
 
-/// The corrections stored in the project, oldest first.
+/// The corrections stored in the project, oldest first, with the rules saved with it.
 pub fn read_corrections(conn: &Connection, path: &Path) -> Result<Corrections, ProjectError> {
     let sqlite = |e| ProjectError::sqlite(path, e);
     let mut stmt = conn
@@ -49,6 +52,20 @@ pub fn read_corrections(conn: &Connection, path: &Path) -> Result<Corrections, P
             end: row.get(2).map_err(sqlite)?,
             action,
         });
+    }
+    let rules: Option<String> = conn
+        .query_row(
+            "SELECT value FROM gazette_settings WHERE key = ?1",
+            [RULES_KEY],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sqlite)?;
+    if let Some(json) = rules {
+        let rules: Rules = serde_json::from_str(&json).map_err(|e| {
+            ProjectError::damaged(path, format!("its saved rules cannot be read: {e}"))
+        })?;
+        corrections.set_rules(rules);
     }
     Ok(corrections)
 }
@@ -211,6 +228,18 @@ impl Project {
             ProjectError::damaged(&self.path, format!("the filter cannot be encoded: {e}"))
         })?;
         self.set_setting(FILTER_KEY, &json)
+    }
+
+    /// Saves the user's rules (its own transaction); [`Project::corrections`] carries
+    /// them from then on, so an export applies them. The places layer counts the
+    /// parser's readings and the corrections, not the rules.
+    pub fn set_rules(&mut self, rules: &Rules) -> Result<(), ProjectError> {
+        let json = serde_json::to_string(rules).map_err(|e| {
+            ProjectError::damaged(&self.path, format!("the rules cannot be encoded: {e}"))
+        })?;
+        self.set_setting(RULES_KEY, &json)?;
+        self.corrections.set_rules(rules.clone());
+        Ok(())
     }
 
     /// A setting saved with the project (the app's selected place, its map view), by key.
