@@ -105,7 +105,7 @@ fn always_this_place_from_a_mention_reassigns_every_mention_of_the_name() {
     // …then, from that mention, the region for the name everywhere.
     open_first_menu(&mut harness);
     harness
-        .get_by_label_contains("Always Niamey (admin1, NE) for Niamey")
+        .get_by_label_contains("Always Niamey (State / province, NE) for Niamey")
         .click();
     harness.run();
     let state = harness.state().state();
@@ -150,7 +150,7 @@ fn each_mention_says_why_under_its_passage() {
         .click();
     harness.run();
     harness
-        .get_by_label("Always Niamey (place, NE) for Niamey")
+        .get_by_label("Always Niamey (City / place, NE) for Niamey")
         .click();
     harness.run();
     assert_eq!(
@@ -242,4 +242,34 @@ fn rules_are_saved_in_the_session_and_in_an_open_project() {
         json.contains(r#""rules":{"items":[{"name":"Niamey""#),
         "{json}"
     );
+}
+
+#[test]
+fn rules_come_back_with_the_session() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("session.json");
+    let start = |path: &Path| {
+        let app =
+            GazetteApp::new_for_test_with_session(gazetteer(), None, path.to_path_buf(), None);
+        let mut harness = Harness::builder()
+            .with_size([1500.0, 920.0])
+            .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+        harness.run();
+        harness
+    };
+    let mut harness = start(&path);
+    select(&mut harness, "Niamey");
+    open_first_menu(&mut harness);
+    harness
+        .get_by_label("Never a place: Niamey (every document)")
+        .click();
+    harness.run();
+    assert!(harness.state_mut().save_session());
+    drop(harness);
+
+    let harness = start(&path);
+    let state = harness.state().state();
+    assert!(state.rules().get("Niamey").is_some(), "restored");
+    assert_eq!(mentions_of(&harness, "Niamey"), 0);
+    assert!(mentions_of(&harness, "Niger") > 0);
 }

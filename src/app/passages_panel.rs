@@ -344,7 +344,14 @@ fn rules_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
                         RuleAction::Always { id } => {
                             let target = g
                                 .index_of_id(id)
-                                .map(|e| g.entry(e).label())
+                                .map(|entry| {
+                                    let choice = CandidateChoice {
+                                        entry,
+                                        probability: None,
+                                        is_current: false,
+                                    };
+                                    candidate_label(g, &choice)
+                                })
                                 .unwrap_or_else(|| format!("{id} (not in this gazetteer)"));
                             ui.label(format!("is always {target}"))
                         }
@@ -622,11 +629,15 @@ fn rule_items_ui(
     if let Some(current) = candidates.iter().find(|c| c.is_current) {
         let e = g.entry(current.entry);
         let same = rule.is_some_and(|r| r.action == RuleAction::Always { id: e.id.clone() });
+        let place = candidate_label(
+            g,
+            &CandidateChoice {
+                probability: None,
+                ..*current
+            },
+        );
         if ui
-            .add_enabled(
-                !same,
-                egui::Button::new(format!("Always {} for {name}", e.label())),
-            )
+            .add_enabled(!same, egui::Button::new(format!("Always {place} for {name}")))
             .on_hover_text("A rule: every mention written so, in every document now and later, denotes this place")
             .clicked()
         {

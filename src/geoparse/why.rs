@@ -13,6 +13,7 @@
 
 use rustc_hash::FxHashMap;
 
+use super::hits::KindCue;
 use super::text::{is_capitalized, is_sentence_start, next_word, previous_word};
 use super::{Mention, located_entry};
 use crate::fold::fold_name;
@@ -115,34 +116,41 @@ pub fn explain(
     let name = fold_name(&m.text);
     let mut out = String::new();
 
-    // What made it a place.
+    // What made it a place; and the word beside it that says which kind (`city`,
+    // `river`), which also tells namesakes apart.
     let mut signs: Vec<String> = Vec::new();
+    let mut kind_cue: Option<(&str, KindCue)> = None;
     if let Some((before_start, before)) = previous_word(text, m.start) {
         let (locative, kind) = super::recognize::cue_of(before);
         if locative || kind.is_some() {
             signs.push(format!("“{before}” before it"));
         }
+        kind_cue = kind.map(|k| (before, k));
         if before.eq_ignore_ascii_case("of")
             && let Some((_, two_before)) = previous_word(text, before_start)
-            && super::recognize::cue_of(two_before).1.is_some()
+            && let Some(k) = super::recognize::cue_of(two_before).1
         {
             signs.push(format!("“{two_before} of”"));
+            kind_cue = Some((two_before, k));
         }
     }
     if let Some((s, after)) = next_word(text, m.end)
         && text
             .get(m.end..s)
             .is_some_and(|gap| !gap.is_empty() && gap.chars().all(|c| c == ' '))
-        && super::recognize::cue_of(after).1.is_some()
+        && let Some(k) = super::recognize::cue_of(after).1
     {
         signs.push(format!("“{after}” after it"));
+        kind_cue = kind_cue.or(Some((after, k)));
     }
     if is_capitalized(&m.text) && !is_sentence_start(text, m.start) {
         signs.push("a capital letter mid-sentence".into());
     }
     let times = context.names.get(&name).copied().unwrap_or(1);
-    if times > 1 {
-        signs.push(format!("named {times} times in the document"));
+    match times {
+        0 | 1 => {}
+        2 => signs.push("named twice in the document".into()),
+        n => signs.push(format!("named {n} times in the document")),
     }
     if chosen.kind == Kind::Demonym {
         out.push_str("A demonym");
@@ -190,6 +198,12 @@ pub fn explain(
     for a in m.resolution.alternates.iter().take(ALTERNATES_EXPLAINED) {
         let e = gazetteer.entry(a.entry);
         let mut lost: Vec<String> = Vec::new();
+        if let Some((word, cue)) = kind_cue
+            && cue_fits(cue, chosen.kind)
+            && !cue_fits(cue, e.kind)
+        {
+            lost.push(format!("“{word}” says {}", cue_says(cue)));
+        }
         if e.population < chosen.population && chosen.kind == e.kind {
             lost.push("smaller".into());
         } else if kind_rank(e.kind) > kind_rank(chosen.kind) {
@@ -210,11 +224,35 @@ pub fn explain(
         out.push_str(&format!(" Not {} ({chance})", short_label(gazetteer, e)));
         if !lost.is_empty() {
             out.push_str(": ");
-            out.push_str(&lost.join(", "));
+            out.push_str(&lost.join("; "));
         }
         out.push('.');
     }
     out
+}
+
+/// Whether a kind cue word points to entries of `kind` (as the resolver's bonus does).
+fn cue_fits(cue: KindCue, kind: Kind) -> bool {
+    matches!(
+        (cue, kind),
+        (KindCue::Settlement, Kind::Place)
+            | (
+                KindCue::Division,
+                Kind::Admin1 | Kind::Admin2 | Kind::Region
+            )
+            | (KindCue::Feature, Kind::Physical)
+            | (KindCue::Country, Kind::Country)
+    )
+}
+
+/// What a kind cue says, in words.
+fn cue_says(cue: KindCue) -> &'static str {
+    match cue {
+        KindCue::Settlement => "a city or town",
+        KindCue::Division => "a state, region or district",
+        KindCue::Feature => "a physical feature",
+        KindCue::Country => "a country",
+    }
 }
 
 /// `the capital of Niger (pop. 1,026,848)`, `a country`, `a state of United States`.
@@ -389,7 +427,7 @@ mod tests {
             "Paris",
         );
         assert!(why.contains("qualified by “Texas”"), "{why}");
-        assert!(why.contains("named 2 times"), "{why}");
+        assert!(why.contains("named twice"), "{why}");
         assert!(why.contains(" Not Paris, France"), "{why}");
     }
 
