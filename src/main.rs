@@ -530,7 +530,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             check_rules(&rules, rules_file.as_ref(), &g)?;
             if let Some(project) = &project {
                 if !rules.is_empty() {
-                    project_commands::add_rules(project, rules)?;
+                    project_commands::add_rules(&g, project, rules)?;
                 }
                 let overrides = project_commands::FilterOverrides {
                     demonyms,

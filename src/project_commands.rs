@@ -176,11 +176,11 @@ pub fn parse_into_project(
 /// `gazette parse … --project FILE --rules RULES`: adds the rules to the project's (a
 /// rule of the file replacing the project's for the same name), creating the project if
 /// needed.
-pub fn add_rules(project_path: &Path, rules: Rules) -> Result<()> {
+pub fn add_rules(gazetteer: &Gazetteer, project_path: &Path, rules: Rules) -> Result<()> {
     let mut project = Project::create_or_open(project_path)?;
     let mut all = project.corrections().rules().clone();
     all.extend(rules);
-    project.set_rules(&all)?;
+    project.set_rules(gazetteer, &all)?;
     Ok(())
 }
 

@@ -395,7 +395,7 @@ fn run(
                 if project.corrections().rules() == &latest {
                     Ok(())
                 } else {
-                    project.set_rules(&latest)
+                    project.set_rules(gazetteer, &latest)
                 }
             }
             Change::Flush(done) => {
@@ -499,14 +499,14 @@ fn write_new(
         .map_err(io)?;
     {
         let mut project = Project::create(temp.path())?;
-        // Corrections first, so each document's mentions are counted in the places layer
-        // as corrected when it is added.
+        // Corrections and rules first, so each document's mentions are counted in the
+        // places layer as corrected when it is added.
         for correction in corrections.iter() {
             project.set_correction(gazetteer, correction.clone())?;
         }
         project.set_filter(filter)?;
         if !corrections.rules().is_empty() {
-            project.set_rules(corrections.rules())?;
+            project.set_rules(gazetteer, corrections.rules())?;
         }
         let total = documents.len();
         let mut writer = project.writer(gazetteer)?;

@@ -204,6 +204,26 @@ impl Corrections {
         }
     }
 
+    /// What decides a mention of `document` (its span, and its text as written) besides
+    /// the parser: its correction, else the rule for its name put as a correction would
+    /// put it (`never` as "not a place", `always` as a reassignment); `None` where the
+    /// parser's reading stands. For what keeps each mention's place (a project).
+    pub fn decision(
+        &self,
+        document: &str,
+        start: usize,
+        end: usize,
+        text: &str,
+    ) -> Option<CorrectionAction> {
+        if let Some(action) = self.get(document, start, end) {
+            return Some(action.clone());
+        }
+        self.rules.get(text).map(|rule| match &rule.action {
+            RuleAction::NeverAPlace => CorrectionAction::NotAPlace,
+            RuleAction::Always { id } => CorrectionAction::Reassign { id: id.clone() },
+        })
+    }
+
     /// The correction of a mention, if any.
     pub fn get(&self, document: &str, start: usize, end: usize) -> Option<&CorrectionAction> {
         let position = *self.index.get(document)?.get(&(start, end))?;
