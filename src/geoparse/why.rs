@@ -27,8 +27,12 @@ const NEARBY_KM: f64 = 150.0;
 /// mentioned first): bounds its cost in a document naming thousands.
 const PLACES_COMPARED: usize = 64;
 
-/// Alternates an explanation says something about.
+/// Alternates an explanation says something about: the best, and the next when its
+/// probability is at least [`SECOND_ALTERNATE_MIN`] (below, it only lengthens the line).
 const ALTERNATES_EXPLAINED: usize = 2;
+
+/// See [`ALTERNATES_EXPLAINED`].
+const SECOND_ALTERNATE_MIN: f32 = 0.05;
 
 /// What a document says as a whole, gathered once per document and read by every
 /// explanation of its mentions.
@@ -195,7 +199,15 @@ pub fn explain(
     out.push('.');
 
     // Why the best alternates lost.
-    for a in m.resolution.alternates.iter().take(ALTERNATES_EXPLAINED) {
+    // The best alternate always; the next only if it had a real chance.
+    let explained = m
+        .resolution
+        .alternates
+        .iter()
+        .take(ALTERNATES_EXPLAINED)
+        .enumerate()
+        .filter(|(i, a)| *i == 0 || a.probability >= SECOND_ALTERNATE_MIN);
+    for (_, a) in explained {
         let e = gazetteer.entry(a.entry);
         let mut lost: Vec<String> = Vec::new();
         if let Some((word, cue)) = kind_cue
