@@ -161,6 +161,7 @@ fn each_mention_says_why_under_its_passage() {
             .count(),
         3
     );
+    assert_eq!(harness.get_all_by_label("by your rule").count(), 3);
 }
 
 #[test]

@@ -496,7 +496,13 @@ fn passage_ui(
                 ui.weak(format!("“{}”", mention.text));
                 confidence_label(ui, m.confidence, "confidence");
                 if m.corrected {
-                    ui.label(RichText::new("corrected").italics());
+                    // A correction of this mention, else a rule for its name.
+                    let by = if state.correction_of(key).is_some() {
+                        "corrected"
+                    } else {
+                        "by your rule"
+                    };
+                    ui.label(RichText::new(by).italics());
                 }
                 if m.demonym {
                     ui.weak("demonym");
