@@ -108,7 +108,7 @@ impl Corrections {
     /// True if a mention of document `document` may be changed: one of its mentions is
     /// corrected, or there are rules (lets a pass over a corpus skip the lookups of the
     /// documents with none).
-    pub fn has_document(&self, document: &str) -> bool {
+    pub fn may_change_document(&self, document: &str) -> bool {
         self.index.contains_key(document) || !self.rules.is_empty()
     }
 
@@ -275,9 +275,9 @@ mod tests {
         for s in starts {
             assert!(c.get("a", s, s + 4).is_some(), "{s}");
         }
-        assert!(c.get("a", 10, 14).is_none() && !c.has_document("b"));
+        assert!(c.get("a", 10, 14).is_none() && !c.may_change_document("b"));
         c.clear("a", 0, 4);
-        assert!(c.has_document("a"));
+        assert!(c.may_change_document("a"));
     }
 
     #[test]

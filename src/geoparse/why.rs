@@ -179,13 +179,14 @@ pub fn explain(
     if let Some(cc) = chosen.country_code.as_deref()
         && chosen.kind != Kind::Country
     {
-        let others = context.countries.get(cc).copied().unwrap_or(0);
+        // Counts include this mention: more than one means another names the country.
+        let in_country = context.countries.get(cc).copied().unwrap_or(0);
         let country = country_name(gazetteer, cc);
         match context.main_country() {
             Some((main, n)) if main == cc && n > 1 => {
                 reasons.push(format!("the document is about {country} ({n} mentions)"));
             }
-            _ if others > 1 => reasons.push(format!("{country} is named in the document")),
+            _ if in_country > 1 => reasons.push(format!("{country} is named in the document")),
             _ => {}
         }
     }
@@ -198,8 +199,8 @@ pub fn explain(
     }
     out.push('.');
 
-    // Why the best alternates lost.
-    // The best alternate always; the next only if it had a real chance.
+    // Why the best alternates lost: the best always, the next only if it had a real
+    // chance.
     let explained = m
         .resolution
         .alternates
