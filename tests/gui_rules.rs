@@ -243,6 +243,35 @@ fn rules_are_saved_in_the_session_and_in_an_open_project() {
         json.contains(r#""rules":{"items":[{"name":"Niamey""#),
         "{json}"
     );
+    // The project's places layer follows the rule.
+    assert!(
+        project
+            .place_summaries()
+            .expect("layer")
+            .iter()
+            .all(|p| p.name != "Niamey")
+    );
+    drop(project);
+    drop(harness);
+
+    // Another window opens the project: the rule comes back with it and applies.
+    let app = GazetteApp::new_for_test(gazetteer(), Vec::new(), None);
+    let mut harness = Harness::builder()
+        .with_size([1500.0, 920.0])
+        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    harness.run();
+    harness.state_mut().dialogs_mut().script(Some(path));
+    harness.get_by_label("Project").click();
+    harness.run();
+    harness.get_by_label("Open project…").click();
+    harness.run();
+    harness.state_mut().flush_project();
+    harness.run();
+    let state = harness.state().state();
+    assert_eq!(state.documents().len(), 2);
+    assert!(state.rules().get("niamey").is_some(), "the project's rule");
+    assert_eq!(mentions_of(&harness, "Niamey"), 0);
+    assert!(mentions_of(&harness, "Niger") > 0);
 }
 
 #[test]
