@@ -26,6 +26,7 @@ pub mod places_panel;
 pub mod project_link;
 mod projects;
 mod reset_dialog;
+mod rules_view;
 pub mod session_file;
 pub mod state;
 mod status_bar;
