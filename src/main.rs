@@ -22,7 +22,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use gazette::corpus::{self, Corrections, Filter, Input, LoadEvent, ParsedDocument, Shown};
+use gazette::corpus::{
+    self, Corrections, Filter, Input, LoadEvent, ParsedDocument, RuleAction, Rules, Shown,
+};
 use gazette::export::{DocumentExport, ExportCounts, ExportStream, Format};
 use gazette::gazetteer::Gazetteer;
 use gazette::geoparse::Geoparser;
@@ -79,6 +81,12 @@ enum Command {
         /// --demonyms and a --min-confidence above 0 applying).
         #[arg(long, value_name = "FILE.gpkg")]
         project: Option<PathBuf>,
+        /// Apply the rules in this file to every document: `never: NAME` drops the
+        /// mentions of a name, `always: NAME = ID` makes them denote one gazetteer entry
+        /// (one rule a line; see the README). With --project, they are added to the
+        /// project's rules.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
     },
     /// Export a project (see `parse --project`) as GeoJSON, KML, JSON Lines or CSV, with
     /// its corrections and saved filter applied: for a project made by `gazette parse`,
@@ -103,6 +111,10 @@ enum Command {
         min_confidence: Option<f32>,
         #[command(flatten)]
         dates: DateArgs,
+        /// Apply the rules in this file too (over the project's own rules, a rule here
+        /// replacing the project's for the same name); the project is not changed.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
     },
     /// Score the geoparser on gold-standard corpora (LGL / GeoWebNews XML) and print a
     /// table: recognition precision/recall/F1, accuracy@161 km, errors, throughput.
@@ -198,6 +210,33 @@ fn parse_day(text: &str) -> Result<i32, String> {
     corpus::Published::parse(text)
         .map(|p| p.day_number())
         .ok_or_else(|| format!("not a date: {text:?} (write it YYYY-MM-DD)"))
+}
+
+/// The rules of `--rules FILE`, read before the gazetteer loads so that a bad line fails
+/// fast (the error names the file and the line).
+fn read_rules(path: Option<&PathBuf>) -> Result<Rules> {
+    match path {
+        Some(p) => Ok(Rules::read(p)?),
+        None => Ok(Rules::default()),
+    }
+}
+
+/// Refuses rules that name an entry this gazetteer lacks: applying them would silently
+/// keep the parser's reading.
+fn check_rules(rules: &Rules, path: Option<&PathBuf>, gazetteer: &Gazetteer) -> Result<()> {
+    for rule in rules.iter() {
+        if let RuleAction::Always { id } = &rule.action
+            && gazetteer.index_of_id(id).is_none()
+        {
+            anyhow::bail!(
+                "{}: the rule `always: {} = {id}` names an entry the gazetteer does not have \
+                 (`gazette lookup NAME` lists the ids of a name)",
+                path.map(|p| p.display().to_string()).unwrap_or_default(),
+                rule.name
+            );
+        }
+    }
+    Ok(())
 }
 
 fn load_gazetteer(path: Option<&PathBuf>) -> Result<Gazetteer> {
@@ -326,9 +365,11 @@ fn parse_command(
     format: Format,
     output: Option<&PathBuf>,
     filter: &Filter,
+    rules: Rules,
 ) -> Result<ExitCode> {
     let parser = Geoparser::new(gazetteer);
-    let corrections = Corrections::default();
+    let mut corrections = Corrections::default();
+    corrections.set_rules(rules);
     let shown = Shown::new(gazetteer, &corrections, filter);
     let mut skipped = 0;
     let mut counts = ExportCounts::default();
@@ -473,6 +514,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             demonyms,
             min_confidence,
             project,
+            rules: rules_file,
         }) => {
             // Check the inputs before the (slower) gazetteer load, so a typo fails fast.
             for p in &paths {
@@ -483,8 +525,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(out) = &output {
                 check_output(out, &paths)?;
             }
+            let rules = read_rules(rules_file.as_ref())?;
             let g = load_gazetteer(cli.gazetteer.as_ref())?;
+            check_rules(&rules, rules_file.as_ref(), &g)?;
             if let Some(project) = &project {
+                if !rules.is_empty() {
+                    project_commands::add_rules(&g, project, rules)?;
+                }
                 let overrides = project_commands::FilterOverrides {
                     demonyms,
                     min_confidence: (min_confidence > 0.0).then_some(min_confidence),
@@ -513,6 +560,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 format,
                 output.as_ref(),
                 &filter,
+                rules,
             )
         }
         Some(Command::Export {
@@ -522,14 +570,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             demonyms,
             min_confidence,
             dates,
+            rules: rules_file,
         }) => {
+            let rules = read_rules(rules_file.as_ref())?;
             let g = load_gazetteer(cli.gazetteer.as_ref())?;
+            check_rules(&rules, rules_file.as_ref(), &g)?;
             let overrides = project_commands::FilterOverrides {
                 demonyms,
                 min_confidence,
                 dates: dates.range(),
             };
-            project_commands::export_project(&g, &project, format, output.as_ref(), overrides)
+            project_commands::export_project(
+                &g,
+                &project,
+                format,
+                output.as_ref(),
+                overrides,
+                &rules,
+            )
         }
         Some(Command::Lookup { name }) => {
             let g = load_gazetteer(cli.gazetteer.as_ref())?;

@@ -11,7 +11,9 @@ use std::sync::mpsc::sync_channel;
 
 use anyhow::Result;
 
-use gazette::corpus::{self, DocumentError, Filter, Input, LoadEvent, ParsedDocument, Shown};
+use gazette::corpus::{
+    self, DocumentError, Filter, Input, LoadEvent, ParsedDocument, Rules, Shown,
+};
 use gazette::export::{DocumentExport, ExportCounts, ExportStream, Format};
 use gazette::gazetteer::Gazetteer;
 use gazette::geoparse::Geoparser;
@@ -155,7 +157,14 @@ pub fn parse_into_project(
         return Ok(ExitCode::from(2));
     }
     if let Some(out) = output {
-        export_project(gazetteer, project_path, format, Some(out), overrides)?;
+        export_project(
+            gazetteer,
+            project_path,
+            format,
+            Some(out),
+            overrides,
+            &Rules::default(),
+        )?;
     }
     Ok(if skipped > 0 {
         ExitCode::from(1)
@@ -164,8 +173,20 @@ pub fn parse_into_project(
     })
 }
 
-/// `gazette export FILE.gpkg`: the project's documents with its corrections, through its
-/// saved filter changed by `overrides`, in `format` to `output` or standard output.
+/// `gazette parse … --project FILE --rules RULES`: adds the rules to the project's (a
+/// rule of the file replacing the project's for the same name), creating the project if
+/// needed.
+pub fn add_rules(gazetteer: &Gazetteer, project_path: &Path, rules: Rules) -> Result<()> {
+    let mut project = Project::create_or_open(project_path)?;
+    let mut all = project.corrections().rules().clone();
+    all.extend(rules);
+    project.set_rules(gazetteer, &all)?;
+    Ok(())
+}
+
+/// `gazette export FILE.gpkg`: the project's documents with its corrections and rules
+/// (and `rules` over them), through its saved filter changed by `overrides`, in
+/// `format` to `output` or standard output.
 /// Opens the project read-only and streams: one document at a time is read from the
 /// project and its rows written ([`ExportStream`]), so memory does not grow with the
 /// project (GeoJSON keeps each place's first mentions, as `gazette parse` does).
@@ -175,6 +196,7 @@ pub fn export_project(
     format: Format,
     output: Option<&PathBuf>,
     overrides: FilterOverrides,
+    rules: &Rules,
 ) -> Result<ExitCode> {
     if let Some(out) = output {
         refuse_output_onto_project(out, project_path)?;
@@ -184,7 +206,9 @@ pub fn export_project(
         refuse_output_onto_documents(out, &project)?;
     }
     let filter = overrides.apply(project.filter()?);
-    let shown = Shown::new(gazetteer, project.corrections(), &filter);
+    let mut corrections = project.corrections().clone();
+    corrections.rules_mut().extend(rules.clone());
+    let shown = Shown::new(gazetteer, &corrections, &filter);
     let mut counts = ExportCounts::default();
     let export = |out: &mut dyn Write| -> std::io::Result<()> {
         let mut stream = ExportStream::new(out, format, &shown);

@@ -1,10 +1,11 @@
-//! No input of any content makes the parser panic, and every mention it reports is a
-//! valid byte span of the input.
+//! No input of any content makes the parser panic, every mention it reports is a valid
+//! byte span of the input, and each one's "why" is said without a panic.
 
 use std::sync::OnceLock;
 
 use gazette::gazetteer::Gazetteer;
 use gazette::geoparse::Geoparser;
+use gazette::geoparse::why::{WhyContext, explain};
 use proptest::prelude::*;
 
 fn gazetteer() -> &'static Gazetteer {
@@ -14,7 +15,17 @@ fn gazetteer() -> &'static Gazetteer {
 
 fn check(text: &str) {
     let parser = Geoparser::new(gazetteer());
-    for m in parser.parse(text) {
+    let mentions = parser.parse(text);
+    // Each mention's "why" is worked out from the same text without a panic.
+    let context = WhyContext::new(gazetteer(), &mentions);
+    for i in 0..mentions.len() {
+        let why = explain(gazetteer(), text, &mentions, i, &context);
+        assert!(
+            why.starts_with("A place") || why.starts_with("A demonym"),
+            "{why}"
+        );
+    }
+    for m in mentions {
         assert!(m.start < m.end && m.end <= text.len());
         assert_eq!(text.get(m.start..m.end), Some(m.text.as_str()));
         assert!(text.get(m.passage.clone()).is_some());

@@ -9,7 +9,7 @@ use super::worker::Input;
 use super::{GazetteApp, Loader, plural, sample_inputs};
 use crate::app::dialogs::DialogRequest;
 use crate::app::state::{MentionKey, MessageLevel};
-use crate::corpus::CorrectionAction;
+use crate::corpus::{CorrectionAction, Rule, RuleAction, Rules};
 use crate::export::Format;
 use crate::gazetteer::{EntryIndex, Kind};
 
@@ -96,6 +96,25 @@ pub enum Action {
     },
     /// Mark every mention of a place as not a place.
     PlaceNotAPlace(EntryIndex),
+    /// Make a rule: this name (as written) is never a place, in every document.
+    NeverAPlaceRule(String),
+    /// Make a rule: this name (as written) always denotes this entry.
+    AlwaysRule {
+        /// The name as written.
+        name: String,
+        /// The entry it denotes.
+        entry: EntryIndex,
+    },
+    /// Remove the rule for a name.
+    RemoveRule(String),
+    /// Ask where to write the rules, then write them.
+    ExportRulesDialog,
+    /// Write the rules to a file (atomically).
+    ExportRulesTo(PathBuf),
+    /// Ask for a rules file, then add its rules.
+    OpenRulesDialog,
+    /// Add the rules of a file (a rule there replacing one for the same name).
+    OpenRulesFrom(PathBuf),
     /// Show the "Open files" dialog.
     OpenFilesDialog,
     /// Show the "Open folder" dialog.
@@ -249,6 +268,71 @@ impl GazetteApp {
                     format!("{n} mention{} marked \"not a place\"", plural(n)),
                 );
             }
+            Action::NeverAPlaceRule(name) => {
+                let name = name.trim().to_string();
+                self.state.add_rule(Rule {
+                    name: name.clone(),
+                    action: RuleAction::NeverAPlace,
+                });
+                self.state.select(None);
+                self.rule_note(format!(
+                    "Rule: “{name}” is never a place, in every document"
+                ));
+            }
+            Action::AlwaysRule { name, entry } => {
+                let Some((id, place)) = self
+                    .state
+                    .gazetteer()
+                    .map(|g| (g.entry(entry).id.clone(), g.entry(entry).name.clone()))
+                else {
+                    return;
+                };
+                let name = name.trim().to_string();
+                self.state.add_rule(Rule {
+                    name: name.clone(),
+                    action: RuleAction::Always { id },
+                });
+                if let Some(g) = self.state.gazetteer() {
+                    let located = crate::geoparse::located_entry(g, entry);
+                    self.state.select(Some(located));
+                }
+                self.rule_note(format!("Rule: “{name}” is always {place}"));
+            }
+            Action::RemoveRule(name) => {
+                self.state.remove_rule(&name);
+                self.rule_note(format!("Rule for “{name}” removed"));
+            }
+            Action::ExportRulesDialog => self.request_dialog(DialogRequest::ExportRules),
+            Action::ExportRulesTo(path) => {
+                let text = self.state.rules().to_text();
+                match crate::output_file::atomic_write(&path, text.as_bytes()) {
+                    Ok(()) => {
+                        let n = self.state.rules().len();
+                        self.state.push_message(
+                            MessageLevel::Success,
+                            format!("Exported {n} rule{} to {}", plural(n), path.display()),
+                        );
+                    }
+                    Err(e) => self.state.push_message(
+                        MessageLevel::Error,
+                        format!("Cannot write the rules to {}: {e}", path.display()),
+                    ),
+                }
+            }
+            Action::OpenRulesDialog => self.request_dialog(DialogRequest::OpenRules),
+            Action::OpenRulesFrom(path) => match Rules::read(&path) {
+                Ok(read) => {
+                    let n = read.len();
+                    let mut rules = self.state.rules().clone();
+                    rules.extend(read);
+                    self.state.set_rules(rules);
+                    self.state.push_message(
+                        MessageLevel::Success,
+                        format!("Added {n} rule{} from {}", plural(n), path.display()),
+                    );
+                }
+                Err(e) => self.state.push_message(MessageLevel::Error, e.to_string()),
+            },
             Action::OpenFilesDialog => self.request_dialog(DialogRequest::OpenFiles),
             Action::OpenFolderDialog => self.request_dialog(DialogRequest::OpenFolder),
             Action::OpenPaths(paths) => {
@@ -407,6 +491,14 @@ impl GazetteApp {
                 format!("The map could not be saved: {e}"),
             ),
         }
+    }
+
+    fn rule_note(&mut self, what: String) {
+        let n = self.state.rules().len();
+        self.state.push_message(
+            MessageLevel::Info,
+            format!("{what} ({n} rule{} in all)", plural(n)),
+        );
     }
 
     fn request_dialog(&mut self, request: DialogRequest) {

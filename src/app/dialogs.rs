@@ -27,6 +27,10 @@ pub enum DialogRequest {
     OpenProject,
     /// Pick where to save a project.
     SaveProject,
+    /// Pick where to write the rules.
+    ExportRules,
+    /// Pick a rules file to add.
+    OpenRules,
 }
 
 /// What came of a dialog.
@@ -42,6 +46,10 @@ pub enum DialogOutcome {
     OpenProject(PathBuf),
     /// Where to save the project.
     SaveProject(PathBuf),
+    /// Where to write the rules.
+    ExportRules(PathBuf),
+    /// A rules file to add.
+    OpenRules(PathBuf),
     /// The user cancelled.
     Cancelled,
     /// No dialog could be shown.
@@ -214,6 +222,8 @@ impl Dialogs {
                     (Ok(Some(p)), DialogRequest::OpenProject) => DialogOutcome::OpenProject(p),
                     (Ok(Some(p)), DialogRequest::ExportPicture) => DialogOutcome::ExportPicture(p),
                     (Ok(Some(p)), DialogRequest::SaveProject) => DialogOutcome::SaveProject(p),
+                    (Ok(Some(p)), DialogRequest::ExportRules) => DialogOutcome::ExportRules(p),
+                    (Ok(Some(p)), DialogRequest::OpenRules) => DialogOutcome::OpenRules(p),
                     (Ok(Some(p)), _) => DialogOutcome::Open(vec![p]),
                 };
                 outcomes.push(outcome);
@@ -281,6 +291,18 @@ fn run_native(request: DialogRequest) -> DialogOutcome {
             .add_filter("Gazette project (GeoPackage)", &["gpkg"])
             .save_file()
             .map(|p| vec![p]),
+        DialogRequest::ExportRules => dialog
+            .set_title("Export rules")
+            .set_file_name("gazette.rules")
+            .add_filter("Gazette rules", &["rules", "txt"])
+            .save_file()
+            .map(|p| vec![p]),
+        DialogRequest::OpenRules => dialog
+            .set_title("Add rules from a file")
+            .add_filter("Gazette rules", &["rules", "txt"])
+            .add_filter("All files", &["*"])
+            .pick_file()
+            .map(|p| vec![p]),
     };
     match picked {
         Some(paths) if !paths.is_empty() => {
@@ -290,6 +312,8 @@ fn run_native(request: DialogRequest) -> DialogOutcome {
                 DialogRequest::ExportPicture => DialogOutcome::ExportPicture(first()),
                 DialogRequest::OpenProject => DialogOutcome::OpenProject(first()),
                 DialogRequest::SaveProject => DialogOutcome::SaveProject(first()),
+                DialogRequest::ExportRules => DialogOutcome::ExportRules(first()),
+                DialogRequest::OpenRules => DialogOutcome::OpenRules(first()),
                 DialogRequest::OpenFiles | DialogRequest::OpenFolder => DialogOutcome::Open(paths),
             }
         }

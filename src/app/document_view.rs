@@ -204,7 +204,13 @@ pub fn document_view_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
                         egui::PopupAnchor::Pointer,
                     )
                     .show(|ui| {
+                        ui.set_max_width(420.0);
                         ui.label(RichText::new(tip));
+                        // Why it reads so: worked out while the pointer rests on it.
+                        let why = state.why(key);
+                        if !why.is_empty() {
+                            ui.label(RichText::new(why).small().weak());
+                        }
                     });
                 }
                 // Right-click: the mention's correction menu (also for mentions marked

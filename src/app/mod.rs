@@ -30,6 +30,7 @@ pub mod project_link;
 mod projects;
 pub mod recount;
 mod reset_dialog;
+mod rules_view;
 pub mod session_file;
 pub mod state;
 mod status_bar;
@@ -122,8 +123,8 @@ pub struct GazetteApp {
     project_job: Option<JobId>,
     /// A project to open once the gazetteer is loaded.
     waiting_project: Option<PathBuf>,
-    /// The corrections' and filter's versions last sent to the project.
-    sent_versions: (u64, u64),
+    /// The corrections', filter's and rules' versions last sent to the project.
+    sent_versions: (u64, u64, u64),
     /// Wakes the window (threads that report to it call this).
     repaint: Arc<dyn Fn() + Send + Sync>,
     /// Exports being written.
@@ -282,8 +283,8 @@ impl GazetteApp {
                 _ => None,
             },
             Loaded::Restored(s) => {
-                self.saved_session = Some(s.clone());
-                Some(s)
+                self.saved_session = Some((*s).clone());
+                Some(*s)
             }
             Loaded::MovedAside { problem, aside } => {
                 self.state.push_message(
@@ -373,6 +374,7 @@ impl GazetteApp {
             self.waiting_session = session.map(|s| Session {
                 sources: Vec::new(),
                 corrections: Default::default(),
+                rules: Default::default(),
                 filter: Default::default(),
                 project: None,
                 ..s
@@ -474,7 +476,7 @@ impl GazetteApp {
             project: None,
             project_job: None,
             waiting_project: None,
-            sent_versions: (0, 0),
+            sent_versions: (0, 0, 0),
             repaint: Arc::new(|| {}),
             exports: export_job::Exports::default(),
             render_state: None,
@@ -663,6 +665,7 @@ impl GazetteApp {
                 self.sent_versions = (
                     self.state.corrections_version(),
                     self.state.filter_version(),
+                    self.state.rules_version(),
                 );
                 self.state.push_message(
                     MessageLevel::Info,
@@ -821,6 +824,8 @@ impl GazetteApp {
                 }
                 DialogOutcome::OpenProject(path) => self.apply(ctx, Action::OpenProject(path)),
                 DialogOutcome::SaveProject(path) => self.apply(ctx, Action::SaveProjectAs(path)),
+                DialogOutcome::ExportRules(path) => self.apply(ctx, Action::ExportRulesTo(path)),
+                DialogOutcome::OpenRules(path) => self.apply(ctx, Action::OpenRulesFrom(path)),
                 DialogOutcome::Cancelled => {}
                 DialogOutcome::Failed { request, details } => {
                     self.state

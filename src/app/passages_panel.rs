@@ -1,6 +1,8 @@
 //! The right panel: the selected place, how sure the parser was and what else it could
 //! be (with the corrections the user can make), and every passage that mentions it,
-//! grouped by document, the mention highlighted.
+//! grouped by document, the mention highlighted, each mention with why it reads so.
+//! With nothing selected: the places to check, the user's rules (`rules_view.rs`) and
+//! corrections.
 //!
 //! A frame costs the same whatever the place's mentions: its figures and documents are
 //! kept by the state ([`AppState::place_stats`], [`AppState::selection_details`]), and
@@ -246,6 +248,10 @@ fn overview_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
         }
         ui.add_space(8.0);
     }
+    if let Some(a) = super::rules_view::rules_ui(ui, state, g) {
+        action = Some(a);
+    }
+    ui.add_space(8.0);
     let corrected = state.corrected_mentions();
     ui.strong(format!("Your corrections ({})", state.corrections().len()));
     if corrected.is_empty() {
@@ -426,7 +432,13 @@ fn passage_ui(
                 ui.weak(format!("“{}”", mention.text));
                 confidence_label(ui, m.confidence, "confidence");
                 if m.corrected {
-                    ui.label(RichText::new("corrected").italics());
+                    // A correction of this mention, else a rule for its name.
+                    let by = if state.correction_of(key).is_some() {
+                        "corrected"
+                    } else {
+                        "by your rule"
+                    };
+                    ui.label(RichText::new(by).italics());
                 }
                 if m.demonym {
                     ui.weak("demonym");
@@ -435,9 +447,29 @@ fn passage_ui(
                     action = Some(a);
                 }
             });
+            why_ui(ui, state, key);
         }
     });
     action
+}
+
+/// Why a mention reads as it does ([`AppState::why`]), small and weak under it. Kept in
+/// egui's memory until the state's revision changes: working it out reads the whole
+/// document's mentions, which a frame should not redo.
+fn why_ui(ui: &mut Ui, state: &AppState, key: MentionKey) {
+    let id = ui.scope_id().with(("mention-why", key));
+    let revision = state.revision();
+    let why = match ui.data(|d| d.get_temp::<(u64, String)>(id)) {
+        Some((r, why)) if r == revision => why,
+        _ => {
+            let why = state.why(key);
+            ui.data_mut(|d| d.insert_temp(id, (revision, why.clone())));
+            why
+        }
+    };
+    if !why.is_empty() {
+        ui.add(egui::Label::new(RichText::new(why).small().weak()).wrap());
+    }
 }
 
 /// The "Correct…" menu button of one mention.
@@ -471,8 +503,9 @@ pub fn correction_menu_ui(
     {
         ui.weak(format!("“{}” denotes:", m.text));
     }
-    for c in state.candidates(key, MENTION_CANDIDATES) {
-        let label = candidate_label(g, &c);
+    let candidates = state.candidates(key, MENTION_CANDIDATES);
+    for c in &candidates {
+        let label = candidate_label(g, c);
         if ui.radio(c.is_current, label).clicked() {
             if !c.is_current {
                 action = Some(Action::Reassign {
@@ -491,6 +524,9 @@ pub fn correction_menu_ui(
         }
         ui.close();
     }
+    if let Some(a) = super::rules_view::rule_items_ui(ui, state, g, key, &candidates) {
+        action = Some(a);
+    }
     if state.correction_of(key).is_some() {
         ui.separator();
         if ui.button("Undo my correction").clicked() {
@@ -502,7 +538,7 @@ pub fn correction_menu_ui(
 }
 
 /// `Niamey (place, NE) 0.92`.
-fn candidate_label(g: &Gazetteer, c: &CandidateChoice) -> String {
+pub(super) fn candidate_label(g: &Gazetteer, c: &CandidateChoice) -> String {
     let e = g.entry(c.entry);
     let mut label = match &e.country_code {
         Some(cc) => format!("{} ({}, {})", e.name, palette::kind_label(e.kind), cc),

@@ -35,6 +35,8 @@ pub(super) fn path_prompt_ui(
             DialogRequest::ExportPicture => "Export map as PNG",
             DialogRequest::OpenProject => "Open a project",
             DialogRequest::SaveProject => "Save the project as",
+            DialogRequest::ExportRules => "Export the rules to a file",
+            DialogRequest::OpenRules => "Add rules from a file",
         };
         ui.heading(title);
         ui.label("No file dialog is available here; type a path instead.");
@@ -48,6 +50,9 @@ pub(super) fn path_prompt_ui(
                         DialogRequest::ExportPicture => "/home/me/map.png",
                         DialogRequest::OpenProject | DialogRequest::SaveProject => {
                             "/home/me/news.gpkg"
+                        }
+                        DialogRequest::OpenRules | DialogRequest::ExportRules => {
+                            "/home/me/rules.txt"
                         }
                     })
                     .desired_width(f32::INFINITY),
@@ -67,6 +72,8 @@ pub(super) fn path_prompt_ui(
                     DialogRequest::ExportPicture => Action::ExportPictureTo(path),
                     DialogRequest::OpenProject => Action::OpenProject(path),
                     DialogRequest::SaveProject => Action::SaveProjectAs(path),
+                    DialogRequest::ExportRules => Action::ExportRulesTo(path),
+                    DialogRequest::OpenRules => Action::OpenRulesFrom(path),
                     DialogRequest::OpenFiles | DialogRequest::OpenFolder => {
                         Action::OpenPaths(vec![path])
                     }

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
-use crate::corpus::{Corrections, Filter, ParsedDocument};
+use crate::corpus::{Corrections, Filter, ParsedDocument, Rules};
 use crate::gazetteer::Gazetteer;
 use crate::project::{BatchPolicy, Project, ProjectError};
 
@@ -36,6 +36,8 @@ pub enum Change {
     Corrections(Corrections),
     /// The filter as it is now.
     Filter(Filter),
+    /// The user's rules as they are now.
+    Rules(Rules),
     /// Answer on this channel once every change sent before is written (tests, closing).
     Flush(Sender<()>),
 }
@@ -379,6 +381,23 @@ fn run(
                 }
                 write_filter(&mut project, &latest)
             }
+            Change::Rules(rules) => {
+                let mut latest = rules;
+                while let Ok(change) = changes.try_recv() {
+                    match change {
+                        Change::Rules(r) => latest = r,
+                        other => {
+                            next = Some(other);
+                            break;
+                        }
+                    }
+                }
+                if project.corrections().rules() == &latest {
+                    Ok(())
+                } else {
+                    project.set_rules(gazetteer, &latest)
+                }
+            }
             Change::Flush(done) => {
                 let _ = done.send(());
                 Ok(())
@@ -480,12 +499,15 @@ fn write_new(
         .map_err(io)?;
     {
         let mut project = Project::create(temp.path())?;
-        // Corrections first, so each document's mentions are counted in the places layer
-        // as corrected when it is added.
+        // Corrections and rules first, so each document's mentions are counted in the
+        // places layer as corrected when it is added.
         for correction in corrections.iter() {
             project.set_correction(gazetteer, correction.clone())?;
         }
         project.set_filter(filter)?;
+        if !corrections.rules().is_empty() {
+            project.set_rules(gazetteer, corrections.rules())?;
+        }
         let total = documents.len();
         let mut writer = project.writer(gazetteer)?;
         for (done, (parsed, record)) in documents.iter().enumerate() {

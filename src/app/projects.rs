@@ -125,6 +125,7 @@ impl GazetteApp {
         self.sent_versions = (
             self.state.corrections_version(),
             self.state.filter_version(),
+            self.state.rules_version(),
         );
         self.state.push_message(
             MessageLevel::Info,
@@ -207,7 +208,7 @@ impl GazetteApp {
         self.save_session();
     }
 
-    /// Sends the corrections and the filter to the project when they changed, and takes
+    /// Sends the corrections, the filter and the rules to the project when they changed, and takes
     /// what its thread reported. Called every frame; costs nothing when nothing changed.
     pub(super) fn sync_project(&mut self) {
         let Some(link) = &mut self.project else {
@@ -216,12 +217,16 @@ impl GazetteApp {
         let versions = (
             self.state.corrections_version(),
             self.state.filter_version(),
+            self.state.rules_version(),
         );
         if versions.0 != self.sent_versions.0 {
             link.send(Change::Corrections(self.state.corrections().clone()));
         }
         if versions.1 != self.sent_versions.1 {
             link.send(Change::Filter(self.state.filter().clone()));
+        }
+        if versions.2 != self.sent_versions.2 {
+            link.send(Change::Rules(self.state.rules().clone()));
         }
         self.sent_versions = versions;
         let mut progress = None;

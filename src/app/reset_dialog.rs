@@ -21,12 +21,15 @@ pub(super) fn reset_dialog_ui(
     let response = egui::Modal::new(egui::Id::unique("confirm-reset")).show(ctx, |ui| {
         ui.set_width(400.0);
         ui.heading("Reset to samples?");
+        let rules = state.rules().len();
         ui.label(format!(
-            "This closes {} document{}, forgets {} correction{} and the filter, and opens the sample articles.",
+            "This closes {} document{}, forgets {} correction{}, {rules} rule{} and the filter, \
+             and opens the sample articles.",
             state.documents().len(),
             plural(state.documents().len()),
             state.corrections().len(),
-            plural(state.corrections().len())
+            plural(state.corrections().len()),
+            plural(rules)
         ));
         ui.horizontal(|ui| {
             if ui.button("Reset").clicked() {

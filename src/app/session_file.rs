@@ -105,7 +105,7 @@ pub enum Loaded {
     /// No session file: start on the samples.
     Missing,
     /// The saved session.
-    Restored(Session),
+    Restored(Box<Session>),
     /// The file could not be used and was renamed to `aside`; the normal path is free,
     /// so saving may go on.
     MovedAside {
@@ -204,7 +204,7 @@ impl SessionFile {
     pub fn load(&self, unix_seconds: u64) -> Loaded {
         match self.read() {
             Ok(None) => Loaded::Missing,
-            Ok(Some(session)) => Loaded::Restored(session),
+            Ok(Some(session)) => Loaded::Restored(Box::new(session)),
             Err(problem) => match self.move_aside(unix_seconds) {
                 Ok(aside) => Loaded::MovedAside { problem, aside },
                 Err(move_error) => Loaded::Stuck {
@@ -430,7 +430,7 @@ mod tests {
         let mut changed = session();
         changed.online_tiles = false;
         file.save(&changed).expect("save again");
-        assert!(matches!(file.load(1), Loaded::Restored(s) if s == changed));
+        assert!(matches!(file.load(1), Loaded::Restored(s) if *s == changed));
         let names: Vec<_> = fs::read_dir(dir.path().join("new"))
             .expect("list")
             .map(|e| e.expect("entry").file_name())

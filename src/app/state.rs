@@ -24,7 +24,7 @@ pub use crate::corpus::{
 };
 use crate::corpus::{
     Corpus, CorrectionAction, Corrections, DateRange, Filter, MentionRef, ParsedDocument, Place,
-    Summary,
+    Rule, Rules, Summary,
 };
 use crate::export::{ExportError, Format};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
@@ -38,6 +38,9 @@ pub struct Session {
     pub sources: Vec<DocumentSource>,
     /// The user's corrections.
     pub corrections: Corrections,
+    /// The user's rules by name (`never: Reuters`), for every document.
+    #[serde(skip_serializing_if = "Rules::is_empty")]
+    pub rules: Rules,
     /// The filter.
     pub filter: Filter,
     /// The selected place, by stable gazetteer id (`gn:2440485`).
@@ -777,6 +780,76 @@ impl AppState {
         changed
     }
 
+    /// The user's rules by name.
+    pub fn rules(&self) -> &Rules {
+        self.corpus.rules()
+    }
+
+    /// Adds a rule (replacing the one for the same name) and recounts.
+    pub fn add_rule(&mut self, rule: Rule) {
+        if self.corpus.add_rule(rule) {
+            self.recompute();
+        }
+    }
+
+    /// Removes the rule for a name and recounts.
+    pub fn remove_rule(&mut self, name: &str) {
+        if self.corpus.remove_rule(name) {
+            self.recompute();
+        }
+    }
+
+    /// Replaces the rules (rules read from a file) and recounts.
+    pub fn set_rules(&mut self, rules: Rules) {
+        let version = self.corpus.rules_version();
+        self.corpus.set_rules(rules);
+        if self.corpus.rules_version() != version {
+            self.recompute();
+        }
+    }
+
+    /// Why a mention reads as it does, in a few short sentences: the user's decision if
+    /// they made one (a correction or a rule), then the parser's evidence
+    /// ([`crate::geoparse::why`]). Costs a pass over the document's mentions: for the
+    /// few passages on screen, not for every mention.
+    pub fn why(&self, key: MentionKey) -> String {
+        let (Some(g), Some(doc)) = (self.gazetteer(), self.corpus.documents().get(key.0)) else {
+            return String::new();
+        };
+        let Some(mention) = doc.mentions.get(key.1) else {
+            return String::new();
+        };
+        let context = crate::geoparse::why::WhyContext::new(g, &doc.mentions);
+        let parsed =
+            crate::geoparse::why::explain(g, &doc.document.text, &doc.mentions, key.1, &context);
+        let chosen = |entry: Option<EntryIndex>| {
+            entry.map_or_else(|| "not a place".to_string(), |e| g.entry(e).name.clone())
+        };
+        let decided = match self.correction_of(key) {
+            Some(CorrectionAction::NotAPlace) => Some("You marked it not a place.".to_string()),
+            Some(CorrectionAction::Reassign { .. }) => {
+                Some(format!("You chose {}.", chosen(self.effective_entry(key))))
+            }
+            None => self
+                .rules()
+                .get(&mention.text)
+                .map(|rule| match &rule.action {
+                    crate::corpus::RuleAction::NeverAPlace => {
+                        format!("Your rule: “{}” is never a place.", rule.name)
+                    }
+                    crate::corpus::RuleAction::Always { .. } => format!(
+                        "Your rule: always {} for “{}”.",
+                        chosen(self.effective_entry(key)),
+                        rule.name
+                    ),
+                }),
+        };
+        match decided {
+            Some(d) => format!("{d} The parser's evidence: {parsed}"),
+            None => parsed,
+        }
+    }
+
     // ----------------------------------------------------------------------------------
     // Export
 
@@ -863,6 +936,7 @@ impl AppState {
         Session {
             sources: self.corpus.sources().to_vec(),
             corrections: self.corpus.corrections().clone(),
+            rules: self.corpus.rules().clone(),
             filter: self.corpus.filter().clone(),
             selected: self
                 .selected
@@ -876,7 +950,9 @@ impl AppState {
     /// The documents are not loaded here: the caller reads `session.sources` (in the
     /// background) and adds them.
     pub fn restore(&mut self, session: &Session) {
-        self.corpus.set_corrections(session.corrections.clone());
+        let mut corrections = session.corrections.clone();
+        corrections.set_rules(session.rules.clone());
+        self.corpus.set_corrections(corrections);
         self.corpus.set_filter(session.filter.clone());
         self.online_tiles = session.online_tiles;
         self.selected = session
@@ -886,7 +962,8 @@ impl AppState {
         self.recompute();
     }
 
-    /// Takes the corrections and filter of a project being opened.
+    /// Takes the corrections (with the rules they carry) and filter of a project being
+    /// opened.
     pub fn set_corrections_and_filter(&mut self, corrections: Corrections, filter: Filter) {
         self.corpus.set_corrections(corrections);
         self.corpus.set_filter(filter);
@@ -903,6 +980,11 @@ impl AppState {
         self.corpus.filter_version()
     }
 
+    /// A number that changes whenever the rules do.
+    pub fn rules_version(&self) -> u64 {
+        self.corpus.rules_version()
+    }
+
     /// The project the window saves to, as the status bar shows it.
     pub fn project(&self) -> Option<&ProjectStatus> {
         self.project.as_ref()
@@ -913,7 +995,8 @@ impl AppState {
         self.project = project;
     }
 
-    /// Forgets the corrections and resets the filter (for "Reset to samples").
+    /// Forgets the corrections and the rules and resets the filter (for "Reset to
+    /// samples", and closing a project, which keeps its own).
     pub fn reset_corrections_and_filter(&mut self) {
         self.corpus.set_corrections(Corrections::default());
         self.corpus.set_filter(Filter::default());

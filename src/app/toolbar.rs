@@ -129,7 +129,7 @@ pub(super) fn toolbar_ui(ui: &mut Ui, state: &AppState, online: bool) -> Vec<Act
             }
             if ui
                 .button("Reset to samples")
-                .on_hover_text("Close every document, forget corrections and filters, and open the sample articles")
+                .on_hover_text("Close every document, forget corrections, rules and filters, and open the sample articles")
                 .clicked()
             {
                 actions.push(Action::ConfirmReset);

@@ -1,10 +1,14 @@
 //! The user's corrections of the parser: kept by document name and byte span, so they
-//! survive re-parsing, restarts and a newer gazetteer.
+//! survive re-parsing, restarts and a newer gazetteer. The user's rules by name
+//! (`rules.rs`) ride along, so that every view that applies the corrections (the
+//! places, the summary, the exports, a mention's entry) applies the rules too, a
+//! correction of one mention winning over a rule for its name.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::rules::{RuleAction, Rules};
 use crate::gazetteer::{EntryIndex, Gazetteer};
 use crate::geoparse::Mention;
 
@@ -38,7 +42,9 @@ pub enum CorrectionAction {
 /// looking one up costs the same with 30,000 corrections as with one (every mention of a
 /// corpus is looked up when the places are recomputed).
 ///
-/// Saved as `{"items": [...]}`, oldest first.
+/// Saved as `{"items": [...]}`, oldest first; the rules are saved on their own (a
+/// session's `rules`, a project's `rules` setting), since a team shares them apart from
+/// the corrections of its documents.
 #[derive(Debug, Clone, Default)]
 pub struct Corrections {
     /// Oldest first; `None` where a correction was replaced or cleared (compacted once
@@ -47,6 +53,8 @@ pub struct Corrections {
     /// Where each mention's correction is in `items`: document, then (start, end).
     index: HashMap<String, HashMap<(usize, usize), usize>>,
     len: usize,
+    /// The rules by name, applied where no correction of the mention is.
+    rules: Rules,
 }
 
 /// How corrections are saved: the list, oldest first.
@@ -77,7 +85,7 @@ impl<'de> Deserialize<'de> for Corrections {
 
 impl PartialEq for Corrections {
     fn eq(&self, other: &Self) -> bool {
-        self.len == other.len && self.iter().eq(other.iter())
+        self.len == other.len && self.iter().eq(other.iter()) && self.rules == other.rules
     }
 }
 
@@ -97,10 +105,26 @@ impl Corrections {
         self.len == 0
     }
 
-    /// True if a mention of document `document` is corrected (lets a pass over a corpus
-    /// skip the lookups of the documents with none).
-    pub fn has_document(&self, document: &str) -> bool {
-        self.index.contains_key(document)
+    /// True if a mention of document `document` may be changed: one of its mentions is
+    /// corrected, or there are rules (lets a pass over a corpus skip the lookups of the
+    /// documents with none).
+    pub fn may_change_document(&self, document: &str) -> bool {
+        self.index.contains_key(document) || !self.rules.is_empty()
+    }
+
+    /// The rules by name.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    /// Replaces the rules.
+    pub fn set_rules(&mut self, rules: Rules) {
+        self.rules = rules;
+    }
+
+    /// The rules, to change.
+    pub fn rules_mut(&mut self) -> &mut Rules {
+        &mut self.rules
     }
 
     /// Records a correction, replacing any earlier one for the same mention.
@@ -148,10 +172,11 @@ impl Corrections {
         }
     }
 
-    /// What a mention of document `document` denotes after corrections: its entry, its
-    /// confidence (1.0 when a person chose the entry) and whether it was corrected;
-    /// `None` if it was marked "not a place". A reassignment to an id this gazetteer
-    /// lacks (another gazetteer version) keeps the parser's choice.
+    /// What a mention of document `document` denotes after corrections, then rules: its
+    /// entry, its confidence (1.0 when a person chose the entry) and whether a person
+    /// decided it (a correction or a rule); `None` if it was marked "not a place" or its
+    /// name is never one. A reassignment to an id this gazetteer lacks (another
+    /// gazetteer version) keeps the parser's choice.
     pub fn apply(
         &self,
         gazetteer: &Gazetteer,
@@ -168,8 +193,35 @@ impl Corrections {
             Some(CorrectionAction::Reassign { id }) => {
                 Some(gazetteer.index_of_id(id).map_or(parsed, |e| (e, 1.0, true)))
             }
-            None => Some(parsed),
+            None if self.rules.is_empty() => Some(parsed),
+            None => match self.rules.get(&mention.text).map(|r| &r.action) {
+                Some(RuleAction::NeverAPlace) => None,
+                Some(RuleAction::Always { id }) => {
+                    Some(gazetteer.index_of_id(id).map_or(parsed, |e| (e, 1.0, true)))
+                }
+                None => Some(parsed),
+            },
         }
+    }
+
+    /// What decides a mention of `document` (its span, and its text as written) besides
+    /// the parser: its correction, else the rule for its name put as a correction would
+    /// put it (`never` as "not a place", `always` as a reassignment); `None` where the
+    /// parser's reading stands. For what keeps each mention's place (a project).
+    pub fn decision(
+        &self,
+        document: &str,
+        start: usize,
+        end: usize,
+        text: &str,
+    ) -> Option<CorrectionAction> {
+        if let Some(action) = self.get(document, start, end) {
+            return Some(action.clone());
+        }
+        self.rules.get(text).map(|rule| match &rule.action {
+            RuleAction::NeverAPlace => CorrectionAction::NotAPlace,
+            RuleAction::Always { id } => CorrectionAction::Reassign { id: id.clone() },
+        })
     }
 
     /// The correction of a mention, if any.
@@ -223,9 +275,9 @@ mod tests {
         for s in starts {
             assert!(c.get("a", s, s + 4).is_some(), "{s}");
         }
-        assert!(c.get("a", 10, 14).is_none() && !c.has_document("b"));
+        assert!(c.get("a", 10, 14).is_none() && !c.may_change_document("b"));
         c.clear("a", 0, 4);
-        assert!(c.has_document("a"));
+        assert!(c.may_change_document("a"));
     }
 
     #[test]

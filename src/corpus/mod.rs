@@ -7,7 +7,8 @@
 //!   a folder holds;
 //! - [`read`]: reading one file and decoding it to UTF-8, with its limits;
 //! - [`parse`]: parallel parsing with progress events and cancellation ([`load`]);
-//! - [`corrections`] and [`filter`]: what the user changed and chose to see;
+//! - [`corrections`], [`rules`] and [`filter`]: what the user changed (one mention at a
+//!   time, or a name in every document) and chose to see;
 //! - [`places`](mod@places): the places that result, which the map, lists and exports show;
 //! - [`set`]: the parsed set a user works on ([`Corpus`]: documents, sources,
 //!   corrections, filter) and [`summary`]: what it shows, computed once per change.
@@ -20,6 +21,7 @@ pub mod metadata;
 pub mod parse;
 pub mod places;
 pub mod read;
+pub mod rules;
 pub mod set;
 pub mod source;
 pub mod summary;
@@ -35,6 +37,7 @@ pub use parse::{
 };
 pub use places::{MentionRef, Place, Shown, country_counts, effective_mentions, places};
 pub use read::{DocumentError, Encoding, LoadedDocument, MAX_DOCUMENT_BYTES, decode, display_path};
+pub use rules::{Rule, RuleAction, Rules, RulesError};
 pub use set::{CandidateChoice, Corpus, CorpusParts, MentionKey};
 pub use source::{ArticleFiles, Input, article_files, document_name};
 pub use summary::{CountryCount, KindCount, PlaceStats, Summary};

@@ -62,8 +62,9 @@ pub fn document_mentions<'a>(
     doc: &'a ParsedDocument,
 ) -> impl Iterator<Item = MentionRef> + 'a {
     let name = &doc.document.name;
-    // Most documents have no correction: no lookup per mention for them.
-    let corrected_here = corrections.has_document(name);
+    // Most documents have no correction, and most sessions no rule: no lookup per
+    // mention for them.
+    let corrected_here = corrections.may_change_document(name);
     doc.mentions
         .iter()
         .enumerate()

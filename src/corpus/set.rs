@@ -11,6 +11,7 @@ use super::document::DocumentSource;
 use super::filter::Filter;
 use super::parse::ParsedDocument;
 use super::places::Place;
+use super::rules::{Rule, Rules};
 use crate::gazetteer::{EntryIndex, Gazetteer};
 use crate::geoparse::located_entry;
 
@@ -66,6 +67,8 @@ pub struct Corpus {
     filter_version: u64,
     /// Mentions in all documents.
     mentions: usize,
+    /// Counts changes of the rules, likewise.
+    rules_version: u64,
 }
 
 impl Corpus {
@@ -203,14 +206,50 @@ impl Corpus {
         self.filter_version
     }
 
-    /// Replaces the corrections (a restored session or project).
+    /// Replaces the corrections and the rules they carry (a restored session or
+    /// project).
     pub fn set_corrections(&mut self, corrections: Corrections) {
         self.corrections_version += 1;
+        self.rules_version += 1;
         self.corrections = corrections;
     }
 
-    /// The located entry a mention denotes after corrections, or `None` if the user
-    /// marked it "not a place" (or there is no such mention).
+    /// The rules by name (carried by the corrections; see [`Corrections::rules`]).
+    pub fn rules(&self) -> &Rules {
+        self.corrections.rules()
+    }
+
+    /// A number that changes whenever the rules do.
+    pub fn rules_version(&self) -> u64 {
+        self.rules_version
+    }
+
+    /// Replaces the rules.
+    pub fn set_rules(&mut self, rules: Rules) {
+        if &rules != self.corrections.rules() {
+            self.corrections.set_rules(rules);
+            self.rules_version += 1;
+        }
+    }
+
+    /// Adds a rule, replacing the one for the same name. Returns whether the rules
+    /// changed.
+    pub fn add_rule(&mut self, rule: Rule) -> bool {
+        let changed = self.corrections.rules_mut().set(rule);
+        self.rules_version += u64::from(changed);
+        changed
+    }
+
+    /// Removes the rule for a name. Returns whether there was one.
+    pub fn remove_rule(&mut self, name: &str) -> bool {
+        let changed = self.corrections.rules_mut().remove(name);
+        self.rules_version += u64::from(changed);
+        changed
+    }
+
+    /// The located entry a mention denotes after corrections and rules, or `None` if the
+    /// user marked it "not a place" or made its name never one (or there is no such
+    /// mention).
     pub fn effective_entry(
         &self,
         g: &Gazetteer,
@@ -471,6 +510,74 @@ mod tests {
         assert!(corpus.undo_correction((0, 0)));
         assert!(corpus.effective_entry(&g, (0, 0)).is_some());
         assert!(corpus.corrections().is_empty());
+    }
+
+    #[test]
+    fn rules_apply_to_every_document_and_a_correction_wins() {
+        use crate::corpus::{RuleAction, places};
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let mut corpus = Corpus::default();
+        for (name, text) in [
+            ("a.txt", "Troops left Niamey for Agadez."),
+            ("b.txt", "In Niamey, talks went on. Rain fell in Georgia."),
+        ] {
+            let pasted = DocumentSource::Pasted {
+                name: name.into(),
+                text: text.into(),
+            };
+            corpus.add_document(parsed(&g, name, text), pasted);
+        }
+        let count = |corpus: &Corpus, place: &str| {
+            places(
+                &g,
+                corpus.documents(),
+                corpus.corrections(),
+                corpus.filter(),
+            )
+            .iter()
+            .filter(|p| g.entry(p.entry).name == place)
+            .map(|p| p.mentions.len())
+            .sum::<usize>()
+        };
+        assert_eq!(count(&corpus, "Niamey"), 2);
+        let version = corpus.rules_version();
+        assert!(corpus.add_rule(Rule {
+            name: "NIAMEY".into(),
+            action: RuleAction::NeverAPlace,
+        }));
+        assert!(corpus.rules_version() > version);
+        assert_eq!(count(&corpus, "Niamey"), 0);
+        assert_eq!(corpus.effective_entry(&g, (0, 0)), None);
+        // A correction of one mention wins over the rule.
+        let niamey = g.index_of_id("gn:2440485").expect("Niamey");
+        assert!(corpus.correct(
+            (1, 0),
+            CorrectionAction::Reassign {
+                id: "gn:2440485".into()
+            }
+        ));
+        assert_eq!(corpus.effective_entry(&g, (1, 0)), Some(niamey));
+        assert_eq!(count(&corpus, "Niamey"), 1);
+        // "Always": every mention of the name denotes the entry.
+        let georgia_us = g
+            .candidates("Georgia")
+            .into_iter()
+            .map(|c| c.entry)
+            .find(|&e| g.entry(e).kind == crate::gazetteer::Kind::Admin1)
+            .expect("the US state");
+        let id = g.entry(georgia_us).id.clone();
+        corpus.add_rule(Rule {
+            name: "Georgia".into(),
+            action: RuleAction::Always { id },
+        });
+        let georgia = corpus.documents()[1]
+            .mentions
+            .iter()
+            .position(|m| m.text == "Georgia")
+            .expect("Georgia found");
+        assert_eq!(corpus.effective_entry(&g, (1, georgia)), Some(georgia_us));
+        assert!(corpus.remove_rule("niamey"));
+        assert_eq!(count(&corpus, "Niamey"), 2);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //!
 //! Every export carries each mention's provenance (document name and path, byte span,
 //! passage, confidence, alternates, whether a person corrected it), so a reader of the
-//! file can check every point on the map against the text. KML, made for looking at a
+//! file can check every point on the map against the text; JSON Lines and GeoJSON also
+//! say in a sentence why the mention reads as it does (`why`, see
+//! [`crate::geoparse::why`]). KML, made for looking at a
 //! map, carries less: per place its counts and its first passages with their documents'
 //! titles, dates and addresses.
 //!
@@ -25,6 +27,7 @@ use serde::Serialize;
 use crate::corpus::{Document, MentionRef, ParsedDocument, Place};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 use crate::geoparse::Mention;
+use crate::geoparse::why::{WhyContext, explain};
 
 mod kml;
 mod stream;
@@ -122,6 +125,7 @@ struct MentionJson<'a> {
     text: &'a str,
     title: Option<&'a str>,
     url: Option<&'a str>,
+    why: String,
 }
 
 /// A JSON Lines row: the mention with its place's fields flattened in.
@@ -147,6 +151,7 @@ struct MentionRowJson<'a> {
     text: &'a str,
     title: Option<&'a str>,
     url: Option<&'a str>,
+    why: String,
 }
 
 /// A document's publication date as exported: ISO 8601 (`2021-03-04`, with the time and
@@ -180,11 +185,57 @@ fn mention_of<'d>(doc: &'d ParsedDocument, m: &MentionRef) -> (&'d Mention, &'d 
     (mention, passage)
 }
 
+/// A mention's `why`: the evidence for its reading in a few short sentences
+/// ([`explain`]); for a mention a person decided (a correction or a rule), what they
+/// chose first. `context` is the [`WhyContext`] of `doc`'s mentions.
+fn why(
+    gazetteer: &Gazetteer,
+    doc: &ParsedDocument,
+    m: &MentionRef,
+    context: &WhyContext,
+) -> String {
+    let parsed = explain(
+        gazetteer,
+        &doc.document.text,
+        &doc.mentions,
+        m.mention,
+        context,
+    );
+    if m.corrected {
+        format!(
+            "A person chose {} (a correction or a rule). The parser's evidence: {parsed}",
+            gazetteer.entry(m.entry).name
+        )
+    } else {
+        parsed
+    }
+}
+
+/// The [`WhyContext`] of each document an export explains, made once per document and
+/// kept for the next mentions (a GeoJSON export visits documents out of order, a place
+/// at a time); at most [`WhyContexts::KEPT`] are kept.
+#[derive(Default)]
+struct WhyContexts(rustc_hash::FxHashMap<usize, WhyContext>);
+
+impl WhyContexts {
+    const KEPT: usize = 1024;
+
+    fn of(&mut self, gazetteer: &Gazetteer, index: usize, doc: &ParsedDocument) -> &WhyContext {
+        if self.0.len() >= Self::KEPT && !self.0.contains_key(&index) {
+            self.0.clear();
+        }
+        self.0
+            .entry(index)
+            .or_insert_with(|| WhyContext::new(gazetteer, &doc.mentions))
+    }
+}
+
 fn write_mention_json(
     out: &mut dyn Write,
     gazetteer: &Gazetteer,
     doc: &ParsedDocument,
     m: &MentionRef,
+    context: &WhyContext,
 ) -> std::io::Result<()> {
     let (mention, passage) = mention_of(doc, m);
     let json = MentionJson {
@@ -202,6 +253,7 @@ fn write_mention_json(
         text: &mention.text,
         title: doc.document.meta.title.as_deref(),
         url: doc.document.meta.url.as_deref(),
+        why: why(gazetteer, doc, m, context),
     };
     serde_json::to_writer(out, &json).map_err(std::io::Error::from)
 }
@@ -213,6 +265,7 @@ fn write_json_line(
     doc: &ParsedDocument,
     m: &MentionRef,
     place: EntryIndex,
+    context: &WhyContext,
 ) -> std::io::Result<()> {
     let (mention, passage) = mention_of(doc, m);
     let e = gazetteer.entry(place);
@@ -237,6 +290,7 @@ fn write_json_line(
         text: &mention.text,
         title: doc.document.meta.title.as_deref(),
         url: doc.document.meta.url.as_deref(),
+        why: why(gazetteer, doc, m, context),
     };
     serde_json::to_writer(&mut *out, &json)?;
     out.write_all(b"\n")
@@ -359,11 +413,14 @@ fn write_geojson(
     places: &[Place],
 ) -> std::io::Result<()> {
     out.write_all(GEOJSON_HEAD)?;
+    let mut contexts = WhyContexts::default();
     for (i, p) in places.iter().enumerate() {
         out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
         let mut listed = p.mentions.iter().map(|m| {
             let mut bytes = Vec::new();
-            write_mention_json(&mut bytes, gazetteer, documents[m.document].borrow(), m)?;
+            let doc = documents[m.document].borrow();
+            let context = contexts.of(gazetteer, m.document, doc);
+            write_mention_json(&mut bytes, gazetteer, doc, m, context)?;
             Ok(bytes)
         });
         write_feature(out, gazetteer, p.entry, p.mentions.len(), &mut listed)?;
@@ -377,10 +434,13 @@ fn write_json_lines(
     documents: &[impl Borrow<ParsedDocument>],
     places: &[Place],
 ) -> std::io::Result<()> {
+    let mut contexts = WhyContexts::default();
     for (pi, mi) in row_order(documents, places) {
         let p = &places[pi];
         let m = &p.mentions[mi];
-        write_json_line(out, gazetteer, documents[m.document].borrow(), m, p.entry)?;
+        let doc = documents[m.document].borrow();
+        let context = contexts.of(gazetteer, m.document, doc);
+        write_json_line(out, gazetteer, doc, m, p.entry, context)?;
     }
     Ok(())
 }

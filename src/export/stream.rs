@@ -25,6 +25,7 @@ use super::{
 use crate::corpus::places::Shown;
 use crate::corpus::{MentionRef, ParsedDocument};
 use crate::gazetteer::{EntryIndex, Gazetteer};
+use crate::geoparse::why::WhyContext;
 
 /// One document's part of an export: its JSON Lines or CSV rows, or for GeoJSON (KML)
 /// each shown mention's JSON (description item) under its place, rendered on the thread that parsed it; or, for
@@ -67,8 +68,18 @@ impl DocumentExport {
             return Ok(DocumentExport(Part::Large(doc)));
         }
         let mentions: Vec<_> = shown.mentions(0, &doc).collect();
-        render(format, shown.gazetteer(), &doc, &mentions)
+        let context = why_context(format, shown.gazetteer(), &doc);
+        render(format, shown.gazetteer(), &doc, &mentions, &context)
             .map(|r| DocumentExport(Part::Rendered(r)))
+    }
+}
+
+/// What the `why` of `doc`'s mentions reads, for the formats that carry one (empty for
+/// the others, which do not explain).
+fn why_context(format: Format, gazetteer: &Gazetteer, doc: &ParsedDocument) -> WhyContext {
+    match format {
+        Format::JsonLines | Format::GeoJson => WhyContext::new(gazetteer, &doc.mentions),
+        Format::Csv | Format::Kml => WhyContext::default(),
     }
 }
 
@@ -78,16 +89,19 @@ fn render(
     gazetteer: &Gazetteer,
     doc: &ParsedDocument,
     mentions: &[(EntryIndex, MentionRef)],
+    context: &WhyContext,
 ) -> std::io::Result<Rendered> {
     let mut part = Rendered::default();
     for (place, m) in mentions {
         part.places.push(*place);
         match format {
-            Format::JsonLines => write_json_line(&mut part.rows, gazetteer, doc, m, *place)?,
+            Format::JsonLines => {
+                write_json_line(&mut part.rows, gazetteer, doc, m, *place, context)?;
+            }
             Format::Csv => write_csv_row(&mut part.rows, gazetteer, doc, m, *place)?,
             Format::GeoJson => {
                 let mut bytes = Vec::new();
-                write_mention_json(&mut bytes, gazetteer, doc, m)?;
+                write_mention_json(&mut bytes, gazetteer, doc, m, context)?;
                 part.mentions.push(bytes);
             }
             Format::Kml => {
@@ -177,11 +191,12 @@ impl<'s, W: Write> ExportStream<'s, W> {
             Part::Large(doc) => {
                 let mentions: Vec<_> = self.shown.mentions(0, &doc).collect();
                 let (format, g) = (self.format, self.shown.gazetteer());
+                let context = why_context(format, g, &doc);
                 let per_round = PIECE_MENTIONS * rayon::current_num_threads();
                 for round in mentions.chunks(per_round) {
                     let pieces: Vec<std::io::Result<Rendered>> = round
                         .par_chunks(PIECE_MENTIONS)
-                        .map(|piece| render(format, g, &doc, piece))
+                        .map(|piece| render(format, g, &doc, piece, &context))
                         .collect();
                     for piece in pieces {
                         self.write(piece?)?;

@@ -30,8 +30,9 @@
 //!    the best is chosen and the others kept.
 //!
 //! Beside the steps: `kinds.rs` holds the tests on an entry's kind that both stages
-//! ask, and `memo.rs` the [`ParseMemo`], which carries each stage's tables from one
-//! document to the next. Neither stage imports the other; this file wires them.
+//! ask, `memo.rs` the [`ParseMemo`], which carries each stage's tables from one
+//! document to the next, and `why.rs` a mention's evidence in words, worked out on
+//! demand (never while parsing). Neither stage imports the other; this file wires them.
 
 mod hits;
 mod kinds;
@@ -39,6 +40,7 @@ mod memo;
 mod recognize;
 mod resolve;
 pub mod text;
+pub mod why;
 
 use std::ops::Range;
 

@@ -1,6 +1,6 @@
 //! What the user changes in a project after parsing: corrections (each its own
-//! transaction, which also moves the corrected mentions in the places layer), the filter
-//! and the app's settings.
+//! transaction, which also moves the corrected mentions in the places layer), the
+//! user's rules by name, the filter and the app's settings.
 
 use std::path::Path;
 
@@ -9,17 +9,20 @@ use rusqlite::{Connection, OptionalExtension};
 use super::error::ProjectError;
 use super::layer::{LayerChanges, effective_place};
 use super::{Project, resolve_entries};
-use crate::corpus::{Correction, CorrectionAction, Corrections, Filter};
+use crate::corpus::{Correction, CorrectionAction, Corrections, Filter, Rules};
 use crate::gazetteer::Gazetteer;
 
 /// `gazette_settings` key of the filter.
 const FILTER_KEY: &str = "filter";
 
+/// `gazette_settings` key of the user's rules (JSON, as [`Rules`] serializes).
+const RULES_KEY: &str = "rules";
+
 /// `gazette_corrections.action` of a reassignment and of "not a place".
 const REASSIGN: &str = "reassign";
 const NOT_A_PLACE: &str = "not_a_place";
 
-/// The corrections stored in the project, oldest first.
+/// The corrections stored in the project, oldest first, with the rules saved with it.
 pub fn read_corrections(conn: &Connection, path: &Path) -> Result<Corrections, ProjectError> {
     let sqlite = |e| ProjectError::sqlite(path, e);
     let mut stmt = conn
@@ -49,6 +52,20 @@ pub fn read_corrections(conn: &Connection, path: &Path) -> Result<Corrections, P
             end: row.get(2).map_err(sqlite)?,
             action,
         });
+    }
+    let rules: Option<String> = conn
+        .query_row(
+            "SELECT value FROM gazette_settings WHERE key = ?1",
+            [RULES_KEY],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sqlite)?;
+    if let Some(json) = rules {
+        let rules: Rules = serde_json::from_str(&json).map_err(|e| {
+            ProjectError::damaged(path, format!("its saved rules cannot be read: {e}"))
+        })?;
+        corrections.set_rules(rules);
     }
     Ok(corrections)
 }
@@ -131,23 +148,56 @@ fn apply_change(
     } else {
         after.clear(document, start, end);
     }
-    let action = after.get(document, start, end);
     let entries = resolve_entries(entries.get_mut(), conn, path, gazetteer)?;
-    let affected: Vec<(i64, i64, i64, Option<i64>, bool)> = {
+    let affected: Vec<Mentioned> = {
         let mut stmt = conn
             .prepare(
-                "SELECT document_id, ordinal, entry, place, demonym FROM gazette_mentions \
+                "SELECT document_id, ordinal, entry, place, demonym, text FROM gazette_mentions \
                  WHERE document_id IN (SELECT id FROM gazette_documents WHERE name = ?1) \
                  AND start_byte = ?2 AND end_byte = ?3",
             )
             .map_err(sqlite)?;
         let rows = stmt
             .query_map((document, start, end), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok(Mentioned {
+                    document_id: r.get(0)?,
+                    ordinal: r.get(1)?,
+                    entry: r.get(2)?,
+                    place: r.get(3)?,
+                    demonym: r.get(4)?,
+                    decision: after.decision(document, start, end, &r.get::<_, String>(5)?),
+                })
             })
             .map_err(sqlite)?;
         rows.collect::<Result<_, _>>().map_err(sqlite)?
     };
+    move_mentions(conn, path, gazetteer, entries, affected)?;
+    Ok(after)
+}
+
+/// A mention whose place may change, with what now decides it.
+struct Mentioned {
+    document_id: i64,
+    ordinal: i64,
+    /// Its parsed entry (a ref of `gazette_entries`).
+    entry: i64,
+    /// Where it counts now.
+    place: Option<i64>,
+    demonym: bool,
+    /// Its correction, else its name's rule (see [`Corrections::decision`]).
+    decision: Option<CorrectionAction>,
+}
+
+/// Moves each mention to the place its decision gives it, in the mentions table and in
+/// the layer's counts (inside the caller's transaction).
+fn move_mentions(
+    conn: &Connection,
+    path: &Path,
+    gazetteer: &Gazetteer,
+    entries: &mut super::entries::EntryTable,
+    affected: Vec<Mentioned>,
+) -> Result<(), ProjectError> {
+    let sqlite = |e| ProjectError::sqlite(path, e);
     let mut layer = LayerChanges::default();
     let mut count_in_document = conn
         .prepare(
@@ -155,12 +205,14 @@ fn apply_change(
              AND document_id = ?2",
         )
         .map_err(sqlite)?;
-    for (document_id, ordinal, entry, old_place, old_demonym) in affected {
+    for m in affected {
+        let (document_id, old_place, old_demonym) = (m.document_id, m.place, m.demonym);
         // A mention whose parsed entry this gazetteer lacks is left as it is.
-        let Some(parsed) = entries.index_of(path, entry)? else {
+        let Some(parsed) = entries.index_of(path, m.entry)? else {
             continue;
         };
-        let (new_place, new_demonym) = match effective_place(gazetteer, action, parsed) {
+        let (new_place, new_demonym) = match effective_place(gazetteer, m.decision.as_ref(), parsed)
+        {
             Some((located, demonym)) => (
                 Some(entries.ref_of(conn, gazetteer, located).map_err(sqlite)?),
                 demonym,
@@ -173,7 +225,7 @@ fn apply_change(
         conn.execute(
             "UPDATE gazette_mentions SET place = ?1, demonym = ?2 \
              WHERE document_id = ?3 AND ordinal = ?4",
-            (new_place, new_demonym, document_id, ordinal),
+            (new_place, new_demonym, document_id, m.ordinal),
         )
         .map_err(sqlite)?;
         let mut count = |place: i64| -> Result<i64, ProjectError> {
@@ -190,7 +242,110 @@ fn apply_change(
             layer.add(new, 1, if first { 1 } else { 0 });
         }
     }
-    layer.write(conn).map_err(sqlite)?;
+    layer.write(conn).map_err(sqlite)
+}
+
+/// Replaces the project's rules in one transaction: the `rules` setting, and every
+/// mention whose name's rule changed moved in the places layer (a correction of the
+/// mention still wins). Costs a pass over the mentions' names, once per change of the
+/// rules. On failure nothing changes.
+pub fn change_rules(
+    project: &mut Project,
+    gazetteer: &Gazetteer,
+    rules: &Rules,
+) -> Result<(), ProjectError> {
+    project.check_writable()?;
+    let path = project.path.clone();
+    let sqlite = |e| ProjectError::sqlite(&path, e);
+    let json = serde_json::to_string(rules)
+        .map_err(|e| ProjectError::damaged(&path, format!("the rules cannot be encoded: {e}")))?;
+    project
+        .conn
+        .execute_batch("BEGIN IMMEDIATE")
+        .map_err(sqlite)?;
+    let result = apply_rules(project, gazetteer, rules, &json).and_then(|corrections| {
+        project.conn.execute_batch("COMMIT").map_err(sqlite)?;
+        Ok(corrections)
+    });
+    match result {
+        Ok(corrections) => {
+            project.corrections = corrections;
+            Ok(())
+        }
+        Err(e) => {
+            let _ = project.conn.execute_batch("ROLLBACK");
+            *project.entries.get_mut() = None;
+            Err(e)
+        }
+    }
+}
+
+/// The work of [`change_rules`] inside its transaction; returns the corrections with
+/// the new rules.
+fn apply_rules(
+    project: &mut Project,
+    gazetteer: &Gazetteer,
+    rules: &Rules,
+    json: &str,
+) -> Result<Corrections, ProjectError> {
+    let Project {
+        path,
+        conn,
+        corrections,
+        entries,
+        ..
+    } = project;
+    let path: &Path = path;
+    let sqlite = |e| ProjectError::sqlite(path, e);
+    conn.execute(
+        "INSERT INTO gazette_settings (key, value) VALUES (?1, ?2) \
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (RULES_KEY, json),
+    )
+    .map_err(sqlite)?;
+    let before = corrections.rules();
+    // The folded names whose rule is new, gone or different.
+    let changed: std::collections::HashSet<String> = before
+        .iter()
+        .chain(rules.iter())
+        .map(|r| crate::fold::fold_name(&r.name))
+        .filter(|name| before.get(name).map(|r| &r.action) != rules.get(name).map(|r| &r.action))
+        .collect();
+    let mut after = corrections.clone();
+    after.set_rules(rules.clone());
+    if changed.is_empty() {
+        return Ok(after);
+    }
+    let entries = resolve_entries(entries.get_mut(), conn, path, gazetteer)?;
+    let mut affected: Vec<Mentioned> = Vec::new();
+    {
+        let mut stmt = conn
+            .prepare(
+                "SELECT m.document_id, m.ordinal, m.entry, m.place, m.demonym, m.text, \
+                 m.start_byte, m.end_byte, d.name \
+                 FROM gazette_mentions AS m JOIN gazette_documents AS d ON d.id = m.document_id",
+            )
+            .map_err(sqlite)?;
+        let mut rows = stmt.query([]).map_err(sqlite)?;
+        while let Some(r) = rows.next().map_err(sqlite)? {
+            let text: String = r.get(5).map_err(sqlite)?;
+            if !changed.contains(&crate::fold::fold_name(&text)) {
+                continue;
+            }
+            let (start, end): (usize, usize) =
+                (r.get(6).map_err(sqlite)?, r.get(7).map_err(sqlite)?);
+            let document: String = r.get(8).map_err(sqlite)?;
+            affected.push(Mentioned {
+                document_id: r.get(0).map_err(sqlite)?,
+                ordinal: r.get(1).map_err(sqlite)?,
+                entry: r.get(2).map_err(sqlite)?,
+                place: r.get(3).map_err(sqlite)?,
+                demonym: r.get(4).map_err(sqlite)?,
+                decision: after.decision(&document, start, end, &text),
+            });
+        }
+    }
+    move_mentions(conn, path, gazetteer, entries, affected)?;
     Ok(after)
 }
 
@@ -211,6 +366,13 @@ impl Project {
             ProjectError::damaged(&self.path, format!("the filter cannot be encoded: {e}"))
         })?;
         self.set_setting(FILTER_KEY, &json)
+    }
+
+    /// Replaces the user's rules in one transaction: saved as the `rules` setting, and
+    /// the mentions of every name whose rule changed moved in the places layer.
+    /// [`Project::corrections`] carries them from then on, so an export applies them.
+    pub fn set_rules(&mut self, gazetteer: &Gazetteer, rules: &Rules) -> Result<(), ProjectError> {
+        change_rules(self, gazetteer, rules)
     }
 
     /// A setting saved with the project (the app's selected place, its map view), by key.

@@ -2,7 +2,9 @@
 //! kept up to date as documents are added and corrections change, so a GIS program
 //! opening the file sees the project as it is without Gazette.
 //!
-//! What it counts: every mention after the user's corrections, grouped by the entry it
+//! What it counts: every mention after the user's corrections and rules (a correction
+//! winning, see [`Corrections::decision`](crate::corpus::Corrections::decision)),
+//! grouped by the entry it
 //! is shown at (as [`corpus::places`](crate::corpus::places()) groups them), with mentions
 //! marked "not a place" and demonyms (`Nigerien`) left out, as the app and the exports
 //! leave them out by default. The user's filter is not applied: it is a way of looking,
@@ -27,6 +29,8 @@ use crate::geoparse::located_entry;
 
 /// Where a mention counts after corrections: the entry it is shown at (a demonym's
 /// country) and whether it is a demonym; `None` if it was marked not a place.
+/// `correction` is what decides the mention besides the parser: its correction, or its
+/// name's rule put as one.
 pub fn effective_place(
     gazetteer: &Gazetteer,
     correction: Option<&CorrectionAction>,

@@ -309,6 +309,89 @@ fn the_layer_counts_places_and_follows_corrections() {
 }
 
 #[test]
+fn the_layer_follows_rules_a_correction_winning() {
+    use crate::corpus::{Rule, RuleAction, Rules};
+    let g = gazetteer();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let (path, mut project) = project_with(dir.path(), &docs[..2]);
+    // A correction of one Niamey mention, then rules for the name and for Paris.
+    let a = docs
+        .iter()
+        .find(|d| d.document.name == "a.txt")
+        .expect("a.txt");
+    let niamey = a
+        .mentions
+        .iter()
+        .find(|m| m.text == "Niamey")
+        .expect("Niamey");
+    project
+        .set_correction(
+            g,
+            Correction {
+                document: "a.txt".into(),
+                start: niamey.start,
+                end: niamey.end,
+                action: CorrectionAction::Reassign {
+                    id: "gn:2988507".into(), // Paris, France
+                },
+            },
+        )
+        .expect("correct");
+    let mut rules = Rules::default();
+    rules.set(Rule {
+        name: "niamey".into(),
+        action: RuleAction::NeverAPlace,
+    });
+    rules.set(Rule {
+        name: "PARIS".into(),
+        action: RuleAction::Always {
+            id: "gn:2440485".into(), // Niamey
+        },
+    });
+    project.set_rules(g, &rules).expect("rules");
+    // Documents added after the rules follow them too.
+    project.add_documents(g, &docs[2..]).expect("add");
+    let expected = |project: &Project| expected_counts(&docs, project.corrections());
+    assert_eq!(layer_counts(&project), expected(&project));
+    let counted = |project: &Project, id: &str| {
+        layer_counts(project)
+            .into_iter()
+            .find(|(i, ..)| i == id)
+            .map_or(0, |(_, n, _)| n)
+    };
+    // Every Niamey is gone but the corrected one (now Paris, France); every Paris
+    // counts for Niamey.
+    let paris_mentions = docs
+        .iter()
+        .flat_map(|d| &d.mentions)
+        .filter(|m| m.text == "Paris")
+        .count() as u64;
+    assert_eq!(counted(&project, "gn:2440485"), paris_mentions);
+    assert_eq!(counted(&project, "gn:2988507"), 1);
+    // The rules come back with the project; removing one moves its mentions back.
+    drop(project);
+    let mut project = Project::open(&path).expect("open");
+    assert_eq!(project.corrections().rules(), &rules);
+    rules.remove("Paris");
+    project.set_rules(g, &rules).expect("rules");
+    assert_eq!(layer_counts(&project), expected(&project));
+    assert_eq!(
+        counted(&project, "gn:2440485"),
+        0,
+        "Niamey is never a place"
+    );
+    project.set_rules(g, &Rules::default()).expect("no rules");
+    let none = Corrections::default();
+    assert_ne!(
+        layer_counts(&project),
+        expected_counts(&docs, &none),
+        "a correction stays"
+    );
+    assert_eq!(layer_counts(&project), expected(&project));
+}
+
+#[test]
 fn it_is_a_geopackage_with_one_point_layer() {
     let g = gazetteer();
     let dir = tempfile::tempdir().expect("tempdir");

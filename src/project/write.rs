@@ -161,11 +161,11 @@ impl ProjectWriter<'_, '_> {
             &path,
             self.gazetteer,
         )?;
-        // The corrections are consulted only for a document that has one.
-        let corrections = project
-            .corrected_documents
-            .contains(&parsed.document.name)
-            .then_some(&project.corrections);
+        // The corrections are consulted only for a document that has one, or when
+        // there are rules (which concern every document).
+        let corrections = (project.corrected_documents.contains(&parsed.document.name)
+            || !project.corrections.rules().is_empty())
+        .then_some(&project.corrections);
         let added = insert(
             &project.conn,
             entries,
@@ -251,7 +251,8 @@ impl Drop for ProjectWriter<'_, '_> {
 }
 
 /// Inserts the document, its text and its mentions, and notes their counts for the
-/// layer (inside the open transaction). `corrections` are the document name's, if any.
+/// layer (inside the open transaction). `corrections` (with their rules) are consulted
+/// when they may concern the document.
 fn insert(
     conn: &rusqlite::Connection,
     entries: &mut EntryTable,
@@ -300,8 +301,9 @@ fn insert(
         let r = &m.resolution;
         let entry = entries.ref_of(conn, gazetteer, r.entry)?;
         let alternates = entries.pack_alternates(conn, gazetteer, &r.alternates)?;
-        let correction = corrections.and_then(|c| c.get(&document.name, m.start, m.end));
-        let (place, demonym) = match effective_place(gazetteer, correction, r.entry) {
+        let decision =
+            corrections.and_then(|c| c.decision(&document.name, m.start, m.end, &m.text));
+        let (place, demonym) = match effective_place(gazetteer, decision.as_ref(), r.entry) {
             Some((located, demonym)) => (Some(entries.ref_of(conn, gazetteer, located)?), demonym),
             None => (None, false),
         };

@@ -28,6 +28,14 @@ use propose::propose;
 pub(crate) use prominence::BaseProminence;
 pub(crate) use spellings::SpellingMemo;
 
+/// What a word beside a name says of it, as the evidence reads it: whether it announces
+/// a place (`in`, `near`) and which kind of place (`city`, `river`). For explanations
+/// (`why.rs`), which must use the same word lists as the scoring.
+pub(crate) fn cue_of(word: &str) -> (bool, Option<super::hits::KindCue>) {
+    let c = cues::classify(word);
+    (c.bits & cues::class::LOCATIVE != 0, c.kind)
+}
+
 /// Finds the place mentions of `text`.
 pub(crate) fn recognize(
     gazetteer: &Gazetteer,

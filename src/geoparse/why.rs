@@ -1,0 +1,457 @@
+//! Why a mention reads as it does, in words a user understands: what made it a place (a
+//! cue word before it, a capital letter mid-sentence, the name again elsewhere), which
+//! entry it was read as (kind, country, population), what chose that entry (a qualifier
+//! such as `Paris, Texas`, the country the document is about, a place it names nearby),
+//! and why the best alternates lost.
+//!
+//! Worked out on demand from the mention, its document and the gazetteer, not carried
+//! by the parser: the parser stays as fast, and an explanation costs something only
+//! where one is shown or exported. It reads the same cue words as the evidence
+//! (`recognize::cue_of`) and the same kinds of fact as the resolver's scores, so it
+//! names what counted; it does not replay the scores, so it says what weighed, not by
+//! how much.
+
+use rustc_hash::FxHashMap;
+
+use super::hits::KindCue;
+use super::text::{is_capitalized, is_sentence_start, next_word, previous_word};
+use super::{Mention, located_entry};
+use crate::fold::fold_name;
+use crate::gazetteer::{Entry, EntryIndex, Gazetteer, Kind};
+
+/// A place named within this many km of the entry is "nearby" in an explanation (the
+/// resolver's own "near" is of the same order).
+const NEARBY_KM: f64 = 150.0;
+
+/// The distinct places of a document an explanation compares a mention with (the most
+/// mentioned first): bounds its cost in a document naming thousands.
+const PLACES_COMPARED: usize = 64;
+
+/// Alternates an explanation says something about: the best, and the next when its
+/// probability is at least [`SECOND_ALTERNATE_MIN`] (below, it only lengthens the line).
+const ALTERNATES_EXPLAINED: usize = 2;
+
+/// See [`ALTERNATES_EXPLAINED`].
+const SECOND_ALTERNATE_MIN: f32 = 0.05;
+
+/// What a document says as a whole, gathered once per document and read by every
+/// explanation of its mentions.
+#[derive(Debug, Clone, Default)]
+pub struct WhyContext {
+    /// Mentions per country code (the chosen entries' countries; a country's own).
+    countries: FxHashMap<String, usize>,
+    /// The document's distinct places (located entries) with their folded names, most
+    /// mentioned first, at most [`PLACES_COMPARED`].
+    places: Vec<(EntryIndex, String)>,
+    /// Mentions per folded name.
+    names: FxHashMap<String, usize>,
+}
+
+impl WhyContext {
+    /// The context of a document whose mentions (as parsed) are `mentions`.
+    pub fn new(gazetteer: &Gazetteer, mentions: &[Mention]) -> WhyContext {
+        let mut countries: FxHashMap<String, usize> = FxHashMap::default();
+        let mut names: FxHashMap<String, usize> = FxHashMap::default();
+        let mut places: FxHashMap<EntryIndex, (usize, String)> = FxHashMap::default();
+        for m in mentions {
+            let entry = located_entry(gazetteer, m.resolution.entry);
+            if let Some(cc) = &gazetteer.entry(entry).country_code {
+                *countries.entry(cc.clone()).or_default() += 1;
+            }
+            let name = fold_name(&m.text);
+            *names.entry(name.clone()).or_default() += 1;
+            places.entry(entry).or_insert((0, name)).0 += 1;
+        }
+        let mut places: Vec<(EntryIndex, usize, String)> =
+            places.into_iter().map(|(e, (n, s))| (e, n, s)).collect();
+        places.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        places.truncate(PLACES_COMPARED);
+        WhyContext {
+            countries,
+            places: places.into_iter().map(|(e, _, s)| (e, s)).collect(),
+            names,
+        }
+    }
+
+    /// The country most mentioned, if one is mentioned more than any other, with its
+    /// count.
+    fn main_country(&self) -> Option<(&str, usize)> {
+        let mut best: Option<(&str, usize)> = None;
+        let mut tie = false;
+        for (cc, &n) in &self.countries {
+            match best {
+                Some((_, b)) if n < b => {}
+                Some((c, b)) if n == b => {
+                    tie = true;
+                    best = Some((c.min(cc.as_str()), b));
+                }
+                _ => {
+                    best = Some((cc, n));
+                    tie = false;
+                }
+            }
+        }
+        best.filter(|_| !tie)
+    }
+}
+
+/// Why mention `index` of `mentions` (the parsed mentions of `text`) reads as it does:
+/// a few short sentences (see the [module](self) documentation). `context` is
+/// [`WhyContext::new`] of the same mentions. A mention that is not there, or whose span
+/// does not fit the text, gets an empty string.
+pub fn explain(
+    gazetteer: &Gazetteer,
+    text: &str,
+    mentions: &[Mention],
+    index: usize,
+    context: &WhyContext,
+) -> String {
+    let Some(m) = mentions.get(index) else {
+        return String::new();
+    };
+    let fits = m.start <= m.end
+        && m.end <= text.len()
+        && text.is_char_boundary(m.start)
+        && text.is_char_boundary(m.end);
+    if !fits {
+        return String::new();
+    }
+    let chosen = gazetteer.entry(m.resolution.entry);
+    let name = fold_name(&m.text);
+    let mut out = String::new();
+
+    // What made it a place; and the word beside it that says which kind (`city`,
+    // `river`), which also tells namesakes apart.
+    let mut signs: Vec<String> = Vec::new();
+    let mut kind_cue: Option<(&str, KindCue)> = None;
+    if let Some((before_start, before)) = previous_word(text, m.start) {
+        let (locative, kind) = super::recognize::cue_of(before);
+        if locative || kind.is_some() {
+            signs.push(format!("“{before}” before it"));
+        }
+        kind_cue = kind.map(|k| (before, k));
+        if before.eq_ignore_ascii_case("of")
+            && let Some((_, two_before)) = previous_word(text, before_start)
+            && let Some(k) = super::recognize::cue_of(two_before).1
+        {
+            signs.push(format!("“{two_before} of”"));
+            kind_cue = Some((two_before, k));
+        }
+    }
+    if let Some((s, after)) = next_word(text, m.end)
+        && text
+            .get(m.end..s)
+            .is_some_and(|gap| !gap.is_empty() && gap.chars().all(|c| c == ' '))
+        && let Some(k) = super::recognize::cue_of(after).1
+    {
+        signs.push(format!("“{after}” after it"));
+        kind_cue = kind_cue.or(Some((after, k)));
+    }
+    if is_capitalized(&m.text) && !is_sentence_start(text, m.start) {
+        signs.push("a capital letter mid-sentence".into());
+    }
+    let times = context.names.get(&name).copied().unwrap_or(1);
+    match times {
+        0 | 1 => {}
+        2 => signs.push("named twice in the document".into()),
+        n => signs.push(format!("named {n} times in the document")),
+    }
+    if chosen.kind == Kind::Demonym {
+        out.push_str("A demonym");
+    } else {
+        out.push_str("A place");
+    }
+    if signs.is_empty() {
+        out.push_str(": a known place name.");
+    } else {
+        out.push_str(": ");
+        out.push_str(&signs.join(", "));
+        out.push('.');
+    }
+
+    // What it was read as, and what chose it.
+    out.push_str(" Read as ");
+    out.push_str(&describe(gazetteer, chosen, m.resolution.entry));
+    let mut reasons: Vec<String> = Vec::new();
+    if let Some(q) = qualifier(gazetteer, text, mentions, index, chosen) {
+        reasons.push(format!("qualified by “{q}”"));
+    }
+    if let Some(cc) = chosen.country_code.as_deref()
+        && chosen.kind != Kind::Country
+    {
+        // Counts include this mention: more than one means another names the country.
+        let in_country = context.countries.get(cc).copied().unwrap_or(0);
+        let country = country_name(gazetteer, cc);
+        match context.main_country() {
+            Some((main, n)) if main == cc && n > 1 => {
+                reasons.push(format!("the document is about {country} ({n} mentions)"));
+            }
+            _ if in_country > 1 => reasons.push(format!("{country} is named in the document")),
+            _ => {}
+        }
+    }
+    if let Some((other, km)) = nearest(gazetteer, context, chosen, &name) {
+        reasons.push(format!("{other} is named {km:.0} km away"));
+    }
+    if !reasons.is_empty() {
+        out.push_str(": ");
+        out.push_str(&reasons.join("; "));
+    }
+    out.push('.');
+
+    // Why the best alternates lost: the best always, the next only if it had a real
+    // chance.
+    let explained = m
+        .resolution
+        .alternates
+        .iter()
+        .take(ALTERNATES_EXPLAINED)
+        .enumerate()
+        .filter(|(i, a)| *i == 0 || a.probability >= SECOND_ALTERNATE_MIN);
+    for (_, a) in explained {
+        let e = gazetteer.entry(a.entry);
+        let mut lost: Vec<String> = Vec::new();
+        if let Some((word, cue)) = kind_cue
+            && cue_fits(cue, chosen.kind)
+            && !cue_fits(cue, e.kind)
+        {
+            lost.push(format!("“{word}” says {}", cue_says(cue)));
+        }
+        if e.population < chosen.population && chosen.kind == e.kind {
+            lost.push("smaller".into());
+        } else if kind_rank(e.kind) > kind_rank(chosen.kind) {
+            lost.push(format!("a {}, less prominent", kind_word(e)));
+        }
+        if let Some(cc) = e.country_code.as_deref()
+            && Some(cc) != chosen.country_code.as_deref()
+            && !context.countries.contains_key(cc)
+        {
+            lost.push(format!("{} is not named", country_name(gazetteer, cc)));
+        }
+        let percent = f64::from(a.probability) * 100.0;
+        let chance = if percent < 0.5 {
+            "under 1%".to_string()
+        } else {
+            format!("{percent:.0}%")
+        };
+        out.push_str(&format!(" Not {} ({chance})", short_label(gazetteer, e)));
+        if !lost.is_empty() {
+            out.push_str(": ");
+            out.push_str(&lost.join("; "));
+        }
+        out.push('.');
+    }
+    out
+}
+
+/// Whether a kind cue word points to entries of `kind` (as the resolver's bonus does).
+fn cue_fits(cue: KindCue, kind: Kind) -> bool {
+    matches!(
+        (cue, kind),
+        (KindCue::Settlement, Kind::Place)
+            | (
+                KindCue::Division,
+                Kind::Admin1 | Kind::Admin2 | Kind::Region
+            )
+            | (KindCue::Feature, Kind::Physical)
+            | (KindCue::Country, Kind::Country)
+    )
+}
+
+/// What a kind cue says, in words.
+fn cue_says(cue: KindCue) -> &'static str {
+    match cue {
+        KindCue::Settlement => "a city or town",
+        KindCue::Division => "a state, region or district",
+        KindCue::Feature => "a physical feature",
+        KindCue::Country => "a country",
+    }
+}
+
+/// `the capital of Niger (pop. 1,026,848)`, `a country`, `a state of United States`.
+fn describe(gazetteer: &Gazetteer, e: &Entry, index: EntryIndex) -> String {
+    let country = e
+        .country_code
+        .as_deref()
+        .map(|cc| country_name(gazetteer, cc));
+    let mut out = match (e.kind, country) {
+        (Kind::Demonym, _) => {
+            let of = located_entry(gazetteer, index);
+            format!("a word for {}", gazetteer.entry(of).name)
+        }
+        (Kind::Country, _) => format!("{}, a country", e.name),
+        (Kind::Place, Some(c)) if e.feature_code == "PPLC" => {
+            format!("{}, the capital of {c}", e.name)
+        }
+        (_, Some(c)) => format!("{}, a {} in {c}", e.name, kind_word(e)),
+        (_, None) => format!("{}, a {}", e.name, kind_word(e)),
+    };
+    if e.population > 0 && e.kind != Kind::Demonym {
+        out.push_str(&format!(" (pop. {})", thousands(e.population)));
+    }
+    out
+}
+
+/// The kind of an entry in a word (`town`, `state or province`).
+fn kind_word(e: &Entry) -> &'static str {
+    match e.kind {
+        Kind::Country => "country",
+        Kind::Admin1 => "state or province",
+        Kind::Admin2 => "county or district",
+        Kind::Place if e.population >= 100_000 => "city",
+        Kind::Place => "town",
+        Kind::Region => "region",
+        Kind::Physical => "physical feature",
+        Kind::Demonym => "demonym",
+    }
+}
+
+/// Broad kinds first: a country outranks a town of its name unless something says
+/// otherwise.
+fn kind_rank(kind: Kind) -> u8 {
+    match kind {
+        Kind::Country | Kind::Region | Kind::Demonym => 0,
+        Kind::Admin1 | Kind::Physical => 1,
+        Kind::Admin2 => 2,
+        Kind::Place => 3,
+    }
+}
+
+/// `Paris, United States (town, pop. 25,171)`.
+fn short_label(gazetteer: &Gazetteer, e: &Entry) -> String {
+    let mut out = e.name.clone();
+    if let Some(cc) = e.country_code.as_deref()
+        && e.kind != Kind::Country
+    {
+        out.push_str(", ");
+        out.push_str(&country_name(gazetteer, cc));
+    }
+    out.push_str(&format!(", {}", kind_word(e)));
+    if e.population > 0 && e.kind != Kind::Demonym {
+        out.push_str(&format!(", pop. {}", thousands(e.population)));
+    }
+    out
+}
+
+/// The words right after the mention that name its entry's country or state
+/// (`Paris, Texas`): the next mention, after a comma, when it was read as that country
+/// or state.
+fn qualifier<'t>(
+    gazetteer: &Gazetteer,
+    text: &'t str,
+    mentions: &[Mention],
+    index: usize,
+    chosen: &Entry,
+) -> Option<&'t str> {
+    let m = &mentions[index];
+    let next = mentions.get(index + 1)?;
+    let gap = text.get(m.end..next.start)?;
+    if gap.trim() != "," {
+        return None;
+    }
+    let q = gazetteer.entry(next.resolution.entry);
+    let names_it = chosen.kind != Kind::Country
+        && q.country_code.is_some()
+        && q.country_code == chosen.country_code
+        && match q.kind {
+            Kind::Country => true,
+            Kind::Admin1 => q.admin1_code == chosen.admin1_code,
+            _ => false,
+        };
+    names_it.then(|| text.get(next.start..next.end)).flatten()
+}
+
+/// The nearest other place the document names (another name), within [`NEARBY_KM`] of
+/// a town, county or feature: its name and distance in km.
+fn nearest(
+    gazetteer: &Gazetteer,
+    context: &WhyContext,
+    chosen: &Entry,
+    name: &str,
+) -> Option<(String, f64)> {
+    if matches!(chosen.kind, Kind::Country | Kind::Region | Kind::Demonym) {
+        return None;
+    }
+    context
+        .places
+        .iter()
+        .filter(|(_, other_name)| other_name != name)
+        .map(|&(e, _)| gazetteer.entry(e))
+        .filter(|e| !matches!(e.kind, Kind::Country | Kind::Region | Kind::Demonym))
+        .map(|e| {
+            let km = crate::geodesy::haversine_km((chosen.lat, chosen.lon), (e.lat, e.lon));
+            (e.name.clone(), km)
+        })
+        .filter(|(_, km)| *km <= NEARBY_KM)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// The name of a country by its code (`NE` → `Niger`), the code if the gazetteer lacks it.
+fn country_name(gazetteer: &Gazetteer, cc: &str) -> String {
+    gazetteer
+        .country(cc)
+        .map(|i| gazetteer.entry(i).name.clone())
+        .unwrap_or_else(|| cc.to_string())
+}
+
+/// `1,026,848`.
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geoparse::Geoparser;
+
+    fn why_of(g: &Gazetteer, text: &str, written: &str) -> String {
+        let mentions = Geoparser::new(g).parse(text);
+        let context = WhyContext::new(g, &mentions);
+        let i = mentions
+            .iter()
+            .position(|m| m.text == written)
+            .unwrap_or_else(|| panic!("{written} not found in {mentions:?}"));
+        explain(g, text, &mentions, i, &context)
+    }
+
+    #[test]
+    fn the_evidence_is_said_in_words() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let why = why_of(
+            &g,
+            "Soldiers arrived in Agadez on Monday. Officials in Niamey said Niger would help.",
+            "Agadez",
+        );
+        assert!(why.starts_with("A place: “in” before it"), "{why}");
+        assert!(why.contains("a capital letter mid-sentence"), "{why}");
+        assert!(why.contains("Read as Agadez"), "{why}");
+        assert!(why.contains("Niger"), "{why}");
+        let why = why_of(
+            &g,
+            "The show opened in Paris, Texas, on Friday. Paris, Texas is small.",
+            "Paris",
+        );
+        assert!(why.contains("qualified by “Texas”"), "{why}");
+        assert!(why.contains("named twice"), "{why}");
+        assert!(why.contains(" Not Paris, France"), "{why}");
+    }
+
+    #[test]
+    fn a_mention_that_does_not_fit_gets_nothing() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let mut mentions = Geoparser::new(&g).parse("Rain in Niamey.");
+        let context = WhyContext::new(&g, &mentions);
+        assert_eq!(explain(&g, "Rain", &mentions, 0, &context), "");
+        assert_eq!(explain(&g, "Rain in Niamey.", &mentions, 9, &context), "");
+        mentions[0].start = 100;
+        assert_eq!(explain(&g, "Rain in Niamey.", &mentions, 0, &context), "");
+    }
+}
