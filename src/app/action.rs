@@ -148,6 +148,18 @@ pub enum Action {
     ExportPictureDialog(f32),
     /// Save the map as a PNG picture there (at the scale chosen last).
     ExportPictureTo(PathBuf),
+    /// Start reviewing the least certain mentions shown, one at a time.
+    StartReview,
+    /// Step through the review by this many mentions (negative: back).
+    ReviewStep(i32),
+    /// Confirm the parser's reading of the mention under review, and go on.
+    ReviewAccept,
+    /// The mention under review denotes this entry; go on.
+    ReviewChoose(EntryIndex),
+    /// The mention under review is not a place; go on.
+    ReviewNotAPlace,
+    /// Stop reviewing.
+    CloseReview,
     /// Ask which project to open.
     OpenProjectDialog,
     /// Open a project (closing what is open).
@@ -420,6 +432,40 @@ impl GazetteApp {
                 self.request_dialog(DialogRequest::ExportPicture);
             }
             Action::ExportPictureTo(path) => self.export_picture(ctx, &path),
+            Action::StartReview => {
+                let queue = super::review::review_queue(&self.state, super::review::REVIEW_LENGTH);
+                if queue.is_empty() {
+                    self.state.push_message(
+                        MessageLevel::Info,
+                        "Nothing to review: every mention shown has been decided by you",
+                    );
+                } else {
+                    self.review = Some(super::review::Review { queue, at: 0 });
+                    self.review_focus();
+                }
+            }
+            Action::ReviewStep(by) => self.review_step(by),
+            Action::ReviewAccept => {
+                if let Some(key) = self.review_current()
+                    && let Some(entry) = self.state.effective_entry(key)
+                {
+                    self.state.reassign(key, entry);
+                }
+                self.review_step(1);
+            }
+            Action::ReviewChoose(entry) => {
+                if let Some(key) = self.review_current() {
+                    self.state.reassign(key, entry);
+                }
+                self.review_step(1);
+            }
+            Action::ReviewNotAPlace => {
+                if let Some(key) = self.review_current() {
+                    self.state.correct(key, CorrectionAction::NotAPlace);
+                }
+                self.review_step(1);
+            }
+            Action::CloseReview => self.review = None,
             Action::OpenProjectDialog => self.request_dialog(DialogRequest::OpenProject),
             Action::OpenProject(path) => self.open_project(path),
             Action::SaveProjectAsDialog => self.request_dialog(DialogRequest::SaveProject),
@@ -490,6 +536,41 @@ impl GazetteApp {
                 MessageLevel::Error,
                 format!("The map could not be saved: {e}"),
             ),
+        }
+    }
+
+    /// The mention under review.
+    fn review_current(&self) -> Option<MentionKey> {
+        let review = self.review.as_ref()?;
+        review.queue.get(review.at).copied()
+    }
+
+    /// Moves through the review; past its end it closes, saying so.
+    fn review_step(&mut self, by: i32) {
+        let Some(review) = &mut self.review else {
+            return;
+        };
+        let at = review.at as i64 + i64::from(by);
+        if at >= review.queue.len() as i64 {
+            let n = review.queue.len();
+            self.review = None;
+            self.state.push_message(
+                MessageLevel::Success,
+                format!("Reviewed {n} mention{}", plural(n)),
+            );
+            return;
+        }
+        review.at = at.max(0) as usize;
+        self.review_focus();
+    }
+
+    /// Selects the place of the mention under review and brings it into view.
+    fn review_focus(&mut self) {
+        if let Some(key) = self.review_current()
+            && let Some(entry) = self.state.effective_entry(key)
+        {
+            self.state.select(Some(entry));
+            self.map.focus(&self.state, self.basemap.as_deref(), entry);
         }
     }
 

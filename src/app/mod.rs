@@ -30,6 +30,7 @@ pub mod project_link;
 mod projects;
 pub mod recount;
 mod reset_dialog;
+pub mod review;
 mod rules_view;
 pub mod session_file;
 pub mod state;
@@ -135,6 +136,8 @@ pub struct GazetteApp {
     picture: Option<picture_dialog::PictureDraft>,
     /// The picture scale chosen last (pixels per point).
     picture_scale: f32,
+    /// The review of the least certain mentions, while it runs.
+    review: Option<review::Review>,
 }
 
 impl std::fmt::Debug for GazetteApp {
@@ -482,6 +485,7 @@ impl GazetteApp {
             render_state: None,
             picture: None,
             picture_scale: 2.0,
+            review: None,
         }
     }
 
@@ -973,6 +977,9 @@ impl GazetteApp {
         actions.extend(paste_dialog::paste_dialog_ui(&ctx, &mut self.paste));
         actions.extend(field_dialog::field_dialog_ui(&ctx, &mut self.field_choice));
         actions.extend(picture_dialog::picture_dialog_ui(&ctx, &mut self.picture));
+        if let Some(review) = &self.review {
+            actions.extend(review::review_ui(&ctx, &self.state, review));
+        }
         actions.extend(reset_dialog::reset_dialog_ui(
             &ctx,
             &mut self.confirm_reset,

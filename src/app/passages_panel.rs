@@ -121,8 +121,8 @@ pub fn passages_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
                 ui.weak("The parser had no other candidate for these mentions.");
             } else {
                 ui.weak("Other candidates for these mentions — choose one to reassign them all:");
-                for c in candidates.iter().take(PLACE_CANDIDATES) {
-                    let label = candidate_label(g, c);
+                let shown = &candidates[..candidates.len().min(PLACE_CANDIDATES)];
+                for (c, label) in shown.iter().zip(candidate_labels(g, shown)) {
                     if ui
                         .button(label)
                         .on_hover_text("Reassign every mention that could denote it")
@@ -227,6 +227,16 @@ fn overview_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
     if !check.is_empty() {
         ui.strong("Least certain places");
         ui.weak("The parser was least sure of these; worth a look.");
+        if ui
+            .button("Review the least certain mentions…")
+            .on_hover_text(
+                "Go through the least certain mentions one at a time: Enter accepts, 1–9 \
+                 chooses another candidate, N marks not a place, the right arrow skips",
+            )
+            .clicked()
+        {
+            action = Some(Action::StartReview);
+        }
         for (entry, confidence) in check {
             let e = g.entry(entry);
             ui.horizontal(|ui| {
@@ -504,8 +514,7 @@ pub fn correction_menu_ui(
         ui.weak(format!("“{}” denotes:", m.text));
     }
     let candidates = state.candidates(key, MENTION_CANDIDATES);
-    for c in &candidates {
-        let label = candidate_label(g, c);
+    for (c, label) in candidates.iter().zip(candidate_labels(g, &candidates)) {
         if ui.radio(c.is_current, label).clicked() {
             if !c.is_current {
                 action = Some(Action::Reassign {
@@ -535,6 +544,32 @@ pub fn correction_menu_ui(
         }
     }
     action
+}
+
+/// The labels of `candidates` ([`candidate_label`]), with the coordinates added to those
+/// that would otherwise read alike (the nine Washington Counties of a US story).
+pub(super) fn candidate_labels(g: &Gazetteer, candidates: &[CandidateChoice]) -> Vec<String> {
+    let plain: Vec<String> = candidates.iter().map(|c| candidate_label(g, c)).collect();
+    let base = |c: &CandidateChoice| g.entry(c.entry).label();
+    candidates
+        .iter()
+        .zip(&plain)
+        .map(|(c, label)| {
+            let twins = candidates.iter().filter(|o| base(o) == base(c)).count();
+            if twins > 1 {
+                let e = g.entry(c.entry);
+                format!(
+                    "{label}  {:.2}°{} {:.2}°{}",
+                    e.lat.abs(),
+                    if e.lat >= 0.0 { "N" } else { "S" },
+                    e.lon.abs(),
+                    if e.lon >= 0.0 { "E" } else { "W" }
+                )
+            } else {
+                label.clone()
+            }
+        })
+        .collect()
 }
 
 /// `Niamey (place, NE) 0.92`.

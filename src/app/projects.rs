@@ -155,6 +155,7 @@ impl GazetteApp {
         self.jobs.clear();
         self.project_job = None;
         self.restoring = None;
+        self.review = None;
         self.waiting_inputs.clear();
         self.project = None;
         self.state.clear_documents();

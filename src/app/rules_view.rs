@@ -1,5 +1,5 @@
-//! The user's rules in the window: the items of a mention's menu that make one ("Never a
-//! place: NAME (every document)", "Always <its place> for NAME") and the list of rules,
+//! The user's rules in the window: the items of a mention's menu that make one (`Never a
+//! place: NAME (every document)`, `Always PLACE for NAME`) and the list of rules,
 //! each with its Undo, with their file (export, add a colleague's).
 
 use egui::Ui;
