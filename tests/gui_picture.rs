@@ -3,7 +3,8 @@
 //! back from the file.
 #![cfg(feature = "gui")]
 
-use std::path::Path;
+mod gui_common;
+
 use std::sync::Arc;
 
 use egui_kittest::Harness;
@@ -11,18 +12,8 @@ use egui_kittest::kittest::Queryable;
 use gazette::app::GazetteApp;
 use gazette::app::basemap::Basemap;
 use gazette::app::state::MessageLevel;
-use gazette::corpus::{Document, article_files};
 use gazette::gazetteer::Gazetteer;
-
-fn seeds() -> Vec<Document> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    article_files(&dir)
-        .expect("seeds folder")
-        .files
-        .into_iter()
-        .map(|(path, name, _)| Document::read(&path, name).expect("seed").document)
-        .collect()
-}
+use gui_common::seeds;
 
 #[test]
 fn the_map_is_saved_as_a_png_at_the_scale_chosen() {

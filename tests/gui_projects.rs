@@ -4,41 +4,17 @@
 //! is checked with the library's own reader.
 #![cfg(feature = "gui")]
 
+mod gui_common;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gazette::app::GazetteApp;
 use gazette::app::state::MessageLevel;
-use gazette::corpus::{Document, article_files};
-use gazette::gazetteer::Gazetteer;
 use gazette::project::Project;
-
-fn gazetteer() -> Arc<Gazetteer> {
-    static G: OnceLock<Arc<Gazetteer>> = OnceLock::new();
-    G.get_or_init(|| Arc::new(Gazetteer::load_bundled().expect("bundled gazetteer")))
-        .clone()
-}
-
-fn seeds() -> Vec<Document> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    article_files(&dir)
-        .expect("seeds folder")
-        .files
-        .into_iter()
-        .map(|(path, name, _)| Document::read(&path, name).expect("seed").document)
-        .collect()
-}
-
-fn window(app: GazetteApp) -> Harness<'static, GazetteApp> {
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run();
-    harness
-}
+use gui_common::{gazetteer, seeds, window};
 
 /// Chooses an item of the toolbar's Project menu, the file dialog answering `answer`.
 fn project_menu(harness: &mut Harness<'_, GazetteApp>, item: &str, answer: Option<PathBuf>) {

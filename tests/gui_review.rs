@@ -2,30 +2,19 @@
 //! the keyboard, the map following. The real window driven with `egui_kittest`.
 #![cfg(feature = "gui")]
 
-use std::path::Path;
-use std::sync::Arc;
+mod gui_common;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gazette::app::GazetteApp;
-use gazette::corpus::{CorrectionAction, Document, article_files};
-use gazette::gazetteer::Gazetteer;
+use gazette::corpus::CorrectionAction;
 
 fn window() -> Harness<'static, GazetteApp> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let seeds = article_files(&dir)
-        .expect("seeds folder")
-        .files
-        .into_iter()
-        .map(|(path, name, _)| Document::read(&path, name).expect("seed").document)
-        .collect();
-    let g = Arc::new(Gazetteer::load_bundled().expect("gazetteer"));
-    let app = GazetteApp::new_for_test(g, seeds, None);
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run();
-    harness
+    gui_common::window(GazetteApp::new_for_test(
+        gui_common::gazetteer(),
+        gui_common::seeds(),
+        None,
+    ))
 }
 
 fn press(harness: &mut Harness<'_, GazetteApp>, key: egui::Key) {

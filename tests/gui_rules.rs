@@ -4,33 +4,18 @@
 //! real window driven by its labels with `egui_kittest`, no GPU and no network.
 #![cfg(feature = "gui")]
 
+mod gui_common;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use gazette::app::GazetteApp;
 use gazette::app::state::MessageLevel;
-use gazette::corpus::{Document, RuleAction, Rules, article_files};
-use gazette::gazetteer::Gazetteer;
+use gazette::corpus::{RuleAction, Rules};
 use gazette::project::Project;
-
-fn gazetteer() -> Arc<Gazetteer> {
-    static G: OnceLock<Arc<Gazetteer>> = OnceLock::new();
-    G.get_or_init(|| Arc::new(Gazetteer::load_bundled().expect("bundled gazetteer")))
-        .clone()
-}
-
-fn seeds() -> Vec<Document> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    article_files(&dir)
-        .expect("seeds folder")
-        .files
-        .into_iter()
-        .map(|(path, name, _)| Document::read(&path, name).expect("seed").document)
-        .collect()
-}
+use gui_common::{gazetteer, seeds};
 
 /// The app with the sample articles, in a 1500×920 window, after its first frames.
 fn harness() -> Harness<'static, GazetteApp> {

@@ -666,11 +666,7 @@ impl GazetteApp {
                     link.set_read_only(read_only);
                 }
                 self.state.set_corrections_and_filter(corrections, filter);
-                self.sent_versions = (
-                    self.state.corrections_version(),
-                    self.state.filter_version(),
-                    self.state.rules_version(),
-                );
+                self.sent_versions = self.state.saved_versions();
                 self.state.push_message(
                     MessageLevel::Info,
                     format!("Opening the project {}", path.display()),

@@ -18,6 +18,7 @@ use crate::app::state::{AppState, CandidateChoice, MentionKey, passage_range};
 use crate::corpus::{CorrectionAction, MentionRef};
 use crate::gazetteer::{Gazetteer, Kind};
 use crate::geoparse::text::{is_sentence_end, is_sentence_start};
+use crate::geoparse::why::thousands;
 
 /// Candidates offered per mention in its correction menu.
 const MENTION_CANDIDATES: usize = 12;
@@ -611,19 +612,6 @@ fn confidence_label(ui: &mut Ui, confidence: f32, what: &str) -> egui::Response 
             .strong(),
     )
     .on_hover_text(format!("{what}: {confidence:.3}"))
-}
-
-/// `n` with thousands separated by commas (`1,234`).
-pub(super) fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -122,11 +122,7 @@ impl GazetteApp {
             self.state.filter().clone(),
             self.repaint.clone(),
         ));
-        self.sent_versions = (
-            self.state.corrections_version(),
-            self.state.filter_version(),
-            self.state.rules_version(),
-        );
+        self.sent_versions = self.state.saved_versions();
         self.state.push_message(
             MessageLevel::Info,
             format!("Saving {n} document{} as {}…", plural(n), path.display()),
@@ -215,11 +211,7 @@ impl GazetteApp {
         let Some(link) = &mut self.project else {
             return;
         };
-        let versions = (
-            self.state.corrections_version(),
-            self.state.filter_version(),
-            self.state.rules_version(),
-        );
+        let versions = self.state.saved_versions();
         if versions.0 != self.sent_versions.0 {
             link.send(Change::Corrections(self.state.corrections().clone()));
         }

@@ -975,6 +975,16 @@ impl AppState {
         self.corpus.corrections_version()
     }
 
+    /// The versions of what a project keeps besides its documents: the corrections, the
+    /// filter and the rules (each changes when that does).
+    pub fn saved_versions(&self) -> (u64, u64, u64) {
+        (
+            self.corrections_version(),
+            self.filter_version(),
+            self.rules_version(),
+        )
+    }
+
     /// A number that changes whenever the filter does.
     pub fn filter_version(&self) -> u64 {
         self.corpus.filter_version()

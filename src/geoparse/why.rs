@@ -394,8 +394,9 @@ fn country_name(gazetteer: &Gazetteer, cc: &str) -> String {
         .unwrap_or_else(|| cc.to_string())
 }
 
-/// `1,026,848`.
-fn thousands(n: u64) -> String {
+/// `n` with thousands separated by commas (`1,026,848`), as the why sentence and the
+/// app write populations and counts.
+pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

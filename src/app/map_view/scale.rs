@@ -3,7 +3,7 @@
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Stroke, pos2};
 
-use crate::app::passages_panel::thousands;
+use crate::geoparse::why::thousands;
 
 /// Metres one screen point covers at latitude `lat` (degrees) and zoom `zoom`, on the
 /// Web Mercator map of 256-point tiles: the equator's length over the world's width in
