@@ -87,6 +87,10 @@ enum Command {
         /// project's rules.
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
+        /// Leave out each mention's `why` (JSON Lines, GeoJSON): about a quarter fewer
+        /// bytes, and the batch runs at the parser's speed. `gazette export` takes it too.
+        #[arg(long, conflicts_with = "project")]
+        no_why: bool,
     },
     /// Export a project (see `parse --project`) as GeoJSON, KML, JSON Lines or CSV, with
     /// its corrections and saved filter applied: for a project made by `gazette parse`,
@@ -115,6 +119,9 @@ enum Command {
         /// replacing the project's for the same name); the project is not changed.
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
+        /// Leave out each mention's `why` (JSON Lines, GeoJSON).
+        #[arg(long)]
+        no_why: bool,
     },
     /// Score the geoparser on gold-standard corpora (LGL / GeoWebNews XML) and print a
     /// table: recognition precision/recall/F1, accuracy@161 km, errors, throughput.
@@ -358,15 +365,28 @@ struct NothingRead;
 /// before it are, so memory holds a few chunks of documents (and, for GeoJSON, each
 /// place's first mentions), never the corpus. Skipped inputs and decoding warnings
 /// are printed as they come.
+/// Where and how `gazette parse` writes its export.
+struct ExportTarget<'a> {
+    format: Format,
+    /// The file, or standard output.
+    output: Option<&'a PathBuf>,
+    /// Whether mentions carry their `why`.
+    why: bool,
+}
+
 fn parse_command(
     gazetteer: &Gazetteer,
     paths: &[PathBuf],
     fields: &corpus::Fields,
-    format: Format,
-    output: Option<&PathBuf>,
+    target: ExportTarget<'_>,
     filter: &Filter,
     rules: Rules,
 ) -> Result<ExitCode> {
+    let ExportTarget {
+        format,
+        output,
+        why,
+    } = target;
     let parser = Geoparser::new(gazetteer);
     let mut corrections = Corrections::default();
     corrections.set_rules(rules);
@@ -375,10 +395,14 @@ fn parse_command(
     let mut counts = ExportCounts::default();
     let export = |out: &mut dyn Write| -> std::io::Result<()> {
         let inputs = inputs(paths, fields);
-        let render = |parsed: ParsedDocument| DocumentExport::render(format, &shown, parsed);
+        let render =
+            |parsed: ParsedDocument| DocumentExport::render_with(format, &shown, parsed, why);
         // Raised when writing fails, so the parse stops too.
         let stop = AtomicBool::new(false);
         let mut stream = ExportStream::new(out, format, &shown);
+        if !why {
+            stream = stream.without_why();
+        }
         let mut failure = None;
         corpus::load_then(&parser, inputs, &stop, &render, &mut |event| match event {
             LoadEvent::Document {
@@ -515,6 +539,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             min_confidence,
             project,
             rules: rules_file,
+            no_why,
         }) => {
             // Check the inputs before the (slower) gazetteer load, so a typo fails fast.
             for p in &paths {
@@ -557,8 +582,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 &g,
                 &paths,
                 &fields.fields(),
-                format,
-                output.as_ref(),
+                ExportTarget {
+                    format,
+                    output: output.as_ref(),
+                    why: !no_why,
+                },
                 &filter,
                 rules,
             )
@@ -571,6 +599,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             min_confidence,
             dates,
             rules: rules_file,
+            no_why,
         }) => {
             let rules = read_rules(rules_file.as_ref())?;
             let g = load_gazetteer(cli.gazetteer.as_ref())?;
@@ -587,6 +616,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 output.as_ref(),
                 overrides,
                 &rules,
+                !no_why,
             )
         }
         Some(Command::Lookup { name }) => {

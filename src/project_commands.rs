@@ -164,6 +164,7 @@ pub fn parse_into_project(
             Some(out),
             overrides,
             &Rules::default(),
+            true,
         )?;
     }
     Ok(if skipped > 0 {
@@ -197,6 +198,7 @@ pub fn export_project(
     output: Option<&PathBuf>,
     overrides: FilterOverrides,
     rules: &Rules,
+    why: bool,
 ) -> Result<ExitCode> {
     if let Some(out) = output {
         refuse_output_onto_project(out, project_path)?;
@@ -212,10 +214,13 @@ pub fn export_project(
     let mut counts = ExportCounts::default();
     let export = |out: &mut dyn Write| -> std::io::Result<()> {
         let mut stream = ExportStream::new(out, format, &shown);
+        if !why {
+            stream = stream.without_why();
+        }
         let mut failure = None;
         let report = project
-            .for_each_document(gazetteer, &mut |doc| match DocumentExport::render(
-                format, &shown, doc,
+            .for_each_document(gazetteer, &mut |doc| match DocumentExport::render_with(
+                format, &shown, doc, why,
             )
             .and_then(|p| stream.push(p))
             {

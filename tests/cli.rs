@@ -265,3 +265,32 @@ fn output_into_missing_folder_fails_cleanly() {
     assert!(stderr(&o).contains("out.geojson"), "{}", stderr(&o));
     assert!(!target.exists());
 }
+
+#[test]
+fn no_why_leaves_out_only_the_why() {
+    let with = gazette(&["parse", &seeds(), "--format", "jsonl"]);
+    let without = gazette(&["parse", &seeds(), "--format", "jsonl", "--no-why"]);
+    assert!(with.status.success() && without.status.success());
+    let rows = |o: &Output| -> Vec<serde_json::Value> {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON row"))
+            .collect()
+    };
+    let (mut with, without) = (rows(&with), rows(&without));
+    assert!(!with.is_empty());
+    for row in &mut with {
+        let why = row
+            .as_object_mut()
+            .and_then(|o| o.remove("why"))
+            .expect("a why");
+        assert!(why.as_str().is_some_and(|w| !w.is_empty()));
+    }
+    assert_eq!(with, without, "the rest of every row is the same");
+    // GeoJSON too, and not with --project (it has no rows of its own to leave it out of).
+    let geojson = gazette(&["parse", &seeds(), "--no-why"]);
+    assert!(!String::from_utf8_lossy(&geojson.stdout).contains("\"why\""));
+    let refused = gazette(&["parse", &seeds(), "--no-why", "--project", "x.gpkg"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(!Path::new("x.gpkg").exists());
+}

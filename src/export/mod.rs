@@ -125,7 +125,9 @@ struct MentionJson<'a> {
     text: &'a str,
     title: Option<&'a str>,
     url: Option<&'a str>,
-    why: String,
+    /// Left out of a batch run with `--no-why`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why: Option<String>,
 }
 
 /// A JSON Lines row: the mention with its place's fields flattened in.
@@ -151,7 +153,9 @@ struct MentionRowJson<'a> {
     text: &'a str,
     title: Option<&'a str>,
     url: Option<&'a str>,
-    why: String,
+    /// Left out of a batch run with `--no-why`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why: Option<String>,
 }
 
 /// A document's publication date as exported: ISO 8601 (`2021-03-04`, with the time and
@@ -235,7 +239,7 @@ fn write_mention_json(
     gazetteer: &Gazetteer,
     doc: &ParsedDocument,
     m: &MentionRef,
-    context: &WhyContext,
+    context: Option<&WhyContext>,
 ) -> std::io::Result<()> {
     let (mention, passage) = mention_of(doc, m);
     let json = MentionJson {
@@ -253,7 +257,7 @@ fn write_mention_json(
         text: &mention.text,
         title: doc.document.meta.title.as_deref(),
         url: doc.document.meta.url.as_deref(),
-        why: why(gazetteer, doc, m, context),
+        why: context.map(|c| why(gazetteer, doc, m, c)),
     };
     serde_json::to_writer(out, &json).map_err(std::io::Error::from)
 }
@@ -265,7 +269,7 @@ fn write_json_line(
     doc: &ParsedDocument,
     m: &MentionRef,
     place: EntryIndex,
-    context: &WhyContext,
+    context: Option<&WhyContext>,
 ) -> std::io::Result<()> {
     let (mention, passage) = mention_of(doc, m);
     let e = gazetteer.entry(place);
@@ -290,7 +294,7 @@ fn write_json_line(
         text: &mention.text,
         title: doc.document.meta.title.as_deref(),
         url: doc.document.meta.url.as_deref(),
-        why: why(gazetteer, doc, m, context),
+        why: context.map(|c| why(gazetteer, doc, m, c)),
     };
     serde_json::to_writer(&mut *out, &json)?;
     out.write_all(b"\n")
@@ -420,7 +424,7 @@ fn write_geojson(
             let mut bytes = Vec::new();
             let doc = documents[m.document].borrow();
             let context = contexts.of(gazetteer, m.document, doc);
-            write_mention_json(&mut bytes, gazetteer, doc, m, context)?;
+            write_mention_json(&mut bytes, gazetteer, doc, m, Some(context))?;
             Ok(bytes)
         });
         write_feature(out, gazetteer, p.entry, p.mentions.len(), &mut listed)?;
@@ -440,7 +444,7 @@ fn write_json_lines(
         let m = &p.mentions[mi];
         let doc = documents[m.document].borrow();
         let context = contexts.of(gazetteer, m.document, doc);
-        write_json_line(out, gazetteer, doc, m, p.entry, context)?;
+        write_json_line(out, gazetteer, doc, m, p.entry, Some(context))?;
     }
     Ok(())
 }
