@@ -547,8 +547,9 @@ pub fn correction_menu_ui(
     action
 }
 
-/// The labels of `candidates` ([`candidate_label`]), with the coordinates added to those
-/// that would otherwise read alike (the nine Washington Counties of a US story).
+/// The labels of `candidates` ([`candidate_label`]); those that would otherwise read
+/// alike (the nine Washington Counties of a US story) say their first-level division,
+/// or where there is none, their coordinates.
 pub(super) fn candidate_labels(g: &Gazetteer, candidates: &[CandidateChoice]) -> Vec<String> {
     let plain: Vec<String> = candidates.iter().map(|c| candidate_label(g, c)).collect();
     let base = |c: &CandidateChoice| g.entry(c.entry).label();
@@ -559,6 +560,9 @@ pub(super) fn candidate_labels(g: &Gazetteer, candidates: &[CandidateChoice]) ->
             let twins = candidates.iter().filter(|o| base(o) == base(c)).count();
             if twins > 1 {
                 let e = g.entry(c.entry);
+                if let Some(division) = g.admin1_of(c.entry) {
+                    return format!("{label}  in {}", g.entry(division).name);
+                }
                 format!(
                     "{label}  {:.2}°{} {:.2}°{}",
                     e.lat.abs(),

@@ -272,6 +272,7 @@ impl Gazetteer {
             second_steps: steps.second,
             subtree_checked: (0..steps.subtrees).map(|_| OnceLock::new()).collect(),
             names_checked: fst_check::Reachable::new(frame.version),
+            admin1_table: OnceLock::new(),
             tables,
             layout,
             names,

@@ -16,6 +16,7 @@
 //! text in `walk.rs`; its word memo in `memo.rs`; the check that a file's automata are
 //! safe to walk, done at load, in `fst_check.rs`.
 
+mod admin1;
 pub mod compile;
 mod entry;
 mod facts;
@@ -82,6 +83,9 @@ pub struct Gazetteer {
     subtree_checked: Box<[OnceLock<bool>]>,
     /// The nodes of the name automaton checked so far.
     names_checked: fst_check::Reachable,
+    /// First-level divisions by packed country and admin-1 code, made on first use
+    /// (`admin1.rs`).
+    admin1_table: OnceLock<std::collections::HashMap<(u64, u64), EntryIndex>>,
 }
 
 impl std::fmt::Debug for Gazetteer {
