@@ -64,13 +64,12 @@ impl ExportJob {
 pub struct Exports {
     tx: Sender<ExportOutcome>,
     rx: Receiver<ExportOutcome>,
-    running: usize,
 }
 
 impl Default for Exports {
     fn default() -> Self {
         let (tx, rx) = channel();
-        Exports { tx, rx, running: 0 }
+        Exports { tx, rx }
     }
 }
 
@@ -90,7 +89,6 @@ impl Exports {
                 }
                 notify();
             });
-        self.running += 1;
         if spawned.is_err() {
             let job = job.lock().ok().and_then(|mut j| j.take());
             if let Some(job) = job {
@@ -101,19 +99,11 @@ impl Exports {
 
     /// Runs `job` on this thread (tests); its outcome comes with the next poll.
     pub fn run_here(&mut self, job: ExportJob) {
-        self.running += 1;
         let _ = self.tx.send(job.run());
-    }
-
-    /// True while an export is being written.
-    pub fn is_running(&self) -> bool {
-        self.running > 0
     }
 
     /// The outcomes of exports finished since the last call.
     pub fn poll(&mut self) -> Vec<ExportOutcome> {
-        let done: Vec<ExportOutcome> = self.rx.try_iter().collect();
-        self.running = self.running.saturating_sub(done.len());
-        done
+        self.rx.try_iter().collect()
     }
 }

@@ -105,8 +105,6 @@ pub struct ProjectLink {
     /// Changes made while the project is read, sent when its thread starts.
     waiting: Vec<Change>,
     thread: Option<(Sender<Change>, Receiver<LinkEvent>, JoinHandle<()>)>,
-    /// Changes sent and not yet reported written.
-    unsaved: bool,
     /// The file cannot be written (said by the job that reads it).
     read_only: bool,
     /// Why the thread could not start, until [`ProjectLink::poll`] reports it.
@@ -131,7 +129,6 @@ impl ProjectLink {
             state: LinkState::Reading,
             waiting: Vec::new(),
             thread: None,
-            unsaved: false,
             read_only: false,
             failure: None,
         }
@@ -203,7 +200,6 @@ impl ProjectLink {
         match spawned {
             Ok(handle) => {
                 for change in self.waiting.drain(..) {
-                    self.unsaved = true;
                     let _ = changes_tx.send(change);
                 }
                 self.thread = Some((changes_tx, events_rx, handle));
@@ -234,11 +230,6 @@ impl ProjectLink {
         self.state == LinkState::Reading
     }
 
-    /// True if changes were sent that are not reported written yet.
-    pub fn has_unsaved_changes(&self) -> bool {
-        self.unsaved || !self.waiting.is_empty()
-    }
-
     /// Sends a change to the project (kept until the thread starts while the project is
     /// read; dropped for a read-only project).
     pub fn send(&mut self, change: Change) {
@@ -246,11 +237,8 @@ impl ProjectLink {
             _ if self.state == LinkState::ReadOnly => {}
             None => self.waiting.push(change),
             Some((tx, _, _)) => {
-                if tx.send(change).is_ok() {
-                    self.unsaved = true;
-                    if self.state == LinkState::Saved {
-                        self.state = LinkState::Saving;
-                    }
+                if tx.send(change).is_ok() && self.state == LinkState::Saved {
+                    self.state = LinkState::Saving;
                 }
             }
         }
@@ -272,7 +260,6 @@ impl ProjectLink {
                 LinkEvent::Progress { .. } => {}
                 LinkEvent::SavedAs { .. } => self.state = LinkState::Saved,
                 LinkEvent::Saved => {
-                    self.unsaved = false;
                     if self.state != LinkState::SavingAs {
                         self.state = LinkState::Saved;
                     }
@@ -341,62 +328,45 @@ fn run(
             Change::Documents(documents) => {
                 // Documents come a few at a time while a folder opens: take those
                 // already waiting into the same transaction.
-                let mut batch = documents;
-                loop {
-                    match changes.try_recv() {
-                        Ok(Change::Documents(more)) => batch.extend(more),
-                        Ok(other) => {
-                            next = Some(other);
-                            break;
-                        }
-                        Err(_) => break,
+                let batch = gather(documents, changes, &mut next, |batch, c| match c {
+                    Change::Documents(more) => {
+                        batch.extend(more);
+                        None
                     }
-                }
+                    other => Some(other),
+                });
                 add_documents(&mut project, gazetteer, &batch)
             }
+            // Of several corrections, filters or rules waiting, only the latest matters.
             Change::Corrections(corrections) => {
-                // Only the latest of several waiting matters.
-                let mut latest = corrections;
-                while let Ok(change) = changes.try_recv() {
-                    match change {
-                        Change::Corrections(c) => latest = c,
-                        other => {
-                            next = Some(other);
-                            break;
-                        }
+                let latest = gather(corrections, changes, &mut next, |latest, c| match c {
+                    Change::Corrections(newer) => {
+                        *latest = newer;
+                        None
                     }
-                }
+                    other => Some(other),
+                });
                 write_corrections(&mut project, gazetteer, &latest)
             }
             Change::Filter(filter) => {
-                let mut latest = filter;
-                while let Ok(change) = changes.try_recv() {
-                    match change {
-                        Change::Filter(f) => latest = f,
-                        other => {
-                            next = Some(other);
-                            break;
-                        }
+                let latest = gather(filter, changes, &mut next, |latest, c| match c {
+                    Change::Filter(newer) => {
+                        *latest = newer;
+                        None
                     }
-                }
+                    other => Some(other),
+                });
                 write_filter(&mut project, &latest)
             }
             Change::Rules(rules) => {
-                let mut latest = rules;
-                while let Ok(change) = changes.try_recv() {
-                    match change {
-                        Change::Rules(r) => latest = r,
-                        other => {
-                            next = Some(other);
-                            break;
-                        }
+                let latest = gather(rules, changes, &mut next, |latest, c| match c {
+                    Change::Rules(newer) => {
+                        *latest = newer;
+                        None
                     }
-                }
-                if project.corrections().rules() == &latest {
-                    Ok(())
-                } else {
-                    project.set_rules(gazetteer, &latest)
-                }
+                    other => Some(other),
+                });
+                write_rules(&mut project, gazetteer, &latest)
             }
             Change::Flush(done) => {
                 let _ = done.send(());
@@ -416,6 +386,23 @@ fn run(
             }
         }
     }
+}
+
+/// Folds into `first` the changes already waiting that `fold` takes (it gives back the
+/// first one of another kind, which is left in `next` for the loop to handle).
+fn gather<T>(
+    mut first: T,
+    changes: &Receiver<Change>,
+    next: &mut Option<Change>,
+    fold: impl Fn(&mut T, Change) -> Option<Change>,
+) -> T {
+    while let Ok(change) = changes.try_recv() {
+        if let Some(other) = fold(&mut first, change) {
+            *next = Some(other);
+            break;
+        }
+    }
+    first
 }
 
 /// Adds documents in one transaction.
@@ -457,6 +444,18 @@ fn write_corrections(
         project.set_correction(gazetteer, correction)?;
     }
     Ok(())
+}
+
+/// Saves the rules unless the project has them already.
+fn write_rules(
+    project: &mut Project,
+    gazetteer: &Gazetteer,
+    rules: &crate::corpus::Rules,
+) -> Result<(), ProjectError> {
+    if project.corrections().rules() == rules {
+        return Ok(());
+    }
+    project.set_rules(gazetteer, rules)
 }
 
 /// Saves the filter unless the project has it already.
