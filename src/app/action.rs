@@ -148,6 +148,8 @@ pub enum Action {
     ExportPictureDialog(f32),
     /// Save the map as a PNG picture there (at the scale chosen last).
     ExportPictureTo(PathBuf),
+    /// Read the next page of the selected place's passages from the archive project.
+    MoreArchivePassages,
     /// Start reviewing the least certain mentions shown, one at a time.
     StartReview,
     /// Step through the review by this many mentions (negative: back).
@@ -432,6 +434,7 @@ impl GazetteApp {
                 self.request_dialog(DialogRequest::ExportPicture);
             }
             Action::ExportPictureTo(path) => self.export_picture(ctx, &path),
+            Action::MoreArchivePassages => self.state.more_archive_passages(),
             Action::StartReview => {
                 let queue = super::review::review_queue(&self.state, super::review::REVIEW_LENGTH);
                 if queue.is_empty() {

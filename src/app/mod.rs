@@ -11,6 +11,8 @@
 
 pub mod about;
 mod action;
+pub mod archive;
+mod archive_panel;
 pub mod basemap;
 pub mod dialogs;
 pub mod document_view;
@@ -138,6 +140,10 @@ pub struct GazetteApp {
     picture_scale: f32,
     /// The review of the least certain mentions, while it runs.
     review: Option<review::Review>,
+    /// Projects of more documents than this open as an archive (see `archive.rs`).
+    hold_up_to: usize,
+    /// Reads the selected place's passages from a project opened as an archive.
+    passage_reader: Option<archive::PassageReader>,
 }
 
 impl std::fmt::Debug for GazetteApp {
@@ -486,6 +492,8 @@ impl GazetteApp {
             picture: None,
             picture_scale: 2.0,
             review: None,
+            hold_up_to: archive::HOLD_UP_TO,
+            passage_reader: None,
         }
     }
 
@@ -510,6 +518,21 @@ impl GazetteApp {
         self.render_state = Some(render_state);
     }
 
+    /// Opens projects of more than `documents` documents as an archive (tests; the
+    /// window uses [`archive::HOLD_UP_TO`]).
+    pub fn set_hold_up_to(&mut self, documents: usize) {
+        self.hold_up_to = documents;
+    }
+
+    /// Waits for the passages the archive project's reader was asked for, and shows them
+    /// (tests).
+    pub fn wait_for_archive_passages(&mut self) {
+        self.ask_archive_passages();
+        if let Some(answer) = self.passage_reader.as_mut().and_then(|r| r.wait()) {
+            self.state.set_archive_passages(answer);
+        }
+    }
+
     /// The file dialogs (to script answers in tests).
     pub fn dialogs_mut(&mut self) -> &mut Dialogs {
         &mut self.dialogs
@@ -526,6 +549,20 @@ impl GazetteApp {
     /// Parses `inputs` (in the background, or now); returns the job, if one started.
     fn start_parse(&mut self, inputs: Vec<Input>) -> Option<JobId> {
         if inputs.is_empty() {
+            return None;
+        }
+        if let Some(view) = self.state.archive() {
+            self.state.push_message(
+                MessageLevel::Warning,
+                format!(
+                    "{} is open as an archive of {} documents: add documents to it with \
+                     `gazette parse FILES --project {}`, or close it first (Project > Close \
+                     project)",
+                    view.path.display(),
+                    crate::geoparse::why::thousands(view.documents as u64),
+                    view.path.display()
+                ),
+            );
             return None;
         }
         let Some(g) = self.state.gazetteer_arc() else {
@@ -672,6 +709,7 @@ impl GazetteApp {
                     format!("Opening the project {}", path.display()),
                 );
             }
+            Event::ProjectArchive { view, .. } => self.open_archive(view),
             Event::ProjectFailed { message, .. } => self.project_failed(message),
             Event::Skipped { job, message } => {
                 self.state.push_message(MessageLevel::Warning, message);
@@ -705,6 +743,9 @@ impl GazetteApp {
                 .map(|d| format!(" in {:.1} s", d.as_secs_f64()))
                 .unwrap_or_default();
                 let text = match (loaded, skipped) {
+                    (0, 0) if self.state.archive().is_some() => {
+                        format!("Opened the project's places{took}")
+                    }
                     (0, 0) => "Nothing to open".to_string(),
                     (l, 0) => format!("Opened {l} document{}{took}", plural(l)),
                     (l, s) => format!(
@@ -786,6 +827,21 @@ impl GazetteApp {
         self.map.request_fit_unless_moved();
     }
 
+    /// Asks the archive project's reader for the selected place's passages when the
+    /// selection (or the number wanted) changed: a comparison per frame.
+    fn ask_archive_passages(&mut self) {
+        let (Some(reader), Some(g)) = (&mut self.passage_reader, self.state.gazetteer()) else {
+            return;
+        };
+        match self.state.selected() {
+            Some(entry) if self.state.place(entry).is_some() => {
+                let limit = self.state.archive_passage_limit();
+                reader.ask(entry, &g.entry(entry).id, limit);
+            }
+            _ => reader.forget(),
+        }
+    }
+
     /// Takes what the background threads and dialogs reported, and dropped files.
     fn poll(&mut self, ctx: &egui::Context) {
         if let Loader::Background(worker) = &mut self.loader {
@@ -795,6 +851,10 @@ impl GazetteApp {
         }
         self.sync_project();
         self.state.poll_recount(false);
+        self.ask_archive_passages();
+        if let Some(answer) = self.passage_reader.as_mut().and_then(|r| r.take()) {
+            self.state.set_archive_passages(answer);
+        }
         for outcome in self.exports.poll() {
             self.export_done(outcome);
         }

@@ -82,6 +82,11 @@ pub fn passages_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
         }
     ));
 
+    if let Some(view) = state.archive() {
+        let read = super::archive_panel::archive_passages_ui(ui, state, g, view, selected);
+        return read.or(action);
+    }
+
     let (Some(place), Some(stats), Some(details)) = (
         state.selected_place(),
         state.place_stats(selected),
@@ -96,7 +101,7 @@ pub fn passages_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
     };
 
     // Confidence and corrections.
-    let n = place.mentions.len();
+    let n = place.mention_count;
     let (mean, low) = (stats.mean_confidence, stats.lowest_confidence);
     let (corrected, demonyms) = (stats.corrected, stats.demonyms);
     ui.horizontal_wrapped(|ui| {

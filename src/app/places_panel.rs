@@ -55,7 +55,7 @@ pub fn places_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
         ui.add_space(8.0);
         if state.gazetteer().is_none() {
             ui.weak("Loading the gazetteer…");
-        } else if state.documents().is_empty() {
+        } else if state.documents().is_empty() && state.archive().is_none() {
             ui.weak("No documents yet. Open files or a folder, paste text, or drop files on the window.");
         } else {
             ui.weak("No place matches the filter.");
@@ -67,7 +67,7 @@ pub fn places_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
     };
     // Sorted most mentioned first when the places were last put in order (a place's
     // count can grow past the first one's while documents load: the bar is capped).
-    let most = places.first().map_or(1, |p| p.mentions.len()).max(1);
+    let most = places.first().map_or(1, |p| p.mention_count).max(1);
     egui::ScrollArea::vertical()
         .id_salt("places-list")
         .auto_shrink([false, false])
@@ -88,7 +88,7 @@ pub fn places_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
                         ui.painter().rect_filled(rect, 3.0, visuals.weak_bg_fill);
                     }
                     // A bar behind the count shows the share of mentions.
-                    let share = (place.mentions.len() as f32 / most as f32).min(1.0);
+                    let share = (place.mention_count as f32 / most as f32).min(1.0);
                     let bar = egui::Rect::from_min_max(
                         egui::pos2(rect.right() - 4.0 - 60.0 * share, rect.bottom() - 4.0),
                         egui::pos2(rect.right() - 4.0, rect.bottom() - 2.0),
@@ -107,7 +107,7 @@ pub fn places_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
                     );
                     let text_color = visuals.text_color();
                     let font = egui::TextStyle::Body.resolve(ui.style());
-                    let count = place.mentions.len().to_string();
+                    let count = place.mention_count.to_string();
                     let count_galley = ui.painter().layout_no_wrap(count, font.clone(), text_color);
                     let count_pos = egui::pos2(
                         rect.right() - 6.0 - count_galley.size().x,
@@ -143,8 +143,8 @@ pub fn places_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
                     "{} — {}, {} mention{}",
                     e.name,
                     palette::kind_label(e.kind),
-                    place.mentions.len(),
-                    if place.mentions.len() == 1 { "" } else { "s" }
+                    place.mention_count,
+                    if place.mention_count == 1 { "" } else { "s" }
                 ));
                 if response.clicked() {
                     action = Some(Action::SelectAndFocus(place.entry));
@@ -247,29 +247,53 @@ fn filters_ui(ui: &mut Ui, state: &AppState, dark: bool) -> Option<Action> {
                     });
                 });
             }
-            let mut demonyms = filter.show_demonyms;
-            if ui
-                .checkbox(&mut demonyms, "Count demonyms (Nigerien counts as Niger)")
-                .on_hover_text(
-                    "Count words like \"Nigerien\" or \"Turkish\" as mentions of their country",
-                )
-                .changed()
-            {
-                action = Some(Action::SetShowDemonyms(demonyms));
+            // A project opened as an archive is counted from its layer, which has no
+            // confidences and no demonyms.
+            let archive = state.archive().is_some();
+            if archive {
+                ui.weak("Demonyms and confidence need the documents in the window.");
             }
-            let mut min_confidence = filter.min_confidence;
-            let slider = egui::Slider::new(&mut min_confidence, 0.0..=1.0)
-                .step_by(0.05)
-                .fixed_decimals(2)
-                .text("Min. confidence");
-            if ui
-                .add(slider)
-                .on_hover_text("Hide mentions the parser is less sure of")
-                .changed()
-            {
-                action = Some(Action::SetMinConfidence(min_confidence));
-            }
+            ui.add_enabled_ui(!archive, |ui| {
+                let mut demonyms = filter.show_demonyms;
+                if ui
+                    .checkbox(&mut demonyms, "Count demonyms (Nigerien counts as Niger)")
+                    .on_hover_text(
+                        "Count words like \"Nigerien\" or \"Turkish\" as mentions of their country",
+                    )
+                    .changed()
+                {
+                    action = Some(Action::SetShowDemonyms(demonyms));
+                }
+                let mut min_confidence = filter.min_confidence;
+                let slider = egui::Slider::new(&mut min_confidence, 0.0..=1.0)
+                    .step_by(0.05)
+                    .fixed_decimals(2)
+                    .text("Min. confidence");
+                if ui
+                    .add(slider)
+                    .on_hover_text("Hide mentions the parser is less sure of")
+                    .changed()
+                {
+                    action = Some(Action::SetMinConfidence(min_confidence));
+                }
+            });
         });
+
+    if let Some(view) = state.archive() {
+        egui::CollapsingHeader::new(format!(
+            "Documents ({})",
+            crate::geoparse::why::thousands(view.documents as u64)
+        ))
+        .id_salt("document-filter")
+        .default_open(false)
+        .show(ui, |ui| {
+            ui.weak(
+                "Read from the project when shown: select a place to see its passages and \
+                 the documents they are from.",
+            );
+        });
+        return action;
+    }
 
     let documents = state.documents();
     egui::CollapsingHeader::new(format!("Documents ({})", documents.len()))

@@ -528,11 +528,14 @@ fn write_new(
 /// corrections and filter, then each document as [`Event::Document`] (in the order they
 /// were added, not parsed again), then [`Event::Finished`]; a project that cannot be
 /// opened is reported as [`Event::ProjectFailed`]. Opened to write when the file allows
-/// (which rolls back a change a crash interrupted), else read-only.
+/// (which rolls back a change a crash interrupted), else read-only. A project of more
+/// than `hold_up_to` documents is not read whole: its places layer comes as one
+/// [`Event::ProjectArchive`] (see [`super::archive`]).
 pub fn read_project(
     job: JobId,
     gazetteer: &Gazetteer,
     path: &Path,
+    hold_up_to: usize,
     cancel: &AtomicBool,
     emit: &mut dyn FnMut(Event),
 ) {
@@ -549,6 +552,13 @@ pub fn read_project(
             corrections: project.corrections().clone(),
             filter: project.filter()?,
         });
+        if total > hold_up_to {
+            emit(Event::ProjectArchive {
+                job,
+                view: archive_view(gazetteer, &project, total)?,
+            });
+            return Ok(0);
+        }
         emit(Event::Started { job, total });
         let mut loaded = 0;
         let report = project.for_each_document_with_source(gazetteer, &mut |parsed, source| {
@@ -590,4 +600,29 @@ pub fn read_project(
             });
         }
     }
+}
+
+/// What the window shows of a project of `documents` documents opened as an archive: the
+/// places of its layer that this gazetteer has.
+fn archive_view(
+    gazetteer: &Gazetteer,
+    project: &Project,
+    documents: usize,
+) -> Result<super::archive::ArchiveView, ProjectError> {
+    let mut view = super::archive::ArchiveView {
+        path: project.path().to_path_buf(),
+        documents,
+        ..Default::default()
+    };
+    for place in project.place_summaries()? {
+        match gazetteer.index_of_id(&place.gazetteer_id) {
+            Some(entry) => view.places.push(crate::corpus::LayerPlace {
+                entry,
+                mentions: usize::try_from(place.mention_count).unwrap_or(usize::MAX),
+                documents: usize::try_from(place.document_count).unwrap_or(usize::MAX),
+            }),
+            None => view.places_left_out += 1,
+        }
+    }
+    Ok(view)
 }

@@ -41,7 +41,7 @@ impl GazetteApp {
         self.map.forget_moves();
         match &mut self.loader {
             Loader::Background(worker) => {
-                let job = worker.open_project(g, path);
+                let job = worker.open_project(g, path, self.hold_up_to);
                 self.jobs.insert(job, (0, 0));
                 self.project_job = Some(job);
                 self.update_progress();
@@ -52,6 +52,7 @@ impl GazetteApp {
                     0,
                     &g,
                     &path,
+                    self.hold_up_to,
                     &std::sync::atomic::AtomicBool::new(false),
                     &mut |e| events.push(e),
                 );
@@ -154,10 +155,42 @@ impl GazetteApp {
         self.review = None;
         self.waiting_inputs.clear();
         self.project = None;
+        self.passage_reader = None;
         self.state.clear_documents();
         self.state.reset_corrections_and_filter();
         self.update_progress();
         self.show_project_status();
+        self.map.request_fit();
+    }
+
+    /// A project too large to hold is open: shown from its layer, its passages read
+    /// when a place is selected.
+    pub(super) fn open_archive(&mut self, view: super::archive::ArchiveView) {
+        match super::archive::PassageReader::new(&view.path, self.repaint.clone()) {
+            Ok(reader) => self.passage_reader = Some(reader),
+            Err(e) => self.state.push_message(
+                MessageLevel::Error,
+                format!("Cannot start the thread that reads passages: {e}"),
+            ),
+        }
+        let mut text = format!(
+            "{} holds {} documents: too many to hold in the window, so it is shown from its \
+             places layer ({} places), and a place's passages are read from it when you \
+             select the place. Corrections, the review, the timeline and filters by date or \
+             confidence need the documents in the window; use `gazette export` on it for \
+             those.",
+            view.path.display(),
+            crate::geoparse::why::thousands(view.documents as u64),
+            crate::geoparse::why::thousands(view.places.len() as u64),
+        );
+        if view.places_left_out > 0 {
+            text.push_str(&format!(
+                " {} of its places are not in this gazetteer and are left out.",
+                view.places_left_out
+            ));
+        }
+        self.state.push_message(MessageLevel::Info, text);
+        self.state.set_archive(view);
         self.map.request_fit();
     }
 

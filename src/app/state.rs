@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::app::archive::{ArchivePassages, ArchiveView, PASSAGES_PER_PAGE};
 use crate::app::export_job::ExportJob;
 use crate::app::recount::Recounter;
 use crate::corpus::timeline::Timeline;
@@ -155,6 +156,11 @@ pub struct AppState {
     sorted_documents: Vec<usize>,
     revision: u64,
     dirty: bool,
+    /// A project too large to hold, shown from its layer (see [`crate::app::archive`]);
+    /// the corpus is then empty.
+    archive: Option<ArchiveView>,
+    /// Passages of the selected place to read from an archive project.
+    archive_limit: usize,
 }
 
 /// The order of the document list.
@@ -294,12 +300,46 @@ impl AppState {
         added
     }
 
-    /// Removes every document (corrections and the filter stay).
+    /// Removes every document (corrections and the filter stay), and the archive shown.
     pub fn clear_documents(&mut self) {
         self.corpus.clear_documents();
+        self.archive = None;
         self.open_document = None;
         self.selected = None;
         self.recompute();
+    }
+
+    /// Shows a project too large to hold from its layer, in place of any documents.
+    pub fn set_archive(&mut self, view: ArchiveView) {
+        self.corpus.clear_documents();
+        self.open_document = None;
+        self.archive = Some(view);
+        self.archive_limit = PASSAGES_PER_PAGE;
+        self.recompute();
+    }
+
+    /// The project shown from its layer, if one is (see [`crate::app::archive`]).
+    pub fn archive(&self) -> Option<&ArchiveView> {
+        self.archive.as_ref()
+    }
+
+    /// How many passages of the selected place to read from the archive project.
+    pub fn archive_passage_limit(&self) -> usize {
+        self.archive_limit.max(PASSAGES_PER_PAGE)
+    }
+
+    /// Asks for another page of the selected place's passages from the archive project.
+    pub fn more_archive_passages(&mut self) {
+        self.archive_limit = self.archive_passage_limit() + PASSAGES_PER_PAGE;
+    }
+
+    /// Passages read from the archive project; kept if they are the selected place's.
+    pub fn set_archive_passages(&mut self, passages: ArchivePassages) {
+        if let Some(view) = &mut self.archive
+            && Some(passages.entry) == self.selected
+        {
+            view.passages = Some(passages);
+        }
     }
 
     /// Brings the derived lists up to date if documents were added since the last call:
@@ -500,9 +540,10 @@ impl AppState {
         }
         self.dirty = false;
         self.revision += 1;
-        self.summary = match &self.gazetteer {
-            Some(g) => Summary::of(g, &self.corpus),
-            None => Summary::default(),
+        self.summary = match (&self.gazetteer, &self.archive) {
+            (Some(g), Some(view)) => Summary::of_layer(g, self.corpus.filter(), &view.places),
+            (Some(g), None) => Summary::of(g, &self.corpus),
+            (None, _) => Summary::default(),
         };
         self.update_derived();
     }
@@ -632,6 +673,10 @@ impl AppState {
     pub fn select(&mut self, entry: Option<EntryIndex>) {
         if self.selected != entry {
             self.selected = entry;
+            if let Some(view) = &mut self.archive {
+                view.passages = None;
+                self.archive_limit = PASSAGES_PER_PAGE;
+            }
             self.update_selection();
         }
     }
@@ -861,6 +906,18 @@ impl AppState {
                 "the gazetteer is still loading; nothing to export yet".to_string(),
             ));
         };
+        if let Some(view) = &self.archive {
+            // Its mentions are in the project, not here: the command line streams them.
+            return Err(ExportError::Serialize(format!(
+                "{} is open as an archive (its documents are not held in the window); \
+                 export it with `gazette export {} --format {} -o {}`",
+                view.path.display(),
+                view.path.display(),
+                clap::ValueEnum::to_possible_value(&format)
+                    .map_or_else(String::new, |v| v.get_name().to_string()),
+                path.display()
+            )));
+        }
         Ok(ExportJob {
             path: path.to_path_buf(),
             format,

@@ -89,6 +89,14 @@ pub enum Event {
         /// Its filter.
         filter: crate::corpus::Filter,
     },
+    /// A project too large to hold in the window, opened as an archive (see
+    /// [`super::archive`]): its places from its layer, instead of its documents.
+    ProjectArchive {
+        /// The job.
+        job: JobId,
+        /// What the window shows of it.
+        view: super::archive::ArchiveView,
+    },
     /// A project could not be opened or read (the message names the file); documents
     /// already read stay.
     ProjectFailed {
@@ -187,17 +195,27 @@ impl Worker {
 
     /// Reads the project at `path` on a background thread (see
     /// [`super::project_link::read_project`]). Returns the job number.
-    pub fn open_project(&mut self, gazetteer: Arc<Gazetteer>, path: PathBuf) -> JobId {
+    /// Reads the project at `path` (see [`super::project_link::read_project`]; one of
+    /// more than `hold_up_to` documents opens as an archive).
+    pub fn open_project(
+        &mut self,
+        gazetteer: Arc<Gazetteer>,
+        path: PathBuf,
+        hold_up_to: usize,
+    ) -> JobId {
         let (job, cancel) = self.new_job();
         let tx = self.tx.clone();
         let notify = self.notify.clone();
         let spawned = std::thread::Builder::new()
             .name("gazette-project-read".into())
             .spawn(move || {
-                super::project_link::read_project(job, &gazetteer, &path, &cancel, &mut |event| {
+                let mut emit = |event| {
                     let _ = tx.send(event);
                     notify();
-                });
+                };
+                super::project_link::read_project(
+                    job, &gazetteer, &path, hold_up_to, &cancel, &mut emit,
+                );
             });
         if let Err(e) = spawned {
             self.thread_failed(job, e);
@@ -254,6 +272,7 @@ impl Worker {
                 | Event::ChooseFields { job, .. }
                 | Event::Note { job, .. }
                 | Event::ProjectOpened { job, .. }
+                | Event::ProjectArchive { job, .. }
                 | Event::ProjectFailed { job, .. }
                 | Event::Finished { job, .. } => self.is_live(*job),
             })

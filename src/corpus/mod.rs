@@ -40,4 +40,4 @@ pub use read::{DocumentError, Encoding, LoadedDocument, MAX_DOCUMENT_BYTES, deco
 pub use rules::{Rule, RuleAction, Rules, RulesError};
 pub use set::{CandidateChoice, Corpus, CorpusParts, MentionKey};
 pub use source::{ArticleFiles, Input, article_files, document_name};
-pub use summary::{CountryCount, KindCount, PlaceStats, Summary};
+pub use summary::{CountryCount, KindCount, LayerPlace, PlaceStats, Summary};

@@ -35,8 +35,25 @@ pub struct MentionRef {
 pub struct Place {
     /// The entry shown (for demonyms, the country or region they refer to).
     pub entry: EntryIndex,
-    /// Its mentions, in document then text order.
+    /// Its mentions, in document then text order. Empty for a place of a project too
+    /// large to hold in memory (see [`Summary::of_layer`](super::Summary::of_layer)),
+    /// whose passages are read from the project when shown.
     pub mentions: Vec<MentionRef>,
+    /// How many mentions it has: `mentions.len()`, or the project layer's count when the
+    /// mentions are not held. What lists, markers and sorting show.
+    pub mention_count: usize,
+}
+
+impl Place {
+    /// A place with its mentions in memory.
+    pub fn new(entry: EntryIndex, mentions: Vec<MentionRef>) -> Place {
+        let mention_count = mentions.len();
+        Place {
+            entry,
+            mentions,
+            mention_count,
+        }
+    }
 }
 
 /// Every mention after corrections, before filtering.
@@ -103,7 +120,7 @@ pub fn places(
     }
     let mut out: Vec<Place> = by_entry
         .into_iter()
-        .map(|(entry, mentions)| Place { entry, mentions })
+        .map(|(entry, mentions)| Place::new(entry, mentions))
         .collect();
     out.sort_by(|a, b| {
         b.mentions.len().cmp(&a.mentions.len()).then_with(|| {

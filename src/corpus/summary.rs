@@ -62,6 +62,19 @@ pub struct PlaceStats {
     pub demonyms: usize,
 }
 
+/// A place of a project's `places` layer, resolved to an entry of the gazetteer open
+/// (the entry shown: a demonym's country), with the layer's counts: what
+/// [`Summary::of_layer`] shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayerPlace {
+    /// The entry.
+    pub entry: EntryIndex,
+    /// Mentions that count for it.
+    pub mentions: usize,
+    /// Documents with at least one of them.
+    pub documents: usize,
+}
+
 /// A place's figures while they are counted.
 #[derive(Debug, Clone, Default)]
 struct Tally {
@@ -172,6 +185,69 @@ impl Summary {
         summary
     }
 
+    /// What a project too large to hold in memory shows, from its `places` layer (see
+    /// [`crate::project`]): each place with its counts as the layer keeps them (the
+    /// corrections applied, demonyms not counted). The filter's kind, country and search
+    /// apply, as they are decided place by place; its parts decided mention by mention
+    /// or document by document (confidence, demonyms, hidden documents, dates) cannot be
+    /// from the layer and are not applied ([`Summary::layer_ignores`] says which are
+    /// set). The places hold no mentions ([`Place::mention_count`] has their number), and
+    /// there are no confidences, per-document counts or timeline. Costs a pass over the
+    /// places: a few thousand, whatever the number of documents.
+    pub fn of_layer(g: &Gazetteer, filter: &Filter, places: &[LayerPlace]) -> Summary {
+        let mut summary = Summary {
+            filter: filter.clone(),
+            search: crate::fold::fold_name(&filter.search),
+            ..Summary::default()
+        };
+        for p in places {
+            let s = summary.slot(g, p.entry);
+            let (place, slot) = (&mut summary.places[s], &mut summary.slots[s]);
+            let new_place = usize::from(place.mention_count == 0);
+            place.mention_count += p.mentions;
+            slot.tally.documents += p.documents;
+            slot.tally.confidence_sum = f64::NAN;
+            slot.tally.lowest = f32::NAN;
+            if slot.kind_shown && slot.search_shown {
+                let row = &mut summary.countries[slot.country];
+                row.places += new_place;
+                row.mentions += p.mentions;
+            }
+            if slot.country_shown && slot.search_shown {
+                let row = &mut summary.kinds[slot.kind];
+                row.0 += new_place;
+                row.1 += p.mentions;
+            }
+            if slot.shown() {
+                summary.shown_mentions += p.mentions;
+            }
+        }
+        summary.settle(g);
+        // No confidences to rank by.
+        summary.least_certain.clear();
+        summary
+    }
+
+    /// The parts of `filter` [`Summary::of_layer`] cannot apply that are set, in words
+    /// (`"minimum confidence"`, `"dates"`…): empty when the layer shows what the filter
+    /// asks for.
+    pub fn layer_ignores(filter: &Filter) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if filter.min_confidence > 0.0 {
+            out.push("minimum confidence");
+        }
+        if filter.show_demonyms {
+            out.push("demonyms");
+        }
+        if !filter.hidden_documents.is_empty() {
+            out.push("hidden documents");
+        }
+        if !filter.dates.is_everything() {
+            out.push("dates");
+        }
+        out
+    }
+
     /// Counts the documents added to `corpus` since the last call (or since
     /// [`Summary::of`]), at the cost of their mentions alone. The corpus's filter and
     /// corrections must be those the summary was made with: when they change, make a new
@@ -250,6 +326,7 @@ impl Summary {
             t.corrected += usize::from(mention.corrected);
             t.demonyms += usize::from(demonym);
             place.mentions.push(mention);
+            place.mention_count += 1;
             let new_place = usize::from(first);
             if slot.kind_shown && slot.search_shown {
                 let row = &mut self.countries[slot.country];
@@ -339,10 +416,7 @@ impl Summary {
             search_shown: self.search.is_empty()
                 || crate::fold::fold_name(&e.name).contains(&self.search),
         };
-        self.places.push(Place {
-            entry,
-            mentions: Vec::new(),
-        });
+        self.places.push(Place::new(entry, Vec::new()));
         self.slots.push(slot);
         let s = self.places.len() - 1;
         self.slot_of.insert(entry, s);
@@ -361,7 +435,7 @@ impl Summary {
         pairs.sort_by(|(a, sa), (b, sb)| {
             sb.shown()
                 .cmp(&sa.shown())
-                .then_with(|| b.mentions.len().cmp(&a.mentions.len()))
+                .then_with(|| b.mention_count.cmp(&a.mention_count))
                 .then_with(|| g.entry(a.entry).name.cmp(&g.entry(b.entry).name))
                 .then_with(|| a.entry.cmp(&b.entry))
         });
@@ -413,7 +487,7 @@ impl Summary {
         let mut least_certain: Vec<(EntryIndex, f32)> = self.places[..self.shown]
             .iter()
             .zip(&self.slots)
-            .map(|(p, s)| (p.entry, mean(&s.tally, p.mentions.len())))
+            .map(|(p, s)| (p.entry, mean(&s.tally, p.mention_count)))
             .collect();
         least_certain.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         self.least_certain = least_certain;
@@ -461,7 +535,7 @@ impl Summary {
         let t = &slot.tally;
         Some(PlaceStats {
             documents: t.documents,
-            mean_confidence: mean(t, place.mentions.len()),
+            mean_confidence: mean(t, place.mention_count),
             lowest_confidence: t.lowest,
             corrected: t.corrected,
             demonyms: t.demonyms,
@@ -641,5 +715,57 @@ mod tests {
             .map(|d| d.mentions.len())
             .sum();
         assert_eq!(small.0, mentions as u64);
+    }
+
+    #[test]
+    fn a_projects_layer_shows_what_its_documents_show() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let mut corpus = corpus(&g, 3);
+        // The layer: each place counted over every document, as a project keeps it.
+        let all = Summary::of(&g, &corpus);
+        let layer: Vec<LayerPlace> = all
+            .places()
+            .iter()
+            .map(|p| LayerPlace {
+                entry: p.entry,
+                mentions: p.mention_count,
+                documents: all.place_stats(p.entry).expect("stats").documents,
+            })
+            .collect();
+        let mut filters = vec![Filter::default()];
+        let mut f = Filter::default();
+        f.hidden_kinds.insert(Kind::Admin1);
+        f.hidden_countries.insert("US".into());
+        filters.push(f);
+        filters.push(Filter {
+            search: "NI".into(),
+            ..Filter::default()
+        });
+        for filter in filters {
+            assert!(Summary::layer_ignores(&filter).is_empty());
+            corpus.set_filter(filter.clone());
+            let counted = Summary::of(&g, &corpus);
+            let from_layer = Summary::of_layer(&g, &filter, &layer);
+            let shown = |s: &Summary| -> Vec<(EntryIndex, usize, usize)> {
+                s.places()
+                    .iter()
+                    .map(|p| {
+                        let stats = s.place_stats(p.entry).expect("stats");
+                        (p.entry, p.mention_count, stats.documents)
+                    })
+                    .collect()
+            };
+            assert_eq!(shown(&from_layer), shown(&counted), "{filter:?}");
+            assert!(from_layer.places().iter().all(|p| p.mentions.is_empty()));
+            assert_eq!(from_layer.country_counts(), counted.country_counts());
+            assert_eq!(from_layer.kind_counts(), counted.kind_counts());
+            assert_eq!(from_layer.mention_count(), counted.mention_count());
+            assert!(from_layer.least_certain_places(5).is_empty());
+        }
+        let dated = Filter {
+            min_confidence: 0.5,
+            ..Filter::default()
+        };
+        assert_eq!(Summary::layer_ignores(&dated), ["minimum confidence"]);
     }
 }

@@ -127,6 +127,11 @@ pub struct Passage {
     pub document_id: DocumentId,
     /// The document's name.
     pub document: String,
+    /// The document's title and publication date (as written: RFC 3339 or a day), when
+    /// its file had them.
+    pub title: Option<String>,
+    /// See `title`.
+    pub published: Option<String>,
     /// The mention's byte span in the document's text.
     pub mention: Range<usize>,
     /// The passage's byte span in the document's text (it holds the mention).
@@ -418,15 +423,26 @@ impl Project {
         limit: usize,
     ) -> Result<Vec<Passage>, ProjectError> {
         let sqlite = |e| ProjectError::sqlite(&self.path, e);
+        // Title and date from projects that have the columns (older ones opened
+        // read-only may not).
+        let column = |i: usize| {
+            if self.metadata[i] {
+                format!("d.{}", schema::METADATA_COLUMNS[i])
+            } else {
+                "NULL".to_string()
+            }
+        };
         let sql = format!(
             "SELECT m.document_id, d.name, m.start_byte, m.end_byte, m.passage_start, \
              m.passage_end, substr(CAST(t.text AS BLOB), m.passage_start + 1, \
-             m.passage_end - m.passage_start) \
+             m.passage_end - m.passage_start), {}, {} \
              FROM gazette_mentions AS m \
              JOIN gazette_documents AS d ON d.id = m.document_id \
              JOIN gazette_texts AS t ON t.document_id = m.document_id \
              WHERE m.place = (SELECT ref FROM gazette_entries WHERE gazetteer_id = ?1) {} \
              ORDER BY m.document_id, m.start_byte LIMIT ?2",
+            column(0),
+            column(1),
             if include_demonyms {
                 ""
             } else {
@@ -459,6 +475,8 @@ impl Project {
             out.push(Passage {
                 document_id: DocumentId(row.get(0).map_err(sqlite)?),
                 document,
+                title: row.get(7).map_err(sqlite)?,
+                published: row.get(8).map_err(sqlite)?,
                 mention,
                 passage,
                 text,

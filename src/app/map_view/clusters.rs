@@ -66,7 +66,7 @@ impl MarkerIndex {
                         e.country_code.as_deref().unwrap_or(""),
                     ),
                     kind: e.kind,
-                    mentions: p.mentions.len(),
+                    mentions: p.mention_count,
                     lon: e.lon,
                     lat: e.lat,
                     pos_in_mercator: mercator_from_lon_lat(e.lon, e.lat),

@@ -396,7 +396,7 @@ impl MapView {
                 (e.kind == Kind::Country)
                     .then_some(())
                     .and(e.country_code.as_deref())
-                    .map(|cc| (cc, p.mentions.len(), state.selected() == Some(p.entry)))
+                    .map(|cc| (cc, p.mention_count, state.selected() == Some(p.entry)))
             })
             .collect();
         let most = countries.iter().map(|c| c.1).max().unwrap_or(1).max(1) as f32;
@@ -534,7 +534,7 @@ pub fn map_ui(
                 let points = state.places().iter().filter_map(|p| {
                     let m = find(p.entry)?;
                     let at = projector.project(lon_lat(m.lon, m.lat)).to_pos2();
-                    Some((at, p.mentions.len() as f32))
+                    Some((at, p.mention_count as f32))
                 });
                 density::density_mesh(points, rect, dark)
             });

@@ -269,7 +269,7 @@ pub(super) fn overlay_ui(
                                 return;
                             };
                             for entry in &entries {
-                                let n = state.place(*entry).map_or(0, |p| p.mentions.len());
+                                let n = state.place(*entry).map_or(0, |p| p.mention_count);
                                 let label = format!("{} ({n})", g.entry(*entry).name);
                                 if ui
                                     .selectable_label(state.selected() == Some(*entry), label)
