@@ -78,7 +78,8 @@ fn a_large_project_shows_its_places_from_the_layer_and_reads_passages_when_selec
     harness
         .get_by_role_and_label(Role::ListItem, "Niamey")
         .click();
-    harness.run();
+    // A few frames only: the panel shows a spinner until the passages are read.
+    harness.run_steps(2);
     harness.state_mut().wait_for_archive_passages();
     harness.run();
     let n = niamey.mention_count as usize;

@@ -46,8 +46,8 @@ pub fn places_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.weak(format!(
                 "{} places · {} mentions",
-                places.len(),
-                state.mention_count()
+                crate::geoparse::why::thousands(places.len() as u64),
+                crate::geoparse::why::thousands(state.mention_count() as u64)
             ));
         });
     });
@@ -107,7 +107,7 @@ pub fn places_panel_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
                     );
                     let text_color = visuals.text_color();
                     let font = egui::TextStyle::Body.resolve(ui.style());
-                    let count = place.mention_count.to_string();
+                    let count = crate::geoparse::why::thousands(place.mention_count as u64);
                     let count_galley = ui.painter().layout_no_wrap(count, font.clone(), text_color);
                     let count_pos = egui::pos2(
                         rect.right() - 6.0 - count_galley.size().x,
@@ -207,14 +207,18 @@ fn filters_ui(ui: &mut Ui, state: &AppState, dark: bool) -> Option<Action> {
                             ui.with_layout(
                                 egui::Layout::right_to_left(egui::Align::Center),
                                 |ui| {
-                                    ui.weak(format!("{} · {}", c.places, c.mentions))
-                                        .on_hover_text(format!(
-                                            "{} place{}, {} mention{}",
-                                            c.places,
-                                            plural(c.places),
-                                            c.mentions,
-                                            plural(c.mentions)
-                                        ));
+                                    ui.weak(format!(
+                                        "{} · {}",
+                                        c.places,
+                                        crate::geoparse::why::thousands(c.mentions as u64)
+                                    ))
+                                    .on_hover_text(format!(
+                                        "{} place{}, {} mention{}",
+                                        c.places,
+                                        plural(c.places),
+                                        c.mentions,
+                                        plural(c.mentions)
+                                    ));
                                 },
                             );
                         });
@@ -243,7 +247,11 @@ fn filters_ui(ui: &mut Ui, state: &AppState, dark: bool) -> Option<Action> {
                         action = Some(Action::SetKindVisible(k.kind, visible));
                     }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        ui.weak(format!("{} · {}", k.places, k.mentions));
+                        ui.weak(format!(
+                            "{} · {}",
+                            k.places,
+                            crate::geoparse::why::thousands(k.mentions as u64)
+                        ));
                     });
                 });
             }

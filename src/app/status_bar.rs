@@ -1,6 +1,7 @@
 //! The status bar along the bottom of the window: progress, the latest message, the
 //! counts of documents, places, mentions and corrections, and the tile server's state.
 
+use crate::geoparse::why::thousands;
 use egui::{RichText, Ui};
 
 use super::messages_window::message_color;
@@ -63,12 +64,16 @@ pub(super) fn status_bar_ui(
             response.on_hover_text(project.path.display().to_string());
             ui.separator();
         }
+        // A project open as an archive holds no documents in the window: its count.
+        let documents = state
+            .archive()
+            .map_or(state.documents().len(), |view| view.documents);
         ui.label(format!(
             "{} document{} · {} places · {} mentions · {} correction{}",
-            state.documents().len(),
-            plural(state.documents().len()),
-            state.places().len(),
-            state.mention_count(),
+            thousands(documents as u64),
+            plural(documents),
+            thousands(state.places().len() as u64),
+            thousands(state.mention_count() as u64),
             state.corrections().len(),
             plural(state.corrections().len())
         ));
