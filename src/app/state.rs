@@ -27,7 +27,7 @@ use crate::corpus::{
     Rule, Rules, Summary,
 };
 use crate::export::{ExportError, Format};
-use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
+use crate::gazetteer::{EntryIndex, Gazetteer, Kind, UserPlace, UserPlaceError};
 
 /// What is saved between runs (eframe persistence). Every field defaults, so a session
 /// saved by an older or newer version still loads.
@@ -51,6 +51,10 @@ pub struct Session {
     /// corrections and filter are in it; `sources` is then empty).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<std::path::PathBuf>,
+    /// The user's own places ("My places"), put in the gazetteer before the documents
+    /// are parsed back.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<UserPlace>,
 }
 
 /// The project the window saves to, as the status bar shows it.
@@ -155,6 +159,8 @@ pub struct AppState {
     sorted_documents: Vec<usize>,
     revision: u64,
     dirty: bool,
+    /// The user's own places, in the order added (see [`AppState::set_user_places`]).
+    user_places: Vec<UserPlace>,
 }
 
 /// The order of the document list.
@@ -943,6 +949,7 @@ impl AppState {
                 .and_then(|e| self.gazetteer().map(|g| g.entry(e).id.clone())),
             online_tiles: self.online_tiles,
             project: None,
+            places: self.user_places.clone(),
         }
     }
 
@@ -955,6 +962,12 @@ impl AppState {
         self.corpus.set_corrections(corrections);
         self.corpus.set_filter(session.filter.clone());
         self.online_tiles = session.online_tiles;
+        if let Err(e) = self.set_user_places(session.places.clone()) {
+            self.push_message(
+                MessageLevel::Error,
+                format!("Your places could not be restored: {e}"),
+            );
+        }
         self.selected = session
             .selected
             .as_deref()
@@ -1003,6 +1016,65 @@ impl AppState {
     /// Sets what the status bar shows of the project.
     pub fn set_project(&mut self, project: Option<ProjectStatus>) {
         self.project = project;
+    }
+
+    /// The user's own places ("My places"), in the order added.
+    pub fn user_places(&self) -> &[UserPlace] {
+        &self.user_places
+    }
+
+    /// Replaces the user's places and puts them in the gazetteer (if it is loaded; a
+    /// session's places wait for it in the session). Returns the names (and alternate names) of every place added,
+    /// removed or changed, old and new: the open documents that hold one must be parsed
+    /// again ([`AppState::replace_mentions`]). Nothing changes on an error.
+    pub fn set_user_places(
+        &mut self,
+        places: Vec<UserPlace>,
+    ) -> Result<Vec<String>, UserPlaceError> {
+        if let Some(g) = &self.gazetteer {
+            g.set_user_places(&places)?;
+        }
+        let mut changed: Vec<String> = Vec::new();
+        for p in self.user_places.iter().filter(|p| !places.contains(p)) {
+            changed.extend(p.names().map(str::to_string));
+        }
+        for p in places.iter().filter(|p| !self.user_places.contains(p)) {
+            changed.extend(p.names().map(str::to_string));
+        }
+        changed.sort();
+        changed.dedup();
+        self.user_places = places;
+        Ok(changed)
+    }
+
+    /// Puts in the documents' new mentions, `(document index, its name, mentions)`, made
+    /// after the user's places changed, and recounts once. A document no longer at that
+    /// index under that name (closed meanwhile) is left alone. Returns how many changed.
+    pub fn replace_mentions(
+        &mut self,
+        updates: Vec<(usize, String, Vec<crate::geoparse::Mention>)>,
+    ) -> usize {
+        let mut changed = 0;
+        for (index, name, mentions) in updates {
+            let same = self
+                .corpus
+                .documents()
+                .get(index)
+                .is_some_and(|d| d.document.name == name);
+            if !same || self.corpus.documents()[index].mentions == mentions {
+                continue;
+            }
+            if let Some(open) = &mut self.open_document
+                && open.document == index
+            {
+                open.focus_mention = None;
+            }
+            changed += usize::from(self.corpus.replace_mentions(index, mentions));
+        }
+        if changed > 0 {
+            self.recompute();
+        }
+        changed
     }
 
     /// Forgets the corrections and the rules and resets the filter (for "Reset to

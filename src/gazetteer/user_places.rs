@@ -304,6 +304,9 @@ impl UserNames {
     }
 }
 
+/// [`SLOT_CHUNK`] slots, allocated on first use.
+type SlotChunk = OnceLock<Box<[OnceLock<Slot>]>>;
+
 /// One slot: the entry and its facts.
 #[derive(Debug)]
 struct Slot {
@@ -320,7 +323,7 @@ pub(super) struct Overlay {
     /// The bundled entry count: slot `i` is entry `base + i`.
     base: usize,
     /// [`SLOT_CHUNK`] slots a chunk, each chunk allocated on first use, each slot set once.
-    chunks: Box<[OnceLock<Box<[OnceLock<Slot>]>>]>,
+    chunks: Box<[SlotChunk]>,
     /// Slots taken; guards appending.
     taken: Mutex<usize>,
     /// Slots set, read without the lock (`taken` may be ahead while one is being set).

@@ -26,7 +26,9 @@ const USER_SCORE: f32 = 8.0;
 
 /// Adds the user's names found in `text` to `hits` (sorted by start, without overlaps),
 /// keeping them sorted: a user name replaces the hits it overlaps, except one that holds
-/// it and is longer (`New York` keeps its hit over a user place `York`).
+/// it and is longer (`New York` keeps its hit over a user place `York`). The arguments
+/// are those of `recognize`, which it completes.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn add_user_hits(
     gazetteer: &Gazetteer,
     base: &BaseProminence,
