@@ -229,3 +229,48 @@ fn a_documents_places_are_stepped_through_in_text_order() {
     click(&mut harness, "Previous place");
     assert_eq!(focus(&harness), Some(first), "stays at the first");
 }
+
+#[test]
+fn your_places_come_back_with_the_session() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("session.json");
+    let start = || {
+        let gazetteer = Arc::new(Gazetteer::load_bundled().expect("bundled gazetteer"));
+        gui_common::window(GazetteApp::new_for_test_with_session(
+            gazetteer,
+            None,
+            path.clone(),
+            None,
+        ))
+    };
+    let session = gazette::app::state::Session {
+        sources: vec![gazette::corpus::DocumentSource::Pasted {
+            name: "Note".into(),
+            text: "Supplies reached camp delta near Agadez.".into(),
+        }],
+        ..Default::default()
+    };
+    gazette::app::session_file::SessionFile::at(&path)
+        .save(&session)
+        .expect("session written");
+    let mut harness = start();
+    assert!(harness.state().state().place_named("Camp Delta").is_none());
+    click(&mut harness, "My places");
+    let file = dir.path().join("places.csv");
+    std::fs::write(&file, "name,lat,lon\nCamp Delta,17.1,8.2\n").expect("write");
+    harness.state_mut().dialogs_mut().script(Some(file));
+    click(&mut harness, "Import places…");
+    assert!(harness.state().state().place_named("Camp Delta").is_some());
+    assert!(harness.state_mut().save_session());
+    drop(harness);
+
+    let harness = start();
+    let state = harness.state().state();
+    assert_eq!(state.user_places().len(), 1);
+    assert_eq!(state.user_places()[0].name, "Camp Delta");
+    let camp = state
+        .place_named("Camp Delta")
+        .expect("found when parsed back");
+    let g = state.gazetteer().expect("gazetteer");
+    assert_eq!(g.entry(camp.entry).id, "user:camp-delta");
+}
