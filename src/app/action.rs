@@ -670,12 +670,7 @@ impl GazetteApp {
         let Some(open) = self.state.open_document_state().cloned() else {
             return;
         };
-        let Some(doc) = self.state.documents().get(open.document).cloned() else {
-            return;
-        };
-        let places: Vec<usize> = (0..doc.mentions.len())
-            .filter(|&m| self.state.effective_entry((open.document, m)).is_some())
-            .collect();
+        let places = self.state.places_to_step(open.document);
         let next = match open.focus_mention {
             None if by > 0 => places.first(),
             None => places.last(),

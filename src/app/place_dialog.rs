@@ -22,6 +22,8 @@ pub(super) struct PlaceDraft {
     pub(super) lon: String,
     /// Why the last "Add place" was refused, shown in the dialog.
     pub(super) error: Option<String>,
+    /// The name field takes the keyboard on the dialog's first frame.
+    pub(super) focus_pending: bool,
 }
 
 impl PlaceDraft {
@@ -36,6 +38,7 @@ impl PlaceDraft {
             lat: format!("{lat:.5}"),
             lon: format!("{lon:.5}"),
             error: None,
+            focus_pending: true,
         }
     }
 
@@ -50,6 +53,7 @@ impl PlaceDraft {
             lat: place.lat.to_string(),
             lon: place.lon.to_string(),
             error: None,
+            focus_pending: true,
         }
     }
 
@@ -123,12 +127,16 @@ pub(super) fn place_dialog_ui(
                     ui.end_row();
                     edit
                 };
-                let name = field(ui, "Name", &mut d.name, "Base 201");
-                if d.name.is_empty() && d.editing.is_none() && !name.has_focus() && d.error.is_none()
-                {
+                let name = field(ui, "Name", &mut d.name, "as the news writes it");
+                if std::mem::take(&mut d.focus_pending) {
                     name.request_focus();
                 }
-                field(ui, "Alternate names", &mut d.alternate_names, "Air Base 201|Agadez base");
+                field(
+                    ui,
+                    "Alternate names",
+                    &mut d.alternate_names,
+                    "other names, separated by |",
+                );
                 let label = ui.label("Type");
                 egui::ComboBox::from_id_salt("place-kind")
                     .selected_text(

@@ -705,6 +705,21 @@ impl AppState {
         self.corpus.effective_entry(self.gazetteer()?, key)
     }
 
+    /// The mentions of document `document` to step through in the document view, in
+    /// text order: those whose place is shown (not marked "not a place", not hidden by
+    /// the filter). Indices into its mentions.
+    pub fn places_to_step(&self, document: usize) -> Vec<usize> {
+        let Some(doc) = self.documents().get(document) else {
+            return Vec::new();
+        };
+        (0..doc.mentions.len())
+            .filter(|&m| {
+                self.effective_entry((document, m))
+                    .is_some_and(|e| self.place(e).is_some())
+            })
+            .collect()
+    }
+
     /// The correction of a mention, if the user made one.
     pub fn correction_of(&self, key: MentionKey) -> Option<&CorrectionAction> {
         self.corpus.correction_of(key)

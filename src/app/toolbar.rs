@@ -100,14 +100,6 @@ pub(super) fn toolbar_ui(ui: &mut Ui, state: &AppState, online: bool) -> Vec<Act
             actions.push(Action::PictureDialog);
         }
         ui.separator();
-        if ui
-            .button("My places")
-            .on_hover_text("Your own places (right-click the map to add one): edit, delete, import a list, export")
-            .clicked()
-        {
-            actions.push(Action::ShowMyPlaces);
-        }
-        ui.separator();
         let mut online = online;
         if ui
             .checkbox(&mut online, "OpenStreetMap tiles (online)")

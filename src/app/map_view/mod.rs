@@ -704,6 +704,14 @@ pub fn map_ui(
                     action = Some(Action::NewPlaceAt { lat, lon, country });
                     ui.close();
                 }
+                if ui
+                    .button("My places…")
+                    .on_hover_text("Your own places: edit, delete, import a list, export")
+                    .clicked()
+                {
+                    action = Some(Action::ShowMyPlaces);
+                    ui.close();
+                }
             });
         }
 
