@@ -706,17 +706,16 @@ impl AppState {
     }
 
     /// The mentions of document `document` to step through in the document view, in
-    /// text order: those whose place is shown (not marked "not a place", not hidden by
-    /// the filter). Indices into its mentions.
+    /// text order: those the map shows (not marked "not a place", not hidden by the
+    /// filter), as the document view's "shown" count counts them. Indices into its
+    /// mentions.
     pub fn places_to_step(&self, document: usize) -> Vec<usize> {
-        let Some(doc) = self.documents().get(document) else {
+        let (Some(g), Some(doc)) = (self.gazetteer(), self.documents().get(document)) else {
             return Vec::new();
         };
-        (0..doc.mentions.len())
-            .filter(|&m| {
-                self.effective_entry((document, m))
-                    .is_some_and(|e| self.place(e).is_some())
-            })
+        crate::corpus::Shown::new(g, self.corpus.corrections(), self.corpus.filter())
+            .mentions(document, doc)
+            .map(|(_, m)| m.mention)
             .collect()
     }
 
