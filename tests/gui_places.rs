@@ -277,3 +277,63 @@ fn your_places_come_back_with_the_session() {
     let g = state.gazetteer().expect("gazetteer");
     assert_eq!(g.entry(camp.entry).id, "user:camp-delta");
 }
+
+#[test]
+fn a_project_keeps_your_places_and_their_mentions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("news.gpkg");
+    let mut harness = window();
+    let save_as = |harness: &mut Harness<'_, GazetteApp>, item: &str, path: &std::path::Path| {
+        harness
+            .state_mut()
+            .dialogs_mut()
+            .script(Some(path.to_path_buf()));
+        click(harness, "Project");
+        click(harness, item);
+        harness.state_mut().flush_project();
+        harness.run();
+    };
+    save_as(&mut harness, "Save project as…", &project);
+    // A place imported while the project is open goes into it, with the mentions of the
+    // document parsed again.
+    let file = dir.path().join("places.csv");
+    std::fs::write(
+        &file,
+        "name,lat,lon,kind,country\nBase 201,16.97,7.99,place,NE\n",
+    )
+    .expect("write");
+    click(&mut harness, "My places…");
+    harness.state_mut().dialogs_mut().script(Some(file));
+    click(&mut harness, "Import places…");
+    harness.state_mut().flush_project();
+    harness.run();
+    let stored = gazette::project::Project::open_read_only(&project).expect("project");
+    assert_eq!(stored.user_places().expect("places").len(), 1);
+    let layer: Vec<String> = stored
+        .place_summaries()
+        .expect("layer")
+        .into_iter()
+        .map(|p| p.gazetteer_id)
+        .collect();
+    assert!(layer.contains(&"user:base-201".to_string()), "{layer:?}");
+    drop(stored);
+    drop(harness);
+
+    // Another window (a gazetteer of its own, without the place) opens the project:
+    // the place comes with it.
+    let mut harness = window_without_documents();
+    save_as(&mut harness, "Open project…", &project);
+    let state = harness.state().state();
+    assert_eq!(state.user_places().len(), 1);
+    assert!(
+        state.place_named("Base 201").is_some(),
+        "{:?}",
+        messages(&harness)
+    );
+}
+
+/// An empty window with a gazetteer of its own.
+fn window_without_documents() -> Harness<'static, GazetteApp> {
+    let gazetteer = Arc::new(Gazetteer::load_bundled().expect("bundled gazetteer"));
+    gui_common::window(GazetteApp::new_for_test(gazetteer, Vec::new(), None))
+}

@@ -649,6 +649,11 @@ impl GazetteApp {
     pub(super) fn set_places(&mut self, places: Vec<crate::gazetteer::UserPlace>) -> bool {
         match self.state.set_user_places(places) {
             Ok(changed) => {
+                if let Some(link) = &mut self.project {
+                    link.send(super::project_link::Change::Places(
+                        self.state.user_places().to_vec(),
+                    ));
+                }
                 self.reparse_for_places(changed);
                 true
             }

@@ -706,12 +706,20 @@ impl GazetteApp {
                 read_only,
                 corrections,
                 filter,
+                places,
                 ..
             } => {
                 if let Some(link) = &mut self.project {
                     link.set_read_only(read_only);
                 }
                 self.state.set_corrections_and_filter(corrections, filter);
+                // The project's places replace the window's (its documents come next).
+                if let Err(e) = self.state.set_user_places(places) {
+                    self.state.push_message(
+                        MessageLevel::Error,
+                        format!("The project's places could not be used: {e}"),
+                    );
+                }
                 self.sent_versions = self.state.saved_versions();
                 self.state.push_message(
                     MessageLevel::Info,
@@ -723,8 +731,19 @@ impl GazetteApp {
                 // Only the latest job's: it looked for the names of every change.
                 if self.reparse.as_ref().is_some_and(|(j, _)| *j == job) {
                     self.reparse = None;
-                    let n = self.state.replace_mentions(updates);
+                    let replaced = self.state.replace_mentions(updates);
+                    let n = replaced.len();
                     self.state.refresh();
+                    if let Some(link) = &mut self.project
+                        && n > 0
+                    {
+                        let documents = self.state.documents();
+                        let changed = replaced
+                            .iter()
+                            .filter_map(|&i| documents.get(i).cloned())
+                            .collect();
+                        link.send(project_link::Change::Reparsed(changed));
+                    }
                     if n > 0 {
                         self.state.push_message(
                             MessageLevel::Info,

@@ -120,6 +120,7 @@ impl GazetteApp {
             documents,
             self.state.corrections().clone(),
             self.state.filter().clone(),
+            self.state.user_places().to_vec(),
             self.repaint.clone(),
         ));
         self.sent_versions = self.state.saved_versions();
@@ -153,7 +154,11 @@ impl GazetteApp {
         self.restoring = None;
         self.review = None;
         self.waiting_inputs.clear();
-        self.project = None;
+        // A project's places leave with it (a session's stay, as on "Reset to samples").
+        if self.project.take().is_some() {
+            let _ = self.state.set_user_places(Vec::new());
+        }
+        self.reparse = None;
         self.state.clear_documents();
         self.state.reset_corrections_and_filter();
         self.update_progress();

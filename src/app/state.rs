@@ -1063,12 +1063,13 @@ impl AppState {
 
     /// Puts in the documents' new mentions, `(document index, its name, mentions)`, made
     /// after the user's places changed, and recounts once. A document no longer at that
-    /// index under that name (closed meanwhile) is left alone. Returns how many changed.
+    /// index under that name (closed meanwhile) is left alone. Returns the indices of
+    /// those whose mentions changed.
     pub fn replace_mentions(
         &mut self,
         updates: Vec<(usize, String, Vec<crate::geoparse::Mention>)>,
-    ) -> usize {
-        let mut changed = 0;
+    ) -> Vec<usize> {
+        let mut changed = Vec::new();
         for (index, name, mentions) in updates {
             let same = self
                 .corpus
@@ -1083,9 +1084,11 @@ impl AppState {
             {
                 open.focus_mention = None;
             }
-            changed += usize::from(self.corpus.replace_mentions(index, mentions));
+            if self.corpus.replace_mentions(index, mentions) {
+                changed.push(index);
+            }
         }
-        if changed > 0 {
+        if !changed.is_empty() {
             self.recompute();
         }
         changed

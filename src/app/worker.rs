@@ -88,6 +88,8 @@ pub enum Event {
         corrections: crate::corpus::Corrections,
         /// Its filter.
         filter: crate::corpus::Filter,
+        /// Its user places (already in the gazetteer).
+        places: Vec<crate::gazetteer::UserPlace>,
     },
     /// A project could not be opened or read (the message names the file); documents
     /// already read stay.

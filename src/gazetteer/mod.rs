@@ -177,6 +177,12 @@ impl Gazetteer {
         self.user.names()
     }
 
+    /// A number that changes whenever [`Gazetteer::set_user_places`] is called: tables
+    /// that resolved ids with this gazetteer are stale once it changes.
+    pub fn user_generation(&self) -> u64 {
+        self.user.generation()
+    }
+
     /// True if `index` is a user place's entry (in effect or not).
     pub fn is_user_entry(&self, index: EntryIndex) -> bool {
         index as usize >= self.len() && self.user.entry(index).is_some()

@@ -384,6 +384,11 @@ impl Overlay {
         Some(current.clone())
     }
 
+    /// Changes with every [`Overlay::set`].
+    pub(super) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
     /// The entry of the place in effect with id `id`, else of the latest slot with it.
     pub(super) fn index_of_id(&self, id: &str) -> Option<EntryIndex> {
         let current = self
