@@ -611,15 +611,20 @@ impl GazetteApp {
                 .push_message(MessageLevel::Warning, problem.clone());
         }
         let mut places = self.state.user_places().to_vec();
+        let mut row_of: std::collections::HashMap<String, usize> = places
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (crate::fold::fold_name(&p.name), i))
+            .collect();
         let n = read.places.len();
         for place in read.places {
             let key = crate::fold::fold_name(&place.name);
-            match places
-                .iter()
-                .position(|p| crate::fold::fold_name(&p.name) == key)
-            {
-                Some(i) => places[i] = place,
-                None => places.push(place),
+            match row_of.get(&key) {
+                Some(&i) => places[i] = place,
+                None => {
+                    row_of.insert(key, places.len());
+                    places.push(place);
+                }
             }
         }
         if self.set_places(places) {

@@ -1048,12 +1048,22 @@ impl AppState {
         if let Some(g) = &self.gazetteer {
             g.set_user_places(&places)?;
         }
+        // By id (names are unique among them): a search of the other list for each would
+        // be quadratic in an import of thousands.
+        let by_id = |list: &[UserPlace]| -> std::collections::HashMap<String, usize> {
+            list.iter().enumerate().map(|(i, p)| (p.id(), i)).collect()
+        };
+        let (old_ids, new_ids) = (by_id(&self.user_places), by_id(&places));
         let mut changed: Vec<String> = Vec::new();
-        for p in self.user_places.iter().filter(|p| !places.contains(p)) {
-            changed.extend(p.names().map(str::to_string));
-        }
-        for p in places.iter().filter(|p| !self.user_places.contains(p)) {
-            changed.extend(p.names().map(str::to_string));
+        for (list, other, other_ids) in [
+            (&self.user_places, &places, &new_ids),
+            (&places, &self.user_places, &old_ids),
+        ] {
+            for p in list {
+                if other_ids.get(&p.id()).map(|&i| &other[i]) != Some(p) {
+                    changed.extend(p.names().map(str::to_string));
+                }
+            }
         }
         changed.sort();
         changed.dedup();

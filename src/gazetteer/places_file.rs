@@ -99,6 +99,7 @@ pub fn parse_places(
     let mut read = Reading {
         shown,
         out: PlacesRead::default(),
+        kept: std::collections::HashMap::new(),
     };
     if geojson || starts_like_json {
         read.geojson(bytes)?;
@@ -112,6 +113,8 @@ pub fn parse_places(
 struct Reading<'a> {
     shown: &'a str,
     out: PlacesRead,
+    /// Each kept place's row in `out.places`, by folded name.
+    kept: std::collections::HashMap<String, usize>,
 }
 
 impl Reading<'_> {
@@ -136,17 +139,15 @@ impl Reading<'_> {
     /// [`MAX_PLACES`] an error.
     fn keep(&mut self, place: UserPlace) -> Result<(), PlacesFileError> {
         let key = fold_name(&place.name);
-        match self
-            .out
-            .places
-            .iter()
-            .position(|p| fold_name(&p.name) == key)
-        {
-            Some(i) => self.out.places[i] = place,
+        match self.kept.get(&key) {
+            Some(&i) => self.out.places[i] = place,
             None if self.out.places.len() >= MAX_PLACES => {
                 return Err(self.form(format!("more than {MAX_PLACES} places")));
             }
-            None => self.out.places.push(place),
+            None => {
+                self.kept.insert(key, self.out.places.len());
+                self.out.places.push(place);
+            }
         }
         Ok(())
     }

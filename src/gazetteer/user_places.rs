@@ -18,7 +18,7 @@
 //! refused ([`check_name`]): fewer than two letters or digits, a common English word
 //! such as `the` or `may`, only digits.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use serde::{Deserialize, Serialize};
@@ -37,6 +37,9 @@ pub const MAX_NAME_BYTES: usize = 200;
 
 /// The most alternate names of one user place.
 pub const MAX_ALTERNATE_NAMES: usize = 50;
+
+/// Up to this many name patterns, user names are found with a DFA (see `UserNames::new`).
+const DFA_MAX_PATTERNS: usize = 4000;
 
 /// The id prefix of user places (`user:base-201`).
 pub const USER_ID_PREFIX: &str = "user:";
@@ -243,6 +246,8 @@ pub fn user_id(name: &str) -> String {
 pub struct UserNames {
     /// The entries in effect, in the places' order.
     pub entries: Vec<EntryIndex>,
+    /// The entry in effect of each id.
+    pub by_id: std::collections::HashMap<String, EntryIndex>,
     /// Changes with every [`Overlay::set`].
     pub generation: u64,
     /// `(folded name, entries it denotes)`: a group per distinct folded name (a place's
@@ -259,43 +264,59 @@ pub struct UserNames {
 impl UserNames {
     /// The names of `places` (their entries `entries`), `generation` set.
     fn new(places: &[UserPlace], entries: Vec<EntryIndex>, generation: u64) -> UserNames {
+        use std::collections::{HashMap, HashSet};
         let mut groups: Vec<(String, Vec<EntryIndex>)> = Vec::new();
+        let mut group_of: HashMap<String, usize> = HashMap::new();
         let mut patterns: Vec<String> = Vec::new();
         let mut pattern_groups = Vec::new();
+        // Patterns as the automaton compares them (ASCII case ignored), to add each once.
+        let mut seen: HashSet<String> = HashSet::new();
         for (place, &entry) in places.iter().zip(&entries) {
             for name in place.names() {
                 let folded = fold_name(name);
-                let group = match groups.iter().position(|(g, _)| *g == folded) {
-                    Some(g) => {
+                let group = match group_of.get(&folded) {
+                    Some(&g) => {
                         if !groups[g].1.contains(&entry) {
                             groups[g].1.push(entry);
                         }
                         g
                     }
                     None => {
+                        group_of.insert(folded.clone(), groups.len());
                         groups.push((folded.clone(), vec![entry]));
                         groups.len() - 1
                     }
                 };
                 for form in [name.to_string(), folded] {
-                    if !patterns.iter().any(|p| p.eq_ignore_ascii_case(&form)) {
+                    if seen.insert(form.to_ascii_lowercase()) {
                         patterns.push(form);
                         pattern_groups.push(group as u32);
                     }
                 }
             }
         }
+        let by_id = places
+            .iter()
+            .zip(&entries)
+            .map(|(p, &e)| (p.id(), e))
+            .collect();
         let matcher = (!patterns.is_empty())
             .then(|| {
+                // A DFA searches fastest (one table lookup a byte); past a few thousand
+                // names its tables grow large, and the crate chooses.
+                let kind = (patterns.len() <= DFA_MAX_PATTERNS)
+                    .then_some(aho_corasick::AhoCorasickKind::DFA);
                 aho_corasick::AhoCorasick::builder()
                     .ascii_case_insensitive(true)
                     .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .kind(kind)
                     .build(&patterns)
                     .ok()
             })
             .flatten();
         UserNames {
             entries,
+            by_id,
             generation,
             groups,
             pattern_groups,
@@ -306,6 +327,15 @@ impl UserNames {
 
 /// [`SLOT_CHUNK`] slots, allocated on first use.
 type SlotChunk = OnceLock<Box<[OnceLock<Slot>]>>;
+
+/// The slots handed out, under [`Overlay::taken`]'s lock.
+#[derive(Debug, Default)]
+struct Taken {
+    count: usize,
+    /// Each id's entries, oldest first: a place put in effect again finds its slot
+    /// without a look at every slot (an import of 50,000 places).
+    by_id: std::collections::HashMap<String, Vec<EntryIndex>>,
+}
 
 /// One slot: the entry and its facts.
 #[derive(Debug)]
@@ -324,10 +354,8 @@ pub(super) struct Overlay {
     base: usize,
     /// [`SLOT_CHUNK`] slots a chunk, each chunk allocated on first use, each slot set once.
     chunks: Box<[SlotChunk]>,
-    /// Slots taken; guards appending.
-    taken: Mutex<usize>,
-    /// Slots set, read without the lock (`taken` may be ahead while one is being set).
-    filled: AtomicUsize,
+    /// Slots taken, and each id's slots (oldest first); guards appending.
+    taken: Mutex<Taken>,
     /// Whether any place is in effect: checked for every document parsed, so that with
     /// no user places recognition costs one atomic load more.
     any: AtomicBool,
@@ -343,8 +371,7 @@ impl Overlay {
             chunks: (0..MAX_USER_ENTRIES / SLOT_CHUNK)
                 .map(|_| OnceLock::new())
                 .collect(),
-            taken: Mutex::new(0),
-            filled: AtomicUsize::new(0),
+            taken: Mutex::new(Taken::default()),
             any: AtomicBool::new(false),
             current: RwLock::new(Arc::new(UserNames::default())),
             generation: AtomicU64::new(0),
@@ -396,18 +423,11 @@ impl Overlay {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        if let Some(&e) = current
-            .entries
-            .iter()
-            .find(|&&e| self.entry(e).is_some_and(|x| x.id == id))
-        {
+        if let Some(&e) = current.by_id.get(id) {
             return Some(e);
         }
-        let filled = self.filled.load(Ordering::Acquire);
-        (0..filled)
-            .rev()
-            .map(|i| (self.base + i) as EntryIndex)
-            .find(|&e| self.entry(e).is_some_and(|x| x.id == id))
+        let taken = self.taken.lock().unwrap_or_else(|e| e.into_inner());
+        taken.by_id.get(id).and_then(|slots| slots.last().copied())
     }
 
     /// Puts `places` in effect (each already [`UserPlace::checked`]), replacing those in
@@ -417,13 +437,17 @@ impl Overlay {
         let mut taken = self.taken.lock().unwrap_or_else(|e| e.into_inner());
         let mut entries = Vec::with_capacity(places.len());
         for place in places {
-            let existing = (0..*taken)
-                .map(|i| (self.base + i) as EntryIndex)
-                .find(|&e| self.place(e) == Some(place));
+            let id = place.id();
+            let existing = taken.by_id.get(&id).and_then(|slots| {
+                slots
+                    .iter()
+                    .copied()
+                    .find(|&e| self.place(e) == Some(place))
+            });
             let index = match existing {
                 Some(e) => e,
                 None => {
-                    let i = *taken;
+                    let i = taken.count;
                     if i >= MAX_USER_ENTRIES {
                         return Err(UserPlaceError::Full);
                     }
@@ -439,8 +463,8 @@ impl Overlay {
                         entry,
                         facts,
                     });
-                    *taken += 1;
-                    self.filled.store(*taken, Ordering::Release);
+                    taken.count += 1;
+                    taken.by_id.entry(id).or_default().push(index);
                     index
                 }
             };
@@ -541,5 +565,32 @@ mod tests {
         assert!(overlay.names().is_none());
         assert_eq!(overlay.entry(99), None);
         assert_eq!(overlay.entry(103), None);
+    }
+
+    #[test]
+    fn thousands_of_places_are_put_in_effect_and_found_by_id() {
+        // Each step is by hash, not a search of every slot: quadratic work on 20,000
+        // places would take minutes here.
+        let overlay = Overlay::new(10);
+        let places: Vec<UserPlace> = (0..20_000)
+            .map(|i| {
+                let mut p = place(&format!("Camp Sector {i}"));
+                p.alternate_names.clear();
+                p
+            })
+            .collect();
+        let entries = overlay.set(&places).expect("room");
+        assert_eq!(entries.len(), 20_000);
+        assert_eq!(
+            overlay.set(&places).expect("room"),
+            entries,
+            "unchanged: same slots"
+        );
+        assert_eq!(
+            overlay.index_of_id("user:camp-sector-19999"),
+            Some(10 + 19_999)
+        );
+        let names = overlay.names().expect("in effect");
+        assert_eq!(names.groups.len(), 20_000);
     }
 }

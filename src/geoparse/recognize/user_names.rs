@@ -50,9 +50,13 @@ pub(super) fn add_user_hits(
         if !is_whole_word(text, start, end) {
             continue;
         }
-        if hits
-            .iter()
-            .any(|h| h.start <= start && end <= h.end && h.end - h.start > end - start)
+        // Hits are in text order without overlaps: only the last one to start at or
+        // before the name can hold it.
+        let before = hits.partition_point(|h| h.start <= start);
+        if before > 0
+            && let Some(h) = hits.get(before - 1)
+            && end <= h.end
+            && h.end - h.start > end - start
         {
             continue;
         }
