@@ -143,3 +143,42 @@ fn a_places_file_without_the_columns_stops_the_command() {
     assert!(stderr(&o).contains("name, lat, lon"), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn a_user_place_wins_over_its_namesakes_unless_the_text_qualifies_the_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let places = dir.path().join("places.csv");
+    std::fs::write(
+        &places,
+        "name,lat,lon,kind,country\nParis,13.5,2.1,place,NE\n",
+    )
+    .expect("write");
+    let story = dir.path().join("story.txt");
+    std::fs::write(
+        &story,
+        "Officials met in Paris, Texas, on Monday. Later they flew back to Paris for talks.",
+    )
+    .expect("write");
+    let o = gazette(&[
+        "parse",
+        path_str(&story),
+        "--format",
+        "jsonl",
+        "--places",
+        path_str(&places),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let paris: Vec<(String, String)> = rows(&o)
+        .into_iter()
+        .filter(|r| r["text"] == "Paris")
+        .map(|r| {
+            (
+                r["gazetteer_id"].as_str().unwrap_or_default().to_string(),
+                r["country_code"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(paris.len(), 2, "{paris:?}");
+    assert_eq!(paris[0].1, "US", "qualified by Texas: {paris:?}");
+    assert_eq!(paris[1].0, "user:paris", "{paris:?}");
+}

@@ -241,14 +241,15 @@ pub fn user_id(name: &str) -> String {
 
 /// The user places in effect, as recognition reads them: each distinct folded name
 /// with the entries it denotes, and an automaton that finds them all in one pass. Made
-/// anew by [`Overlay::set`]; shared by the documents parsed while it is in effect.
+/// anew by [`Gazetteer::set_user_places`](super::Gazetteer::set_user_places); shared by
+/// the documents parsed while it is in effect.
 #[derive(Debug, Default)]
 pub struct UserNames {
     /// The entries in effect, in the places' order.
     pub entries: Vec<EntryIndex>,
     /// The entry in effect of each id.
     pub by_id: std::collections::HashMap<String, EntryIndex>,
-    /// Changes with every [`Overlay::set`].
+    /// Changes with every [`Gazetteer::set_user_places`](super::Gazetteer::set_user_places).
     pub generation: u64,
     /// `(folded name, entries it denotes)`: a group per distinct folded name (a place's
     /// alternate name may be another's name).
