@@ -1,8 +1,8 @@
 //! The user's own places ("base 201", a camp, a neighbourhood the bundled data lacks),
-//! held by the [`Gazetteer`] beside its bundled entries as an overlay.
+//! held by the [`Gazetteer`](super::Gazetteer) beside its bundled entries as an overlay.
 //!
 //! **Indices.** A user place is an entry like any other: its [`EntryIndex`] is at or
-//! above the bundled [`Gazetteer::len`], so mentions, corrections, summaries, exports and
+//! above the bundled [`Gazetteer::len`](super::Gazetteer::len), so mentions, corrections, summaries, exports and
 //! the map use it unchanged. Slots are only ever added: a place deleted or edited keeps
 //! its old slot (no longer matched in text), so an index handed out earlier never
 //! points at another place, even while a document parsed before the change is still
@@ -112,7 +112,7 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// Checks that `name` can be a user place's name: at least two letters or digits, not
-/// only digits, not a common English word (see [`STOP_WORDS`]), at most
+/// only digits, not one of about a hundred common English words (`the`, `may`), at most
 /// [`MAX_NAME_BYTES`], no `|` (the alternate-name separator) or control character.
 pub fn check_name(name: &str) -> Result<(), UserPlaceError> {
     let refuse = |reason| {
