@@ -182,3 +182,32 @@ fn a_user_place_wins_over_its_namesakes_unless_the_text_qualifies_the_name() {
     assert_eq!(paris[0].1, "US", "qualified by Texas: {paris:?}");
     assert_eq!(paris[1].0, "user:paris", "{paris:?}");
 }
+
+#[test]
+fn a_projects_places_are_found_in_documents_added_to_it_and_exported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("news.gpkg");
+    let o = gazette(&["parse", &seed(BASE_STORY), "--project", path_str(&project)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The app saves its places in the project; here the library does.
+    gazette::project::Project::open(&project)
+        .expect("project")
+        .set_user_places(&[gazette::gazetteer::UserPlace {
+            name: "Base 201".into(),
+            lat: 16.97,
+            lon: 7.99,
+            kind: gazette::gazetteer::Kind::Place,
+            country_code: Some("NE".into()),
+            alternate_names: Vec::new(),
+        }])
+        .expect("places saved");
+    let story = dir.path().join("later.txt");
+    std::fs::write(&story, "A convoy left base 201 for Agadez at dawn.").expect("write");
+    let o = gazette(&["parse", path_str(&story), "--project", path_str(&project)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = gazette(&["export", path_str(&project), "--format", "jsonl"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let found = base_201_rows(&o);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["document"], "later.txt");
+}

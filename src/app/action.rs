@@ -518,6 +518,16 @@ impl GazetteApp {
                 }
             }
             Action::DeletePlace(name) => {
+                // Its place is no longer shown once the documents are parsed again.
+                let selected_it = self.state.selected().is_some_and(|e| {
+                    self.state
+                        .gazetteer()
+                        .and_then(|g| g.user_place(e))
+                        .is_some_and(|p| p.name == name)
+                });
+                if selected_it {
+                    self.state.select(None);
+                }
                 let mut places = self.state.user_places().to_vec();
                 places.retain(|p| p.name != name);
                 if self.set_places(places) {
