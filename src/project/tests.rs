@@ -1162,6 +1162,16 @@ fn user_places_and_their_mentions_are_saved_and_come_back() {
             .count(),
         1
     );
+    // The layer draws it where it is now.
+    let geom: Vec<u8> = project
+        .conn
+        .query_row(
+            "SELECT geom FROM places WHERE gazetteer_id = 'user:base-201'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("its row");
+    assert_eq!(geometry::decode_point(&geom), Some((7.99, 17.05)));
     drop(project);
 
     // Reopened with another gazetteer: the places come back, and their mentions resolve

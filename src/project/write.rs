@@ -380,6 +380,39 @@ fn replace_document_mentions(
     insert_mentions(conn, entries, corrections, gazetteer, layer, id, parsed)
 }
 
+/// Brings the project's rows of user places (`user:…`), in `gazette_entries` and in the
+/// layer, up to the places in effect in `gazetteer`: a place edited (moved, renamed)
+/// keeps its id and its rows, which still held it as it was.
+fn refresh_user_places(conn: &rusqlite::Connection, gazetteer: &Gazetteer) -> rusqlite::Result<()> {
+    let mut select = conn.prepare_cached(
+        "SELECT ref, gazetteer_id FROM gazette_entries WHERE gazetteer_id LIKE 'user:%'",
+    )?;
+    let rows = select
+        .query_map([], |r| {
+            Ok((r.get::<_, EntryRef>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut entry_row = conn.prepare_cached(
+        "UPDATE gazette_entries SET name = ?2, kind = ?3, country_code = ?4, lon = ?5, \
+         lat = ?6 WHERE ref = ?1",
+    )?;
+    let mut layer_row = conn.prepare_cached(
+        "UPDATE places SET geom = ?2, name = ?3, feature_type = ?4, country_code = ?5 \
+         WHERE fid = ?1",
+    )?;
+    for (r, id) in rows {
+        let Some(index) = gazetteer.index_of_id(&id) else {
+            continue;
+        };
+        let e = gazetteer.entry(index);
+        let kind = e.kind.as_str();
+        entry_row.execute((r, &e.name, kind, &e.country_code, e.lon, e.lat))?;
+        let geom = super::geometry::point(e.lon, e.lat);
+        layer_row.execute((r, &geom[..], &e.name, kind, &e.country_code))?;
+    }
+    Ok(())
+}
+
 impl Project {
     /// Replaces the mentions of those of `documents` the project holds (the same name
     /// and text), parsed again because the user's places changed, in one transaction:
@@ -432,6 +465,7 @@ impl Project {
                 replaced += 1;
             }
             layer.write(conn).map_err(sqlite)?;
+            refresh_user_places(conn, gazetteer).map_err(sqlite)?;
             Ok(replaced)
         })();
         match result.and_then(|n| {
