@@ -8,6 +8,9 @@
 //! each article as if it were the only one (`Geoparser::parse`).
 //! `news_corpus_as_one_document` parses all the articles joined into one text, as a
 //! user opening one very long file would (the resolver must stay near-linear).
+//! `news_corpus_one_core_with_500_user_places` is the first with 500 user places in
+//! effect (their names found by one more pass over each text; with none, that pass is
+//! not made).
 //! `gwn_after_lgl` is the steady state of a long batch: the memo has seen the LGL
 //! articles (US local news) and the GeoWebNews articles it then parses are new to it.
 
@@ -16,7 +19,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use gazette::gazetteer::Gazetteer;
+use gazette::gazetteer::{Gazetteer, Kind, UserPlace};
 use gazette::geoparse::{Geoparser, ParseMemo};
 
 /// Article texts of one corpus (its <text> elements); empty, with a message, if it
@@ -84,6 +87,31 @@ fn throughput(c: &mut Criterion) {
     });
     group.bench_function("news_corpus_each_alone", |b| {
         b.iter(|| texts.iter().map(|t| parser.parse(t).len()).sum::<usize>())
+    });
+    // Another gazetteer, so that the benchmarks above run without user places.
+    let with_places = Gazetteer::load_bundled().expect("bundled gazetteer loads");
+    let places: Vec<UserPlace> = (0..500)
+        .map(|i| UserPlace {
+            name: format!("Camp Sector {i}"),
+            lat: f64::from(i % 90),
+            lon: f64::from(i % 180),
+            kind: Kind::Place,
+            country_code: None,
+            alternate_names: vec![format!("Outpost {i}")],
+        })
+        .collect();
+    with_places
+        .set_user_places(&places)
+        .expect("valid user places");
+    let user_parser = Geoparser::new(&with_places);
+    group.bench_function("news_corpus_one_core_with_500_user_places", |b| {
+        b.iter(|| {
+            let mut memo = ParseMemo::for_batch();
+            texts
+                .iter()
+                .map(|t| user_parser.parse_with(t, &mut memo).len())
+                .sum::<usize>()
+        })
     });
     let joined = texts.join("\n\n");
     group.bench_function("news_corpus_as_one_document", |b| {

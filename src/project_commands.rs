@@ -75,6 +75,8 @@ pub fn parse_into_project(
         refuse_output_onto_project(out, project_path)?;
     }
     let mut project = Project::create_or_open(project_path)?;
+    // The project's own places (saved by the app) are found in what is added to it.
+    gazetteer.set_user_places(&project.user_places()?)?;
     let known = project.known_documents()?;
     let parser = Geoparser::new(gazetteer);
     let inputs: Vec<Input> = paths
@@ -207,6 +209,8 @@ pub fn export_project(
     if let Some(out) = output {
         refuse_output_onto_documents(out, &project)?;
     }
+    // The project's own places, so that their mentions' ids (`user:…`) resolve.
+    gazetteer.set_user_places(&project.user_places()?)?;
     let filter = overrides.apply(project.filter()?);
     let mut corrections = project.corrections().clone();
     corrections.rules_mut().extend(rules.clone());

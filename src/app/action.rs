@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::export_job::ExportOutcome;
 use super::paste_dialog::PasteDraft;
+use super::place_dialog::PlaceDraft;
 use super::worker::Input;
 use super::{GazetteApp, Loader, plural, sample_inputs};
 use crate::app::dialogs::DialogRequest;
@@ -176,6 +177,40 @@ pub enum Action {
     ShowAbout,
     /// Show the message log.
     ShowMessages,
+    /// Open the "Add a place" dialog for a point: (latitude, longitude) in degrees, and
+    /// the country there (ISO alpha-2), if any.
+    NewPlaceAt {
+        /// Degrees north.
+        lat: f64,
+        /// Degrees east.
+        lon: f64,
+        /// The country under the point.
+        country: Option<String>,
+    },
+    /// Add a place of the user's own, or replace the one named `replacing`.
+    SavePlace {
+        /// The name of the place edited; `None` for a new one.
+        replacing: Option<String>,
+        /// The place.
+        place: crate::gazetteer::UserPlace,
+    },
+    /// Open the dialog to edit the user's place of this name.
+    EditPlace(String),
+    /// Delete the user's place of this name.
+    DeletePlace(String),
+    /// Show the "My places" window.
+    ShowMyPlaces,
+    /// Ask for a places file, then import it.
+    ImportPlacesDialog,
+    /// Import the places of a file (CSV or GeoJSON).
+    ImportPlacesFrom(PathBuf),
+    /// Ask where to write the user's places, then write them.
+    ExportPlacesDialog,
+    /// Write the user's places to a file (CSV, atomically).
+    ExportPlacesTo(PathBuf),
+    /// In the document view, go to the next (or, negative, previous) place mentioned,
+    /// in text order: the map follows and the mention is outlined and scrolled to.
+    StepPlace(i32),
 }
 
 impl GazetteApp {
@@ -476,6 +511,202 @@ impl GazetteApp {
             Action::CloseProject => self.close_project(),
             Action::ShowAbout => self.about_open = true,
             Action::ShowMessages => self.messages_open = true,
+            Action::NewPlaceAt { lat, lon, country } => {
+                self.place_draft = Some(PlaceDraft::new_at(lat, lon, country));
+            }
+            Action::SavePlace { replacing, place } => self.save_place(replacing, place),
+            Action::EditPlace(name) => {
+                if let Some(place) = self.state.user_places().iter().find(|p| p.name == name) {
+                    self.place_draft = Some(PlaceDraft::editing(place));
+                }
+            }
+            Action::DeletePlace(name) => {
+                // Its place is no longer shown once the documents are parsed again.
+                let selected_it = self.state.selected().is_some_and(|e| {
+                    self.state
+                        .gazetteer()
+                        .and_then(|g| g.user_place(e))
+                        .is_some_and(|p| p.name == name)
+                });
+                if selected_it {
+                    self.state.select(None);
+                }
+                let mut places = self.state.user_places().to_vec();
+                places.retain(|p| p.name != name);
+                if self.set_places(places) {
+                    self.state
+                        .push_message(MessageLevel::Info, format!("Deleted your place {name}"));
+                }
+            }
+            Action::ShowMyPlaces => self.my_places_open = true,
+            Action::ImportPlacesDialog => self.request_dialog(DialogRequest::OpenPlaces),
+            Action::ImportPlacesFrom(path) => self.import_places(&path),
+            Action::ExportPlacesDialog => self.request_dialog(DialogRequest::ExportPlaces),
+            Action::ExportPlacesTo(path) => {
+                let places = self.state.user_places();
+                let text = crate::gazetteer::places_file::to_csv(places);
+                let n = places.len();
+                match crate::output_file::atomic_write(&path, text.as_bytes()) {
+                    Ok(()) => self.state.push_message(
+                        MessageLevel::Success,
+                        format!("Exported {n} place{} to {}", plural(n), path.display()),
+                    ),
+                    Err(e) => self.state.push_message(
+                        MessageLevel::Error,
+                        format!("Cannot write your places to {}: {e}", path.display()),
+                    ),
+                }
+            }
+            Action::StepPlace(by) => self.step_place(by),
+        }
+    }
+
+    /// Adds the place (or replaces the one named `replacing`) if it can be added; else
+    /// the dialog stays open and says why.
+    fn save_place(&mut self, replacing: Option<String>, place: crate::gazetteer::UserPlace) {
+        let place = match place.checked() {
+            Ok(p) => p,
+            Err(e) => {
+                if let Some(d) = &mut self.place_draft {
+                    d.error = Some(capitalised(&e.to_string()));
+                }
+                return;
+            }
+        };
+        let key = crate::fold::fold_name(&place.name);
+        let mut places = self.state.user_places().to_vec();
+        let clash = places
+            .iter()
+            .any(|p| crate::fold::fold_name(&p.name) == key && Some(&p.name) != replacing.as_ref());
+        if clash {
+            if let Some(d) = &mut self.place_draft {
+                d.error = Some(format!(
+                    "You have a place named “{}” already: edit it in My places",
+                    place.name
+                ));
+            }
+            return;
+        }
+        let name = place.name.clone();
+        match replacing
+            .as_ref()
+            .and_then(|old| places.iter().position(|p| &p.name == old))
+        {
+            Some(i) => places[i] = place,
+            None => places.push(place),
+        }
+        if self.set_places(places) {
+            self.place_draft = None;
+            let verb = if replacing.is_some() {
+                "Saved"
+            } else {
+                "Added"
+            };
+            self.state.push_message(
+                MessageLevel::Success,
+                format!("{verb} your place {name}: its name is now found in every document"),
+            );
+        }
+    }
+
+    /// Imports a places file: its good rows join (or replace, by name) the user's places;
+    /// each bad row is reported with its line.
+    fn import_places(&mut self, path: &std::path::Path) {
+        let read = match crate::gazetteer::places_file::read_places(path) {
+            Ok(read) => read,
+            Err(e) => {
+                self.state.push_message(MessageLevel::Error, e.to_string());
+                return;
+            }
+        };
+        for problem in &read.problems {
+            self.state
+                .push_message(MessageLevel::Warning, problem.clone());
+        }
+        let mut places = self.state.user_places().to_vec();
+        let mut row_of: std::collections::HashMap<String, usize> = places
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (crate::fold::fold_name(&p.name), i))
+            .collect();
+        let n = read.places.len();
+        for place in read.places {
+            let key = crate::fold::fold_name(&place.name);
+            match row_of.get(&key) {
+                Some(&i) => places[i] = place,
+                None => {
+                    row_of.insert(key, places.len());
+                    places.push(place);
+                }
+            }
+        }
+        if self.set_places(places) {
+            let skipped = match read.bad_rows {
+                0 => String::new(),
+                b => format!("; {b} bad row{} skipped (see Messages)", plural(b)),
+            };
+            let level = if read.bad_rows > 0 {
+                MessageLevel::Warning
+            } else {
+                MessageLevel::Success
+            };
+            self.state.push_message(
+                level,
+                format!(
+                    "Imported {n} place{} from {}{skipped}",
+                    plural(n),
+                    path.display()
+                ),
+            );
+            self.my_places_open = true;
+        }
+    }
+
+    /// Puts `places` in effect and parses again the open documents that name one that
+    /// changed. Returns false (with a message) if they could not be put in effect.
+    pub(super) fn set_places(&mut self, places: Vec<crate::gazetteer::UserPlace>) -> bool {
+        match self.state.set_user_places(places) {
+            Ok(changed) => {
+                if let Some(link) = &mut self.project {
+                    link.send(super::project_link::Change::Places(
+                        self.state.user_places().to_vec(),
+                    ));
+                }
+                self.reparse_for_places(changed);
+                true
+            }
+            Err(e) => {
+                let text = capitalised(&e.to_string());
+                match &mut self.place_draft {
+                    Some(d) => d.error = Some(text),
+                    None => self.state.push_message(MessageLevel::Error, text),
+                }
+                false
+            }
+        }
+    }
+
+    /// In the document view, moves to the next (`by` > 0) or previous place mentioned
+    /// (mentions marked "not a place" are passed over), selects it and brings it into
+    /// view; past either end it stays.
+    fn step_place(&mut self, by: i32) {
+        let Some(open) = self.state.open_document_state().cloned() else {
+            return;
+        };
+        let places = self.state.places_to_step(open.document);
+        let next = match open.focus_mention {
+            None if by > 0 => places.first(),
+            None => places.last(),
+            Some(at) if by > 0 => places.iter().find(|&&m| m > at),
+            Some(at) => places.iter().rev().find(|&&m| m < at),
+        };
+        let Some(&mention) = next else {
+            return;
+        };
+        self.state.open_document(open.document, Some(mention));
+        if let Some(entry) = self.state.effective_entry((open.document, mention)) {
+            self.state.select(Some(entry));
+            self.map.focus(&self.state, self.basemap.as_deref(), entry);
         }
     }
 
@@ -590,5 +821,15 @@ impl GazetteApp {
             self.state
                 .push_message(MessageLevel::Info, "A file dialog is already open");
         }
+    }
+}
+
+/// `text` with its first letter upper case (library errors start lower case, to follow
+/// a file name; a message alone starts a sentence).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }

@@ -31,6 +31,10 @@ pub enum DialogRequest {
     ExportRules,
     /// Pick a rules file to add.
     OpenRules,
+    /// Pick where to write the user's places (CSV).
+    ExportPlaces,
+    /// Pick a places file (CSV or GeoJSON) to import.
+    OpenPlaces,
 }
 
 /// What came of a dialog.
@@ -50,6 +54,10 @@ pub enum DialogOutcome {
     ExportRules(PathBuf),
     /// A rules file to add.
     OpenRules(PathBuf),
+    /// Where to write the user's places.
+    ExportPlaces(PathBuf),
+    /// A places file to import.
+    OpenPlaces(PathBuf),
     /// The user cancelled.
     Cancelled,
     /// No dialog could be shown.
@@ -224,6 +232,8 @@ impl Dialogs {
                     (Ok(Some(p)), DialogRequest::SaveProject) => DialogOutcome::SaveProject(p),
                     (Ok(Some(p)), DialogRequest::ExportRules) => DialogOutcome::ExportRules(p),
                     (Ok(Some(p)), DialogRequest::OpenRules) => DialogOutcome::OpenRules(p),
+                    (Ok(Some(p)), DialogRequest::ExportPlaces) => DialogOutcome::ExportPlaces(p),
+                    (Ok(Some(p)), DialogRequest::OpenPlaces) => DialogOutcome::OpenPlaces(p),
                     (Ok(Some(p)), _) => DialogOutcome::Open(vec![p]),
                 };
                 outcomes.push(outcome);
@@ -303,6 +313,18 @@ fn run_native(request: DialogRequest) -> DialogOutcome {
             .add_filter("All files", &["*"])
             .pick_file()
             .map(|p| vec![p]),
+        DialogRequest::ExportPlaces => dialog
+            .set_title("Export your places")
+            .set_file_name("my-places.csv")
+            .add_filter("CSV", &["csv"])
+            .save_file()
+            .map(|p| vec![p]),
+        DialogRequest::OpenPlaces => dialog
+            .set_title("Import places (CSV or GeoJSON)")
+            .add_filter("Places", &["csv", "geojson", "json"])
+            .add_filter("All files", &["*"])
+            .pick_file()
+            .map(|p| vec![p]),
     };
     match picked {
         Some(paths) if !paths.is_empty() => {
@@ -314,6 +336,8 @@ fn run_native(request: DialogRequest) -> DialogOutcome {
                 DialogRequest::SaveProject => DialogOutcome::SaveProject(first()),
                 DialogRequest::ExportRules => DialogOutcome::ExportRules(first()),
                 DialogRequest::OpenRules => DialogOutcome::OpenRules(first()),
+                DialogRequest::ExportPlaces => DialogOutcome::ExportPlaces(first()),
+                DialogRequest::OpenPlaces => DialogOutcome::OpenPlaces(first()),
                 DialogRequest::OpenFiles | DialogRequest::OpenFolder => DialogOutcome::Open(paths),
             }
         }

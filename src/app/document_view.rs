@@ -1,6 +1,7 @@
 //! The document view: one document's full text with every mention highlighted in its
 //! feature type's colour, scrolled to the passage the user clicked. Clicking a mention
-//! selects its place (and the map pans to it).
+//! selects its place (and the map pans to it); "Next place" and "Previous place" (keys
+//! `]` and `[`) step through its places in text order, the map following.
 
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Align, RichText, Sense, Stroke, Ui};
@@ -63,6 +64,9 @@ pub fn document_view_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
             }
         });
     });
+    if let Some(a) = step_places_ui(ui, state, open) {
+        action = Some(a);
+    }
     if let Some(a) = super::passages_panel::document_meta_ui(ui, &doc.document) {
         action = Some(a);
     }
@@ -251,5 +255,64 @@ pub fn document_view_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
                 paragraph_start = paragraph_end;
             }
         });
+    action
+}
+
+/// "Previous place", "Next place" (keys `[` and `]`, unless a text field has them) and
+/// where the focus is among the document's places ([`AppState::places_to_step`]).
+fn step_places_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    open: &crate::app::state::OpenDocument,
+) -> Option<Action> {
+    let mut action = None;
+    let places = state.places_to_step(open.document);
+    let at = open
+        .focus_mention
+        .and_then(|f| places.iter().position(|&m| m == f));
+    let has_next = match open.focus_mention {
+        None => !places.is_empty(),
+        Some(f) => places.last().is_some_and(|&m| m > f),
+    };
+    let has_previous = match open.focus_mention {
+        None => !places.is_empty(),
+        Some(f) => places.first().is_some_and(|&m| m < f),
+    };
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(has_previous, egui::Button::new("Previous place"))
+            .on_hover_text("The previous place this document names, shown on the map (key: [)")
+            .clicked()
+        {
+            action = Some(Action::StepPlace(-1));
+        }
+        if ui
+            .add_enabled(has_next, egui::Button::new("Next place"))
+            .on_hover_text("The next place this document names, shown on the map (key: ])")
+            .clicked()
+        {
+            action = Some(Action::StepPlace(1));
+        }
+        ui.weak(match at {
+            Some(i) => format!("Place {} of {} · keys [ and ]", i + 1, places.len()),
+            None => format!(
+                "{} places shown · keys [ and ] step through them",
+                places.len()
+            ),
+        });
+    });
+    if ui.memory(|m| m.focused().is_none()) {
+        let (next, previous) = ui.input(|i| {
+            (
+                i.key_pressed(egui::Key::CloseBracket),
+                i.key_pressed(egui::Key::OpenBracket),
+            )
+        });
+        if next && has_next {
+            action = Some(Action::StepPlace(1));
+        } else if previous && has_previous {
+            action = Some(Action::StepPlace(-1));
+        }
+    }
     action
 }

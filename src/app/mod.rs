@@ -22,11 +22,13 @@ mod field_dialog;
 pub mod map_picture;
 pub mod map_view;
 mod messages_window;
+mod my_places;
 pub mod palette;
 pub mod passages_panel;
 mod paste_dialog;
 mod path_prompt;
 mod picture_dialog;
+mod place_dialog;
 pub mod places_panel;
 pub mod project_link;
 mod projects;
@@ -144,6 +146,14 @@ pub struct GazetteApp {
     hold_up_to: usize,
     /// Reads the selected place's passages from a project opened as an archive.
     passage_reader: Option<archive::PassageReader>,
+    /// Whether the "My places" window is open.
+    my_places_open: bool,
+    /// The "Add a place" / "Edit place" dialog, while open.
+    place_draft: Option<place_dialog::PlaceDraft>,
+    /// The job parsing documents again for changed user places, and the names it looks
+    /// for: a change while it runs starts one for its names and these (the older job's
+    /// results are then dropped).
+    reparse: Option<(JobId, Vec<String>)>,
 }
 
 impl std::fmt::Debug for GazetteApp {
@@ -494,6 +504,9 @@ impl GazetteApp {
             review: None,
             hold_up_to: archive::HOLD_UP_TO,
             passage_reader: None,
+            my_places_open: false,
+            place_draft: None,
+            reparse: None,
         }
     }
 
@@ -606,6 +619,39 @@ impl GazetteApp {
         }
     }
 
+    /// Parses again, in the background, the open documents that hold one of `names`
+    /// (of user places added, changed or deleted), with the names a job still running
+    /// was looking for.
+    fn reparse_for_places(&mut self, mut names: Vec<String>) {
+        if names.is_empty() {
+            return;
+        }
+        if let Some((_, running)) = self.reparse.take() {
+            names.extend(running);
+            names.sort();
+            names.dedup();
+        }
+        let Some(g) = self.state.gazetteer_arc() else {
+            return;
+        };
+        let documents = self.state.documents().to_vec();
+        if documents.is_empty() {
+            return;
+        }
+        match &mut self.loader {
+            Loader::Background(worker) => {
+                let job = worker.reparse(g, documents, names.clone());
+                self.reparse = Some((job, names));
+            }
+            Loader::Synchronous => {
+                let cancel = std::sync::atomic::AtomicBool::new(false);
+                let event = worker::run_reparse_job(0, &g, &documents, &names, &cancel);
+                self.reparse = Some((0, names));
+                self.handle_event(event);
+            }
+        }
+    }
+
     /// With the gazetteer loaded: restores the waiting session and parses what waits.
     fn gazetteer_ready(&mut self) {
         let session = self.waiting_session.take();
@@ -697,12 +743,20 @@ impl GazetteApp {
                 read_only,
                 corrections,
                 filter,
+                places,
                 ..
             } => {
                 if let Some(link) = &mut self.project {
                     link.set_read_only(read_only);
                 }
                 self.state.set_corrections_and_filter(corrections, filter);
+                // The project's places replace the window's (its documents come next).
+                if let Err(e) = self.state.set_user_places(places) {
+                    self.state.push_message(
+                        MessageLevel::Error,
+                        format!("The project's places could not be used: {e}"),
+                    );
+                }
                 self.sent_versions = self.state.saved_versions();
                 self.state.push_message(
                     MessageLevel::Info,
@@ -711,6 +765,31 @@ impl GazetteApp {
             }
             Event::ProjectArchive { view, .. } => self.open_archive(view),
             Event::ProjectFailed { message, .. } => self.project_failed(message),
+            Event::Reparsed { job, updates } => {
+                // Only the latest job's: it looked for the names of every change.
+                if self.reparse.as_ref().is_some_and(|(j, _)| *j == job) {
+                    self.reparse = None;
+                    let replaced = self.state.replace_mentions(updates);
+                    let n = replaced.len();
+                    self.state.refresh();
+                    if let Some(link) = &mut self.project
+                        && n > 0
+                    {
+                        let documents = self.state.documents();
+                        let changed = replaced
+                            .iter()
+                            .filter_map(|&i| documents.get(i).cloned())
+                            .collect();
+                        link.send(project_link::Change::Reparsed(changed));
+                    }
+                    if n > 0 {
+                        self.state.push_message(
+                            MessageLevel::Info,
+                            format!("{n} document{} parsed again for your places", plural(n)),
+                        );
+                    }
+                }
+            }
             Event::Skipped { job, message } => {
                 self.state.push_message(MessageLevel::Warning, message);
                 if let Some(p) = self.jobs.get_mut(&job) {
@@ -886,6 +965,8 @@ impl GazetteApp {
                 DialogOutcome::SaveProject(path) => self.apply(ctx, Action::SaveProjectAs(path)),
                 DialogOutcome::ExportRules(path) => self.apply(ctx, Action::ExportRulesTo(path)),
                 DialogOutcome::OpenRules(path) => self.apply(ctx, Action::OpenRulesFrom(path)),
+                DialogOutcome::ExportPlaces(path) => self.apply(ctx, Action::ExportPlacesTo(path)),
+                DialogOutcome::OpenPlaces(path) => self.apply(ctx, Action::ImportPlacesFrom(path)),
                 DialogOutcome::Cancelled => {}
                 DialogOutcome::Failed { request, details } => {
                     self.state
@@ -1036,6 +1117,12 @@ impl GazetteApp {
         if let Some(review) = &self.review {
             actions.extend(review::review_ui(&ctx, &self.state, review));
         }
+        actions.extend(my_places::my_places_ui(
+            &ctx,
+            &mut self.my_places_open,
+            &self.state,
+        ));
+        actions.extend(place_dialog::place_dialog_ui(&ctx, &mut self.place_draft));
         actions.extend(reset_dialog::reset_dialog_ui(
             &ctx,
             &mut self.confirm_reset,
@@ -1058,6 +1145,7 @@ impl GazetteApp {
         let no_dialog = self.paste.is_none()
             && self.path_prompt.is_none()
             && self.field_choice.is_none()
+            && self.place_draft.is_none()
             && !self.confirm_reset;
         if actions.is_empty()
             && no_dialog

@@ -264,6 +264,20 @@ fn overview_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
         }
         ui.add_space(8.0);
     }
+    ui.horizontal(|ui| {
+        ui.strong(format!("Your places ({})", state.user_places().len()));
+        if ui
+            .small_button("My places…")
+            .on_hover_text("Your own places: edit, delete, import a list, export (right-click the map to add one)")
+            .clicked()
+        {
+            action = Some(Action::ShowMyPlaces);
+        }
+    });
+    if state.user_places().is_empty() {
+        ui.weak("None yet. Right-click the map and choose \"Add a place here\", or import a list in My places.");
+    }
+    ui.add_space(8.0);
     if let Some(a) = super::rules_view::rules_ui(ui, state, g) {
         action = Some(a);
     }

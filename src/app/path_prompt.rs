@@ -37,6 +37,8 @@ pub(super) fn path_prompt_ui(
             DialogRequest::SaveProject => "Save the project as",
             DialogRequest::ExportRules => "Export the rules to a file",
             DialogRequest::OpenRules => "Add rules from a file",
+            DialogRequest::ExportPlaces => "Export your places to a file",
+            DialogRequest::OpenPlaces => "Import places from a file",
         };
         ui.heading(title);
         ui.label("No file dialog is available here; type a path instead.");
@@ -53,6 +55,9 @@ pub(super) fn path_prompt_ui(
                         }
                         DialogRequest::OpenRules | DialogRequest::ExportRules => {
                             "/home/me/rules.txt"
+                        }
+                        DialogRequest::OpenPlaces | DialogRequest::ExportPlaces => {
+                            "/home/me/places.csv"
                         }
                     })
                     .desired_width(f32::INFINITY),
@@ -74,6 +79,8 @@ pub(super) fn path_prompt_ui(
                     DialogRequest::SaveProject => Action::SaveProjectAs(path),
                     DialogRequest::ExportRules => Action::ExportRulesTo(path),
                     DialogRequest::OpenRules => Action::OpenRulesFrom(path),
+                    DialogRequest::ExportPlaces => Action::ExportPlacesTo(path),
+                    DialogRequest::OpenPlaces => Action::ImportPlacesFrom(path),
                     DialogRequest::OpenFiles | DialogRequest::OpenFolder => {
                         Action::OpenPaths(vec![path])
                     }

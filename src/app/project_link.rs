@@ -38,6 +38,11 @@ pub enum Change {
     Filter(Filter),
     /// The user's rules as they are now.
     Rules(Rules),
+    /// The user's own places as they are now.
+    Places(Vec<crate::gazetteer::UserPlace>),
+    /// Documents parsed again after the user's places changed: their mentions replace
+    /// the project's.
+    Reparsed(Vec<Arc<ParsedDocument>>),
     /// Answer on this channel once every change sent before is written (tests, closing).
     Flush(Sender<()>),
 }
@@ -79,6 +84,7 @@ struct NewProject {
     documents: Vec<NewDocument>,
     corrections: Corrections,
     filter: Filter,
+    places: Vec<crate::gazetteer::UserPlace>,
 }
 
 /// Whether the window's changes reach the project.
@@ -143,6 +149,7 @@ impl ProjectLink {
         documents: Vec<NewDocument>,
         corrections: Corrections,
         filter: Filter,
+        places: Vec<crate::gazetteer::UserPlace>,
         notify: Arc<dyn Fn() + Send + Sync>,
     ) -> ProjectLink {
         let mut link = ProjectLink::reading(path);
@@ -153,6 +160,7 @@ impl ProjectLink {
                 documents,
                 corrections,
                 filter,
+                places,
             })),
             notify,
         );
@@ -368,6 +376,20 @@ fn run(
                 });
                 write_rules(&mut project, gazetteer, &latest)
             }
+            Change::Places(places) => {
+                let latest = gather(places, changes, &mut next, |latest, c| match c {
+                    Change::Places(newer) => {
+                        *latest = newer;
+                        None
+                    }
+                    other => Some(other),
+                });
+                project.set_user_places(&latest)
+            }
+            Change::Reparsed(documents) => {
+                let refs: Vec<&ParsedDocument> = documents.iter().map(|d| d.as_ref()).collect();
+                project.replace_mentions(gazetteer, &refs).map(|_| ())
+            }
             Change::Flush(done) => {
                 let _ = done.send(());
                 Ok(())
@@ -478,6 +500,7 @@ fn write_new(
         documents,
         corrections,
         filter,
+        places,
     } = new;
     let io = |source| ProjectError::Io {
         path: target.to_path_buf(),
@@ -504,6 +527,9 @@ fn write_new(
             project.set_correction(gazetteer, correction.clone())?;
         }
         project.set_filter(filter)?;
+        if !places.is_empty() {
+            project.set_user_places(places)?;
+        }
         if !corrections.rules().is_empty() {
             project.set_rules(gazetteer, corrections.rules())?;
         }
@@ -545,12 +571,22 @@ pub fn read_project(
     };
     let result = opened.and_then(|project| {
         let total = project.document_count()?;
+        // The project's own places, in the gazetteer before its mentions are read: their
+        // ids (`user:…`) resolve only while they are in effect.
+        let places = project.user_places()?;
+        if let Err(e) = gazetteer.set_user_places(&places) {
+            emit(Event::Note {
+                job,
+                message: format!("{}: its places cannot be used: {e}", path.display()),
+            });
+        }
         emit(Event::ProjectOpened {
             job,
             path: path.to_path_buf(),
             read_only: project.is_read_only(),
             corrections: project.corrections().clone(),
             filter: project.filter()?,
+            places,
         });
         if total > hold_up_to {
             emit(Event::ProjectArchive {

@@ -121,6 +121,7 @@ impl GazetteApp {
             documents,
             self.state.corrections().clone(),
             self.state.filter().clone(),
+            self.state.user_places().to_vec(),
             self.repaint.clone(),
         ));
         self.sent_versions = self.state.saved_versions();
@@ -154,7 +155,11 @@ impl GazetteApp {
         self.restoring = None;
         self.review = None;
         self.waiting_inputs.clear();
-        self.project = None;
+        // A project's places leave with it (a session's stay, as on "Reset to samples").
+        if self.project.take().is_some() {
+            let _ = self.state.set_user_places(Vec::new());
+        }
+        self.reparse = None;
         self.passage_reader = None;
         self.state.clear_documents();
         self.state.reset_corrections_and_filter();

@@ -28,7 +28,7 @@ use crate::corpus::{
     Rule, Rules, Summary,
 };
 use crate::export::{ExportError, Format};
-use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
+use crate::gazetteer::{EntryIndex, Gazetteer, Kind, UserPlace, UserPlaceError};
 
 /// What is saved between runs (eframe persistence). Every field defaults, so a session
 /// saved by an older or newer version still loads.
@@ -52,6 +52,10 @@ pub struct Session {
     /// corrections and filter are in it; `sources` is then empty).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<std::path::PathBuf>,
+    /// The user's own places ("My places"), put in the gazetteer before the documents
+    /// are parsed back.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<UserPlace>,
 }
 
 /// The project the window saves to, as the status bar shows it.
@@ -161,6 +165,8 @@ pub struct AppState {
     archive: Option<ArchiveView>,
     /// Passages of the selected place to read from an archive project.
     archive_limit: usize,
+    /// The user's own places, in the order added (see [`AppState::set_user_places`]).
+    user_places: Vec<UserPlace>,
 }
 
 /// The order of the document list.
@@ -744,6 +750,20 @@ impl AppState {
         self.corpus.effective_entry(self.gazetteer()?, key)
     }
 
+    /// The mentions of document `document` to step through in the document view, in
+    /// text order: those the map shows (not marked "not a place", not hidden by the
+    /// filter), as the document view's "shown" count counts them. Indices into its
+    /// mentions.
+    pub fn places_to_step(&self, document: usize) -> Vec<usize> {
+        let (Some(g), Some(doc)) = (self.gazetteer(), self.documents().get(document)) else {
+            return Vec::new();
+        };
+        crate::corpus::Shown::new(g, self.corpus.corrections(), self.corpus.filter())
+            .mentions(document, doc)
+            .map(|(_, m)| m.mention)
+            .collect()
+    }
+
     /// The correction of a mention, if the user made one.
     pub fn correction_of(&self, key: MentionKey) -> Option<&CorrectionAction> {
         self.corpus.correction_of(key)
@@ -1000,6 +1020,7 @@ impl AppState {
                 .and_then(|e| self.gazetteer().map(|g| g.entry(e).id.clone())),
             online_tiles: self.online_tiles,
             project: None,
+            places: self.user_places.clone(),
         }
     }
 
@@ -1012,6 +1033,12 @@ impl AppState {
         self.corpus.set_corrections(corrections);
         self.corpus.set_filter(session.filter.clone());
         self.online_tiles = session.online_tiles;
+        if let Err(e) = self.set_user_places(session.places.clone()) {
+            self.push_message(
+                MessageLevel::Error,
+                format!("Your places could not be restored: {e}"),
+            );
+        }
         self.selected = session
             .selected
             .as_deref()
@@ -1060,6 +1087,78 @@ impl AppState {
     /// Sets what the status bar shows of the project.
     pub fn set_project(&mut self, project: Option<ProjectStatus>) {
         self.project = project;
+    }
+
+    /// The user's own places ("My places"), in the order added.
+    pub fn user_places(&self) -> &[UserPlace] {
+        &self.user_places
+    }
+
+    /// Replaces the user's places and puts them in the gazetteer (if it is loaded; a
+    /// session's places wait for it in the session). Returns the names (and alternate names) of every place added,
+    /// removed or changed, old and new: the open documents that hold one must be parsed
+    /// again ([`AppState::replace_mentions`]). Nothing changes on an error.
+    pub fn set_user_places(
+        &mut self,
+        places: Vec<UserPlace>,
+    ) -> Result<Vec<String>, UserPlaceError> {
+        if let Some(g) = &self.gazetteer {
+            g.set_user_places(&places)?;
+        }
+        // By id (names are unique among them): a search of the other list for each would
+        // be quadratic in an import of thousands.
+        let by_id = |list: &[UserPlace]| -> std::collections::HashMap<String, usize> {
+            list.iter().enumerate().map(|(i, p)| (p.id(), i)).collect()
+        };
+        let (old_ids, new_ids) = (by_id(&self.user_places), by_id(&places));
+        let mut changed: Vec<String> = Vec::new();
+        for (list, other, other_ids) in [
+            (&self.user_places, &places, &new_ids),
+            (&places, &self.user_places, &old_ids),
+        ] {
+            for p in list {
+                if other_ids.get(&p.id()).map(|&i| &other[i]) != Some(p) {
+                    changed.extend(p.names().map(str::to_string));
+                }
+            }
+        }
+        changed.sort();
+        changed.dedup();
+        self.user_places = places;
+        Ok(changed)
+    }
+
+    /// Puts in the documents' new mentions, `(document index, its name, mentions)`, made
+    /// after the user's places changed, and recounts once. A document no longer at that
+    /// index under that name (closed meanwhile) is left alone. Returns the indices of
+    /// those whose mentions changed.
+    pub fn replace_mentions(
+        &mut self,
+        updates: Vec<(usize, String, Vec<crate::geoparse::Mention>)>,
+    ) -> Vec<usize> {
+        let mut changed = Vec::new();
+        for (index, name, mentions) in updates {
+            let same = self
+                .corpus
+                .documents()
+                .get(index)
+                .is_some_and(|d| d.document.name == name);
+            if !same || self.corpus.documents()[index].mentions == mentions {
+                continue;
+            }
+            if let Some(open) = &mut self.open_document
+                && open.document == index
+            {
+                open.focus_mention = None;
+            }
+            if self.corpus.replace_mentions(index, mentions) {
+                changed.push(index);
+            }
+        }
+        if !changed.is_empty() {
+            self.recompute();
+        }
+        changed
     }
 
     /// Forgets the corrections and the rules and resets the filter (for "Reset to

@@ -88,6 +88,8 @@ pub enum Event {
         corrections: crate::corpus::Corrections,
         /// Its filter.
         filter: crate::corpus::Filter,
+        /// Its user places (already in the gazetteer).
+        places: Vec<crate::gazetteer::UserPlace>,
     },
     /// A project too large to hold in the window, opened as an archive (see
     /// [`super::archive`]): its places from its layer, instead of its documents.
@@ -104,6 +106,15 @@ pub enum Event {
         job: JobId,
         /// Why.
         message: String,
+    },
+    /// Documents parsed again after the user's places changed (see
+    /// [`run_reparse_job`]): `(document index, its name, new mentions)` of each whose
+    /// text holds a changed name.
+    Reparsed {
+        /// The job.
+        job: JobId,
+        /// The new mentions.
+        updates: Vec<(usize, String, Vec<crate::geoparse::Mention>)>,
     },
     /// The job is done.
     Finished {
@@ -223,6 +234,38 @@ impl Worker {
         job
     }
 
+    /// Parses again, on a background thread, those of `documents` (all open, with
+    /// their indices) whose text holds one of `names` (see [`run_reparse_job`]).
+    /// Returns the job number.
+    pub fn reparse(
+        &mut self,
+        gazetteer: Arc<Gazetteer>,
+        documents: Vec<Arc<ParsedDocument>>,
+        names: Vec<String>,
+    ) -> JobId {
+        let (job, cancel) = self.new_job();
+        let tx = self.tx.clone();
+        let notify = self.notify.clone();
+        let spawned = std::thread::Builder::new()
+            .name("gazette-reparse".into())
+            .spawn(move || {
+                let event = run_reparse_job(job, &gazetteer, &documents, &names, &cancel);
+                let _ = tx.send(event);
+                notify();
+            });
+        if let Err(e) = spawned {
+            let _ = self.tx.send(Event::Note {
+                job,
+                message: format!("Your places could not be looked for again: {e}"),
+            });
+            let _ = self.tx.send(Event::Reparsed {
+                job,
+                updates: Vec::new(),
+            });
+        }
+        job
+    }
+
     /// A new job's number and cancel flag.
     fn new_job(&mut self) -> (JobId, Arc<AtomicBool>) {
         let job = self.next_job;
@@ -274,6 +317,7 @@ impl Worker {
                 | Event::ProjectOpened { job, .. }
                 | Event::ProjectArchive { job, .. }
                 | Event::ProjectFailed { job, .. }
+                | Event::Reparsed { job, .. }
                 | Event::Finished { job, .. } => self.is_live(*job),
             })
             .collect()
@@ -344,6 +388,28 @@ fn skip_message(error: &DocumentError) -> String {
 /// The bundled sample articles (`seeds/`; see [`crate::bundled`] for where it is looked for).
 pub fn seeds_dir() -> Option<PathBuf> {
     crate::bundled::find(std::path::Path::new("seeds")).filter(|p| p.is_dir())
+}
+
+/// Parses again those of `documents` whose text holds one of `names` (see
+/// [`corpus::reparse::reparse_naming`]), on the calling thread and every core: the
+/// [`Event::Reparsed`] to send. Used by the background worker and, synchronously, by
+/// tests.
+pub fn run_reparse_job(
+    job: JobId,
+    gazetteer: &Gazetteer,
+    documents: &[Arc<ParsedDocument>],
+    names: &[String],
+    cancel: &AtomicBool,
+) -> Event {
+    let parser = Geoparser::new(gazetteer);
+    let updates = corpus::reparse::reparse_naming(&parser, documents, names, cancel)
+        .into_iter()
+        .filter_map(|(i, mentions)| {
+            let name = documents.get(i)?.document.name.clone();
+            Some((i, name, mentions))
+        })
+        .collect();
+    Event::Reparsed { job, updates }
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub mod metadata;
 pub mod parse;
 pub mod places;
 pub mod read;
+pub mod reparse;
 pub mod rules;
 pub mod set;
 pub mod source;

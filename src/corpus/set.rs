@@ -152,6 +152,25 @@ impl Corpus {
         true
     }
 
+    /// Replaces the mentions of document `index` (parsed again: the user's places
+    /// changed). Corrections name mentions by document and bytes, so they still apply.
+    /// Returns `false` and changes nothing if there is no such document.
+    pub fn replace_mentions(
+        &mut self,
+        index: usize,
+        mentions: Vec<crate::geoparse::Mention>,
+    ) -> bool {
+        let Some(doc) = self.documents.get_mut(index) else {
+            return false;
+        };
+        self.mentions = self.mentions - doc.mentions.len() + mentions.len();
+        *doc = Arc::new(ParsedDocument {
+            document: doc.document.clone(),
+            mentions,
+        });
+        true
+    }
+
     /// Removes every document (corrections and the filter stay).
     pub fn clear_documents(&mut self) {
         self.mentions = 0;

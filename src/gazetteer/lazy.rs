@@ -32,6 +32,9 @@ impl Gazetteer {
     /// error, never user input).
     pub fn entry(&self, index: EntryIndex) -> &Entry {
         let i = index as usize;
+        if i >= self.len() {
+            return self.user_entry(index);
+        }
         let chunk = self.entry_chunks[i / ENTRY_CHUNK].get_or_init(|| self.decode_chunk(i));
         &chunk[i % ENTRY_CHUNK]
     }
@@ -40,6 +43,12 @@ impl Gazetteer {
     /// file's rows (its strings are not decoded). Panics like [`Gazetteer::entry`].
     pub fn facts(&self, index: EntryIndex) -> &EntryFacts {
         let i = index as usize;
+        if i >= self.len() {
+            return match self.user.facts(index) {
+                Some(f) => f,
+                None => panic!("entry index {index} is not in this gazetteer"),
+            };
+        }
         let chunk = self.facts[i / FACTS_CHUNK].get_or_init(|| {
             let first = i - i % FACTS_CHUNK;
             let rows = self.rows();
@@ -66,13 +75,19 @@ impl Gazetteer {
     /// The population of the entry at `index` (0 when unknown), read from the file
     /// without decoding the entry. Panics like [`Gazetteer::entry`].
     pub fn population(&self, index: EntryIndex) -> u64 {
-        self.rows()[index as usize].population.get()
+        match self.rows().get(index as usize) {
+            Some(row) => row.population.get(),
+            None => self.user_entry(index).population,
+        }
     }
 
     /// [`pack_code`] of the GeoNames feature code of the entry at `index` (`PPLC`…),
     /// read from the file without decoding the entry. Panics like [`Gazetteer::entry`].
     pub fn feature_code_packed(&self, index: EntryIndex) -> u64 {
-        self.rows()[index as usize].feature.get()
+        match self.rows().get(index as usize) {
+            Some(row) => row.feature.get(),
+            None => pack_code(&self.user_entry(index).feature_code),
+        }
     }
 
     /// The section `s` of the file.

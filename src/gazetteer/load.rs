@@ -273,6 +273,7 @@ impl Gazetteer {
             subtree_checked: (0..steps.subtrees).map(|_| OnceLock::new()).collect(),
             names_checked: fst_check::Reachable::new(frame.version),
             admin1_table: OnceLock::new(),
+            user: super::user_places::Overlay::new(n),
             tables,
             layout,
             names,

@@ -26,7 +26,11 @@ impl Gazetteer {
 
     /// Finds an entry by its stable id (entries are stored sorted by id): a binary
     /// search, which decodes the chunks of the ~18 entries it looks at.
+    /// User places (`user:…`) are found among them.
     pub fn index_of_id(&self, id: &str) -> Option<EntryIndex> {
+        if id.starts_with(super::user_places::USER_ID_PREFIX) {
+            return self.user.index_of_id(id);
+        }
         let (mut low, mut high) = (0, self.len());
         while low < high {
             let mid = low + (high - low) / 2;

@@ -14,7 +14,9 @@
 //! `file_format.rs`; opening and checking a file in `load.rs`; entries and facts made
 //! on first use in `lazy.rs`; whole-name queries in `lookup.rs`; the automaton walk over
 //! text in `walk.rs`; its word memo in `memo.rs`; the check that a file's automata are
-//! safe to walk, done at load, in `fst_check.rs`.
+//! safe to walk, done at load, in `fst_check.rs`; the user's own places, an overlay of
+//! entries after the bundled ones, in `user_places.rs`, and the files they are read from
+//! and written to in `places_file.rs`.
 
 mod admin1;
 pub mod compile;
@@ -26,6 +28,8 @@ mod lazy;
 mod load;
 mod lookup;
 mod memo;
+pub mod places_file;
+pub mod user_places;
 mod walk;
 
 pub use entry::{Candidate, Entry, EntryIndex, Kind, NameMatch};
@@ -34,6 +38,7 @@ pub use lazy::DAMAGED_NAME;
 pub use load::GazetteerError;
 pub use lookup::{PersonName, is_all_caps};
 pub use memo::{WordFacts, WordMemo};
+pub use user_places::{UserNames, UserPlace, UserPlaceError};
 pub use walk::NameHit;
 
 use std::path::{Path, PathBuf};
@@ -86,6 +91,8 @@ pub struct Gazetteer {
     /// First-level divisions by packed country and admin-1 code, made on first use
     /// (`admin1.rs`).
     admin1_table: OnceLock<std::collections::HashMap<(u64, u64), EntryIndex>>,
+    /// The user's own places, entries from index `len()` on (`user_places.rs`).
+    user: user_places::Overlay,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -109,7 +116,8 @@ impl Gazetteer {
         &self.provenance
     }
 
-    /// Number of entries.
+    /// Number of bundled entries. User places ([`Gazetteer::set_user_places`]) have
+    /// indices from here on and are not counted.
     pub fn len(&self) -> usize {
         self.kinds.len()
     }
@@ -124,7 +132,7 @@ impl Gazetteer {
         self.names.len()
     }
 
-    /// All entries, in id order. Decodes every entry not decoded yet: for a look at
+    /// All bundled entries, in id order (user places not included). Decodes every entry not decoded yet: for a look at
     /// all of them, not for a look-up.
     pub fn entries(&self) -> impl ExactSizeIterator<Item = &Entry> + '_ {
         (0..self.len() as EntryIndex).map(|i| self.entry(i))
@@ -145,7 +153,53 @@ impl Gazetteer {
     /// The kind of the entry at `index`, from a compact table (cheaper than
     /// `entry(index).kind` in loops over many candidates). Panics like [`Gazetteer::entry`].
     pub fn kind(&self, index: EntryIndex) -> Kind {
-        self.kinds[index as usize]
+        match self.kinds.get(index as usize) {
+            Some(&kind) => kind,
+            None => self.user_entry(index).kind,
+        }
+    }
+
+    /// Puts the user's places in effect (see `user_places.rs`), replacing those in
+    /// effect: documents parsed from now on find their names. Each place must be
+    /// [`UserPlace::checked`] (it is checked again here). Returns each place's entry
+    /// index, in order; an unchanged place keeps its index.
+    pub fn set_user_places(&self, places: &[UserPlace]) -> Result<Vec<EntryIndex>, UserPlaceError> {
+        let checked = places
+            .iter()
+            .map(|p| p.clone().checked())
+            .collect::<Result<Vec<_>, _>>()?;
+        self.user.set(&checked)
+    }
+
+    /// The user's names in effect, for recognition; `None` when there are none (one
+    /// atomic load: parsing without user places costs nothing more).
+    pub fn user_names(&self) -> Option<std::sync::Arc<UserNames>> {
+        self.user.names()
+    }
+
+    /// A number that changes whenever [`Gazetteer::set_user_places`] is called: tables
+    /// that resolved ids with this gazetteer are stale once it changes.
+    pub fn user_generation(&self) -> u64 {
+        self.user.generation()
+    }
+
+    /// True if `index` is a user place's entry (in effect or not).
+    pub fn is_user_entry(&self, index: EntryIndex) -> bool {
+        index as usize >= self.len() && self.user.entry(index).is_some()
+    }
+
+    /// The user place behind a user entry.
+    pub fn user_place(&self, index: EntryIndex) -> Option<&UserPlace> {
+        self.user.place(index)
+    }
+
+    /// The user entry at `index`, which must be one this gazetteer handed out (a
+    /// programming error otherwise, like an index out of range).
+    fn user_entry(&self, index: EntryIndex) -> &Entry {
+        match self.user.entry(index) {
+            Some(e) => e,
+            None => panic!("entry index {index} is not in this gazetteer"),
+        }
     }
 
     /// Counts of entries by kind.

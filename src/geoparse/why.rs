@@ -123,6 +123,10 @@ pub fn explain(
     // What made it a place; and the word beside it that says which kind (`city`,
     // `river`), which also tells namesakes apart.
     let mut signs: Vec<String> = Vec::new();
+    if gazetteer.is_user_entry(m.resolution.entry) {
+        // Found as the user named it, whatever the evidence (`recognize/user_names.rs`).
+        signs.push("one of your places".into());
+    }
     let mut kind_cue: Option<(&str, KindCue)> = None;
     if let Some((before_start, before)) = previous_word(text, m.start) {
         let (locative, kind) = super::recognize::cue_of(before);

@@ -18,6 +18,10 @@ const FILTER_KEY: &str = "filter";
 /// `gazette_settings` key of the user's rules (JSON, as [`Rules`] serializes).
 const RULES_KEY: &str = "rules";
 
+/// `gazette_settings` key of the user's own places (JSON, a list as
+/// [`UserPlace`](crate::gazetteer::UserPlace) serializes).
+const PLACES_KEY: &str = "places";
+
 /// `gazette_corrections.action` of a reassignment and of "not a place".
 const REASSIGN: &str = "reassign";
 const NOT_A_PLACE: &str = "not_a_place";
@@ -373,6 +377,39 @@ impl Project {
     /// [`Project::corrections`] carries them from then on, so an export applies them.
     pub fn set_rules(&mut self, gazetteer: &Gazetteer, rules: &Rules) -> Result<(), ProjectError> {
         change_rules(self, gazetteer, rules)
+    }
+
+    /// The user's own places saved with the project (the `places` setting); none if
+    /// none were saved. Each is checked as a places file's row is: a project may come
+    /// from anyone.
+    pub fn user_places(&self) -> Result<Vec<crate::gazetteer::UserPlace>, ProjectError> {
+        let Some(json) = self.setting(PLACES_KEY)? else {
+            return Ok(Vec::new());
+        };
+        let damaged = |reason: String| {
+            ProjectError::damaged(
+                &self.path,
+                format!("its saved places cannot be read: {reason}"),
+            )
+        };
+        let places: Vec<crate::gazetteer::UserPlace> =
+            serde_json::from_str(&json).map_err(|e| damaged(e.to_string()))?;
+        places
+            .into_iter()
+            .map(|p| p.checked().map_err(|e| damaged(e.to_string())))
+            .collect()
+    }
+
+    /// Saves the user's own places (the `places` setting, its own transaction). Their
+    /// mentions are changed by [`Project::replace_mentions`].
+    pub fn set_user_places(
+        &mut self,
+        places: &[crate::gazetteer::UserPlace],
+    ) -> Result<(), ProjectError> {
+        let json = serde_json::to_string(places).map_err(|e| {
+            ProjectError::damaged(&self.path, format!("the places cannot be encoded: {e}"))
+        })?;
+        self.set_setting(PLACES_KEY, &json)
     }
 
     /// A setting saved with the project (the app's selected place, its map view), by key.

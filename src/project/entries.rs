@@ -22,8 +22,9 @@ const ALTERNATE_BYTES: usize = 8;
 /// The project's entries resolved against one gazetteer.
 #[derive(Debug)]
 pub struct EntryTable {
-    /// [`Gazetteer::id`] of the gazetteer they were resolved against.
-    gazetteer: u64,
+    /// [`Gazetteer::id`] of the gazetteer they were resolved against, and its
+    /// [`Gazetteer::user_generation`]: user places' ids resolve only while in effect.
+    gazetteer: (u64, u64),
     /// Each ref's index in that gazetteer; `None` if the gazetteer lacks its id.
     by_ref: FxHashMap<EntryRef, Option<EntryIndex>>,
     /// The ref of each entry the project holds and the gazetteer has.
@@ -45,7 +46,7 @@ impl EntryTable {
     ) -> Result<EntryTable, ProjectError> {
         let sqlite = |e| ProjectError::sqlite(path, e);
         let mut table = EntryTable {
-            gazetteer: gazetteer.id(),
+            gazetteer: (gazetteer.id(), gazetteer.user_generation()),
             by_ref: FxHashMap::default(),
             by_index: FxHashMap::default(),
             missing: Vec::new(),
@@ -72,9 +73,10 @@ impl EntryTable {
         Ok(table)
     }
 
-    /// True if it was resolved against `gazetteer` (the same loaded gazetteer).
+    /// True if it was resolved against `gazetteer` (the same loaded gazetteer, with the
+    /// same user places in effect).
     pub fn is_for(&self, gazetteer: &Gazetteer) -> bool {
-        self.gazetteer == gazetteer.id()
+        self.gazetteer == (gazetteer.id(), gazetteer.user_generation())
     }
 
     /// True if `gazette_entries` still holds what it held when this was read (see
@@ -103,6 +105,10 @@ impl EntryTable {
     /// The ref of `index`, adding its row (id, name, kind, country, coordinates) if the
     /// project has none yet. Inside the caller's transaction: on rollback the caller
     /// drops this table.
+    ///
+    /// A user place edited in the window keeps its id (`user:…`) under a new index: its
+    /// row is then updated to the place as it is now, never added twice (ids are
+    /// unique in the table).
     pub fn ref_of(
         &mut self,
         conn: &Connection,
@@ -113,19 +119,26 @@ impl EntryTable {
             return Ok(r);
         }
         let e = gazetteer.entry(index);
-        conn.prepare_cached(
-            "INSERT INTO gazette_entries (gazetteer_id, name, kind, country_code, lon, lat) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute((
-            &e.id,
-            &e.name,
-            e.kind.as_str(),
-            &e.country_code,
-            e.lon,
-            e.lat,
-        ))?;
-        let r = conn.last_insert_rowid();
+        let r: EntryRef = conn
+            .prepare_cached(
+                "INSERT INTO gazette_entries (gazetteer_id, name, kind, country_code, lon, lat) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+                 ON CONFLICT (gazetteer_id) DO UPDATE SET name = excluded.name, \
+                 kind = excluded.kind, country_code = excluded.country_code, \
+                 lon = excluded.lon, lat = excluded.lat \
+                 RETURNING ref",
+            )?
+            .query_row(
+                (
+                    &e.id,
+                    &e.name,
+                    e.kind.as_str(),
+                    &e.country_code,
+                    e.lon,
+                    e.lat,
+                ),
+                |row| row.get(0),
+            )?;
         self.max_ref = self.max_ref.max(r);
         self.by_index.insert(index, r);
         self.by_ref.insert(r, Some(index));

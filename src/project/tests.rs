@@ -1100,3 +1100,99 @@ fn a_records_key_comes_back_as_its_source_and_older_projects_keep_their_metadata
     .expect("read");
     assert_eq!(titles, [(Some("Rain".to_string()), None), (None, None)]);
 }
+
+#[test]
+fn user_places_and_their_mentions_are_saved_and_come_back() {
+    use crate::gazetteer::{Kind, UserPlace};
+    // A gazetteer of its own: the user places put in it must not reach other tests.
+    let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.gpkg");
+    let document = Document::from_text("base.txt", "Drones flew from base 201 near Agadez.");
+    let parse = |g: &Gazetteer| ParsedDocument {
+        document: document.clone(),
+        mentions: Geoparser::new(g).parse(&document.text),
+    };
+    let mut project = Project::create(&path).expect("create");
+    project.add_documents(&g, &[parse(&g)]).expect("add");
+    let ids = |project: &Project| -> Vec<String> {
+        layer_counts(project)
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .collect()
+    };
+    assert!(!ids(&project).contains(&"user:base-201".to_string()));
+
+    let mut place = UserPlace {
+        name: "Base 201".into(),
+        lat: 16.97,
+        lon: 7.99,
+        kind: Kind::Place,
+        country_code: Some("NE".into()),
+        alternate_names: Vec::new(),
+    };
+    g.set_user_places(std::slice::from_ref(&place))
+        .expect("valid");
+    project
+        .set_user_places(std::slice::from_ref(&place))
+        .expect("saved");
+    let again = parse(&g);
+    assert_eq!(
+        project.replace_mentions(&g, &[&again]).expect("replaced"),
+        1
+    );
+    assert!(ids(&project).contains(&"user:base-201".to_string()));
+    // Moved: the same id under a new index updates its row, never adds a second one.
+    place.lat = 17.05;
+    g.set_user_places(std::slice::from_ref(&place))
+        .expect("valid");
+    project
+        .set_user_places(std::slice::from_ref(&place))
+        .expect("saved");
+    let moved = parse(&g);
+    assert_eq!(
+        project.replace_mentions(&g, &[&moved]).expect("replaced"),
+        1
+    );
+    let counts = layer_counts(&project);
+    assert_eq!(
+        counts
+            .iter()
+            .filter(|(id, _, _)| id == "user:base-201")
+            .count(),
+        1
+    );
+    // The layer draws it where it is now.
+    let geom: Vec<u8> = project
+        .conn
+        .query_row(
+            "SELECT geom FROM places WHERE gazetteer_id = 'user:base-201'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("its row");
+    assert_eq!(geometry::decode_point(&geom), Some((7.99, 17.05)));
+    drop(project);
+
+    // Reopened with another gazetteer: the places come back, and their mentions resolve
+    // once they are in effect.
+    let fresh = Gazetteer::load_bundled().expect("bundled gazetteer");
+    let project = Project::open(&path).expect("reopen");
+    let places = project.user_places().expect("places");
+    assert_eq!(places, [place]);
+    fresh.set_user_places(&places).expect("valid");
+    let mut read = Vec::new();
+    project
+        .for_each_document(&fresh, &mut |d| {
+            read.push(d);
+            ControlFlow::Continue(())
+        })
+        .expect("read");
+    let base = read[0]
+        .mentions
+        .iter()
+        .find(|m| m.text == "base 201")
+        .expect("the user place's mention");
+    let entry = fresh.entry(base.resolution.entry);
+    assert_eq!((entry.id.as_str(), entry.lat), ("user:base-201", 17.05));
+}

@@ -291,6 +291,22 @@ fn insert(
     let id = conn.last_insert_rowid();
     conn.prepare_cached("INSERT INTO gazette_texts (document_id, text) VALUES (?1, ?2)")?
         .execute((id, &document.text))?;
+    insert_mentions(conn, entries, corrections, gazetteer, layer, id, parsed)?;
+    Ok(Added::Added(DocumentId(id)))
+}
+
+/// Inserts the mentions of `parsed`, the document of row `id`, and notes their counts
+/// for the layer (inside the open transaction).
+fn insert_mentions(
+    conn: &rusqlite::Connection,
+    entries: &mut EntryTable,
+    corrections: Option<&Corrections>,
+    gazetteer: &Gazetteer,
+    layer: &mut LayerChanges,
+    id: i64,
+    parsed: &ParsedDocument,
+) -> rusqlite::Result<()> {
+    let document = &parsed.document;
     let mut insert = conn.prepare_cached(
         "INSERT INTO gazette_mentions (document_id, ordinal, start_byte, end_byte, text, \
          passage_start, passage_end, entry, confidence, probability, alternates, place, \
@@ -330,7 +346,142 @@ fn insert(
     for group in places.chunk_by(|a, b| a == b) {
         layer.add(group[0], group.len() as i64, 1);
     }
-    Ok(Added::Added(DocumentId(id)))
+    Ok(())
+}
+
+/// Replaces the mentions of the document of row `id` with those of `parsed` (inside the
+/// open transaction), moving the layer's counts.
+fn replace_document_mentions(
+    conn: &rusqlite::Connection,
+    entries: &mut EntryTable,
+    corrections: Option<&Corrections>,
+    gazetteer: &Gazetteer,
+    layer: &mut LayerChanges,
+    id: i64,
+    parsed: &ParsedDocument,
+) -> rusqlite::Result<()> {
+    {
+        let mut counted = conn.prepare_cached(
+            "SELECT place, count(*) FROM gazette_mentions \
+             WHERE document_id = ?1 AND place IS NOT NULL AND demonym = 0 GROUP BY place",
+        )?;
+        let old = counted.query_map([id], |r| {
+            Ok((r.get::<_, EntryRef>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in old {
+            let (place, mentions) = row?;
+            layer.add(place, -mentions, -1);
+        }
+    }
+    conn.prepare_cached("DELETE FROM gazette_mentions WHERE document_id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached("UPDATE gazette_documents SET mention_count = ?2 WHERE id = ?1")?
+        .execute((id, parsed.mentions.len()))?;
+    insert_mentions(conn, entries, corrections, gazetteer, layer, id, parsed)
+}
+
+/// Brings the project's rows of user places (`user:…`), in `gazette_entries` and in the
+/// layer, up to the places in effect in `gazetteer`: a place edited (moved, renamed)
+/// keeps its id and its rows, which still held it as it was.
+fn refresh_user_places(conn: &rusqlite::Connection, gazetteer: &Gazetteer) -> rusqlite::Result<()> {
+    let mut select = conn.prepare_cached(
+        "SELECT ref, gazetteer_id FROM gazette_entries WHERE gazetteer_id LIKE 'user:%'",
+    )?;
+    let rows = select
+        .query_map([], |r| {
+            Ok((r.get::<_, EntryRef>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut entry_row = conn.prepare_cached(
+        "UPDATE gazette_entries SET name = ?2, kind = ?3, country_code = ?4, lon = ?5, \
+         lat = ?6 WHERE ref = ?1",
+    )?;
+    let mut layer_row = conn.prepare_cached(
+        "UPDATE places SET geom = ?2, name = ?3, feature_type = ?4, country_code = ?5 \
+         WHERE fid = ?1",
+    )?;
+    for (r, id) in rows {
+        let Some(index) = gazetteer.index_of_id(&id) else {
+            continue;
+        };
+        let e = gazetteer.entry(index);
+        let kind = e.kind.as_str();
+        entry_row.execute((r, &e.name, kind, &e.country_code, e.lon, e.lat))?;
+        let geom = super::geometry::point(e.lon, e.lat);
+        layer_row.execute((r, &geom[..], &e.name, kind, &e.country_code))?;
+    }
+    Ok(())
+}
+
+impl Project {
+    /// Replaces the mentions of those of `documents` the project holds (the same name
+    /// and text), parsed again because the user's places changed, in one transaction:
+    /// the layer's counts move with them. A document the project does not hold is
+    /// passed over. Returns how many were replaced.
+    pub fn replace_mentions(
+        &mut self,
+        gazetteer: &Gazetteer,
+        documents: &[&ParsedDocument],
+    ) -> Result<usize, ProjectError> {
+        self.check_writable()?;
+        let path = self.path.clone();
+        let sqlite = |e| ProjectError::sqlite(&path, e);
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(sqlite)?;
+        let result = (|| -> Result<usize, ProjectError> {
+            let project = &mut *self;
+            let entries =
+                super::resolve_entries(project.entries.get_mut(), &project.conn, &path, gazetteer)?;
+            let conn = &project.conn;
+            let mut layer = LayerChanges::default();
+            let mut replaced = 0;
+            for parsed in documents {
+                let document = &parsed.document;
+                let hash = ContentHash::of(&document.text);
+                let id: Option<i64> = conn
+                    .prepare_cached(
+                        "SELECT id FROM gazette_documents WHERE name = ?1 AND content_sha256 = ?2",
+                    )
+                    .and_then(|mut s| {
+                        s.query_row((&document.name, &hash.as_bytes()[..]), |r| r.get(0))
+                            .optional()
+                    })
+                    .map_err(sqlite)?;
+                let Some(id) = id else {
+                    continue;
+                };
+                let corrections = (project.corrected_documents.contains(&document.name)
+                    || !project.corrections.rules().is_empty())
+                .then_some(&project.corrections);
+                replace_document_mentions(
+                    conn,
+                    entries,
+                    corrections,
+                    gazetteer,
+                    &mut layer,
+                    id,
+                    parsed,
+                )
+                .map_err(sqlite)?;
+                replaced += 1;
+            }
+            layer.write(conn).map_err(sqlite)?;
+            refresh_user_places(conn, gazetteer).map_err(sqlite)?;
+            Ok(replaced)
+        })();
+        match result.and_then(|n| {
+            self.conn
+                .execute_batch("COMMIT")
+                .map(|()| n)
+                .map_err(sqlite)
+        }) {
+            Ok(n) => Ok(n),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                *self.entries.get_mut() = None;
+                Err(e)
+            }
+        }
+    }
 }
 
 /// A document's path as stored: text when it is UTF-8, else (on Unix) its bytes as a

@@ -106,6 +106,9 @@ pub struct MapView {
     /// What the basemap's names took at the last frame (see
     /// [`MapView::basemap_name_rects`]).
     basemap_name_rects: Vec<Rect>,
+    /// Where the map was right-clicked, for its menu ("Add a place here"): (latitude,
+    /// longitude) in degrees and the basemap's country there (ISO alpha-2).
+    context_point: Option<(f64, f64, Option<String>)>,
 }
 
 impl MapView {
@@ -176,6 +179,7 @@ impl MapView {
             classes: Vec::new(),
             towns: town_labels::TownLabels::default(),
             basemap_name_rects: Vec::new(),
+            context_point: None,
         }
     }
 
@@ -463,8 +467,11 @@ pub fn map_ui(
         mode,
         density,
         basemap_name_rects,
+        context_point,
+        picture,
         ..
     } = view;
+    let picture = *picture;
     let mode = *mode;
     let selected = state.selected();
     let tiles: Option<&mut dyn Tiles> = online.as_mut().map(|o| &mut o.tiles as &mut dyn Tiles);
@@ -670,6 +677,42 @@ pub fn map_ui(
                 &label,
                 dark,
             );
+        }
+
+        // Right-click: a menu for the point under the pointer (not in a picture).
+        if !picture {
+            if response.secondary_clicked()
+                && let Some(p) = response.interact_pointer_pos()
+            {
+                let ll = projector.unproject(p.to_vec2());
+                let country = basemap
+                    .and_then(|b| b.country_at(mercator_from_lon_lat(ll.x(), ll.y()), zoom))
+                    .map(str::to_string);
+                *context_point = Some((ll.y(), ll.x(), country));
+            }
+            response.context_menu(|ui| {
+                let Some((lat, lon, country)) = context_point.clone() else {
+                    ui.close();
+                    return;
+                };
+                ui.weak(format!("{lat:.4}, {lon:.4}"));
+                if ui
+                    .button("Add a place here")
+                    .on_hover_text("Add a place of your own at this point: its name is then found in every document")
+                    .clicked()
+                {
+                    action = Some(Action::NewPlaceAt { lat, lon, country });
+                    ui.close();
+                }
+                if ui
+                    .button("My places…")
+                    .on_hover_text("Your own places: edit, delete, import a list, export")
+                    .clicked()
+                {
+                    action = Some(Action::ShowMyPlaces);
+                    ui.close();
+                }
+            });
         }
 
         // Hover and click: the nearest marker within its radius.

@@ -9,13 +9,15 @@
 //! - `spellings`: each distinct spelling's candidates, worked out once per batch;
 //! - `prominence`: how likely each candidate is before any context;
 //! - `evidence`: the score of each mention, then the document-level rules;
-//! - `cues`: the word lists the evidence reads (`in`, `president`, `said`, `River`).
+//! - `cues`: the word lists the evidence reads (`in`, `president`, `said`, `River`);
+//! - `user_names`: the user's own places' names, found without case and always kept.
 
 mod cues;
 mod evidence;
 mod prominence;
 mod propose;
 mod spellings;
+mod user_names;
 
 use std::ops::Range;
 
@@ -55,8 +57,15 @@ pub(crate) fn recognize(
     }
     let mut raw = propose(gazetteer, base, text, sentences, options, memo);
     score_document(gazetteer, &memo.list, &mut raw, options);
-    raw.into_iter()
+    let mut hits: Vec<Hit> = raw
+        .into_iter()
         .filter(|h| h.hit.score >= options.threshold)
         .map(|h| h.hit)
-        .collect()
+        .collect();
+    if let Some(user) = gazetteer.user_names() {
+        user_names::add_user_hits(
+            gazetteer, base, &user, text, sentences, options, memo, &mut hits,
+        );
+    }
+    hits
 }
