@@ -112,10 +112,39 @@ pub(super) fn evidence(
     } else if at_sentence_start {
         score -= 0.4;
     }
+    let multi_word = head.has(SurfaceHead::MULTI_WORD);
+    let person = |memo: &mut WordMemo| {
+        *surfaces[head.index as usize].person.get_or_init(|| {
+            if multi_word {
+                crate::gazetteer::PersonName::default()
+            } else {
+                gazetteer.person_name_memo(surface, memo)
+            }
+        })
+    };
+    // "Henry County", "Neches River": the name's own last word says it is a place.
+    if head.has(SurfaceHead::MULTI_WORD)
+        && surface
+            .rsplit([' ', '-'])
+            .next()
+            .is_some_and(|w| is_capitalized(w) && classify(w).bits & class::PLACE_SUFFIX != 0)
+    {
+        score += 0.6;
+    }
+    // A dateline: the name opens a line or sentence and a dash follows it, after at
+    // most a short qualifier ("XENIA —", "CHARLESTON, W.Va. --", "Goose Creek –").
+    if at_sentence_start
+        && is_dateline(&text[end..])
+        && (head.has(SurfaceHead::ALL_CAPS)
+            || text[end..].starts_with(',')
+            || multi_word
+            || !person(memo).given)
+    {
+        score += 3.0;
+    }
 
     // Acronyms: a capitalised-only word matched as an ordinary name ("ISIL", "JNIM") is
     // an organisation, unless the whole sentence shouts (a headline).
-    let multi_word = head.has(SurfaceHead::MULTI_WORD);
     // Dotted capitals (U.S., D.C., S.C.) abbreviate names; only undotted ones are
     // taken for acronyms.
     if letters >= 2
@@ -135,15 +164,6 @@ pub(super) fn evidence(
         }
     }
 
-    let person = |memo: &mut WordMemo| {
-        *surfaces[head.index as usize].person.get_or_init(|| {
-            if multi_word {
-                crate::gazetteer::PersonName::default()
-            } else {
-                gazetteer.person_name_memo(surface, memo)
-            }
-        })
-    };
     let mut person_context = false;
     let mut locative_cue = false;
     let mut kind_cue = None;
@@ -228,7 +248,40 @@ pub(super) fn evidence(
         if let Some(k) = next_class.kind {
             kind_cue = kind_cue.or(Some(k));
         }
-        if is_capitalized(word)
+        let capitalized = is_capitalized(word);
+        if !capitalized && next_class.bits & class::DENIZEN != 0 {
+            // "a Gainesville man", "Leeds police".
+            score += 1.5;
+            locative_cue = true;
+        }
+        // Only where the name starts the capitalised run: in "Clarke County Superior
+        // Court" the run began before it.
+        // A capitalised word that opens the sentence ("The", "Eight") or a date
+        // ("Sunday") does not start the run.
+        let run_before = prev.is_some_and(|(s, w)| {
+            let c = classify(w);
+            is_capitalized(w)
+                && text[s + w.len()..start].chars().all(|c| c == ' ')
+                && !no_word_between(text, sentence_start.min(s), s)
+                && c.bits & (class::CALENDAR | class::THE) == 0
+        });
+        let institution = capitalized
+            && next_class.bits & class::INSTITUTION != 0
+            && !run_before
+            && !surface.starts_with("The ")
+            && !(at_sentence_start && head.has(SurfaceHead::COMMON_WORD));
+        if institution {
+            // "Columbus Police", "Florida Highway Patrol": the place inside the name
+            // of one of its public bodies. Undoes the doubt a capitalised neighbour
+            // casts on an ordinary word.
+            score += if head.has(SurfaceHead::COMMON_WORD) {
+                1.8
+            } else {
+                1.0
+            };
+        }
+        if capitalized
+            && !institution
             && next_class.bits & class::PLACE_SUFFIX == 0
             && !multi_word
             && person(memo).given
@@ -237,7 +290,9 @@ pub(super) fn evidence(
             score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
             person_context = true;
         }
-        if next_class.bits & class::SPEECH_VERB != 0 && !broad {
+        // A first-level division "said" is a surname far more often than a state
+        // speaking ("Nelson said"); countries and regions do speak in news.
+        if next_class.bits & class::SPEECH_VERB != 0 && (!broad || best_kind == Kind::Admin1) {
             score -= 1.5;
             person_context = true;
         }
@@ -303,6 +358,31 @@ pub(super) fn score_document(
             p.hit.score += 1.5;
         }
     }
+}
+
+/// True if `after` (the text right after a name) is a dateline's rest: an optional
+/// comma and short qualifier on the same line ("`, W.Va.`"), then a dash.
+fn is_dateline(after: &str) -> bool {
+    let rest = match after.strip_prefix(',') {
+        Some(r) => {
+            // The qualifier: at most 20 bytes of letters, periods and spaces.
+            let q = r
+                .char_indices()
+                .find(|(_, c)| !(c.is_alphabetic() || *c == '.' || *c == ' '))
+                .map_or(r.len(), |(i, _)| i);
+            if q > 20 {
+                return false;
+            }
+            &r[q..]
+        }
+        None => after,
+    };
+    let rest = rest.trim_start_matches([' ', '\u{a0}']);
+    rest.starts_with('—')
+        || rest.starts_with('–')
+        || rest.starts_with("--")
+        || rest.starts_with("- ")
+        || rest.starts_with('\u{97}')
 }
 
 /// True if no letter or digit stands in `text[from..to]`: looked for from the end, so
