@@ -359,6 +359,25 @@ const INSTITUTION_HEADS: &[&str] = &[
     "governor",
 ];
 
+/// Capitalised words after a name that make it a town's name rather than a state's or
+/// a country's: newspapers and city services (`The Washington Post`, `New York
+/// Police Department`, `Quebec City Hall`). A state's police is its `State Police`.
+const TOWN_HEADS: &[&str] = &[
+    "times",
+    "post",
+    "herald",
+    "tribune",
+    "chronicle",
+    "journal",
+    "gazette",
+    "courier",
+    "examiner",
+    "daily",
+    "police",
+    "mayor",
+    "hall",
+];
+
 /// Which of the word lists above a word is on, as bits: each mention checks its
 /// neighbours against several lists, so one lookup answers them all.
 pub(super) mod class {
@@ -372,6 +391,7 @@ pub(super) mod class {
     pub const THE: u16 = 128;
     pub const DENIZEN: u16 = 256;
     pub const INSTITUTION: u16 = 512;
+    pub const TOWN_HEAD: u16 = 1024;
 }
 
 /// What the cue lists say of a word, case aside.
@@ -395,6 +415,7 @@ const CUE_LISTS: &[(&[&str], u16)] = &[
     (&["the"], class::THE),
     (DENIZEN_NOUNS, class::DENIZEN),
     (INSTITUTION_HEADS, class::INSTITUTION),
+    (TOWN_HEADS, class::TOWN_HEAD),
 ];
 
 /// What the cue lists say of `word`, in any case.

@@ -9,7 +9,7 @@ use super::cues::{class, classify};
 use super::spellings::SurfaceHead;
 use crate::gazetteer::{Gazetteer, Kind, WordMemo};
 use crate::geoparse::Options;
-use crate::geoparse::hits::{Hit, Surface};
+use crate::geoparse::hits::{Hit, KindCue, Surface};
 use crate::geoparse::kinds::is_broad;
 use crate::geoparse::text::{is_capitalized, next_word, previous_word};
 
@@ -133,8 +133,8 @@ pub(super) fn evidence(
     }
     // A dateline: the name opens a line or sentence and a dash follows it, after at
     // most a short qualifier ("XENIA —", "CHARLESTON, W.Va. --", "Goose Creek –").
-    if at_sentence_start
-        && is_dateline(&text[end..])
+    let dateline = at_sentence_start && is_dateline(&text[end..]);
+    if dateline
         && (head.has(SurfaceHead::ALL_CAPS)
             || text[end..].starts_with(',')
             || multi_word
@@ -166,7 +166,8 @@ pub(super) fn evidence(
 
     let mut person_context = false;
     let mut locative_cue = false;
-    let mut kind_cue = None;
+    // A dateline names a town ("NEW YORK (AP) —" is the city, not the state).
+    let mut kind_cue = dateline.then_some(KindCue::Settlement);
 
     // The word before.
     let prev = previous_word(text, start);
@@ -194,7 +195,7 @@ pub(super) fn evidence(
             locative_cue = true;
         }
         if let Some(k) = prev_class.kind {
-            kind_cue = Some(k);
+            kind_cue = kind_cue.or(Some(k));
         } else if is_of && let Some((_, before_of)) = previous_word(text, prev_start) {
             // "the city of Agadez", "the state of Niger".
             kind_cue = classify(before_of).kind;
@@ -249,6 +250,10 @@ pub(super) fn evidence(
             kind_cue = kind_cue.or(Some(k));
         }
         let capitalized = is_capitalized(word);
+        if capitalized && next_class.bits & class::TOWN_HEAD != 0 {
+            // "The Washington Post", "New York Police Department".
+            kind_cue = kind_cue.or(Some(KindCue::Settlement));
+        }
         if !capitalized && next_class.bits & class::DENIZEN != 0 {
             // "a Gainesville man", "Leeds police".
             score += 1.5;
@@ -377,7 +382,13 @@ fn is_dateline(after: &str) -> bool {
         }
         None => after,
     };
-    let rest = rest.trim_start_matches([' ', '\u{a0}']);
+    let mut rest = rest.trim_start_matches([' ', '\u{a0}']);
+    // A wire service's credit: "NEW YORK (AP) —".
+    if let Some(inner) = rest.strip_prefix('(')
+        && let Some(close) = inner.get(..inner.len().min(16)).and_then(|w| w.find(')'))
+    {
+        rest = inner[close + 1..].trim_start_matches([' ', '\u{a0}']);
+    }
     rest.starts_with('—')
         || rest.starts_with('–')
         || rest.starts_with("--")

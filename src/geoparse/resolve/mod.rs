@@ -33,6 +33,14 @@ fn qualifier<'a>(text: &str, hits: &'a [Hit], i: usize) -> Option<&'a Hit> {
     (gap.trim() == "," && gap.len() <= 3).then_some(next)
 }
 
+/// The town a hit qualifies ("Tacoma, Washington", "Kingston, Ont."): the hit right
+/// before it, before a comma. Its candidates say which division or country this one is.
+fn qualified_town<'a>(text: &str, hits: &'a [Hit], i: usize) -> Option<&'a Hit> {
+    let prev = hits.get(i.checked_sub(1)?)?;
+    let gap = text.get(prev.end..hits[i].start)?;
+    (gap.trim() == "," && gap.len() <= 3).then_some(prev)
+}
+
 /// Turns scores into probabilities, in place.
 fn softmax(scores: &mut [f32]) {
     let max = scores.iter().copied().fold(f32::MIN, f32::max);
@@ -174,13 +182,17 @@ pub(crate) fn resolve(
                 })
                 .clone();
             let q = qualifier(text, &hits, i).map(|q| &spellings[q.surface as usize]);
+            // The town's current reading: in "Washington, New York and Boston" the
+            // first name is read as the capital, not as a town of New York state.
+            let town = qualified_town(text, &hits, i)
+                .and_then(|_| info[i - 1].facts(gazetteer).get(readings[i - 1]));
             scores.clear();
             scores.extend(
                 facts
                     .iter()
                     .zip(&info[i].priors)
                     .zip(&support[range])
-                    .map(|((e, &prior), &s)| score_candidate(gazetteer, e, prior, s, hit, q)),
+                    .map(|((e, &prior), &s)| score_candidate(gazetteer, e, prior, s, hit, q, town)),
             );
             softmax(scores);
             let entry_of = |c: usize| candidates[c].entry;
