@@ -11,6 +11,7 @@
 //! - `evidence`: the score of each mention, then the document-level rules;
 //! - `cues`: the word lists the evidence reads (`in`, `president`, `said`, `River`).
 
+mod abbreviations;
 mod cues;
 mod evidence;
 mod prominence;

@@ -3,9 +3,10 @@
 
 use std::ops::Range;
 
+use super::abbreviations::abbreviation_at;
 use super::evidence::{Proposed, ShoutingMemo, evidence};
 use super::prominence::BaseProminence;
-use super::spellings::{SpellingMemo, surface_of};
+use super::spellings::{SpellingMemo, abbreviation_surface, surface_of};
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::Options;
 
@@ -60,8 +61,33 @@ pub(super) fn propose(
             while sentence + 1 < sentences.len() && sentences[sentence].end <= i {
                 sentence += 1;
             }
-            if let Some(hit) = gazetteer.longest_match_memo(text, i, &mut memo.words)
-                && let Some(hit) = Some(trim_city_or_state(gazetteer, text, hit, memo))
+            let hit = gazetteer
+                .longest_match_memo(text, i, &mut memo.words)
+                .map(|hit| trim_city_or_state(gazetteer, text, hit, memo));
+            // A news abbreviation of a province or state ("B.C.", "Perth, WA") as long
+            // as the gazetteer's name or longer is read as the abbreviation.
+            if let Some((end, candidates)) = abbreviation_at(gazetteer, text, i)
+                && hit.as_ref().is_none_or(|h| h.end <= end)
+                && let Some(head) =
+                    abbreviation_surface(gazetteer, base, &text[i..end], candidates, memo)
+            {
+                out.push(evidence(
+                    gazetteer,
+                    text,
+                    sentences,
+                    sentence,
+                    i,
+                    end,
+                    head,
+                    &memo.list,
+                    &mut memo.words,
+                    &mut shouting,
+                ));
+                i = end;
+                prev_is_word = true;
+                continue;
+            }
+            if let Some(hit) = hit
                 && let Some(head) = surface_of(gazetteer, base, text, &hit, options, memo)
             {
                 out.push(evidence(
