@@ -378,6 +378,14 @@ const TOWN_HEADS: &[&str] = &[
     "hall",
 ];
 
+/// Words that open a noun phrase: capitalised at a sentence's start ("A Kenosha
+/// woman", "This Leeds firm"), they are no first name before the place.
+const DETERMINERS: &[&str] = &[
+    "a", "an", "this", "that", "these", "those", "another", "every", "each", "some", "any", "no",
+    "our", "their", "his", "her", "its", "my", "your", "both", "all", "two", "three", "four",
+    "five", "several", "many", "most",
+];
+
 /// Which of the word lists above a word is on, as bits: each mention checks its
 /// neighbours against several lists, so one lookup answers them all.
 pub(super) mod class {
@@ -392,6 +400,7 @@ pub(super) mod class {
     pub const DENIZEN: u16 = 256;
     pub const INSTITUTION: u16 = 512;
     pub const TOWN_HEAD: u16 = 1024;
+    pub const DETERMINER: u16 = 2048;
 }
 
 /// What the cue lists say of a word, case aside.
@@ -416,6 +425,7 @@ const CUE_LISTS: &[(&[&str], u16)] = &[
     (DENIZEN_NOUNS, class::DENIZEN),
     (INSTITUTION_HEADS, class::INSTITUTION),
     (TOWN_HEADS, class::TOWN_HEAD),
+    (DETERMINERS, class::DETERMINER),
 ];
 
 /// What the cue lists say of `word`, in any case.

@@ -157,7 +157,7 @@ pub(super) fn evidence(
             Some(r) => shouting.get(sentence, &text[r.clone()]),
             None => shouts(surface),
         };
-        if !shouts {
+        if !shouts && !dateline {
             // Short capitals are acronyms (ISIL, JNIM, NATO); long ones are mostly
             // datelines ("CHARLESTON, W.Va.").
             score -= if letters <= 5 { 3.0 } else { 0.3 };
@@ -182,7 +182,18 @@ pub(super) fn evidence(
             .chars()
             .last()
             .is_some_and(char::is_alphanumeric);
-        if glued_word && !broad {
+        // "Sen. Jane Roe, D-Harwich": a US legislator's party and home town.
+        let party = {
+            let b = text[..start - 1].as_bytes();
+            matches!(b.last(), Some(b'D' | b'R' | b'I'))
+                && b.len()
+                    .checked_sub(2)
+                    .is_none_or(|k| !b[k].is_ascii_alphanumeric())
+        };
+        if party {
+            score += 2.5;
+            locative_cue = true;
+        } else if glued_word && !broad {
             score -= 1.5;
         }
     }
@@ -208,7 +219,9 @@ pub(super) fn evidence(
             person_context = true;
         } else if glued
             && is_capitalized(word)
-            && prev_class.bits & (class::PLACE_PREFIX | class::LOCATIVE) == 0
+            && prev_class.bits
+                & (class::PLACE_PREFIX | class::LOCATIVE | class::DETERMINER | class::THE)
+                == 0
             && {
                 let facts = gazetteer.word_facts(word, memo);
                 (!facts.is_name || gazetteer.person_name_memo(word, memo).given)
