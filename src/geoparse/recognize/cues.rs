@@ -356,6 +356,9 @@ const INSTITUTION_HEADS: &[&str] = &[
     "army",
     "military",
     "navy",
+    "association",
+    "lottery",
+    "bar",
     "governor",
 ];
 

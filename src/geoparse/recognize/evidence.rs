@@ -335,10 +335,36 @@ pub(super) fn evidence(
 /// used as a place lends weight to its other, less clear, mentions.
 pub(super) fn score_document(
     gazetteer: &Gazetteer,
+    text: &str,
     surfaces: &[Surface],
     proposed: &mut [Proposed],
     options: &Options,
 ) {
+    // Lists: a name joined by a comma or "and" to a clear place is one too ("Becker,
+    // Clay and Wilkin counties", "between Leeds and Otley"). From the scores of the
+    // single mentions, so the order of the list does not matter.
+    let clear: Vec<bool> = proposed
+        .iter()
+        .map(|p| !p.person_context && p.hit.score >= options.threshold + 0.5)
+        .collect();
+    for i in 0..proposed.len() {
+        // Not a name that runs on into another capitalised word ("Watson Pulliam").
+        let runs_on = next_word(text, proposed[i].hit.end).is_some_and(|(s, w)| {
+            is_capitalized(w) && text[proposed[i].hit.end..s].chars().all(|c| c == ' ')
+        });
+        if proposed[i].person_context || proposed[i].hit.score >= options.threshold || runs_on {
+            continue;
+        }
+        let joined = |a: usize, b: usize| {
+            text.get(proposed[a].hit.end..proposed[b].hit.start)
+                .is_some_and(is_list_joint)
+        };
+        let before = i > 0 && clear[i - 1] && joined(i - 1, i);
+        let after = i + 1 < proposed.len() && clear[i + 1] && joined(i, i + 1);
+        if before || after {
+            proposed[i].hit.score += 1.0;
+        }
+    }
     let key = |p: &Proposed| surfaces[p.hit.surface as usize].key_id;
     // Surnames: the last word of a capitalised run that follows a title or a first name.
     let person_keys: HashSet<u32> = proposed
@@ -376,6 +402,15 @@ pub(super) fn score_document(
             p.hit.score += 1.5;
         }
     }
+}
+
+/// True if `gap`, the text between two names, joins them in a list: a comma, `and`,
+/// `or`, `&` or a slash.
+fn is_list_joint(gap: &str) -> bool {
+    matches!(
+        gap,
+        ", " | " and " | " or " | ", and " | ", or " | " & " | "/" | " / "
+    )
 }
 
 /// True if `after` (the text right after a name) is a dateline's rest: an optional
