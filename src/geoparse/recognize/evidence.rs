@@ -240,6 +240,20 @@ pub(super) fn evidence(
         if prev_class.bits & class::THE != 0 && broad {
             score += 0.3;
         }
+        // "according to Taylor": a source quoted, not a destination.
+        // A single word only, not the start of a longer name ("according to Essex
+        // Police").
+        if word.eq_ignore_ascii_case("to")
+            && !multi_word
+            && !broad
+            && previous_word(text, prev_start)
+                .is_some_and(|(_, w)| w.eq_ignore_ascii_case("according"))
+            && !next_word(text, end)
+                .is_some_and(|(s, w)| is_capitalized(w) && text[end..s].chars().all(|c| c == ' '))
+        {
+            score -= 2.5;
+            person_context = true;
+        }
     }
 
     // Glued by a hyphen to a capitalised non-place word after it: "Al-Qaeda".
