@@ -362,6 +362,20 @@ const LOCAL_CUES: &[Case] = &[
         expected: &[Place("Brockton", Kind::Place, Some("US"))],
     },
     Case {
+        name: "a street named after another town is the story's own",
+        text: "A water main broke under Kenosha Avenue in Racine on Friday.",
+        expected: &[
+            Place("Kenosha Avenue", Kind::Place, Some("US")),
+            NotAPlace("Kenosha"),
+            Place("Racine", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
+        name: "according to a surname",
+        text: "The suspect fled on foot, according to Tyler.",
+        expected: &[NotAPlace("Tyler")],
+    },
+    Case {
         name: "county opening a sentence",
         text: "Tompkins County will open a cooling centre on Monday.",
         expected: &[Place("Tompkins County", Kind::Admin2, Some("US"))],

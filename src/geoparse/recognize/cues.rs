@@ -389,6 +389,37 @@ const DETERMINERS: &[&str] = &[
     "five", "several", "many", "most",
 ];
 
+/// Capitalised words after a town's name that make the two one name of a street,
+/// park, river or station ("Wichita Drive", "Hopkins Park", "Neches River", "Greer
+/// Station"): news names local features so, and the feature, not the town, is the
+/// place meant. Left out where the gold standards and news usage keep the town
+/// (`Highway`, `Court`, `Hospital`, `Village`, `Airport`).
+const FEATURE_WORDS: &[&str] = &[
+    "river",
+    "creek",
+    "valley",
+    "park",
+    "station",
+    "colony",
+    "township",
+    "falls",
+    "bay",
+    "harbor",
+    "gardens",
+    "cathedral",
+    "stadium",
+    "road",
+    "drive",
+    "street",
+    "avenue",
+    "boulevard",
+    "lane",
+    "way",
+    "reservoir",
+    "canyon",
+    "island",
+];
+
 /// Which of the word lists above a word is on, as bits: each mention checks its
 /// neighbours against several lists, so one lookup answers them all.
 pub(super) mod class {
@@ -404,6 +435,7 @@ pub(super) mod class {
     pub const INSTITUTION: u16 = 512;
     pub const TOWN_HEAD: u16 = 1024;
     pub const DETERMINER: u16 = 2048;
+    pub const FEATURE: u16 = 4096;
 }
 
 /// What the cue lists say of a word, case aside.
@@ -429,6 +461,7 @@ const CUE_LISTS: &[(&[&str], u16)] = &[
     (INSTITUTION_HEADS, class::INSTITUTION),
     (TOWN_HEADS, class::TOWN_HEAD),
     (DETERMINERS, class::DETERMINER),
+    (FEATURE_WORDS, class::FEATURE),
 ];
 
 /// What the cue lists say of `word`, in any case.

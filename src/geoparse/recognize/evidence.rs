@@ -123,12 +123,12 @@ pub(super) fn evidence(
         })
     };
     // "Henry County", "Neches River": the name's own last word says it is a place.
-    if head.has(SurfaceHead::MULTI_WORD)
+    let ends_in_suffix = multi_word
         && surface
             .rsplit([' ', '-'])
             .next()
-            .is_some_and(|w| is_capitalized(w) && classify(w).bits & class::PLACE_SUFFIX != 0)
-    {
+            .is_some_and(|w| is_capitalized(w) && classify(w).bits & class::PLACE_SUFFIX != 0);
+    if ends_in_suffix {
         score += 0.6;
     }
     // A dateline: the name opens a line or sentence and a dash follows it, after at
@@ -330,6 +330,33 @@ pub(super) fn evidence(
         }
     }
 
+    // "Wichita Drive", "Hopkins Park": the name and a feature word after it are one
+    // place, a street, park or river of the story's town.
+    // A compass word before the name is part of the street's name ("North Nokomis
+    // Street").
+    let mut start = start;
+    let mut end = end;
+    let mut feature = false;
+    if let Some((s, w)) = next_word(text, end)
+        && &text[end..s] == " "
+        && is_capitalized(w)
+        && classify(w).bits & class::FEATURE != 0
+        && !head.has(SurfaceHead::ALL_CAPS)
+        && !person_context
+    {
+        end = s + w.len();
+        feature = true;
+        score += 1.0;
+        if let Some((ps, pw)) = prev
+            && text[ps + pw.len()..start].chars().all(|c| c == ' ')
+            && matches!(
+                pw,
+                "North" | "South" | "East" | "West" | "N" | "S" | "E" | "W" | "Upper" | "Lower"
+            )
+        {
+            start = ps;
+        }
+    }
     Proposed {
         hit: Hit {
             start,
@@ -338,6 +365,7 @@ pub(super) fn evidence(
             score,
             sentence,
             kind_cue,
+            feature,
         },
         person_context,
         locative_cue,

@@ -83,7 +83,7 @@ pub(super) fn propose(
                     &mut memo.words,
                     &mut shouting,
                 ));
-                i = end;
+                i = out.last().map_or(end, |p: &Proposed| p.hit.end);
                 prev_is_word = true;
                 continue;
             }
@@ -102,7 +102,8 @@ pub(super) fn propose(
                     &mut memo.words,
                     &mut shouting,
                 ));
-                i = hit.end;
+                // The evidence may have taken a feature word in ("Wichita Drive").
+                i = out.last().map_or(hit.end, |p: &Proposed| p.hit.end);
                 prev_is_word = true;
                 continue;
             }
