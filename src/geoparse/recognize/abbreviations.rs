@@ -99,18 +99,22 @@ pub(super) fn abbreviation_at(
     start: usize,
 ) -> Option<(usize, Vec<Candidate>)> {
     let rest = text.get(start..)?;
-    // Every form starts with an ASCII capital: most words fail here.
-    let first = *rest.as_bytes().first()?;
-    if !first.is_ascii_uppercase() {
+    // Every form starts with an ASCII capital and one of few second bytes: most
+    // capitalised words fail on a table look-up (this runs at every one of them).
+    let (&first, &second) = (rest.as_bytes().first()?, rest.as_bytes().get(1)?);
+    if !first.is_ascii_uppercase() || !second.is_ascii() {
         return None;
     }
-    let (form, name, country, reading) = FORMS.iter().find(|(form, ..)| {
-        rest.starts_with(form) && {
-            let after = rest[form.len()..].chars().next();
-            // A dotted form ends on its period; an undotted one before a non-letter.
-            form.ends_with('.') || !after.is_some_and(|c| c.is_alphanumeric() || c == '.')
-        }
-    })?;
+    let index = usize::from(first - b'A') * 128 + usize::from(second);
+    let candidates = starts().get(index)?;
+    let (form, name, country, reading) =
+        candidates.iter().map(|&k| &FORMS[k]).find(|(form, ..)| {
+            rest.starts_with(form) && {
+                let after = rest[form.len()..].chars().next();
+                // A dotted form ends on its period; an undotted one before a non-letter.
+                form.ends_with('.') || !after.is_some_and(|c| c.is_alphanumeric() || c == '.')
+            }
+        })?;
     if *reading == AfterTown && !after_town(text, start) {
         return None;
     }
@@ -147,6 +151,37 @@ pub(super) fn abbreviation_at(
         )
     })?;
     Some((start + form.len(), vec![best]))
+}
+
+/// True if some form may start at byte `i` of `bytes`: the quick test the walk over
+/// the text makes at every capitalised word before [`abbreviation_at`].
+#[inline]
+pub(super) fn may_start_abbreviation(bytes: &[u8], i: usize) -> bool {
+    match (bytes.get(i), bytes.get(i + 1)) {
+        (Some(&f), Some(&s)) if f.is_ascii_uppercase() && s.is_ascii() => starts()
+            .get(usize::from(f - b'A') * 128 + usize::from(s))
+            .is_some_and(|forms| !forms.is_empty()),
+        _ => false,
+    }
+}
+
+/// The forms (indices into [`FORMS`], in order) that start with each (first byte,
+/// second byte) pair, at `(first - 'A') * 128 + second`.
+fn starts() -> &'static [Vec<usize>] {
+    static STARTS: std::sync::OnceLock<Vec<Vec<usize>>> = std::sync::OnceLock::new();
+    STARTS.get_or_init(|| {
+        let mut t = vec![Vec::new(); 26 * 128];
+        for (k, (form, ..)) in FORMS.iter().enumerate() {
+            let b = form.as_bytes();
+            if let (Some(&f), Some(&s)) = (b.first(), b.get(1))
+                && f.is_ascii_uppercase()
+                && s.is_ascii()
+            {
+                t[usize::from(f - b'A') * 128 + usize::from(s)].push(k);
+            }
+        }
+        t
+    })
 }
 
 /// True if a capitalised word and a comma stand right before `start` ("Perth, WA").

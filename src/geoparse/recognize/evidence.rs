@@ -268,11 +268,14 @@ pub(super) fn evidence(
     // The word after.
     let next = next_word(text, end);
     let gap = next.map(|(s, _)| &text[end..s]).unwrap_or("");
+    // The word after's classes, kept for the feature-word test below.
+    let mut next_bits = 0u16;
     if let Some((_, word)) = next
         && gap.chars().all(|c| c == ' ')
         && !gap.is_empty()
     {
         let next_class = classify(word);
+        next_bits = next_class.bits;
         if let Some(k) = next_class.kind {
             kind_cue = kind_cue.or(Some(k));
         }
@@ -290,17 +293,18 @@ pub(super) fn evidence(
         // Court" the run began before it.
         // A capitalised word that opens the sentence ("The", "Eight") or a date
         // ("Sunday") does not start the run.
-        let run_before = prev.is_some_and(|(s, w)| {
-            let c = classify(w);
-            is_capitalized(w)
-                && text[s + w.len()..start].chars().all(|c| c == ' ')
-                && !no_word_between(text, sentence_start.min(s), s)
-                && c.bits & (class::CALENDAR | class::THE) == 0
-        });
+        let run_before = || {
+            prev.is_some_and(|(s, w)| {
+                is_capitalized(w)
+                    && text[s + w.len()..start].chars().all(|c| c == ' ')
+                    && !no_word_between(text, sentence_start.min(s), s)
+                    && classify(w).bits & (class::CALENDAR | class::THE) == 0
+            })
+        };
         let institution = capitalized
             && next_class.bits & class::INSTITUTION != 0
-            && !run_before
             && !surface.starts_with("The ")
+            && !run_before()
             && !(at_sentence_start && head.has(SurfaceHead::COMMON_WORD));
         if institution {
             // "Columbus Police", "Florida Highway Patrol": the place inside the name
@@ -337,10 +341,11 @@ pub(super) fn evidence(
     let mut start = start;
     let mut end = end;
     let mut feature = false;
-    if let Some((s, w)) = next_word(text, end)
-        && &text[end..s] == " "
+    if let Some((s, w)) = next
+        && gap.len() == 1
+        && gap == " "
         && is_capitalized(w)
-        && classify(w).bits & class::FEATURE != 0
+        && next_bits & class::FEATURE != 0
         && !head.has(SurfaceHead::ALL_CAPS)
         && !person_context
     {
@@ -390,11 +395,7 @@ pub(super) fn score_document(
         .map(|p| !p.person_context && p.hit.score >= options.threshold + 0.5)
         .collect();
     for i in 0..proposed.len() {
-        // Not a name that runs on into another capitalised word ("Watson Pulliam").
-        let runs_on = next_word(text, proposed[i].hit.end).is_some_and(|(s, w)| {
-            is_capitalized(w) && text[proposed[i].hit.end..s].chars().all(|c| c == ' ')
-        });
-        if proposed[i].person_context || proposed[i].hit.score >= options.threshold || runs_on {
+        if proposed[i].person_context || proposed[i].hit.score >= options.threshold {
             continue;
         }
         let joined = |a: usize, b: usize| {
@@ -403,7 +404,13 @@ pub(super) fn score_document(
         };
         let before = i > 0 && clear[i - 1] && joined(i - 1, i);
         let after = i + 1 < proposed.len() && clear[i + 1] && joined(i, i + 1);
-        if before || after {
+        // Not a name that runs on into another capitalised word ("Watson Pulliam").
+        let runs_on = || {
+            next_word(text, proposed[i].hit.end).is_some_and(|(s, w)| {
+                is_capitalized(w) && text[proposed[i].hit.end..s].chars().all(|c| c == ' ')
+            })
+        };
+        if (before || after) && !runs_on() {
             proposed[i].hit.score += 1.0;
         }
     }
@@ -449,10 +456,11 @@ pub(super) fn score_document(
 /// True if `gap`, the text between two names, joins them in a list: a comma, `and`,
 /// `or`, `&` or a slash.
 fn is_list_joint(gap: &str) -> bool {
-    matches!(
-        gap,
-        ", " | " and " | " or " | ", and " | ", or " | " & " | "/" | " / "
-    )
+    gap.len() <= 6
+        && matches!(
+            gap,
+            ", " | " and " | " or " | ", and " | ", or " | " & " | "/" | " / "
+        )
 }
 
 /// True if `after` (the text right after a name) is a dateline's rest: an optional

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::abbreviations::abbreviation_at;
+use super::abbreviations::{abbreviation_at, may_start_abbreviation};
 use super::evidence::{Proposed, ShoutingMemo, evidence};
 use super::prominence::BaseProminence;
 use super::spellings::{SpellingMemo, abbreviation_surface, surface_of};
@@ -66,7 +66,8 @@ pub(super) fn propose(
                 .map(|hit| trim_city_or_state(gazetteer, text, hit, memo));
             // A news abbreviation of a province or state ("B.C.", "Perth, WA") as long
             // as the gazetteer's name or longer is read as the abbreviation.
-            if let Some((end, candidates)) = abbreviation_at(gazetteer, text, i)
+            if may_start_abbreviation(bytes, i)
+                && let Some((end, candidates)) = abbreviation_at(gazetteer, text, i)
                 && hit.as_ref().is_none_or(|h| h.end <= end)
                 && let Some(head) =
                     abbreviation_surface(gazetteer, base, &text[i..end], candidates, memo)
