@@ -184,7 +184,7 @@ pub(super) fn evidence(
             .is_some_and(char::is_alphanumeric);
         // "Sen. Jane Roe, D-Harwich": a US legislator's party and home town.
         let party = {
-            let b = text[..start - 1].as_bytes();
+            let b = &text.as_bytes()[..start - 1];
             matches!(b.last(), Some(b'D' | b'R' | b'I'))
                 && b.len()
                     .checked_sub(2)
