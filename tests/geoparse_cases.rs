@@ -238,6 +238,209 @@ const PUNCTUATION: &[Case] = &[
     },
 ];
 
+/// Issue 18's kinds of error on unseen news, each with sentences written for these tests.
+/// Abbreviations of states and provinces in news style, read by where they stand.
+const ABBREVIATIONS: &[Case] = &[
+    Case {
+        name: "dotted Canadian province after a town",
+        text: "Firefighters in Kelowna, B.C., contained the blaze by Tuesday night.",
+        expected: &[
+            Place("B.C.", Kind::Admin1, Some("CA")),
+            Place("Kelowna", Kind::Place, Some("CA")),
+        ],
+    },
+    Case {
+        name: "Canadian Press province form",
+        text: "The plant near Sarnia, Ont., will close next spring.",
+        expected: &[Place("Ont.", Kind::Admin1, Some("CA"))],
+    },
+    Case {
+        name: "undotted Australian state anywhere",
+        text: "Storms cut power to thousands of homes across NSW overnight.",
+        expected: &[Place("NSW", Kind::Admin1, Some("AU"))],
+    },
+    Case {
+        name: "dotted Australian state",
+        text: "Growers in N.S.W. and Qld expect a smaller harvest.",
+        expected: &[
+            Place("N.S.W.", Kind::Admin1, Some("AU")),
+            Place("Qld", Kind::Admin1, Some("AU")),
+        ],
+    },
+    Case {
+        name: "two-letter state only as a qualifier",
+        text: "A shark was sighted off Esperance, WA, on Sunday.",
+        expected: &[Place("WA", Kind::Admin1, Some("AU"))],
+    },
+    Case {
+        name: "the same letters elsewhere are not a state",
+        text: "Students who sat the ACT in May did better, and WA officials agreed.",
+        expected: &[NotAPlace("ACT"), NotAPlace("WA")],
+    },
+    Case {
+        name: "era after a year is not British Columbia",
+        text: "The wall was raised around 200 B.C. by local rulers.",
+        expected: &[NotAPlace("B.C.")],
+    },
+    Case {
+        name: "British county short form",
+        text: "Flood warnings remain in place across Herts and Essex.",
+        expected: &[Place("Herts", Kind::Admin2, Some("GB"))],
+    },
+];
+
+/// Calendar abbreviations and first names are not places.
+const CALENDAR_AND_NAMES: &[Case] = &[
+    Case {
+        name: "abbreviated months",
+        text: "Ballots are due Nov. 4, and the count starts Sept. 9 or Mar 2.",
+        expected: &[
+            NotAPlace("Nov"),
+            NotAPlace("Nov."),
+            NotAPlace("Sept"),
+            NotAPlace("Sept."),
+            NotAPlace("Mar"),
+        ],
+    },
+    Case {
+        name: "a surname that is a division, speaking",
+        text: "The landlord called officers twice, Nelson said on Friday.",
+        expected: &[NotAPlace("Nelson")],
+    },
+    Case {
+        name: "a given name opening a dateline-like line",
+        text: "Julia – shown here with her coach – won the regional final.",
+        expected: &[NotAPlace("Julia")],
+    },
+];
+
+/// Places inside other names: read as a news reader does.
+const INSIDE_NAMES: &[Case] = &[
+    Case {
+        name: "a town's police and council",
+        text: "Officers of the Dayton Police Department and the Dayton City Council met.",
+        expected: &[
+            Place("Dayton", Kind::Place, Some("US")),
+            NotAPlace("Dayton City"),
+        ],
+    },
+    Case {
+        name: "a state's highway patrol",
+        text: "Troopers with the Florida Highway Patrol closed the bridge.",
+        expected: &[Place("Florida", Kind::Admin1, Some("US"))],
+    },
+    Case {
+        name: "a university team is not the state as a whole name",
+        text: "Ohio State beat Purdue 31-17 on Saturday.",
+        expected: &[NotAPlace("Ohio State")],
+    },
+    Case {
+        name: "a court inside a longer name",
+        text: "He appeared in Tompkins County Superior Court on Monday.",
+        expected: &[NotAPlace("Superior")],
+    },
+];
+
+/// Local news: residents, datelines, legislators' home towns, counties opening a sentence.
+const LOCAL_CUES: &[Case] = &[
+    Case {
+        name: "a town's residents",
+        text: "A Kenosha woman was charged after the crash, and two Racine residents were hurt.",
+        expected: &[
+            Place("Kenosha", Kind::Place, Some("US")),
+            Place("Racine", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
+        name: "dateline in capitals",
+        text: "ELKO, Nev. — The county board voted to repave the road.",
+        expected: &[Place("ELKO", Kind::Place, Some("US"))],
+    },
+    Case {
+        name: "legislator's home town",
+        text: "The bill was filed by Rep. Ann Doe, D-Brockton, last week.",
+        expected: &[Place("Brockton", Kind::Place, Some("US"))],
+    },
+    Case {
+        name: "a street named after another town is the story's own",
+        text: "A water main broke under Kenosha Avenue in Racine on Friday.",
+        expected: &[
+            Place("Kenosha Avenue", Kind::Place, Some("US")),
+            NotAPlace("Kenosha"),
+            Place("Racine", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
+        name: "according to a surname",
+        text: "The suspect fled on foot, according to Tyler.",
+        expected: &[NotAPlace("Tyler")],
+    },
+    Case {
+        name: "county opening a sentence",
+        text: "Tompkins County will open a cooling centre on Monday.",
+        expected: &[Place("Tompkins County", Kind::Admin2, Some("US"))],
+    },
+];
+
+/// Local news outside the US: the province or state named pulls its towns.
+const LOCAL_ABROAD: &[Case] = &[
+    Case {
+        name: "Ontario towns",
+        text: "Ontario Provincial Police say a driver from Lindsay was hurt near Peterborough, \
+               and the road to Cobourg was closed.",
+        expected: &[
+            Place("Lindsay", Kind::Place, Some("CA")),
+            Place("Peterborough", Kind::Place, Some("CA")),
+        ],
+    },
+    Case {
+        name: "a town named with its province",
+        text: "The mill in London, Ont., will lay off 200 workers.",
+        expected: &[Place("London", Kind::Place, Some("CA"))],
+    },
+    Case {
+        name: "New South Wales towns",
+        text: "Floodwaters cut the highway between Lismore and Grafton in northern NSW, \
+               and residents of Maclean were told to leave.",
+        expected: &[
+            Place("Grafton", Kind::Place, Some("AU")),
+            Place("Maclean", Kind::Place, Some("AU")),
+        ],
+    },
+    Case {
+        name: "English county towns",
+        text: "Police in Oxfordshire said a man from Banbury and a woman from Witney were arrested.",
+        expected: &[
+            Place("Banbury", Kind::Place, Some("GB")),
+            Place("Witney", Kind::Place, Some("GB")),
+        ],
+    },
+];
+
+/// City or state of the same name: the cues decide.
+const CITY_OR_STATE: &[Case] = &[
+    Case {
+        name: "wire dateline is the city",
+        text: "NEW YORK (AP) — Subway service was restored on Friday.",
+        expected: &[Place("NEW YORK", Kind::Place, Some("US"))],
+    },
+    Case {
+        name: "newspaper is the city",
+        text: "The Washington Post reported the memo on Friday.",
+        expected: &[Place("Washington", Kind::Place, Some("US"))],
+    },
+    Case {
+        name: "state after a town",
+        text: "The bakery in Spokane, Washington, ships cookies nationwide.",
+        expected: &[Place("Washington", Kind::Admin1, Some("US"))],
+    },
+    Case {
+        name: "Quebec City",
+        text: "The summit will be held in Quebec City in June.",
+        expected: &[Place("Quebec City", Kind::Place, Some("CA"))],
+    },
+];
+
 fn check(collection: &str, cases: &[Case]) {
     let g = gazetteer();
     let parser = Geoparser::new(g);
@@ -312,6 +515,36 @@ fn multi_word() {
 #[test]
 fn punctuation() {
     check("punctuation", PUNCTUATION);
+}
+
+#[test]
+fn abbreviations() {
+    check("abbreviations", ABBREVIATIONS);
+}
+
+#[test]
+fn calendar_and_names() {
+    check("calendar_and_names", CALENDAR_AND_NAMES);
+}
+
+#[test]
+fn inside_names() {
+    check("inside_names", INSIDE_NAMES);
+}
+
+#[test]
+fn local_cues() {
+    check("local_cues", LOCAL_CUES);
+}
+
+#[test]
+fn local_abroad() {
+    check("local_abroad", LOCAL_ABROAD);
+}
+
+#[test]
+fn city_or_state() {
+    check("city_or_state", CITY_OR_STATE);
 }
 
 /// Every place the two sample articles name is found and resolved, within 25 km of its

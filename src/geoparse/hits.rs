@@ -33,6 +33,10 @@ pub(crate) struct Hit {
     /// Index of the sentence it stands in.
     pub sentence: usize,
     pub kind_cue: Option<KindCue>,
+    /// The name is a town's followed by a feature word ("Wichita Drive", "Hopkins
+    /// Park"): the span covers both, and the mention is placed where the story's own
+    /// town is, not at the namesake the first word names.
+    pub feature: bool,
 }
 
 /// What resolution needs of a name as written, whatever it stands beside: its

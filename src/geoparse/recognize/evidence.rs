@@ -9,7 +9,7 @@ use super::cues::{class, classify};
 use super::spellings::SurfaceHead;
 use crate::gazetteer::{Gazetteer, Kind, WordMemo};
 use crate::geoparse::Options;
-use crate::geoparse::hits::{Hit, Surface};
+use crate::geoparse::hits::{Hit, KindCue, Surface};
 use crate::geoparse::kinds::is_broad;
 use crate::geoparse::text::{is_capitalized, next_word, previous_word};
 
@@ -112,10 +112,39 @@ pub(super) fn evidence(
     } else if at_sentence_start {
         score -= 0.4;
     }
+    let multi_word = head.has(SurfaceHead::MULTI_WORD);
+    let person = |memo: &mut WordMemo| {
+        *surfaces[head.index as usize].person.get_or_init(|| {
+            if multi_word {
+                crate::gazetteer::PersonName::default()
+            } else {
+                gazetteer.person_name_memo(surface, memo)
+            }
+        })
+    };
+    // "Henry County", "Neches River": the name's own last word says it is a place.
+    let ends_in_suffix = multi_word
+        && surface
+            .rsplit([' ', '-'])
+            .next()
+            .is_some_and(|w| is_capitalized(w) && classify(w).bits & class::PLACE_SUFFIX != 0);
+    if ends_in_suffix {
+        score += 0.6;
+    }
+    // A dateline: the name opens a line or sentence and a dash follows it, after at
+    // most a short qualifier ("XENIA —", "CHARLESTON, W.Va. --", "Goose Creek –").
+    let dateline = at_sentence_start && is_dateline(&text[end..]);
+    if dateline
+        && (head.has(SurfaceHead::ALL_CAPS)
+            || text[end..].starts_with(',')
+            || multi_word
+            || !person(memo).given)
+    {
+        score += 3.0;
+    }
 
     // Acronyms: a capitalised-only word matched as an ordinary name ("ISIL", "JNIM") is
     // an organisation, unless the whole sentence shouts (a headline).
-    let multi_word = head.has(SurfaceHead::MULTI_WORD);
     // Dotted capitals (U.S., D.C., S.C.) abbreviate names; only undotted ones are
     // taken for acronyms.
     if letters >= 2
@@ -128,25 +157,17 @@ pub(super) fn evidence(
             Some(r) => shouting.get(sentence, &text[r.clone()]),
             None => shouts(surface),
         };
-        if !shouts {
+        if !shouts && !dateline {
             // Short capitals are acronyms (ISIL, JNIM, NATO); long ones are mostly
             // datelines ("CHARLESTON, W.Va.").
             score -= if letters <= 5 { 3.0 } else { 0.3 };
         }
     }
 
-    let person = |memo: &mut WordMemo| {
-        *surfaces[head.index as usize].person.get_or_init(|| {
-            if multi_word {
-                crate::gazetteer::PersonName::default()
-            } else {
-                gazetteer.person_name_memo(surface, memo)
-            }
-        })
-    };
     let mut person_context = false;
     let mut locative_cue = false;
-    let mut kind_cue = None;
+    // A dateline names a town ("NEW YORK (AP) —" is the city, not the state).
+    let mut kind_cue = dateline.then_some(KindCue::Settlement);
 
     // The word before.
     let prev = previous_word(text, start);
@@ -161,7 +182,18 @@ pub(super) fn evidence(
             .chars()
             .last()
             .is_some_and(char::is_alphanumeric);
-        if glued_word && !broad {
+        // "Sen. Jane Roe, D-Harwich": a US legislator's party and home town.
+        let party = {
+            let b = &text.as_bytes()[..start - 1];
+            matches!(b.last(), Some(b'D' | b'R' | b'I'))
+                && b.len()
+                    .checked_sub(2)
+                    .is_none_or(|k| !b[k].is_ascii_alphanumeric())
+        };
+        if party {
+            score += 2.5;
+            locative_cue = true;
+        } else if glued_word && !broad {
             score -= 1.5;
         }
     }
@@ -174,7 +206,7 @@ pub(super) fn evidence(
             locative_cue = true;
         }
         if let Some(k) = prev_class.kind {
-            kind_cue = Some(k);
+            kind_cue = kind_cue.or(Some(k));
         } else if is_of && let Some((_, before_of)) = previous_word(text, prev_start) {
             // "the city of Agadez", "the state of Niger".
             kind_cue = classify(before_of).kind;
@@ -187,7 +219,9 @@ pub(super) fn evidence(
             person_context = true;
         } else if glued
             && is_capitalized(word)
-            && prev_class.bits & (class::PLACE_PREFIX | class::LOCATIVE) == 0
+            && prev_class.bits
+                & (class::PLACE_PREFIX | class::LOCATIVE | class::DETERMINER | class::THE)
+                == 0
             && {
                 let facts = gazetteer.word_facts(word, memo);
                 (!facts.is_name || gazetteer.person_name_memo(word, memo).given)
@@ -206,6 +240,20 @@ pub(super) fn evidence(
         if prev_class.bits & class::THE != 0 && broad {
             score += 0.3;
         }
+        // "according to Taylor": a source quoted, not a destination.
+        // A single word only, not the start of a longer name ("according to Essex
+        // Police").
+        if word.eq_ignore_ascii_case("to")
+            && !multi_word
+            && !broad
+            && previous_word(text, prev_start)
+                .is_some_and(|(_, w)| w.eq_ignore_ascii_case("according"))
+            && !next_word(text, end)
+                .is_some_and(|(s, w)| is_capitalized(w) && text[end..s].chars().all(|c| c == ' '))
+        {
+            score -= 2.5;
+            person_context = true;
+        }
     }
 
     // Glued by a hyphen to a capitalised non-place word after it: "Al-Qaeda".
@@ -220,15 +268,56 @@ pub(super) fn evidence(
     // The word after.
     let next = next_word(text, end);
     let gap = next.map(|(s, _)| &text[end..s]).unwrap_or("");
+    // The word after's classes, kept for the feature-word test below.
+    let mut next_bits = 0u16;
     if let Some((_, word)) = next
         && gap.chars().all(|c| c == ' ')
         && !gap.is_empty()
     {
         let next_class = classify(word);
+        next_bits = next_class.bits;
         if let Some(k) = next_class.kind {
             kind_cue = kind_cue.or(Some(k));
         }
-        if is_capitalized(word)
+        let capitalized = is_capitalized(word);
+        if capitalized && next_class.bits & class::TOWN_HEAD != 0 {
+            // "The Washington Post", "New York Police Department".
+            kind_cue = kind_cue.or(Some(KindCue::Settlement));
+        }
+        if !capitalized && next_class.bits & class::DENIZEN != 0 {
+            // "a Gainesville man", "Leeds police".
+            score += 1.5;
+            locative_cue = true;
+        }
+        // Only where the name starts the capitalised run: in "Clarke County Superior
+        // Court" the run began before it.
+        // A capitalised word that opens the sentence ("The", "Eight") or a date
+        // ("Sunday") does not start the run.
+        let run_before = || {
+            prev.is_some_and(|(s, w)| {
+                is_capitalized(w)
+                    && text[s + w.len()..start].chars().all(|c| c == ' ')
+                    && !no_word_between(text, sentence_start.min(s), s)
+                    && classify(w).bits & (class::CALENDAR | class::THE) == 0
+            })
+        };
+        let institution = capitalized
+            && next_class.bits & class::INSTITUTION != 0
+            && !surface.starts_with("The ")
+            && !run_before()
+            && !(at_sentence_start && head.has(SurfaceHead::COMMON_WORD));
+        if institution {
+            // "Columbus Police", "Florida Highway Patrol": the place inside the name
+            // of one of its public bodies. Undoes the doubt a capitalised neighbour
+            // casts on an ordinary word.
+            score += if head.has(SurfaceHead::COMMON_WORD) {
+                1.8
+            } else {
+                1.0
+            };
+        }
+        if capitalized
+            && !institution
             && next_class.bits & class::PLACE_SUFFIX == 0
             && !multi_word
             && person(memo).given
@@ -237,12 +326,42 @@ pub(super) fn evidence(
             score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
             person_context = true;
         }
-        if next_class.bits & class::SPEECH_VERB != 0 && !broad {
+        // A first-level division "said" is a surname far more often than a state
+        // speaking ("Nelson said"); countries and regions do speak in news.
+        if next_class.bits & class::SPEECH_VERB != 0 && (!broad || best_kind == Kind::Admin1) {
             score -= 1.5;
             person_context = true;
         }
     }
 
+    // "Wichita Drive", "Hopkins Park": the name and a feature word after it are one
+    // place, a street, park or river of the story's town.
+    // A compass word before the name is part of the street's name ("North Nokomis
+    // Street").
+    let mut start = start;
+    let mut end = end;
+    let mut feature = false;
+    if let Some((s, w)) = next
+        && gap.len() == 1
+        && gap == " "
+        && is_capitalized(w)
+        && next_bits & class::FEATURE != 0
+        && !head.has(SurfaceHead::ALL_CAPS)
+        && !person_context
+    {
+        end = s + w.len();
+        feature = true;
+        score += 1.0;
+        if let Some((ps, pw)) = prev
+            && text[ps + pw.len()..start].chars().all(|c| c == ' ')
+            && matches!(
+                pw,
+                "North" | "South" | "East" | "West" | "N" | "S" | "E" | "W" | "Upper" | "Lower"
+            )
+        {
+            start = ps;
+        }
+    }
     Proposed {
         hit: Hit {
             start,
@@ -251,6 +370,7 @@ pub(super) fn evidence(
             score,
             sentence,
             kind_cue,
+            feature,
         },
         person_context,
         locative_cue,
@@ -262,10 +382,38 @@ pub(super) fn evidence(
 /// used as a place lends weight to its other, less clear, mentions.
 pub(super) fn score_document(
     gazetteer: &Gazetteer,
+    text: &str,
     surfaces: &[Surface],
     proposed: &mut [Proposed],
     options: &Options,
 ) {
+    // Lists: a name joined by a comma or "and" to a clear place is one too ("Becker,
+    // Clay and Wilkin counties", "between Leeds and Otley"). From the scores of the
+    // single mentions, so the order of the list does not matter.
+    let clear: Vec<bool> = proposed
+        .iter()
+        .map(|p| !p.person_context && p.hit.score >= options.threshold + 0.5)
+        .collect();
+    for i in 0..proposed.len() {
+        if proposed[i].person_context || proposed[i].hit.score >= options.threshold {
+            continue;
+        }
+        let joined = |a: usize, b: usize| {
+            text.get(proposed[a].hit.end..proposed[b].hit.start)
+                .is_some_and(is_list_joint)
+        };
+        let before = i > 0 && clear[i - 1] && joined(i - 1, i);
+        let after = i + 1 < proposed.len() && clear[i + 1] && joined(i, i + 1);
+        // Not a name that runs on into another capitalised word ("Watson Pulliam").
+        let runs_on = || {
+            next_word(text, proposed[i].hit.end).is_some_and(|(s, w)| {
+                is_capitalized(w) && text[proposed[i].hit.end..s].chars().all(|c| c == ' ')
+            })
+        };
+        if (before || after) && !runs_on() {
+            proposed[i].hit.score += 1.0;
+        }
+    }
     let key = |p: &Proposed| surfaces[p.hit.surface as usize].key_id;
     // Surnames: the last word of a capitalised run that follows a title or a first name.
     let person_keys: HashSet<u32> = proposed
@@ -303,6 +451,47 @@ pub(super) fn score_document(
             p.hit.score += 1.5;
         }
     }
+}
+
+/// True if `gap`, the text between two names, joins them in a list: a comma, `and`,
+/// `or`, `&` or a slash.
+fn is_list_joint(gap: &str) -> bool {
+    gap.len() <= 6
+        && matches!(
+            gap,
+            ", " | " and " | " or " | ", and " | ", or " | " & " | "/" | " / "
+        )
+}
+
+/// True if `after` (the text right after a name) is a dateline's rest: an optional
+/// comma and short qualifier on the same line ("`, W.Va.`"), then a dash.
+fn is_dateline(after: &str) -> bool {
+    let rest = match after.strip_prefix(',') {
+        Some(r) => {
+            // The qualifier: at most 20 bytes of letters, periods and spaces.
+            let q = r
+                .char_indices()
+                .find(|(_, c)| !(c.is_alphabetic() || *c == '.' || *c == ' '))
+                .map_or(r.len(), |(i, _)| i);
+            if q > 20 {
+                return false;
+            }
+            &r[q..]
+        }
+        None => after,
+    };
+    let mut rest = rest.trim_start_matches([' ', '\u{a0}']);
+    // A wire service's credit: "NEW YORK (AP) —".
+    if let Some(inner) = rest.strip_prefix('(')
+        && let Some(close) = inner.get(..inner.len().min(16)).and_then(|w| w.find(')'))
+    {
+        rest = inner[close + 1..].trim_start_matches([' ', '\u{a0}']);
+    }
+    rest.starts_with('—')
+        || rest.starts_with('–')
+        || rest.starts_with("--")
+        || rest.starts_with("- ")
+        || rest.starts_with('\u{97}')
 }
 
 /// True if no letter or digit stands in `text[from..to]`: looked for from the end, so

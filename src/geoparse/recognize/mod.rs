@@ -12,6 +12,7 @@
 //! - `cues`: the word lists the evidence reads (`in`, `president`, `said`, `River`);
 //! - `user_names`: the user's own places' names, found without case and always kept.
 
+mod abbreviations;
 mod cues;
 mod evidence;
 mod prominence;
@@ -56,7 +57,7 @@ pub(crate) fn recognize(
         memo.owner = Some(owner);
     }
     let mut raw = propose(gazetteer, base, text, sentences, options, memo);
-    score_document(gazetteer, &memo.list, &mut raw, options);
+    score_document(gazetteer, text, &memo.list, &mut raw, options);
     let mut hits: Vec<Hit> = raw
         .into_iter()
         .filter(|h| h.hit.score >= options.threshold)

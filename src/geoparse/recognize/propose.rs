@@ -3,9 +3,10 @@
 
 use std::ops::Range;
 
+use super::abbreviations::{abbreviation_at, may_start_abbreviation};
 use super::evidence::{Proposed, ShoutingMemo, evidence};
 use super::prominence::BaseProminence;
-use super::spellings::{SpellingMemo, surface_of};
+use super::spellings::{SpellingMemo, abbreviation_surface, surface_of};
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::Options;
 
@@ -60,7 +61,34 @@ pub(super) fn propose(
             while sentence + 1 < sentences.len() && sentences[sentence].end <= i {
                 sentence += 1;
             }
-            if let Some(hit) = gazetteer.longest_match_memo(text, i, &mut memo.words)
+            let hit = gazetteer
+                .longest_match_memo(text, i, &mut memo.words)
+                .map(|hit| trim_city_or_state(gazetteer, text, hit, memo));
+            // A news abbreviation of a province or state ("B.C.", "Perth, WA") as long
+            // as the gazetteer's name or longer is read as the abbreviation.
+            if may_start_abbreviation(bytes, i)
+                && let Some((end, candidates)) = abbreviation_at(gazetteer, text, i)
+                && hit.as_ref().is_none_or(|h| h.end <= end)
+                && let Some(head) =
+                    abbreviation_surface(gazetteer, base, &text[i..end], candidates, memo)
+            {
+                out.push(evidence(
+                    gazetteer,
+                    text,
+                    sentences,
+                    sentence,
+                    i,
+                    end,
+                    head,
+                    &memo.list,
+                    &mut memo.words,
+                    &mut shouting,
+                ));
+                i = out.last().map_or(end, |p: &Proposed| p.hit.end);
+                prev_is_word = true;
+                continue;
+            }
+            if let Some(hit) = hit
                 && let Some(head) = surface_of(gazetteer, base, text, &hit, options, memo)
             {
                 out.push(evidence(
@@ -75,7 +103,8 @@ pub(super) fn propose(
                     &mut memo.words,
                     &mut shouting,
                 ));
-                i = hit.end;
+                // The evidence may have taken a feature word in ("Wichita Drive").
+                i = out.last().map_or(hit.end, |p: &Proposed| p.hit.end);
                 prev_is_word = true;
                 continue;
             }
@@ -84,6 +113,61 @@ pub(super) fn propose(
         i += len;
     }
     out
+}
+
+/// "Dublin City Council", "Ohio State University", "Mississippi State": news writes a
+/// town's or state's institutions and teams as the place and `City` or `State`, and
+/// the place is the name (the gold standards mark `Dublin`, `Ohio`). A name ending in
+/// ` City` that is no town's own name is cut back to the shorter name when that is a
+/// name too and a capitalised word follows; one ending in ` State` when the shorter
+/// name is a US state, whose `State` is never part of its name. `Kansas City` and
+/// `Benue State` stay.
+fn trim_city_or_state(
+    gazetteer: &Gazetteer,
+    text: &str,
+    hit: crate::gazetteer::NameHit,
+    memo: &mut SpellingMemo,
+) -> crate::gazetteer::NameHit {
+    let written = &text[hit.start..hit.end];
+    let (prefix_len, state) = if let Some(p) = written.strip_suffix(" City") {
+        (p.len(), false)
+    } else if let Some(p) = written.strip_suffix(" State") {
+        (p.len(), true)
+    } else {
+        return hit;
+    };
+    let cut = hit.start + prefix_len;
+    let Some(short) = gazetteer.longest_match_memo(&text[..cut], hit.start, &mut memo.words) else {
+        return hit;
+    };
+    // "Boulder City", "Kansas City": a town's own name ("Dublin City" and
+    // "Alexandria city" are also the names of the councils' areas: not towns).
+    if short.end != cut
+        || gazetteer.hit_candidates(&hit, written).iter().any(|c| {
+            c.name_match == crate::gazetteer::NameMatch::Primary
+                && gazetteer.kind(c.entry) == crate::gazetteer::Kind::Place
+        })
+    {
+        return hit;
+    }
+    let capital_next = crate::geoparse::text::next_word(text, hit.end).is_some_and(|(s, w)| {
+        text[hit.end..s].chars().all(|c| c == ' ') && crate::geoparse::text::is_capitalized(w)
+    });
+    let us_state = state && {
+        let us = crate::gazetteer::pack_code("US");
+        gazetteer
+            .hit_candidates(&short, &text[short.start..short.end])
+            .iter()
+            .any(|c| {
+                let f = gazetteer.facts(c.entry);
+                f.kind == crate::gazetteer::Kind::Admin1 && f.country() == Some(us)
+            })
+    };
+    if (capital_next && !state) || us_state {
+        short
+    } else {
+        hit
+    }
 }
 
 /// True if any of the eight bytes packed in `word` is an ASCII capital or not ASCII

@@ -107,6 +107,35 @@ pub(super) fn surface_of(
         .into_iter()
         .filter(|c| options.demonyms || gazetteer.kind(c.entry) != Kind::Demonym)
         .collect();
+    let common_word = gazetteer.is_common_word(hit);
+    new_surface(gazetteer, base, written, candidates, common_word, memo)
+}
+
+/// The [`Surface`] of an abbreviation read at `written` (see `abbreviations.rs`), its
+/// `candidates` found there; from the memo if the same form was read before. The memo
+/// is keyed by the form as written, which an abbreviation shares with nothing else.
+pub(super) fn abbreviation_surface(
+    gazetteer: &Gazetteer,
+    base: &BaseProminence,
+    written: &str,
+    candidates: Vec<Candidate>,
+    memo: &mut SpellingMemo,
+) -> Option<SurfaceHead> {
+    if let Some(s) = memo.surfaces.get(written) {
+        return *s;
+    }
+    new_surface(gazetteer, base, written, candidates, false, memo)
+}
+
+/// Makes and remembers the [`Surface`] and [`SurfaceHead`] of `written`.
+fn new_surface(
+    gazetteer: &Gazetteer,
+    base: &BaseProminence,
+    written: &str,
+    candidates: Vec<Candidate>,
+    common_word: bool,
+    memo: &mut SpellingMemo,
+) -> Option<SurfaceHead> {
     let surface = (!candidates.is_empty()).then(|| {
         let index = memo.list.len() as u32;
         let priors: Vec<f32> = candidates
@@ -139,7 +168,7 @@ pub(super) fn surface_of(
                 .get(best_index)
                 .map(|c| gazetteer.kind(c.entry))
                 .unwrap_or(Kind::Place),
-            flags: flag(gazetteer.is_common_word(hit), SurfaceHead::COMMON_WORD)
+            flags: flag(common_word, SurfaceHead::COMMON_WORD)
                 | flag(is_all_caps(written), SurfaceHead::ALL_CAPS)
                 | flag(written.contains([' ', '-']), SurfaceHead::MULTI_WORD)
                 | flag(

@@ -33,6 +33,14 @@ fn qualifier<'a>(text: &str, hits: &'a [Hit], i: usize) -> Option<&'a Hit> {
     (gap.trim() == "," && gap.len() <= 3).then_some(next)
 }
 
+/// The town a hit qualifies ("Tacoma, Washington", "Kingston, Ont."): the hit right
+/// before it, before a comma. Its candidates say which division or country this one is.
+fn qualified_town<'a>(text: &str, hits: &'a [Hit], i: usize) -> Option<&'a Hit> {
+    let prev = hits.get(i.checked_sub(1)?)?;
+    let gap = text.get(prev.end..hits[i].start)?;
+    (gap.trim() == "," && gap.len() <= 3).then_some(prev)
+}
+
 /// Turns scores into probabilities, in place.
 fn softmax(scores: &mut [f32]) {
     let max = scores.iter().copied().fold(f32::MIN, f32::max);
@@ -174,13 +182,17 @@ pub(crate) fn resolve(
                 })
                 .clone();
             let q = qualifier(text, &hits, i).map(|q| &spellings[q.surface as usize]);
+            // The town's current reading: in "Washington, New York and Boston" the
+            // first name is read as the capital, not as a town of New York state.
+            let town = qualified_town(text, &hits, i)
+                .and_then(|_| info[i - 1].facts(gazetteer).get(readings[i - 1]));
             scores.clear();
             scores.extend(
                 facts
                     .iter()
                     .zip(&info[i].priors)
                     .zip(&support[range])
-                    .map(|((e, &prior), &s)| score_candidate(gazetteer, e, prior, s, hit, q)),
+                    .map(|((e, &prior), &s)| score_candidate(gazetteer, e, prior, s, hit, q, town)),
             );
             softmax(scores);
             let entry_of = |c: usize| candidates[c].entry;
@@ -205,7 +217,7 @@ pub(crate) fn resolve(
     // with the most probability mass over all its mentions.
     mass.clear();
     for (i, range) in ranges.iter().enumerate() {
-        if qualifier(text, &hits, i).is_none() {
+        if qualifier(text, &hits, i).is_none() && !hits[i].feature {
             mass.extend(
                 probabilities[range.clone()]
                     .iter()
@@ -242,13 +254,38 @@ pub(crate) fn resolve(
         shared.truncate((start + 1 + MAX_ALTERNATES).min(shared.len()));
         senses.insert(surface, start..shared.len());
     }
+    let ranked_of = |i: usize| -> &[(EntryIndex, f32)] {
+        match senses.get(&surfaces[i]) {
+            Some(range) if qualifier(text, &hits, i).is_none() && !hits[i].feature => {
+                &shared[range.clone()]
+            }
+            _ => &probabilities[ranges[i].clone()],
+        }
+    };
+    // A town's street, park or river ("Wichita Drive") is placed at the town the story
+    // is about: the nearest town or county read before it, else after it; its own
+    // first word's reading only when the story names none.
+    let local_town = |i: usize| -> Option<usize> {
+        let is_town = |j: usize| {
+            !hits[j].feature
+                && ranked_of(j)
+                    .first()
+                    .is_some_and(|&(e, _)| town_or_county(gazetteer.kind(e)))
+        };
+        (0..i)
+            .rev()
+            .find(|&j| is_town(j))
+            .or_else(|| (i + 1..hits.len()).find(|&j| is_town(j)))
+    };
     hits.iter()
         .enumerate()
         .map(|(i, hit)| {
-            let ranked: &[(EntryIndex, f32)] = match senses.get(&surfaces[i]) {
-                Some(range) if qualifier(text, &hits, i).is_none() => &shared[range.clone()],
-                _ => &probabilities[ranges[i].clone()],
+            let own = if hit.feature {
+                local_town(i).unwrap_or(i)
+            } else {
+                i
             };
+            let ranked = ranked_of(own);
             let (entry, p) = ranked[0];
             let recognition = 1.0 / (1.0 + (-(hit.score - 0.5)).exp());
             let passage = passage(

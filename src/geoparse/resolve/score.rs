@@ -96,6 +96,7 @@ pub(super) fn score_candidate(
     support: Support,
     hit: &Hit,
     qualifier: Option<&Surface>,
+    town: Option<&EntryFacts>,
 ) -> f32 {
     // "Paris, Texas": the qualifier names the candidate's country or division.
     let qualified = e.kind != Kind::Country
@@ -120,6 +121,16 @@ pub(super) fn score_candidate(
     let mut s = prior + context;
     if qualified {
         s += 4.0;
+    }
+    // "Tacoma, Washington": the division that holds a town just named is the state,
+    // not the capital of the same name. Only a town read as a place, not a division.
+    if e.kind == Kind::Admin1
+        && let (Some(cc), Some(a1)) = (e.country(), e.admin1())
+        && town.is_some_and(|te| {
+            te.kind == Kind::Place && te.country() == Some(cc) && te.admin1() == Some(a1)
+        })
+    {
+        s += 3.0;
     }
     s += match (hit.kind_cue, e.kind) {
         (Some(KindCue::Settlement), Kind::Place) => 1.5,
