@@ -672,6 +672,17 @@ impl GazetteApp {
                         self.state.user_places().to_vec(),
                     ));
                 }
+                if let Some(view) = self.state.archive() {
+                    // An archive's documents are not in the window to parse again.
+                    let text = format!(
+                        "Your places are kept in {}, but its documents are not parsed again \
+                         while it is open as an archive: `gazette parse FILES --project {}` \
+                         finds them in the documents it adds",
+                        view.path.display(),
+                        view.path.display()
+                    );
+                    self.state.push_message(MessageLevel::Info, text);
+                }
                 self.reparse_for_places(changed);
                 true
             }
