@@ -3,6 +3,11 @@
 //! egui alone drawing a window of the same size (empty, or one full-window rectangle),
 //! each rendered by wgpu at 1500×920 and read back as `benches/app_frame` does.
 //!
+//! Each is measured twice: with egui_kittest's default renderer options (`PREDICTABLE`:
+//! texture filtering done in the shader, four texel loads a fragment, for snapshots that
+//! agree across machines) and with the options the app's window uses (eframe's: the
+//! sampler filters, dithering on).
+//!
 //! Run: `cargo run --release --example frame_layers` (prints the mean of 20 frames).
 
 #[global_allocator]
@@ -11,7 +16,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::sync::Arc;
 use std::time::Instant;
 
-use egui_kittest::Harness;
+use eframe::egui_wgpu::{self, RendererOptions};
+use eframe::wgpu;
+use egui_kittest::{Harness, wgpu::WgpuTestRenderer};
 use gazette::app::GazetteApp;
 use gazette::app::basemap::Basemap;
 use gazette::app::state::AppState;
@@ -19,7 +26,10 @@ use gazette::gazetteer::Gazetteer;
 
 const FRAMES: u32 = 20;
 
-fn mean_ms<S>(harness: &mut Harness<'_, S>, mut before: impl FnMut(&mut Harness<'_, S>, u32)) -> f64 {
+fn mean_ms<S>(
+    harness: &mut Harness<'_, S>,
+    mut before: impl FnMut(&mut Harness<'_, S>, u32),
+) -> f64 {
     for i in 0..3 {
         before(harness, i);
         harness.step();
@@ -37,12 +47,23 @@ fn mean_ms<S>(harness: &mut Harness<'_, S>, mut before: impl FnMut(&mut Harness<
     t.elapsed().as_secs_f64() * 1000.0 / f64::from(FRAMES)
 }
 
-fn app_harness(g: &Arc<Gazetteer>, basemap: Option<Arc<Basemap>>) -> Harness<'static, GazetteApp> {
-    let app = GazetteApp::with_state(AppState::with_most_populous_places(g.clone(), 10_000), basemap);
-    let mut harness = Harness::builder()
+/// A harness builder of the window's size rendering with `options`.
+fn builder<S>(options: RendererOptions) -> egui_kittest::HarnessBuilder<S> {
+    Harness::builder()
         .with_size([1500.0, 920.0])
-        .wgpu()
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+        .renderer(WgpuTestRenderer::with_render_options(options))
+}
+
+fn app_harness(
+    g: &Arc<Gazetteer>,
+    basemap: Option<Arc<Basemap>>,
+    options: RendererOptions,
+) -> Harness<'static, GazetteApp> {
+    let app = GazetteApp::with_state(
+        AppState::with_most_populous_places(g.clone(), 10_000),
+        basemap,
+    );
+    let mut harness = builder(options).build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
     harness.run();
     harness
 }
@@ -52,37 +73,55 @@ fn main() {
     let basemap = Basemap::load_bundled().ok().map(Arc::new);
     let moving = |h: &mut Harness<'_, GazetteApp>, i: u32| {
         if let Some(rect) = h.state().map_view().map_rect() {
-            let x = if i % 2 == 0 { 0.40 } else { 0.05 };
+            let x = if i.is_multiple_of(2) { 0.40 } else { 0.05 };
             h.hover_at(rect.left_bottom() + egui::vec2(rect.width() * x, -rect.height() * 0.2));
         }
     };
-    let mut h = app_harness(&g, basemap);
-    println!("app, 10,000 places, basemap, pointer moving: {:.1} ms", mean_ms(&mut h, moving));
-    drop(h);
-    let mut h = app_harness(&g, None);
-    println!("the same without the basemap:              {:.1} ms", mean_ms(&mut h, moving));
-    drop(h);
+    let app_options = RendererOptions {
+        msaa_samples: 0,
+        depth_stencil_format: None,
+        dithering: true,
+        predictable_texture_filtering: false,
+    };
+    for (what, options) in [
+        (
+            "kittest's renderer options (PREDICTABLE)",
+            RendererOptions::PREDICTABLE,
+        ),
+        ("the app window's renderer options", app_options),
+    ] {
+        println!("{what}:");
+        let mut h = app_harness(&g, basemap.clone(), options);
+        println!(
+            "app, 10,000 places, basemap, pointer moving: {:.1} ms",
+            mean_ms(&mut h, moving)
+        );
+        drop(h);
+        let mut h = app_harness(&g, None, options);
+        println!(
+            "the same without the basemap:              {:.1} ms",
+            mean_ms(&mut h, moving)
+        );
+        drop(h);
 
-    let mut empty = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .wgpu()
-        .build_ui(|ui| {
+        let mut empty = builder(options).build_ui(|ui| {
             ui.label("empty");
         });
-    println!("egui, an empty window:                     {:.1} ms", mean_ms(&mut empty, |_, _| {}));
-    drop(empty);
-    let mut filled = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .wgpu()
-        .build_ui(|ui| {
+        println!(
+            "egui, an empty window:                     {:.1} ms",
+            mean_ms(&mut empty, |_, _| {})
+        );
+        drop(empty);
+        let mut filled = builder(options).build_ui(|ui| {
             let rect = ui.max_rect();
-            ui.painter().rect_filled(rect, 0.0, egui::Color32::from_rgb(30, 40, 50));
+            ui.painter()
+                .rect_filled(rect, 0.0, egui::Color32::from_rgb(30, 40, 50));
         });
-    println!("egui, one full-window rectangle:           {:.1} ms", mean_ms(&mut filled, |_, _| {}));
-    let mut triangles = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .wgpu()
-        .build_ui(|ui| {
+        println!(
+            "egui, one full-window rectangle:           {:.1} ms",
+            mean_ms(&mut filled, |_, _| {})
+        );
+        let mut triangles = builder(options).build_ui(|ui| {
             // 100,000 small triangles: what a detailed basemap's lines amount to.
             let rect = ui.max_rect();
             let mut mesh = egui::Mesh::default();
@@ -97,5 +136,112 @@ fn main() {
             }
             ui.painter().add(egui::Shape::mesh(mesh));
         });
-    println!("egui, 100,000 small triangles:             {:.1} ms", mean_ms(&mut triangles, |_, _| {}));
+        println!(
+            "egui, 100,000 small triangles:             {:.1} ms",
+            mean_ms(&mut triangles, |_, _| {})
+        );
+    }
+    // The same full-window rectangle drawn by a pipeline of our own through a paint
+    // callback: a flat colour, no texture, no blending (what a basemap's fills need).
+    let state = egui_kittest::wgpu::create_render_state(
+        egui_kittest::wgpu::default_wgpu_setup(),
+        app_options,
+    );
+    let pipeline = flat_pipeline(&state.device, state.target_format);
+    state
+        .renderer
+        .write()
+        .callback_resources
+        .insert(FlatPipeline(pipeline));
+    let mut flat = Harness::builder()
+        .with_size([1500.0, 920.0])
+        .renderer(WgpuTestRenderer::from_render_state(state))
+        .build_ui(|ui| {
+            let rect = ui.max_rect();
+            ui.painter()
+                .add(egui_wgpu::Callback::new_paint_callback(rect, FlatRect));
+        });
+    println!(
+        "a full-window rectangle, flat pipeline:      {:.1} ms",
+        mean_ms(&mut flat, |_, _| {})
+    );
+    drop(flat);
+
+    // The window as it draws itself: the app's renderer options, the basemap by its
+    // own pipeline (`app::basemap::gpu`).
+    let state = egui_kittest::wgpu::create_render_state(
+        egui_kittest::wgpu::default_wgpu_setup(),
+        app_options,
+    );
+    let mut app = GazetteApp::with_state(
+        AppState::with_most_populous_places(g.clone(), 10_000),
+        basemap,
+    );
+    app.draw_basemap_with(&state);
+    let mut h = Harness::builder()
+        .with_size([1500.0, 920.0])
+        .renderer(WgpuTestRenderer::from_render_state(state))
+        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    h.run();
+    println!(
+        "app as the window draws it (basemap pipeline): {:.1} ms",
+        mean_ms(&mut h, moving)
+    );
+}
+
+struct FlatPipeline(wgpu::RenderPipeline);
+struct FlatRect;
+
+impl egui_wgpu::CallbackTrait for FlatRect {
+    fn paint(
+        &self,
+        _info: egui::PaintCallbackInfo,
+        pass: &mut wgpu::RenderPass<'static>,
+        resources: &egui_wgpu::CallbackResources,
+    ) {
+        if let Some(FlatPipeline(p)) = resources.get::<FlatPipeline>() {
+            pass.set_pipeline(p);
+            pass.draw(0..3, 0..1);
+        }
+    }
+}
+
+fn flat_pipeline(device: &wgpu::Device, format: wgpu::TextureFormat) -> wgpu::RenderPipeline {
+    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some("flat"),
+        source: wgpu::ShaderSource::Wgsl(
+            "@vertex fn vs(@builtin(vertex_index) i: u32) -> @builtin(position) vec4<f32> {
+                 let x = f32(i32(i & 1u) * 4 - 1);
+                 let y = f32(i32(i >> 1u) * 4 - 1);
+                 return vec4<f32>(x, y, 0.0, 1.0);
+             }
+             @fragment fn fs() -> @location(0) vec4<f32> { return vec4<f32>(0.12, 0.16, 0.2, 1.0); }"
+                .into(),
+        ),
+    });
+    device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        label: Some("flat"),
+        layout: None,
+        vertex: wgpu::VertexState {
+            module: &module,
+            entry_point: Some("vs"),
+            compilation_options: Default::default(),
+            buffers: &[],
+        },
+        primitive: wgpu::PrimitiveState::default(),
+        depth_stencil: None,
+        multisample: wgpu::MultisampleState::default(),
+        fragment: Some(wgpu::FragmentState {
+            module: &module,
+            entry_point: Some("fs"),
+            compilation_options: Default::default(),
+            targets: &[Some(wgpu::ColorTargetState {
+                format,
+                blend: None,
+                write_mask: wgpu::ColorWrites::ALL,
+            })],
+        }),
+        multiview_mask: None,
+        cache: None,
+    })
 }

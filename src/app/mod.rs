@@ -537,6 +537,15 @@ impl GazetteApp {
         self.hold_up_to = documents;
     }
 
+    /// Draws the basemap with a pipeline of its own in `render_state`'s renderer (the
+    /// window's), cheaper per pixel than egui's on a software rasteriser (see
+    /// [`basemap::gpu`]). The window calls it once it has a renderer; benches and tests
+    /// that render with wgpu call it with theirs.
+    pub fn draw_basemap_with(&mut self, render_state: &eframe::egui_wgpu::RenderState) {
+        basemap::gpu::FlatMeshPipeline::register(render_state);
+        self.map.gpu_basemap = true;
+    }
+
     /// Waits for the passages the archive project's reader was asked for, and shows them
     /// (tests).
     pub fn wait_for_archive_passages(&mut self) {
@@ -1179,8 +1188,11 @@ impl GazetteApp {
 
 impl eframe::App for GazetteApp {
     fn ui(&mut self, ui: &mut Ui, frame: &mut eframe::Frame) {
-        if self.render_state.is_none() {
-            self.render_state = frame.wgpu_render_state().cloned();
+        if self.render_state.is_none()
+            && let Some(render_state) = frame.wgpu_render_state()
+        {
+            self.draw_basemap_with(render_state);
+            self.render_state = Some(render_state.clone());
         }
         self.show(ui);
     }

@@ -40,6 +40,7 @@ mod bands;
 mod countries;
 mod divisions;
 mod geometry;
+pub mod gpu;
 mod hit;
 mod level;
 mod load;

@@ -23,6 +23,9 @@ pub struct BasemapPlugin<'a> {
     pub tint: &'a HashMap<String, Color32>,
     /// Dark-mode palette (e.g. `ui.visuals().dark_mode`).
     pub dark: bool,
+    /// Draw with [`super::gpu::FlatMeshPipeline`] (registered in the window's renderer)
+    /// instead of giving egui the mesh.
+    pub gpu: bool,
 }
 
 impl Plugin for BasemapPlugin<'_> {
@@ -50,6 +53,11 @@ impl Plugin for BasemapPlugin<'_> {
             }
             None => fallback_mesh(&transform, viewport, self.dark, pixels_per_point),
         };
-        ui.painter_at(map_rect).add(Shape::mesh(mesh));
+        let shape = if self.gpu {
+            super::gpu::flat_mesh_shape(map_rect, mesh)
+        } else {
+            Shape::mesh(mesh)
+        };
+        ui.painter_at(map_rect).add(shape);
     }
 }

@@ -75,6 +75,9 @@ pub enum MapMode {
 pub struct MapView {
     /// Set when the offline basemap failed to load, so the map says why it is bare.
     pub basemap_failed: bool,
+    /// The basemap is drawn by its own pipeline, registered in the window's wgpu
+    /// renderer (see [`crate::app::basemap::gpu`]); false draws it through egui.
+    pub gpu_basemap: bool,
     memory: MapMemory,
     index: Option<MarkerIndex>,
     drawn: Vec<DrawnMarker>,
@@ -160,6 +163,7 @@ impl MapView {
         let _ = memory.set_zoom(2.5);
         MapView {
             basemap_failed: false,
+            gpu_basemap: false,
             memory,
             index: None,
             drawn: Vec::new(),
@@ -469,6 +473,7 @@ pub fn map_ui(
         basemap_name_rects,
         context_point,
         picture,
+        gpu_basemap,
         ..
     } = view;
     let picture = *picture;
@@ -491,6 +496,7 @@ pub fn map_ui(
             basemap,
             tint,
             dark,
+            gpu: *gpu_basemap && !picture,
         }),
     };
     map.show(&mut map_ui, |ui, response, projector, _memory| {
