@@ -19,7 +19,10 @@ use gazette::gazetteer::Gazetteer;
 
 const FRAMES: u32 = 20;
 
-fn mean_ms<S>(harness: &mut Harness<'_, S>, mut before: impl FnMut(&mut Harness<'_, S>, u32)) -> f64 {
+fn mean_ms<S>(
+    harness: &mut Harness<'_, S>,
+    mut before: impl FnMut(&mut Harness<'_, S>, u32),
+) -> f64 {
     for i in 0..3 {
         before(harness, i);
         harness.step();
@@ -38,7 +41,10 @@ fn mean_ms<S>(harness: &mut Harness<'_, S>, mut before: impl FnMut(&mut Harness<
 }
 
 fn app_harness(g: &Arc<Gazetteer>, basemap: Option<Arc<Basemap>>) -> Harness<'static, GazetteApp> {
-    let app = GazetteApp::with_state(AppState::with_most_populous_places(g.clone(), 10_000), basemap);
+    let app = GazetteApp::with_state(
+        AppState::with_most_populous_places(g.clone(), 10_000),
+        basemap,
+    );
     let mut harness = Harness::builder()
         .with_size([1500.0, 920.0])
         .wgpu()
@@ -57,10 +63,16 @@ fn main() {
         }
     };
     let mut h = app_harness(&g, basemap);
-    println!("app, 10,000 places, basemap, pointer moving: {:.1} ms", mean_ms(&mut h, moving));
+    println!(
+        "app, 10,000 places, basemap, pointer moving: {:.1} ms",
+        mean_ms(&mut h, moving)
+    );
     drop(h);
     let mut h = app_harness(&g, None);
-    println!("the same without the basemap:              {:.1} ms", mean_ms(&mut h, moving));
+    println!(
+        "the same without the basemap:              {:.1} ms",
+        mean_ms(&mut h, moving)
+    );
     drop(h);
 
     let mut empty = Harness::builder()
@@ -69,16 +81,23 @@ fn main() {
         .build_ui(|ui| {
             ui.label("empty");
         });
-    println!("egui, an empty window:                     {:.1} ms", mean_ms(&mut empty, |_, _| {}));
+    println!(
+        "egui, an empty window:                     {:.1} ms",
+        mean_ms(&mut empty, |_, _| {})
+    );
     drop(empty);
     let mut filled = Harness::builder()
         .with_size([1500.0, 920.0])
         .wgpu()
         .build_ui(|ui| {
             let rect = ui.max_rect();
-            ui.painter().rect_filled(rect, 0.0, egui::Color32::from_rgb(30, 40, 50));
+            ui.painter()
+                .rect_filled(rect, 0.0, egui::Color32::from_rgb(30, 40, 50));
         });
-    println!("egui, one full-window rectangle:           {:.1} ms", mean_ms(&mut filled, |_, _| {}));
+    println!(
+        "egui, one full-window rectangle:           {:.1} ms",
+        mean_ms(&mut filled, |_, _| {})
+    );
     let mut triangles = Harness::builder()
         .with_size([1500.0, 920.0])
         .wgpu()
@@ -97,5 +116,8 @@ fn main() {
             }
             ui.painter().add(egui::Shape::mesh(mesh));
         });
-    println!("egui, 100,000 small triangles:             {:.1} ms", mean_ms(&mut triangles, |_, _| {}));
+    println!(
+        "egui, 100,000 small triangles:             {:.1} ms",
+        mean_ms(&mut triangles, |_, _| {})
+    );
 }
