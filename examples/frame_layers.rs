@@ -58,7 +58,7 @@ fn main() {
     let basemap = Basemap::load_bundled().ok().map(Arc::new);
     let moving = |h: &mut Harness<'_, GazetteApp>, i: u32| {
         if let Some(rect) = h.state().map_view().map_rect() {
-            let x = if i % 2 == 0 { 0.40 } else { 0.05 };
+            let x = if i.is_multiple_of(2) { 0.40 } else { 0.05 };
             h.hover_at(rect.left_bottom() + egui::vec2(rect.width() * x, -rect.height() * 0.2));
         }
     };

@@ -18,6 +18,10 @@ const RIVERS_MIN_ZOOM: f64 = 4.0;
 /// in view); below it they would hatch the countries.
 pub(super) const DIVISION_BORDERS_MIN_ZOOM: f64 = 4.0;
 
+/// In the division view, the borders between divisions are drawn from this zoom on (the
+/// first band that has them), solid.
+const DIVISION_VIEW_BORDERS_MIN_ZOOM: f64 = 3.0;
+
 /// Borders between US counties are drawn from this zoom on (a state or two in view).
 pub(super) const COUNTY_BORDERS_MIN_ZOOM: f64 = 7.0;
 
@@ -193,7 +197,24 @@ impl Basemap {
             );
             lines.dash = None;
         }
-        if zoom >= DIVISION_BORDERS_MIN_ZOOM {
+        let division_view = division_tint.iter().any(Option::is_some);
+        if division_view && zoom >= DIVISION_VIEW_BORDERS_MIN_ZOOM {
+            // The division view: solid, thin separators between the coloured divisions
+            // (dashes over a choropleth would hatch it), from the first band that has
+            // them, so that neighbours of one class do not merge into one blob.
+            let separator = if dark { palette.water } else { Color32::WHITE };
+            let division = PathStroke::new(if zoom < 5.0 { 0.5 } else { 0.8 }, separator);
+            lines.min_step_sq = DIVISION_MIN_STEP * DIVISION_MIN_STEP;
+            lines.stroke_all(
+                &mut mesh,
+                level,
+                &level.division_borders,
+                transform,
+                &visible,
+                &division,
+            );
+            lines.min_step_sq = MIN_STEP_SQ;
+        } else if zoom >= DIVISION_BORDERS_MIN_ZOOM {
             let width = if zoom < 6.0 { 0.6 } else { 0.8 };
             let division = PathStroke::new(width, palette.division_border);
             // Dashed, and coarser than the other lines: a point of detail is enough for

@@ -719,7 +719,10 @@ pub fn map_ui(
                 },
                 &mut room,
             );
-            names.extend(division_labels::name_shapes(&painter, &placed, dark));
+            let on_fills = mode == MapMode::Divisions;
+            names.extend(division_labels::name_shapes(
+                &painter, &placed, dark, on_fills,
+            ));
         }
         names.extend(place_towns(other_towns, &mut room));
         painter.set(names_slot, egui::Shape::Vec(names));
