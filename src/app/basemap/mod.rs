@@ -24,7 +24,9 @@
 //!
 //! Only the coarsest band (zoom < 3) is built inside [`Basemap::load`]; a background
 //! thread builds the finer ones (the 1:10m band takes the longest), and until a band is
-//! ready the next coarser one is drawn, so the first frame never waits for detail.
+//! ready the next coarser one is drawn, so the first frame never waits for detail. The
+//! same thread then triangulates the first-level divisions' polygons for every band
+//! (only the map's division view draws them: [`Basemap::build_mesh_tinted`]).
 //!
 //! # Files
 //! * `load.rs`: [`Basemap::load`], [`Basemap::load_bundled`], [`BasemapError`]; `asset.rs`:

@@ -109,7 +109,9 @@ impl Basemap {
     /// `division_tint[i]` is the fill of [`Basemap::division_areas`]`[i]` (a translucent
     /// one blended over the land colour), `None` or beyond the slice for none. Division
     /// fills go over the countries and under lakes and every line, so borders and coasts
-    /// stay crisp on them.
+    /// stay crisp on them; with any division tinted, the borders between divisions are
+    /// drawn solid and thin from zoom 3 (dark water colour, or white in the light theme)
+    /// instead of dashed from zoom 4.
     pub fn build_mesh_tinted(
         &self,
         transform: &ScreenFromMercator,
