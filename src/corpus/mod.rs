@@ -9,11 +9,13 @@
 //! - [`parse`]: parallel parsing with progress events and cancellation ([`load`]);
 //! - [`corrections`], [`rules`] and [`filter`]: what the user changed (one mention at a
 //!   time, or a name in every document) and chose to see;
-//! - [`places`](mod@places): the places that result, which the map, lists and exports show;
+//! - [`places`](mod@places): the places that result, which the map, lists and exports show,
+//!   and [`divisions`]: their mentions by first-level division;
 //! - [`set`]: the parsed set a user works on ([`Corpus`]: documents, sources,
 //!   corrections, filter) and [`summary`]: what it shows, computed once per change.
 
 pub mod corrections;
+pub mod divisions;
 pub mod document;
 pub mod filter;
 pub mod formats;
@@ -29,6 +31,7 @@ pub mod summary;
 pub mod timeline;
 
 pub use corrections::{Correction, CorrectionAction, Corrections};
+pub use divisions::{DivisionCount, division_counts, division_of};
 pub use document::{Document, DocumentSource};
 pub use filter::{DateRange, Filter, country_key, country_name};
 pub use formats::{Fields, Format};

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use super::facts::pack_code;
 use super::{EntryIndex, Gazetteer, Kind};
 
 impl Gazetteer {
@@ -20,23 +21,39 @@ impl Gazetteer {
         }
         let facts = self.facts(index);
         let key = (facts.country()?, facts.admin1()?);
-        self.admin1_table
-            .get_or_init(|| {
-                let mut table = HashMap::new();
-                for (i, kind) in self.kinds.iter().enumerate() {
-                    if *kind != Kind::Admin1 {
-                        continue;
-                    }
-                    let facts = self.facts(i as EntryIndex);
-                    if let (Some(country), Some(admin1)) = (facts.country(), facts.admin1()) {
-                        // The first of several (a division listed twice) is kept.
-                        table.entry((country, admin1)).or_insert(i as EntryIndex);
-                    }
-                }
-                table
-            })
-            .get(&key)
+        self.admin1_by_codes().get(&key).copied()
+    }
+
+    /// The first-level division (kind [`Kind::Admin1`]) of country `country` (ISO
+    /// 3166-1 alpha-2, as entries spell it) and GeoNames admin-1 code `admin1` (`OH` of
+    /// `US.OH`); `None` if the gazetteer has none. For naming a division the map knows
+    /// only by its codes.
+    pub fn admin1_entry(&self, country: &str, admin1: &str) -> Option<EntryIndex> {
+        if country.is_empty() || admin1.is_empty() {
+            return None;
+        }
+        self.admin1_by_codes()
+            .get(&(pack_code(country), pack_code(admin1)))
             .copied()
+    }
+
+    /// Every first-level division by its packed country and admin-1 codes, made on
+    /// first use.
+    fn admin1_by_codes(&self) -> &HashMap<(u64, u64), EntryIndex> {
+        self.admin1_table.get_or_init(|| {
+            let mut table = HashMap::new();
+            for (i, kind) in self.kinds.iter().enumerate() {
+                if *kind != Kind::Admin1 {
+                    continue;
+                }
+                let facts = self.facts(i as EntryIndex);
+                if let (Some(country), Some(admin1)) = (facts.country(), facts.admin1()) {
+                    // The first of several (a division listed twice) is kept.
+                    table.entry((country, admin1)).or_insert(i as EntryIndex);
+                }
+            }
+            table
+        })
     }
 }
 
@@ -68,5 +85,15 @@ mod tests {
         {
             assert_eq!(g.admin1_of(c.entry), None);
         }
+    }
+
+    #[test]
+    fn a_division_is_found_by_its_codes() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let ohio = g.admin1_entry("US", "OH").expect("Ohio");
+        assert_eq!(g.entry(ohio).name, "Ohio");
+        assert_eq!(g.entry(ohio).kind, Kind::Admin1);
+        assert_eq!(g.admin1_entry("US", "ZZ"), None);
+        assert_eq!(g.admin1_entry("", "OH"), None);
     }
 }

@@ -67,8 +67,10 @@ fn list_paths(paths: &[PathBuf]) -> String {
 
 pub(super) const MAGIC: &[u8; 8] = b"GZBASEMP";
 
-/// Version 2 added the `labels` layer kind and the optional `admin1-10m` topology.
-pub(super) const FORMAT_VERSION: u32 = 2;
+/// Version 2 added the `labels` layer kind and the optional `admin1-10m` topology;
+/// version 3 the `areas` layer kind (polygons with a GeoNames admin-1 code), which
+/// `admin1-10m` must have.
+pub(super) const FORMAT_VERSION: u32 = 3;
 
 pub(super) const HEADER_LEN: usize = 24;
 
@@ -77,6 +79,8 @@ const KIND_POLYGONS: u8 = 0;
 const KIND_LINES: u8 = 1;
 
 const KIND_LABELS: u8 = 2;
+
+const KIND_AREAS: u8 = 3;
 
 /// Checks magic, version, length and checksum; returns the body.
 pub(super) fn check_header<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a [u8], BasemapError> {
@@ -151,6 +155,9 @@ pub(super) struct RawLayer {
 pub(super) struct RawFeature {
     pub(super) iso_a2: String,
     pub(super) name: String,
+    /// GeoNames admin-1 code (`OH` of `US.OH`) of an `areas` feature; empty for the other
+    /// kinds, and for a division the build could not join.
+    pub(super) admin1_code: String,
     pub(super) geometry: RawGeometry,
 }
 
@@ -307,7 +314,7 @@ fn parse_topology(outer: &mut Reader) -> Result<RawTopology, String> {
     for _ in 0..n_layers {
         let layer_name = r.string("layer name")?;
         let kind = r.u8("layer kind")?;
-        if ![KIND_POLYGONS, KIND_LINES, KIND_LABELS].contains(&kind) {
+        if ![KIND_POLYGONS, KIND_LINES, KIND_LABELS, KIND_AREAS].contains(&kind) {
             return Err(format!("{name}/{layer_name}: unknown layer kind {kind}"));
         }
         let n_features = r.count("features")?;
@@ -315,6 +322,11 @@ fn parse_topology(outer: &mut Reader) -> Result<RawTopology, String> {
         for _ in 0..n_features {
             let iso_a2 = r.string("ISO code")?;
             let feature_name = r.string("feature name")?;
+            let admin1_code = if kind == KIND_AREAS {
+                r.string("admin-1 code")?
+            } else {
+                String::new()
+            };
             let arc_ref = |r: &mut Reader| -> Result<i32, String> {
                 let v = r.zigzag("arc reference")?;
                 let index = if v >= 0 { v } else { !v };
@@ -350,6 +362,7 @@ fn parse_topology(outer: &mut Reader) -> Result<RawTopology, String> {
                 features.push(RawFeature {
                     iso_a2,
                     name: feature_name,
+                    admin1_code,
                     geometry: RawGeometry::Label {
                         point,
                         extent: [west, south, east, north],
@@ -358,7 +371,7 @@ fn parse_topology(outer: &mut Reader) -> Result<RawTopology, String> {
                 continue;
             }
             let n_parts = r.count("parts")?;
-            let geometry = if kind == KIND_POLYGONS {
+            let geometry = if kind == KIND_POLYGONS || kind == KIND_AREAS {
                 let mut polygons = Vec::with_capacity(n_parts);
                 for _ in 0..n_parts {
                     let n_rings = r.count("rings")?;
@@ -389,6 +402,7 @@ fn parse_topology(outer: &mut Reader) -> Result<RawTopology, String> {
             features.push(RawFeature {
                 iso_a2,
                 name: feature_name,
+                admin1_code,
                 geometry,
             });
         }
@@ -428,19 +442,25 @@ mod tests {
         out.extend(s.as_bytes());
     }
 
-    /// A body with one `admin1-10m` topology: one border line of two points and one
-    /// division label whose six quantised values are `label`.
-    fn admin1_body(label: [i64; 6]) -> Vec<u8> {
+    /// A body with one `admin1-10m` topology: one border line of two points, one
+    /// division label whose six quantised values are `label`, and one division area (a
+    /// triangle: the border arc, then a second arc back) whose ring refers to arcs
+    /// `area_arcs`.
+    fn admin1_body_with(label: [i64; 6], area_arcs: [i64; 2]) -> Vec<u8> {
         let mut t = Vec::new();
         for v in [0.001f64, 0.001, 0.0, 0.0] {
             t.extend(v.to_le_bytes());
         }
-        varint(&mut t, 1); // arcs
+        varint(&mut t, 2); // arcs
         varint(&mut t, 2);
         for v in [8_000, 17_000, 100, 50] {
             zigzag(&mut t, v);
         }
-        varint(&mut t, 2); // layers
+        varint(&mut t, 3);
+        for v in [8_100, 17_050, -100, 100, 0, -150] {
+            zigzag(&mut t, v);
+        }
+        varint(&mut t, 3); // layers
         string(&mut t, "borders");
         t.push(KIND_LINES);
         varint(&mut t, 1);
@@ -457,6 +477,18 @@ mod tests {
         for v in label {
             zigzag(&mut t, v);
         }
+        string(&mut t, "areas");
+        t.push(KIND_AREAS);
+        varint(&mut t, 1);
+        string(&mut t, "NE");
+        string(&mut t, "Agadez");
+        string(&mut t, "01");
+        varint(&mut t, 1); // polygons
+        varint(&mut t, 1); // rings
+        varint(&mut t, 2); // refs
+        for v in area_arcs {
+            zigzag(&mut t, v);
+        }
         let mut body = Vec::new();
         string(&mut body, "test");
         varint(&mut body, 1);
@@ -464,6 +496,37 @@ mod tests {
         varint(&mut body, t.len() as u64);
         body.extend(t);
         body
+    }
+
+    fn admin1_body(label: [i64; 6]) -> Vec<u8> {
+        admin1_body_with(label, [0, 1])
+    }
+
+    #[test]
+    fn reads_division_areas_with_their_codes() {
+        let raw = parse_body(&admin1_body([8_000, 17_000, 4_000, 15_000, 16_000, 23_000]))
+            .expect("parse");
+        let layer = &raw.topologies[0].layers[2];
+        assert_eq!(layer.name, "areas");
+        let area = &layer.features[0];
+        assert_eq!((area.iso_a2.as_str(), area.name.as_str()), ("NE", "Agadez"));
+        assert_eq!(area.admin1_code, "01");
+        let RawGeometry::Polygons(polygons) = &area.geometry else {
+            panic!("not polygons");
+        };
+        assert_eq!(polygons, &[vec![vec![0, 1]]]);
+        // The other kinds carry no code.
+        assert!(
+            raw.topologies[0].layers[1].features[0]
+                .admin1_code
+                .is_empty()
+        );
+        // An area referring to an arc the topology does not have (2 of 2; !2 is -3).
+        for bad in [[0, 2], [-3, 1]] {
+            let body = admin1_body_with([8_000, 17_000, 4_000, 15_000, 16_000, 23_000], bad);
+            let err = parse_body(&body).err().expect("arc out of range");
+            assert!(err.contains("arc 2 of 2"), "{err}");
+        }
     }
 
     #[test]
@@ -492,15 +555,24 @@ mod tests {
         let far = admin1_body([800_000, 17_000, 4_000, 15_000, 16_000, 23_000]);
         let err = parse_body(&far).err().expect("out of range");
         assert!(err.contains("out of range"), "{err}");
-        // An unknown layer kind.
-        let mut unknown = good.clone();
-        let at = unknown
-            .windows(9)
-            .position(|w| w == b"divisions")
-            .expect("divisions layer")
-            + 9;
-        assert_eq!(unknown[at], KIND_LABELS);
-        unknown[at] = 7;
-        assert!(parse_body(&unknown).is_err());
+        // An unknown layer kind, in place of the labels' or the areas' (the next kind
+        // up, 4, is unknown too).
+        for (layer, kind) in [
+            (&b"divisions"[..], KIND_LABELS),
+            (&b"areas"[..], KIND_AREAS),
+        ] {
+            for replacement in [KIND_AREAS + 1, 7, 0xff] {
+                let mut unknown = good.clone();
+                let at = unknown
+                    .windows(layer.len())
+                    .position(|w| w == layer)
+                    .expect("layer")
+                    + layer.len();
+                assert_eq!(unknown[at], kind);
+                unknown[at] = replacement;
+                let err = parse_body(&unknown).err().expect("unknown kind");
+                assert!(err.contains("unknown layer kind"), "{err}");
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use super::Basemap;
 use super::countries::country_table;
+use super::division_areas::{DivisionFills, build_division_fills, division_area_table};
 use super::divisions::division_table;
 use super::geometry::mercator_arcs;
 use super::level::{Level, build_level};
@@ -84,8 +85,11 @@ fn bands_of(has_fine: bool) -> impl Iterator<Item = &'static Band> {
 /// A zoom band's level, once built.
 pub(super) struct LevelSlot {
     /// Used from this walkers zoom up to the next slot's.
-    min_zoom: f64,
+    pub(super) min_zoom: f64,
     pub(super) level: OnceLock<Level>,
+    /// The band's division polygons, triangulated after every band's level (only the
+    /// division view draws them); never set for a file without divisions.
+    pub(super) division_fills: OnceLock<DivisionFills>,
 }
 
 impl Basemap {
@@ -104,6 +108,10 @@ impl Basemap {
             .as_ref()
             .map(|d| division_table(&d.divisions))
             .unwrap_or_default();
+        let division_areas = division_source
+            .as_ref()
+            .map(|d| division_area_table(&d.areas))
+            .unwrap_or_default();
         let medium_arcs = mercator_arcs(&medium.arcs);
         let (countries, bounds_by_iso) = country_table(&medium_arcs, &medium.countries);
         let lake_count = physical.lakes.len();
@@ -113,6 +121,7 @@ impl Basemap {
             .map(|b| LevelSlot {
                 min_zoom: b.min_zoom,
                 level: OnceLock::new(),
+                division_fills: OnceLock::new(),
             })
             .collect();
         let medium = MercatorAdmin {
@@ -131,6 +140,7 @@ impl Basemap {
             let levels = Arc::clone(&levels);
             let abandoned = Arc::clone(&abandoned);
             let mut fine = fine;
+            let has_fine = fine.is_some();
             move || {
                 let mut fine_mercator: Option<MercatorAdmin> = None;
                 for (i, band) in bands_of(fine.is_some()).enumerate().skip(1) {
@@ -172,6 +182,18 @@ impl Basemap {
                         ));
                     }
                 }
+                // Then the division polygons of every band, coarsest first: the map is
+                // complete without them, and only the division view waits for them.
+                if let Some(source) = &division_source {
+                    for (slot, band) in levels.iter().zip(bands_of(has_fine)) {
+                        if abandoned.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let _ = slot
+                            .division_fills
+                            .set(build_division_fills(band.epsilon(), source));
+                    }
+                }
             }
         };
         // Without a thread to be had (the OS refused one), the coarsest band, built
@@ -184,6 +206,7 @@ impl Basemap {
             countries,
             bounds_by_iso,
             divisions,
+            division_areas,
             levels,
             worker: Mutex::new(worker),
             abandoned,

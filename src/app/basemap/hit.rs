@@ -1,7 +1,9 @@
-//! Which country is under a point, found in the basemap's own triangles, so that a click
-//! on the country view selects the country the user sees there.
+//! Which country (or first-level division, `division_areas.rs`) is under a point, found
+//! in the basemap's own triangles, so that a click on the country view selects the
+//! country the user sees there.
 
 use super::Basemap;
+use super::level::FillPart;
 
 impl Basemap {
     /// The ISO 3166-1 alpha-2 code of the country at `mercator` (see the
@@ -10,38 +12,50 @@ impl Basemap {
     /// without a code.
     pub fn country_at(&self, mercator: [f64; 2], zoom: f64) -> Option<&str> {
         let level = self.level_for_zoom(zoom)?;
-        let p = [mercator[0] as f32, mercator[1] as f32];
-        for part in &level.countries {
-            let b = part.bbox;
-            if p[0] < b[0] || p[0] > b[2] || p[1] < b[1] || p[1] > b[3] {
-                continue;
-            }
-            let start = part.index_start as usize;
-            let end = start + part.index_count as usize;
-            let Some(indices) = level.fill_indices.get(start..end) else {
+        let feature = feature_at(
+            &level.fill_vertices,
+            &level.fill_indices,
+            &level.countries,
+            mercator,
+        )?;
+        level
+            .country_iso
+            .get(feature as usize)
+            .map(String::as_str)
+            .filter(|iso| !iso.is_empty())
+    }
+}
+
+/// The feature of the first of `parts` (triangulated into `vertices` and `indices`)
+/// that holds the Mercator point `mercator`.
+pub(super) fn feature_at(
+    vertices: &[[f32; 2]],
+    indices: &[u32],
+    parts: &[FillPart],
+    mercator: [f64; 2],
+) -> Option<u32> {
+    let p = [mercator[0] as f32, mercator[1] as f32];
+    for part in parts {
+        let b = part.bbox;
+        if p[0] < b[0] || p[0] > b[2] || p[1] < b[1] || p[1] > b[3] {
+            continue;
+        }
+        let start = part.index_start as usize;
+        let end = start + part.index_count as usize;
+        let Some(triangles) = indices.get(start..end) else {
+            continue;
+        };
+        let vertex = |i: u32| vertices.get((part.vertex_start + i) as usize).copied();
+        for t in triangles.chunks_exact(3) {
+            let (Some(a), Some(b), Some(c)) = (vertex(t[0]), vertex(t[1]), vertex(t[2])) else {
                 continue;
             };
-            let vertex = |i: u32| {
-                level
-                    .fill_vertices
-                    .get((part.vertex_start + i) as usize)
-                    .copied()
-            };
-            for t in indices.chunks_exact(3) {
-                let (Some(a), Some(b), Some(c)) = (vertex(t[0]), vertex(t[1]), vertex(t[2])) else {
-                    continue;
-                };
-                if in_triangle(p, a, b, c) {
-                    return level
-                        .country_iso
-                        .get(part.feature as usize)
-                        .map(String::as_str)
-                        .filter(|iso| !iso.is_empty());
-                }
+            if in_triangle(p, a, b, c) {
+                return Some(part.feature);
             }
         }
-        None
     }
+    None
 }
 
 /// True if `p` is inside the triangle `a b c` (either winding) or on its edge.

@@ -57,58 +57,73 @@ struct LevelBuilder {
     level: Level,
 }
 
+/// Triangulates one polygon piece (open rings in Mercator, outer first) with earcut into
+/// `vertices` and `indices` (relative to the part's first vertex); `None` if nothing is
+/// left of it.
+pub(super) fn triangulate(
+    vertices: &mut Vec<[f32; 2]>,
+    indices: &mut Vec<u32>,
+    rings: &[Vec<[f64; 2]>],
+    feature: u32,
+) -> Option<FillPart> {
+    let (exterior, holes) = rings.split_first()?;
+    let ring_string = |r: &Vec<[f64; 2]>| {
+        r.iter()
+            .map(|&[x, y]| Coord { x, y })
+            .collect::<LineString>()
+    };
+    let polygon = Polygon::new(
+        ring_string(exterior),
+        holes
+            .iter()
+            .filter(|h| h.len() >= 3)
+            .map(ring_string)
+            .collect(),
+    );
+    let raw = polygon.earcut_triangles_raw();
+    if raw.triangle_indices.is_empty() {
+        return None;
+    }
+    let vertex_start = vertices.len() as u32;
+    let mut bbox = [
+        f32::INFINITY,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NEG_INFINITY,
+    ];
+    for xy in raw.vertices.chunks_exact(2) {
+        let v = [xy[0] as f32, xy[1] as f32];
+        bbox = [
+            bbox[0].min(v[0]),
+            bbox[1].min(v[1]),
+            bbox[2].max(v[0]),
+            bbox[3].max(v[1]),
+        ];
+        vertices.push(v);
+    }
+    let index_start = indices.len() as u32;
+    indices.extend(raw.triangle_indices.iter().map(|&i| i as u32));
+    Some(FillPart {
+        bbox,
+        vertex_start,
+        vertex_count: vertices.len() as u32 - vertex_start,
+        index_start,
+        index_count: indices.len() as u32 - index_start,
+        feature,
+    })
+}
+
 impl LevelBuilder {
     /// Triangulates one polygon piece (open rings, outer first) and records it.
     fn add_fill(&mut self, rings: &[Vec<[f64; 2]>], feature: u32, to: FillLayer) {
-        let Some((exterior, holes)) = rings.split_first() else {
-            return;
-        };
-        let ring_string = |r: &Vec<[f64; 2]>| {
-            r.iter()
-                .map(|&[x, y]| Coord { x, y })
-                .collect::<LineString>()
-        };
-        let polygon = Polygon::new(
-            ring_string(exterior),
-            holes
-                .iter()
-                .filter(|h| h.len() >= 3)
-                .map(ring_string)
-                .collect(),
-        );
-        let raw = polygon.earcut_triangles_raw();
-        if raw.triangle_indices.is_empty() {
-            return;
-        }
         let level = &mut self.level;
-        let vertex_start = level.fill_vertices.len() as u32;
-        let mut bbox = [
-            f32::INFINITY,
-            f32::INFINITY,
-            f32::NEG_INFINITY,
-            f32::NEG_INFINITY,
-        ];
-        for xy in raw.vertices.chunks_exact(2) {
-            let v = [xy[0] as f32, xy[1] as f32];
-            bbox = [
-                bbox[0].min(v[0]),
-                bbox[1].min(v[1]),
-                bbox[2].max(v[0]),
-                bbox[3].max(v[1]),
-            ];
-            level.fill_vertices.push(v);
-        }
-        let index_start = level.fill_indices.len() as u32;
-        level
-            .fill_indices
-            .extend(raw.triangle_indices.iter().map(|&i| i as u32));
-        let part = FillPart {
-            bbox,
-            vertex_start,
-            vertex_count: level.fill_vertices.len() as u32 - vertex_start,
-            index_start,
-            index_count: level.fill_indices.len() as u32 - index_start,
+        let Some(part) = triangulate(
+            &mut level.fill_vertices,
+            &mut level.fill_indices,
+            rings,
             feature,
+        ) else {
+            return;
         };
         match to {
             FillLayer::Countries => level.countries.push(part),

@@ -24,7 +24,9 @@
 //!
 //! Only the coarsest band (zoom < 3) is built inside [`Basemap::load`]; a background
 //! thread builds the finer ones (the 1:10m band takes the longest), and until a band is
-//! ready the next coarser one is drawn, so the first frame never waits for detail.
+//! ready the next coarser one is drawn, so the first frame never waits for detail. The
+//! same thread then triangulates the first-level divisions' polygons for every band
+//! (only the map's division view draws them: [`Basemap::build_mesh_tinted`]).
 //!
 //! # Files
 //! * `load.rs`: [`Basemap::load`], [`Basemap::load_bundled`], [`BasemapError`]; `asset.rs`:
@@ -32,12 +34,14 @@
 //! * `projection.rs`: Mercator and [`ScreenFromMercator`]; `geometry.rs`: arcs, rings and
 //!   the antimeridian cut; `level.rs`: one band's triangulated geometry; `bands.rs`: the
 //!   zoom bands and the thread that builds them; `countries.rs`: the country table;
-//!   `divisions.rs`: the first-level divisions' names and label points.
+//!   `divisions.rs`: the first-level divisions' names and label points;
+//!   `division_areas.rs`: their polygons and GeoNames codes, for the division view.
 //! * `render.rs`: the frame's mesh and [`BasemapPalette`]; `plugin.rs`: [`BasemapPlugin`].
 
 mod asset;
 mod bands;
 mod countries;
+mod division_areas;
 mod divisions;
 mod geometry;
 pub mod gpu;
@@ -56,6 +60,7 @@ use std::thread::JoinHandle;
 
 pub use asset::{BASEMAP_FILE_NAME, BasemapError};
 pub use countries::BasemapCountry;
+pub use division_areas::BasemapDivisionArea;
 pub use divisions::BasemapDivision;
 pub use plugin::BasemapPlugin;
 pub use projection::{
@@ -95,6 +100,9 @@ pub struct Basemap {
     bounds_by_iso: HashMap<String, (f64, [f64; 4])>,
     /// First-level divisions with a name, biggest first.
     divisions: Vec<BasemapDivision>,
+    /// First-level divisions as areas with their GeoNames admin-1 codes, in the file's
+    /// order (their polygons are in each band's `LevelSlot::division_fills`).
+    division_areas: Vec<BasemapDivisionArea>,
     /// One slot per zoom band, sorted by `min_zoom`, the first at zoom 0 and always
     /// filled; the others are filled by `worker`.
     levels: Arc<[LevelSlot]>,
@@ -141,9 +149,19 @@ impl Basemap {
         }
     }
 
-    /// Whether every zoom band has been built. Until then deep zooms draw a coarser band.
+    /// Whether every zoom band has been built, and its division polygons when the file
+    /// has divisions. Until then deep zooms draw a coarser band (and the division view
+    /// coarser polygons, or none).
     pub fn is_complete(&self) -> bool {
-        self.levels.iter().all(|s| s.level.get().is_some())
+        let divisions = !self.division_areas.is_empty();
+        self.levels
+            .iter()
+            .all(|s| s.level.get().is_some() && (!divisions || s.division_fills.get().is_some()))
+    }
+
+    /// Whether the division view's polygons are ready for at least the coarsest band.
+    pub fn division_areas_ready(&self) -> bool {
+        self.levels.iter().any(|s| s.division_fills.get().is_some())
     }
 
     /// Blocks until the background thread has built every zoom band (for tests,

@@ -21,6 +21,9 @@ pub struct BasemapPlugin<'a> {
     pub basemap: Option<&'a Basemap>,
     /// Fill colour per ISO 3166-1 alpha-2 code (upper case) for countries to highlight.
     pub tint: &'a HashMap<String, Color32>,
+    /// Fill colour per first-level division, indexed like
+    /// [`Basemap::division_areas`]; empty for none (every view but the division view).
+    pub division_tint: &'a [Option<Color32>],
     /// Dark-mode palette (e.g. `ui.visuals().dark_mode`).
     pub dark: bool,
     /// Draw with [`super::gpu::FlatMeshPipeline`] (registered in the window's renderer)
@@ -48,9 +51,14 @@ impl Plugin for BasemapPlugin<'_> {
             ui.ctx().request_repaint_after(Duration::from_millis(250));
         }
         let mesh = match self.basemap {
-            Some(basemap) => {
-                basemap.build_mesh(&transform, viewport, self.tint, self.dark, pixels_per_point)
-            }
+            Some(basemap) => basemap.build_mesh_tinted(
+                &transform,
+                viewport,
+                self.tint,
+                self.division_tint,
+                self.dark,
+                pixels_per_point,
+            ),
             None => fallback_mesh(&transform, viewport, self.dark, pixels_per_point),
         };
         let shape = if self.gpu {

@@ -18,6 +18,10 @@ const RIVERS_MIN_ZOOM: f64 = 4.0;
 /// in view); below it they would hatch the countries.
 pub(super) const DIVISION_BORDERS_MIN_ZOOM: f64 = 4.0;
 
+/// In the division view, the borders between divisions are drawn from this zoom on (the
+/// first band that has them), solid.
+const DIVISION_VIEW_BORDERS_MIN_ZOOM: f64 = 3.0;
+
 /// Borders between US counties are drawn from this zoom on (a state or two in view).
 pub(super) const COUNTY_BORDERS_MIN_ZOOM: f64 = 7.0;
 
@@ -98,6 +102,25 @@ impl Basemap {
         dark: bool,
         pixels_per_point: f32,
     ) -> Mesh {
+        self.build_mesh_tinted(transform, viewport, tint, &[], dark, pixels_per_point)
+    }
+
+    /// [`Basemap::build_mesh`], with first-level divisions coloured over the land:
+    /// `division_tint[i]` is the fill of [`Basemap::division_areas`]`[i]` (a translucent
+    /// one blended over the land colour), `None` or beyond the slice for none. Division
+    /// fills go over the countries and under lakes and every line, so borders and coasts
+    /// stay crisp on them; with any division tinted, the borders between divisions are
+    /// drawn solid and thin from zoom 3 (dark water colour, or white in the light theme)
+    /// instead of dashed from zoom 4.
+    pub fn build_mesh_tinted(
+        &self,
+        transform: &ScreenFromMercator,
+        viewport: Rect,
+        tint: &HashMap<String, Color32>,
+        division_tint: &[Option<Color32>],
+        dark: bool,
+        pixels_per_point: f32,
+    ) -> Mesh {
         let palette = BasemapPalette::for_theme(dark);
         let mut mesh = Mesh::default();
         mesh.add_colored_rect(viewport, palette.water);
@@ -117,15 +140,34 @@ impl Basemap {
                 _ => palette.land,
             })
             .collect();
+        let fills = (&level.fill_vertices[..], &level.fill_indices[..]);
         append_fills(
             &mut mesh,
-            level,
+            fills,
             &level.countries,
             transform,
             &visible,
             |f| colors.get(f as usize).copied(),
         );
-        append_fills(&mut mesh, level, &level.lakes, transform, &visible, |_| {
+        if division_tint.iter().any(Option::is_some)
+            && let Some(divisions) = self.division_fills_for_zoom(zoom)
+        {
+            append_fills(
+                &mut mesh,
+                (&divisions.vertices, &divisions.indices),
+                &divisions.parts,
+                transform,
+                &visible,
+                |f| {
+                    division_tint
+                        .get(f as usize)
+                        .copied()
+                        .flatten()
+                        .map(|t| over(t, palette.land))
+                },
+            );
+        }
+        append_fills(&mut mesh, fills, &level.lakes, transform, &visible, |_| {
             Some(palette.water)
         });
 
@@ -157,7 +199,24 @@ impl Basemap {
             );
             lines.dash = None;
         }
-        if zoom >= DIVISION_BORDERS_MIN_ZOOM {
+        let division_view = division_tint.iter().any(Option::is_some);
+        if division_view && zoom >= DIVISION_VIEW_BORDERS_MIN_ZOOM {
+            // The division view: solid, thin separators between the coloured divisions
+            // (dashes over a choropleth would hatch it), from the first band that has
+            // them, so that neighbours of one class do not merge into one blob.
+            let separator = if dark { palette.water } else { Color32::WHITE };
+            let division = PathStroke::new(if zoom < 5.0 { 0.5 } else { 0.8 }, separator);
+            lines.min_step_sq = DIVISION_MIN_STEP * DIVISION_MIN_STEP;
+            lines.stroke_all(
+                &mut mesh,
+                level,
+                &level.division_borders,
+                transform,
+                &visible,
+                &division,
+            );
+            lines.min_step_sq = MIN_STEP_SQ;
+        } else if zoom >= DIVISION_BORDERS_MIN_ZOOM {
             let width = if zoom < 6.0 { 0.6 } else { 0.8 };
             let division = PathStroke::new(width, palette.division_border);
             // Dashed, and coarser than the other lines: a point of detail is enough for
@@ -252,9 +311,11 @@ fn bbox_meets(a: &[f32; 4], b: &[f32; 4]) -> bool {
     a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 }
 
+/// Appends the `parts` that meet `visible`, triangulated into `(vertices, indices)`, in
+/// the colour of their feature (none: not drawn).
 fn append_fills(
     mesh: &mut Mesh,
-    level: &Level,
+    (fill_vertices, fill_indices): (&[[f32; 2]], &[u32]),
     parts: &[FillPart],
     transform: &ScreenFromMercator,
     visible: &[f32; 4],
@@ -270,8 +331,8 @@ fn append_fills(
         let vs = part.vertex_start as usize;
         let is = part.index_start as usize;
         let (Some(vertices), Some(indices)) = (
-            level.fill_vertices.get(vs..vs + part.vertex_count as usize),
-            level.fill_indices.get(is..is + part.index_count as usize),
+            fill_vertices.get(vs..vs + part.vertex_count as usize),
+            fill_indices.get(is..is + part.index_count as usize),
         ) else {
             continue;
         };
@@ -601,6 +662,41 @@ mod tests {
                 "Ross Sea at {zoom}"
             );
         }
+    }
+
+    #[test]
+    fn divisions_are_tinted_over_the_land_and_only_the_tinted_ones() {
+        let map = basemap();
+        let ohio = map
+            .division_areas()
+            .iter()
+            .position(|a| a.iso_a2 == "US" && a.name == "Ohio")
+            .expect("Ohio");
+        let mut division_tint = vec![None; map.division_areas().len()];
+        let red = Color32::from_rgb(200, 0, 0);
+        division_tint[ohio] = Some(red);
+        let viewport = Rect::from_min_size(Pos2::ZERO, egui::vec2(1200.0, 800.0));
+        for zoom in [2.0, 5.0, 8.0] {
+            let transform = ScreenFromMercator::new([-83.0, 40.0], zoom, viewport.center());
+            let mesh = map.build_mesh_tinted(
+                &transform,
+                viewport,
+                &HashMap::new(),
+                &division_tint,
+                false,
+                1.0,
+            );
+            assert!(mesh.is_valid());
+            let triangles = triangles_of(&mesh, red);
+            let columbus = transform.screen_from_lon_lat([-82.99, 39.96]);
+            let chicago = transform.screen_from_lon_lat([-87.63, 41.88]);
+            assert!(covered(&triangles, columbus), "Columbus at zoom {zoom}");
+            assert!(!covered(&triangles, chicago), "Chicago at zoom {zoom}");
+        }
+        // No division tint: no division fill at all.
+        let transform = ScreenFromMercator::new([-83.0, 40.0], 5.0, viewport.center());
+        let plain = map.build_mesh(&transform, viewport, &HashMap::new(), false, 1.0);
+        assert!(triangles_of(&plain, red).is_empty());
     }
 
     #[test]

@@ -22,13 +22,17 @@ pub(super) struct PhysicalSource {
 }
 
 /// First-level divisions (Natural Earth 1:10m admin-1): the borders between divisions of
-/// one country, arcs already in Mercator, and a label per division.
+/// one country and every division's polygons (one set of arcs, already in Mercator), and
+/// a label per division.
 pub(super) struct DivisionSource {
     pub(super) arcs: Vec<Vec<[f64; 2]>>,
     /// One feature per country (its ISO code), lines only.
     pub(super) borders: Vec<RawFeature>,
     /// One feature per division, [`RawGeometry::Label`] only, biggest first.
     pub(super) divisions: Vec<RawFeature>,
+    /// One feature per division, polygons with their GeoNames admin-1 code, in Natural
+    /// Earth's order.
+    pub(super) areas: Vec<RawFeature>,
 }
 
 /// The borders between US counties of one state (us-atlas), arcs already in Mercator.
@@ -112,6 +116,7 @@ impl Sources {
                     divisions = Some(DivisionSource {
                         borders: take_layer(&mut t, "borders", LayerKind::Lines)?,
                         divisions: take_layer(&mut t, "divisions", LayerKind::Labels)?,
+                        areas: take_layer(&mut t, "areas", LayerKind::Polygons)?,
                         arcs: mercator_arcs(&t.arcs),
                     });
                 }

@@ -1,8 +1,10 @@
-//! The country view: a choropleth of the mentions by country (after the filters and
-//! the timeline, before the country filter's own choice), in a few classes whose bounds
-//! are round numbers on a logarithmic scale, since news attention is heavy-tailed (one
+//! The country and division views: choropleths of the mentions by country (after the
+//! filters and the timeline, before the country filter's own choice) or by first-level
+//! division (after every filter: `corpus::divisions`), in a few classes whose bounds are
+//! round numbers on a logarithmic scale, since news attention is heavy-tailed (one
 //! country often gets a hundred times the mentions of the next ten). A click on a
-//! country shows only it; a second click shows all again.
+//! country shows only it, a second click shows all again; a click on a division shows
+//! its name and count (the filter has no division to show only).
 
 use egui::Color32;
 
@@ -43,6 +45,17 @@ pub fn classes(max: usize) -> Vec<(usize, usize)> {
             (low, high)
         })
         .collect()
+}
+
+/// The classes for `counts` and each count's fill (`None` for 0): what both views
+/// colour their areas with and show in their legend.
+pub fn classify(counts: &[usize], dark: bool) -> (Vec<(usize, usize)>, Vec<Option<Color32>>) {
+    let classes = classes(counts.iter().copied().max().unwrap_or(0));
+    let fills = counts
+        .iter()
+        .map(|&n| class_of(&classes, n).map(|c| class_color(c, classes.len(), dark)))
+        .collect();
+    (classes, fills)
 }
 
 /// The class of `count` among `classes` (`None` for 0 or beyond the last).
@@ -105,6 +118,17 @@ mod tests {
         assert!(classes(0).is_empty());
         assert_eq!(classes(471_678)[1].0, 10);
         assert_eq!(classes(30), [(1, 1), (2, 4), (5, 9), (10, 19), (20, 30)]);
+    }
+
+    #[test]
+    fn classify_colours_every_count_but_zero() {
+        let (classes, fills) = classify(&[0, 1, 30, 7], false);
+        assert_eq!(classes, [(1, 1), (2, 4), (5, 9), (10, 19), (20, 30)]);
+        assert_eq!(fills[0], None);
+        assert_eq!(fills[1], Some(class_color(0, 5, false)));
+        assert_eq!(fills[2], Some(class_color(4, 5, false)));
+        assert_eq!(fills[3], Some(class_color(2, 5, false)));
+        assert_eq!(classify(&[], true), (Vec::new(), Vec::new()));
     }
 
     #[test]

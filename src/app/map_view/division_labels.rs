@@ -7,6 +7,7 @@ use egui::{Color32, FontId, Pos2, Shape, vec2};
 
 use super::label_room::LabelRoom;
 use crate::app::basemap::BasemapDivision;
+use crate::app::palette;
 
 /// Division names are placed from this zoom on (with the borders, `basemap/render.rs`).
 pub(super) const DIVISIONS_MIN_ZOOM: f64 = 4.0;
@@ -68,21 +69,44 @@ pub(super) fn name_color(dark: bool) -> Color32 {
     }
 }
 
-/// The shapes of the names placed, laid out by `painter`.
+/// The shapes of the names placed, laid out by `painter`. `on_fills`: the division view,
+/// where a name may lie on any class colour, from pale yellow to dark red: the names are
+/// then opaque and haloed in the theme's halo colour, so they read on every class (the
+/// faint names of the plain map vanish on the darker ones).
 pub(super) fn name_shapes(
     painter: &egui::Painter,
     placed: &[(Pos2, &str)],
     dark: bool,
+    on_fills: bool,
 ) -> Vec<Shape> {
-    let color = name_color(dark);
-    placed
-        .iter()
-        .map(|(at, name)| {
-            let galley =
-                painter.layout_no_wrap(name.to_string(), FontId::proportional(NAME_SIZE), color);
-            Shape::galley(*at - galley.size() / 2.0, galley, color)
-        })
-        .collect()
+    let color = if on_fills {
+        name_color(dark).to_opaque()
+    } else {
+        name_color(dark)
+    };
+    let halo = palette::halo_color(dark).gamma_multiply(0.75);
+    let mut shapes = Vec::with_capacity(placed.len() * if on_fills { 5 } else { 1 });
+    for (at, name) in placed {
+        let galley =
+            painter.layout_no_wrap(name.to_string(), FontId::proportional(NAME_SIZE), color);
+        let min = *at - galley.size() / 2.0;
+        if on_fills {
+            for offset in [
+                vec2(-1.0, 0.0),
+                vec2(1.0, 0.0),
+                vec2(0.0, -1.0),
+                vec2(0.0, 1.0),
+            ] {
+                shapes.push(Shape::galley_with_override_text_color(
+                    min + offset,
+                    galley.clone(),
+                    halo,
+                ));
+            }
+        }
+        shapes.push(Shape::galley(min, galley, color));
+    }
+    shapes
 }
 
 #[cfg(test)]

@@ -68,6 +68,9 @@ pub enum MapMode {
     Density,
     /// Countries coloured by their mentions; a click shows only that country.
     Countries,
+    /// First-level divisions (states, provinces, regions) coloured by the mentions of the
+    /// places resolved inside them; a click shows a division's name and count.
+    Divisions,
 }
 
 /// Everything the map keeps between frames: the view, the marker index, what was drawn
@@ -85,7 +88,15 @@ pub struct MapView {
     fit_pending: bool,
     online: Option<OnlineTiles>,
     tint: HashMap<String, Color32>,
-    tint_key: Option<(u64, bool, Option<EntryIndex>, MapMode)>,
+    /// The division view's fill per [`Basemap::division_areas`] entry (empty in the
+    /// other views).
+    division_tint: Vec<Option<Color32>>,
+    /// The division view's mentions and places per (country, admin-1 code), as last
+    /// counted (for the note a click shows).
+    division_counts: HashMap<(String, String), (usize, usize)>,
+    /// What a click on a division says, and where: screen point, text.
+    division_note: Option<(Pos2, String)>,
+    tint_key: Option<(u64, bool, Option<EntryIndex>, MapMode, bool)>,
     cluster_list: Option<(Pos2, Vec<EntryIndex>)>,
     /// True once the user moved the view (drag, zoom, a place brought into view) since
     /// the last fit: a load that ends then leaves the view where the user put it.
@@ -171,6 +182,9 @@ impl MapView {
             fit_pending: true,
             online: None,
             tint: HashMap::new(),
+            division_tint: Vec::new(),
+            division_counts: HashMap::new(),
+            division_note: None,
             tint_key: None,
             cluster_list: None,
             moved_by_user: false,
@@ -196,6 +210,18 @@ impl MapView {
     pub fn set_mode(&mut self, mode: MapMode) {
         self.mode = mode;
         self.tint_key = None;
+        self.division_note = None;
+    }
+
+    /// The division view's classes of mention counts, as last coloured (the legend's);
+    /// also the country view's.
+    pub fn classes(&self) -> &[(usize, usize)] {
+        &self.classes
+    }
+
+    /// What the last click on a division said (the division view), while it is shown.
+    pub fn division_note(&self) -> Option<&str> {
+        self.division_note.as_ref().map(|(_, text)| text.as_str())
     }
 
     /// A copy of the view to draw a picture of it (see `app::map_picture`): the same
@@ -357,13 +383,21 @@ impl MapView {
         }
     }
 
-    fn update_tint(&mut self, state: &AppState, dark: bool) {
-        let key = (state.revision(), dark, state.selected(), self.mode);
+    fn update_tint(&mut self, state: &AppState, basemap: Option<&Basemap>, dark: bool) {
+        let key = (
+            state.revision(),
+            dark,
+            state.selected(),
+            self.mode,
+            basemap.is_some(),
+        );
         if self.tint_key == Some(key) {
             return;
         }
         self.tint_key = Some(key);
         self.tint.clear();
+        self.division_tint.clear();
+        self.division_counts.clear();
         self.classes.clear();
         let Some(g) = state.gazetteer() else {
             return;
@@ -384,16 +418,38 @@ impl MapView {
                 })
                 .map(|c| (c.key.as_str(), c.mentions))
                 .collect();
-            let most = counts.iter().map(|c| c.1).max().unwrap_or(0);
-            self.classes = choropleth::classes(most);
-            for (cc, mentions) in counts {
-                if let Some(class) = choropleth::class_of(&self.classes, mentions) {
-                    self.tint.insert(
-                        cc.to_string(),
-                        choropleth::class_color(class, self.classes.len(), dark),
-                    );
+            let mentions: Vec<usize> = counts.iter().map(|c| c.1).collect();
+            let (classes, fills) = choropleth::classify(&mentions, dark);
+            self.classes = classes;
+            for ((cc, _), fill) in counts.iter().zip(fills) {
+                if let Some(fill) = fill {
+                    self.tint.insert(cc.to_string(), fill);
                 }
             }
+            return;
+        }
+        if self.mode == MapMode::Divisions {
+            // Every mention of a place inside a division counts for it (the places
+            // shown already follow every filter and the timeline).
+            self.division_counts = crate::corpus::division_counts(g, state.places())
+                .into_iter()
+                .map(|c| ((c.country, c.admin1), (c.mentions, c.places)))
+                .collect();
+            let Some(basemap) = basemap else {
+                return;
+            };
+            let mentions: Vec<usize> = basemap
+                .division_areas()
+                .iter()
+                .map(|a| {
+                    self.division_counts
+                        .get(&(a.iso_a2.clone(), a.admin1_code.clone()))
+                        .map_or(0, |c| c.0)
+                })
+                .collect();
+            let (classes, fills) = choropleth::classify(&mentions, dark);
+            self.classes = classes;
+            self.division_tint = fills;
             return;
         }
         let countries: Vec<(&str, usize, bool)> = state
@@ -433,7 +489,7 @@ pub fn map_ui(
         view.index = Some(MarkerIndex::build(state));
         view.cluster_list = None;
     }
-    view.update_tint(state, dark);
+    view.update_tint(state, basemap, dark);
     if let Some(online) = &mut view.online {
         online.poll(&ctx);
     }
@@ -465,6 +521,9 @@ pub fn map_ui(
         drawn,
         online,
         tint,
+        division_tint,
+        division_counts,
+        division_note,
         cluster_list,
         cursor,
         country_names,
@@ -490,11 +549,13 @@ pub fn map_ui(
             slot,
             basemap,
             tint,
+            division_tint,
             dark,
         }),
         None => map.with_plugin(BasemapPlugin {
             basemap,
             tint,
+            division_tint,
             dark,
             gpu: *gpu_basemap && !picture,
         }),
@@ -664,7 +725,10 @@ pub fn map_ui(
                 },
                 &mut room,
             );
-            names.extend(division_labels::name_shapes(&painter, &placed, dark));
+            let on_fills = mode == MapMode::Divisions;
+            names.extend(division_labels::name_shapes(
+                &painter, &placed, dark, on_fills,
+            ));
         }
         names.extend(place_towns(other_towns, &mut room));
         painter.set(names_slot, egui::Shape::Vec(names));
@@ -721,6 +785,9 @@ pub fn map_ui(
             });
         }
 
+        if response.dragged() {
+            *division_note = None;
+        }
         // Hover and click: the nearest marker within its radius.
         let hit = |pos: Pos2| marker_at(drawn, pos);
         let hovered = response.hover_pos().and_then(hit);
@@ -784,6 +851,17 @@ pub fn map_ui(
                         });
                     }
                 }
+                None if mode == MapMode::Divisions => {
+                    // The division under the click: its name and count (the filter
+                    // cannot show only a division).
+                    *division_note = response.interact_pointer_pos().and_then(|p| {
+                        let ll = projector.unproject(p.to_vec2());
+                        let m = mercator_from_lon_lat(ll.x(), ll.y());
+                        let basemap = basemap?;
+                        let area = basemap.division_areas().get(basemap.division_at(m, zoom)?)?;
+                        Some((p, division_note_text(state, area, division_counts)))
+                    });
+                }
                 None => {
                     if cluster_list.take().is_none() {
                         action = Some(Action::Select(None));
@@ -797,7 +875,8 @@ pub fn map_ui(
         view.fit_bounds(bounds, f64::from(CLUSTER_MAX_LEVEL), rect.size());
     }
 
-    if let Some(a) = overlay_ui(&mut map_ui, view, state, rect, dark) {
+    let divisions_ready = basemap.is_some_and(Basemap::division_areas_ready);
+    if let Some(a) = overlay_ui(&mut map_ui, view, state, rect, dark, divisions_ready) {
         action = Some(a);
     }
     if view
@@ -807,6 +886,55 @@ pub fn map_ui(
         view.moved_by_user = true;
     }
     action
+}
+
+/// What a click on a division says: its name (and its GeoNames division's, when that
+/// is a larger unit, as a French department's region), its country, and the mentions
+/// and places counted in it.
+fn division_note_text(
+    state: &AppState,
+    area: &crate::app::basemap::BasemapDivisionArea,
+    counts: &HashMap<(String, String), (usize, usize)>,
+) -> String {
+    let g = state.gazetteer();
+    let country = g
+        .map(|g| crate::corpus::country_name(g, &area.iso_a2))
+        .unwrap_or_else(|| area.iso_a2.clone());
+    if area.admin1_code.is_empty() {
+        return format!(
+            "{}, {country}: not matched to a GeoNames division",
+            area.name
+        );
+    }
+    let division = g
+        .and_then(|g| g.admin1_entry(&area.iso_a2, &area.admin1_code))
+        .and_then(|i| g.map(|g| g.entry(i).name.clone()));
+    let name = match division {
+        Some(d) if crate::fold::fold_name(&d) != crate::fold::fold_name(&area.name) => {
+            format!("{} ({d})", area.name)
+        }
+        _ => area.name.clone(),
+    };
+    let (mentions, places) = counts
+        .get(&(area.iso_a2.clone(), area.admin1_code.clone()))
+        .copied()
+        .unwrap_or((0, 0));
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    if mentions == 0 {
+        format!("{name}, {country}: no mentions")
+    } else {
+        format!(
+            "{name}, {country}: {} in {}",
+            plural(mentions, "mention"),
+            plural(places, "place")
+        )
+    }
 }
 
 /// Where the overlay (`overlay.rs`, `scale.rs`) covers the map, roughly: the buttons top

@@ -42,6 +42,7 @@ pub(super) fn overlay_ui(
     state: &AppState,
     rect: Rect,
     dark: bool,
+    basemap_divisions_ready: bool,
 ) -> Option<Action> {
     let mut action = None;
     let frame = egui::Frame::popup(ui.style())
@@ -90,6 +91,13 @@ pub(super) fn overlay_ui(
                         MapMode::Countries,
                         "Countries",
                         "Countries coloured by their mentions; click one to show only it",
+                    ),
+                    (
+                        MapMode::Divisions,
+                        "Divisions",
+                        "States, provinces and regions coloured by the mentions of the \
+                         places resolved inside them (a country named as a whole counts \
+                         for none); click one for its name and count",
                     ),
                 ] {
                     if ui
@@ -157,15 +165,25 @@ pub(super) fn overlay_ui(
             });
         }
         MapMode::Markers => {}
-        MapMode::Countries => {
+        MapMode::Countries | MapMode::Divisions => {
+            let countries = view.mode == MapMode::Countries;
+            let (title, none, hint) = if countries {
+                (
+                    "Mentions by country",
+                    "no country mentioned",
+                    "(click a country to show only it)",
+                )
+            } else {
+                (
+                    "Mentions by division",
+                    "no place resolved inside a division",
+                    "(click a division for its count)",
+                )
+            };
             frame.show(&mut bottom, |ui| {
                 ui.horizontal_wrapped(|ui| {
                     ui.spacing_mut().item_spacing.x = 10.0;
-                    ui.label(
-                        egui::RichText::new("Mentions by country")
-                            .size(12.0)
-                            .strong(),
-                    );
+                    ui.label(egui::RichText::new(title).size(12.0).strong());
                     let n = view.classes.len();
                     for (i, class) in view.classes.iter().enumerate() {
                         swatch_item(
@@ -175,14 +193,13 @@ pub(super) fn overlay_ui(
                         );
                     }
                     if n == 0 {
-                        ui.label(egui::RichText::new("no country mentioned").size(12.0));
+                        ui.label(egui::RichText::new(none).size(12.0));
+                    }
+                    if !countries && !basemap_divisions_ready {
+                        ui.label(egui::RichText::new("(drawing the divisions…)").size(12.0));
                     }
                     if !view.picture {
-                        ui.label(
-                            egui::RichText::new("(click a country to show only it)")
-                                .size(12.0)
-                                .weak(),
-                        );
+                        ui.label(egui::RichText::new(hint).size(12.0).weak());
                     }
                 });
             });
@@ -246,6 +263,28 @@ pub(super) fn overlay_ui(
                 }
             });
         });
+
+    // What a click on a division said, until the next click or a move of the map.
+    if let Some((pos, text)) = view.division_note.clone() {
+        let mut close = false;
+        egui::Area::new(ui.scope_id().with("division-note"))
+            .fixed_pos(pos + Vec2::new(12.0, -12.0))
+            .order(egui::Order::Foreground)
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_max_width(320.0);
+                    ui.horizontal(|ui| {
+                        ui.label(text);
+                        if ui.small_button("×").on_hover_text("Close").clicked() {
+                            close = true;
+                        }
+                    });
+                });
+            });
+        if close {
+            view.division_note = None;
+        }
+    }
 
     // A cluster's places, when it could not be zoomed apart.
     if let Some((pos, entries)) = view.cluster_list.clone() {

@@ -201,6 +201,7 @@ pub(super) struct BasemapUnderTiles<'a> {
     pub(super) slot: egui::layers::ShapeIdx,
     pub(super) basemap: Option<&'a Basemap>,
     pub(super) tint: &'a HashMap<String, Color32>,
+    pub(super) division_tint: &'a [Option<Color32>],
     pub(super) dark: bool,
 }
 
@@ -219,7 +220,14 @@ impl Plugin for BasemapUnderTiles<'_> {
         let transform = ScreenFromMercator::from_projector(projector);
         let pixels_per_point = ui.ctx().pixels_per_point();
         let mesh = match self.basemap {
-            Some(b) => b.build_mesh(&transform, viewport, self.tint, self.dark, pixels_per_point),
+            Some(b) => b.build_mesh_tinted(
+                &transform,
+                viewport,
+                self.tint,
+                self.division_tint,
+                self.dark,
+                pixels_per_point,
+            ),
             None => fallback_mesh(&transform, viewport, self.dark, pixels_per_point),
         };
         ui.painter().set(self.slot, egui::Shape::mesh(mesh));
