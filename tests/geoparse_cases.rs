@@ -635,3 +635,31 @@ fn seeds_are_parsed_completely_and_correctly() {
         assert!(!all.iter().any(|m| m.0 == trap), "trap {trap} taken");
     }
 }
+
+/// The document's dominant state: a local story names several towns of one state and
+/// not the state; a namesake town in that state, farther from them than the nearness
+/// that counts, is read there rather than as the larger namesake of another state.
+#[test]
+fn dominant_state() {
+    let g = gazetteer();
+    let parser = Geoparser::new(g);
+    let cases = [(
+        "Crews from Lubbock, Amarillo and Abilene were sent north. Another crew came from Athens.",
+        "Athens",
+        "TX",
+    )];
+    for (text, surface, state) in cases {
+        let mentions = parser.parse(text);
+        let m = mentions
+            .iter()
+            .find(|m| m.text == surface)
+            .unwrap_or_else(|| panic!("{surface:?} not found in {text:?}"));
+        let e = g.entry(m.resolution.entry);
+        assert_eq!(
+            (e.country_code.as_deref(), e.admin1_code.as_deref()),
+            (Some("US"), Some(state)),
+            "{surface:?} in {text:?} resolved to {}",
+            e.label()
+        );
+    }
+}

@@ -47,6 +47,14 @@ pub(super) struct Context {
     seen_points: rustc_hash::FxHashSet<(SurfaceId, EntryIndex)>,
     /// The same points by grid cell ([`grid_cell`]), built for long documents only.
     grid: HashMap<(i32, i32), Vec<usize>>,
+    /// Distinct settlement-level readings (one per surface and entry) by the
+    /// first-level division they lie in, (country, admin-1 code): how many, and how
+    /// many of them are each surface's own (`own_states`).
+    states: HashMap<(u64, u64), u32>,
+    own_states: HashMap<(SurfaceId, u64, u64), u32>,
+    /// All of `states` added up, and each surface's own share of it.
+    states_total: u32,
+    own_states_total: HashMap<SurfaceId, u32>,
 }
 
 /// Where a settlement-level reading of the document lies.
@@ -102,6 +110,10 @@ impl Context {
         self.points.clear();
         self.seen_points.clear();
         self.grid.clear();
+        self.states.clear();
+        self.own_states.clear();
+        self.states_total = 0;
+        self.own_states_total.clear();
         for (surface, e) in readings {
             if let Some(cc) = e.country() {
                 let w = country_weight(e.kind);
@@ -136,6 +148,12 @@ impl Context {
                     v: e.point,
                     minor: e.minor,
                 });
+                if let (Some(cc), Some(a1)) = (e.country(), e.admin1()) {
+                    *self.states.entry((cc, a1)).or_default() += 1;
+                    *self.own_states.entry((surface, cc, a1)).or_default() += 1;
+                    self.states_total += 1;
+                    *self.own_states_total.entry(surface).or_default() += 1;
+                }
             }
         }
         if self.points.len() > GRID_FROM {
@@ -161,6 +179,24 @@ fn build_context<'a>(readings: impl Iterator<Item = (SurfaceId, &'a EntryFacts)>
 }
 
 impl Context {
+    /// The share of the document's other settlement-level readings (those of other
+    /// surfaces than `surface`, each place once) that lie in the first-level division
+    /// (`cc`, `a1`), and how many such readings there are.
+    pub(super) fn state_share(&self, cc: u64, a1: u64, surface: SurfaceId) -> (f32, u32) {
+        let own_total = self.own_states_total.get(&surface).copied().unwrap_or(0);
+        let others = self.states_total - own_total;
+        if others == 0 {
+            return (0.0, 0);
+        }
+        let here = self.states.get(&(cc, a1)).copied().unwrap_or(0)
+            - self
+                .own_states
+                .get(&(surface, cc, a1))
+                .copied()
+                .unwrap_or(0);
+        (here as f32 / others as f32, others)
+    }
+
     /// True if a first-level division (`cc`, `a1`) is read by a surface other than
     /// `surface`.
     pub(super) fn admin1_read_elsewhere(&self, cc: u64, a1: u64, surface: SurfaceId) -> bool {
@@ -302,6 +338,28 @@ mod tests {
         assert_eq!(weight_of(&out, ne), Some(1.0));
         assert_eq!(weight_of(&out, ng), Some(0.4));
         assert_eq!(weight_of(&out, ml), Some(0.25));
+    }
+
+    #[test]
+    fn a_state_share_leaves_out_the_name_itself() {
+        let at = |entry, a1| EntryFacts::new(entry, Kind::Place, Some("US"), Some(a1), 0.0, 0.0, 0);
+        let (us, tx, ga) = (pack_code("US"), pack_code("TX"), pack_code("GA"));
+        // Surface 0 read in Georgia (twice, one place), 1 and 2 in Texas, 3 in Georgia.
+        let readings = [
+            (0, at(1, "GA")),
+            (0, at(1, "GA")),
+            (1, at(2, "TX")),
+            (2, at(3, "TX")),
+            (3, at(4, "GA")),
+        ];
+        let ctx = build_context(readings.iter().map(|(s, f)| (*s, f)));
+        // For surface 0: three other places, two of them in Texas.
+        let (share, others) = ctx.state_share(us, tx, 0);
+        assert_eq!(others, 3);
+        assert!((share - 2.0 / 3.0).abs() < 1e-6, "{share}");
+        assert_eq!(ctx.state_share(us, ga, 0).0, 1.0 / 3.0);
+        // For surface 1: Texas has only surface 2 besides it.
+        assert_eq!(ctx.state_share(us, tx, 1), (1.0 / 3.0, 3));
     }
 
     #[test]

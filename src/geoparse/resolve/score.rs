@@ -57,10 +57,18 @@ pub(super) fn context_support(
             }
             if town_or_county(e.kind)
                 && let Some(a1) = e.admin1()
-                && ctx.admin1_read_elsewhere(cc, a1, surface)
             {
-                context += 2.0;
-                division_named = true;
+                if ctx.admin1_read_elsewhere(cc, a1, surface) {
+                    context += 2.0;
+                    division_named = true;
+                }
+                // The document's dominant state: a town in the division where most of
+                // its other places lie, even when the division is not named (local
+                // news names its towns, rarely its state).
+                let (share, others) = ctx.state_share(cc, a1, surface);
+                if others >= 2 {
+                    context += 0.8 * share;
+                }
             }
         }
     }
