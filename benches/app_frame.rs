@@ -4,7 +4,10 @@
 //! - `frame_10k_places/*`: one frame with 10,000 places on the map (clustered at the
 //!   world view; zoomed on Tokyo), UI and tessellation on the CPU.
 //! - `render_10k_places_wgpu`: the same frame rendered to pixels by wgpu, which on a
-//!   machine without a GPU is Mesa's lavapipe software renderer.
+//!   machine without a GPU is Mesa's lavapipe software renderer, as the window renders
+//!   it: eframe's renderer options (not egui_kittest's `PREDICTABLE` ones, which filter
+//!   textures in the shader) and the basemap by its own pipeline (`app::basemap::gpu`).
+//! - `pointer_moving_10k_places_wgpu`: the same, the pointer moving over the map.
 //!
 //! Run: `cargo bench --bench app_frame`.
 
@@ -15,12 +18,52 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use eframe::egui_wgpu::{RenderState, RendererOptions};
 use egui_kittest::Harness;
+use egui_kittest::wgpu::WgpuTestRenderer;
 use gazette::app::GazetteApp;
 use gazette::app::basemap::Basemap;
 use gazette::app::state::AppState;
 use gazette::corpus::Document;
 use gazette::gazetteer::Gazetteer;
+
+/// A wgpu device set up as the window's (eframe's renderer options), or None where wgpu
+/// finds no adapter.
+fn window_render_state() -> Option<RenderState> {
+    let options = RendererOptions {
+        msaa_samples: 0,
+        depth_stencil_format: None,
+        dithering: true,
+        predictable_texture_filtering: false,
+    };
+    std::panic::catch_unwind(|| {
+        std::panic::AssertUnwindSafe(egui_kittest::wgpu::create_render_state(
+            egui_kittest::wgpu::default_wgpu_setup(),
+            options,
+        ))
+    })
+    .ok()
+    .map(|r| r.0)
+}
+
+/// The window of 10,000 places rendered by wgpu as the app renders it.
+fn rendered_window(
+    g: &Arc<Gazetteer>,
+    basemap: Option<Arc<Basemap>>,
+) -> Option<Harness<'static, GazetteApp>> {
+    let Some(render_state) = window_render_state() else {
+        eprintln!("skipping the wgpu render benches: no wgpu adapter");
+        return None;
+    };
+    let mut app = GazetteApp::with_state(ten_thousand_places(g), basemap);
+    app.draw_basemap_with(&render_state);
+    let mut harness = Harness::builder()
+        .with_size([1500.0, 920.0])
+        .renderer(WgpuTestRenderer::from_render_state(render_state))
+        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    harness.run();
+    Some(harness)
+}
 
 fn seeds() -> Vec<Document> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
@@ -88,12 +131,9 @@ fn frames_with_10k_places(c: &mut Criterion) {
     group.finish();
 
     // Rendering to pixels needs a wgpu adapter (lavapipe here); skip if there is none.
-    let app = GazetteApp::with_state(ten_thousand_places(&g), basemap.clone());
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .wgpu()
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run();
+    let Some(mut harness) = rendered_window(&g, basemap.clone()) else {
+        return;
+    };
     match harness.render() {
         Ok(_) => {
             let mut group = c.benchmark_group("render_10k_places_wgpu");
@@ -114,12 +154,9 @@ fn frames_with_10k_places(c: &mut Criterion) {
 
     // What moving the pointer over the map costs: the view stays, only the pointer moves
     // between two points of open sea, and the window is drawn again.
-    let app = GazetteApp::with_state(ten_thousand_places(&g), basemap);
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .wgpu()
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run();
+    let Some(mut harness) = rendered_window(&g, basemap) else {
+        return;
+    };
     let Some(rect) = harness.state().map_view().map_rect() else {
         return;
     };
