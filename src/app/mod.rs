@@ -1204,7 +1204,7 @@ fn unfilled_panel(ui: &Ui) -> egui::Frame {
 }
 
 impl eframe::App for GazetteApp {
-    /// The panels' colour: they draw no fill of their own (see [`unfilled_panel`]).
+    /// The panels' colour: they draw no fill of their own (see `unfilled_panel`).
     fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
         visuals.panel_fill.to_normalized_gamma_f32()
     }
