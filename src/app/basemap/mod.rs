@@ -66,7 +66,7 @@ pub use plugin::BasemapPlugin;
 pub use projection::{
     MAX_MERCATOR_LAT, ScreenFromMercator, lon_lat_from_mercator, mercator_from_lon_lat,
 };
-pub use render::{BasemapPalette, fallback_mesh};
+pub use render::{BasemapPalette, background_mesh, fallback_mesh};
 
 use bands::LevelSlot;
 

@@ -9,7 +9,7 @@ use walkers::{MapMemory, Plugin, Projector};
 
 use super::Basemap;
 use super::projection::ScreenFromMercator;
-use super::render::fallback_mesh;
+use super::render::background_mesh;
 
 /// Draws the basemap under everything else on a walkers map. Add it first with
 /// `Map::with_plugin`, so markers and other plugins paint over it.
@@ -50,17 +50,15 @@ impl Plugin for BasemapPlugin<'_> {
             // Finer zoom bands are still being built: look again shortly.
             ui.ctx().request_repaint_after(Duration::from_millis(250));
         }
-        let mesh = match self.basemap {
-            Some(basemap) => basemap.build_mesh_tinted(
-                &transform,
-                viewport,
-                self.tint,
-                self.division_tint,
-                self.dark,
-                pixels_per_point,
-            ),
-            None => fallback_mesh(&transform, viewport, self.dark, pixels_per_point),
-        };
+        let mesh = background_mesh(
+            self.basemap,
+            &transform,
+            viewport,
+            self.tint,
+            self.division_tint,
+            self.dark,
+            pixels_per_point,
+        );
         let shape = if self.gpu {
             super::gpu::flat_mesh_shape(map_rect, mesh)
         } else {

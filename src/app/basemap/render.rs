@@ -263,6 +263,31 @@ fn over(top: Color32, bottom: Color32) -> Color32 {
     )
 }
 
+/// The map's background for one frame: `basemap`'s mesh (see
+/// [`Basemap::build_mesh_tinted`]), or the [`fallback_mesh`] when there is none. Both
+/// plugins that draw under the map (with and without online tiles) take it from here.
+pub fn background_mesh(
+    basemap: Option<&Basemap>,
+    transform: &ScreenFromMercator,
+    viewport: Rect,
+    tint: &HashMap<String, Color32>,
+    division_tint: &[Option<Color32>],
+    dark: bool,
+    pixels_per_point: f32,
+) -> Mesh {
+    match basemap {
+        Some(b) => b.build_mesh_tinted(
+            transform,
+            viewport,
+            tint,
+            division_tint,
+            dark,
+            pixels_per_point,
+        ),
+        None => fallback_mesh(transform, viewport, dark, pixels_per_point),
+    }
+}
+
 /// What the map shows without a basemap: the water colour over `viewport` and a faint
 /// graticule (every 30°, 10°, 5°… so lines stay 60–200 points apart) over the world.
 pub fn fallback_mesh(

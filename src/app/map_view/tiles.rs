@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use egui::{Color32, Response, Ui};
 use walkers::{HttpTiles, MapMemory, Plugin, Projector};
 
-use crate::app::basemap::{Basemap, ScreenFromMercator, fallback_mesh};
+use crate::app::basemap::{Basemap, ScreenFromMercator, background_mesh};
 
 /// Whether the online tile server can be reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,17 +219,15 @@ impl Plugin for BasemapUnderTiles<'_> {
         }
         let transform = ScreenFromMercator::from_projector(projector);
         let pixels_per_point = ui.ctx().pixels_per_point();
-        let mesh = match self.basemap {
-            Some(b) => b.build_mesh_tinted(
-                &transform,
-                viewport,
-                self.tint,
-                self.division_tint,
-                self.dark,
-                pixels_per_point,
-            ),
-            None => fallback_mesh(&transform, viewport, self.dark, pixels_per_point),
-        };
+        let mesh = background_mesh(
+            self.basemap,
+            &transform,
+            viewport,
+            self.tint,
+            self.division_tint,
+            self.dark,
+            pixels_per_point,
+        );
         ui.painter().set(self.slot, egui::Shape::mesh(mesh));
     }
 }
