@@ -135,8 +135,31 @@ pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
             }
         }
     }
-    out.files.sort();
+    sort_by_path(&mut out.files);
     Ok(out)
+}
+
+/// Sorts listed files in [`Path`]'s order (component by component), which compares
+/// slowly; on Unix, by the path's bytes with each separator made the lowest byte, which
+/// is the same order for paths listed below one folder (one prefix, then names joined by
+/// single separators; a name holds neither a separator nor a zero byte), compared as
+/// plain bytes.
+fn sort_by_path(files: &mut [(PathBuf, String, Format)]) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        files.sort_by_cached_key(|(p, ..)| {
+            let mut key = p.as_os_str().as_bytes().to_vec();
+            for b in &mut key {
+                if *b == b'/' {
+                    *b = 0;
+                }
+            }
+            key
+        });
+    }
+    #[cfg(not(unix))]
+    files.sort_by(|a, b| a.0.cmp(&b.0));
 }
 
 /// A file's document name from its (relative) path, distinct for distinct paths: a path
@@ -175,6 +198,24 @@ pub fn document_name(path: &OsStr) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listed_files_sort_in_path_order() {
+        let names = [
+            "a/b", "a-b", "a.b", "a b", "ab/c", "a/b/c", "a/b-c", "a/b/c-d", "Z", "é/x",
+            "e/x", "a0", "a/a", "b", "a/b c/d",
+        ];
+        for root in ["/tmp/in", "rel/in/", "x"] {
+            let mut files: Vec<_> = names
+                .iter()
+                .map(|n| (Path::new(root).join(n), n.to_string(), Format::Text))
+                .collect();
+            let mut by_path = files.clone();
+            by_path.sort();
+            sort_by_path(&mut files);
+            assert_eq!(files, by_path, "below {root}");
+        }
+    }
 
     #[test]
     fn reads_folders_recursively_and_names_relative() {

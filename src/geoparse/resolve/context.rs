@@ -286,7 +286,8 @@ pub(super) fn others_countries(ctx: &Context, own: SurfaceId, out: &mut Vec<(u64
             // Weights are positive: what is left is the other surfaces' votes.
             .filter(|(_, w)| *w > 1e-4),
     );
-    out.sort_by_key(|(cc, _)| *cc);
+    // Country codes are unique (a map's keys): an unstable sort gives the same order.
+    out.sort_unstable_by_key(|(cc, _)| *cc);
     let max = out.iter().map(|(_, w)| *w).fold(0.0f32, f32::max);
     if max > 0.0 {
         for (_, w) in out.iter_mut() {

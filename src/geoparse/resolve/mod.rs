@@ -250,7 +250,8 @@ pub(crate) fn resolve(
         for (_, p) in &mut shared[start..] {
             *p /= total;
         }
-        shared[start..].sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Entries are unique within a name (summed above): no two compare equal.
+        shared[start..].sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         shared.truncate((start + 1 + MAX_ALTERNATES).min(shared.len()));
         senses.insert(surface, start..shared.len());
     }
