@@ -264,8 +264,11 @@ fn write_mention_json(
 }
 
 /// One JSON Lines row: mention `m` of `doc`, shown at the place `place`.
-fn write_json_line(
-    out: &mut dyn Write,
+///
+/// Generic over the writer so that rendering into a document's `Vec<u8>` is inlined:
+/// through `dyn Write`, serde_json's many small writes of escaped text each took a call.
+fn write_json_line<W: Write + ?Sized>(
+    out: &mut W,
     gazetteer: &Gazetteer,
     doc: &ParsedDocument,
     m: &MentionRef,

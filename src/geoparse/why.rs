@@ -376,18 +376,24 @@ fn nearest(
     if matches!(chosen.kind, Kind::Country | Kind::Region | Kind::Demonym) {
         return None;
     }
+    // No great circle is shorter than the meridian arc between the two latitudes: places
+    // farther north or south than that are passed over without a haversine (margin of
+    // 1 km for rounding), and only the nearest one's name is copied.
+    let band = crate::geodesy::central_angle(NEARBY_KM + 1.0).to_degrees();
     context
         .places
         .iter()
         .filter(|(_, other_name)| other_name != name)
         .map(|&(e, _)| gazetteer.entry(e))
         .filter(|e| !matches!(e.kind, Kind::Country | Kind::Region | Kind::Demonym))
+        .filter(|e| (e.lat - chosen.lat).abs() <= band)
         .map(|e| {
             let km = crate::geodesy::haversine_km((chosen.lat, chosen.lon), (e.lat, e.lon));
-            (e.name.clone(), km)
+            (e, km)
         })
         .filter(|(_, km)| *km <= NEARBY_KM)
         .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(e, km)| (e.name.clone(), km))
 }
 
 /// The name of a country by its code (`NE` → `Niger`), the code if the gazetteer lacks it.
