@@ -13,7 +13,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gazette::app::GazetteApp;
-use gazette::project::Project;
+use gazette::project::{Passage, Project};
 use gui_common::{gazetteer, seeds, window};
 
 fn project_menu(harness: &mut Harness<'_, GazetteApp>, item: &str, answer: Option<PathBuf>) {
@@ -138,4 +138,188 @@ fn a_large_project_shows_its_places_from_the_layer_and_reads_passages_when_selec
     project_menu(&mut harness, "Close project", None);
     assert!(harness.state().state().archive().is_none());
     assert!(harness.state().state().places().is_empty());
+}
+
+/// The project at `path` opened as an archive in a new window.
+fn open_archive(path: &Path) -> Harness<'static, GazetteApp> {
+    let mut app = GazetteApp::new_for_test(gazetteer(), Vec::new(), None);
+    app.set_hold_up_to(1);
+    let mut harness = window(app);
+    project_menu(&mut harness, "Open project…", Some(path.to_path_buf()));
+    harness.run();
+    assert!(harness.state().state().archive().is_some(), "an archive");
+    harness
+}
+
+/// Selects the place named `name` in the list and waits for its passages.
+fn select_and_read(harness: &mut Harness<'_, GazetteApp>, name: &str) -> Vec<Passage> {
+    harness.get_by_role_and_label(Role::ListItem, name).click();
+    harness.run_steps(2);
+    harness.state_mut().wait_for_archive_passages();
+    harness.run();
+    harness
+        .state()
+        .state()
+        .archive()
+        .and_then(|v| v.passages.clone())
+        .expect("passages read")
+        .result
+        .expect("readable")
+}
+
+/// The layer's count of mentions of `name` in the project at `path`, checked against a
+/// recount from every mention.
+fn layer_count(path: &Path, name: &str) -> u64 {
+    let project = Project::open_read_only(path).expect("project");
+    let layer = project.place_summaries().expect("layer");
+    assert_eq!(
+        layer,
+        project.count_places_from_mentions().expect("recount"),
+        "the layer counts what the mentions say"
+    );
+    layer
+        .iter()
+        .find(|p| p.name == name)
+        .map_or(0, |p| p.mention_count)
+}
+
+/// The count the window shows for `name` (0 when it is not shown).
+fn shown_count(harness: &Harness<'_, GazetteApp>, name: &str) -> u64 {
+    harness
+        .state()
+        .state()
+        .place_named(name)
+        .map_or(0, |p| p.mention_count as u64)
+}
+
+#[test]
+fn in_an_archive_a_passage_opens_its_document_and_corrections_are_saved_and_counted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let n = layer_count(&path, "Niamey");
+    assert!(n >= 1);
+
+    let mut harness = open_archive(&path);
+    let passages = select_and_read(&mut harness, "Niamey");
+    let first = passages[0].clone();
+
+    // Clicking a passage opens its document, read from the project on the reader's
+    // thread: its whole text, its mentions as the library reads them.
+    harness
+        .get_all_by_label(&first.text)
+        .next()
+        .expect("the passage")
+        .click();
+    // A few frames only: the document view shows a spinner until the text is read.
+    harness.run_steps(2);
+    {
+        let document = harness
+            .state()
+            .state()
+            .archive()
+            .and_then(|v| v.document.clone())
+            .expect("a document open");
+        assert_eq!(document.id, first.document_id);
+        assert_eq!(document.focus, Some(first.mention.clone()));
+    }
+    harness.state_mut().wait_for_archive_passages();
+    harness.run();
+    let project = Project::open_read_only(&path).expect("project");
+    let text = project.text(first.document_id).expect("text");
+    let (mentions, _) = project
+        .mentions(&gazetteer(), first.document_id)
+        .expect("mentions");
+    drop(project);
+    let read = harness
+        .state()
+        .state()
+        .archive()
+        .and_then(|v| v.document.clone())
+        .and_then(|d| d.read)
+        .expect("read")
+        .expect("readable");
+    assert_eq!(read.text, text);
+    assert_eq!(read.mentions, mentions);
+    // The paragraph of the passage is shown in the document view.
+    let paragraph_start = text[..first.mention.start].rfind('\n').map_or(0, |i| i + 1);
+    let paragraph_end = text[first.mention.start..]
+        .find('\n')
+        .map_or(text.len(), |i| first.mention.start + i);
+    let paragraph = text[paragraph_start..paragraph_end].trim_end_matches('\r');
+    assert!(
+        harness.get_all_by_label(paragraph).count() >= 1,
+        "{paragraph}"
+    );
+
+    // "Not a place" on the first passage: saved to the project, its layer and the
+    // window's counts follow, and the passages are read again without it.
+    harness
+        .get_all_by_label("Correct…")
+        .next()
+        .expect("a correction menu")
+        .click();
+    harness.run();
+    harness.get_by_label("Not a place").click();
+    // A few frames: the status bar says "Counting…" (a spinner) until the places are
+    // read back.
+    harness.run_steps(2);
+    {
+        let corrections: Vec<_> = harness
+            .state()
+            .state()
+            .corrections()
+            .iter()
+            .cloned()
+            .collect();
+        assert_eq!(corrections.len(), 1);
+        let c = &corrections[0];
+        assert_eq!(
+            (c.document.as_str(), c.start, c.end),
+            (
+                first.document.as_str(),
+                first.mention.start,
+                first.mention.end
+            )
+        );
+    }
+    harness.state_mut().flush_project();
+    harness.run();
+    assert!(!harness.state().state().archive().expect("archive").counting);
+    assert_eq!(layer_count(&path, "Niamey"), n - 1);
+    assert_eq!(shown_count(&harness, "Niamey"), n - 1);
+    if n > 1 {
+        harness.state_mut().wait_for_archive_passages();
+        harness.run();
+        let again = harness
+            .state()
+            .state()
+            .archive()
+            .and_then(|v| v.passages.clone())
+            .expect("passages read again")
+            .result
+            .expect("readable");
+        assert_eq!(again.len() as u64, n - 1);
+        assert!(
+            !again
+                .iter()
+                .any(|p| p.document_id == first.document_id && p.mention == first.mention)
+        );
+    }
+
+    // Reopened, the project has the correction and its counts.
+    project_menu(&mut harness, "Close project", None);
+    drop(harness);
+    let mut harness = open_archive(&path);
+    assert_eq!(harness.state().state().corrections().len(), 1);
+    assert_eq!(shown_count(&harness, "Niamey"), n - 1);
+
+    // Undone from the list of corrections: the count comes back, in the file too.
+    harness.get_by_label("Undo").click();
+    harness.run_steps(2);
+    assert!(harness.state().state().corrections().is_empty());
+    harness.state_mut().flush_project();
+    harness.run();
+    assert_eq!(layer_count(&path, "Niamey"), n);
+    assert_eq!(shown_count(&harness, "Niamey"), n);
 }

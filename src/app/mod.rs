@@ -550,8 +550,19 @@ impl GazetteApp {
     /// (tests).
     pub fn wait_for_archive_passages(&mut self) {
         self.ask_archive_passages();
-        if let Some(answer) = self.passage_reader.as_mut().and_then(|r| r.wait()) {
-            self.state.set_archive_passages(answer);
+        if let Some(answers) = self.passage_reader.as_mut().map(|r| r.wait()) {
+            self.take_archive_answers(answers);
+        }
+    }
+
+    /// Shows what the archive project's reader read: the selected place's passages, the
+    /// open document.
+    fn take_archive_answers(&mut self, answers: archive::Answers) {
+        if let Some(passages) = answers.passages {
+            self.state.set_archive_passages(passages);
+        }
+        if let Some((id, read)) = answers.document {
+            self.state.set_archive_document_text(id, read);
         }
     }
 
@@ -940,8 +951,8 @@ impl GazetteApp {
         self.sync_project();
         self.state.poll_recount(false);
         self.ask_archive_passages();
-        if let Some(answer) = self.passage_reader.as_mut().and_then(|r| r.take()) {
-            self.state.set_archive_passages(answer);
+        if let Some(answers) = self.passage_reader.as_mut().map(|r| r.take()) {
+            self.take_archive_answers(answers);
         }
         for outcome in self.exports.poll() {
             self.export_done(outcome);
@@ -1067,14 +1078,20 @@ impl GazetteApp {
             .show(ui, |ui| {
                 actions.extend(passages_panel::passages_panel_ui(ui, &self.state));
             });
-        if self.state.open_document_state().is_some() {
+        let archive_document = self.state.archive().and_then(|v| v.document.as_ref());
+        if self.state.open_document_state().is_some() || archive_document.is_some() {
             egui::Panel::bottom("document")
                 .frame(unfilled_panel(ui))
                 .resizable(true)
                 .default_size(280.0)
                 .size_range(120.0..=800.0)
-                .show(ui, |ui| {
-                    actions.extend(document_view::document_view_ui(ui, &self.state));
+                .show(ui, |ui| match archive_document {
+                    Some(document) => actions.extend(archive_panel::archive_document_ui(
+                        ui,
+                        &self.state,
+                        document,
+                    )),
+                    None => actions.extend(document_view::document_view_ui(ui, &self.state)),
                 });
         }
         if self.state.timeline().is_some() {
@@ -1169,7 +1186,9 @@ impl GazetteApp {
             && !egui::Popup::is_any_open(&ctx)
             && ctx.input(|i| i.key_pressed(egui::Key::Escape))
         {
-            if self.state.open_document_state().is_some() {
+            if self.state.open_document_state().is_some()
+                || self.state.archive().is_some_and(|v| v.document.is_some())
+            {
                 actions.push(Action::CloseDocument);
             } else if self.state.selected().is_some() {
                 actions.push(Action::Select(None));

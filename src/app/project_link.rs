@@ -43,6 +43,9 @@ pub enum Change {
     /// Documents parsed again after the user's places changed: their mentions replace
     /// the project's.
     Reparsed(Vec<Arc<ParsedDocument>>),
+    /// Read the places layer's counts back (after corrections of a project opened as an
+    /// archive, whose window shows the layer): answered by [`LinkEvent::Places`].
+    ReadPlaces,
     /// Answer on this channel once every change sent before is written (tests, closing).
     Flush(Sender<()>),
 }
@@ -64,6 +67,9 @@ pub enum LinkEvent {
     },
     /// Every change sent so far is written.
     Saved,
+    /// The places layer as read after the changes sent before [`Change::ReadPlaces`]
+    /// were written, or why it could not be read.
+    Places(Result<Vec<crate::project::PlaceSummary>, String>),
     /// A change could not be written (the message names the file); later changes are
     /// still tried.
     Failed(String),
@@ -265,7 +271,7 @@ impl ProjectLink {
         }
         for event in &events {
             match event {
-                LinkEvent::Progress { .. } => {}
+                LinkEvent::Progress { .. } | LinkEvent::Places(_) => {}
                 LinkEvent::SavedAs { .. } => self.state = LinkState::Saved,
                 LinkEvent::Saved => {
                     if self.state != LinkState::SavingAs {
@@ -389,6 +395,12 @@ fn run(
             Change::Reparsed(documents) => {
                 let refs: Vec<&ParsedDocument> = documents.iter().map(|d| d.as_ref()).collect();
                 project.replace_mentions(gazetteer, &refs).map(|_| ())
+            }
+            Change::ReadPlaces => {
+                report(LinkEvent::Places(
+                    project.place_summaries().map_err(|e| e.to_string()),
+                ));
+                Ok(())
             }
             Change::Flush(done) => {
                 let _ = done.send(());
@@ -645,20 +657,13 @@ fn archive_view(
     project: &Project,
     documents: usize,
 ) -> Result<super::archive::ArchiveView, ProjectError> {
-    let mut view = super::archive::ArchiveView {
+    let (places, places_left_out) =
+        super::archive::layer_places(gazetteer, &project.place_summaries()?);
+    Ok(super::archive::ArchiveView {
         path: project.path().to_path_buf(),
         documents,
+        places,
+        places_left_out,
         ..Default::default()
-    };
-    for place in project.place_summaries()? {
-        match gazetteer.index_of_id(&place.gazetteer_id) {
-            Some(entry) => view.places.push(crate::corpus::LayerPlace {
-                entry,
-                mentions: usize::try_from(place.mention_count).unwrap_or(usize::MAX),
-                documents: usize::try_from(place.document_count).unwrap_or(usize::MAX),
-            }),
-            None => view.places_left_out += 1,
-        }
-    }
-    Ok(view)
+    })
 }

@@ -171,19 +171,25 @@ impl GazetteApp {
     /// A project too large to hold is open: shown from its layer, its passages read
     /// when a place is selected.
     pub(super) fn open_archive(&mut self, view: super::archive::ArchiveView) {
-        match super::archive::PassageReader::new(&view.path, self.repaint.clone()) {
-            Ok(reader) => self.passage_reader = Some(reader),
-            Err(e) => self.state.push_message(
+        let reader = self
+            .state
+            .gazetteer_arc()
+            .map(|g| super::archive::PassageReader::new(&view.path, g, self.repaint.clone()));
+        match reader {
+            Some(Ok(reader)) => self.passage_reader = Some(reader),
+            Some(Err(e)) => self.state.push_message(
                 MessageLevel::Error,
                 format!("Cannot start the thread that reads passages: {e}"),
             ),
+            None => {}
         }
         let mut text = format!(
             "{} holds {} documents: too many to hold in the window, so it is shown from its \
-             places layer ({} places), and a place's passages are read from it when you \
-             select the place. Corrections, the review, the timeline and filters by date or \
-             confidence need the documents in the window; use `gazette export` on it for \
-             those.",
+             places layer ({} places), and a place's passages and documents are read from it \
+             when you open them; corrections of single mentions are saved to it as you make \
+             them. Corrections of a whole place, rules, the review, the timeline and filters \
+             by date or confidence need the documents in the window; use `gazette export` on \
+             it for those.",
             view.path.display(),
             crate::geoparse::why::thousands(view.documents as u64),
             crate::geoparse::why::thousands(view.places.len() as u64),
@@ -252,6 +258,14 @@ impl GazetteApp {
         let versions = self.state.saved_versions();
         if versions.0 != self.sent_versions.0 {
             link.send(Change::Corrections(self.state.corrections().clone()));
+            if self.state.archive().is_some() {
+                // The window shows the layer: read it back once the corrections are in.
+                if link.state() == LinkState::ReadOnly {
+                    self.state.archive_counted();
+                } else {
+                    link.send(Change::ReadPlaces);
+                }
+            }
         }
         if versions.1 != self.sent_versions.1 {
             link.send(Change::Filter(self.state.filter().clone()));
@@ -278,6 +292,23 @@ impl GazetteApp {
                     );
                 }
                 LinkEvent::Saved => {}
+                LinkEvent::Places(Ok(summaries)) => {
+                    if let Some(g) = self.state.gazetteer_arc() {
+                        let (places, left_out) = super::archive::layer_places(&g, &summaries);
+                        self.state.set_archive_places(places, left_out);
+                        // The selected place's passages changed with it: read them again.
+                        if let Some(reader) = &mut self.passage_reader {
+                            reader.forget();
+                        }
+                    }
+                }
+                LinkEvent::Places(Err(message)) => {
+                    self.state.archive_counted();
+                    self.state.push_message(
+                        MessageLevel::Error,
+                        format!("The project's places could not be read again: {message}"),
+                    );
+                }
                 LinkEvent::Failed(message) => self.state.push_message(
                     MessageLevel::Error,
                     format!("The project could not be saved: {message}"),

@@ -16,7 +16,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::archive::{ArchivePassages, ArchiveView, PASSAGES_PER_PAGE};
+use crate::app::archive::{
+    ArchiveDocument, ArchivePassages, ArchiveView, DocumentText, PASSAGES_PER_PAGE,
+};
 use crate::app::export_job::ExportJob;
 use crate::app::recount::Recounter;
 use crate::corpus::timeline::Timeline;
@@ -345,6 +347,77 @@ impl AppState {
             && Some(passages.entry) == self.selected
         {
             view.passages = Some(passages);
+        }
+    }
+
+    /// Opens a document of the archive project in the document view (its text is read
+    /// on the archive's thread: [`AppState::set_archive_document_text`]).
+    pub fn open_archive_document(&mut self, document: ArchiveDocument) {
+        if let Some(view) = &mut self.archive {
+            self.open_document = None;
+            view.document = Some(document);
+        }
+    }
+
+    /// The text and mentions read for the archive's open document; kept if it is still
+    /// the one open.
+    pub fn set_archive_document_text(
+        &mut self,
+        id: crate::project::DocumentId,
+        read: Result<DocumentText, String>,
+    ) {
+        if let Some(document) = self.archive.as_mut().and_then(|v| v.document.as_mut())
+            && document.id == id
+        {
+            document.read = Some(read);
+        }
+    }
+
+    /// The document view scrolled to the archive document's mention.
+    pub fn archive_scrolled(&mut self) {
+        if let Some(document) = self.archive.as_mut().and_then(|v| v.document.as_mut()) {
+            document.scroll_pending = false;
+        }
+    }
+
+    /// Sets (`Some`) or removes (`None`) the correction of the mention at `start..end`
+    /// of the document named `document`: for a project opened as an archive, whose
+    /// documents are not held. Its counts change when the project's places are read
+    /// back after the correction is written ([`AppState::set_archive_places`]); until
+    /// then the archive says it is counting. Returns whether anything changed.
+    pub fn correct_named(
+        &mut self,
+        document: &str,
+        start: usize,
+        end: usize,
+        action: Option<CorrectionAction>,
+    ) -> bool {
+        let changed = self.corpus.correct_named(document, start, end, action);
+        if changed {
+            self.revision += 1;
+            if let Some(view) = &mut self.archive {
+                view.counting = true;
+            }
+        }
+        changed
+    }
+
+    /// The archive's places as read back from its layer after corrections: the counts
+    /// shown follow (a pass over the layer's places, not over the mentions).
+    pub fn set_archive_places(&mut self, places: Vec<crate::corpus::LayerPlace>, left_out: usize) {
+        if let Some(view) = &mut self.archive {
+            view.places = places;
+            view.places_left_out = left_out;
+            view.counting = false;
+            self.recompute();
+        }
+    }
+
+    /// The archive's counts will not change (the project is read-only, or could not be
+    /// read): it stops saying it is counting.
+    pub fn archive_counted(&mut self) {
+        if let Some(view) = &mut self.archive {
+            view.counting = false;
         }
     }
 
@@ -730,6 +803,9 @@ impl AppState {
     /// Closes the document view.
     pub fn close_document(&mut self) {
         self.open_document = None;
+        if let Some(view) = &mut self.archive {
+            view.document = None;
+        }
     }
 
     /// The document shown in the document view.

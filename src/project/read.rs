@@ -359,6 +359,53 @@ impl Project {
         Ok((out, report))
     }
 
+    /// The mention of document `id` at the byte span `start..end`, resolved against
+    /// `gazetteer` (with its alternates, for a correction menu); `None` if the document
+    /// has no mention there or the gazetteer lacks its entry. Reads that document's
+    /// mentions only (its key's range), whatever the size of the project.
+    pub fn mention_at(
+        &self,
+        gazetteer: &Gazetteer,
+        id: DocumentId,
+        start: usize,
+        end: usize,
+    ) -> Result<Option<Mention>, ProjectError> {
+        let path = self.path.as_path();
+        let sqlite = |e| ProjectError::sqlite(path, e);
+        let entries = self.entries(gazetteer)?;
+        let found: Option<(String, usize)> = self
+            .conn
+            .query_row(
+                "SELECT name, byte_size FROM gazette_documents WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sqlite)?;
+        let Some((name, byte_size)) = found else {
+            return Ok(None);
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT document_id, start_byte, end_byte, text, passage_start, passage_end, \
+                 entry, confidence, probability, alternates \
+                 FROM gazette_mentions WHERE document_id = ?1 AND start_byte = ?2 \
+                 AND end_byte = ?3 ORDER BY ordinal LIMIT 1",
+            )
+            .map_err(sqlite)?;
+        let (start, end) = (
+            i64::try_from(start).unwrap_or(i64::MAX),
+            i64::try_from(end).unwrap_or(i64::MAX),
+        );
+        let mut rows = stmt.query((id.0, start, end)).map_err(sqlite)?;
+        let Some(row) = rows.next().map_err(sqlite)? else {
+            return Ok(None);
+        };
+        let mut report = ReadReport::default();
+        mention(path, &entries, row, (&name, byte_size, None), &mut report)
+    }
+
     /// Every document with its text, in memory, in the order they were added: for an
     /// export, which needs them all at once (texts included: a project of 100,000
     /// articles of 2 KB needs some 200 MB for the texts).

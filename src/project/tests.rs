@@ -1196,3 +1196,64 @@ fn user_places_and_their_mentions_are_saved_and_come_back() {
     let entry = fresh.entry(base.resolution.entry);
     assert_eq!((entry.id.as_str(), entry.lat), ("user:base-201", 17.05));
 }
+
+#[test]
+fn the_mention_of_a_passage_comes_back_with_its_alternates_from_its_document_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let (_, project) = project_with(dir.path(), &docs);
+    let passages = project
+        .passages("gn:2440485", false, 100)
+        .expect("passages");
+    assert!(!passages.is_empty());
+    for p in &passages {
+        let m = project
+            .mention_at(gazetteer(), p.document_id, p.mention.start, p.mention.end)
+            .expect("read")
+            .expect("a mention there");
+        let parsed = docs
+            .iter()
+            .find(|d| d.document.name == p.document)
+            .and_then(|d| {
+                d.mentions
+                    .iter()
+                    .find(|x| x.start == p.mention.start && x.end == p.mention.end)
+            })
+            .expect("parsed");
+        assert_eq!(&m, parsed);
+    }
+    let first = &passages[0];
+    assert_eq!(
+        project
+            .mention_at(
+                gazetteer(),
+                first.document_id,
+                first.mention.start,
+                first.mention.end + 1
+            )
+            .expect("read"),
+        None,
+        "no mention at another span"
+    );
+    assert_eq!(
+        project
+            .mention_at(gazetteer(), DocumentId(i64::MAX), 0, 1)
+            .expect("read"),
+        None,
+        "no such document"
+    );
+    // A range of the document's key, not a scan of the mentions.
+    let plan: Vec<String> = project
+        .conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT ordinal FROM gazette_mentions WHERE document_id = 1 \
+             AND start_byte = 0 AND end_byte = 1",
+        )
+        .expect("plan")
+        .query_map([], |r| r.get(3))
+        .expect("plan")
+        .collect::<Result<_, _>>()
+        .expect("plan");
+    let plan = plan.join("\n");
+    assert!(plan.contains("document_id=?"), "{plan}");
+}
