@@ -2,8 +2,9 @@
 //! --project` (release build: `cargo run --release --no-default-features --example
 //! project_timing -- FILE.gpkg`): open, the places' counts, the first passages of the
 //! most mentioned place, every document's summary (no texts or mentions), every
-//! document's outline (mentions, no texts), one document's text and mentions, and every
-//! document with its text.
+//! document's outline (mentions, no texts), one document's text and mentions, an
+//! archive's timeline (mentions per day, the places of 30 days), and every document with
+//! its text (left out with `--counts-only` after the file name).
 
 use std::ops::ControlFlow;
 use std::time::Instant;
@@ -40,6 +41,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             top.mention_count,
             t.elapsed()
         );
+    }
+    // What an archive's timeline costs: mentions per day, then the places of the first
+    // 30 days (an SQL aggregate each, on the app's counter thread).
+    let t = Instant::now();
+    let (days, undated) = project.mentions_per_day()?;
+    println!(
+        "mentions per day: {:?} ({} days, {undated} undated mentions)",
+        t.elapsed(),
+        days.len()
+    );
+    if let Some(&first) = days.keys().next() {
+        let t = Instant::now();
+        let places = project.count_places_in_dates(Some(first), Some(first + 29), false)?;
+        println!(
+            "places of the first 30 days: {:?} ({} places)",
+            t.elapsed(),
+            places.len()
+        );
+    }
+    if std::env::args().nth(2).as_deref() == Some("--counts-only") {
+        return Ok(());
     }
     let t = Instant::now();
     let mut listed = 0;

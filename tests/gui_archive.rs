@@ -323,3 +323,96 @@ fn in_an_archive_a_passage_opens_its_document_and_corrections_are_saved_and_coun
     assert_eq!(layer_count(&path, "Niamey"), n);
     assert_eq!(shown_count(&harness, "Niamey"), n);
 }
+
+/// A project at `path` of the samples (undated) and two dated articles.
+fn dated_project(path: &Path) {
+    use gazette::corpus::{Document, Published, parse_documents};
+    use gazette::geoparse::Geoparser;
+    let g = gazetteer();
+    let mut documents = seeds();
+    for (name, text, date) in [
+        ("floods", "Flooding hit Maiduguri in Nigeria.", "2024-03-02"),
+        (
+            "talks",
+            "Talks were held in Ouagadougou, Burkina Faso.",
+            "2024-03-20",
+        ),
+    ] {
+        let mut d = Document::from_text(name, text);
+        d.meta.published = Published::parse(date);
+        assert!(d.meta.published.is_some());
+        documents.push(d);
+    }
+    let parsed = parse_documents(&Geoparser::new(&g), documents);
+    let mut project = Project::create(path).expect("create");
+    project.add_documents(&g, &parsed).expect("add");
+}
+
+#[test]
+fn an_archive_has_a_timeline_counted_from_the_project_and_a_range_recounts_its_places() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("dated.gpkg");
+    dated_project(&path);
+    let project = Project::open_read_only(&path).expect("project");
+    let (days, undated) = project.mentions_per_day().expect("days");
+    assert_eq!(days.len(), 2, "{days:?}");
+
+    let mut harness = open_archive(&path);
+    harness.state_mut().wait_for_archive_counts();
+    harness.run();
+    harness.get_by_label("Play");
+    harness.get_by_label(&format!("Undated ({undated} mentions)"));
+    assert!(harness.state().state().timeline().is_some());
+    let all = harness.state().state().places().len();
+    assert!(harness.state().state().place_named("Ouagadougou").is_some());
+
+    // Play: the first day alone. Until its places are counted on the counter's thread,
+    // the window keeps the counts it had and says it is counting.
+    harness.get_by_label("Play").click();
+    // One frame takes the click, the next steps the range (its places are asked for at
+    // the start of the frame after).
+    harness.run_steps(2);
+    let dates = harness.state().state().filter().dates;
+    assert!(dates.from.is_some(), "{dates:?}");
+    assert!(harness.state().state().archive_is_counting());
+    assert_eq!(
+        harness.state().state().places().len(),
+        all,
+        "the last counts kept"
+    );
+    harness.get_by_label("Pause").click();
+    harness.run_steps(2);
+    harness.state_mut().wait_for_archive_counts();
+    harness.run_steps(2);
+    let dates = harness.state().state().filter().dates;
+    assert!(!harness.state().state().archive_is_counting());
+    // What the window shows is the library's count of those dates.
+    let expected = project
+        .count_places_in_dates(dates.from, dates.to, !dates.hide_undated)
+        .expect("count");
+    let shown: Vec<(String, usize)> = harness
+        .state()
+        .state()
+        .places()
+        .iter()
+        .map(|p| (gazetteer().entry(p.entry).id.clone(), p.mention_count))
+        .collect();
+    let mut expected: Vec<(String, usize)> = expected
+        .iter()
+        .map(|p| (p.gazetteer_id.clone(), p.mention_count as usize))
+        .collect();
+    let mut shown_sorted = shown.clone();
+    shown_sorted.sort();
+    expected.sort();
+    assert_eq!(shown_sorted, expected);
+    if dates.to < Some(days.keys().last().copied().unwrap_or(0)) {
+        assert!(harness.state().state().place_named("Maiduguri").is_some());
+        assert!(harness.state().state().place_named("Ouagadougou").is_none());
+    }
+
+    // All dates: the layer's counts again, at once.
+    harness.get_by_label("All dates").click();
+    harness.run_steps(2);
+    assert!(!harness.state().state().archive_is_counting());
+    assert_eq!(harness.state().state().places().len(), all);
+}

@@ -24,12 +24,13 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::corpus::LayerPlace;
+use crate::corpus::{DateRange, LayerPlace};
 use crate::gazetteer::{EntryIndex, Gazetteer};
 use crate::geoparse::Mention;
-use crate::project::{DocumentId, Passage, Project};
+use crate::project::{DocumentId, Passage, PlaceSummary, Project};
 
 /// Projects with more documents than this are opened as an archive (see the module
 /// documentation); smaller ones are read into the window whole, where every view and
@@ -54,9 +55,16 @@ pub struct ArchiveView {
     pub passages: Option<ArchivePassages>,
     /// The document open in the document view, if any.
     pub document: Option<ArchiveDocument>,
-    /// True from a correction until the project's places are read back after it: the
-    /// counts shown are the last ones.
+    /// True from a correction until the project's places are read back after it, or
+    /// from a change of the date range until its places are counted: the counts shown
+    /// are the last ones.
     pub counting: bool,
+    /// Mentions per publication day and of undated documents, once counted.
+    pub days: Option<(BTreeMap<i32, usize>, usize)>,
+    /// The places of the documents in a date range, once counted for it.
+    pub in_dates: Option<(DateRange, Vec<LayerPlace>)>,
+    /// False once corrections changed the project since `in_dates` was counted.
+    pub in_dates_current: bool,
 }
 
 /// The passages read from the project for one place.
@@ -83,10 +91,7 @@ impl ArchivePassages {
 
 /// The places of a project's layer that `gazetteer` has, with their counts, and how
 /// many it lacks (the project was made with another gazetteer).
-pub fn layer_places(
-    gazetteer: &Gazetteer,
-    summaries: &[crate::project::PlaceSummary],
-) -> (Vec<LayerPlace>, usize) {
+pub fn layer_places(gazetteer: &Gazetteer, summaries: &[PlaceSummary]) -> (Vec<LayerPlace>, usize) {
     let mut places = Vec::with_capacity(summaries.len());
     let mut left_out = 0;
     for place in summaries {
@@ -137,13 +142,23 @@ enum Request {
     Passages(EntryIndex, String, usize),
     /// A document's text and mentions.
     Document(DocumentId),
+    /// Mentions per day.
+    Timeline,
+    /// The places of a date range.
+    Count(DateRange),
 }
+
+/// Mentions per day (days since 1970-01-01) and mentions of undated documents, or why
+/// they could not be counted.
+pub type DayCounts = Result<(BTreeMap<i32, usize>, usize), String>;
 
 /// An answer of the reader.
 #[derive(Debug)]
 enum Answer {
     Passages(ArchivePassages),
     Document(DocumentId, Result<DocumentText, String>),
+    Timeline(DayCounts),
+    Counted(DateRange, Result<Vec<PlaceSummary>, String>),
 }
 
 /// What the reader answered since it was last asked ([`PassageReader::take`]).
@@ -153,6 +168,10 @@ pub struct Answers {
     pub passages: Option<ArchivePassages>,
     /// The document of the newest request, if it came.
     pub document: Option<(DocumentId, Result<DocumentText, String>)>,
+    /// The mentions per day, if they came.
+    pub timeline: Option<DayCounts>,
+    /// The places of the newest date range asked for, if they came.
+    pub counted: Option<(DateRange, Result<Vec<PlaceSummary>, String>)>,
 }
 
 /// The thread that reads from an archive project what the window shows: a place's
@@ -169,6 +188,11 @@ pub struct PassageReader {
     /// The document last asked for, and whether its answer is still to come.
     asked_document: Option<DocumentId>,
     document_pending: bool,
+    /// Whether the mentions per day were asked for and are still to come.
+    timeline_pending: bool,
+    /// The date range last asked for, and whether its answer is still to come.
+    asked_range: Option<DateRange>,
+    range_pending: bool,
 }
 
 impl std::fmt::Debug for PassageReader {
@@ -199,12 +223,15 @@ impl PassageReader {
                 while let Ok(first) = rx.recv() {
                     // Of the requests waiting, the newest of each kind.
                     let (mut passages, mut document) = (None, None);
+                    let (mut timeline, mut range) = (false, None);
                     for request in std::iter::once(first).chain(rx.try_iter()) {
                         match request {
                             Request::Passages(entry, id, limit) => {
                                 passages = Some((entry, id, limit))
                             }
                             Request::Document(id) => document = Some(id),
+                            Request::Timeline => timeline = true,
+                            Request::Count(dates) => range = Some(dates),
                         }
                     }
                     let mut answers = Vec::new();
@@ -222,6 +249,18 @@ impl PassageReader {
                         let read = read_document(&path, &gazetteer, &mut project, id);
                         answers.push(Answer::Document(id, read));
                     }
+                    if timeline {
+                        let days = opened(&path, &mut project)
+                            .and_then(|p| p.mentions_per_day().map_err(|e| e.to_string()));
+                        answers.push(Answer::Timeline(days));
+                    }
+                    if let Some(dates) = range {
+                        let counted = opened(&path, &mut project).and_then(|p| {
+                            p.count_places_in_dates(dates.from, dates.to, !dates.hide_undated)
+                                .map_err(|e| e.to_string())
+                        });
+                        answers.push(Answer::Counted(dates, counted));
+                    }
                     for answer in answers {
                         if answers_tx.send(answer).is_err() {
                             return;
@@ -238,7 +277,38 @@ impl PassageReader {
             pending: false,
             asked_document: None,
             document_pending: false,
+            timeline_pending: false,
+            asked_range: None,
+            range_pending: false,
         })
+    }
+
+    /// Asks for the mentions per day (an aggregate over every mention: ask a reader of
+    /// its own, so passages are not kept waiting).
+    pub fn ask_timeline(&mut self) {
+        self.timeline_pending = self.send(Request::Timeline);
+    }
+
+    /// Asks for the places of the documents in `dates` unless that was the last request
+    /// (a pass over the documents and their mentions). Returns true if a request was sent.
+    pub fn ask_range(&mut self, dates: DateRange) -> bool {
+        if self.asked_range == Some(dates) {
+            return false;
+        }
+        self.asked_range = Some(dates);
+        self.range_pending = self.send(Request::Count(dates));
+        self.range_pending
+    }
+
+    /// Forgets the last date range asked for, so asking again counts again.
+    pub fn forget_range(&mut self) {
+        self.asked_range = None;
+        self.range_pending = false;
+    }
+
+    /// True while a date range is being counted.
+    pub fn is_counting(&self) -> bool {
+        self.range_pending
     }
 
     /// Asks for the first `limit` passages of `entry` (stable id `id`) unless that was
@@ -306,6 +376,16 @@ impl PassageReader {
                     out.document = Some((id, read));
                 }
             }
+            Answer::Timeline(days) => {
+                self.timeline_pending = false;
+                out.timeline = Some(days);
+            }
+            Answer::Counted(dates, counted) => {
+                if Some(dates) == self.asked_range {
+                    self.range_pending = false;
+                    out.counted = Some((dates, counted));
+                }
+            }
         }
     }
 
@@ -313,7 +393,7 @@ impl PassageReader {
     /// (tests).
     pub fn wait(&mut self) -> Answers {
         let mut out = Answers::default();
-        while self.pending || self.document_pending {
+        while self.pending || self.document_pending || self.timeline_pending || self.range_pending {
             let Ok(answer) = self.answers.recv() else {
                 break;
             };

@@ -146,6 +146,10 @@ pub struct GazetteApp {
     hold_up_to: usize,
     /// Reads the selected place's passages from a project opened as an archive.
     passage_reader: Option<archive::PassageReader>,
+    /// Counts an archive project's mentions per day and the places of a date range (a
+    /// reader of its own: an aggregate over millions of mentions takes seconds, which
+    /// passages should not wait for).
+    archive_counter: Option<archive::PassageReader>,
     /// Whether the "My places" window is open.
     my_places_open: bool,
     /// The "Add a place" / "Edit place" dialog, while open.
@@ -504,6 +508,7 @@ impl GazetteApp {
             review: None,
             hold_up_to: archive::HOLD_UP_TO,
             passage_reader: None,
+            archive_counter: None,
             my_places_open: false,
             place_draft: None,
             reparse: None,
@@ -555,6 +560,26 @@ impl GazetteApp {
         }
     }
 
+    /// Waits for the archive project's counts asked for (its timeline, the places of a
+    /// date range), and shows them (tests).
+    pub fn wait_for_archive_counts(&mut self) {
+        self.ask_archive_range();
+        if let Some(answers) = self.archive_counter.as_mut().map(|r| r.wait()) {
+            self.take_archive_answers(answers);
+        }
+    }
+
+    /// Asks the archive's counter for the places of the filter's date range when it
+    /// changed.
+    fn ask_archive_range(&mut self) {
+        if let (Some(counter), Some(dates)) = (
+            &mut self.archive_counter,
+            self.state.archive_range_to_count(),
+        ) {
+            counter.ask_range(dates);
+        }
+    }
+
     /// Shows what the archive project's reader read: the selected place's passages, the
     /// open document.
     fn take_archive_answers(&mut self, answers: archive::Answers) {
@@ -563,6 +588,25 @@ impl GazetteApp {
         }
         if let Some((id, read)) = answers.document {
             self.state.set_archive_document_text(id, read);
+        }
+        match answers.timeline {
+            Some(Ok((days, undated))) => self.state.set_archive_days(days, undated),
+            Some(Err(e)) => self.state.push_message(
+                MessageLevel::Error,
+                format!("The project's timeline could not be counted: {e}"),
+            ),
+            None => {}
+        }
+        match (answers.counted, self.state.gazetteer_arc()) {
+            (Some((dates, Ok(summaries))), Some(g)) => {
+                let (places, _) = archive::layer_places(&g, &summaries);
+                self.state.set_archive_in_dates(dates, places);
+            }
+            (Some((_, Err(e))), _) => self.state.push_message(
+                MessageLevel::Error,
+                format!("The places of these dates could not be counted: {e}"),
+            ),
+            _ => {}
         }
     }
 
@@ -952,6 +996,10 @@ impl GazetteApp {
         self.state.poll_recount(false);
         self.ask_archive_passages();
         if let Some(answers) = self.passage_reader.as_mut().map(|r| r.take()) {
+            self.take_archive_answers(answers);
+        }
+        self.ask_archive_range();
+        if let Some(answers) = self.archive_counter.as_mut().map(|r| r.take()) {
             self.take_archive_answers(answers);
         }
         for outcome in self.exports.poll() {

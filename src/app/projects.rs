@@ -161,6 +161,7 @@ impl GazetteApp {
         }
         self.reparse = None;
         self.passage_reader = None;
+        self.archive_counter = None;
         self.state.clear_documents();
         self.state.reset_corrections_and_filter();
         self.update_progress();
@@ -171,15 +172,22 @@ impl GazetteApp {
     /// A project too large to hold is open: shown from its layer, its passages read
     /// when a place is selected.
     pub(super) fn open_archive(&mut self, view: super::archive::ArchiveView) {
-        let reader = self
+        let reader = |g| super::archive::PassageReader::new(&view.path, g, self.repaint.clone());
+        let readers = self
             .state
             .gazetteer_arc()
-            .map(|g| super::archive::PassageReader::new(&view.path, g, self.repaint.clone()));
-        match reader {
-            Some(Ok(reader)) => self.passage_reader = Some(reader),
+            .map(|g| reader(g.clone()).and_then(|r| Ok((r, reader(g)?))));
+        match readers {
+            Some(Ok((passages, mut counter))) => {
+                // The timeline: mentions per day, counted at once (a pass over the
+                // mentions, on the counter's thread).
+                counter.ask_timeline();
+                self.passage_reader = Some(passages);
+                self.archive_counter = Some(counter);
+            }
             Some(Err(e)) => self.state.push_message(
                 MessageLevel::Error,
-                format!("Cannot start the thread that reads passages: {e}"),
+                format!("Cannot start the threads that read the project: {e}"),
             ),
             None => {}
         }
@@ -187,9 +195,9 @@ impl GazetteApp {
             "{} holds {} documents: too many to hold in the window, so it is shown from its \
              places layer ({} places), and a place's passages and documents are read from it \
              when you open them; corrections of single mentions are saved to it as you make \
-             them. Corrections of a whole place, rules, the review, the timeline and filters \
-             by date or confidence need the documents in the window; use `gazette export` on \
-             it for those.",
+             them; its timeline and the places of a range of dates are counted from it. \
+             Corrections of a whole place, rules, the review and filters by confidence need \
+             the documents in the window; use `gazette export` on it for those.",
             view.path.display(),
             crate::geoparse::why::thousands(view.documents as u64),
             crate::geoparse::why::thousands(view.places.len() as u64),
@@ -296,9 +304,13 @@ impl GazetteApp {
                     if let Some(g) = self.state.gazetteer_arc() {
                         let (places, left_out) = super::archive::layer_places(&g, &summaries);
                         self.state.set_archive_places(places, left_out);
-                        // The selected place's passages changed with it: read them again.
+                        // The selected place's passages changed with it, and the places of
+                        // a date range: read and counted again.
                         if let Some(reader) = &mut self.passage_reader {
                             reader.forget();
+                        }
+                        if let Some(counter) = &mut self.archive_counter {
+                            counter.forget_range();
                         }
                     }
                 }

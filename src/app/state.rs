@@ -10,6 +10,7 @@
 //! frame. [`AppState::revision`] tells caches built from them (the map's cluster index)
 //! when to rebuild.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -409,8 +410,52 @@ impl AppState {
             view.places = places;
             view.places_left_out = left_out;
             view.counting = false;
+            // The range's places changed with them: counted again.
+            view.in_dates_current = false;
             self.recompute();
         }
+    }
+
+    /// The archive's mentions per day and of undated documents, counted on a thread: its
+    /// timeline.
+    pub fn set_archive_days(&mut self, days: BTreeMap<i32, usize>, undated: usize) {
+        if let Some(view) = &mut self.archive {
+            view.days = Some((days, undated));
+            self.revision += 1;
+            self.update_derived();
+        }
+    }
+
+    /// The archive's places in the documents of `dates`, counted on a thread: shown if
+    /// that is still the filter's range.
+    pub fn set_archive_in_dates(
+        &mut self,
+        dates: DateRange,
+        places: Vec<crate::corpus::LayerPlace>,
+    ) {
+        if let Some(view) = &mut self.archive {
+            view.in_dates = Some((dates, places));
+            view.in_dates_current = true;
+            if self.corpus.filter().dates == dates {
+                self.recompute();
+            }
+        }
+    }
+
+    /// The date range whose places the archive still has to count: the filter's, unless
+    /// it shows every date or its places are counted.
+    pub fn archive_range_to_count(&self) -> Option<DateRange> {
+        let view = self.archive.as_ref()?;
+        let dates = self.corpus.filter().dates;
+        let counted =
+            view.in_dates_current && view.in_dates.as_ref().is_some_and(|(d, _)| *d == dates);
+        (!dates.is_everything() && !counted).then_some(dates)
+    }
+
+    /// True while the archive's counts shown are not yet those of the corrections or the
+    /// date range (they are being counted on a thread).
+    pub fn archive_is_counting(&self) -> bool {
+        self.archive.as_ref().is_some_and(|v| v.counting) || self.archive_range_to_count().is_some()
     }
 
     /// The archive's counts will not change (the project is read-only, or could not be
@@ -593,7 +638,10 @@ impl AppState {
 
     /// Mentions the filter shows in undated documents (its date range aside).
     pub fn undated_mentions(&self) -> usize {
-        self.summary.undated_mentions()
+        match &self.archive {
+            Some(view) => view.days.as_ref().map_or(0, |(_, undated)| *undated),
+            None => self.summary.undated_mentions(),
+        }
     }
 
     /// Hides mentions below this confidence (0 to 1).
@@ -620,7 +668,11 @@ impl AppState {
         self.dirty = false;
         self.revision += 1;
         self.summary = match (&self.gazetteer, &self.archive) {
-            (Some(g), Some(view)) => Summary::of_layer(g, self.corpus.filter(), &view.places),
+            (Some(g), Some(view)) => Summary::of_layer(
+                g,
+                self.corpus.filter(),
+                archive_places(view, self.corpus.filter()),
+            ),
             (Some(g), None) => Summary::of(g, &self.corpus),
             (None, _) => Summary::default(),
         };
@@ -664,7 +716,10 @@ impl AppState {
     /// The lists kept besides the summary: the corrected mentions and the selection's
     /// details (costs the corrections and the selected place's mentions).
     fn update_derived(&mut self) {
-        self.timeline = Timeline::of(self.summary.timeline());
+        self.timeline = match &self.archive {
+            Some(view) => view.days.as_ref().and_then(|(days, _)| Timeline::of(days)),
+            None => Timeline::of(self.summary.timeline()),
+        };
         if self.document_order != DocumentOrder::Added
             && self.sorted_documents.len() != self.corpus.documents().len()
         {
@@ -1244,6 +1299,15 @@ impl AppState {
         self.corpus.set_filter(Filter::default());
         self.selected = None;
         self.recompute();
+    }
+}
+
+/// The places an archive shows under `filter`: those counted for its date range when
+/// it has one (the last counted while a new range is counted), else its layer's.
+fn archive_places<'v>(view: &'v ArchiveView, filter: &Filter) -> &'v [crate::corpus::LayerPlace] {
+    match &view.in_dates {
+        Some((_, places)) if !filter.dates.is_everything() => places,
+        _ => &view.places,
     }
 }
 

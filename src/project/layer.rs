@@ -168,16 +168,52 @@ pub fn count_from_mentions(
     )
 }
 
+/// The places as [`count_from_mentions`] counts them, of the documents published from
+/// day `from` to day `to` (`YYYY-MM-DD`, both included, compared with the first ten
+/// characters of the date as written), and of the undated ones when `undated`. A pass
+/// over the documents and their mentions (by their key): for a range of a timeline, on a
+/// thread of its own.
+pub fn count_in_dates(
+    conn: &Connection,
+    path: &Path,
+    from: &str,
+    to: &str,
+    undated: bool,
+) -> Result<Vec<PlaceSummary>, super::ProjectError> {
+    read_summaries_with(
+        conn,
+        path,
+        "SELECT e.gazetteer_id, e.name, c.mentions, c.documents FROM \
+         (SELECT m.place, count(*) AS mentions, count(DISTINCT m.document_id) AS documents \
+          FROM gazette_documents AS d JOIN gazette_mentions AS m ON m.document_id = d.id \
+          WHERE m.place IS NOT NULL AND m.demonym = 0 \
+          AND (substr(d.published, 1, 10) BETWEEN ?1 AND ?2 \
+               OR (?3 AND d.published IS NULL)) \
+          GROUP BY m.place) AS c \
+         JOIN gazette_entries AS e ON e.ref = c.place",
+        (from, to, undated),
+    )
+}
+
 fn read_summaries(
     conn: &Connection,
     path: &Path,
     select: &str,
 ) -> Result<Vec<PlaceSummary>, super::ProjectError> {
+    read_summaries_with(conn, path, select, [])
+}
+
+fn read_summaries_with(
+    conn: &Connection,
+    path: &Path,
+    select: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<PlaceSummary>, super::ProjectError> {
     let sqlite = |e| super::ProjectError::sqlite(path, e);
     let sql = format!("{select} ORDER BY 3 DESC, 2, 1");
     let mut stmt = conn.prepare(&sql).map_err(sqlite)?;
     let rows = stmt
-        .query_map([], |r| {
+        .query_map(params, |r| {
             Ok(PlaceSummary {
                 gazetteer_id: r.get(0)?,
                 name: r.get::<_, Option<String>>(1)?.unwrap_or_default(),

@@ -1257,3 +1257,78 @@ fn the_mention_of_a_passage_comes_back_with_its_alternates_from_its_document_alo
     let plan = plan.join("\n");
     assert!(plan.contains("document_id=?"), "{plan}");
 }
+
+#[test]
+fn mentions_per_day_and_the_places_of_a_date_range_are_counted_as_in_memory() {
+    use crate::corpus::{DateRange, Published};
+    let g = gazetteer();
+    let mut docs = corpus();
+    // Three of the documents dated (two on one day), the rest undated.
+    let dates = ["2024-03-02", "2024-03-02T10:00:00Z", "2024-03-20"];
+    for (d, date) in docs.iter_mut().zip(dates) {
+        d.document.meta.published = Published::parse(date);
+        assert!(d.document.meta.published.is_some(), "{date}");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, project) = project_with(dir.path(), &docs);
+
+    // Per day: what the summary of the documents held in memory counts.
+    let mut corpus = crate::corpus::Corpus::default();
+    for d in &docs {
+        corpus.add_document(
+            d.clone(),
+            crate::corpus::DocumentSource::Pasted {
+                name: d.document.name.clone(),
+                text: d.document.text.clone(),
+            },
+        );
+    }
+    let summary = crate::corpus::Summary::of(g, &corpus);
+    let (days, undated) = project.mentions_per_day().expect("days");
+    assert_eq!(&days, summary.timeline());
+    assert_eq!(undated, summary.undated_mentions());
+    assert_eq!(days.len(), 2);
+
+    // A range: what `corpus::places` shows under that filter.
+    let first = *days.keys().next().expect("a day");
+    for range in [
+        DateRange {
+            from: Some(first),
+            to: Some(first),
+            hide_undated: true,
+        },
+        DateRange {
+            from: Some(first + 1),
+            to: None,
+            hide_undated: false,
+        },
+    ] {
+        let filter = Filter {
+            dates: range,
+            ..Filter::default()
+        };
+        let mut expected: Vec<(String, u64, u64)> =
+            places(g, &docs, &Corrections::default(), &filter)
+                .into_iter()
+                .map(|p| {
+                    let mut documents: Vec<usize> = p.mentions.iter().map(|m| m.document).collect();
+                    documents.dedup();
+                    (
+                        g.entry(p.entry).id.clone(),
+                        p.mentions.len() as u64,
+                        documents.len() as u64,
+                    )
+                })
+                .collect();
+        expected.sort();
+        let mut got: Vec<(String, u64, u64)> = project
+            .count_places_in_dates(range.from, range.to, !range.hide_undated)
+            .expect("count")
+            .into_iter()
+            .map(|s| (s.gazetteer_id, s.mention_count, s.document_count))
+            .collect();
+        got.sort();
+        assert!(!got.is_empty());
+        assert_eq!(got, expected, "{range:?}");
+    }
+}
