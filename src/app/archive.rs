@@ -14,9 +14,16 @@
 //! window (a few thousand rows); the passages of the selected place are read again. The
 //! window says "Counting…" meanwhile and keeps the counts it had.
 //!
+//! The timeline works too: a second reader of its own (the counter, so passages never
+//! wait behind an aggregate) counts the mentions per day once at opening
+//! ([`Project::mentions_per_day`]), and the places of the date range chosen
+//! ([`Project::count_places_in_dates`], newest range wins); until they come the window
+//! keeps the counts it had and says "Counting…". Corrections made meanwhile count the
+//! range again; the bars themselves are those counted at opening.
+//!
 //! What needs every mention in memory (corrections of a whole place, rules by name, the
-//! review queue, the timeline, filters by confidence or date, exports from the window)
-//! is not offered on such a project; the panels say so and the command line does those
+//! review queue, filters by confidence or document, exports from the window) is not
+//! offered on such a project; the panels say so and the command line does those
 //! (`gazette export`).
 
 use std::path::{Path, PathBuf};

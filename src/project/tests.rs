@@ -1332,3 +1332,24 @@ fn mentions_per_day_and_the_places_of_a_date_range_are_counted_as_in_memory() {
         assert_eq!(got, expected, "{range:?}");
     }
 }
+
+#[test]
+fn the_places_of_a_date_range_are_counted_from_the_documents_then_their_mentions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, project) = project_with(dir.path(), &corpus());
+    let plan: Vec<String> = project
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", layer::COUNT_IN_DATES))
+        .expect("plan")
+        .query_map(("2024-01-01", "2024-01-31", false), |r| r.get(3))
+        .expect("plan")
+        .collect::<Result<_, _>>()
+        .expect("plan");
+    let plan = plan.join("\n");
+    let documents = plan.find("SCAN d").expect("the documents scanned");
+    let mentions = plan
+        .find("SEARCH m USING PRIMARY KEY")
+        .expect("their mentions by key");
+    assert!(documents < mentions, "{plan}");
+    assert!(!plan.contains("gazette_mentions_by_place"), "{plan}");
+}
