@@ -516,7 +516,8 @@ impl GazetteApp {
                     .archive()
                     .and_then(|v| v.document.as_ref())
                     .filter(|d| d.id == document)
-                    .and_then(|d| d.read.clone());
+                    .and_then(|d| d.read.clone())
+                    .filter(|r| r.is_ok());
                 if read.is_none()
                     && let Some(reader) = &mut self.passage_reader
                 {

@@ -215,10 +215,33 @@ impl PassageReader {
     /// A reader of the project at `path` (opened read-only on its thread, beside the
     /// connection that saves changes), resolving mentions against `gazetteer`; `notify`
     /// wakes the window when something is read.
+    /// The project's entry table (its entries mapped to the gazetteer's, which reading
+    /// a mention needs) is loaded when the thread starts, so the first passages asked for
+    /// do not wait for it (0.8 s of a debug build on 200,000 articles; 12 ms for the
+    /// first 100 passages with their mentions after).
     pub fn new(
         path: &Path,
         gazetteer: Arc<Gazetteer>,
         notify: Arc<dyn Fn() + Send + Sync>,
+    ) -> std::io::Result<Self> {
+        Self::spawn(path, gazetteer, notify, true)
+    }
+
+    /// A reader for the aggregates of the timeline ([`PassageReader::ask_timeline`],
+    /// [`PassageReader::ask_range`]), which need no entry table.
+    pub fn counter(
+        path: &Path,
+        gazetteer: Arc<Gazetteer>,
+        notify: Arc<dyn Fn() + Send + Sync>,
+    ) -> std::io::Result<Self> {
+        Self::spawn(path, gazetteer, notify, false)
+    }
+
+    fn spawn(
+        path: &Path,
+        gazetteer: Arc<Gazetteer>,
+        notify: Arc<dyn Fn() + Send + Sync>,
+        warm: bool,
     ) -> std::io::Result<Self> {
         let (requests, rx) = channel::<Request>();
         let (answers_tx, answers) = channel();
@@ -227,6 +250,10 @@ impl PassageReader {
             .name("gazette-passages".into())
             .spawn(move || {
                 let mut project: Option<Project> = None;
+                if warm && let Ok(p) = opened(&path, &mut project) {
+                    // An error shows when something is read.
+                    let _ = p.missing_entries(&gazetteer);
+                }
                 while let Ok(first) = rx.recv() {
                     // Of the requests waiting, the newest of each kind.
                     let (mut passages, mut document) = (None, None);

@@ -172,11 +172,13 @@ impl GazetteApp {
     /// A project too large to hold is open: shown from its layer, its passages read
     /// when a place is selected.
     pub(super) fn open_archive(&mut self, view: super::archive::ArchiveView) {
-        let reader = |g| super::archive::PassageReader::new(&view.path, g, self.repaint.clone());
-        let readers = self
-            .state
-            .gazetteer_arc()
-            .map(|g| reader(g.clone()).and_then(|r| Ok((r, reader(g)?))));
+        let readers = self.state.gazetteer_arc().map(|g| {
+            let passages =
+                super::archive::PassageReader::new(&view.path, g.clone(), self.repaint.clone())?;
+            let counter =
+                super::archive::PassageReader::counter(&view.path, g, self.repaint.clone())?;
+            Ok::<_, std::io::Error>((passages, counter))
+        });
         match readers {
             Some(Ok((passages, mut counter))) => {
                 // The timeline: mentions per day, counted at once (a pass over the
