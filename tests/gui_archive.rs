@@ -322,6 +322,25 @@ fn in_an_archive_a_passage_opens_its_document_and_corrections_are_saved_and_coun
     harness.run();
     assert_eq!(layer_count(&path, "Niamey"), n);
     assert_eq!(shown_count(&harness, "Niamey"), n);
+
+    // A rule from a passage's menu: every mention written so, in every document, is
+    // moved in the project by its thread, and the window's counts follow.
+    select_and_read(&mut harness, "Niamey");
+    harness
+        .get_all_by_label("Correct…")
+        .next()
+        .expect("a correction menu")
+        .click();
+    harness.run();
+    harness
+        .get_by_label("Never a place: Niamey (every document)")
+        .click();
+    harness.run_steps(2);
+    harness.state_mut().flush_project();
+    harness.run_steps(2);
+    assert_eq!(layer_count(&path, "Niamey"), 0);
+    assert_eq!(shown_count(&harness, "Niamey"), 0);
+    assert!(!harness.state().state().archive_is_counting());
 }
 
 /// A project at `path` of the samples (undated) and two dated articles.

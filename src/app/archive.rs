@@ -12,7 +12,9 @@
 //! the project by the project's thread as it is made (one transaction, which moves the
 //! mention in the `places` layer), which then reads the layer's places back for the
 //! window (a few thousand rows); the passages of the selected place are read again. The
-//! window says "Counting…" meanwhile and keeps the counts it had.
+//! window says "Counting…" meanwhile and keeps the counts it had. Rules by name (from a
+//! mention's menu, or a rules file) work the same way, at the cost of a pass over every
+//! mention on the project's thread.
 //!
 //! The timeline works too: a second reader of its own (the counter, so passages never
 //! wait behind an aggregate) counts the mentions per day once at opening
@@ -21,10 +23,10 @@
 //! keeps the counts it had and says "Counting…". Corrections made meanwhile count the
 //! range again; the bars themselves are those counted at opening.
 //!
-//! What needs every mention in memory (corrections of a whole place, rules by name, the
-//! review queue, filters by confidence or document, exports from the window) is not
-//! offered on such a project; the panels say so and the command line does those
-//! (`gazette export`).
+//! What needs every mention in memory (corrections of a whole place at once, the review
+//! queue, filters by confidence or document, exports from the window) is not offered on
+//! such a project; the panels say so and the command line does those (`gazette
+//! export`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

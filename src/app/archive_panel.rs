@@ -233,7 +233,8 @@ fn effective(state: &AppState, g: &Gazetteer, document: &str, m: &Mention) -> Op
 }
 
 /// The correction menu of a mention of the archive project's document `document`: its
-/// candidates, "Not a place", and undo. Each choice is written to the project at once.
+/// candidates, "Not a place", the rules for its name, and undo. Each choice is written
+/// to the project at once.
 fn correction_menu_ui(
     ui: &mut Ui,
     state: &AppState,
@@ -271,6 +272,13 @@ fn correction_menu_ui(
             action = Some(correct(Some(CorrectionAction::NotAPlace)));
         }
         ui.close();
+    }
+    // Rules by name: the project's thread applies them to every mention (a pass over
+    // them all, "Counting…" meanwhile).
+    if let Some(a) =
+        super::rules_view::rule_items_for_name_ui(ui, state, g, m.text.clone(), &candidates)
+    {
+        action = Some(a);
     }
     if corrected.is_some() {
         ui.separator();

@@ -197,9 +197,10 @@ impl GazetteApp {
             "{} holds {} documents: too many to hold in the window, so it is shown from its \
              places layer ({} places), and a place's passages and documents are read from it \
              when you open them; corrections of single mentions are saved to it as you make \
-             them; its timeline and the places of a range of dates are counted from it. \
-             Corrections of a whole place, rules, the review and filters by confidence need \
-             the documents in the window; use `gazette export` on it for those.",
+             them, as are rules; its timeline and the places of a range of dates are counted \
+             from it. Corrections of a whole place at once, the review and filters by \
+             confidence need the documents in the window; use `gazette export` on it for \
+             those.",
             view.path.display(),
             crate::geoparse::why::thousands(view.documents as u64),
             crate::geoparse::why::thousands(view.places.len() as u64),
@@ -266,22 +267,27 @@ impl GazetteApp {
             return;
         };
         let versions = self.state.saved_versions();
-        if versions.0 != self.sent_versions.0 {
+        let (corrected, ruled) = (
+            versions.0 != self.sent_versions.0,
+            versions.2 != self.sent_versions.2,
+        );
+        if corrected {
             link.send(Change::Corrections(self.state.corrections().clone()));
-            if self.state.archive().is_some() {
-                // The window shows the layer: read it back once the corrections are in.
-                if link.state() == LinkState::ReadOnly {
-                    self.state.archive_counted();
-                } else {
-                    link.send(Change::ReadPlaces);
-                }
-            }
         }
         if versions.1 != self.sent_versions.1 {
             link.send(Change::Filter(self.state.filter().clone()));
         }
-        if versions.2 != self.sent_versions.2 {
+        if ruled {
             link.send(Change::Rules(self.state.rules().clone()));
+        }
+        if (corrected || ruled) && self.state.archive().is_some() {
+            // The window shows the layer: read it back once the changes are in.
+            if link.state() == LinkState::ReadOnly {
+                self.state.archive_counted();
+            } else {
+                link.send(Change::ReadPlaces);
+                self.state.archive_counting();
+            }
         }
         self.sent_versions = versions;
         let mut progress = None;

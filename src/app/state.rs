@@ -458,6 +458,14 @@ impl AppState {
         self.archive.as_ref().is_some_and(|v| v.counting) || self.archive_range_to_count().is_some()
     }
 
+    /// The archive's counts are being read back after a change of its corrections or
+    /// rules ([`AppState::set_archive_places`] ends it).
+    pub fn archive_counting(&mut self) {
+        if let Some(view) = &mut self.archive {
+            view.counting = true;
+        }
+    }
+
     /// The archive's counts will not change (the project is read-only, or could not be
     /// read): it stops saying it is counting.
     pub fn archive_counted(&mut self) {
