@@ -83,6 +83,8 @@ pub struct ArchivePassages {
     pub entry: EntryIndex,
     /// How many were asked for.
     pub limit: usize,
+    /// Of which dates (`None`: every date).
+    pub dates: Option<DateRange>,
     /// The passages, in document then text order (at most `limit`), or why they could
     /// not be read (naming the file).
     pub result: Result<Vec<Passage>, String>,
@@ -147,8 +149,8 @@ pub struct DocumentText {
 /// A request to the reader.
 #[derive(Debug)]
 enum Request {
-    /// The place, its stable id, how many passages.
-    Passages(EntryIndex, String, usize),
+    /// The place, its stable id, how many passages, of which dates (`None`: every date).
+    Passages(EntryIndex, String, usize, Option<DateRange>),
     /// A document's text and mentions.
     Document(DocumentId),
     /// Mentions per day.
@@ -190,8 +192,9 @@ pub struct PassageReader {
     requests: Option<Sender<Request>>,
     answers: Receiver<Answer>,
     thread: Option<JoinHandle<()>>,
-    /// The request last sent, so the window asks again only when the selection changes.
-    asked: Option<(EntryIndex, usize)>,
+    /// The request last sent, so the window asks again only when the selection (or the
+    /// date range) changes.
+    asked: Option<(EntryIndex, usize, Option<DateRange>)>,
     /// True until the answer to `asked` is taken.
     pending: bool,
     /// The document last asked for, and whether its answer is still to come.
@@ -262,8 +265,8 @@ impl PassageReader {
                     let (mut timeline, mut range) = (false, None);
                     for request in std::iter::once(first).chain(rx.try_iter()) {
                         match request {
-                            Request::Passages(entry, id, limit) => {
-                                passages = Some((entry, id, limit))
+                            Request::Passages(entry, id, limit, dates) => {
+                                passages = Some((entry, id, limit, dates))
                             }
                             Request::Document(id) => document = Some(id),
                             Request::Timeline => timeline = true,
@@ -271,12 +274,13 @@ impl PassageReader {
                         }
                     }
                     let mut answers = Vec::new();
-                    if let Some((entry, id, limit)) = passages {
+                    if let Some((entry, id, limit, dates)) = passages {
                         let (result, mentions) =
-                            read_passages(&path, &gazetteer, &mut project, &id, limit);
+                            read_passages(&path, &gazetteer, &mut project, &id, limit, dates);
                         answers.push(Answer::Passages(ArchivePassages {
                             entry,
                             limit,
+                            dates,
                             result,
                             mentions,
                         }));
@@ -347,14 +351,21 @@ impl PassageReader {
         self.range_pending
     }
 
-    /// Asks for the first `limit` passages of `entry` (stable id `id`) unless that was
-    /// the last request. Returns true if a request was sent.
-    pub fn ask(&mut self, entry: EntryIndex, id: &str, limit: usize) -> bool {
-        if self.asked == Some((entry, limit)) {
+    /// Asks for the first `limit` passages of `entry` (stable id `id`) in documents of
+    /// `dates` (`None`: every date) unless that was the last request. Returns true if a
+    /// request was sent.
+    pub fn ask(
+        &mut self,
+        entry: EntryIndex,
+        id: &str,
+        limit: usize,
+        dates: Option<DateRange>,
+    ) -> bool {
+        if self.asked == Some((entry, limit, dates)) {
             return false;
         }
-        self.asked = Some((entry, limit));
-        self.pending = self.send(Request::Passages(entry, id.to_string(), limit));
+        self.asked = Some((entry, limit, dates));
+        self.pending = self.send(Request::Passages(entry, id.to_string(), limit, dates));
         self.pending
     }
 
@@ -401,7 +412,7 @@ impl PassageReader {
     fn keep(&mut self, answer: Answer, out: &mut Answers) {
         match answer {
             Answer::Passages(p) => {
-                if Some((p.entry, p.limit)) == self.asked {
+                if Some((p.entry, p.limit, p.dates)) == self.asked {
                     self.pending = false;
                     out.passages = Some(p);
                 }
@@ -467,12 +478,14 @@ fn read_passages(
     project: &mut Option<Project>,
     id: &str,
     limit: usize,
+    dates: Option<DateRange>,
 ) -> (Result<Vec<Passage>, String>, Vec<Option<Mention>>) {
     let project = match opened(path, project) {
         Ok(p) => p,
         Err(e) => return (Err(e), Vec::new()),
     };
-    match project.passages(id, false, limit) {
+    let dates = dates.map(|d| (d.from, d.to, !d.hide_undated));
+    match project.passages_in_dates(id, false, limit, dates) {
         Ok(passages) => {
             let mentions = passages
                 .iter()
@@ -552,7 +565,7 @@ mod tests {
         );
 
         // Passages come with their mentions, for their correction menus.
-        assert!(reader.ask(0, "gn:2440485", 10));
+        assert!(reader.ask(0, "gn:2440485", 10, None));
         let passages_read = reader.wait().passages.expect("passages");
         assert_eq!(passages_read.result.as_ref().map(Vec::len), Ok(2));
         assert_eq!(passages_read.mentions.len(), 2);

@@ -979,7 +979,8 @@ impl GazetteApp {
         match self.state.selected() {
             Some(entry) if self.state.place(entry).is_some() => {
                 let limit = self.state.archive_passage_limit();
-                reader.ask(entry, &g.entry(entry).id, limit);
+                let dates = Some(self.state.filter().dates).filter(|d| !d.is_everything());
+                reader.ask(entry, &g.entry(entry).id, limit, dates);
             }
             _ => reader.forget(),
         }

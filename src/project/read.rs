@@ -469,7 +469,44 @@ impl Project {
         include_demonyms: bool,
         limit: usize,
     ) -> Result<Vec<Passage>, ProjectError> {
+        self.passages_in_dates(gazetteer_id, include_demonyms, limit, None)
+    }
+
+    /// [`Project::passages`] of the documents published from day `from` to day `to`
+    /// (both included; days since 1970-01-01, `None` for no bound), and of the undated
+    /// ones when `undated`, as [`Project::count_places_in_dates`] takes them; every
+    /// document's with `dates` `None`. The same range scan of the place's index, which
+    /// skips the rows of other dates.
+    pub fn passages_in_dates(
+        &self,
+        gazetteer_id: &str,
+        include_demonyms: bool,
+        limit: usize,
+        dates: Option<(Option<i32>, Option<i32>, bool)>,
+    ) -> Result<Vec<Passage>, ProjectError> {
         let sqlite = |e| ProjectError::sqlite(&self.path, e);
+        let day = |d: i32| {
+            crate::corpus::metadata::date_of_day(d)
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let (in_dates, from, to, undated) = match dates {
+            None => ("", String::new(), String::new(), true),
+            // No dates kept: every document is undated.
+            Some((_, _, undated)) if !self.metadata[1] => {
+                if !undated {
+                    return Ok(Vec::new());
+                }
+                ("", String::new(), String::new(), true)
+            }
+            Some((from, to, undated)) => (
+                "AND (substr(d.published, 1, 10) BETWEEN ?3 AND ?4 \
+                 OR (?5 AND d.published IS NULL))",
+                from.map_or_else(|| "0000-00-00".to_string(), day),
+                to.map_or_else(|| "9999-99-99".to_string(), day),
+                undated,
+            ),
+        };
         // Title and date from projects that have the columns (older ones opened
         // read-only may not).
         let column = |i: usize| {
@@ -486,7 +523,7 @@ impl Project {
              FROM gazette_mentions AS m \
              JOIN gazette_documents AS d ON d.id = m.document_id \
              JOIN gazette_texts AS t ON t.document_id = m.document_id \
-             WHERE m.place = (SELECT ref FROM gazette_entries WHERE gazetteer_id = ?1) {} \
+             WHERE m.place = (SELECT ref FROM gazette_entries WHERE gazetteer_id = ?1) {} {} \
              ORDER BY m.document_id, m.start_byte LIMIT ?2",
             column(0),
             column(1),
@@ -494,12 +531,17 @@ impl Project {
                 ""
             } else {
                 "AND m.demonym = 0"
-            }
+            },
+            in_dates,
         );
         let mut stmt = self.conn.prepare(&sql).map_err(sqlite)?;
-        let mut rows = stmt
-            .query((gazetteer_id, i64::try_from(limit).unwrap_or(i64::MAX)))
-            .map_err(sqlite)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut rows = if in_dates.is_empty() {
+            stmt.query((gazetteer_id, limit))
+        } else {
+            stmt.query((gazetteer_id, limit, from, to, undated))
+        }
+        .map_err(sqlite)?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(sqlite)? {
             let document: String = row.get(1).map_err(sqlite)?;

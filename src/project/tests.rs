@@ -1331,6 +1331,39 @@ fn mentions_per_day_and_the_places_of_a_date_range_are_counted_as_in_memory() {
         assert!(!got.is_empty());
         assert_eq!(got, expected, "{range:?}");
     }
+
+    // Niamey's passages of the first day alone: those of the documents dated so.
+    let niamey = "gn:2440485";
+    let all = project.passages(niamey, false, 100).expect("passages");
+    let first_day = project
+        .passages_in_dates(niamey, false, 100, Some((Some(first), Some(first), false)))
+        .expect("passages");
+    let dated: Vec<&str> = docs
+        .iter()
+        .filter(|d| {
+            d.document
+                .meta
+                .published
+                .is_some_and(|p| p.day_number() == first)
+        })
+        .map(|d| d.document.name.as_str())
+        .collect();
+    let expected: Vec<&crate::project::Passage> = all
+        .iter()
+        .filter(|p| dated.contains(&p.document.as_str()))
+        .collect();
+    assert!(
+        !expected.is_empty() && expected.len() < all.len(),
+        "{dated:?}"
+    );
+    assert_eq!(first_day.iter().collect::<Vec<_>>(), expected);
+    // Every date, undated included: all of them.
+    assert_eq!(
+        project
+            .passages_in_dates(niamey, false, 100, Some((None, None, true)))
+            .expect("passages"),
+        all
+    );
 }
 
 #[test]
