@@ -26,6 +26,10 @@ use crate::corpus::{Document, DocumentSource, ParsedDocument};
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::{Mention, Resolution};
 
+/// Documents an aggregate over every mention reads per statement (see
+/// `Project::document_chunks`).
+pub const AGGREGATE_CHUNK: i64 = 20_000;
+
 /// A document's id in a project: its row, fixed for the project's life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocumentId(pub(super) i64);
@@ -581,6 +585,14 @@ impl Project {
     /// timeline of a project too large to hold, on a thread of its own: a pass over the
     /// mentions (seconds for millions).
     pub fn mentions_per_day(&self) -> Result<(BTreeMap<i32, usize>, usize), ProjectError> {
+        self.mentions_per_day_by(AGGREGATE_CHUNK)
+    }
+
+    /// [`Project::mentions_per_day`], a statement per `chunk` documents.
+    pub(super) fn mentions_per_day_by(
+        &self,
+        chunk: i64,
+    ) -> Result<(BTreeMap<i32, usize>, usize), ProjectError> {
         let sqlite = |e| ProjectError::sqlite(&self.path, e);
         // Projects made before dates were kept (opened read-only) have none.
         let day = if self.metadata[1] {
@@ -591,37 +603,80 @@ impl Project {
         let sql = format!(
             "SELECT {day} AS day, count(*) FROM gazette_mentions AS m \
              JOIN gazette_documents AS d ON d.id = m.document_id \
-             WHERE m.place IS NOT NULL AND m.demonym = 0 GROUP BY day"
+             WHERE m.document_id BETWEEN ?1 AND ?2 \
+             AND m.place IS NOT NULL AND m.demonym = 0 GROUP BY day"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(sqlite)?;
-        let mut rows = stmt.query([]).map_err(sqlite)?;
         let (mut days, mut undated) = (BTreeMap::new(), 0usize);
-        while let Some(row) = rows.next().map_err(sqlite)? {
-            let day: Option<String> = row.get(0).map_err(sqlite)?;
-            let count: usize = row.get(1).map_err(sqlite)?;
-            // A date this version cannot read counts as undated, as when read whole.
-            match day.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) {
-                Some(date) => {
-                    *days
-                        .entry(crate::corpus::metadata::day_number(date))
-                        .or_default() += count
+        for (lo, hi) in self.document_chunks(chunk)? {
+            let mut rows = stmt.query((lo, hi)).map_err(sqlite)?;
+            while let Some(row) = rows.next().map_err(sqlite)? {
+                let day: Option<String> = row.get(0).map_err(sqlite)?;
+                let count: usize = row.get(1).map_err(sqlite)?;
+                // A date this version cannot read counts as undated, as when read whole.
+                match day.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) {
+                    Some(date) => {
+                        *days
+                            .entry(crate::corpus::metadata::day_number(date))
+                            .or_default() += count
+                    }
+                    None => undated += count,
                 }
-                None => undated += count,
             }
         }
         Ok((days, undated))
+    }
+
+    /// The documents' ids in ranges of [`AGGREGATE_CHUNK`], first to last: an aggregate
+    /// over every mention runs a statement per range, each its own read transaction, so
+    /// the project's writer (a correction) waits for one range at most, never for the
+    /// whole pass (seconds for a million articles, past the busy timeout).
+    fn document_chunks(&self, chunk: i64) -> Result<Vec<(i64, i64)>, ProjectError> {
+        let chunk = chunk.max(1);
+        let (first, last): (Option<i64>, Option<i64>) = self
+            .conn
+            .query_row("SELECT min(id), max(id) FROM gazette_documents", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(|e| ProjectError::sqlite(&self.path, e))?;
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        let mut lo = first;
+        while lo <= last {
+            let hi = lo.saturating_add(chunk - 1).min(last);
+            out.push((lo, hi));
+            if hi == i64::MAX {
+                break;
+            }
+            lo = hi + 1;
+        }
+        Ok(out)
     }
 
     /// The places as the layer counts them, of the documents published from day `from` to
     /// day `to` (both included; days since 1970-01-01, `None` for no bound), and of the
     /// undated ones when `undated`, most mentioned first: an SQL `GROUP BY` over the
     /// mentions of the dated documents, for a range of a timeline (on a thread of its own;
-    /// a pass over the documents and their mentions).
+    /// a pass over the documents and the mentions of those in range, a statement per
+    /// range of [`AGGREGATE_CHUNK`] documents, whose counts are summed).
     pub fn count_places_in_dates(
         &self,
         from: Option<i32>,
         to: Option<i32>,
         undated: bool,
+    ) -> Result<Vec<PlaceSummary>, ProjectError> {
+        self.count_places_in_dates_by(from, to, undated, AGGREGATE_CHUNK)
+    }
+
+    /// [`Project::count_places_in_dates`], a statement per `chunk` documents.
+    pub(super) fn count_places_in_dates_by(
+        &self,
+        from: Option<i32>,
+        to: Option<i32>,
+        undated: bool,
+        chunk: i64,
     ) -> Result<Vec<PlaceSummary>, ProjectError> {
         let day = |d: i32| {
             crate::corpus::metadata::date_of_day(d)
@@ -638,7 +693,30 @@ impl Project {
         }
         let from = from.map_or_else(|| "0000-00-00".to_string(), day);
         let to = to.map_or_else(|| "9999-99-99".to_string(), day);
-        layer::count_in_dates(&self.conn, &self.path, &from, &to, undated)
+        let mut by_id: HashMap<String, PlaceSummary> = HashMap::new();
+        for (lo, hi) in self.document_chunks(chunk)? {
+            for place in
+                layer::count_in_dates(&self.conn, &self.path, (&from, &to, undated), (lo, hi))?
+            {
+                match by_id.get_mut(&place.gazetteer_id) {
+                    Some(p) => {
+                        p.mention_count += place.mention_count;
+                        p.document_count += place.document_count;
+                    }
+                    None => {
+                        by_id.insert(place.gazetteer_id.clone(), place);
+                    }
+                }
+            }
+        }
+        let mut out: Vec<PlaceSummary> = by_id.into_values().collect();
+        out.sort_by(|a, b| {
+            b.mention_count
+                .cmp(&a.mention_count)
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.gazetteer_id.cmp(&b.gazetteer_id))
+        });
+        Ok(out)
     }
 
     /// SQLite's own check of the whole file (`PRAGMA quick_check`): reads every page, so
