@@ -379,6 +379,10 @@ fn an_archive_has_a_timeline_counted_from_the_project_and_a_range_recounts_its_p
     let mut harness = open_archive(&path);
     harness.state_mut().wait_for_archive_counts();
     harness.run();
+    assert!(
+        harness.query_by_label("Counting the timeline…").is_none(),
+        "counted"
+    );
     harness.get_by_label("Play");
     harness.get_by_label(&format!("Undated ({undated} mentions)"));
     assert!(harness.state().state().timeline().is_some());

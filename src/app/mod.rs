@@ -591,10 +591,14 @@ impl GazetteApp {
         }
         match answers.timeline {
             Some(Ok((days, undated))) => self.state.set_archive_days(days, undated),
-            Some(Err(e)) => self.state.push_message(
-                MessageLevel::Error,
-                format!("The project's timeline could not be counted: {e}"),
-            ),
+            Some(Err(e)) => {
+                // No timeline then (an empty count shows none).
+                self.state.set_archive_days(Default::default(), 0);
+                self.state.push_message(
+                    MessageLevel::Error,
+                    format!("The project's timeline could not be counted: {e}"),
+                );
+            }
             None => {}
         }
         match (answers.counted, self.state.gazetteer_arc()) {
