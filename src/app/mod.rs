@@ -816,6 +816,8 @@ impl GazetteApp {
             } => {
                 if let Some(link) = &mut self.project {
                     link.set_read_only(read_only);
+                    // What the window sent before is not the project's: its own follow.
+                    link.forget_waiting_settings();
                 }
                 self.state.set_corrections_and_filter(corrections, filter);
                 // The project's places replace the window's (its documents come next).

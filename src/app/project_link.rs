@@ -173,6 +173,19 @@ impl ProjectLink {
         link
     }
 
+    /// Drops the corrections, filter, rules and places waiting to be written: the
+    /// project's own have just come into the window (they were sent before it was read,
+    /// from the window as it was, and written after would replace the project's: opening
+    /// a project in the window cleared its corrections).
+    pub fn forget_waiting_settings(&mut self) {
+        self.waiting.retain(|change| {
+            !matches!(
+                change,
+                Change::Corrections(_) | Change::Filter(_) | Change::Rules(_) | Change::Places(_)
+            )
+        });
+    }
+
     /// Notes that the file cannot be written (changes are then kept in the window only).
     pub fn set_read_only(&mut self, read_only: bool) {
         self.read_only = read_only;
@@ -666,4 +679,62 @@ fn archive_view(
         places_left_out,
         ..Default::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{Correction, CorrectionAction, Document, parse_documents};
+    use crate::geoparse::Geoparser;
+
+    #[test]
+    fn settings_sent_before_the_project_is_read_do_not_replace_its_own() {
+        let g = Arc::new(Gazetteer::load_bundled().expect("bundled gazetteer"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("p.gpkg");
+        let docs = parse_documents(
+            &Geoparser::new(&g),
+            vec![Document::from_text(
+                "a.txt",
+                "Troops left Niamey for Agadez.",
+            )],
+        );
+        let mut project = Project::create(&path).expect("create");
+        project.add_documents(&g, &docs).expect("add");
+        let m = &docs[0].mentions[0];
+        project
+            .set_correction(
+                &g,
+                Correction {
+                    document: "a.txt".into(),
+                    start: m.start,
+                    end: m.end,
+                    action: CorrectionAction::NotAPlace,
+                },
+            )
+            .expect("correct");
+        let filter = Filter {
+            min_confidence: 0.5,
+            ..Filter::default()
+        };
+        project.set_filter(&filter).expect("filter");
+        drop(project);
+
+        // The window, emptied to open the project, sends its (empty) settings while the
+        // project is read; the project's own come with it, and those are dropped.
+        let mut link = ProjectLink::reading(path.clone());
+        link.send(Change::Corrections(Corrections::default()));
+        link.send(Change::Filter(Filter::default()));
+        link.forget_waiting_settings();
+        link.start(g.clone(), Arc::new(|| {}));
+        link.flush();
+        drop(link);
+        let project = Project::open_read_only(&path).expect("project");
+        assert_eq!(
+            project.corrections().len(),
+            1,
+            "the project's correction stays"
+        );
+        assert_eq!(project.filter().expect("filter"), filter);
+    }
 }
