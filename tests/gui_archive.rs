@@ -13,7 +13,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gazette::app::GazetteApp;
-use gazette::project::Project;
+use gazette::project::{Passage, Project};
 use gui_common::{gazetteer, seeds, window};
 
 fn project_menu(harness: &mut Harness<'_, GazetteApp>, item: &str, answer: Option<PathBuf>) {
@@ -138,4 +138,304 @@ fn a_large_project_shows_its_places_from_the_layer_and_reads_passages_when_selec
     project_menu(&mut harness, "Close project", None);
     assert!(harness.state().state().archive().is_none());
     assert!(harness.state().state().places().is_empty());
+}
+
+/// The project at `path` opened as an archive in a new window.
+fn open_archive(path: &Path) -> Harness<'static, GazetteApp> {
+    let mut app = GazetteApp::new_for_test(gazetteer(), Vec::new(), None);
+    app.set_hold_up_to(1);
+    let mut harness = window(app);
+    project_menu(&mut harness, "Open project…", Some(path.to_path_buf()));
+    harness.run();
+    assert!(harness.state().state().archive().is_some(), "an archive");
+    harness
+}
+
+/// Selects the place named `name` in the list and waits for its passages.
+fn select_and_read(harness: &mut Harness<'_, GazetteApp>, name: &str) -> Vec<Passage> {
+    harness.get_by_role_and_label(Role::ListItem, name).click();
+    harness.run_steps(2);
+    harness.state_mut().wait_for_archive_passages();
+    harness.run();
+    harness
+        .state()
+        .state()
+        .archive()
+        .and_then(|v| v.passages.clone())
+        .expect("passages read")
+        .result
+        .expect("readable")
+}
+
+/// The layer's count of mentions of `name` in the project at `path`, checked against a
+/// recount from every mention.
+fn layer_count(path: &Path, name: &str) -> u64 {
+    let project = Project::open_read_only(path).expect("project");
+    let layer = project.place_summaries().expect("layer");
+    assert_eq!(
+        layer,
+        project.count_places_from_mentions().expect("recount"),
+        "the layer counts what the mentions say"
+    );
+    layer
+        .iter()
+        .find(|p| p.name == name)
+        .map_or(0, |p| p.mention_count)
+}
+
+/// The count the window shows for `name` (0 when it is not shown).
+fn shown_count(harness: &Harness<'_, GazetteApp>, name: &str) -> u64 {
+    harness
+        .state()
+        .state()
+        .place_named(name)
+        .map_or(0, |p| p.mention_count as u64)
+}
+
+#[test]
+fn in_an_archive_a_passage_opens_its_document_and_corrections_are_saved_and_counted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let n = layer_count(&path, "Niamey");
+    assert!(n >= 1);
+
+    let mut harness = open_archive(&path);
+    let passages = select_and_read(&mut harness, "Niamey");
+    let first = passages[0].clone();
+
+    // Clicking a passage opens its document, read from the project on the reader's
+    // thread: its whole text, its mentions as the library reads them.
+    harness
+        .get_all_by_label(&first.text)
+        .next()
+        .expect("the passage")
+        .click();
+    // A few frames only: the document view shows a spinner until the text is read.
+    harness.run_steps(2);
+    {
+        let document = harness
+            .state()
+            .state()
+            .archive()
+            .and_then(|v| v.document.clone())
+            .expect("a document open");
+        assert_eq!(document.id, first.document_id);
+        assert_eq!(document.focus, Some(first.mention.clone()));
+    }
+    harness.state_mut().wait_for_archive_passages();
+    harness.run();
+    let project = Project::open_read_only(&path).expect("project");
+    let text = project.text(first.document_id).expect("text");
+    let (mentions, _) = project
+        .mentions(&gazetteer(), first.document_id)
+        .expect("mentions");
+    drop(project);
+    let read = harness
+        .state()
+        .state()
+        .archive()
+        .and_then(|v| v.document.clone())
+        .and_then(|d| d.read)
+        .expect("read")
+        .expect("readable");
+    assert_eq!(read.text, text);
+    assert_eq!(read.mentions, mentions);
+    // The paragraph of the passage is shown in the document view.
+    let paragraph_start = text[..first.mention.start].rfind('\n').map_or(0, |i| i + 1);
+    let paragraph_end = text[first.mention.start..]
+        .find('\n')
+        .map_or(text.len(), |i| first.mention.start + i);
+    let paragraph = text[paragraph_start..paragraph_end].trim_end_matches('\r');
+    assert!(
+        harness.get_all_by_label(paragraph).count() >= 1,
+        "{paragraph}"
+    );
+
+    // "Not a place" on the first passage: saved to the project, its layer and the
+    // window's counts follow, and the passages are read again without it.
+    harness
+        .get_all_by_label("Correct…")
+        .next()
+        .expect("a correction menu")
+        .click();
+    harness.run();
+    harness.get_by_label("Not a place").click();
+    // A few frames: the status bar says "Counting…" (a spinner) until the places are
+    // read back.
+    harness.run_steps(2);
+    {
+        let corrections: Vec<_> = harness
+            .state()
+            .state()
+            .corrections()
+            .iter()
+            .cloned()
+            .collect();
+        assert_eq!(corrections.len(), 1);
+        let c = &corrections[0];
+        assert_eq!(
+            (c.document.as_str(), c.start, c.end),
+            (
+                first.document.as_str(),
+                first.mention.start,
+                first.mention.end
+            )
+        );
+    }
+    harness.state_mut().flush_project();
+    harness.run();
+    assert!(!harness.state().state().archive().expect("archive").counting);
+    assert_eq!(layer_count(&path, "Niamey"), n - 1);
+    assert_eq!(shown_count(&harness, "Niamey"), n - 1);
+    if n > 1 {
+        harness.state_mut().wait_for_archive_passages();
+        harness.run();
+        let again = harness
+            .state()
+            .state()
+            .archive()
+            .and_then(|v| v.passages.clone())
+            .expect("passages read again")
+            .result
+            .expect("readable");
+        assert_eq!(again.len() as u64, n - 1);
+        assert!(
+            !again
+                .iter()
+                .any(|p| p.document_id == first.document_id && p.mention == first.mention)
+        );
+    }
+
+    // Reopened, the project has the correction and its counts.
+    project_menu(&mut harness, "Close project", None);
+    drop(harness);
+    let mut harness = open_archive(&path);
+    assert_eq!(harness.state().state().corrections().len(), 1);
+    assert_eq!(shown_count(&harness, "Niamey"), n - 1);
+
+    // Undone from the list of corrections: the count comes back, in the file too.
+    harness.get_by_label("Undo").click();
+    harness.run_steps(2);
+    assert!(harness.state().state().corrections().is_empty());
+    harness.state_mut().flush_project();
+    harness.run();
+    assert_eq!(layer_count(&path, "Niamey"), n);
+    assert_eq!(shown_count(&harness, "Niamey"), n);
+
+    // A rule from a passage's menu: every mention written so, in every document, is
+    // moved in the project by its thread, and the window's counts follow.
+    select_and_read(&mut harness, "Niamey");
+    harness
+        .get_all_by_label("Correct…")
+        .next()
+        .expect("a correction menu")
+        .click();
+    harness.run();
+    harness
+        .get_by_label("Never a place: Niamey (every document)")
+        .click();
+    harness.run_steps(2);
+    harness.state_mut().flush_project();
+    harness.run_steps(2);
+    assert_eq!(layer_count(&path, "Niamey"), 0);
+    assert_eq!(shown_count(&harness, "Niamey"), 0);
+    assert!(!harness.state().state().archive_is_counting());
+}
+
+/// A project at `path` of the samples (undated) and two dated articles.
+fn dated_project(path: &Path) {
+    use gazette::corpus::{Document, Published, parse_documents};
+    use gazette::geoparse::Geoparser;
+    let g = gazetteer();
+    let mut documents = seeds();
+    for (name, text, date) in [
+        ("floods", "Flooding hit Maiduguri in Nigeria.", "2024-03-02"),
+        (
+            "talks",
+            "Talks were held in Ouagadougou, Burkina Faso.",
+            "2024-03-20",
+        ),
+    ] {
+        let mut d = Document::from_text(name, text);
+        d.meta.published = Published::parse(date);
+        assert!(d.meta.published.is_some());
+        documents.push(d);
+    }
+    let parsed = parse_documents(&Geoparser::new(&g), documents);
+    let mut project = Project::create(path).expect("create");
+    project.add_documents(&g, &parsed).expect("add");
+}
+
+#[test]
+fn an_archive_has_a_timeline_counted_from_the_project_and_a_range_recounts_its_places() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("dated.gpkg");
+    dated_project(&path);
+    let project = Project::open_read_only(&path).expect("project");
+    let (days, undated) = project.mentions_per_day().expect("days");
+    assert_eq!(days.len(), 2, "{days:?}");
+
+    let mut harness = open_archive(&path);
+    harness.state_mut().wait_for_archive_counts();
+    harness.run();
+    assert!(
+        harness.query_by_label("Counting the timeline…").is_none(),
+        "counted"
+    );
+    harness.get_by_label("Play");
+    harness.get_by_label(&format!("Undated ({undated} mentions)"));
+    assert!(harness.state().state().timeline().is_some());
+    let all = harness.state().state().places().len();
+    assert!(harness.state().state().place_named("Ouagadougou").is_some());
+
+    // Play: the first day alone. Until its places are counted on the counter's thread,
+    // the window keeps the counts it had and says it is counting.
+    harness.get_by_label("Play").click();
+    // One frame takes the click, the next steps the range (its places are asked for at
+    // the start of the frame after).
+    harness.run_steps(2);
+    let dates = harness.state().state().filter().dates;
+    assert!(dates.from.is_some(), "{dates:?}");
+    assert!(harness.state().state().archive_is_counting());
+    assert_eq!(
+        harness.state().state().places().len(),
+        all,
+        "the last counts kept"
+    );
+    harness.get_by_label("Pause").click();
+    harness.run_steps(2);
+    harness.state_mut().wait_for_archive_counts();
+    harness.run_steps(2);
+    let dates = harness.state().state().filter().dates;
+    assert!(!harness.state().state().archive_is_counting());
+    // What the window shows is the library's count of those dates.
+    let expected = project
+        .count_places_in_dates(dates.from, dates.to, !dates.hide_undated)
+        .expect("count");
+    let shown: Vec<(String, usize)> = harness
+        .state()
+        .state()
+        .places()
+        .iter()
+        .map(|p| (gazetteer().entry(p.entry).id.clone(), p.mention_count))
+        .collect();
+    let mut expected: Vec<(String, usize)> = expected
+        .iter()
+        .map(|p| (p.gazetteer_id.clone(), p.mention_count as usize))
+        .collect();
+    let mut shown_sorted = shown.clone();
+    shown_sorted.sort();
+    expected.sort();
+    assert_eq!(shown_sorted, expected);
+    if dates.to < Some(days.keys().last().copied().unwrap_or(0)) {
+        assert!(harness.state().state().place_named("Maiduguri").is_some());
+        assert!(harness.state().state().place_named("Ouagadougou").is_none());
+    }
+
+    // All dates: the layer's counts again, at once.
+    harness.get_by_label("All dates").click();
+    harness.run_steps(2);
+    assert!(!harness.state().state().archive_is_counting());
+    assert_eq!(harness.state().state().places().len(), all);
 }

@@ -151,6 +151,34 @@ pub enum Action {
     ExportPictureTo(PathBuf),
     /// Read the next page of the selected place's passages from the archive project.
     MoreArchivePassages,
+    /// Open a document of the archive project at a mention (its text is read from the
+    /// project on the archive's thread).
+    OpenArchivePassage {
+        /// The document's id in the project.
+        document: crate::project::DocumentId,
+        /// Its name.
+        name: String,
+        /// Its title, if it has one.
+        title: Option<String>,
+        /// Its date, as written.
+        published: Option<String>,
+        /// The mention's byte span in its text.
+        mention: std::ops::Range<usize>,
+    },
+    /// The document view scrolled to the archive document's mention.
+    ArchiveScrolled,
+    /// Correct a mention of the archive project (`None`: undo its correction); written
+    /// to the project at once, its counts read back after.
+    CorrectArchiveMention {
+        /// The document's name.
+        document: String,
+        /// The mention's byte span.
+        start: usize,
+        /// See `start`.
+        end: usize,
+        /// The correction, or `None` to undo it.
+        action: Option<CorrectionAction>,
+    },
     /// Start reviewing the least certain mentions shown, one at a time.
     StartReview,
     /// Step through the review by this many mentions (negative: back).
@@ -227,7 +255,12 @@ impl GazetteApp {
                 self.state.open_document(document, Some(mention));
             }
             Action::OpenDocument(document) => self.state.open_document(document, None),
-            Action::CloseDocument => self.state.close_document(),
+            Action::CloseDocument => {
+                self.state.close_document();
+                if let Some(reader) = &mut self.passage_reader {
+                    reader.forget_document();
+                }
+            }
             Action::Scrolled => self.state.scrolled(),
             Action::ClickMention { document, mention } => {
                 match self.state.effective_entry((document, mention)) {
@@ -470,6 +503,49 @@ impl GazetteApp {
             }
             Action::ExportPictureTo(path) => self.export_picture(ctx, &path),
             Action::MoreArchivePassages => self.state.more_archive_passages(),
+            Action::OpenArchivePassage {
+                document,
+                name,
+                title,
+                published,
+                mention,
+            } => {
+                // The same document, read already: only the focus moves.
+                let read = self
+                    .state
+                    .archive()
+                    .and_then(|v| v.document.as_ref())
+                    .filter(|d| d.id == document)
+                    .and_then(|d| d.read.clone())
+                    .filter(|r| r.is_ok());
+                if read.is_none()
+                    && let Some(reader) = &mut self.passage_reader
+                {
+                    reader.forget_document();
+                    reader.ask_document(document);
+                }
+                self.state
+                    .open_archive_document(super::archive::ArchiveDocument {
+                        id: document,
+                        name,
+                        title,
+                        published,
+                        focus: Some(mention),
+                        scroll_pending: true,
+                        read,
+                    });
+            }
+            Action::ArchiveScrolled => self.state.archive_scrolled(),
+            Action::CorrectArchiveMention {
+                document,
+                start,
+                end,
+                action,
+            } => {
+                if self.state.correct_named(&document, start, end, action) {
+                    self.correction_note();
+                }
+            }
             Action::StartReview => {
                 let queue = super::review::review_queue(&self.state, super::review::REVIEW_LENGTH);
                 if queue.is_empty() {

@@ -146,6 +146,10 @@ pub struct GazetteApp {
     hold_up_to: usize,
     /// Reads the selected place's passages from a project opened as an archive.
     passage_reader: Option<archive::PassageReader>,
+    /// Counts an archive project's mentions per day and the places of a date range (a
+    /// reader of its own: an aggregate over millions of mentions takes seconds, which
+    /// passages should not wait for).
+    archive_counter: Option<archive::PassageReader>,
     /// Whether the "My places" window is open.
     my_places_open: bool,
     /// The "Add a place" / "Edit place" dialog, while open.
@@ -504,6 +508,7 @@ impl GazetteApp {
             review: None,
             hold_up_to: archive::HOLD_UP_TO,
             passage_reader: None,
+            archive_counter: None,
             my_places_open: false,
             place_draft: None,
             reparse: None,
@@ -550,8 +555,62 @@ impl GazetteApp {
     /// (tests).
     pub fn wait_for_archive_passages(&mut self) {
         self.ask_archive_passages();
-        if let Some(answer) = self.passage_reader.as_mut().and_then(|r| r.wait()) {
-            self.state.set_archive_passages(answer);
+        if let Some(answers) = self.passage_reader.as_mut().map(|r| r.wait()) {
+            self.take_archive_answers(answers);
+        }
+    }
+
+    /// Waits for the archive project's counts asked for (its timeline, the places of a
+    /// date range), and shows them (tests).
+    pub fn wait_for_archive_counts(&mut self) {
+        self.ask_archive_range();
+        if let Some(answers) = self.archive_counter.as_mut().map(|r| r.wait()) {
+            self.take_archive_answers(answers);
+        }
+    }
+
+    /// Asks the archive's counter for the places of the filter's date range when it
+    /// changed.
+    fn ask_archive_range(&mut self) {
+        if let (Some(counter), Some(dates)) = (
+            &mut self.archive_counter,
+            self.state.archive_range_to_count(),
+        ) {
+            counter.ask_range(dates);
+        }
+    }
+
+    /// Shows what the archive project's reader read: the selected place's passages, the
+    /// open document.
+    fn take_archive_answers(&mut self, answers: archive::Answers) {
+        if let Some(passages) = answers.passages {
+            self.state.set_archive_passages(passages);
+        }
+        if let Some((id, read)) = answers.document {
+            self.state.set_archive_document_text(id, read);
+        }
+        match answers.timeline {
+            Some(Ok((days, undated))) => self.state.set_archive_days(days, undated),
+            Some(Err(e)) => {
+                // No timeline then (an empty count shows none).
+                self.state.set_archive_days(Default::default(), 0);
+                self.state.push_message(
+                    MessageLevel::Error,
+                    format!("The project's timeline could not be counted: {e}"),
+                );
+            }
+            None => {}
+        }
+        match (answers.counted, self.state.gazetteer_arc()) {
+            (Some((dates, Ok(summaries))), Some(g)) => {
+                let (places, _) = archive::layer_places(&g, &summaries);
+                self.state.set_archive_in_dates(dates, places);
+            }
+            (Some((_, Err(e))), _) => self.state.push_message(
+                MessageLevel::Error,
+                format!("The places of these dates could not be counted: {e}"),
+            ),
+            _ => {}
         }
     }
 
@@ -757,6 +816,8 @@ impl GazetteApp {
             } => {
                 if let Some(link) = &mut self.project {
                     link.set_read_only(read_only);
+                    // What the window sent before is not the project's: its own follow.
+                    link.forget_waiting_settings();
                 }
                 self.state.set_corrections_and_filter(corrections, filter);
                 // The project's places replace the window's (its documents come next).
@@ -924,7 +985,8 @@ impl GazetteApp {
         match self.state.selected() {
             Some(entry) if self.state.place(entry).is_some() => {
                 let limit = self.state.archive_passage_limit();
-                reader.ask(entry, &g.entry(entry).id, limit);
+                let dates = Some(self.state.filter().dates).filter(|d| !d.is_everything());
+                reader.ask(entry, &g.entry(entry).id, limit, dates);
             }
             _ => reader.forget(),
         }
@@ -940,8 +1002,12 @@ impl GazetteApp {
         self.sync_project();
         self.state.poll_recount(false);
         self.ask_archive_passages();
-        if let Some(answer) = self.passage_reader.as_mut().and_then(|r| r.take()) {
-            self.state.set_archive_passages(answer);
+        if let Some(answers) = self.passage_reader.as_mut().map(|r| r.take()) {
+            self.take_archive_answers(answers);
+        }
+        self.ask_archive_range();
+        if let Some(answers) = self.archive_counter.as_mut().map(|r| r.take()) {
+            self.take_archive_answers(answers);
         }
         for outcome in self.exports.poll() {
             self.export_done(outcome);
@@ -1067,14 +1133,20 @@ impl GazetteApp {
             .show(ui, |ui| {
                 actions.extend(passages_panel::passages_panel_ui(ui, &self.state));
             });
-        if self.state.open_document_state().is_some() {
+        let archive_document = self.state.archive().and_then(|v| v.document.as_ref());
+        if self.state.open_document_state().is_some() || archive_document.is_some() {
             egui::Panel::bottom("document")
                 .frame(unfilled_panel(ui))
                 .resizable(true)
                 .default_size(280.0)
                 .size_range(120.0..=800.0)
-                .show(ui, |ui| {
-                    actions.extend(document_view::document_view_ui(ui, &self.state));
+                .show(ui, |ui| match archive_document {
+                    Some(document) => actions.extend(archive_panel::archive_document_ui(
+                        ui,
+                        &self.state,
+                        document,
+                    )),
+                    None => actions.extend(document_view::document_view_ui(ui, &self.state)),
                 });
         }
         if self.state.timeline().is_some() {
@@ -1169,7 +1241,9 @@ impl GazetteApp {
             && !egui::Popup::is_any_open(&ctx)
             && ctx.input(|i| i.key_pressed(egui::Key::Escape))
         {
-            if self.state.open_document_state().is_some() {
+            if self.state.open_document_state().is_some()
+                || self.state.archive().is_some_and(|v| v.document.is_some())
+            {
                 actions.push(Action::CloseDocument);
             } else if self.state.selected().is_some() {
                 actions.push(Action::Select(None));

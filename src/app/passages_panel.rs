@@ -282,6 +282,12 @@ fn overview_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
         action = Some(a);
     }
     ui.add_space(8.0);
+    if state.archive().is_some() {
+        if let Some(a) = archive_corrections_ui(ui, state, g) {
+            action = Some(a);
+        }
+        return action;
+    }
     let corrected = state.corrected_mentions();
     ui.strong(format!("Your corrections ({})", state.corrections().len()));
     if corrected.is_empty() {
@@ -322,6 +328,54 @@ fn overview_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
                     }
                     ui.label(format!("as {target}"));
                     ui.add(egui::Label::new(RichText::new(&doc.document.name).weak()).truncate());
+                });
+            }
+        });
+    action
+}
+
+/// The corrections of a project opened as an archive, newest first, each with its undo:
+/// its documents are not held, so a correction is named by its document and span.
+fn archive_corrections_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
+    let mut action = None;
+    let corrections: Vec<&crate::corpus::Correction> = state.corrections().iter().collect();
+    ui.strong(format!("Your corrections ({})", corrections.len()));
+    if corrections.is_empty() {
+        ui.weak("None yet. Use \"Correct…\" under a passage of a place.");
+    }
+    let row_height = ui.spacing().interact_size.y;
+    egui::ScrollArea::vertical()
+        .id_salt("archive-corrections")
+        .auto_shrink([false, false])
+        .show_rows(ui, row_height, corrections.len(), |ui, rows| {
+            for i in rows {
+                let c = corrections[corrections.len() - 1 - i];
+                let target = match &c.action {
+                    CorrectionAction::NotAPlace => "not a place".to_string(),
+                    CorrectionAction::Reassign { id } => g
+                        .index_of_id(id)
+                        .map_or_else(|| id.clone(), |e| g.entry(e).label()),
+                };
+                ui.horizontal(|ui| {
+                    if ui
+                        .small_button("Undo")
+                        .on_hover_text("Undo this correction (saved to the project at once)")
+                        .clicked()
+                    {
+                        action = Some(Action::CorrectArchiveMention {
+                            document: c.document.clone(),
+                            start: c.start,
+                            end: c.end,
+                            action: None,
+                        });
+                    }
+                    ui.label(format!("as {target}"));
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(format!("{} @{}–{}", c.document, c.start, c.end)).weak(),
+                        )
+                        .truncate(),
+                    );
                 });
             }
         });

@@ -43,6 +43,9 @@ pub enum Change {
     /// Documents parsed again after the user's places changed: their mentions replace
     /// the project's.
     Reparsed(Vec<Arc<ParsedDocument>>),
+    /// Read the places layer's counts back (after corrections of a project opened as an
+    /// archive, whose window shows the layer): answered by [`LinkEvent::Places`].
+    ReadPlaces,
     /// Answer on this channel once every change sent before is written (tests, closing).
     Flush(Sender<()>),
 }
@@ -64,6 +67,9 @@ pub enum LinkEvent {
     },
     /// Every change sent so far is written.
     Saved,
+    /// The places layer as read after the changes sent before [`Change::ReadPlaces`]
+    /// were written, or why it could not be read.
+    Places(Result<Vec<crate::project::PlaceSummary>, String>),
     /// A change could not be written (the message names the file); later changes are
     /// still tried.
     Failed(String),
@@ -167,6 +173,19 @@ impl ProjectLink {
         link
     }
 
+    /// Drops the corrections, filter, rules and places waiting to be written: the
+    /// project's own have just come into the window (they were sent before it was read,
+    /// from the window as it was, and written after would replace the project's: opening
+    /// a project in the window cleared its corrections).
+    pub fn forget_waiting_settings(&mut self) {
+        self.waiting.retain(|change| {
+            !matches!(
+                change,
+                Change::Corrections(_) | Change::Filter(_) | Change::Rules(_) | Change::Places(_)
+            )
+        });
+    }
+
     /// Notes that the file cannot be written (changes are then kept in the window only).
     pub fn set_read_only(&mut self, read_only: bool) {
         self.read_only = read_only;
@@ -265,7 +284,7 @@ impl ProjectLink {
         }
         for event in &events {
             match event {
-                LinkEvent::Progress { .. } => {}
+                LinkEvent::Progress { .. } | LinkEvent::Places(_) => {}
                 LinkEvent::SavedAs { .. } => self.state = LinkState::Saved,
                 LinkEvent::Saved => {
                     if self.state != LinkState::SavingAs {
@@ -389,6 +408,12 @@ fn run(
             Change::Reparsed(documents) => {
                 let refs: Vec<&ParsedDocument> = documents.iter().map(|d| d.as_ref()).collect();
                 project.replace_mentions(gazetteer, &refs).map(|_| ())
+            }
+            Change::ReadPlaces => {
+                report(LinkEvent::Places(
+                    project.place_summaries().map_err(|e| e.to_string()),
+                ));
+                Ok(())
             }
             Change::Flush(done) => {
                 let _ = done.send(());
@@ -645,20 +670,71 @@ fn archive_view(
     project: &Project,
     documents: usize,
 ) -> Result<super::archive::ArchiveView, ProjectError> {
-    let mut view = super::archive::ArchiveView {
+    let (places, places_left_out) =
+        super::archive::layer_places(gazetteer, &project.place_summaries()?);
+    Ok(super::archive::ArchiveView {
         path: project.path().to_path_buf(),
         documents,
+        places,
+        places_left_out,
         ..Default::default()
-    };
-    for place in project.place_summaries()? {
-        match gazetteer.index_of_id(&place.gazetteer_id) {
-            Some(entry) => view.places.push(crate::corpus::LayerPlace {
-                entry,
-                mentions: usize::try_from(place.mention_count).unwrap_or(usize::MAX),
-                documents: usize::try_from(place.document_count).unwrap_or(usize::MAX),
-            }),
-            None => view.places_left_out += 1,
-        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{Correction, CorrectionAction, Document, parse_documents};
+    use crate::geoparse::Geoparser;
+
+    #[test]
+    fn settings_sent_before_the_project_is_read_do_not_replace_its_own() {
+        let g = Arc::new(Gazetteer::load_bundled().expect("bundled gazetteer"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("p.gpkg");
+        let docs = parse_documents(
+            &Geoparser::new(&g),
+            vec![Document::from_text(
+                "a.txt",
+                "Troops left Niamey for Agadez.",
+            )],
+        );
+        let mut project = Project::create(&path).expect("create");
+        project.add_documents(&g, &docs).expect("add");
+        let m = &docs[0].mentions[0];
+        project
+            .set_correction(
+                &g,
+                Correction {
+                    document: "a.txt".into(),
+                    start: m.start,
+                    end: m.end,
+                    action: CorrectionAction::NotAPlace,
+                },
+            )
+            .expect("correct");
+        let filter = Filter {
+            min_confidence: 0.5,
+            ..Filter::default()
+        };
+        project.set_filter(&filter).expect("filter");
+        drop(project);
+
+        // The window, emptied to open the project, sends its (empty) settings while the
+        // project is read; the project's own come with it, and those are dropped.
+        let mut link = ProjectLink::reading(path.clone());
+        link.send(Change::Corrections(Corrections::default()));
+        link.send(Change::Filter(Filter::default()));
+        link.forget_waiting_settings();
+        link.start(g.clone(), Arc::new(|| {}));
+        link.flush();
+        drop(link);
+        let project = Project::open_read_only(&path).expect("project");
+        assert_eq!(
+            project.corrections().len(),
+            1,
+            "the project's correction stays"
+        );
+        assert_eq!(project.filter().expect("filter"), filter);
     }
-    Ok(view)
 }

@@ -161,6 +161,7 @@ impl GazetteApp {
         }
         self.reparse = None;
         self.passage_reader = None;
+        self.archive_counter = None;
         self.state.clear_documents();
         self.state.reset_corrections_and_filter();
         self.update_progress();
@@ -171,17 +172,33 @@ impl GazetteApp {
     /// A project too large to hold is open: shown from its layer, its passages read
     /// when a place is selected.
     pub(super) fn open_archive(&mut self, view: super::archive::ArchiveView) {
-        match super::archive::PassageReader::new(&view.path, self.repaint.clone()) {
-            Ok(reader) => self.passage_reader = Some(reader),
-            Err(e) => self.state.push_message(
+        let readers = self.state.gazetteer_arc().map(|g| {
+            let passages =
+                super::archive::PassageReader::new(&view.path, g.clone(), self.repaint.clone())?;
+            let counter =
+                super::archive::PassageReader::counter(&view.path, g, self.repaint.clone())?;
+            Ok::<_, std::io::Error>((passages, counter))
+        });
+        match readers {
+            Some(Ok((passages, mut counter))) => {
+                // The timeline: mentions per day, counted at once (a pass over the
+                // mentions, on the counter's thread).
+                counter.ask_timeline();
+                self.passage_reader = Some(passages);
+                self.archive_counter = Some(counter);
+            }
+            Some(Err(e)) => self.state.push_message(
                 MessageLevel::Error,
-                format!("Cannot start the thread that reads passages: {e}"),
+                format!("Cannot start the threads that read the project: {e}"),
             ),
+            None => {}
         }
         let mut text = format!(
             "{} holds {} documents: too many to hold in the window, so it is shown from its \
-             places layer ({} places), and a place's passages are read from it when you \
-             select the place. Corrections, the review, the timeline and filters by date or \
+             places layer ({} places), and a place's passages and documents are read from it \
+             when you open them; corrections of single mentions are saved to it as you make \
+             them, as are rules; its timeline and the places of a range of dates are counted \
+             from it. Corrections of a whole place at once, the review and filters by \
              confidence need the documents in the window; use `gazette export` on it for \
              those.",
             view.path.display(),
@@ -250,14 +267,27 @@ impl GazetteApp {
             return;
         };
         let versions = self.state.saved_versions();
-        if versions.0 != self.sent_versions.0 {
+        let (corrected, ruled) = (
+            versions.0 != self.sent_versions.0,
+            versions.2 != self.sent_versions.2,
+        );
+        if corrected {
             link.send(Change::Corrections(self.state.corrections().clone()));
         }
         if versions.1 != self.sent_versions.1 {
             link.send(Change::Filter(self.state.filter().clone()));
         }
-        if versions.2 != self.sent_versions.2 {
+        if ruled {
             link.send(Change::Rules(self.state.rules().clone()));
+        }
+        if (corrected || ruled) && self.state.archive().is_some() {
+            // The window shows the layer: read it back once the changes are in.
+            if link.state() == LinkState::ReadOnly {
+                self.state.archive_counted();
+            } else {
+                link.send(Change::ReadPlaces);
+                self.state.archive_counting();
+            }
         }
         self.sent_versions = versions;
         let mut progress = None;
@@ -278,6 +308,27 @@ impl GazetteApp {
                     );
                 }
                 LinkEvent::Saved => {}
+                LinkEvent::Places(Ok(summaries)) => {
+                    if let Some(g) = self.state.gazetteer_arc() {
+                        let (places, left_out) = super::archive::layer_places(&g, &summaries);
+                        self.state.set_archive_places(places, left_out);
+                        // The selected place's passages changed with it, and the places of
+                        // a date range: read and counted again.
+                        if let Some(reader) = &mut self.passage_reader {
+                            reader.forget();
+                        }
+                        if let Some(counter) = &mut self.archive_counter {
+                            counter.forget_range();
+                        }
+                    }
+                }
+                LinkEvent::Places(Err(message)) => {
+                    self.state.archive_counted();
+                    self.state.push_message(
+                        MessageLevel::Error,
+                        format!("The project's places could not be read again: {message}"),
+                    );
+                }
                 LinkEvent::Failed(message) => self.state.push_message(
                     MessageLevel::Error,
                     format!("The project could not be saved: {message}"),

@@ -84,12 +84,24 @@ pub(super) fn rule_items_ui(
     key: MentionKey,
     candidates: &[CandidateChoice],
 ) -> Option<Action> {
-    let mut action = None;
     let name = state
         .documents()
         .get(key.0)
         .and_then(|d| d.mentions.get(key.1))
         .map(|m| m.text.clone())?;
+    rule_items_for_name_ui(ui, state, g, name, candidates)
+}
+
+/// The rule items of a correction menu for a mention written `name` whose candidates
+/// are `candidates` (a mention held in the window, or read from an archive project).
+pub(super) fn rule_items_for_name_ui(
+    ui: &mut Ui,
+    state: &AppState,
+    g: &Gazetteer,
+    name: String,
+    candidates: &[CandidateChoice],
+) -> Option<Action> {
+    let mut action = None;
     ui.separator();
     let rule = state.rules().get(&name);
     let never = rule.is_some_and(|r| r.action == RuleAction::NeverAPlace);

@@ -10,13 +10,16 @@
 //! frame. [`AppState::revision`] tells caches built from them (the map's cluster index)
 //! when to rebuild.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::archive::{ArchivePassages, ArchiveView, PASSAGES_PER_PAGE};
+use crate::app::archive::{
+    ArchiveDocument, ArchivePassages, ArchiveView, DocumentText, PASSAGES_PER_PAGE,
+};
 use crate::app::export_job::ExportJob;
 use crate::app::recount::Recounter;
 use crate::corpus::timeline::Timeline;
@@ -348,6 +351,129 @@ impl AppState {
         }
     }
 
+    /// Opens a document of the archive project in the document view (its text is read
+    /// on the archive's thread: [`AppState::set_archive_document_text`]).
+    pub fn open_archive_document(&mut self, document: ArchiveDocument) {
+        if let Some(view) = &mut self.archive {
+            self.open_document = None;
+            view.document = Some(document);
+        }
+    }
+
+    /// The text and mentions read for the archive's open document; kept if it is still
+    /// the one open.
+    pub fn set_archive_document_text(
+        &mut self,
+        id: crate::project::DocumentId,
+        read: Result<DocumentText, String>,
+    ) {
+        if let Some(document) = self.archive.as_mut().and_then(|v| v.document.as_mut())
+            && document.id == id
+        {
+            document.read = Some(read);
+        }
+    }
+
+    /// The document view scrolled to the archive document's mention.
+    pub fn archive_scrolled(&mut self) {
+        if let Some(document) = self.archive.as_mut().and_then(|v| v.document.as_mut()) {
+            document.scroll_pending = false;
+        }
+    }
+
+    /// Sets (`Some`) or removes (`None`) the correction of the mention at `start..end`
+    /// of the document named `document`: for a project opened as an archive, whose
+    /// documents are not held. Its counts change when the project's places are read
+    /// back after the correction is written ([`AppState::set_archive_places`]); until
+    /// then the archive says it is counting. Returns whether anything changed.
+    pub fn correct_named(
+        &mut self,
+        document: &str,
+        start: usize,
+        end: usize,
+        action: Option<CorrectionAction>,
+    ) -> bool {
+        let changed = self.corpus.correct_named(document, start, end, action);
+        if changed {
+            self.revision += 1;
+            if let Some(view) = &mut self.archive {
+                view.counting = true;
+            }
+        }
+        changed
+    }
+
+    /// The archive's places as read back from its layer after corrections: the counts
+    /// shown follow (a pass over the layer's places, not over the mentions).
+    pub fn set_archive_places(&mut self, places: Vec<crate::corpus::LayerPlace>, left_out: usize) {
+        if let Some(view) = &mut self.archive {
+            view.places = places;
+            view.places_left_out = left_out;
+            view.counting = false;
+            // The range's places changed with them: counted again.
+            view.in_dates_current = false;
+            self.recompute();
+        }
+    }
+
+    /// The archive's mentions per day and of undated documents, counted on a thread: its
+    /// timeline.
+    pub fn set_archive_days(&mut self, days: BTreeMap<i32, usize>, undated: usize) {
+        if let Some(view) = &mut self.archive {
+            view.days = Some((days, undated));
+            self.revision += 1;
+            self.update_derived();
+        }
+    }
+
+    /// The archive's places in the documents of `dates`, counted on a thread: shown if
+    /// that is still the filter's range.
+    pub fn set_archive_in_dates(
+        &mut self,
+        dates: DateRange,
+        places: Vec<crate::corpus::LayerPlace>,
+    ) {
+        if let Some(view) = &mut self.archive {
+            view.in_dates = Some((dates, places));
+            view.in_dates_current = true;
+            if self.corpus.filter().dates == dates {
+                self.recompute();
+            }
+        }
+    }
+
+    /// The date range whose places the archive still has to count: the filter's, unless
+    /// it shows every date or its places are counted.
+    pub fn archive_range_to_count(&self) -> Option<DateRange> {
+        let view = self.archive.as_ref()?;
+        let dates = self.corpus.filter().dates;
+        let counted =
+            view.in_dates_current && view.in_dates.as_ref().is_some_and(|(d, _)| *d == dates);
+        (!dates.is_everything() && !counted).then_some(dates)
+    }
+
+    /// True while the archive's counts shown are not yet those of the corrections or the
+    /// date range (they are being counted on a thread).
+    pub fn archive_is_counting(&self) -> bool {
+        self.archive.as_ref().is_some_and(|v| v.counting) || self.archive_range_to_count().is_some()
+    }
+
+    /// The archive's counts are being read back after a change of its corrections or
+    /// rules ([`AppState::set_archive_places`] ends it).
+    pub fn archive_counting(&mut self) {
+        if let Some(view) = &mut self.archive {
+            view.counting = true;
+        }
+    }
+
+    /// The archive's counts will not change (the project is read-only, or could not be
+    /// read): it stops saying it is counting.
+    pub fn archive_counted(&mut self) {
+        if let Some(view) = &mut self.archive {
+            view.counting = false;
+        }
+    }
+
     /// Brings the derived lists up to date if documents were added since the last call:
     /// puts the places in order and updates the counts (a sort of the places, not a pass
     /// over the documents).
@@ -520,7 +646,10 @@ impl AppState {
 
     /// Mentions the filter shows in undated documents (its date range aside).
     pub fn undated_mentions(&self) -> usize {
-        self.summary.undated_mentions()
+        match &self.archive {
+            Some(view) => view.days.as_ref().map_or(0, |(_, undated)| *undated),
+            None => self.summary.undated_mentions(),
+        }
     }
 
     /// Hides mentions below this confidence (0 to 1).
@@ -547,7 +676,11 @@ impl AppState {
         self.dirty = false;
         self.revision += 1;
         self.summary = match (&self.gazetteer, &self.archive) {
-            (Some(g), Some(view)) => Summary::of_layer(g, self.corpus.filter(), &view.places),
+            (Some(g), Some(view)) => Summary::of_layer(
+                g,
+                self.corpus.filter(),
+                archive_places(view, self.corpus.filter()),
+            ),
             (Some(g), None) => Summary::of(g, &self.corpus),
             (None, _) => Summary::default(),
         };
@@ -591,7 +724,10 @@ impl AppState {
     /// The lists kept besides the summary: the corrected mentions and the selection's
     /// details (costs the corrections and the selected place's mentions).
     fn update_derived(&mut self) {
-        self.timeline = Timeline::of(self.summary.timeline());
+        self.timeline = match &self.archive {
+            Some(view) => view.days.as_ref().and_then(|(days, _)| Timeline::of(days)),
+            None => Timeline::of(self.summary.timeline()),
+        };
         if self.document_order != DocumentOrder::Added
             && self.sorted_documents.len() != self.corpus.documents().len()
         {
@@ -730,6 +866,9 @@ impl AppState {
     /// Closes the document view.
     pub fn close_document(&mut self) {
         self.open_document = None;
+        if let Some(view) = &mut self.archive {
+            view.document = None;
+        }
     }
 
     /// The document shown in the document view.
@@ -1168,6 +1307,15 @@ impl AppState {
         self.corpus.set_filter(Filter::default());
         self.selected = None;
         self.recompute();
+    }
+}
+
+/// The places an archive shows under `filter`: those counted for its date range when
+/// it has one (the last counted while a new range is counted), else its layer's.
+fn archive_places<'v>(view: &'v ArchiveView, filter: &Filter) -> &'v [crate::corpus::LayerPlace] {
+    match &view.in_dates {
+        Some((_, places)) if !filter.dates.is_everything() => places,
+        _ => &view.places,
     }
 }
 

@@ -77,6 +77,20 @@ pub(super) fn status_bar_ui(
             state.corrections().len(),
             plural(state.corrections().len())
         ));
+        if state.archive().is_some_and(|v| v.days.is_none()) {
+            // No spinner: the timeline comes in a few seconds for a million articles,
+            // and the window need not redraw meanwhile.
+            ui.weak("Counting the timeline…").on_hover_text(
+                "The project's mentions per day are counted on a thread of their own",
+            );
+        }
+        if state.archive_is_counting() {
+            ui.spinner();
+            ui.weak("Counting…").on_hover_text(
+                "The project's places are counted again for your correction or the dates \
+                 chosen; the counts shown are the last ones",
+            );
+        }
         // The pointer's position on the map (latitude, longitude; WGS 84), in a slot of
         // fixed width so that the bar does not move as it comes and goes.
         ui.separator();

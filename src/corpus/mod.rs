@@ -42,6 +42,6 @@ pub use parse::{
 pub use places::{MentionRef, Place, Shown, country_counts, effective_mentions, places};
 pub use read::{DocumentError, Encoding, LoadedDocument, MAX_DOCUMENT_BYTES, decode, display_path};
 pub use rules::{Rule, RuleAction, Rules, RulesError};
-pub use set::{CandidateChoice, Corpus, CorpusParts, MentionKey};
+pub use set::{CandidateChoice, Corpus, CorpusParts, MentionKey, mention_candidates};
 pub use source::{ArticleFiles, Input, article_files, document_name};
 pub use summary::{CountryCount, KindCount, LayerPlace, PlaceStats, Summary};

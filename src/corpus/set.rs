@@ -39,6 +39,42 @@ pub struct CorpusParts {
     pub filter: Filter,
 }
 
+/// The ways mention `m` can be resolved: the parser's choice, its alternates, then other
+/// entries of the same name (at most `limit` in all), `current` (the located entry it
+/// denotes now, after corrections) marked. For a mention held in a corpus or read from a
+/// project.
+pub fn mention_candidates(
+    g: &Gazetteer,
+    m: &crate::geoparse::Mention,
+    current: Option<EntryIndex>,
+    limit: usize,
+) -> Vec<CandidateChoice> {
+    let mut out: Vec<CandidateChoice> = Vec::new();
+    let push = |out: &mut Vec<CandidateChoice>, entry: EntryIndex, p: Option<f32>| {
+        if out.len() < limit && !out.iter().any(|c| c.entry == entry) {
+            let located = located_entry(g, entry);
+            out.push(CandidateChoice {
+                entry,
+                probability: p,
+                is_current: current == Some(located),
+            });
+        }
+    };
+    push(&mut out, m.resolution.entry, Some(m.resolution.probability));
+    for a in &m.resolution.alternates {
+        push(&mut out, a.entry, Some(a.probability));
+    }
+    let mut others = g.candidates(&m.text);
+    others.sort_by_key(|c| {
+        let e = g.entry(c.entry);
+        (e.kind, std::cmp::Reverse(e.population))
+    });
+    for c in others {
+        push(&mut out, c.entry, None);
+    }
+    out
+}
+
 /// A mention's place in a corpus: `(document index, mention index)`.
 pub type MentionKey = (usize, usize);
 
@@ -297,31 +333,7 @@ impl Corpus {
         else {
             return Vec::new();
         };
-        let current = self.effective_entry(g, key);
-        let mut out: Vec<CandidateChoice> = Vec::new();
-        let push = |out: &mut Vec<CandidateChoice>, entry: EntryIndex, p: Option<f32>| {
-            if out.len() < limit && !out.iter().any(|c| c.entry == entry) {
-                let located = located_entry(g, entry);
-                out.push(CandidateChoice {
-                    entry,
-                    probability: p,
-                    is_current: current == Some(located),
-                });
-            }
-        };
-        push(&mut out, m.resolution.entry, Some(m.resolution.probability));
-        for a in &m.resolution.alternates {
-            push(&mut out, a.entry, Some(a.probability));
-        }
-        let mut others = g.candidates(&m.text);
-        others.sort_by_key(|c| {
-            let e = g.entry(c.entry);
-            (e.kind, std::cmp::Reverse(e.population))
-        });
-        for c in others {
-            push(&mut out, c.entry, None);
-        }
-        out
+        mention_candidates(g, m, self.effective_entry(g, key), limit)
     }
 
     /// The candidates of a whole place: every entry any of its mentions could denote
@@ -397,6 +409,33 @@ impl Corpus {
             end: m.end,
             action,
         });
+        self.corrections_version += 1;
+        true
+    }
+
+    /// Sets (`Some`) or removes (`None`) the correction of the mention of the document
+    /// named `document` at `start..end`, whether or not that document is held here (a
+    /// project too large to hold, whose mentions are read from the file). Returns
+    /// whether the corrections changed.
+    pub fn correct_named(
+        &mut self,
+        document: &str,
+        start: usize,
+        end: usize,
+        action: Option<CorrectionAction>,
+    ) -> bool {
+        if self.corrections.get(document, start, end) == action.as_ref() {
+            return false;
+        }
+        match action {
+            Some(action) => self.corrections.set(Correction {
+                document: document.to_string(),
+                start,
+                end,
+                action,
+            }),
+            None => self.corrections.clear(document, start, end),
+        }
         self.corrections_version += 1;
         true
     }

@@ -9,7 +9,7 @@
 //! as damage ([`ProjectError::Damaged`]), so a view may slice a text with a mention's
 //! offsets.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::{ControlFlow, Range};
 use std::path::{Path, PathBuf};
 
@@ -25,6 +25,10 @@ use super::schema;
 use crate::corpus::{Document, DocumentSource, ParsedDocument};
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::{Mention, Resolution};
+
+/// Documents an aggregate over every mention reads per statement (see
+/// `Project::document_chunks`).
+pub const AGGREGATE_CHUNK: i64 = 20_000;
 
 /// A document's id in a project: its row, fixed for the project's life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -359,6 +363,53 @@ impl Project {
         Ok((out, report))
     }
 
+    /// The mention of document `id` at the byte span `start..end`, resolved against
+    /// `gazetteer` (with its alternates, for a correction menu); `None` if the document
+    /// has no mention there or the gazetteer lacks its entry. Reads that document's
+    /// mentions only (its key's range), whatever the size of the project.
+    pub fn mention_at(
+        &self,
+        gazetteer: &Gazetteer,
+        id: DocumentId,
+        start: usize,
+        end: usize,
+    ) -> Result<Option<Mention>, ProjectError> {
+        let path = self.path.as_path();
+        let sqlite = |e| ProjectError::sqlite(path, e);
+        let entries = self.entries(gazetteer)?;
+        let found: Option<(String, usize)> = self
+            .conn
+            .query_row(
+                "SELECT name, byte_size FROM gazette_documents WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(sqlite)?;
+        let Some((name, byte_size)) = found else {
+            return Ok(None);
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT document_id, start_byte, end_byte, text, passage_start, passage_end, \
+                 entry, confidence, probability, alternates \
+                 FROM gazette_mentions WHERE document_id = ?1 AND start_byte = ?2 \
+                 AND end_byte = ?3 ORDER BY ordinal LIMIT 1",
+            )
+            .map_err(sqlite)?;
+        let (start, end) = (
+            i64::try_from(start).unwrap_or(i64::MAX),
+            i64::try_from(end).unwrap_or(i64::MAX),
+        );
+        let mut rows = stmt.query((id.0, start, end)).map_err(sqlite)?;
+        let Some(row) = rows.next().map_err(sqlite)? else {
+            return Ok(None);
+        };
+        let mut report = ReadReport::default();
+        mention(path, &entries, row, (&name, byte_size, None), &mut report)
+    }
+
     /// Every document with its text, in memory, in the order they were added: for an
     /// export, which needs them all at once (texts included: a project of 100,000
     /// articles of 2 KB needs some 200 MB for the texts).
@@ -422,7 +473,44 @@ impl Project {
         include_demonyms: bool,
         limit: usize,
     ) -> Result<Vec<Passage>, ProjectError> {
+        self.passages_in_dates(gazetteer_id, include_demonyms, limit, None)
+    }
+
+    /// [`Project::passages`] of the documents published from day `from` to day `to`
+    /// (both included; days since 1970-01-01, `None` for no bound), and of the undated
+    /// ones when `undated`, as [`Project::count_places_in_dates`] takes them; every
+    /// document's with `dates` `None`. The same range scan of the place's index, which
+    /// skips the rows of other dates.
+    pub fn passages_in_dates(
+        &self,
+        gazetteer_id: &str,
+        include_demonyms: bool,
+        limit: usize,
+        dates: Option<(Option<i32>, Option<i32>, bool)>,
+    ) -> Result<Vec<Passage>, ProjectError> {
         let sqlite = |e| ProjectError::sqlite(&self.path, e);
+        let day = |d: i32| {
+            crate::corpus::metadata::date_of_day(d)
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let (in_dates, from, to, undated) = match dates {
+            None => ("", String::new(), String::new(), true),
+            // No dates kept: every document is undated.
+            Some((_, _, undated)) if !self.metadata[1] => {
+                if !undated {
+                    return Ok(Vec::new());
+                }
+                ("", String::new(), String::new(), true)
+            }
+            Some((from, to, undated)) => (
+                "AND (substr(d.published, 1, 10) BETWEEN ?3 AND ?4 \
+                 OR (?5 AND d.published IS NULL))",
+                from.map_or_else(|| "0000-00-00".to_string(), day),
+                to.map_or_else(|| "9999-99-99".to_string(), day),
+                undated,
+            ),
+        };
         // Title and date from projects that have the columns (older ones opened
         // read-only may not).
         let column = |i: usize| {
@@ -439,7 +527,7 @@ impl Project {
              FROM gazette_mentions AS m \
              JOIN gazette_documents AS d ON d.id = m.document_id \
              JOIN gazette_texts AS t ON t.document_id = m.document_id \
-             WHERE m.place = (SELECT ref FROM gazette_entries WHERE gazetteer_id = ?1) {} \
+             WHERE m.place = (SELECT ref FROM gazette_entries WHERE gazetteer_id = ?1) {} {} \
              ORDER BY m.document_id, m.start_byte LIMIT ?2",
             column(0),
             column(1),
@@ -447,12 +535,17 @@ impl Project {
                 ""
             } else {
                 "AND m.demonym = 0"
-            }
+            },
+            in_dates,
         );
         let mut stmt = self.conn.prepare(&sql).map_err(sqlite)?;
-        let mut rows = stmt
-            .query((gazetteer_id, i64::try_from(limit).unwrap_or(i64::MAX)))
-            .map_err(sqlite)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut rows = if in_dates.is_empty() {
+            stmt.query((gazetteer_id, limit))
+        } else {
+            stmt.query((gazetteer_id, limit, from, to, undated))
+        }
+        .map_err(sqlite)?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(sqlite)? {
             let document: String = row.get(1).map_err(sqlite)?;
@@ -482,6 +575,147 @@ impl Project {
                 text,
             });
         }
+        Ok(out)
+    }
+
+    /// Mentions per publication day (days since 1970-01-01, as
+    /// [`Published::day_number`](crate::corpus::Published::day_number) gives them), and
+    /// mentions in documents without a date: counted as the layer counts them (after
+    /// corrections, demonyms left out), by an SQL aggregate over every mention. For a
+    /// timeline of a project too large to hold, on a thread of its own: a pass over the
+    /// mentions (seconds for millions).
+    pub fn mentions_per_day(&self) -> Result<(BTreeMap<i32, usize>, usize), ProjectError> {
+        self.mentions_per_day_by(AGGREGATE_CHUNK)
+    }
+
+    /// [`Project::mentions_per_day`], a statement per `chunk` documents.
+    pub(super) fn mentions_per_day_by(
+        &self,
+        chunk: i64,
+    ) -> Result<(BTreeMap<i32, usize>, usize), ProjectError> {
+        let sqlite = |e| ProjectError::sqlite(&self.path, e);
+        // Projects made before dates were kept (opened read-only) have none.
+        let day = if self.metadata[1] {
+            "substr(d.published, 1, 10)"
+        } else {
+            "NULL"
+        };
+        let sql = format!(
+            "SELECT {day} AS day, count(*) FROM gazette_mentions AS m \
+             JOIN gazette_documents AS d ON d.id = m.document_id \
+             WHERE m.document_id BETWEEN ?1 AND ?2 \
+             AND m.place IS NOT NULL AND m.demonym = 0 GROUP BY day"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(sqlite)?;
+        let (mut days, mut undated) = (BTreeMap::new(), 0usize);
+        for (lo, hi) in self.document_chunks(chunk)? {
+            let mut rows = stmt.query((lo, hi)).map_err(sqlite)?;
+            while let Some(row) = rows.next().map_err(sqlite)? {
+                let day: Option<String> = row.get(0).map_err(sqlite)?;
+                let count: usize = row.get(1).map_err(sqlite)?;
+                // A date this version cannot read counts as undated, as when read whole.
+                match day.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) {
+                    Some(date) => {
+                        *days
+                            .entry(crate::corpus::metadata::day_number(date))
+                            .or_default() += count
+                    }
+                    None => undated += count,
+                }
+            }
+        }
+        Ok((days, undated))
+    }
+
+    /// The documents' ids in ranges of [`AGGREGATE_CHUNK`], first to last: an aggregate
+    /// over every mention runs a statement per range, each its own read transaction, so
+    /// the project's writer (a correction) waits for one range at most, never for the
+    /// whole pass (seconds for a million articles, past the busy timeout).
+    fn document_chunks(&self, chunk: i64) -> Result<Vec<(i64, i64)>, ProjectError> {
+        let chunk = chunk.max(1);
+        let (first, last): (Option<i64>, Option<i64>) = self
+            .conn
+            .query_row("SELECT min(id), max(id) FROM gazette_documents", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(|e| ProjectError::sqlite(&self.path, e))?;
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        let mut lo = first;
+        while lo <= last {
+            let hi = lo.saturating_add(chunk - 1).min(last);
+            out.push((lo, hi));
+            if hi == i64::MAX {
+                break;
+            }
+            lo = hi + 1;
+        }
+        Ok(out)
+    }
+
+    /// The places as the layer counts them, of the documents published from day `from` to
+    /// day `to` (both included; days since 1970-01-01, `None` for no bound), and of the
+    /// undated ones when `undated`, most mentioned first: an SQL `GROUP BY` over the
+    /// mentions of the dated documents, for a range of a timeline (on a thread of its own;
+    /// a pass over the documents and the mentions of those in range, a statement per
+    /// range of [`AGGREGATE_CHUNK`] documents, whose counts are summed).
+    pub fn count_places_in_dates(
+        &self,
+        from: Option<i32>,
+        to: Option<i32>,
+        undated: bool,
+    ) -> Result<Vec<PlaceSummary>, ProjectError> {
+        self.count_places_in_dates_by(from, to, undated, AGGREGATE_CHUNK)
+    }
+
+    /// [`Project::count_places_in_dates`], a statement per `chunk` documents.
+    pub(super) fn count_places_in_dates_by(
+        &self,
+        from: Option<i32>,
+        to: Option<i32>,
+        undated: bool,
+        chunk: i64,
+    ) -> Result<Vec<PlaceSummary>, ProjectError> {
+        let day = |d: i32| {
+            crate::corpus::metadata::date_of_day(d)
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        if !self.metadata[1] {
+            // No dates: only the undated documents can be in it.
+            return if undated {
+                self.count_places_from_mentions()
+            } else {
+                Ok(Vec::new())
+            };
+        }
+        let from = from.map_or_else(|| "0000-00-00".to_string(), day);
+        let to = to.map_or_else(|| "9999-99-99".to_string(), day);
+        let mut by_id: HashMap<String, PlaceSummary> = HashMap::new();
+        for (lo, hi) in self.document_chunks(chunk)? {
+            for place in
+                layer::count_in_dates(&self.conn, &self.path, (&from, &to, undated), (lo, hi))?
+            {
+                match by_id.get_mut(&place.gazetteer_id) {
+                    Some(p) => {
+                        p.mention_count += place.mention_count;
+                        p.document_count += place.document_count;
+                    }
+                    None => {
+                        by_id.insert(place.gazetteer_id.clone(), place);
+                    }
+                }
+            }
+        }
+        let mut out: Vec<PlaceSummary> = by_id.into_values().collect();
+        out.sort_by(|a, b| {
+            b.mention_count
+                .cmp(&a.mention_count)
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.gazetteer_id.cmp(&b.gazetteer_id))
+        });
         Ok(out)
     }
 

@@ -1196,3 +1196,214 @@ fn user_places_and_their_mentions_are_saved_and_come_back() {
     let entry = fresh.entry(base.resolution.entry);
     assert_eq!((entry.id.as_str(), entry.lat), ("user:base-201", 17.05));
 }
+
+#[test]
+fn the_mention_of_a_passage_comes_back_with_its_alternates_from_its_document_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = corpus();
+    let (_, project) = project_with(dir.path(), &docs);
+    let passages = project
+        .passages("gn:2440485", false, 100)
+        .expect("passages");
+    assert!(!passages.is_empty());
+    for p in &passages {
+        let m = project
+            .mention_at(gazetteer(), p.document_id, p.mention.start, p.mention.end)
+            .expect("read")
+            .expect("a mention there");
+        let parsed = docs
+            .iter()
+            .find(|d| d.document.name == p.document)
+            .and_then(|d| {
+                d.mentions
+                    .iter()
+                    .find(|x| x.start == p.mention.start && x.end == p.mention.end)
+            })
+            .expect("parsed");
+        assert_eq!(&m, parsed);
+    }
+    let first = &passages[0];
+    assert_eq!(
+        project
+            .mention_at(
+                gazetteer(),
+                first.document_id,
+                first.mention.start,
+                first.mention.end + 1
+            )
+            .expect("read"),
+        None,
+        "no mention at another span"
+    );
+    assert_eq!(
+        project
+            .mention_at(gazetteer(), DocumentId(i64::MAX), 0, 1)
+            .expect("read"),
+        None,
+        "no such document"
+    );
+    // A range of the document's key, not a scan of the mentions.
+    let plan: Vec<String> = project
+        .conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT ordinal FROM gazette_mentions WHERE document_id = 1 \
+             AND start_byte = 0 AND end_byte = 1",
+        )
+        .expect("plan")
+        .query_map([], |r| r.get(3))
+        .expect("plan")
+        .collect::<Result<_, _>>()
+        .expect("plan");
+    let plan = plan.join("\n");
+    assert!(plan.contains("document_id=?"), "{plan}");
+}
+
+#[test]
+fn mentions_per_day_and_the_places_of_a_date_range_are_counted_as_in_memory() {
+    use crate::corpus::{DateRange, Published};
+    let g = gazetteer();
+    let mut docs = corpus();
+    // Three of the documents dated (two on one day), the rest undated.
+    let dates = ["2024-03-02", "2024-03-02T10:00:00Z", "2024-03-20"];
+    for (d, date) in docs.iter_mut().zip(dates) {
+        d.document.meta.published = Published::parse(date);
+        assert!(d.document.meta.published.is_some(), "{date}");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, project) = project_with(dir.path(), &docs);
+
+    // Per day: what the summary of the documents held in memory counts.
+    let mut corpus = crate::corpus::Corpus::default();
+    for d in &docs {
+        corpus.add_document(
+            d.clone(),
+            crate::corpus::DocumentSource::Pasted {
+                name: d.document.name.clone(),
+                text: d.document.text.clone(),
+            },
+        );
+    }
+    let summary = crate::corpus::Summary::of(g, &corpus);
+    let (days, undated) = project.mentions_per_day().expect("days");
+    assert_eq!(&days, summary.timeline());
+    assert_eq!(undated, summary.undated_mentions());
+    assert_eq!(days.len(), 2);
+    // Counted a few documents per statement (as a million are), the same.
+    for chunk in [1, 2, 3] {
+        assert_eq!(
+            project.mentions_per_day_by(chunk).expect("days"),
+            (days.clone(), undated)
+        );
+    }
+
+    // A range: what `corpus::places` shows under that filter.
+    let first = *days.keys().next().expect("a day");
+    for range in [
+        DateRange {
+            from: Some(first),
+            to: Some(first),
+            hide_undated: true,
+        },
+        DateRange {
+            from: Some(first + 1),
+            to: None,
+            hide_undated: false,
+        },
+    ] {
+        let filter = Filter {
+            dates: range,
+            ..Filter::default()
+        };
+        let mut expected: Vec<(String, u64, u64)> =
+            places(g, &docs, &Corrections::default(), &filter)
+                .into_iter()
+                .map(|p| {
+                    let mut documents: Vec<usize> = p.mentions.iter().map(|m| m.document).collect();
+                    documents.dedup();
+                    (
+                        g.entry(p.entry).id.clone(),
+                        p.mentions.len() as u64,
+                        documents.len() as u64,
+                    )
+                })
+                .collect();
+        expected.sort();
+        let mut got: Vec<(String, u64, u64)> = project
+            .count_places_in_dates(range.from, range.to, !range.hide_undated)
+            .expect("count")
+            .into_iter()
+            .map(|s| (s.gazetteer_id, s.mention_count, s.document_count))
+            .collect();
+        got.sort();
+        assert!(!got.is_empty());
+        assert_eq!(got, expected, "{range:?}");
+        for chunk in [1, 2, 3] {
+            assert_eq!(
+                project
+                    .count_places_in_dates_by(range.from, range.to, !range.hide_undated, chunk)
+                    .expect("count"),
+                project
+                    .count_places_in_dates(range.from, range.to, !range.hide_undated)
+                    .expect("count"),
+                "{chunk} documents a statement"
+            );
+        }
+    }
+
+    // Niamey's passages of the first day alone: those of the documents dated so.
+    let niamey = "gn:2440485";
+    let all = project.passages(niamey, false, 100).expect("passages");
+    let first_day = project
+        .passages_in_dates(niamey, false, 100, Some((Some(first), Some(first), false)))
+        .expect("passages");
+    let dated: Vec<&str> = docs
+        .iter()
+        .filter(|d| {
+            d.document
+                .meta
+                .published
+                .is_some_and(|p| p.day_number() == first)
+        })
+        .map(|d| d.document.name.as_str())
+        .collect();
+    let expected: Vec<&crate::project::Passage> = all
+        .iter()
+        .filter(|p| dated.contains(&p.document.as_str()))
+        .collect();
+    assert!(
+        !expected.is_empty() && expected.len() < all.len(),
+        "{dated:?}"
+    );
+    assert_eq!(first_day.iter().collect::<Vec<_>>(), expected);
+    // Every date, undated included: all of them.
+    assert_eq!(
+        project
+            .passages_in_dates(niamey, false, 100, Some((None, None, true)))
+            .expect("passages"),
+        all
+    );
+}
+
+#[test]
+fn the_places_of_a_date_range_are_counted_from_the_documents_then_their_mentions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, project) = project_with(dir.path(), &corpus());
+    let plan: Vec<String> = project
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", layer::COUNT_IN_DATES))
+        .expect("plan")
+        .query_map(("2024-01-01", "2024-01-31", false, 1, 20_000), |r| r.get(3))
+        .expect("plan")
+        .collect::<Result<_, _>>()
+        .expect("plan");
+    let plan = plan.join("\n");
+    let documents = plan
+        .find("SEARCH d USING INTEGER PRIMARY KEY")
+        .or_else(|| plan.find("SCAN d"))
+        .expect("the documents walked");
+    let mentions = plan
+        .find("SEARCH m USING PRIMARY KEY")
+        .expect("their mentions by key");
+    assert!(documents < mentions, "{plan}");
+    assert!(!plan.contains("gazette_mentions_by_place"), "{plan}");
+}

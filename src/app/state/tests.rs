@@ -441,3 +441,57 @@ fn a_big_corpus_is_counted_again_on_another_thread_with_the_same_result() {
         here.place(paris).map(|p| p.mentions.len())
     );
 }
+
+#[test]
+fn a_correction_in_an_archive_is_kept_and_its_counts_follow_the_layer_read_back() {
+    use crate::corpus::LayerPlace;
+    let g = gazetteer();
+    let niamey = g.index_of_id("gn:2440485").expect("Niamey");
+    let agadez = g.index_of_id("gn:2448085").expect("Agadez");
+    let mut state = AppState::with_gazetteer(g.clone());
+    let layer = |niamey_mentions: usize| {
+        vec![
+            LayerPlace {
+                entry: niamey,
+                mentions: niamey_mentions,
+                documents: niamey_mentions,
+            },
+            LayerPlace {
+                entry: agadez,
+                mentions: 1,
+                documents: 1,
+            },
+        ]
+    };
+    state.set_archive(ArchiveView {
+        documents: 500_000,
+        places: layer(3),
+        ..Default::default()
+    });
+    assert_eq!(state.place(niamey).map(|p| p.mention_count), Some(3));
+    let version = state.corrections_version();
+
+    // Kept by name and span (no document is held), and sent to the project.
+    assert!(state.correct_named("a.txt", 12, 18, Some(CorrectionAction::NotAPlace)));
+    assert!(!state.correct_named("a.txt", 12, 18, Some(CorrectionAction::NotAPlace)));
+    assert_ne!(state.corrections_version(), version);
+    assert_eq!(
+        state.corrections().get("a.txt", 12, 18),
+        Some(&CorrectionAction::NotAPlace)
+    );
+    // The counts stay until the layer is read back; the archive says it is counting.
+    assert!(state.archive().expect("archive").counting);
+    assert_eq!(state.place(niamey).map(|p| p.mention_count), Some(3));
+    state.set_archive_places(layer(2), 0);
+    assert!(!state.archive().expect("archive").counting);
+    assert_eq!(state.place(niamey).map(|p| p.mention_count), Some(2));
+    assert_eq!(state.mention_count(), 3);
+
+    // Undone.
+    assert!(state.correct_named("a.txt", 12, 18, None));
+    assert!(state.corrections().is_empty());
+    assert!(
+        !state.correct_named("a.txt", 12, 18, None),
+        "nothing to undo"
+    );
+}
