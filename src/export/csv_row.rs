@@ -108,11 +108,7 @@ pub(super) fn write_fixed(out: &mut dyn Write, x: f64, decimals: u32) -> std::io
 }
 
 /// [`write_fixed`] for an `f32` (widened exactly, so the digits are the same).
-pub(super) fn write_fixed_f32(
-    out: &mut dyn Write,
-    x: f32,
-    decimals: u32,
-) -> std::io::Result<()> {
+pub(super) fn write_fixed_f32(out: &mut dyn Write, x: f32, decimals: u32) -> std::io::Result<()> {
     write_fixed(out, f64::from(x), decimals)
 }
 
@@ -202,13 +198,51 @@ mod tests {
     #[test]
     fn decimals_as_format_writes_them_at_the_edges() {
         for x in [
-            0.0, -0.0, 1.0, -1.0, 12.5, 0.1, 13.51366, -179.999999, 90.0, 1e-7, 5e-7, 2.5e-6,
-            0.0078125, 0.25, 0.125, 0.375, -0.5, 2.5, 999_999.9999995, 1e6, 1e300, -1e-300,
-            9.99e14, 1e15, 5e-324, f64::MAX, f64::NAN, f64::INFINITY, f64::NEG_INFINITY,
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            12.5,
+            0.1,
+            13.51366,
+            -179.999999,
+            90.0,
+            1e-7,
+            5e-7,
+            2.5e-6,
+            0.0078125,
+            0.25,
+            0.125,
+            0.375,
+            -0.5,
+            2.5,
+            999_999.9999995,
+            1e6,
+            1e300,
+            -1e-300,
+            9.99e14,
+            1e15,
+            5e-324,
+            f64::MAX,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
         ] {
             assert_eq!(fixed(x, 6), format!("{x:.6}"), "{x:e}");
         }
-        for x in [0.0f32, -0.0, 0.85, 0.0005, 0.0015, 0.9995, 1.0, 999.9995, 1e3, 1e30, f32::NAN] {
+        for x in [
+            0.0f32,
+            -0.0,
+            0.85,
+            0.0005,
+            0.0015,
+            0.9995,
+            1.0,
+            999.9995,
+            1e3,
+            1e30,
+            f32::NAN,
+        ] {
             assert_eq!(fixed_f32(x, 3), format!("{x:.3}"), "{x:e}");
         }
     }

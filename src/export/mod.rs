@@ -29,6 +29,7 @@ use crate::geoparse::Mention;
 use crate::geoparse::why::{WhyContext, explain};
 
 mod csv_row;
+mod json_row;
 use csv_row::write_csv_row;
 mod kml;
 mod stream;
@@ -131,7 +132,8 @@ struct MentionJson<'a> {
     why: Option<String>,
 }
 
-/// A JSON Lines row: the mention with its place's fields flattened in.
+/// A JSON Lines row: the mention with its place's fields flattened in. Written by
+/// [`MentionRowJson::write_to`] (`json_row.rs`), the same bytes as its `Serialize`.
 #[derive(Serialize)]
 struct MentionRowJson<'a> {
     alternates: Vec<AlternateJson<'a>>,
@@ -266,7 +268,7 @@ fn write_mention_json(
 /// One JSON Lines row: mention `m` of `doc`, shown at the place `place`.
 ///
 /// Generic over the writer so that rendering into a document's `Vec<u8>` is inlined:
-/// through `dyn Write`, serde_json's many small writes of escaped text each took a call.
+/// through `dyn Write`, each of a row's many small writes took a call.
 fn write_json_line<W: Write + ?Sized>(
     out: &mut W,
     gazetteer: &Gazetteer,
@@ -300,7 +302,7 @@ fn write_json_line<W: Write + ?Sized>(
         url: doc.document.meta.url.as_deref(),
         why: context.map(|c| why(gazetteer, doc, m, c)),
     };
-    serde_json::to_writer(&mut *out, &json)?;
+    json.write_to(out)?;
     out.write_all(b"\n")
 }
 
