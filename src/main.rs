@@ -560,7 +560,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Some(Command::Eval { corpora, json }) => {
             let g = load_gazetteer(cli.gazetteer.as_ref())?;
-            eval_command(&g, &corpora, json)
+            eval_command(g, &corpora, json)
         }
         Some(Command::Parse {
             paths,
@@ -590,10 +590,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(read) = &places {
                 g.set_user_places(&read.places)?;
             }
-            check_rules(&rules, rules_file.as_ref(), &g)?;
+            check_rules(&rules, rules_file.as_ref(), g)?;
             if let Some(project) = &project {
                 if !rules.is_empty() {
-                    project_commands::add_rules(&g, project, rules)?;
+                    project_commands::add_rules(g, project, rules)?;
                 }
                 let overrides = project_commands::FilterOverrides {
                     demonyms,
@@ -601,7 +601,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     dates: dates.range(),
                 };
                 return project_commands::parse_into_project(
-                    &g,
+                    g,
                     &paths,
                     &fields.fields(),
                     project,
@@ -617,7 +617,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ..Filter::default()
             };
             let code = parse_command(
-                &g,
+                g,
                 &paths,
                 &fields.fields(),
                 ExportTarget {
@@ -652,14 +652,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }) => {
             let rules = read_rules(rules_file.as_ref())?;
             let g = load_gazetteer(cli.gazetteer.as_ref())?;
-            check_rules(&rules, rules_file.as_ref(), &g)?;
+            check_rules(&rules, rules_file.as_ref(), g)?;
             let overrides = project_commands::FilterOverrides {
                 demonyms,
                 min_confidence,
                 dates: dates.range(),
             };
             project_commands::export_project(
-                &g,
+                g,
                 &project,
                 format,
                 output.as_ref(),
@@ -670,7 +670,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Lookup { name }) => {
             let g = load_gazetteer(cli.gazetteer.as_ref())?;
-            lookup(&g, &name)?;
+            lookup(g, &name)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::CompileGazetteer {

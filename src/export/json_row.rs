@@ -131,7 +131,7 @@ mod tests {
         why: bool,
     ) -> MentionRowJson<'a> {
         let alternate = |i: usize| AlternateJson {
-            country_code: (i % 2 == 0).then_some(strings[i % 8].as_str()),
+            country_code: i.is_multiple_of(2).then_some(strings[i % 8].as_str()),
             feature_type: Kind::ALL[i % Kind::ALL.len()],
             gazetteer_id: &strings[(i + 1) % 8],
             name: &strings[(i + 2) % 8],
@@ -140,12 +140,12 @@ mod tests {
         MentionRowJson {
             alternates: (0..numbers.2 % 4).map(alternate).collect(),
             confidence: numbers.0,
-            corrected: numbers.2 % 2 == 0,
+            corrected: numbers.2.is_multiple_of(2),
             country_code: Some(&strings[0]),
-            date: (numbers.2 % 3 == 0).then(|| strings[1].clone()),
-            demonym: numbers.2 % 5 == 0,
+            date: numbers.2.is_multiple_of(3).then(|| strings[1].clone()),
+            demonym: numbers.2.is_multiple_of(5),
             document: &strings[2],
-            document_path: (numbers.2 % 2 == 1).then(|| strings[3].clone()),
+            document_path: (!numbers.2.is_multiple_of(2)).then(|| strings[3].clone()),
             end: numbers.2 + 7,
             feature_type: Kind::ALL[numbers.2 % Kind::ALL.len()],
             gazetteer_id: &strings[4],
