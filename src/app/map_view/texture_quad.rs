@@ -6,8 +6,7 @@
 //! ~50 ns a pixel (it filters a texture and dithers every fragment), so a map-sized image
 //! costs as much as drawing the map (session 7 measured 214 ms a frame that way). This
 //! shader loads one texel a fragment, at the fragment's own pixel (no filtering, no
-//! scaling), and blends it as egui blends (premultiplied alpha): where the texture is
-//! empty the window is left as it is.
+//! scaling), and writes it without blending (the map's picture is opaque).
 
 use eframe::egui_wgpu::{self, CallbackResources, CallbackTrait};
 use eframe::wgpu;
@@ -80,22 +79,14 @@ impl TextureQuadPipeline {
                 module: &module,
                 entry_point: Some("fs_main"),
                 compilation_options: wgpu::PipelineCompilationOptions::default(),
-                // egui's blending: the texture holds premultiplied colours drawn over
-                // nothing, so over the window they give what drawing there would.
+                // No blending: the picture replaces the window's pixels inside the clip.
+                // The map's content is opaque there (the basemap, or the plain sea
+                // without one, covers the map first), so the picture is what drawing
+                // the content over the window would give; blending would cost a read
+                // of the window's pixel for each (lavapipe shades them one by one).
                 targets: &[Some(wgpu::ColorTargetState {
                     format,
-                    blend: Some(wgpu::BlendState {
-                        color: wgpu::BlendComponent {
-                            src_factor: wgpu::BlendFactor::One,
-                            dst_factor: wgpu::BlendFactor::OneMinusSrcAlpha,
-                            operation: wgpu::BlendOperation::Add,
-                        },
-                        alpha: wgpu::BlendComponent {
-                            src_factor: wgpu::BlendFactor::OneMinusDstAlpha,
-                            dst_factor: wgpu::BlendFactor::One,
-                            operation: wgpu::BlendOperation::Add,
-                        },
-                    }),
+                    blend: None,
                     write_mask: wgpu::ColorWrites::ALL,
                 })],
             }),
