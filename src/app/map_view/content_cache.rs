@@ -119,6 +119,10 @@ impl ContentCache {
                 .map(|list| list.all_entries().skip(start.0).cloned().collect())
                 .unwrap_or_default()
         });
+        if shapes.is_empty() {
+            // No map this frame (its panel has no room): nothing to keep or copy.
+            return;
+        }
         let end = ShapeIdx(start.0 + shapes.len());
         let ppp = ctx.pixels_per_point();
         let size = ctx.viewport_rect().size() * ppp;
@@ -132,7 +136,7 @@ impl ContentCache {
             .reduce(|a, b| a.union(b))
             .unwrap_or(Rect::NOTHING)
             .intersect(ctx.viewport_rect());
-        let same = screen == self.last_screen && shapes == self.last && !shapes.is_empty();
+        let same = screen == self.last_screen && shapes == self.last;
         if same && !self.picture_is_current && self.painted.load(Ordering::Acquire) == self.frame {
             self.picture_is_current = self.draw_picture(ctx, &shapes, screen.0, ppp);
         }
