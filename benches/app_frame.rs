@@ -7,7 +7,8 @@
 //!   machine without a GPU is Mesa's lavapipe software renderer, as the window renders
 //!   it: eframe's renderer options (not egui_kittest's `PREDICTABLE` ones, which filter
 //!   textures in the shader) and the basemap by its own pipeline (`app::basemap::gpu`).
-//! - `pointer_moving_10k_places_wgpu`: the same, the pointer moving over the map.
+//! - `pointer_moving_10k_places_wgpu`: the same, the pointer moving over the map (the
+//!   map's picture is then kept between frames, `app::map_view::content_cache`).
 //!
 //! Run: `cargo bench --bench app_frame`.
 
@@ -59,10 +60,20 @@ fn rendered_window(
     app.draw_basemap_with(&render_state);
     let mut harness = Harness::builder()
         .with_size([1500.0, 920.0])
+        .with_context_setup(no_harness_backdrop)
         .renderer(WgpuTestRenderer::from_render_state(render_state))
         .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
     harness.run();
     Some(harness)
+}
+
+/// egui_kittest draws the closure it is given inside `Frame::central_panel`, whose fill
+/// (the panels' colour) covers the whole window: a window-sized egui rectangle, ~87 ms
+/// a frame on lavapipe, that the app's window does not draw (eframe clears the window to
+/// that colour instead, see `GazetteApp::clear_color`). The app itself draws nothing
+/// with the panels' colour, so making it transparent leaves what the window draws.
+fn no_harness_backdrop(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style| style.visuals.panel_fill = egui::Color32::TRANSPARENT);
 }
 
 fn seeds() -> Vec<Document> {

@@ -8,6 +8,11 @@
 //! agree across machines) and with the options the app's window uses (eframe's: the
 //! sampler filters, dithering on).
 //!
+//! Then the window as the app's draws itself (its renderer options, the basemap by its
+//! own pipeline), on 10,000 places and on the two sample articles, the pointer moving
+//! with the map's picture kept between frames or drawn every frame, and panning (the
+//! view moves every frame, so the map is drawn every frame).
+//!
 //! Run: `cargo run --release --example frame_layers` (prints the mean of 20 frames).
 
 #[global_allocator]
@@ -22,6 +27,7 @@ use egui_kittest::{Harness, wgpu::WgpuTestRenderer};
 use gazette::app::GazetteApp;
 use gazette::app::basemap::Basemap;
 use gazette::app::state::AppState;
+use gazette::corpus::Document;
 use gazette::gazetteer::Gazetteer;
 
 const FRAMES: u32 = 20;
@@ -71,6 +77,10 @@ fn app_harness(
 fn main() {
     let g = Arc::new(Gazetteer::load_bundled().expect("gazetteer"));
     let basemap = Basemap::load_bundled().ok().map(Arc::new);
+    if let Some(b) = &basemap {
+        // Every zoom band built, so that each frame draws the same basemap.
+        b.wait_until_complete();
+    }
     let moving = |h: &mut Harness<'_, GazetteApp>, i: u32| {
         if let Some(rect) = h.state().map_view().map_rect() {
             let x = if i.is_multiple_of(2) { 0.40 } else { 0.05 };
@@ -168,25 +178,142 @@ fn main() {
     drop(flat);
 
     // The window as it draws itself: the app's renderer options, the basemap by its
-    // own pipeline (`app::basemap::gpu`).
-    let state = egui_kittest::wgpu::create_render_state(
-        egui_kittest::wgpu::default_wgpu_setup(),
-        app_options,
+    // own pipeline (`app::basemap::gpu`), the map's picture kept between frames
+    // (`app::map_view::content_cache`) or drawn every frame.
+    let panning = |h: &mut Harness<'_, GazetteApp>, i: u32| {
+        if let Some(rect) = h.state().map_view().map_rect() {
+            let at = rect.center();
+            if i == 0 {
+                h.drag_at(at);
+            }
+            let x = if i.is_multiple_of(2) { 0.0 } else { 24.0 };
+            h.hover_at(at + egui::vec2(x, 0.0));
+        }
+    };
+    for (what, places) in [
+        ("10,000 places", Places::TenThousand),
+        ("the two sample articles", Places::Samples),
+    ] {
+        for keep in [false, true] {
+            let kept = if keep { "kept" } else { "drawn every frame" };
+            let mut h = window(&g, basemap.clone(), places, app_options, keep);
+            let ms = mean_ms(&mut h, moving);
+            println!(
+                "window, {what}, pointer moving, map picture {kept}: {ms:.1} ms ({} of {} frames from the picture)",
+                h.state().map_view().kept_picture_frames(),
+                FRAMES + 3,
+            );
+            coverage(&h);
+            drop(h);
+        }
+        let mut h = window(&g, basemap.clone(), places, app_options, true);
+        let ms = mean_ms(&mut h, panning);
+        println!(
+            "window, {what}, panning (the view moves every frame), picture kept: {ms:.1} ms ({} frames from the picture)",
+            h.state().map_view().kept_picture_frames(),
+        );
+    }
+}
+
+/// What the last frame gave the renderer: egui's triangles and the pixels they cover
+/// (a triangle's area, summed: what the rasteriser shades), and the largest meshes;
+/// paint callbacks by the area of their clip.
+fn coverage(h: &Harness<'_, GazetteApp>) {
+    let ppp = h.ctx.pixels_per_point();
+    let primitives = h.ctx.tessellate(h.output().shapes.clone(), ppp);
+    let mut triangles = 0usize;
+    let mut area = 0.0f64;
+    let mut callbacks = 0.0f64;
+    let mut meshes: Vec<(f64, usize, egui::Rect)> = Vec::new();
+    for p in &primitives {
+        match &p.primitive {
+            egui::epaint::Primitive::Mesh(m) => {
+                let mut a = 0.0f64;
+                for t in m.indices.chunks_exact(3) {
+                    let [p0, p1, p2] = [t[0], t[1], t[2]].map(|i| m.vertices[i as usize].pos);
+                    a += f64::from(((p1 - p0).x * (p2 - p0).y - (p1 - p0).y * (p2 - p0).x).abs())
+                        / 2.0;
+                }
+                a *= f64::from(ppp * ppp);
+                triangles += m.indices.len() / 3;
+                area += a;
+                meshes.push((a, m.indices.len() / 3, p.clip_rect));
+            }
+            egui::epaint::Primitive::Callback(c) => {
+                callbacks += f64::from(c.rect.intersect(p.clip_rect).area() * ppp * ppp);
+            }
+        }
+    }
+    println!(
+        "  egui: {} primitives, {triangles} triangles covering {:.2} Mpx; callbacks over {:.2} Mpx",
+        primitives.len(),
+        area / 1e6,
+        callbacks / 1e6
     );
-    let mut app = GazetteApp::with_state(
-        AppState::with_most_populous_places(g.clone(), 10_000),
-        basemap,
-    );
+    meshes.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (a, t, clip) in meshes.iter().take(8) {
+        println!("    mesh {:.3} Mpx, {t} triangles, clip {clip:?}", a / 1e6);
+    }
+}
+
+/// Which places the window shows.
+#[derive(Clone, Copy)]
+enum Places {
+    TenThousand,
+    Samples,
+}
+
+/// The window as the app's draws it: `options` (the window's), the basemap by its own
+/// pipeline, the map's picture kept between frames when `keep`.
+fn window(
+    g: &Arc<Gazetteer>,
+    basemap: Option<Arc<Basemap>>,
+    places: Places,
+    options: RendererOptions,
+    keep: bool,
+) -> Harness<'static, GazetteApp> {
+    let state =
+        egui_kittest::wgpu::create_render_state(egui_kittest::wgpu::default_wgpu_setup(), options);
+    let mut app = match places {
+        Places::TenThousand => GazetteApp::with_state(
+            AppState::with_most_populous_places(g.clone(), 10_000),
+            basemap,
+        ),
+        Places::Samples => GazetteApp::new_for_test(g.clone(), seeds(), basemap),
+    };
     app.draw_basemap_with(&state);
+    app.keep_map_picture(keep);
     let mut h = Harness::builder()
         .with_size([1500.0, 920.0])
+        .with_context_setup(no_harness_backdrop)
         .renderer(WgpuTestRenderer::from_render_state(state))
         .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
     h.run();
-    println!(
-        "app as the window draws it (basemap pipeline): {:.1} ms",
-        mean_ms(&mut h, moving)
-    );
+    h
+}
+
+/// egui_kittest draws the closure it is given inside `Frame::central_panel`, whose fill
+/// (the panels' colour) covers the whole window: a window-sized egui rectangle, ~87 ms
+/// a frame on lavapipe, that the app's window does not draw (eframe clears the window to
+/// that colour instead, see `GazetteApp::clear_color`). The app itself draws nothing
+/// with the panels' colour, so making it transparent leaves what the window draws.
+fn no_harness_backdrop(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style| style.visuals.panel_fill = egui::Color32::TRANSPARENT);
+}
+
+/// The two sample articles (`seeds/`).
+fn seeds() -> Vec<Document> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut docs: Vec<Document> = std::fs::read_dir(dir)
+        .expect("seeds folder")
+        .flatten()
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            Document::from_text(name, std::fs::read_to_string(e.path()).expect("seed"))
+        })
+        .collect();
+    docs.sort_by(|a, b| a.name.cmp(&b.name));
+    docs
 }
 
 struct FlatPipeline(wgpu::RenderPipeline);

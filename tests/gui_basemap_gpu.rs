@@ -1,7 +1,9 @@
 //! The basemap drawn by its own pipeline (`app::basemap::gpu`, what the window uses on
 //! wgpu) draws the same pixels as the basemap given to egui as a mesh: both windows on
 //! the samples are rendered by wgpu (lavapipe where there is no GPU) and compared pixel
-//! by pixel.
+//! by pixel. And the map's picture kept between frames (`app::map_view::content_cache`)
+//! shows what drawing the map every frame shows, after the pointer moved, the view
+//! zoomed and the theme changed.
 #![cfg(feature = "gui")]
 
 mod gui_common;
@@ -11,8 +13,8 @@ use std::sync::Arc;
 use eframe::egui_wgpu::{RenderState, RendererOptions};
 use egui_kittest::Harness;
 use egui_kittest::wgpu::WgpuTestRenderer;
-use gazette::app::GazetteApp;
 use gazette::app::basemap::Basemap;
+use gazette::app::{Action, GazetteApp};
 use gazette::gazetteer::Gazetteer;
 use gui_common::seeds;
 
@@ -75,4 +77,114 @@ fn the_basemaps_pipeline_draws_what_egui_draws() {
     // And the map is not blank: the sea and the land are both there.
     let colours: std::collections::HashSet<[u8; 4]> = by_pipeline.pixels().map(|p| p.0).collect();
     assert!(colours.len() > 50, "only {} colours", colours.len());
+}
+
+/// Pixels of `a` and `b` (the same size) differing by more than `tolerance` in a channel.
+fn differing(a: &image::RgbaImage, b: &image::RgbaImage, tolerance: u8) -> usize {
+    assert_eq!(a.dimensions(), b.dimensions());
+    a.pixels()
+        .zip(b.pixels())
+        .filter(|(p, q)| p.0.iter().zip(q.0).any(|(x, y)| x.abs_diff(y) > tolerance))
+        .count()
+}
+
+/// The window on the samples as the app's window draws it (the basemap's pipeline),
+/// keeping the map's picture between frames or not.
+fn window_keeping_picture(
+    g: &Arc<Gazetteer>,
+    basemap: &Option<Arc<Basemap>>,
+    render_state: RenderState,
+    keep: bool,
+) -> Harness<'static, GazetteApp> {
+    let mut app = GazetteApp::new_for_test(g.clone(), seeds(), basemap.clone());
+    app.draw_basemap_with(&render_state);
+    app.keep_map_picture(keep);
+    let mut harness = Harness::builder()
+        .with_size([1500.0, 920.0])
+        .renderer(WgpuTestRenderer::from_render_state(render_state))
+        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    harness.run_steps(4);
+    harness
+}
+
+/// Moves the pointer over the map's open sea for `frames` frames, each rendered as the
+/// window would; returns the last picture.
+fn pointer_moving(harness: &mut Harness<'static, GazetteApp>, frames: usize) -> image::RgbaImage {
+    let rect = harness
+        .state()
+        .map_view()
+        .map_rect()
+        .expect("the map was drawn");
+    let mut last = None;
+    for i in 0..frames {
+        let x = if i % 2 == 0 { 0.40 } else { 0.05 };
+        harness.hover_at(rect.left_bottom() + egui::vec2(rect.width() * x, -rect.height() * 0.2));
+        harness.step();
+        last = Some(harness.render().expect("rendered"));
+    }
+    last.expect("at least one frame")
+}
+
+#[test]
+fn the_kept_map_picture_shows_what_drawing_the_map_shows() {
+    let (Some(a), Some(b)) = (render_state(), render_state()) else {
+        eprintln!(
+            "skipped: the_kept_map_picture_shows_what_drawing_the_map_shows: no wgpu adapter"
+        );
+        return;
+    };
+    let g = Arc::new(Gazetteer::load_bundled().expect("gazetteer"));
+    let basemap = Basemap::load_bundled().ok().map(Arc::new);
+    if let Some(b) = &basemap {
+        b.wait_until_complete();
+    }
+    let mut drawn = window_keeping_picture(&g, &basemap, a, false);
+    let mut kept = window_keeping_picture(&g, &basemap, b, true);
+    // Any difference is a bug: the picture is drawn from the same primitives by the same
+    // renderer, and copied pixel for pixel.
+    let compare = |drawn: &image::RgbaImage, kept: &image::RgbaImage, when: &str| {
+        let n = differing(drawn, kept, 0);
+        assert!(
+            n == 0,
+            "{when}: {n} pixels differ between the map drawn and kept"
+        );
+    };
+
+    let first_drawn = pointer_moving(&mut drawn, 4);
+    let first_kept = pointer_moving(&mut kept, 4);
+    assert_eq!(drawn.state().map_view().kept_picture_frames(), 0);
+    let hits = kept.state().map_view().kept_picture_frames();
+    assert!(hits >= 2, "the picture was kept in {hits} frames of 4");
+    compare(&first_drawn, &first_kept, "pointer moving");
+
+    // The view zoomed on a place: drawn again, not the stale picture.
+    let focus = |h: &mut Harness<'static, GazetteApp>| {
+        let entry = h.state().state().places().first().expect("a place").entry;
+        let ctx = h.ctx.clone();
+        h.state_mut().apply(&ctx, Action::SelectAndFocus(entry));
+    };
+    focus(&mut drawn);
+    focus(&mut kept);
+    let zoomed_drawn = pointer_moving(&mut drawn, 4);
+    let zoomed_kept = pointer_moving(&mut kept, 4);
+    assert!(
+        differing(&first_kept, &zoomed_kept, 8) > 10_000,
+        "the zoomed view looks like the first one"
+    );
+    compare(&zoomed_drawn, &zoomed_kept, "zoomed");
+    assert!(kept.state().map_view().kept_picture_frames() > hits);
+
+    // The other theme: its colours, not the kept picture's.
+    for h in [&mut drawn, &mut kept] {
+        let dark = h.ctx.theme() == egui::Theme::Dark;
+        h.ctx.set_theme(if dark {
+            egui::Theme::Light
+        } else {
+            egui::Theme::Dark
+        });
+    }
+    let themed_drawn = pointer_moving(&mut drawn, 4);
+    let themed_kept = pointer_moving(&mut kept, 4);
+    assert!(differing(&zoomed_kept, &themed_kept, 8) > 10_000);
+    compare(&themed_drawn, &themed_kept, "other theme");
 }

@@ -12,6 +12,8 @@
 //! pixels. Where there is no wgpu renderer (tests without one, the picture export's own
 //! renderer) the mesh goes to egui instead.
 
+use std::sync::Arc;
+
 use eframe::egui_wgpu::{self, CallbackResources, CallbackTrait, RenderState, ScreenDescriptor};
 use eframe::wgpu;
 use egui::{Mesh, PaintCallbackInfo};
@@ -74,6 +76,9 @@ pub struct FlatMeshPipeline {
     vertices: Option<wgpu::Buffer>,
     indices: Option<wgpu::Buffer>,
     index_count: u32,
+    /// The mesh the buffers hold: a frame that draws the same one (the view did not
+    /// change) uploads nothing.
+    uploaded: Option<Arc<Mesh>>,
 }
 
 impl FlatMeshPipeline {
@@ -187,14 +192,16 @@ impl FlatMeshPipeline {
             vertices: None,
             indices: None,
             index_count: 0,
+            uploaded: None,
         }
     }
 }
 
 /// One frame's basemap mesh, for [`FlatMeshPipeline`] to draw.
 pub struct FlatMeshCallback {
-    /// The mesh, in screen points (what egui would be given).
-    pub mesh: Mesh,
+    /// The mesh, in screen points (what egui would be given); shared with
+    /// [`BasemapShapeMemo`], so that the same mesh is known as such.
+    pub mesh: Arc<Mesh>,
 }
 
 /// `buffer` if it holds `bytes`, else a new one of twice that (so a map panned a little
@@ -244,6 +251,14 @@ impl CallbackTrait for FlatMeshCallback {
             locals.extend_from_slice(&v.to_le_bytes());
         }
         queue.write_buffer(&p.locals, 0, &locals);
+        if p.uploaded
+            .as_ref()
+            .is_some_and(|m| Arc::ptr_eq(m, &self.mesh))
+        {
+            // Already in the buffers (the view did not change).
+            return Vec::new();
+        }
+        p.uploaded = None;
 
         let mut vertex_bytes = Vec::with_capacity(self.mesh.vertices.len() * VERTEX_BYTES as usize);
         for v in &self.mesh.vertices {
@@ -275,6 +290,7 @@ impl CallbackTrait for FlatMeshCallback {
         queue.write_buffer(&vertices, 0, &vertex_bytes);
         queue.write_buffer(&indices, 0, &index_bytes);
         p.index_count = u32::try_from(self.mesh.indices.len()).unwrap_or(0);
+        p.uploaded = Some(self.mesh.clone());
         Vec::new()
     }
 
@@ -306,9 +322,37 @@ impl CallbackTrait for FlatMeshCallback {
 }
 
 /// The shape that draws `mesh` with [`FlatMeshPipeline`], clipped to `rect`.
-pub fn flat_mesh_shape(rect: egui::Rect, mesh: Mesh) -> egui::Shape {
+pub fn flat_mesh_shape(rect: egui::Rect, mesh: Arc<Mesh>) -> egui::Shape {
     egui::Shape::Callback(egui_wgpu::Callback::new_paint_callback(
         rect,
         FlatMeshCallback { mesh },
     ))
+}
+
+/// The basemap's shape of the last frame, kept by the map between frames.
+///
+/// Why: a paint callback is equal to another only if it is the same one (egui compares
+/// callbacks by pointer), so a frame whose basemap mesh did not change gives back the
+/// last frame's shape. The map's content of two frames then compares equal when nothing
+/// in it changed, which is what lets the map keep its picture
+/// (`app::map_view::content_cache`); and the mesh is not uploaded again.
+#[derive(Default)]
+pub struct BasemapShapeMemo {
+    last: Option<(egui::Rect, Arc<Mesh>, egui::Shape)>,
+}
+
+impl BasemapShapeMemo {
+    /// The shape drawing `mesh` over `rect`: the last one if it drew the same.
+    pub fn shape(&mut self, rect: egui::Rect, mesh: Mesh) -> egui::Shape {
+        if let Some((r, m, shape)) = &self.last
+            && *r == rect
+            && **m == mesh
+        {
+            return shape.clone();
+        }
+        let mesh = Arc::new(mesh);
+        let shape = flat_mesh_shape(rect, mesh.clone());
+        self.last = Some((rect, mesh, shape.clone()));
+        shape
+    }
 }

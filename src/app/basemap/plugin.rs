@@ -27,8 +27,9 @@ pub struct BasemapPlugin<'a> {
     /// Dark-mode palette (e.g. `ui.visuals().dark_mode`).
     pub dark: bool,
     /// Draw with [`super::gpu::FlatMeshPipeline`] (registered in the window's renderer)
-    /// instead of giving egui the mesh.
-    pub gpu: bool,
+    /// instead of giving egui the mesh, keeping the last frame's shape in this memo;
+    /// None gives egui the mesh.
+    pub gpu: Option<&'a mut super::gpu::BasemapShapeMemo>,
 }
 
 impl Plugin for BasemapPlugin<'_> {
@@ -59,8 +60,8 @@ impl Plugin for BasemapPlugin<'_> {
             self.dark,
             pixels_per_point,
         );
-        let shape = if self.gpu {
-            super::gpu::flat_mesh_shape(map_rect, mesh)
+        let shape = if let Some(memo) = self.gpu {
+            memo.shape(map_rect, mesh)
         } else {
             Shape::mesh(mesh)
         };

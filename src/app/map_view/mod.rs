@@ -17,6 +17,7 @@
 
 pub mod choropleth;
 mod clusters;
+mod content_cache;
 mod country_labels;
 pub mod density;
 mod division_labels;
@@ -25,6 +26,7 @@ mod labels;
 mod markers;
 mod overlay;
 mod scale;
+mod texture_quad;
 mod tiles;
 mod town_labels;
 
@@ -35,6 +37,7 @@ use rstar::AABB;
 use walkers::{MapMemory, Position, Tiles, lon_lat};
 
 use crate::app::Action;
+use crate::app::basemap::gpu::BasemapShapeMemo;
 use crate::app::basemap::{
     Basemap, BasemapPlugin, ScreenFromMercator, lon_lat_from_mercator, mercator_from_lon_lat,
 };
@@ -46,6 +49,7 @@ pub use markers::{DrawnMarker, MarkerTarget, marker_radius};
 pub use tiles::{NetworkStatus, tile_cache_dir, tile_url_template};
 
 use clusters::{CLUSTER_MAX_LEVEL, MarkerIndex};
+use content_cache::ContentCache;
 use labels::{draw_labels, label_candidates};
 use markers::{MarkerData, marker_at, marker_tooltip, paint_cluster, paint_selected_place};
 use overlay::overlay_ui;
@@ -81,6 +85,11 @@ pub struct MapView {
     /// The basemap is drawn by its own pipeline, registered in the window's wgpu
     /// renderer (see [`crate::app::basemap::gpu`]); false draws it through egui.
     pub gpu_basemap: bool,
+    /// The basemap's shape of the last frame (with [`MapView::gpu_basemap`]).
+    basemap_memo: BasemapShapeMemo,
+    /// The map's picture kept between frames, once the window's renderer is known
+    /// (see `content_cache.rs`).
+    content_cache: Option<ContentCache>,
     memory: MapMemory,
     index: Option<MarkerIndex>,
     drawn: Vec<DrawnMarker>,
@@ -175,6 +184,8 @@ impl MapView {
         MapView {
             basemap_failed: false,
             gpu_basemap: false,
+            basemap_memo: BasemapShapeMemo::default(),
+            content_cache: None,
             memory,
             index: None,
             drawn: Vec::new(),
@@ -199,6 +210,27 @@ impl MapView {
             basemap_name_rects: Vec::new(),
             context_point: None,
         }
+    }
+
+    /// Keeps the map's picture between frames in a texture drawn by `render_state`'s
+    /// renderer (the window's, in which the basemap's pipeline is registered), so that a
+    /// frame in which only the pointer moved does not draw the map again (see
+    /// `content_cache.rs`).
+    pub fn keep_picture_with(&mut self, render_state: &eframe::egui_wgpu::RenderState) {
+        self.content_cache = Some(ContentCache::new(render_state.clone()));
+    }
+
+    /// Turns keeping the map's picture on or off, once [`MapView::keep_picture_with`]
+    /// gave it a renderer (off: drawn every frame, for tests comparing the two).
+    pub fn set_keep_picture(&mut self, on: bool) {
+        if let Some(cache) = &mut self.content_cache {
+            cache.set_enabled(on);
+        }
+    }
+
+    /// Frames whose map was shown from the kept picture (tests, measurements).
+    pub fn kept_picture_frames(&self) -> u64 {
+        self.content_cache.as_ref().map_or(0, ContentCache::hits)
     }
 
     /// What the map shows of the places.
@@ -503,6 +535,10 @@ pub fn map_ui(
 
     let mut action = None;
     let mut map_ui = ui.new_child(UiBuilder::new().max_rect(rect));
+    // The map's content is what is painted in its layer from here to the end of
+    // `Map::show`; the overlay, drawn after, stays egui's every frame.
+    let content_layer = map_ui.layer_id();
+    let content_start = ContentCache::begin(&ctx, content_layer);
     // With online tiles, the basemap goes in a slot painted before the tiles.
     let basemap_slot = view
         .online
@@ -533,6 +569,7 @@ pub fn map_ui(
         context_point,
         picture,
         gpu_basemap,
+        basemap_memo,
         ..
     } = view;
     let picture = *picture;
@@ -557,7 +594,7 @@ pub fn map_ui(
             tint,
             division_tint,
             dark,
-            gpu: *gpu_basemap && !picture,
+            gpu: (*gpu_basemap && !picture).then_some(basemap_memo),
         }),
     };
     map.show(&mut map_ui, |ui, response, projector, _memory| {
@@ -870,6 +907,15 @@ pub fn map_ui(
             }
         }
     });
+
+    // Online tiles keep being drawn by egui: they arrive one by one and walkers fades
+    // them in, and their textures are walkers' to change.
+    if view.online.is_none()
+        && !view.picture
+        && let Some(cache) = &mut view.content_cache
+    {
+        cache.end(&ctx, content_layer, content_start);
+    }
 
     if let Some(bounds) = cluster_zoom {
         view.fit_bounds(bounds, f64::from(CLUSTER_MAX_LEVEL), rect.size());
