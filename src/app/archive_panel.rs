@@ -12,6 +12,7 @@ use super::plural;
 use super::state::AppState;
 use crate::app::Action;
 use crate::app::palette;
+use crate::app::paragraph::paragraph_ui;
 use crate::corpus::{CorrectionAction, mention_candidates};
 use crate::gazetteer::{EntryIndex, Gazetteer};
 use crate::geoparse::why::thousands;
@@ -423,30 +424,10 @@ pub fn archive_document_ui(
                     normal.clone(),
                 );
                 job.wrap.max_width = wrap_width;
-                let sense = if spans.is_empty() {
-                    egui::Sense::hover()
-                } else {
-                    egui::Sense::click()
-                };
-                let (pos, galley, response) = egui::Label::new(job).sense(sense).layout_in_ui(ui);
-                let mention_under = |p: egui::Pos2| -> Option<usize> {
-                    let cursor = galley.cursor_from_pos(p - pos);
-                    let byte = paragraph_text
-                        .char_indices()
-                        .nth(cursor.index.0)
-                        .map_or(paragraph_text.len(), |(b, _)| b);
-                    spans
-                        .iter()
-                        .find(|(s, e, _)| *s <= byte && byte < *e)
-                        .map(|s| s.2)
-                };
-                response.widget_info(|| {
-                    egui::WidgetInfo::labeled(egui::Role::Label, true, paragraph_text)
-                });
-                if ui.is_rect_visible(response.rect) {
-                    ui.painter()
-                        .galley(pos, galley.clone(), ui.visuals().text_color());
-                }
+                let painted = paragraph_ui(ui, job, paragraph_text, !spans.is_empty());
+                let response = painted.response.clone();
+                let mention_under =
+                    |p: egui::Pos2| painted.mention_under(p, paragraph_text, &spans);
                 if focus_here && document.scroll_pending {
                     response.scroll_to_me(Some(egui::Align::Center));
                     action = Some(Action::ArchiveScrolled);

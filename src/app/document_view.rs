@@ -4,10 +4,11 @@
 //! `]` and `[`) step through its places in text order, the map following.
 
 use egui::text::{LayoutJob, TextFormat};
-use egui::{Align, RichText, Sense, Stroke, Ui};
+use egui::{Align, RichText, Stroke, Ui};
 
 use crate::app::Action;
 use crate::app::palette;
+use crate::app::paragraph::paragraph_ui;
 use crate::app::state::AppState;
 use crate::corpus::CorrectionAction;
 
@@ -158,27 +159,10 @@ pub fn document_view_ui(ui: &mut Ui, state: &AppState) -> Option<Action> {
                     paragraph_start = paragraph_end;
                     continue;
                 }
-                let sense = if mention_at.is_empty() { Sense::hover() } else { Sense::click() };
-                let (pos, galley, response) =
-                    egui::Label::new(job).sense(sense).layout_in_ui(ui);
-                let mention_under = |p: egui::Pos2| -> Option<usize> {
-                    let cursor = galley.cursor_from_pos(p - pos);
-                    let byte = paragraph_text
-                        .char_indices()
-                        .nth(cursor.index.0)
-                        .map_or(paragraph_text.len(), |(b, _)| b);
-                    mention_at
-                        .iter()
-                        .find(|(s, e, _)| *s <= byte && byte < *e)
-                        .map(|m| m.2)
-                };
-                // Painted by hand below, so tell accessibility (and tests) what it says.
-                response.widget_info(|| {
-                    egui::WidgetInfo::labeled(egui::Role::Label, true, paragraph_text)
-                });
-                if ui.is_rect_visible(response.rect) {
-                    ui.painter().galley(pos, galley.clone(), ui.visuals().text_color());
-                }
+                let painted = paragraph_ui(ui, job, paragraph_text, !mention_at.is_empty());
+                let response = painted.response.clone();
+                let mention_under =
+                    |p: egui::Pos2| painted.mention_under(p, paragraph_text, &mention_at);
                 if contains_focus && open.scroll_pending {
                     response.scroll_to_me(Some(Align::Center));
                     action = Some(Action::Scrolled);

@@ -24,6 +24,7 @@ pub mod map_view;
 mod messages_window;
 mod my_places;
 pub mod palette;
+mod paragraph;
 pub mod passages_panel;
 mod paste_dialog;
 mod path_prompt;
