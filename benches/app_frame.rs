@@ -19,28 +19,24 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use eframe::egui_wgpu::{RenderState, RendererOptions};
+use eframe::egui_wgpu::RenderState;
 use egui_kittest::Harness;
-use egui_kittest::wgpu::WgpuTestRenderer;
 use gazette::app::GazetteApp;
 use gazette::app::basemap::Basemap;
 use gazette::app::state::AppState;
-use gazette::corpus::Document;
 use gazette::gazetteer::Gazetteer;
+
+#[path = "common/window.rs"]
+mod window;
+use window::{WINDOW_SIZE, seeds, window_harness, window_renderer_options};
 
 /// A wgpu device set up as the window's (eframe's renderer options), or None where wgpu
 /// finds no adapter.
 fn window_render_state() -> Option<RenderState> {
-    let options = RendererOptions {
-        msaa_samples: 0,
-        depth_stencil_format: None,
-        dithering: true,
-        predictable_texture_filtering: false,
-    };
     std::panic::catch_unwind(|| {
         std::panic::AssertUnwindSafe(egui_kittest::wgpu::create_render_state(
             egui_kittest::wgpu::default_wgpu_setup(),
-            options,
+            window_renderer_options(),
         ))
     })
     .ok()
@@ -58,39 +54,9 @@ fn rendered_window(
     };
     let mut app = GazetteApp::with_state(ten_thousand_places(g), basemap);
     app.draw_basemap_with(&render_state);
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .with_context_setup(no_harness_backdrop)
-        .renderer(WgpuTestRenderer::from_render_state(render_state))
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run();
-    Some(harness)
+    Some(window_harness(app, render_state))
 }
 
-/// egui_kittest draws the closure it is given inside `Frame::central_panel`, whose fill
-/// (the panels' colour) covers the whole window: a window-sized egui rectangle, ~87 ms
-/// a frame on lavapipe, that the app's window does not draw (eframe clears the window to
-/// that colour instead, see `GazetteApp::clear_color`). The app itself draws nothing
-/// with the panels' colour, so making it transparent leaves what the window draws.
-fn no_harness_backdrop(ctx: &egui::Context) {
-    ctx.all_styles_mut(|style| style.visuals.panel_fill = egui::Color32::TRANSPARENT);
-}
-
-fn seeds() -> Vec<Document> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let mut docs: Vec<Document> = std::fs::read_dir(dir)
-        .expect("seeds folder")
-        .flatten()
-        .map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            Document::from_text(name, std::fs::read_to_string(e.path()).expect("seed"))
-        })
-        .collect();
-    docs.sort_by(|a, b| a.name.cmp(&b.name));
-    docs
-}
-
-/// 10,000 places, one mention each, without running the parser.
 fn ten_thousand_places(g: &Arc<Gazetteer>) -> AppState {
     AppState::with_most_populous_places(g.clone(), 10_000)
 }
@@ -104,7 +70,7 @@ fn first_frame(c: &mut Criterion) {
             let basemap = Basemap::load_bundled().ok().map(Arc::new);
             let app = GazetteApp::new_for_test(g, seeds(), basemap);
             let mut harness = Harness::builder()
-                .with_size([1500.0, 920.0])
+                .with_size(WINDOW_SIZE)
                 .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
             harness.step();
             harness
@@ -121,7 +87,7 @@ fn frames_with_10k_places(c: &mut Criterion) {
     }
     let app = GazetteApp::with_state(ten_thousand_places(&g), basemap.clone());
     let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
+        .with_size(WINDOW_SIZE)
         .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
     harness.run();
     let mut group = c.benchmark_group("frame_10k_places");

@@ -27,8 +27,11 @@ use egui_kittest::{Harness, wgpu::WgpuTestRenderer};
 use gazette::app::GazetteApp;
 use gazette::app::basemap::Basemap;
 use gazette::app::state::AppState;
-use gazette::corpus::Document;
 use gazette::gazetteer::Gazetteer;
+
+#[path = "../benches/common/window.rs"]
+mod window;
+use window::{WINDOW_SIZE, seeds, window_harness, window_renderer_options};
 
 const FRAMES: u32 = 20;
 
@@ -56,7 +59,7 @@ fn mean_ms<S>(
 /// A harness builder of the window's size rendering with `options`.
 fn builder<S>(options: RendererOptions) -> egui_kittest::HarnessBuilder<S> {
     Harness::builder()
-        .with_size([1500.0, 920.0])
+        .with_size(WINDOW_SIZE)
         .renderer(WgpuTestRenderer::with_render_options(options))
 }
 
@@ -87,12 +90,7 @@ fn main() {
             h.hover_at(rect.left_bottom() + egui::vec2(rect.width() * x, -rect.height() * 0.2));
         }
     };
-    let app_options = RendererOptions {
-        msaa_samples: 0,
-        depth_stencil_format: None,
-        dithering: true,
-        predictable_texture_filtering: false,
-    };
+    let app_options = window_renderer_options();
     for (what, options) in [
         (
             "kittest's renderer options (PREDICTABLE)",
@@ -164,7 +162,7 @@ fn main() {
         .callback_resources
         .insert(FlatPipeline(pipeline));
     let mut flat = Harness::builder()
-        .with_size([1500.0, 920.0])
+        .with_size(WINDOW_SIZE)
         .renderer(WgpuTestRenderer::from_render_state(state))
         .build_ui(|ui| {
             let rect = ui.max_rect();
@@ -283,37 +281,7 @@ fn window(
     };
     app.draw_basemap_with(&state);
     app.keep_map_picture(keep);
-    let mut h = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .with_context_setup(no_harness_backdrop)
-        .renderer(WgpuTestRenderer::from_render_state(state))
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    h.run();
-    h
-}
-
-/// egui_kittest draws the closure it is given inside `Frame::central_panel`, whose fill
-/// (the panels' colour) covers the whole window: a window-sized egui rectangle, ~87 ms
-/// a frame on lavapipe, that the app's window does not draw (eframe clears the window to
-/// that colour instead, see `GazetteApp::clear_color`). The app itself draws nothing
-/// with the panels' colour, so making it transparent leaves what the window draws.
-fn no_harness_backdrop(ctx: &egui::Context) {
-    ctx.all_styles_mut(|style| style.visuals.panel_fill = egui::Color32::TRANSPARENT);
-}
-
-/// The two sample articles (`seeds/`).
-fn seeds() -> Vec<Document> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let mut docs: Vec<Document> = std::fs::read_dir(dir)
-        .expect("seeds folder")
-        .flatten()
-        .map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            Document::from_text(name, std::fs::read_to_string(e.path()).expect("seed"))
-        })
-        .collect();
-    docs.sort_by(|a, b| a.name.cmp(&b.name));
-    docs
+    window_harness(app, state)
 }
 
 struct FlatPipeline(wgpu::RenderPipeline);
