@@ -3,48 +3,26 @@
 //! before the first frame; file dialogs scripted); assertions are on its state.
 #![cfg(feature = "gui")]
 
+mod gui_common;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use gazette::app::GazetteApp;
-use gazette::app::basemap::Basemap;
 use gazette::app::map_view::MarkerTarget;
 use gazette::app::state::MessageLevel;
-use gazette::corpus::{Document, article_files};
-use gazette::gazetteer::{EntryIndex, Gazetteer};
-
-fn gazetteer() -> Arc<Gazetteer> {
-    static G: OnceLock<Arc<Gazetteer>> = OnceLock::new();
-    G.get_or_init(|| Arc::new(Gazetteer::load_bundled().expect("bundled gazetteer")))
-        .clone()
-}
-
-fn basemap() -> Option<Arc<Basemap>> {
-    static B: OnceLock<Option<Arc<Basemap>>> = OnceLock::new();
-    B.get_or_init(|| Basemap::load_bundled().ok().map(Arc::new))
-        .clone()
-}
-
-fn seeds() -> Vec<Document> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    article_files(&dir)
-        .expect("seeds folder")
-        .files
-        .into_iter()
-        .map(|(path, name, _)| Document::read(&path, name).expect("seed").document)
-        .collect()
-}
+use gazette::corpus::Document;
+use gazette::gazetteer::EntryIndex;
+use gui_common::{basemap, gazetteer, seeds};
 
 /// The app with the sample articles, in a 1500×920 window, after its first frames.
 fn harness() -> Harness<'static, GazetteApp> {
     let app = GazetteApp::new_for_test(gazetteer(), seeds(), basemap());
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run();
+    let mut harness =
+        gui_common::builder().build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    gui_common::settle(&mut harness);
     harness
 }
 
@@ -510,10 +488,9 @@ fn ten_thousand_places_stay_interactive() {
     let state = ten_thousand_places();
     assert_eq!(state.places().len(), 10_000);
     let app = GazetteApp::with_state(state, basemap());
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run();
+    let mut harness =
+        gui_common::builder().build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    gui_common::settle(&mut harness);
     // Clustered at the fitted zoom: far fewer circles than places.
     let drawn = harness.state().map_view().drawn_markers().len();
     assert!(drawn < 400, "{drawn} markers drawn at the world view");
@@ -676,10 +653,9 @@ fn five_thousand_documents_draw_only_the_visible_rows() {
     }
     state.refresh();
     let app = GazetteApp::with_state(state, basemap());
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run();
+    let mut harness =
+        gui_common::builder().build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    gui_common::settle(&mut harness);
     harness.get_by_label("Documents (5000)").click();
     harness.run();
     harness.get_by_label("doc-0000.txt");
@@ -869,4 +845,37 @@ fn the_status_bar_gives_the_pointers_position_over_the_map() {
     assert!((-85.0..=85.0).contains(&lat) && (-180.0..=180.0).contains(&lon));
     let ns = if lat >= 0.0 { "N" } else { "S" };
     harness.get_by_label_contains(&format!("{:.4}°{ns}", lat.abs()));
+}
+
+/// Names with letters egui's own face lacks (Latin Extended Additional, combining
+/// marks) are drawn, not boxes: egui_kittest panics on a glyph nothing can draw, and the
+/// document view lays out every letter of the text.
+#[test]
+fn letters_beyond_egui_s_face_are_drawn() {
+    use gazette::app::state::{AppState, DocumentSource};
+    use gazette::corpus::ParsedDocument;
+    use gazette::geoparse::Geoparser;
+    let text = "Envoys from Ṭarābulus and Hồ Chí Minh City met in Niamey; \
+                a convoy left Ḩalab and Đà Nẵng (decomposed: Ha\u{0300} No\u{0323}\u{0302}i).";
+    let g = gazetteer();
+    let doc = ParsedDocument {
+        mentions: Geoparser::new(&g).parse(text),
+        document: Document::from_text("letters", text),
+    };
+    let mut state = AppState::with_gazetteer(g.clone());
+    state.add_document(
+        doc,
+        DocumentSource::Pasted {
+            name: "letters".into(),
+            text: text.into(),
+        },
+    );
+    state.refresh();
+    let mut harness = gui_common::window(GazetteApp::with_state(state, basemap()));
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .apply(&ctx, gazette::app::Action::OpenDocument(0));
+    harness.run();
+    assert!(harness.state().state().open_document_state().is_some());
 }

@@ -42,11 +42,10 @@ fn rendered(
     if pipeline {
         app.draw_basemap_with(&render_state);
     }
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
+    let mut harness = gui_common::builder()
         .renderer(WgpuTestRenderer::from_render_state(render_state))
         .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run_steps(4);
+    gui_common::settle(&mut harness);
     harness.render().expect("rendered")
 }
 
@@ -99,11 +98,10 @@ fn window_keeping_picture(
     let mut app = GazetteApp::new_for_test(g.clone(), seeds(), basemap.clone());
     app.draw_basemap_with(&render_state);
     app.keep_map_picture(keep);
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
+    let mut harness = gui_common::builder()
         .renderer(WgpuTestRenderer::from_render_state(render_state))
         .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run_steps(4);
+    gui_common::settle(&mut harness);
     harness
 }
 

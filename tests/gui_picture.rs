@@ -7,7 +7,6 @@ mod gui_common;
 
 use std::sync::Arc;
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gazette::app::GazetteApp;
 use gazette::app::basemap::Basemap;
@@ -35,10 +34,9 @@ fn the_map_is_saved_as_a_png_at_the_scale_chosen() {
     let basemap = Basemap::load_bundled().ok().map(Arc::new);
     let mut app = GazetteApp::new_for_test(g, seeds(), basemap);
     app.set_render_state(render_state);
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run();
+    let mut harness =
+        gui_common::builder().build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    gui_common::settle(&mut harness);
     let map = harness
         .state()
         .map_view()

@@ -30,11 +30,9 @@ fn window() -> Harness<'static, GazetteApp> {
 /// its towns for the map on another thread, which asks for frames until it is done: a
 /// few more than `gui_common::window` allows.
 fn window_on(app: GazetteApp) -> Harness<'static, GazetteApp> {
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .with_max_steps(64)
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run();
+    let mut harness =
+        gui_common::builder().build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    gui_common::settle(&mut harness);
     harness
 }
 

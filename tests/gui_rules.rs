@@ -20,10 +20,9 @@ use gui_common::{gazetteer, seeds};
 /// The app with the sample articles, in a 1500×920 window, after its first frames.
 fn harness() -> Harness<'static, GazetteApp> {
     let app = GazetteApp::new_for_test(gazetteer(), seeds(), None);
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run();
+    let mut harness =
+        gui_common::builder().build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    gui_common::settle(&mut harness);
     harness
 }
 
@@ -241,10 +240,9 @@ fn rules_are_saved_in_the_session_and_in_an_open_project() {
 
     // Another window opens the project: the rule comes back with it and applies.
     let app = GazetteApp::new_for_test(gazetteer(), Vec::new(), None);
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run();
+    let mut harness =
+        gui_common::builder().build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    gui_common::settle(&mut harness);
     harness.state_mut().dialogs_mut().script(Some(path));
     harness.get_by_label("Project").click();
     harness.run();
@@ -266,10 +264,9 @@ fn rules_come_back_with_the_session() {
     let start = |path: &Path| {
         let app =
             GazetteApp::new_for_test_with_session(gazetteer(), None, path.to_path_buf(), None);
-        let mut harness = Harness::builder()
-            .with_size([1500.0, 920.0])
-            .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-        harness.run();
+        let mut harness =
+            gui_common::builder().build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+        gui_common::settle(&mut harness);
         harness
     };
     let mut harness = start(&path);

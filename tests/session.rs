@@ -4,30 +4,18 @@
 //! the session file once.
 #![cfg(feature = "gui")]
 
+mod gui_common;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gazette::app::GazetteApp;
-use gazette::app::basemap::Basemap;
 use gazette::app::session_file::SessionFile;
 use gazette::app::state::{DocumentSource, MessageLevel, Session};
-use gazette::gazetteer::Gazetteer;
-
-fn gazetteer() -> Arc<Gazetteer> {
-    static G: OnceLock<Arc<Gazetteer>> = OnceLock::new();
-    G.get_or_init(|| Arc::new(Gazetteer::load_bundled().expect("bundled gazetteer")))
-        .clone()
-}
-
-fn basemap() -> Option<Arc<Basemap>> {
-    static B: OnceLock<Option<Arc<Basemap>>> = OnceLock::new();
-    B.get_or_init(|| Basemap::load_bundled().ok().map(Arc::new))
-        .clone()
-}
+use gui_common::{basemap, gazetteer};
 
 /// eframe's key-value storage, in memory.
 #[derive(Default)]
@@ -54,10 +42,9 @@ fn start(path: &Path, storage: Option<&MemoryStorage>) -> Harness<'static, Gazet
     let storage = storage.map(|s| s as &dyn eframe::Storage);
     let app =
         GazetteApp::new_for_test_with_session(gazetteer(), basemap(), path.to_path_buf(), storage);
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run();
+    let mut harness =
+        gui_common::builder().build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    gui_common::settle(&mut harness);
     harness
 }
 

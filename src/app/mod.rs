@@ -19,6 +19,7 @@ pub mod document_view;
 mod drop_hint;
 pub mod export_job;
 mod field_dialog;
+mod fonts;
 pub mod map_picture;
 pub mod map_view;
 mod messages_window;
@@ -1106,6 +1107,7 @@ impl GazetteApp {
     /// [`eframe::App::ui`], and by tests through `egui_kittest`.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        fonts::add_fallback(&ctx);
         self.poll(&ctx);
         if self.is_loading() {
             ctx.request_repaint_after(LOADING_FRAME);

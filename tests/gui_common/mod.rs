@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use egui_kittest::Harness;
+use egui_kittest::{Harness, HarnessBuilder};
 use gazette::app::GazetteApp;
 use gazette::app::basemap::Basemap;
 use gazette::corpus::{Document, article_files};
@@ -38,11 +38,37 @@ pub fn seeds() -> Vec<Document> {
         .collect()
 }
 
-/// `app` in a 1500×920 window, after its first frames.
+/// `app` in a 1500×920 window, after its first frames and once the map's towns are
+/// indexed. The index is built on a background thread and the window repaints every
+/// 100 ms until it arrives; a test that ran meanwhile could see `Harness::run` exceed
+/// its steps depending on the machine's speed.
 pub fn window(app: GazetteApp) -> Harness<'static, GazetteApp> {
-    let mut harness = Harness::builder()
-        .with_size([1500.0, 920.0])
-        .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
-    harness.run();
+    let mut harness = builder().build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
+    settle(&mut harness);
     harness
+}
+
+/// A 1500×920 window's builder. A frame that shows new widgets asks for one more (egui
+/// styles a widget it has not seen yet on the next frame), so opening a project, which
+/// brings panels and lists at once, can take five or six frames to settle: `run` may
+/// take up to 16 before it fails (egui_kittest's default is 4).
+pub fn builder() -> HarnessBuilder<GazetteApp> {
+    Harness::builder()
+        .with_size([1500.0, 920.0])
+        .with_max_steps(16)
+}
+
+/// Runs a new window's first frames and waits, bounded, until the map's towns are
+/// indexed (see [`window`]); every test's window goes through this.
+pub fn settle(harness: &mut Harness<'_, GazetteApp>) {
+    harness.step();
+    // Bounded: 20 s at most, far more than the second or two it takes.
+    for _ in 0..800 {
+        if harness.state().map_view().towns_indexed() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        harness.step();
+    }
+    harness.run();
 }
