@@ -32,6 +32,10 @@ pub(super) static NEAR_COS: std::sync::LazyLock<f64> =
 pub(super) struct Context {
     /// Total country weight of all readings, by country.
     country_totals: HashMap<u64, f32>,
+    /// The same totals sorted by country, once a pass: each surface's
+    /// [`others_countries`] is then a walk over them, not a sort (a long document asks
+    /// it for hundreds of surfaces).
+    sorted_totals: Vec<(u64, f32)>,
     /// Each surface's own share of those totals, so a name does not vote for its own
     /// reading: the first of its (country, weight, next) nodes in `own_nodes`.
     /// Linked lists in one vector: a name has one or two countries, and the tables
@@ -156,6 +160,11 @@ impl Context {
                 }
             }
         }
+        self.sorted_totals.clear();
+        self.sorted_totals
+            .extend(self.country_totals.iter().map(|(&cc, &w)| (cc, w)));
+        // Country codes are unique (a map's keys): an unstable sort gives one order.
+        self.sorted_totals.sort_unstable_by_key(|(cc, _)| *cc);
         if self.points.len() > GRID_FROM {
             for (i, p) in self.points.iter().enumerate() {
                 self.grid
@@ -279,15 +288,14 @@ pub(super) fn others_countries(ctx: &Context, own: SurfaceId, out: &mut Vec<(u64
         0.0
     };
     out.clear();
+    // In country order already: `sorted_totals` is.
     out.extend(
-        ctx.country_totals
+        ctx.sorted_totals
             .iter()
-            .map(|(&cc, &total)| (cc, total - mine(cc)))
+            .map(|&(cc, total)| (cc, total - mine(cc)))
             // Weights are positive: what is left is the other surfaces' votes.
             .filter(|(_, w)| *w > 1e-4),
     );
-    // Country codes are unique (a map's keys): an unstable sort gives the same order.
-    out.sort_unstable_by_key(|(cc, _)| *cc);
     let max = out.iter().map(|(_, w)| *w).fold(0.0f32, f32::max);
     if max > 0.0 {
         for (_, w) in out.iter_mut() {

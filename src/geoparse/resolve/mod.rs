@@ -70,8 +70,10 @@ pub(crate) struct Scratch {
     /// Every hit's ranked readings one after another; `ranges[i]` is hit `i`'s.
     probabilities: Vec<(EntryIndex, f32)>,
     ranges: Vec<Range<usize>>,
-    /// (name, entry, probability) of every unqualified hit's readings.
+    /// (name, entry, probability summed over its mentions) of the unqualified hits'
+    /// readings, each pair once, and where each pair is in it.
     mass: Vec<(SurfaceId, EntryIndex, f32)>,
+    mass_at: rustc_hash::FxHashMap<(SurfaceId, EntryIndex), usize>,
     /// Each name's shared reading: a range of `shared`.
     senses: HashMap<SurfaceId, Range<usize>>,
     shared: Vec<(EntryIndex, f32)>,
@@ -105,6 +107,7 @@ pub(crate) fn resolve(
         probabilities,
         ranges,
         mass,
+        mass_at,
         senses,
         shared,
     } = scratch;
@@ -197,13 +200,17 @@ pub(crate) fn resolve(
             softmax(scores);
             let entry_of = |c: usize| candidates[c].entry;
             // Most probable first; equal probabilities by entry index.
+            // Ties broken by candidate too, so the order is total and an unstable sort
+            // gives what a stable one would.
             let rank = |a: &(usize, f32), b: &(usize, f32)| {
-                b.1.total_cmp(&a.1).then(entry_of(a.0).cmp(&entry_of(b.0)))
+                b.1.total_cmp(&a.1)
+                    .then(entry_of(a.0).cmp(&entry_of(b.0)))
+                    .then(a.0.cmp(&b.0))
             };
             if last {
                 ranked.clear();
                 ranked.extend(scores.iter().copied().enumerate());
-                ranked.sort_by(rank);
+                ranked.sort_unstable_by(rank);
                 readings[i] = ranked[0].0;
                 let start = probabilities.len();
                 probabilities.extend(ranked.iter().map(|&(c, p)| (entry_of(c), p)));
@@ -215,21 +222,25 @@ pub(crate) fn resolve(
     }
     // One sense per document: unqualified mentions of the same name take the reading
     // with the most probability mass over all its mentions.
+    // Each (name, entry) pair's mass adds up in text order, as it would mention by
+    // mention; a long document has tens of thousands of readings and far fewer pairs,
+    // which are then sorted by name (keys packed into one integer, each once).
     mass.clear();
+    mass_at.clear();
     for (i, range) in ranges.iter().enumerate() {
         if qualifier(text, &hits, i).is_none() && !hits[i].feature {
-            mass.extend(
-                probabilities[range.clone()]
-                    .iter()
-                    .map(|&(e, p)| (surfaces[i], e, p)),
-            );
+            for &(e, p) in &probabilities[range.clone()] {
+                match mass_at.entry((surfaces[i], e)) {
+                    std::collections::hash_map::Entry::Occupied(at) => mass[*at.get()].2 += p,
+                    std::collections::hash_map::Entry::Vacant(at) => {
+                        at.insert(mass.len());
+                        mass.push((surfaces[i], e, p));
+                    }
+                }
+            }
         }
     }
-    // Grouped by name and entry, each entry's mentions in text order (the sort is
-    // stable), so its mass adds up as it would mention by mention. Sorted by name
-    // first with the keys packed into one integer: a long document has tens of
-    // thousands of readings.
-    mass.sort_by_key(|&(surface, entry, _)| u64::from(surface) << 32 | u64::from(entry));
+    mass.sort_unstable_by_key(|&(surface, entry, _)| u64::from(surface) << 32 | u64::from(entry));
     // Each name's shared reading, ranked once (not once per mention).
     senses.clear();
     shared.clear();
@@ -238,13 +249,8 @@ pub(crate) fn resolve(
         let surface = mass[k].0;
         let start = shared.len();
         while k < mass.len() && mass[k].0 == surface {
-            let entry = mass[k].1;
-            let mut p = 0.0f32;
-            while k < mass.len() && mass[k].0 == surface && mass[k].1 == entry {
-                p += mass[k].2;
-                k += 1;
-            }
-            shared.push((entry, p));
+            shared.push((mass[k].1, mass[k].2));
+            k += 1;
         }
         let total: f32 = shared[start..].iter().map(|&(_, p)| p).sum();
         for (_, p) in &mut shared[start..] {
