@@ -90,6 +90,17 @@ const TRAPS: &[Case] = &[
 
 const NAMESAKES: &[Case] = &[
     Case {
+        name: "an ocean, not its namesake town, in a story of the country on its shore",
+        text: "Forecasters in Miami expect a busy Atlantic hurricane season; the western \
+               Atlantic is warmer than usual, and Florida is bracing for storms.",
+        expected: &[Place("Atlantic", Kind::Physical, None)],
+    },
+    Case {
+        name: "an ocean crossed, in a story of islands on either side",
+        text: "Rowers left the Canary Islands to cross the Atlantic to the Caribbean.",
+        expected: &[Place("Atlantic", Kind::Physical, None)],
+    },
+    Case {
         name: "Niger the country in a Niger story",
         text: "Soldiers in Niger declared a coup in Niamey.",
         expected: &[

@@ -41,6 +41,7 @@ impl BaseProminence {
                 (pack_code("PPLA"), 0.5),
                 (pack_code("PPLA2"), 0.2),
             ];
+            let ocean = pack_code("OCN");
             let first = i - i % Self::BLOCK;
             (first..gazetteer.len().min(first + Self::BLOCK))
                 .map(|e| {
@@ -50,13 +51,23 @@ impl BaseProminence {
                         .iter()
                         .find(|(code, _)| *code == feature)
                         .map_or(0.0, |&(_, bonus)| bonus);
-                    entry_prominence(gazetteer.kind(e), gazetteer.population(e), capital)
+                    let kind = gazetteer.kind(e);
+                    // An ocean is as broad as a continent: news names "the Atlantic"
+                    // far more often than its towns of a few thousand people.
+                    if kind == Kind::Physical && feature == ocean {
+                        return OCEAN_PROMINENCE;
+                    }
+                    entry_prominence(kind, gazetteer.population(e), capital)
                 })
                 .collect()
         });
         block.get(i % Self::BLOCK).copied().unwrap_or(0.0)
     }
 }
+
+/// The prominence of an ocean (feature code `OCN`): a region's, where other physical
+/// features have less.
+const OCEAN_PROMINENCE: f32 = 3.0;
 
 /// How prominent an entry is, in score units: countries and regions first, then
 /// first-level divisions, then towns by log population. `capital` is the bonus of a

@@ -41,15 +41,19 @@ pub(super) fn context_support(
     match e.country() {
         None => {
             // A multi-country region or feature fits a document about its member
-            // countries ("the Sahel region" in a story about Niger).
+            // countries ("the Sahel region" in a story about Niger); one listed without
+            // members (an ocean) fits the countries that lie within its extent, so "the
+            // tropical Atlantic" in an American story is not the American town.
             let members = gazetteer.member_codes(e.entry);
-            if !members.is_empty() {
-                let fit = members
+            let fit = if !members.is_empty() {
+                members
                     .iter()
                     .filter_map(|&m| weight_of(countries, m))
-                    .fold(0.0f32, f32::max);
-                context += 2.0 * fit;
-            }
+                    .fold(0.0f32, f32::max)
+            } else {
+                extent_fit(gazetteer, e.entry, countries)
+            };
+            context += 2.0 * fit;
         }
         Some(cc) => {
             if let Some(w) = weight_of(countries, cc) {
@@ -92,6 +96,61 @@ pub(super) fn context_support(
         local,
         capped: false,
     }
+}
+
+/// The strongest weight in `countries` (the document's, by packed code) of a country
+/// whose extent meets that of the entry at `entry` (an ocean's: the countries on its
+/// shores and a little more; extents are rough boxes, so a country's point can lie
+/// just outside an ocean's box it borders); 0 without an extent.
+fn extent_fit(
+    gazetteer: &Gazetteer,
+    entry: crate::gazetteer::EntryIndex,
+    countries: &[(u64, f32)],
+) -> f32 {
+    let Some(extent) = gazetteer.entry(entry).bbox else {
+        return 0.0;
+    };
+    countries
+        .iter()
+        .filter(|&&(cc, _)| {
+            country_of_code(gazetteer, cc).is_some_and(|c| {
+                let country = gazetteer.entry(c);
+                let own =
+                    country
+                        .bbox
+                        .unwrap_or([country.lon, country.lat, country.lon, country.lat]);
+                boxes_meet(own, extent)
+            })
+        })
+        .map(|&(_, w)| w)
+        .fold(0.0f32, f32::max)
+}
+
+/// True if two boxes (west, south, east, north, degrees; west above east crosses the
+/// antimeridian) share a point.
+fn boxes_meet(a: [f64; 4], b: [f64; 4]) -> bool {
+    // A box's longitudes as one or two intervals.
+    let spans = |[west, _, east, _]: [f64; 4]| {
+        if west <= east {
+            [(west, east), (f64::NAN, f64::NAN)]
+        } else {
+            [(west, 180.0), (-180.0, east)]
+        }
+    };
+    let lat_meets = a[1] <= b[3] && b[1] <= a[3];
+    lat_meets
+        && spans(a)
+            .iter()
+            .any(|&(w1, e1)| spans(b).iter().any(|&(w2, e2)| w1 <= e2 && w2 <= e1))
+}
+
+/// The country entry of a code packed by [`crate::gazetteer::pack_code`] (codes of up to
+/// seven bytes are packed as their bytes, the length in the top byte).
+fn country_of_code(gazetteer: &Gazetteer, cc: u64) -> Option<crate::gazetteer::EntryIndex> {
+    let bytes = cc.to_le_bytes();
+    let len = usize::from(bytes[7]);
+    let code = std::str::from_utf8(bytes.get(..len).filter(|_| cc >> 63 == 0)?).ok()?;
+    gazetteer.country(code)
 }
 
 /// The score of reading one mention (`hit`) as `e`: its prominence (`prior`), the
@@ -148,4 +207,29 @@ pub(super) fn score_candidate(
         _ => 0.0,
     };
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::boxes_meet;
+
+    #[test]
+    fn boxes_meet_across_the_antimeridian_and_not_apart() {
+        let atlantic = [-98.0, -60.0, 20.0, 70.0];
+        let pacific = [99.0, -60.0, -67.0, 66.5];
+        let united_states = [-179.2, 18.9, 179.8, 71.4];
+        let russia = [19.6, 41.2, -169.7, 81.9];
+        let japan = [122.9, 24.2, 153.9, 45.5];
+        let niger = [0.2, 11.7, 16.0, 23.5];
+        assert!(boxes_meet(united_states, atlantic));
+        assert!(boxes_meet(japan, pacific));
+        assert!(boxes_meet(pacific, japan));
+        assert!(boxes_meet(russia, pacific), "across the antimeridian, both");
+        assert!(!boxes_meet(japan, atlantic));
+        assert!(!boxes_meet(niger, pacific));
+        assert!(
+            !boxes_meet(niger, [0.0, 30.0, 20.0, 40.0]),
+            "apart in latitude"
+        );
+    }
 }
