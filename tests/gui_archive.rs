@@ -439,3 +439,99 @@ fn an_archive_has_a_timeline_counted_from_the_project_and_a_range_recounts_its_p
     assert!(!harness.state().state().archive_is_counting());
     assert_eq!(harness.state().state().places().len(), all);
 }
+
+/// The corrections the window holds, sorted.
+fn corrections_of(harness: &Harness<'_, GazetteApp>) -> Vec<(String, usize, usize, String)> {
+    let mut out: Vec<_> = harness
+        .state()
+        .state()
+        .corrections()
+        .iter()
+        .map(|c| {
+            (
+                c.document.clone(),
+                c.start,
+                c.end,
+                format!("{:?}", c.action),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// "Not a place" on a whole place of the window (held or an archive), by its button.
+fn place_not_a_place(harness: &mut Harness<'_, GazetteApp>, name: &str, n: u64) {
+    harness.get_by_role_and_label(Role::ListItem, name).click();
+    harness.run();
+    if harness.state().state().archive().is_some() {
+        harness.state_mut().wait_for_archive_passages();
+        harness.run();
+    }
+    harness
+        .get_by_label(&format!(
+            "Not a place ({n} mention{})",
+            if n == 1 { "" } else { "s" }
+        ))
+        .click();
+}
+
+#[test]
+fn in_an_archive_a_whole_place_is_corrected_by_the_projects_thread_and_undone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let n = layer_count(&path, "Niamey");
+    assert!(n >= 2, "{n}");
+
+    // What the window holding the documents does with the same button.
+    let mut held = window(GazetteApp::new_for_test(gazetteer(), seeds(), None));
+    place_not_a_place(&mut held, "Niamey", n);
+    held.run();
+    let expected = corrections_of(&held);
+    assert_eq!(expected.len() as u64, n);
+    drop(held);
+
+    let mut harness = open_archive(&path);
+    place_not_a_place(&mut harness, "Niamey", n);
+    // A few frames: the project's thread corrects it, the window says so and counts.
+    harness.run_steps(2);
+    assert!(harness.state().state().archive_is_counting());
+    harness.state_mut().flush_project();
+    harness.run();
+    assert!(!harness.state().state().archive_is_counting());
+    assert_eq!(
+        corrections_of(&harness),
+        expected,
+        "as the window holding them"
+    );
+    assert_eq!(layer_count(&path, "Niamey"), 0);
+    assert_eq!(shown_count(&harness, "Niamey"), 0);
+    harness.get_by_label(&format!("Niamey: not a place ({n} mentions)"));
+
+    // Undone at once: the counts come back, in the file too.
+    harness.get_by_label("Undo all").click();
+    harness.run_steps(2);
+    assert!(harness.state().state().corrections().is_empty());
+    harness.state_mut().flush_project();
+    harness.run();
+    assert_eq!(layer_count(&path, "Niamey"), n);
+    assert_eq!(shown_count(&harness, "Niamey"), n);
+    assert!(
+        Project::open_read_only(&path)
+            .expect("project")
+            .corrections()
+            .is_empty()
+    );
+
+    // Again, then reopened: the project has the corrections and their counts.
+    place_not_a_place(&mut harness, "Niamey", n);
+    harness.run_steps(2);
+    harness.state_mut().flush_project();
+    harness.run();
+    project_menu(&mut harness, "Close project", None);
+    drop(harness);
+    let harness = open_archive(&path);
+    assert_eq!(corrections_of(&harness), expected);
+    assert_eq!(shown_count(&harness, "Niamey"), 0);
+}

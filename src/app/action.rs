@@ -179,6 +179,9 @@ pub enum Action {
         /// The correction, or `None` to undo it.
         action: Option<CorrectionAction>,
     },
+    /// Undo a whole place corrected in the archive project (by its index in
+    /// [`super::archive::ArchiveView::batches`]): cleared on the project's thread.
+    UndoArchivePlace(usize),
     /// Start reviewing the least certain mentions shown, one at a time.
     StartReview,
     /// Step through the review by this many mentions (negative: back).
@@ -330,6 +333,13 @@ impl GazetteApp {
                 self.state.undo_correction(mention);
                 self.correction_note();
             }
+            Action::ReassignPlace { place, to } if self.state.archive().is_some() => {
+                self.correct_archive_place(place, Some(to));
+            }
+            Action::PlaceNotAPlace(place) if self.state.archive().is_some() => {
+                self.correct_archive_place(place, None);
+            }
+            Action::UndoArchivePlace(index) => self.undo_archive_place(index),
             Action::ReassignPlace { place, to } => {
                 let n = self.state.correct_place(place, Some(to));
                 let name = self
@@ -542,7 +552,19 @@ impl GazetteApp {
                 end,
                 action,
             } => {
-                if self.state.correct_named(&document, start, end, action) {
+                if self
+                    .state
+                    .correct_named(&document, start, end, action.clone())
+                {
+                    // Sent as it is (not the whole list, see `sync_project`).
+                    if let Some(link) = &mut self.project {
+                        link.send(super::project_link::Change::Correct {
+                            document,
+                            start,
+                            end,
+                            action,
+                        });
+                    }
                     self.correction_note();
                 }
             }

@@ -14,7 +14,16 @@
 //! window (a few thousand rows); the passages of the selected place are read again. The
 //! window says "Counting…" meanwhile and keeps the counts it had. Rules by name (from a
 //! mention's menu, or a rules file) work the same way, at the cost of a pass over every
-//! mention on the project's thread.
+//! mention on the project's thread. Each is sent to that thread as it is made
+//! ([`super::project_link::Change::Correct`]), not as the whole list of corrections.
+//!
+//! A whole place is corrected at once too ("Not a place", or reassigned to another
+//! place its passages could denote): the project's thread corrects every mention the
+//! layer counts for it ([`Project::correct_place`], a correction per mention as the
+//! window holding the documents makes them), a transaction per 20,000 documents so that
+//! a save waits for one range at most, then reads the layer back; "Counting…" meanwhile.
+//! The window takes the corrections written, and keeps them together ([`ArchiveBatch`])
+//! to be undone at once, on the same thread.
 //!
 //! The timeline works too: a second reader of its own (the counter, so passages never
 //! wait behind an aggregate) counts the mentions per day once at opening
@@ -23,10 +32,9 @@
 //! keeps the counts it had and says "Counting…". Corrections made meanwhile count the
 //! range again; the bars themselves are those counted at opening.
 //!
-//! What needs every mention in memory (corrections of a whole place at once, the review
-//! queue, filters by confidence or document, exports from the window) is not offered on
-//! such a project; the panels say so and the command line does those (`gazette
-//! export`).
+//! What needs every mention in memory (the review queue, filters by confidence or
+//! document, exports from the window) is not offered on such a project; the panels say
+//! so and the command line does those (`gazette export`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -74,6 +82,61 @@ pub struct ArchiveView {
     pub in_dates: Option<(DateRange, Vec<LayerPlace>)>,
     /// False once corrections changed the project since `in_dates` was counted.
     pub in_dates_current: bool,
+    /// The whole place being corrected on the project's thread, as the window says it
+    /// ("Niamey: not a place"), until its corrections come back.
+    pub correcting: Option<String>,
+    /// The whole places corrected since the project was opened, oldest first, each
+    /// undone at once.
+    pub batches: Vec<ArchiveBatch>,
+}
+
+/// A whole place corrected in an archive ([`crate::project::Project::correct_place`]):
+/// what it was, and the mentions it corrected, to undo them together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArchiveBatch {
+    /// What was done, as the window says it ("Niamey: not a place").
+    pub label: String,
+    /// The mentions corrected (document name, start, end).
+    pub spans: Vec<(String, usize, usize)>,
+}
+
+/// The places a place's passages read from an archive could denote instead, most
+/// probable first: the parser's choices and alternates of those mentions whose located
+/// entry is not `place` (a pass over the page read, not over the place's mentions).
+pub fn place_candidates(
+    gazetteer: &Gazetteer,
+    place: EntryIndex,
+    mentions: &[Option<Mention>],
+    limit: usize,
+) -> Vec<crate::corpus::CandidateChoice> {
+    let mut best: BTreeMap<EntryIndex, f32> = BTreeMap::new();
+    for m in mentions.iter().flatten() {
+        let r = &m.resolution;
+        for (entry, p) in std::iter::once((r.entry, r.probability))
+            .chain(r.alternates.iter().map(|a| (a.entry, a.probability)))
+        {
+            if crate::geoparse::located_entry(gazetteer, entry) != place {
+                let slot = best.entry(entry).or_insert(p);
+                *slot = slot.max(p);
+            }
+        }
+    }
+    let mut out: Vec<crate::corpus::CandidateChoice> = best
+        .into_iter()
+        .map(|(entry, p)| crate::corpus::CandidateChoice {
+            entry,
+            probability: Some(p),
+            is_current: false,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.probability
+            .partial_cmp(&a.probability)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.entry.cmp(&b.entry))
+    });
+    out.truncate(limit);
+    out
 }
 
 /// The passages read from the project for one place.

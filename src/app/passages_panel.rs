@@ -338,7 +338,30 @@ fn overview_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
 /// its documents are not held, so a correction is named by its document and span.
 fn archive_corrections_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
     let mut action = None;
-    let corrections: Vec<&crate::corpus::Correction> = state.corrections().iter().collect();
+    let corrections = state.corrections();
+    if let Some(view) = state.archive()
+        && !view.batches.is_empty()
+    {
+        ui.strong("Whole places corrected");
+        for (i, batch) in view.batches.iter().enumerate().rev() {
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!view.counting, egui::Button::new("Undo all").small())
+                    .on_hover_text("Undo the correction of every one of these mentions")
+                    .clicked()
+                {
+                    action = Some(Action::UndoArchivePlace(i));
+                }
+                ui.label(format!(
+                    "{} ({} mention{})",
+                    batch.label,
+                    thousands(batch.spans.len() as u64),
+                    plural(batch.spans.len())
+                ));
+            });
+        }
+        ui.add_space(4.0);
+    }
     ui.strong(format!("Your corrections ({})", corrections.len()));
     if corrections.is_empty() {
         ui.weak("None yet. Use \"Correct…\" under a passage of a place.");
@@ -348,8 +371,9 @@ fn archive_corrections_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Optio
         .id_salt("archive-corrections")
         .auto_shrink([false, false])
         .show_rows(ui, row_height, corrections.len(), |ui, rows| {
-            for i in rows {
-                let c = corrections[corrections.len() - 1 - i];
+            // Those on screen, newest first: a walk to them, not a copy of the list.
+            let shown = rows.len();
+            for c in corrections.iter_newest().skip(rows.start).take(shown) {
                 let target = match &c.action {
                     CorrectionAction::NotAPlace => "not a place".to_string(),
                     CorrectionAction::Reassign { id } => g

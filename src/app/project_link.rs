@@ -46,6 +46,34 @@ pub enum Change {
     /// Read the places layer's counts back (after corrections of a project opened as an
     /// archive, whose window shows the layer): answered by [`LinkEvent::Places`].
     ReadPlaces,
+    /// One correction of a project opened as an archive (`None`: undo it), written as
+    /// it is: its window does not send all its corrections at each change, which a
+    /// whole place corrected makes as many as the place has mentions.
+    Correct {
+        /// The document's name.
+        document: String,
+        /// The mention's byte span.
+        start: usize,
+        /// See `start`.
+        end: usize,
+        /// The correction, or `None` to clear it.
+        action: Option<crate::corpus::CorrectionAction>,
+    },
+    /// Correct every mention of a place of a project opened as an archive
+    /// ([`Project::correct_place`], a transaction per range of documents): answered by
+    /// [`LinkEvent::PlaceCorrected`].
+    CorrectPlace {
+        /// The place's stable id.
+        place: String,
+        /// The stable id of the place they denote instead; `None`: not a place.
+        to: Option<String>,
+        /// Of the documents of these dates only (`None`: every date).
+        dates: Option<crate::corpus::DateRange>,
+    },
+    /// Clear these corrections (document name, start, end) of a project opened as an
+    /// archive, a transaction per range of them: the undo of [`Change::CorrectPlace`].
+    /// Answered by [`LinkEvent::CorrectionsCleared`].
+    ClearCorrections(Vec<(String, usize, usize)>),
     /// Answer on this channel once every change sent before is written (tests, closing).
     Flush(Sender<()>),
 }
@@ -70,6 +98,12 @@ pub enum LinkEvent {
     /// The places layer as read after the changes sent before [`Change::ReadPlaces`]
     /// were written, or why it could not be read.
     Places(Result<Vec<crate::project::PlaceSummary>, String>),
+    /// The corrections [`Change::CorrectPlace`] wrote (one per mention), or why it
+    /// could not (the ranges of documents before the failure stay corrected: those are
+    /// in the project's corrections when it is opened again).
+    PlaceCorrected(Result<Vec<crate::corpus::Correction>, String>),
+    /// How many corrections [`Change::ClearCorrections`] cleared, or why it could not.
+    CorrectionsCleared(Result<usize, String>),
     /// A change could not be written (the message names the file); later changes are
     /// still tried.
     Failed(String),
@@ -284,7 +318,10 @@ impl ProjectLink {
         }
         for event in &events {
             match event {
-                LinkEvent::Progress { .. } | LinkEvent::Places(_) => {}
+                LinkEvent::Progress { .. }
+                | LinkEvent::Places(_)
+                | LinkEvent::PlaceCorrected(_)
+                | LinkEvent::CorrectionsCleared(_) => {}
                 LinkEvent::SavedAs { .. } => self.state = LinkState::Saved,
                 LinkEvent::Saved => {
                     if self.state != LinkState::SavingAs {
@@ -412,6 +449,37 @@ fn run(
             Change::ReadPlaces => {
                 report(LinkEvent::Places(
                     project.place_summaries().map_err(|e| e.to_string()),
+                ));
+                Ok(())
+            }
+            Change::Correct {
+                document,
+                start,
+                end,
+                action,
+            } => match action {
+                Some(action) => project.set_correction(
+                    gazetteer,
+                    crate::corpus::Correction {
+                        document,
+                        start,
+                        end,
+                        action,
+                    },
+                ),
+                None => project.clear_correction(gazetteer, &document, start, end),
+            },
+            Change::CorrectPlace { place, to, dates } => {
+                let done = project.correct_place(gazetteer, &place, to.as_deref(), dates);
+                report(LinkEvent::PlaceCorrected(
+                    done.map(|o| o.corrections).map_err(|e| e.to_string()),
+                ));
+                Ok(())
+            }
+            Change::ClearCorrections(spans) => {
+                let done = project.clear_corrections(gazetteer, &spans);
+                report(LinkEvent::CorrectionsCleared(
+                    done.map(|o| o.corrections.len()).map_err(|e| e.to_string()),
                 ));
                 Ok(())
             }

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::gazetteer::EntryIndex;
 use crate::project::Project;
 
 use super::project_link::{Change, LinkEvent, LinkState, NewDocument, ProjectLink};
@@ -271,7 +272,10 @@ impl GazetteApp {
             versions.0 != self.sent_versions.0,
             versions.2 != self.sent_versions.2,
         );
-        if corrected {
+        // An archive's corrections are sent one change at a time as they are made
+        // (`Change::Correct`, `Change::CorrectPlace`): the whole list, as many as the
+        // mentions of the places corrected, is not copied at each.
+        if corrected && self.state.archive().is_none() {
             link.send(Change::Corrections(self.state.corrections().clone()));
         }
         if versions.1 != self.sent_versions.1 {
@@ -322,6 +326,36 @@ impl GazetteApp {
                         }
                     }
                 }
+                LinkEvent::PlaceCorrected(result) => {
+                    let n = match result {
+                        Ok(corrections) => {
+                            let n = corrections.len();
+                            self.state.archive_place_corrected(corrections);
+                            Ok(n)
+                        }
+                        Err(message) => {
+                            self.state.archive_place_failed();
+                            Err(message)
+                        }
+                    };
+                    // Taken from the project: not to be sent back to it.
+                    self.sent_versions.0 = self.state.saved_versions().0;
+                    match n {
+                        Ok(n) => self.state.push_message(
+                            MessageLevel::Info,
+                            format!("{n} mention{} corrected in the project", plural(n)),
+                        ),
+                        Err(message) => self.state.push_message(
+                            MessageLevel::Error,
+                            format!("The place could not be corrected: {message}"),
+                        ),
+                    }
+                }
+                LinkEvent::CorrectionsCleared(Ok(_)) => {}
+                LinkEvent::CorrectionsCleared(Err(message)) => self.state.push_message(
+                    MessageLevel::Error,
+                    format!("The corrections could not be undone: {message}"),
+                ),
                 LinkEvent::Places(Err(message)) => {
                     self.state.archive_counted();
                     self.state.push_message(
@@ -343,6 +377,69 @@ impl GazetteApp {
             // The session names the project once it is there.
             self.save_session();
         }
+    }
+
+    /// Corrects every mention of `place` shown in the archive (`to`: reassigned to it
+    /// where they could denote it; `None`: not a place) on the project's thread, which
+    /// then reads the layer back; "Counting…" meanwhile.
+    pub(super) fn correct_archive_place(&mut self, place: EntryIndex, to: Option<EntryIndex>) {
+        let Some(g) = self.state.gazetteer_arc() else {
+            return;
+        };
+        let writable = self
+            .project
+            .as_ref()
+            .is_some_and(|l| !matches!(l.state(), LinkState::ReadOnly | LinkState::Reading));
+        if !writable || self.state.archive().is_some_and(|v| v.correcting.is_some()) {
+            self.state.push_message(
+                MessageLevel::Warning,
+                if writable {
+                    "A place is being corrected already: wait for its counts".to_string()
+                } else {
+                    "The project cannot be written: a whole place is corrected in the \
+                     project itself"
+                        .to_string()
+                },
+            );
+            return;
+        }
+        let name = &g.entry(place).name;
+        let label = match to {
+            Some(to) => format!("{name} → {}", g.entry(to).label()),
+            None => format!("{name}: not a place"),
+        };
+        let dates = Some(self.state.filter().dates).filter(|d| !d.is_everything());
+        if let Some(link) = &mut self.project {
+            link.send(Change::CorrectPlace {
+                place: g.entry(place).id.clone(),
+                to: to.map(|t| g.entry(t).id.clone()),
+                dates,
+            });
+            link.send(Change::ReadPlaces);
+        }
+        self.state.archive_place_correcting(label.clone());
+        self.state
+            .select(to.map(|t| crate::geoparse::located_entry(&g, t)));
+        self.state
+            .push_message(MessageLevel::Info, format!("Correcting {label}…"));
+    }
+
+    /// Undoes a whole place corrected in the archive: in the window at once, in the
+    /// project on its thread, which then reads the layer back.
+    pub(super) fn undo_archive_place(&mut self, index: usize) {
+        let Some(batch) = self.state.undo_archive_batch(index) else {
+            return;
+        };
+        self.sent_versions.0 = self.state.saved_versions().0;
+        match &mut self.project {
+            Some(link) if link.state() != LinkState::ReadOnly => {
+                link.send(Change::ClearCorrections(batch.spans));
+                link.send(Change::ReadPlaces);
+            }
+            _ => self.state.archive_counted(),
+        }
+        self.state
+            .push_message(MessageLevel::Info, format!("Undone: {}", batch.label));
     }
 
     /// A project that could not be opened or read: it is left as it is, and the window

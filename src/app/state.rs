@@ -27,8 +27,8 @@ pub use crate::corpus::{
     CandidateChoice, CountryCount, DocumentSource, KindCount, MentionKey, PlaceStats,
 };
 use crate::corpus::{
-    Corpus, CorrectionAction, Corrections, DateRange, Filter, MentionRef, ParsedDocument, Place,
-    Rule, Rules, Summary,
+    Corpus, Correction, CorrectionAction, Corrections, DateRange, Filter, MentionRef,
+    ParsedDocument, Place, Rule, Rules, Summary,
 };
 use crate::export::{ExportError, Format};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind, UserPlace, UserPlaceError};
@@ -401,6 +401,60 @@ impl AppState {
             }
         }
         changed
+    }
+
+    /// A whole place of the archive is being corrected on the project's thread
+    /// (`label` says what): the counts shown are the last until it is read back.
+    pub fn archive_place_correcting(&mut self, label: String) {
+        if let Some(view) = &mut self.archive {
+            view.correcting = Some(label);
+            view.counting = true;
+        }
+    }
+
+    /// The corrections the project's thread wrote for the whole place being corrected
+    /// (one per mention): the window takes them as its own (a pass over those, once), and
+    /// keeps them together to be undone at once.
+    pub fn archive_place_corrected(&mut self, corrections: Vec<Correction>) {
+        let Some(view) = &mut self.archive else {
+            return;
+        };
+        let label = view.correcting.take().unwrap_or_default();
+        let mut spans = Vec::with_capacity(corrections.len());
+        for c in corrections {
+            spans.push((c.document.clone(), c.start, c.end));
+            self.corpus
+                .correct_named(&c.document, c.start, c.end, Some(c.action));
+        }
+        if !spans.is_empty() {
+            view.batches
+                .push(super::archive::ArchiveBatch { label, spans });
+        }
+        self.revision += 1;
+    }
+
+    /// The whole place the project's thread was correcting could not be.
+    pub fn archive_place_failed(&mut self) {
+        if let Some(view) = &mut self.archive {
+            view.correcting = None;
+        }
+    }
+
+    /// Undoes the archive's whole-place correction `index` in the window (a pass over
+    /// its mentions, once) and returns the spans for the project's thread to clear; the
+    /// counts are read back after.
+    pub fn undo_archive_batch(&mut self, index: usize) -> Option<super::archive::ArchiveBatch> {
+        let view = self.archive.as_mut()?;
+        if index >= view.batches.len() {
+            return None;
+        }
+        let batch = view.batches.remove(index);
+        view.counting = true;
+        for (document, start, end) in &batch.spans {
+            self.corpus.correct_named(document, *start, *end, None);
+        }
+        self.revision += 1;
+        Some(batch)
     }
 
     /// The archive's places as read back from its layer after corrections: the counts

@@ -631,7 +631,7 @@ impl Project {
     /// over every mention runs a statement per range, each its own read transaction, so
     /// the project's writer (a correction) waits for one range at most, never for the
     /// whole pass (seconds for a million articles, past the busy timeout).
-    fn document_chunks(&self, chunk: i64) -> Result<Vec<(i64, i64)>, ProjectError> {
+    pub(super) fn document_chunks(&self, chunk: i64) -> Result<Vec<(i64, i64)>, ProjectError> {
         let chunk = chunk.max(1);
         let (first, last): (Option<i64>, Option<i64>) = self
             .conn

@@ -1407,3 +1407,113 @@ fn the_places_of_a_date_range_are_counted_from_the_documents_then_their_mentions
     assert!(documents < mentions, "{plan}");
     assert!(!plan.contains("gazette_mentions_by_place"), "{plan}");
 }
+
+/// The corrections as sorted tuples, to compare sets.
+fn correction_set<'c>(
+    corrections: impl Iterator<Item = &'c Correction>,
+) -> Vec<(String, usize, usize, CorrectionAction)> {
+    let mut out: Vec<_> = corrections
+        .map(|c| (c.document.clone(), c.start, c.end, c.action.clone()))
+        .collect();
+    out.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
+    out
+}
+
+#[test]
+fn a_whole_place_is_corrected_in_ranges_of_documents_as_in_memory_and_undone() {
+    let g = gazetteer();
+    let docs = corpus();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, mut project) = project_with(dir.path(), &docs);
+    let mut memory = crate::corpus::Corpus::default();
+    for d in &docs {
+        let source = crate::corpus::DocumentSource::Pasted {
+            name: d.document.name.clone(),
+            text: d.document.text.clone(),
+        };
+        assert!(memory.add_document(d.clone(), source));
+    }
+    let place_named = |corpus: &crate::corpus::Corpus, name: &str| {
+        places(
+            g,
+            corpus.documents(),
+            corpus.corrections(),
+            &Filter::default(),
+        )
+        .into_iter()
+        .find(|p| g.entry(p.entry).name == name)
+        .unwrap_or_else(|| panic!("{name} is a place"))
+    };
+    let documents = project.document_count().expect("count");
+    assert!(documents > 2);
+
+    // Niamey is in several documents: not a place, one document per transaction.
+    let niamey = place_named(&memory, "Niamey");
+    let n = memory.correct_place(g, &niamey, None);
+    assert!(n >= 3, "{n}");
+    let outcome =
+        correct::correct_place_by(&mut project, g, &g.entry(niamey.entry).id, None, None, 1)
+            .expect("corrected");
+    assert_eq!(outcome.corrections.len(), n);
+    assert_eq!(
+        outcome.transactions, documents,
+        "a transaction per document"
+    );
+    assert_eq!(
+        correction_set(project.corrections().iter()),
+        correction_set(memory.corrections().iter())
+    );
+    assert_eq!(
+        layer_counts(&project),
+        expected_counts(&docs, memory.corrections())
+    );
+
+    // Paris reassigned to a candidate the parser offered: only the mentions that could
+    // denote it, as in the window.
+    let paris = place_named(&memory, "Paris");
+    let to = memory.place_candidates(g, &paris, 10);
+    let to = to.first().expect("another Paris").entry;
+    let n = memory.correct_place(g, &paris, Some(to));
+    assert!(n >= 1);
+    let outcome = correct::correct_place_by(
+        &mut project,
+        g,
+        &g.entry(paris.entry).id,
+        Some(&g.entry(to).id),
+        None,
+        2,
+    )
+    .expect("reassigned");
+    assert_eq!(outcome.corrections.len(), n);
+    assert_eq!(
+        correction_set(project.corrections().iter()),
+        correction_set(memory.corrections().iter())
+    );
+    assert_eq!(
+        layer_counts(&project),
+        expected_counts(&docs, memory.corrections())
+    );
+
+    // Reopened, the project has them.
+    drop(project);
+    let mut project = Project::open(&path).expect("reopen");
+    assert_eq!(
+        correction_set(project.corrections().iter()),
+        correction_set(memory.corrections().iter())
+    );
+
+    // Undone, a few corrections per transaction: the parser's reading again.
+    let spans: Vec<(String, usize, usize)> = project
+        .corrections()
+        .iter()
+        .map(|c| (c.document.clone(), c.start, c.end))
+        .collect();
+    let outcome = correct::clear_corrections_by(&mut project, g, &spans, 2).expect("undone");
+    assert_eq!(outcome.corrections.len(), spans.len());
+    assert_eq!(outcome.transactions, spans.len().div_ceil(2));
+    assert!(project.corrections().is_empty());
+    assert_eq!(
+        layer_counts(&project),
+        expected_counts(&docs, &Corrections::default())
+    );
+}
