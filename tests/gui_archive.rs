@@ -345,9 +345,17 @@ fn in_an_archive_a_passage_opens_its_document_and_corrections_are_saved_and_coun
 
 /// A project at `path` of the samples (undated) and two dated articles.
 fn dated_project(path: &Path) {
-    use gazette::corpus::{Document, Published, parse_documents};
+    use gazette::corpus::parse_documents;
     use gazette::geoparse::Geoparser;
     let g = gazetteer();
+    let parsed = parse_documents(&Geoparser::new(&g), dated_documents());
+    let mut project = Project::create(path).expect("create");
+    project.add_documents(&g, &parsed).expect("add");
+}
+
+/// The samples (undated) and two dated articles.
+fn dated_documents() -> Vec<gazette::corpus::Document> {
+    use gazette::corpus::{Document, Published};
     let mut documents = seeds();
     for (name, text, date) in [
         ("floods", "Flooding hit Maiduguri in Nigeria.", "2024-03-02"),
@@ -362,9 +370,7 @@ fn dated_project(path: &Path) {
         assert!(d.meta.published.is_some());
         documents.push(d);
     }
-    let parsed = parse_documents(&Geoparser::new(&g), documents);
-    let mut project = Project::create(path).expect("create");
-    project.add_documents(&g, &parsed).expect("add");
+    documents
 }
 
 #[test]
@@ -462,12 +468,23 @@ fn corrections_of(harness: &Harness<'_, GazetteApp>) -> Vec<(String, usize, usiz
 
 /// "Not a place" on a whole place of the window (held or an archive), by its button.
 fn place_not_a_place(harness: &mut Harness<'_, GazetteApp>, name: &str, n: u64) {
-    harness.get_by_role_and_label(Role::ListItem, name).click();
-    harness.run();
-    if harness.state().state().archive().is_some() {
-        harness.state_mut().wait_for_archive_passages();
+    if harness
+        .query_by_role_and_label(Role::ListItem, name)
+        .is_none()
+    {
+        // Further down the list: found by the search.
+        harness.get_by_role(Role::TextInput).click();
+        harness.run();
+        harness.get_by_role(Role::TextInput).type_text(name);
         harness.run();
     }
+    harness.get_by_role_and_label(Role::ListItem, name).click();
+    if harness.state().state().archive().is_some() {
+        // A few frames: a spinner until the passages are read.
+        harness.run_steps(2);
+        harness.state_mut().wait_for_archive_passages();
+    }
+    harness.run();
     harness
         .get_by_label(&format!(
             "Not a place ({n} mention{})",
@@ -534,4 +551,49 @@ fn in_an_archive_a_whole_place_is_corrected_by_the_projects_thread_and_undone() 
     let harness = open_archive(&path);
     assert_eq!(corrections_of(&harness), expected);
     assert_eq!(shown_count(&harness, "Niamey"), 0);
+}
+
+/// The timeline's bars as the window shows them: (first day, mentions) of each.
+fn bars(harness: &Harness<'_, GazetteApp>) -> Vec<(i32, usize)> {
+    harness
+        .state()
+        .state()
+        .timeline()
+        .map(|t| t.bins.iter().map(|b| (b.start, b.mentions)).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn an_archives_timeline_bars_are_counted_again_after_a_correction() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("dated.gpkg");
+    dated_project(&path);
+    let mut harness = open_archive(&path);
+    harness.state_mut().wait_for_archive_counts();
+    harness.run();
+    let before = bars(&harness);
+    assert!(!before.is_empty());
+
+    // Maiduguri (in a dated article) not a place: once the layer is read back the
+    // bars are counted again, "Counting…" until they come.
+    place_not_a_place(&mut harness, "Maiduguri", 1);
+    harness.run_steps(2);
+    harness.state_mut().flush_project();
+    assert!(harness.state().state().archive_is_counting());
+    harness.state_mut().wait_for_archive_counts();
+    harness.run();
+    assert!(!harness.state().state().archive_is_counting());
+
+    // As the library counts the project's mentions per day (checked against the
+    // documents held in memory by the project's tests): one mention fewer.
+    let (days, _) = Project::open_read_only(&path)
+        .expect("project")
+        .mentions_per_day()
+        .expect("days");
+    let expected: Vec<(i32, usize)> = gazette::corpus::timeline::Timeline::of(&days)
+        .map(|t| t.bins.iter().map(|b| (b.start, b.mentions)).collect())
+        .unwrap_or_default();
+    assert_eq!(bars(&harness), expected);
+    let total = |b: &[(i32, usize)]| b.iter().map(|b| b.1).sum::<usize>();
+    assert_eq!(total(&bars(&harness)) + 1, total(&before));
 }

@@ -30,7 +30,9 @@
 //! ([`Project::mentions_per_day`]), and the places of the date range chosen
 //! ([`Project::count_places_in_dates`], newest range wins); until they come the window
 //! keeps the counts it had and says "Counting…". Corrections made meanwhile count the
-//! range again; the bars themselves are those counted at opening.
+//! range again, and the bars: once the layer is read back after a correction the
+//! counter counts the mentions per day again (the newest request answered, the bars
+//! shown meanwhile the last counted).
 //!
 //! What needs every mention in memory (the review queue, filters by confidence or
 //! document, exports from the window) is not offered on such a project; the panels say
@@ -78,6 +80,9 @@ pub struct ArchiveView {
     pub counting: bool,
     /// Mentions per publication day and of undated documents, once counted.
     pub days: Option<(BTreeMap<i32, usize>, usize)>,
+    /// True from a correction until the mentions per day are counted again after it:
+    /// the bars shown are the last counted.
+    pub days_counting: bool,
     /// The places of the documents in a date range, once counted for it.
     pub in_dates: Option<(DateRange, Vec<LayerPlace>)>,
     /// False once corrections changed the project since `in_dates` was counted.
@@ -216,8 +221,8 @@ enum Request {
     Passages(EntryIndex, String, usize, Option<DateRange>),
     /// A document's text and mentions.
     Document(DocumentId),
-    /// Mentions per day.
-    Timeline,
+    /// Mentions per day, the request's number (the newest answered).
+    Timeline(u64),
     /// The places of a date range.
     Count(DateRange),
 }
@@ -231,7 +236,7 @@ pub type DayCounts = Result<(BTreeMap<i32, usize>, usize), String>;
 enum Answer {
     Passages(ArchivePassages),
     Document(DocumentId, Result<DocumentText, String>),
-    Timeline(DayCounts),
+    Timeline(u64, DayCounts),
     Counted(DateRange, Result<Vec<PlaceSummary>, String>),
 }
 
@@ -265,6 +270,8 @@ pub struct PassageReader {
     document_pending: bool,
     /// Whether the mentions per day were asked for and are still to come.
     timeline_pending: bool,
+    /// The number of the last request for them (one per recount).
+    timeline_asked: u64,
     /// The date range last asked for, and whether its answer is still to come.
     asked_range: Option<DateRange>,
     range_pending: bool,
@@ -325,14 +332,14 @@ impl PassageReader {
                 while let Ok(first) = rx.recv() {
                     // Of the requests waiting, the newest of each kind.
                     let (mut passages, mut document) = (None, None);
-                    let (mut timeline, mut range) = (false, None);
+                    let (mut timeline, mut range) = (None, None);
                     for request in std::iter::once(first).chain(rx.try_iter()) {
                         match request {
                             Request::Passages(entry, id, limit, dates) => {
                                 passages = Some((entry, id, limit, dates))
                             }
                             Request::Document(id) => document = Some(id),
-                            Request::Timeline => timeline = true,
+                            Request::Timeline(asked) => timeline = Some(asked),
                             Request::Count(dates) => range = Some(dates),
                         }
                     }
@@ -352,10 +359,10 @@ impl PassageReader {
                         let read = read_document(&path, &gazetteer, &mut project, id);
                         answers.push(Answer::Document(id, read));
                     }
-                    if timeline {
+                    if let Some(asked) = timeline {
                         let days = opened(&path, &mut project)
                             .and_then(|p| p.mentions_per_day().map_err(|e| e.to_string()));
-                        answers.push(Answer::Timeline(days));
+                        answers.push(Answer::Timeline(asked, days));
                     }
                     if let Some(dates) = range {
                         let counted = opened(&path, &mut project).and_then(|p| {
@@ -381,15 +388,24 @@ impl PassageReader {
             asked_document: None,
             document_pending: false,
             timeline_pending: false,
+            timeline_asked: 0,
             asked_range: None,
             range_pending: false,
         })
     }
 
     /// Asks for the mentions per day (an aggregate over every mention: ask a reader of
-    /// its own, so passages are not kept waiting).
+    /// its own, so passages are not kept waiting); asked again (corrections changed
+    /// them), only the newest request's answer is taken, and of several waiting only
+    /// the newest is counted.
     pub fn ask_timeline(&mut self) {
-        self.timeline_pending = self.send(Request::Timeline);
+        self.timeline_asked += 1;
+        self.timeline_pending = self.send(Request::Timeline(self.timeline_asked));
+    }
+
+    /// True while the mentions per day asked for last are being counted.
+    pub fn is_counting_timeline(&self) -> bool {
+        self.timeline_pending
     }
 
     /// Asks for the places of the documents in `dates` unless that was the last request
@@ -486,9 +502,11 @@ impl PassageReader {
                     out.document = Some((id, read));
                 }
             }
-            Answer::Timeline(days) => {
-                self.timeline_pending = false;
-                out.timeline = Some(days);
+            Answer::Timeline(asked, days) => {
+                if asked == self.timeline_asked {
+                    self.timeline_pending = false;
+                    out.timeline = Some(days);
+                }
             }
             Answer::Counted(dates, counted) => {
                 if Some(dates) == self.asked_range {
@@ -626,6 +644,19 @@ mod tests {
             reader.take().document.is_none(),
             "the older answer is dropped"
         );
+
+        // Of two counts of the timeline asked for, the older's answer is dropped.
+        let mut counter =
+            PassageReader::counter(&path, g.clone(), Arc::new(|| {})).expect("counter");
+        counter.ask_timeline();
+        counter.ask_timeline();
+        let mut out = Answers::default();
+        counter.keep(Answer::Timeline(1, Ok((BTreeMap::new(), 99))), &mut out);
+        assert!(out.timeline.is_none(), "an older count");
+        assert!(counter.is_counting_timeline());
+        let (_, undated) = counter.wait().timeline.expect("counted").expect("readable");
+        assert_ne!(undated, 99, "the newest count");
+        assert!(!counter.is_counting_timeline());
 
         // Passages come with their mentions, for their correction menus.
         assert!(reader.ask(0, "gn:2440485", 10, None));

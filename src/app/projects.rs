@@ -323,6 +323,10 @@ impl GazetteApp {
                         }
                         if let Some(counter) = &mut self.archive_counter {
                             counter.forget_range();
+                            // The bars too (a pass over the mentions, the newest
+                            // request answered).
+                            counter.ask_timeline();
+                            self.state.archive_days_counting();
                         }
                     }
                 }

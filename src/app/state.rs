@@ -475,6 +475,7 @@ impl AppState {
     pub fn set_archive_days(&mut self, days: BTreeMap<i32, usize>, undated: usize) {
         if let Some(view) = &mut self.archive {
             view.days = Some((days, undated));
+            view.days_counting = false;
             self.revision += 1;
             self.update_derived();
         }
@@ -509,7 +510,18 @@ impl AppState {
     /// True while the archive's counts shown are not yet those of the corrections or the
     /// date range (they are being counted on a thread).
     pub fn archive_is_counting(&self) -> bool {
-        self.archive.as_ref().is_some_and(|v| v.counting) || self.archive_range_to_count().is_some()
+        self.archive
+            .as_ref()
+            .is_some_and(|v| v.counting || v.days_counting)
+            || self.archive_range_to_count().is_some()
+    }
+
+    /// The archive's mentions per day are being counted again after corrections
+    /// ([`AppState::set_archive_days`] ends it); the bars shown are the last.
+    pub fn archive_days_counting(&mut self) {
+        if let Some(view) = &mut self.archive {
+            view.days_counting = true;
+        }
     }
 
     /// The archive's counts are being read back after a change of its corrections or
