@@ -597,3 +597,108 @@ fn an_archives_timeline_bars_are_counted_again_after_a_correction() {
     let total = |b: &[(i32, usize)]| b.iter().map(|b| b.1).sum::<usize>();
     assert_eq!(total(&bars(&harness)) + 1, total(&before));
 }
+
+/// The mentions of the window's review, as (document, start, end).
+fn review_spans(harness: &Harness<'_, GazetteApp>) -> Vec<(String, usize, usize)> {
+    let app = harness.state();
+    let Some(review) = app.review() else {
+        return Vec::new();
+    };
+    if review.items.is_empty() {
+        review
+            .queue
+            .iter()
+            .map(|&(d, m)| {
+                let doc = &app.state().documents()[d];
+                let mention = &doc.mentions[m];
+                (doc.document.name.clone(), mention.start, mention.end)
+            })
+            .collect()
+    } else {
+        review
+            .items
+            .iter()
+            .map(|i| {
+                let p = &i.passage;
+                (p.document.clone(), p.mention.start, p.mention.end)
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn an_archive_is_reviewed_from_the_project_and_its_decisions_are_corrections() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+
+    // The window holding the documents reviews these.
+    let mut held = window(GazetteApp::new_for_test(gazetteer(), seeds(), None));
+    held.get_by_label("Review the least certain mentions…")
+        .click();
+    held.run();
+    let expected = review_spans(&held);
+    assert!(expected.len() > 3, "{expected:?}");
+    drop(held);
+
+    let mut harness = open_archive(&path);
+    harness
+        .get_by_label("Review the least certain mentions…")
+        .click();
+    // Read on the reader's thread: the review starts when they come.
+    harness.run_steps(2);
+    harness.state_mut().wait_for_archive_passages();
+    harness.run();
+    assert_eq!(
+        review_spans(&harness),
+        expected,
+        "as the window holding them"
+    );
+    harness.get_by_label(&format!("Mention 1 of {}", expected.len()));
+
+    // The first not a place, the second accepted: corrections of the archive.
+    harness.get_by_label("Not a place (N)").click();
+    // Until the counts are read back a spinner turns; then the window settles.
+    harness.run_steps(2);
+    harness.state_mut().flush_project();
+    harness.run();
+    harness.get_by_label(&format!("Mention 2 of {}", expected.len()));
+    harness.get_by_label("Accept (Enter)").click();
+    harness.run_steps(2);
+    harness.state_mut().flush_project();
+    harness.run();
+    harness.get_by_label("Close (Esc)").click();
+    harness.run_steps(2);
+    assert!(harness.state().review().is_none());
+    harness.state_mut().flush_project();
+    harness.run();
+    let corrections = corrections_of(&harness);
+    assert_eq!(corrections.len(), 2);
+    let decided: Vec<(String, usize, usize)> = corrections
+        .iter()
+        .map(|c| (c.0.clone(), c.1, c.2))
+        .collect();
+    assert!(decided.contains(&expected[0]) && decided.contains(&expected[1]));
+    let first = corrections
+        .iter()
+        .find(|c| (c.0.clone(), c.1, c.2) == expected[0])
+        .expect("the first");
+    assert_eq!(first.3, "NotAPlace");
+    let saved = Project::open_read_only(&path)
+        .expect("project")
+        .corrections()
+        .len();
+    assert_eq!(saved, 2, "saved to the project");
+
+    // Reviewed again (from the overview, nothing selected): the decided ones are left
+    // out.
+    harness.state_mut().state_mut().select(None);
+    harness.run();
+    harness
+        .get_by_label("Review the least certain mentions…")
+        .click();
+    harness.run_steps(2);
+    harness.state_mut().wait_for_archive_passages();
+    harness.run();
+    assert_eq!(review_spans(&harness), expected[2..].to_vec());
+}

@@ -34,9 +34,13 @@
 //! counter counts the mentions per day again (the newest request answered, the bars
 //! shown meanwhile the last counted).
 //!
-//! What needs every mention in memory (the review queue, filters by confidence or
-//! document, exports from the window) is not offered on such a project; the panels say
-//! so and the command line does those (`gazette export`).
+//! The review reads the least certain mentions no correction decides from the project
+//! on the reader's thread ([`Project::least_certain_passages`], a range of documents at
+//! a time, 500 rows in memory at most); each decision is a correction as above.
+//!
+//! What needs every mention in memory (filters by confidence or document, exports from
+//! the window) is not offered on such a project; the panels say so and the command line
+//! does those (`gazette export`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -225,6 +229,8 @@ enum Request {
     Timeline(u64),
     /// The places of a date range.
     Count(DateRange),
+    /// The least certain mentions not decided, how many, of which dates.
+    Review(usize, Option<DateRange>),
 }
 
 /// Mentions per day (days since 1970-01-01) and mentions of undated documents, or why
@@ -238,6 +244,17 @@ enum Answer {
     Document(DocumentId, Result<DocumentText, String>),
     Timeline(u64, DayCounts),
     Counted(DateRange, Result<Vec<PlaceSummary>, String>),
+    Review(Result<Vec<ReviewItem>, String>),
+}
+
+/// A mention to review in an archive: its passage, and the mention as parsed (for its
+/// candidates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewItem {
+    /// Its passage, document and span.
+    pub passage: Passage,
+    /// The mention as parsed.
+    pub mention: Mention,
 }
 
 /// What the reader answered since it was last asked ([`PassageReader::take`]).
@@ -251,6 +268,8 @@ pub struct Answers {
     pub timeline: Option<DayCounts>,
     /// The places of the newest date range asked for, if they came.
     pub counted: Option<(DateRange, Result<Vec<PlaceSummary>, String>)>,
+    /// The mentions to review, if they came.
+    pub review: Option<Result<Vec<ReviewItem>, String>>,
 }
 
 /// The thread that reads from an archive project what the window shows: a place's
@@ -275,6 +294,8 @@ pub struct PassageReader {
     /// The date range last asked for, and whether its answer is still to come.
     asked_range: Option<DateRange>,
     range_pending: bool,
+    /// Whether the mentions to review were asked for and are still to come.
+    review_pending: bool,
 }
 
 impl std::fmt::Debug for PassageReader {
@@ -332,7 +353,7 @@ impl PassageReader {
                 while let Ok(first) = rx.recv() {
                     // Of the requests waiting, the newest of each kind.
                     let (mut passages, mut document) = (None, None);
-                    let (mut timeline, mut range) = (None, None);
+                    let (mut timeline, mut range, mut review) = (None, None, None);
                     for request in std::iter::once(first).chain(rx.try_iter()) {
                         match request {
                             Request::Passages(entry, id, limit, dates) => {
@@ -341,6 +362,7 @@ impl PassageReader {
                             Request::Document(id) => document = Some(id),
                             Request::Timeline(asked) => timeline = Some(asked),
                             Request::Count(dates) => range = Some(dates),
+                            Request::Review(n, dates) => review = Some((n, dates)),
                         }
                     }
                     let mut answers = Vec::new();
@@ -363,6 +385,10 @@ impl PassageReader {
                         let days = opened(&path, &mut project)
                             .and_then(|p| p.mentions_per_day().map_err(|e| e.to_string()));
                         answers.push(Answer::Timeline(asked, days));
+                    }
+                    if let Some((n, dates)) = review {
+                        let items = read_review(&path, &gazetteer, &mut project, n, dates);
+                        answers.push(Answer::Review(items));
                     }
                     if let Some(dates) = range {
                         let counted = opened(&path, &mut project).and_then(|p| {
@@ -391,6 +417,7 @@ impl PassageReader {
             timeline_asked: 0,
             asked_range: None,
             range_pending: false,
+            review_pending: false,
         })
     }
 
@@ -417,6 +444,17 @@ impl PassageReader {
         self.asked_range = Some(dates);
         self.range_pending = self.send(Request::Count(dates));
         self.range_pending
+    }
+
+    /// Asks for the `n` least certain mentions not decided, of the documents of `dates`
+    /// (`None`: every date): a pass over the mentions, a range of documents at a time.
+    pub fn ask_review(&mut self, n: usize, dates: Option<DateRange>) {
+        self.review_pending = self.send(Request::Review(n, dates));
+    }
+
+    /// True while the mentions to review are being read.
+    pub fn is_reading_review(&self) -> bool {
+        self.review_pending
     }
 
     /// Forgets the last date range asked for, so asking again counts again.
@@ -508,6 +546,10 @@ impl PassageReader {
                     out.timeline = Some(days);
                 }
             }
+            Answer::Review(items) => {
+                self.review_pending = false;
+                out.review = Some(items);
+            }
             Answer::Counted(dates, counted) => {
                 if Some(dates) == self.asked_range {
                     self.range_pending = false;
@@ -521,7 +563,12 @@ impl PassageReader {
     /// (tests).
     pub fn wait(&mut self) -> Answers {
         let mut out = Answers::default();
-        while self.pending || self.document_pending || self.timeline_pending || self.range_pending {
+        while self.pending
+            || self.document_pending
+            || self.timeline_pending
+            || self.range_pending
+            || self.review_pending
+        {
             let Ok(answer) = self.answers.recv() else {
                 break;
             };
@@ -581,6 +628,32 @@ fn read_passages(
         }
         Err(e) => (Err(e.to_string()), Vec::new()),
     }
+}
+
+/// Reads the `n` least certain mentions not decided, with their passages.
+fn read_review(
+    path: &Path,
+    gazetteer: &Gazetteer,
+    project: &mut Option<Project>,
+    n: usize,
+    dates: Option<DateRange>,
+) -> Result<Vec<ReviewItem>, String> {
+    let project = opened(path, project)?;
+    let passages = project
+        .least_certain_passages(n, dates)
+        .map_err(|e| e.to_string())?;
+    let mut items = Vec::with_capacity(passages.len());
+    for passage in passages {
+        // A mention whose entry this gazetteer lacks is passed over.
+        let (start, end) = (passage.mention.start, passage.mention.end);
+        if let Some(mention) = project
+            .mention_at(gazetteer, passage.document_id, start, end)
+            .map_err(|e| e.to_string())?
+        {
+            items.push(ReviewItem { passage, mention });
+        }
+    }
+    Ok(items)
 }
 
 /// Reads a document's text and mentions.

@@ -522,6 +522,11 @@ impl GazetteApp {
         &self.state
     }
 
+    /// The review in progress, if any (tests).
+    pub fn review(&self) -> Option<&review::Review> {
+        self.review.as_ref()
+    }
+
     /// The state, to change it directly (tests).
     pub fn state_mut(&mut self) -> &mut AppState {
         &mut self.state
@@ -599,6 +604,9 @@ impl GazetteApp {
         }
         if let Some((id, read)) = answers.document {
             self.state.set_archive_document_text(id, read);
+        }
+        if let Some(read) = answers.review {
+            self.archive_review_read(read);
         }
         match answers.timeline {
             Some(Ok((days, undated))) => self.state.set_archive_days(days, undated),

@@ -230,7 +230,23 @@ fn overview_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
     ui.weak("Select a place on the map or in the list to see every passage that mentions it.");
     ui.add_space(6.0);
     let check = state.least_certain_places(8);
-    if !check.is_empty() {
+    if state.archive().is_some() {
+        // Its mentions' confidences are in the project: the review reads the least
+        // certain from it.
+        ui.strong("Least certain mentions");
+        ui.weak("Read from the project, the least certain first; each decision is saved at once.");
+        if ui
+            .button("Review the least certain mentions…")
+            .on_hover_text(
+                "Go through the least certain mentions one at a time: Enter accepts, 1–9 \
+                 chooses another candidate, N marks not a place, the right arrow skips",
+            )
+            .clicked()
+        {
+            action = Some(Action::StartReview);
+        }
+        ui.add_space(8.0);
+    } else if !check.is_empty() {
         ui.strong("Least certain places");
         ui.weak("The parser was least sure of these; worth a look.");
         if ui

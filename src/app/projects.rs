@@ -198,10 +198,10 @@ impl GazetteApp {
             "{} holds {} documents: too many to hold in the window, so it is shown from its \
              places layer ({} places), and a place's passages and documents are read from it \
              when you open them; corrections of single mentions are saved to it as you make \
-             them, as are rules; its timeline and the places of a range of dates are counted \
-             from it. Corrections of a whole place at once, the review and filters by \
-             confidence need the documents in the window; use `gazette export` on it for \
-             those.",
+             them, as are rules and corrections of a whole place; its timeline and the places \
+             of a range of dates are counted from it, and the review reads the least certain \
+             mentions from it. Filters by confidence need the documents in the window; use \
+             `gazette export` on it for those.",
             view.path.display(),
             crate::geoparse::why::thousands(view.documents as u64),
             crate::geoparse::why::thousands(view.places.len() as u64),

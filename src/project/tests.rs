@@ -1517,3 +1517,62 @@ fn a_whole_place_is_corrected_in_ranges_of_documents_as_in_memory_and_undone() {
         expected_counts(&docs, &Corrections::default())
     );
 }
+
+#[test]
+fn the_least_certain_mentions_come_from_ranges_of_documents_as_in_memory() {
+    let g = gazetteer();
+    let docs = corpus();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, mut project) = project_with(dir.path(), &docs);
+    // What the window holding the documents reviews: the mentions shown no one has
+    // decided, least certain first, ties in document then text order.
+    let in_memory = |corrections: &Corrections, n: usize| {
+        let mut all: Vec<(f32, usize, usize)> = places(g, &docs, corrections, &Filter::default())
+            .iter()
+            .flat_map(|p| p.mentions.iter())
+            .filter(|m| !m.corrected)
+            .map(|m| (m.confidence, m.document, m.mention))
+            .collect();
+        all.sort_by(|a, b| a.0.total_cmp(&b.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+        all.into_iter()
+            .take(n)
+            .map(|(_, d, m)| {
+                let mention = &docs[d].mentions[m];
+                (docs[d].document.name.clone(), mention.start, mention.end)
+            })
+            .collect::<Vec<_>>()
+    };
+    let read = |project: &Project, n: usize, chunk: i64| {
+        project
+            .least_certain_passages_by(n, None, chunk)
+            .expect("read")
+            .into_iter()
+            .map(|p| (p.document, p.mention.start, p.mention.end))
+            .collect::<Vec<_>>()
+    };
+    let total = in_memory(&Corrections::default(), usize::MAX).len();
+    assert!(total > 6, "{total}");
+    for chunk in [1, 2, 1000] {
+        assert_eq!(
+            read(&project, 5, chunk),
+            in_memory(&Corrections::default(), 5)
+        );
+        assert_eq!(read(&project, total + 3, chunk).len(), total);
+    }
+    // A mention decided is no longer among them.
+    let (document, start, end) = read(&project, 1, 1000).remove(0);
+    let correction = Correction {
+        document,
+        start,
+        end,
+        action: CorrectionAction::NotAPlace,
+    };
+    project.set_correction(g, correction).expect("correct");
+    let corrections = project.corrections().clone();
+    assert_eq!(read(&project, 5, 2), in_memory(&corrections, 5));
+    // The passages hold their mentions.
+    for p in project.least_certain_passages(5, None).expect("read") {
+        let at = p.mention.start - p.passage.start..p.mention.end - p.passage.start;
+        assert!(p.text.get(at).is_some_and(|t| !t.is_empty()));
+    }
+}
