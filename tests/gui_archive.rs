@@ -702,3 +702,83 @@ fn an_archive_is_reviewed_from_the_project_and_its_decisions_are_corrections() {
     harness.run();
     assert_eq!(review_spans(&harness), expected[2..].to_vec());
 }
+
+/// What `gazette export PROJECT --format FORMAT -o OUT` writes.
+fn cli_export(project: &Path, format: &str, out: &Path) -> Vec<u8> {
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("export")
+        .arg(project)
+        .args(["--format", format, "-o"])
+        .arg(out)
+        .status()
+        .expect("gazette runs");
+    assert!(status.success());
+    std::fs::read(out).expect("written")
+}
+
+#[test]
+fn an_archive_is_exported_from_the_window_as_the_command_line_exports_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let mut harness = open_archive(&path);
+    // A correction and a filter, saved to the project: the export has them.
+    place_not_a_place(&mut harness, "Niamey", layer_count(&path, "Niamey"));
+    harness.run_steps(2);
+    harness.state_mut().flush_project();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Niger")
+        .click();
+    harness.run();
+    harness.state_mut().flush_project();
+    harness.run();
+    assert!(
+        !Project::open_read_only(&path)
+            .expect("p")
+            .corrections()
+            .is_empty()
+    );
+
+    for (button, format, file) in [
+        ("Export GeoJSON…", "geojson", "shown.geojson"),
+        ("Export KML…", "kml", "shown.kml"),
+        ("Export CSV…", "csv", "shown.csv"),
+    ] {
+        let out = dir.path().join(file);
+        harness.state_mut().dialogs_mut().script(Some(out.clone()));
+        harness.get_by_label(button).click();
+        // Written on a thread of its own, a document at a time.
+        harness.run_steps(2);
+        harness.state_mut().wait_for_archive_export();
+        harness.run();
+        let message = harness
+            .state()
+            .state()
+            .latest_message()
+            .expect("a message")
+            .text
+            .clone();
+        assert!(message.starts_with("Exported"), "{message}");
+        let written = std::fs::read(&out).expect("the export was written");
+        let cli = cli_export(&path, format, &dir.path().join(format!("cli-{file}")));
+        assert!(!written.is_empty());
+        if format == "geojson" {
+            // The window's filter, saved to the project, is the export's.
+            let json: serde_json::Value = serde_json::from_slice(&written).expect("GeoJSON");
+            let features = json["features"].as_array().expect("features");
+            assert!(!features.is_empty());
+            assert!(
+                features
+                    .iter()
+                    .all(|f| f["properties"]["country_code"] != "NE")
+            );
+        }
+        assert_eq!(
+            String::from_utf8_lossy(&written),
+            String::from_utf8_lossy(&cli),
+            "{format}: as `gazette export` writes it"
+        );
+    }
+    assert!(harness.state().state().export_progress().is_none());
+}

@@ -135,6 +135,8 @@ pub enum Action {
     ExportDialog(Format),
     /// Export what is shown to a file.
     ExportTo(PathBuf, Format),
+    /// Stop the export of the archive project being written (no file is left).
+    StopExport,
     /// Ask before closing everything and opening the sample articles.
     ConfirmReset,
     /// Close every document, forget corrections and the filter, open the samples.
@@ -462,6 +464,16 @@ impl GazetteApp {
                 self.start_parse(vec![Input::Text { name, text }]);
             }
             Action::ExportDialog(format) => self.request_dialog(DialogRequest::Export(format)),
+            Action::ExportTo(path, format) if self.state.archive().is_some() => {
+                self.export_archive(path, format);
+            }
+            Action::StopExport => {
+                if let Some(export) = &self.archive_export {
+                    export
+                        .stop
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
             Action::ExportTo(path, format) => match self.state.export_job(&path, format) {
                 Ok(job) => match self.loader {
                     Loader::Background(_) => self.exports.start(job, self.repaint.clone()),
@@ -885,6 +897,54 @@ impl GazetteApp {
             Err(e) => self
                 .state
                 .push_message(MessageLevel::Error, format!("Export failed: {e}")),
+        }
+    }
+
+    /// Exports the archive project to `path` on a thread of its own, streamed from the
+    /// project as `gazette export` streams it (with its filter, corrections and rules as
+    /// saved: changes still being written are waited for first).
+    fn export_archive(&mut self, path: PathBuf, format: Format) {
+        let (Some(g), Some(view)) = (self.state.gazetteer_arc(), self.state.archive()) else {
+            return;
+        };
+        let (project, total) = (view.path.clone(), view.documents);
+        let busy = self.archive_export.is_some();
+        let saving = self.state.archive_is_counting()
+            || view.correcting.is_some()
+            || self
+                .project
+                .as_ref()
+                .is_some_and(|l| matches!(l.state(), super::project_link::LinkState::Saving));
+        if busy || saving {
+            self.state.push_message(
+                MessageLevel::Warning,
+                if busy {
+                    "An export is being written already: wait for it, or stop it"
+                } else {
+                    "Changes are being saved to the project: export once they are (the \
+                     export reads the project as saved)"
+                },
+            );
+            return;
+        }
+        match self
+            .exports
+            .start_archive(g, project, path, format, total, self.repaint.clone())
+        {
+            Some(export) => {
+                self.state.push_message(
+                    MessageLevel::Info,
+                    format!(
+                        "Exporting to {} from the project, a document at a time…",
+                        export.path.display()
+                    ),
+                );
+                self.archive_export = Some(export);
+            }
+            None => self.state.push_message(
+                MessageLevel::Error,
+                "Export failed: no thread could be started for it",
+            ),
         }
     }
 

@@ -38,9 +38,12 @@
 //! on the reader's thread ([`Project::least_certain_passages`], a range of documents at
 //! a time, 500 rows in memory at most); each decision is a correction as above.
 //!
-//! What needs every mention in memory (filters by confidence or document, exports from
-//! the window) is not offered on such a project; the panels say so and the command line
-//! does those (`gazette export`).
+//! Exports stream from the project on a thread of their own
+//! ([`super::export_job::export_archive`]), a document at a time, as `gazette export`
+//! writes them (the same bytes), with progress and "Stop" in the status bar.
+//!
+//! What needs every mention in memory (filters by confidence or document) is not offered
+//! on such a project; the panels say so.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

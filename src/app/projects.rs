@@ -200,8 +200,9 @@ impl GazetteApp {
              when you open them; corrections of single mentions are saved to it as you make \
              them, as are rules and corrections of a whole place; its timeline and the places \
              of a range of dates are counted from it, and the review reads the least certain \
-             mentions from it. Filters by confidence need the documents in the window; use \
-             `gazette export` on it for those.",
+             mentions from it; exports stream from it as `gazette export` does. Filters by \
+             confidence need the documents in the window; use `gazette export \
+             --min-confidence` on it for those.",
             view.path.display(),
             crate::geoparse::why::thousands(view.documents as u64),
             crate::geoparse::why::thousands(view.places.len() as u64),

@@ -168,6 +168,8 @@ pub struct AppState {
     archive: Option<ArchiveView>,
     /// Passages of the selected place to read from an archive project.
     archive_limit: usize,
+    /// The archive's export being written: documents written and in all.
+    export_progress: Option<(usize, usize)>,
     /// The user's own places, in the order added (see [`AppState::set_user_places`]).
     user_places: Vec<UserPlace>,
 }
@@ -401,6 +403,16 @@ impl AppState {
             }
         }
         changed
+    }
+
+    /// The archive's export being written: documents written and in all (`None`: none).
+    pub fn set_export_progress(&mut self, progress: Option<(usize, usize)>) {
+        self.export_progress = progress;
+    }
+
+    /// See [`AppState::set_export_progress`].
+    pub fn export_progress(&self) -> Option<(usize, usize)> {
+        self.export_progress
     }
 
     /// A whole place of the archive is being corrected on the project's thread
@@ -1132,7 +1144,8 @@ impl AppState {
             ));
         };
         if let Some(view) = &self.archive {
-            // Its mentions are in the project, not here: the command line streams them.
+            // Its mentions are in the project, not here: the window exports it as the
+            // command line does (`GazetteApp::export_archive`), not through this.
             return Err(ExportError::Serialize(format!(
                 "{} is open as an archive (its documents are not held in the window); \
                  export it with `gazette export {} --format {} -o {}`",

@@ -32,6 +32,7 @@ mod csv_row;
 mod json_row;
 use csv_row::write_csv_row;
 mod kml;
+pub mod project;
 mod stream;
 pub use stream::{DocumentExport, ExportCounts, ExportStream};
 
