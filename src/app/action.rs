@@ -1076,6 +1076,14 @@ impl GazetteApp {
             );
             return;
         }
+        let n = items.len();
+        self.state.push_message(
+            MessageLevel::Info,
+            format!(
+                "{n} mention{} to review, the least certain first",
+                plural(n)
+            ),
+        );
         self.review = Some(super::review::Review {
             queue: Vec::new(),
             items,

@@ -368,12 +368,16 @@ fn archive_corrections_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Optio
                 {
                     action = Some(Action::UndoArchivePlace(i));
                 }
-                ui.label(format!(
-                    "{} ({} mention{})",
-                    batch.label,
-                    thousands(batch.spans.len() as u64),
-                    plural(batch.spans.len())
-                ));
+                // Truncated: a long name must not widen the panel.
+                ui.add(
+                    egui::Label::new(format!(
+                        "{} ({} mention{})",
+                        batch.label,
+                        thousands(batch.spans.len() as u64),
+                        plural(batch.spans.len())
+                    ))
+                    .truncate(),
+                );
             });
         }
         ui.add_space(4.0);
