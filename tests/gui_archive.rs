@@ -782,3 +782,73 @@ fn an_archive_is_exported_from_the_window_as_the_command_line_exports_it() {
     }
     assert!(harness.state().state().export_progress().is_none());
 }
+
+#[test]
+fn in_an_archive_a_whole_place_is_reassigned_as_in_the_window_holding_it() {
+    use gazette::corpus::{Corpus, DocumentSource, Filter, parse_documents, places};
+    use gazette::geoparse::Geoparser;
+    let g = gazetteer();
+    // A place of the samples whose mentions the parser could have read otherwise.
+    let mut corpus = Corpus::default();
+    for d in parse_documents(&Geoparser::new(&g), seeds()) {
+        let source = DocumentSource::Pasted {
+            name: d.document.name.clone(),
+            text: d.document.text.clone(),
+        };
+        corpus.add_document(d, source);
+    }
+    let (place, candidate) = places(
+        &g,
+        corpus.documents(),
+        corpus.corrections(),
+        &Filter::default(),
+    )
+    .into_iter()
+    .find_map(|p| {
+        let c = corpus.place_candidates(&g, &p, 8).into_iter().next()?;
+        Some((p, c))
+    })
+    .expect("a place with another candidate");
+    let name = g.entry(place.entry).name.clone();
+    let label =
+        gazette::app::passages_panel::candidate_labels(&g, std::slice::from_ref(&candidate))
+            .remove(0);
+    let select = |harness: &mut Harness<'_, GazetteApp>| {
+        harness.get_by_role_and_label(Role::ListItem, &name).click();
+        harness.run_steps(2);
+        if harness.state().state().archive().is_some() {
+            harness.state_mut().wait_for_archive_passages();
+        }
+        harness.run();
+    };
+
+    let mut held = window(GazetteApp::new_for_test(gazetteer(), seeds(), None));
+    select(&mut held);
+    held.get_all_by_label(&label)
+        .next()
+        .expect("its candidate")
+        .click();
+    held.run();
+    let expected = corrections_of(&held);
+    assert!(!expected.is_empty());
+    drop(held);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let mut harness = open_archive(&path);
+    select(&mut harness);
+    harness
+        .get_all_by_label(&label)
+        .next()
+        .expect("its candidate")
+        .click();
+    harness.run_steps(2);
+    harness.state_mut().flush_project();
+    harness.run();
+    assert_eq!(corrections_of(&harness), expected, "{name} → {label}");
+    // The layer follows (checked against the mentions), and the window shows it.
+    let moved = layer_count(&path, &g.entry(candidate.entry).name);
+    assert!(moved >= expected.len() as u64);
+    assert_eq!(shown_count(&harness, &g.entry(candidate.entry).name), moved);
+}

@@ -97,6 +97,10 @@ pub struct ArchiveView {
     /// The whole place being corrected on the project's thread, as the window says it
     /// ("Niamey: not a place"), until its corrections come back.
     pub correcting: Option<String>,
+    /// Mentions the user corrected while `correcting` was written (document, start,
+    /// end): those corrections came to the project after the place's, so the place's are
+    /// not taken for them.
+    pub corrected_meanwhile: std::collections::HashSet<(String, usize, usize)>,
     /// The whole places corrected since the project was opened, oldest first, each
     /// undone at once.
     pub batches: Vec<ArchiveBatch>,

@@ -667,7 +667,7 @@ pub fn correction_menu_ui(
 /// The labels of `candidates` ([`candidate_label`]); those that would otherwise read
 /// alike (the nine Washington Counties of a US story) say their first-level division,
 /// or where there is none, their coordinates.
-pub(super) fn candidate_labels(g: &Gazetteer, candidates: &[CandidateChoice]) -> Vec<String> {
+pub fn candidate_labels(g: &Gazetteer, candidates: &[CandidateChoice]) -> Vec<String> {
     let plain: Vec<String> = candidates.iter().map(|c| candidate_label(g, c)).collect();
     let base = |c: &CandidateChoice| g.entry(c.entry).label();
     candidates

@@ -410,7 +410,7 @@ impl GazetteApp {
         }
         let name = &g.entry(place).name;
         let label = match to {
-            Some(to) => format!("{name} → {}", g.entry(to).label()),
+            Some(to) => format!("{name}: reassigned to {}", g.entry(to).label()),
             None => format!("{name}: not a place"),
         };
         let dates = Some(self.state.filter().dates).filter(|d| !d.is_everything());

@@ -400,6 +400,11 @@ impl AppState {
             self.revision += 1;
             if let Some(view) = &mut self.archive {
                 view.counting = true;
+                if view.correcting.is_some() {
+                    // Written after the whole place being corrected: it wins there.
+                    view.corrected_meanwhile
+                        .insert((document.to_string(), start, end));
+                }
             }
         }
         changed
@@ -432,9 +437,16 @@ impl AppState {
             return;
         };
         let label = view.correcting.take().unwrap_or_default();
+        let meanwhile = std::mem::take(&mut view.corrected_meanwhile);
         let mut spans = Vec::with_capacity(corrections.len());
         for c in corrections {
-            spans.push((c.document.clone(), c.start, c.end));
+            let span = (c.document.clone(), c.start, c.end);
+            if meanwhile.contains(&span) {
+                // Corrected by the user after the place was sent: that came later to
+                // the project too, and stays.
+                continue;
+            }
+            spans.push(span);
             self.corpus
                 .correct_named(&c.document, c.start, c.end, Some(c.action));
         }
@@ -449,6 +461,7 @@ impl AppState {
     pub fn archive_place_failed(&mut self) {
         if let Some(view) = &mut self.archive {
             view.correcting = None;
+            view.corrected_meanwhile.clear();
         }
     }
 

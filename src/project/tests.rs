@@ -1576,3 +1576,66 @@ fn the_least_certain_mentions_come_from_ranges_of_documents_as_in_memory() {
         assert!(p.text.get(at).is_some_and(|t| !t.is_empty()));
     }
 }
+
+#[test]
+fn a_whole_place_is_corrected_in_the_documents_of_a_date_range_only() {
+    use crate::corpus::{DateRange, Published};
+    let g = gazetteer();
+    let mut docs = corpus();
+    let dates = ["2024-03-02", "2024-03-02T10:00:00Z", "2024-03-20"];
+    for (d, date) in docs.iter_mut().zip(dates) {
+        d.document.meta.published = Published::parse(date);
+    }
+    let day = |d: &ParsedDocument| d.document.meta.published.as_ref().map(|p| p.day_number());
+    let first = docs.iter().find_map(day).expect("a dated document");
+    let range = DateRange {
+        from: Some(first),
+        to: Some(first),
+        hide_undated: true,
+    };
+    let filter = Filter {
+        dates: range,
+        ..Filter::default()
+    };
+    // A place with mentions both in the range and out of it.
+    let all = places(g, &docs, &Corrections::default(), &Filter::default());
+    let shown = places(g, &docs, &Corrections::default(), &filter);
+    let place = shown
+        .iter()
+        .find(|p| {
+            all.iter()
+                .any(|a| a.entry == p.entry && a.mentions.len() > p.mentions.len())
+        })
+        .expect("a place in and out of the range")
+        .clone();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, mut project) = project_with(dir.path(), &docs);
+    let mut memory = crate::corpus::Corpus::default();
+    for d in &docs {
+        let source = crate::corpus::DocumentSource::Pasted {
+            name: d.document.name.clone(),
+            text: d.document.text.clone(),
+        };
+        assert!(memory.add_document(d.clone(), source));
+    }
+    let n = memory.correct_place(g, &place, None);
+    assert_eq!(n, place.mentions.len());
+    let outcome = correct::correct_place_by(
+        &mut project,
+        g,
+        &g.entry(place.entry).id,
+        None,
+        Some(range),
+        1,
+    )
+    .expect("corrected");
+    assert_eq!(outcome.corrections.len(), n, "those of the range only");
+    assert_eq!(
+        correction_set(project.corrections().iter()),
+        correction_set(memory.corrections().iter())
+    );
+    assert_eq!(
+        layer_counts(&project),
+        expected_counts(&docs, memory.corrections())
+    );
+}

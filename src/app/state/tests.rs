@@ -495,3 +495,46 @@ fn a_correction_in_an_archive_is_kept_and_its_counts_follow_the_layer_read_back(
         "nothing to undo"
     );
 }
+
+#[test]
+fn a_whole_place_of_an_archive_does_not_replace_a_correction_made_while_it_was_written() {
+    let mut state = AppState::with_gazetteer(gazetteer());
+    state.set_archive(ArchiveView {
+        documents: 500_000,
+        ..Default::default()
+    });
+    let not_a_place = |document: &str, start| Correction {
+        document: document.into(),
+        start,
+        end: start + 6,
+        action: CorrectionAction::NotAPlace,
+    };
+    let paris = CorrectionAction::Reassign {
+        id: "gn:2988507".into(),
+    };
+    state.archive_place_correcting("Niamey: not a place".into());
+    assert!(state.archive_is_counting());
+    // Made after the place was sent: the project writes it after the place's.
+    assert!(state.correct_named("b.txt", 7, 13, Some(paris.clone())));
+    state.archive_place_corrected(vec![not_a_place("a.txt", 1), not_a_place("b.txt", 7)]);
+    assert_eq!(
+        state.corrections().get("b.txt", 7, 13),
+        Some(&paris),
+        "the later one"
+    );
+    assert_eq!(
+        state.corrections().get("a.txt", 1, 7),
+        Some(&CorrectionAction::NotAPlace)
+    );
+    let view = state.archive().expect("archive");
+    assert_eq!(view.batches.len(), 1);
+    assert_eq!(view.batches[0].spans, vec![("a.txt".to_string(), 1, 7)]);
+    assert!(view.correcting.is_none());
+
+    // Undone together: the later correction stays.
+    let batch = state.undo_archive_batch(0).expect("undone");
+    assert_eq!(batch.spans.len(), 1);
+    assert!(state.corrections().get("a.txt", 1, 7).is_none());
+    assert_eq!(state.corrections().get("b.txt", 7, 13), Some(&paris));
+    assert!(state.archive().expect("archive").batches.is_empty());
+}
