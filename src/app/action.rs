@@ -909,7 +909,9 @@ impl GazetteApp {
         };
         let (project, total) = (view.path.clone(), view.documents);
         let busy = self.archive_export.is_some();
-        let saving = self.state.archive_is_counting()
+        // Corrections being written (not the timeline's counts, which the export
+        // does not read).
+        let saving = view.counting
             || view.correcting.is_some()
             || self
                 .project
