@@ -340,6 +340,9 @@ fn in_an_archive_a_passage_opens_its_document_and_corrections_are_saved_and_coun
     harness.run_steps(2);
     assert_eq!(layer_count(&path, "Niamey"), 0);
     assert_eq!(shown_count(&harness, "Niamey"), 0);
+    // The timeline's bars are counted again after it, on the counter's thread.
+    harness.state_mut().wait_for_archive_counts();
+    harness.run_steps(2);
     assert!(!harness.state().state().archive_is_counting());
 }
 
@@ -446,6 +449,14 @@ fn an_archive_has_a_timeline_counted_from_the_project_and_a_range_recounts_its_p
     assert_eq!(harness.state().state().places().len(), all);
 }
 
+/// Waits for the changes sent to the project, then for the timeline's bars counted
+/// again after them, and lets the window settle.
+fn settle(harness: &mut Harness<'_, GazetteApp>) {
+    harness.state_mut().flush_project();
+    harness.state_mut().wait_for_archive_counts();
+    harness.run();
+}
+
 /// The corrections the window holds, sorted.
 fn corrections_of(harness: &Harness<'_, GazetteApp>) -> Vec<(String, usize, usize, String)> {
     let mut out: Vec<_> = harness
@@ -514,8 +525,7 @@ fn in_an_archive_a_whole_place_is_corrected_by_the_projects_thread_and_undone() 
     // A few frames: the project's thread corrects it, the window says so and counts.
     harness.run_steps(2);
     assert!(harness.state().state().archive_is_counting());
-    harness.state_mut().flush_project();
-    harness.run();
+    settle(&mut harness);
     assert!(!harness.state().state().archive_is_counting());
     assert_eq!(
         corrections_of(&harness),
@@ -530,8 +540,7 @@ fn in_an_archive_a_whole_place_is_corrected_by_the_projects_thread_and_undone() 
     harness.get_by_label("Undo all").click();
     harness.run_steps(2);
     assert!(harness.state().state().corrections().is_empty());
-    harness.state_mut().flush_project();
-    harness.run();
+    settle(&mut harness);
     assert_eq!(layer_count(&path, "Niamey"), n);
     assert_eq!(shown_count(&harness, "Niamey"), n);
     assert!(
@@ -544,8 +553,7 @@ fn in_an_archive_a_whole_place_is_corrected_by_the_projects_thread_and_undone() 
     // Again, then reopened: the project has the corrections and their counts.
     place_not_a_place(&mut harness, "Niamey", n);
     harness.run_steps(2);
-    harness.state_mut().flush_project();
-    harness.run();
+    settle(&mut harness);
     project_menu(&mut harness, "Close project", None);
     drop(harness);
     let harness = open_archive(&path);
@@ -660,18 +668,15 @@ fn an_archive_is_reviewed_from_the_project_and_its_decisions_are_corrections() {
     harness.get_by_label("Not a place (N)").click();
     // Until the counts are read back a spinner turns; then the window settles.
     harness.run_steps(2);
-    harness.state_mut().flush_project();
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label(&format!("Mention 2 of {}", expected.len()));
     harness.get_by_label("Accept (Enter)").click();
     harness.run_steps(2);
-    harness.state_mut().flush_project();
-    harness.run();
+    settle(&mut harness);
     harness.get_by_label("Close (Esc)").click();
     harness.run_steps(2);
     assert!(harness.state().review().is_none());
-    harness.state_mut().flush_project();
-    harness.run();
+    settle(&mut harness);
     let corrections = corrections_of(&harness);
     assert_eq!(corrections.len(), 2);
     let decided: Vec<(String, usize, usize)> = corrections
@@ -725,14 +730,12 @@ fn an_archive_is_exported_from_the_window_as_the_command_line_exports_it() {
     // A correction and a filter, saved to the project: the export has them.
     place_not_a_place(&mut harness, "Niamey", layer_count(&path, "Niamey"));
     harness.run_steps(2);
-    harness.state_mut().flush_project();
-    harness.run();
+    settle(&mut harness);
     harness
         .get_by_role_and_label(Role::CheckBox, "Niger")
         .click();
     harness.run();
-    harness.state_mut().flush_project();
-    harness.run();
+    settle(&mut harness);
     assert!(
         !Project::open_read_only(&path)
             .expect("p")
@@ -844,8 +847,7 @@ fn in_an_archive_a_whole_place_is_reassigned_as_in_the_window_holding_it() {
         .expect("its candidate")
         .click();
     harness.run_steps(2);
-    harness.state_mut().flush_project();
-    harness.run();
+    settle(&mut harness);
     assert_eq!(corrections_of(&harness), expected, "{name} → {label}");
     // The layer follows (checked against the mentions), and the window shows it.
     let moved = layer_count(&path, &g.entry(candidate.entry).name);

@@ -22,8 +22,8 @@
 //! layer counts for it ([`Project::correct_place`], a correction per mention as the
 //! window holding the documents makes them), a transaction per 20,000 documents so that
 //! a save waits for one range at most, then reads the layer back; "Counting…" meanwhile.
-//! The window takes the corrections written, and keeps them together ([`ArchiveBatch`])
-//! to be undone at once, on the same thread.
+//! The window takes the corrections written, a slice per frame, and keeps them together
+//! ([`ArchiveBatch`]) to be undone at once, on the same thread.
 //!
 //! The timeline works too: a second reader of its own (the counter, so passages never
 //! wait behind an aggregate) counts the mentions per day once at opening
@@ -104,7 +104,18 @@ pub struct ArchiveView {
     /// The whole places corrected since the project was opened, oldest first, each
     /// undone at once.
     pub batches: Vec<ArchiveBatch>,
+    /// A whole place's corrections being taken into the window's, or undone there: a
+    /// slice per frame ([`WINDOW_WORK_PER_FRAME`]), so that no frame does as much work
+    /// as the place has mentions.
+    pub work: Option<WindowWork>,
 }
+
+/// Corrections the window takes (or undoes) per frame after a whole place.
+pub const WINDOW_WORK_PER_FRAME: usize = 20_000;
+
+/// The mentions of a place corrected at once (document name, start, end); shared with
+/// the project's thread, which undoes them from it.
+pub type Spans = Arc<Vec<(String, usize, usize)>>;
 
 /// A whole place corrected in an archive ([`crate::project::Project::correct_place`]):
 /// what it was, and the mentions it corrected, to undo them together.
@@ -112,8 +123,32 @@ pub struct ArchiveView {
 pub struct ArchiveBatch {
     /// What was done, as the window says it ("Niamey: not a place").
     pub label: String,
-    /// The mentions corrected (document name, start, end).
-    pub spans: Vec<(String, usize, usize)>,
+    /// The mentions corrected.
+    pub spans: Spans,
+}
+
+/// Work on the window's corrections after a whole place, done a slice per frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WindowWork {
+    /// The corrections the project's thread wrote, taken from `at` on; `spans` those
+    /// taken so far.
+    Take {
+        /// What was done.
+        label: String,
+        /// The corrections written.
+        corrections: Vec<crate::corpus::Correction>,
+        /// The next to take.
+        at: usize,
+        /// Those taken.
+        spans: Vec<(String, usize, usize)>,
+    },
+    /// A whole place undone: its corrections cleared from `at` on.
+    Undo {
+        /// Its mentions.
+        spans: Spans,
+        /// The next to clear.
+        at: usize,
+    },
 }
 
 /// The places a place's passages read from an archive could denote instead, most

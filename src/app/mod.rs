@@ -1035,6 +1035,7 @@ impl GazetteApp {
             }
         }
         self.sync_project();
+        self.take_archive_work(ctx);
         self.state.poll_recount(false);
         self.ask_archive_passages();
         if let Some(answers) = self.passage_reader.as_mut().map(|r| r.take()) {

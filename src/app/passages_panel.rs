@@ -362,7 +362,10 @@ fn archive_corrections_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Optio
         for (i, batch) in view.batches.iter().enumerate().rev() {
             ui.horizontal(|ui| {
                 if ui
-                    .add_enabled(!view.counting, egui::Button::new("Undo all").small())
+                    .add_enabled(
+                        !view.counting && !state.archive_place_busy(),
+                        egui::Button::new("Undo all").small(),
+                    )
                     .on_hover_text("Undo the correction of every one of these mentions")
                     .clicked()
                 {

@@ -73,7 +73,7 @@ pub enum Change {
     /// Clear these corrections (document name, start, end) of a project opened as an
     /// archive, a transaction per range of them: the undo of [`Change::CorrectPlace`].
     /// Answered by [`LinkEvent::CorrectionsCleared`].
-    ClearCorrections(Vec<(String, usize, usize)>),
+    ClearCorrections(super::archive::Spans),
     /// Answer on this channel once every change sent before is written (tests, closing).
     Flush(Sender<()>),
 }

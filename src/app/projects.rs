@@ -331,30 +331,17 @@ impl GazetteApp {
                         }
                     }
                 }
-                LinkEvent::PlaceCorrected(result) => {
-                    let n = match result {
-                        Ok(corrections) => {
-                            let n = corrections.len();
-                            self.state.archive_place_corrected(corrections);
-                            Ok(n)
-                        }
-                        Err(message) => {
-                            self.state.archive_place_failed();
-                            Err(message)
-                        }
-                    };
-                    // Taken from the project: not to be sent back to it.
-                    self.sent_versions.0 = self.state.saved_versions().0;
-                    match n {
-                        Ok(n) => self.state.push_message(
-                            MessageLevel::Info,
-                            format!("{n} mention{} corrected in the project", plural(n)),
-                        ),
-                        Err(message) => self.state.push_message(
-                            MessageLevel::Error,
-                            format!("The place could not be corrected: {message}"),
-                        ),
-                    }
+                LinkEvent::PlaceCorrected(Ok(corrections)) => {
+                    // Taken into the window's corrections a slice per frame
+                    // (`take_archive_work`), which then says how many.
+                    self.state.archive_place_corrected(corrections);
+                }
+                LinkEvent::PlaceCorrected(Err(message)) => {
+                    self.state.archive_place_failed();
+                    self.state.push_message(
+                        MessageLevel::Error,
+                        format!("The place could not be corrected: {message}"),
+                    );
                 }
                 LinkEvent::CorrectionsCleared(Ok(_)) => {}
                 LinkEvent::CorrectionsCleared(Err(message)) => self.state.push_message(
@@ -395,7 +382,7 @@ impl GazetteApp {
             .project
             .as_ref()
             .is_some_and(|l| !matches!(l.state(), LinkState::ReadOnly | LinkState::Reading));
-        if !writable || self.state.archive().is_some_and(|v| v.correcting.is_some()) {
+        if !writable || self.state.archive_place_busy() {
             self.state.push_message(
                 MessageLevel::Warning,
                 if writable {
@@ -429,13 +416,39 @@ impl GazetteApp {
             .push_message(MessageLevel::Info, format!("Correcting {label}…"));
     }
 
-    /// Undoes a whole place corrected in the archive: in the window at once, in the
-    /// project on its thread, which then reads the layer back.
+    /// Does a slice of the work a whole place left on the window's corrections (see
+    /// [`AppState::archive_work`]), and says when its corrections are all taken. Every
+    /// frame; nothing when there is none.
+    pub(super) fn take_archive_work(&mut self, ctx: &egui::Context) {
+        if self.state.archive().is_none_or(|v| v.work.is_none()) {
+            return;
+        }
+        let taken = self
+            .state
+            .archive_work(super::archive::WINDOW_WORK_PER_FRAME);
+        // From the project: not to be sent back to it.
+        self.sent_versions.0 = self.state.saved_versions().0;
+        if let Some(n) = taken {
+            self.state.push_message(
+                MessageLevel::Info,
+                format!("{n} mention{} corrected in the project", plural(n)),
+            );
+        }
+        if self.state.archive().is_some_and(|v| v.work.is_some()) {
+            ctx.request_repaint();
+        }
+    }
+
+    /// Undoes a whole place corrected in the archive: in the window a slice per frame,
+    /// in the project on its thread, which then reads the layer back.
     pub(super) fn undo_archive_place(&mut self, index: usize) {
         let Some(batch) = self.state.undo_archive_batch(index) else {
+            self.state.push_message(
+                MessageLevel::Warning,
+                "A place is being corrected or undone: wait for its counts",
+            );
             return;
         };
-        self.sent_versions.0 = self.state.saved_versions().0;
         match &mut self.project {
             Some(link) if link.state() != LinkState::ReadOnly => {
                 link.send(Change::ClearCorrections(batch.spans));

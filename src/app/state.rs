@@ -400,8 +400,9 @@ impl AppState {
             self.revision += 1;
             if let Some(view) = &mut self.archive {
                 view.counting = true;
-                if view.correcting.is_some() {
-                    // Written after the whole place being corrected: it wins there.
+                if view.correcting.is_some() || view.work.is_some() {
+                    // Written after the whole place being corrected (or undone): it
+                    // wins there.
                     view.corrected_meanwhile
                         .insert((document.to_string(), start, end));
                 }
@@ -430,31 +431,19 @@ impl AppState {
     }
 
     /// The corrections the project's thread wrote for the whole place being corrected
-    /// (one per mention): the window takes them as its own (a pass over those, once), and
-    /// keeps them together to be undone at once.
+    /// (one per mention): the window takes them as its own, a slice per frame
+    /// ([`AppState::archive_work`]), and keeps them together to be undone at once.
     pub fn archive_place_corrected(&mut self, corrections: Vec<Correction>) {
         let Some(view) = &mut self.archive else {
             return;
         };
-        let label = view.correcting.take().unwrap_or_default();
-        let meanwhile = std::mem::take(&mut view.corrected_meanwhile);
-        let mut spans = Vec::with_capacity(corrections.len());
-        for c in corrections {
-            let span = (c.document.clone(), c.start, c.end);
-            if meanwhile.contains(&span) {
-                // Corrected by the user after the place was sent: that came later to
-                // the project too, and stays.
-                continue;
-            }
-            spans.push(span);
-            self.corpus
-                .correct_named(&c.document, c.start, c.end, Some(c.action));
-        }
-        if !spans.is_empty() {
-            view.batches
-                .push(super::archive::ArchiveBatch { label, spans });
-        }
-        self.revision += 1;
+        let label = view.correcting.clone().unwrap_or_default();
+        view.work = Some(super::archive::WindowWork::Take {
+            label,
+            corrections,
+            at: 0,
+            spans: Vec::new(),
+        });
     }
 
     /// The whole place the project's thread was correcting could not be.
@@ -465,21 +454,97 @@ impl AppState {
         }
     }
 
-    /// Undoes the archive's whole-place correction `index` in the window (a pass over
-    /// its mentions, once) and returns the spans for the project's thread to clear; the
-    /// counts are read back after.
+    /// True while a whole place is being corrected or undone (on the project's thread,
+    /// or in the window's corrections): another waits.
+    pub fn archive_place_busy(&self) -> bool {
+        self.archive
+            .as_ref()
+            .is_some_and(|v| v.correcting.is_some() || v.work.is_some())
+    }
+
+    /// Undoes the archive's whole-place correction `index`: its corrections are cleared
+    /// from the window's a slice per frame ([`AppState::archive_work`]); returns its
+    /// mentions for the project's thread to clear (the counts are read back after).
+    /// `None` while another whole place is being corrected or undone.
     pub fn undo_archive_batch(&mut self, index: usize) -> Option<super::archive::ArchiveBatch> {
+        if self.archive_place_busy() {
+            return None;
+        }
         let view = self.archive.as_mut()?;
         if index >= view.batches.len() {
             return None;
         }
         let batch = view.batches.remove(index);
         view.counting = true;
-        for (document, start, end) in &batch.spans {
-            self.corpus.correct_named(document, *start, *end, None);
-        }
-        self.revision += 1;
+        view.work = Some(super::archive::WindowWork::Undo {
+            spans: batch.spans.clone(),
+            at: 0,
+        });
         Some(batch)
+    }
+
+    /// Does up to `budget` of the work on the window's corrections a whole place left
+    /// (taking its corrections, or undoing them). Returns how many corrections the place
+    /// had once they are all taken; a correction the user made meanwhile (it reached the
+    /// project after the place's) is kept, and left out of the place's.
+    pub fn archive_work(&mut self, budget: usize) -> Option<usize> {
+        use super::archive::WindowWork;
+        let view = self.archive.as_mut()?;
+        let work = view.work.as_mut()?;
+        let meanwhile = &view.corrected_meanwhile;
+        let done = match work {
+            WindowWork::Take {
+                corrections,
+                at,
+                spans,
+                ..
+            } => {
+                let end = corrections.len().min(at.saturating_add(budget));
+                for c in corrections.get_mut(*at..end).unwrap_or_default() {
+                    // Taken out, so that the list is dropped without its strings.
+                    let document = std::mem::take(&mut c.document);
+                    let action = std::mem::replace(&mut c.action, CorrectionAction::NotAPlace);
+                    let span = (document, c.start, c.end);
+                    if !meanwhile.contains(&span) {
+                        self.corpus
+                            .correct_named(&span.0, span.1, span.2, Some(action));
+                        spans.push(span);
+                    }
+                }
+                *at = end;
+                end == corrections.len()
+            }
+            WindowWork::Undo { spans, at } => {
+                let end = spans.len().min(at.saturating_add(budget));
+                for (document, start, end) in spans.get(*at..end).unwrap_or_default() {
+                    if !meanwhile.contains(&(document.clone(), *start, *end)) {
+                        self.corpus.correct_named(document, *start, *end, None);
+                    }
+                }
+                *at = end;
+                end == spans.len()
+            }
+        };
+        self.revision += 1;
+        if !done {
+            return None;
+        }
+        let finished = view.work.take();
+        view.correcting = None;
+        view.corrected_meanwhile.clear();
+        match finished {
+            Some(WindowWork::Take { label, spans, .. }) => {
+                let n = spans.len();
+                if n > 0 {
+                    view.batches.push(super::archive::ArchiveBatch {
+                        label,
+                        spans: std::sync::Arc::new(spans),
+                    });
+                }
+                Some(n)
+            }
+            _ => None,
+        }
     }
 
     /// The archive's places as read back from its layer after corrections: the counts
