@@ -854,3 +854,24 @@ fn in_an_archive_a_whole_place_is_reassigned_as_in_the_window_holding_it() {
     assert!(moved >= expected.len() as u64);
     assert_eq!(shown_count(&harness, &g.entry(candidate.entry).name), moved);
 }
+
+#[test]
+fn an_archives_corrections_list_shows_the_newest_thousand() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let mut harness = open_archive(&path);
+    for i in 0..1_001 {
+        harness.state_mut().state_mut().correct_named(
+            "a.txt",
+            10 * i,
+            10 * i + 5,
+            Some(gazette::corpus::CorrectionAction::NotAPlace),
+        );
+    }
+    settle(&mut harness);
+    harness.get_by_label("Your corrections (1,001)");
+    harness.get_by_label("The newest 1,000 are listed.");
+    // The newest first.
+    harness.get_by_label("a.txt @10000–10005");
+}

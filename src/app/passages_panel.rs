@@ -24,6 +24,8 @@ use crate::geoparse::why::thousands;
 const MENTION_CANDIDATES: usize = 12;
 /// Candidates offered for a whole place.
 const PLACE_CANDIDATES: usize = 8;
+/// Corrections of an archive listed, the newest.
+const ARCHIVE_CORRECTIONS_LISTED: usize = 1_000;
 /// Documents whose passages are shown at a time.
 const DOCUMENTS_PER_PAGE: usize = 25;
 
@@ -385,15 +387,28 @@ fn archive_corrections_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Optio
         }
         ui.add_space(4.0);
     }
-    ui.strong(format!("Your corrections ({})", corrections.len()));
+    ui.strong(format!(
+        "Your corrections ({})",
+        thousands(corrections.len() as u64)
+    ));
     if corrections.is_empty() {
         ui.weak("None yet. Use \"Correct…\" under a passage of a place.");
+    }
+    // The newest only: a row is found by walking the list from its end, so a frame
+    // walks at most this many whatever the scroll (a whole place makes as many
+    // corrections as it has mentions; "Undo all" undoes those).
+    let listed = corrections.len().min(ARCHIVE_CORRECTIONS_LISTED);
+    if listed < corrections.len() {
+        ui.weak(format!(
+            "The newest {} are listed.",
+            thousands(listed as u64)
+        ));
     }
     let row_height = ui.spacing().interact_size.y;
     egui::ScrollArea::vertical()
         .id_salt("archive-corrections")
         .auto_shrink([false, false])
-        .show_rows(ui, row_height, corrections.len(), |ui, rows| {
+        .show_rows(ui, row_height, listed, |ui, rows| {
             // Those on screen, newest first: a walk to them, not a copy of the list.
             let shown = rows.len();
             for c in corrections.iter_newest().skip(rows.start).take(shown) {
