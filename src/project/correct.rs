@@ -76,7 +76,10 @@ pub fn read_corrections(conn: &Connection, path: &Path) -> Result<Corrections, P
 
 /// Sets (`set`) or clears the correction of one mention in one transaction: the
 /// correction's row, the mentions it concerns (every document of that name with a
-/// mention at that span), and the layer's counts. On failure nothing changes.
+/// mention at that span), and the layer's counts. On failure nothing changes. The
+/// project's list of corrections is changed in place (read again from the file if the
+/// transaction fails), not copied: a whole place corrected makes it as long as the
+/// place's mentions.
 pub fn change_correction(
     project: &mut Project,
     gazetteer: &Gazetteer,
@@ -84,99 +87,24 @@ pub fn change_correction(
     set: bool,
 ) -> Result<(), ProjectError> {
     project.check_writable()?;
-    let path = project.path.clone();
-    let sqlite = |e| ProjectError::sqlite(&path, e);
-    project
-        .conn
-        .execute_batch("BEGIN IMMEDIATE")
-        .map_err(sqlite)?;
-    let result = apply_change(project, gazetteer, &correction, set).and_then(|corrections| {
-        project.conn.execute_batch("COMMIT").map_err(sqlite)?;
-        Ok(corrections)
-    });
-    match result {
-        Ok(corrections) => {
-            if set {
-                project
-                    .corrected_documents
-                    .insert(correction.document.clone());
-            }
-            project.corrections = corrections;
-            Ok(())
+    in_transaction(project, |project| {
+        let Project {
+            path,
+            conn,
+            corrections,
+            entries,
+            corrected_documents,
+            ..
+        } = project;
+        let path: &Path = path;
+        let entries = resolve_entries(entries.get_mut(), conn, path, gazetteer)?;
+        let mut affected = Vec::new();
+        write_one(conn, path, corrections, &correction, set, &mut affected)?;
+        if set {
+            corrected_documents.insert(correction.document.clone());
         }
-        Err(e) => {
-            let _ = project.conn.execute_batch("ROLLBACK");
-            *project.entries.get_mut() = None;
-            Err(e)
-        }
-    }
-}
-
-/// The work of [`change_correction`] inside its transaction; returns the corrections
-/// after the change.
-fn apply_change(
-    project: &mut Project,
-    gazetteer: &Gazetteer,
-    correction: &Correction,
-    set: bool,
-) -> Result<Corrections, ProjectError> {
-    let Project {
-        path,
-        conn,
-        corrections,
-        entries,
-        ..
-    } = project;
-    let path: &Path = path;
-    let sqlite = |e| ProjectError::sqlite(path, e);
-    let (document, start, end) = (&correction.document, correction.start, correction.end);
-    conn.execute(
-        "DELETE FROM gazette_corrections WHERE document = ?1 AND start_byte = ?2 \
-         AND end_byte = ?3",
-        (document, start, end),
-    )
-    .map_err(sqlite)?;
-    let mut after = corrections.clone();
-    if set {
-        let (action, id) = match &correction.action {
-            CorrectionAction::Reassign { id } => (REASSIGN, Some(id.as_str())),
-            CorrectionAction::NotAPlace => (NOT_A_PLACE, None),
-        };
-        conn.execute(
-            "INSERT INTO gazette_corrections (document, start_byte, end_byte, action, \
-             gazetteer_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-            (document, start, end, action, id),
-        )
-        .map_err(sqlite)?;
-        after.set(correction.clone());
-    } else {
-        after.clear(document, start, end);
-    }
-    let entries = resolve_entries(entries.get_mut(), conn, path, gazetteer)?;
-    let affected: Vec<Mentioned> = {
-        let mut stmt = conn
-            .prepare(
-                "SELECT document_id, ordinal, entry, place, demonym, text FROM gazette_mentions \
-                 WHERE document_id IN (SELECT id FROM gazette_documents WHERE name = ?1) \
-                 AND start_byte = ?2 AND end_byte = ?3",
-            )
-            .map_err(sqlite)?;
-        let rows = stmt
-            .query_map((document, start, end), |r| {
-                Ok(Mentioned {
-                    document_id: r.get(0)?,
-                    ordinal: r.get(1)?,
-                    entry: r.get(2)?,
-                    place: r.get(3)?,
-                    demonym: r.get(4)?,
-                    decision: after.decision(document, start, end, &r.get::<_, String>(5)?),
-                })
-            })
-            .map_err(sqlite)?;
-        rows.collect::<Result<_, _>>().map_err(sqlite)?
-    };
-    move_mentions(conn, path, gazetteer, entries, affected)?;
-    Ok(after)
+        move_mentions(conn, path, gazetteer, entries, affected)
+    })
 }
 
 /// A mention whose place may change, with what now decides it.
