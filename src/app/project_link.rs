@@ -155,6 +155,10 @@ pub struct ProjectLink {
     read_only: bool,
     /// Why the thread could not start, until [`ProjectLink::poll`] reports it.
     failure: Option<String>,
+    /// Set when the link is dropped: a whole place being corrected stops after the
+    /// range of documents in flight (those written stay), so closing does not wait for
+    /// the rest.
+    closing: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for ProjectLink {
@@ -177,6 +181,7 @@ impl ProjectLink {
             thread: None,
             read_only: false,
             failure: None,
+            closing: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -249,6 +254,7 @@ impl ProjectLink {
         let (changes_tx, changes_rx) = channel();
         let (events_tx, events_rx) = channel();
         let path = self.path.clone();
+        let closing = self.closing.clone();
         let spawned = std::thread::Builder::new()
             .name("gazette-project".into())
             .spawn(move || {
@@ -256,7 +262,7 @@ impl ProjectLink {
                     let _ = events_tx.send(event);
                     notify();
                 };
-                run(&path, &gazetteer, start, &changes_rx, &report);
+                run(&path, &gazetteer, start, &changes_rx, &closing, &report);
             });
         match spawned {
             Ok(handle) => {
@@ -347,9 +353,11 @@ impl ProjectLink {
 
 impl Drop for ProjectLink {
     /// Waits for the changes in flight to be written: closing the project (or the
-    /// window) never loses one.
+    /// window) never loses one, except the ranges of documents not yet corrected of a
+    /// whole place being corrected (each range written is whole, and stays).
     fn drop(&mut self) {
         if let Some((tx, _, handle)) = self.thread.take() {
+            self.closing.store(true, Ordering::Relaxed);
             drop(tx);
             let _ = handle.join();
         }
@@ -363,6 +371,7 @@ fn run(
     gazetteer: &Gazetteer,
     start: Start,
     changes: &Receiver<Change>,
+    closing: &AtomicBool,
     report: &dyn Fn(LinkEvent),
 ) {
     let opened = match start {
@@ -470,14 +479,16 @@ fn run(
                 None => project.clear_correction(gazetteer, &document, start, end),
             },
             Change::CorrectPlace { place, to, dates } => {
-                let done = project.correct_place(gazetteer, &place, to.as_deref(), dates);
+                let stop = || closing.load(Ordering::Relaxed);
+                let done = project.correct_place(gazetteer, &place, to.as_deref(), dates, &stop);
                 report(LinkEvent::PlaceCorrected(
                     done.map(|o| o.corrections).map_err(|e| e.to_string()),
                 ));
                 Ok(())
             }
             Change::ClearCorrections(spans) => {
-                let done = project.clear_corrections(gazetteer, &spans);
+                let stop = || closing.load(Ordering::Relaxed);
+                let done = project.clear_corrections(gazetteer, &spans, &stop);
                 report(LinkEvent::CorrectionsCleared(
                     done.map(|o| o.corrections.len()).map_err(|e| e.to_string()),
                 ));

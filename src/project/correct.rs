@@ -374,6 +374,8 @@ pub struct BatchOutcome {
     pub corrections: Vec<Correction>,
     /// Transactions committed: one per range of documents (or of corrections).
     pub transactions: usize,
+    /// True if it was stopped between two transactions (those before are written).
+    pub stopped: bool,
 }
 
 /// The predicate on `d.published` of a date range (documents from day `from` to day
@@ -489,6 +491,7 @@ pub fn correct_place_by(
     to: Option<&str>,
     dates: Option<crate::corpus::DateRange>,
     chunk: i64,
+    stop: &dyn Fn() -> bool,
 ) -> Result<BatchOutcome, ProjectError> {
     project.check_writable()?;
     let path = project.path.clone();
@@ -515,6 +518,10 @@ pub fn correct_place_by(
     let (from, until, undated) = date_bounds(dates);
     let dated = project.metadata[1];
     for (lo, hi) in project.document_chunks(chunk)? {
+        if stop() {
+            outcome.stopped = true;
+            break;
+        }
         let written = in_transaction(project, |project| {
             let Project {
                 path,
@@ -597,10 +604,15 @@ pub fn clear_corrections_by(
     gazetteer: &Gazetteer,
     spans: &[(String, usize, usize)],
     chunk: usize,
+    stop: &dyn Fn() -> bool,
 ) -> Result<BatchOutcome, ProjectError> {
     project.check_writable()?;
     let mut outcome = BatchOutcome::default();
     for part in spans.chunks(chunk.max(1)) {
+        if stop() {
+            outcome.stopped = true;
+            break;
+        }
         let cleared = in_transaction(project, |project| {
             let Project {
                 path,

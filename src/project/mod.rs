@@ -317,28 +317,40 @@ impl Project {
     /// the project reopened has them; written a transaction per
     /// [`AGGREGATE_CHUNK`](read::AGGREGATE_CHUNK) documents (a walk of the place's index
     /// in each), so that another writer waits for one range at most. A range that fails
-    /// is rolled back; those before it stay written (each is whole).
+    /// is rolled back; those before it stay written (each is whole). `stop` is asked
+    /// before each range: when it says so, the ranges left are not corrected (closing the
+    /// window does not wait for the whole place).
     pub fn correct_place(
         &mut self,
         gazetteer: &Gazetteer,
         place_id: &str,
         to: Option<&str>,
         dates: Option<crate::corpus::DateRange>,
+        stop: &dyn Fn() -> bool,
     ) -> Result<correct::BatchOutcome, ProjectError> {
-        correct::correct_place_by(self, gazetteer, place_id, to, dates, read::AGGREGATE_CHUNK)
+        correct::correct_place_by(
+            self,
+            gazetteer,
+            place_id,
+            to,
+            dates,
+            read::AGGREGATE_CHUNK,
+            stop,
+        )
     }
 
     /// Clears the corrections of these mentions (document name, start, end; those without
     /// one are passed over), restoring the parser's choice (or the name's rule) in the
     /// places layer: the undo of [`Project::correct_place`], a transaction per
-    /// [`AGGREGATE_CHUNK`](read::AGGREGATE_CHUNK) corrections.
+    /// [`AGGREGATE_CHUNK`](read::AGGREGATE_CHUNK) corrections, `stop` asked before each.
     pub fn clear_corrections(
         &mut self,
         gazetteer: &Gazetteer,
         spans: &[(String, usize, usize)],
+        stop: &dyn Fn() -> bool,
     ) -> Result<correct::BatchOutcome, ProjectError> {
         let chunk = usize::try_from(read::AGGREGATE_CHUNK).unwrap_or(20_000);
-        correct::clear_corrections_by(self, gazetteer, spans, chunk)
+        correct::clear_corrections_by(self, gazetteer, spans, chunk, stop)
     }
 
     /// Removes the correction of a mention in its own transaction, restoring the parser's

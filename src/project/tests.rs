@@ -1451,9 +1451,16 @@ fn a_whole_place_is_corrected_in_ranges_of_documents_as_in_memory_and_undone() {
     let niamey = place_named(&memory, "Niamey");
     let n = memory.correct_place(g, &niamey, None);
     assert!(n >= 3, "{n}");
-    let outcome =
-        correct::correct_place_by(&mut project, g, &g.entry(niamey.entry).id, None, None, 1)
-            .expect("corrected");
+    let outcome = correct::correct_place_by(
+        &mut project,
+        g,
+        &g.entry(niamey.entry).id,
+        None,
+        None,
+        1,
+        &|| false,
+    )
+    .expect("corrected");
     assert_eq!(outcome.corrections.len(), n);
     assert_eq!(
         outcome.transactions, documents,
@@ -1482,6 +1489,7 @@ fn a_whole_place_is_corrected_in_ranges_of_documents_as_in_memory_and_undone() {
         Some(&g.entry(to).id),
         None,
         2,
+        &|| false,
     )
     .expect("reassigned");
     assert_eq!(outcome.corrections.len(), n);
@@ -1508,7 +1516,8 @@ fn a_whole_place_is_corrected_in_ranges_of_documents_as_in_memory_and_undone() {
         .iter()
         .map(|c| (c.document.clone(), c.start, c.end))
         .collect();
-    let outcome = correct::clear_corrections_by(&mut project, g, &spans, 2).expect("undone");
+    let outcome =
+        correct::clear_corrections_by(&mut project, g, &spans, 2, &|| false).expect("undone");
     assert_eq!(outcome.corrections.len(), spans.len());
     assert_eq!(outcome.transactions, spans.len().div_ceil(2));
     assert!(project.corrections().is_empty());
@@ -1627,6 +1636,7 @@ fn a_whole_place_is_corrected_in_the_documents_of_a_date_range_only() {
         None,
         Some(range),
         1,
+        &|| false,
     )
     .expect("corrected");
     assert_eq!(outcome.corrections.len(), n, "those of the range only");
@@ -1637,5 +1647,55 @@ fn a_whole_place_is_corrected_in_the_documents_of_a_date_range_only() {
     assert_eq!(
         layer_counts(&project),
         expected_counts(&docs, memory.corrections())
+    );
+}
+
+#[test]
+fn a_whole_place_stopped_between_ranges_keeps_the_ranges_written_whole() {
+    let g = gazetteer();
+    let docs = corpus();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, mut project) = project_with(dir.path(), &docs);
+    let niamey = places(g, &docs, &Corrections::default(), &Filter::default())
+        .into_iter()
+        .find(|p| g.entry(p.entry).name == "Niamey")
+        .expect("Niamey");
+    // Stopped after the first range of one document.
+    let asked = std::cell::Cell::new(0);
+    let stop = || {
+        asked.set(asked.get() + 1);
+        asked.get() > 1
+    };
+    let outcome = correct::correct_place_by(
+        &mut project,
+        g,
+        &g.entry(niamey.entry).id,
+        None,
+        None,
+        1,
+        &stop,
+    )
+    .expect("stopped");
+    assert!(outcome.stopped);
+    assert_eq!(outcome.transactions, 1);
+    let first = niamey
+        .mentions
+        .iter()
+        .filter(|m| m.document == niamey.mentions[0].document);
+    assert_eq!(
+        outcome.corrections.len(),
+        first.count(),
+        "the first document's"
+    );
+    // The layer is the mentions' (each range whole), in the file as in memory.
+    assert_eq!(
+        layer_counts(&project),
+        expected_counts(&docs, project.corrections())
+    );
+    drop(project);
+    let project = Project::open_read_only(&path).expect("reopen");
+    assert_eq!(
+        correction_set(project.corrections().iter()),
+        correction_set(outcome.corrections.iter())
     );
 }
