@@ -26,7 +26,7 @@
 //! ([`ArchiveBatch`]) to be undone at once, on the same thread.
 //!
 //! The timeline works too: a second reader of its own (the counter, so passages never
-//! wait behind an aggregate) counts the mentions per day once at opening
+//! wait behind an aggregate) counts the mentions per day at opening
 //! ([`Project::mentions_per_day`]), and the places of the date range chosen
 //! ([`Project::count_places_in_dates`], newest range wins); until they come the window
 //! keeps the counts it had and says "Counting…". Corrections made meanwhile count the

@@ -682,7 +682,7 @@ pub fn correction_menu_ui(
     action
 }
 
-/// The labels of `candidates` ([`candidate_label`]); those that would otherwise read
+/// The labels of `candidates` (`candidate_label`); those that would otherwise read
 /// alike (the nine Washington Counties of a US story) say their first-level division,
 /// or where there is none, their coordinates.
 pub fn candidate_labels(g: &Gazetteer, candidates: &[CandidateChoice]) -> Vec<String> {
