@@ -894,6 +894,10 @@ impl GazetteApp {
                     outcome.path.display()
                 ),
             ),
+            // Stopped by the user: said, not an error.
+            Err(e @ crate::export::ExportError::Stopped { .. }) => self
+                .state
+                .push_message(MessageLevel::Info, capitalised(&e.to_string())),
             Err(e) => self
                 .state
                 .push_message(MessageLevel::Error, format!("Export failed: {e}")),

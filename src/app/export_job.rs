@@ -99,10 +99,9 @@ pub fn export_archive(
         source,
     };
     if path == project || crate::output_file::find_same_file(path, [project]).is_some() {
-        return Err(ExportError::Serialize(format!(
-            "{} is the project file; choose another file for the export",
-            path.display()
-        )));
+        return Err(ExportError::WouldOverwriteProject {
+            path: path.to_path_buf(),
+        });
     }
     let opened = Project::open_read_only(project)
         .map_err(|e| failed(std::io::Error::other(e.to_string())))?;
@@ -157,9 +156,9 @@ pub fn export_archive(
         Ok(())
     })
     .map_err(|e| match e.kind() {
-        std::io::ErrorKind::Interrupted => {
-            ExportError::Serialize(format!("stopped; {} was not written", path.display()))
-        }
+        std::io::ErrorKind::Interrupted => ExportError::Stopped {
+            path: path.to_path_buf(),
+        },
         _ => failed(e),
     })?;
     Ok(counts)
@@ -310,11 +309,17 @@ mod tests {
         let before = std::fs::read(&out).expect("read");
         let (done, stop) = (AtomicUsize::new(0), AtomicBool::new(true));
         let stopped = export_archive(&g, &project, &out, Format::JsonLines, &done, &stop, &|| {});
-        assert!(stopped.is_err());
+        assert!(
+            matches!(stopped, Err(ExportError::Stopped { .. })),
+            "{stopped:?}"
+        );
         assert_eq!(done.load(Ordering::Relaxed), 1, "stopped after the first");
         assert_eq!(std::fs::read(&out).expect("read"), before);
         // Not onto the project itself.
         let onto = export_archive(&g, &project, &project, Format::Csv, &done, &stop, &|| {});
-        assert!(onto.is_err());
+        assert!(
+            matches!(onto, Err(ExportError::WouldOverwriteProject { .. })),
+            "{onto:?}"
+        );
     }
 }

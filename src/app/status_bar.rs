@@ -42,7 +42,7 @@ pub(super) fn status_bar_ui(
             }
             ui.add(
                 egui::ProgressBar::new(done as f32 / total.max(1) as f32)
-                    .desired_width(120.0)
+                    .desired_width(240.0)
                     .text(format!(
                         "Exporting… {} of {}",
                         thousands(done as u64),

@@ -62,6 +62,19 @@ pub enum ExportError {
     /// Serializing failed (should not happen with finite coordinates).
     #[error("cannot serialize the export: {0}")]
     Serialize(String),
+    /// The target is the project exported from. Nothing is written.
+    #[error("{path} is the project file; choose another file for the export")]
+    WouldOverwriteProject {
+        /// The target.
+        path: std::path::PathBuf,
+    },
+    /// The user stopped the export before it was complete: nothing was written (a file
+    /// already there is untouched).
+    #[error("the export to {path} was stopped; nothing was written")]
+    Stopped {
+        /// The target.
+        path: std::path::PathBuf,
+    },
 }
 
 /// At most this many mentions are listed in one GeoJSON feature's `mentions`; the
