@@ -11,10 +11,8 @@ use std::sync::mpsc::sync_channel;
 
 use anyhow::Result;
 
-use gazette::corpus::{
-    self, DocumentError, Filter, Input, LoadEvent, ParsedDocument, Rules, Shown,
-};
-use gazette::export::{DocumentExport, ExportCounts, ExportStream, Format};
+use gazette::corpus::{self, DocumentError, Filter, Input, LoadEvent, ParsedDocument, Rules};
+use gazette::export::{ExportCounts, Format};
 use gazette::gazetteer::Gazetteer;
 use gazette::geoparse::Geoparser;
 use gazette::output_file;
@@ -191,7 +189,7 @@ pub fn add_rules(gazetteer: &Gazetteer, project_path: &Path, rules: Rules) -> Re
 /// (and `rules` over them), through its saved filter changed by `overrides`, in
 /// `format` to `output` or standard output.
 /// Opens the project read-only and streams: one document at a time is read from the
-/// project and its rows written ([`ExportStream`]), so memory does not grow with the
+/// project and its rows written ([`gazette::export::project::write_project`]), so memory does not grow with the
 /// project (GeoJSON keeps each place's first mentions, as `gazette parse` does).
 pub fn export_project(
     gazetteer: &Gazetteer,
@@ -212,36 +210,24 @@ pub fn export_project(
     // The project's own places, so that their mentions' ids (`user:…`) resolve.
     gazetteer.set_user_places(&project.user_places()?)?;
     let filter = overrides.apply(project.filter()?);
-    let mut corrections = project.corrections().clone();
-    corrections.rules_mut().extend(rules.clone());
-    let shown = Shown::new(gazetteer, &corrections, &filter);
     let mut counts = ExportCounts::default();
     let export = |out: &mut dyn Write| -> std::io::Result<()> {
-        let mut stream = ExportStream::new(out, format, &shown);
-        if !why {
-            stream = stream.without_why();
-        }
-        let mut failure = None;
-        let report = project
-            .for_each_document(gazetteer, &mut |doc| match DocumentExport::render_with(
-                format, &shown, doc, why,
-            )
-            .and_then(|p| stream.push(p))
-            {
-                Ok(()) => ControlFlow::Continue(()),
-                Err(e) => {
-                    failure = Some(e);
-                    ControlFlow::Break(())
-                }
-            })
-            .map_err(std::io::Error::other)?;
-        if let Some(e) = failure {
-            return Err(e);
-        }
-        if let Some(warning) = report.warning() {
+        let exported = gazette::export::project::write_project(
+            gazetteer,
+            &project,
+            gazette::export::project::Settings {
+                format,
+                filter: &filter,
+                rules,
+                why,
+            },
+            out,
+            &mut || ControlFlow::Continue(()),
+        )?;
+        if let Some(warning) = exported.warning {
             eprintln!("gazette: warning: {}: {warning}", project_path.display());
         }
-        counts = stream.finish()?;
+        counts = exported.counts;
         Ok(())
     };
     crate::write_export(output, export)?;

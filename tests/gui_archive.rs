@@ -340,14 +340,25 @@ fn in_an_archive_a_passage_opens_its_document_and_corrections_are_saved_and_coun
     harness.run_steps(2);
     assert_eq!(layer_count(&path, "Niamey"), 0);
     assert_eq!(shown_count(&harness, "Niamey"), 0);
+    // The timeline's bars are counted again after it, on the counter's thread.
+    harness.state_mut().wait_for_archive_counts();
+    harness.run_steps(2);
     assert!(!harness.state().state().archive_is_counting());
 }
 
 /// A project at `path` of the samples (undated) and two dated articles.
 fn dated_project(path: &Path) {
-    use gazette::corpus::{Document, Published, parse_documents};
+    use gazette::corpus::parse_documents;
     use gazette::geoparse::Geoparser;
     let g = gazetteer();
+    let parsed = parse_documents(&Geoparser::new(&g), dated_documents());
+    let mut project = Project::create(path).expect("create");
+    project.add_documents(&g, &parsed).expect("add");
+}
+
+/// The samples (undated) and two dated articles.
+fn dated_documents() -> Vec<gazette::corpus::Document> {
+    use gazette::corpus::{Document, Published};
     let mut documents = seeds();
     for (name, text, date) in [
         ("floods", "Flooding hit Maiduguri in Nigeria.", "2024-03-02"),
@@ -362,9 +373,7 @@ fn dated_project(path: &Path) {
         assert!(d.meta.published.is_some());
         documents.push(d);
     }
-    let parsed = parse_documents(&Geoparser::new(&g), documents);
-    let mut project = Project::create(path).expect("create");
-    project.add_documents(&g, &parsed).expect("add");
+    documents
 }
 
 #[test]
@@ -438,4 +447,431 @@ fn an_archive_has_a_timeline_counted_from_the_project_and_a_range_recounts_its_p
     harness.run_steps(2);
     assert!(!harness.state().state().archive_is_counting());
     assert_eq!(harness.state().state().places().len(), all);
+}
+
+/// Waits for the changes sent to the project, then for the timeline's bars counted
+/// again after them, and lets the window settle.
+fn settle(harness: &mut Harness<'_, GazetteApp>) {
+    harness.state_mut().flush_project();
+    harness.state_mut().wait_for_archive_counts();
+    harness.run();
+}
+
+/// The corrections the window holds, sorted.
+fn corrections_of(harness: &Harness<'_, GazetteApp>) -> Vec<(String, usize, usize, String)> {
+    let mut out: Vec<_> = harness
+        .state()
+        .state()
+        .corrections()
+        .iter()
+        .map(|c| {
+            (
+                c.document.clone(),
+                c.start,
+                c.end,
+                format!("{:?}", c.action),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// "Not a place" on a whole place of the window (held or an archive), by its button.
+fn place_not_a_place(harness: &mut Harness<'_, GazetteApp>, name: &str, n: u64) {
+    if harness
+        .query_by_role_and_label(Role::ListItem, name)
+        .is_none()
+    {
+        // Further down the list: found by the search.
+        harness.get_by_role(Role::TextInput).click();
+        harness.run();
+        harness.get_by_role(Role::TextInput).type_text(name);
+        harness.run();
+    }
+    harness.get_by_role_and_label(Role::ListItem, name).click();
+    if harness.state().state().archive().is_some() {
+        // A few frames: a spinner until the passages are read.
+        harness.run_steps(2);
+        harness.state_mut().wait_for_archive_passages();
+    }
+    harness.run();
+    harness
+        .get_by_label(&format!(
+            "Not a place ({n} mention{})",
+            if n == 1 { "" } else { "s" }
+        ))
+        .click();
+}
+
+#[test]
+fn in_an_archive_a_whole_place_is_corrected_by_the_projects_thread_and_undone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let n = layer_count(&path, "Niamey");
+    assert!(n >= 2, "{n}");
+
+    // What the window holding the documents does with the same button.
+    let mut held = window(GazetteApp::new_for_test(gazetteer(), seeds(), None));
+    place_not_a_place(&mut held, "Niamey", n);
+    held.run();
+    let expected = corrections_of(&held);
+    assert_eq!(expected.len() as u64, n);
+    drop(held);
+
+    let mut harness = open_archive(&path);
+    place_not_a_place(&mut harness, "Niamey", n);
+    // A few frames: the project's thread corrects it, the window says so and counts.
+    harness.run_steps(2);
+    assert!(harness.state().state().archive_is_counting());
+    settle(&mut harness);
+    assert!(!harness.state().state().archive_is_counting());
+    assert_eq!(
+        corrections_of(&harness),
+        expected,
+        "as the window holding them"
+    );
+    assert_eq!(layer_count(&path, "Niamey"), 0);
+    assert_eq!(shown_count(&harness, "Niamey"), 0);
+    harness.get_by_label(&format!("Niamey: not a place ({n} mentions)"));
+
+    // Undone at once: the counts come back, in the file too.
+    harness.get_by_label("Undo all").click();
+    harness.run_steps(2);
+    assert!(harness.state().state().corrections().is_empty());
+    settle(&mut harness);
+    assert_eq!(layer_count(&path, "Niamey"), n);
+    assert_eq!(shown_count(&harness, "Niamey"), n);
+    assert!(
+        Project::open_read_only(&path)
+            .expect("project")
+            .corrections()
+            .is_empty()
+    );
+
+    // Again, then reopened: the project has the corrections and their counts.
+    place_not_a_place(&mut harness, "Niamey", n);
+    harness.run_steps(2);
+    settle(&mut harness);
+    project_menu(&mut harness, "Close project", None);
+    drop(harness);
+    let harness = open_archive(&path);
+    assert_eq!(corrections_of(&harness), expected);
+    assert_eq!(shown_count(&harness, "Niamey"), 0);
+}
+
+/// The timeline's bars as the window shows them: (first day, mentions) of each.
+fn bars(harness: &Harness<'_, GazetteApp>) -> Vec<(i32, usize)> {
+    harness
+        .state()
+        .state()
+        .timeline()
+        .map(|t| t.bins.iter().map(|b| (b.start, b.mentions)).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn an_archives_timeline_bars_are_counted_again_after_a_correction() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("dated.gpkg");
+    dated_project(&path);
+    let mut harness = open_archive(&path);
+    harness.state_mut().wait_for_archive_counts();
+    harness.run();
+    let before = bars(&harness);
+    assert!(!before.is_empty());
+
+    // Maiduguri (in a dated article) not a place: once the layer is read back the
+    // bars are counted again, "Counting…" until they come.
+    place_not_a_place(&mut harness, "Maiduguri", 1);
+    harness.run_steps(2);
+    harness.state_mut().flush_project();
+    assert!(harness.state().state().archive_is_counting());
+    harness.state_mut().wait_for_archive_counts();
+    harness.run();
+    assert!(!harness.state().state().archive_is_counting());
+
+    // As the library counts the project's mentions per day (checked against the
+    // documents held in memory by the project's tests): one mention fewer.
+    let (days, _) = Project::open_read_only(&path)
+        .expect("project")
+        .mentions_per_day()
+        .expect("days");
+    let expected: Vec<(i32, usize)> = gazette::corpus::timeline::Timeline::of(&days)
+        .map(|t| t.bins.iter().map(|b| (b.start, b.mentions)).collect())
+        .unwrap_or_default();
+    assert_eq!(bars(&harness), expected);
+    let total = |b: &[(i32, usize)]| b.iter().map(|b| b.1).sum::<usize>();
+    assert_eq!(total(&bars(&harness)) + 1, total(&before));
+}
+
+/// The mentions of the window's review, as (document, start, end).
+fn review_spans(harness: &Harness<'_, GazetteApp>) -> Vec<(String, usize, usize)> {
+    let app = harness.state();
+    let Some(review) = app.review() else {
+        return Vec::new();
+    };
+    if review.items.is_empty() {
+        review
+            .queue
+            .iter()
+            .map(|&(d, m)| {
+                let doc = &app.state().documents()[d];
+                let mention = &doc.mentions[m];
+                (doc.document.name.clone(), mention.start, mention.end)
+            })
+            .collect()
+    } else {
+        review
+            .items
+            .iter()
+            .map(|i| {
+                let p = &i.passage;
+                (p.document.clone(), p.mention.start, p.mention.end)
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn an_archive_is_reviewed_from_the_project_and_its_decisions_are_corrections() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+
+    // The window holding the documents reviews these.
+    let mut held = window(GazetteApp::new_for_test(gazetteer(), seeds(), None));
+    held.get_by_label("Review the least certain mentions…")
+        .click();
+    held.run();
+    let expected = review_spans(&held);
+    assert!(expected.len() > 3, "{expected:?}");
+    drop(held);
+
+    let mut harness = open_archive(&path);
+    harness
+        .get_by_label("Review the least certain mentions…")
+        .click();
+    // Read on the reader's thread: the review starts when they come.
+    harness.run_steps(2);
+    harness.state_mut().wait_for_archive_passages();
+    harness.run();
+    assert_eq!(
+        review_spans(&harness),
+        expected,
+        "as the window holding them"
+    );
+    harness.get_by_label(&format!("Mention 1 of {}", expected.len()));
+
+    // The first not a place, the second accepted: corrections of the archive.
+    harness.get_by_label("Not a place (N)").click();
+    // Until the counts are read back a spinner turns; then the window settles.
+    harness.run_steps(2);
+    settle(&mut harness);
+    harness.get_by_label(&format!("Mention 2 of {}", expected.len()));
+    harness.get_by_label("Accept (Enter)").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    harness.get_by_label("Close (Esc)").click();
+    harness.run_steps(2);
+    assert!(harness.state().review().is_none());
+    settle(&mut harness);
+    let corrections = corrections_of(&harness);
+    assert_eq!(corrections.len(), 2);
+    let decided: Vec<(String, usize, usize)> = corrections
+        .iter()
+        .map(|c| (c.0.clone(), c.1, c.2))
+        .collect();
+    assert!(decided.contains(&expected[0]) && decided.contains(&expected[1]));
+    let first = corrections
+        .iter()
+        .find(|c| (c.0.clone(), c.1, c.2) == expected[0])
+        .expect("the first");
+    assert_eq!(first.3, "NotAPlace");
+    let saved = Project::open_read_only(&path)
+        .expect("project")
+        .corrections()
+        .len();
+    assert_eq!(saved, 2, "saved to the project");
+
+    // Reviewed again (from the overview, nothing selected): the decided ones are left
+    // out.
+    harness.state_mut().state_mut().select(None);
+    harness.run();
+    harness
+        .get_by_label("Review the least certain mentions…")
+        .click();
+    harness.run_steps(2);
+    harness.state_mut().wait_for_archive_passages();
+    harness.run();
+    assert_eq!(review_spans(&harness), expected[2..].to_vec());
+}
+
+/// What `gazette export PROJECT --format FORMAT -o OUT` writes.
+fn cli_export(project: &Path, format: &str, out: &Path) -> Vec<u8> {
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("export")
+        .arg(project)
+        .args(["--format", format, "-o"])
+        .arg(out)
+        .status()
+        .expect("gazette runs");
+    assert!(status.success());
+    std::fs::read(out).expect("written")
+}
+
+#[test]
+fn an_archive_is_exported_from_the_window_as_the_command_line_exports_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let mut harness = open_archive(&path);
+    // A correction and a filter, saved to the project: the export has them.
+    place_not_a_place(&mut harness, "Niamey", layer_count(&path, "Niamey"));
+    harness.run_steps(2);
+    settle(&mut harness);
+    harness
+        .get_by_role_and_label(Role::CheckBox, "Niger")
+        .click();
+    harness.run();
+    settle(&mut harness);
+    assert!(
+        !Project::open_read_only(&path)
+            .expect("p")
+            .corrections()
+            .is_empty()
+    );
+
+    for (button, format, file) in [
+        ("Export GeoJSON…", "geojson", "shown.geojson"),
+        ("Export KML…", "kml", "shown.kml"),
+        ("Export CSV…", "csv", "shown.csv"),
+    ] {
+        let out = dir.path().join(file);
+        harness.state_mut().dialogs_mut().script(Some(out.clone()));
+        harness.get_by_label(button).click();
+        // Written on a thread of its own, a document at a time.
+        harness.run_steps(2);
+        harness.state_mut().wait_for_archive_export();
+        harness.run();
+        let message = harness
+            .state()
+            .state()
+            .latest_message()
+            .expect("a message")
+            .text
+            .clone();
+        assert!(message.starts_with("Exported"), "{message}");
+        let written = std::fs::read(&out).expect("the export was written");
+        let cli = cli_export(&path, format, &dir.path().join(format!("cli-{file}")));
+        assert!(!written.is_empty());
+        if format == "geojson" {
+            // The window's filter, saved to the project, is the export's.
+            let json: serde_json::Value = serde_json::from_slice(&written).expect("GeoJSON");
+            let features = json["features"].as_array().expect("features");
+            assert!(!features.is_empty());
+            assert!(
+                features
+                    .iter()
+                    .all(|f| f["properties"]["country_code"] != "NE")
+            );
+        }
+        assert_eq!(
+            String::from_utf8_lossy(&written),
+            String::from_utf8_lossy(&cli),
+            "{format}: as `gazette export` writes it"
+        );
+    }
+    assert!(harness.state().state().export_progress().is_none());
+}
+
+#[test]
+fn in_an_archive_a_whole_place_is_reassigned_as_in_the_window_holding_it() {
+    use gazette::corpus::{Corpus, DocumentSource, Filter, parse_documents, places};
+    use gazette::geoparse::Geoparser;
+    let g = gazetteer();
+    // A place of the samples whose mentions the parser could have read otherwise.
+    let mut corpus = Corpus::default();
+    for d in parse_documents(&Geoparser::new(&g), seeds()) {
+        let source = DocumentSource::Pasted {
+            name: d.document.name.clone(),
+            text: d.document.text.clone(),
+        };
+        corpus.add_document(d, source);
+    }
+    let (place, candidate) = places(
+        &g,
+        corpus.documents(),
+        corpus.corrections(),
+        &Filter::default(),
+    )
+    .into_iter()
+    .find_map(|p| {
+        let c = corpus.place_candidates(&g, &p, 8).into_iter().next()?;
+        Some((p, c))
+    })
+    .expect("a place with another candidate");
+    let name = g.entry(place.entry).name.clone();
+    let label =
+        gazette::app::passages_panel::candidate_labels(&g, std::slice::from_ref(&candidate))
+            .remove(0);
+    let select = |harness: &mut Harness<'_, GazetteApp>| {
+        harness.get_by_role_and_label(Role::ListItem, &name).click();
+        harness.run_steps(2);
+        if harness.state().state().archive().is_some() {
+            harness.state_mut().wait_for_archive_passages();
+        }
+        harness.run();
+    };
+
+    let mut held = window(GazetteApp::new_for_test(gazetteer(), seeds(), None));
+    select(&mut held);
+    held.get_all_by_label(&label)
+        .next()
+        .expect("its candidate")
+        .click();
+    held.run();
+    let expected = corrections_of(&held);
+    assert!(!expected.is_empty());
+    drop(held);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let mut harness = open_archive(&path);
+    select(&mut harness);
+    harness
+        .get_all_by_label(&label)
+        .next()
+        .expect("its candidate")
+        .click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    assert_eq!(corrections_of(&harness), expected, "{name} → {label}");
+    // The layer follows (checked against the mentions), and the window shows it.
+    let moved = layer_count(&path, &g.entry(candidate.entry).name);
+    assert!(moved >= expected.len() as u64);
+    assert_eq!(shown_count(&harness, &g.entry(candidate.entry).name), moved);
+}
+
+#[test]
+fn an_archives_corrections_list_shows_the_newest_thousand() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let mut harness = open_archive(&path);
+    for i in 0..1_001 {
+        harness.state_mut().state_mut().correct_named(
+            "a.txt",
+            10 * i,
+            10 * i + 5,
+            Some(gazette::corpus::CorrectionAction::NotAPlace),
+        );
+    }
+    settle(&mut harness);
+    harness.get_by_label("Your corrections (1,001)");
+    harness.get_by_label("The newest 1,000 are listed.");
+    // The newest first.
+    harness.get_by_label("a.txt @10000–10005");
 }

@@ -135,6 +135,8 @@ pub enum Action {
     ExportDialog(Format),
     /// Export what is shown to a file.
     ExportTo(PathBuf, Format),
+    /// Stop the export of the archive project being written (no file is left).
+    StopExport,
     /// Ask before closing everything and opening the sample articles.
     ConfirmReset,
     /// Close every document, forget corrections and the filter, open the samples.
@@ -179,6 +181,9 @@ pub enum Action {
         /// The correction, or `None` to undo it.
         action: Option<CorrectionAction>,
     },
+    /// Undo a whole place corrected in the archive project (by its index in
+    /// [`super::archive::ArchiveView::batches`]): cleared on the project's thread.
+    UndoArchivePlace(usize),
     /// Start reviewing the least certain mentions shown, one at a time.
     StartReview,
     /// Step through the review by this many mentions (negative: back).
@@ -330,6 +335,13 @@ impl GazetteApp {
                 self.state.undo_correction(mention);
                 self.correction_note();
             }
+            Action::ReassignPlace { place, to } if self.state.archive().is_some() => {
+                self.correct_archive_place(place, Some(to));
+            }
+            Action::PlaceNotAPlace(place) if self.state.archive().is_some() => {
+                self.correct_archive_place(place, None);
+            }
+            Action::UndoArchivePlace(index) => self.undo_archive_place(index),
             Action::ReassignPlace { place, to } => {
                 let n = self.state.correct_place(place, Some(to));
                 let name = self
@@ -452,6 +464,16 @@ impl GazetteApp {
                 self.start_parse(vec![Input::Text { name, text }]);
             }
             Action::ExportDialog(format) => self.request_dialog(DialogRequest::Export(format)),
+            Action::ExportTo(path, format) if self.state.archive().is_some() => {
+                self.export_archive(path, format);
+            }
+            Action::StopExport => {
+                if let Some(export) = &self.archive_export {
+                    export
+                        .stop
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
             Action::ExportTo(path, format) => match self.state.export_job(&path, format) {
                 Ok(job) => match self.loader {
                     Loader::Background(_) => self.exports.start(job, self.repaint.clone()),
@@ -542,8 +564,20 @@ impl GazetteApp {
                 end,
                 action,
             } => {
-                if self.state.correct_named(&document, start, end, action) {
+                if self.correct_archive_mention(document, start, end, action) {
                     self.correction_note();
+                }
+            }
+            Action::StartReview if self.state.archive().is_some() => {
+                // Read from the project on the reader's thread; the review starts when
+                // they come (`GazetteApp::archive_review_read`).
+                let dates = Some(self.state.filter().dates).filter(|d| !d.is_everything());
+                if let Some(reader) = &mut self.passage_reader {
+                    reader.ask_review(super::review::REVIEW_LENGTH, dates);
+                    self.state.push_message(
+                        MessageLevel::Info,
+                        "Reading the least certain mentions from the project…",
+                    );
                 }
             }
             Action::StartReview => {
@@ -554,11 +588,53 @@ impl GazetteApp {
                         "Nothing to review: every mention shown has been decided by you",
                     );
                 } else {
-                    self.review = Some(super::review::Review { queue, at: 0 });
+                    self.review = Some(super::review::Review {
+                        queue,
+                        items: Vec::new(),
+                        at: 0,
+                    });
                     self.review_focus();
                 }
             }
             Action::ReviewStep(by) => self.review_step(by),
+            Action::ReviewAccept if self.archive_review_current().is_some() => {
+                if let Some((document, start, end)) = self.archive_review_current()
+                    && let Some(entry) = self.archive_review_effective()
+                    && let Some(id) = self.state.gazetteer().map(|g| g.entry(entry).id.clone())
+                {
+                    self.correct_archive_mention(
+                        document,
+                        start,
+                        end,
+                        Some(CorrectionAction::Reassign { id }),
+                    );
+                }
+                self.review_step(1);
+            }
+            Action::ReviewChoose(entry) if self.archive_review_current().is_some() => {
+                if let Some((document, start, end)) = self.archive_review_current()
+                    && let Some(id) = self.state.gazetteer().map(|g| g.entry(entry).id.clone())
+                {
+                    self.correct_archive_mention(
+                        document,
+                        start,
+                        end,
+                        Some(CorrectionAction::Reassign { id }),
+                    );
+                }
+                self.review_step(1);
+            }
+            Action::ReviewNotAPlace if self.archive_review_current().is_some() => {
+                if let Some((document, start, end)) = self.archive_review_current() {
+                    self.correct_archive_mention(
+                        document,
+                        start,
+                        end,
+                        Some(CorrectionAction::NotAPlace),
+                    );
+                }
+                self.review_step(1);
+            }
             Action::ReviewAccept => {
                 if let Some(key) = self.review_current()
                     && let Some(entry) = self.state.effective_entry(key)
@@ -818,9 +894,63 @@ impl GazetteApp {
                     outcome.path.display()
                 ),
             ),
+            // Stopped by the user: said, not an error.
+            Err(e @ crate::export::ExportError::Stopped { .. }) => self
+                .state
+                .push_message(MessageLevel::Info, capitalised(&e.to_string())),
             Err(e) => self
                 .state
                 .push_message(MessageLevel::Error, format!("Export failed: {e}")),
+        }
+    }
+
+    /// Exports the archive project to `path` on a thread of its own, streamed from the
+    /// project as `gazette export` streams it (with its filter, corrections and rules as
+    /// saved: changes still being written are waited for first).
+    fn export_archive(&mut self, path: PathBuf, format: Format) {
+        let (Some(g), Some(view)) = (self.state.gazetteer_arc(), self.state.archive()) else {
+            return;
+        };
+        let (project, total) = (view.path.clone(), view.documents);
+        let busy = self.archive_export.is_some();
+        // Corrections being written (not the timeline's counts, which the export
+        // does not read).
+        let saving = view.counting
+            || view.correcting.is_some()
+            || self
+                .project
+                .as_ref()
+                .is_some_and(|l| matches!(l.state(), super::project_link::LinkState::Saving));
+        if busy || saving {
+            self.state.push_message(
+                MessageLevel::Warning,
+                if busy {
+                    "An export is being written already: wait for it, or stop it"
+                } else {
+                    "Changes are being saved to the project: export once they are (the \
+                     export reads the project as saved)"
+                },
+            );
+            return;
+        }
+        match self
+            .exports
+            .start_archive(g, project, path, format, total, self.repaint.clone())
+        {
+            Some(export) => {
+                self.state.push_message(
+                    MessageLevel::Info,
+                    format!(
+                        "Exporting to {} from the project, a document at a time…",
+                        export.path.display()
+                    ),
+                );
+                self.archive_export = Some(export);
+            }
+            None => self.state.push_message(
+                MessageLevel::Error,
+                "Export failed: no thread could be started for it",
+            ),
         }
     }
 
@@ -866,14 +996,116 @@ impl GazetteApp {
         review.queue.get(review.at).copied()
     }
 
+    /// The archive's mention under review: its document's name and span.
+    fn archive_review_current(&self) -> Option<(String, usize, usize)> {
+        let review = self.review.as_ref()?;
+        let p = &review.items.get(review.at)?.passage;
+        Some((p.document.clone(), p.mention.start, p.mention.end))
+    }
+
+    /// The located entry the archive's mention under review denotes now.
+    fn archive_review_effective(&self) -> Option<crate::gazetteer::EntryIndex> {
+        let review = self.review.as_ref()?;
+        let item = review.items.get(review.at)?;
+        super::review::archive_effective(&self.state, self.state.gazetteer()?, item)
+    }
+
+    /// Corrects a mention of the archive project (`None`: undoes its correction): in the
+    /// window, and sent as it is to the project's thread (not the whole list, see
+    /// `sync_project`), which reads the counts back after. Returns whether it changed.
+    fn correct_archive_mention(
+        &mut self,
+        document: String,
+        start: usize,
+        end: usize,
+        action: Option<CorrectionAction>,
+    ) -> bool {
+        if !self
+            .state
+            .correct_named(&document, start, end, action.clone())
+        {
+            return false;
+        }
+        if let Some(link) = &mut self.project {
+            link.send(super::project_link::Change::Correct {
+                document,
+                start,
+                end,
+                action,
+            });
+        }
+        true
+    }
+
+    /// The least certain mentions read from the archive project: the review starts with
+    /// those the user has not decided (by a correction or a rule) and the filter shows.
+    pub(super) fn archive_review_read(
+        &mut self,
+        read: Result<Vec<super::archive::ReviewItem>, String>,
+    ) {
+        let items = match read {
+            Ok(items) => items,
+            Err(e) => {
+                self.state.push_message(
+                    MessageLevel::Error,
+                    format!("The mentions to review could not be read: {e}"),
+                );
+                return;
+            }
+        };
+        let Some(g) = self.state.gazetteer_arc() else {
+            return;
+        };
+        let items: Vec<_> = items
+            .into_iter()
+            .filter(|item| {
+                let p = &item.passage;
+                let decided = self
+                    .state
+                    .corrections()
+                    .decision(
+                        &p.document,
+                        p.mention.start,
+                        p.mention.end,
+                        &item.mention.text,
+                    )
+                    .is_some();
+                !decided
+                    && super::review::archive_effective(&self.state, &g, item)
+                        .is_some_and(|e| self.state.place(e).is_some())
+            })
+            .collect();
+        if items.is_empty() {
+            self.state.push_message(
+                MessageLevel::Info,
+                "Nothing to review: every mention shown has been decided by you",
+            );
+            return;
+        }
+        let n = items.len();
+        self.state.push_message(
+            MessageLevel::Info,
+            format!(
+                "{n} mention{} to review, the least certain first",
+                plural(n)
+            ),
+        );
+        self.review = Some(super::review::Review {
+            queue: Vec::new(),
+            items,
+            at: 0,
+        });
+        self.review_focus();
+    }
+
     /// Moves through the review; past its end it closes, saying so.
     fn review_step(&mut self, by: i32) {
         let Some(review) = &mut self.review else {
             return;
         };
         let at = review.at as i64 + i64::from(by);
-        if at >= review.queue.len() as i64 {
-            let n = review.queue.len();
+        if at >= review.len() as i64 {
+            let n = review.len();
             self.review = None;
             self.state.push_message(
                 MessageLevel::Success,
@@ -887,9 +1119,11 @@ impl GazetteApp {
 
     /// Selects the place of the mention under review and brings it into view.
     fn review_focus(&mut self) {
-        if let Some(key) = self.review_current()
-            && let Some(entry) = self.state.effective_entry(key)
-        {
+        let entry = match self.review_current() {
+            Some(key) => self.state.effective_entry(key),
+            None => self.archive_review_effective(),
+        };
+        if let Some(entry) = entry {
             self.state.select(Some(entry));
             self.map.focus(&self.state, self.basemap.as_deref(), entry);
         }

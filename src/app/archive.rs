@@ -14,19 +14,36 @@
 //! window (a few thousand rows); the passages of the selected place are read again. The
 //! window says "Counting…" meanwhile and keeps the counts it had. Rules by name (from a
 //! mention's menu, or a rules file) work the same way, at the cost of a pass over every
-//! mention on the project's thread.
+//! mention on the project's thread. Each is sent to that thread as it is made
+//! ([`super::project_link::Change::Correct`]), not as the whole list of corrections.
+//!
+//! A whole place is corrected at once too ("Not a place", or reassigned to another
+//! place its passages could denote): the project's thread corrects every mention the
+//! layer counts for it ([`Project::correct_place`], a correction per mention as the
+//! window holding the documents makes them), a transaction per 20,000 documents so that
+//! a save waits for one range at most, then reads the layer back; "Counting…" meanwhile.
+//! The window takes the corrections written, a slice per frame, and keeps them together
+//! ([`ArchiveBatch`]) to be undone at once, on the same thread.
 //!
 //! The timeline works too: a second reader of its own (the counter, so passages never
-//! wait behind an aggregate) counts the mentions per day once at opening
+//! wait behind an aggregate) counts the mentions per day at opening
 //! ([`Project::mentions_per_day`]), and the places of the date range chosen
 //! ([`Project::count_places_in_dates`], newest range wins); until they come the window
 //! keeps the counts it had and says "Counting…". Corrections made meanwhile count the
-//! range again; the bars themselves are those counted at opening.
+//! range again, and the bars: once the layer is read back after a correction the
+//! counter counts the mentions per day again (the newest request answered, the bars
+//! shown meanwhile the last counted).
 //!
-//! What needs every mention in memory (corrections of a whole place at once, the review
-//! queue, filters by confidence or document, exports from the window) is not offered on
-//! such a project; the panels say so and the command line does those (`gazette
-//! export`).
+//! The review reads the least certain mentions no correction decides from the project
+//! on the reader's thread ([`Project::least_certain_passages`], a range of documents at
+//! a time, 500 rows in memory at most); each decision is a correction as above.
+//!
+//! Exports stream from the project on a thread of their own
+//! ([`super::export_job::export_archive`]), a document at a time, as `gazette export`
+//! writes them (the same bytes), with progress and "Stop" in the status bar.
+//!
+//! What needs every mention in memory (filters by confidence or document) is not offered
+//! on such a project; the panels say so.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -70,10 +87,108 @@ pub struct ArchiveView {
     pub counting: bool,
     /// Mentions per publication day and of undated documents, once counted.
     pub days: Option<(BTreeMap<i32, usize>, usize)>,
+    /// True from a correction until the mentions per day are counted again after it:
+    /// the bars shown are the last counted.
+    pub days_counting: bool,
     /// The places of the documents in a date range, once counted for it.
     pub in_dates: Option<(DateRange, Vec<LayerPlace>)>,
     /// False once corrections changed the project since `in_dates` was counted.
     pub in_dates_current: bool,
+    /// The whole place being corrected on the project's thread, as the window says it
+    /// ("Niamey: not a place"), until its corrections come back.
+    pub correcting: Option<String>,
+    /// Mentions the user corrected while `correcting` was written (document, start,
+    /// end): those corrections came to the project after the place's, so the place's are
+    /// not taken for them.
+    pub corrected_meanwhile: std::collections::HashSet<(String, usize, usize)>,
+    /// The whole places corrected since the project was opened, oldest first, each
+    /// undone at once.
+    pub batches: Vec<ArchiveBatch>,
+    /// A whole place's corrections being taken into the window's, or undone there: a
+    /// slice per frame ([`WINDOW_WORK_PER_FRAME`]), so that no frame does as much work
+    /// as the place has mentions.
+    pub work: Option<WindowWork>,
+}
+
+/// Corrections the window takes (or undoes) per frame after a whole place: some 5 µs
+/// each in a debug build (26 ms a frame; 67,310 of London in 14 frames).
+pub const WINDOW_WORK_PER_FRAME: usize = 5_000;
+
+/// The mentions of a place corrected at once (document name, start, end); shared with
+/// the project's thread, which undoes them from it.
+pub type Spans = Arc<Vec<(String, usize, usize)>>;
+
+/// A whole place corrected in an archive ([`crate::project::Project::correct_place`]):
+/// what it was, and the mentions it corrected, to undo them together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArchiveBatch {
+    /// What was done, as the window says it ("Niamey: not a place").
+    pub label: String,
+    /// The mentions corrected.
+    pub spans: Spans,
+}
+
+/// Work on the window's corrections after a whole place, done a slice per frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WindowWork {
+    /// The corrections the project's thread wrote, taken from `at` on; `spans` those
+    /// taken so far.
+    Take {
+        /// What was done.
+        label: String,
+        /// The corrections written.
+        corrections: Vec<crate::corpus::Correction>,
+        /// The next to take.
+        at: usize,
+        /// Those taken.
+        spans: Vec<(String, usize, usize)>,
+    },
+    /// A whole place undone: its corrections cleared from `at` on.
+    Undo {
+        /// Its mentions.
+        spans: Spans,
+        /// The next to clear.
+        at: usize,
+    },
+}
+
+/// The places a place's passages read from an archive could denote instead, most
+/// probable first: the parser's choices and alternates of those mentions whose located
+/// entry is not `place` (a pass over the page read, not over the place's mentions).
+pub fn place_candidates(
+    gazetteer: &Gazetteer,
+    place: EntryIndex,
+    mentions: &[Option<Mention>],
+    limit: usize,
+) -> Vec<crate::corpus::CandidateChoice> {
+    let mut best: BTreeMap<EntryIndex, f32> = BTreeMap::new();
+    for m in mentions.iter().flatten() {
+        let r = &m.resolution;
+        for (entry, p) in std::iter::once((r.entry, r.probability))
+            .chain(r.alternates.iter().map(|a| (a.entry, a.probability)))
+        {
+            if crate::geoparse::located_entry(gazetteer, entry) != place {
+                let slot = best.entry(entry).or_insert(p);
+                *slot = slot.max(p);
+            }
+        }
+    }
+    let mut out: Vec<crate::corpus::CandidateChoice> = best
+        .into_iter()
+        .map(|(entry, p)| crate::corpus::CandidateChoice {
+            entry,
+            probability: Some(p),
+            is_current: false,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.probability
+            .partial_cmp(&a.probability)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.entry.cmp(&b.entry))
+    });
+    out.truncate(limit);
+    out
 }
 
 /// The passages read from the project for one place.
@@ -153,10 +268,12 @@ enum Request {
     Passages(EntryIndex, String, usize, Option<DateRange>),
     /// A document's text and mentions.
     Document(DocumentId),
-    /// Mentions per day.
-    Timeline,
+    /// Mentions per day, the request's number (the newest answered).
+    Timeline(u64),
     /// The places of a date range.
     Count(DateRange),
+    /// The least certain mentions not decided, how many, of which dates.
+    Review(usize, Option<DateRange>),
 }
 
 /// Mentions per day (days since 1970-01-01) and mentions of undated documents, or why
@@ -168,8 +285,19 @@ pub type DayCounts = Result<(BTreeMap<i32, usize>, usize), String>;
 enum Answer {
     Passages(ArchivePassages),
     Document(DocumentId, Result<DocumentText, String>),
-    Timeline(DayCounts),
+    Timeline(u64, DayCounts),
     Counted(DateRange, Result<Vec<PlaceSummary>, String>),
+    Review(Result<Vec<ReviewItem>, String>),
+}
+
+/// A mention to review in an archive: its passage, and the mention as parsed (for its
+/// candidates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewItem {
+    /// Its passage, document and span.
+    pub passage: Passage,
+    /// The mention as parsed.
+    pub mention: Mention,
 }
 
 /// What the reader answered since it was last asked ([`PassageReader::take`]).
@@ -183,6 +311,8 @@ pub struct Answers {
     pub timeline: Option<DayCounts>,
     /// The places of the newest date range asked for, if they came.
     pub counted: Option<(DateRange, Result<Vec<PlaceSummary>, String>)>,
+    /// The mentions to review, if they came.
+    pub review: Option<Result<Vec<ReviewItem>, String>>,
 }
 
 /// The thread that reads from an archive project what the window shows: a place's
@@ -202,9 +332,13 @@ pub struct PassageReader {
     document_pending: bool,
     /// Whether the mentions per day were asked for and are still to come.
     timeline_pending: bool,
+    /// The number of the last request for them (one per recount).
+    timeline_asked: u64,
     /// The date range last asked for, and whether its answer is still to come.
     asked_range: Option<DateRange>,
     range_pending: bool,
+    /// Whether the mentions to review were asked for and are still to come.
+    review_pending: bool,
 }
 
 impl std::fmt::Debug for PassageReader {
@@ -262,15 +396,16 @@ impl PassageReader {
                 while let Ok(first) = rx.recv() {
                     // Of the requests waiting, the newest of each kind.
                     let (mut passages, mut document) = (None, None);
-                    let (mut timeline, mut range) = (false, None);
+                    let (mut timeline, mut range, mut review) = (None, None, None);
                     for request in std::iter::once(first).chain(rx.try_iter()) {
                         match request {
                             Request::Passages(entry, id, limit, dates) => {
                                 passages = Some((entry, id, limit, dates))
                             }
                             Request::Document(id) => document = Some(id),
-                            Request::Timeline => timeline = true,
+                            Request::Timeline(asked) => timeline = Some(asked),
                             Request::Count(dates) => range = Some(dates),
+                            Request::Review(n, dates) => review = Some((n, dates)),
                         }
                     }
                     let mut answers = Vec::new();
@@ -289,10 +424,14 @@ impl PassageReader {
                         let read = read_document(&path, &gazetteer, &mut project, id);
                         answers.push(Answer::Document(id, read));
                     }
-                    if timeline {
+                    if let Some(asked) = timeline {
                         let days = opened(&path, &mut project)
                             .and_then(|p| p.mentions_per_day().map_err(|e| e.to_string()));
-                        answers.push(Answer::Timeline(days));
+                        answers.push(Answer::Timeline(asked, days));
+                    }
+                    if let Some((n, dates)) = review {
+                        let items = read_review(&path, &gazetteer, &mut project, n, dates);
+                        answers.push(Answer::Review(items));
                     }
                     if let Some(dates) = range {
                         let counted = opened(&path, &mut project).and_then(|p| {
@@ -318,15 +457,25 @@ impl PassageReader {
             asked_document: None,
             document_pending: false,
             timeline_pending: false,
+            timeline_asked: 0,
             asked_range: None,
             range_pending: false,
+            review_pending: false,
         })
     }
 
     /// Asks for the mentions per day (an aggregate over every mention: ask a reader of
-    /// its own, so passages are not kept waiting).
+    /// its own, so passages are not kept waiting); asked again (corrections changed
+    /// them), only the newest request's answer is taken, and of several waiting only
+    /// the newest is counted.
     pub fn ask_timeline(&mut self) {
-        self.timeline_pending = self.send(Request::Timeline);
+        self.timeline_asked += 1;
+        self.timeline_pending = self.send(Request::Timeline(self.timeline_asked));
+    }
+
+    /// True while the mentions per day asked for last are being counted.
+    pub fn is_counting_timeline(&self) -> bool {
+        self.timeline_pending
     }
 
     /// Asks for the places of the documents in `dates` unless that was the last request
@@ -338,6 +487,17 @@ impl PassageReader {
         self.asked_range = Some(dates);
         self.range_pending = self.send(Request::Count(dates));
         self.range_pending
+    }
+
+    /// Asks for the `n` least certain mentions not decided, of the documents of `dates`
+    /// (`None`: every date): a pass over the mentions, a range of documents at a time.
+    pub fn ask_review(&mut self, n: usize, dates: Option<DateRange>) {
+        self.review_pending = self.send(Request::Review(n, dates));
+    }
+
+    /// True while the mentions to review are being read.
+    pub fn is_reading_review(&self) -> bool {
+        self.review_pending
     }
 
     /// Forgets the last date range asked for, so asking again counts again.
@@ -423,9 +583,15 @@ impl PassageReader {
                     out.document = Some((id, read));
                 }
             }
-            Answer::Timeline(days) => {
-                self.timeline_pending = false;
-                out.timeline = Some(days);
+            Answer::Timeline(asked, days) => {
+                if asked == self.timeline_asked {
+                    self.timeline_pending = false;
+                    out.timeline = Some(days);
+                }
+            }
+            Answer::Review(items) => {
+                self.review_pending = false;
+                out.review = Some(items);
             }
             Answer::Counted(dates, counted) => {
                 if Some(dates) == self.asked_range {
@@ -440,7 +606,12 @@ impl PassageReader {
     /// (tests).
     pub fn wait(&mut self) -> Answers {
         let mut out = Answers::default();
-        while self.pending || self.document_pending || self.timeline_pending || self.range_pending {
+        while self.pending
+            || self.document_pending
+            || self.timeline_pending
+            || self.range_pending
+            || self.review_pending
+        {
             let Ok(answer) = self.answers.recv() else {
                 break;
             };
@@ -500,6 +671,32 @@ fn read_passages(
         }
         Err(e) => (Err(e.to_string()), Vec::new()),
     }
+}
+
+/// Reads the `n` least certain mentions not decided, with their passages.
+fn read_review(
+    path: &Path,
+    gazetteer: &Gazetteer,
+    project: &mut Option<Project>,
+    n: usize,
+    dates: Option<DateRange>,
+) -> Result<Vec<ReviewItem>, String> {
+    let project = opened(path, project)?;
+    let passages = project
+        .least_certain_passages(n, dates)
+        .map_err(|e| e.to_string())?;
+    let mut items = Vec::with_capacity(passages.len());
+    for passage in passages {
+        // A mention whose entry this gazetteer lacks is passed over.
+        let (start, end) = (passage.mention.start, passage.mention.end);
+        if let Some(mention) = project
+            .mention_at(gazetteer, passage.document_id, start, end)
+            .map_err(|e| e.to_string())?
+        {
+            items.push(ReviewItem { passage, mention });
+        }
+    }
+    Ok(items)
 }
 
 /// Reads a document's text and mentions.
@@ -563,6 +760,19 @@ mod tests {
             reader.take().document.is_none(),
             "the older answer is dropped"
         );
+
+        // Of two counts of the timeline asked for, the older's answer is dropped.
+        let mut counter =
+            PassageReader::counter(&path, g.clone(), Arc::new(|| {})).expect("counter");
+        counter.ask_timeline();
+        counter.ask_timeline();
+        let mut out = Answers::default();
+        counter.keep(Answer::Timeline(1, Ok((BTreeMap::new(), 99))), &mut out);
+        assert!(out.timeline.is_none(), "an older count");
+        assert!(counter.is_counting_timeline());
+        let (_, undated) = counter.wait().timeline.expect("counted").expect("readable");
+        assert_ne!(undated, 99, "the newest count");
+        assert!(!counter.is_counting_timeline());
 
         // Passages come with their mentions, for their correction menus.
         assert!(reader.ask(0, "gn:2440485", 10, None));

@@ -22,6 +22,9 @@ use crate::project::Passage;
 /// Candidates offered in a mention's correction menu.
 const MENTION_CANDIDATES: usize = 12;
 
+/// Candidates offered to reassign a whole place.
+const PLACE_CANDIDATES: usize = 8;
+
 /// Draws what the archive shows of the selected place, under its heading.
 pub fn archive_passages_ui(
     ui: &mut Ui,
@@ -48,17 +51,22 @@ pub fn archive_passages_ui(
         plural(documents)
     ));
     ui.weak(
-        "Click a passage to read its document; correct a mention with \"Correct…\" (a \
-         whole place at once needs its documents in the window).",
+        "Click a passage to read its document; correct a mention with \"Correct…\", or \
+         every mention of the place below (written to the project, a range of documents \
+         at a time).",
     );
-    ui.separator();
     let Some(read) = view.passages.as_ref().filter(|p| p.entry == selected) else {
+        ui.separator();
         ui.horizontal(|ui| {
             ui.spinner();
             ui.weak("Reading its passages from the project…");
         });
         return None;
     };
+    if let Some(a) = whole_place_ui(ui, g, view, selected, place.mention_count, read) {
+        action = Some(a);
+    }
+    ui.separator();
     let passages = match &read.result {
         Ok(passages) => passages,
         Err(e) => {
@@ -108,6 +116,65 @@ pub fn archive_passages_ui(
                 {
                     action = Some(Action::MoreArchivePassages);
                 }
+            }
+        });
+    action
+}
+
+/// Correcting every mention of the place at once: the other places its passages read
+/// could denote (reassign those that could), and "Not a place". While one is being
+/// written the buttons wait.
+fn whole_place_ui(
+    ui: &mut Ui,
+    g: &Gazetteer,
+    view: &ArchiveView,
+    selected: EntryIndex,
+    mentions: usize,
+    read: &super::archive::ArchivePassages,
+) -> Option<Action> {
+    let mut action = None;
+    egui::CollapsingHeader::new("Resolution")
+        .id_salt("archive-place-resolution")
+        .default_open(true)
+        .show(ui, |ui| {
+            if let Some(label) = &view.correcting {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.weak(format!("Correcting {label} in the project…"));
+                });
+                return;
+            }
+            let candidates =
+                super::archive::place_candidates(g, selected, &read.mentions, PLACE_CANDIDATES);
+            if candidates.is_empty() {
+                ui.weak("The parser had no other candidate for the passages read.");
+            } else {
+                ui.weak("Other candidates for these mentions — choose one to reassign them all:");
+                let labels = super::passages_panel::candidate_labels(g, &candidates);
+                for (c, label) in candidates.iter().zip(labels) {
+                    if ui
+                        .button(label)
+                        .on_hover_text("Reassign every mention that could denote it")
+                        .clicked()
+                    {
+                        action = Some(Action::ReassignPlace {
+                            place: selected,
+                            to: c.entry,
+                        });
+                    }
+                }
+            }
+            ui.add_space(2.0);
+            if ui
+                .button(format!(
+                    "Not a place ({} mention{})",
+                    thousands(mentions as u64),
+                    plural(mentions)
+                ))
+                .on_hover_text("Mark every mention shown here as not a place name")
+                .clicked()
+            {
+                action = Some(Action::PlaceNotAPlace(selected));
             }
         });
     action

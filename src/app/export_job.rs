@@ -2,13 +2,16 @@
 //! (the documents are shared, so taking them copies no text) and written on a thread of
 //! its own, so a big export never stops the window; the outcome comes back as a message.
 
-use std::path::PathBuf;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use crate::corpus::{ParsedDocument, Place};
-use crate::export::{self, ExportError, Format};
+use crate::export::{self, ExportCounts, ExportError, Format};
 use crate::gazetteer::Gazetteer;
+use crate::project::Project;
 
 /// An export to write: what was shown when it was asked for.
 #[derive(Debug)]
@@ -59,6 +62,108 @@ impl ExportJob {
     }
 }
 
+/// An export of a project opened as an archive: streamed from the project file on a
+/// thread of its own ([`export::project::write_project`], as `gazette export` writes it,
+/// with the project's filter, corrections and rules as saved), a document at a time, so
+/// memory does not grow with the project. The window reads its progress (two numbers)
+/// and may stop it; a stopped export leaves no file.
+#[derive(Debug)]
+pub struct ArchiveExport {
+    /// Where it is written.
+    pub path: PathBuf,
+    /// Documents written so far.
+    pub done: Arc<AtomicUsize>,
+    /// Documents in the project.
+    pub total: usize,
+    /// Set to stop it.
+    pub stop: Arc<AtomicBool>,
+}
+
+/// Documents between two wakes of the window (for its progress).
+const PROGRESS_EVERY: usize = 2_000;
+
+/// Writes the project at `project` in `format` to `path` (atomically), counting the
+/// documents written in `done` and stopping when `stop` is set. What
+/// `gazette export PROJECT --format FORMAT -o PATH` writes.
+pub fn export_archive(
+    gazetteer: &Gazetteer,
+    project: &Path,
+    path: &Path,
+    format: Format,
+    done: &AtomicUsize,
+    stop: &AtomicBool,
+    notify: &dyn Fn(),
+) -> Result<ExportCounts, ExportError> {
+    let failed = |source: std::io::Error| ExportError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if path == project || crate::output_file::find_same_file(path, [project]).is_some() {
+        return Err(ExportError::WouldOverwriteProject {
+            path: path.to_path_buf(),
+        });
+    }
+    let opened = Project::open_read_only(project)
+        .map_err(|e| failed(std::io::Error::other(e.to_string())))?;
+    // Not onto one of its documents' own files (a file there is compared with each, a
+    // document at a time, as `gazette export` does).
+    if path.exists() {
+        let mut onto = None;
+        opened
+            .for_each_document_summary(&mut |summary| match summary.path {
+                Some(p) if crate::output_file::find_same_file(path, [p.as_path()]).is_some() => {
+                    onto = Some(summary.name);
+                    ControlFlow::Break(())
+                }
+                _ => ControlFlow::Continue(()),
+            })
+            .map_err(|e| failed(std::io::Error::other(e.to_string())))?;
+        if let Some(document) = onto {
+            return Err(ExportError::WouldOverwriteDocument {
+                path: path.to_path_buf(),
+                document,
+            });
+        }
+    }
+    let filter = opened
+        .filter()
+        .map_err(|e| failed(std::io::Error::other(e.to_string())))?;
+    let mut counts = ExportCounts::default();
+    crate::output_file::write_atomically(path, |out| {
+        let exported = export::project::write_project(
+            gazetteer,
+            &opened,
+            export::project::Settings {
+                format,
+                filter: &filter,
+                rules: &crate::corpus::Rules::default(),
+                why: true,
+            },
+            out,
+            &mut || {
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if n.is_multiple_of(PROGRESS_EVERY) {
+                    notify();
+                }
+                if stop.load(Ordering::Relaxed) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        )?;
+        counts = exported.counts;
+        Ok(())
+    })
+    .map_err(|e| match e.kind() {
+        std::io::ErrorKind::Interrupted => ExportError::Stopped {
+            path: path.to_path_buf(),
+        },
+        _ => failed(e),
+    })?;
+    Ok(counts)
+}
+
 /// Runs exports on threads of their own and collects their outcomes.
 #[derive(Debug)]
 pub struct Exports {
@@ -97,13 +202,124 @@ impl Exports {
         }
     }
 
+    /// Starts the export of the archive project at `project` to `path` on a thread;
+    /// `notify` wakes the window as it goes and when it is done. `None` if no thread
+    /// can be started.
+    pub fn start_archive(
+        &mut self,
+        gazetteer: Arc<Gazetteer>,
+        project: PathBuf,
+        path: PathBuf,
+        format: Format,
+        total: usize,
+        notify: Arc<dyn Fn() + Send + Sync>,
+    ) -> Option<ArchiveExport> {
+        let tx = self.tx.clone();
+        let done = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (done_t, stop_t, path_t) = (done.clone(), stop.clone(), path.clone());
+        std::thread::Builder::new()
+            .name("gazette-export".into())
+            .spawn(move || {
+                let result = export_archive(
+                    &gazetteer,
+                    &project,
+                    &path_t,
+                    format,
+                    &done_t,
+                    &stop_t,
+                    &|| notify(),
+                );
+                let (counts, result) = match result {
+                    Ok(counts) => (counts, Ok(())),
+                    Err(e) => (ExportCounts::default(), Err(e)),
+                };
+                let _ = tx.send(ExportOutcome {
+                    path: path_t,
+                    places: counts.places,
+                    mentions: counts.mentions,
+                    result,
+                });
+                notify();
+            })
+            .ok()?;
+        Some(ArchiveExport {
+            path,
+            done,
+            total,
+            stop,
+        })
+    }
+
     /// Runs `job` on this thread (tests); its outcome comes with the next poll.
     pub fn run_here(&mut self, job: ExportJob) {
         let _ = self.tx.send(job.run());
     }
 
+    /// Waits for the next export to finish (tests).
+    pub fn wait(&mut self) -> ExportOutcome {
+        match self.rx.recv() {
+            Ok(outcome) => outcome,
+            // Cannot happen: `self` holds a sender.
+            Err(_) => ExportOutcome {
+                path: PathBuf::new(),
+                places: 0,
+                mentions: 0,
+                result: Err(ExportError::Serialize("no export is running".into())),
+            },
+        }
+    }
+
     /// The outcomes of exports finished since the last call.
     pub fn poll(&mut self) -> Vec<ExportOutcome> {
         self.rx.try_iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{Document, parse_documents};
+    use crate::geoparse::Geoparser;
+
+    #[test]
+    fn an_archive_export_counts_its_documents_and_when_stopped_leaves_no_file() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let project = dir.path().join("p.gpkg");
+        let docs = parse_documents(
+            &Geoparser::new(&g),
+            vec![
+                Document::from_text("a.txt", "Troops left Niamey for Agadez."),
+                Document::from_text("b.txt", "Rain fell on Lake Chad and in Niamey."),
+            ],
+        );
+        let mut p = Project::create(&project).expect("create");
+        p.add_documents(&g, &docs).expect("add");
+        drop(p);
+        let out = dir.path().join("out.csv");
+        let (done, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
+        let counts =
+            export_archive(&g, &project, &out, Format::Csv, &done, &stop, &|| {}).expect("export");
+        assert_eq!(done.load(Ordering::Relaxed), 2);
+        assert_eq!(counts.documents, 2);
+        assert!(out.exists());
+
+        // Stopped: an error, and the file there is as it was.
+        let before = std::fs::read(&out).expect("read");
+        let (done, stop) = (AtomicUsize::new(0), AtomicBool::new(true));
+        let stopped = export_archive(&g, &project, &out, Format::JsonLines, &done, &stop, &|| {});
+        assert!(
+            matches!(stopped, Err(ExportError::Stopped { .. })),
+            "{stopped:?}"
+        );
+        assert_eq!(done.load(Ordering::Relaxed), 1, "stopped after the first");
+        assert_eq!(std::fs::read(&out).expect("read"), before);
+        // Not onto the project itself.
+        let onto = export_archive(&g, &project, &project, Format::Csv, &done, &stop, &|| {});
+        assert!(
+            matches!(onto, Err(ExportError::WouldOverwriteProject { .. })),
+            "{onto:?}"
+        );
     }
 }

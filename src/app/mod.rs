@@ -136,6 +136,8 @@ pub struct GazetteApp {
     repaint: Arc<dyn Fn() + Send + Sync>,
     /// Exports being written.
     exports: export_job::Exports,
+    /// The export of the archive project being written, if one is.
+    archive_export: Option<export_job::ArchiveExport>,
     /// The window's wgpu device, to draw pictures of the map off screen.
     render_state: Option<eframe::egui_wgpu::RenderState>,
     /// The "Export map as PNG" dialog, while open.
@@ -504,6 +506,7 @@ impl GazetteApp {
             sent_versions: (0, 0, 0),
             repaint: Arc::new(|| {}),
             exports: export_job::Exports::default(),
+            archive_export: None,
             render_state: None,
             picture: None,
             picture_scale: 2.0,
@@ -520,6 +523,24 @@ impl GazetteApp {
     /// The state.
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// Waits for the archive's export being written, and takes its outcome (tests).
+    pub fn wait_for_archive_export(&mut self) {
+        while let Some(export) = &self.archive_export {
+            let path = export.path.clone();
+            let outcome = self.exports.wait();
+            if outcome.path == path {
+                self.archive_export = None;
+            }
+            self.export_done(outcome);
+        }
+        self.state.set_export_progress(None);
+    }
+
+    /// The review in progress, if any (tests).
+    pub fn review(&self) -> Option<&review::Review> {
+        self.review.as_ref()
     }
 
     /// The state, to change it directly (tests).
@@ -599,6 +620,9 @@ impl GazetteApp {
         }
         if let Some((id, read)) = answers.document {
             self.state.set_archive_document_text(id, read);
+        }
+        if let Some(read) = answers.review {
+            self.archive_review_read(read);
         }
         match answers.timeline {
             Some(Ok((days, undated))) => self.state.set_archive_days(days, undated),
@@ -1011,6 +1035,7 @@ impl GazetteApp {
             }
         }
         self.sync_project();
+        self.take_archive_work(ctx);
         self.state.poll_recount(false);
         self.ask_archive_passages();
         if let Some(answers) = self.passage_reader.as_mut().map(|r| r.take()) {
@@ -1021,8 +1046,21 @@ impl GazetteApp {
             self.take_archive_answers(answers);
         }
         for outcome in self.exports.poll() {
+            if self
+                .archive_export
+                .as_ref()
+                .is_some_and(|e| e.path == outcome.path)
+            {
+                self.archive_export = None;
+            }
             self.export_done(outcome);
         }
+        // Its progress: two numbers read.
+        let progress = self
+            .archive_export
+            .as_ref()
+            .map(|e| (e.done.load(std::sync::atomic::Ordering::Relaxed), e.total));
+        self.state.set_export_progress(progress);
         if let Some(rx) = &self.basemap_rx
             && let Ok(result) = rx.try_recv()
         {

@@ -24,6 +24,8 @@ use crate::geoparse::why::thousands;
 const MENTION_CANDIDATES: usize = 12;
 /// Candidates offered for a whole place.
 const PLACE_CANDIDATES: usize = 8;
+/// Corrections of an archive listed, the newest.
+const ARCHIVE_CORRECTIONS_LISTED: usize = 1_000;
 /// Documents whose passages are shown at a time.
 const DOCUMENTS_PER_PAGE: usize = 25;
 
@@ -230,7 +232,23 @@ fn overview_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
     ui.weak("Select a place on the map or in the list to see every passage that mentions it.");
     ui.add_space(6.0);
     let check = state.least_certain_places(8);
-    if !check.is_empty() {
+    if state.archive().is_some() {
+        // Its mentions' confidences are in the project: the review reads the least
+        // certain from it.
+        ui.strong("Least certain mentions");
+        ui.weak("Read from the project, the least certain first; each decision is saved at once.");
+        if ui
+            .button("Review the least certain mentions…")
+            .on_hover_text(
+                "Go through the least certain mentions one at a time: Enter accepts, 1–9 \
+                 chooses another candidate, N marks not a place, the right arrow skips",
+            )
+            .clicked()
+        {
+            action = Some(Action::StartReview);
+        }
+        ui.add_space(8.0);
+    } else if !check.is_empty() {
         ui.strong("Least certain places");
         ui.weak("The parser was least sure of these; worth a look.");
         if ui
@@ -338,18 +356,62 @@ fn overview_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
 /// its documents are not held, so a correction is named by its document and span.
 fn archive_corrections_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Option<Action> {
     let mut action = None;
-    let corrections: Vec<&crate::corpus::Correction> = state.corrections().iter().collect();
-    ui.strong(format!("Your corrections ({})", corrections.len()));
+    let corrections = state.corrections();
+    if let Some(view) = state.archive()
+        && !view.batches.is_empty()
+    {
+        ui.strong("Whole places corrected");
+        for (i, batch) in view.batches.iter().enumerate().rev() {
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(
+                        !view.counting && !state.archive_place_busy(),
+                        egui::Button::new("Undo all").small(),
+                    )
+                    .on_hover_text("Undo the correction of every one of these mentions")
+                    .clicked()
+                {
+                    action = Some(Action::UndoArchivePlace(i));
+                }
+                // Truncated: a long name must not widen the panel.
+                ui.add(
+                    egui::Label::new(format!(
+                        "{} ({} mention{})",
+                        batch.label,
+                        thousands(batch.spans.len() as u64),
+                        plural(batch.spans.len())
+                    ))
+                    .truncate(),
+                );
+            });
+        }
+        ui.add_space(4.0);
+    }
+    ui.strong(format!(
+        "Your corrections ({})",
+        thousands(corrections.len() as u64)
+    ));
     if corrections.is_empty() {
         ui.weak("None yet. Use \"Correct…\" under a passage of a place.");
+    }
+    // The newest only: a row is found by walking the list from its end, so a frame
+    // walks at most this many whatever the scroll (a whole place makes as many
+    // corrections as it has mentions; "Undo all" undoes those).
+    let listed = corrections.len().min(ARCHIVE_CORRECTIONS_LISTED);
+    if listed < corrections.len() {
+        ui.weak(format!(
+            "The newest {} are listed.",
+            thousands(listed as u64)
+        ));
     }
     let row_height = ui.spacing().interact_size.y;
     egui::ScrollArea::vertical()
         .id_salt("archive-corrections")
         .auto_shrink([false, false])
-        .show_rows(ui, row_height, corrections.len(), |ui, rows| {
-            for i in rows {
-                let c = corrections[corrections.len() - 1 - i];
+        .show_rows(ui, row_height, listed, |ui, rows| {
+            // Those on screen, newest first: a walk to them, not a copy of the list.
+            let shown = rows.len();
+            for c in corrections.iter_newest().skip(rows.start).take(shown) {
                 let target = match &c.action {
                     CorrectionAction::NotAPlace => "not a place".to_string(),
                     CorrectionAction::Reassign { id } => g
@@ -620,10 +682,10 @@ pub fn correction_menu_ui(
     action
 }
 
-/// The labels of `candidates` ([`candidate_label`]); those that would otherwise read
+/// The labels of `candidates` (`candidate_label`); those that would otherwise read
 /// alike (the nine Washington Counties of a US story) say their first-level division,
 /// or where there is none, their coordinates.
-pub(super) fn candidate_labels(g: &Gazetteer, candidates: &[CandidateChoice]) -> Vec<String> {
+pub fn candidate_labels(g: &Gazetteer, candidates: &[CandidateChoice]) -> Vec<String> {
     let plain: Vec<String> = candidates.iter().map(|c| candidate_label(g, c)).collect();
     let base = |c: &CandidateChoice| g.entry(c.entry).label();
     candidates

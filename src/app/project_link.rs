@@ -46,6 +46,34 @@ pub enum Change {
     /// Read the places layer's counts back (after corrections of a project opened as an
     /// archive, whose window shows the layer): answered by [`LinkEvent::Places`].
     ReadPlaces,
+    /// One correction of a project opened as an archive (`None`: undo it), written as
+    /// it is: its window does not send all its corrections at each change, which a
+    /// whole place corrected makes as many as the place has mentions.
+    Correct {
+        /// The document's name.
+        document: String,
+        /// The mention's byte span.
+        start: usize,
+        /// See `start`.
+        end: usize,
+        /// The correction, or `None` to clear it.
+        action: Option<crate::corpus::CorrectionAction>,
+    },
+    /// Correct every mention of a place of a project opened as an archive
+    /// ([`Project::correct_place`], a transaction per range of documents): answered by
+    /// [`LinkEvent::PlaceCorrected`].
+    CorrectPlace {
+        /// The place's stable id.
+        place: String,
+        /// The stable id of the place they denote instead; `None`: not a place.
+        to: Option<String>,
+        /// Of the documents of these dates only (`None`: every date).
+        dates: Option<crate::corpus::DateRange>,
+    },
+    /// Clear these corrections (document name, start, end) of a project opened as an
+    /// archive, a transaction per range of them: the undo of [`Change::CorrectPlace`].
+    /// Answered by [`LinkEvent::CorrectionsCleared`].
+    ClearCorrections(super::archive::Spans),
     /// Answer on this channel once every change sent before is written (tests, closing).
     Flush(Sender<()>),
 }
@@ -70,6 +98,12 @@ pub enum LinkEvent {
     /// The places layer as read after the changes sent before [`Change::ReadPlaces`]
     /// were written, or why it could not be read.
     Places(Result<Vec<crate::project::PlaceSummary>, String>),
+    /// The corrections [`Change::CorrectPlace`] wrote (one per mention), or why it
+    /// could not (the ranges of documents before the failure stay corrected: those are
+    /// in the project's corrections when it is opened again).
+    PlaceCorrected(Result<Vec<crate::corpus::Correction>, String>),
+    /// How many corrections [`Change::ClearCorrections`] cleared, or why it could not.
+    CorrectionsCleared(Result<usize, String>),
     /// A change could not be written (the message names the file); later changes are
     /// still tried.
     Failed(String),
@@ -121,6 +155,10 @@ pub struct ProjectLink {
     read_only: bool,
     /// Why the thread could not start, until [`ProjectLink::poll`] reports it.
     failure: Option<String>,
+    /// Set when the link is dropped: a whole place being corrected stops after the
+    /// range of documents in flight (those written stay), so closing does not wait for
+    /// the rest.
+    closing: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for ProjectLink {
@@ -143,6 +181,7 @@ impl ProjectLink {
             thread: None,
             read_only: false,
             failure: None,
+            closing: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -215,6 +254,7 @@ impl ProjectLink {
         let (changes_tx, changes_rx) = channel();
         let (events_tx, events_rx) = channel();
         let path = self.path.clone();
+        let closing = self.closing.clone();
         let spawned = std::thread::Builder::new()
             .name("gazette-project".into())
             .spawn(move || {
@@ -222,7 +262,7 @@ impl ProjectLink {
                     let _ = events_tx.send(event);
                     notify();
                 };
-                run(&path, &gazetteer, start, &changes_rx, &report);
+                run(&path, &gazetteer, start, &changes_rx, &closing, &report);
             });
         match spawned {
             Ok(handle) => {
@@ -284,7 +324,10 @@ impl ProjectLink {
         }
         for event in &events {
             match event {
-                LinkEvent::Progress { .. } | LinkEvent::Places(_) => {}
+                LinkEvent::Progress { .. }
+                | LinkEvent::Places(_)
+                | LinkEvent::PlaceCorrected(_)
+                | LinkEvent::CorrectionsCleared(_) => {}
                 LinkEvent::SavedAs { .. } => self.state = LinkState::Saved,
                 LinkEvent::Saved => {
                     if self.state != LinkState::SavingAs {
@@ -310,9 +353,11 @@ impl ProjectLink {
 
 impl Drop for ProjectLink {
     /// Waits for the changes in flight to be written: closing the project (or the
-    /// window) never loses one.
+    /// window) never loses one, except the ranges of documents not yet corrected of a
+    /// whole place being corrected (each range written is whole, and stays).
     fn drop(&mut self) {
         if let Some((tx, _, handle)) = self.thread.take() {
+            self.closing.store(true, Ordering::Relaxed);
             drop(tx);
             let _ = handle.join();
         }
@@ -326,6 +371,7 @@ fn run(
     gazetteer: &Gazetteer,
     start: Start,
     changes: &Receiver<Change>,
+    closing: &AtomicBool,
     report: &dyn Fn(LinkEvent),
 ) {
     let opened = match start {
@@ -412,6 +458,39 @@ fn run(
             Change::ReadPlaces => {
                 report(LinkEvent::Places(
                     project.place_summaries().map_err(|e| e.to_string()),
+                ));
+                Ok(())
+            }
+            Change::Correct {
+                document,
+                start,
+                end,
+                action,
+            } => match action {
+                Some(action) => project.set_correction(
+                    gazetteer,
+                    crate::corpus::Correction {
+                        document,
+                        start,
+                        end,
+                        action,
+                    },
+                ),
+                None => project.clear_correction(gazetteer, &document, start, end),
+            },
+            Change::CorrectPlace { place, to, dates } => {
+                let stop = || closing.load(Ordering::Relaxed);
+                let done = project.correct_place(gazetteer, &place, to.as_deref(), dates, &stop);
+                report(LinkEvent::PlaceCorrected(
+                    done.map(|o| o.corrections).map_err(|e| e.to_string()),
+                ));
+                Ok(())
+            }
+            Change::ClearCorrections(spans) => {
+                let stop = || closing.load(Ordering::Relaxed);
+                let done = project.clear_corrections(gazetteer, &spans, &stop);
+                report(LinkEvent::CorrectionsCleared(
+                    done.map(|o| o.corrections.len()).map_err(|e| e.to_string()),
                 ));
                 Ok(())
             }

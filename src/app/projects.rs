@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::gazetteer::EntryIndex;
 use crate::project::Project;
 
 use super::project_link::{Change, LinkEvent, LinkState, NewDocument, ProjectLink};
@@ -197,10 +198,11 @@ impl GazetteApp {
             "{} holds {} documents: too many to hold in the window, so it is shown from its \
              places layer ({} places), and a place's passages and documents are read from it \
              when you open them; corrections of single mentions are saved to it as you make \
-             them, as are rules; its timeline and the places of a range of dates are counted \
-             from it. Corrections of a whole place at once, the review and filters by \
-             confidence need the documents in the window; use `gazette export` on it for \
-             those.",
+             them, as are rules and corrections of a whole place; its timeline and the places \
+             of a range of dates are counted from it, and the review reads the least certain \
+             mentions from it; exports stream from it as `gazette export` does. Filters by \
+             confidence need the documents in the window; use `gazette export \
+             --min-confidence` on it for those.",
             view.path.display(),
             crate::geoparse::why::thousands(view.documents as u64),
             crate::geoparse::why::thousands(view.places.len() as u64),
@@ -271,7 +273,10 @@ impl GazetteApp {
             versions.0 != self.sent_versions.0,
             versions.2 != self.sent_versions.2,
         );
-        if corrected {
+        // An archive's corrections are sent one change at a time as they are made
+        // (`Change::Correct`, `Change::CorrectPlace`): the whole list, as many as the
+        // mentions of the places corrected, is not copied at each.
+        if corrected && self.state.archive().is_none() {
             link.send(Change::Corrections(self.state.corrections().clone()));
         }
         if versions.1 != self.sent_versions.1 {
@@ -319,9 +324,30 @@ impl GazetteApp {
                         }
                         if let Some(counter) = &mut self.archive_counter {
                             counter.forget_range();
+                            // The bars too (a pass over the mentions, the newest
+                            // request answered).
+                            counter.ask_timeline();
+                            self.state.archive_days_counting();
                         }
                     }
                 }
+                LinkEvent::PlaceCorrected(Ok(corrections)) => {
+                    // Taken into the window's corrections a slice per frame
+                    // (`take_archive_work`), which then says how many.
+                    self.state.archive_place_corrected(corrections);
+                }
+                LinkEvent::PlaceCorrected(Err(message)) => {
+                    self.state.archive_place_failed();
+                    self.state.push_message(
+                        MessageLevel::Error,
+                        format!("The place could not be corrected: {message}"),
+                    );
+                }
+                LinkEvent::CorrectionsCleared(Ok(_)) => {}
+                LinkEvent::CorrectionsCleared(Err(message)) => self.state.push_message(
+                    MessageLevel::Error,
+                    format!("The corrections could not be undone: {message}"),
+                ),
                 LinkEvent::Places(Err(message)) => {
                     self.state.archive_counted();
                     self.state.push_message(
@@ -343,6 +369,95 @@ impl GazetteApp {
             // The session names the project once it is there.
             self.save_session();
         }
+    }
+
+    /// Corrects every mention of `place` shown in the archive (`to`: reassigned to it
+    /// where they could denote it; `None`: not a place) on the project's thread, which
+    /// then reads the layer back; "Counting…" meanwhile.
+    pub(super) fn correct_archive_place(&mut self, place: EntryIndex, to: Option<EntryIndex>) {
+        let Some(g) = self.state.gazetteer_arc() else {
+            return;
+        };
+        let writable = self
+            .project
+            .as_ref()
+            .is_some_and(|l| !matches!(l.state(), LinkState::ReadOnly | LinkState::Reading));
+        if !writable || self.state.archive_place_busy() {
+            self.state.push_message(
+                MessageLevel::Warning,
+                if writable {
+                    "A place is being corrected already: wait for its counts".to_string()
+                } else {
+                    "The project cannot be written: a whole place is corrected in the \
+                     project itself"
+                        .to_string()
+                },
+            );
+            return;
+        }
+        let name = &g.entry(place).name;
+        let label = match to {
+            Some(to) => format!("{name}: reassigned to {}", g.entry(to).label()),
+            None => format!("{name}: not a place"),
+        };
+        let dates = Some(self.state.filter().dates).filter(|d| !d.is_everything());
+        if let Some(link) = &mut self.project {
+            link.send(Change::CorrectPlace {
+                place: g.entry(place).id.clone(),
+                to: to.map(|t| g.entry(t).id.clone()),
+                dates,
+            });
+            link.send(Change::ReadPlaces);
+        }
+        self.state.archive_place_correcting(label.clone());
+        self.state
+            .select(to.map(|t| crate::geoparse::located_entry(&g, t)));
+        self.state
+            .push_message(MessageLevel::Info, format!("Correcting {label}…"));
+    }
+
+    /// Does a slice of the work a whole place left on the window's corrections (see
+    /// [`AppState::archive_work`]), and says when its corrections are all taken. Every
+    /// frame; nothing when there is none.
+    pub(super) fn take_archive_work(&mut self, ctx: &egui::Context) {
+        if self.state.archive().is_none_or(|v| v.work.is_none()) {
+            return;
+        }
+        let taken = self
+            .state
+            .archive_work(super::archive::WINDOW_WORK_PER_FRAME);
+        // From the project: not to be sent back to it.
+        self.sent_versions.0 = self.state.saved_versions().0;
+        if let Some(n) = taken {
+            self.state.push_message(
+                MessageLevel::Info,
+                format!("{n} mention{} corrected in the project", plural(n)),
+            );
+        }
+        if self.state.archive().is_some_and(|v| v.work.is_some()) {
+            ctx.request_repaint();
+        }
+    }
+
+    /// Undoes a whole place corrected in the archive: in the window a slice per frame,
+    /// in the project on its thread, which then reads the layer back.
+    pub(super) fn undo_archive_place(&mut self, index: usize) {
+        let Some(batch) = self.state.undo_archive_batch(index) else {
+            self.state.push_message(
+                MessageLevel::Warning,
+                "A place is being corrected or undone: wait for its counts",
+            );
+            return;
+        };
+        match &mut self.project {
+            Some(link) if link.state() != LinkState::ReadOnly => {
+                link.send(Change::ClearCorrections(batch.spans));
+                link.send(Change::ReadPlaces);
+            }
+            _ => self.state.archive_counted(),
+        }
+        self.state
+            .push_message(MessageLevel::Info, format!("Undone: {}", batch.label));
     }
 
     /// A project that could not be opened or read: it is left as it is, and the window

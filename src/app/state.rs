@@ -27,8 +27,8 @@ pub use crate::corpus::{
     CandidateChoice, CountryCount, DocumentSource, KindCount, MentionKey, PlaceStats,
 };
 use crate::corpus::{
-    Corpus, CorrectionAction, Corrections, DateRange, Filter, MentionRef, ParsedDocument, Place,
-    Rule, Rules, Summary,
+    Corpus, Correction, CorrectionAction, Corrections, DateRange, Filter, MentionRef,
+    ParsedDocument, Place, Rule, Rules, Summary,
 };
 use crate::export::{ExportError, Format};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind, UserPlace, UserPlaceError};
@@ -168,6 +168,8 @@ pub struct AppState {
     archive: Option<ArchiveView>,
     /// Passages of the selected place to read from an archive project.
     archive_limit: usize,
+    /// The archive's export being written: documents written and in all.
+    export_progress: Option<(usize, usize)>,
     /// The user's own places, in the order added (see [`AppState::set_user_places`]).
     user_places: Vec<UserPlace>,
 }
@@ -398,9 +400,151 @@ impl AppState {
             self.revision += 1;
             if let Some(view) = &mut self.archive {
                 view.counting = true;
+                if view.correcting.is_some() || view.work.is_some() {
+                    // Written after the whole place being corrected (or undone): it
+                    // wins there.
+                    view.corrected_meanwhile
+                        .insert((document.to_string(), start, end));
+                }
             }
         }
         changed
+    }
+
+    /// The archive's export being written: documents written and in all (`None`: none).
+    pub fn set_export_progress(&mut self, progress: Option<(usize, usize)>) {
+        self.export_progress = progress;
+    }
+
+    /// See [`AppState::set_export_progress`].
+    pub fn export_progress(&self) -> Option<(usize, usize)> {
+        self.export_progress
+    }
+
+    /// A whole place of the archive is being corrected on the project's thread
+    /// (`label` says what): the counts shown are the last until it is read back.
+    pub fn archive_place_correcting(&mut self, label: String) {
+        if let Some(view) = &mut self.archive {
+            view.correcting = Some(label);
+            view.counting = true;
+        }
+    }
+
+    /// The corrections the project's thread wrote for the whole place being corrected
+    /// (one per mention): the window takes them as its own, a slice per frame
+    /// ([`AppState::archive_work`]), and keeps them together to be undone at once.
+    pub fn archive_place_corrected(&mut self, corrections: Vec<Correction>) {
+        let Some(view) = &mut self.archive else {
+            return;
+        };
+        let label = view.correcting.clone().unwrap_or_default();
+        view.work = Some(super::archive::WindowWork::Take {
+            label,
+            corrections,
+            at: 0,
+            spans: Vec::new(),
+        });
+    }
+
+    /// The whole place the project's thread was correcting could not be.
+    pub fn archive_place_failed(&mut self) {
+        if let Some(view) = &mut self.archive {
+            view.correcting = None;
+            view.corrected_meanwhile.clear();
+        }
+    }
+
+    /// True while a whole place is being corrected or undone (on the project's thread,
+    /// or in the window's corrections): another waits.
+    pub fn archive_place_busy(&self) -> bool {
+        self.archive
+            .as_ref()
+            .is_some_and(|v| v.correcting.is_some() || v.work.is_some())
+    }
+
+    /// Undoes the archive's whole-place correction `index`: its corrections are cleared
+    /// from the window's a slice per frame ([`AppState::archive_work`]); returns its
+    /// mentions for the project's thread to clear (the counts are read back after).
+    /// `None` while another whole place is being corrected or undone.
+    pub fn undo_archive_batch(&mut self, index: usize) -> Option<super::archive::ArchiveBatch> {
+        if self.archive_place_busy() {
+            return None;
+        }
+        let view = self.archive.as_mut()?;
+        if index >= view.batches.len() {
+            return None;
+        }
+        let batch = view.batches.remove(index);
+        view.counting = true;
+        view.work = Some(super::archive::WindowWork::Undo {
+            spans: batch.spans.clone(),
+            at: 0,
+        });
+        Some(batch)
+    }
+
+    /// Does up to `budget` of the work on the window's corrections a whole place left
+    /// (taking its corrections, or undoing them). Returns how many corrections the place
+    /// had once they are all taken; a correction the user made meanwhile (it reached the
+    /// project after the place's) is kept, and left out of the place's.
+    pub fn archive_work(&mut self, budget: usize) -> Option<usize> {
+        use super::archive::WindowWork;
+        let view = self.archive.as_mut()?;
+        let work = view.work.as_mut()?;
+        let meanwhile = &view.corrected_meanwhile;
+        let done = match work {
+            WindowWork::Take {
+                corrections,
+                at,
+                spans,
+                ..
+            } => {
+                let end = corrections.len().min(at.saturating_add(budget));
+                for c in corrections.get_mut(*at..end).unwrap_or_default() {
+                    // Taken out, so that the list is dropped without its strings.
+                    let document = std::mem::take(&mut c.document);
+                    let action = std::mem::replace(&mut c.action, CorrectionAction::NotAPlace);
+                    let span = (document, c.start, c.end);
+                    if !meanwhile.contains(&span) {
+                        self.corpus
+                            .correct_named(&span.0, span.1, span.2, Some(action));
+                        spans.push(span);
+                    }
+                }
+                *at = end;
+                end == corrections.len()
+            }
+            WindowWork::Undo { spans, at } => {
+                let end = spans.len().min(at.saturating_add(budget));
+                for (document, start, end) in spans.get(*at..end).unwrap_or_default() {
+                    if !meanwhile.contains(&(document.clone(), *start, *end)) {
+                        self.corpus.correct_named(document, *start, *end, None);
+                    }
+                }
+                *at = end;
+                end == spans.len()
+            }
+        };
+        self.revision += 1;
+        if !done {
+            return None;
+        }
+        let finished = view.work.take();
+        view.correcting = None;
+        view.corrected_meanwhile.clear();
+        match finished {
+            Some(WindowWork::Take { label, spans, .. }) => {
+                let n = spans.len();
+                if n > 0 {
+                    view.batches.push(super::archive::ArchiveBatch {
+                        label,
+                        spans: std::sync::Arc::new(spans),
+                    });
+                }
+                Some(n)
+            }
+            _ => None,
+        }
     }
 
     /// The archive's places as read back from its layer after corrections: the counts
@@ -421,6 +565,7 @@ impl AppState {
     pub fn set_archive_days(&mut self, days: BTreeMap<i32, usize>, undated: usize) {
         if let Some(view) = &mut self.archive {
             view.days = Some((days, undated));
+            view.days_counting = false;
             self.revision += 1;
             self.update_derived();
         }
@@ -455,7 +600,18 @@ impl AppState {
     /// True while the archive's counts shown are not yet those of the corrections or the
     /// date range (they are being counted on a thread).
     pub fn archive_is_counting(&self) -> bool {
-        self.archive.as_ref().is_some_and(|v| v.counting) || self.archive_range_to_count().is_some()
+        self.archive
+            .as_ref()
+            .is_some_and(|v| v.counting || v.days_counting)
+            || self.archive_range_to_count().is_some()
+    }
+
+    /// The archive's mentions per day are being counted again after corrections
+    /// ([`AppState::set_archive_days`] ends it); the bars shown are the last.
+    pub fn archive_days_counting(&mut self) {
+        if let Some(view) = &mut self.archive {
+            view.days_counting = true;
+        }
     }
 
     /// The archive's counts are being read back after a change of its corrections or
@@ -1066,7 +1222,8 @@ impl AppState {
             ));
         };
         if let Some(view) = &self.archive {
-            // Its mentions are in the project, not here: the command line streams them.
+            // Its mentions are in the project, not here: the window exports it as the
+            // command line does (`GazetteApp::export_archive`), not through this.
             return Err(ExportError::Serialize(format!(
                 "{} is open as an archive (its documents are not held in the window); \
                  export it with `gazette export {} --format {} -o {}`",

@@ -32,6 +32,25 @@ pub(super) fn status_bar_ui(
         {
             actions.push(Action::ShowMessages);
         }
+        if let Some((done, total)) = state.export_progress() {
+            if ui
+                .small_button("Stop")
+                .on_hover_text("Stop the export (no file is left)")
+                .clicked()
+            {
+                actions.push(Action::StopExport);
+            }
+            ui.add(
+                egui::ProgressBar::new(done as f32 / total.max(1) as f32)
+                    .desired_width(240.0)
+                    .text(format!(
+                        "Exporting… {} of {}",
+                        thousands(done as u64),
+                        thousands(total as u64)
+                    )),
+            );
+            ui.separator();
+        }
         if state.is_recounting() {
             ui.spinner();
             ui.weak("Counting…").on_hover_text(

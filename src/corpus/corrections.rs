@@ -95,6 +95,11 @@ impl Corrections {
         self.items.iter().flatten()
     }
 
+    /// All corrections, newest first (a list shows the newest without collecting all).
+    pub fn iter_newest(&self) -> impl Iterator<Item = &Correction> {
+        self.items.iter().rev().flatten()
+    }
+
     /// Number of corrections.
     pub fn len(&self) -> usize {
         self.len

@@ -32,6 +32,7 @@ mod csv_row;
 mod json_row;
 use csv_row::write_csv_row;
 mod kml;
+pub mod project;
 mod stream;
 pub use stream::{DocumentExport, ExportCounts, ExportStream};
 
@@ -61,6 +62,19 @@ pub enum ExportError {
     /// Serializing failed (should not happen with finite coordinates).
     #[error("cannot serialize the export: {0}")]
     Serialize(String),
+    /// The target is the project exported from. Nothing is written.
+    #[error("{path} is the project file; choose another file for the export")]
+    WouldOverwriteProject {
+        /// The target.
+        path: std::path::PathBuf,
+    },
+    /// The user stopped the export before it was complete: nothing was written (a file
+    /// already there is untouched).
+    #[error("the export to {path} was stopped; nothing was written")]
+    Stopped {
+        /// The target.
+        path: std::path::PathBuf,
+    },
 }
 
 /// At most this many mentions are listed in one GeoJSON feature's `mentions`; the

@@ -76,7 +76,10 @@ pub fn read_corrections(conn: &Connection, path: &Path) -> Result<Corrections, P
 
 /// Sets (`set`) or clears the correction of one mention in one transaction: the
 /// correction's row, the mentions it concerns (every document of that name with a
-/// mention at that span), and the layer's counts. On failure nothing changes.
+/// mention at that span), and the layer's counts. On failure nothing changes. The
+/// project's list of corrections is changed in place (read again from the file if the
+/// transaction fails), not copied: a whole place corrected makes it as long as the
+/// place's mentions.
 pub fn change_correction(
     project: &mut Project,
     gazetteer: &Gazetteer,
@@ -84,99 +87,24 @@ pub fn change_correction(
     set: bool,
 ) -> Result<(), ProjectError> {
     project.check_writable()?;
-    let path = project.path.clone();
-    let sqlite = |e| ProjectError::sqlite(&path, e);
-    project
-        .conn
-        .execute_batch("BEGIN IMMEDIATE")
-        .map_err(sqlite)?;
-    let result = apply_change(project, gazetteer, &correction, set).and_then(|corrections| {
-        project.conn.execute_batch("COMMIT").map_err(sqlite)?;
-        Ok(corrections)
-    });
-    match result {
-        Ok(corrections) => {
-            if set {
-                project
-                    .corrected_documents
-                    .insert(correction.document.clone());
-            }
-            project.corrections = corrections;
-            Ok(())
+    in_transaction(project, |project| {
+        let Project {
+            path,
+            conn,
+            corrections,
+            entries,
+            corrected_documents,
+            ..
+        } = project;
+        let path: &Path = path;
+        let entries = resolve_entries(entries.get_mut(), conn, path, gazetteer)?;
+        let mut affected = Vec::new();
+        write_one(conn, path, corrections, &correction, set, &mut affected)?;
+        if set {
+            corrected_documents.insert(correction.document.clone());
         }
-        Err(e) => {
-            let _ = project.conn.execute_batch("ROLLBACK");
-            *project.entries.get_mut() = None;
-            Err(e)
-        }
-    }
-}
-
-/// The work of [`change_correction`] inside its transaction; returns the corrections
-/// after the change.
-fn apply_change(
-    project: &mut Project,
-    gazetteer: &Gazetteer,
-    correction: &Correction,
-    set: bool,
-) -> Result<Corrections, ProjectError> {
-    let Project {
-        path,
-        conn,
-        corrections,
-        entries,
-        ..
-    } = project;
-    let path: &Path = path;
-    let sqlite = |e| ProjectError::sqlite(path, e);
-    let (document, start, end) = (&correction.document, correction.start, correction.end);
-    conn.execute(
-        "DELETE FROM gazette_corrections WHERE document = ?1 AND start_byte = ?2 \
-         AND end_byte = ?3",
-        (document, start, end),
-    )
-    .map_err(sqlite)?;
-    let mut after = corrections.clone();
-    if set {
-        let (action, id) = match &correction.action {
-            CorrectionAction::Reassign { id } => (REASSIGN, Some(id.as_str())),
-            CorrectionAction::NotAPlace => (NOT_A_PLACE, None),
-        };
-        conn.execute(
-            "INSERT INTO gazette_corrections (document, start_byte, end_byte, action, \
-             gazetteer_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-            (document, start, end, action, id),
-        )
-        .map_err(sqlite)?;
-        after.set(correction.clone());
-    } else {
-        after.clear(document, start, end);
-    }
-    let entries = resolve_entries(entries.get_mut(), conn, path, gazetteer)?;
-    let affected: Vec<Mentioned> = {
-        let mut stmt = conn
-            .prepare(
-                "SELECT document_id, ordinal, entry, place, demonym, text FROM gazette_mentions \
-                 WHERE document_id IN (SELECT id FROM gazette_documents WHERE name = ?1) \
-                 AND start_byte = ?2 AND end_byte = ?3",
-            )
-            .map_err(sqlite)?;
-        let rows = stmt
-            .query_map((document, start, end), |r| {
-                Ok(Mentioned {
-                    document_id: r.get(0)?,
-                    ordinal: r.get(1)?,
-                    entry: r.get(2)?,
-                    place: r.get(3)?,
-                    demonym: r.get(4)?,
-                    decision: after.decision(document, start, end, &r.get::<_, String>(5)?),
-                })
-            })
-            .map_err(sqlite)?;
-        rows.collect::<Result<_, _>>().map_err(sqlite)?
-    };
-    move_mentions(conn, path, gazetteer, entries, affected)?;
-    Ok(after)
+        move_mentions(conn, path, gazetteer, entries, affected)
+    })
 }
 
 /// A mention whose place may change, with what now decides it.
@@ -436,4 +364,285 @@ impl Project {
             .map(|_| ())
             .map_err(|e| ProjectError::sqlite(&self.path, e))
     }
+}
+
+/// What [`Project::correct_place`] and [`Project::clear_corrections`] did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BatchOutcome {
+    /// The corrections set (for `correct_place`) or the spans cleared (their action is
+    /// what they were), in the order written.
+    pub corrections: Vec<Correction>,
+    /// Transactions committed: one per range of documents (or of corrections).
+    pub transactions: usize,
+    /// True if it was stopped between two transactions (those before are written).
+    pub stopped: bool,
+}
+
+/// The predicate on `d.published` of a date range (documents from day `from` to day
+/// `to`, the undated ones when asked), as [`super::layer::COUNT_IN_DATES`] has it.
+fn date_bounds(dates: Option<crate::corpus::DateRange>) -> (String, String, bool) {
+    let day = |d: i32| {
+        crate::corpus::metadata::date_of_day(d)
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    match dates {
+        None => ("0000-00-00".into(), "9999-99-99".into(), true),
+        Some(r) => (
+            r.from.map_or_else(|| "0000-00-00".to_string(), day),
+            r.to.map_or_else(|| "9999-99-99".to_string(), day),
+            !r.hide_undated,
+        ),
+    }
+}
+
+/// Runs `work` in a transaction of its own; on failure rolls back, and reads the
+/// corrections and entries again (the work may have changed them in memory).
+fn in_transaction<T>(
+    project: &mut Project,
+    work: impl FnOnce(&mut Project) -> Result<T, ProjectError>,
+) -> Result<T, ProjectError> {
+    let path = project.path.clone();
+    let sqlite = |e| ProjectError::sqlite(&path, e);
+    project
+        .conn
+        .execute_batch("BEGIN IMMEDIATE")
+        .map_err(sqlite)?;
+    let result = work(project).and_then(|out| {
+        project
+            .conn
+            .execute_batch("COMMIT")
+            .map_err(sqlite)
+            .map(|_| out)
+    });
+    if result.is_err() {
+        let _ = project.conn.execute_batch("ROLLBACK");
+        *project.entries.get_mut() = None;
+        if let Ok(corrections) = read_corrections(&project.conn, &path) {
+            project.corrections = corrections;
+        }
+    }
+    result
+}
+
+/// Writes `correction` (replacing the mention's earlier one) inside the caller's
+/// transaction, and collects the mentions it concerns (every document of that name with
+/// a mention at that span) with their decision after it, into `affected`.
+fn write_one(
+    conn: &Connection,
+    path: &Path,
+    corrections: &mut Corrections,
+    correction: &Correction,
+    set: bool,
+    affected: &mut Vec<Mentioned>,
+) -> Result<(), ProjectError> {
+    let sqlite = |e| ProjectError::sqlite(path, e);
+    let (document, start, end) = (&correction.document, correction.start, correction.end);
+    conn.prepare_cached(
+        "DELETE FROM gazette_corrections WHERE document = ?1 AND start_byte = ?2 \
+         AND end_byte = ?3",
+    )
+    .and_then(|mut s| s.execute((document, start, end)))
+    .map_err(sqlite)?;
+    if set {
+        let (action, id) = match &correction.action {
+            CorrectionAction::Reassign { id } => (REASSIGN, Some(id.as_str())),
+            CorrectionAction::NotAPlace => (NOT_A_PLACE, None),
+        };
+        conn.prepare_cached(
+            "INSERT INTO gazette_corrections (document, start_byte, end_byte, action, \
+             gazetteer_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .and_then(|mut s| s.execute((document, start, end, action, id)))
+        .map_err(sqlite)?;
+        corrections.set(correction.clone());
+    } else {
+        corrections.clear(document, start, end);
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT document_id, ordinal, entry, place, demonym, text FROM gazette_mentions \
+             WHERE document_id IN (SELECT id FROM gazette_documents WHERE name = ?1) \
+             AND start_byte = ?2 AND end_byte = ?3",
+        )
+        .map_err(sqlite)?;
+    let mut rows = stmt.query((document, start, end)).map_err(sqlite)?;
+    while let Some(r) = rows.next().map_err(sqlite)? {
+        let text: String = r.get(5).map_err(sqlite)?;
+        affected.push(Mentioned {
+            document_id: r.get(0).map_err(sqlite)?,
+            ordinal: r.get(1).map_err(sqlite)?,
+            entry: r.get(2).map_err(sqlite)?,
+            place: r.get(3).map_err(sqlite)?,
+            demonym: r.get(4).map_err(sqlite)?,
+            decision: corrections.decision(document, start, end, &text),
+        });
+    }
+    Ok(())
+}
+
+/// Corrects every mention counted for one place (as the layer counts it: demonyms
+/// left out), of the documents in `dates` (`None`: every date), a transaction per
+/// `chunk` documents; see [`Project::correct_place`].
+pub fn correct_place_by(
+    project: &mut Project,
+    gazetteer: &Gazetteer,
+    place_id: &str,
+    to: Option<&str>,
+    dates: Option<crate::corpus::DateRange>,
+    chunk: i64,
+    stop: &dyn Fn() -> bool,
+) -> Result<BatchOutcome, ProjectError> {
+    project.check_writable()?;
+    let path = project.path.clone();
+    let sqlite = |e| ProjectError::sqlite(&path, e);
+    let mut outcome = BatchOutcome::default();
+    let place_ref: Option<i64> = project
+        .conn
+        .query_row(
+            "SELECT ref FROM gazette_entries WHERE gazetteer_id = ?1",
+            [place_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(sqlite)?;
+    let Some(place_ref) = place_ref else {
+        return Ok(outcome);
+    };
+    let target = match to {
+        None => None,
+        Some(id) => Some(gazetteer.index_of_id(id).ok_or_else(|| {
+            ProjectError::damaged(&path, format!("the gazetteer has no place {id}"))
+        })?),
+    };
+    let (from, until, undated) = date_bounds(dates);
+    let dated = project.metadata[1];
+    for (lo, hi) in project.document_chunks(chunk)? {
+        if stop() {
+            outcome.stopped = true;
+            break;
+        }
+        let written = in_transaction(project, |project| {
+            let Project {
+                path,
+                conn,
+                corrections,
+                entries,
+                corrected_documents,
+                ..
+            } = project;
+            let path: &Path = path;
+            let entries = resolve_entries(entries.get_mut(), conn, path, gazetteer)?;
+            // The place's mentions in this range of documents: a range of its index.
+            let published = if dated { "d.published" } else { "NULL" };
+            let sql = format!(
+                "SELECT m.entry, m.text, m.start_byte, m.end_byte, m.alternates, d.name \
+                 FROM gazette_mentions AS m JOIN gazette_documents AS d ON d.id = m.document_id \
+                 WHERE m.place = ?1 AND m.demonym = 0 AND m.document_id BETWEEN ?2 AND ?3 \
+                 AND (substr({published}, 1, 10) BETWEEN ?4 AND ?5 \
+                      OR (?6 AND {published} IS NULL)) \
+                 ORDER BY m.document_id, m.start_byte"
+            );
+            let mut chosen: Vec<Correction> = Vec::new();
+            {
+                let mut stmt = conn
+                    .prepare(&sql)
+                    .map_err(|e| ProjectError::sqlite(path, e))?;
+                let mut rows = stmt
+                    .query((place_ref, lo, hi, &from, &until, undated))
+                    .map_err(|e| ProjectError::sqlite(path, e))?;
+                while let Some(r) = rows.next().map_err(|e| ProjectError::sqlite(path, e))? {
+                    let get = |e| ProjectError::sqlite(path, e);
+                    let text: String = r.get(1).map_err(get)?;
+                    let action = match target {
+                        None => CorrectionAction::NotAPlace,
+                        Some(target) => {
+                            // As in the window: only mentions that could denote it.
+                            let parsed = entries.index_of(path, r.get(0).map_err(get)?)?;
+                            let blob: Vec<u8> = r.get(4).map_err(get)?;
+                            let (alternates, _) = entries.unpack_alternates(path, &blob)?;
+                            let offered = parsed == Some(target)
+                                || alternates.iter().any(|a| a.entry == target)
+                                || gazetteer
+                                    .candidates(&text)
+                                    .iter()
+                                    .any(|c| c.entry == target);
+                            if !offered {
+                                continue;
+                            }
+                            CorrectionAction::Reassign {
+                                id: gazetteer.entry(target).id.clone(),
+                            }
+                        }
+                    };
+                    chosen.push(Correction {
+                        document: r.get(5).map_err(get)?,
+                        start: r.get(2).map_err(get)?,
+                        end: r.get(3).map_err(get)?,
+                        action,
+                    });
+                }
+            }
+            let mut affected = Vec::new();
+            for c in &chosen {
+                write_one(conn, path, corrections, c, true, &mut affected)?;
+                corrected_documents.insert(c.document.clone());
+            }
+            move_mentions(conn, path, gazetteer, entries, affected)?;
+            Ok(chosen)
+        })?;
+        outcome.corrections.extend(written);
+        outcome.transactions += 1;
+    }
+    Ok(outcome)
+}
+
+/// Clears the corrections of these mentions (document name, start, end), a transaction
+/// per `chunk` of them; see [`Project::clear_corrections`].
+pub fn clear_corrections_by(
+    project: &mut Project,
+    gazetteer: &Gazetteer,
+    spans: &[(String, usize, usize)],
+    chunk: usize,
+    stop: &dyn Fn() -> bool,
+) -> Result<BatchOutcome, ProjectError> {
+    project.check_writable()?;
+    let mut outcome = BatchOutcome::default();
+    for part in spans.chunks(chunk.max(1)) {
+        if stop() {
+            outcome.stopped = true;
+            break;
+        }
+        let cleared = in_transaction(project, |project| {
+            let Project {
+                path,
+                conn,
+                corrections,
+                entries,
+                ..
+            } = project;
+            let path: &Path = path;
+            let entries = resolve_entries(entries.get_mut(), conn, path, gazetteer)?;
+            let mut affected = Vec::new();
+            let mut cleared = Vec::new();
+            for (document, start, end) in part {
+                let Some(action) = corrections.get(document, *start, *end).cloned() else {
+                    continue;
+                };
+                let c = Correction {
+                    document: document.clone(),
+                    start: *start,
+                    end: *end,
+                    action,
+                };
+                write_one(conn, path, corrections, &c, false, &mut affected)?;
+                cleared.push(c);
+            }
+            move_mentions(conn, path, gazetteer, entries, affected)?;
+            Ok(cleared)
+        })?;
+        outcome.corrections.extend(cleared);
+        outcome.transactions += 1;
+    }
+    Ok(outcome)
 }

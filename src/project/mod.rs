@@ -73,6 +73,7 @@ use file_header::FileState;
 use schema::Identity;
 
 pub use content_hash::ContentHash;
+pub use correct::BatchOutcome;
 pub use error::ProjectError;
 pub use layer::PlaceSummary;
 pub use read::{DocumentId, DocumentOutline, DocumentSummary, KnownDocuments, Passage, ReadReport};
@@ -306,6 +307,50 @@ impl Project {
         correction: Correction,
     ) -> Result<(), ProjectError> {
         correct::change_correction(self, gazetteer, correction, true)
+    }
+
+    /// Corrects every mention counted for the place with stable id `place_id` (as the
+    /// layer counts it: demonyms left out) in the documents of `dates` (`None`: every
+    /// date): with `to`, those that could denote it (it is their parser's choice or an
+    /// alternate, or has their name) are reassigned to it; without, all are marked not a
+    /// place. A correction per mention, as the window makes them, so that an export or
+    /// the project reopened has them; written a transaction per
+    /// [`AGGREGATE_CHUNK`](read::AGGREGATE_CHUNK) documents (a walk of the place's index
+    /// in each), so that another writer waits for one range at most. A range that fails
+    /// is rolled back; those before it stay written (each is whole). `stop` is asked
+    /// before each range: when it says so, the ranges left are not corrected (closing the
+    /// window does not wait for the whole place).
+    pub fn correct_place(
+        &mut self,
+        gazetteer: &Gazetteer,
+        place_id: &str,
+        to: Option<&str>,
+        dates: Option<crate::corpus::DateRange>,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<correct::BatchOutcome, ProjectError> {
+        correct::correct_place_by(
+            self,
+            gazetteer,
+            place_id,
+            to,
+            dates,
+            read::AGGREGATE_CHUNK,
+            stop,
+        )
+    }
+
+    /// Clears the corrections of these mentions (document name, start, end; those without
+    /// one are passed over), restoring the parser's choice (or the name's rule) in the
+    /// places layer: the undo of [`Project::correct_place`], a transaction per
+    /// [`AGGREGATE_CHUNK`](read::AGGREGATE_CHUNK) corrections, `stop` asked before each.
+    pub fn clear_corrections(
+        &mut self,
+        gazetteer: &Gazetteer,
+        spans: &[(String, usize, usize)],
+        stop: &dyn Fn() -> bool,
+    ) -> Result<correct::BatchOutcome, ProjectError> {
+        let chunk = usize::try_from(read::AGGREGATE_CHUNK).unwrap_or(20_000);
+        correct::clear_corrections_by(self, gazetteer, spans, chunk, stop)
     }
 
     /// Removes the correction of a mention in its own transaction, restoring the parser's

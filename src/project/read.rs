@@ -22,7 +22,7 @@ use super::entries::{EntryTable, check_probability};
 use super::error::ProjectError;
 use super::layer::{self, PlaceSummary};
 use super::schema;
-use crate::corpus::{Document, DocumentSource, ParsedDocument};
+use crate::corpus::{DateRange, Document, DocumentSource, ParsedDocument};
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::{Mention, Resolution};
 
@@ -548,32 +548,7 @@ impl Project {
         .map_err(sqlite)?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(sqlite)? {
-            let document: String = row.get(1).map_err(sqlite)?;
-            let mention = span(row, 2).map_err(sqlite)?;
-            let passage = span(row, 4).map_err(sqlite)?;
-            let bytes: Vec<u8> = row.get(6).map_err(sqlite)?;
-            let bad = || {
-                ProjectError::damaged(
-                    &self.path,
-                    format!("a passage of {document} is not within its text"),
-                )
-            };
-            if passage.start > mention.start
-                || mention.end > passage.end
-                || bytes.len() != passage.len()
-            {
-                return Err(bad());
-            }
-            let text = String::from_utf8(bytes).map_err(|_| bad())?;
-            out.push(Passage {
-                document_id: DocumentId(row.get(0).map_err(sqlite)?),
-                document,
-                title: row.get(7).map_err(sqlite)?,
-                published: row.get(8).map_err(sqlite)?,
-                mention,
-                passage,
-                text,
-            });
+            out.push(self.passage_of(row)?);
         }
         Ok(out)
     }
@@ -631,7 +606,7 @@ impl Project {
     /// over every mention runs a statement per range, each its own read transaction, so
     /// the project's writer (a correction) waits for one range at most, never for the
     /// whole pass (seconds for a million articles, past the busy timeout).
-    fn document_chunks(&self, chunk: i64) -> Result<Vec<(i64, i64)>, ProjectError> {
+    pub(super) fn document_chunks(&self, chunk: i64) -> Result<Vec<(i64, i64)>, ProjectError> {
         let chunk = chunk.max(1);
         let (first, last): (Option<i64>, Option<i64>) = self
             .conn
@@ -717,6 +692,152 @@ impl Project {
                 .then_with(|| a.gazetteer_id.cmp(&b.gazetteer_id))
         });
         Ok(out)
+    }
+
+    /// The `n` mentions the parser was least sure of (lowest confidence first, ties in
+    /// document then text order) among those counted for a place as the layer counts
+    /// them (demonyms left out), of the documents of `dates` (`None`: every date), that
+    /// no correction decides: with their passages, for a review of a project too large
+    /// to hold. A statement per [`AGGREGATE_CHUNK`] documents, each keeping its `n` least
+    /// certain (SQLite's top-`n` sort: `n` rows in memory, never every mention), merged;
+    /// then the `n` passages by their keys. Each range is its own read transaction, so a
+    /// writer waits for one range at most.
+    pub fn least_certain_passages(
+        &self,
+        n: usize,
+        dates: Option<DateRange>,
+    ) -> Result<Vec<Passage>, ProjectError> {
+        self.least_certain_passages_by(n, dates, AGGREGATE_CHUNK)
+    }
+
+    /// [`Project::least_certain_passages`], a statement per `chunk` documents.
+    pub(super) fn least_certain_passages_by(
+        &self,
+        n: usize,
+        dates: Option<DateRange>,
+        chunk: i64,
+    ) -> Result<Vec<Passage>, ProjectError> {
+        let sqlite = |e| ProjectError::sqlite(&self.path, e);
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let day = |d: i32| {
+            crate::corpus::metadata::date_of_day(d)
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let (from, to, undated) = match dates {
+            None => ("0000-00-00".to_string(), "9999-99-99".to_string(), true),
+            Some(r) => (
+                r.from.map_or_else(|| "0000-00-00".to_string(), day),
+                r.to.map_or_else(|| "9999-99-99".to_string(), day),
+                !r.hide_undated,
+            ),
+        };
+        let published = if self.metadata[1] {
+            "d.published"
+        } else {
+            "NULL"
+        };
+        // The documents of the range first (`CROSS JOIN` keeps that order), then their
+        // mentions by key, as the counts of a date range walk them.
+        let sql = format!(
+            "SELECT m.confidence, m.document_id, m.ordinal \
+             FROM gazette_documents AS d CROSS JOIN gazette_mentions AS m \
+             ON m.document_id = d.id \
+             WHERE d.id BETWEEN ?1 AND ?2 AND m.place IS NOT NULL AND m.demonym = 0 \
+             AND (substr({published}, 1, 10) BETWEEN ?3 AND ?4 \
+                  OR (?5 AND {published} IS NULL)) \
+             AND NOT EXISTS (SELECT 1 FROM gazette_corrections AS c \
+                  WHERE c.document = d.name AND c.start_byte = m.start_byte \
+                  AND c.end_byte = m.end_byte) \
+             ORDER BY m.confidence, m.document_id, m.start_byte LIMIT ?6"
+        );
+        let limit = i64::try_from(n).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare(&sql).map_err(sqlite)?;
+        // (confidence, document, ordinal), the `n` least certain so far.
+        let mut least: Vec<(f64, i64, i64)> = Vec::new();
+        for (lo, hi) in self.document_chunks(chunk)? {
+            let mut rows = stmt
+                .query((lo, hi, &from, &to, undated, limit))
+                .map_err(sqlite)?;
+            while let Some(row) = rows.next().map_err(sqlite)? {
+                let confidence: f64 = row.get(0).map_err(sqlite)?;
+                if !confidence.is_finite() {
+                    return Err(ProjectError::damaged(
+                        &self.path,
+                        format!("{confidence} is not a probability"),
+                    ));
+                }
+                least.push((
+                    confidence,
+                    row.get(1).map_err(sqlite)?,
+                    row.get(2).map_err(sqlite)?,
+                ));
+            }
+            least.sort_by(|a, b| a.0.total_cmp(&b.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+            least.truncate(n);
+        }
+        let column = |i: usize| {
+            if self.metadata[i] {
+                format!("d.{}", schema::METADATA_COLUMNS[i])
+            } else {
+                "NULL".to_string()
+            }
+        };
+        let sql = format!(
+            "SELECT m.document_id, d.name, m.start_byte, m.end_byte, m.passage_start, \
+             m.passage_end, substr(CAST(t.text AS BLOB), m.passage_start + 1, \
+             m.passage_end - m.passage_start), {}, {} \
+             FROM gazette_mentions AS m \
+             JOIN gazette_documents AS d ON d.id = m.document_id \
+             JOIN gazette_texts AS t ON t.document_id = m.document_id \
+             WHERE m.document_id = ?1 AND m.ordinal = ?2",
+            column(0),
+            column(1),
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(sqlite)?;
+        let mut out = Vec::with_capacity(least.len());
+        for (_, document_id, ordinal) in least {
+            let mut rows = stmt.query((document_id, ordinal)).map_err(sqlite)?;
+            // Gone since (another program changed the project): passed over.
+            if let Some(row) = rows.next().map_err(sqlite)? {
+                out.push(self.passage_of(row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The passage in `row` (document id, name, mention span, passage span, passage
+    /// bytes, title, date), checked.
+    fn passage_of(&self, row: &Row<'_>) -> Result<Passage, ProjectError> {
+        let sqlite = |e| ProjectError::sqlite(&self.path, e);
+        let document: String = row.get(1).map_err(sqlite)?;
+        let mention = span(row, 2).map_err(sqlite)?;
+        let passage = span(row, 4).map_err(sqlite)?;
+        let bytes: Vec<u8> = row.get(6).map_err(sqlite)?;
+        let bad = || {
+            ProjectError::damaged(
+                &self.path,
+                format!("a passage of {document} is not within its text"),
+            )
+        };
+        if passage.start > mention.start
+            || mention.end > passage.end
+            || bytes.len() != passage.len()
+        {
+            return Err(bad());
+        }
+        let text = String::from_utf8(bytes).map_err(|_| bad())?;
+        Ok(Passage {
+            document_id: DocumentId(row.get(0).map_err(sqlite)?),
+            document,
+            title: row.get(7).map_err(sqlite)?,
+            published: row.get(8).map_err(sqlite)?,
+            mention,
+            passage,
+            text,
+        })
     }
 
     /// SQLite's own check of the whole file (`PRAGMA quick_check`): reads every page, so

@@ -1407,3 +1407,295 @@ fn the_places_of_a_date_range_are_counted_from_the_documents_then_their_mentions
     assert!(documents < mentions, "{plan}");
     assert!(!plan.contains("gazette_mentions_by_place"), "{plan}");
 }
+
+/// The corrections as sorted tuples, to compare sets.
+fn correction_set<'c>(
+    corrections: impl Iterator<Item = &'c Correction>,
+) -> Vec<(String, usize, usize, CorrectionAction)> {
+    let mut out: Vec<_> = corrections
+        .map(|c| (c.document.clone(), c.start, c.end, c.action.clone()))
+        .collect();
+    out.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
+    out
+}
+
+#[test]
+fn a_whole_place_is_corrected_in_ranges_of_documents_as_in_memory_and_undone() {
+    let g = gazetteer();
+    let docs = corpus();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, mut project) = project_with(dir.path(), &docs);
+    let mut memory = crate::corpus::Corpus::default();
+    for d in &docs {
+        let source = crate::corpus::DocumentSource::Pasted {
+            name: d.document.name.clone(),
+            text: d.document.text.clone(),
+        };
+        assert!(memory.add_document(d.clone(), source));
+    }
+    let place_named = |corpus: &crate::corpus::Corpus, name: &str| {
+        places(
+            g,
+            corpus.documents(),
+            corpus.corrections(),
+            &Filter::default(),
+        )
+        .into_iter()
+        .find(|p| g.entry(p.entry).name == name)
+        .unwrap_or_else(|| panic!("{name} is a place"))
+    };
+    let documents = project.document_count().expect("count");
+    assert!(documents > 2);
+
+    // Niamey is in several documents: not a place, one document per transaction.
+    let niamey = place_named(&memory, "Niamey");
+    let n = memory.correct_place(g, &niamey, None);
+    assert!(n >= 3, "{n}");
+    let outcome = correct::correct_place_by(
+        &mut project,
+        g,
+        &g.entry(niamey.entry).id,
+        None,
+        None,
+        1,
+        &|| false,
+    )
+    .expect("corrected");
+    assert_eq!(outcome.corrections.len(), n);
+    assert_eq!(
+        outcome.transactions, documents,
+        "a transaction per document"
+    );
+    assert_eq!(
+        correction_set(project.corrections().iter()),
+        correction_set(memory.corrections().iter())
+    );
+    assert_eq!(
+        layer_counts(&project),
+        expected_counts(&docs, memory.corrections())
+    );
+
+    // Paris reassigned to a candidate the parser offered: only the mentions that could
+    // denote it, as in the window.
+    let paris = place_named(&memory, "Paris");
+    let to = memory.place_candidates(g, &paris, 10);
+    let to = to.first().expect("another Paris").entry;
+    let n = memory.correct_place(g, &paris, Some(to));
+    assert!(n >= 1);
+    let outcome = correct::correct_place_by(
+        &mut project,
+        g,
+        &g.entry(paris.entry).id,
+        Some(&g.entry(to).id),
+        None,
+        2,
+        &|| false,
+    )
+    .expect("reassigned");
+    assert_eq!(outcome.corrections.len(), n);
+    assert_eq!(
+        correction_set(project.corrections().iter()),
+        correction_set(memory.corrections().iter())
+    );
+    assert_eq!(
+        layer_counts(&project),
+        expected_counts(&docs, memory.corrections())
+    );
+
+    // Reopened, the project has them.
+    drop(project);
+    let mut project = Project::open(&path).expect("reopen");
+    assert_eq!(
+        correction_set(project.corrections().iter()),
+        correction_set(memory.corrections().iter())
+    );
+
+    // Undone, a few corrections per transaction: the parser's reading again.
+    let spans: Vec<(String, usize, usize)> = project
+        .corrections()
+        .iter()
+        .map(|c| (c.document.clone(), c.start, c.end))
+        .collect();
+    let outcome =
+        correct::clear_corrections_by(&mut project, g, &spans, 2, &|| false).expect("undone");
+    assert_eq!(outcome.corrections.len(), spans.len());
+    assert_eq!(outcome.transactions, spans.len().div_ceil(2));
+    assert!(project.corrections().is_empty());
+    assert_eq!(
+        layer_counts(&project),
+        expected_counts(&docs, &Corrections::default())
+    );
+}
+
+#[test]
+fn the_least_certain_mentions_come_from_ranges_of_documents_as_in_memory() {
+    let g = gazetteer();
+    let docs = corpus();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, mut project) = project_with(dir.path(), &docs);
+    // What the window holding the documents reviews: the mentions shown no one has
+    // decided, least certain first, ties in document then text order.
+    let in_memory = |corrections: &Corrections, n: usize| {
+        let mut all: Vec<(f32, usize, usize)> = places(g, &docs, corrections, &Filter::default())
+            .iter()
+            .flat_map(|p| p.mentions.iter())
+            .filter(|m| !m.corrected)
+            .map(|m| (m.confidence, m.document, m.mention))
+            .collect();
+        all.sort_by(|a, b| a.0.total_cmp(&b.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+        all.into_iter()
+            .take(n)
+            .map(|(_, d, m)| {
+                let mention = &docs[d].mentions[m];
+                (docs[d].document.name.clone(), mention.start, mention.end)
+            })
+            .collect::<Vec<_>>()
+    };
+    let read = |project: &Project, n: usize, chunk: i64| {
+        project
+            .least_certain_passages_by(n, None, chunk)
+            .expect("read")
+            .into_iter()
+            .map(|p| (p.document, p.mention.start, p.mention.end))
+            .collect::<Vec<_>>()
+    };
+    let total = in_memory(&Corrections::default(), usize::MAX).len();
+    assert!(total > 6, "{total}");
+    for chunk in [1, 2, 1000] {
+        assert_eq!(
+            read(&project, 5, chunk),
+            in_memory(&Corrections::default(), 5)
+        );
+        assert_eq!(read(&project, total + 3, chunk).len(), total);
+    }
+    // A mention decided is no longer among them.
+    let (document, start, end) = read(&project, 1, 1000).remove(0);
+    let correction = Correction {
+        document,
+        start,
+        end,
+        action: CorrectionAction::NotAPlace,
+    };
+    project.set_correction(g, correction).expect("correct");
+    let corrections = project.corrections().clone();
+    assert_eq!(read(&project, 5, 2), in_memory(&corrections, 5));
+    // The passages hold their mentions.
+    for p in project.least_certain_passages(5, None).expect("read") {
+        let at = p.mention.start - p.passage.start..p.mention.end - p.passage.start;
+        assert!(p.text.get(at).is_some_and(|t| !t.is_empty()));
+    }
+}
+
+#[test]
+fn a_whole_place_is_corrected_in_the_documents_of_a_date_range_only() {
+    use crate::corpus::{DateRange, Published};
+    let g = gazetteer();
+    let mut docs = corpus();
+    let dates = ["2024-03-02", "2024-03-02T10:00:00Z", "2024-03-20"];
+    for (d, date) in docs.iter_mut().zip(dates) {
+        d.document.meta.published = Published::parse(date);
+    }
+    let day = |d: &ParsedDocument| d.document.meta.published.as_ref().map(|p| p.day_number());
+    let first = docs.iter().find_map(day).expect("a dated document");
+    let range = DateRange {
+        from: Some(first),
+        to: Some(first),
+        hide_undated: true,
+    };
+    let filter = Filter {
+        dates: range,
+        ..Filter::default()
+    };
+    // A place with mentions both in the range and out of it.
+    let all = places(g, &docs, &Corrections::default(), &Filter::default());
+    let shown = places(g, &docs, &Corrections::default(), &filter);
+    let place = shown
+        .iter()
+        .find(|p| {
+            all.iter()
+                .any(|a| a.entry == p.entry && a.mentions.len() > p.mentions.len())
+        })
+        .expect("a place in and out of the range")
+        .clone();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, mut project) = project_with(dir.path(), &docs);
+    let mut memory = crate::corpus::Corpus::default();
+    for d in &docs {
+        let source = crate::corpus::DocumentSource::Pasted {
+            name: d.document.name.clone(),
+            text: d.document.text.clone(),
+        };
+        assert!(memory.add_document(d.clone(), source));
+    }
+    let n = memory.correct_place(g, &place, None);
+    assert_eq!(n, place.mentions.len());
+    let outcome = correct::correct_place_by(
+        &mut project,
+        g,
+        &g.entry(place.entry).id,
+        None,
+        Some(range),
+        1,
+        &|| false,
+    )
+    .expect("corrected");
+    assert_eq!(outcome.corrections.len(), n, "those of the range only");
+    assert_eq!(
+        correction_set(project.corrections().iter()),
+        correction_set(memory.corrections().iter())
+    );
+    assert_eq!(
+        layer_counts(&project),
+        expected_counts(&docs, memory.corrections())
+    );
+}
+
+#[test]
+fn a_whole_place_stopped_between_ranges_keeps_the_ranges_written_whole() {
+    let g = gazetteer();
+    let docs = corpus();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, mut project) = project_with(dir.path(), &docs);
+    let niamey = places(g, &docs, &Corrections::default(), &Filter::default())
+        .into_iter()
+        .find(|p| g.entry(p.entry).name == "Niamey")
+        .expect("Niamey");
+    // Stopped after the first range of one document.
+    let asked = std::cell::Cell::new(0);
+    let stop = || {
+        asked.set(asked.get() + 1);
+        asked.get() > 1
+    };
+    let outcome = correct::correct_place_by(
+        &mut project,
+        g,
+        &g.entry(niamey.entry).id,
+        None,
+        None,
+        1,
+        &stop,
+    )
+    .expect("stopped");
+    assert!(outcome.stopped);
+    assert_eq!(outcome.transactions, 1);
+    let first = niamey
+        .mentions
+        .iter()
+        .filter(|m| m.document == niamey.mentions[0].document);
+    assert_eq!(
+        outcome.corrections.len(),
+        first.count(),
+        "the first document's"
+    );
+    // The layer is the mentions' (each range whole), in the file as in memory.
+    assert_eq!(
+        layer_counts(&project),
+        expected_counts(&docs, project.corrections())
+    );
+    drop(project);
+    let project = Project::open_read_only(&path).expect("reopen");
+    assert_eq!(
+        correction_set(project.corrections().iter()),
+        correction_set(outcome.corrections.iter())
+    );
+}

@@ -495,3 +495,68 @@ fn a_correction_in_an_archive_is_kept_and_its_counts_follow_the_layer_read_back(
         "nothing to undo"
     );
 }
+
+#[test]
+fn a_whole_place_of_an_archive_is_taken_a_slice_at_a_time_and_later_corrections_win() {
+    let mut state = AppState::with_gazetteer(gazetteer());
+    state.set_archive(ArchiveView {
+        documents: 500_000,
+        ..Default::default()
+    });
+    let not_a_place = |document: &str, start| Correction {
+        document: document.into(),
+        start,
+        end: start + 6,
+        action: CorrectionAction::NotAPlace,
+    };
+    let paris = CorrectionAction::Reassign {
+        id: "gn:2988507".into(),
+    };
+    state.archive_place_correcting("Niamey: not a place".into());
+    assert!(state.archive_is_counting());
+    assert!(state.archive_place_busy());
+    // Made after the place was sent: the project writes it after the place's.
+    assert!(state.correct_named("b.txt", 7, 13, Some(paris.clone())));
+    state.archive_place_corrected(vec![
+        not_a_place("a.txt", 1),
+        not_a_place("b.txt", 7),
+        not_a_place("c.txt", 3),
+    ]);
+    // One correction a frame: the first taken, the place not done yet.
+    assert_eq!(state.archive_work(1), None);
+    assert_eq!(
+        state.corrections().get("a.txt", 1, 7),
+        Some(&CorrectionAction::NotAPlace)
+    );
+    assert!(state.corrections().get("c.txt", 3, 9).is_none());
+    // Made while the window takes them: it wins too.
+    assert!(state.correct_named("c.txt", 3, 9, Some(paris.clone())));
+    assert_eq!(state.archive_work(1), None);
+    assert_eq!(state.archive_work(1), Some(1), "one of the place's taken");
+    assert_eq!(
+        state.corrections().get("b.txt", 7, 13),
+        Some(&paris),
+        "the later one"
+    );
+    assert_eq!(
+        state.corrections().get("c.txt", 3, 9),
+        Some(&paris),
+        "the later one"
+    );
+    let view = state.archive().expect("archive");
+    assert_eq!(view.batches.len(), 1);
+    assert_eq!(*view.batches[0].spans, vec![("a.txt".to_string(), 1, 7)]);
+    assert!(view.correcting.is_none() && view.work.is_none());
+    assert!(!state.archive_place_busy());
+    assert_eq!(state.archive_work(1), None, "nothing left");
+
+    // Undone together, a slice at a time: the later corrections stay.
+    let batch = state.undo_archive_batch(0).expect("undone");
+    assert_eq!(batch.spans.len(), 1);
+    assert!(state.undo_archive_batch(0).is_none(), "no other");
+    assert_eq!(state.archive_work(1), None);
+    assert!(state.corrections().get("a.txt", 1, 7).is_none());
+    assert_eq!(state.corrections().get("b.txt", 7, 13), Some(&paris));
+    assert!(state.archive().expect("archive").batches.is_empty());
+    assert!(!state.archive_place_busy());
+}
