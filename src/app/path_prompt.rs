@@ -48,7 +48,12 @@ pub(super) fn path_prompt_ui(
                 egui::TextEdit::singleline(&mut prompt.path)
                     .hint_text(match prompt.request {
                         DialogRequest::OpenFiles | DialogRequest::OpenFolder => "/home/me/articles",
-                        DialogRequest::Export(_) => "/home/me/places.geojson",
+                        DialogRequest::Export(format) => match format {
+                            crate::export::Format::GeoJson => "/home/me/places.geojson",
+                            crate::export::Format::Kml => "/home/me/places.kml",
+                            crate::export::Format::JsonLines => "/home/me/mentions.jsonl",
+                            crate::export::Format::Csv => "/home/me/mentions.csv",
+                        },
                         DialogRequest::ExportPicture => "/home/me/map.png",
                         DialogRequest::OpenProject | DialogRequest::SaveProject => {
                             "/home/me/news.gpkg"

@@ -40,15 +40,19 @@ pub(super) fn status_bar_ui(
             {
                 actions.push(Action::StopExport);
             }
+            // The bar gets what the status bar has left, which may be narrow: a short
+            // text on it, the counts on hover.
+            let fraction = done as f32 / total.max(1) as f32;
             ui.add(
-                egui::ProgressBar::new(done as f32 / total.max(1) as f32)
-                    .desired_width(240.0)
-                    .text(format!(
-                        "Exporting… {} of {}",
-                        thousands(done as u64),
-                        thousands(total as u64)
-                    )),
-            );
+                egui::ProgressBar::new(fraction)
+                    .desired_width(140.0)
+                    .text(format!("Exporting… {:.0}%", fraction * 100.0)),
+            )
+            .on_hover_text(format!(
+                "{} of {} documents exported",
+                thousands(done as u64),
+                thousands(total as u64)
+            ));
             ui.separator();
         }
         if state.is_recounting() {
