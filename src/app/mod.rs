@@ -552,10 +552,11 @@ impl GazetteApp {
 
     /// Draws the basemap with a pipeline of its own in `render_state`'s renderer (the
     /// window's), cheaper per pixel than egui's on a software rasteriser (see
-    /// [`basemap::gpu`]), and keeps the map's picture between frames in a texture, so
-    /// that a frame in which only the pointer moved does not draw the map again (see
-    /// [`MapView::keep_picture_with`]). The window calls it once it has a renderer;
-    /// benches and tests that render with wgpu call it with theirs.
+    /// [`basemap::gpu`]), and keeps the map's and the panels' pictures between frames in
+    /// textures, so that a frame in which only the pointer moved draws neither again
+    /// (see [`MapView::keep_picture_with`] and `content_cache.rs`). The window calls it
+    /// once it has a renderer; benches and tests that render with wgpu call it with
+    /// theirs.
     pub fn draw_basemap_with(&mut self, render_state: &eframe::egui_wgpu::RenderState) {
         basemap::gpu::FlatMeshPipeline::register(render_state);
         self.map.gpu_basemap = true;
