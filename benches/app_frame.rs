@@ -8,7 +8,7 @@
 //!   it: eframe's renderer options (not egui_kittest's `PREDICTABLE` ones, which filter
 //!   textures in the shader) and the basemap by its own pipeline (`app::basemap::gpu`).
 //! - `pointer_moving_10k_places_wgpu`: the same, the pointer moving over the map (the
-//!   map's picture is then kept between frames, `app::map_view::content_cache`).
+//!   map's and the panels' pictures are then kept between frames, `app::content_cache`).
 //!
 //! Run: `cargo bench --bench app_frame`.
 

@@ -9,11 +9,14 @@
 //! sampler filters, dithering on).
 //!
 //! Then the window as the app's draws itself (its renderer options, the basemap by its
-//! own pipeline), on 10,000 places and on the two sample articles, the pointer moving
-//! with the map's picture kept between frames or drawn every frame, and panning (the
-//! view moves every frame, so the map is drawn every frame).
+//! own pipeline), on 10,000 places and on the two sample articles, the pointer moving:
+//! the map and the panels drawn every frame; the map's picture kept between frames, the
+//! panels drawn; both kept (what the window does). The last two alternate twice in the
+//! same process, so that the machine's drifting load weighs on both alike. And panning
+//! (the view moves every frame, so the map is drawn every frame; the panels are kept).
 //!
-//! Run: `cargo run --release --example frame_layers` (prints the mean of 20 frames).
+//! Run: `cargo run --release --example frame_layers` (prints the mean of 20 frames);
+//! `-- --window` for the window's rows only (and an empty window's, the floor).
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -91,13 +94,29 @@ fn main() {
         }
     };
     let app_options = window_renderer_options();
+    let window_only = std::env::args().any(|a| a == "--window");
+    if window_only {
+        // Without the harness's window-sized fill, as the window's rows below.
+        let mut empty = builder(app_options)
+            .with_context_setup(window::no_harness_backdrop)
+            .build_ui(|ui| {
+                ui.label("empty");
+            });
+        println!(
+            "egui, an empty window (the window's options, no backdrop): {:.1} ms",
+            mean_ms(&mut empty, |_, _| {})
+        );
+    }
     for (what, options) in [
         (
             "kittest's renderer options (PREDICTABLE)",
             RendererOptions::PREDICTABLE,
         ),
         ("the app window's renderer options", app_options),
-    ] {
+    ]
+    .into_iter()
+    .filter(|_| !window_only)
+    {
         println!("{what}:");
         let mut h = app_harness(&g, basemap.clone(), options);
         println!(
@@ -149,35 +168,37 @@ fn main() {
             mean_ms(&mut triangles, |_, _| {})
         );
     }
-    // The same full-window rectangle drawn by a pipeline of our own through a paint
-    // callback: a flat colour, no texture, no blending (what a basemap's fills need).
-    let state = egui_kittest::wgpu::create_render_state(
-        egui_kittest::wgpu::default_wgpu_setup(),
-        app_options,
-    );
-    let pipeline = flat_pipeline(&state.device, state.target_format);
-    state
-        .renderer
-        .write()
-        .callback_resources
-        .insert(FlatPipeline(pipeline));
-    let mut flat = Harness::builder()
-        .with_size(WINDOW_SIZE)
-        .renderer(WgpuTestRenderer::from_render_state(state))
-        .build_ui(|ui| {
-            let rect = ui.max_rect();
-            ui.painter()
-                .add(egui_wgpu::Callback::new_paint_callback(rect, FlatRect));
-        });
-    println!(
-        "a full-window rectangle, flat pipeline:      {:.1} ms",
-        mean_ms(&mut flat, |_, _| {})
-    );
-    drop(flat);
+    if !window_only {
+        // The same full-window rectangle drawn by a pipeline of our own through a paint
+        // callback: a flat colour, no texture, no blending (what a basemap's fills need).
+        let state = egui_kittest::wgpu::create_render_state(
+            egui_kittest::wgpu::default_wgpu_setup(),
+            app_options,
+        );
+        let pipeline = flat_pipeline(&state.device, state.target_format);
+        state
+            .renderer
+            .write()
+            .callback_resources
+            .insert(FlatPipeline(pipeline));
+        let mut flat = Harness::builder()
+            .with_size(WINDOW_SIZE)
+            .renderer(WgpuTestRenderer::from_render_state(state))
+            .build_ui(|ui| {
+                let rect = ui.max_rect();
+                ui.painter()
+                    .add(egui_wgpu::Callback::new_paint_callback(rect, FlatRect));
+            });
+        println!(
+            "a full-window rectangle, flat pipeline:      {:.1} ms",
+            mean_ms(&mut flat, |_, _| {})
+        );
+        drop(flat);
+    }
 
     // The window as it draws itself: the app's renderer options, the basemap by its
-    // own pipeline (`app::basemap::gpu`), the map's picture kept between frames
-    // (`app::map_view::content_cache`) or drawn every frame.
+    // own pipeline (`app::basemap::gpu`), the map's and the panels' pictures kept
+    // between frames (`app::content_cache`) or drawn every frame.
     let panning = |h: &mut Harness<'_, GazetteApp>, i: u32| {
         if let Some(rect) = h.state().map_view().map_rect() {
             let at = rect.center();
@@ -188,27 +209,37 @@ fn main() {
             h.hover_at(at + egui::vec2(x, 0.0));
         }
     };
+    let kept = |on: bool| if on { "kept" } else { "drawn" };
     for (what, places) in [
         ("10,000 places", Places::TenThousand),
         ("the two sample articles", Places::Samples),
     ] {
-        for keep in [false, true] {
-            let kept = if keep { "kept" } else { "drawn every frame" };
-            let mut h = window(&g, basemap.clone(), places, app_options, keep);
+        for (map, panels) in [
+            (false, false),
+            (true, false),
+            (true, true),
+            (true, false),
+            (true, true),
+        ] {
+            let mut h = window(&g, basemap.clone(), places, app_options, map, panels);
             let ms = mean_ms(&mut h, moving);
             println!(
-                "window, {what}, pointer moving, map picture {kept}: {ms:.1} ms ({} of {} frames from the picture)",
+                "window, {what}, pointer moving, map {}, panels {}: {ms:.1} ms ({} of {} frames' maps, {} panels from their pictures)",
+                kept(map),
+                kept(panels),
                 h.state().map_view().kept_picture_frames(),
                 FRAMES + 3,
+                h.state().kept_panel_frames(),
             );
             coverage(&h);
             drop(h);
         }
-        let mut h = window(&g, basemap.clone(), places, app_options, true);
+        let mut h = window(&g, basemap.clone(), places, app_options, true, true);
         let ms = mean_ms(&mut h, panning);
         println!(
-            "window, {what}, panning (the view moves every frame), picture kept: {ms:.1} ms ({} frames from the picture)",
+            "window, {what}, panning (the view moves every frame), pictures kept: {ms:.1} ms ({} maps, {} panels from their pictures)",
             h.state().map_view().kept_picture_frames(),
+            h.state().kept_panel_frames(),
         );
     }
 }
@@ -262,13 +293,15 @@ enum Places {
 }
 
 /// The window as the app's draws it: `options` (the window's), the basemap by its own
-/// pipeline, the map's picture kept between frames when `keep`.
+/// pipeline, the map's picture kept between frames when `map`, the panels' when
+/// `panels`.
 fn window(
     g: &Arc<Gazetteer>,
     basemap: Option<Arc<Basemap>>,
     places: Places,
     options: RendererOptions,
-    keep: bool,
+    map: bool,
+    panels: bool,
 ) -> Harness<'static, GazetteApp> {
     let state =
         egui_kittest::wgpu::create_render_state(egui_kittest::wgpu::default_wgpu_setup(), options);
@@ -280,7 +313,8 @@ fn window(
         Places::Samples => GazetteApp::new_for_test(g.clone(), seeds(), basemap),
     };
     app.draw_basemap_with(&state);
-    app.keep_map_picture(keep);
+    app.keep_map_picture(map);
+    app.keep_panel_pictures(panels);
     window_harness(app, state)
 }
 

@@ -1,9 +1,10 @@
 //! The basemap drawn by its own pipeline (`app::basemap::gpu`, what the window uses on
 //! wgpu) draws the same pixels as the basemap given to egui as a mesh: both windows on
 //! the samples are rendered by wgpu (lavapipe where there is no GPU) and compared pixel
-//! by pixel. And the map's picture kept between frames (`app::map_view::content_cache`)
-//! shows what drawing the map every frame shows, after the pointer moved, the view
-//! zoomed and the theme changed.
+//! by pixel. And the map's and the panels' pictures kept between frames
+//! (`app::content_cache`) show what drawing them every frame shows, after the pointer
+//! moved, the view zoomed on a selected place, a place was hovered in the list, the
+//! passages scrolled and the theme changed.
 #![cfg(feature = "gui")]
 
 mod gui_common;
@@ -88,7 +89,7 @@ fn differing(a: &image::RgbaImage, b: &image::RgbaImage, tolerance: u8) -> usize
 }
 
 /// The window on the samples as the app's window draws it (the basemap's pipeline),
-/// keeping the map's picture between frames or not.
+/// keeping the map's and the panels' pictures between frames or not.
 fn window_keeping_picture(
     g: &Arc<Gazetteer>,
     basemap: &Option<Arc<Basemap>>,
@@ -98,6 +99,7 @@ fn window_keeping_picture(
     let mut app = GazetteApp::new_for_test(g.clone(), seeds(), basemap.clone());
     app.draw_basemap_with(&render_state);
     app.keep_map_picture(keep);
+    app.keep_panel_pictures(keep);
     let mut harness = gui_common::builder()
         .renderer(WgpuTestRenderer::from_render_state(render_state))
         .build_ui_state(|ui, app: &mut GazetteApp| app.show(ui), app);
@@ -123,11 +125,31 @@ fn pointer_moving(harness: &mut Harness<'static, GazetteApp>, frames: usize) -> 
     last.expect("at least one frame")
 }
 
+/// The pointer at `at` (over a panel) for `frames` frames, `event` sent in the first;
+/// returns the last picture.
+fn pointer_at(
+    harness: &mut Harness<'static, GazetteApp>,
+    at: egui::Pos2,
+    event: Option<egui::Event>,
+    frames: usize,
+) -> image::RgbaImage {
+    harness.hover_at(at);
+    if let Some(event) = event {
+        harness.event(event);
+    }
+    let mut last = None;
+    for _ in 0..frames {
+        harness.step();
+        last = Some(harness.render().expect("rendered"));
+    }
+    last.expect("at least one frame")
+}
+
 #[test]
-fn the_kept_map_picture_shows_what_drawing_the_map_shows() {
+fn the_kept_pictures_show_what_drawing_every_frame_shows() {
     let (Some(a), Some(b)) = (render_state(), render_state()) else {
         eprintln!(
-            "skipped: the_kept_map_picture_shows_what_drawing_the_map_shows: no wgpu adapter"
+            "skipped: the_kept_pictures_show_what_drawing_every_frame_shows: no wgpu adapter"
         );
         return;
     };
@@ -138,13 +160,13 @@ fn the_kept_map_picture_shows_what_drawing_the_map_shows() {
     }
     let mut drawn = window_keeping_picture(&g, &basemap, a, false);
     let mut kept = window_keeping_picture(&g, &basemap, b, true);
-    // Any difference is a bug: the picture is drawn from the same primitives by the same
+    // Any difference is a bug: a picture is drawn from the same primitives by the same
     // renderer, and copied pixel for pixel.
     let compare = |drawn: &image::RgbaImage, kept: &image::RgbaImage, when: &str| {
         let n = differing(drawn, kept, 0);
         assert!(
             n == 0,
-            "{when}: {n} pixels differ between the map drawn and kept"
+            "{when}: {n} pixels differ between the window drawn and kept"
         );
     };
 
@@ -153,6 +175,13 @@ fn the_kept_map_picture_shows_what_drawing_the_map_shows() {
     assert_eq!(drawn.state().map_view().kept_picture_frames(), 0);
     let hits = kept.state().map_view().kept_picture_frames();
     assert!(hits >= 2, "the picture was kept in {hits} frames of 4");
+    assert_eq!(drawn.state().kept_panel_frames(), 0);
+    let panel_hits = kept.state().kept_panel_frames();
+    // The toolbar and the two side panels, in at least two of the four frames.
+    assert!(
+        panel_hits >= 6,
+        "panels kept {panel_hits} times in 4 frames"
+    );
     compare(&first_drawn, &first_kept, "pointer moving");
 
     // The view zoomed on a place: drawn again, not the stale picture.
@@ -171,6 +200,36 @@ fn the_kept_map_picture_shows_what_drawing_the_map_shows() {
     );
     compare(&zoomed_drawn, &zoomed_kept, "zoomed");
     assert!(kept.state().map_view().kept_picture_frames() > hits);
+    assert!(kept.state().kept_panel_frames() > panel_hits);
+
+    // A place of the list hovered (its highlight), then the passages scrolled: the
+    // panels drawn again, not their stale pictures.
+    let size = kept.ctx.content_rect().size();
+    let in_list = egui::pos2(120.0, 260.0);
+    let hovered_drawn = pointer_at(&mut drawn, in_list, None, 4);
+    let hovered_kept = pointer_at(&mut kept, in_list, None, 4);
+    compare(&hovered_drawn, &hovered_kept, "a place hovered");
+    let in_passages = egui::pos2(size.x - 150.0, size.y * 0.5);
+    let wheel = || egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, -200.0),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: egui::Modifiers::NONE,
+    };
+    let before_scroll = pointer_at(&mut kept, in_passages, None, 4);
+    let scrolled_drawn = pointer_at(&mut drawn, in_passages, Some(wheel()), 12);
+    let scrolled_kept = pointer_at(&mut kept, in_passages, Some(wheel()), 12);
+    assert!(
+        differing(&before_scroll, &scrolled_kept, 8) > 1_000,
+        "the passages did not scroll"
+    );
+    compare(&scrolled_drawn, &scrolled_kept, "passages scrolled");
+    let panel_hits = kept.state().kept_panel_frames();
+    let still_drawn = pointer_moving(&mut drawn, 4);
+    let still_kept = pointer_moving(&mut kept, 4);
+    compare(&still_drawn, &still_kept, "pointer moving after the scroll");
+    assert!(kept.state().kept_panel_frames() > panel_hits);
 
     // The other theme: its colours, not the kept picture's.
     for h in [&mut drawn, &mut kept] {

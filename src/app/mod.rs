@@ -14,6 +14,7 @@ mod action;
 pub mod archive;
 mod archive_panel;
 pub mod basemap;
+mod content_cache;
 pub mod dialogs;
 pub mod document_view;
 mod drop_hint;
@@ -41,6 +42,7 @@ mod rules_view;
 pub mod session_file;
 pub mod state;
 mod status_bar;
+mod texture_quad;
 mod timeline;
 mod toast;
 mod toolbar;
@@ -140,6 +142,9 @@ pub struct GazetteApp {
     archive_export: Option<export_job::ArchiveExport>,
     /// The window's wgpu device, to draw pictures of the map off screen.
     render_state: Option<eframe::egui_wgpu::RenderState>,
+    /// The panels' pictures kept between frames, one a [`KeptPanel`] (empty until a
+    /// renderer is given, see [`GazetteApp::draw_basemap_with`]).
+    panel_pictures: Vec<content_cache::ContentCache>,
     /// The "Export map as PNG" dialog, while open.
     picture: Option<picture_dialog::PictureDraft>,
     /// The picture scale chosen last (pixels per point).
@@ -508,6 +513,7 @@ impl GazetteApp {
             exports: export_job::Exports::default(),
             archive_export: None,
             render_state: None,
+            panel_pictures: Vec::new(),
             picture: None,
             picture_scale: 2.0,
             review: None,
@@ -567,20 +573,39 @@ impl GazetteApp {
 
     /// Draws the basemap with a pipeline of its own in `render_state`'s renderer (the
     /// window's), cheaper per pixel than egui's on a software rasteriser (see
-    /// [`basemap::gpu`]), and keeps the map's picture between frames in a texture, so
-    /// that a frame in which only the pointer moved does not draw the map again (see
-    /// [`MapView::keep_picture_with`]). The window calls it once it has a renderer;
-    /// benches and tests that render with wgpu call it with theirs.
+    /// [`basemap::gpu`]), and keeps the map's and the panels' pictures between frames in
+    /// textures, so that a frame in which only the pointer moved draws neither again
+    /// (see [`MapView::keep_picture_with`] and `content_cache.rs`). The window calls it
+    /// once it has a renderer; benches and tests that render with wgpu call it with
+    /// theirs.
     pub fn draw_basemap_with(&mut self, render_state: &eframe::egui_wgpu::RenderState) {
         basemap::gpu::FlatMeshPipeline::register(render_state);
         self.map.gpu_basemap = true;
         self.map.keep_picture_with(render_state);
+        self.panel_pictures = (0..KeptPanel::COUNT)
+            .map(|_| content_cache::ContentCache::new(render_state.clone()))
+            .collect();
     }
 
     /// Turns keeping the map's picture between frames on or off (on once
     /// [`GazetteApp::draw_basemap_with`] was called); tests compare the two.
     pub fn keep_map_picture(&mut self, on: bool) {
         self.map.set_keep_picture(on);
+    }
+
+    /// Turns keeping the panels' pictures between frames on or off (on once
+    /// [`GazetteApp::draw_basemap_with`] was called); tests and measurements compare
+    /// the two.
+    pub fn keep_panel_pictures(&mut self, on: bool) {
+        for cache in &mut self.panel_pictures {
+            cache.set_enabled(on);
+        }
+    }
+
+    /// Panels shown from their kept pictures, summed over the frames (tests,
+    /// measurements): a frame keeping the toolbar and both side panels counts three.
+    pub fn kept_panel_frames(&self) -> u64 {
+        self.panel_pictures.iter().map(|c| c.hits()).sum()
     }
 
     /// Waits for the passages the archive project's reader was asked for, and shows them
@@ -1152,11 +1177,19 @@ impl GazetteApp {
         }
         let mut actions: Vec<Action> = Vec::new();
 
-        egui::Panel::top("toolbar")
-            .frame(unfilled_panel(ui))
-            .show(ui, |ui| {
+        // The panels' pictures are kept between frames while their shapes do not change
+        // (`content_cache.rs`), all but the status bar's, which shows the cursor's
+        // coordinates.
+        let pictures = &mut self.panel_pictures;
+        kept_panel(
+            pictures,
+            KeptPanel::Toolbar,
+            ui,
+            egui::Panel::top("toolbar").frame(unfilled_panel(ui)),
+            |ui| {
                 actions.extend(toolbar::toolbar_ui(ui, &self.state, self.map.is_online()));
-            });
+            },
+        );
         egui::Panel::bottom("status")
             .frame(unfilled_panel(ui))
             .show(ui, |ui| {
@@ -1167,49 +1200,69 @@ impl GazetteApp {
                     self.map.cursor(),
                 ));
             });
-        egui::Panel::left("places")
-            .frame(unfilled_panel(ui))
-            .resizable(true)
-            .default_size(300.0)
-            .size_range(220.0..=520.0)
-            .show(ui, |ui| {
-                actions.extend(places_panel::places_panel_ui(ui, &self.state));
-            });
-        egui::Panel::right("passages")
-            .frame(unfilled_panel(ui))
-            .resizable(true)
-            .default_size(380.0)
-            .size_range(260.0..=640.0)
-            .show(ui, |ui| {
-                actions.extend(passages_panel::passages_panel_ui(ui, &self.state));
-            });
-        let archive_document = self.state.archive().and_then(|v| v.document.as_ref());
-        if self.state.open_document_state().is_some() || archive_document.is_some() {
-            egui::Panel::bottom("document")
+        kept_panel(
+            pictures,
+            KeptPanel::Places,
+            ui,
+            egui::Panel::left("places")
                 .frame(unfilled_panel(ui))
                 .resizable(true)
-                .default_size(280.0)
-                .size_range(120.0..=800.0)
-                .show(ui, |ui| match archive_document {
+                .default_size(300.0)
+                .size_range(220.0..=520.0),
+            |ui| {
+                actions.extend(places_panel::places_panel_ui(ui, &self.state));
+            },
+        );
+        kept_panel(
+            pictures,
+            KeptPanel::Passages,
+            ui,
+            egui::Panel::right("passages")
+                .frame(unfilled_panel(ui))
+                .resizable(true)
+                .default_size(380.0)
+                .size_range(260.0..=640.0),
+            |ui| {
+                actions.extend(passages_panel::passages_panel_ui(ui, &self.state));
+            },
+        );
+        let archive_document = self.state.archive().and_then(|v| v.document.as_ref());
+        if self.state.open_document_state().is_some() || archive_document.is_some() {
+            kept_panel(
+                pictures,
+                KeptPanel::Document,
+                ui,
+                egui::Panel::bottom("document")
+                    .frame(unfilled_panel(ui))
+                    .resizable(true)
+                    .default_size(280.0)
+                    .size_range(120.0..=800.0),
+                |ui| match archive_document {
                     Some(document) => actions.extend(archive_panel::archive_document_ui(
                         ui,
                         &self.state,
                         document,
                     )),
                     None => actions.extend(document_view::document_view_ui(ui, &self.state)),
-                });
+                },
+            );
         }
         if self.state.timeline().is_some() {
-            egui::Panel::bottom("timeline")
-                .frame(unfilled_panel(ui))
-                .resizable(false)
-                .show(ui, |ui| {
+            kept_panel(
+                pictures,
+                KeptPanel::Timeline,
+                ui,
+                egui::Panel::bottom("timeline")
+                    .frame(unfilled_panel(ui))
+                    .resizable(false),
+                |ui| {
                     actions.extend(timeline::timeline_ui(
                         ui,
                         &self.state,
                         self.playing.is_some(),
                     ));
-                });
+                },
+            );
         }
         if let Some(last) = self.playing {
             let now = ctx.input(|i| i.time);
@@ -1316,6 +1369,43 @@ impl GazetteApp {
         // A correction or filter change just made goes to the project now.
         self.sync_project();
     }
+}
+
+/// The panels whose pictures are kept between frames (an index in
+/// `GazetteApp::panel_pictures`).
+#[derive(Clone, Copy)]
+enum KeptPanel {
+    Toolbar,
+    Places,
+    Passages,
+    Document,
+    Timeline,
+}
+
+impl KeptPanel {
+    const COUNT: usize = 5;
+}
+
+/// Shows `panel` with `add_contents` in `ui`, its picture kept between frames in
+/// `pictures[which]` when there is one (see `content_cache.rs`): its shapes are those
+/// painted in `ui`'s layer while it shows (its separator line too), inside its rectangle,
+/// over the window's clear colour (the panels' colour, see `unfilled_panel`).
+fn kept_panel<R>(
+    pictures: &mut [content_cache::ContentCache],
+    which: KeptPanel,
+    ui: &mut Ui,
+    panel: egui::Panel,
+    add_contents: impl FnOnce(&mut Ui) -> R,
+) -> R {
+    let ctx = ui.ctx().clone();
+    let layer = ui.layer_id();
+    let start = content_cache::ContentCache::begin(&ctx, layer);
+    let shown = panel.show(ui, add_contents);
+    if let Some(cache) = pictures.get_mut(which as usize) {
+        let beneath = ctx.global_style().visuals.panel_fill;
+        cache.end(&ctx, layer, start, shown.response.rect, beneath);
+    }
+    shown.inner
 }
 
 /// The frame of the window's panels, without the fill: the window is cleared to the

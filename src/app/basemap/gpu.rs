@@ -335,7 +335,7 @@ pub fn flat_mesh_shape(rect: egui::Rect, mesh: Arc<Mesh>) -> egui::Shape {
 /// callbacks by pointer), so a frame whose basemap mesh did not change gives back the
 /// last frame's shape. The map's content of two frames then compares equal when nothing
 /// in it changed, which is what lets the map keep its picture
-/// (`app::map_view::content_cache`); and the mesh is not uploaded again.
+/// (`app::content_cache`); and the mesh is not uploaded again.
 #[derive(Default)]
 pub struct BasemapShapeMemo {
     last: Option<(egui::Rect, Arc<Mesh>, egui::Shape)>,

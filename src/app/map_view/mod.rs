@@ -17,7 +17,6 @@
 
 pub mod choropleth;
 mod clusters;
-mod content_cache;
 mod country_labels;
 pub mod density;
 mod division_labels;
@@ -26,7 +25,6 @@ mod labels;
 mod markers;
 mod overlay;
 mod scale;
-mod texture_quad;
 mod tiles;
 mod town_labels;
 
@@ -48,8 +46,8 @@ use crate::gazetteer::{EntryIndex, Kind};
 pub use markers::{DrawnMarker, MarkerTarget, marker_radius};
 pub use tiles::{NetworkStatus, tile_cache_dir, tile_url_template};
 
+use crate::app::content_cache::ContentCache;
 use clusters::{CLUSTER_MAX_LEVEL, MarkerIndex};
-use content_cache::ContentCache;
 use labels::{draw_labels, label_candidates};
 use markers::{MarkerData, marker_at, marker_tooltip, paint_cluster, paint_selected_place};
 use overlay::overlay_ui;
@@ -914,7 +912,8 @@ pub fn map_ui(
         && !view.picture
         && let Some(cache) = &mut view.content_cache
     {
-        cache.end(&ctx, content_layer, content_start);
+        let beneath = ctx.global_style().visuals.panel_fill;
+        cache.end(&ctx, content_layer, content_start, rect, beneath);
     }
 
     if let Some(bounds) = cluster_zoom {

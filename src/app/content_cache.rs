@@ -1,23 +1,39 @@
-//! The map's picture kept between frames: when a frame's map content (the basemap, the
-//! density surface, markers, their labels, the basemap's names, the scale bar) is what
-//! the last frame drew, the window shows a texture holding that picture instead of
-//! drawing it again triangle by triangle.
+//! A region's picture kept between frames: when the shapes a region of the window (the
+//! map's content, a side panel, the toolbar) paints in a frame are what it painted in the
+//! last frame, the window shows a texture holding their picture instead of drawing them
+//! again triangle by triangle.
 //!
-//! Why: on a machine without a GPU (Mesa's lavapipe) a frame's cost is the rasteriser's,
-//! and most of it is the map's content (10,000 places: 203 ms a frame at 1500×920 with
-//! the pointer moving, see `examples/frame_layers.rs`). Moving the pointer over the map
-//! changes none of it (the tooltip is a layer of its own, the overlay's buttons are drawn
-//! after), so the picture is drawn once and copied each frame by a pipeline that costs
-//! little per pixel (`texture_quad.rs`).
+//! Why: on a machine without a GPU (Mesa's lavapipe) a frame's cost is the rasteriser's:
+//! the map's content (10,000 places: 203 ms a frame at 1500×920 with the pointer moving,
+//! see `examples/frame_layers.rs`), then the panels' text (~8,500 of a kept map frame's
+//! ~10,000 egui triangles, a glyph two triangles). Moving the pointer over the map changes
+//! none of it (the tooltip is a layer of its own, the map's overlay buttons are drawn
+//! after its content, the status bar showing the cursor's coordinates is not kept), so
+//! each picture is drawn once and copied each frame by a pipeline that costs little per
+//! pixel (`texture_quad.rs`).
 //!
-//! What decides: the shapes themselves. The map paints its content as usual; the shapes
-//! it added to its layer are compared with the last frame's (egui's shape equality: the
-//! same positions, colours, texts, meshes; the basemap's paint callback is the same one
-//! when its mesh did not change, see [`crate::app::basemap::gpu::BasemapShapeMemo`]).
-//! Equal: they are replaced by the copy of the texture. Different: egui draws them (the
-//! view moves, the data or the theme changed) and they are remembered.
+//! What decides: the shapes themselves. The region paints as usual; the shapes it added
+//! to its layer are compared with the last frame's (egui's shape equality: the same
+//! positions, colours, texts, meshes; the basemap's paint callback is the same one when
+//! its mesh did not change, see [`crate::app::basemap::gpu::BasemapShapeMemo`]). Equal:
+//! they are replaced by the copy of the texture. Different: egui draws them (the view
+//! moves, a hover highlight, a selection, a scroll, the data or the theme changed) and
+//! they are remembered.
 //!
-//! When the texture is drawn: on the second frame the content is the same, by the
+//! What the copy covers: the region's rectangle (the panel's, the map's) where its shapes
+//! clip. The copy replaces the window's pixels there without blending, so the picture
+//! starts from what the window shows beneath the region: the window's clear colour, the
+//! panels' colour (`GazetteApp::clear_color`; the panels draw no fill of their own), which
+//! the caller gives. A region whose shapes would paint outside its rectangle is not kept
+//! (drawn by egui every frame): the copy would lose those pixels.
+//!
+//! One cache, one texture of the window's size, a region: a region's picture is drawn
+//! again alone when its shapes change (hovering a place redraws the places panel, not the
+//! passages), with no bookkeeping of which part of a shared texture is whose. The cost is
+//! memory, ~5.5 MB a region at 1500×920 (the map and up to five panels); a shared texture
+//! would need each region drawn apart and copied into its part, for the same pixels.
+//!
+//! When the texture is drawn: on the second frame the shapes are the same, by the
 //! window's own egui renderer (which has the basemap's pipeline and the font texture)
 //! into a texture of the window's size and format, with the same primitives egui would
 //! have drawn, so the pixels are the same. Not on the first: the text's glyphs of a
@@ -31,20 +47,22 @@ use eframe::egui_wgpu::{self, CallbackResources, CallbackTrait, RenderState, Scr
 use eframe::wgpu;
 use egui::epaint::ClippedShape;
 use egui::layers::ShapeIdx;
-use egui::{LayerId, PaintCallbackInfo, Rect};
+use egui::{Color32, LayerId, PaintCallbackInfo, Rect};
 
 use super::texture_quad::TextureQuadPipeline;
 
-/// The map's picture, the content it shows and what draws it (see the module's doc).
+/// A region's picture, the shapes it shows and what draws it (see the module's doc).
 pub struct ContentCache {
     render_state: RenderState,
-    /// Off (tests comparing with the map drawn every frame), the map is drawn as before.
+    /// Off (tests comparing with the region drawn every frame), the region is drawn as
+    /// before.
     enabled: bool,
-    /// The last frame's map content, as painted.
+    /// The last frame's shapes of the region, as painted.
     last: Vec<ClippedShape>,
-    /// The window's size in pixels and pixels per point when `last` was painted.
-    last_screen: ([u32; 2], u32),
-    /// Counts the frames drawn with the map's content; `painted` holds the count of the
+    /// The window's size in pixels, pixels per point, the region's rectangle and what the
+    /// window shows beneath it when `last` was painted.
+    last_screen: ([u32; 2], u32, Rect, Color32),
+    /// Counts the frames drawn with the region's shapes; `painted` holds the count of the
     /// last one the renderer prepared (a probe callback sets it).
     frame: u64,
     painted: Arc<AtomicU64>,
@@ -56,7 +74,7 @@ pub struct ContentCache {
     hits: u64,
 }
 
-/// A texture of the window's size holding the map's picture.
+/// A texture of the window's size holding the region's picture.
 struct Picture {
     texture: wgpu::Texture,
     bind_group: wgpu::BindGroup,
@@ -80,7 +98,7 @@ impl ContentCache {
             render_state,
             enabled: true,
             last: Vec::new(),
-            last_screen: ([0, 0], 0),
+            last_screen: ([0, 0], 0, Rect::NOTHING, Color32::TRANSPARENT),
             frame: 0,
             painted: Arc::new(AtomicU64::new(0)),
             picture: None,
@@ -90,27 +108,35 @@ impl ContentCache {
         }
     }
 
-    /// Turns keeping the picture on or off (off: the map is drawn every frame).
+    /// Turns keeping the picture on or off (off: the region is drawn every frame).
     pub fn set_enabled(&mut self, on: bool) {
         self.enabled = on;
         self.last.clear();
         self.picture_is_current = false;
     }
 
-    /// Frames whose map was shown from the kept picture.
+    /// Frames whose region was shown from the kept picture.
     pub fn hits(&self) -> u64 {
         self.hits
     }
 
-    /// Where the map's content begins in `layer`: call before the map paints.
+    /// Where the region's shapes begin in `layer`: call before the region paints.
     pub fn begin(ctx: &egui::Context, layer: LayerId) -> ShapeIdx {
         ctx.graphics_mut(|g| g.entry(layer).next_idx())
     }
 
-    /// Ends the map's content, the shapes painted in `layer` since `start`: when they are
-    /// the last frame's, replaces them by the copy of their picture (drawing it first if
-    /// needed); else leaves them to egui and remembers them.
-    pub fn end(&mut self, ctx: &egui::Context, layer: LayerId, start: ShapeIdx) {
+    /// Ends the region's shapes, those painted in `layer` since `start`, inside `region`
+    /// (screen points) over `beneath` (what the window shows there without them: its
+    /// clear colour): when they are the last frame's, replaces them by the copy of their
+    /// picture (drawing it first if needed); else leaves them to egui and remembers them.
+    pub fn end(
+        &mut self,
+        ctx: &egui::Context,
+        layer: LayerId,
+        start: ShapeIdx,
+        region: Rect,
+        beneath: Color32,
+    ) {
         if !self.enabled {
             return;
         }
@@ -120,25 +146,42 @@ impl ContentCache {
                 .unwrap_or_default()
         });
         if shapes.is_empty() {
-            // No map this frame (its panel has no room): nothing to keep or copy.
+            // Nothing painted this frame (no room for the region): nothing to keep or copy.
+            return;
+        }
+        // Every pixel the shapes paint must be inside the copy, or the copy loses it. Half
+        // a pixel of leeway: a shape's bounds count a line's width around its ends too
+        // (a panel's separator line), and anti-aliasing fades to nothing half a pixel out,
+        // where no pixel's centre outside the region sees it.
+        let ppp = ctx.pixels_per_point();
+        let leeway = region.expand(0.5 / ppp);
+        let inside = shapes.iter().all(|s| {
+            let painted = s.clip_rect.intersect(s.shape.visual_bounding_rect());
+            !painted.is_positive() || leeway.contains_rect(painted)
+        });
+        if !inside {
+            self.last.clear();
+            self.picture_is_current = false;
             return;
         }
         let end = ShapeIdx(start.0 + shapes.len());
-        let ppp = ctx.pixels_per_point();
         let size = ctx.viewport_rect().size() * ppp;
         let screen = (
             [size.x.round() as u32, size.y.round() as u32],
             ppp.to_bits(),
+            region,
+            beneath,
         );
         let clip = shapes
             .iter()
             .map(|s| s.clip_rect)
             .reduce(|a, b| a.union(b))
             .unwrap_or(Rect::NOTHING)
+            .intersect(region)
             .intersect(ctx.viewport_rect());
         let same = screen == self.last_screen && shapes == self.last;
         if same && !self.picture_is_current && self.painted.load(Ordering::Acquire) == self.frame {
-            self.picture_is_current = self.draw_picture(ctx, &shapes, screen.0, ppp);
+            self.picture_is_current = self.draw_picture(ctx, &shapes, screen.0, ppp, beneath);
         }
         if same && self.picture_is_current {
             let Some(picture) = &self.picture else {
@@ -183,6 +226,7 @@ impl ContentCache {
         shapes: &[ClippedShape],
         size: [u32; 2],
         ppp: f32,
+        beneath: Color32,
     ) -> bool {
         if size[0] == 0 || size[1] == 0 {
             return false;
@@ -204,7 +248,7 @@ impl ContentCache {
         });
         if !fits {
             let texture = device.create_texture(&wgpu::TextureDescriptor {
-                label: Some("gazette_map_picture"),
+                label: Some("gazette_kept_picture"),
                 size: wgpu::Extent3d {
                     width: size[0],
                     height: size[1],
@@ -229,13 +273,14 @@ impl ContentCache {
             return false;
         };
         let primitives = ctx.tessellate(shapes.to_vec(), ppp);
+        let clear = beneath.to_normalized_gamma_f32();
         let screen = ScreenDescriptor {
             size_in_pixels: size,
             pixels_per_point: ppp,
         };
         let mut renderer = self.render_state.renderer.write();
         let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("gazette_map_picture"),
+            label: Some("gazette_kept_picture"),
         });
         let user_buffers =
             renderer.update_buffers(device, queue, &mut encoder, &primitives, &screen);
@@ -245,12 +290,18 @@ impl ContentCache {
         {
             let mut pass = encoder
                 .begin_render_pass(&wgpu::RenderPassDescriptor {
-                    label: Some("gazette_map_picture"),
+                    label: Some("gazette_kept_picture"),
                     color_attachments: &[Some(wgpu::RenderPassColorAttachment {
                         view: &view,
                         resolve_target: None,
                         ops: wgpu::Operations {
-                            load: wgpu::LoadOp::Clear(wgpu::Color::TRANSPARENT),
+                            // As eframe clears the window (`clear_color`).
+                            load: wgpu::LoadOp::Clear(wgpu::Color {
+                                r: f64::from(clear[0]),
+                                g: f64::from(clear[1]),
+                                b: f64::from(clear[2]),
+                                a: f64::from(clear[3]),
+                            }),
                             store: wgpu::StoreOp::Store,
                         },
                         depth_slice: None,

@@ -1,12 +1,13 @@
 //! A texture of the window's size copied onto the window pixel for pixel, by a render
-//! pipeline of its own through an egui paint callback: how the map's kept picture
-//! (`content_cache.rs`) is shown.
+//! pipeline of its own through an egui paint callback: how a region's kept picture (the
+//! map's, a panel's: `content_cache.rs`) is shown.
 //!
 //! Why not an egui image: on a software rasteriser (Mesa's lavapipe) egui's shader costs
 //! ~50 ns a pixel (it filters a texture and dithers every fragment), so a map-sized image
 //! costs as much as drawing the map (session 7 measured 214 ms a frame that way). This
 //! shader loads one texel a fragment, at the fragment's own pixel (no filtering, no
-//! scaling), and writes it without blending (the map's picture is opaque).
+//! scaling), and writes it without blending (the picture is what the window shows there:
+//! the region's shapes over the window's clear colour).
 
 use eframe::egui_wgpu::{self, CallbackResources, CallbackTrait};
 use eframe::wgpu;
@@ -80,10 +81,11 @@ impl TextureQuadPipeline {
                 entry_point: Some("fs_main"),
                 compilation_options: wgpu::PipelineCompilationOptions::default(),
                 // No blending: the picture replaces the window's pixels inside the clip.
-                // The map's content is opaque there (the basemap, or the plain sea
-                // without one, covers the map first), so the picture is what drawing
-                // the content over the window would give; blending would cost a read
-                // of the window's pixel for each (lavapipe shades them one by one).
+                // It was drawn over what the window shows beneath the region (the
+                // window's clear colour; the map's content is opaque anyway), so it is
+                // what drawing the shapes over the window would give; blending would
+                // cost a read of the window's pixel for each (lavapipe shades them one
+                // by one).
                 targets: &[Some(wgpu::ColorTargetState {
                     format,
                     blend: None,
