@@ -130,6 +130,19 @@ fn move_mentions(
     affected: Vec<Mentioned>,
 ) -> Result<(), ProjectError> {
     let sqlite = |e| ProjectError::sqlite(path, e);
+    // One move per mention: a list of corrections can reach a mention twice (the same
+    // span listed twice, or two documents of one name, whose corrections are shared),
+    // and moving it twice would count it twice in the layer. Every entry of a mention
+    // has the place it had before this batch; the last one has the final decision.
+    let mut last = std::collections::HashMap::with_capacity(affected.len());
+    for (i, m) in affected.iter().enumerate() {
+        last.insert((m.document_id, m.ordinal), i);
+    }
+    let affected = affected
+        .into_iter()
+        .enumerate()
+        .filter(|(i, m)| last.get(&(m.document_id, m.ordinal)) == Some(i))
+        .map(|(_, m)| m);
     let mut layer = LayerChanges::default();
     let mut count_in_document = conn
         .prepare(
@@ -544,6 +557,7 @@ pub fn correct_place_by(
                  ORDER BY m.document_id, m.start_byte"
             );
             let mut chosen: Vec<Correction> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             {
                 let mut stmt = conn
                     .prepare(&sql)
@@ -575,12 +589,16 @@ pub fn correct_place_by(
                             }
                         }
                     };
-                    chosen.push(Correction {
+                    let c = Correction {
                         document: r.get(5).map_err(get)?,
                         start: r.get(2).map_err(get)?,
                         end: r.get(3).map_err(get)?,
                         action,
-                    });
+                    };
+                    // Two documents of one name share their corrections: one each.
+                    if seen.insert((c.document.clone(), c.start, c.end)) {
+                        chosen.push(c);
+                    }
                 }
             }
             let mut affected = Vec::new();

@@ -1699,3 +1699,53 @@ fn a_whole_place_stopped_between_ranges_keeps_the_ranges_written_whole() {
         correction_set(outcome.corrections.iter())
     );
 }
+
+#[test]
+fn a_whole_place_in_two_documents_of_one_name_moves_each_mention_once() {
+    let g = gazetteer();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Two documents of one name (a feed's item read twice, its text changed): their
+    // corrections are shared, and both mention Niamey at the same bytes.
+    let first = parse_documents(
+        &Geoparser::new(g),
+        vec![Document::from_text(
+            "feed.xml#item 3",
+            "Niamey: troops left on Monday.",
+        )],
+    );
+    let second = parse_documents(
+        &Geoparser::new(g),
+        vec![Document::from_text(
+            "feed.xml#item 3",
+            "Niamey: troops came back on Friday.",
+        )],
+    );
+    let (_, mut project) = project_with(dir.path(), &first);
+    project.add_documents(g, &second).expect("add");
+    assert_eq!(project.document_count().expect("count"), 2);
+    let niamey = g
+        .candidates("Niamey")
+        .iter()
+        .find(|c| g.kind(c.entry) == crate::gazetteer::Kind::Place)
+        .map(|c| g.entry(c.entry).id.clone())
+        .expect("Niamey");
+    assert!(
+        layer_counts(&project)
+            .iter()
+            .any(|(id, m, d)| *id == niamey && *m == 2 && *d == 2)
+    );
+
+    // One range holds both documents.
+    let outcome =
+        correct::correct_place_by(&mut project, g, &niamey, None, None, 20_000, &|| false)
+            .expect("corrected");
+    assert_eq!(
+        outcome.corrections.len(),
+        1,
+        "one correction, shared by both"
+    );
+    // The layer still equals a count from the mentions (checked by `layer_counts`), and
+    // Niamey is gone from it.
+    let counts = layer_counts(&project);
+    assert!(counts.iter().all(|(id, _, _)| *id != niamey), "{counts:?}");
+}
