@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
-use gazette::app::GazetteApp;
+use egui_kittest::kittest::{NodeT, Queryable};
+use gazette::app::{Action, GazetteApp};
+use gazette::corpus::CorrectionAction;
 use gazette::project::{Passage, Project};
 use gui_common::{gazetteer, seeds, window};
 
@@ -874,4 +875,190 @@ fn an_archives_corrections_list_shows_the_newest_thousand() {
     harness.get_by_label("The newest 1,000 are listed.");
     // The newest first.
     harness.get_by_label("a.txt @10000–10005");
+}
+
+/// "Not a place" on the first passage shown (its menu opened first).
+fn first_passage_not_a_place(harness: &mut Harness<'_, GazetteApp>) {
+    harness
+        .get_all_by_label("Correct…")
+        .next()
+        .expect("a correction menu")
+        .click();
+    harness.run();
+    harness.get_by_label("Not a place").click();
+    harness.run_steps(2);
+}
+
+fn latest_message(harness: &Harness<'_, GazetteApp>) -> String {
+    harness
+        .state()
+        .state()
+        .latest_message()
+        .expect("a message")
+        .text
+        .clone()
+}
+
+#[test]
+fn while_an_archive_is_exported_its_changes_are_refused_and_after_they_are_saved() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let n = layer_count(&path, "Niamey");
+    let mut harness = open_archive(&path);
+    let passages = select_and_read(&mut harness, "Niamey");
+
+    // An export held running, its read of the project open (its transaction would make
+    // a write wait the busy timeout and fail).
+    harness.state_mut().pause_archive_exports(true);
+    let out = dir.path().join("shown.csv");
+    harness.state_mut().dialogs_mut().script(Some(out.clone()));
+    harness.get_by_label("Export CSV…").click();
+    harness.run_steps(2);
+    assert!(harness.state().archive_exporting());
+
+    // Its correction menu says why it offers nothing, its items disabled; the whole
+    // place's buttons are disabled too.
+    harness
+        .get_all_by_label("Correct…")
+        .next()
+        .expect("a correction menu")
+        .click();
+    harness.run();
+    let note = "Not while the project is exported: wait for the export to finish, or stop it";
+    harness.get_by_label(note);
+    assert!(
+        harness
+            .get_by_label("Not a place")
+            .accesskit_node()
+            .is_disabled()
+    );
+    assert!(
+        harness
+            .get_by_label(&format!(
+                "Not a place ({n} mention{})",
+                if n == 1 { "" } else { "s" }
+            ))
+            .accesskit_node()
+            .is_disabled()
+    );
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    // Asked for all the same (a correction of a mention, a rule, of a whole place):
+    // refused, saying why; nothing changed in the window or the project.
+    let first = passages[0].clone();
+    let niamey = harness
+        .state()
+        .state()
+        .place_named("Niamey")
+        .expect("Niamey")
+        .entry;
+    let ctx = harness.ctx.clone();
+    for action in [
+        Action::CorrectArchiveMention {
+            document: first.document.clone(),
+            start: first.mention.start,
+            end: first.mention.end,
+            action: Some(CorrectionAction::NotAPlace),
+        },
+        Action::NeverAPlaceRule("Niamey".into()),
+        Action::PlaceNotAPlace(niamey),
+    ] {
+        harness.state_mut().apply(&ctx, action);
+        harness.run_steps(2);
+        let refused = latest_message(&harness);
+        assert!(
+            refused.contains("wait for the export to finish, or stop it"),
+            "{refused}"
+        );
+    }
+    assert!(harness.state().state().corrections().is_empty());
+    assert!(harness.state().state().rules().is_empty());
+    assert!(!harness.state().state().archive_place_busy());
+    assert_eq!(shown_count(&harness, "Niamey"), n);
+    assert!(
+        Project::open_read_only(&path)
+            .expect("p")
+            .corrections()
+            .is_empty()
+    );
+
+    // The export done, corrections are saved again.
+    harness.state_mut().pause_archive_exports(false);
+    harness.state_mut().wait_for_archive_export();
+    harness.run();
+    assert!(
+        latest_message(&harness).starts_with("Exported"),
+        "{}",
+        latest_message(&harness)
+    );
+    assert!(!harness.state().archive_exporting());
+    select_and_read(&mut harness, "Niamey");
+    first_passage_not_a_place(&mut harness);
+    assert_eq!(harness.state().state().corrections().len(), 1);
+    settle(&mut harness);
+    assert_eq!(
+        Project::open_read_only(&path)
+            .expect("p")
+            .corrections()
+            .len(),
+        1
+    );
+    assert_eq!(layer_count(&path, "Niamey"), n - 1);
+    assert_eq!(shown_count(&harness, "Niamey"), n - 1);
+}
+
+#[test]
+fn an_archives_correction_the_project_could_not_save_is_taken_back_in_the_window() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let n = layer_count(&path, "Niamey");
+    let mut harness = open_archive(&path);
+    select_and_read(&mut harness, "Niamey");
+
+    // Another reader of the project (`gazette export` in another process, say) holds
+    // its read open: the project's thread cannot write the correction (busy).
+    let reader = rusqlite::Connection::open(&path).expect("open");
+    reader.execute_batch("BEGIN").expect("begin");
+    let _: i64 = reader
+        .query_row("SELECT count(*) FROM gazette_mentions", [], |r| r.get(0))
+        .expect("read");
+    first_passage_not_a_place(&mut harness);
+    assert_eq!(harness.state().state().corrections().len(), 1);
+    // Waits the busy timeout.
+    harness.state_mut().flush_project();
+    harness.run();
+    let said = latest_message(&harness);
+    assert!(
+        said.contains("could not be saved to the project") && said.contains("taken back"),
+        "{said}"
+    );
+    assert!(
+        harness.state().state().corrections().is_empty(),
+        "the window does not keep what the project does not hold"
+    );
+    drop(reader);
+    settle(&mut harness);
+    assert_eq!(shown_count(&harness, "Niamey"), n);
+    assert!(
+        Project::open_read_only(&path)
+            .expect("p")
+            .corrections()
+            .is_empty()
+    );
+
+    // Once the reader is gone, the same correction is saved.
+    select_and_read(&mut harness, "Niamey");
+    first_passage_not_a_place(&mut harness);
+    settle(&mut harness);
+    assert_eq!(harness.state().state().corrections().len(), 1);
+    assert_eq!(
+        Project::open_read_only(&path)
+            .expect("p")
+            .corrections()
+            .len(),
+        1
+    );
+    assert_eq!(shown_count(&harness, "Niamey"), n - 1);
 }

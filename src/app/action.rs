@@ -246,9 +246,57 @@ pub enum Action {
     StepPlace(i32),
 }
 
+/// Said when a change to an archive project is asked for while it is exported.
+pub const EXPORTING_ARCHIVE: &str = "The project is being exported: it cannot be \
+    changed meanwhile (the export reads it, and a change would fail to be saved); wait for \
+    the export to finish, or stop it";
+
+impl Action {
+    /// Whether it writes to the project when the window shows an archive: a correction
+    /// (of a mention, or a whole place), its undo, a rule, a review's decision, the
+    /// user's places. Refused while the archive is exported: the export's read of the
+    /// project (one transaction, see [`crate::project::Project::stream`]) makes the
+    /// project's writer wait its busy timeout and fail, and a failed write would leave
+    /// the window showing what the project does not hold. (The filter, a setting, is
+    /// sent once the export is done instead: see `sync_project`.)
+    pub fn changes_an_archive(&self) -> bool {
+        matches!(
+            self,
+            Action::Reassign { .. }
+                | Action::NotAPlace(_)
+                | Action::UndoCorrection(_)
+                | Action::ReassignPlace { .. }
+                | Action::PlaceNotAPlace(_)
+                | Action::UndoArchivePlace(_)
+                | Action::NeverAPlaceRule(_)
+                | Action::AlwaysRule { .. }
+                | Action::RemoveRule(_)
+                | Action::OpenRulesFrom(_)
+                | Action::CorrectArchiveMention { .. }
+                | Action::ReviewAccept
+                | Action::ReviewChoose(_)
+                | Action::ReviewNotAPlace
+                | Action::SavePlace { .. }
+                | Action::DeletePlace(_)
+                | Action::ImportPlacesFrom(_)
+        )
+    }
+}
+
 impl GazetteApp {
+    /// Whether the archive open is being exported (its changes are refused meanwhile,
+    /// see [`Action::changes_an_archive`]).
+    pub(super) fn archive_exporting_now(&self) -> bool {
+        self.archive_export.is_some() && self.state.archive().is_some()
+    }
+
     /// Applies what the user did.
     pub fn apply(&mut self, ctx: &egui::Context, action: Action) {
+        if action.changes_an_archive() && self.archive_exporting_now() {
+            self.state
+                .push_message(MessageLevel::Warning, EXPORTING_ARCHIVE);
+            return;
+        }
         match action {
             Action::Select(entry) => self.state.select(entry),
             Action::SelectAndFocus(entry) => {
@@ -1027,11 +1075,16 @@ impl GazetteApp {
             return false;
         }
         if let Some(link) = &mut self.project {
+            self.correct_seq += 1;
+            let seq = self.correct_seq;
+            self.correct_sent
+                .insert((document.clone(), start, end), seq);
             link.send(super::project_link::Change::Correct {
                 document,
                 start,
                 end,
                 action,
+                seq,
             });
         }
         true

@@ -63,7 +63,15 @@ pub fn archive_passages_ui(
         });
         return None;
     };
-    if let Some(a) = whole_place_ui(ui, g, view, selected, place.mention_count, read) {
+    let exporting = state.export_progress().is_some();
+    if let Some(a) = whole_place_ui(
+        ui,
+        g,
+        view,
+        (selected, place.mention_count),
+        read,
+        exporting,
+    ) {
         action = Some(a);
     }
     ui.separator();
@@ -128,9 +136,9 @@ fn whole_place_ui(
     ui: &mut Ui,
     g: &Gazetteer,
     view: &ArchiveView,
-    selected: EntryIndex,
-    mentions: usize,
+    (selected, mentions): (EntryIndex, usize),
     read: &super::archive::ArchivePassages,
+    exporting: bool,
 ) -> Option<Action> {
     let mut action = None;
     egui::CollapsingHeader::new("Resolution")
@@ -143,6 +151,10 @@ fn whole_place_ui(
                     ui.weak(format!("Correcting {label} in the project…"));
                 });
                 return;
+            }
+            if exporting {
+                // Refused meanwhile (see `Action::changes_an_archive`).
+                ui.disable();
             }
             let candidates =
                 super::archive::place_candidates(g, selected, &read.mentions, PLACE_CANDIDATES);
@@ -178,6 +190,11 @@ fn whole_place_ui(
             }
         });
     action
+}
+
+/// Says why the archive's corrections are not offered while it is exported.
+fn exporting_note(ui: &mut Ui) {
+    ui.weak("Not while the project is exported: wait for the export to finish, or stop it");
 }
 
 /// The document a run of passages is from: its title (or name) and date.
@@ -312,6 +329,11 @@ fn correction_menu_ui(
 ) -> Option<Action> {
     let mut action = None;
     ui.set_min_width(260.0);
+    if state.export_progress().is_some() {
+        // Refused meanwhile (see `Action::changes_an_archive`).
+        exporting_note(ui);
+        ui.disable();
+    }
     ui.weak(format!("“{}” denotes:", m.text));
     let current = effective(state, g, document, m);
     let candidates = mention_candidates(g, m, current, MENTION_CANDIDATES);

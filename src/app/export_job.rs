@@ -79,12 +79,18 @@ pub struct ArchiveExport {
     pub stop: Arc<AtomicBool>,
 }
 
+/// How long a paused export sleeps between two looks at its pause.
+const PAUSED_SLEEP: std::time::Duration = std::time::Duration::from_millis(5);
+
 /// Documents between two wakes of the window (for its progress).
 const PROGRESS_EVERY: usize = 2_000;
 
 /// Writes the project at `project` in `format` to `path` (atomically), counting the
-/// documents written in `done` and stopping when `stop` is set. What
+/// documents written in `done` and stopping when `stop` is set; while `pause` is set it
+/// waits after the document it wrote, its read of the project left open (tests hold an
+/// export running with it). What
 /// `gazette export PROJECT --format FORMAT -o PATH` writes.
+#[allow(clippy::too_many_arguments)]
 pub fn export_archive(
     gazetteer: &Gazetteer,
     project: &Path,
@@ -92,6 +98,7 @@ pub fn export_archive(
     format: Format,
     done: &AtomicUsize,
     stop: &AtomicBool,
+    pause: &AtomicBool,
     notify: &dyn Fn(),
 ) -> Result<ExportCounts, ExportError> {
     let failed = |source: std::io::Error| ExportError::Write {
@@ -145,6 +152,9 @@ pub fn export_archive(
                 if n.is_multiple_of(PROGRESS_EVERY) {
                     notify();
                 }
+                while pause.load(Ordering::Relaxed) && !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(PAUSED_SLEEP);
+                }
                 if stop.load(Ordering::Relaxed) {
                     ControlFlow::Break(())
                 } else {
@@ -169,16 +179,28 @@ pub fn export_archive(
 pub struct Exports {
     tx: Sender<ExportOutcome>,
     rx: Receiver<ExportOutcome>,
+    /// While set, archive exports wait after the document they wrote (tests).
+    pause: Arc<AtomicBool>,
 }
 
 impl Default for Exports {
     fn default() -> Self {
         let (tx, rx) = channel();
-        Exports { tx, rx }
+        Exports {
+            tx,
+            rx,
+            pause: Arc::new(AtomicBool::new(false)),
+        }
     }
 }
 
 impl Exports {
+    /// Holds the archive exports running (`true`: each waits after the document it
+    /// wrote, its read of the project open) or lets them go on (tests).
+    pub fn pause(&self, paused: bool) {
+        self.pause.store(paused, Ordering::Relaxed);
+    }
+
     /// Starts `job` on a thread; `notify` wakes the window when it is done. If no thread
     /// can be started, the export is written here and now.
     pub fn start(&mut self, job: ExportJob, notify: Arc<dyn Fn() + Send + Sync>) {
@@ -203,8 +225,8 @@ impl Exports {
     }
 
     /// Starts the export of the archive project at `project` to `path` on a thread;
-    /// `notify` wakes the window as it goes and when it is done. `None` if no thread
-    /// can be started.
+    /// `notify` wakes the window as it goes and when it is done; it waits while
+    /// [`Exports::pause`] says so. `None` if no thread can be started.
     pub fn start_archive(
         &mut self,
         gazetteer: Arc<Gazetteer>,
@@ -218,6 +240,7 @@ impl Exports {
         let done = Arc::new(AtomicUsize::new(0));
         let stop = Arc::new(AtomicBool::new(false));
         let (done_t, stop_t, path_t) = (done.clone(), stop.clone(), path.clone());
+        let pause = self.pause.clone();
         std::thread::Builder::new()
             .name("gazette-export".into())
             .spawn(move || {
@@ -228,6 +251,7 @@ impl Exports {
                     format,
                     &done_t,
                     &stop_t,
+                    &pause,
                     &|| notify(),
                 );
                 let (counts, result) = match result {
@@ -299,8 +323,9 @@ mod tests {
         drop(p);
         let out = dir.path().join("out.csv");
         let (done, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
-        let counts =
-            export_archive(&g, &project, &out, Format::Csv, &done, &stop, &|| {}).expect("export");
+        let go = AtomicBool::new(false);
+        let counts = export_archive(&g, &project, &out, Format::Csv, &done, &stop, &go, &|| {})
+            .expect("export");
         assert_eq!(done.load(Ordering::Relaxed), 2);
         assert_eq!(counts.documents, 2);
         assert!(out.exists());
@@ -308,7 +333,16 @@ mod tests {
         // Stopped: an error, and the file there is as it was.
         let before = std::fs::read(&out).expect("read");
         let (done, stop) = (AtomicUsize::new(0), AtomicBool::new(true));
-        let stopped = export_archive(&g, &project, &out, Format::JsonLines, &done, &stop, &|| {});
+        let stopped = export_archive(
+            &g,
+            &project,
+            &out,
+            Format::JsonLines,
+            &done,
+            &stop,
+            &go,
+            &|| {},
+        );
         assert!(
             matches!(stopped, Err(ExportError::Stopped { .. })),
             "{stopped:?}"
@@ -316,7 +350,16 @@ mod tests {
         assert_eq!(done.load(Ordering::Relaxed), 1, "stopped after the first");
         assert_eq!(std::fs::read(&out).expect("read"), before);
         // Not onto the project itself.
-        let onto = export_archive(&g, &project, &project, Format::Csv, &done, &stop, &|| {});
+        let onto = export_archive(
+            &g,
+            &project,
+            &project,
+            Format::Csv,
+            &done,
+            &stop,
+            &go,
+            &|| {},
+        );
         assert!(
             matches!(onto, Err(ExportError::WouldOverwriteProject { .. })),
             "{onto:?}"

@@ -140,6 +140,11 @@ pub struct GazetteApp {
     exports: export_job::Exports,
     /// The export of the archive project being written, if one is.
     archive_export: Option<export_job::ArchiveExport>,
+    /// The number of the last correction of an archive's mention sent to the project.
+    correct_seq: u64,
+    /// Each archive mention's (document, start, end) last correction sent: a failed
+    /// one is taken back only if none came after it (see `sync_project`).
+    correct_sent: std::collections::HashMap<(String, usize, usize), u64>,
     /// The window's wgpu device, to draw pictures of the map off screen.
     render_state: Option<eframe::egui_wgpu::RenderState>,
     /// The panels' pictures kept between frames, one a [`KeptPanel`] (empty until a
@@ -512,6 +517,8 @@ impl GazetteApp {
             repaint: Arc::new(|| {}),
             exports: export_job::Exports::default(),
             archive_export: None,
+            correct_seq: 0,
+            correct_sent: std::collections::HashMap::new(),
             render_state: None,
             panel_pictures: Vec::new(),
             picture: None,
@@ -529,6 +536,17 @@ impl GazetteApp {
     /// The state.
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// Holds the archive's exports running, their read of the project open (`true`), or
+    /// lets them go on (tests).
+    pub fn pause_archive_exports(&mut self, paused: bool) {
+        self.exports.pause(paused);
+    }
+
+    /// Whether the archive's export is being written.
+    pub fn archive_exporting(&self) -> bool {
+        self.archive_export.is_some()
     }
 
     /// Waits for the archive's export being written, and takes its outcome (tests).

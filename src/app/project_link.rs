@@ -58,6 +58,9 @@ pub enum Change {
         end: usize,
         /// The correction, or `None` to clear it.
         action: Option<crate::corpus::CorrectionAction>,
+        /// The window's number for it, given back if it fails
+        /// ([`LinkEvent::CorrectFailed`]).
+        seq: u64,
     },
     /// Correct every mention of a place of a project opened as an archive
     /// ([`Project::correct_place`], a transaction per range of documents): answered by
@@ -107,6 +110,22 @@ pub enum LinkEvent {
     /// A change could not be written (the message names the file); later changes are
     /// still tried.
     Failed(String),
+    /// A [`Change::Correct`] could not be written (the project was busy, say): the
+    /// mention's correction is still `stored` in the project (`None`: it has none).
+    CorrectFailed {
+        /// The document's name.
+        document: String,
+        /// The mention's byte span.
+        start: usize,
+        /// See `start`.
+        end: usize,
+        /// The change's `seq`.
+        seq: u64,
+        /// The mention's correction as the project holds it.
+        stored: Option<crate::corpus::CorrectionAction>,
+        /// Why it could not be written (names the file).
+        message: String,
+    },
 }
 
 /// How the project's thread starts.
@@ -334,7 +353,9 @@ impl ProjectLink {
                         self.state = LinkState::Saved;
                     }
                 }
-                LinkEvent::Failed(_) => self.state = LinkState::Failed,
+                LinkEvent::Failed(_) | LinkEvent::CorrectFailed { .. } => {
+                    self.state = LinkState::Failed;
+                }
             }
         }
         events
@@ -466,18 +487,35 @@ fn run(
                 start,
                 end,
                 action,
-            } => match action {
-                Some(action) => project.set_correction(
-                    gazetteer,
-                    crate::corpus::Correction {
+                seq,
+            } => {
+                let written = match action {
+                    Some(action) => project.set_correction(
+                        gazetteer,
+                        crate::corpus::Correction {
+                            document: document.clone(),
+                            start,
+                            end,
+                            action,
+                        },
+                    ),
+                    None => project.clear_correction(gazetteer, &document, start, end),
+                };
+                if let Err(e) = written {
+                    // What the project holds for it (read again after the failure),
+                    // which the window then shows.
+                    let stored = project.corrections().get(&document, start, end).cloned();
+                    report(LinkEvent::CorrectFailed {
                         document,
                         start,
                         end,
-                        action,
-                    },
-                ),
-                None => project.clear_correction(gazetteer, &document, start, end),
-            },
+                        seq,
+                        stored,
+                        message: e.to_string(),
+                    });
+                }
+                Ok(())
+            }
             Change::CorrectPlace { place, to, dates } => {
                 let stop = || closing.load(Ordering::Relaxed);
                 let done = project.correct_place(gazetteer, &place, to.as_deref(), dates, &stop);

@@ -265,6 +265,10 @@ impl GazetteApp {
     /// Sends the corrections, the filter and the rules to the project when they changed, and takes
     /// what its thread reported. Called every frame; costs nothing when nothing changed.
     pub(super) fn sync_project(&mut self) {
+        // While the archive is exported its filter waits: the export's read of the
+        // project would make the write fail (other changes are refused meanwhile, see
+        // `Action::changes_an_archive`).
+        let exporting = self.archive_exporting_now();
         let Some(link) = &mut self.project else {
             return;
         };
@@ -279,7 +283,8 @@ impl GazetteApp {
         if corrected && self.state.archive().is_none() {
             link.send(Change::Corrections(self.state.corrections().clone()));
         }
-        if versions.1 != self.sent_versions.1 {
+        let filtered = versions.1 != self.sent_versions.1 && !exporting;
+        if filtered {
             link.send(Change::Filter(self.state.filter().clone()));
         }
         if ruled {
@@ -294,8 +299,17 @@ impl GazetteApp {
                 self.state.archive_counting();
             }
         }
-        self.sent_versions = versions;
+        self.sent_versions = (
+            versions.0,
+            if filtered {
+                versions.1
+            } else {
+                self.sent_versions.1
+            },
+            versions.2,
+        );
         let mut progress = None;
+        let mut taken_back = Vec::new();
         let mut saved_as = false;
         for event in link.poll() {
             match event {
@@ -359,7 +373,42 @@ impl GazetteApp {
                     MessageLevel::Error,
                     format!("The project could not be saved: {message}"),
                 ),
+                LinkEvent::CorrectFailed {
+                    document,
+                    start,
+                    end,
+                    seq,
+                    stored,
+                    message,
+                } => {
+                    let key = (document, start, end);
+                    // A later correction of the mention is on its way: it decides.
+                    let latest = self.correct_sent.get(&key) == Some(&seq);
+                    if latest {
+                        self.correct_sent.remove(&key);
+                    }
+                    taken_back.push((key, stored, message, latest));
+                }
             }
+        }
+        for ((document, start, end), stored, message, latest) in taken_back {
+            if latest {
+                // The window shows what the project holds (the layer is read back
+                // after, as after any correction).
+                self.state.correct_named(&document, start, end, stored);
+            }
+            let what = if latest {
+                "so it is taken back in the window"
+            } else {
+                "a later correction of the mention is being saved"
+            };
+            self.state.push_message(
+                MessageLevel::Error,
+                format!(
+                    "A correction in {document} could not be saved to the project ({what}): \
+                     {message}"
+                ),
+            );
         }
         let state = link.state();
         if progress.is_some() || self.state.project().map(|p| p.state) != Some(state) {
