@@ -1512,13 +1512,13 @@ impl GazetteApp {
             }
             return s;
         }
-        let mut session = self.state.session();
         if let Some(link) = &self.project {
             // The project holds the documents, corrections and filter.
-            session.sources = Vec::new();
+            let mut session = self.state.session_of_a_project();
             session.project = Some(link.path().to_path_buf());
             return session;
         }
+        let mut session = self.state.session();
         if let Some((job, sources)) = &self.restoring
             && self.jobs.contains_key(job)
         {

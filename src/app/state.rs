@@ -1309,6 +1309,18 @@ impl AppState {
         Session {
             sources: self.corpus.sources().to_vec(),
             corrections: self.corpus.corrections().clone(),
+            ..self.session_of_a_project()
+        }
+    }
+
+    /// [`AppState::session`] without the documents and corrections, which a linked
+    /// project holds: the session is compared and saved every 30 seconds on the window's
+    /// thread, and a project's documents and corrections (hundreds of thousands after a
+    /// whole place is corrected in an archive) need not be copied each time.
+    pub fn session_of_a_project(&self) -> Session {
+        Session {
+            sources: Vec::new(),
+            corrections: Corrections::default(),
             rules: self.corpus.rules().clone(),
             filter: self.corpus.filter().clone(),
             selected: self
