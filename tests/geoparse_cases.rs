@@ -452,6 +452,69 @@ const CITY_OR_STATE: &[Case] = &[
     },
 ];
 
+/// Two names whose namesakes pair up in two countries: a British town and county that
+/// both have Canadian or American namesakes, and the mirror, a Canadian story whose
+/// towns have British ones. Each name must follow the other, not cross over to the
+/// other's first reading (read all at once, each moved to where the other had been).
+const CROSSED_PAIRS: &[Case] = &[
+    Case {
+        name: "a Cornish road closure",
+        text: "Police in Cornwall said the A30 was closed near Truro.",
+        expected: &[
+            Place("Cornwall", Kind::Admin2, Some("GB")),
+            Place("Truro", Kind::Place, Some("GB")),
+        ],
+    },
+    Case {
+        name: "two English counties",
+        text: "Floods hit Cornwall and Devon on Sunday.",
+        expected: &[
+            Place("Cornwall", Kind::Admin2, Some("GB")),
+            Place("Devon", Kind::Admin2, Some("GB")),
+        ],
+    },
+    Case {
+        name: "two towns of County Durham",
+        text: "Council workers in Durham and Darlington cleared the roads after the storm.",
+        expected: &[
+            Place("Durham", Kind::Place, Some("GB")),
+            Place("Darlington", Kind::Place, Some("GB")),
+        ],
+    },
+    Case {
+        name: "two towns of the north-east",
+        text: "Floods hit Durham and Sunderland.",
+        expected: &[
+            Place("Durham", Kind::Place, Some("GB")),
+            Place("Sunderland", Kind::Place, Some("GB")),
+        ],
+    },
+    Case {
+        name: "two Scottish towns",
+        text: "Snow closed schools in Perth and Stirling.",
+        expected: &[
+            Place("Perth", Kind::Place, Some("GB")),
+            Place("Stirling", Kind::Place, Some("GB")),
+        ],
+    },
+    Case {
+        name: "two Nova Scotia towns",
+        text: "Heavy rain hit Truro and Halifax overnight.",
+        expected: &[
+            Place("Truro", Kind::Place, Some("CA")),
+            Place("Halifax", Kind::Place, Some("CA")),
+        ],
+    },
+    Case {
+        name: "two towns on an Ontario highway",
+        text: "Police in Chatham and Windsor closed Highway 401.",
+        expected: &[
+            Place("Chatham", Kind::Place, Some("CA")),
+            Place("Windsor", Kind::Place, Some("CA")),
+        ],
+    },
+];
+
 fn check(collection: &str, cases: &[Case]) {
     let g = gazetteer();
     let parser = Geoparser::new(g);
@@ -541,6 +604,11 @@ fn calendar_and_names() {
 #[test]
 fn inside_names() {
     check("inside_names", INSIDE_NAMES);
+}
+
+#[test]
+fn crossed_pairs() {
+    check("crossed_pairs", CROSSED_PAIRS);
 }
 
 #[test]

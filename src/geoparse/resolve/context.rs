@@ -1,6 +1,7 @@
-//! The document's geographic context in one pass: which countries its readings vote for,
-//! which first-level divisions it names, and where its towns lie (a grid for long
-//! documents), indexed so one candidate's context costs the same in any document.
+//! The document's geographic context: which countries its readings vote for, which
+//! first-level divisions it names, and where its towns lie (a grid for long documents),
+//! indexed so one candidate's context costs the same in any document, and kept up to
+//! date one reading at a time ([`Context::replace`]) as the resolver changes them.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -25,35 +26,40 @@ pub(super) static VERY_NEAR_COS: std::sync::LazyLock<f64> =
 pub(super) static NEAR_COS: std::sync::LazyLock<f64> =
     std::sync::LazyLock::new(|| cos_of_km(NEAR_KM));
 
-/// The document as the resolver sees it in one pass: each hit's current reading.
+/// The document as the resolver sees it: each hit's current reading.
 /// Indexed so that one candidate's context costs the same in a long document as in a
-/// short one (a 1.6 MB text used to take 250 ms here, quadratic in its names).
+/// short one (a 1.6 MB text used to take 250 ms here, quadratic in its names), and
+/// so that changing one reading costs a few table updates, not a rebuild: every table
+/// is a count (or a sum) that a reading adds to and takes back from exactly.
 #[derive(Debug, Default, Clone)]
 pub(super) struct Context {
-    /// Total country weight of all readings, by country.
-    country_totals: HashMap<u64, f32>,
-    /// The same totals sorted by country, once a pass: each surface's
-    /// [`others_countries`] is then a walk over them, not a sort (a long document asks
-    /// it for hundreds of surfaces).
-    sorted_totals: Vec<(u64, f32)>,
+    /// Total country weight of all readings, in tenths ([`country_tenths`]), sorted by
+    /// country: each surface's [`others_countries`] is a walk over them, not a sort (a
+    /// long document asks it for hundreds of surfaces). Integers, so that taking a
+    /// reading back leaves exactly what was there before it, in any order.
+    sorted_totals: Vec<(u64, u32)>,
     /// Each surface's own share of those totals, so a name does not vote for its own
-    /// reading: the first of its (country, weight, next) nodes in `own_nodes`.
+    /// reading: the first of its (country, tenths, next) nodes in `own_nodes`.
     /// Linked lists in one vector: a name has one or two countries, and the tables
     /// are reused from document to document.
     own_countries: HashMap<SurfaceId, u32>,
-    own_nodes: Vec<(u64, f32, u32)>,
-    /// First-level divisions read in the document, by (country, admin-1 code): one
-    /// surface reading it, and whether another surface does too.
-    admin1: HashMap<(u64, u64), (SurfaceId, bool)>,
-    /// Points of settlement-level readings.
+    own_nodes: Vec<(u64, u32, u32)>,
+    /// First-level divisions read in the document, by (country, admin-1 code): how
+    /// many readings, and how many of them are each surface's own.
+    admin1: HashMap<(u64, u64), u32>,
+    own_admin1: HashMap<(SurfaceId, u64, u64), u32>,
+    /// Points of settlement-level readings, one per (surface, entry) ever read in the
+    /// document; those no longer read are kept, not live, and come back to life if
+    /// read again (so the grid never loses an index).
     points: Vec<Point>,
-    /// The (surface, entry) pairs already in `points`.
-    seen_points: rustc_hash::FxHashSet<(SurfaceId, EntryIndex)>,
+    /// Where each (surface, entry) pair's point is in `points`, and how many readings
+    /// it stands for (0: not live).
+    seen_points: HashMap<(SurfaceId, EntryIndex), (u32, u32)>,
     /// The same points by grid cell ([`grid_cell`]), built for long documents only.
     grid: HashMap<(i32, i32), Vec<usize>>,
-    /// Distinct settlement-level readings (one per surface and entry) by the
-    /// first-level division they lie in, (country, admin-1 code): how many, and how
-    /// many of them are each surface's own (`own_states`).
+    /// Live settlement-level points (one per surface and entry) by the first-level
+    /// division they lie in, (country, admin-1 code): how many, and how many of them
+    /// are each surface's own (`own_states`).
     states: HashMap<(u64, u64), u32>,
     own_states: HashMap<(SurfaceId, u64, u64), u32>,
     /// All of `states` added up, and each surface's own share of it.
@@ -72,6 +78,8 @@ struct Point {
     v: [f64; 3],
     /// [`EntryFacts::minor`] of the reading.
     minor: bool,
+    /// Read by some mention now (see [`Context::points`]).
+    live: bool,
 }
 
 /// Grid cell size in degrees: a cell is wider than [`NEAR_KM`] in latitude.
@@ -89,28 +97,39 @@ fn grid_cell(lat: f64, lon: f64) -> (i32, i32) {
     )
 }
 
-fn country_weight(kind: Kind) -> f32 {
+/// How much a reading of this kind votes for its country, in tenths.
+fn country_tenths(kind: Kind) -> u32 {
     match kind {
-        Kind::Country => 1.0,
-        Kind::Admin1 => 0.8,
-        Kind::Admin2 => 0.7,
-        Kind::Demonym => 0.6,
-        Kind::Place => 0.5,
-        Kind::Region | Kind::Physical => 0.3,
+        Kind::Country => 10,
+        Kind::Admin1 => 8,
+        Kind::Admin2 => 7,
+        Kind::Demonym => 6,
+        Kind::Place => 5,
+        Kind::Region | Kind::Physical => 3,
     }
 }
 
+/// Adds one to a count, or takes one back.
+fn step(count: &mut u32, add: bool) {
+    *count = if add {
+        *count + 1
+    } else {
+        count.saturating_sub(1)
+    };
+}
+
 impl Context {
-    /// The context of one pass: `readings` are each hit's (surface, current reading).
-    /// Reuses the tables' memory.
+    /// The context of `readings`, each hit's (surface, current reading). Reuses the
+    /// tables' memory.
     pub(super) fn rebuild<'a>(
         &mut self,
         readings: impl Iterator<Item = (SurfaceId, &'a EntryFacts)>,
     ) {
-        self.country_totals.clear();
+        self.sorted_totals.clear();
         self.own_countries.clear();
         self.own_nodes.clear();
         self.admin1.clear();
+        self.own_admin1.clear();
         self.points.clear();
         self.seen_points.clear();
         self.grid.clear();
@@ -119,59 +138,106 @@ impl Context {
         self.states_total = 0;
         self.own_states_total.clear();
         for (surface, e) in readings {
-            if let Some(cc) = e.country() {
-                let w = country_weight(e.kind);
-                *self.country_totals.entry(cc).or_default() += w;
-                let head = self.own_countries.entry(surface).or_insert(NO_NODE);
-                let mut n = *head;
-                while n != NO_NODE && self.own_nodes[n as usize].0 != cc {
-                    n = self.own_nodes[n as usize].2;
+            self.apply(surface, e, true);
+        }
+    }
+
+    /// One hit of `surface` now reads `new` where it read `old`: the context is then
+    /// what [`Context::rebuild`] would make of the readings (the same counts and sums;
+    /// the points in another order, which no query depends on).
+    pub(super) fn replace(&mut self, surface: SurfaceId, old: &EntryFacts, new: &EntryFacts) {
+        if old.entry != new.entry {
+            self.apply(surface, old, false);
+            self.apply(surface, new, true);
+        }
+    }
+
+    /// Adds one reading of `surface` as `e` (`add`), or takes one back.
+    fn apply(&mut self, surface: SurfaceId, e: &EntryFacts, add: bool) {
+        if let Some(cc) = e.country() {
+            let w = country_tenths(e.kind);
+            match self.sorted_totals.binary_search_by_key(&cc, |&(c, _)| c) {
+                Ok(k) => {
+                    let total = &mut self.sorted_totals[k].1;
+                    *total = if add {
+                        *total + w
+                    } else {
+                        total.saturating_sub(w)
+                    };
                 }
-                if n == NO_NODE {
+                Err(k) if add => self.sorted_totals.insert(k, (cc, w)),
+                Err(_) => {}
+            }
+            let head = self.own_countries.entry(surface).or_insert(NO_NODE);
+            let mut n = *head;
+            while n != NO_NODE && self.own_nodes[n as usize].0 != cc {
+                n = self.own_nodes[n as usize].2;
+            }
+            if n == NO_NODE {
+                if add {
                     self.own_nodes.push((cc, w, *head));
                     *head = self.own_nodes.len() as u32 - 1;
-                } else {
-                    self.own_nodes[n as usize].1 += w;
                 }
+            } else {
+                let own = &mut self.own_nodes[n as usize].1;
+                *own = if add { *own + w } else { own.saturating_sub(w) };
             }
-            if e.kind == Kind::Admin1
-                && let (Some(cc), Some(a1)) = (e.country(), e.admin1())
-            {
-                let seen = self.admin1.entry((cc, a1)).or_insert((surface, false));
-                if seen.0 != surface {
-                    seen.1 = true;
+        }
+        if e.kind == Kind::Admin1
+            && let (Some(cc), Some(a1)) = (e.country(), e.admin1())
+        {
+            step(self.admin1.entry((cc, a1)).or_default(), add);
+            step(self.own_admin1.entry((surface, cc, a1)).or_default(), add);
+        }
+        // A place named many times is one point per surface: long documents repeat
+        // their towns.
+        if !settlement_level(e.kind) {
+            return;
+        }
+        let (count, at) = match self.seen_points.entry((surface, e.entry)) {
+            std::collections::hash_map::Entry::Occupied(seen) => seen.into_mut(),
+            std::collections::hash_map::Entry::Vacant(seen) => {
+                if !add {
+                    return;
                 }
-            }
-            // A place named many times is one point per surface: long documents repeat
-            // their towns.
-            if settlement_level(e.kind) && self.seen_points.insert((surface, e.entry)) {
                 self.points.push(Point {
                     surface,
                     lat: e.lat,
                     lon: e.lon,
                     v: e.point,
                     minor: e.minor,
+                    live: false,
                 });
-                if let (Some(cc), Some(a1)) = (e.country(), e.admin1()) {
-                    *self.states.entry((cc, a1)).or_default() += 1;
-                    *self.own_states.entry((surface, cc, a1)).or_default() += 1;
-                    self.states_total += 1;
-                    *self.own_states_total.entry(surface).or_default() += 1;
+                let at = self.points.len() - 1;
+                if !self.grid.is_empty() {
+                    self.grid
+                        .entry(grid_cell(e.lat, e.lon))
+                        .or_default()
+                        .push(at);
+                } else if self.points.len() > GRID_FROM {
+                    for (i, p) in self.points.iter().enumerate() {
+                        self.grid
+                            .entry(grid_cell(p.lat, p.lon))
+                            .or_default()
+                            .push(i);
+                    }
                 }
+                seen.insert((0, at as u32))
             }
+        };
+        let was_live = *count > 0;
+        step(count, add);
+        let live = *count > 0;
+        let at = *at as usize;
+        if was_live == live {
+            return;
         }
-        self.sorted_totals.clear();
-        self.sorted_totals
-            .extend(self.country_totals.iter().map(|(&cc, &w)| (cc, w)));
-        // Country codes are unique (a map's keys): an unstable sort gives one order.
-        self.sorted_totals.sort_unstable_by_key(|(cc, _)| *cc);
-        if self.points.len() > GRID_FROM {
-            for (i, p) in self.points.iter().enumerate() {
-                self.grid
-                    .entry(grid_cell(p.lat, p.lon))
-                    .or_default()
-                    .push(i);
-            }
+        self.points[at].live = live;
+        if let (Some(cc), Some(a1)) = (e.country(), e.admin1()) {
+            step(self.states.entry((cc, a1)).or_default(), live);
+            step(self.own_states.entry((surface, cc, a1)).or_default(), live);
+            step(&mut self.states_total, live);
+            step(self.own_states_total.entry(surface).or_default(), live);
         }
     }
 }
@@ -179,7 +245,7 @@ impl Context {
 /// The end of a list of `Context::own_nodes`.
 const NO_NODE: u32 = u32::MAX;
 
-/// The context of one pass (see [`Context::rebuild`]), in new tables.
+/// The context of some readings (see [`Context::rebuild`]), in new tables.
 #[cfg(test)]
 fn build_context<'a>(readings: impl Iterator<Item = (SurfaceId, &'a EntryFacts)>) -> Context {
     let mut ctx = Context::default();
@@ -209,9 +275,13 @@ impl Context {
     /// True if a first-level division (`cc`, `a1`) is read by a surface other than
     /// `surface`.
     pub(super) fn admin1_read_elsewhere(&self, cc: u64, a1: u64, surface: SurfaceId) -> bool {
-        self.admin1
-            .get(&(cc, a1))
-            .is_some_and(|&(first, several)| first != surface || several)
+        let all = self.admin1.get(&(cc, a1)).copied().unwrap_or(0);
+        let own = self
+            .own_admin1
+            .get(&(surface, cc, a1))
+            .copied()
+            .unwrap_or(0);
+        all > own
     }
 
     /// The largest dot product between `v` (at `lat`, `lon`) and the points of other
@@ -228,7 +298,7 @@ impl Context {
     ) -> f64 {
         let dot = |i: usize| {
             let p = &self.points[i];
-            if p.surface == surface || (minor_only && !p.minor) {
+            if !p.live || p.surface == surface || (minor_only && !p.minor) {
                 -1.0
             } else {
                 v[0] * p.v[0] + v[1] * p.v[1] + v[2] * p.v[2]
@@ -285,16 +355,17 @@ pub(super) fn others_countries(ctx: &Context, own: SurfaceId, out: &mut Vec<(u64
             }
             n = next;
         }
-        0.0
+        0
     };
     out.clear();
     // In country order already: `sorted_totals` is.
     out.extend(
         ctx.sorted_totals
             .iter()
-            .map(|&(cc, total)| (cc, total - mine(cc)))
-            // Weights are positive: what is left is the other surfaces' votes.
-            .filter(|(_, w)| *w > 1e-4),
+            // What is left is the other surfaces' votes.
+            .map(|&(cc, total)| (cc, total.saturating_sub(mine(cc))))
+            .filter(|&(_, w)| w > 0)
+            .map(|(cc, w)| (cc, w as f32)),
     );
     let max = out.iter().map(|(_, w)| *w).fold(0.0f32, f32::max);
     if max > 0.0 {
@@ -347,6 +418,62 @@ mod tests {
         assert_eq!(weight_of(&out, ne), Some(1.0));
         assert_eq!(weight_of(&out, ng), Some(0.4));
         assert_eq!(weight_of(&out, ml), Some(0.25));
+    }
+
+    #[test]
+    fn replacing_readings_gives_what_a_rebuild_would() {
+        let at = |entry, kind, cc, a1, lat| {
+            EntryFacts::new(entry, kind, Some(cc), Some(a1), lat, 0.0, 1000)
+        };
+        // Surface 0 read as a Canadian town, then moved to a British one; surface 1 a
+        // British county; surface 2 a state, moved to another country's division.
+        let ca_town = at(1, Kind::Place, "CA", "ON", 45.0);
+        let gb_town = at(2, Kind::Place, "GB", "ENG", 50.3);
+        let gb_county = at(3, Kind::Admin2, "GB", "ENG", 50.5);
+        let us_state = at(4, Kind::Admin1, "US", "TX", 31.0);
+        let ca_province = at(5, Kind::Admin1, "CA", "ON", 50.0);
+        let before = [
+            (0, &ca_town),
+            (0, &ca_town),
+            (1, &gb_county),
+            (2, &us_state),
+        ];
+        let after = [
+            (0, &gb_town),
+            (0, &gb_town),
+            (1, &gb_county),
+            (2, &ca_province),
+        ];
+        let mut ctx = build_context(before.iter().copied());
+        ctx.replace(0, &ca_town, &gb_town);
+        ctx.replace(2, &us_state, &ca_province);
+        ctx.replace(0, &ca_town, &gb_town);
+        let fresh = build_context(after.iter().copied());
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for surface in 0..3 {
+            others_countries(&ctx, surface, &mut a);
+            others_countries(&fresh, surface, &mut b);
+            assert_eq!(a, b, "surface {surface}");
+            for (cc, a1) in [("CA", "ON"), ("GB", "ENG"), ("US", "TX")] {
+                let (cc, a1) = (pack_code(cc), pack_code(a1));
+                assert_eq!(
+                    ctx.state_share(cc, a1, surface),
+                    fresh.state_share(cc, a1, surface)
+                );
+                assert_eq!(
+                    ctx.admin1_read_elsewhere(cc, a1, surface),
+                    fresh.admin1_read_elsewhere(cc, a1, surface)
+                );
+            }
+            for lat in [45.0, 50.3, 50.5] {
+                let v = unit_vector(lat, 0.0);
+                let near = |c: &Context| c.closest(&v, lat, 0.0, surface, false) > *NEAR_COS;
+                assert_eq!(near(&ctx), near(&fresh), "surface {surface} at {lat}");
+            }
+        }
+        // The Canadian town is no longer read: nothing is near it.
+        let v = unit_vector(45.0, 0.0);
+        assert!(ctx.closest(&v, 45.0, 0.0, 1, false) < *NEAR_COS);
     }
 
     #[test]

@@ -2,9 +2,20 @@
 //!
 //! [`resolve`] reads the document in two passes (countries and divisions settle first,
 //! towns follow them), then gives every unqualified mention of a name the same reading.
-//! In each pass, `context` indexes what the document's current readings say (countries,
-//! divisions, where its towns lie), and `score` turns that and the words beside a
-//! mention into each candidate's score.
+//! `context` indexes what the document's current readings say (countries, divisions,
+//! where its towns lie), and `score` turns that and the words beside a mention into
+//! each candidate's score.
+//!
+//! Within a pass the names are read one after another, in the order of their first
+//! mention, and each new reading enters the context before the next name is read
+//! (Gauss–Seidel, not Jacobi). Read all at once from the same context, two names whose
+//! namesakes pair up in two places swap into a crossed pair: "Police in Cornwall said
+//! the A30 was closed near Truro" starts from the most prominent readings (Cornwall,
+//! Ontario; Truro, England), and Cornwall then moves to England (near Truro) while
+//! Truro moves to Nova Scotia (in Cornwall's Canada), and back again in the next pass
+//! (a two-cycle). Read in turn, Truro sees Cornwall already in England and stays. A
+//! change costs a few table updates ([`Context::replace`]), so a pass stays linear in
+//! the document's mentions.
 
 mod context;
 mod score;
@@ -74,6 +85,12 @@ pub(crate) struct Scratch {
     /// readings, each pair once, and where each pair is in it.
     mass: Vec<(SurfaceId, EntryIndex, f32)>,
     mass_at: rustc_hash::FxHashMap<(SurfaceId, EntryIndex), usize>,
+    /// The hits in the order a pass reads them: by name, names in order of first
+    /// mention, and each name's hits in text order. Made without a sort: each hit's
+    /// next hit of the same name (`next_same`), and each name's first hit.
+    order: Vec<usize>,
+    next_same: Vec<usize>,
+    first_at: HashMap<SurfaceId, usize>,
     /// Each name's shared reading: a range of `shared`.
     senses: HashMap<SurfaceId, Range<usize>>,
     shared: Vec<(EntryIndex, f32)>,
@@ -108,6 +125,9 @@ pub(crate) fn resolve(
         ranges,
         mass,
         mass_at,
+        order,
+        next_same,
+        first_at,
         senses,
         shared,
     } = scratch;
@@ -129,28 +149,54 @@ pub(crate) fn resolve(
     }));
     probabilities.clear();
     ranges.clear();
+    ranges.resize(hits.len(), 0..0);
+    // The order a pass reads the hits in (see the module's docs): a name's hits
+    // together, so that the others see all of its mentions move at once.
+    first_at.clear();
+    next_same.clear();
+    next_same.resize(hits.len(), usize::MAX);
+    for (i, &surface) in surfaces.iter().enumerate().rev() {
+        if let Some(next) = first_at.insert(surface, i) {
+            next_same[i] = next;
+        }
+    }
+    order.clear();
+    for (i, surface) in surfaces.iter().enumerate() {
+        if first_at.get(surface) == Some(&i) {
+            let mut j = i;
+            while let Some(&next) = next_same.get(j) {
+                order.push(j);
+                j = next;
+            }
+        }
+    }
+    // The context of the starting readings; each change then updates it in place.
+    ctx.rebuild(
+        surfaces
+            .iter()
+            .zip(readings.iter())
+            .enumerate()
+            .map(|(i, (&surface, &r))| (surface, &info[i].facts(gazetteer)[r])),
+    );
     // Two passes in context: countries and divisions settle first, towns follow them.
     // The first pass only moves each name's reading; the last also ranks every
     // candidate.
     for pass in 0..2 {
         let last = pass == 1;
-        ctx.rebuild(
-            surfaces
-                .iter()
-                .zip(readings.iter())
-                .enumerate()
-                .map(|(i, (&surface, &r))| (surface, &info[i].facts(gazetteer)[r])),
-        );
+        // A name's support is computed at its first hit in the pass: the context
+        // leaves the name's own readings out, and the name's hits are read together,
+        // so the rest of the document has not moved in between.
         support_of.clear();
         support.clear();
-        for (i, hit) in hits.iter().enumerate() {
+        for &i in order.iter() {
+            let hit = &hits[i];
             let surface = surfaces[i];
             if info[i].candidates.len() == 1 {
                 // Nothing to choose: skip the scoring.
                 if last {
                     let start = probabilities.len();
                     probabilities.push((info[i].candidates[0].entry, 1.0));
-                    ranges.push(start..probabilities.len());
+                    ranges[i] = start..probabilities.len();
                 }
                 continue;
             }
@@ -207,15 +253,27 @@ pub(crate) fn resolve(
                     .then(entry_of(a.0).cmp(&entry_of(b.0)))
                     .then(a.0.cmp(&b.0))
             };
-            if last {
+            let best = if last {
                 ranked.clear();
                 ranked.extend(scores.iter().copied().enumerate());
                 ranked.sort_unstable_by(rank);
-                readings[i] = ranked[0].0;
                 let start = probabilities.len();
                 probabilities.extend(ranked.iter().map(|&(c, p)| (entry_of(c), p)));
-                ranges.push(start..probabilities.len());
-            } else if let Some((best, _)) = scores.iter().copied().enumerate().min_by(rank) {
+                ranges[i] = start..probabilities.len();
+                ranked.first().map(|&(c, _)| c)
+            } else {
+                scores
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .min_by(rank)
+                    .map(|(c, _)| c)
+            };
+            // The new reading enters the context before the next hit is read.
+            if let Some(best) = best
+                && best != readings[i]
+            {
+                ctx.replace(surface, &facts[readings[i]], &facts[best]);
                 readings[i] = best;
             }
         }
