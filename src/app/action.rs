@@ -646,31 +646,11 @@ impl GazetteApp {
             }
             Action::ReviewStep(by) => self.review_step(by),
             Action::ReviewAccept if self.archive_review_current().is_some() => {
-                if let Some((document, start, end)) = self.archive_review_current()
-                    && let Some(entry) = self.archive_review_effective()
-                    && let Some(id) = self.state.gazetteer().map(|g| g.entry(entry).id.clone())
-                {
-                    self.correct_archive_mention(
-                        document,
-                        start,
-                        end,
-                        Some(CorrectionAction::Reassign { id }),
-                    );
-                }
-                self.review_step(1);
+                let entry = self.archive_review_effective();
+                self.archive_review_reassign(entry);
             }
             Action::ReviewChoose(entry) if self.archive_review_current().is_some() => {
-                if let Some((document, start, end)) = self.archive_review_current()
-                    && let Some(id) = self.state.gazetteer().map(|g| g.entry(entry).id.clone())
-                {
-                    self.correct_archive_mention(
-                        document,
-                        start,
-                        end,
-                        Some(CorrectionAction::Reassign { id }),
-                    );
-                }
-                self.review_step(1);
+                self.archive_review_reassign(Some(entry));
             }
             Action::ReviewNotAPlace if self.archive_review_current().is_some() => {
                 if let Some((document, start, end)) = self.archive_review_current() {
@@ -1149,6 +1129,23 @@ impl GazetteApp {
             at: 0,
         });
         self.review_focus();
+    }
+
+    /// The archive review's current mention reassigned to `entry` (none: left as it
+    /// is), then the next mention.
+    fn archive_review_reassign(&mut self, entry: Option<EntryIndex>) {
+        if let Some((document, start, end)) = self.archive_review_current()
+            && let Some(entry) = entry
+            && let Some(id) = self.state.gazetteer().map(|g| g.entry(entry).id.clone())
+        {
+            self.correct_archive_mention(
+                document,
+                start,
+                end,
+                Some(CorrectionAction::Reassign { id }),
+            );
+        }
+        self.review_step(1);
     }
 
     /// Moves through the review; past its end it closes, saying so.
