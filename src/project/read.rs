@@ -606,23 +606,44 @@ impl Project {
     /// over every mention runs a statement per range, each its own read transaction, so
     /// the project's writer (a correction) waits for one range at most, never for the
     /// whole pass (seconds for a million articles, past the busy timeout).
+    ///
+    /// Each range ends at an id that exists, found by a keyset walk of the ids (the
+    /// `chunk`-th from the range's start), so there are as many ranges as `chunk`s of
+    /// documents whatever the ids are: a file whose ids are sparse or huge (one near
+    /// 2^62, crafted or damaged) gets a few ranges, not one per `chunk` ids between the
+    /// first and the last. The ranges still cover every id from the first document's to
+    /// the last's, each once.
     pub(super) fn document_chunks(&self, chunk: i64) -> Result<Vec<(i64, i64)>, ProjectError> {
+        let sqlite = |e| ProjectError::sqlite(&self.path, e);
         let chunk = chunk.max(1);
         let (first, last): (Option<i64>, Option<i64>) = self
             .conn
             .query_row("SELECT min(id), max(id) FROM gazette_documents", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
-            .map_err(|e| ProjectError::sqlite(&self.path, e))?;
+            .map_err(sqlite)?;
         let (Some(first), Some(last)) = (first, last) else {
             return Ok(Vec::new());
         };
+        // The range's last id: the `chunk`-th from its first (a seek of the primary key,
+        // then `chunk` steps), none when fewer documents are left.
+        let mut end = self
+            .conn
+            .prepare(
+                "SELECT id FROM gazette_documents WHERE id >= ?1 ORDER BY id LIMIT 1 OFFSET ?2",
+            )
+            .map_err(sqlite)?;
         let mut out = Vec::new();
         let mut lo = first;
         while lo <= last {
-            let hi = lo.saturating_add(chunk - 1).min(last);
+            let hi: Option<i64> = end
+                .query_row((lo, chunk - 1), |r| r.get(0))
+                .optional()
+                .map_err(sqlite)?;
+            // Past `last` (a document added since) or none left: the last range.
+            let hi = hi.map_or(last, |hi| hi.min(last));
             out.push((lo, hi));
-            if hi == i64::MAX {
+            if hi == last {
                 break;
             }
             lo = hi + 1;

@@ -1528,6 +1528,151 @@ fn a_whole_place_is_corrected_in_ranges_of_documents_as_in_memory_and_undone() {
 }
 
 #[test]
+fn sparse_and_huge_document_ids_make_few_ranges_and_the_same_counts() {
+    use crate::corpus::Published;
+    // A file shared by someone else, its documents' ids far apart (crafted or damaged):
+    // the ranges an aggregate reads by follow the documents, not the ids between them.
+    let g = gazetteer();
+    let mut docs = corpus();
+    for (d, date) in docs
+        .iter_mut()
+        .zip(["2024-03-02", "2024-03-02", "2024-03-20"])
+    {
+        d.document.meta.published = Published::parse(date);
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, project) = project_with(dir.path(), &docs);
+    drop(project);
+    let dense_path = dir.path().join("dense.gpkg");
+    std::fs::copy(&path, &dense_path).expect("copy");
+    // Renumber the documents, in the same order, as a crafted file could have them.
+    let ids: Vec<i64> = {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        // The documents and what refers to them renumbered one table at a time.
+        conn.pragma_update(None, "foreign_keys", false)
+            .expect("pragma");
+        let old: Vec<i64> = conn
+            .prepare("SELECT id FROM gazette_documents ORDER BY id")
+            .expect("ids")
+            .query_map([], |r| r.get(0))
+            .expect("ids")
+            .collect::<Result<_, _>>()
+            .expect("ids");
+        let n = old.len();
+        assert!(n >= 4, "{n}");
+        let new: Vec<i64> = (0..n)
+            .map(|i| match i {
+                0 => 1,
+                i if i == n - 1 => i64::MAX,
+                i if i == n - 2 => i64::MAX - 1,
+                i => (1 << 62) + i as i64,
+            })
+            .collect();
+        // Last first: no new id is an old one still to move.
+        for (&from, &to) in old.iter().zip(&new).rev() {
+            for table in [
+                "UPDATE gazette_documents SET id = ?2 WHERE id = ?1",
+                "UPDATE gazette_texts SET document_id = ?2 WHERE document_id = ?1",
+                "UPDATE gazette_mentions SET document_id = ?2 WHERE document_id = ?1",
+            ] {
+                conn.execute(table, (from, to)).expect("renumber");
+            }
+        }
+        new
+    };
+    let sparse = Project::open(&path).expect("open");
+    let dense = Project::open(&dense_path).expect("open");
+
+    // Few ranges, one per `chunk` documents, covering the first id to the last, each once.
+    assert_eq!(
+        sparse
+            .document_chunks(read::AGGREGATE_CHUNK)
+            .expect("chunks"),
+        vec![(1, i64::MAX)]
+    );
+    for chunk in [1, 2, 3] {
+        let ranges = sparse.document_chunks(chunk).expect("chunks");
+        assert_eq!(
+            ranges.len(),
+            ids.len().div_ceil(chunk as usize),
+            "{ranges:?}"
+        );
+        assert_eq!(ranges.first().map(|r| r.0), Some(1));
+        assert_eq!(ranges.last().map(|r| r.1), Some(i64::MAX));
+        for pair in ranges.windows(2) {
+            assert_eq!(pair[1].0, pair[0].1 + 1, "{ranges:?}");
+        }
+        for &(lo, hi) in &ranges {
+            assert!(lo <= hi, "{ranges:?}");
+            let inside = ids.iter().filter(|&&id| (lo..=hi).contains(&id)).count();
+            assert!((1..=chunk as usize).contains(&inside), "{ranges:?}");
+        }
+        for id in &ids {
+            let holding = ranges.iter().filter(|r| (r.0..=r.1).contains(id)).count();
+            assert_eq!(holding, 1, "{id} in {ranges:?}");
+        }
+    }
+
+    // What uses them counts as the same documents numbered 1 to n do, read whole.
+    let (days, undated) = dense.mentions_per_day().expect("days");
+    assert_eq!(days.len(), 2);
+    let first = *days.keys().next().expect("a day");
+    let passages = |project: &Project, chunk: i64| {
+        project
+            .least_certain_passages_by(1000, None, chunk)
+            .expect("read")
+            .into_iter()
+            .map(|p| (p.document, p.mention.start, p.mention.end))
+            .collect::<Vec<_>>()
+    };
+    let review = passages(&dense, read::AGGREGATE_CHUNK);
+    assert!(!review.is_empty());
+    for chunk in [1, 2, 3, read::AGGREGATE_CHUNK] {
+        assert_eq!(
+            sparse.mentions_per_day_by(chunk).expect("days"),
+            (days.clone(), undated),
+            "{chunk}"
+        );
+        for (from, to, undated) in [
+            (None, None, true),
+            (Some(first), Some(first), false),
+            (Some(first + 1), None, true),
+        ] {
+            let expected = dense
+                .count_places_in_dates(from, to, undated)
+                .expect("count");
+            assert!(!expected.is_empty());
+            assert_eq!(
+                sparse
+                    .count_places_in_dates_by(from, to, undated, chunk)
+                    .expect("count"),
+                expected,
+                "{chunk} {from:?} {to:?} {undated}"
+            );
+        }
+        assert_eq!(passages(&sparse, chunk), review, "{chunk}");
+    }
+
+    // A whole place corrected: the same corrections, in one transaction as for n ids.
+    let (mut sparse, mut dense) = (sparse, dense);
+    let niamey = "gn:2440485";
+    let expected = dense
+        .correct_place(g, niamey, None, None, &|| false)
+        .expect("correct");
+    assert!(!expected.corrections.is_empty());
+    assert_eq!(
+        sparse
+            .correct_place(g, niamey, None, None, &|| false)
+            .expect("correct"),
+        expected
+    );
+    assert_eq!(
+        sparse.place_summaries().expect("places"),
+        dense.place_summaries().expect("places")
+    );
+}
+
+#[test]
 fn the_least_certain_mentions_come_from_ranges_of_documents_as_in_memory() {
     let g = gazetteer();
     let docs = corpus();
