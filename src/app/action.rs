@@ -255,7 +255,7 @@ impl Action {
     /// Whether it writes to the project when the window shows an archive: a correction
     /// (of a mention, or a whole place), its undo, a rule, a review's decision, the
     /// user's places. Refused while the archive is exported: the export's read of the
-    /// project (one transaction, see [`crate::project::Project::stream`]) makes the
+    /// project (one transaction, see `Project::stream`) makes the
     /// project's writer wait its busy timeout and fail, and a failed write would leave
     /// the window showing what the project does not hold. (The filter, a setting, is
     /// sent once the export is done instead: see `sync_project`.)
