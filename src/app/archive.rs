@@ -161,34 +161,7 @@ pub fn place_candidates(
     mentions: &[Option<Mention>],
     limit: usize,
 ) -> Vec<crate::corpus::CandidateChoice> {
-    let mut best: BTreeMap<EntryIndex, f32> = BTreeMap::new();
-    for m in mentions.iter().flatten() {
-        let r = &m.resolution;
-        for (entry, p) in std::iter::once((r.entry, r.probability))
-            .chain(r.alternates.iter().map(|a| (a.entry, a.probability)))
-        {
-            if crate::geoparse::located_entry(gazetteer, entry) != place {
-                let slot = best.entry(entry).or_insert(p);
-                *slot = slot.max(p);
-            }
-        }
-    }
-    let mut out: Vec<crate::corpus::CandidateChoice> = best
-        .into_iter()
-        .map(|(entry, p)| crate::corpus::CandidateChoice {
-            entry,
-            probability: Some(p),
-            is_current: false,
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        b.probability
-            .partial_cmp(&a.probability)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(a.entry.cmp(&b.entry))
-    });
-    out.truncate(limit);
-    out
+    crate::corpus::set::candidates_instead_of(gazetteer, place, mentions.iter().flatten(), limit)
 }
 
 /// The passages read from the project for one place.

@@ -344,36 +344,11 @@ impl Corpus {
         place: &Place,
         limit: usize,
     ) -> Vec<CandidateChoice> {
-        let mut best: HashMap<EntryIndex, f32> = HashMap::new();
-        for m in &place.mentions {
-            let mention = &self.documents[m.document].mentions[m.mention];
-            let mut offer = |entry: EntryIndex, p: f32| {
-                if located_entry(g, entry) != place.entry {
-                    let slot = best.entry(entry).or_insert(p);
-                    *slot = slot.max(p);
-                }
-            };
-            offer(mention.resolution.entry, mention.resolution.probability);
-            for a in &mention.resolution.alternates {
-                offer(a.entry, a.probability);
-            }
-        }
-        let mut out: Vec<CandidateChoice> = best
-            .into_iter()
-            .map(|(entry, p)| CandidateChoice {
-                entry,
-                probability: Some(p),
-                is_current: false,
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            b.probability
-                .partial_cmp(&a.probability)
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then(a.entry.cmp(&b.entry))
-        });
-        out.truncate(limit);
-        out
+        let mentions = place
+            .mentions
+            .iter()
+            .map(|m| &self.documents[m.document].mentions[m.mention]);
+        candidates_instead_of(g, place.entry, mentions, limit)
     }
 
     /// The mentions the user corrected that are in the set, oldest correction first.
@@ -497,6 +472,46 @@ impl Corpus {
         }
         changed
     }
+}
+
+/// What mentions located at `place` could denote instead: each entry their parser's
+/// choice or alternates name (the best probability each was given) whose located entry
+/// is not `place`, most likely first, at most `limit`. The window's place (all its
+/// mentions) and an archive's (the passages read) offer these.
+pub fn candidates_instead_of<'m>(
+    g: &Gazetteer,
+    place: EntryIndex,
+    mentions: impl IntoIterator<Item = &'m crate::geoparse::Mention>,
+    limit: usize,
+) -> Vec<CandidateChoice> {
+    let mut best: HashMap<EntryIndex, f32> = HashMap::new();
+    for mention in mentions {
+        let r = &mention.resolution;
+        for (entry, p) in std::iter::once((r.entry, r.probability))
+            .chain(r.alternates.iter().map(|a| (a.entry, a.probability)))
+        {
+            if located_entry(g, entry) != place {
+                let slot = best.entry(entry).or_insert(p);
+                *slot = slot.max(p);
+            }
+        }
+    }
+    let mut out: Vec<CandidateChoice> = best
+        .into_iter()
+        .map(|(entry, p)| CandidateChoice {
+            entry,
+            probability: Some(p),
+            is_current: false,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.probability
+            .partial_cmp(&a.probability)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.entry.cmp(&b.entry))
+    });
+    out.truncate(limit);
+    out
 }
 
 #[cfg(test)]
