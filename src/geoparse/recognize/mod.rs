@@ -52,6 +52,7 @@ pub(crate) fn recognize(
     // Start over between documents (never during one: hits hold indices).
     if memo.owner != Some(owner) || memo.list.len() >= SpellingMemo::CAPACITY {
         memo.surfaces.clear();
+        memo.abbreviations.clear();
         memo.list.clear();
         memo.key_ids.clear();
         memo.owner = Some(owner);

@@ -57,6 +57,10 @@ pub(crate) struct SpellingMemo {
     /// Each spelling's head, with the index of its surface in `list` (`None`: the
     /// name has no candidate).
     pub(super) surfaces: ShortKeyMap<Option<SurfaceHead>>,
+    /// The same for news abbreviations read as such (`abbreviations.rs`), apart:
+    /// "SA" after "Perth," is South Australia and elsewhere whatever the gazetteer
+    /// says, so one key for both would let an earlier document decide a later one.
+    pub(super) abbreviations: ShortKeyMap<Option<SurfaceHead>>,
     /// The surfaces, in the order first seen. Indices, not shared pointers: a hit
     /// reads its surface without touching a reference count.
     pub(super) list: Vec<Surface>,
@@ -81,6 +85,7 @@ impl SpellingMemo {
         SpellingMemo {
             words: WordMemo::with_capacity(16384),
             surfaces: ShortKeyMap::with_capacity(8192),
+            abbreviations: ShortKeyMap::default(),
             list: Vec::with_capacity(8192),
             key_ids: FxHashMap::with_capacity_and_hasher(8192, Default::default()),
             owner: None,
@@ -108,12 +113,15 @@ pub(super) fn surface_of(
         .filter(|c| options.demonyms || gazetteer.kind(c.entry) != Kind::Demonym)
         .collect();
     let common_word = gazetteer.is_common_word(hit);
-    new_surface(gazetteer, base, written, candidates, common_word, memo)
+    let surface = new_surface(gazetteer, base, written, candidates, common_word, memo);
+    memo.surfaces
+        .insert_bounded(written, surface, SpellingMemo::CAPACITY);
+    surface
 }
 
 /// The [`Surface`] of an abbreviation read at `written` (see `abbreviations.rs`), its
-/// `candidates` found there; from the memo if the same form was read before. The memo
-/// is keyed by the form as written, which an abbreviation shares with nothing else.
+/// `candidates` found there; from the memo if the same form was read as an
+/// abbreviation before (its candidates depend on the form alone).
 pub(super) fn abbreviation_surface(
     gazetteer: &Gazetteer,
     base: &BaseProminence,
@@ -121,13 +129,17 @@ pub(super) fn abbreviation_surface(
     candidates: Vec<Candidate>,
     memo: &mut SpellingMemo,
 ) -> Option<SurfaceHead> {
-    if let Some(s) = memo.surfaces.get(written) {
+    if let Some(s) = memo.abbreviations.get(written) {
         return *s;
     }
-    new_surface(gazetteer, base, written, candidates, false, memo)
+    let surface = new_surface(gazetteer, base, written, candidates, false, memo);
+    memo.abbreviations
+        .insert_bounded(written, surface, SpellingMemo::CAPACITY);
+    surface
 }
 
-/// Makes and remembers the [`Surface`] and [`SurfaceHead`] of `written`.
+/// Makes the [`Surface`] (kept in the memo's list) and [`SurfaceHead`] of `written`;
+/// the caller remembers the head under its own key.
 fn new_surface(
     gazetteer: &Gazetteer,
     base: &BaseProminence,
@@ -136,7 +148,7 @@ fn new_surface(
     common_word: bool,
     memo: &mut SpellingMemo,
 ) -> Option<SurfaceHead> {
-    let surface = (!candidates.is_empty()).then(|| {
+    (!candidates.is_empty()).then(|| {
         let index = memo.list.len() as u32;
         let priors: Vec<f32> = candidates
             .iter()
@@ -188,8 +200,5 @@ fn new_surface(
             facts: OnceLock::new(),
         });
         head
-    });
-    memo.surfaces
-        .insert_bounded(written, surface, SpellingMemo::CAPACITY);
-    surface
+    })
 }
