@@ -456,6 +456,51 @@ const CITY_OR_STATE: &[Case] = &[
 /// both have Canadian or American namesakes, and the mirror, a Canadian story whose
 /// towns have British ones. Each name must follow the other, not cross over to the
 /// other's first reading (read all at once, each moved to where the other had been).
+const COUNTY_LISTS: &[Case] = &[
+    Case {
+        name: "counties named without the word, one an ordinary word",
+        text: "Storm warnings were issued for Polk, Lee and Story counties in central Iowa \
+               on Tuesday.",
+        expected: &[
+            Place("Polk", Kind::Admin2, Some("US")),
+            Place("Lee", Kind::Admin2, Some("US")),
+            Place("Story", Kind::Admin2, Some("US")),
+        ],
+    },
+    Case {
+        name: "parishes, two words and an ampersand",
+        text: "Voters in St. Tammany & East Baton Rouge parishes go to the polls in March.",
+        expected: &[
+            Place("St. Tammany", Kind::Admin2, Some("US")),
+            Place("East Baton Rouge", Kind::Admin2, Some("US")),
+        ],
+    },
+    Case {
+        name: "a town's name in a county list is the county",
+        text: "Schools in Marin, Sonoma, or Napa counties will stay closed.",
+        expected: &[
+            Place("Marin", Kind::Admin2, Some("US")),
+            Place("Sonoma", Kind::Admin2, Some("US")),
+            Place("Napa", Kind::Admin2, Some("US")),
+        ],
+    },
+    Case {
+        name: "a state's counties are the state",
+        text: "Most Ohio and Indiana counties reported no new cases, and the metro \
+               Denver counties none at all.",
+        expected: &[
+            Place("Ohio", Kind::Admin1, Some("US")),
+            Place("Indiana", Kind::Admin1, Some("US")),
+            Place("Denver", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
+        name: "no name before the word",
+        text: "Both counties agreed, and the two parishes followed in June.",
+        expected: &[NotAPlace("June")],
+    },
+];
+
 const CROSSED_PAIRS: &[Case] = &[
     Case {
         name: "a Cornish road closure",
@@ -604,6 +649,34 @@ fn calendar_and_names() {
 #[test]
 fn inside_names() {
     check("inside_names", INSIDE_NAMES);
+}
+
+#[test]
+fn county_lists() {
+    check("county_lists", COUNTY_LISTS);
+}
+
+/// The counties of a list are read in the story's state, not in the first state that
+/// has a county so named.
+#[test]
+fn county_lists_resolve_in_the_storys_state() {
+    let g = gazetteer();
+    let text = "Flood watches cover Boone, Story and Polk counties, the Iowa weather \
+                service said. Ames and Des Moines saw the heaviest rain.";
+    let mentions = Geoparser::new(g).parse(text);
+    for name in ["Boone", "Story", "Polk"] {
+        let m = mentions
+            .iter()
+            .find(|m| m.text == name)
+            .unwrap_or_else(|| panic!("{name} not found in {mentions:?}"));
+        let e = g.entry(m.resolution.entry);
+        assert_eq!(
+            (e.kind, e.country_code.as_deref(), e.admin1_code.as_deref()),
+            (Kind::Admin2, Some("US"), Some("IA")),
+            "{name} read as {}",
+            e.label()
+        );
+    }
 }
 
 #[test]

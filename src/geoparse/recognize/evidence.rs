@@ -23,6 +23,18 @@ pub(super) struct Proposed {
     locative_cue: bool,
 }
 
+impl Proposed {
+    /// A name in a list of counties: the list says it is a county, which no person or
+    /// organisation context around one of its names outweighs.
+    pub(super) fn read_as_county(&mut self, threshold: f32) {
+        self.hit.score = self.hit.score.max(threshold + 1.5);
+        self.hit.kind_cue = Some(KindCue::Division);
+        self.hit.feature = false;
+        self.person_context = false;
+        self.locative_cue = true;
+    }
+}
+
 /// Whether the sentence last asked about shouts (is mostly capitals, as a headline is):
 /// every all-capitals name in a sentence asks, and counting its letters once per
 /// sentence rather than once per name keeps a long sentence of such names linear.

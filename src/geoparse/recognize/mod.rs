@@ -13,6 +13,7 @@
 //! - `user_names`: the user's own places' names, found without case and always kept.
 
 mod abbreviations;
+mod county_lists;
 mod cues;
 mod evidence;
 mod prominence;
@@ -52,7 +53,7 @@ pub(crate) fn recognize(
     // Start over between documents (never during one: hits hold indices).
     if memo.owner != Some(owner) || memo.list.len() >= SpellingMemo::CAPACITY {
         memo.surfaces.clear();
-        memo.abbreviations.clear();
+        memo.by_rule.clear();
         memo.list.clear();
         memo.key_ids.clear();
         memo.owner = Some(owner);

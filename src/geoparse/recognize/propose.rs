@@ -4,9 +4,10 @@
 use std::ops::Range;
 
 use super::abbreviations::{abbreviation_at, may_start_abbreviation};
+use super::county_lists::county_list_items;
 use super::evidence::{Proposed, ShoutingMemo, evidence};
 use super::prominence::BaseProminence;
-use super::spellings::{SpellingMemo, abbreviation_surface, surface_of};
+use super::spellings::{SpellingMemo, abbreviation_surface, county_surface, surface_of};
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::Options;
 
@@ -26,6 +27,9 @@ pub(super) fn propose(
     let mut sentence = 0usize;
     let mut prev_is_word = false;
     let mut shouting = ShoutingMemo::default();
+    // The names of county lists, in text order, and the first not yet passed.
+    let county_items = county_list_items(text);
+    let mut next_county = 0usize;
     while i < bytes.len() {
         // Eight bytes at a time while there is no capital and no non-ASCII byte: only
         // a capital can start a name, and most of the text is neither.
@@ -60,6 +64,32 @@ pub(super) fn propose(
         if is_word && !prev_is_word && c.is_uppercase() {
             while sentence + 1 < sentences.len() && sentences[sentence].end <= i {
                 sentence += 1;
+            }
+            // A name in a list of counties ("Cooke, Grayson and Love counties") is read
+            // as the counties it can be, whatever the gazetteer says of it alone.
+            while county_items.get(next_county).is_some_and(|r| r.start < i) {
+                next_county += 1;
+            }
+            if let Some(item) = county_items.get(next_county).filter(|r| r.start == i)
+                && let Some(head) = county_surface(gazetteer, base, &text[item.clone()], memo)
+            {
+                let mut p = evidence(
+                    gazetteer,
+                    text,
+                    sentences,
+                    sentence,
+                    item.start,
+                    item.end,
+                    head,
+                    &memo.list,
+                    &mut memo.words,
+                    &mut shouting,
+                );
+                p.read_as_county(options.threshold);
+                i = p.hit.end;
+                out.push(p);
+                prev_is_word = true;
+                continue;
             }
             let hit = gazetteer
                 .longest_match_memo(text, i, &mut memo.words)

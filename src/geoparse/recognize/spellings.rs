@@ -5,6 +5,7 @@
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
+use super::county_lists::county_candidates;
 use super::cues::{class, classify};
 use super::prominence::{BaseProminence, prominence};
 use crate::fold::fold_name;
@@ -57,10 +58,12 @@ pub(crate) struct SpellingMemo {
     /// Each spelling's head, with the index of its surface in `list` (`None`: the
     /// name has no candidate).
     pub(super) surfaces: ShortKeyMap<Option<SurfaceHead>>,
-    /// The same for news abbreviations read as such (`abbreviations.rs`), apart:
-    /// "SA" after "Perth," is South Australia and elsewhere whatever the gazetteer
-    /// says, so one key for both would let an earlier document decide a later one.
-    pub(super) abbreviations: ShortKeyMap<Option<SurfaceHead>>,
+    /// The same for names read by a rule of where they stand, apart: news
+    /// abbreviations (`abbreviations.rs`; "SA" after "Perth," is South Australia and
+    /// elsewhere whatever the gazetteer says) and names in a list of counties
+    /// (`county_lists.rs`; "Love" in "Cooke and Love counties"). One key for both
+    /// readings would let an earlier document decide a later one.
+    pub(super) by_rule: ShortKeyMap<Option<SurfaceHead>>,
     /// The surfaces, in the order first seen. Indices, not shared pointers: a hit
     /// reads its surface without touching a reference count.
     pub(super) list: Vec<Surface>,
@@ -85,7 +88,7 @@ impl SpellingMemo {
         SpellingMemo {
             words: WordMemo::with_capacity(16384),
             surfaces: ShortKeyMap::with_capacity(8192),
-            abbreviations: ShortKeyMap::default(),
+            by_rule: ShortKeyMap::default(),
             list: Vec::with_capacity(8192),
             key_ids: FxHashMap::with_capacity_and_hasher(8192, Default::default()),
             owner: None,
@@ -113,7 +116,15 @@ pub(super) fn surface_of(
         .filter(|c| options.demonyms || gazetteer.kind(c.entry) != Kind::Demonym)
         .collect();
     let common_word = gazetteer.is_common_word(hit);
-    let surface = new_surface(gazetteer, base, written, candidates, common_word, memo);
+    let surface = new_surface(
+        gazetteer,
+        base,
+        written,
+        written,
+        candidates,
+        common_word,
+        memo,
+    );
     memo.surfaces
         .insert_bounded(written, surface, SpellingMemo::CAPACITY);
     surface
@@ -129,21 +140,46 @@ pub(super) fn abbreviation_surface(
     candidates: Vec<Candidate>,
     memo: &mut SpellingMemo,
 ) -> Option<SurfaceHead> {
-    if let Some(s) = memo.abbreviations.get(written) {
+    if let Some(s) = memo.by_rule.get(written) {
         return *s;
     }
-    let surface = new_surface(gazetteer, base, written, candidates, false, memo);
-    memo.abbreviations
+    let surface = new_surface(gazetteer, base, written, written, candidates, false, memo);
+    memo.by_rule
         .insert_bounded(written, surface, SpellingMemo::CAPACITY);
     surface
 }
 
-/// Makes the [`Surface`] (kept in the memo's list) and [`SurfaceHead`] of `written`;
-/// the caller remembers the head under its own key.
+/// The [`Surface`] of a name written in a list of counties (see `county_lists.rs`):
+/// the counties it can be, from the memo if read so before. Its folded form is the
+/// county's full name (`Oconee County`), so the resolver takes it and a mention of
+/// `Oconee County` for one name, and never pools it with the name read alone.
+pub(super) fn county_surface(
+    gazetteer: &Gazetteer,
+    base: &BaseProminence,
+    written: &str,
+    memo: &mut SpellingMemo,
+) -> Option<SurfaceHead> {
+    // A byte no text has before a name keeps these keys apart from abbreviations'.
+    let key = format!("\u{1}{written}");
+    if let Some(s) = memo.by_rule.get(&key) {
+        return *s;
+    }
+    let candidates = county_candidates(gazetteer, written);
+    let full = format!("{written} County");
+    let surface = new_surface(gazetteer, base, written, &full, candidates, false, memo);
+    memo.by_rule
+        .insert_bounded(&key, surface, SpellingMemo::CAPACITY);
+    surface
+}
+
+/// Makes the [`Surface`] (kept in the memo's list) and [`SurfaceHead`] of `written`,
+/// numbered by the folded `name` it stands for (`written` itself but for a rule's
+/// reading); the caller remembers the head under its own key.
 fn new_surface(
     gazetteer: &Gazetteer,
     base: &BaseProminence,
     written: &str,
+    name: &str,
     candidates: Vec<Candidate>,
     common_word: bool,
     memo: &mut SpellingMemo,
@@ -166,7 +202,7 @@ fn new_surface(
             .filter(|(c, _)| is_broad(gazetteer.kind(c.entry)))
             .map(|(_, &p)| p)
             .reduce(f32::max);
-        let key = fold_name(written);
+        let key = fold_name(name);
         let calendar_word = classify(key.trim_end_matches('.')).bits & class::CALENDAR != 0;
         let next_id = memo.key_ids.len() as u32;
         let key_id = *memo.key_ids.entry(key).or_insert(next_id);
