@@ -73,10 +73,11 @@ pub enum Change {
         /// Of the documents of these dates only (`None`: every date).
         dates: Option<crate::corpus::DateRange>,
     },
-    /// Clear these corrections (document name, start, end) of a project opened as an
-    /// archive, a transaction per range of them: the undo of [`Change::CorrectPlace`].
-    /// Answered by [`LinkEvent::CorrectionsCleared`].
-    ClearCorrections(super::archive::Spans),
+    /// Undo these changes of a whole place of a project opened as an archive, a
+    /// transaction per range of them: the undo of [`Change::CorrectPlace`] (each
+    /// mention gets back the correction it had, unless corrected again since). Answered
+    /// by [`LinkEvent::ChangesUndone`].
+    UndoChanges(super::archive::Changes),
     /// Answer on this channel once every change sent before is written (tests, closing).
     Flush(Sender<()>),
 }
@@ -101,12 +102,18 @@ pub enum LinkEvent {
     /// The places layer as read after the changes sent before [`Change::ReadPlaces`]
     /// were written, or why it could not be read.
     Places(Result<Vec<crate::project::PlaceSummary>, String>),
-    /// The corrections [`Change::CorrectPlace`] wrote (one per mention), or why it
-    /// could not (the ranges of documents before the failure stay corrected: those are
-    /// in the project's corrections when it is opened again).
-    PlaceCorrected(Result<Vec<crate::corpus::Correction>, String>),
-    /// How many corrections [`Change::ClearCorrections`] cleared, or why it could not.
-    CorrectionsCleared(Result<usize, String>),
+    /// What [`Change::CorrectPlace`] did: the corrections it wrote (one per mention,
+    /// each with the one it replaced), and why it stopped if it failed. On a failure
+    /// `changes` are those of the ranges of documents written before it (they are in the
+    /// file: the window takes them in and offers to undo them).
+    PlaceCorrected {
+        /// The corrections written and committed.
+        changes: Vec<crate::corpus::CorrectionChange>,
+        /// Why the rest could not be written (names the file); `None`: all were.
+        error: Option<String>,
+    },
+    /// How many corrections [`Change::UndoChanges`] undid, or why it could not.
+    ChangesUndone(Result<usize, String>),
     /// A change could not be written (the message names the file); later changes are
     /// still tried.
     Failed(String),
@@ -345,8 +352,8 @@ impl ProjectLink {
             match event {
                 LinkEvent::Progress { .. }
                 | LinkEvent::Places(_)
-                | LinkEvent::PlaceCorrected(_)
-                | LinkEvent::CorrectionsCleared(_) => {}
+                | LinkEvent::PlaceCorrected { .. }
+                | LinkEvent::ChangesUndone(_) => {}
                 LinkEvent::SavedAs { .. } => self.state = LinkState::Saved,
                 LinkEvent::Saved => {
                     if self.state != LinkState::SavingAs {
@@ -519,18 +526,27 @@ fn run(
             Change::CorrectPlace { place, to, dates } => {
                 let stop = || closing.load(Ordering::Relaxed);
                 let done = project.correct_place(gazetteer, &place, to.as_deref(), dates, &stop);
-                report(LinkEvent::PlaceCorrected(
-                    done.map(|o| o.corrections).map_err(|e| e.to_string()),
-                ));
+                report(match done {
+                    Ok(outcome) => LinkEvent::PlaceCorrected {
+                        changes: outcome.changes,
+                        error: None,
+                    },
+                    // The ranges committed before the failure are in the file: the
+                    // window takes them in.
+                    Err(failed) => LinkEvent::PlaceCorrected {
+                        changes: failed.done.changes,
+                        error: Some(failed.error.to_string()),
+                    },
+                });
                 Ok(())
             }
-            Change::ClearCorrections(spans) => {
+            Change::UndoChanges(changes) => {
                 // Not stopped by closing, unlike a whole place: the window has already
                 // shown these corrections undone, and has no batch left to undo them
                 // with after reopening (a few seconds on a million articles).
-                let done = project.clear_corrections(gazetteer, &spans, &|| false);
-                report(LinkEvent::CorrectionsCleared(
-                    done.map(|o| o.corrections.len()).map_err(|e| e.to_string()),
+                let done = project.undo_changes(gazetteer, &changes, &|| false);
+                report(LinkEvent::ChangesUndone(
+                    done.map(|o| o.changes.len()).map_err(|e| e.to_string()),
                 ));
                 Ok(())
             }
@@ -885,7 +901,13 @@ mod tests {
                         },
                     )
                     .expect("correct");
-                spans.push((d.document.name.clone(), m.start, m.end));
+                spans.push(crate::corpus::CorrectionChange {
+                    document: d.document.name.clone(),
+                    start: m.start,
+                    end: m.end,
+                    before: None,
+                    after: Some(CorrectionAction::NotAPlace),
+                });
             }
         }
         assert!(spans.len() >= 3);
@@ -895,7 +917,7 @@ mod tests {
         // before it reaches the undo, which is still written, every correction of it.
         let mut link = ProjectLink::reading(path.clone());
         link.start(g.clone(), Arc::new(|| {}));
-        link.send(Change::ClearCorrections(spans.into()));
+        link.send(Change::UndoChanges(spans.into()));
         drop(link);
         let project = Project::open_read_only(&path).expect("project");
         assert_eq!(project.corrections().len(), 0, "every correction undone");

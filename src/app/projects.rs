@@ -345,20 +345,35 @@ impl GazetteApp {
                         }
                     }
                 }
-                LinkEvent::PlaceCorrected(Ok(corrections)) => {
-                    // Taken into the window's corrections a slice per frame
-                    // (`take_archive_work`), which then says how many.
-                    self.state.archive_place_corrected(corrections);
+                LinkEvent::PlaceCorrected { changes, error } => {
+                    if let Some(message) = &error {
+                        let written = changes.len();
+                        self.state.push_message(
+                            MessageLevel::Error,
+                            if written == 0 {
+                                format!("The place could not be corrected: {message}")
+                            } else {
+                                format!(
+                                    "The place could not be corrected whole: {message}. The \
+                                     {} mention{} corrected before stay corrected in the \
+                                     project (\"Undo all\" undoes them)",
+                                    crate::geoparse::why::thousands(written as u64),
+                                    plural(written)
+                                )
+                            },
+                        );
+                    }
+                    if error.is_some() && changes.is_empty() {
+                        self.state.archive_place_failed();
+                    } else {
+                        // Taken into the window's corrections a slice per frame
+                        // (`take_archive_work`), which then says how many: those in
+                        // the file, even when it failed part-way.
+                        self.state.archive_place_corrected(changes);
+                    }
                 }
-                LinkEvent::PlaceCorrected(Err(message)) => {
-                    self.state.archive_place_failed();
-                    self.state.push_message(
-                        MessageLevel::Error,
-                        format!("The place could not be corrected: {message}"),
-                    );
-                }
-                LinkEvent::CorrectionsCleared(Ok(_)) => {}
-                LinkEvent::CorrectionsCleared(Err(message)) => self.state.push_message(
+                LinkEvent::ChangesUndone(Ok(_)) => {}
+                LinkEvent::ChangesUndone(Err(message)) => self.state.push_message(
                     MessageLevel::Error,
                     format!("The corrections could not be undone: {message}"),
                 ),
@@ -500,7 +515,7 @@ impl GazetteApp {
         };
         match &mut self.project {
             Some(link) if link.state() != LinkState::ReadOnly => {
-                link.send(Change::ClearCorrections(batch.spans));
+                link.send(Change::UndoChanges(batch.changes));
                 link.send(Change::ReadPlaces);
             }
             _ => self.state.archive_counted(),

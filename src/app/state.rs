@@ -27,8 +27,8 @@ pub use crate::corpus::{
     CandidateChoice, CountryCount, DocumentSource, KindCount, MentionKey, PlaceStats,
 };
 use crate::corpus::{
-    Corpus, Correction, CorrectionAction, Corrections, DateRange, Filter, MentionRef,
-    ParsedDocument, Place, Rule, Rules, Summary,
+    Corpus, CorrectionAction, Corrections, DateRange, Filter, MentionRef, ParsedDocument, Place,
+    Rule, Rules, Summary,
 };
 use crate::export::{ExportError, Format};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind, UserPlace, UserPlaceError};
@@ -431,18 +431,18 @@ impl AppState {
     }
 
     /// The corrections the project's thread wrote for the whole place being corrected
-    /// (one per mention): the window takes them as its own, a slice per frame
+    /// (one per mention, each with the one it replaced; of the ranges it committed, if
+    /// it failed part-way): the window takes them as its own, a slice per frame
     /// ([`AppState::archive_work`]), and keeps them together to be undone at once.
-    pub fn archive_place_corrected(&mut self, corrections: Vec<Correction>) {
+    pub fn archive_place_corrected(&mut self, changes: Vec<crate::corpus::CorrectionChange>) {
         let Some(view) = &mut self.archive else {
             return;
         };
         let label = view.correcting.clone().unwrap_or_default();
         view.work = Some(super::archive::WindowWork::Take {
             label,
-            corrections,
-            at: 0,
-            spans: Vec::new(),
+            changes: changes.into(),
+            taken: Vec::new(),
         });
     }
 
@@ -477,8 +477,8 @@ impl AppState {
         let batch = view.batches.remove(index);
         view.counting = true;
         view.work = Some(super::archive::WindowWork::Undo {
-            spans: batch.spans.clone(),
-            at: 0,
+            changes: batch.changes.clone(),
+            left: batch.changes.len(),
         });
         Some(batch)
     }
@@ -486,43 +486,37 @@ impl AppState {
     /// Does up to `budget` of the work on the window's corrections a whole place left
     /// (taking its corrections, or undoing them). Returns how many corrections the place
     /// had once they are all taken; a correction the user made meanwhile (it reached the
-    /// project after the place's) is kept, and left out of the place's.
+    /// project after the place's) is kept, and left out of the place's. An undo puts
+    /// back what stood before each correction, where the place's still stands (a
+    /// correction made since is kept), as the project's thread does in the file.
     pub fn archive_work(&mut self, budget: usize) -> Option<usize> {
         use super::archive::WindowWork;
         let view = self.archive.as_mut()?;
         let work = view.work.as_mut()?;
         let meanwhile = &view.corrected_meanwhile;
         let done = match work {
-            WindowWork::Take {
-                corrections,
-                at,
-                spans,
-                ..
-            } => {
-                let end = corrections.len().min(at.saturating_add(budget));
-                for c in corrections.get_mut(*at..end).unwrap_or_default() {
-                    // Taken out, so that the list is dropped without its strings.
-                    let document = std::mem::take(&mut c.document);
-                    let action = std::mem::replace(&mut c.action, CorrectionAction::NotAPlace);
-                    let span = (document, c.start, c.end);
+            WindowWork::Take { changes, taken, .. } => {
+                for change in changes.drain(..budget.min(changes.len())) {
+                    let span = (change.document.clone(), change.start, change.end);
                     if !meanwhile.contains(&span) {
                         self.corpus
-                            .correct_named(&span.0, span.1, span.2, Some(action));
-                        spans.push(span);
+                            .correct_named(&span.0, span.1, span.2, change.after.clone());
+                        taken.push(change);
                     }
                 }
-                *at = end;
-                end == corrections.len()
+                changes.is_empty()
             }
-            WindowWork::Undo { spans, at } => {
-                let end = spans.len().min(at.saturating_add(budget));
-                for (document, start, end) in spans.get(*at..end).unwrap_or_default() {
-                    if !meanwhile.contains(&(document.clone(), *start, *end)) {
-                        self.corpus.correct_named(document, *start, *end, None);
+            WindowWork::Undo { changes, left } => {
+                let from = left.saturating_sub(budget);
+                // Newest first, as the project's thread undoes them.
+                for change in changes.get(from..*left).unwrap_or_default().iter().rev() {
+                    let span = (change.document.clone(), change.start, change.end);
+                    if !meanwhile.contains(&span) {
+                        self.corpus.undo_change(change);
                     }
                 }
-                *at = end;
-                end == spans.len()
+                *left = from;
+                from == 0
             }
         };
         self.revision += 1;
@@ -533,12 +527,12 @@ impl AppState {
         view.correcting = None;
         view.corrected_meanwhile.clear();
         match finished {
-            Some(WindowWork::Take { label, spans, .. }) => {
-                let n = spans.len();
+            Some(WindowWork::Take { label, taken, .. }) => {
+                let n = taken.len();
                 if n > 0 {
                     view.batches.push(super::archive::ArchiveBatch {
                         label,
-                        spans: std::sync::Arc::new(spans),
+                        changes: std::sync::Arc::new(taken),
                     });
                 }
                 Some(n)

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::error::ProjectError;
 use super::layer::{LayerChanges, effective_place};
 use super::{Project, resolve_entries};
-use crate::corpus::{Correction, CorrectionAction, Corrections, Filter, Rules};
+use crate::corpus::{Correction, CorrectionAction, CorrectionChange, Corrections, Filter, Rules};
 use crate::gazetteer::Gazetteer;
 
 /// `gazette_settings` key of the filter.
@@ -379,16 +379,39 @@ impl Project {
     }
 }
 
-/// What [`Project::correct_place`] and [`Project::clear_corrections`] did.
+/// What [`Project::correct_place`] and [`Project::undo_changes`] did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BatchOutcome {
-    /// The corrections set (for `correct_place`) or the spans cleared (their action is
-    /// what they were), in the order written.
-    pub corrections: Vec<Correction>,
+    /// The corrections changed, in the order written, each with the one it replaced:
+    /// [`Project::undo_changes`] given them puts back exactly what stood before.
+    pub changes: Vec<CorrectionChange>,
     /// Transactions committed: one per range of documents (or of corrections).
     pub transactions: usize,
     /// True if it was stopped between two transactions (those before are written).
     pub stopped: bool,
+}
+
+/// A batch that failed part-way (a full disk, a busy timeout in its third range): why,
+/// and what it had committed before. Each range is its own transaction, so those
+/// changes are in the file: the caller must take them in (and offer to undo them) to
+/// stay in step with it, not just the error.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct BatchError {
+    /// What was committed before the failure (nothing if it failed before its first
+    /// range).
+    pub done: BatchOutcome,
+    /// Why it stopped; the range it was writing was rolled back.
+    pub error: ProjectError,
+}
+
+impl From<ProjectError> for BatchError {
+    fn from(error: ProjectError) -> Self {
+        BatchError {
+            done: BatchOutcome::default(),
+            error,
+        }
+    }
 }
 
 /// The predicate on `d.published` of a date range (documents from day `from` to day
@@ -505,7 +528,7 @@ pub fn correct_place_by(
     dates: Option<crate::corpus::DateRange>,
     chunk: i64,
     stop: &dyn Fn() -> bool,
-) -> Result<BatchOutcome, ProjectError> {
+) -> Result<BatchOutcome, BatchError> {
     project.check_writable()?;
     let path = project.path.clone();
     let sqlite = |e| ProjectError::sqlite(&path, e);
@@ -530,7 +553,8 @@ pub fn correct_place_by(
     };
     let (from, until, undated) = date_bounds(dates);
     let dated = project.metadata[1];
-    for (lo, hi) in project.document_chunks(chunk)? {
+    let chunks = project.document_chunks(chunk)?;
+    for (lo, hi) in chunks {
         if stop() {
             outcome.stopped = true;
             break;
@@ -602,65 +626,110 @@ pub fn correct_place_by(
                 }
             }
             let mut affected = Vec::new();
-            for c in &chosen {
-                write_one(conn, path, corrections, c, true, &mut affected)?;
+            let mut changes = Vec::with_capacity(chosen.len());
+            for c in chosen {
+                // What stood before, for an undo to put back (a hand correction).
+                let before = corrections.get(&c.document, c.start, c.end).cloned();
+                write_one(conn, path, corrections, &c, true, &mut affected)?;
                 corrected_documents.insert(c.document.clone());
+                changes.push(CorrectionChange {
+                    document: c.document,
+                    start: c.start,
+                    end: c.end,
+                    before,
+                    after: Some(c.action),
+                });
             }
             move_mentions(conn, path, gazetteer, entries, affected)?;
-            Ok(chosen)
-        })?;
-        outcome.corrections.extend(written);
-        outcome.transactions += 1;
+            Ok(changes)
+        });
+        match written {
+            Ok(changes) => {
+                outcome.changes.extend(changes);
+                outcome.transactions += 1;
+            }
+            Err(error) => {
+                return Err(BatchError {
+                    done: outcome,
+                    error,
+                });
+            }
+        }
     }
     Ok(outcome)
 }
 
-/// Clears the corrections of these mentions (document name, start, end), a transaction
-/// per `chunk` of them; see [`Project::clear_corrections`].
-pub fn clear_corrections_by(
+/// Undoes `changes` (a batch's, as [`BatchOutcome::changes`] lists them), newest first,
+/// a transaction per `chunk` of them; see [`Project::undo_changes`].
+pub fn undo_changes_by(
     project: &mut Project,
     gazetteer: &Gazetteer,
-    spans: &[(String, usize, usize)],
+    changes: &[CorrectionChange],
     chunk: usize,
     stop: &dyn Fn() -> bool,
-) -> Result<BatchOutcome, ProjectError> {
+) -> Result<BatchOutcome, BatchError> {
     project.check_writable()?;
     let mut outcome = BatchOutcome::default();
-    for part in spans.chunks(chunk.max(1)) {
+    // Newest first: a mention the batch changed twice (two documents of one name in two
+    // ranges) gets back what stood before the first change.
+    for part in changes.rchunks(chunk.max(1)) {
         if stop() {
             outcome.stopped = true;
             break;
         }
-        let cleared = in_transaction(project, |project| {
+        let undone = in_transaction(project, |project| {
             let Project {
                 path,
                 conn,
                 corrections,
                 entries,
+                corrected_documents,
                 ..
             } = project;
             let path: &Path = path;
             let entries = resolve_entries(entries.get_mut(), conn, path, gazetteer)?;
             let mut affected = Vec::new();
-            let mut cleared = Vec::new();
-            for (document, start, end) in part {
-                let Some(action) = corrections.get(document, *start, *end).cloned() else {
+            let mut undone = Vec::new();
+            for change in part.iter().rev() {
+                // Corrected again since (by hand, say): that correction stays.
+                if corrections.get(&change.document, change.start, change.end)
+                    != change.after.as_ref()
+                {
                     continue;
-                };
-                let c = Correction {
-                    document: document.clone(),
-                    start: *start,
-                    end: *end,
-                    action,
-                };
-                write_one(conn, path, corrections, &c, false, &mut affected)?;
-                cleared.push(c);
+                }
+                let back = change.reversed();
+                match back.correction_after() {
+                    Some(c) => {
+                        write_one(conn, path, corrections, &c, true, &mut affected)?;
+                        corrected_documents.insert(c.document);
+                    }
+                    None => {
+                        let c = Correction {
+                            document: back.document.clone(),
+                            start: back.start,
+                            end: back.end,
+                            action: CorrectionAction::NotAPlace,
+                        };
+                        write_one(conn, path, corrections, &c, false, &mut affected)?;
+                    }
+                }
+                undone.push(back);
             }
             move_mentions(conn, path, gazetteer, entries, affected)?;
-            Ok(cleared)
-        })?;
-        outcome.corrections.extend(cleared);
-        outcome.transactions += 1;
+            Ok(undone)
+        });
+        match undone {
+            Ok(undone) => {
+                outcome.changes.extend(undone);
+                outcome.transactions += 1;
+            }
+            Err(error) => {
+                return Err(BatchError {
+                    done: outcome,
+                    error,
+                });
+            }
+        }
     }
     Ok(outcome)
 }

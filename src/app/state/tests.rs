@@ -503,11 +503,12 @@ fn a_whole_place_of_an_archive_is_taken_a_slice_at_a_time_and_later_corrections_
         documents: 500_000,
         ..Default::default()
     });
-    let not_a_place = |document: &str, start| Correction {
+    let not_a_place = |document: &str, start| crate::corpus::CorrectionChange {
         document: document.into(),
         start,
         end: start + 6,
-        action: CorrectionAction::NotAPlace,
+        before: None,
+        after: Some(CorrectionAction::NotAPlace),
     };
     let paris = CorrectionAction::Reassign {
         id: "gn:2988507".into(),
@@ -545,14 +546,14 @@ fn a_whole_place_of_an_archive_is_taken_a_slice_at_a_time_and_later_corrections_
     );
     let view = state.archive().expect("archive");
     assert_eq!(view.batches.len(), 1);
-    assert_eq!(*view.batches[0].spans, vec![("a.txt".to_string(), 1, 7)]);
+    assert_eq!(*view.batches[0].changes, vec![not_a_place("a.txt", 1)]);
     assert!(view.correcting.is_none() && view.work.is_none());
     assert!(!state.archive_place_busy());
     assert_eq!(state.archive_work(1), None, "nothing left");
 
     // Undone together, a slice at a time: the later corrections stay.
     let batch = state.undo_archive_batch(0).expect("undone");
-    assert_eq!(batch.spans.len(), 1);
+    assert_eq!(batch.changes.len(), 1);
     assert!(state.undo_archive_batch(0).is_none(), "no other");
     assert_eq!(state.archive_work(1), None);
     assert!(state.corrections().get("a.txt", 1, 7).is_none());
