@@ -1062,3 +1062,94 @@ fn an_archives_correction_the_project_could_not_save_is_taken_back_in_the_window
     );
     assert_eq!(shown_count(&harness, "Niamey"), n - 1);
 }
+
+#[test]
+fn in_an_archive_undo_all_of_a_whole_place_puts_back_a_hand_correction() {
+    use gazette::corpus::mention_candidates;
+    use gazette::geoparse::located_entry;
+    let g = gazetteer();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let mut harness = open_archive(&path);
+
+    // A place whose first passage could denote another place: its menu's candidate.
+    let names: Vec<String> = harness
+        .state()
+        .state()
+        .places()
+        .iter()
+        .map(|p| g.entry(p.entry).name.clone())
+        .collect();
+    let (label, other) = names
+        .iter()
+        .find_map(|name| {
+            if harness
+                .query_by_role_and_label(Role::ListItem, name)
+                .is_none()
+            {
+                return None;
+            }
+            select_and_read(&mut harness, name);
+            let view = harness.state().state().archive().cloned()?;
+            let passages = view.passages?;
+            let mention = passages.mentions.first()?.clone()?;
+            let here = passages.entry;
+            let candidates = mention_candidates(&g, &mention, Some(here), 12);
+            let labels = gazette::app::passages_panel::candidate_labels(&g, &candidates);
+            candidates.iter().zip(labels).find_map(|(c, label)| {
+                let to = located_entry(&g, c.entry);
+                let other = g.entry(to).name.clone();
+                (!c.is_current && to != here && other != *name).then_some((label, other))
+            })
+        })
+        .expect("a passage that could denote another place");
+
+    // By hand: that mention reassigned to the other place, which counts it.
+    harness
+        .get_all_by_label("Correct…")
+        .next()
+        .expect("a correction menu")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::RadioButton, &label)
+        .click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    let hand = corrections_of(&harness);
+    assert_eq!(hand.len(), 1, "{hand:?}");
+    let n = layer_count(&path, &other);
+    assert!(n >= 1);
+    assert_eq!(shown_count(&harness, &other), n);
+
+    // The whole other place not a place, the hand-corrected mention with it.
+    place_not_a_place(&mut harness, &other, n);
+    harness.run_steps(2);
+    settle(&mut harness);
+    assert_eq!(layer_count(&path, &other), 0);
+    assert_eq!(corrections_of(&harness).len() as u64, n);
+
+    // Undo all: the hand correction is back (not the parser's reading), in the window
+    // and the file, and the place counts what it counted before.
+    harness.get_by_label("Undo all").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    assert_eq!(corrections_of(&harness), hand, "the hand correction back");
+    let in_file = Project::open_read_only(&path)
+        .expect("project")
+        .corrections()
+        .iter()
+        .map(|c| {
+            (
+                c.document.clone(),
+                c.start,
+                c.end,
+                format!("{:?}", c.action),
+            )
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(in_file, hand, "in the file too");
+    assert_eq!(layer_count(&path, &other), n);
+    assert_eq!(shown_count(&harness, &other), n);
+}

@@ -561,3 +561,53 @@ fn a_whole_place_of_an_archive_is_taken_a_slice_at_a_time_and_later_corrections_
     assert!(state.archive().expect("archive").batches.is_empty());
     assert!(!state.archive_place_busy());
 }
+
+#[test]
+fn undoing_an_archives_whole_place_puts_back_what_stood_and_keeps_later_corrections() {
+    let mut state = AppState::with_gazetteer(gazetteer());
+    state.set_archive(ArchiveView {
+        documents: 500_000,
+        ..Default::default()
+    });
+    let paris = CorrectionAction::Reassign {
+        id: "gn:2988507".into(),
+    };
+    let change =
+        |document: &str, start, before: Option<CorrectionAction>| crate::corpus::CorrectionChange {
+            document: document.into(),
+            start,
+            end: start + 6,
+            before,
+            after: Some(CorrectionAction::NotAPlace),
+        };
+    // By hand before the whole place: a.txt's mention is Paris.
+    assert!(state.correct_named("a.txt", 1, 7, Some(paris.clone())));
+    state.archive_place_correcting("Paris: not a place".into());
+    // As the project's thread reports them: each with the correction it replaced.
+    state.archive_place_corrected(vec![
+        change("a.txt", 1, Some(paris.clone())),
+        change("b.txt", 7, None),
+        change("c.txt", 3, None),
+    ]);
+    assert_eq!(state.archive_work(2), None);
+    assert_eq!(state.archive_work(2), Some(3));
+    assert_eq!(
+        state.corrections().get("a.txt", 1, 7),
+        Some(&CorrectionAction::NotAPlace)
+    );
+    // By hand after it: c.txt's mention is Paris after all.
+    assert!(state.correct_named("c.txt", 3, 9, Some(paris.clone())));
+
+    // Undo all, a slice at a time: a.txt's hand correction back, b.txt's parser
+    // reading, c.txt's later correction kept.
+    let batch = state.undo_archive_batch(0).expect("undone");
+    assert_eq!(batch.changes.len(), 3);
+    assert_eq!(state.archive_work(1), None);
+    assert_eq!(state.archive_work(1), None);
+    assert_eq!(state.archive_work(1), None);
+    assert!(!state.archive_place_busy());
+    assert_eq!(state.corrections().get("a.txt", 1, 7), Some(&paris));
+    assert_eq!(state.corrections().get("b.txt", 7, 13), None);
+    assert_eq!(state.corrections().get("c.txt", 3, 9), Some(&paris));
+    assert_eq!(state.corrections().len(), 2);
+}
