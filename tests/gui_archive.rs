@@ -1153,3 +1153,102 @@ fn in_an_archive_undo_all_of_a_whole_place_puts_back_a_hand_correction() {
     assert_eq!(layer_count(&path, &other), n);
     assert_eq!(shown_count(&harness, &other), n);
 }
+
+/// The corrections the project at `path` holds, sorted as [`corrections_of`] gives them.
+fn corrections_in_file(path: &Path) -> Vec<(String, usize, usize, String)> {
+    let mut out: Vec<_> = Project::open_read_only(path)
+        .expect("project")
+        .corrections()
+        .iter()
+        .map(|c| {
+            (
+                c.document.clone(),
+                c.start,
+                c.end,
+                format!("{:?}", c.action),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn in_an_archive_a_whole_place_that_fails_part_way_keeps_and_offers_to_undo_what_it_wrote() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    // A place of both samples, its name that of no other.
+    let layer = Project::open_read_only(&path)
+        .expect("project")
+        .place_summaries()
+        .expect("layer");
+    let place = layer
+        .iter()
+        .find(|p| p.document_count == 2 && layer.iter().filter(|o| o.name == p.name).count() == 1)
+        .expect("a place of both samples")
+        .clone();
+    let n = place.mention_count;
+    // Writing a correction of the second sample fails (a full disk, say): the whole
+    // place, a transaction per document, fails in its second range.
+    let second = seeds()[1].name.clone();
+    rusqlite::Connection::open(&path)
+        .expect("open")
+        .execute_batch(&format!(
+            "CREATE TRIGGER fail BEFORE INSERT ON gazette_corrections \
+             WHEN NEW.document = '{second}' BEGIN SELECT RAISE(ABORT, 'injected: disk full'); END"
+        ))
+        .expect("trigger");
+
+    let mut app = GazetteApp::new_for_test(gazetteer(), Vec::new(), None);
+    app.set_hold_up_to(1);
+    app.set_place_chunk(1);
+    let mut harness = window(app);
+    project_menu(&mut harness, "Open project…", Some(path.clone()));
+    harness.run();
+    place_not_a_place(&mut harness, &place.name, n);
+    harness.run_steps(2);
+    settle(&mut harness);
+
+    // The window says why, and holds what the file holds: the first sample's.
+    let said = latest_message_containing(&harness, "could not be corrected whole");
+    assert!(said.contains("injected: disk full"), "{said}");
+    let written = corrections_in_file(&path);
+    assert!(
+        !written.is_empty() && (written.len() as u64) < n,
+        "{written:?}"
+    );
+    assert!(written.iter().all(|c| c.0 != second));
+    assert_eq!(corrections_of(&harness), written);
+    let left = n - written.len() as u64;
+    assert_eq!(layer_count(&path, &place.name), left);
+    assert_eq!(shown_count(&harness, &place.name), left);
+    // And offers to undo them.
+    harness.get_by_label(&format!(
+        "{}: not a place ({} mention{})",
+        place.name,
+        written.len(),
+        if written.len() == 1 { "" } else { "s" }
+    ));
+    harness.get_by_label("Undo all").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    assert!(harness.state().state().corrections().is_empty());
+    assert!(corrections_in_file(&path).is_empty());
+    assert_eq!(layer_count(&path, &place.name), n);
+    assert_eq!(shown_count(&harness, &place.name), n);
+}
+
+/// The newest message of the window holding `text`.
+fn latest_message_containing(harness: &Harness<'_, GazetteApp>, text: &str) -> String {
+    harness
+        .state()
+        .state()
+        .messages()
+        .iter()
+        .rev()
+        .find(|m| m.text.contains(text))
+        .unwrap_or_else(|| panic!("a message saying {text:?}"))
+        .text
+        .clone()
+}

@@ -72,6 +72,9 @@ pub enum Change {
         to: Option<String>,
         /// Of the documents of these dates only (`None`: every date).
         dates: Option<crate::corpus::DateRange>,
+        /// Documents per transaction: [`crate::project::read::AGGREGATE_CHUNK`], fewer
+        /// in tests (to see a failure after some ranges are written).
+        chunk: i64,
     },
     /// Undo these changes of a whole place of a project opened as an archive, a
     /// transaction per range of them: the undo of [`Change::CorrectPlace`] (each
@@ -523,9 +526,21 @@ fn run(
                 }
                 Ok(())
             }
-            Change::CorrectPlace { place, to, dates } => {
+            Change::CorrectPlace {
+                place,
+                to,
+                dates,
+                chunk,
+            } => {
                 let stop = || closing.load(Ordering::Relaxed);
-                let done = project.correct_place(gazetteer, &place, to.as_deref(), dates, &stop);
+                let done = project.correct_place_in_ranges(
+                    gazetteer,
+                    &place,
+                    to.as_deref(),
+                    dates,
+                    chunk,
+                    &stop,
+                );
                 report(match done {
                     Ok(outcome) => LinkEvent::PlaceCorrected {
                         changes: outcome.changes,

@@ -470,6 +470,7 @@ impl GazetteApp {
                 place: g.entry(place).id.clone(),
                 to: to.map(|t| g.entry(t).id.clone()),
                 dates,
+                chunk: self.place_chunk,
             });
             link.send(Change::ReadPlaces);
         }

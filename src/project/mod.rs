@@ -330,15 +330,21 @@ impl Project {
         dates: Option<crate::corpus::DateRange>,
         stop: &dyn Fn() -> bool,
     ) -> Result<correct::BatchOutcome, correct::BatchError> {
-        correct::correct_place_by(
-            self,
-            gazetteer,
-            place_id,
-            to,
-            dates,
-            read::AGGREGATE_CHUNK,
-            stop,
-        )
+        self.correct_place_in_ranges(gazetteer, place_id, to, dates, read::AGGREGATE_CHUNK, stop)
+    }
+
+    /// [`Project::correct_place`] a transaction per `chunk` documents instead of
+    /// [`AGGREGATE_CHUNK`](read::AGGREGATE_CHUNK) (tests: a failure after some ranges).
+    pub fn correct_place_in_ranges(
+        &mut self,
+        gazetteer: &Gazetteer,
+        place_id: &str,
+        to: Option<&str>,
+        dates: Option<crate::corpus::DateRange>,
+        chunk: i64,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<correct::BatchOutcome, correct::BatchError> {
+        correct::correct_place_by(self, gazetteer, place_id, to, dates, chunk, stop)
     }
 
     /// Undoes a batch's changes ([`Project::correct_place`]'s): each mention whose
