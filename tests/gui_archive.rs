@@ -1252,3 +1252,47 @@ fn latest_message_containing(harness: &Harness<'_, GazetteApp>, text: &str) -> S
         .text
         .clone()
 }
+
+#[test]
+fn in_an_archive_an_undo_all_that_fails_shows_the_corrections_again_and_offers_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let n = layer_count(&path, "Niamey");
+    let mut harness = open_archive(&path);
+    place_not_a_place(&mut harness, "Niamey", n);
+    harness.run_steps(2);
+    settle(&mut harness);
+    let written = corrections_of(&harness);
+    assert_eq!(written.len() as u64, n);
+
+    // The file refuses the undo (a full disk, say).
+    let file = rusqlite::Connection::open(&path).expect("open");
+    file.execute_batch(
+        "CREATE TRIGGER fail BEFORE DELETE ON gazette_corrections \
+         BEGIN SELECT RAISE(ABORT, 'injected: disk full'); END",
+    )
+    .expect("trigger");
+    harness.get_by_label("Undo all").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    let said = latest_message_containing(&harness, "could not be undone whole");
+    assert!(said.contains("injected: disk full"), "{said}");
+    // The window shows what the file holds, and offers to undo it again.
+    assert_eq!(corrections_in_file(&path), written);
+    assert_eq!(corrections_of(&harness), written);
+    assert_eq!(layer_count(&path, "Niamey"), 0);
+    assert_eq!(shown_count(&harness, "Niamey"), 0);
+    harness.get_by_label(&format!("Niamey: not a place ({n} mentions)"));
+
+    // Once the file takes it, the undo is whole.
+    file.execute_batch("DROP TRIGGER fail").expect("drop");
+    drop(file);
+    harness.get_by_label("Undo all").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    assert!(corrections_in_file(&path).is_empty());
+    assert!(harness.state().state().corrections().is_empty());
+    assert_eq!(layer_count(&path, "Niamey"), n);
+    assert_eq!(shown_count(&harness, "Niamey"), n);
+}

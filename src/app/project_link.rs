@@ -80,9 +80,23 @@ pub enum Change {
     /// transaction per range of them: the undo of [`Change::CorrectPlace`] (each
     /// mention gets back the correction it had, unless corrected again since). Answered
     /// by [`LinkEvent::ChangesUndone`].
-    UndoChanges(super::archive::Changes),
+    UndoChanges(super::archive::ArchiveBatch),
     /// Answer on this channel once every change sent before is written (tests, closing).
     Flush(Sender<()>),
+}
+
+/// An undo of a whole place ([`Change::UndoChanges`]) that failed part-way: the ranges
+/// before the failure are undone in the file, the rest still hold the place's
+/// corrections, which the window shows again and offers to undo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoFailed {
+    /// The batch's label.
+    pub label: String,
+    /// Why (names the file).
+    pub message: String,
+    /// The batch's changes whose correction the project still holds as the batch left
+    /// it: not undone.
+    pub left: Vec<crate::corpus::CorrectionChange>,
 }
 
 /// What the project's thread reports.
@@ -115,8 +129,8 @@ pub enum LinkEvent {
         /// Why the rest could not be written (names the file); `None`: all were.
         error: Option<String>,
     },
-    /// How many corrections [`Change::UndoChanges`] undid, or why it could not.
-    ChangesUndone(Result<usize, String>),
+    /// How many corrections [`Change::UndoChanges`] undid, or why it could not finish.
+    ChangesUndone(Result<usize, UndoFailed>),
     /// A change could not be written (the message names the file); later changes are
     /// still tried.
     Failed(String),
@@ -555,13 +569,28 @@ fn run(
                 });
                 Ok(())
             }
-            Change::UndoChanges(changes) => {
+            Change::UndoChanges(batch) => {
                 // Not stopped by closing, unlike a whole place: the window has already
                 // shown these corrections undone, and has no batch left to undo them
                 // with after reopening (a few seconds on a million articles).
-                let done = project.undo_changes(gazetteer, &changes, &|| false);
+                let done = project.undo_changes(gazetteer, &batch.changes, &|| false);
                 report(LinkEvent::ChangesUndone(
-                    done.map(|o| o.changes.len()).map_err(|e| e.to_string()),
+                    done.map(|o| o.changes.len()).map_err(|failed| {
+                        // What the file still holds as the batch left it (the project's
+                        // corrections are read again after the range that failed).
+                        let held = project.corrections();
+                        let left = batch
+                            .changes
+                            .iter()
+                            .filter(|c| held.get(&c.document, c.start, c.end) == c.after.as_ref())
+                            .cloned()
+                            .collect();
+                        UndoFailed {
+                            label: batch.label.clone(),
+                            message: failed.error.to_string(),
+                            left,
+                        }
+                    }),
                 ));
                 Ok(())
             }
@@ -932,7 +961,10 @@ mod tests {
         // before it reaches the undo, which is still written, every correction of it.
         let mut link = ProjectLink::reading(path.clone());
         link.start(g.clone(), Arc::new(|| {}));
-        link.send(Change::UndoChanges(spans.into()));
+        link.send(Change::UndoChanges(crate::app::archive::ArchiveBatch {
+            label: "Niamey: not a place".into(),
+            changes: spans.into(),
+        }));
         drop(link);
         let project = Project::open_read_only(&path).expect("project");
         assert_eq!(project.corrections().len(), 0, "every correction undone");

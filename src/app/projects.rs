@@ -373,10 +373,22 @@ impl GazetteApp {
                     }
                 }
                 LinkEvent::ChangesUndone(Ok(_)) => {}
-                LinkEvent::ChangesUndone(Err(message)) => self.state.push_message(
-                    MessageLevel::Error,
-                    format!("The corrections could not be undone: {message}"),
-                ),
+                LinkEvent::ChangesUndone(Err(failed)) => {
+                    let left = failed.left.len();
+                    self.state.push_message(
+                        MessageLevel::Error,
+                        format!(
+                            "\"{}\" could not be undone whole: {}. {} mention{} keep the \
+                             place's correction (\"Undo all\" is offered again for them)",
+                            failed.label,
+                            failed.message,
+                            crate::geoparse::why::thousands(left as u64),
+                            plural(left)
+                        ),
+                    );
+                    // The window shows again what the file holds, and offers the rest.
+                    self.state.archive_undo_failed(failed.label, failed.left);
+                }
                 LinkEvent::Places(Err(message)) => {
                     self.state.archive_counted();
                     self.state.push_message(
@@ -516,7 +528,7 @@ impl GazetteApp {
         };
         match &mut self.project {
             Some(link) if link.state() != LinkState::ReadOnly => {
-                link.send(Change::UndoChanges(batch.changes));
+                link.send(Change::UndoChanges(batch.clone()));
                 link.send(Change::ReadPlaces);
             }
             _ => self.state.archive_counted(),

@@ -483,6 +483,51 @@ impl AppState {
         Some(batch)
     }
 
+    /// The undo of whole place `label` failed part-way in the project: `left` are its
+    /// changes the file still holds as the place left them. The window shows them again
+    /// where it shows what its undo put back (a mention corrected since keeps that
+    /// correction, which the project's thread writes after), and keeps them as a batch
+    /// to undo. Its own undo of the place is finished first (a failure is rare; the
+    /// rest of it is a few frames' work).
+    pub fn archive_undo_failed(
+        &mut self,
+        label: String,
+        left: Vec<crate::corpus::CorrectionChange>,
+    ) {
+        if self
+            .archive
+            .as_ref()
+            .is_some_and(|v| matches!(v.work, Some(super::archive::WindowWork::Undo { .. })))
+        {
+            self.archive_work(usize::MAX);
+        }
+        let mut again = Vec::with_capacity(left.len());
+        for change in left {
+            let shown = self
+                .corpus
+                .corrections()
+                .get(&change.document, change.start, change.end);
+            if shown == change.before.as_ref() {
+                self.corpus.correct_named(
+                    &change.document,
+                    change.start,
+                    change.end,
+                    change.after.clone(),
+                );
+                again.push(change);
+            }
+        }
+        self.revision += 1;
+        if let Some(view) = &mut self.archive
+            && !again.is_empty()
+        {
+            view.batches.push(super::archive::ArchiveBatch {
+                label,
+                changes: std::sync::Arc::new(again),
+            });
+        }
+    }
+
     /// Does up to `budget` of the work on the window's corrections a whole place left
     /// (taking its corrections, or undoing them). Returns how many corrections the place
     /// had once they are all taken; a correction the user made meanwhile (it reached the
