@@ -557,9 +557,26 @@ fn in_an_archive_a_whole_place_is_corrected_by_the_projects_thread_and_undone() 
     settle(&mut harness);
     project_menu(&mut harness, "Close project", None);
     drop(harness);
-    let harness = open_archive(&path);
+    let mut harness = open_archive(&path);
     assert_eq!(corrections_of(&harness), expected);
     assert_eq!(shown_count(&harness, "Niamey"), 0);
+
+    // The project kept the whole place: it is offered to undo after reopening.
+    harness.get_by_label(&format!("Niamey: not a place ({n} mentions)"));
+    harness.get_by_label("Undo all").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    assert!(harness.state().state().corrections().is_empty());
+    assert!(corrections_in_file(&path).is_empty());
+    assert_eq!(layer_count(&path, "Niamey"), n);
+    assert_eq!(shown_count(&harness, "Niamey"), n);
+    project_menu(&mut harness, "Close project", None);
+    drop(harness);
+    let harness = open_archive(&path);
+    assert!(
+        harness.query_by_label("Undo all").is_none(),
+        "forgotten once undone"
+    );
 }
 
 /// The timeline's bars as the window shows them: (first day, mentions) of each.

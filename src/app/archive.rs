@@ -105,8 +105,8 @@ pub struct ArchiveView {
     /// end): those corrections came to the project after the place's, so the place's are
     /// not taken for them.
     pub corrected_meanwhile: std::collections::HashSet<(String, usize, usize)>,
-    /// The whole places corrected since the project was opened, oldest first, each
-    /// undone at once.
+    /// The whole places corrected and not undone, oldest first (those of earlier
+    /// sessions too, as the project keeps them), each undone at once.
     pub batches: Vec<ArchiveBatch>,
     /// A whole place's corrections being taken into the window's, or undone there: a
     /// slice per frame ([`WINDOW_WORK_PER_FRAME`]), so that no frame does as much work
@@ -131,6 +131,9 @@ pub struct ArchiveBatch {
     pub label: String,
     /// The corrections changed, oldest first.
     pub changes: Changes,
+    /// The batch as the project keeps it ([`crate::project::StoredBatch`]), forgotten
+    /// there once undone; `None` if it keeps none.
+    pub id: Option<i64>,
 }
 
 /// Work on the window's corrections after a whole place, done a slice per frame.
@@ -144,6 +147,8 @@ pub enum WindowWork {
         changes: std::collections::VecDeque<crate::corpus::CorrectionChange>,
         /// Those taken.
         taken: Vec<crate::corpus::CorrectionChange>,
+        /// The batch as the project keeps it.
+        id: Option<i64>,
     },
     /// A whole place undone: its changes undone newest first, those before `left` still
     /// to do.

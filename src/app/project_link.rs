@@ -97,6 +97,8 @@ pub struct UndoFailed {
     /// The batch's changes whose correction the project still holds as the batch left
     /// it: not undone.
     pub left: Vec<crate::corpus::CorrectionChange>,
+    /// The batch as the project keeps it (whole until undone whole).
+    pub batch: Option<i64>,
 }
 
 /// What the project's thread reports.
@@ -128,6 +130,8 @@ pub enum LinkEvent {
         changes: Vec<crate::corpus::CorrectionChange>,
         /// Why the rest could not be written (names the file); `None`: all were.
         error: Option<String>,
+        /// The batch as the project keeps it (`None`: nothing written).
+        batch: Option<i64>,
     },
     /// How many corrections [`Change::UndoChanges`] undid, or why it could not finish.
     ChangesUndone(Result<usize, UndoFailed>),
@@ -559,12 +563,14 @@ fn run(
                     Ok(outcome) => LinkEvent::PlaceCorrected {
                         changes: outcome.changes,
                         error: None,
+                        batch: outcome.batch,
                     },
                     // The ranges committed before the failure are in the file: the
                     // window takes them in.
                     Err(failed) => LinkEvent::PlaceCorrected {
                         changes: failed.done.changes,
                         error: Some(failed.error.to_string()),
+                        batch: failed.done.batch,
                     },
                 });
                 Ok(())
@@ -573,7 +579,7 @@ fn run(
                 // Not stopped by closing, unlike a whole place: the window has already
                 // shown these corrections undone, and has no batch left to undo them
                 // with after reopening (a few seconds on a million articles).
-                let done = project.undo_changes(gazetteer, &batch.changes, &|| false);
+                let done = project.undo_changes(gazetteer, batch.id, &batch.changes, &|| false);
                 report(LinkEvent::ChangesUndone(
                     done.map(|o| o.changes.len()).map_err(|failed| {
                         // What the file still holds as the batch left it (the project's
@@ -589,6 +595,7 @@ fn run(
                             label: batch.label.clone(),
                             message: failed.error.to_string(),
                             left,
+                            batch: batch.id,
                         }
                     }),
                 ));
@@ -851,11 +858,22 @@ fn archive_view(
 ) -> Result<super::archive::ArchiveView, ProjectError> {
     let (places, places_left_out) =
         super::archive::layer_places(gazetteer, &project.place_summaries()?);
+    // The whole places of earlier sessions, still to undo.
+    let batches = project
+        .whole_place_batches()?
+        .into_iter()
+        .map(|b| super::archive::ArchiveBatch {
+            label: b.label,
+            changes: Arc::new(b.changes),
+            id: Some(b.id),
+        })
+        .collect();
     Ok(super::archive::ArchiveView {
         path: project.path().to_path_buf(),
         documents,
         places,
         places_left_out,
+        batches,
         ..Default::default()
     })
 }
@@ -964,6 +982,7 @@ mod tests {
         link.send(Change::UndoChanges(crate::app::archive::ArchiveBatch {
             label: "Niamey: not a place".into(),
             changes: spans.into(),
+            id: None,
         }));
         drop(link);
         let project = Project::open_read_only(&path).expect("project");

@@ -345,7 +345,11 @@ impl GazetteApp {
                         }
                     }
                 }
-                LinkEvent::PlaceCorrected { changes, error } => {
+                LinkEvent::PlaceCorrected {
+                    changes,
+                    error,
+                    batch,
+                } => {
                     if let Some(message) = &error {
                         let written = changes.len();
                         self.state.push_message(
@@ -369,7 +373,7 @@ impl GazetteApp {
                         // Taken into the window's corrections a slice per frame
                         // (`take_archive_work`), which then says how many: those in
                         // the file, even when it failed part-way.
-                        self.state.archive_place_corrected(changes);
+                        self.state.archive_place_corrected(changes, batch);
                     }
                 }
                 LinkEvent::ChangesUndone(Ok(_)) => {}
@@ -387,7 +391,8 @@ impl GazetteApp {
                         ),
                     );
                     // The window shows again what the file holds, and offers the rest.
-                    self.state.archive_undo_failed(failed.label, failed.left);
+                    self.state
+                        .archive_undo_failed(failed.label, failed.left, failed.batch);
                 }
                 LinkEvent::Places(Err(message)) => {
                     self.state.archive_counted();
@@ -471,11 +476,12 @@ impl GazetteApp {
             );
             return;
         }
-        let name = &g.entry(place).name;
-        let label = match to {
-            Some(to) => format!("{name}: reassigned to {}", g.entry(to).label()),
-            None => format!("{name}: not a place"),
-        };
+        // As the project keeps the batch.
+        let label = crate::project::place_batch_label(
+            &g,
+            &g.entry(place).id,
+            to.map(|t| g.entry(t).id.as_str()),
+        );
         let dates = Some(self.state.filter().dates).filter(|d| !d.is_everything());
         if let Some(link) = &mut self.project {
             link.send(Change::CorrectPlace {

@@ -434,7 +434,12 @@ impl AppState {
     /// (one per mention, each with the one it replaced; of the ranges it committed, if
     /// it failed part-way): the window takes them as its own, a slice per frame
     /// ([`AppState::archive_work`]), and keeps them together to be undone at once.
-    pub fn archive_place_corrected(&mut self, changes: Vec<crate::corpus::CorrectionChange>) {
+    /// `id` is the batch as the project keeps it.
+    pub fn archive_place_corrected(
+        &mut self,
+        changes: Vec<crate::corpus::CorrectionChange>,
+        id: Option<i64>,
+    ) {
         let Some(view) = &mut self.archive else {
             return;
         };
@@ -443,6 +448,7 @@ impl AppState {
             label,
             changes: changes.into(),
             taken: Vec::new(),
+            id,
         });
     }
 
@@ -493,6 +499,7 @@ impl AppState {
         &mut self,
         label: String,
         left: Vec<crate::corpus::CorrectionChange>,
+        id: Option<i64>,
     ) {
         if self
             .archive
@@ -524,6 +531,7 @@ impl AppState {
             view.batches.push(super::archive::ArchiveBatch {
                 label,
                 changes: std::sync::Arc::new(again),
+                id,
             });
         }
     }
@@ -572,12 +580,15 @@ impl AppState {
         view.correcting = None;
         view.corrected_meanwhile.clear();
         match finished {
-            Some(WindowWork::Take { label, taken, .. }) => {
+            Some(WindowWork::Take {
+                label, taken, id, ..
+            }) => {
                 let n = taken.len();
                 if n > 0 {
                     view.batches.push(super::archive::ArchiveBatch {
                         label,
                         changes: std::sync::Arc::new(taken),
+                        id,
                     });
                 }
                 Some(n)

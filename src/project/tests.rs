@@ -1522,7 +1522,10 @@ fn a_whole_place_is_corrected_in_ranges_of_documents_as_in_memory_and_undone() {
     // Undone, newest first, a few corrections per transaction: the parser's reading
     // again (no correction stood before).
     for outcome in [paris_outcome, niamey_outcome] {
-        let undone = correct::undo_changes_by(&mut project, g, &outcome.changes, 2, &|| false)
+        let undone =
+            correct::undo_changes_by(&mut project, g, outcome.batch, &outcome.changes, 2, &|| {
+                false
+            })
             .expect("undone");
         assert_eq!(undone.changes.len(), outcome.changes.len());
         assert_eq!(undone.transactions, outcome.changes.len().div_ceil(2));
@@ -1979,10 +1982,26 @@ fn undoing_a_whole_place_puts_back_the_hand_corrections_it_replaced() {
             .all(|(id, _, _)| *id != niamey_id)
     );
 
+    // The project keeps the batch: reopened, it is there to undo, as written.
+    drop(project);
+    let mut project = Project::open(&path).expect("reopen");
+    let kept = project.whole_place_batches().expect("batches");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(Some(kept[0].id), outcome.batch);
+    assert_eq!(kept[0].label, "Niamey: not a place");
+    assert_eq!(kept[0].changes, outcome.changes);
+
     // Undo all: the hand corrections are back (not the parser's reading), and the
     // layer's counts are those before the whole place, Niamey's included.
-    let undone =
-        correct::undo_changes_by(&mut project, g, &outcome.changes, 2, &|| false).expect("undone");
+    let undone = correct::undo_changes_by(
+        &mut project,
+        g,
+        Some(kept[0].id),
+        &kept[0].changes,
+        2,
+        &|| false,
+    )
+    .expect("undone");
     assert_eq!(undone.changes.len(), outcome.changes.len());
     assert_eq!(correction_set(project.corrections().iter()), hand_set);
     assert_eq!(layer_counts(&project), counts_before);
@@ -1993,6 +2012,10 @@ fn undoing_a_whole_place_puts_back_the_hand_corrections_it_replaced() {
     drop(project);
     let project = Project::open_read_only(&path).expect("reopen");
     assert_eq!(correction_set(project.corrections().iter()), hand_set);
+    assert!(
+        project.whole_place_batches().expect("batches").is_empty(),
+        "forgotten once undone"
+    );
 }
 
 #[test]
@@ -2029,9 +2052,14 @@ fn undoing_a_whole_place_keeps_a_mention_corrected_by_hand_after_it() {
         .clear_correction(g, &niamey[1].0, niamey[1].1, niamey[1].2)
         .expect("by hand");
 
+    // Kept in the project with the changes that still stand only.
+    let stored = project.whole_place_batches().expect("batches");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].changes.len(), niamey.len() - 2);
+
     // Undo all: those two stay as the user left them, the others are undone.
     let undone = project
-        .undo_changes(g, &outcome.changes, &|| false)
+        .undo_changes(g, outcome.batch, &outcome.changes, &|| false)
         .expect("undone");
     assert_eq!(undone.changes.len(), niamey.len() - 2);
     assert_eq!(
@@ -2111,6 +2139,11 @@ fn a_whole_place_that_fails_part_way_reports_the_ranges_it_wrote() {
             correction_set(reopened.corrections().iter()),
             correction_set(written(&failed.done).iter())
         );
+        // The part written is kept as a batch, to undo after reopening.
+        let kept = reopened.whole_place_batches().expect("batches");
+        assert_eq!(kept.len(), 1);
+        assert_eq!(Some(kept[0].id), failed.done.batch);
+        assert_eq!(kept[0].changes, failed.done.changes);
     }
 
     // Those are undone as any batch: the counts of before.
@@ -2119,8 +2152,49 @@ fn a_whole_place_that_fails_part_way_reports_the_ranges_it_wrote() {
         .execute_batch("DROP TRIGGER fail")
         .expect("trigger");
     project
-        .undo_changes(g, &failed.done.changes, &|| false)
+        .undo_changes(g, failed.done.batch, &failed.done.changes, &|| false)
         .expect("undone");
     assert!(project.corrections().is_empty());
     assert_eq!(layer_counts(&project), counts_before);
+    assert!(project.whole_place_batches().expect("batches").is_empty());
+}
+
+#[test]
+fn a_project_from_before_the_batch_tables_reads_without_them_and_gains_them_to_write() {
+    let g = gazetteer();
+    let docs = corpus();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, project) = project_with(dir.path(), &docs);
+    drop(project);
+    // As a Gazette before them wrote it.
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch("DROP TABLE gazette_batch_changes; DROP TABLE gazette_batches")
+            .expect("drop");
+    }
+    let bytes = std::fs::read(&path).expect("read");
+    let read_only = Project::open_read_only(&path).expect("opens read-only");
+    assert!(read_only.whole_place_batches().expect("none").is_empty());
+    drop(read_only);
+    assert_eq!(std::fs::read(&path).expect("read"), bytes, "left as it was");
+
+    // Opened to write, it gains them: a whole place is kept, then forgotten once undone.
+    let mut project = Project::open(&path).expect("opens to write");
+    let niamey = g
+        .candidates("Niamey")
+        .iter()
+        .find(|c| g.kind(c.entry) == crate::gazetteer::Kind::Place)
+        .map(|c| g.entry(c.entry).id.clone())
+        .expect("Niamey");
+    let outcome = project
+        .correct_place(g, &niamey, None, None, &|| false)
+        .expect("corrected");
+    let kept = project.whole_place_batches().expect("batches");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].changes, outcome.changes);
+    project
+        .undo_changes(g, outcome.batch, &outcome.changes, &|| false)
+        .expect("undone");
+    assert!(project.whole_place_batches().expect("batches").is_empty());
+    assert!(project.corrections().is_empty());
 }

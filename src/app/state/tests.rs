@@ -518,11 +518,14 @@ fn a_whole_place_of_an_archive_is_taken_a_slice_at_a_time_and_later_corrections_
     assert!(state.archive_place_busy());
     // Made after the place was sent: the project writes it after the place's.
     assert!(state.correct_named("b.txt", 7, 13, Some(paris.clone())));
-    state.archive_place_corrected(vec![
-        not_a_place("a.txt", 1),
-        not_a_place("b.txt", 7),
-        not_a_place("c.txt", 3),
-    ]);
+    state.archive_place_corrected(
+        vec![
+            not_a_place("a.txt", 1),
+            not_a_place("b.txt", 7),
+            not_a_place("c.txt", 3),
+        ],
+        None,
+    );
     // One correction a frame: the first taken, the place not done yet.
     assert_eq!(state.archive_work(1), None);
     assert_eq!(
@@ -584,11 +587,14 @@ fn undoing_an_archives_whole_place_puts_back_what_stood_and_keeps_later_correcti
     assert!(state.correct_named("a.txt", 1, 7, Some(paris.clone())));
     state.archive_place_correcting("Paris: not a place".into());
     // As the project's thread reports them: each with the correction it replaced.
-    state.archive_place_corrected(vec![
-        change("a.txt", 1, Some(paris.clone())),
-        change("b.txt", 7, None),
-        change("c.txt", 3, None),
-    ]);
+    state.archive_place_corrected(
+        vec![
+            change("a.txt", 1, Some(paris.clone())),
+            change("b.txt", 7, None),
+            change("c.txt", 3, None),
+        ],
+        None,
+    );
     assert_eq!(state.archive_work(2), None);
     assert_eq!(state.archive_work(2), Some(3));
     assert_eq!(
