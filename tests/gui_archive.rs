@@ -1101,12 +1101,7 @@ fn in_an_archive_undo_all_of_a_whole_place_puts_back_a_hand_correction() {
     let (label, other) = names
         .iter()
         .find_map(|name| {
-            if harness
-                .query_by_role_and_label(Role::ListItem, name)
-                .is_none()
-            {
-                return None;
-            }
+            harness.query_by_role_and_label(Role::ListItem, name)?;
             select_and_read(&mut harness, name);
             let view = harness.state().state().archive().cloned()?;
             let passages = view.passages?;

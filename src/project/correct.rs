@@ -544,15 +544,16 @@ pub struct BatchError {
     /// What was committed before the failure (nothing if it failed before its first
     /// range).
     pub done: BatchOutcome,
-    /// Why it stopped; the range it was writing was rolled back.
-    pub error: ProjectError,
+    /// Why it stopped; the range it was writing was rolled back. Boxed: the error
+    /// travels up through every batch's `Result`.
+    pub error: Box<ProjectError>,
 }
 
 impl From<ProjectError> for BatchError {
     fn from(error: ProjectError) -> Self {
         BatchError {
             done: BatchOutcome::default(),
-            error,
+            error: Box::new(error),
         }
     }
 }
@@ -811,7 +812,7 @@ pub fn correct_place_by(
             Err(error) => {
                 return Err(BatchError {
                     done: outcome,
-                    error,
+                    error: Box::new(error),
                 });
             }
         }
@@ -901,7 +902,7 @@ pub fn undo_changes_by(
             Err(error) => {
                 return Err(BatchError {
                     done: outcome,
-                    error,
+                    error: Box::new(error),
                 });
             }
         }

@@ -229,8 +229,9 @@ CREATE TABLE IF NOT EXISTS gazette_batch_changes (
 ) WITHOUT ROWID;
 "#;
 
-/// Adds the batch tables ([`BATCH_TABLES`]) a project made before them lacks (opened to
-/// write), and to a new project.
+/// Adds the tables of the whole places corrected at once (`gazette_batches`,
+/// `gazette_batch_changes`, kept so that their undo survives reopening) that a project
+/// made before them lacks (opened to write), and to a new project.
 pub fn add_batch_tables(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(BATCH_TABLES)
 }
