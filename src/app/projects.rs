@@ -393,6 +393,8 @@ impl GazetteApp {
                     // The window shows again what the file holds, and offers the rest.
                     self.state
                         .archive_undo_failed(failed.label, failed.left, failed.batch);
+                    // From the project: not to be sent back to it.
+                    self.sent_versions.0 = self.state.saved_versions().0;
                 }
                 LinkEvent::Places(Err(message)) => {
                     self.state.archive_counted();
