@@ -557,9 +557,26 @@ fn in_an_archive_a_whole_place_is_corrected_by_the_projects_thread_and_undone() 
     settle(&mut harness);
     project_menu(&mut harness, "Close project", None);
     drop(harness);
-    let harness = open_archive(&path);
+    let mut harness = open_archive(&path);
     assert_eq!(corrections_of(&harness), expected);
     assert_eq!(shown_count(&harness, "Niamey"), 0);
+
+    // The project kept the whole place: it is offered to undo after reopening.
+    harness.get_by_label(&format!("Niamey: not a place ({n} mentions)"));
+    harness.get_by_label("Undo all").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    assert!(harness.state().state().corrections().is_empty());
+    assert!(corrections_in_file(&path).is_empty());
+    assert_eq!(layer_count(&path, "Niamey"), n);
+    assert_eq!(shown_count(&harness, "Niamey"), n);
+    project_menu(&mut harness, "Close project", None);
+    drop(harness);
+    let harness = open_archive(&path);
+    assert!(
+        harness.query_by_label("Undo all").is_none(),
+        "forgotten once undone"
+    );
 }
 
 /// The timeline's bars as the window shows them: (first day, mentions) of each.
@@ -1061,4 +1078,233 @@ fn an_archives_correction_the_project_could_not_save_is_taken_back_in_the_window
         1
     );
     assert_eq!(shown_count(&harness, "Niamey"), n - 1);
+}
+
+#[test]
+fn in_an_archive_undo_all_of_a_whole_place_puts_back_a_hand_correction() {
+    use gazette::corpus::mention_candidates;
+    use gazette::geoparse::located_entry;
+    let g = gazetteer();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let mut harness = open_archive(&path);
+
+    // A place whose first passage could denote another place: its menu's candidate.
+    let names: Vec<String> = harness
+        .state()
+        .state()
+        .places()
+        .iter()
+        .map(|p| g.entry(p.entry).name.clone())
+        .collect();
+    let (label, other) = names
+        .iter()
+        .find_map(|name| {
+            harness.query_by_role_and_label(Role::ListItem, name)?;
+            select_and_read(&mut harness, name);
+            let view = harness.state().state().archive().cloned()?;
+            let passages = view.passages?;
+            let mention = passages.mentions.first()?.clone()?;
+            let here = passages.entry;
+            let candidates = mention_candidates(&g, &mention, Some(here), 12);
+            let labels = gazette::app::passages_panel::candidate_labels(&g, &candidates);
+            candidates.iter().zip(labels).find_map(|(c, label)| {
+                let to = located_entry(&g, c.entry);
+                let other = g.entry(to).name.clone();
+                (!c.is_current && to != here && other != *name).then_some((label, other))
+            })
+        })
+        .expect("a passage that could denote another place");
+
+    // By hand: that mention reassigned to the other place, which counts it.
+    harness
+        .get_all_by_label("Correct…")
+        .next()
+        .expect("a correction menu")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::RadioButton, &label)
+        .click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    let hand = corrections_of(&harness);
+    assert_eq!(hand.len(), 1, "{hand:?}");
+    let n = layer_count(&path, &other);
+    assert!(n >= 1);
+    assert_eq!(shown_count(&harness, &other), n);
+
+    // The whole other place not a place, the hand-corrected mention with it.
+    place_not_a_place(&mut harness, &other, n);
+    harness.run_steps(2);
+    settle(&mut harness);
+    assert_eq!(layer_count(&path, &other), 0);
+    assert_eq!(corrections_of(&harness).len() as u64, n);
+
+    // Undo all: the hand correction is back (not the parser's reading), in the window
+    // and the file, and the place counts what it counted before.
+    harness.get_by_label("Undo all").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    assert_eq!(corrections_of(&harness), hand, "the hand correction back");
+    let in_file = Project::open_read_only(&path)
+        .expect("project")
+        .corrections()
+        .iter()
+        .map(|c| {
+            (
+                c.document.clone(),
+                c.start,
+                c.end,
+                format!("{:?}", c.action),
+            )
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(in_file, hand, "in the file too");
+    assert_eq!(layer_count(&path, &other), n);
+    assert_eq!(shown_count(&harness, &other), n);
+}
+
+/// The corrections the project at `path` holds, sorted as [`corrections_of`] gives them.
+fn corrections_in_file(path: &Path) -> Vec<(String, usize, usize, String)> {
+    let mut out: Vec<_> = Project::open_read_only(path)
+        .expect("project")
+        .corrections()
+        .iter()
+        .map(|c| {
+            (
+                c.document.clone(),
+                c.start,
+                c.end,
+                format!("{:?}", c.action),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn in_an_archive_a_whole_place_that_fails_part_way_keeps_and_offers_to_undo_what_it_wrote() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    // A place of both samples, its name that of no other.
+    let layer = Project::open_read_only(&path)
+        .expect("project")
+        .place_summaries()
+        .expect("layer");
+    let place = layer
+        .iter()
+        .find(|p| p.document_count == 2 && layer.iter().filter(|o| o.name == p.name).count() == 1)
+        .expect("a place of both samples")
+        .clone();
+    let n = place.mention_count;
+    // Writing a correction of the second sample fails (a full disk, say): the whole
+    // place, a transaction per document, fails in its second range.
+    let second = seeds()[1].name.clone();
+    rusqlite::Connection::open(&path)
+        .expect("open")
+        .execute_batch(&format!(
+            "CREATE TRIGGER fail BEFORE INSERT ON gazette_corrections \
+             WHEN NEW.document = '{second}' BEGIN SELECT RAISE(ABORT, 'injected: disk full'); END"
+        ))
+        .expect("trigger");
+
+    let mut app = GazetteApp::new_for_test(gazetteer(), Vec::new(), None);
+    app.set_hold_up_to(1);
+    app.set_place_chunk(1);
+    let mut harness = window(app);
+    project_menu(&mut harness, "Open project…", Some(path.clone()));
+    harness.run();
+    place_not_a_place(&mut harness, &place.name, n);
+    harness.run_steps(2);
+    settle(&mut harness);
+
+    // The window says why, and holds what the file holds: the first sample's.
+    let said = latest_message_containing(&harness, "could not be corrected whole");
+    assert!(said.contains("injected: disk full"), "{said}");
+    let written = corrections_in_file(&path);
+    assert!(
+        !written.is_empty() && (written.len() as u64) < n,
+        "{written:?}"
+    );
+    assert!(written.iter().all(|c| c.0 != second));
+    assert_eq!(corrections_of(&harness), written);
+    let left = n - written.len() as u64;
+    assert_eq!(layer_count(&path, &place.name), left);
+    assert_eq!(shown_count(&harness, &place.name), left);
+    // And offers to undo them.
+    harness.get_by_label(&format!(
+        "{}: not a place ({} mention{})",
+        place.name,
+        written.len(),
+        if written.len() == 1 { "" } else { "s" }
+    ));
+    harness.get_by_label("Undo all").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    assert!(harness.state().state().corrections().is_empty());
+    assert!(corrections_in_file(&path).is_empty());
+    assert_eq!(layer_count(&path, &place.name), n);
+    assert_eq!(shown_count(&harness, &place.name), n);
+}
+
+/// The newest message of the window holding `text`.
+fn latest_message_containing(harness: &Harness<'_, GazetteApp>, text: &str) -> String {
+    harness
+        .state()
+        .state()
+        .messages()
+        .iter()
+        .rev()
+        .find(|m| m.text.contains(text))
+        .unwrap_or_else(|| panic!("a message saying {text:?}"))
+        .text
+        .clone()
+}
+
+#[test]
+fn in_an_archive_an_undo_all_that_fails_shows_the_corrections_again_and_offers_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let n = layer_count(&path, "Niamey");
+    let mut harness = open_archive(&path);
+    place_not_a_place(&mut harness, "Niamey", n);
+    harness.run_steps(2);
+    settle(&mut harness);
+    let written = corrections_of(&harness);
+    assert_eq!(written.len() as u64, n);
+
+    // The file refuses the undo (a full disk, say).
+    let file = rusqlite::Connection::open(&path).expect("open");
+    file.execute_batch(
+        "CREATE TRIGGER fail BEFORE DELETE ON gazette_corrections \
+         BEGIN SELECT RAISE(ABORT, 'injected: disk full'); END",
+    )
+    .expect("trigger");
+    harness.get_by_label("Undo all").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    let said = latest_message_containing(&harness, "could not be undone whole");
+    assert!(said.contains("injected: disk full"), "{said}");
+    // The window shows what the file holds, and offers to undo it again.
+    assert_eq!(corrections_in_file(&path), written);
+    assert_eq!(corrections_of(&harness), written);
+    assert_eq!(layer_count(&path, "Niamey"), 0);
+    assert_eq!(shown_count(&harness, "Niamey"), 0);
+    harness.get_by_label(&format!("Niamey: not a place ({n} mentions)"));
+
+    // Once the file takes it, the undo is whole.
+    file.execute_batch("DROP TRIGGER fail").expect("drop");
+    drop(file);
+    harness.get_by_label("Undo all").click();
+    harness.run_steps(2);
+    settle(&mut harness);
+    assert!(corrections_in_file(&path).is_empty());
+    assert!(harness.state().state().corrections().is_empty());
+    assert_eq!(layer_count(&path, "Niamey"), n);
+    assert_eq!(shown_count(&harness, "Niamey"), n);
 }

@@ -23,7 +23,11 @@
 //! window holding the documents makes them), a transaction per 20,000 documents so that
 //! a save waits for one range at most, then reads the layer back; "Counting…" meanwhile.
 //! The window takes the corrections written, a slice per frame, and keeps them together
-//! ([`ArchiveBatch`]) to be undone at once, on the same thread.
+//! ([`ArchiveBatch`]), each with the correction it replaced, to be undone at once on the
+//! same thread: a mention gets back what stood before (a correction made by hand is not
+//! lost), and one corrected again since keeps that correction. A whole place that fails
+//! part-way (a full disk, a busy timeout) leaves the ranges before written: the window
+//! takes those in as above, offers to undo them, and says why the rest is not.
 //!
 //! The timeline works too: a second reader of its own (the counter, so passages never
 //! wait behind an aggregate) counts the mentions per day at opening
@@ -101,8 +105,8 @@ pub struct ArchiveView {
     /// end): those corrections came to the project after the place's, so the place's are
     /// not taken for them.
     pub corrected_meanwhile: std::collections::HashSet<(String, usize, usize)>,
-    /// The whole places corrected since the project was opened, oldest first, each
-    /// undone at once.
+    /// The whole places corrected and not undone, oldest first (those of earlier
+    /// sessions too, as the project keeps them), each undone at once.
     pub batches: Vec<ArchiveBatch>,
     /// A whole place's corrections being taken into the window's, or undone there: a
     /// slice per frame ([`WINDOW_WORK_PER_FRAME`]), so that no frame does as much work
@@ -114,41 +118,45 @@ pub struct ArchiveView {
 /// each in a debug build (26 ms a frame; 67,310 of London in 14 frames).
 pub const WINDOW_WORK_PER_FRAME: usize = 5_000;
 
-/// The mentions of a place corrected at once (document name, start, end); shared with
+/// The corrections a whole place changed, each with the one it replaced; shared with
 /// the project's thread, which undoes them from it.
-pub type Spans = Arc<Vec<(String, usize, usize)>>;
+pub type Changes = Arc<Vec<crate::corpus::CorrectionChange>>;
 
 /// A whole place corrected in an archive ([`crate::project::Project::correct_place`]):
-/// what it was, and the mentions it corrected, to undo them together.
+/// what it was, and the corrections it changed, to undo them together (each gets back
+/// what stood before it, unless corrected again since).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArchiveBatch {
     /// What was done, as the window says it ("Niamey: not a place").
     pub label: String,
-    /// The mentions corrected.
-    pub spans: Spans,
+    /// The corrections changed, oldest first.
+    pub changes: Changes,
+    /// The batch as the project keeps it ([`crate::project::StoredBatch`]), forgotten
+    /// there once undone; `None` if it keeps none.
+    pub id: Option<i64>,
 }
 
 /// Work on the window's corrections after a whole place, done a slice per frame.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WindowWork {
-    /// The corrections the project's thread wrote, taken from `at` on; `spans` those
-    /// taken so far.
+    /// The corrections the project's thread wrote, taken from the front.
     Take {
         /// What was done.
         label: String,
-        /// The corrections written.
-        corrections: Vec<crate::corpus::Correction>,
-        /// The next to take.
-        at: usize,
+        /// Those still to take.
+        changes: std::collections::VecDeque<crate::corpus::CorrectionChange>,
         /// Those taken.
-        spans: Vec<(String, usize, usize)>,
+        taken: Vec<crate::corpus::CorrectionChange>,
+        /// The batch as the project keeps it.
+        id: Option<i64>,
     },
-    /// A whole place undone: its corrections cleared from `at` on.
+    /// A whole place undone: its changes undone newest first, those before `left` still
+    /// to do.
     Undo {
-        /// Its mentions.
-        spans: Spans,
-        /// The next to clear.
-        at: usize,
+        /// Its changes.
+        changes: Changes,
+        /// How many, from the first, are still to undo.
+        left: usize,
     },
 }
 

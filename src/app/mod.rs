@@ -158,6 +158,8 @@ pub struct GazetteApp {
     review: Option<review::Review>,
     /// Projects of more documents than this open as an archive (see `archive.rs`).
     hold_up_to: usize,
+    /// Documents per transaction of a whole place corrected in an archive.
+    place_chunk: i64,
     /// Reads the selected place's passages from a project opened as an archive.
     passage_reader: Option<archive::PassageReader>,
     /// Counts an archive project's mentions per day and the places of a date range (a
@@ -525,6 +527,7 @@ impl GazetteApp {
             picture_scale: 2.0,
             review: None,
             hold_up_to: archive::HOLD_UP_TO,
+            place_chunk: crate::project::read::AGGREGATE_CHUNK,
             passage_reader: None,
             archive_counter: None,
             my_places_open: false,
@@ -587,6 +590,13 @@ impl GazetteApp {
     /// window uses [`archive::HOLD_UP_TO`]).
     pub fn set_hold_up_to(&mut self, documents: usize) {
         self.hold_up_to = documents;
+    }
+
+    /// Writes a whole place corrected in an archive a transaction per `documents`
+    /// (tests, to see one fail after some ranges are written; the window uses
+    /// [`crate::project::read::AGGREGATE_CHUNK`]).
+    pub fn set_place_chunk(&mut self, documents: i64) {
+        self.place_chunk = documents.max(1);
     }
 
     /// Draws the basemap with a pipeline of its own in `render_state`'s renderer (the

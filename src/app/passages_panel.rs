@@ -378,8 +378,8 @@ fn archive_corrections_ui(ui: &mut Ui, state: &AppState, g: &Gazetteer) -> Optio
                     egui::Label::new(format!(
                         "{} ({} mention{})",
                         batch.label,
-                        thousands(batch.spans.len() as u64),
-                        plural(batch.spans.len())
+                        thousands(batch.changes.len() as u64),
+                        plural(batch.changes.len())
                     ))
                     .truncate(),
                 );

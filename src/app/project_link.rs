@@ -72,13 +72,33 @@ pub enum Change {
         to: Option<String>,
         /// Of the documents of these dates only (`None`: every date).
         dates: Option<crate::corpus::DateRange>,
+        /// Documents per transaction: [`crate::project::read::AGGREGATE_CHUNK`], fewer
+        /// in tests (to see a failure after some ranges are written).
+        chunk: i64,
     },
-    /// Clear these corrections (document name, start, end) of a project opened as an
-    /// archive, a transaction per range of them: the undo of [`Change::CorrectPlace`].
-    /// Answered by [`LinkEvent::CorrectionsCleared`].
-    ClearCorrections(super::archive::Spans),
+    /// Undo these changes of a whole place of a project opened as an archive, a
+    /// transaction per range of them: the undo of [`Change::CorrectPlace`] (each
+    /// mention gets back the correction it had, unless corrected again since). Answered
+    /// by [`LinkEvent::ChangesUndone`].
+    UndoChanges(super::archive::ArchiveBatch),
     /// Answer on this channel once every change sent before is written (tests, closing).
     Flush(Sender<()>),
+}
+
+/// An undo of a whole place ([`Change::UndoChanges`]) that failed part-way: the ranges
+/// before the failure are undone in the file, the rest still hold the place's
+/// corrections, which the window shows again and offers to undo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoFailed {
+    /// The batch's label.
+    pub label: String,
+    /// Why (names the file).
+    pub message: String,
+    /// The batch's changes whose correction the project still holds as the batch left
+    /// it: not undone.
+    pub left: Vec<crate::corpus::CorrectionChange>,
+    /// The batch as the project keeps it (whole until undone whole).
+    pub batch: Option<i64>,
 }
 
 /// What the project's thread reports.
@@ -101,12 +121,20 @@ pub enum LinkEvent {
     /// The places layer as read after the changes sent before [`Change::ReadPlaces`]
     /// were written, or why it could not be read.
     Places(Result<Vec<crate::project::PlaceSummary>, String>),
-    /// The corrections [`Change::CorrectPlace`] wrote (one per mention), or why it
-    /// could not (the ranges of documents before the failure stay corrected: those are
-    /// in the project's corrections when it is opened again).
-    PlaceCorrected(Result<Vec<crate::corpus::Correction>, String>),
-    /// How many corrections [`Change::ClearCorrections`] cleared, or why it could not.
-    CorrectionsCleared(Result<usize, String>),
+    /// What [`Change::CorrectPlace`] did: the corrections it wrote (one per mention,
+    /// each with the one it replaced), and why it stopped if it failed. On a failure
+    /// `changes` are those of the ranges of documents written before it (they are in the
+    /// file: the window takes them in and offers to undo them).
+    PlaceCorrected {
+        /// The corrections written and committed.
+        changes: Vec<crate::corpus::CorrectionChange>,
+        /// Why the rest could not be written (names the file); `None`: all were.
+        error: Option<String>,
+        /// The batch as the project keeps it (`None`: nothing written).
+        batch: Option<i64>,
+    },
+    /// How many corrections [`Change::UndoChanges`] undid, or why it could not finish.
+    ChangesUndone(Result<usize, UndoFailed>),
     /// A change could not be written (the message names the file); later changes are
     /// still tried.
     Failed(String),
@@ -345,8 +373,8 @@ impl ProjectLink {
             match event {
                 LinkEvent::Progress { .. }
                 | LinkEvent::Places(_)
-                | LinkEvent::PlaceCorrected(_)
-                | LinkEvent::CorrectionsCleared(_) => {}
+                | LinkEvent::PlaceCorrected { .. }
+                | LinkEvent::ChangesUndone(_) => {}
                 LinkEvent::SavedAs { .. } => self.state = LinkState::Saved,
                 LinkEvent::Saved => {
                     if self.state != LinkState::SavingAs {
@@ -516,21 +544,60 @@ fn run(
                 }
                 Ok(())
             }
-            Change::CorrectPlace { place, to, dates } => {
+            Change::CorrectPlace {
+                place,
+                to,
+                dates,
+                chunk,
+            } => {
                 let stop = || closing.load(Ordering::Relaxed);
-                let done = project.correct_place(gazetteer, &place, to.as_deref(), dates, &stop);
-                report(LinkEvent::PlaceCorrected(
-                    done.map(|o| o.corrections).map_err(|e| e.to_string()),
-                ));
+                let done = project.correct_place_in_ranges(
+                    gazetteer,
+                    &place,
+                    to.as_deref(),
+                    dates,
+                    chunk,
+                    &stop,
+                );
+                report(match done {
+                    Ok(outcome) => LinkEvent::PlaceCorrected {
+                        changes: outcome.changes,
+                        error: None,
+                        batch: outcome.batch,
+                    },
+                    // The ranges committed before the failure are in the file: the
+                    // window takes them in.
+                    Err(failed) => LinkEvent::PlaceCorrected {
+                        changes: failed.done.changes,
+                        error: Some(failed.error.to_string()),
+                        batch: failed.done.batch,
+                    },
+                });
                 Ok(())
             }
-            Change::ClearCorrections(spans) => {
+            Change::UndoChanges(batch) => {
                 // Not stopped by closing, unlike a whole place: the window has already
                 // shown these corrections undone, and has no batch left to undo them
                 // with after reopening (a few seconds on a million articles).
-                let done = project.clear_corrections(gazetteer, &spans, &|| false);
-                report(LinkEvent::CorrectionsCleared(
-                    done.map(|o| o.corrections.len()).map_err(|e| e.to_string()),
+                let done = project.undo_changes(gazetteer, batch.id, &batch.changes, &|| false);
+                report(LinkEvent::ChangesUndone(
+                    done.map(|o| o.changes.len()).map_err(|failed| {
+                        // What the file still holds as the batch left it (the project's
+                        // corrections are read again after the range that failed).
+                        let held = project.corrections();
+                        let left = batch
+                            .changes
+                            .iter()
+                            .filter(|c| held.get(&c.document, c.start, c.end) == c.after.as_ref())
+                            .cloned()
+                            .collect();
+                        UndoFailed {
+                            label: batch.label.clone(),
+                            message: failed.error.to_string(),
+                            left,
+                            batch: batch.id,
+                        }
+                    }),
                 ));
                 Ok(())
             }
@@ -791,11 +858,22 @@ fn archive_view(
 ) -> Result<super::archive::ArchiveView, ProjectError> {
     let (places, places_left_out) =
         super::archive::layer_places(gazetteer, &project.place_summaries()?);
+    // The whole places of earlier sessions, still to undo.
+    let batches = project
+        .whole_place_batches()?
+        .into_iter()
+        .map(|b| super::archive::ArchiveBatch {
+            label: b.label,
+            changes: Arc::new(b.changes),
+            id: Some(b.id),
+        })
+        .collect();
     Ok(super::archive::ArchiveView {
         path: project.path().to_path_buf(),
         documents,
         places,
         places_left_out,
+        batches,
         ..Default::default()
     })
 }
@@ -885,7 +963,13 @@ mod tests {
                         },
                     )
                     .expect("correct");
-                spans.push((d.document.name.clone(), m.start, m.end));
+                spans.push(crate::corpus::CorrectionChange {
+                    document: d.document.name.clone(),
+                    start: m.start,
+                    end: m.end,
+                    before: None,
+                    after: Some(CorrectionAction::NotAPlace),
+                });
             }
         }
         assert!(spans.len() >= 3);
@@ -895,7 +979,11 @@ mod tests {
         // before it reaches the undo, which is still written, every correction of it.
         let mut link = ProjectLink::reading(path.clone());
         link.start(g.clone(), Arc::new(|| {}));
-        link.send(Change::ClearCorrections(spans.into()));
+        link.send(Change::UndoChanges(crate::app::archive::ArchiveBatch {
+            label: "Niamey: not a place".into(),
+            changes: spans.into(),
+            id: None,
+        }));
         drop(link);
         let project = Project::open_read_only(&path).expect("project");
         assert_eq!(project.corrections().len(), 0, "every correction undone");

@@ -345,23 +345,57 @@ impl GazetteApp {
                         }
                     }
                 }
-                LinkEvent::PlaceCorrected(Ok(corrections)) => {
-                    // Taken into the window's corrections a slice per frame
-                    // (`take_archive_work`), which then says how many.
-                    self.state.archive_place_corrected(corrections);
+                LinkEvent::PlaceCorrected {
+                    changes,
+                    error,
+                    batch,
+                } => {
+                    if let Some(message) = &error {
+                        let written = changes.len();
+                        self.state.push_message(
+                            MessageLevel::Error,
+                            if written == 0 {
+                                format!("The place could not be corrected: {message}")
+                            } else {
+                                format!(
+                                    "The place could not be corrected whole: {message}. The \
+                                     {} mention{} corrected before stay corrected in the \
+                                     project (\"Undo all\" undoes them)",
+                                    crate::geoparse::why::thousands(written as u64),
+                                    plural(written)
+                                )
+                            },
+                        );
+                    }
+                    if error.is_some() && changes.is_empty() {
+                        self.state.archive_place_failed();
+                    } else {
+                        // Taken into the window's corrections a slice per frame
+                        // (`take_archive_work`), which then says how many: those in
+                        // the file, even when it failed part-way.
+                        self.state.archive_place_corrected(changes, batch);
+                    }
                 }
-                LinkEvent::PlaceCorrected(Err(message)) => {
-                    self.state.archive_place_failed();
+                LinkEvent::ChangesUndone(Ok(_)) => {}
+                LinkEvent::ChangesUndone(Err(failed)) => {
+                    let left = failed.left.len();
                     self.state.push_message(
                         MessageLevel::Error,
-                        format!("The place could not be corrected: {message}"),
+                        format!(
+                            "\"{}\" could not be undone whole: {}. {} mention{} keep the \
+                             place's correction (\"Undo all\" is offered again for them)",
+                            failed.label,
+                            failed.message,
+                            crate::geoparse::why::thousands(left as u64),
+                            plural(left)
+                        ),
                     );
+                    // The window shows again what the file holds, and offers the rest.
+                    self.state
+                        .archive_undo_failed(failed.label, failed.left, failed.batch);
+                    // From the project: not to be sent back to it.
+                    self.sent_versions.0 = self.state.saved_versions().0;
                 }
-                LinkEvent::CorrectionsCleared(Ok(_)) => {}
-                LinkEvent::CorrectionsCleared(Err(message)) => self.state.push_message(
-                    MessageLevel::Error,
-                    format!("The corrections could not be undone: {message}"),
-                ),
                 LinkEvent::Places(Err(message)) => {
                     self.state.archive_counted();
                     self.state.push_message(
@@ -444,17 +478,19 @@ impl GazetteApp {
             );
             return;
         }
-        let name = &g.entry(place).name;
-        let label = match to {
-            Some(to) => format!("{name}: reassigned to {}", g.entry(to).label()),
-            None => format!("{name}: not a place"),
-        };
+        // As the project keeps the batch.
+        let label = crate::project::place_batch_label(
+            &g,
+            &g.entry(place).id,
+            to.map(|t| g.entry(t).id.as_str()),
+        );
         let dates = Some(self.state.filter().dates).filter(|d| !d.is_everything());
         if let Some(link) = &mut self.project {
             link.send(Change::CorrectPlace {
                 place: g.entry(place).id.clone(),
                 to: to.map(|t| g.entry(t).id.clone()),
                 dates,
+                chunk: self.place_chunk,
             });
             link.send(Change::ReadPlaces);
         }
@@ -500,7 +536,7 @@ impl GazetteApp {
         };
         match &mut self.project {
             Some(link) if link.state() != LinkState::ReadOnly => {
-                link.send(Change::ClearCorrections(batch.spans));
+                link.send(Change::UndoChanges(batch.clone()));
                 link.send(Change::ReadPlaces);
             }
             _ => self.state.archive_counted(),

@@ -27,8 +27,8 @@ pub use crate::corpus::{
     CandidateChoice, CountryCount, DocumentSource, KindCount, MentionKey, PlaceStats,
 };
 use crate::corpus::{
-    Corpus, Correction, CorrectionAction, Corrections, DateRange, Filter, MentionRef,
-    ParsedDocument, Place, Rule, Rules, Summary,
+    Corpus, CorrectionAction, Corrections, DateRange, Filter, MentionRef, ParsedDocument, Place,
+    Rule, Rules, Summary,
 };
 use crate::export::{ExportError, Format};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind, UserPlace, UserPlaceError};
@@ -431,18 +431,24 @@ impl AppState {
     }
 
     /// The corrections the project's thread wrote for the whole place being corrected
-    /// (one per mention): the window takes them as its own, a slice per frame
+    /// (one per mention, each with the one it replaced; of the ranges it committed, if
+    /// it failed part-way): the window takes them as its own, a slice per frame
     /// ([`AppState::archive_work`]), and keeps them together to be undone at once.
-    pub fn archive_place_corrected(&mut self, corrections: Vec<Correction>) {
+    /// `id` is the batch as the project keeps it.
+    pub fn archive_place_corrected(
+        &mut self,
+        changes: Vec<crate::corpus::CorrectionChange>,
+        id: Option<i64>,
+    ) {
         let Some(view) = &mut self.archive else {
             return;
         };
         let label = view.correcting.clone().unwrap_or_default();
         view.work = Some(super::archive::WindowWork::Take {
             label,
-            corrections,
-            at: 0,
-            spans: Vec::new(),
+            changes: changes.into(),
+            taken: Vec::new(),
+            id,
         });
     }
 
@@ -477,52 +483,95 @@ impl AppState {
         let batch = view.batches.remove(index);
         view.counting = true;
         view.work = Some(super::archive::WindowWork::Undo {
-            spans: batch.spans.clone(),
-            at: 0,
+            changes: batch.changes.clone(),
+            left: batch.changes.len(),
         });
         Some(batch)
+    }
+
+    /// The undo of whole place `label` failed part-way in the project: `left` are its
+    /// changes the file still holds as the place left them. The window shows them again
+    /// where it shows what its undo put back (a mention corrected since keeps that
+    /// correction, which the project's thread writes after), and keeps them as a batch
+    /// to undo. Its own undo of the place is finished first (a failure is rare; the
+    /// rest of it is a few frames' work).
+    pub fn archive_undo_failed(
+        &mut self,
+        label: String,
+        left: Vec<crate::corpus::CorrectionChange>,
+        id: Option<i64>,
+    ) {
+        if self
+            .archive
+            .as_ref()
+            .is_some_and(|v| matches!(v.work, Some(super::archive::WindowWork::Undo { .. })))
+        {
+            self.archive_work(usize::MAX);
+        }
+        let mut again = Vec::with_capacity(left.len());
+        for change in left {
+            let shown = self
+                .corpus
+                .corrections()
+                .get(&change.document, change.start, change.end);
+            if shown == change.before.as_ref() {
+                self.corpus.correct_named(
+                    &change.document,
+                    change.start,
+                    change.end,
+                    change.after.clone(),
+                );
+                again.push(change);
+            }
+        }
+        self.revision += 1;
+        if let Some(view) = &mut self.archive
+            && !again.is_empty()
+        {
+            view.batches.push(super::archive::ArchiveBatch {
+                label,
+                changes: std::sync::Arc::new(again),
+                id,
+            });
+        }
     }
 
     /// Does up to `budget` of the work on the window's corrections a whole place left
     /// (taking its corrections, or undoing them). Returns how many corrections the place
     /// had once they are all taken; a correction the user made meanwhile (it reached the
-    /// project after the place's) is kept, and left out of the place's.
+    /// project after the place's) is kept, and left out of the place's. An undo puts
+    /// back what stood before each correction, where the place's still stands (a
+    /// correction made since is kept), as the project's thread does in the file.
     pub fn archive_work(&mut self, budget: usize) -> Option<usize> {
         use super::archive::WindowWork;
         let view = self.archive.as_mut()?;
         let work = view.work.as_mut()?;
         let meanwhile = &view.corrected_meanwhile;
         let done = match work {
-            WindowWork::Take {
-                corrections,
-                at,
-                spans,
-                ..
-            } => {
-                let end = corrections.len().min(at.saturating_add(budget));
-                for c in corrections.get_mut(*at..end).unwrap_or_default() {
-                    // Taken out, so that the list is dropped without its strings.
-                    let document = std::mem::take(&mut c.document);
-                    let action = std::mem::replace(&mut c.action, CorrectionAction::NotAPlace);
-                    let span = (document, c.start, c.end);
-                    if !meanwhile.contains(&span) {
-                        self.corpus
-                            .correct_named(&span.0, span.1, span.2, Some(action));
-                        spans.push(span);
+            WindowWork::Take { changes, taken, .. } => {
+                for change in changes.drain(..budget.min(changes.len())) {
+                    if !made_meanwhile(meanwhile, &change) {
+                        self.corpus.correct_named(
+                            &change.document,
+                            change.start,
+                            change.end,
+                            change.after.clone(),
+                        );
+                        taken.push(change);
                     }
                 }
-                *at = end;
-                end == corrections.len()
+                changes.is_empty()
             }
-            WindowWork::Undo { spans, at } => {
-                let end = spans.len().min(at.saturating_add(budget));
-                for (document, start, end) in spans.get(*at..end).unwrap_or_default() {
-                    if !meanwhile.contains(&(document.clone(), *start, *end)) {
-                        self.corpus.correct_named(document, *start, *end, None);
+            WindowWork::Undo { changes, left } => {
+                let from = left.saturating_sub(budget);
+                // Newest first, as the project's thread undoes them.
+                for change in changes.get(from..*left).unwrap_or_default().iter().rev() {
+                    if !made_meanwhile(meanwhile, change) {
+                        self.corpus.undo_change(change);
                     }
                 }
-                *at = end;
-                end == spans.len()
+                *left = from;
+                from == 0
             }
         };
         self.revision += 1;
@@ -533,12 +582,15 @@ impl AppState {
         view.correcting = None;
         view.corrected_meanwhile.clear();
         match finished {
-            Some(WindowWork::Take { label, spans, .. }) => {
-                let n = spans.len();
+            Some(WindowWork::Take {
+                label, taken, id, ..
+            }) => {
+                let n = taken.len();
                 if n > 0 {
                     view.batches.push(super::archive::ArchiveBatch {
                         label,
-                        spans: std::sync::Arc::new(spans),
+                        changes: std::sync::Arc::new(taken),
+                        id,
                     });
                 }
                 Some(n)
@@ -1505,6 +1557,18 @@ pub fn passage_range(doc: &ParsedDocument, mention: usize) -> Range<usize> {
         let len = text.len();
         m.start.min(len)..m.end.min(len)
     }
+}
+
+/// Whether the user corrected `change`'s mention while a whole place was written or
+/// undone (see [`super::archive::ArchiveView::corrected_meanwhile`]): that correction
+/// reached the project after the place's, and wins. No key is built when there are none
+/// (the usual case, some 67,000 changes for a large place).
+fn made_meanwhile(
+    meanwhile: &std::collections::HashSet<(String, usize, usize)>,
+    change: &crate::corpus::CorrectionChange,
+) -> bool {
+    !meanwhile.is_empty()
+        && meanwhile.contains(&(change.document.clone(), change.start, change.end))
 }
 
 #[cfg(test)]

@@ -38,6 +38,48 @@ pub enum CorrectionAction {
     NotAPlace,
 }
 
+/// One mention's correction changed by a batch (a whole place corrected, or undone):
+/// what it was and what it became. Kept so that an undo puts back exactly what stood
+/// before (a correction the user made by hand is not lost to the parser's reading), and
+/// only where the batch's correction still stands (a correction made after it wins).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CorrectionChange {
+    /// Document name.
+    pub document: String,
+    /// Mention start byte.
+    pub start: usize,
+    /// Mention end byte.
+    pub end: usize,
+    /// The mention's correction before (`None`: it had none; the parser's reading, or
+    /// its name's rule, stood).
+    pub before: Option<CorrectionAction>,
+    /// Its correction after (`None`: cleared).
+    pub after: Option<CorrectionAction>,
+}
+
+impl CorrectionChange {
+    /// The change that undoes this one: `after` back to `before`.
+    pub fn reversed(&self) -> CorrectionChange {
+        CorrectionChange {
+            document: self.document.clone(),
+            start: self.start,
+            end: self.end,
+            before: self.after.clone(),
+            after: self.before.clone(),
+        }
+    }
+
+    /// The correction it leaves (`None` where it clears one).
+    pub fn correction_after(&self) -> Option<Correction> {
+        self.after.clone().map(|action| Correction {
+            document: self.document.clone(),
+            start: self.start,
+            end: self.end,
+            action,
+        })
+    }
+}
+
 /// The corrections of a session, by (document, start, end), with an index so that
 /// looking one up costs the same with 30,000 corrections as with one (every mention of a
 /// corpus is looked up when the places are recomputed).
@@ -227,6 +269,20 @@ impl Corrections {
             RuleAction::NeverAPlace => CorrectionAction::NotAPlace,
             RuleAction::Always { id } => CorrectionAction::Reassign { id: id.clone() },
         })
+    }
+
+    /// Undoes `change` if the mention's correction is still the one it left (a
+    /// correction made since wins, and is kept): puts back what stood before it. Returns
+    /// whether it was undone.
+    pub fn undo(&mut self, change: &CorrectionChange) -> bool {
+        if self.get(&change.document, change.start, change.end) != change.after.as_ref() {
+            return false;
+        }
+        match change.reversed().correction_after() {
+            Some(correction) => self.set(correction),
+            None => self.clear(&change.document, change.start, change.end),
+        }
+        true
     }
 
     /// The correction of a mention, if any.

@@ -30,7 +30,7 @@ pub mod source;
 pub mod summary;
 pub mod timeline;
 
-pub use corrections::{Correction, CorrectionAction, Corrections};
+pub use corrections::{Correction, CorrectionAction, CorrectionChange, Corrections};
 pub use divisions::{DivisionCount, division_counts, division_of};
 pub use document::{Document, DocumentSource};
 pub use filter::{DateRange, Filter, country_key, country_name};

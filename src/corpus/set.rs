@@ -415,6 +415,16 @@ impl Corpus {
         true
     }
 
+    /// Undoes a batch's change of a mention's correction where that correction is still
+    /// the one the batch left (see [`Corrections::undo`]). Returns whether it changed.
+    pub fn undo_change(&mut self, change: &crate::corpus::CorrectionChange) -> bool {
+        let changed = change.before != change.after && self.corrections.undo(change);
+        if changed {
+            self.corrections_version += 1;
+        }
+        changed
+    }
+
     /// Removes the correction of a mention, restoring the parser's choice. Returns
     /// `false` if there is no such mention.
     pub fn undo_correction(&mut self, (document, mention): MentionKey) -> bool {

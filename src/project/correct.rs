@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::error::ProjectError;
 use super::layer::{LayerChanges, effective_place};
 use super::{Project, resolve_entries};
-use crate::corpus::{Correction, CorrectionAction, Corrections, Filter, Rules};
+use crate::corpus::{Correction, CorrectionAction, CorrectionChange, Corrections, Filter, Rules};
 use crate::gazetteer::Gazetteer;
 
 /// `gazette_settings` key of the filter.
@@ -379,16 +379,183 @@ impl Project {
     }
 }
 
-/// What [`Project::correct_place`] and [`Project::clear_corrections`] did.
+/// What [`Project::correct_place`] and [`Project::undo_changes`] did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BatchOutcome {
-    /// The corrections set (for `correct_place`) or the spans cleared (their action is
-    /// what they were), in the order written.
-    pub corrections: Vec<Correction>,
+    /// The corrections changed, in the order written, each with the one it replaced:
+    /// [`Project::undo_changes`] given them puts back exactly what stood before.
+    pub changes: Vec<CorrectionChange>,
     /// Transactions committed: one per range of documents (or of corrections).
     pub transactions: usize,
     /// True if it was stopped between two transactions (those before are written).
     pub stopped: bool,
+    /// The batch as kept in the project ([`Project::whole_place_batches`]), for its undo
+    /// after reopening; `None` when nothing was written (or for an undo).
+    pub batch: Option<i64>,
+}
+
+/// A whole place corrected, as the project keeps it until it is undone: so that "Undo
+/// all" survives reopening.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredBatch {
+    /// Its row in `gazette_batches`, for [`Project::undo_changes`].
+    pub id: i64,
+    /// What was done, as the window says it ("Niamey: not a place").
+    pub label: String,
+    /// Its changes whose correction still stands as it left it, in the order written
+    /// (those undone since, or corrected again, are left out).
+    pub changes: Vec<CorrectionChange>,
+}
+
+/// What a whole place's batch is called: "Niamey: not a place", "Paris: reassigned to
+/// Paris, Texas, United States". The window says it so too.
+pub fn place_batch_label(gazetteer: &Gazetteer, place_id: &str, to: Option<&str>) -> String {
+    let name = |id: &str| gazetteer.index_of_id(id).map(|e| gazetteer.entry(e));
+    let place = name(place_id).map_or_else(|| place_id.to_string(), |e| e.name.clone());
+    match to {
+        None => format!("{place}: not a place"),
+        Some(to) => format!(
+            "{place}: reassigned to {}",
+            name(to).map_or_else(|| to.to_string(), |e| e.label())
+        ),
+    }
+}
+
+/// `gazette_corrections.action` and `gazetteer_id` of a correction (`None`: none).
+fn encode(action: Option<&CorrectionAction>) -> (Option<&'static str>, Option<&str>) {
+    match action {
+        None => (None, None),
+        Some(CorrectionAction::NotAPlace) => (Some(NOT_A_PLACE), None),
+        Some(CorrectionAction::Reassign { id }) => (Some(REASSIGN), Some(id.as_str())),
+    }
+}
+
+/// The correction [`encode`] wrote; a value no Gazette writes is damage.
+fn decode(
+    path: &Path,
+    action: Option<String>,
+    id: Option<String>,
+) -> Result<Option<CorrectionAction>, ProjectError> {
+    match (action.as_deref(), id) {
+        (None, _) => Ok(None),
+        (Some(REASSIGN), Some(id)) => Ok(Some(CorrectionAction::Reassign { id })),
+        (Some(NOT_A_PLACE), _) => Ok(Some(CorrectionAction::NotAPlace)),
+        (Some(other), _) => Err(ProjectError::damaged(
+            path,
+            format!("a whole place's correction has the unknown action {other:?}"),
+        )),
+    }
+}
+
+/// Keeps `changes` as those of batch `batch`, numbered from `seq` (inside the caller's
+/// transaction).
+fn record_changes(
+    conn: &Connection,
+    path: &Path,
+    batch: i64,
+    seq: usize,
+    changes: &[CorrectionChange],
+) -> Result<(), ProjectError> {
+    let sqlite = |e| ProjectError::sqlite(path, e);
+    let mut stmt = conn
+        .prepare_cached(
+            "INSERT INTO gazette_batch_changes (batch, seq, document, start_byte, end_byte, \
+             before_action, before_id, after_action, after_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .map_err(sqlite)?;
+    for (i, c) in changes.iter().enumerate() {
+        let (before_action, before_id) = encode(c.before.as_ref());
+        let (after_action, after_id) = encode(c.after.as_ref());
+        let seq = i64::try_from(seq + i).unwrap_or(i64::MAX);
+        stmt.execute(rusqlite::params![
+            batch,
+            seq,
+            c.document,
+            c.start,
+            c.end,
+            before_action,
+            before_id,
+            after_action,
+            after_id
+        ])
+        .map_err(sqlite)?;
+    }
+    Ok(())
+}
+
+/// The whole places the project keeps ([`StoredBatch`]), oldest first, each with the
+/// changes whose correction still stands; those with none are left out. None for a
+/// project made before the batch tables and opened read-only.
+pub fn read_batches(project: &Project) -> Result<Vec<StoredBatch>, ProjectError> {
+    let (conn, path) = (&project.conn, project.path.as_path());
+    let sqlite = |e| ProjectError::sqlite(path, e);
+    if !super::schema::has_batch_tables(conn).map_err(sqlite)? {
+        return Ok(Vec::new());
+    }
+    let batches: Vec<(i64, String)> = {
+        let mut stmt = conn
+            .prepare("SELECT id, label FROM gazette_batches ORDER BY id")
+            .map_err(sqlite)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(sqlite)?;
+        rows.collect::<Result<_, _>>().map_err(sqlite)?
+    };
+    let mut stmt = conn
+        .prepare(
+            "SELECT document, start_byte, end_byte, before_action, before_id, after_action, \
+             after_id FROM gazette_batch_changes WHERE batch = ?1 ORDER BY seq",
+        )
+        .map_err(sqlite)?;
+    let mut out = Vec::new();
+    for (id, label) in batches {
+        let mut rows = stmt.query([id]).map_err(sqlite)?;
+        let mut changes = Vec::new();
+        while let Some(r) = rows.next().map_err(sqlite)? {
+            let change = CorrectionChange {
+                document: r.get(0).map_err(sqlite)?,
+                start: r.get(1).map_err(sqlite)?,
+                end: r.get(2).map_err(sqlite)?,
+                before: decode(path, r.get(3).map_err(sqlite)?, r.get(4).map_err(sqlite)?)?,
+                after: decode(path, r.get(5).map_err(sqlite)?, r.get(6).map_err(sqlite)?)?,
+            };
+            let now = project
+                .corrections
+                .get(&change.document, change.start, change.end);
+            if now == change.after.as_ref() && change.before != change.after {
+                changes.push(change);
+            }
+        }
+        if !changes.is_empty() {
+            out.push(StoredBatch { id, label, changes });
+        }
+    }
+    Ok(out)
+}
+
+/// A batch that failed part-way (a full disk, a busy timeout in its third range): why,
+/// and what it had committed before. Each range is its own transaction, so those
+/// changes are in the file: the caller must take them in (and offer to undo them) to
+/// stay in step with it, not just the error.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct BatchError {
+    /// What was committed before the failure (nothing if it failed before its first
+    /// range).
+    pub done: BatchOutcome,
+    /// Why it stopped; the range it was writing was rolled back. Boxed: the error
+    /// travels up through every batch's `Result`.
+    pub error: Box<ProjectError>,
+}
+
+impl From<ProjectError> for BatchError {
+    fn from(error: ProjectError) -> Self {
+        BatchError {
+            done: BatchOutcome::default(),
+            error: Box::new(error),
+        }
+    }
 }
 
 /// The predicate on `d.published` of a date range (documents from day `from` to day
@@ -505,7 +672,7 @@ pub fn correct_place_by(
     dates: Option<crate::corpus::DateRange>,
     chunk: i64,
     stop: &dyn Fn() -> bool,
-) -> Result<BatchOutcome, ProjectError> {
+) -> Result<BatchOutcome, BatchError> {
     project.check_writable()?;
     let path = project.path.clone();
     let sqlite = |e| ProjectError::sqlite(&path, e);
@@ -530,11 +697,14 @@ pub fn correct_place_by(
     };
     let (from, until, undated) = date_bounds(dates);
     let dated = project.metadata[1];
-    for (lo, hi) in project.document_chunks(chunk)? {
+    let label = place_batch_label(gazetteer, place_id, to);
+    let chunks = project.document_chunks(chunk)?;
+    for (lo, hi) in chunks {
         if stop() {
             outcome.stopped = true;
             break;
         }
+        let (batch, seq) = (outcome.batch, outcome.changes.len());
         let written = in_transaction(project, |project| {
             let Project {
                 path,
@@ -602,65 +772,140 @@ pub fn correct_place_by(
                 }
             }
             let mut affected = Vec::new();
-            for c in &chosen {
-                write_one(conn, path, corrections, c, true, &mut affected)?;
+            let mut changes = Vec::with_capacity(chosen.len());
+            for c in chosen {
+                // What stood before, for an undo to put back (a hand correction).
+                let before = corrections.get(&c.document, c.start, c.end).cloned();
+                write_one(conn, path, corrections, &c, true, &mut affected)?;
                 corrected_documents.insert(c.document.clone());
+                changes.push(CorrectionChange {
+                    document: c.document,
+                    start: c.start,
+                    end: c.end,
+                    before,
+                    after: Some(c.action),
+                });
             }
             move_mentions(conn, path, gazetteer, entries, affected)?;
-            Ok(chosen)
-        })?;
-        outcome.corrections.extend(written);
-        outcome.transactions += 1;
+            // Kept with the range (its undo survives reopening), the batch's row made
+            // with its first range that corrects something.
+            let batch = match (batch, changes.is_empty()) {
+                (batch, true) => batch,
+                (Some(id), false) => Some(id),
+                (None, false) => {
+                    conn.execute("INSERT INTO gazette_batches (label) VALUES (?1)", [&label])
+                        .map_err(|e| ProjectError::sqlite(path, e))?;
+                    Some(conn.last_insert_rowid())
+                }
+            };
+            if let Some(id) = batch {
+                record_changes(conn, path, id, seq, &changes)?;
+            }
+            Ok((changes, batch))
+        });
+        match written {
+            Ok((changes, batch)) => {
+                outcome.changes.extend(changes);
+                outcome.batch = batch;
+                outcome.transactions += 1;
+            }
+            Err(error) => {
+                return Err(BatchError {
+                    done: outcome,
+                    error: Box::new(error),
+                });
+            }
+        }
     }
     Ok(outcome)
 }
 
-/// Clears the corrections of these mentions (document name, start, end), a transaction
-/// per `chunk` of them; see [`Project::clear_corrections`].
-pub fn clear_corrections_by(
+/// Undoes `changes` (a batch's, as [`BatchOutcome::changes`] lists them), newest first,
+/// a transaction per `chunk` of them; see [`Project::undo_changes`].
+pub fn undo_changes_by(
     project: &mut Project,
     gazetteer: &Gazetteer,
-    spans: &[(String, usize, usize)],
+    batch: Option<i64>,
+    changes: &[CorrectionChange],
     chunk: usize,
     stop: &dyn Fn() -> bool,
-) -> Result<BatchOutcome, ProjectError> {
+) -> Result<BatchOutcome, BatchError> {
     project.check_writable()?;
     let mut outcome = BatchOutcome::default();
-    for part in spans.chunks(chunk.max(1)) {
+    // Newest first: a mention the batch changed twice (two documents of one name in two
+    // ranges) gets back what stood before the first change. One transaction at least,
+    // which forgets the kept batch.
+    let mut parts: Vec<&[CorrectionChange]> = changes.rchunks(chunk.max(1)).collect();
+    if parts.is_empty() {
+        parts.push(&[]);
+    }
+    let last = parts.len() - 1;
+    for (i, part) in parts.into_iter().enumerate() {
         if stop() {
             outcome.stopped = true;
             break;
         }
-        let cleared = in_transaction(project, |project| {
+        let undone = in_transaction(project, |project| {
             let Project {
                 path,
                 conn,
                 corrections,
                 entries,
+                corrected_documents,
                 ..
             } = project;
             let path: &Path = path;
             let entries = resolve_entries(entries.get_mut(), conn, path, gazetteer)?;
             let mut affected = Vec::new();
-            let mut cleared = Vec::new();
-            for (document, start, end) in part {
-                let Some(action) = corrections.get(document, *start, *end).cloned() else {
+            let mut undone = Vec::new();
+            for change in part.iter().rev() {
+                // Corrected again since (by hand, say): that correction stays.
+                if corrections.get(&change.document, change.start, change.end)
+                    != change.after.as_ref()
+                {
                     continue;
-                };
-                let c = Correction {
-                    document: document.clone(),
-                    start: *start,
-                    end: *end,
-                    action,
-                };
-                write_one(conn, path, corrections, &c, false, &mut affected)?;
-                cleared.push(c);
+                }
+                let back = change.reversed();
+                match back.correction_after() {
+                    Some(c) => {
+                        write_one(conn, path, corrections, &c, true, &mut affected)?;
+                        corrected_documents.insert(c.document);
+                    }
+                    None => {
+                        let c = Correction {
+                            document: back.document.clone(),
+                            start: back.start,
+                            end: back.end,
+                            action: CorrectionAction::NotAPlace,
+                        };
+                        write_one(conn, path, corrections, &c, false, &mut affected)?;
+                    }
+                }
+                undone.push(back);
             }
             move_mentions(conn, path, gazetteer, entries, affected)?;
-            Ok(cleared)
-        })?;
-        outcome.corrections.extend(cleared);
-        outcome.transactions += 1;
+            // Undone whole: the project forgets the batch. One that fails part-way is
+            // kept whole: the changes undone no longer stand, so they are not undone
+            // again (nor offered, see `read_batches`).
+            if let (Some(id), true) = (batch, i == last) {
+                conn.execute("DELETE FROM gazette_batch_changes WHERE batch = ?1", [id])
+                    .and_then(|_| conn.execute("DELETE FROM gazette_batches WHERE id = ?1", [id]))
+                    .map_err(|e| ProjectError::sqlite(path, e))?;
+            }
+            Ok(undone)
+        });
+        match undone {
+            Ok(undone) => {
+                outcome.changes.extend(undone);
+                outcome.transactions += 1;
+            }
+            Err(error) => {
+                return Err(BatchError {
+                    done: outcome,
+                    error: Box::new(error),
+                });
+            }
+        }
     }
     Ok(outcome)
 }

@@ -73,7 +73,7 @@ use file_header::FileState;
 use schema::Identity;
 
 pub use content_hash::ContentHash;
-pub use correct::BatchOutcome;
+pub use correct::{BatchError, BatchOutcome, StoredBatch, place_batch_label};
 pub use error::ProjectError;
 pub use layer::PlaceSummary;
 pub use read::{DocumentId, DocumentOutline, DocumentSummary, KnownDocuments, Passage, ReadReport};
@@ -231,6 +231,7 @@ impl Project {
                 conn.pragma_update(None, "synchronous", "FULL")
                     .map_err(sqlite)?;
                 schema::add_metadata_columns(&conn).map_err(sqlite)?;
+                schema::add_batch_tables(&conn).map_err(sqlite)?;
                 conn
             }
             (Err(e), _) => return Err(e),
@@ -316,10 +317,12 @@ impl Project {
     /// place. A correction per mention, as the window makes them, so that an export or
     /// the project reopened has them; written a transaction per
     /// [`AGGREGATE_CHUNK`](read::AGGREGATE_CHUNK) documents (a walk of the place's index
-    /// in each), so that another writer waits for one range at most. A range that fails
-    /// is rolled back; those before it stay written (each is whole). `stop` is asked
-    /// before each range: when it says so, the ranges left are not corrected (closing the
-    /// window does not wait for the whole place).
+    /// in each), so that another writer waits for one range at most. Each correction is
+    /// listed with the one it replaced, for [`Project::undo_changes`]. A range that fails
+    /// is rolled back; those before it stay written (each is whole) and the error holds
+    /// them ([`correct::BatchError::done`]). `stop` is asked before each range: when it
+    /// says so, the ranges left are not corrected (closing the window does not wait for
+    /// the whole place).
     pub fn correct_place(
         &mut self,
         gazetteer: &Gazetteer,
@@ -327,30 +330,50 @@ impl Project {
         to: Option<&str>,
         dates: Option<crate::corpus::DateRange>,
         stop: &dyn Fn() -> bool,
-    ) -> Result<correct::BatchOutcome, ProjectError> {
-        correct::correct_place_by(
-            self,
-            gazetteer,
-            place_id,
-            to,
-            dates,
-            read::AGGREGATE_CHUNK,
-            stop,
-        )
+    ) -> Result<correct::BatchOutcome, correct::BatchError> {
+        self.correct_place_in_ranges(gazetteer, place_id, to, dates, read::AGGREGATE_CHUNK, stop)
     }
 
-    /// Clears the corrections of these mentions (document name, start, end; those without
-    /// one are passed over), restoring the parser's choice (or the name's rule) in the
-    /// places layer: the undo of [`Project::correct_place`], a transaction per
-    /// [`AGGREGATE_CHUNK`](read::AGGREGATE_CHUNK) corrections, `stop` asked before each.
-    pub fn clear_corrections(
+    /// [`Project::correct_place`] a transaction per `chunk` documents instead of
+    /// [`AGGREGATE_CHUNK`](read::AGGREGATE_CHUNK) (tests: a failure after some ranges).
+    pub fn correct_place_in_ranges(
         &mut self,
         gazetteer: &Gazetteer,
-        spans: &[(String, usize, usize)],
+        place_id: &str,
+        to: Option<&str>,
+        dates: Option<crate::corpus::DateRange>,
+        chunk: i64,
         stop: &dyn Fn() -> bool,
-    ) -> Result<correct::BatchOutcome, ProjectError> {
+    ) -> Result<correct::BatchOutcome, correct::BatchError> {
+        correct::correct_place_by(self, gazetteer, place_id, to, dates, chunk, stop)
+    }
+
+    /// Undoes a batch's changes ([`Project::correct_place`]'s): each mention whose
+    /// correction is still the one the batch left gets back the one it replaced (the
+    /// user's hand correction, or none: the parser's choice or the name's rule), and is
+    /// moved back in the places layer; a mention corrected again since keeps that
+    /// correction. Newest first, a transaction per
+    /// [`AGGREGATE_CHUNK`](read::AGGREGATE_CHUNK) changes, `stop` asked before each; on
+    /// a failure the error holds those undone before it. `batch` (the batch as the
+    /// project keeps it) is forgotten once every change is undone.
+    pub fn undo_changes(
+        &mut self,
+        gazetteer: &Gazetteer,
+        batch: Option<i64>,
+        changes: &[crate::corpus::CorrectionChange],
+        stop: &dyn Fn() -> bool,
+    ) -> Result<correct::BatchOutcome, correct::BatchError> {
         let chunk = usize::try_from(read::AGGREGATE_CHUNK).unwrap_or(20_000);
-        correct::clear_corrections_by(self, gazetteer, spans, chunk, stop)
+        correct::undo_changes_by(self, gazetteer, batch, changes, chunk, stop)
+    }
+
+    /// The whole places corrected and not undone, as the project keeps them
+    /// ([`BatchOutcome::batch`](correct::BatchOutcome::batch)), oldest first: each
+    /// with the changes whose correction still stands, to undo with
+    /// [`Project::undo_changes`] after reopening. Reads every change kept (some 70,000
+    /// rows for London in a million articles).
+    pub fn whole_place_batches(&self) -> Result<Vec<correct::StoredBatch>, ProjectError> {
+        correct::read_batches(self)
     }
 
     /// Removes the correction of a mention in its own transaction, restoring the parser's

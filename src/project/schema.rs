@@ -201,12 +201,59 @@ CREATE TABLE gazette_settings (
 );
 "#;
 
+/// The tables keeping each whole place corrected at once (a batch: its label, and each
+/// correction it changed with the one it replaced), so that its "Undo all" survives
+/// reopening the project. Added after the first projects, without a new
+/// [`FORMAT_VERSION`]: created with a new project and when an older one is opened to
+/// write ([`add_batch_tables`]); a project opened read-only without them has no batches.
+/// Not required at open: a Gazette from before them reads and writes a project that has
+/// them, and its corrections are safe, since an undo changes only a mention whose
+/// correction is still the one the batch wrote. `seq` orders a batch's changes as
+/// written; the actions are encoded as in `gazette_corrections` (NULL: no correction).
+const BATCH_TABLES: &str = r#"
+CREATE TABLE IF NOT EXISTS gazette_batches (
+    id INTEGER PRIMARY KEY,
+    label TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS gazette_batch_changes (
+    batch INTEGER NOT NULL REFERENCES gazette_batches(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    start_byte INTEGER NOT NULL,
+    end_byte INTEGER NOT NULL,
+    before_action TEXT,
+    before_id TEXT,
+    after_action TEXT,
+    after_id TEXT,
+    PRIMARY KEY (batch, seq)
+) WITHOUT ROWID;
+"#;
+
+/// Adds the tables of the whole places corrected at once (`gazette_batches`,
+/// `gazette_batch_changes`, kept so that their undo survives reopening) that a project
+/// made before them lacks (opened to write), and to a new project.
+pub fn add_batch_tables(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(BATCH_TABLES)
+}
+
+/// Whether the project has the batch tables (one made before them, opened read-only,
+/// has not).
+pub fn has_batch_tables(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'gazette_batches'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
+}
+
 /// Creates the tables of a new project in `conn` (inside the caller's transaction) and
 /// marks the file as a GeoPackage 1.3 and a Gazette project of [`FORMAT_VERSION`].
 pub fn create(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "application_id", APPLICATION_ID)?;
     conn.pragma_update(None, "user_version", USER_VERSION)?;
     conn.execute_batch(CREATE)?;
+    add_batch_tables(conn)?;
     conn.execute(
         "INSERT INTO gazette_meta (key, value) VALUES ('format_version', ?1), \
          ('written_by', ?2)",

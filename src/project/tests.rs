@@ -1408,6 +1408,15 @@ fn the_places_of_a_date_range_are_counted_from_the_documents_then_their_mentions
     assert!(!plan.contains("gazette_mentions_by_place"), "{plan}");
 }
 
+/// The corrections a batch left.
+fn written(outcome: &correct::BatchOutcome) -> Vec<Correction> {
+    outcome
+        .changes
+        .iter()
+        .filter_map(|c| c.correction_after())
+        .collect()
+}
+
 /// The corrections as sorted tuples, to compare sets.
 fn correction_set<'c>(
     corrections: impl Iterator<Item = &'c Correction>,
@@ -1451,7 +1460,7 @@ fn a_whole_place_is_corrected_in_ranges_of_documents_as_in_memory_and_undone() {
     let niamey = place_named(&memory, "Niamey");
     let n = memory.correct_place(g, &niamey, None);
     assert!(n >= 3, "{n}");
-    let outcome = correct::correct_place_by(
+    let niamey_outcome = correct::correct_place_by(
         &mut project,
         g,
         &g.entry(niamey.entry).id,
@@ -1461,9 +1470,9 @@ fn a_whole_place_is_corrected_in_ranges_of_documents_as_in_memory_and_undone() {
         &|| false,
     )
     .expect("corrected");
-    assert_eq!(outcome.corrections.len(), n);
+    assert_eq!(niamey_outcome.changes.len(), n);
     assert_eq!(
-        outcome.transactions, documents,
+        niamey_outcome.transactions, documents,
         "a transaction per document"
     );
     assert_eq!(
@@ -1482,7 +1491,7 @@ fn a_whole_place_is_corrected_in_ranges_of_documents_as_in_memory_and_undone() {
     let to = to.first().expect("another Paris").entry;
     let n = memory.correct_place(g, &paris, Some(to));
     assert!(n >= 1);
-    let outcome = correct::correct_place_by(
+    let paris_outcome = correct::correct_place_by(
         &mut project,
         g,
         &g.entry(paris.entry).id,
@@ -1492,7 +1501,7 @@ fn a_whole_place_is_corrected_in_ranges_of_documents_as_in_memory_and_undone() {
         &|| false,
     )
     .expect("reassigned");
-    assert_eq!(outcome.corrections.len(), n);
+    assert_eq!(paris_outcome.changes.len(), n);
     assert_eq!(
         correction_set(project.corrections().iter()),
         correction_set(memory.corrections().iter())
@@ -1510,16 +1519,17 @@ fn a_whole_place_is_corrected_in_ranges_of_documents_as_in_memory_and_undone() {
         correction_set(memory.corrections().iter())
     );
 
-    // Undone, a few corrections per transaction: the parser's reading again.
-    let spans: Vec<(String, usize, usize)> = project
-        .corrections()
-        .iter()
-        .map(|c| (c.document.clone(), c.start, c.end))
-        .collect();
-    let outcome =
-        correct::clear_corrections_by(&mut project, g, &spans, 2, &|| false).expect("undone");
-    assert_eq!(outcome.corrections.len(), spans.len());
-    assert_eq!(outcome.transactions, spans.len().div_ceil(2));
+    // Undone, newest first, a few corrections per transaction: the parser's reading
+    // again (no correction stood before).
+    for outcome in [paris_outcome, niamey_outcome] {
+        let undone =
+            correct::undo_changes_by(&mut project, g, outcome.batch, &outcome.changes, 2, &|| {
+                false
+            })
+            .expect("undone");
+        assert_eq!(undone.changes.len(), outcome.changes.len());
+        assert_eq!(undone.transactions, outcome.changes.len().div_ceil(2));
+    }
     assert!(project.corrections().is_empty());
     assert_eq!(
         layer_counts(&project),
@@ -1659,7 +1669,7 @@ fn sparse_and_huge_document_ids_make_few_ranges_and_the_same_counts() {
     let expected = dense
         .correct_place(g, niamey, None, None, &|| false)
         .expect("correct");
-    assert!(!expected.corrections.is_empty());
+    assert!(!expected.changes.is_empty());
     assert_eq!(
         sparse
             .correct_place(g, niamey, None, None, &|| false)
@@ -1784,7 +1794,7 @@ fn a_whole_place_is_corrected_in_the_documents_of_a_date_range_only() {
         &|| false,
     )
     .expect("corrected");
-    assert_eq!(outcome.corrections.len(), n, "those of the range only");
+    assert_eq!(outcome.changes.len(), n, "those of the range only");
     assert_eq!(
         correction_set(project.corrections().iter()),
         correction_set(memory.corrections().iter())
@@ -1827,11 +1837,7 @@ fn a_whole_place_stopped_between_ranges_keeps_the_ranges_written_whole() {
         .mentions
         .iter()
         .filter(|m| m.document == niamey.mentions[0].document);
-    assert_eq!(
-        outcome.corrections.len(),
-        first.count(),
-        "the first document's"
-    );
+    assert_eq!(outcome.changes.len(), first.count(), "the first document's");
     // The layer is the mentions' (each range whole), in the file as in memory.
     assert_eq!(
         layer_counts(&project),
@@ -1841,7 +1847,7 @@ fn a_whole_place_stopped_between_ranges_keeps_the_ranges_written_whole() {
     let project = Project::open_read_only(&path).expect("reopen");
     assert_eq!(
         correction_set(project.corrections().iter()),
-        correction_set(outcome.corrections.iter())
+        correction_set(written(&outcome).iter())
     );
 }
 
@@ -1884,13 +1890,311 @@ fn a_whole_place_in_two_documents_of_one_name_moves_each_mention_once() {
     let outcome =
         correct::correct_place_by(&mut project, g, &niamey, None, None, 20_000, &|| false)
             .expect("corrected");
-    assert_eq!(
-        outcome.corrections.len(),
-        1,
-        "one correction, shared by both"
-    );
+    assert_eq!(outcome.changes.len(), 1, "one correction, shared by both");
     // The layer still equals a count from the mentions (checked by `layer_counts`), and
     // Niamey is gone from it.
     let counts = layer_counts(&project);
     assert!(counts.iter().all(|(id, _, _)| *id != niamey), "{counts:?}");
+}
+
+/// The span of each mention of `place` (as `corpus::places` counts it) in `docs`, in
+/// document then text order.
+fn mentions_of(
+    docs: &[ParsedDocument],
+    corrections: &Corrections,
+    name: &str,
+) -> Vec<(String, usize, usize)> {
+    let g = gazetteer();
+    let place = places(g, docs, corrections, &Filter::default())
+        .into_iter()
+        .find(|p| g.entry(p.entry).name == name)
+        .unwrap_or_else(|| panic!("{name} is a place"));
+    place
+        .mentions
+        .iter()
+        .map(|m| {
+            let d = &docs[m.document];
+            let mention = &d.mentions[m.mention];
+            (d.document.name.clone(), mention.start, mention.end)
+        })
+        .collect()
+}
+
+/// A correction of the mention at `span`.
+fn correction_at(span: &(String, usize, usize), action: CorrectionAction) -> Correction {
+    Correction {
+        document: span.0.clone(),
+        start: span.1,
+        end: span.2,
+        action,
+    }
+}
+
+#[test]
+fn undoing_a_whole_place_puts_back_the_hand_corrections_it_replaced() {
+    let g = gazetteer();
+    let docs = corpus();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, mut project) = project_with(dir.path(), &docs);
+    let niamey_id = g
+        .candidates("Niamey")
+        .iter()
+        .find(|c| g.kind(c.entry) == crate::gazetteer::Kind::Place)
+        .map(|c| g.entry(c.entry).id.clone())
+        .expect("Niamey");
+    let to_niamey = CorrectionAction::Reassign {
+        id: niamey_id.clone(),
+    };
+    // By hand, before the whole place: another place's mention (Agadez) said to be
+    // Niamey, and one of Niamey's confirmed as the user's choice (the review's Enter).
+    let agadez = mentions_of(&docs, &Corrections::default(), "Agadez").remove(0);
+    let confirmed = mentions_of(&docs, &Corrections::default(), "Niamey").remove(0);
+    let hand = [
+        correction_at(&agadez, to_niamey.clone()),
+        correction_at(&confirmed, to_niamey.clone()),
+    ];
+    for c in &hand {
+        project.set_correction(g, c.clone()).expect("by hand");
+    }
+    let counts_before = layer_counts(&project);
+    let hand_set = correction_set(hand.iter());
+    assert_eq!(correction_set(project.corrections().iter()), hand_set);
+    let niamey_mentions = mentions_of(&docs, project.corrections(), "Niamey");
+    assert!(niamey_mentions.contains(&agadez));
+
+    // Not a place, a transaction per document: each correction lists the one it
+    // replaced.
+    let outcome = correct::correct_place_by(&mut project, g, &niamey_id, None, None, 1, &|| false)
+        .expect("corrected");
+    assert_eq!(outcome.changes.len(), niamey_mentions.len());
+    for change in &outcome.changes {
+        let span = (change.document.clone(), change.start, change.end);
+        let expected = hand
+            .iter()
+            .find(|c| (c.document.clone(), c.start, c.end) == span)
+            .map(|c| c.action.clone());
+        assert_eq!(change.before, expected, "{span:?}");
+        assert_eq!(change.after, Some(CorrectionAction::NotAPlace));
+    }
+    assert!(
+        layer_counts(&project)
+            .iter()
+            .all(|(id, _, _)| *id != niamey_id)
+    );
+
+    // The project keeps the batch: reopened, it is there to undo, as written.
+    drop(project);
+    let mut project = Project::open(&path).expect("reopen");
+    let kept = project.whole_place_batches().expect("batches");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(Some(kept[0].id), outcome.batch);
+    assert_eq!(kept[0].label, "Niamey: not a place");
+    assert_eq!(kept[0].changes, outcome.changes);
+
+    // Undo all: the hand corrections are back (not the parser's reading), and the
+    // layer's counts are those before the whole place, Niamey's included.
+    let undone = correct::undo_changes_by(
+        &mut project,
+        g,
+        Some(kept[0].id),
+        &kept[0].changes,
+        2,
+        &|| false,
+    )
+    .expect("undone");
+    assert_eq!(undone.changes.len(), outcome.changes.len());
+    assert_eq!(correction_set(project.corrections().iter()), hand_set);
+    assert_eq!(layer_counts(&project), counts_before);
+    assert_eq!(
+        layer_counts(&project),
+        expected_counts(&docs, project.corrections())
+    );
+    drop(project);
+    let project = Project::open_read_only(&path).expect("reopen");
+    assert_eq!(correction_set(project.corrections().iter()), hand_set);
+    assert!(
+        project.whole_place_batches().expect("batches").is_empty(),
+        "forgotten once undone"
+    );
+}
+
+#[test]
+fn undoing_a_whole_place_keeps_a_mention_corrected_by_hand_after_it() {
+    let g = gazetteer();
+    let docs = corpus();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, mut project) = project_with(dir.path(), &docs);
+    let counts_before = layer_counts(&project);
+    let niamey = mentions_of(&docs, &Corrections::default(), "Niamey");
+    assert!(niamey.len() >= 3, "{niamey:?}");
+    let niamey_id = {
+        let place = places(g, &docs, &Corrections::default(), &Filter::default())
+            .into_iter()
+            .find(|p| g.entry(p.entry).name == "Niamey")
+            .expect("Niamey");
+        g.entry(place.entry).id.clone()
+    };
+    let outcome = project
+        .correct_place(g, &niamey_id, None, None, &|| false)
+        .expect("corrected");
+    assert_eq!(outcome.changes.len(), niamey.len());
+
+    // After it, by hand: one of its mentions is Niamey after all, another's correction
+    // is undone on its own (the parser's reading).
+    let kept = correction_at(
+        &niamey[0],
+        CorrectionAction::Reassign {
+            id: niamey_id.clone(),
+        },
+    );
+    project.set_correction(g, kept.clone()).expect("by hand");
+    project
+        .clear_correction(g, &niamey[1].0, niamey[1].1, niamey[1].2)
+        .expect("by hand");
+
+    // Kept in the project with the changes that still stand only.
+    let stored = project.whole_place_batches().expect("batches");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].changes.len(), niamey.len() - 2);
+
+    // Undo all: those two stay as the user left them, the others are undone.
+    let undone = project
+        .undo_changes(g, outcome.batch, &outcome.changes, &|| false)
+        .expect("undone");
+    assert_eq!(undone.changes.len(), niamey.len() - 2);
+    assert_eq!(
+        correction_set(project.corrections().iter()),
+        correction_set(std::iter::once(&kept))
+    );
+    let mut expected = Corrections::default();
+    expected.set(kept);
+    assert_eq!(layer_counts(&project), expected_counts(&docs, &expected));
+    // Niamey counts what it counted before the whole place.
+    let niamey_count = |counts: &[(String, u64, u64)]| {
+        counts
+            .iter()
+            .find(|(id, _, _)| *id == niamey_id)
+            .cloned()
+            .expect("Niamey counted")
+    };
+    assert_eq!(
+        niamey_count(&layer_counts(&project)),
+        niamey_count(&counts_before)
+    );
+}
+
+#[test]
+fn a_whole_place_that_fails_part_way_reports_the_ranges_it_wrote() {
+    let g = gazetteer();
+    let docs = corpus();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, mut project) = project_with(dir.path(), &docs);
+    let counts_before = layer_counts(&project);
+    let niamey = mentions_of(&docs, &Corrections::default(), "Niamey");
+    let last = niamey.last().expect("a mention").0.clone();
+    let before_last: Vec<_> = niamey.iter().filter(|s| s.0 != last).cloned().collect();
+    assert!(!before_last.is_empty(), "Niamey in two documents at least");
+    let niamey_id = {
+        let place = places(g, &docs, &Corrections::default(), &Filter::default())
+            .into_iter()
+            .find(|p| g.entry(p.entry).name == "Niamey")
+            .expect("Niamey");
+        g.entry(place.entry).id.clone()
+    };
+    // The write of the last document's correction fails (a full disk, say), in a
+    // range after others were committed.
+    project
+        .conn
+        .execute_batch(&format!(
+            "CREATE TEMP TRIGGER fail BEFORE INSERT ON gazette_corrections \
+             WHEN NEW.document = '{last}' BEGIN SELECT RAISE(ABORT, 'injected: disk full'); END"
+        ))
+        .expect("trigger");
+    let failed = correct::correct_place_by(&mut project, g, &niamey_id, None, None, 1, &|| false)
+        .expect_err("fails");
+    assert!(
+        failed.to_string().contains("injected: disk full"),
+        "{failed}"
+    );
+    // The ranges written before it are reported, as the file has them.
+    assert!(failed.done.transactions >= 1);
+    let written_spans: Vec<_> = failed
+        .done
+        .changes
+        .iter()
+        .map(|c| (c.document.clone(), c.start, c.end))
+        .collect();
+    assert_eq!(written_spans, before_last);
+    assert_eq!(
+        correction_set(project.corrections().iter()),
+        correction_set(written(&failed.done).iter())
+    );
+    assert_eq!(
+        layer_counts(&project),
+        expected_counts(&docs, project.corrections())
+    );
+    {
+        let reopened = Project::open_read_only(&path).expect("reopen");
+        assert_eq!(
+            correction_set(reopened.corrections().iter()),
+            correction_set(written(&failed.done).iter())
+        );
+        // The part written is kept as a batch, to undo after reopening.
+        let kept = reopened.whole_place_batches().expect("batches");
+        assert_eq!(kept.len(), 1);
+        assert_eq!(Some(kept[0].id), failed.done.batch);
+        assert_eq!(kept[0].changes, failed.done.changes);
+    }
+
+    // Those are undone as any batch: the counts of before.
+    project
+        .conn
+        .execute_batch("DROP TRIGGER fail")
+        .expect("trigger");
+    project
+        .undo_changes(g, failed.done.batch, &failed.done.changes, &|| false)
+        .expect("undone");
+    assert!(project.corrections().is_empty());
+    assert_eq!(layer_counts(&project), counts_before);
+    assert!(project.whole_place_batches().expect("batches").is_empty());
+}
+
+#[test]
+fn a_project_from_before_the_batch_tables_reads_without_them_and_gains_them_to_write() {
+    let g = gazetteer();
+    let docs = corpus();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, project) = project_with(dir.path(), &docs);
+    drop(project);
+    // As a Gazette before them wrote it.
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch("DROP TABLE gazette_batch_changes; DROP TABLE gazette_batches")
+            .expect("drop");
+    }
+    let bytes = std::fs::read(&path).expect("read");
+    let read_only = Project::open_read_only(&path).expect("opens read-only");
+    assert!(read_only.whole_place_batches().expect("none").is_empty());
+    drop(read_only);
+    assert_eq!(std::fs::read(&path).expect("read"), bytes, "left as it was");
+
+    // Opened to write, it gains them: a whole place is kept, then forgotten once undone.
+    let mut project = Project::open(&path).expect("opens to write");
+    let niamey = g
+        .candidates("Niamey")
+        .iter()
+        .find(|c| g.kind(c.entry) == crate::gazetteer::Kind::Place)
+        .map(|c| g.entry(c.entry).id.clone())
+        .expect("Niamey");
+    let outcome = project
+        .correct_place(g, &niamey, None, None, &|| false)
+        .expect("corrected");
+    let kept = project.whole_place_batches().expect("batches");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].changes, outcome.changes);
+    project
+        .undo_changes(g, outcome.batch, &outcome.changes, &|| false)
+        .expect("undone");
+    assert!(project.whole_place_batches().expect("batches").is_empty());
+    assert!(project.corrections().is_empty());
 }

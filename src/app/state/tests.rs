@@ -503,11 +503,12 @@ fn a_whole_place_of_an_archive_is_taken_a_slice_at_a_time_and_later_corrections_
         documents: 500_000,
         ..Default::default()
     });
-    let not_a_place = |document: &str, start| Correction {
+    let not_a_place = |document: &str, start| crate::corpus::CorrectionChange {
         document: document.into(),
         start,
         end: start + 6,
-        action: CorrectionAction::NotAPlace,
+        before: None,
+        after: Some(CorrectionAction::NotAPlace),
     };
     let paris = CorrectionAction::Reassign {
         id: "gn:2988507".into(),
@@ -517,11 +518,14 @@ fn a_whole_place_of_an_archive_is_taken_a_slice_at_a_time_and_later_corrections_
     assert!(state.archive_place_busy());
     // Made after the place was sent: the project writes it after the place's.
     assert!(state.correct_named("b.txt", 7, 13, Some(paris.clone())));
-    state.archive_place_corrected(vec![
-        not_a_place("a.txt", 1),
-        not_a_place("b.txt", 7),
-        not_a_place("c.txt", 3),
-    ]);
+    state.archive_place_corrected(
+        vec![
+            not_a_place("a.txt", 1),
+            not_a_place("b.txt", 7),
+            not_a_place("c.txt", 3),
+        ],
+        None,
+    );
     // One correction a frame: the first taken, the place not done yet.
     assert_eq!(state.archive_work(1), None);
     assert_eq!(
@@ -545,18 +549,71 @@ fn a_whole_place_of_an_archive_is_taken_a_slice_at_a_time_and_later_corrections_
     );
     let view = state.archive().expect("archive");
     assert_eq!(view.batches.len(), 1);
-    assert_eq!(*view.batches[0].spans, vec![("a.txt".to_string(), 1, 7)]);
+    assert_eq!(*view.batches[0].changes, vec![not_a_place("a.txt", 1)]);
     assert!(view.correcting.is_none() && view.work.is_none());
     assert!(!state.archive_place_busy());
     assert_eq!(state.archive_work(1), None, "nothing left");
 
     // Undone together, a slice at a time: the later corrections stay.
     let batch = state.undo_archive_batch(0).expect("undone");
-    assert_eq!(batch.spans.len(), 1);
+    assert_eq!(batch.changes.len(), 1);
     assert!(state.undo_archive_batch(0).is_none(), "no other");
     assert_eq!(state.archive_work(1), None);
     assert!(state.corrections().get("a.txt", 1, 7).is_none());
     assert_eq!(state.corrections().get("b.txt", 7, 13), Some(&paris));
     assert!(state.archive().expect("archive").batches.is_empty());
     assert!(!state.archive_place_busy());
+}
+
+#[test]
+fn undoing_an_archives_whole_place_puts_back_what_stood_and_keeps_later_corrections() {
+    let mut state = AppState::with_gazetteer(gazetteer());
+    state.set_archive(ArchiveView {
+        documents: 500_000,
+        ..Default::default()
+    });
+    let paris = CorrectionAction::Reassign {
+        id: "gn:2988507".into(),
+    };
+    let change =
+        |document: &str, start, before: Option<CorrectionAction>| crate::corpus::CorrectionChange {
+            document: document.into(),
+            start,
+            end: start + 6,
+            before,
+            after: Some(CorrectionAction::NotAPlace),
+        };
+    // By hand before the whole place: a.txt's mention is Paris.
+    assert!(state.correct_named("a.txt", 1, 7, Some(paris.clone())));
+    state.archive_place_correcting("Paris: not a place".into());
+    // As the project's thread reports them: each with the correction it replaced.
+    state.archive_place_corrected(
+        vec![
+            change("a.txt", 1, Some(paris.clone())),
+            change("b.txt", 7, None),
+            change("c.txt", 3, None),
+        ],
+        None,
+    );
+    assert_eq!(state.archive_work(2), None);
+    assert_eq!(state.archive_work(2), Some(3));
+    assert_eq!(
+        state.corrections().get("a.txt", 1, 7),
+        Some(&CorrectionAction::NotAPlace)
+    );
+    // By hand after it: c.txt's mention is Paris after all.
+    assert!(state.correct_named("c.txt", 3, 9, Some(paris.clone())));
+
+    // Undo all, a slice at a time: a.txt's hand correction back, b.txt's parser
+    // reading, c.txt's later correction kept.
+    let batch = state.undo_archive_batch(0).expect("undone");
+    assert_eq!(batch.changes.len(), 3);
+    assert_eq!(state.archive_work(1), None);
+    assert_eq!(state.archive_work(1), None);
+    assert_eq!(state.archive_work(1), None);
+    assert!(!state.archive_place_busy());
+    assert_eq!(state.corrections().get("a.txt", 1, 7), Some(&paris));
+    assert_eq!(state.corrections().get("b.txt", 7, 13), None);
+    assert_eq!(state.corrections().get("c.txt", 3, 9), Some(&paris));
+    assert_eq!(state.corrections().len(), 2);
 }
