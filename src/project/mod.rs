@@ -231,6 +231,7 @@ impl Project {
                 conn.pragma_update(None, "synchronous", "FULL")
                     .map_err(sqlite)?;
                 schema::add_metadata_columns(&conn).map_err(sqlite)?;
+                schema::add_confidence_index(&conn).map_err(sqlite)?;
                 conn
             }
             (Err(e), _) => return Err(e),
