@@ -654,9 +654,9 @@ fn an_archive_is_reviewed_from_the_project_and_its_decisions_are_corrections() {
     harness
         .get_by_label("Review the least certain mentions…")
         .click();
-    // Read on the reader's thread: the review starts when they come.
+    // Read on the reviewer's thread: the review starts when they come.
     harness.run_steps(2);
-    harness.state_mut().wait_for_archive_passages();
+    harness.state_mut().wait_for_archive_review();
     harness.run();
     assert_eq!(
         review_spans(&harness),
@@ -704,9 +704,39 @@ fn an_archive_is_reviewed_from_the_project_and_its_decisions_are_corrections() {
         .get_by_label("Review the least certain mentions…")
         .click();
     harness.run_steps(2);
-    harness.state_mut().wait_for_archive_passages();
+    harness.state_mut().wait_for_archive_review();
     harness.run();
     assert_eq!(review_spans(&harness), expected[2..].to_vec());
+}
+
+#[test]
+fn an_archives_review_being_read_never_keeps_a_places_passages_waiting() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let mut harness = open_archive(&path);
+    // A review that takes long (held on its thread, as a scan of a million articles'
+    // mentions would be).
+    harness.state_mut().hold_archive_reviews(true);
+    harness
+        .get_by_label("Review the least certain mentions…")
+        .click();
+    harness.run_steps(2);
+    assert!(harness.state().reading_archive_review());
+    // A place selected meanwhile: its passages come (on the passages' own thread).
+    let passages = select_and_read(&mut harness, "Niamey");
+    assert!(!passages.is_empty());
+    assert!(harness.state().reading_archive_review(), "still held");
+    assert!(harness.state().review().is_none());
+    // Asked again while held: the newest request is the one answered, once.
+    let ctx = harness.ctx.clone();
+    harness.state_mut().apply(&ctx, Action::StartReview);
+    harness.state_mut().hold_archive_reviews(false);
+    harness.state_mut().wait_for_archive_review();
+    harness.run();
+    assert!(!harness.state().reading_archive_review());
+    let review = harness.state().review().expect("the review started");
+    assert!(!review.items.is_empty());
 }
 
 /// What `gazette export PROJECT --format FORMAT -o OUT` writes.

@@ -163,6 +163,7 @@ impl GazetteApp {
         self.reparse = None;
         self.passage_reader = None;
         self.archive_counter = None;
+        self.archive_reviewer = None;
         self.state.clear_documents();
         self.state.reset_corrections_and_filter();
         self.update_progress();
