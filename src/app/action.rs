@@ -901,16 +901,27 @@ impl GazetteApp {
     /// Reports how an export went.
     pub(super) fn export_done(&mut self, outcome: ExportOutcome) {
         match outcome.result {
-            Ok(()) => self.state.push_message(
-                MessageLevel::Success,
-                format!(
+            Ok(()) => {
+                let done = format!(
                     "Exported {} place{} ({} mentions) to {}",
                     outcome.places,
                     plural(outcome.places),
                     outcome.mentions,
                     outcome.path.display()
-                ),
-            ),
+                );
+                // What it left out, as `gazette export` warns: said with the outcome, so
+                // the status bar shows both.
+                match (outcome.warning, self.state.archive()) {
+                    (Some(warning), Some(view)) => self.state.push_message(
+                        MessageLevel::Warning,
+                        format!("{done}; but {}: {warning}", view.path.display()),
+                    ),
+                    (Some(warning), None) => self
+                        .state
+                        .push_message(MessageLevel::Warning, format!("{done}; but {warning}")),
+                    (None, _) => self.state.push_message(MessageLevel::Success, done),
+                }
+            }
             // Stopped by the user: said, not an error.
             Err(e @ crate::export::ExportError::Stopped { .. }) => self
                 .state

@@ -1484,6 +1484,13 @@ impl eframe::App for GazetteApp {
         self.show(ui);
     }
 
+    /// Called by eframe once on quitting, after `save`: the exports still running are
+    /// stopped and waited for (a document or a buffer each), so that none leaves its
+    /// temporary file beside its target.
+    fn on_exit(&mut self) {
+        self.exports.stop_all();
+    }
+
     /// Called by eframe every 30 s and on exit: writes the session file, and once it is
     /// written, forgets the session earlier versions kept in eframe's storage.
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
