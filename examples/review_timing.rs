@@ -23,19 +23,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if std::env::args().nth(2).as_deref() == Some("--write") {
         let t = Instant::now();
         drop(Project::open(&path)?);
-        println!("opened to write (the index added if missing): {:?}", t.elapsed());
+        println!(
+            "opened to write (the index added if missing): {:?}",
+            t.elapsed()
+        );
     }
     let project = Project::open_read_only(&path)?;
-    let indexed = rusqlite::Connection::open_with_flags(
-        &path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )?
-    .query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = ?1)",
-        [gazette::project::schema::CONFIDENCE_INDEX],
-        |r| r.get::<_, bool>(0),
-    )?;
-    println!("the review's index: {}", if indexed { "present" } else { "absent" });
+    let indexed =
+        rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?
+            .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = ?1)",
+            [gazette::project::schema::CONFIDENCE_INDEX],
+            |r| r.get::<_, bool>(0),
+        )?;
+    println!(
+        "the review's index: {}",
+        if indexed { "present" } else { "absent" }
+    );
     let first = Published::parse("2024-03-01").map(|p| p.day_number());
     let mut ranges = vec![("every date", None)];
     if let Some(first) = first {

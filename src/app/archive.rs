@@ -345,7 +345,14 @@ impl PassageReader {
         gazetteer: Arc<Gazetteer>,
         notify: Arc<dyn Fn() + Send + Sync>,
     ) -> std::io::Result<Self> {
-        Self::spawn(path, gazetteer, notify, true, "gazette-passages", Arc::default())
+        Self::spawn(
+            path,
+            gazetteer,
+            notify,
+            true,
+            "gazette-passages",
+            Arc::default(),
+        )
     }
 
     /// A reader for the review ([`PassageReader::ask_review`]), so that a place's
@@ -367,7 +374,14 @@ impl PassageReader {
         gazetteer: Arc<Gazetteer>,
         notify: Arc<dyn Fn() + Send + Sync>,
     ) -> std::io::Result<Self> {
-        Self::spawn(path, gazetteer, notify, false, "gazette-counter", Arc::default())
+        Self::spawn(
+            path,
+            gazetteer,
+            notify,
+            false,
+            "gazette-counter",
+            Arc::default(),
+        )
     }
 
     fn spawn(

@@ -641,7 +641,11 @@ mod tests {
         assert_eq!(names, ["out.csv"]);
         stop.store(false, std::sync::atomic::Ordering::Relaxed);
         write_unless_stopped(&out, Format::Csv, &g, &docs, &places, &stop).expect("written");
-        assert!(std::fs::read_to_string(&out).expect("read").contains("Niamey"));
+        assert!(
+            std::fs::read_to_string(&out)
+                .expect("read")
+                .contains("Niamey")
+        );
     }
 
     #[test]

@@ -285,7 +285,9 @@ pub fn has_confidence_index(conn: &Connection) -> rusqlite::Result<bool> {
             |r| r.get(0),
         )
         .optional()?;
-    Ok(sql.flatten().is_some_and(|s| same_sql(&s, CONFIDENCE_INDEX_SQL)))
+    Ok(sql
+        .flatten()
+        .is_some_and(|s| same_sql(&s, CONFIDENCE_INDEX_SQL)))
 }
 
 /// Whether two statements are the same but for runs of white space.

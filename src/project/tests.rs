@@ -1813,9 +1813,7 @@ fn the_index_walk_finds_the_least_certain_mentions_the_scan_finds_on_random_proj
         .expect("mentions");
     drop(conn);
     assert!(mentions.len() > 100, "{}", mentions.len());
-    let first_day = Published::parse("2024-03-01")
-        .expect("a day")
-        .day_number();
+    let first_day = Published::parse("2024-03-01").expect("a day").day_number();
     let mut project = Project::open(&path).expect("open");
     let mut decided = std::collections::HashSet::new();
     for round in 0..12 {
@@ -1920,7 +1918,10 @@ fn a_project_without_the_confidence_index_reviews_by_a_scan_and_gains_it_to_writ
         .expect("drop");
     drop(conn);
     let old = Project::open_read_only(&path).expect("older project");
-    assert_eq!(old.least_certain_walked(20, None, 1000).expect("walk"), None);
+    assert_eq!(
+        old.least_certain_walked(20, None, 1000).expect("walk"),
+        None
+    );
     assert_eq!(spans(&old), expected);
     drop(old);
     assert_eq!(index_sql(&path), None, "read-only: unchanged");
