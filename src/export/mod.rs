@@ -532,7 +532,7 @@ pub fn write(
     write_unless_stopped(path, format, gazetteer, documents, places, &never)
 }
 
-/// [`write`], given up at its next write once `stop` is set ([`ExportError::Stopped`]:
+/// [`write()`], given up at its next write once `stop` is set ([`ExportError::Stopped`]:
 /// the temporary file removed, what was at `path` as it was), so that a window closing
 /// mid-export leaves no temporary file behind.
 pub fn write_unless_stopped(
