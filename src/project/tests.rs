@@ -1887,6 +1887,11 @@ fn a_project_without_the_confidence_index_reviews_by_a_scan_and_gains_it_to_writ
     use rusqlite::OptionalExtension;
     let docs = corpus();
     let dir = tempfile::tempdir().expect("tempdir");
+    // Made once the first documents are written, not with the tables (kept up to date
+    // mention by mention it would cost a long parse dearly).
+    let fresh = Project::create(dir.path().join("fresh.gpkg")).expect("create");
+    assert!(!schema::has_confidence_index(&fresh.conn).expect("schema"));
+    drop(fresh);
     let (path, project) = project_with(dir.path(), &docs);
     assert!(schema::has_confidence_index(&project.conn).expect("schema"));
     let spans = |project: &Project| {
