@@ -188,6 +188,8 @@ impl GazetteApp {
                 counter.ask_timeline();
                 self.passage_reader = Some(passages);
                 self.archive_counter = Some(counter);
+                // Started for this project when its review is first asked for.
+                self.archive_reviewer = None;
             }
             Some(Err(e)) => self.state.push_message(
                 MessageLevel::Error,
