@@ -824,27 +824,7 @@ impl Project {
             return Ok(None);
         }
         let (from, to, undated) = Self::review_dates(dates);
-        let published = if self.metadata[1] {
-            "d.published"
-        } else {
-            "NULL"
-        };
-        // The index's order is the result's (no sort); each row's document by its key,
-        // its correction by the corrections' unique key. Rows left out are counted here,
-        // so the walk's cost is bounded.
-        let sql = format!(
-            "SELECT m.confidence, m.document_id, m.ordinal, \
-             (substr({published}, 1, 10) BETWEEN ?1 AND ?2 OR (?3 AND {published} IS NULL)), \
-             EXISTS (SELECT 1 FROM gazette_corrections AS c \
-                  WHERE c.document = d.name AND c.start_byte = m.start_byte \
-                  AND c.end_byte = m.end_byte) \
-             FROM gazette_mentions AS m INDEXED BY {index} \
-             CROSS JOIN gazette_documents AS d ON d.id = m.document_id \
-             WHERE m.place IS NOT NULL AND m.demonym = 0 \
-             ORDER BY m.confidence, m.document_id, m.start_byte",
-            index = schema::CONFIDENCE_INDEX,
-        );
-        let mut stmt = self.conn.prepare(&sql).map_err(sqlite)?;
+        let mut stmt = self.conn.prepare(&self.walk_sql()).map_err(sqlite)?;
         let mut rows = stmt.query((&from, &to, undated)).map_err(sqlite)?;
         let mut least = Vec::with_capacity(n.min(10_000));
         let (mut walked, mut in_range_rows) = (0usize, 0usize);
@@ -880,6 +860,31 @@ impl Project {
         // ordinal rather than start byte, which agree in any project Gazette writes).
         least.sort_by(ReviewKey::order);
         Ok(Some(least))
+    }
+
+    /// The statement of [`Project::least_certain_walked`]: every mention of the index
+    /// in its order (no sort), with whether its document is in the dates (`?1` to `?2`,
+    /// undated ones when `?3`) and whether a correction decides it, each looked up by key
+    /// (its document by id, its correction by the corrections' unique key). Rows left out
+    /// are counted by the caller, so the walk's cost is bounded.
+    pub(super) fn walk_sql(&self) -> String {
+        let published = if self.metadata[1] {
+            "d.published"
+        } else {
+            "NULL"
+        };
+        format!(
+            "SELECT m.confidence, m.document_id, m.ordinal, \
+             (substr({published}, 1, 10) BETWEEN ?1 AND ?2 OR (?3 AND {published} IS NULL)), \
+             EXISTS (SELECT 1 FROM gazette_corrections AS c \
+                  WHERE c.document = d.name AND c.start_byte = m.start_byte \
+                  AND c.end_byte = m.end_byte) \
+             FROM gazette_mentions AS m INDEXED BY {index} \
+             CROSS JOIN gazette_documents AS d ON d.id = m.document_id \
+             WHERE m.place IS NOT NULL AND m.demonym = 0 \
+             ORDER BY m.confidence, m.document_id, m.start_byte",
+            index = schema::CONFIDENCE_INDEX,
+        )
     }
 
     /// The `n` least certain mentions' keys by a scan of every mention, a statement per

@@ -1904,6 +1904,21 @@ fn a_project_without_the_confidence_index_reviews_by_a_scan_and_gains_it_to_writ
     };
     let expected = spans(&project);
     assert!(expected.len() > 6, "{expected:?}");
+    // The walk reads the index alone, in its order: no sort, no row of the mentions.
+    let plan: Vec<String> = project
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", project.walk_sql()))
+        .expect("plan")
+        .query_map(("", "", true), |r| r.get(3))
+        .expect("plan")
+        .collect::<Result<_, _>>()
+        .expect("plan");
+    let plan = plan.join("\n");
+    assert!(
+        plan.contains("SCAN m USING COVERING INDEX gazette_mentions_by_confidence"),
+        "{plan}"
+    );
+    assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
     drop(project);
     let index_sql = |path: &Path| -> Option<String> {
         rusqlite::Connection::open(path)
