@@ -671,9 +671,9 @@ fn an_archive_is_reviewed_from_the_project_and_its_decisions_are_corrections() {
     harness
         .get_by_label("Review the least certain mentions…")
         .click();
-    // Read on the reader's thread: the review starts when they come.
+    // Read on the reviewer's thread: the review starts when they come.
     harness.run_steps(2);
-    harness.state_mut().wait_for_archive_passages();
+    harness.state_mut().wait_for_archive_review();
     harness.run();
     assert_eq!(
         review_spans(&harness),
@@ -721,9 +721,39 @@ fn an_archive_is_reviewed_from_the_project_and_its_decisions_are_corrections() {
         .get_by_label("Review the least certain mentions…")
         .click();
     harness.run_steps(2);
-    harness.state_mut().wait_for_archive_passages();
+    harness.state_mut().wait_for_archive_review();
     harness.run();
     assert_eq!(review_spans(&harness), expected[2..].to_vec());
+}
+
+#[test]
+fn an_archives_review_being_read_never_keeps_a_places_passages_waiting() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let mut harness = open_archive(&path);
+    // A review that takes long (held on its thread, as a scan of a million articles'
+    // mentions would be).
+    harness.state_mut().hold_archive_reviews(true);
+    harness
+        .get_by_label("Review the least certain mentions…")
+        .click();
+    harness.run_steps(2);
+    assert!(harness.state().reading_archive_review());
+    // A place selected meanwhile: its passages come (on the passages' own thread).
+    let passages = select_and_read(&mut harness, "Niamey");
+    assert!(!passages.is_empty());
+    assert!(harness.state().reading_archive_review(), "still held");
+    assert!(harness.state().review().is_none());
+    // Asked again while held: the newest request is the one answered, once.
+    let ctx = harness.ctx.clone();
+    harness.state_mut().apply(&ctx, Action::StartReview);
+    harness.state_mut().hold_archive_reviews(false);
+    harness.state_mut().wait_for_archive_review();
+    harness.run();
+    assert!(!harness.state().reading_archive_review());
+    let review = harness.state().review().expect("the review started");
+    assert!(!review.items.is_empty());
 }
 
 /// What `gazette export PROJECT --format FORMAT -o OUT` writes.
@@ -1307,4 +1337,109 @@ fn in_an_archive_an_undo_all_that_fails_shows_the_corrections_again_and_offers_t
     assert!(harness.state().state().corrections().is_empty());
     assert_eq!(layer_count(&path, "Niamey"), n);
     assert_eq!(shown_count(&harness, "Niamey"), n);
+}
+
+#[test]
+fn an_archives_export_tells_what_it_left_out_as_the_command_line_warns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    // Made with another gazetteer: one of its entries this one lacks.
+    let conn = rusqlite::Connection::open(&path).expect("sqlite");
+    conn.execute_batch(
+        "UPDATE gazette_entries SET gazetteer_id = 'gn:999999999' \
+         WHERE gazetteer_id = 'gn:2440485'",
+    )
+    .expect("tamper");
+    drop(conn);
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("export")
+        .arg(&path)
+        .args(["--format", "csv", "-o"])
+        .arg(dir.path().join("cli.csv"))
+        .output()
+        .expect("gazette runs");
+    let warned = String::from_utf8_lossy(&cli.stderr).into_owned();
+    assert!(warned.contains("gn:999999999"), "{warned}");
+
+    let mut harness = open_archive(&path);
+    let out = dir.path().join("shown.csv");
+    harness.state_mut().dialogs_mut().script(Some(out.clone()));
+    harness.get_by_label("Export CSV…").click();
+    harness.run_steps(2);
+    harness.state_mut().wait_for_archive_export();
+    harness.run();
+    assert!(out.exists());
+    let message = harness
+        .state()
+        .state()
+        .latest_message()
+        .expect("a message")
+        .clone();
+    assert_eq!(message.level, gazette::app::state::MessageLevel::Warning);
+    assert!(message.text.starts_with("Exported"), "{}", message.text);
+    assert!(
+        message.text.contains("gn:999999999") && message.text.contains("left out"),
+        "{}",
+        message.text
+    );
+}
+
+/// The temporary files of exports in `dir` (`.NAME.gazette-partial-XXXXXX`).
+fn partials(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.to_string_lossy().contains(".gazette-partial-"))
+        .collect()
+}
+
+/// Starts an export of the archive to `out`, held after its first document: returns once
+/// its temporary file is there.
+fn export_held(harness: &mut Harness<'_, GazetteApp>, out: &Path) {
+    harness.state_mut().pause_archive_exports(true);
+    harness
+        .state_mut()
+        .dialogs_mut()
+        .script(Some(out.to_path_buf()));
+    harness.get_by_label("Export CSV…").click();
+    harness.run_steps(2);
+    assert!(harness.state().archive_exporting());
+    let folder = out.parent().expect("a folder");
+    while partials(folder).is_empty() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // Its progress and "Stop" in the status bar.
+    harness.run();
+}
+
+#[test]
+fn an_archives_export_stopped_or_left_by_closing_the_window_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("archive.gpkg");
+    sample_project(&path);
+    let exports = dir.path().join("out");
+    std::fs::create_dir(&exports).expect("folder");
+    let out = exports.join("shown.csv");
+
+    // Stopped from the status bar.
+    let mut harness = open_archive(&path);
+    export_held(&mut harness, &out);
+    harness.get_by_label("Stop").click();
+    harness.run_steps(2);
+    harness.state_mut().wait_for_archive_export();
+    harness.run();
+    assert!(
+        latest_message(&harness).contains("stopped"),
+        "{}",
+        latest_message(&harness)
+    );
+    assert_eq!(partials(&exports), Vec::<PathBuf>::new());
+    assert!(!out.exists());
+
+    // The window closed mid-export (its state dropped, as quitting drops it).
+    export_held(&mut harness, &out);
+    drop(harness);
+    assert_eq!(partials(&exports), Vec::<PathBuf>::new());
+    assert!(!out.exists());
 }

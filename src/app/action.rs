@@ -616,18 +616,7 @@ impl GazetteApp {
                     self.correction_note();
                 }
             }
-            Action::StartReview if self.state.archive().is_some() => {
-                // Read from the project on the reader's thread; the review starts when
-                // they come (`GazetteApp::archive_review_read`).
-                let dates = Some(self.state.filter().dates).filter(|d| !d.is_everything());
-                if let Some(reader) = &mut self.passage_reader {
-                    reader.ask_review(super::review::REVIEW_LENGTH, dates);
-                    self.state.push_message(
-                        MessageLevel::Info,
-                        "Reading the least certain mentions from the project…",
-                    );
-                }
-            }
+            Action::StartReview if self.state.archive().is_some() => self.ask_archive_review(),
             Action::StartReview => {
                 let queue = super::review::review_queue(&self.state, super::review::REVIEW_LENGTH);
                 if queue.is_empty() {
@@ -912,16 +901,27 @@ impl GazetteApp {
     /// Reports how an export went.
     pub(super) fn export_done(&mut self, outcome: ExportOutcome) {
         match outcome.result {
-            Ok(()) => self.state.push_message(
-                MessageLevel::Success,
-                format!(
+            Ok(()) => {
+                let done = format!(
                     "Exported {} place{} ({} mentions) to {}",
                     outcome.places,
                     plural(outcome.places),
                     outcome.mentions,
                     outcome.path.display()
-                ),
-            ),
+                );
+                // What it left out, as `gazette export` warns: said with the outcome, so
+                // the status bar shows both.
+                match (outcome.warning, self.state.archive()) {
+                    (Some(warning), Some(view)) => self.state.push_message(
+                        MessageLevel::Warning,
+                        format!("{done}; but {}: {warning}", view.path.display()),
+                    ),
+                    (Some(warning), None) => self
+                        .state
+                        .push_message(MessageLevel::Warning, format!("{done}; but {warning}")),
+                    (None, _) => self.state.push_message(MessageLevel::Success, done),
+                }
+            }
             // Stopped by the user: said, not an error.
             Err(e @ crate::export::ExportError::Stopped { .. }) => self
                 .state
@@ -1068,6 +1068,40 @@ impl GazetteApp {
             });
         }
         true
+    }
+
+    /// Asks the archive's reviewer (started now if it is not yet) for the mentions to
+    /// review, of the filter's dates; the review starts when they come
+    /// (`GazetteApp::archive_review_read`).
+    fn ask_archive_review(&mut self) {
+        let (Some(g), Some(view)) = (self.state.gazetteer_arc(), self.state.archive()) else {
+            return;
+        };
+        if self.archive_reviewer.is_none() {
+            match super::archive::PassageReader::reviewer(
+                &view.path,
+                g,
+                self.repaint.clone(),
+                self.hold_archive_reviews.clone(),
+            ) {
+                Ok(reviewer) => self.archive_reviewer = Some(reviewer),
+                Err(e) => {
+                    self.state.push_message(
+                        MessageLevel::Error,
+                        format!("Cannot start the thread that reads the review: {e}"),
+                    );
+                    return;
+                }
+            }
+        }
+        let dates = Some(self.state.filter().dates).filter(|d| !d.is_everything());
+        if let Some(reviewer) = &mut self.archive_reviewer {
+            reviewer.ask_review(super::review::REVIEW_LENGTH, dates);
+            self.state.push_message(
+                MessageLevel::Info,
+                "Reading the least certain mentions from the project…",
+            );
+        }
     }
 
     /// The least certain mentions read from the archive project: the review starts with

@@ -39,8 +39,11 @@
 //! shown meanwhile the last counted).
 //!
 //! The review reads the least certain mentions no correction decides from the project
-//! on the reader's thread ([`Project::least_certain_passages`], a range of documents at
-//! a time, 500 rows in memory at most); each decision is a correction as above.
+//! on a third reader of its own (the reviewer, started when a review is first asked
+//! for), so that a place's passages never wait behind it
+//! ([`Project::least_certain_passages`]: a walk of the project's index by confidence,
+//! or where it has none a scan a range of documents at a time, 500 rows in memory at
+//! most; the newest request answered); each decision is a correction as above.
 //!
 //! Exports stream from the project on a thread of their own
 //! ([`super::export_job::export_archive`]), a document at a time, as `gazette export`
@@ -51,6 +54,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
@@ -253,8 +257,9 @@ enum Request {
     Timeline(u64),
     /// The places of a date range.
     Count(DateRange),
-    /// The least certain mentions not decided, how many, of which dates.
-    Review(usize, Option<DateRange>),
+    /// The least certain mentions not decided: the request's number (the newest
+    /// answered), how many, of which dates.
+    Review(u64, usize, Option<DateRange>),
 }
 
 /// Mentions per day (days since 1970-01-01) and mentions of undated documents, or why
@@ -268,7 +273,7 @@ enum Answer {
     Document(DocumentId, Result<DocumentText, String>),
     Timeline(u64, DayCounts),
     Counted(DateRange, Result<Vec<PlaceSummary>, String>),
-    Review(Result<Vec<ReviewItem>, String>),
+    Review(u64, Result<Vec<ReviewItem>, String>),
 }
 
 /// A mention to review in an archive: its passage, and the mention as parsed (for its
@@ -320,6 +325,10 @@ pub struct PassageReader {
     range_pending: bool,
     /// Whether the mentions to review were asked for and are still to come.
     review_pending: bool,
+    /// The number of the last request for them.
+    review_asked: u64,
+    /// Set when the reader is dropped, so that a held review lets the thread end.
+    closing: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for PassageReader {
@@ -344,7 +353,26 @@ impl PassageReader {
         gazetteer: Arc<Gazetteer>,
         notify: Arc<dyn Fn() + Send + Sync>,
     ) -> std::io::Result<Self> {
-        Self::spawn(path, gazetteer, notify, true)
+        Self::spawn(
+            path,
+            gazetteer,
+            notify,
+            true,
+            "gazette-passages",
+            Arc::default(),
+        )
+    }
+
+    /// A reader for the review ([`PassageReader::ask_review`]), so that a place's
+    /// passages never wait behind it; while `hold` is set it holds a review before
+    /// reading it (tests).
+    pub fn reviewer(
+        path: &Path,
+        gazetteer: Arc<Gazetteer>,
+        notify: Arc<dyn Fn() + Send + Sync>,
+        hold: Arc<AtomicBool>,
+    ) -> std::io::Result<Self> {
+        Self::spawn(path, gazetteer, notify, false, "gazette-review", hold)
     }
 
     /// A reader for the aggregates of the timeline ([`PassageReader::ask_timeline`],
@@ -354,7 +382,14 @@ impl PassageReader {
         gazetteer: Arc<Gazetteer>,
         notify: Arc<dyn Fn() + Send + Sync>,
     ) -> std::io::Result<Self> {
-        Self::spawn(path, gazetteer, notify, false)
+        Self::spawn(
+            path,
+            gazetteer,
+            notify,
+            false,
+            "gazette-counter",
+            Arc::default(),
+        )
     }
 
     fn spawn(
@@ -362,12 +397,16 @@ impl PassageReader {
         gazetteer: Arc<Gazetteer>,
         notify: Arc<dyn Fn() + Send + Sync>,
         warm: bool,
+        name: &str,
+        hold_reviews: Arc<AtomicBool>,
     ) -> std::io::Result<Self> {
         let (requests, rx) = channel::<Request>();
         let (answers_tx, answers) = channel();
         let path = path.to_path_buf();
+        let closing = Arc::new(AtomicBool::new(false));
+        let (hold, closed) = (hold_reviews, closing.clone());
         let thread = std::thread::Builder::new()
-            .name("gazette-passages".into())
+            .name(name.into())
             .spawn(move || {
                 let mut project: Option<Project> = None;
                 if warm && let Ok(p) = opened(&path, &mut project) {
@@ -386,7 +425,7 @@ impl PassageReader {
                             Request::Document(id) => document = Some(id),
                             Request::Timeline(asked) => timeline = Some(asked),
                             Request::Count(dates) => range = Some(dates),
-                            Request::Review(n, dates) => review = Some((n, dates)),
+                            Request::Review(asked, n, dates) => review = Some((asked, n, dates)),
                         }
                     }
                     let mut answers = Vec::new();
@@ -410,9 +449,12 @@ impl PassageReader {
                             .and_then(|p| p.mentions_per_day().map_err(|e| e.to_string()));
                         answers.push(Answer::Timeline(asked, days));
                     }
-                    if let Some((n, dates)) = review {
+                    if let Some((asked, n, dates)) = review {
+                        while hold.load(Ordering::Relaxed) && !closed.load(Ordering::Relaxed) {
+                            std::thread::sleep(std::time::Duration::from_millis(5));
+                        }
                         let items = read_review(&path, &gazetteer, &mut project, n, dates);
-                        answers.push(Answer::Review(items));
+                        answers.push(Answer::Review(asked, items));
                     }
                     if let Some(dates) = range {
                         let counted = opened(&path, &mut project).and_then(|p| {
@@ -442,6 +484,8 @@ impl PassageReader {
             asked_range: None,
             range_pending: false,
             review_pending: false,
+            review_asked: 0,
+            closing,
         })
     }
 
@@ -471,9 +515,11 @@ impl PassageReader {
     }
 
     /// Asks for the `n` least certain mentions not decided, of the documents of `dates`
-    /// (`None`: every date): a pass over the mentions, a range of documents at a time.
+    /// (`None`: every date): a walk of the project's index by confidence, or a pass over
+    /// the mentions. Asked again before the answer came, only the newest is answered.
     pub fn ask_review(&mut self, n: usize, dates: Option<DateRange>) {
-        self.review_pending = self.send(Request::Review(n, dates));
+        self.review_asked += 1;
+        self.review_pending = self.send(Request::Review(self.review_asked, n, dates));
     }
 
     /// True while the mentions to review are being read.
@@ -570,9 +616,11 @@ impl PassageReader {
                     out.timeline = Some(days);
                 }
             }
-            Answer::Review(items) => {
-                self.review_pending = false;
-                out.review = Some(items);
+            Answer::Review(asked, items) => {
+                if asked == self.review_asked {
+                    self.review_pending = false;
+                    out.review = Some(items);
+                }
             }
             Answer::Counted(dates, counted) => {
                 if Some(dates) == self.asked_range {
@@ -604,7 +652,9 @@ impl PassageReader {
 
 impl Drop for PassageReader {
     fn drop(&mut self) {
-        // Closing the channel ends the thread after the query in flight.
+        // Closing the channel ends the thread after the query in flight (a held review
+        // is let go).
+        self.closing.store(true, Ordering::Relaxed);
         self.requests = None;
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -754,6 +804,21 @@ mod tests {
         let (_, undated) = counter.wait().timeline.expect("counted").expect("readable");
         assert_ne!(undated, 99, "the newest count");
         assert!(!counter.is_counting_timeline());
+
+        // Of two reviews asked for, the older's answer is dropped; the review is read by
+        // a reader of its own.
+        let mut reviewer =
+            PassageReader::reviewer(&path, g.clone(), Arc::new(|| {}), Arc::default())
+                .expect("reviewer");
+        reviewer.ask_review(5, None);
+        reviewer.ask_review(5, None);
+        let mut out = Answers::default();
+        reviewer.keep(Answer::Review(1, Ok(Vec::new())), &mut out);
+        assert!(out.review.is_none(), "an older review");
+        assert!(reviewer.is_reading_review());
+        let review = reviewer.wait().review.expect("read").expect("readable");
+        assert!(!review.is_empty(), "the newest review");
+        assert!(!reviewer.is_reading_review());
 
         // Passages come with their mentions, for their correction menus.
         assert!(reader.ask(0, "gn:2440485", 10, None));

@@ -1,15 +1,20 @@
 //! "Export…" off the window's thread: what is shown is taken as it is when the user asks
 //! (the documents are shared, so taking them copies no text) and written on a thread of
 //! its own, so a big export never stops the window; the outcome comes back as a message.
+//! Closing the window stops the exports still running and waits for them to give up (a
+//! document, or a buffer, at most), so that none leaves its temporary file beside its
+//! target.
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
 
 use crate::corpus::{ParsedDocument, Place};
-use crate::export::{self, ExportCounts, ExportError, Format};
+use crate::export::project::ProjectExported;
+use crate::export::{self, ExportError, Format};
 use crate::gazetteer::Gazetteer;
 use crate::project::Project;
 
@@ -41,23 +46,34 @@ pub struct ExportOutcome {
     pub mentions: usize,
     /// Whether it was.
     pub result: Result<(), ExportError>,
+    /// What it left out and why, to tell (an archive's mentions whose entry the
+    /// gazetteer lacks), as `gazette export` warns.
+    pub warning: Option<String>,
 }
 
 impl ExportJob {
     /// Writes the export (atomically; see [`export::write`]).
     pub fn run(self) -> ExportOutcome {
-        let result = export::write(
+        self.run_unless(&AtomicBool::new(false))
+    }
+
+    /// Writes the export, given up once `stop` is set (see
+    /// [`export::write_unless_stopped`]).
+    pub fn run_unless(self, stop: &AtomicBool) -> ExportOutcome {
+        let result = export::write_unless_stopped(
             &self.path,
             self.format,
             &self.gazetteer,
             &self.documents,
             &self.places,
+            stop,
         );
         ExportOutcome {
             path: self.path,
             places: self.places.len(),
             mentions: self.mentions,
             result,
+            warning: None,
         }
     }
 }
@@ -89,7 +105,8 @@ const PROGRESS_EVERY: usize = 2_000;
 /// documents written in `done` and stopping when `stop` is set; while `pause` is set it
 /// waits after the document it wrote, its read of the project left open (tests hold an
 /// export running with it). What
-/// `gazette export PROJECT --format FORMAT -o PATH` writes.
+/// `gazette export PROJECT --format FORMAT -o PATH` writes, with the warning it prints
+/// (mentions left out).
 #[allow(clippy::too_many_arguments)]
 pub fn export_archive(
     gazetteer: &Gazetteer,
@@ -100,7 +117,7 @@ pub fn export_archive(
     stop: &AtomicBool,
     pause: &AtomicBool,
     notify: &dyn Fn(),
-) -> Result<ExportCounts, ExportError> {
+) -> Result<ProjectExported, ExportError> {
     let failed = |source: std::io::Error| ExportError::Write {
         path: path.to_path_buf(),
         source,
@@ -135,7 +152,7 @@ pub fn export_archive(
     let filter = opened
         .filter()
         .map_err(|e| failed(std::io::Error::other(e.to_string())))?;
-    let mut counts = ExportCounts::default();
+    let mut written = ProjectExported::default();
     crate::output_file::write_atomically(path, |out| {
         let exported = export::project::write_project(
             gazetteer,
@@ -162,7 +179,7 @@ pub fn export_archive(
                 }
             },
         )?;
-        counts = exported.counts;
+        written = exported;
         Ok(())
     })
     .map_err(|e| match e.kind() {
@@ -171,7 +188,7 @@ pub fn export_archive(
         },
         _ => failed(e),
     })?;
-    Ok(counts)
+    Ok(written)
 }
 
 /// Runs exports on threads of their own and collects their outcomes.
@@ -181,6 +198,9 @@ pub struct Exports {
     rx: Receiver<ExportOutcome>,
     /// While set, archive exports wait after the document they wrote (tests).
     pause: Arc<AtomicBool>,
+    /// The export threads started, each with what stops it: stopped and waited for when
+    /// the window closes ([`Exports::stop_all`]).
+    threads: Vec<(Arc<AtomicBool>, JoinHandle<()>)>,
 }
 
 impl Default for Exports {
@@ -190,6 +210,7 @@ impl Default for Exports {
             tx,
             rx,
             pause: Arc::new(AtomicBool::new(false)),
+            threads: Vec::new(),
         }
     }
 }
@@ -207,20 +228,43 @@ impl Exports {
         let tx = self.tx.clone();
         let job = Arc::new(std::sync::Mutex::new(Some(job)));
         let for_thread = job.clone();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop_t = stop.clone();
         let spawned = std::thread::Builder::new()
             .name("gazette-export".into())
             .spawn(move || {
                 let job = for_thread.lock().ok().and_then(|mut j| j.take());
                 if let Some(job) = job {
-                    let _ = tx.send(job.run());
+                    let _ = tx.send(job.run_unless(&stop_t));
                 }
                 notify();
             });
-        if spawned.is_err() {
-            let job = job.lock().ok().and_then(|mut j| j.take());
-            if let Some(job) = job {
-                let _ = self.tx.send(job.run());
+        match spawned {
+            Ok(thread) => self.keep(stop, thread),
+            Err(_) => {
+                let job = job.lock().ok().and_then(|mut j| j.take());
+                if let Some(job) = job {
+                    let _ = self.tx.send(job.run());
+                }
             }
+        }
+    }
+
+    /// Keeps a thread started, forgetting those that ended.
+    fn keep(&mut self, stop: Arc<AtomicBool>, thread: JoinHandle<()>) {
+        self.threads.retain(|(_, t)| !t.is_finished());
+        self.threads.push((stop, thread));
+    }
+
+    /// Stops every export still running and waits for each to give up (after the
+    /// document, or the buffer, it is writing): none is left half-written, and no
+    /// temporary file is left beside its target. Their outcomes are dropped.
+    pub fn stop_all(&mut self) {
+        for (stop, _) in &self.threads {
+            stop.store(true, Ordering::Relaxed);
+        }
+        for (_, thread) in self.threads.drain(..) {
+            let _ = thread.join();
         }
     }
 
@@ -241,7 +285,7 @@ impl Exports {
         let stop = Arc::new(AtomicBool::new(false));
         let (done_t, stop_t, path_t) = (done.clone(), stop.clone(), path.clone());
         let pause = self.pause.clone();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("gazette-export".into())
             .spawn(move || {
                 let result = export_archive(
@@ -254,19 +298,21 @@ impl Exports {
                     &pause,
                     &|| notify(),
                 );
-                let (counts, result) = match result {
-                    Ok(counts) => (counts, Ok(())),
-                    Err(e) => (ExportCounts::default(), Err(e)),
+                let (written, result) = match result {
+                    Ok(written) => (written, Ok(())),
+                    Err(e) => (ProjectExported::default(), Err(e)),
                 };
                 let _ = tx.send(ExportOutcome {
                     path: path_t,
-                    places: counts.places,
-                    mentions: counts.mentions,
+                    places: written.counts.places,
+                    mentions: written.counts.mentions,
                     result,
+                    warning: written.warning,
                 });
                 notify();
             })
             .ok()?;
+        self.keep(stop.clone(), thread);
         Some(ArchiveExport {
             path,
             done,
@@ -290,6 +336,7 @@ impl Exports {
                 places: 0,
                 mentions: 0,
                 result: Err(ExportError::Serialize("no export is running".into())),
+                warning: None,
             },
         }
     }
@@ -297,6 +344,13 @@ impl Exports {
     /// The outcomes of exports finished since the last call.
     pub fn poll(&mut self) -> Vec<ExportOutcome> {
         self.rx.try_iter().collect()
+    }
+}
+
+impl Drop for Exports {
+    /// The window is closing (or its state dropped): see [`Exports::stop_all`].
+    fn drop(&mut self) {
+        self.stop_all();
     }
 }
 
@@ -325,7 +379,8 @@ mod tests {
         let (done, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
         let go = AtomicBool::new(false);
         let counts = export_archive(&g, &project, &out, Format::Csv, &done, &stop, &go, &|| {})
-            .expect("export");
+            .expect("export")
+            .counts;
         assert_eq!(done.load(Ordering::Relaxed), 2);
         assert_eq!(counts.documents, 2);
         assert!(out.exists());

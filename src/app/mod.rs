@@ -166,6 +166,12 @@ pub struct GazetteApp {
     /// reader of its own: an aggregate over millions of mentions takes seconds, which
     /// passages should not wait for).
     archive_counter: Option<archive::PassageReader>,
+    /// Reads an archive project's least certain mentions for a review: a reader of its
+    /// own, started when a review is first asked for, so that selecting a place never
+    /// waits behind a review.
+    archive_reviewer: Option<archive::PassageReader>,
+    /// While set, the reviewer holds the review it was asked for (tests).
+    hold_archive_reviews: Arc<std::sync::atomic::AtomicBool>,
     /// Whether the "My places" window is open.
     my_places_open: bool,
     /// The "Add a place" / "Edit place" dialog, while open.
@@ -530,6 +536,8 @@ impl GazetteApp {
             place_chunk: crate::project::read::AGGREGATE_CHUNK,
             passage_reader: None,
             archive_counter: None,
+            archive_reviewer: None,
+            hold_archive_reviews: Arc::default(),
             my_places_open: false,
             place_draft: None,
             reparse: None,
@@ -643,6 +651,28 @@ impl GazetteApp {
         if let Some(answers) = self.passage_reader.as_mut().map(|r| r.wait()) {
             self.take_archive_answers(answers);
         }
+    }
+
+    /// Waits for the mentions to review read from the archive project, and starts the
+    /// review (tests).
+    pub fn wait_for_archive_review(&mut self) {
+        if let Some(answers) = self.archive_reviewer.as_mut().map(|r| r.wait()) {
+            self.take_archive_answers(answers);
+        }
+    }
+
+    /// Holds the reads of an archive's review (`true`: the reviewer waits before it
+    /// reads the review asked for), or lets them go on (tests).
+    pub fn hold_archive_reviews(&mut self, held: bool) {
+        self.hold_archive_reviews
+            .store(held, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether the mentions to review are being read from the archive project.
+    pub fn reading_archive_review(&self) -> bool {
+        self.archive_reviewer
+            .as_ref()
+            .is_some_and(|r| r.is_reading_review())
     }
 
     /// Waits for the archive project's counts asked for (its timeline, the places of a
@@ -1098,6 +1128,9 @@ impl GazetteApp {
         if let Some(answers) = self.archive_counter.as_mut().map(|r| r.take()) {
             self.take_archive_answers(answers);
         }
+        if let Some(answers) = self.archive_reviewer.as_mut().map(|r| r.take()) {
+            self.take_archive_answers(answers);
+        }
         for outcome in self.exports.poll() {
             if self
                 .archive_export
@@ -1459,6 +1492,13 @@ impl eframe::App for GazetteApp {
             self.render_state = Some(render_state.clone());
         }
         self.show(ui);
+    }
+
+    /// Called by eframe once on quitting, after `save`: the exports still running are
+    /// stopped and waited for (a document or a buffer each), so that none leaves its
+    /// temporary file beside its target.
+    fn on_exit(&mut self) {
+        self.exports.stop_all();
     }
 
     /// Called by eframe every 30 s and on exit: writes the session file, and once it is

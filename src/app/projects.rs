@@ -163,6 +163,7 @@ impl GazetteApp {
         self.reparse = None;
         self.passage_reader = None;
         self.archive_counter = None;
+        self.archive_reviewer = None;
         self.state.clear_documents();
         self.state.reset_corrections_and_filter();
         self.update_progress();
@@ -187,6 +188,8 @@ impl GazetteApp {
                 counter.ask_timeline();
                 self.passage_reader = Some(passages);
                 self.archive_counter = Some(counter);
+                // Started for this project when its review is first asked for.
+                self.archive_reviewer = None;
             }
             Some(Err(e)) => self.state.push_message(
                 MessageLevel::Error,

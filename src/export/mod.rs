@@ -528,6 +528,21 @@ pub fn write(
     documents: &[impl Borrow<ParsedDocument>],
     places: &[Place],
 ) -> Result<(), ExportError> {
+    let never = std::sync::atomic::AtomicBool::new(false);
+    write_unless_stopped(path, format, gazetteer, documents, places, &never)
+}
+
+/// [`write()`], given up at its next write once `stop` is set ([`ExportError::Stopped`]:
+/// the temporary file removed, what was at `path` as it was), so that a window closing
+/// mid-export leaves no temporary file behind.
+pub fn write_unless_stopped(
+    path: &Path,
+    format: Format,
+    gazetteer: &Gazetteer,
+    documents: &[impl Borrow<ParsedDocument>],
+    places: &[Place],
+    stop: &std::sync::atomic::AtomicBool,
+) -> Result<(), ExportError> {
     let files = documents
         .iter()
         .filter_map(|d| d.borrow().document.path.as_deref());
@@ -546,12 +561,50 @@ pub fn write(
         });
     }
     crate::output_file::write_atomically(path, |out| {
-        stream(out, format, gazetteer, documents, places)
+        let mut out = UnlessStopped { out, stop };
+        stream(&mut out, format, gazetteer, documents, places)
     })
-    .map_err(|source| ExportError::Write {
-        path: path.to_path_buf(),
-        source,
+    .map_err(|source| {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            ExportError::Stopped {
+                path: path.to_path_buf(),
+            }
+        } else {
+            ExportError::Write {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
     })
+}
+
+/// A writer that fails every write once `stop` is set. Not with
+/// [`std::io::ErrorKind::Interrupted`], which `write_all` would retry for ever.
+struct UnlessStopped<'a> {
+    out: &'a mut dyn Write,
+    stop: &'a std::sync::atomic::AtomicBool,
+}
+
+impl UnlessStopped<'_> {
+    fn check(&self) -> std::io::Result<()> {
+        if self.stop.load(std::sync::atomic::Ordering::Relaxed) {
+            Err(std::io::Error::other("the export was stopped"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Write for UnlessStopped<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.check()?;
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.check()?;
+        self.out.flush()
+    }
 }
 
 #[cfg(test)]
@@ -565,6 +618,34 @@ mod tests {
         let parsed = parse_documents(&Geoparser::new(g), docs);
         let places = places(g, &parsed, &Corrections::default(), &Filter::default());
         (parsed, places)
+    }
+
+    #[test]
+    fn a_write_stopped_leaves_what_was_there_and_no_temporary_file() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out.csv");
+        std::fs::write(&out, "before").expect("write");
+        let (docs, places) = parsed(&g, vec![Document::from_text("a.txt", "Rain in Niamey.")]);
+        let stop = std::sync::atomic::AtomicBool::new(true);
+        let stopped = write_unless_stopped(&out, Format::Csv, &g, &docs, &places, &stop);
+        assert!(
+            matches!(stopped, Err(ExportError::Stopped { .. })),
+            "{stopped:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&out).expect("read"), "before");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["out.csv"]);
+        stop.store(false, std::sync::atomic::Ordering::Relaxed);
+        write_unless_stopped(&out, Format::Csv, &g, &docs, &places, &stop).expect("written");
+        assert!(
+            std::fs::read_to_string(&out)
+                .expect("read")
+                .contains("Niamey")
+        );
     }
 
     #[test]

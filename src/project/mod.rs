@@ -232,6 +232,9 @@ impl Project {
                     .map_err(sqlite)?;
                 schema::add_metadata_columns(&conn).map_err(sqlite)?;
                 schema::add_batch_tables(&conn).map_err(sqlite)?;
+                // Only a review's speed depends on it: a project that cannot take it
+                // (a full disk) opens all the same, and its review scans the mentions.
+                let _ = schema::add_confidence_index(&conn);
                 conn
             }
             (Err(e), _) => return Err(e),

@@ -30,6 +30,37 @@ use crate::geoparse::{Mention, Resolution};
 /// `Project::document_chunks`).
 pub const AGGREGATE_CHUNK: i64 = 20_000;
 
+/// Rows of [`schema::CONFIDENCE_INDEX`] a review walks at most (or 4 per mention asked
+/// for, if more) before it scans the mentions instead (see
+/// [`Project::least_certain_passages`]). Each row costs a look-up of its document (for
+/// its date and name) and of its correction: 50,000 rows take a fraction of what a scan
+/// of 200,000 articles' mentions takes, and of a million articles' a few percent; so a
+/// walk that gives way adds little to the scan, and one that succeeds saves the scan.
+/// Enough for a review of every date with 40,000 mentions decided and still counted
+/// (accepted), or of 30 days of a year.
+pub const REVIEW_WALK_ROWS: usize = 50_000;
+
+/// Rows between two estimates, in a walk of [`schema::CONFIDENCE_INDEX`], of the rows it
+/// still needs at the rate of rows in the date range so far.
+const WALK_ESTIMATE_EVERY: usize = 1_000;
+
+/// A mention to review, by key: its confidence, document and ordinal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct ReviewKey {
+    confidence: f64,
+    document_id: i64,
+    ordinal: i64,
+}
+
+impl ReviewKey {
+    /// Least certain first, ties in document then text order.
+    fn order(a: &ReviewKey, b: &ReviewKey) -> std::cmp::Ordering {
+        a.confidence
+            .total_cmp(&b.confidence)
+            .then((a.document_id, a.ordinal).cmp(&(b.document_id, b.ordinal)))
+    }
+}
+
 /// A document's id in a project: its row, fixed for the project's life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocumentId(pub(super) i64);
@@ -719,42 +750,153 @@ impl Project {
     /// document then text order) among those counted for a place as the layer counts
     /// them (demonyms left out), of the documents of `dates` (`None`: every date), that
     /// no correction decides: with their passages, for a review of a project too large
-    /// to hold. A statement per [`AGGREGATE_CHUNK`] documents, each keeping its `n` least
-    /// certain (SQLite's top-`n` sort: `n` rows in memory, never every mention), merged;
-    /// then the `n` passages by their keys. Each range is its own read transaction, so a
-    /// writer waits for one range at most.
+    /// to hold.
+    ///
+    /// Where the project has [`schema::CONFIDENCE_INDEX`] (added when it is opened to
+    /// write), one ordered walk of it, stopped at the `n`-th mention that qualifies (its
+    /// document's date and its correction looked up per row): a few hundred rows for a
+    /// review of every date, whatever the size of the project. A walk that would pass
+    /// over [`REVIEW_WALK_ROWS`] rows (or 4 per mention asked for) without finding `n` (a
+    /// narrow date range, seen after a few thousand rows by the rate of rows in range;
+    /// nearly every mention decided) gives way to the scan a project without the index
+    /// gets: a
+    /// statement per [`AGGREGATE_CHUNK`] documents, each keeping its `n` least certain
+    /// (SQLite's top-`n` sort: `n` rows in memory, never every mention), merged; each
+    /// range its own read transaction, so a writer waits for one range at most. Both
+    /// give the same mentions in the same order. Then the `n` passages by their keys.
     pub fn least_certain_passages(
         &self,
         n: usize,
         dates: Option<DateRange>,
     ) -> Result<Vec<Passage>, ProjectError> {
-        self.least_certain_passages_by(n, dates, AGGREGATE_CHUNK)
+        let walk_rows = REVIEW_WALK_ROWS.max(n.saturating_mul(4));
+        self.least_certain_passages_by(n, dates, AGGREGATE_CHUNK, walk_rows)
     }
 
-    /// [`Project::least_certain_passages`], a statement per `chunk` documents.
+    /// [`Project::least_certain_passages`], a statement per `chunk` documents when it
+    /// scans, the index walked for at most `walk_rows` rows (0: not walked).
     pub(super) fn least_certain_passages_by(
         &self,
         n: usize,
         dates: Option<DateRange>,
         chunk: i64,
+        walk_rows: usize,
     ) -> Result<Vec<Passage>, ProjectError> {
-        let sqlite = |e| ProjectError::sqlite(&self.path, e);
         if n == 0 {
             return Ok(Vec::new());
         }
+        let least = match self.least_certain_walked(n, dates, walk_rows)? {
+            Some(least) => least,
+            None => self.least_certain_scanned(n, dates, chunk)?,
+        };
+        self.passages_by_key(&least)
+    }
+
+    /// The dates of a review as SQL compares them: first day, last day (`YYYY-MM-DD`),
+    /// undated documents included.
+    fn review_dates(dates: Option<DateRange>) -> (String, String, bool) {
         let day = |d: i32| {
             crate::corpus::metadata::date_of_day(d)
                 .format("%Y-%m-%d")
                 .to_string()
         };
-        let (from, to, undated) = match dates {
+        match dates {
             None => ("0000-00-00".to_string(), "9999-99-99".to_string(), true),
             Some(r) => (
                 r.from.map_or_else(|| "0000-00-00".to_string(), day),
                 r.to.map_or_else(|| "9999-99-99".to_string(), day),
                 !r.hide_undated,
             ),
+        }
+    }
+
+    /// The `n` least certain mentions' keys by a walk of [`schema::CONFIDENCE_INDEX`];
+    /// `None` when the project lacks the index or `walk_rows` rows were walked without
+    /// finding `n` (the caller scans instead).
+    pub(super) fn least_certain_walked(
+        &self,
+        n: usize,
+        dates: Option<DateRange>,
+        walk_rows: usize,
+    ) -> Result<Option<Vec<ReviewKey>>, ProjectError> {
+        let sqlite = |e| ProjectError::sqlite(&self.path, e);
+        if walk_rows == 0 || !schema::has_confidence_index(&self.conn).map_err(sqlite)? {
+            return Ok(None);
+        }
+        let (from, to, undated) = Self::review_dates(dates);
+        let mut stmt = self.conn.prepare(&self.walk_sql()).map_err(sqlite)?;
+        let mut rows = stmt.query((&from, &to, undated)).map_err(sqlite)?;
+        let mut least = Vec::with_capacity(n.min(10_000));
+        let (mut walked, mut in_range_rows) = (0usize, 0usize);
+        while let Some(row) = rows.next().map_err(sqlite)? {
+            if walked == walk_rows {
+                return Ok(None);
+            }
+            walked += 1;
+            let in_range: Option<bool> = row.get(3).map_err(sqlite)?;
+            let decided: bool = row.get(4).map_err(sqlite)?;
+            if in_range == Some(true) {
+                in_range_rows += 1;
+                if !decided {
+                    least.push(self.review_key(row)?);
+                    if least.len() == n {
+                        break;
+                    }
+                }
+            }
+            // A narrow date range is seen early (its documents are spread evenly over
+            // the confidences, where decided mentions come first): at the rate of rows in
+            // range so far, the rows still needed. Beyond the bound, the scan (which
+            // reads only the mentions of documents in range) answers sooner.
+            if walked.is_multiple_of(WALK_ESTIMATE_EVERY) {
+                let left = (n - least.len()) as f64;
+                let needed = left * walked as f64 / in_range_rows.max(1) as f64;
+                if walked as f64 + needed > walk_rows as f64 {
+                    return Ok(None);
+                }
+            }
+        }
+        // In the order the scan merges by (the index's, but for text order told by
+        // ordinal rather than start byte, which agree in any project Gazette writes).
+        least.sort_by(ReviewKey::order);
+        Ok(Some(least))
+    }
+
+    /// The statement of [`Project::least_certain_walked`]: every mention of the index
+    /// in its order (no sort), with whether its document is in the dates (`?1` to `?2`,
+    /// undated ones when `?3`) and whether a correction decides it, each looked up by key
+    /// (its document by id, its correction by the corrections' unique key). Rows left out
+    /// are counted by the caller, so the walk's cost is bounded.
+    pub(super) fn walk_sql(&self) -> String {
+        let published = if self.metadata[1] {
+            "d.published"
+        } else {
+            "NULL"
         };
+        format!(
+            "SELECT m.confidence, m.document_id, m.ordinal, \
+             (substr({published}, 1, 10) BETWEEN ?1 AND ?2 OR (?3 AND {published} IS NULL)), \
+             EXISTS (SELECT 1 FROM gazette_corrections AS c \
+                  WHERE c.document = d.name AND c.start_byte = m.start_byte \
+                  AND c.end_byte = m.end_byte) \
+             FROM gazette_mentions AS m INDEXED BY {index} \
+             CROSS JOIN gazette_documents AS d ON d.id = m.document_id \
+             WHERE m.place IS NOT NULL AND m.demonym = 0 \
+             ORDER BY m.confidence, m.document_id, m.start_byte",
+            index = schema::CONFIDENCE_INDEX,
+        )
+    }
+
+    /// The `n` least certain mentions' keys by a scan of every mention, a statement per
+    /// `chunk` documents (see [`Project::least_certain_passages`]).
+    pub(super) fn least_certain_scanned(
+        &self,
+        n: usize,
+        dates: Option<DateRange>,
+        chunk: i64,
+    ) -> Result<Vec<ReviewKey>, ProjectError> {
+        let sqlite = |e| ProjectError::sqlite(&self.path, e);
+        let (from, to, undated) = Self::review_dates(dates);
         let published = if self.metadata[1] {
             "d.published"
         } else {
@@ -776,29 +918,43 @@ impl Project {
         );
         let limit = i64::try_from(n).unwrap_or(i64::MAX);
         let mut stmt = self.conn.prepare(&sql).map_err(sqlite)?;
-        // (confidence, document, ordinal), the `n` least certain so far.
-        let mut least: Vec<(f64, i64, i64)> = Vec::new();
+        // The `n` least certain so far.
+        let mut least: Vec<ReviewKey> = Vec::new();
         for (lo, hi) in self.document_chunks(chunk)? {
             let mut rows = stmt
                 .query((lo, hi, &from, &to, undated, limit))
                 .map_err(sqlite)?;
             while let Some(row) = rows.next().map_err(sqlite)? {
-                let confidence: f64 = row.get(0).map_err(sqlite)?;
-                if !confidence.is_finite() {
-                    return Err(ProjectError::damaged(
-                        &self.path,
-                        format!("{confidence} is not a probability"),
-                    ));
-                }
-                least.push((
-                    confidence,
-                    row.get(1).map_err(sqlite)?,
-                    row.get(2).map_err(sqlite)?,
-                ));
+                least.push(self.review_key(row)?);
             }
-            least.sort_by(|a, b| a.0.total_cmp(&b.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+            least.sort_by(ReviewKey::order);
             least.truncate(n);
         }
+        Ok(least)
+    }
+
+    /// The key of a mention to review in `row` (confidence, document id, ordinal),
+    /// its confidence checked.
+    fn review_key(&self, row: &Row<'_>) -> Result<ReviewKey, ProjectError> {
+        let sqlite = |e| ProjectError::sqlite(&self.path, e);
+        let confidence: f64 = row.get(0).map_err(sqlite)?;
+        if !confidence.is_finite() {
+            return Err(ProjectError::damaged(
+                &self.path,
+                format!("{confidence} is not a probability"),
+            ));
+        }
+        Ok(ReviewKey {
+            confidence,
+            document_id: row.get(1).map_err(sqlite)?,
+            ordinal: row.get(2).map_err(sqlite)?,
+        })
+    }
+
+    /// The passages of the mentions `keys`, in that order; one gone since (another
+    /// program changed the project) is passed over.
+    fn passages_by_key(&self, keys: &[ReviewKey]) -> Result<Vec<Passage>, ProjectError> {
+        let sqlite = |e| ProjectError::sqlite(&self.path, e);
         let column = |i: usize| {
             if self.metadata[i] {
                 format!("d.{}", schema::METADATA_COLUMNS[i])
@@ -818,10 +974,9 @@ impl Project {
             column(1),
         );
         let mut stmt = self.conn.prepare(&sql).map_err(sqlite)?;
-        let mut out = Vec::with_capacity(least.len());
-        for (_, document_id, ordinal) in least {
-            let mut rows = stmt.query((document_id, ordinal)).map_err(sqlite)?;
-            // Gone since (another program changed the project): passed over.
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            let mut rows = stmt.query((key.document_id, key.ordinal)).map_err(sqlite)?;
             if let Some(row) = rows.next().map_err(sqlite)? {
                 out.push(self.passage_of(row)?);
             }

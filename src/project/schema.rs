@@ -182,6 +182,8 @@ CREATE TABLE gazette_mentions (
 ) WITHOUT ROWID;
 -- "The first passages of a place": a range scan, however many documents there are.
 CREATE INDEX gazette_mentions_by_place ON gazette_mentions(place, document_id, start_byte);
+-- "The least certain mentions" (a review) have an index too, made once the first
+-- documents are written (`CONFIDENCE_INDEX`, `add_confidence_index`).
 
 -- The user's corrections, oldest first (`seq`), one per mention span of a document name.
 CREATE TABLE gazette_corrections (
@@ -299,6 +301,61 @@ pub fn add_metadata_columns(conn: &Connection) -> rusqlite::Result<()> {
                 "ALTER TABLE gazette_documents ADD COLUMN {column} TEXT"
             ))?;
         }
+    }
+    Ok(())
+}
+
+/// The index a review walks: the mentions a place counts (demonyms left out) by ascending
+/// confidence, then document and text order, so that the `n` least certain are the first
+/// `n` that no correction decides, found without a pass over every mention. It holds the
+/// end byte, place and demonym too (a few bytes a mention) so that the walk reads no row
+/// of the mentions table: SQLite looks a partial index's own condition up in the table
+/// unless the index holds its columns.
+pub const CONFIDENCE_INDEX: &str = "gazette_mentions_by_confidence";
+
+/// [`CONFIDENCE_INDEX`] as [`add_confidence_index`] makes it, and as `sqlite_schema`
+/// keeps its text.
+const CONFIDENCE_INDEX_SQL: &str = "CREATE INDEX gazette_mentions_by_confidence ON \
+     gazette_mentions(confidence, document_id, start_byte, end_byte, place, demonym) \
+     WHERE place IS NOT NULL AND demonym = 0";
+
+/// Whether the project has [`CONFIDENCE_INDEX`] as Gazette makes it. One of that name
+/// made otherwise (by another program, or crafted) is not used: the review then scans
+/// the mentions as it does without the index, which gives the same result.
+pub fn has_confidence_index(conn: &Connection) -> rusqlite::Result<bool> {
+    let sql: Option<Option<String>> = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1 \
+             AND tbl_name = 'gazette_mentions'",
+            [CONFIDENCE_INDEX],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(sql
+        .flatten()
+        .is_some_and(|s| same_sql(&s, CONFIDENCE_INDEX_SQL)))
+}
+
+/// Whether two statements are the same but for runs of white space.
+fn same_sql(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
+}
+
+/// Adds [`CONFIDENCE_INDEX`] to a project that lacks it, in its own transaction: a sort
+/// of the mentions' keys, once (2.2 s on 200,000 articles, 11 s on a million, release
+/// build). Made when a project made before it is opened to write, and when a writer of
+/// a new project finishes: not with the tables, because kept up to date document by
+/// document its entries go in in no particular order, which cost a parse of 100,000
+/// articles 30% more processor time than the one sort at the end. An object of that
+/// name already there is left as it is.
+pub fn add_confidence_index(conn: &Connection) -> rusqlite::Result<()> {
+    let taken: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = ?1)",
+        [CONFIDENCE_INDEX],
+        |r| r.get(0),
+    )?;
+    if !taken {
+        conn.execute_batch(CONFIDENCE_INDEX_SQL)?;
     }
     Ok(())
 }

@@ -1629,7 +1629,7 @@ fn sparse_and_huge_document_ids_make_few_ranges_and_the_same_counts() {
     let first = *days.keys().next().expect("a day");
     let passages = |project: &Project, chunk: i64| {
         project
-            .least_certain_passages_by(1000, None, chunk)
+            .least_certain_passages_by(1000, None, chunk, 0)
             .expect("read")
             .into_iter()
             .map(|p| (p.document, p.mention.start, p.mention.end))
@@ -1661,6 +1661,14 @@ fn sparse_and_huge_document_ids_make_few_ranges_and_the_same_counts() {
             );
         }
         assert_eq!(passages(&sparse, chunk), review, "{chunk}");
+        assert_eq!(
+            sparse
+                .least_certain_walked(1000, None, read::REVIEW_WALK_ROWS)
+                .expect("walked")
+                .map(|keys| keys.len()),
+            Some(review.len()),
+            "walked by the index"
+        );
     }
 
     // A whole place corrected: the same corrections, in one transaction as for n ids.
@@ -1706,13 +1714,19 @@ fn the_least_certain_mentions_come_from_ranges_of_documents_as_in_memory() {
             })
             .collect::<Vec<_>>()
     };
+    // Scanned a range of `chunk` documents at a time; walked by the index, the same.
     let read = |project: &Project, n: usize, chunk: i64| {
-        project
-            .least_certain_passages_by(n, None, chunk)
-            .expect("read")
-            .into_iter()
-            .map(|p| (p.document, p.mention.start, p.mention.end))
-            .collect::<Vec<_>>()
+        let spans = |walk_rows| {
+            project
+                .least_certain_passages_by(n, None, chunk, walk_rows)
+                .expect("read")
+                .into_iter()
+                .map(|p| (p.document, p.mention.start, p.mention.end))
+                .collect::<Vec<_>>()
+        };
+        let scanned = spans(0);
+        assert_eq!(spans(read::REVIEW_WALK_ROWS), scanned, "walked");
+        scanned
     };
     let total = in_memory(&Corrections::default(), usize::MAX).len();
     assert!(total > 6, "{total}");
@@ -1739,6 +1753,236 @@ fn the_least_certain_mentions_come_from_ranges_of_documents_as_in_memory() {
         let at = p.mention.start - p.passage.start..p.mention.end - p.passage.start;
         assert!(p.text.get(at).is_some_and(|t| !t.is_empty()));
     }
+}
+
+/// A small deterministic generator (xorshift64) for the random projects below.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// The least certain mentions' keys, walked by the index at most `walk_rows` rows
+/// (`None`: it gave way), and scanned a range of `chunk` documents at a time.
+fn walked_and_scanned(
+    project: &Project,
+    n: usize,
+    dates: Option<crate::corpus::DateRange>,
+    walk_rows: usize,
+    chunk: i64,
+) -> (Option<Vec<read::ReviewKey>>, Vec<read::ReviewKey>) {
+    (
+        project
+            .least_certain_walked(n, dates, walk_rows)
+            .expect("walked"),
+        project
+            .least_certain_scanned(n, dates, chunk)
+            .expect("scanned"),
+    )
+}
+
+#[test]
+fn the_index_walk_finds_the_least_certain_mentions_the_scan_finds_on_random_projects() {
+    use crate::corpus::{DateRange, Published};
+    let g = gazetteer();
+    // The corpus four times over (other names), each document given one of five days
+    // or none; confidences rounded so that ties are many.
+    let mut docs = Vec::new();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for copy in 0..4 {
+        for d in corpus() {
+            let mut d = d.clone();
+            d.document.name = format!("{}#{copy}", d.document.name);
+            d.document.meta.published = match rng.below(6) {
+                0 => None,
+                day => Published::parse(&format!("2024-03-0{day}")),
+            };
+            docs.push(d);
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, project) = project_with(dir.path(), &docs);
+    drop(project);
+    let conn = rusqlite::Connection::open(&path).expect("sqlite");
+    conn.execute_batch("UPDATE gazette_mentions SET confidence = round(confidence, 1)")
+        .expect("ties");
+    let mentions: Vec<(String, i64, i64)> = conn
+        .prepare(
+            "SELECT d.name, m.start_byte, m.end_byte FROM gazette_mentions AS m \
+             JOIN gazette_documents AS d ON d.id = m.document_id",
+        )
+        .expect("mentions")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("mentions")
+        .collect::<Result<_, _>>()
+        .expect("mentions");
+    drop(conn);
+    assert!(mentions.len() > 100, "{}", mentions.len());
+    let first_day = Published::parse("2024-03-01").expect("a day").day_number();
+    let mut project = Project::open(&path).expect("open");
+    let mut decided = std::collections::HashSet::new();
+    for round in 0..12 {
+        // Some mentions decided, more each round: a few through the project (which moves
+        // them out of the layer, and of the index), most as corrections keeping their
+        // place ("accepted").
+        for _ in 0..round * 4 {
+            let (document, start, end) = mentions[rng.below(mentions.len())].clone();
+            if !decided.insert((document.clone(), start, end)) {
+                continue;
+            }
+            if rng.below(4) == 0 {
+                let correction = Correction {
+                    document,
+                    start: start as usize,
+                    end: end as usize,
+                    action: CorrectionAction::NotAPlace,
+                };
+                project.set_correction(g, correction).expect("correct");
+            } else {
+                project
+                    .conn
+                    .execute(
+                        "INSERT INTO gazette_corrections (document, start_byte, end_byte, \
+                         action) VALUES (?1, ?2, ?3, 'not_a_place')",
+                        (document, start, end),
+                    )
+                    .expect("decided");
+            }
+        }
+        for _ in 0..8 {
+            let from = rng.below(7);
+            let to = from + rng.below(4);
+            let dates = match rng.below(4) {
+                0 => None,
+                _ => Some(DateRange {
+                    from: (from > 0).then(|| first_day + from as i32 - 1),
+                    to: (to < 6).then(|| first_day + to as i32),
+                    hide_undated: rng.below(2) == 0,
+                }),
+            };
+            let n = [1, 2, 5, 17, 80, 10_000][rng.below(6)];
+            let chunk = [1, 3, 1000][rng.below(3)];
+            let (walked, scanned) =
+                walked_and_scanned(&project, n, dates, read::REVIEW_WALK_ROWS, chunk);
+            assert_eq!(walked.as_ref(), Some(&scanned), "{round} {n} {dates:?}");
+            // Stopped early, the walk gives way (and the scan answers) or finds the same.
+            let walk_rows = rng.below(40);
+            let (short, _) = walked_and_scanned(&project, n, dates, walk_rows, chunk);
+            if let Some(short) = short {
+                assert_eq!(short, scanned, "{round} {n} {dates:?} {walk_rows}");
+            }
+            let passages = |walk_rows| {
+                project
+                    .least_certain_passages_by(n, dates, chunk, walk_rows)
+                    .expect("passages")
+                    .into_iter()
+                    .map(|p| (p.document, p.mention))
+                    .collect::<Vec<_>>()
+            };
+            let expected = passages(0);
+            assert_eq!(expected.len(), scanned.len());
+            assert_eq!(passages(walk_rows), expected);
+            assert_eq!(passages(read::REVIEW_WALK_ROWS), expected);
+        }
+    }
+}
+
+#[test]
+fn a_project_without_the_confidence_index_reviews_by_a_scan_and_gains_it_to_write() {
+    use rusqlite::OptionalExtension;
+    let docs = corpus();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Made once the first documents are written, not with the tables (kept up to date
+    // mention by mention it would cost a long parse dearly).
+    let fresh = Project::create(dir.path().join("fresh.gpkg")).expect("create");
+    assert!(!schema::has_confidence_index(&fresh.conn).expect("schema"));
+    drop(fresh);
+    let (path, project) = project_with(dir.path(), &docs);
+    assert!(schema::has_confidence_index(&project.conn).expect("schema"));
+    let spans = |project: &Project| {
+        project
+            .least_certain_passages(20, None)
+            .expect("read")
+            .into_iter()
+            .map(|p| (p.document, p.mention))
+            .collect::<Vec<_>>()
+    };
+    let expected = spans(&project);
+    assert!(expected.len() > 6, "{expected:?}");
+    // The walk reads the index alone, in its order: no sort, no row of the mentions.
+    let plan: Vec<String> = project
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", project.walk_sql()))
+        .expect("plan")
+        .query_map(("", "", true), |r| r.get(3))
+        .expect("plan")
+        .collect::<Result<_, _>>()
+        .expect("plan");
+    let plan = plan.join("\n");
+    assert!(
+        plan.contains("SCAN m USING COVERING INDEX gazette_mentions_by_confidence"),
+        "{plan}"
+    );
+    assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
+    drop(project);
+    let index_sql = |path: &Path| -> Option<String> {
+        rusqlite::Connection::open(path)
+            .expect("sqlite")
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'gazette_mentions_by_confidence'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .expect("schema")
+    };
+    // Made by an earlier version: no index. Read-only, it is reviewed by the scan, and
+    // left as it was.
+    let conn = rusqlite::Connection::open(&path).expect("sqlite");
+    conn.execute_batch("DROP INDEX gazette_mentions_by_confidence")
+        .expect("drop");
+    drop(conn);
+    let old = Project::open_read_only(&path).expect("older project");
+    assert_eq!(
+        old.least_certain_walked(20, None, 1000).expect("walk"),
+        None
+    );
+    assert_eq!(spans(&old), expected);
+    drop(old);
+    assert_eq!(index_sql(&path), None, "read-only: unchanged");
+    // Opened to write, it gains the index, and walks it.
+    let project = Project::open(&path).expect("opened to write");
+    assert!(index_sql(&path).is_some());
+    assert!(
+        project
+            .least_certain_walked(20, None, 1000)
+            .expect("walk")
+            .is_some()
+    );
+    assert_eq!(spans(&project), expected);
+    drop(project);
+    // An index of that name made otherwise (crafted) is neither used nor replaced.
+    let conn = rusqlite::Connection::open(&path).expect("sqlite");
+    conn.execute_batch(
+        "DROP INDEX gazette_mentions_by_confidence; \
+         CREATE INDEX gazette_mentions_by_confidence ON gazette_mentions(text)",
+    )
+    .expect("crafted");
+    drop(conn);
+    let crafted = index_sql(&path);
+    let project = Project::open(&path).expect("opened to write");
+    assert_eq!(
+        project.least_certain_walked(20, None, 1000).expect("walk"),
+        None
+    );
+    assert_eq!(spans(&project), expected);
+    drop(project);
+    assert_eq!(index_sql(&path), crafted);
 }
 
 #[test]

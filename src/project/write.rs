@@ -224,6 +224,11 @@ impl ProjectWriter<'_, '_> {
     /// Commits the last batch and says what was done.
     pub fn finish(mut self) -> Result<WriteSummary, ProjectError> {
         self.commit()?;
+        // A new project's review index, made once its first documents are in (see
+        // `schema::add_confidence_index` for why not as they go in). Only a review's
+        // speed depends on it: if it cannot be made (a full disk), the documents written
+        // stay written and a review scans the mentions instead.
+        let _ = super::schema::add_confidence_index(&self.project.conn);
         Ok(self.summary)
     }
 
