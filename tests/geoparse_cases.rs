@@ -450,6 +450,46 @@ const CITY_OR_STATE: &[Case] = &[
         text: "The summit will be held in Quebec City in June.",
         expected: &[Place("Quebec City", Kind::Place, Some("CA"))],
     },
+    Case {
+        name: "in a list of cities, the city",
+        text: "The chain opened stores in Chicago, Houston, Phoenix, New York and Dallas \
+               this year, and plans more across the United States.",
+        expected: &[
+            Place("New York", Kind::Place, Some("US")),
+            Place("Chicago", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
+        name: "a city before a state's name in a list of cities is not in that state",
+        text: "Flights to Denver, Seattle, Phoenix, New York, and Miami were cancelled.",
+        expected: &[
+            Place("Phoenix", Kind::Place, Some("US")),
+            Place("New York", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
+        name: "towns and their states in a list stay pairs",
+        text: "The tour stops in Austin, Texas, Denver, Colorado, and Reno, Nevada.",
+        expected: &[
+            Place("Denver", Kind::Place, Some("US")),
+            Place("Colorado", Kind::Admin1, Some("US")),
+            Place("Reno", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
+        name: "in a list of states, the state",
+        text: "Crews from Oregon, Idaho, Montana and Washington fought the fire.",
+        expected: &[
+            Place("Washington", Kind::Admin1, Some("US")),
+            Place("Oregon", Kind::Admin1, Some("US")),
+        ],
+    },
+    Case {
+        name: "in a list of countries, the country",
+        text: "Ministers from Georgia, Armenia, Turkey and Azerbaijan met to discuss the \
+               pipeline.",
+        expected: &[Place("Georgia", Kind::Country, Some("GE"))],
+    },
 ];
 
 /// Two names whose namesakes pair up in two countries: a British town and county that
@@ -677,6 +717,25 @@ fn county_lists_resolve_in_the_storys_state() {
             e.label()
         );
     }
+}
+
+/// "Phoenix, New York" in a list of cities is two cities, not the village of Phoenix in
+/// the state of New York.
+#[test]
+fn a_list_of_cities_is_not_read_as_a_town_and_its_state() {
+    let g = gazetteer();
+    let text = "Flights to Denver, Seattle, Phoenix, New York, and Miami were cancelled.";
+    let mentions = Geoparser::new(g).parse(text);
+    let read = |name: &str| {
+        let m = mentions
+            .iter()
+            .find(|m| m.text == name)
+            .unwrap_or_else(|| panic!("{name} not found in {mentions:?}"));
+        let e = g.entry(m.resolution.entry);
+        (e.kind, e.admin1_code.clone())
+    };
+    assert_eq!(read("Phoenix"), (Kind::Place, Some("AZ".to_string())));
+    assert_eq!(read("New York").0, Kind::Place);
 }
 
 #[test]

@@ -548,3 +548,13 @@ mod tests {
         assert_eq!(next_word(t, t.len()), None);
     }
 }
+
+/// True if `gap`, the text between two names, joins them in a list: a comma, `and`,
+/// `or`, `&` or a slash.
+pub(crate) fn is_list_joint(gap: &str) -> bool {
+    gap.len() <= 6
+        && matches!(
+            gap,
+            ", " | " and " | " or " | ", and " | ", or " | " & " | "/" | " / "
+        )
+}

@@ -11,7 +11,7 @@ use crate::gazetteer::{Gazetteer, Kind, WordMemo};
 use crate::geoparse::Options;
 use crate::geoparse::hits::{Hit, KindCue, Surface};
 use crate::geoparse::kinds::is_broad;
-use crate::geoparse::text::{is_capitalized, next_word, previous_word};
+use crate::geoparse::text::{is_capitalized, is_list_joint, next_word, previous_word};
 
 /// A proposed name with its score so far, and what the document-level rules
 /// ([`score_document`]) read of its surroundings.
@@ -463,16 +463,6 @@ pub(super) fn score_document(
             p.hit.score += 1.5;
         }
     }
-}
-
-/// True if `gap`, the text between two names, joins them in a list: a comma, `and`,
-/// `or`, `&` or a slash.
-fn is_list_joint(gap: &str) -> bool {
-    gap.len() <= 6
-        && matches!(
-            gap,
-            ", " | " and " | " or " | ", and " | ", or " | " & " | "/" | " / "
-        )
 }
 
 /// True if `after` (the text right after a name) is a dateline's rest: an optional

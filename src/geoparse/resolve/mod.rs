@@ -25,7 +25,7 @@ use std::ops::Range;
 
 use super::hits::{Hit, Surface};
 use super::kinds::{is_broad, town_or_county};
-use super::text::passage;
+use super::text::{is_list_joint, passage};
 use super::{Alternate, MAX_ALTERNATES, MAX_PASSAGE_BYTES, Mention, Resolution};
 use crate::gazetteer::{EntryIndex, Gazetteer};
 use context::{Context, others_countries};
@@ -36,20 +36,124 @@ use score::{Support, context_support, score_candidate};
 type SurfaceId = u32;
 
 /// The entry a qualifier after a hit names ("Paris, Texas"): the next hit, right after a
-/// comma, if it can be a country or first-level division.
-fn qualifier<'a>(text: &str, hits: &'a [Hit], i: usize) -> Option<&'a Hit> {
+/// comma, if it can be a country or first-level division, and the comma is no list's
+/// (`listed`, see [`commas_of_lists`]).
+fn qualifier<'a>(text: &str, hits: &'a [Hit], listed: &[bool], i: usize) -> Option<&'a Hit> {
     let hit = &hits[i];
     let next = hits.get(i + 1)?;
     let gap = text.get(hit.end..next.start)?;
-    (gap.trim() == "," && gap.len() <= 3).then_some(next)
+    (gap.trim() == "," && gap.len() <= 3 && !listed.get(i).copied().unwrap_or(false))
+        .then_some(next)
 }
 
 /// The town a hit qualifies ("Tacoma, Washington", "Kingston, Ont."): the hit right
-/// before it, before a comma. Its candidates say which division or country this one is.
-fn qualified_town<'a>(text: &str, hits: &'a [Hit], i: usize) -> Option<&'a Hit> {
-    let prev = hits.get(i.checked_sub(1)?)?;
+/// before it, before a comma that is no list's. Its candidates say which division or
+/// country this one is.
+fn qualified_town<'a>(text: &str, hits: &'a [Hit], listed: &[bool], i: usize) -> Option<&'a Hit> {
+    let before = i.checked_sub(1)?;
+    let prev = hits.get(before)?;
     let gap = text.get(prev.end..hits[i].start)?;
-    (gap.trim() == "," && gap.len() <= 3).then_some(prev)
+    (gap.trim() == "," && gap.len() <= 3 && !listed.get(before).copied().unwrap_or(false))
+        .then_some(prev)
+}
+
+/// For each hit, true if the comma after it joins it to the next name as two names of a
+/// list, not as a town and its state: in "Chicago, Houston, Phoenix, New York and
+/// Dallas" Phoenix is not in New York. So read when the list goes on both before and
+/// after the pair, and the name before the pair is not itself a qualifier ("Austin,
+/// Texas, Denver, Colorado, and Reno, Nevada" pairs towns with states throughout).
+fn commas_of_lists(
+    gazetteer: &Gazetteer,
+    text: &str,
+    hits: &[Hit],
+    info: &[&Surface],
+    out: &mut Vec<bool>,
+) {
+    let gap = |a: usize, b: usize| text.get(hits[a].end..hits[b].start);
+    let comma = |a: usize| gap(a, a + 1).is_some_and(|g| g.trim() == "," && g.len() <= 3);
+    let joined = |a: usize| gap(a, a + 1).is_some_and(is_list_joint);
+    let may_qualify = |j: usize| {
+        info[j].facts(gazetteer).iter().any(|e| {
+            matches!(
+                e.kind,
+                crate::gazetteer::Kind::Admin1 | crate::gazetteer::Kind::Country
+            )
+        })
+    };
+    out.clear();
+    out.extend((0..hits.len()).map(|i| {
+        i >= 1
+            && i + 2 < hits.len()
+            && comma(i)
+            && joined(i - 1)
+            && joined(i + 1)
+            && !(i >= 2 && comma(i - 2) && may_qualify(i - 1))
+    }));
+}
+
+/// Names in one list at most that a list's reading looks at, on each side of a name.
+const LIST_SIBLINGS: usize = 8;
+
+/// For each hit, the hits that stand in one list with it ("Los Angeles, Miami, New York
+/// and Detroit"): a range of hit indices, the hit alone when it is in none. A list is
+/// names joined by commas, `and`, `or`, `&` or slashes with at least one word joint: a
+/// chain of commas alone is a town and its state ("Albany, New York") as often.
+fn list_runs(text: &str, hits: &[Hit], out: &mut Vec<Range<usize>>) {
+    out.clear();
+    let mut start = 0;
+    while start < hits.len() {
+        let mut end = start + 1;
+        let mut worded = false;
+        while end < hits.len() {
+            let Some(gap) = text.get(hits[end - 1].end..hits[end].start) else {
+                break;
+            };
+            if !is_list_joint(gap) {
+                break;
+            }
+            worded |= gap.trim() != ",";
+            end += 1;
+        }
+        let run = if worded { start..end } else { start..start + 1 };
+        for _ in run.clone() {
+            out.push(run.clone());
+        }
+        start = run.end;
+    }
+}
+
+/// The share of a hit's list siblings (up to [`LIST_SIBLINGS`] on each side) read as a
+/// town, a first-level division and a country: the kinds of a list's names agree ("Los
+/// Angeles, Miami, New York and Detroit" are cities; "Georgia, Armenia and Azerbaijan"
+/// countries). Nothing for a list of fewer than three names.
+fn sibling_kinds(
+    gazetteer: &Gazetteer,
+    info: &[&Surface],
+    readings: &[usize],
+    run: &Range<usize>,
+    i: usize,
+) -> [f32; 3] {
+    let from = run.start.max(i.saturating_sub(LIST_SIBLINGS));
+    let to = run.end.min(i + 1 + LIST_SIBLINGS);
+    let mut counts = [0u32; 3];
+    let mut total = 0u32;
+    for j in (from..to).filter(|&j| j != i) {
+        total += 1;
+        let Some(e) = info[j].facts(gazetteer).get(readings[j]) else {
+            continue;
+        };
+        match e.kind {
+            crate::gazetteer::Kind::Place => counts[0] += 1,
+            crate::gazetteer::Kind::Admin1 => counts[1] += 1,
+            crate::gazetteer::Kind::Country => counts[2] += 1,
+            _ => {}
+        }
+    }
+    // Two names ("Oregon and Washington") say too little: either may be the odd one.
+    if total < 2 {
+        return [0.0; 3];
+    }
+    counts.map(|c| c as f32 / total as f32)
 }
 
 /// Turns scores into probabilities, in place.
@@ -94,6 +198,10 @@ pub(crate) struct Scratch {
     /// Each name's shared reading: a range of `shared`.
     senses: HashMap<SurfaceId, Range<usize>>,
     shared: Vec<(EntryIndex, f32)>,
+    /// Each hit's list ([`list_runs`]).
+    runs: Vec<Range<usize>>,
+    /// Whether the comma after each hit is a list's ([`commas_of_lists`]).
+    listed: Vec<bool>,
 }
 
 /// Resolves recognised hits into mentions.
@@ -130,13 +238,17 @@ pub(crate) fn resolve(
         first_at,
         senses,
         shared,
+        runs,
+        listed,
     } = scratch;
+    list_runs(text, &hits, runs);
     let info: Vec<&Surface> = hits
         .iter()
         .map(|h| &spellings[h.surface as usize])
         .collect();
     // The memo numbers folded forms already: spellings that fold alike share one.
     let surfaces: Vec<SurfaceId> = info.iter().map(|s| s.key_id).collect();
+    commas_of_lists(gazetteer, text, &hits, &info, listed);
     // Pass 0: the most prominent reading of each name (an index into its candidates).
     readings.clear();
     readings.extend(info.iter().map(|h| {
@@ -230,19 +342,20 @@ pub(crate) fn resolve(
                     start..support.len()
                 })
                 .clone();
-            let q = qualifier(text, &hits, i).map(|q| &spellings[q.surface as usize]);
+            let q = qualifier(text, &hits, listed, i).map(|q| &spellings[q.surface as usize]);
             // The town's current reading: in "Washington, New York and Boston" the
             // first name is read as the capital, not as a town of New York state.
-            let town = qualified_town(text, &hits, i)
+            let town = qualified_town(text, &hits, listed, i)
                 .and_then(|_| info[i - 1].facts(gazetteer).get(readings[i - 1]));
+            let siblings = if runs[i].len() > 1 {
+                sibling_kinds(gazetteer, &info, readings, &runs[i], i)
+            } else {
+                [0.0; 3]
+            };
             scores.clear();
-            scores.extend(
-                facts
-                    .iter()
-                    .zip(&info[i].priors)
-                    .zip(&support[range])
-                    .map(|((e, &prior), &s)| score_candidate(gazetteer, e, prior, s, hit, q, town)),
-            );
+            scores.extend(facts.iter().zip(&info[i].priors).zip(&support[range]).map(
+                |((e, &prior), &s)| score_candidate(gazetteer, e, prior, s, hit, q, town, siblings),
+            ));
             softmax(scores);
             let entry_of = |c: usize| candidates[c].entry;
             // Most probable first; equal probabilities by entry index.
@@ -286,7 +399,7 @@ pub(crate) fn resolve(
     mass.clear();
     mass_at.clear();
     for (i, range) in ranges.iter().enumerate() {
-        if qualifier(text, &hits, i).is_none() && !hits[i].feature {
+        if qualifier(text, &hits, listed, i).is_none() && !hits[i].feature {
             for &(e, p) in &probabilities[range.clone()] {
                 match mass_at.entry((surfaces[i], e)) {
                     std::collections::hash_map::Entry::Occupied(at) => mass[*at.get()].2 += p,
@@ -321,7 +434,7 @@ pub(crate) fn resolve(
     }
     let ranked_of = |i: usize| -> &[(EntryIndex, f32)] {
         match senses.get(&surfaces[i]) {
-            Some(range) if qualifier(text, &hits, i).is_none() && !hits[i].feature => {
+            Some(range) if qualifier(text, &hits, listed, i).is_none() && !hits[i].feature => {
                 &shared[range.clone()]
             }
             _ => &probabilities[ranges[i].clone()],

@@ -153,9 +153,14 @@ fn country_of_code(gazetteer: &Gazetteer, cc: u64) -> Option<crate::gazetteer::E
     gazetteer.country(code)
 }
 
+/// What agreeing with the kind of a list's other names is worth when all are of it.
+const LIST_KIND_WEIGHT: f32 = 3.0;
+
 /// The score of reading one mention (`hit`) as `e`: its prominence (`prior`), the
 /// document's support for it ([`context_support`]), and what stands right beside the
-/// mention (a qualifier, a kind cue).
+/// mention (a qualifier, a kind cue, the kinds its list's other names are read as,
+/// `siblings`: shares read as town, state, country).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn score_candidate(
     gazetteer: &Gazetteer,
     e: &EntryFacts,
@@ -164,6 +169,7 @@ pub(super) fn score_candidate(
     hit: &Hit,
     qualifier: Option<&Surface>,
     town: Option<&EntryFacts>,
+    siblings: [f32; 3],
 ) -> f32 {
     // "Paris, Texas": the qualifier names the candidate's country or division.
     let qualified = e.kind != Kind::Country
@@ -199,6 +205,15 @@ pub(super) fn score_candidate(
     {
         s += 3.0;
     }
+    // A list's names are of one kind: the share of its other names read as towns,
+    // states or countries pulls a name to its namesake of that kind.
+    s += LIST_KIND_WEIGHT
+        * match e.kind {
+            Kind::Place => siblings[0],
+            Kind::Admin1 => siblings[1],
+            Kind::Country => siblings[2],
+            _ => 0.0,
+        };
     s += match (hit.kind_cue, e.kind) {
         (Some(KindCue::Settlement), Kind::Place) => 1.5,
         (Some(KindCue::Division), Kind::Admin1 | Kind::Admin2 | Kind::Region) => 1.5,
