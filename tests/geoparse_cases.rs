@@ -535,6 +535,23 @@ const COUNTY_LISTS: &[Case] = &[
         ],
     },
     Case {
+        name: "a legislator's home county after the party",
+        text: "Delegate Ann Kerr, D-Doddridge, and Delegate Tom Lane, R-Ritchie, sponsored \
+               the bill in Charleston, West Virginia.",
+        expected: &[
+            Place("Doddridge", Kind::Admin2, Some("US")),
+            Place("Ritchie", Kind::Admin2, Some("US")),
+        ],
+    },
+    Case {
+        name: "a hyphenated day is no party label",
+        text: "Veterans gathered in Normandy on D-Day to remember the landings.",
+        expected: &[
+            NotAPlace("Day"),
+            Place("Normandy", Kind::Admin1, Some("FR")),
+        ],
+    },
+    Case {
         name: "no name before the word",
         text: "Both counties agreed, and the two parishes followed in June.",
         expected: &[NotAPlace("June")],

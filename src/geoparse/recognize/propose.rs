@@ -7,7 +7,9 @@ use super::abbreviations::{abbreviation_at, may_start_abbreviation};
 use super::county_lists::county_list_items;
 use super::evidence::{Proposed, ShoutingMemo, evidence};
 use super::prominence::BaseProminence;
-use super::spellings::{SpellingMemo, abbreviation_surface, county_surface, surface_of};
+use super::spellings::{
+    SpellingMemo, abbreviation_surface, county_surface, party_label_surface, surface_of,
+};
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::Options;
 
@@ -94,6 +96,33 @@ pub(super) fn propose(
             let hit = gazetteer
                 .longest_match_memo(text, i, &mut memo.words)
                 .map(|hit| trim_city_or_state(gazetteer, text, hit, memo));
+            // "Sen. Jane Roe, D-Harwich", "Del. Ann Kerr, D-Doddridge": a legislator's
+            // home town or county, in the US whatever namesakes it has abroad.
+            if after_party_label(bytes, i)
+                && let Some(end) = hit
+                    .as_ref()
+                    .map(|h| h.end)
+                    .or_else(|| capitalised_word_end(text, i))
+                && let Some(head) =
+                    party_label_surface(gazetteer, base, &text[i..end], hit.as_ref(), options, memo)
+            {
+                let p = evidence(
+                    gazetteer,
+                    text,
+                    sentences,
+                    sentence,
+                    i,
+                    end,
+                    head,
+                    &memo.list,
+                    &mut memo.words,
+                    &mut shouting,
+                );
+                i = p.hit.end;
+                out.push(p);
+                prev_is_word = true;
+                continue;
+            }
             // A news abbreviation of a province or state ("B.C.", "Perth, WA") as long
             // as the gazetteer's name or longer is read as the abbreviation.
             if may_start_abbreviation(bytes, i)
@@ -143,6 +172,29 @@ pub(super) fn propose(
         i += len;
     }
     out
+}
+
+/// True if the word at byte `i` follows a US party label after a comma or in
+/// parentheses ("Sen. Jane Roe, D-Harwich", "(R-Ritchie)"; not "on D-Day").
+fn after_party_label(bytes: &[u8], i: usize) -> bool {
+    let Some(label) = i
+        .checked_sub(2)
+        .and_then(|k| bytes.get(..k).zip(bytes.get(k..i)))
+    else {
+        return false;
+    };
+    matches!(label.1, [b'D' | b'R' | b'I', b'-'])
+        && (label.0.ends_with(b", ") || label.0.ends_with(b"("))
+}
+
+/// The end of the capitalised word of letters that starts at byte `start`.
+fn capitalised_word_end(text: &str, start: usize) -> Option<usize> {
+    let rest = text.get(start..)?;
+    let len = rest
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphabetic())
+        .map_or(rest.len(), |(k, _)| k);
+    (len > 1 && rest.chars().next().is_some_and(char::is_uppercase)).then_some(start + len)
 }
 
 /// "Dublin City Council", "Ohio State University", "Mississippi State": news writes a

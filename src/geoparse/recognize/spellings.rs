@@ -172,6 +172,49 @@ pub(super) fn county_surface(
     surface
 }
 
+/// The [`Surface`] of a name after a US party label ("Sen. Jane Roe, D-Harwich",
+/// "Del. Ann Kerr, D-Doddridge"): a legislator's home town or county, so the name's
+/// US towns and counties (`hit`, the gazetteer's name there, if any), else the US
+/// counties named so without the word, nothing abroad; from the memo if read so
+/// before. `None` when there is none.
+pub(super) fn party_label_surface(
+    gazetteer: &Gazetteer,
+    base: &BaseProminence,
+    written: &str,
+    hit: Option<&NameHit>,
+    options: &Options,
+    memo: &mut SpellingMemo,
+) -> Option<SurfaceHead> {
+    let key = format!("\u{2}{written}");
+    if let Some(s) = memo.by_rule.get(&key) {
+        return *s;
+    }
+    let us = crate::gazetteer::pack_code("US");
+    let mut candidates: Vec<Candidate> = hit
+        .map(|h| gazetteer.hit_candidates(h, written))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| {
+            let f = gazetteer.facts(c.entry);
+            f.country() == Some(us)
+                && (options.demonyms || f.kind != Kind::Demonym)
+                && f.kind != Kind::Admin1
+        })
+        .collect();
+    // Most legislatures' labels name a home town; a county where no US town is so
+    // named (West Virginia's delegates: "D-Doddridge").
+    if candidates.is_empty() {
+        candidates = county_candidates(gazetteer, written)
+            .into_iter()
+            .filter(|c| gazetteer.facts(c.entry).country() == Some(us))
+            .collect();
+    }
+    let surface = new_surface(gazetteer, base, written, written, candidates, false, memo);
+    memo.by_rule
+        .insert_bounded(&key, surface, SpellingMemo::CAPACITY);
+    surface
+}
+
 /// Makes the [`Surface`] (kept in the memo's list) and [`SurfaceHead`] of `written`,
 /// numbered by the folded `name` it stands for (`written` itself but for a rule's
 /// reading); the caller remembers the head under its own key.
