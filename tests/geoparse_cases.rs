@@ -323,6 +323,14 @@ const CALENDAR_AND_NAMES: &[Case] = &[
         text: "Julia – shown here with her coach – won the regional final.",
         expected: &[NotAPlace("Julia")],
     },
+    Case {
+        name: "a surname after a middle initial",
+        text: "The award went to Mary K. Lincoln of Tyler on Monday.",
+        expected: &[
+            NotAPlace("Lincoln"),
+            Place("Tyler", Kind::Place, Some("US")),
+        ],
+    },
 ];
 
 /// Places inside other names: read as a news reader does.

@@ -249,6 +249,20 @@ pub(super) fn evidence(
             };
             person_context = true;
         }
+        // "Matthew D. Flores": a middle initial between a capitalised word and the
+        // name. Then "Flores" alone is a person too (see `score_document`).
+        let middle_initial = word.len() == 1
+            && word.bytes().all(|b| b.is_ascii_uppercase())
+            && &text[prev_start + 1..start] == ". "
+            && previous_word(text, prev_start).is_some_and(|(s, w)| {
+                is_capitalized(w)
+                    && w.len() > 1
+                    && text[s + w.len()..prev_start].chars().all(|c| c == ' ')
+            });
+        if middle_initial && !person_context && !broad {
+            score -= 2.5;
+            person_context = true;
+        }
         if prev_class.bits & class::THE != 0 && broad {
             score += 0.3;
         }
