@@ -324,6 +324,20 @@ const CALENDAR_AND_NAMES: &[Case] = &[
         expected: &[NotAPlace("Julia")],
     },
     Case {
+        name: "cars in a crash report",
+        text: "A 2004 Honda collided with a silver Dodge Durango and a Toyota Tacoma on \
+               the highway near Lincoln on Friday; the Pontiac Grand Prix behind them \
+               stopped. Officers from Lincoln Park helped.",
+        expected: &[
+            NotAPlace("Honda"),
+            NotAPlace("Durango"),
+            NotAPlace("Toyota"),
+            NotAPlace("Tacoma"),
+            NotAPlace("Pontiac"),
+            Place("Lincoln", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
         name: "a surname after a middle initial",
         text: "The award went to Mary K. Lincoln of Tyler on Monday.",
         expected: &[

@@ -420,6 +420,42 @@ const FEATURE_WORDS: &[&str] = &[
     "island",
 ];
 
+/// Makes of cars, in crash and court reports: "a 2007 Toyota Corolla", "a silver
+/// Pontiac Grand Prix", "his Dodge Durango". Many are towns (Toyota, Honda, Pontiac,
+/// Cadillac, Lincoln) and many models are places (Tacoma, Durango, Malibu, Santa Fe).
+const VEHICLE_MAKES: &[&str] = &[
+    "acura",
+    "buick",
+    "cadillac",
+    "chevrolet",
+    "chevy",
+    "chrysler",
+    "dodge",
+    "ford",
+    "gmc",
+    "honda",
+    "hyundai",
+    "infiniti",
+    "isuzu",
+    "jeep",
+    "kia",
+    "lexus",
+    "lincoln",
+    "mazda",
+    "mercury",
+    "mitsubishi",
+    "nissan",
+    "oldsmobile",
+    "plymouth",
+    "pontiac",
+    "saturn",
+    "subaru",
+    "suzuki",
+    "toyota",
+    "volkswagen",
+    "volvo",
+];
+
 /// Which of the word lists above a word is on, as bits: each mention checks its
 /// neighbours against several lists, so one lookup answers them all.
 pub(super) mod class {
@@ -436,6 +472,7 @@ pub(super) mod class {
     pub const TOWN_HEAD: u16 = 1024;
     pub const DETERMINER: u16 = 2048;
     pub const FEATURE: u16 = 4096;
+    pub const VEHICLE_MAKE: u16 = 8192;
 }
 
 /// What the cue lists say of a word, case aside.
@@ -462,6 +499,7 @@ const CUE_LISTS: &[(&[&str], u16)] = &[
     (TOWN_HEADS, class::TOWN_HEAD),
     (DETERMINERS, class::DETERMINER),
     (FEATURE_WORDS, class::FEATURE),
+    (VEHICLE_MAKES, class::VEHICLE_MAKE),
 ];
 
 /// What the cue lists say of `word`, in any case.

@@ -360,6 +360,27 @@ pub(super) fn evidence(
         }
     }
 
+    // Cars: "a 2007 Toyota Corolla", "his Dodge Durango". A make before a capitalised
+    // model or after a model year, and a model right after a make, name no place.
+    let spaced = |from: usize, to: usize| text[from..to].chars().all(|c| c == ' ');
+    let make = |w: &str| is_capitalized(w) && classify(w).bits & class::VEHICLE_MAKE != 0;
+    let model_year = |w: &str| {
+        w.len() == 4
+            && (w.starts_with("19") || w.starts_with("20"))
+            && w.bytes().all(|b| b.is_ascii_digit())
+    };
+    let is_make_here = make(surface)
+        && (next.is_some_and(|(s, w)| {
+            let c = classify(w);
+            spaced(end, s)
+                && is_capitalized(w)
+                && c.bits & (class::PLACE_SUFFIX | class::FEATURE | class::INSTITUTION) == 0
+                && c.kind.is_none()
+        }) || prev.is_some_and(|(ps, w)| model_year(w) && spaced(ps + w.len(), start)));
+    let is_model_here = prev.is_some_and(|(ps, w)| make(w) && spaced(ps + w.len(), start));
+    if is_make_here || is_model_here {
+        score -= 3.0;
+    }
     // "Wichita Drive", "Hopkins Park": the name and a feature word after it are one
     // place, a street, park or river of the story's town.
     // A compass word before the name is part of the street's name ("North Nokomis
