@@ -209,9 +209,12 @@ pub(super) fn evidence(
             score -= 1.5;
         }
     }
+    // The word before's classes, kept for the car test below.
+    let mut prev_bits = 0u16;
     if let Some((prev_start, word)) = prev {
         let prev_at_start = no_word_between(text, sentence_start.min(prev_start), prev_start);
         let prev_class = classify(word);
+        prev_bits = prev_class.bits;
         let is_of = prev_class.bits & class::OF != 0;
         if prev_class.bits & class::LOCATIVE != 0 {
             score += if is_of { 0.8 } else { 1.3 };
@@ -363,21 +366,23 @@ pub(super) fn evidence(
     // Cars: "a 2007 Toyota Corolla", "his Dodge Durango". A make before a capitalised
     // model or after a model year, and a model right after a make, name no place.
     let spaced = |from: usize, to: usize| text[from..to].chars().all(|c| c == ' ');
-    let make = |w: &str| is_capitalized(w) && classify(w).bits & class::VEHICLE_MAKE != 0;
     let model_year = |w: &str| {
         w.len() == 4
             && (w.starts_with("19") || w.starts_with("20"))
             && w.bytes().all(|b| b.is_ascii_digit())
     };
-    let is_make_here = make(surface)
-        && (next.is_some_and(|(s, w)| {
-            let c = classify(w);
-            spaced(end, s)
-                && is_capitalized(w)
-                && c.bits & (class::PLACE_SUFFIX | class::FEATURE | class::INSTITUTION) == 0
-                && c.kind.is_none()
-        }) || prev.is_some_and(|(ps, w)| model_year(w) && spaced(ps + w.len(), start)));
-    let is_model_here = prev.is_some_and(|(ps, w)| make(w) && spaced(ps + w.len(), start));
+    // The cheap tests of the words around first: most names stand before no capital.
+    let is_make_here = (next.is_some_and(|(s, w)| {
+        spaced(end, s)
+            && is_capitalized(w)
+            && next_bits & (class::PLACE_SUFFIX | class::FEATURE | class::INSTITUTION) == 0
+            && classify(w).kind.is_none()
+    }) || prev
+        .is_some_and(|(ps, w)| model_year(w) && spaced(ps + w.len(), start)))
+        && !multi_word
+        && classify(surface).bits & class::VEHICLE_MAKE != 0;
+    let is_model_here = prev_bits & class::VEHICLE_MAKE != 0
+        && prev.is_some_and(|(ps, w)| is_capitalized(w) && spaced(ps + w.len(), start));
     if is_make_here || is_model_here {
         score -= 3.0;
     }
