@@ -318,6 +318,16 @@ pub fn is_capitalized(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// True if `gap`, the text between two names, joins them in a list: a comma, `and`,
+/// `or`, `&` or a slash.
+pub(crate) fn is_list_joint(gap: &str) -> bool {
+    gap.len() <= 6
+        && matches!(
+            gap,
+            ", " | " and " | " or " | ", and " | ", or " | " & " | "/" | " / "
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -547,14 +557,4 @@ mod tests {
         assert_eq!(previous_word("Al-Qaeda", 3), None);
         assert_eq!(next_word(t, t.len()), None);
     }
-}
-
-/// True if `gap`, the text between two names, joins them in a list: a comma, `and`,
-/// `or`, `&` or a slash.
-pub(crate) fn is_list_joint(gap: &str) -> bool {
-    gap.len() <= 6
-        && matches!(
-            gap,
-            ", " | " and " | " or " | ", and " | ", or " | " & " | "/" | " / "
-        )
 }

@@ -67,50 +67,63 @@ pub(super) fn propose(
             while sentence + 1 < sentences.len() && sentences[sentence].end <= i {
                 sentence += 1;
             }
-            // A name in a list of counties ("Cooke, Grayson and Love counties") is read
-            // as the counties it can be, whatever the gazetteer says of it alone.
+            // What the name here is read as, by the first rule that reads it: where it
+            // ends, its surface, and whether it is a name in a list of counties.
             while county_items.get(next_county).is_some_and(|r| r.start < i) {
                 next_county += 1;
             }
-            if let Some(item) = county_items.get(next_county).filter(|r| r.start == i)
+            let reading = if let Some(item) = county_items.get(next_county).filter(|r| r.start == i)
                 && let Some(head) = county_surface(gazetteer, base, &text[item.clone()], memo)
             {
+                // "Cooke, Grayson and Love counties": the counties it can be, whatever
+                // the gazetteer says of the name alone.
+                Some((item.end, head, true))
+            } else {
+                let hit = gazetteer
+                    .longest_match_memo(text, i, &mut memo.words)
+                    .map(|hit| trim_city_or_state(gazetteer, text, hit, memo));
+                // "Sen. Jane Roe, D-Harwich", "Del. Ann Kerr, D-Doddridge": a
+                // legislator's home town or county, in the US whatever namesakes it has
+                // abroad.
+                let party = if after_party_label(bytes, i)
+                    && let Some(end) = hit
+                        .as_ref()
+                        .map(|h| h.end)
+                        .or_else(|| capitalised_word_end(text, i))
+                {
+                    let written = &text[i..end];
+                    party_label_surface(gazetteer, base, written, hit.as_ref(), options, memo)
+                        .map(|head| (end, head))
+                } else {
+                    None
+                };
+                party
+                    .or_else(|| {
+                        // A news abbreviation of a province or state ("B.C.", "Perth,
+                        // WA") as long as the gazetteer's name or longer.
+                        if !may_start_abbreviation(bytes, i) {
+                            return None;
+                        }
+                        let (end, candidates) = abbreviation_at(gazetteer, text, i)?;
+                        if hit.as_ref().is_some_and(|h| h.end > end) {
+                            return None;
+                        }
+                        abbreviation_surface(gazetteer, base, &text[i..end], candidates, memo)
+                            .map(|head| (end, head))
+                    })
+                    .or_else(|| {
+                        let hit = hit.as_ref()?;
+                        surface_of(gazetteer, base, text, hit, options, memo)
+                            .map(|head| (hit.end, head))
+                    })
+                    .map(|(end, head)| (end, head, false))
+            };
+            if let Some((end, head, county)) = reading {
                 let mut p = evidence(
                     gazetteer,
                     text,
                     sentences,
                     sentence,
-                    item.start,
-                    item.end,
-                    head,
-                    &memo.list,
-                    &mut memo.words,
-                    &mut shouting,
-                );
-                p.read_as_county(options.threshold);
-                i = p.hit.end;
-                out.push(p);
-                prev_is_word = true;
-                continue;
-            }
-            let hit = gazetteer
-                .longest_match_memo(text, i, &mut memo.words)
-                .map(|hit| trim_city_or_state(gazetteer, text, hit, memo));
-            // "Sen. Jane Roe, D-Harwich", "Del. Ann Kerr, D-Doddridge": a legislator's
-            // home town or county, in the US whatever namesakes it has abroad.
-            if after_party_label(bytes, i)
-                && let Some(end) = hit
-                    .as_ref()
-                    .map(|h| h.end)
-                    .or_else(|| capitalised_word_end(text, i))
-                && let Some(head) =
-                    party_label_surface(gazetteer, base, &text[i..end], hit.as_ref(), options, memo)
-            {
-                let p = evidence(
-                    gazetteer,
-                    text,
-                    sentences,
-                    sentence,
                     i,
                     end,
                     head,
@@ -118,52 +131,12 @@ pub(super) fn propose(
                     &mut memo.words,
                     &mut shouting,
                 );
-                i = p.hit.end;
-                out.push(p);
-                prev_is_word = true;
-                continue;
-            }
-            // A news abbreviation of a province or state ("B.C.", "Perth, WA") as long
-            // as the gazetteer's name or longer is read as the abbreviation.
-            if may_start_abbreviation(bytes, i)
-                && let Some((end, candidates)) = abbreviation_at(gazetteer, text, i)
-                && hit.as_ref().is_none_or(|h| h.end <= end)
-                && let Some(head) =
-                    abbreviation_surface(gazetteer, base, &text[i..end], candidates, memo)
-            {
-                out.push(evidence(
-                    gazetteer,
-                    text,
-                    sentences,
-                    sentence,
-                    i,
-                    end,
-                    head,
-                    &memo.list,
-                    &mut memo.words,
-                    &mut shouting,
-                ));
-                i = out.last().map_or(end, |p: &Proposed| p.hit.end);
-                prev_is_word = true;
-                continue;
-            }
-            if let Some(hit) = hit
-                && let Some(head) = surface_of(gazetteer, base, text, &hit, options, memo)
-            {
-                out.push(evidence(
-                    gazetteer,
-                    text,
-                    sentences,
-                    sentence,
-                    hit.start,
-                    hit.end,
-                    head,
-                    &memo.list,
-                    &mut memo.words,
-                    &mut shouting,
-                ));
+                if county {
+                    p.read_as_county(options.threshold);
+                }
                 // The evidence may have taken a feature word in ("Wichita Drive").
-                i = out.last().map_or(hit.end, |p: &Proposed| p.hit.end);
+                i = p.hit.end;
+                out.push(p);
                 prev_is_word = true;
                 continue;
             }
