@@ -30,7 +30,7 @@ use crate::geoparse::why::{WhyContext, explain};
 
 mod csv_row;
 mod json_row;
-use csv_row::write_csv_row;
+use csv_row::{CsvDocument, write_csv_row};
 mod kml;
 pub mod project;
 mod stream;
@@ -445,10 +445,20 @@ fn write_csv(
     places: &[Place],
 ) -> std::io::Result<()> {
     out.write_all(CSV_HEADER.as_bytes())?;
+    // Rows come in document order: each document's repeated fields are made once.
+    let mut fields: Option<(usize, CsvDocument)> = None;
+    let mut row = Vec::new();
     for (pi, mi) in row_order(documents, places) {
         let p = &places[pi];
         let m = &p.mentions[mi];
-        write_csv_row(out, gazetteer, documents[m.document].borrow(), m, p.entry)?;
+        let doc = documents[m.document].borrow();
+        let fields = match &mut fields {
+            Some((d, fields)) if *d == m.document => fields,
+            slot => &slot.insert((m.document, CsvDocument::of(doc))).1,
+        };
+        row.clear();
+        write_csv_row(&mut row, gazetteer, doc, fields, m, p.entry);
+        out.write_all(&row)?;
     }
     Ok(())
 }
