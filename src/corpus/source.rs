@@ -64,9 +64,11 @@ impl From<DocumentSource> for Input {
 /// The article files a path stands for, and the subfolders that could not be read.
 #[derive(Debug, Default)]
 pub struct ArticleFiles {
-    /// Each file with its name relative to the folder given (or its file name) and its
-    /// format.
-    pub files: Vec<(PathBuf, String, Format)>,
+    /// Each file with its name relative to the folder given (or its file name), its
+    /// format, and whether its folder's listing gave it as a regular file (its entry's
+    /// own type: false for a link, or for the path given itself), which reading need
+    /// not ask again before opening it (see [`crate::regular_file::read_listed`]).
+    pub files: Vec<(PathBuf, String, Format, bool)>,
     /// Subfolders that could not be listed; the files of the others are still returned.
     pub unreadable: Vec<DocumentError>,
     /// Files in a folder whose extension is not a format Gazette reads: how many, and
@@ -98,7 +100,7 @@ pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
         let name = document_name(path.file_name().unwrap_or(path.as_os_str()));
         let format = Format::of(path).unwrap_or(Format::Text);
         return Ok(ArticleFiles {
-            files: vec![(path.to_path_buf(), name, format)],
+            files: vec![(path.to_path_buf(), name, format, false)],
             ..ArticleFiles::default()
         });
     }
@@ -117,12 +119,13 @@ pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
         };
         for entry in entries.flatten() {
             let p = entry.path();
-            let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-            if is_dir {
+            let file_type = entry.file_type().ok();
+            if file_type.is_some_and(|t| t.is_dir()) {
                 stack.push(p);
             } else if let Some(format) = Format::of(&p) {
                 let name = document_name(p.strip_prefix(path).unwrap_or(&p).as_os_str());
-                out.files.push((p, name, format));
+                let regular = file_type.is_some_and(|t| t.is_file());
+                out.files.push((p, name, format, regular));
             } else {
                 out.unknown += 1;
                 let kind = p.extension().map_or_else(
@@ -144,7 +147,7 @@ pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
 /// is the same order for paths listed below one folder (one prefix, then names joined by
 /// single separators; a name holds neither a separator nor a zero byte), compared as
 /// plain bytes.
-fn sort_by_path(files: &mut [(PathBuf, String, Format)]) {
+fn sort_by_path(files: &mut [(PathBuf, String, Format, bool)]) {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
@@ -208,7 +211,7 @@ mod tests {
         for root in ["/tmp/in", "rel/in/", "x"] {
             let mut files: Vec<_> = names
                 .iter()
-                .map(|n| (Path::new(root).join(n), n.to_string(), Format::Text))
+                .map(|n| (Path::new(root).join(n), n.to_string(), Format::Text, true))
                 .collect();
             let mut by_path = files.clone();
             by_path.sort();
@@ -232,7 +235,7 @@ mod tests {
         let names: Vec<(&str, Format)> = listed
             .files
             .iter()
-            .map(|(_, n, f)| (n.as_str(), *f))
+            .map(|(_, n, f, _)| (n.as_str(), *f))
             .collect();
         assert_eq!(
             names,
