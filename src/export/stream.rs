@@ -20,8 +20,8 @@ use rustc_hash::FxHashMap;
 use super::csv_row::CsvDocument;
 use super::kml::{self, KML_TAIL};
 use super::{
-    CSV_HEADER, Format, GEOJSON_HEAD, GEOJSON_TAIL, MAX_MENTIONS_PER_FEATURE, write_csv_row,
-    write_feature, write_json_line, write_mention_json,
+    CSV_HEADER, Format, GEOJSON_HEAD, GEOJSON_TAIL, JsonDocument, MAX_MENTIONS_PER_FEATURE,
+    write_csv_row, write_feature, write_json_line, write_mention_json,
 };
 use crate::corpus::places::Shown;
 use crate::corpus::{MentionRef, ParsedDocument};
@@ -117,11 +117,13 @@ fn render(
         .reserve(rows_size(format, doc, mentions, context.is_some()));
     part.places.reserve(mentions.len());
     let mut csv = None;
+    let mut json = None;
     for (place, m) in mentions {
         part.places.push(*place);
         match format {
             Format::JsonLines => {
-                write_json_line(&mut part.rows, gazetteer, doc, m, *place, context)?;
+                let fields = json.get_or_insert_with(|| JsonDocument::of(doc));
+                write_json_line(&mut part.rows, gazetteer, doc, fields, m, *place, context)?;
             }
             Format::Csv => {
                 let fields = csv.get_or_insert_with(|| CsvDocument::of(doc));
