@@ -122,8 +122,8 @@ pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
             let file_type = entry.file_type().ok();
             if file_type.is_some_and(|t| t.is_dir()) {
                 stack.push(p);
-            } else if let Some(format) = Format::of(&p) {
-                let name = document_name(p.strip_prefix(path).unwrap_or(&p).as_os_str());
+            } else if let Some(format) = Format::of_name(&entry.file_name()) {
+                let name = name_of_encoded(relative(&p, path));
                 let regular = file_type.is_some_and(|t| t.is_file());
                 out.files.push((p, name, format, regular));
             } else {
@@ -140,6 +140,27 @@ pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
     }
     sort_by_path(&mut out.files);
     Ok(out)
+}
+
+/// `p`, a path listed below `root`, relative to `root`: the bytes after `root`'s and a
+/// separator, as `p` was made by joining names to `root`; else (not expected) by
+/// [`Path::strip_prefix`], which compares component by component, a few hundred
+/// instructions a file.
+fn relative<'p>(p: &'p Path, root: &Path) -> &'p [u8] {
+    let separator = std::path::MAIN_SEPARATOR_STR.as_bytes();
+    let after_root = p
+        .as_os_str()
+        .as_encoded_bytes()
+        .strip_prefix(root.as_os_str().as_encoded_bytes())
+        .map(|rest| rest.strip_prefix(separator).unwrap_or(rest));
+    match after_root {
+        Some(rest) if !rest.is_empty() && !rest.starts_with(separator) => rest,
+        _ => p
+            .strip_prefix(root)
+            .unwrap_or(p)
+            .as_os_str()
+            .as_encoded_bytes(),
+    }
 }
 
 /// Sorts listed files in [`Path`]'s order (component by component), which compares
@@ -174,7 +195,11 @@ fn sort_by_path(files: &mut [(PathBuf, String, Format, bool)]) {
 /// path's own on Unix; on Windows, the WTF-8 form the standard library gives, in which
 /// an unpaired surrogate is an invalid sequence.
 pub fn document_name(path: &OsStr) -> String {
-    let bytes = path.as_encoded_bytes();
+    name_of_encoded(path.as_encoded_bytes())
+}
+
+/// [`document_name`] of a path's encoded bytes ([`OsStr::as_encoded_bytes`]).
+fn name_of_encoded(bytes: &[u8]) -> String {
     if let Ok(name) = std::str::from_utf8(bytes)
         && !name.contains('%')
     {
@@ -217,6 +242,21 @@ mod tests {
             by_path.sort();
             sort_by_path(&mut files);
             assert_eq!(files, by_path, "below {root}");
+        }
+    }
+
+    #[test]
+    fn relative_paths_are_what_strip_prefix_gives() {
+        for root in ["/tmp/in", "rel/in/", "x", "./x", "x/./y", "x/.", "/", "."] {
+            for name in ["a.txt", "sub/a.txt", "é/%.txt"] {
+                let p = Path::new(root).join(name);
+                let expected = p.strip_prefix(root).expect("below root").as_os_str();
+                assert_eq!(
+                    relative(&p, Path::new(root)),
+                    expected.as_encoded_bytes(),
+                    "{root} {name}"
+                );
+            }
         }
     }
 
