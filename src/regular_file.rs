@@ -202,6 +202,36 @@ mod tests {
         ));
     }
 
+    /// A path a listing gave as a regular file is checked once open all the same: a
+    /// folder or a device there is refused, a file read whole, and a system file that
+    /// reports no size read to its end.
+    #[test]
+    fn listed_files_are_checked_once_open() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "Niamey").expect("write");
+        assert_eq!(read_listed(&file, 10).expect("reads"), b"Niamey");
+        assert!(matches!(read_listed(&file, 3), Err(ReadError::TooLarge(6))));
+        assert!(matches!(
+            read_listed(dir.path(), 10),
+            Err(ReadError::NotRegular("a folder"))
+        ));
+        #[cfg(unix)]
+        assert!(matches!(
+            read_listed(Path::new("/dev/zero"), 10),
+            Err(ReadError::NotRegular("a character device"))
+        ));
+        let status = Path::new("/proc/self/status");
+        if std::fs::metadata(status).is_ok_and(|m| m.is_file() && m.len() == 0) {
+            let bytes = read_listed(status, 1 << 20).expect("reads");
+            assert!(
+                bytes.starts_with(b"Name:"),
+                "{}",
+                String::from_utf8_lossy(&bytes)
+            );
+        }
+    }
+
     /// Opening a named pipe returns at once instead of waiting for a writer.
     #[cfg(unix)]
     #[test]
@@ -221,12 +251,16 @@ mod tests {
         let opening = fifo.clone();
         std::thread::spawn(move || {
             let opened = open_for_reading(&opening).and_then(|f| f.metadata());
-            let _ = send.send(opened.map(|m| kind_of(m.file_type())));
+            // Nor does reading one that a listing (wrongly, or before a swap) gave as a
+            // regular file: it is refused once open.
+            let listed = read_listed(&opening, 10);
+            let _ = send.send((opened.map(|m| kind_of(m.file_type())), listed));
         });
         // Generous: the point is that it returns at all, not how fast.
-        let opened = receive
+        let (opened, listed) = receive
             .recv_timeout(std::time::Duration::from_secs(60))
             .expect("opening a named pipe waited for a writer");
         assert_eq!(opened.expect("opens"), "a named pipe");
+        assert!(matches!(listed, Err(ReadError::NotRegular("a named pipe"))));
     }
 }

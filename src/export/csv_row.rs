@@ -137,7 +137,7 @@ impl PlaceColumns {
 pub(super) fn write_field(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     // A long field (the passage, most of a row) by memchr's searches, which look at many
-    // bytes an instruction (a fold over the bytes was not vectorised: ~8 instructions a
+    // bytes an instruction (a fold over the bytes was not vectorised: ~11 instructions a
     // byte, the row's largest cost), and a passage with a comma stops the first early; a
     // short one (a name, an id) byte by byte, cheaper than setting a search up.
     let quoted = if bytes.len() < 32 {

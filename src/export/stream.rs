@@ -146,8 +146,8 @@ fn render(
 
 /// About the bytes of `mentions`' rows in `format` (their passages, and a typical row's
 /// other fields: a little more than the rows of this corpus's news articles take), so
-/// that a document's rows are written into one allocation instead of a growing one
-/// copied a dozen times. GeoJSON and KML have no rows.
+/// that a document's rows are written into one allocation instead of one copied each
+/// time it grows. GeoJSON and KML have no rows.
 fn rows_size(
     format: Format,
     doc: &ParsedDocument,
