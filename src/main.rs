@@ -336,6 +336,11 @@ fn check_output(output: &Path, paths: &[PathBuf]) -> Result<()> {
         };
         anyhow::bail!("cannot write {}: {e}{hint}", output.display());
     }
+    // Only a file that exists can be one of the inputs: for a new output the folders are
+    // not listed a second time (the load lists them).
+    if std::fs::metadata(output).is_err() {
+        return Ok(());
+    }
     let mut inputs = Vec::new();
     for p in paths {
         if p.is_dir() {

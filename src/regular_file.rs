@@ -31,6 +31,26 @@ pub fn read(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     read_at_most(file, max, len)
 }
 
+/// [`read`] of a path that a folder's listing just gave as a regular file (its entry's
+/// type, not a link): its type is not asked for again before it is opened, a system call
+/// saved per file of a folder (the checks on the open file are the same). The listing
+/// has already refused what is not a regular file without opening it; a path swapped
+/// since for a named pipe or a device cannot block the open (non-blocking) and is
+/// refused by the check on the open file, as in [`read`].
+///
+/// The bytes are read up to the size the open file reports, without a last read to find
+/// the end there: a regular file holds what it reports, and one that grows meanwhile is
+/// read as it was when checked. A file that reports no size is read to its end (within
+/// `max`), as some system files that report 0 hold text.
+pub fn read_listed(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    let file = open_for_reading(path)?;
+    let len = checked_len(&file, max)?;
+    if len == 0 {
+        return read_at_most(file, max, len);
+    }
+    read_reported(file, len)
+}
+
 /// The regular file at `path`, opened for reading with the checks of [`read`], and the
 /// size it reports, in bytes (at most `max`). For a reader that maps the file instead of
 /// reading it (the gazetteer).
@@ -43,6 +63,13 @@ pub fn open(path: &Path, max: u64) -> Result<(File, u64), ReadError> {
         return Err(ReadError::TooLarge(meta.len()));
     }
     let file = open_for_reading(path)?;
+    let len = checked_len(&file, max)?;
+    Ok((file, len))
+}
+
+/// The size `file` reports, once its metadata says it is a regular file of at most `max`
+/// bytes.
+fn checked_len(file: &File, max: u64) -> Result<u64, ReadError> {
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular(kind_of(meta.file_type())));
@@ -50,7 +77,17 @@ pub fn open(path: &Path, max: u64) -> Result<(File, u64), ReadError> {
     if meta.len() > max {
         return Err(ReadError::TooLarge(meta.len()));
     }
-    Ok((file, meta.len()))
+    Ok(meta.len())
+}
+
+/// The first `len` bytes of `file` (fewer if it ends before): one read for a file of
+/// the page cache. `read_to_end` alone always reads once more to see the end, a system
+/// call per file that returns nothing; with the limit reached, `Take` answers that read
+/// itself.
+fn read_reported(file: File, len: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(len).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// The first `n` bytes of the regular file at `path` (all of it if shorter) and the size
@@ -165,6 +202,36 @@ mod tests {
         ));
     }
 
+    /// A path a listing gave as a regular file is checked once open all the same: a
+    /// folder or a device there is refused, a file read whole, and a system file that
+    /// reports no size read to its end.
+    #[test]
+    fn listed_files_are_checked_once_open() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "Niamey").expect("write");
+        assert_eq!(read_listed(&file, 10).expect("reads"), b"Niamey");
+        assert!(matches!(read_listed(&file, 3), Err(ReadError::TooLarge(6))));
+        assert!(matches!(
+            read_listed(dir.path(), 10),
+            Err(ReadError::NotRegular("a folder"))
+        ));
+        #[cfg(unix)]
+        assert!(matches!(
+            read_listed(Path::new("/dev/zero"), 10),
+            Err(ReadError::NotRegular("a character device"))
+        ));
+        let status = Path::new("/proc/self/status");
+        if std::fs::metadata(status).is_ok_and(|m| m.is_file() && m.len() == 0) {
+            let bytes = read_listed(status, 1 << 20).expect("reads");
+            assert!(
+                bytes.starts_with(b"Name:"),
+                "{}",
+                String::from_utf8_lossy(&bytes)
+            );
+        }
+    }
+
     /// Opening a named pipe returns at once instead of waiting for a writer.
     #[cfg(unix)]
     #[test]
@@ -184,12 +251,16 @@ mod tests {
         let opening = fifo.clone();
         std::thread::spawn(move || {
             let opened = open_for_reading(&opening).and_then(|f| f.metadata());
-            let _ = send.send(opened.map(|m| kind_of(m.file_type())));
+            // Nor does reading one that a listing (wrongly, or before a swap) gave as a
+            // regular file: it is refused once open.
+            let listed = read_listed(&opening, 10);
+            let _ = send.send((opened.map(|m| kind_of(m.file_type())), listed));
         });
         // Generous: the point is that it returns at all, not how fast.
-        let opened = receive
+        let (opened, listed) = receive
             .recv_timeout(std::time::Duration::from_secs(60))
             .expect("opening a named pipe waited for a writer");
         assert_eq!(opened.expect("opens"), "a named pipe");
+        assert!(matches!(listed, Err(ReadError::NotRegular("a named pipe"))));
     }
 }

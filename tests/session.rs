@@ -86,7 +86,7 @@ fn samples() -> Vec<String> {
         .expect("seeds folder")
         .files;
     assert!(!files.is_empty());
-    files.into_iter().map(|(_, name, _)| name).collect()
+    files.into_iter().map(|(_, name, ..)| name).collect()
 }
 
 #[test]

@@ -152,6 +152,8 @@ enum Item {
         path: PathBuf,
         name: String,
         format: Format,
+        /// Listed as a regular file by its folder (see [`super::ArticleFiles::files`]).
+        listed_regular: bool,
     },
     /// A file holding many, read on the thread that hands out the work (in order, one
     /// record at a time); `only` keeps the records a saved session named.
@@ -441,7 +443,12 @@ fn list(inputs: Vec<Input>, skip: &mut dyn FnMut(DocumentError)) -> (Vec<Item>, 
                             });
                         }
                     }
-                    _ => items.push(Item::File { path, name, format }),
+                    _ => items.push(Item::File {
+                        path,
+                        name,
+                        format,
+                        listed_regular: false,
+                    }),
                 }
                 continue;
             }
@@ -472,19 +479,29 @@ fn list(inputs: Vec<Input>, skip: &mut dyn FnMut(DocumentError)) -> (Vec<Item>, 
                         listed.unknown_kinds.join(", ")
                     )));
                 }
-                items.extend(listed.files.into_iter().map(|(path, name, format)| {
-                    if format.is_container() {
-                        Item::Container {
-                            path,
-                            name,
-                            format,
-                            fields: fields.clone(),
-                            only: None,
-                        }
-                    } else {
-                        Item::File { path, name, format }
-                    }
-                }));
+                items.extend(
+                    listed
+                        .files
+                        .into_iter()
+                        .map(|(path, name, format, regular)| {
+                            if format.is_container() {
+                                Item::Container {
+                                    path,
+                                    name,
+                                    format,
+                                    fields: fields.clone(),
+                                    only: None,
+                                }
+                            } else {
+                                Item::File {
+                                    path,
+                                    name,
+                                    format,
+                                    listed_regular: regular,
+                                }
+                            }
+                        }),
+                );
             }
             Err(e) => {
                 skipped += 1;
@@ -773,7 +790,12 @@ fn read_and_parse(
         return None;
     }
     let (document, source, warning) = match item {
-        Item::File { path, name, format } => match Document::read_as(&path, name.clone(), format) {
+        Item::File {
+            path,
+            name,
+            format,
+            listed_regular,
+        } => match Document::read_listed(&path, name.clone(), format, listed_regular) {
             Ok(loaded) => (
                 loaded.document,
                 DocumentSource::File {

@@ -6,10 +6,10 @@
 //! panics on any input.
 //!
 //! Only regular files are read. A named pipe, device or socket is refused from its
-//! metadata before it is opened (opening a pipe would wait for a writer forever, and a
-//! device such as `/dev/zero` never ends), the file is opened non-blocking where the
-//! platform allows and checked again once open, and at most [`MAX_DOCUMENT_BYTES`] are
-//! read whatever size the file reports.
+//! metadata (its folder's listing, or its own) before it is opened (opening a pipe would
+//! wait for a writer forever, and a device such as `/dev/zero` never ends), the file is
+//! opened non-blocking where the platform allows and checked again once open, and at
+//! most [`MAX_DOCUMENT_BYTES`] are read whatever size the file reports.
 //!
 //! # Offsets
 //!
@@ -259,11 +259,23 @@ impl Document {
         name: String,
         format: Format,
     ) -> Result<LoadedDocument, DocumentError> {
+        Document::read_listed(path, name, format, false)
+    }
+
+    /// [`Document::read_as`]; `listed_regular` when a folder's listing has just given
+    /// `path` as a regular file, whose type is then checked only once it is open (see
+    /// [`regular_file::read_listed`]).
+    pub(crate) fn read_listed(
+        path: &Path,
+        name: String,
+        format: Format,
+        listed_regular: bool,
+    ) -> Result<LoadedDocument, DocumentError> {
         let max = match format {
             Format::Pdf => formats::pdf::MAX_PDF_BYTES,
             _ => MAX_DOCUMENT_BYTES,
         };
-        let bytes = read_regular_file(path, max)?;
+        let bytes = read_regular_file(path, max, listed_regular)?;
         Document::from_bytes(&bytes, path, name, format)
     }
 
@@ -323,8 +335,17 @@ pub fn display_path(path: &Path) -> String {
 
 /// The bytes of the regular file at `path`, at most `max` of them (see
 /// [`crate::regular_file::read`]), with the errors of a document.
-fn read_regular_file(path: &Path, max: u64) -> Result<Vec<u8>, DocumentError> {
-    regular_file::read(path, max).map_err(|e| match e {
+fn read_regular_file(
+    path: &Path,
+    max: u64,
+    listed_regular: bool,
+) -> Result<Vec<u8>, DocumentError> {
+    let read = if listed_regular {
+        regular_file::read_listed(path, max)
+    } else {
+        regular_file::read(path, max)
+    };
+    read.map_err(|e| match e {
         ReadError::Io(source) => DocumentError::Io {
             path: path.to_path_buf(),
             source,

@@ -64,9 +64,11 @@ impl From<DocumentSource> for Input {
 /// The article files a path stands for, and the subfolders that could not be read.
 #[derive(Debug, Default)]
 pub struct ArticleFiles {
-    /// Each file with its name relative to the folder given (or its file name) and its
-    /// format.
-    pub files: Vec<(PathBuf, String, Format)>,
+    /// Each file with its name relative to the folder given (or its file name), its
+    /// format, and whether its folder's listing gave it as a regular file (its entry's
+    /// own type: false for a link, or for the path given itself), which reading need
+    /// not ask again before opening it (see [`crate::regular_file::read_listed`]).
+    pub files: Vec<(PathBuf, String, Format, bool)>,
     /// Subfolders that could not be listed; the files of the others are still returned.
     pub unreadable: Vec<DocumentError>,
     /// Files in a folder whose extension is not a format Gazette reads: how many, and
@@ -98,7 +100,7 @@ pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
         let name = document_name(path.file_name().unwrap_or(path.as_os_str()));
         let format = Format::of(path).unwrap_or(Format::Text);
         return Ok(ArticleFiles {
-            files: vec![(path.to_path_buf(), name, format)],
+            files: vec![(path.to_path_buf(), name, format, false)],
             ..ArticleFiles::default()
         });
     }
@@ -117,12 +119,13 @@ pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
         };
         for entry in entries.flatten() {
             let p = entry.path();
-            let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-            if is_dir {
+            let file_type = entry.file_type().ok();
+            if file_type.is_some_and(|t| t.is_dir()) {
                 stack.push(p);
-            } else if let Some(format) = Format::of(&p) {
-                let name = document_name(p.strip_prefix(path).unwrap_or(&p).as_os_str());
-                out.files.push((p, name, format));
+            } else if let Some(format) = Format::of_name(&entry.file_name()) {
+                let name = name_of_encoded(relative(&p, path));
+                let regular = file_type.is_some_and(|t| t.is_file());
+                out.files.push((p, name, format, regular));
             } else {
                 out.unknown += 1;
                 let kind = p.extension().map_or_else(
@@ -139,12 +142,33 @@ pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
     Ok(out)
 }
 
+/// `p`, a path listed below `root`, relative to `root`: the bytes after `root`'s and a
+/// separator, as `p` was made by joining names to `root`; else (not expected) by
+/// [`Path::strip_prefix`], which compares component by component, a few hundred
+/// instructions a file.
+fn relative<'p>(p: &'p Path, root: &Path) -> &'p [u8] {
+    let separator = std::path::MAIN_SEPARATOR_STR.as_bytes();
+    let after_root = p
+        .as_os_str()
+        .as_encoded_bytes()
+        .strip_prefix(root.as_os_str().as_encoded_bytes())
+        .map(|rest| rest.strip_prefix(separator).unwrap_or(rest));
+    match after_root {
+        Some(rest) if !rest.is_empty() && !rest.starts_with(separator) => rest,
+        _ => p
+            .strip_prefix(root)
+            .unwrap_or(p)
+            .as_os_str()
+            .as_encoded_bytes(),
+    }
+}
+
 /// Sorts listed files in [`Path`]'s order (component by component), which compares
 /// slowly; on Unix, by the path's bytes with each separator made the lowest byte, which
 /// is the same order for paths listed below one folder (one prefix, then names joined by
 /// single separators; a name holds neither a separator nor a zero byte), compared as
 /// plain bytes.
-fn sort_by_path(files: &mut [(PathBuf, String, Format)]) {
+fn sort_by_path(files: &mut [(PathBuf, String, Format, bool)]) {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
@@ -171,7 +195,11 @@ fn sort_by_path(files: &mut [(PathBuf, String, Format)]) {
 /// path's own on Unix; on Windows, the WTF-8 form the standard library gives, in which
 /// an unpaired surrogate is an invalid sequence.
 pub fn document_name(path: &OsStr) -> String {
-    let bytes = path.as_encoded_bytes();
+    name_of_encoded(path.as_encoded_bytes())
+}
+
+/// [`document_name`] of a path's encoded bytes ([`OsStr::as_encoded_bytes`]).
+fn name_of_encoded(bytes: &[u8]) -> String {
     if let Ok(name) = std::str::from_utf8(bytes)
         && !name.contains('%')
     {
@@ -208,12 +236,27 @@ mod tests {
         for root in ["/tmp/in", "rel/in/", "x"] {
             let mut files: Vec<_> = names
                 .iter()
-                .map(|n| (Path::new(root).join(n), n.to_string(), Format::Text))
+                .map(|n| (Path::new(root).join(n), n.to_string(), Format::Text, true))
                 .collect();
             let mut by_path = files.clone();
             by_path.sort();
             sort_by_path(&mut files);
             assert_eq!(files, by_path, "below {root}");
+        }
+    }
+
+    #[test]
+    fn relative_paths_are_what_strip_prefix_gives() {
+        for root in ["/tmp/in", "rel/in/", "x", "./x", "x/./y", "x/.", "/", "."] {
+            for name in ["a.txt", "sub/a.txt", "é/%.txt"] {
+                let p = Path::new(root).join(name);
+                let expected = p.strip_prefix(root).expect("below root").as_os_str();
+                assert_eq!(
+                    relative(&p, Path::new(root)),
+                    expected.as_encoded_bytes(),
+                    "{root} {name}"
+                );
+            }
         }
     }
 
@@ -232,7 +275,7 @@ mod tests {
         let names: Vec<(&str, Format)> = listed
             .files
             .iter()
-            .map(|(_, n, f)| (n.as_str(), *f))
+            .map(|(_, n, f, _)| (n.as_str(), *f))
             .collect();
         assert_eq!(
             names,

@@ -8,92 +8,176 @@
 
 use std::io::Write;
 
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
+
 use crate::corpus::{MentionRef, ParsedDocument};
-use crate::gazetteer::{EntryIndex, Gazetteer};
+use crate::gazetteer::{Entry, EntryIndex, Gazetteer};
 
 use super::{date, document_path, mention_of};
 
+/// What every CSV row of one document repeats, rendered once for all of them: the
+/// `document` column, and the last four (`document_path`, `title`, `date`, `url`) with
+/// the row's end: quoted, the path escaped and the date formatted once per document
+/// rather than once per mention.
+pub(super) struct CsvDocument {
+    /// The `document` field, quoted as needed.
+    name: Vec<u8>,
+    /// `,document_path,title,date,url\n`, quoted as needed.
+    tail: Vec<u8>,
+}
+
+impl CsvDocument {
+    /// The repeated fields of `doc`'s rows.
+    pub(super) fn of(doc: &ParsedDocument) -> CsvDocument {
+        let meta = &doc.document.meta;
+        let mut name = Vec::with_capacity(doc.document.name.len() + 2);
+        write_field(&mut name, &doc.document.name);
+        let mut tail = Vec::with_capacity(128);
+        tail.push(b',');
+        write_field(&mut tail, &document_path(&doc.document).unwrap_or_default());
+        tail.push(b',');
+        write_field(&mut tail, meta.title.as_deref().unwrap_or_default());
+        tail.push(b',');
+        tail.extend_from_slice(date(doc).unwrap_or_default().as_bytes());
+        tail.push(b',');
+        write_field(&mut tail, meta.url.as_deref().unwrap_or_default());
+        tail.push(b'\n');
+        CsvDocument { name, tail }
+    }
+}
+
 /// One CSV row (see the module doc and [`super::CSV_HEADER`] for the columns): mention
-/// `m` of `doc`, shown at the place `place`.
+/// `m` of `doc`, shown at the place `place`, appended to `out`; `fields` is
+/// [`CsvDocument::of`] `doc`. Into a `Vec` (the batch renders each document's rows into
+/// one), so that no write can fail and each small piece is a copy, not a call through
+/// `io::Write`.
 pub(super) fn write_csv_row(
-    out: &mut dyn Write,
+    out: &mut Vec<u8>,
     gazetteer: &Gazetteer,
     doc: &ParsedDocument,
+    fields: &CsvDocument,
     m: &MentionRef,
     place: EntryIndex,
-) -> std::io::Result<()> {
+) {
     let (mention, passage) = mention_of(doc, m);
-    let e = gazetteer.entry(place);
-    let meta = &doc.document.meta;
     let mut numbers = itoa::Buffer::new();
-    write_field(out, &doc.document.name)?;
-    out.write_all(b",")?;
-    out.write_all(numbers.format(mention.start).as_bytes())?;
-    out.write_all(b",")?;
-    out.write_all(numbers.format(mention.end).as_bytes())?;
-    out.write_all(b",")?;
-    write_field(out, &mention.text)?;
-    out.write_all(b",")?;
-    write_field(out, &e.id)?;
-    out.write_all(b",")?;
-    write_field(out, &e.name)?;
-    out.write_all(b",")?;
-    out.write_all(e.kind.as_str().as_bytes())?;
-    out.write_all(b",")?;
-    out.write_all(e.country_code.as_deref().unwrap_or_default().as_bytes())?;
-    out.write_all(b",")?;
-    write_fixed(out, e.lat, 6)?;
-    out.write_all(b",")?;
-    write_fixed(out, e.lon, 6)?;
-    out.write_all(b",")?;
-    write_fixed_f32(out, m.confidence, 3)?;
-    out.write_all(if m.corrected { b",true," } else { b",false," })?;
-    write_field(out, passage)?;
-    out.write_all(b",")?;
-    write_field(out, &document_path(&doc.document).unwrap_or_default())?;
-    out.write_all(b",")?;
-    write_field(out, meta.title.as_deref().unwrap_or_default())?;
-    out.write_all(b",")?;
-    out.write_all(date(doc).unwrap_or_default().as_bytes())?;
-    out.write_all(b",")?;
-    write_field(out, meta.url.as_deref().unwrap_or_default())?;
-    out.write_all(b"\n")
+    out.reserve(fields.name.len() + fields.tail.len() + passage.len() + 160);
+    out.extend_from_slice(&fields.name);
+    out.push(b',');
+    out.extend_from_slice(numbers.format(mention.start).as_bytes());
+    out.push(b',');
+    out.extend_from_slice(numbers.format(mention.end).as_bytes());
+    out.push(b',');
+    write_field(out, &mention.text);
+    out.push(b',');
+    PLACE_COLUMNS.with_borrow_mut(|columns| columns.write(out, gazetteer, place));
+    out.push(b',');
+    write_fixed(out, f64::from(m.confidence), 3);
+    out.extend_from_slice(if m.corrected { b",true," } else { b",false," });
+    write_field(out, passage);
+    out.extend_from_slice(&fields.tail);
+}
+
+/// The place's columns of a row, `gazetteer_id,name,feature_type,country_code,lat,lon`.
+fn write_place(out: &mut Vec<u8>, e: &Entry) {
+    write_field(out, &e.id);
+    out.push(b',');
+    write_field(out, &e.name);
+    out.push(b',');
+    out.extend_from_slice(e.kind.as_str().as_bytes());
+    out.push(b',');
+    out.extend_from_slice(e.country_code.as_deref().unwrap_or_default().as_bytes());
+    out.push(b',');
+    write_fixed(out, e.lat, 6);
+    out.push(b',');
+    write_fixed(out, e.lon, 6);
+}
+
+thread_local! {
+    /// Places' columns as this thread last wrote them: a batch writes the same few
+    /// thousand places again and again, and their decimals and quoting were most of a
+    /// row's cost after its passage (callgrind).
+    static PLACE_COLUMNS: RefCell<PlaceColumns> = RefCell::new(PlaceColumns::default());
+}
+
+/// Places a thread keeps the columns of, at most; then it starts again (a few MB).
+const MAX_KEPT_PLACES: usize = 1 << 16;
+
+/// [`write_place`]'s bytes by entry, for one gazetteer and generation of its user
+/// places (an entry index means another place in another gazetteer, and a user place's
+/// index another place once they change).
+#[derive(Default)]
+struct PlaceColumns {
+    /// [`Gazetteer::id`] and [`Gazetteer::user_generation`] of the bytes kept.
+    of: (u64, u64),
+    bytes: FxHashMap<EntryIndex, Box<[u8]>>,
+}
+
+impl PlaceColumns {
+    /// Writes the columns of the place at `place`, kept or made now (and kept).
+    fn write(&mut self, out: &mut Vec<u8>, gazetteer: &Gazetteer, place: EntryIndex) {
+        let of = (gazetteer.id(), gazetteer.user_generation());
+        if self.of != of || self.bytes.len() >= MAX_KEPT_PLACES {
+            self.of = of;
+            self.bytes.clear();
+        }
+        let bytes = self.bytes.entry(place).or_insert_with(|| {
+            let mut bytes = Vec::with_capacity(64);
+            write_place(&mut bytes, gazetteer.entry(place));
+            bytes.into_boxed_slice()
+        });
+        out.extend_from_slice(bytes);
+    }
 }
 
 /// RFC 4180 quoting: a field holding a comma, a quote or a line break is quoted, its
 /// quotes doubled; any other field is written as it is.
-pub(super) fn write_field(out: &mut dyn Write, s: &str) -> std::io::Result<()> {
+pub(super) fn write_field(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    if !bytes
-        .iter()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-    {
-        return out.write_all(bytes);
+    // A long field (the passage, most of a row) by memchr's searches, which look at many
+    // bytes an instruction (a fold over the bytes was not vectorised: ~11 instructions a
+    // byte, the row's largest cost), and a passage with a comma stops the first early; a
+    // short one (a name, an id) byte by byte, cheaper than setting a search up.
+    let quoted = if bytes.len() < 32 {
+        bytes
+            .iter()
+            .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    } else {
+        memchr::memchr3(b',', b'"', b'\n', bytes).is_some()
+            || memchr::memchr(b'\r', bytes).is_some()
+    };
+    if !quoted {
+        out.extend_from_slice(bytes);
+        return;
     }
-    out.write_all(b"\"")?;
+    out.push(b'"');
     let mut rest = bytes;
     while let Some(i) = memchr::memchr(b'"', rest) {
-        out.write_all(&rest[..=i])?;
-        out.write_all(b"\"")?;
+        out.extend_from_slice(&rest[..=i]);
+        out.push(b'"');
         rest = &rest[i + 1..];
     }
-    out.write_all(rest)?;
-    out.write_all(b"\"")
+    out.extend_from_slice(rest);
+    out.push(b'"');
 }
 
 /// `x` with `decimals` digits after the point: the bytes `format!("{x:.decimals$}")`
 /// gives (the exact binary value rounded half to even), computed in integers from the
 /// value's bits. Values too large for that (≥ 10¹⁵), not finite, or more than 6 decimals
 /// go through `format!`.
-pub(super) fn write_fixed(out: &mut dyn Write, x: f64, decimals: u32) -> std::io::Result<()> {
+pub(super) fn write_fixed(out: &mut Vec<u8>, x: f64, decimals: u32) {
     let Some((negative, whole, fraction)) = fixed_digits(x, decimals) else {
         let decimals = decimals as usize;
-        return write!(out, "{x:.decimals$}");
+        // Writing to a Vec cannot fail.
+        let _ = write!(out, "{x:.decimals$}");
+        return;
     };
     if negative {
-        out.write_all(b"-")?;
+        out.push(b'-');
     }
-    out.write_all(itoa::Buffer::new().format(whole).as_bytes())?;
+    out.extend_from_slice(itoa::Buffer::new().format(whole).as_bytes());
     if decimals > 0 {
         let mut digits = [b'0'; 7];
         digits[0] = b'.';
@@ -102,14 +186,8 @@ pub(super) fn write_fixed(out: &mut dyn Write, x: f64, decimals: u32) -> std::io
             *d = b'0' + (rest % 10) as u8;
             rest /= 10;
         }
-        out.write_all(&digits[..=decimals as usize])?;
+        out.extend_from_slice(&digits[..=decimals as usize]);
     }
-    Ok(())
-}
-
-/// [`write_fixed`] for an `f32` (widened exactly, so the digits are the same).
-pub(super) fn write_fixed_f32(out: &mut dyn Write, x: f32, decimals: u32) -> std::io::Result<()> {
-    write_fixed(out, f64::from(x), decimals)
 }
 
 /// The sign, whole part and `decimals` fraction digits of `x` rounded half to even, or
@@ -150,6 +228,12 @@ fn fixed_digits(x: f64, decimals: u32) -> Option<(bool, u64, u64)> {
             }
         }
     };
+    // Divided as u64 when it fits (coordinates, confidences: always): a u128 division
+    // is a call into the runtime, most of this function's cost.
+    if let Ok(rounded) = u64::try_from(rounded) {
+        let scale = 10u64.pow(decimals);
+        return Some((negative, rounded / scale, rounded % scale));
+    }
     Some((
         negative,
         u64::try_from(rounded / scale).ok()?,
@@ -164,19 +248,18 @@ mod tests {
 
     fn fixed(x: f64, decimals: u32) -> String {
         let mut out = Vec::new();
-        write_fixed(&mut out, x, decimals).expect("write to a Vec");
+        write_fixed(&mut out, x, decimals);
         String::from_utf8(out).expect("ASCII")
     }
 
+    /// As a row writes a confidence: the `f32` widened exactly, so the digits are the same.
     fn fixed_f32(x: f32, decimals: u32) -> String {
-        let mut out = Vec::new();
-        write_fixed_f32(&mut out, x, decimals).expect("write to a Vec");
-        String::from_utf8(out).expect("ASCII")
+        fixed(f64::from(x), decimals)
     }
 
     fn field(s: &str) -> String {
         let mut out = Vec::new();
-        write_field(&mut out, s).expect("write to a Vec");
+        write_field(&mut out, s);
         String::from_utf8(out).expect("UTF-8 in, UTF-8 out")
     }
 
@@ -279,7 +362,7 @@ mod tests {
         fn fields_read_back_by_a_csv_reader(s in ".{0,40}") {
             // Not first in the row: a reader drops a byte order mark that starts a file.
             let mut row = b"x,".to_vec();
-            write_field(&mut row, &s).expect("write to a Vec");
+            write_field(&mut row, &s);
             row.extend_from_slice(b",y\n");
             let mut reader = csv::ReaderBuilder::new()
                 .has_headers(false)

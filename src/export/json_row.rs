@@ -31,13 +31,13 @@ impl MentionRowJson<'_> {
         out.write_all(b",\"country_code\":")?;
         write_optional(out, self.country_code)?;
         out.write_all(b",\"date\":")?;
-        write_optional(out, self.date.as_deref())?;
+        write_optional(out, self.date)?;
         out.write_all(b",\"demonym\":")?;
         write_bool(out, self.demonym)?;
         out.write_all(b",\"document\":")?;
         write_string(out, self.document)?;
         out.write_all(b",\"document_path\":")?;
-        write_optional(out, self.document_path.as_deref())?;
+        write_optional(out, self.document_path)?;
         out.write_all(b",\"end\":")?;
         write_integer(out, self.end)?;
         out.write_all(b",\"feature_type\":\"")?;
@@ -142,10 +142,10 @@ mod tests {
             confidence: numbers.0,
             corrected: numbers.2.is_multiple_of(2),
             country_code: Some(&strings[0]),
-            date: numbers.2.is_multiple_of(3).then(|| strings[1].clone()),
+            date: numbers.2.is_multiple_of(3).then_some(strings[1].as_str()),
             demonym: numbers.2.is_multiple_of(5),
             document: &strings[2],
-            document_path: (!numbers.2.is_multiple_of(2)).then(|| strings[3].clone()),
+            document_path: (!numbers.2.is_multiple_of(2)).then_some(strings[3].as_str()),
             end: numbers.2 + 7,
             feature_type: Kind::ALL[numbers.2 % Kind::ALL.len()],
             gazetteer_id: &strings[4],

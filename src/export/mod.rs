@@ -30,7 +30,7 @@ use crate::geoparse::why::{WhyContext, explain};
 
 mod csv_row;
 mod json_row;
-use csv_row::write_csv_row;
+use csv_row::{CsvDocument, write_csv_row};
 mod kml;
 pub mod project;
 mod stream;
@@ -154,10 +154,10 @@ struct MentionRowJson<'a> {
     confidence: f64,
     corrected: bool,
     country_code: Option<&'a str>,
-    date: Option<String>,
+    date: Option<&'a str>,
     demonym: bool,
     document: &'a str,
-    document_path: Option<String>,
+    document_path: Option<&'a str>,
     end: usize,
     feature_type: Kind,
     gazetteer_id: &'a str,
@@ -173,6 +173,22 @@ struct MentionRowJson<'a> {
     /// Left out of a batch run with `--no-why`.
     #[serde(skip_serializing_if = "Option::is_none")]
     why: Option<String>,
+}
+
+/// What every JSON Lines row of one document repeats and has to be made (its date and
+/// its path as exported): made once per document rather than once per mention.
+struct JsonDocument {
+    date: Option<String>,
+    path: Option<String>,
+}
+
+impl JsonDocument {
+    fn of(doc: &ParsedDocument) -> JsonDocument {
+        JsonDocument {
+            date: date(doc),
+            path: document_path(&doc.document),
+        }
+    }
 }
 
 /// A document's publication date as exported: ISO 8601 (`2021-03-04`, with the time and
@@ -287,6 +303,7 @@ fn write_json_line<W: Write + ?Sized>(
     out: &mut W,
     gazetteer: &Gazetteer,
     doc: &ParsedDocument,
+    fields: &JsonDocument,
     m: &MentionRef,
     place: EntryIndex,
     context: Option<&WhyContext>,
@@ -298,10 +315,10 @@ fn write_json_line<W: Write + ?Sized>(
         confidence: round3(m.confidence),
         corrected: m.corrected,
         country_code: e.country_code.as_deref(),
-        date: date(doc),
+        date: fields.date.as_deref(),
         demonym: m.demonym,
         document: &doc.document.name,
-        document_path: document_path(&doc.document),
+        document_path: fields.path.as_deref(),
         end: mention.end,
         feature_type: e.kind,
         gazetteer_id: &e.id,
@@ -424,12 +441,18 @@ fn write_json_lines(
     places: &[Place],
 ) -> std::io::Result<()> {
     let mut contexts = WhyContexts::default();
+    // Rows come in document order: each document's repeated fields are made once.
+    let mut fields: Option<(usize, JsonDocument)> = None;
     for (pi, mi) in row_order(documents, places) {
         let p = &places[pi];
         let m = &p.mentions[mi];
         let doc = documents[m.document].borrow();
         let context = contexts.of(gazetteer, m.document, doc);
-        write_json_line(out, gazetteer, doc, m, p.entry, Some(context))?;
+        let fields = match &mut fields {
+            Some((d, fields)) if *d == m.document => fields,
+            slot => &slot.insert((m.document, JsonDocument::of(doc))).1,
+        };
+        write_json_line(out, gazetteer, doc, fields, m, p.entry, Some(context))?;
     }
     Ok(())
 }
@@ -445,10 +468,20 @@ fn write_csv(
     places: &[Place],
 ) -> std::io::Result<()> {
     out.write_all(CSV_HEADER.as_bytes())?;
+    // Rows come in document order: each document's repeated fields are made once.
+    let mut fields: Option<(usize, CsvDocument)> = None;
+    let mut row = Vec::new();
     for (pi, mi) in row_order(documents, places) {
         let p = &places[pi];
         let m = &p.mentions[mi];
-        write_csv_row(out, gazetteer, documents[m.document].borrow(), m, p.entry)?;
+        let doc = documents[m.document].borrow();
+        let fields = match &mut fields {
+            Some((d, fields)) if *d == m.document => fields,
+            slot => &slot.insert((m.document, CsvDocument::of(doc))).1,
+        };
+        row.clear();
+        write_csv_row(&mut row, gazetteer, doc, fields, m, p.entry);
+        out.write_all(&row)?;
     }
     Ok(())
 }

@@ -17,10 +17,11 @@ use std::io::Write;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::csv_row::CsvDocument;
 use super::kml::{self, KML_TAIL};
 use super::{
-    CSV_HEADER, Format, GEOJSON_HEAD, GEOJSON_TAIL, MAX_MENTIONS_PER_FEATURE, write_csv_row,
-    write_feature, write_json_line, write_mention_json,
+    CSV_HEADER, Format, GEOJSON_HEAD, GEOJSON_TAIL, JsonDocument, MAX_MENTIONS_PER_FEATURE,
+    write_csv_row, write_feature, write_json_line, write_mention_json,
 };
 use crate::corpus::places::Shown;
 use crate::corpus::{MentionRef, ParsedDocument};
@@ -112,13 +113,22 @@ fn render(
     context: Option<&WhyContext>,
 ) -> std::io::Result<Rendered> {
     let mut part = Rendered::default();
+    part.rows
+        .reserve(rows_size(format, doc, mentions, context.is_some()));
+    part.places.reserve(mentions.len());
+    let mut csv = None;
+    let mut json = None;
     for (place, m) in mentions {
         part.places.push(*place);
         match format {
             Format::JsonLines => {
-                write_json_line(&mut part.rows, gazetteer, doc, m, *place, context)?;
+                let fields = json.get_or_insert_with(|| JsonDocument::of(doc));
+                write_json_line(&mut part.rows, gazetteer, doc, fields, m, *place, context)?;
             }
-            Format::Csv => write_csv_row(&mut part.rows, gazetteer, doc, m, *place)?,
+            Format::Csv => {
+                let fields = csv.get_or_insert_with(|| CsvDocument::of(doc));
+                write_csv_row(&mut part.rows, gazetteer, doc, fields, m, *place);
+            }
             Format::GeoJson => {
                 let mut bytes = Vec::new();
                 write_mention_json(&mut bytes, gazetteer, doc, m, context)?;
@@ -132,6 +142,31 @@ fn render(
         }
     }
     Ok(part)
+}
+
+/// About the bytes of `mentions`' rows in `format` (their passages, and a typical row's
+/// other fields: a little more than the rows of this corpus's news articles take), so
+/// that a document's rows are written into one allocation instead of one copied each
+/// time it grows. GeoJSON and KML have no rows.
+fn rows_size(
+    format: Format,
+    doc: &ParsedDocument,
+    mentions: &[(EntryIndex, MentionRef)],
+    why: bool,
+) -> usize {
+    let per_row = match format {
+        Format::Csv => 160,
+        Format::JsonLines if why => 1000,
+        Format::JsonLines => 700,
+        Format::GeoJson | Format::Kml => return 0,
+    };
+    mentions
+        .iter()
+        .map(|(_, m)| {
+            let passage = &doc.mentions[m.mention].passage;
+            per_row + passage.end.saturating_sub(passage.start)
+        })
+        .sum()
 }
 
 /// What an export held.

@@ -34,7 +34,7 @@ pub fn seeds() -> Vec<Document> {
         .expect("seeds folder")
         .files
         .into_iter()
-        .map(|(path, name, _)| Document::read(&path, name).expect("seed").document)
+        .map(|(path, name, ..)| Document::read(&path, name).expect("seed").document)
         .collect()
 }
 

@@ -49,8 +49,26 @@ impl Format {
     /// The format a file's extension names (case-insensitive), or `None`: such files are
     /// skipped when a folder is searched.
     pub fn of(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        Some(match ext.as_str() {
+        Format::of_name(path.file_name()?)
+    }
+
+    /// [`Format::of`] a file's name, its extension found as [`Path::extension`] finds it
+    /// (after the last dot, none when the only dot starts the name): a folder's listing
+    /// has the name at hand, and this neither splits a path into components nor
+    /// allocates (~460 instructions a file before, callgrind).
+    pub fn of_name(name: &std::ffi::OsStr) -> Option<Format> {
+        let name = name.as_encoded_bytes();
+        let dot = memchr::memrchr(b'.', name).filter(|&dot| dot > 0)?;
+        let ext = &name[dot + 1..];
+        // The longest extension below has 6 letters.
+        let mut lower = [0u8; 6];
+        lower
+            .get_mut(..ext.len())?
+            .iter_mut()
+            .zip(ext)
+            .for_each(|(l, e)| *l = e.to_ascii_lowercase());
+        let ext = std::str::from_utf8(&lower[..ext.len()]).ok()?;
+        Some(match ext {
             "txt" | "text" => Format::Text,
             "html" | "htm" | "xhtml" | "shtml" => Format::Html,
             "rss" | "atom" | "xml" => Format::Feed,
@@ -213,4 +231,45 @@ pub fn text(bytes: &[u8]) -> Result<Extracted, FormatError> {
         meta: Metadata::default(),
         warning,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file name's format is its extension's, as [`Path::extension`] finds it, in any
+    /// case: the same from a name as from a path.
+    #[test]
+    fn formats_of_names_are_those_of_their_extensions() {
+        let cases = [
+            ("a.txt", Some(Format::Text)),
+            ("a.TXT", Some(Format::Text)),
+            ("a.b.Html", Some(Format::Html)),
+            ("page.xhtml", Some(Format::Html)),
+            ("feed.XML", Some(Format::Feed)),
+            ("d.ndjson", Some(Format::JsonLines)),
+            ("d.tab", Some(Format::Delimited { delimiter: b'\t' })),
+            ("Ségou.pdf", Some(Format::Pdf)),
+            (".txt", None),
+            ("txt", None),
+            ("a.", None),
+            ("..", None),
+            ("a.shtmlx", None),
+            ("a.tx", None),
+            ("a.txt.md", None),
+        ];
+        for (name, format) in cases {
+            assert_eq!(Format::of_name(name.as_ref()), format, "{name}");
+            let path = Path::new("in").join(name);
+            assert_eq!(Format::of(&path), format, "{name}");
+            let by_extension = path.extension().and_then(|e| e.to_str()).is_some();
+            assert!(format.is_none() || by_extension, "{name}");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let name = std::ffi::OsStr::from_bytes(b"caf\xE9.\xFFtxt");
+            assert_eq!(Format::of_name(name), None);
+        }
+    }
 }
