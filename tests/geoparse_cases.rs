@@ -324,6 +324,11 @@ const CALENDAR_AND_NAMES: &[Case] = &[
         expected: &[NotAPlace("Julia")],
     },
     Case {
+        name: "a town that is also a word, right after in",
+        text: "A new bus lane opened in Reading on Monday, two miles from the station.",
+        expected: &[Place("Reading", Kind::Place, Some("GB"))],
+    },
+    Case {
         name: "cars in a crash report",
         text: "A 2004 Honda collided with a silver Dodge Durango and a Toyota Tacoma on \
                the highway near Lincoln on Friday; the Pontiac Grand Prix behind them \

@@ -209,8 +209,10 @@ pub(super) fn evidence(
             score -= 1.5;
         }
     }
-    // The word before's classes, kept for the car test below.
+    // The word before's classes, kept for the car test below, and whether it is "in",
+    // "near" or "at".
     let mut prev_bits = 0u16;
+    let mut in_near_at = false;
     if let Some((prev_start, word)) = prev {
         let prev_at_start = no_word_between(text, sentence_start.min(prev_start), prev_start);
         let prev_class = classify(word);
@@ -219,6 +221,9 @@ pub(super) fn evidence(
         if prev_class.bits & class::LOCATIVE != 0 {
             score += if is_of { 0.8 } else { 1.3 };
             locative_cue = true;
+            in_near_at = ["in", "near", "at"]
+                .iter()
+                .any(|w| word.eq_ignore_ascii_case(w));
         }
         if let Some(k) = prev_class.kind {
             kind_cue = kind_cue.or(Some(k));
@@ -363,6 +368,17 @@ pub(super) fn evidence(
         }
     }
 
+    // "in Oxford", "near Reading": right after "in", "near" or "at", mid-sentence and on
+    // its own, a town that is also a word is the town.
+    if head.has(SurfaceHead::COMMON_WORD)
+        && in_near_at
+        && !at_sentence_start
+        && !person_context
+        && best_kind == Kind::Place
+        && !next.is_some_and(|(s, w)| is_capitalized(w) && text[end..s].chars().all(|c| c == ' '))
+    {
+        score += 1.0;
+    }
     // Cars: "a 2007 Toyota Corolla", "his Dodge Durango". A make before a capitalised
     // model or after a model year, and a model right after a make, name no place.
     let spaced = |from: usize, to: usize| text[from..to].chars().all(|c| c == ' ');
