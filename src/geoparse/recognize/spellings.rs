@@ -60,9 +60,10 @@ pub(crate) struct SpellingMemo {
     pub(super) surfaces: ShortKeyMap<Option<SurfaceHead>>,
     /// The same for names read by a rule of where they stand, apart: news
     /// abbreviations (`abbreviations.rs`; "SA" after "Perth," is South Australia and
-    /// elsewhere whatever the gazetteer says) and names in a list of counties
-    /// (`county_lists.rs`; "Love" in "Cooke and Love counties"). One key for both
-    /// readings would let an earlier document decide a later one.
+    /// elsewhere whatever the gazetteer says), names in a list of counties
+    /// (`county_lists.rs`; "Love" in "Cooke and Love counties") and after a party label
+    /// ("D-Harwich": US places only). One key for both readings would let an earlier
+    /// document decide a later one.
     pub(super) by_rule: ShortKeyMap<Option<SurfaceHead>>,
     /// The surfaces, in the order first seen. Indices, not shared pointers: a hit
     /// reads its surface without touching a reference count.
