@@ -776,6 +776,16 @@ pub fn read_project(
     cancel: &AtomicBool,
     emit: &mut dyn FnMut(Event),
 ) {
+    if Project::builds_review_index_on_open(path) {
+        emit(Event::Note {
+            job,
+            message: format!(
+                "{}: indexing its mentions by confidence for the review, once (seconds on \
+                 a large archive)…",
+                path.display()
+            ),
+        });
+    }
     let opened = match Project::open(path) {
         Err(ProjectError::ReadOnly { .. }) => Project::open_read_only(path),
         other => other,
@@ -933,6 +943,48 @@ mod tests {
             "the project's correction stays"
         );
         assert_eq!(project.filter().expect("filter"), filter);
+    }
+
+    /// Opening a project made before the review's index says first that it builds it,
+    /// which takes seconds on a large archive; a project that has it says nothing.
+    #[test]
+    fn opening_a_project_without_the_review_index_says_it_builds_it() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("old.gpkg");
+        let docs = parse_documents(
+            &Geoparser::new(&g),
+            vec![Document::from_text(
+                "a.txt",
+                "Troops left Niamey for Agadez.",
+            )],
+        );
+        let mut project = Project::create(&path).expect("create");
+        project.add_documents(&g, &docs).expect("add");
+        drop(project);
+        let conn = rusqlite::Connection::open(&path).expect("sqlite");
+        conn.execute_batch("DROP INDEX gazette_mentions_by_confidence")
+            .expect("made as an earlier version made it");
+        drop(conn);
+        let notes = |path: &Path| {
+            let mut notes = Vec::new();
+            read_project(1, &g, path, 1000, &AtomicBool::new(false), &mut |e| {
+                if let Event::Note { message, .. } = e {
+                    notes.push(message);
+                }
+            });
+            notes
+        };
+        let first = notes(&path);
+        assert!(
+            first.iter().any(|m| m.contains("indexing its mentions")),
+            "{first:?}"
+        );
+        let again = notes(&path);
+        assert!(
+            !again.iter().any(|m| m.contains("indexing its mentions")),
+            "{again:?}"
+        );
     }
 
     #[test]

@@ -197,6 +197,18 @@ impl Project {
     /// chance of changing it; then, to write, again read-write. A file whose last change
     /// was interrupted is rolled back by that second open (as any SQLite program opening
     /// it to write would), then recognised.
+    /// True if the project at `path` was made before the review's index
+    /// ([`schema::add_confidence_index`]) and so builds it when next opened to write: a
+    /// sort of its mentions, seconds on a million articles, worth saying beforehand.
+    /// False for a file that is no project, cannot be read, or has the index.
+    pub fn builds_review_index_on_open(path: &Path) -> bool {
+        connect(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .ok()
+            .filter(|conn| matches!(schema::identify(conn, path), Ok(Identity::Project)))
+            .and_then(|conn| schema::has_confidence_index(&conn).ok())
+            .is_some_and(|has| !has)
+    }
+
     fn open_existing(path: &Path, read_only: bool) -> Result<Project, ProjectError> {
         let sqlite = |e| ProjectError::sqlite(path, e);
         let recognised =

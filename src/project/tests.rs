@@ -1947,6 +1947,7 @@ fn a_project_without_the_confidence_index_reviews_by_a_scan_and_gains_it_to_writ
     conn.execute_batch("DROP INDEX gazette_mentions_by_confidence")
         .expect("drop");
     drop(conn);
+    assert!(Project::builds_review_index_on_open(&path));
     let old = Project::open_read_only(&path).expect("older project");
     assert_eq!(
         old.least_certain_walked(20, None, 1000).expect("walk"),
@@ -1958,6 +1959,7 @@ fn a_project_without_the_confidence_index_reviews_by_a_scan_and_gains_it_to_writ
     // Opened to write, it gains the index, and walks it.
     let project = Project::open(&path).expect("opened to write");
     assert!(index_sql(&path).is_some());
+    assert!(!Project::builds_review_index_on_open(&path));
     assert!(
         project
             .least_certain_walked(20, None, 1000)
