@@ -579,6 +579,16 @@ const COUNTY_LISTS: &[Case] = &[
         ],
     },
     Case {
+        name: "a plural after a name makes it the state that holds them",
+        text: "Schools in most Florida and Georgia counties reopened, as did those in \
+               several Texas cities.",
+        expected: &[
+            Place("Georgia", Kind::Admin1, Some("US")),
+            Place("Florida", Kind::Admin1, Some("US")),
+            Place("Texas", Kind::Admin1, Some("US")),
+        ],
+    },
+    Case {
         name: "no name before the word",
         text: "Both counties agreed, and the two parishes followed in June.",
         expected: &[NotAPlace("June")],
