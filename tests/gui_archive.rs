@@ -13,7 +13,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use gazette::app::{Action, GazetteApp};
-use gazette::corpus::CorrectionAction;
+use gazette::corpus::{CorrectionAction, Corrections};
 use gazette::project::{Passage, Project};
 use gui_common::{gazetteer, seeds, window};
 
@@ -458,12 +458,10 @@ fn settle(harness: &mut Harness<'_, GazetteApp>) {
     harness.run();
 }
 
-/// The corrections the window holds, sorted.
-fn corrections_of(harness: &Harness<'_, GazetteApp>) -> Vec<(String, usize, usize, String)> {
-    let mut out: Vec<_> = harness
-        .state()
-        .state()
-        .corrections()
+/// Corrections as (document, start, end, action) rows, sorted: the window's and the
+/// file's compare alike.
+fn sorted_rows(corrections: &Corrections) -> Vec<(String, usize, usize, String)> {
+    let mut out: Vec<_> = corrections
         .iter()
         .map(|c| {
             (
@@ -476,6 +474,11 @@ fn corrections_of(harness: &Harness<'_, GazetteApp>) -> Vec<(String, usize, usiz
         .collect();
     out.sort();
     out
+}
+
+/// The corrections the window holds, sorted.
+fn corrections_of(harness: &Harness<'_, GazetteApp>) -> Vec<(String, usize, usize, String)> {
+    sorted_rows(harness.state().state().corrections())
 }
 
 /// "Not a place" on a whole place of the window (held or an archive), by its button.
@@ -1198,21 +1201,11 @@ fn in_an_archive_undo_all_of_a_whole_place_puts_back_a_hand_correction() {
 
 /// The corrections the project at `path` holds, sorted as [`corrections_of`] gives them.
 fn corrections_in_file(path: &Path) -> Vec<(String, usize, usize, String)> {
-    let mut out: Vec<_> = Project::open_read_only(path)
-        .expect("project")
-        .corrections()
-        .iter()
-        .map(|c| {
-            (
-                c.document.clone(),
-                c.start,
-                c.end,
-                format!("{:?}", c.action),
-            )
-        })
-        .collect();
-    out.sort();
-    out
+    sorted_rows(
+        Project::open_read_only(path)
+            .expect("project")
+            .corrections(),
+    )
 }
 
 #[test]
