@@ -894,20 +894,31 @@ mod tests {
     use crate::corpus::{Correction, CorrectionAction, Document, parse_documents};
     use crate::geoparse::Geoparser;
 
+    /// A project at `path` holding `texts` (name, text), parsed; and the parsed documents.
+    fn project_of(
+        g: &Gazetteer,
+        path: &Path,
+        texts: &[(&str, &str)],
+    ) -> (Project, Vec<ParsedDocument>) {
+        let docs = parse_documents(
+            &Geoparser::new(g),
+            texts
+                .iter()
+                .map(|(name, text)| Document::from_text(*name, *text))
+                .collect(),
+        );
+        let mut project = Project::create(path).expect("create");
+        project.add_documents(g, &docs).expect("add");
+        (project, docs)
+    }
+
     #[test]
     fn settings_sent_before_the_project_is_read_do_not_replace_its_own() {
         let g = Arc::new(Gazetteer::load_bundled().expect("bundled gazetteer"));
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("p.gpkg");
-        let docs = parse_documents(
-            &Geoparser::new(&g),
-            vec![Document::from_text(
-                "a.txt",
-                "Troops left Niamey for Agadez.",
-            )],
-        );
-        let mut project = Project::create(&path).expect("create");
-        project.add_documents(&g, &docs).expect("add");
+        let (mut project, docs) =
+            project_of(&g, &path, &[("a.txt", "Troops left Niamey for Agadez.")]);
         let m = &docs[0].mentions[0];
         project
             .set_correction(
@@ -952,15 +963,7 @@ mod tests {
         let g = Gazetteer::load_bundled().expect("bundled gazetteer");
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("old.gpkg");
-        let docs = parse_documents(
-            &Geoparser::new(&g),
-            vec![Document::from_text(
-                "a.txt",
-                "Troops left Niamey for Agadez.",
-            )],
-        );
-        let mut project = Project::create(&path).expect("create");
-        project.add_documents(&g, &docs).expect("add");
+        let (project, _) = project_of(&g, &path, &[("a.txt", "Troops left Niamey for Agadez.")]);
         drop(project);
         let conn = rusqlite::Connection::open(&path).expect("sqlite");
         conn.execute_batch("DROP INDEX gazette_mentions_by_confidence")
@@ -992,15 +995,14 @@ mod tests {
         let g = Arc::new(Gazetteer::load_bundled().expect("bundled gazetteer"));
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("p.gpkg");
-        let docs = parse_documents(
-            &Geoparser::new(&g),
-            vec![
-                Document::from_text("a.txt", "Troops left Niamey for Agadez."),
-                Document::from_text("b.txt", "Talks in Niamey ended."),
+        let (mut project, docs) = project_of(
+            &g,
+            &path,
+            &[
+                ("a.txt", "Troops left Niamey for Agadez."),
+                ("b.txt", "Talks in Niamey ended."),
             ],
         );
-        let mut project = Project::create(&path).expect("create");
-        project.add_documents(&g, &docs).expect("add");
         let mut spans = Vec::new();
         for d in &docs {
             for m in &d.mentions {
