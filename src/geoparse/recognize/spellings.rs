@@ -131,6 +131,27 @@ pub(super) fn surface_of(
     surface
 }
 
+/// The [`Surface`] a rule of where a name stands reads `written` as, remembered under
+/// `key` in [`SpellingMemo::by_rule`] and numbered by the folded `name`; `candidates`
+/// are found only the first time a key is read.
+fn rule_surface(
+    gazetteer: &Gazetteer,
+    base: &BaseProminence,
+    key: &str,
+    written: &str,
+    name: &str,
+    candidates: impl FnOnce() -> Vec<Candidate>,
+    memo: &mut SpellingMemo,
+) -> Option<SurfaceHead> {
+    if let Some(s) = memo.by_rule.get(key) {
+        return *s;
+    }
+    let surface = new_surface(gazetteer, base, written, name, candidates(), false, memo);
+    memo.by_rule
+        .insert_bounded(key, surface, SpellingMemo::CAPACITY);
+    surface
+}
+
 /// The [`Surface`] of an abbreviation read at `written` (see `abbreviations.rs`), its
 /// `candidates` found there; from the memo if the same form was read as an
 /// abbreviation before (its candidates depend on the form alone).
@@ -141,13 +162,15 @@ pub(super) fn abbreviation_surface(
     candidates: Vec<Candidate>,
     memo: &mut SpellingMemo,
 ) -> Option<SurfaceHead> {
-    if let Some(s) = memo.by_rule.get(written) {
-        return *s;
-    }
-    let surface = new_surface(gazetteer, base, written, written, candidates, false, memo);
-    memo.by_rule
-        .insert_bounded(written, surface, SpellingMemo::CAPACITY);
-    surface
+    rule_surface(
+        gazetteer,
+        base,
+        written,
+        written,
+        written,
+        || candidates,
+        memo,
+    )
 }
 
 /// The [`Surface`] of a name written in a list of counties (see `county_lists.rs`):
@@ -162,15 +185,9 @@ pub(super) fn county_surface(
 ) -> Option<SurfaceHead> {
     // A byte no text has before a name keeps these keys apart from abbreviations'.
     let key = format!("\u{1}{written}");
-    if let Some(s) = memo.by_rule.get(&key) {
-        return *s;
-    }
-    let candidates = county_candidates(gazetteer, written);
     let full = format!("{written} County");
-    let surface = new_surface(gazetteer, base, written, &full, candidates, false, memo);
-    memo.by_rule
-        .insert_bounded(&key, surface, SpellingMemo::CAPACITY);
-    surface
+    let candidates = || county_candidates(gazetteer, written);
+    rule_surface(gazetteer, base, &key, written, &full, candidates, memo)
 }
 
 /// The [`Surface`] of a name after a US party label ("Sen. Jane Roe, D-Harwich",
@@ -187,33 +204,30 @@ pub(super) fn party_label_surface(
     memo: &mut SpellingMemo,
 ) -> Option<SurfaceHead> {
     let key = format!("\u{2}{written}");
-    if let Some(s) = memo.by_rule.get(&key) {
-        return *s;
-    }
-    let us = crate::gazetteer::pack_code("US");
-    let mut candidates: Vec<Candidate> = hit
-        .map(|h| gazetteer.hit_candidates(h, written))
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|c| {
-            let f = gazetteer.facts(c.entry);
-            f.country() == Some(us)
-                && (options.demonyms || f.kind != Kind::Demonym)
-                && f.kind != Kind::Admin1
-        })
-        .collect();
-    // Most legislatures' labels name a home town; a county where no US town is so
-    // named (West Virginia's delegates: "D-Doddridge").
-    if candidates.is_empty() {
-        candidates = county_candidates(gazetteer, written)
+    let candidates = || {
+        let us = crate::gazetteer::pack_code("US");
+        let towns: Vec<Candidate> = hit
+            .map(|h| gazetteer.hit_candidates(h, written))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| {
+                let f = gazetteer.facts(c.entry);
+                f.country() == Some(us)
+                    && (options.demonyms || f.kind != Kind::Demonym)
+                    && f.kind != Kind::Admin1
+            })
+            .collect();
+        if !towns.is_empty() {
+            return towns;
+        }
+        // Most legislatures' labels name a home town; a county where no US town is so
+        // named (West Virginia's delegates: "D-Doddridge").
+        county_candidates(gazetteer, written)
             .into_iter()
             .filter(|c| gazetteer.facts(c.entry).country() == Some(us))
-            .collect();
-    }
-    let surface = new_surface(gazetteer, base, written, written, candidates, false, memo);
-    memo.by_rule
-        .insert_bounded(&key, surface, SpellingMemo::CAPACITY);
-    surface
+            .collect()
+    };
+    rule_surface(gazetteer, base, &key, written, written, candidates, memo)
 }
 
 /// Makes the [`Surface`] (kept in the memo's list) and [`SurfaceHead`] of `written`,
