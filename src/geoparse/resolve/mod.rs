@@ -35,34 +35,38 @@ use score::{Support, context_support, score_candidate};
 /// numbers, not strings, in its inner loops.
 type SurfaceId = u32;
 
-/// The entry a qualifier after a hit names ("Paris, Texas"): the next hit, right after a
-/// comma, if it can be a country or first-level division, and the comma is no list's
-/// (`listed`, see [`commas_of_lists`]).
-fn qualifier<'a>(text: &str, hits: &'a [Hit], listed: &[bool], i: usize) -> Option<&'a Hit> {
-    let hit = &hits[i];
-    let next = hits.get(i + 1)?;
-    let gap = text.get(hit.end..next.start)?;
-    (gap.trim() == "," && gap.len() <= 3 && !listed.get(i).copied().unwrap_or(false))
-        .then_some(next)
+/// The entry a qualifier after a hit names ("Paris, Texas"): the next hit, when the
+/// comma between them is a qualifier's (`qualifying`, see [`qualifying_commas`]).
+fn qualifier<'a>(hits: &'a [Hit], qualifying: &[bool], i: usize) -> Option<&'a Hit> {
+    qualifying
+        .get(i)
+        .copied()
+        .unwrap_or(false)
+        .then(|| hits.get(i + 1))
+        .flatten()
 }
 
 /// The town a hit qualifies ("Tacoma, Washington", "Kingston, Ont."): the hit right
-/// before it, before a comma that is no list's. Its candidates say which division or
-/// country this one is.
-fn qualified_town<'a>(text: &str, hits: &'a [Hit], listed: &[bool], i: usize) -> Option<&'a Hit> {
+/// before it, when the comma between them is a qualifier's. Its candidates say which
+/// division or country this one is.
+fn qualified_town<'a>(hits: &'a [Hit], qualifying: &[bool], i: usize) -> Option<&'a Hit> {
     let before = i.checked_sub(1)?;
-    let prev = hits.get(before)?;
-    let gap = text.get(prev.end..hits[i].start)?;
-    (gap.trim() == "," && gap.len() <= 3 && !listed.get(before).copied().unwrap_or(false))
-        .then_some(prev)
+    qualifying
+        .get(before)
+        .copied()
+        .unwrap_or(false)
+        .then(|| hits.get(before))
+        .flatten()
 }
 
-/// For each hit, true if the comma after it joins it to the next name as two names of a
-/// list, not as a town and its state: in "Chicago, Houston, Phoenix, New York and
-/// Dallas" Phoenix is not in New York. So read when the list goes on both before and
-/// after the pair, and the name before the pair is not itself a qualifier ("Austin,
-/// Texas, Denver, Colorado, and Reno, Nevada" pairs towns with states throughout).
-fn commas_of_lists(
+/// For each hit, true if a comma right after it joins it to the next name as a town and
+/// its qualifier (the next can then be its country or first-level division). Not so
+/// when the comma joins two names of a list: in "Chicago, Houston, Phoenix, New York
+/// and Dallas" Phoenix is not in New York. A comma pair is a list's when the list goes
+/// on both before and after it, and the name before the pair is not itself a qualifier
+/// ("Austin, Texas, Denver, Colorado, and Reno, Nevada" pairs towns with states
+/// throughout).
+fn qualifying_commas(
     gazetteer: &Gazetteer,
     text: &str,
     hits: &[Hit],
@@ -70,7 +74,9 @@ fn commas_of_lists(
     out: &mut Vec<bool>,
 ) {
     let gap = |a: usize, b: usize| text.get(hits[a].end..hits[b].start);
-    let comma = |a: usize| gap(a, a + 1).is_some_and(|g| g.trim() == "," && g.len() <= 3);
+    let comma = |a: usize| {
+        a + 1 < hits.len() && gap(a, a + 1).is_some_and(|g| g.trim() == "," && g.len() <= 3)
+    };
     let joined = |a: usize| gap(a, a + 1).is_some_and(is_list_joint);
     let may_qualify = |j: usize| {
         info[j].facts(gazetteer).iter().any(|e| {
@@ -80,15 +86,15 @@ fn commas_of_lists(
             )
         })
     };
-    out.clear();
-    out.extend((0..hits.len()).map(|i| {
+    let in_a_list = |i: usize| {
         i >= 1
             && i + 2 < hits.len()
-            && comma(i)
             && joined(i - 1)
             && joined(i + 1)
             && !(i >= 2 && comma(i - 2) && may_qualify(i - 1))
-    }));
+    };
+    out.clear();
+    out.extend((0..hits.len()).map(|i| comma(i) && !in_a_list(i)));
 }
 
 /// Names in one list at most that a list's reading looks at, on each side of a name.
@@ -200,8 +206,9 @@ pub(crate) struct Scratch {
     shared: Vec<(EntryIndex, f32)>,
     /// Each hit's list ([`list_runs`]).
     runs: Vec<Range<usize>>,
-    /// Whether the comma after each hit is a list's ([`commas_of_lists`]).
-    listed: Vec<bool>,
+    /// Whether the comma after each hit joins a town to its qualifier
+    /// ([`qualifying_commas`]).
+    qualifying: Vec<bool>,
 }
 
 /// Resolves recognised hits into mentions.
@@ -239,7 +246,7 @@ pub(crate) fn resolve(
         senses,
         shared,
         runs,
-        listed,
+        qualifying,
     } = scratch;
     list_runs(text, &hits, runs);
     let info: Vec<&Surface> = hits
@@ -248,7 +255,7 @@ pub(crate) fn resolve(
         .collect();
     // The memo numbers folded forms already: spellings that fold alike share one.
     let surfaces: Vec<SurfaceId> = info.iter().map(|s| s.key_id).collect();
-    commas_of_lists(gazetteer, text, &hits, &info, listed);
+    qualifying_commas(gazetteer, text, &hits, &info, qualifying);
     // Pass 0: the most prominent reading of each name (an index into its candidates).
     readings.clear();
     readings.extend(info.iter().map(|h| {
@@ -342,10 +349,10 @@ pub(crate) fn resolve(
                     start..support.len()
                 })
                 .clone();
-            let q = qualifier(text, &hits, listed, i).map(|q| &spellings[q.surface as usize]);
+            let q = qualifier(&hits, qualifying, i).map(|q| &spellings[q.surface as usize]);
             // The town's current reading: in "Washington, New York and Boston" the
             // first name is read as the capital, not as a town of New York state.
-            let town = qualified_town(text, &hits, listed, i)
+            let town = qualified_town(&hits, qualifying, i)
                 .and_then(|_| info[i - 1].facts(gazetteer).get(readings[i - 1]));
             let siblings = if runs[i].len() > 1 {
                 sibling_kinds(gazetteer, &info, readings, &runs[i], i)
@@ -399,7 +406,7 @@ pub(crate) fn resolve(
     mass.clear();
     mass_at.clear();
     for (i, range) in ranges.iter().enumerate() {
-        if qualifier(text, &hits, listed, i).is_none() && !hits[i].feature {
+        if qualifier(&hits, qualifying, i).is_none() && !hits[i].feature {
             for &(e, p) in &probabilities[range.clone()] {
                 match mass_at.entry((surfaces[i], e)) {
                     std::collections::hash_map::Entry::Occupied(at) => mass[*at.get()].2 += p,
@@ -434,7 +441,7 @@ pub(crate) fn resolve(
     }
     let ranked_of = |i: usize| -> &[(EntryIndex, f32)] {
         match senses.get(&surfaces[i]) {
-            Some(range) if qualifier(text, &hits, listed, i).is_none() && !hits[i].feature => {
+            Some(range) if qualifier(&hits, qualifying, i).is_none() && !hits[i].feature => {
                 &shared[range.clone()]
             }
             _ => &probabilities[ranges[i].clone()],
