@@ -48,6 +48,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 pub use memo::ParseMemo;
+pub use resolve::{Evidence, FEATURE_NAMES, FEATURES, Feature, MentionEvidence};
 
 /// One place mention in a document. Offsets are UTF-8 byte offsets into the
 /// document's text, end exclusive.
@@ -175,6 +176,16 @@ impl<'g> Geoparser<'g> {
         );
         let (spellings, scratch) = memo.for_resolution();
         resolve::resolve(self.gazetteer, text, &sentences, hits, spellings, scratch)
+    }
+
+    /// The resolver's evidence for the candidates of each mention of `text` that has
+    /// more than one (as its last pass scored them): what `tools/fit_resolution.py`
+    /// fits the resolver's weights on. Not for the app; the parse is the same.
+    pub fn resolution_evidence(&self, text: &str) -> Vec<MentionEvidence> {
+        let mut memo = ParseMemo::new();
+        memo.for_resolution().1.trace_evidence();
+        self.parse_with(text, &mut memo);
+        memo.for_resolution().1.take_evidence()
     }
 
     /// True if the mention's chosen entry is a demonym.

@@ -18,7 +18,11 @@
 //! the document's mentions.
 
 mod context;
+mod evidence;
 mod score;
+mod weights;
+
+pub use evidence::{Evidence, FEATURE_NAMES, FEATURES, Feature, MentionEvidence};
 
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
@@ -29,7 +33,7 @@ use super::text::{is_list_joint, passage};
 use super::{Alternate, MAX_ALTERNATES, MAX_PASSAGE_BYTES, Mention, Resolution};
 use crate::gazetteer::{EntryIndex, Gazetteer};
 use context::{Context, others_countries};
-use score::{Support, context_support, score_candidate};
+use score::{Support, context_evidence, context_support, own_evidence, score_candidate};
 
 /// A name's folded form, numbered (`Surface::key_id`): the resolver compares these
 /// numbers, not strings, in its inner loops.
@@ -209,6 +213,21 @@ pub(crate) struct Scratch {
     /// Whether the comma after each hit joins a town to its qualifier
     /// ([`qualifying_commas`]).
     qualifying: Vec<bool>,
+    /// The last pass's evidence for each mention's candidates, when asked for
+    /// ([`Scratch::trace_evidence`]); `None` otherwise, so a parse pays nothing for it.
+    trace: Option<Vec<MentionEvidence>>,
+}
+
+impl Scratch {
+    /// Starts keeping the evidence of the next documents' candidates.
+    pub(crate) fn trace_evidence(&mut self) {
+        self.trace = Some(Vec::new());
+    }
+
+    /// The evidence kept since [`Scratch::trace_evidence`], and stops keeping it.
+    pub(crate) fn take_evidence(&mut self) -> Vec<MentionEvidence> {
+        self.trace.take().unwrap_or_default()
+    }
 }
 
 /// Resolves recognised hits into mentions.
@@ -247,6 +266,7 @@ pub(crate) fn resolve(
         shared,
         runs,
         qualifying,
+        trace,
     } = scratch;
     list_runs(text, &hits, runs);
     let info: Vec<&Surface> = hits
@@ -360,9 +380,36 @@ pub(crate) fn resolve(
                 [0.0; 3]
             };
             scores.clear();
-            scores.extend(facts.iter().zip(&info[i].priors).zip(&support[range]).map(
-                |((e, &prior), &s)| score_candidate(gazetteer, e, prior, s, hit, q, town, siblings),
-            ));
+            scores.extend(
+                facts
+                    .iter()
+                    .zip(&info[i].priors)
+                    .zip(&support[range.clone()])
+                    .map(|((e, &prior), s)| {
+                        score_candidate(gazetteer, e, prior, s, hit, q, town, siblings)
+                    }),
+            );
+            if let Some(trace) = trace.as_mut().filter(|_| last) {
+                // The same rules again, their values kept: the context is what the
+                // name's support was computed from (the name's hits are read together).
+                let traced = facts
+                    .iter()
+                    .zip(&info[i].priors)
+                    .zip(&support[range])
+                    .zip(candidates.iter())
+                    .map(|(((e, &prior), s), c)| {
+                        let mut evidence = Evidence::default();
+                        context_evidence(gazetteer, e, surface, ctx, countries, &mut evidence);
+                        own_evidence(gazetteer, e, prior, hit, q, town, siblings, &mut evidence);
+                        (c.entry, evidence, s.capped)
+                    })
+                    .collect();
+                trace.push(MentionEvidence {
+                    start: hit.start,
+                    end: hit.end,
+                    candidates: traced,
+                });
+            }
             softmax(scores);
             let entry_of = |c: usize| candidates[c].entry;
             // Most probable first; equal probabilities by entry index.

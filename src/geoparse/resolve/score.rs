@@ -3,6 +3,7 @@
 
 use super::SurfaceId;
 use super::context::{Context, NEAR_COS, VERY_NEAR_COS, weight_of};
+use super::evidence::{Feature, Weigh, WeightedSum};
 use crate::gazetteer::{EntryFacts, Gazetteer, Kind};
 use crate::geoparse::hits::{Hit, KindCue, Surface};
 use crate::geoparse::kinds::{settlement_level, town_or_county};
@@ -11,7 +12,7 @@ use crate::geoparse::kinds::{settlement_level, town_or_county};
 /// [`context_support`]).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Support {
-    /// In score units.
+    /// The weighted sum of the context features, in score units.
     pub(super) score: f32,
     /// Local evidence: another place of the document lies within `VERY_NEAR_KM`,
     /// and either the candidate's first-level division is named too or that place is
@@ -36,7 +37,25 @@ pub(super) fn context_support(
     ctx: &Context,
     countries: &[(u64, f32)],
 ) -> Support {
-    let mut context = 0.0f32;
+    let mut sum = WeightedSum::default();
+    let local = context_evidence(gazetteer, e, surface, ctx, countries, &mut sum);
+    Support {
+        score: sum.context,
+        local,
+        capped: false,
+    }
+}
+
+/// The context features of reading `surface` as `e` (see [`context_support`]), given
+/// to `evidence`; true if the reading is local ([`Support::local`]).
+pub(super) fn context_evidence(
+    gazetteer: &Gazetteer,
+    e: &EntryFacts,
+    surface: SurfaceId,
+    ctx: &Context,
+    countries: &[(u64, f32)],
+    evidence: &mut impl Weigh,
+) -> bool {
     let mut division_named = false;
     match e.country() {
         None => {
@@ -53,17 +72,18 @@ pub(super) fn context_support(
             } else {
                 extent_fit(gazetteer, e.entry, countries)
             };
-            context += 2.0 * fit;
+            evidence.add(Feature::MembersFit, fit);
         }
         Some(cc) => {
             if let Some(w) = weight_of(countries, cc) {
-                context += 0.3 + 1.7 * w;
+                evidence.add(Feature::CountryInDocument, 1.0);
+                evidence.add(Feature::CountryWeight, w);
             }
             if town_or_county(e.kind)
                 && let Some(a1) = e.admin1()
             {
                 if ctx.admin1_read_elsewhere(cc, a1, surface) {
-                    context += 2.0;
+                    evidence.add(Feature::DivisionNamed, 1.0);
                     division_named = true;
                 }
                 // The document's dominant state: a town in the division where most of
@@ -71,7 +91,7 @@ pub(super) fn context_support(
                 // news names its towns, rarely its state).
                 let (share, others) = ctx.state_share(cc, a1, surface);
                 if others >= 2 {
-                    context += 0.8 * share;
+                    evidence.add(Feature::StateShare, share);
                 }
             }
         }
@@ -80,7 +100,7 @@ pub(super) fn context_support(
     if settlement_level(e.kind) {
         let closest = ctx.closest(&e.point, e.lat, e.lon, surface, false);
         if closest > *VERY_NEAR_COS {
-            context += 1.8;
+            evidence.add(Feature::VeryNear, 1.0);
             // Local news: a town or county of local note is named nearby. Only towns
             // and counties can be capped ([`Support::capped`]): the second look is
             // spent on them alone.
@@ -88,14 +108,10 @@ pub(super) fn context_support(
                 || (town_or_county(e.kind)
                     && ctx.closest(&e.point, e.lat, e.lon, surface, true) > *VERY_NEAR_COS);
         } else if closest > *NEAR_COS {
-            context += 0.9;
+            evidence.add(Feature::Near, 1.0);
         }
     }
-    Support {
-        score: context,
-        local,
-        capped: false,
-    }
+    local
 }
 
 /// The strongest weight in `countries` (the document's, by packed code) of a country
@@ -153,24 +169,55 @@ fn country_of_code(gazetteer: &Gazetteer, cc: u64) -> Option<crate::gazetteer::E
     gazetteer.country(code)
 }
 
-/// What agreeing with the kind of a list's other names is worth when all are of it.
-const LIST_KIND_WEIGHT: f32 = 3.0;
+/// The most the document's support counts for a capped candidate
+/// ([`Support::capped`]) that no qualifier names: a small town named like a country,
+/// region or state is only that town when the text says so ("China, Texas") or the
+/// story is local to it.
+const CAPPED_CONTEXT: f32 = 1.0;
 
 /// The score of reading one mention (`hit`) as `e`: its prominence (`prior`), the
 /// document's support for it ([`context_support`]), and what stands right beside the
-/// mention (a qualifier, a kind cue, the kinds its list's other names are read as,
-/// `siblings`: shares read as town, state, country).
+/// mention (see [`own_evidence`]); the support capped for a small town named like a
+/// prominent place ([`Support::capped`]) unless a qualifier names it.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn score_candidate(
     gazetteer: &Gazetteer,
     e: &EntryFacts,
     prior: f32,
-    support: Support,
+    support: &Support,
     hit: &Hit,
     qualifier: Option<&Surface>,
     town: Option<&EntryFacts>,
     siblings: [f32; 3],
 ) -> f32 {
+    let mut sum = WeightedSum::default();
+    let qualified = own_evidence(
+        gazetteer, e, prior, hit, qualifier, town, siblings, &mut sum,
+    );
+    let context = if support.capped && !qualified {
+        support.score.min(CAPPED_CONTEXT)
+    } else {
+        support.score
+    };
+    sum.own + context
+}
+
+/// The features of reading `hit` as `e` that are not the document's support, given to
+/// `evidence`: its prominence (`prior`), a qualifier (`qualifier`: "Paris, Texas"), the
+/// town it is the state of (`town`: "Tacoma, Washington"), a kind cue, the kinds its
+/// list's other names are read as (`siblings`: shares read as town, state, country),
+/// and its own kind. True if the qualifier names it.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn own_evidence(
+    gazetteer: &Gazetteer,
+    e: &EntryFacts,
+    prior: f32,
+    hit: &Hit,
+    qualifier: Option<&Surface>,
+    town: Option<&EntryFacts>,
+    siblings: [f32; 3],
+    evidence: &mut impl Weigh,
+) -> bool {
     // "Paris, Texas": the qualifier names the candidate's country or division.
     let qualified = e.kind != Kind::Country
         && e.country().is_some_and(|cc| {
@@ -185,15 +232,9 @@ pub(super) fn score_candidate(
                 })
             })
         });
-    let mut context = support.score;
-    // A small town named like a country, region or state is only that town when the
-    // text says so ("China, Texas") or the story is local to it ([`Support::capped`]).
-    if support.capped && !qualified {
-        context = context.min(1.0);
-    }
-    let mut s = prior + context;
+    evidence.add(Feature::Prior, prior);
     if qualified {
-        s += 4.0;
+        evidence.add(Feature::Qualified, 1.0);
     }
     // "Tacoma, Washington": the division that holds a town just named is the state,
     // not the capital of the same name. Only a town read as a place, not a division.
@@ -203,25 +244,43 @@ pub(super) fn score_candidate(
             te.kind == Kind::Place && te.country() == Some(cc) && te.admin1() == Some(a1)
         })
     {
-        s += 3.0;
+        evidence.add(Feature::StateOfTown, 1.0);
     }
     // A list's names are of one kind: the share of its other names read as towns,
     // states or countries pulls a name to its namesake of that kind.
-    s += LIST_KIND_WEIGHT
-        * match e.kind {
-            Kind::Place => siblings[0],
-            Kind::Admin1 => siblings[1],
-            Kind::Country => siblings[2],
-            _ => 0.0,
-        };
-    s += match (hit.kind_cue, e.kind) {
-        (Some(KindCue::Settlement), Kind::Place) => 1.5,
-        (Some(KindCue::Division), Kind::Admin1 | Kind::Admin2 | Kind::Region) => 1.5,
-        (Some(KindCue::Feature), Kind::Physical) => 2.5,
-        (Some(KindCue::Country), Kind::Country) => 1.0,
-        _ => 0.0,
+    match e.kind {
+        Kind::Place => evidence.add(Feature::ListTown, siblings[0]),
+        Kind::Admin1 => evidence.add(Feature::ListState, siblings[1]),
+        Kind::Country => evidence.add(Feature::ListCountry, siblings[2]),
+        _ => {}
+    }
+    let cue = match (hit.kind_cue, e.kind) {
+        (Some(KindCue::Settlement), Kind::Place) => Some(Feature::CueSettlement),
+        (Some(KindCue::Division), Kind::Admin1 | Kind::Admin2 | Kind::Region) => {
+            Some(Feature::CueDivision)
+        }
+        (Some(KindCue::Feature), Kind::Physical) => Some(Feature::CueFeature),
+        (Some(KindCue::Country), Kind::Country) => Some(Feature::CueCountry),
+        _ => None,
     };
-    s
+    if let Some(cue) = cue {
+        evidence.add(cue, 1.0);
+    }
+    let kind = match e.kind {
+        Kind::Admin1 => Some(Feature::KindAdmin1),
+        Kind::Admin2 => Some(Feature::KindAdmin2),
+        Kind::Country => Some(Feature::KindCountry),
+        Kind::Region => Some(Feature::KindRegion),
+        Kind::Physical => Some(Feature::KindPhysical),
+        Kind::Place | Kind::Demonym => None,
+    };
+    if let Some(kind) = kind {
+        evidence.add(kind, 1.0);
+    }
+    if e.kind == Kind::Place {
+        evidence.add(Feature::PriorOfTown, prior);
+    }
+    qualified
 }
 
 #[cfg(test)]
