@@ -654,6 +654,53 @@ const CROSSED_PAIRS: &[Case] = &[
     },
 ];
 
+/// A town, a comma, and the state, county or country that holds it: each says the other
+/// is a place, even where one alone is a word, a surname or a speaker.
+const QUALIFIED_PAIRS: &[Case] = &[
+    Case {
+        name: "a state that would be a speaker",
+        text: "Officials in Reading, Pennsylvania said the bridge would reopen.",
+        expected: &[
+            Place("Reading", Kind::Place, Some("US")),
+            Place("Pennsylvania", Kind::Admin1, Some("US")),
+        ],
+    },
+    Case {
+        name: "a town that is a word, before its state",
+        text: "The storm flooded Hurricane, Utah on Monday.",
+        expected: &[
+            Place("Hurricane", Kind::Place, Some("US")),
+            Place("Utah", Kind::Admin1, Some("US")),
+        ],
+    },
+    Case {
+        name: "a state before a sentence whose full stop is missing",
+        text: "After the flood in Hurricane, Utah The mayor said roads were open.",
+        expected: &[Place("Hurricane", Kind::Place, Some("US"))],
+    },
+    Case {
+        name: "an English town that is a word, before its county",
+        text: "The bypass around Ware, Hertfordshire opened today.",
+        expected: &[
+            Place("Ware", Kind::Place, Some("GB")),
+            Place("Hertfordshire", Kind::Admin2, Some("GB")),
+        ],
+    },
+    Case {
+        name: "another, before a county of two words",
+        text: "Police were called to Battle, East Sussex after the fight.",
+        expected: &[
+            Place("Battle", Kind::Place, Some("GB")),
+            Place("East Sussex", Kind::Admin2, Some("GB")),
+        ],
+    },
+    Case {
+        name: "a surname before a state is no town",
+        text: "Ashley Evans, Georgia's new coach, spoke on Monday.",
+        expected: &[NotAPlace("Evans")],
+    },
+];
+
 fn check(collection: &str, cases: &[Case]) {
     let g = gazetteer();
     let parser = Geoparser::new(g);
@@ -790,6 +837,11 @@ fn a_list_of_cities_is_not_read_as_a_town_and_its_state() {
     };
     assert_eq!(read("Phoenix"), (Kind::Place, Some("AZ".to_string())));
     assert_eq!(read("New York").0, Kind::Place);
+}
+
+#[test]
+fn qualified_pairs() {
+    check("qualified_pairs", QUALIFIED_PAIRS);
 }
 
 #[test]

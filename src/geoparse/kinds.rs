@@ -1,8 +1,8 @@
 //! Tests on an entry's kind that several rules of the parser ask: each defined once
 //! here, so recognition and resolution agree on which kinds are broad, settlement-level,
-//! or a town or county.
+//! or a town or county, and which county holds a town.
 
-use crate::gazetteer::Kind;
+use crate::gazetteer::{EntryFacts, Gazetteer, Kind};
 
 /// Kinds of reading that cover a wide area: a town named like one of them is read as
 /// the town only on strong evidence (see `resolve::score::score_candidate`).
@@ -23,4 +23,20 @@ pub(super) fn settlement_level(kind: Kind) -> bool {
 /// (see `resolve::score::Support::capped`).
 pub(super) fn town_or_county(kind: Kind) -> bool {
     matches!(kind, Kind::Place | Kind::Admin2)
+}
+
+/// True if the second-level division `division` holds `place`: its point lies in the
+/// division's bounding box, the gazetteer keeping no second-level codes for places.
+pub(super) fn county_holds(
+    gazetteer: &Gazetteer,
+    division: &EntryFacts,
+    place: &EntryFacts,
+) -> bool {
+    division.country() == place.country()
+        && gazetteer
+            .entry(division.entry)
+            .bbox
+            .is_some_and(|[west, south, east, north]| {
+                (south..=north).contains(&place.lat) && (west..=east).contains(&place.lon)
+            })
 }

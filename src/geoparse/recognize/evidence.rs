@@ -10,7 +10,7 @@ use super::spellings::SurfaceHead;
 use crate::gazetteer::{Gazetteer, Kind, WordMemo};
 use crate::geoparse::Options;
 use crate::geoparse::hits::{Hit, KindCue, Surface};
-use crate::geoparse::kinds::is_broad;
+use crate::geoparse::kinds::{county_holds, is_broad};
 use crate::geoparse::text::{is_capitalized, is_list_joint, next_word, previous_word};
 
 /// A proposed name with its score so far, and what the document-level rules
@@ -455,6 +455,7 @@ pub(super) fn score_document(
     proposed: &mut [Proposed],
     options: &Options,
 ) {
+    qualified_pairs(gazetteer, text, surfaces, proposed);
     // Lists: a name joined by a comma or "and" to a clear place is one too ("Becker,
     // Clay and Wilkin counties", "between Leeds and Otley"). From the scores of the
     // single mentions, so the order of the list does not matter.
@@ -517,6 +518,67 @@ pub(super) fn score_document(
             && p.hit.score < options.threshold
         {
             p.hit.score += 1.5;
+        }
+    }
+}
+
+/// What a town and the division or country after it that holds it ("Croft,
+/// Yorkshire") add to each one's score.
+const QUALIFIED_PAIR: f32 = 1.5;
+
+/// "Reading, Pennsylvania", "Thruxton, Hampshire", "Nelson, B.C.": a name, a comma,
+/// and a first- or second-level division or a country that holds one of the name's
+/// namesakes. Each says the other is a place: the town is no word or person here, and
+/// the division no surname ("Pennsylvania said"). Not after a person's name ("Ashley
+/// Evans, Georgia's …"), nor before a capitalised word. A second-level division holds
+/// a namesake whose point lies in its bounding box (see [`county_holds`]).
+fn qualified_pairs(
+    gazetteer: &Gazetteer,
+    text: &str,
+    surfaces: &[Surface],
+    proposed: &mut [Proposed],
+) {
+    for i in 1..proposed.len() {
+        let (town, division) = (&proposed[i - 1], &proposed[i]);
+        // A capitalised word after the division makes it the start of a title or a
+        // body's name ("Freeland, U.S. Trade Representative"): an apposition. "The"
+        // and the like start a sentence whose full stop is missing instead.
+        let titled = || {
+            next_word(text, division.hit.end).is_some_and(|(s, w)| {
+                is_capitalized(w)
+                    && text[division.hit.end..s].chars().all(|c| c == ' ')
+                    && classify(w).bits & (class::THE | class::DETERMINER) == 0
+            })
+        };
+        if town.person_context
+            || text
+                .get(town.hit.end..division.hit.start)
+                .is_none_or(|gap| gap != ", ")
+            || titled()
+        {
+            continue;
+        }
+        let towns = surfaces[town.hit.surface as usize].facts(gazetteer);
+        let divisions = surfaces[division.hit.surface as usize].facts(gazetteer);
+        let holds = |d: &crate::gazetteer::EntryFacts| {
+            towns.iter().any(|t| {
+                t.entry != d.entry
+                    && t.country().is_some()
+                    && t.country() == d.country()
+                    && match d.kind {
+                        Kind::Country => t.kind != Kind::Country,
+                        Kind::Admin1 => {
+                            matches!(t.kind, Kind::Place | Kind::Admin2) && t.admin1() == d.admin1()
+                        }
+                        Kind::Admin2 => t.kind == Kind::Place && county_holds(gazetteer, d, t),
+                        _ => false,
+                    }
+            })
+        };
+        if divisions.iter().any(holds) {
+            proposed[i - 1].hit.score += QUALIFIED_PAIR;
+            proposed[i].hit.score += QUALIFIED_PAIR;
+            proposed[i].person_context = false;
         }
     }
 }

@@ -6,7 +6,7 @@ use super::context::{Context, NEAR_COS, VERY_NEAR_COS, weight_of};
 use super::evidence::{Feature, Weigh, WeightedSum};
 use crate::gazetteer::{EntryFacts, Gazetteer, Kind};
 use crate::geoparse::hits::{Hit, KindCue, Surface};
-use crate::geoparse::kinds::{settlement_level, town_or_county};
+use crate::geoparse::kinds::{county_holds, settlement_level, town_or_county};
 
 /// What the rest of the document says for reading a name as one candidate (see
 /// [`context_support`]).
@@ -227,6 +227,8 @@ pub(super) fn own_evidence(
                         && match qe.kind {
                             Kind::Country => true,
                             Kind::Admin1 => qe.admin1() == e.admin1(),
+                            // "Thruxton, Hampshire": a county holds its towns.
+                            Kind::Admin2 => e.kind == Kind::Place && county_holds(gazetteer, qe, e),
                             _ => false,
                         }
                 })
