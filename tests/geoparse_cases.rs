@@ -350,6 +350,22 @@ const CALENDAR_AND_NAMES: &[Case] = &[
             Place("Tyler", Kind::Place, Some("US")),
         ],
     },
+    Case {
+        name: "a surname that is a state's name, alone later",
+        text: "Lin-Manuel Miranda spoke at the gala. Later, Miranda thanked the cast and crew.",
+        expected: &[NotAPlace("Miranda")],
+    },
+    Case {
+        name: "a surname that is a state's name, after a middle initial",
+        text: "Who would have wanted Matthew D. Flores dead? In the years since Flores died, \
+               his family has waited.",
+        expected: &[NotAPlace("Flores")],
+    },
+    Case {
+        name: "the same state when no person has its name",
+        text: "Residents of Flores marched to the capital. In Flores, the vote was close.",
+        expected: &[Place("Flores", Kind::Admin1, Some("UY"))],
+    },
 ];
 
 /// Places inside other names: read as a news reader does.

@@ -19,6 +19,10 @@ pub(super) struct Proposed {
     pub(super) hit: Hit,
     /// The name sits in a person-name context (title before it, capitalised name around).
     person_context: bool,
+    /// More precisely, it ends a person's name: a title, a given name or a middle
+    /// initial stands before it ("President Obama", "Andrew Trapani", "Matthew D.
+    /// Flores"). Said alone later in the story, it is that person.
+    surname: bool,
     /// A word before it announces a place.
     locative_cue: bool,
 }
@@ -31,6 +35,7 @@ impl Proposed {
         self.hit.kind_cue = Some(KindCue::Division);
         self.hit.feature = false;
         self.person_context = false;
+        self.surname = false;
         self.locative_cue = true;
     }
 }
@@ -177,6 +182,7 @@ pub(super) fn evidence(
     }
 
     let mut person_context = false;
+    let mut surname = false;
     let mut locative_cue = false;
     // A dateline names a town ("NEW YORK (AP) —" is the city, not the state).
     let mut kind_cue = dateline.then_some(KindCue::Settlement);
@@ -237,6 +243,7 @@ pub(super) fn evidence(
         if prev_class.bits & class::PERSON_CUE != 0 {
             score -= 2.5;
             person_context = true;
+            surname = true;
         } else if glued
             && is_capitalized(word)
             && prev_class.bits
@@ -256,6 +263,10 @@ pub(super) fn evidence(
                 2.5
             };
             person_context = true;
+            // Only after a given name is it surely a surname: any capitalised word
+            // before ("Ideally, Orange County") would make too many.
+            surname = prev_class.bits & class::CALENDAR == 0
+                && gazetteer.person_name_memo(word, memo).given;
         }
         // "Matthew D. Flores": a middle initial between a capitalised word and the
         // name. Then "Flores" alone is a person too (see `score_document`).
@@ -267,9 +278,14 @@ pub(super) fn evidence(
                     && w.len() > 1
                     && text[s + w.len()..prev_start].chars().all(|c| c == ' ')
             });
-        if middle_initial && !person_context && !broad {
-            score -= 2.5;
-            person_context = true;
+        if middle_initial && !person_context {
+            // A state's or country's name too ("Matthew D. Flores", the Flores
+            // department), but only the document-level rule weighs it then.
+            surname = true;
+            if !broad {
+                score -= 2.5;
+                person_context = true;
+            }
         }
         if prev_class.bits & class::THE != 0 && broad {
             score += 0.3;
@@ -430,6 +446,8 @@ pub(super) fn evidence(
             start = ps;
         }
     }
+    // "Miss Butler County": a title's holder named by a county is no surname.
+    let surname = surname && !ends_in_suffix;
     Proposed {
         hit: Hit {
             start,
@@ -441,6 +459,7 @@ pub(super) fn evidence(
             feature,
         },
         person_context,
+        surname,
         locative_cue,
     }
 }
@@ -490,6 +509,11 @@ pub(super) fn score_document(
         .filter(|p| p.person_context)
         .map(key)
         .collect();
+    // Names that end a person's name somewhere in the story ("Andrew Trapani"): alone
+    // they are that person ("Trapani said"), even where a division has the name (the
+    // Flores department), and one mention after "to" or "in" ("a testament to
+    // Trapani's") does not make the others confident.
+    let surname_keys: HashSet<u32> = proposed.iter().filter(|p| p.surname).map(key).collect();
     let mut best_score: HashMap<u32, f32> = HashMap::default();
     for p in proposed.iter() {
         let s = best_score.entry(key(p)).or_insert(f32::MIN);
@@ -502,19 +526,28 @@ pub(super) fn score_document(
         .collect();
     for p in proposed.iter_mut() {
         let surface = &surfaces[p.hit.surface as usize];
-        if person_keys.contains(&surface.key_id) && !p.person_context && !p.locative_cue {
-            let broad = surface.candidates.iter().any(|c| {
-                matches!(
-                    gazetteer.kind(c.entry),
-                    Kind::Country | Kind::Region | Kind::Admin1
-                )
-            });
+        let surname = surname_keys.contains(&surface.key_id);
+        if (surname || person_keys.contains(&surface.key_id))
+            && !p.person_context
+            && !p.locative_cue
+        {
+            // A first-level division keeps its name after a given name ("Georgia
+            // Smith" … "in Georgia"), not after a surname's.
+            let broad = surface
+                .candidates
+                .iter()
+                .any(|c| match gazetteer.kind(c.entry) {
+                    Kind::Country | Kind::Region => true,
+                    Kind::Admin1 => !surname,
+                    _ => false,
+                });
             if !broad {
                 p.hit.score -= 2.0;
             }
         }
         if confident.contains(&surface.key_id)
             && !p.person_context
+            && (p.locative_cue || !surname)
             && p.hit.score < options.threshold
         {
             p.hit.score += 1.5;
