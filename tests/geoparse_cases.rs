@@ -474,6 +474,13 @@ const LOCAL_ABROAD: &[Case] = &[
 /// City or state of the same name: the cues decide.
 const CITY_OR_STATE: &[Case] = &[
     Case {
+        name: "a city's newspaper in a story about its state",
+        text: "The New York Times reported that upstate New York would get more snow. \
+               Across New York, from Buffalo to Albany, schools closed.",
+        // The first mention: the newspaper's city, not the state the story is about.
+        expected: &[Place("New York", Kind::Place, Some("US"))],
+    },
+    Case {
         name: "wire dateline is the city",
         text: "NEW YORK (AP) — Subway service was restored on Friday.",
         expected: &[Place("NEW YORK", Kind::Place, Some("US"))],

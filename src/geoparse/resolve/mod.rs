@@ -450,10 +450,16 @@ pub(crate) fn resolve(
     // Each (name, entry) pair's mass adds up in text order, as it would mention by
     // mention; a long document has tens of thousands of readings and far fewer pairs,
     // which are then sorted by name (keys packed into one integer, each once).
+    // A mention that a qualifier ("Paris, Texas") or a kind word ("The New York Times",
+    // "the state of Washington") reads apart keeps its own reading; so does a town's
+    // street or park. The others pool theirs.
+    let pooled = |i: usize| {
+        qualifier(&hits, qualifying, i).is_none() && !hits[i].feature && hits[i].kind_cue.is_none()
+    };
     mass.clear();
     mass_at.clear();
     for (i, range) in ranges.iter().enumerate() {
-        if qualifier(&hits, qualifying, i).is_none() && !hits[i].feature {
+        if pooled(i) {
             for &(e, p) in &probabilities[range.clone()] {
                 match mass_at.entry((surfaces[i], e)) {
                     std::collections::hash_map::Entry::Occupied(at) => mass[*at.get()].2 += p,
@@ -488,9 +494,7 @@ pub(crate) fn resolve(
     }
     let ranked_of = |i: usize| -> &[(EntryIndex, f32)] {
         match senses.get(&surfaces[i]) {
-            Some(range) if qualifier(&hits, qualifying, i).is_none() && !hits[i].feature => {
-                &shared[range.clone()]
-            }
+            Some(range) if pooled(i) => &shared[range.clone()],
             _ => &probabilities[ranges[i].clone()],
         }
     };
