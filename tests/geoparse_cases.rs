@@ -362,6 +362,24 @@ const CALENDAR_AND_NAMES: &[Case] = &[
         expected: &[NotAPlace("Flores")],
     },
     Case {
+        name: "a given name after a kinship noun",
+        text: "Police spoke to his son, David, on Monday. Her daughter, Julia, was at home.",
+        expected: &[NotAPlace("David"), NotAPlace("Julia")],
+    },
+    Case {
+        name: "two given names and a surname",
+        text: "In 2016, David and Jodi Mahler of Bellmore appeared on the show.",
+        expected: &[
+            NotAPlace("David"),
+            Place("Bellmore", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
+        name: "a town before a couple's names is still a town",
+        text: "Machinists Norb Mages of Lindsay and Dennis Lopez of Ardmore, both in Oklahoma, spoke.",
+        expected: &[Place("Lindsay", Kind::Place, Some("US"))],
+    },
+    Case {
         name: "the same state when no person has its name",
         text: "Residents of Flores marched to the capital. In Flores, the vote was close.",
         expected: &[Place("Flores", Kind::Admin1, Some("UY"))],

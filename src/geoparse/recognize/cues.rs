@@ -456,6 +456,37 @@ const VEHICLE_MAKES: &[&str] = &[
     "volvo",
 ];
 
+/// Family and close ties: a given name after one of these and a comma is the person
+/// ("his wife, Julia,", "their son, David").
+const KIN_NOUNS: &[&str] = &[
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "mother",
+    "father",
+    "partner",
+    "fiance",
+    "fiancé",
+    "fiancee",
+    "fiancée",
+    "girlfriend",
+    "boyfriend",
+    "widow",
+    "widower",
+    "grandson",
+    "granddaughter",
+    "grandmother",
+    "grandfather",
+    "niece",
+    "nephew",
+    "cousin",
+    "stepson",
+    "stepdaughter",
+];
+
 /// Which of the word lists above a word is on, as bits: each mention checks its
 /// neighbours against several lists, so one lookup answers them all.
 pub(super) mod class {
@@ -473,6 +504,7 @@ pub(super) mod class {
     pub const DETERMINER: u16 = 2048;
     pub const FEATURE: u16 = 4096;
     pub const VEHICLE_MAKE: u16 = 8192;
+    pub const KIN: u16 = 16384;
 }
 
 /// What the cue lists say of a word, case aside.
@@ -500,6 +532,7 @@ const CUE_LISTS: &[(&[&str], u16)] = &[
     (DETERMINERS, class::DETERMINER),
     (FEATURE_WORDS, class::FEATURE),
     (VEHICLE_MAKES, class::VEHICLE_MAKE),
+    (KIN_NOUNS, class::KIN),
 ];
 
 /// What the cue lists say of `word`, in any case.

@@ -384,6 +384,35 @@ pub(super) fn evidence(
         }
     }
 
+    // First names: "his wife, Julia,", "their son, David" (a kinship noun and a comma
+    // before a given name), and "David and Jodi Mahler" (a given name, "and", another
+    // given name and a surname).
+    if !person_context && !multi_word && person(memo).given {
+        let kin = text[..start].ends_with(", ")
+            && previous_word(text, start - 2)
+                .is_some_and(|(_, w)| classify(w).bits & class::KIN != 0);
+        // Not after "of" or "in" ("Mages of Lindsay and Dennis Lopez of Thackerville"),
+        // nor before a place ("Paris and Henry County").
+        let couple = prev_bits & class::LOCATIVE == 0
+            && text[end..].starts_with(" and ")
+            && next_word(text, end + 5).is_some_and(|(s, given)| {
+                s == end + 5
+                    && is_capitalized(given)
+                    && gazetteer.person_name_memo(given, memo).given
+                    && next_word(text, s + given.len()).is_some_and(|(t, surname)| {
+                        t == s + given.len() + 1
+                            && text[s + given.len()..t] == *" "
+                            && is_capitalized(surname)
+                            && classify(surname).bits
+                                & (class::CALENDAR | class::PLACE_SUFFIX | class::FEATURE)
+                                == 0
+                    })
+            });
+        if kin || couple {
+            score -= 3.0;
+            person_context = true;
+        }
+    }
     // "in Oxford", "near Reading": right after "in", "near" or "at", mid-sentence and on
     // its own, a town that is also a word is the town.
     if head.has(SurfaceHead::COMMON_WORD)
