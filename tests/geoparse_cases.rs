@@ -504,6 +504,16 @@ const CITY_OR_STATE: &[Case] = &[
         expected: &[Place("NEW YORK", Kind::Place, Some("US"))],
     },
     Case {
+        name: "wire dateline with a date",
+        text: "ROME, Dec 6 (Reuters) - The government said on Friday it would cut taxes.",
+        expected: &[Place("ROME", Kind::Place, Some("IT"))],
+    },
+    Case {
+        name: "wire dateline with a date and a colon",
+        text: "LIMA, April 5 (AP): The government said on Friday it would cut taxes.",
+        expected: &[Place("LIMA", Kind::Place, Some("PE"))],
+    },
+    Case {
         name: "newspaper is the city",
         text: "The Washington Post reported the memo on Friday.",
         expected: &[Place("Washington", Kind::Place, Some("US"))],

@@ -645,39 +645,100 @@ fn qualified_pairs(
     }
 }
 
-/// True if `after` (the text right after a name) is a dateline's rest: an optional
-/// comma and short qualifier on the same line ("`, W.Va.`"), then a dash.
+/// True if `after` (the text right after a name) is a dateline's rest: up to two short
+/// qualifiers after commas on the same line ("`, W.Va.`"), the last of which may be a
+/// wire service's date ("`, Dec 6`", "`, April 5, 2018`"), an optional credit
+/// ("`(Reuters)`"), then a dash; or a colon, after a date or a credit
+/// ("SOUTH WAZIRISTAN, April 5 (APP):").
 fn is_dateline(after: &str) -> bool {
-    let rest = match after.strip_prefix(',') {
-        Some(r) => {
-            // The qualifier: at most 20 bytes of letters, periods and spaces.
-            let q = r
-                .char_indices()
-                .find(|(_, c)| !(c.is_alphabetic() || *c == '.' || *c == ' '))
-                .map_or(r.len(), |(i, _)| i);
-            if q > 20 {
-                return false;
-            }
-            &r[q..]
+    let mut rest = after;
+    let mut dated = false;
+    for _ in 0..2 {
+        let Some(r) = rest.strip_prefix(',') else {
+            break;
+        };
+        // The qualifier: at most 20 bytes of letters, periods and spaces.
+        let q = r
+            .char_indices()
+            .find(|(_, c)| !(c.is_alphabetic() || *c == '.' || *c == ' '))
+            .map_or(r.len(), |(i, _)| i);
+        if q > 20 {
+            return false;
         }
-        None => after,
-    };
+        let (qualifier, after_qualifier) = r.split_at(q);
+        rest = after_qualifier;
+        // "Dec 6": a month, then a day of one or two digits, then perhaps the year.
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let month = qualifier
+            .split_whitespace()
+            .last()
+            .is_some_and(|w| classify(w.trim_end_matches('.')).bits & class::CALENDAR != 0);
+        if month && (1..=2).contains(&digits) {
+            rest = &rest[digits..];
+            dated = true;
+            if let Some(year) = rest.strip_prefix(", ")
+                && year.len() >= 4
+                && year.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+            {
+                rest = &year[4..];
+            }
+            break;
+        }
+    }
     let mut rest = rest.trim_start_matches([' ', '\u{a0}']);
     // A wire service's credit: "NEW YORK (AP) —".
+    let mut credited = false;
     if let Some(inner) = rest.strip_prefix('(')
         && let Some(close) = inner.get(..inner.len().min(16)).and_then(|w| w.find(')'))
     {
         rest = inner[close + 1..].trim_start_matches([' ', '\u{a0}']);
+        credited = true;
     }
     rest.starts_with('—')
         || rest.starts_with('–')
         || rest.starts_with("--")
         || rest.starts_with("- ")
         || rest.starts_with('\u{97}')
+        || ((dated || credited) && rest.starts_with(':'))
 }
 
 /// True if no letter or digit stands in `text[from..to]`: looked for from the end, so
 /// the answer comes after a character or two, however long the sentence.
 fn no_word_between(text: &str, from: usize, to: usize) -> bool {
     !text[from..to].chars().rev().any(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_dateline;
+
+    #[test]
+    fn datelines_with_qualifiers_dates_and_credits() {
+        for rest in [
+            " — Police said",
+            ", W.Va. -- The council",
+            " (AP) — Subway service",
+            ", Dec 6 (Reuters) - Italy said",
+            ", April 5 (AP) — Peru said",
+            ", Sept. 12, 2018 — The",
+            ", W.Va., Dec 6 (AP) — The",
+            ", April 5 (APP):Chief of Army Staff",
+        ] {
+            assert!(is_dateline(rest), "{rest:?}");
+        }
+    }
+
+    #[test]
+    fn sentences_that_only_look_like_datelines() {
+        for rest in [
+            ", Texas, is home to",
+            ": the city said",
+            ", Dec 6 was a Friday",
+            ", 12 people died - police",
+            ", a town of about twenty thousand people - ",
+            " said on Friday",
+        ] {
+            assert!(!is_dateline(rest), "{rest:?}");
+        }
+    }
 }
