@@ -34,16 +34,20 @@ pub(super) fn propose(
     let mut next_county = 0usize;
     while i < bytes.len() {
         // Eight bytes at a time while there is no capital and no non-ASCII byte: only
-        // a capital can start a name, and most of the text is neither.
+        // a capital can start a name, and most of the text is neither. Then straight to
+        // the first byte that may start one.
         while let Some(chunk) = bytes.get(i..i + 8) {
             let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
-            // The last byte decides whether the next byte starts a word, except an
+            // The byte before decides whether a byte starts a word, except an
             // apostrophe, which joins to what came before it: walk that one bytewise.
-            if may_start_name(word) || chunk[7] == b'\'' {
+            let first = (name_start_lanes(word).trailing_zeros() / 8) as usize;
+            if first > 0 && chunk[first - 1] != b'\'' {
+                prev_is_word = chunk[first - 1].is_ascii_alphanumeric();
+                i += first;
+            }
+            if first < 8 || chunk[7] == b'\'' {
                 break;
             }
-            prev_is_word = chunk[7].is_ascii_alphanumeric();
-            i += 8;
         }
         let Some(&b) = bytes.get(i) else { break };
         // Lower-case letters and digits are most of the text: skip them quickly.
@@ -225,16 +229,17 @@ fn trim_city_or_state(
     }
 }
 
-/// True if any of the eight bytes packed in `word` is an ASCII capital or not ASCII
-/// (SWAR: each byte tested in its own lane, no carry between lanes).
-fn may_start_name(word: u64) -> bool {
+/// Of the eight bytes packed in `word`, those that are an ASCII capital or not ASCII,
+/// as the top bit of their lane (SWAR: each byte tested in its own lane, no carry
+/// between lanes).
+fn name_start_lanes(word: u64) -> u64 {
     const LANES_HIGH: u64 = 0x8080_8080_8080_8080;
     let non_ascii = word & LANES_HIGH;
     let low = word & !LANES_HIGH;
     // In each lane, bit 7 of `low + k` is set iff the byte is at least 0x80 - k.
     let at_least_a = low.wrapping_add(0x3F3F_3F3F_3F3F_3F3F) & LANES_HIGH; // >= b'A'
     let above_z = low.wrapping_add(0x2525_2525_2525_2525) & LANES_HIGH; // > b'Z'
-    (non_ascii | (at_least_a & !above_z)) != 0
+    non_ascii | (at_least_a & !above_z)
 }
 
 #[cfg(test)]
@@ -251,9 +256,10 @@ mod tests {
                 bytes[(lane + 5) % 8] = b'[';
                 bytes[lane] = b;
                 let expected = b.is_ascii_uppercase() || !b.is_ascii();
+                let lanes = name_start_lanes(u64::from_le_bytes(bytes));
                 assert_eq!(
-                    may_start_name(u64::from_le_bytes(bytes)),
-                    expected,
+                    lanes,
+                    if expected { 0x80 << (8 * lane) } else { 0 },
                     "byte {b:#x} in lane {lane}"
                 );
             }
