@@ -488,16 +488,19 @@ pub(super) fn score_document(
         .filter(|p| p.person_context)
         .map(key)
         .collect();
-    let mut best_score: HashMap<u32, f32> = HashMap::default();
+    // Sized at once: every document makes this table, and growing it showed.
+    let mut best_score: HashMap<u32, f32> =
+        HashMap::with_capacity_and_hasher(proposed.len(), Default::default());
     for p in proposed.iter() {
         let s = best_score.entry(key(p)).or_insert(f32::MIN);
         *s = s.max(p.hit.score);
     }
-    let confident: HashSet<u32> = best_score
-        .into_iter()
-        .filter(|(_, s)| *s >= options.threshold + 1.0)
-        .map(|(k, _)| k)
-        .collect();
+    // A name used confidently as a place somewhere in the story.
+    let confident = |k: u32| {
+        best_score
+            .get(&k)
+            .is_some_and(|&s| s >= options.threshold + 1.0)
+    };
     for p in proposed.iter_mut() {
         let surface = &surfaces[p.hit.surface as usize];
         if person_keys.contains(&surface.key_id) && !p.person_context && !p.locative_cue {
@@ -511,10 +514,7 @@ pub(super) fn score_document(
                 p.hit.score -= 2.0;
             }
         }
-        if confident.contains(&surface.key_id)
-            && !p.person_context
-            && p.hit.score < options.threshold
-        {
+        if confident(surface.key_id) && !p.person_context && p.hit.score < options.threshold {
             p.hit.score += 1.5;
         }
     }

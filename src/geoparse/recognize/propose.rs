@@ -64,7 +64,9 @@ pub(super) fn propose(
                 None => break,
             }
         };
-        let is_word = c.is_alphanumeric();
+        // Quotes and dashes (General Punctuation), news's most common characters beyond
+        // ASCII, are neither letters nor digits: told without the Unicode tables.
+        let is_word = !GENERAL_PUNCTUATION.contains(&c) && c.is_alphanumeric();
         // An apostrophe inside a word ("O'Brien") keeps us inside the word.
         let joined = (c == '\'' || c == '’') && prev_is_word;
         if is_word && !prev_is_word && c.is_uppercase() {
@@ -150,6 +152,9 @@ pub(super) fn propose(
     }
     out
 }
+
+/// The Unicode block of quotes, dashes and spaces: no letter or digit in it.
+const GENERAL_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2000}'..='\u{206F}';
 
 /// True if the word at byte `i` follows a US party label after a comma or in
 /// parentheses ("Sen. Jane Roe, D-Harwich", "(R-Ritchie)"; not "on D-Day").
@@ -245,6 +250,12 @@ fn name_start_lanes(word: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn general_punctuation_has_no_letters_or_digits() {
+        let mut block = GENERAL_PUNCTUATION;
+        assert!(block.all(|c| !c.is_alphanumeric()));
+    }
 
     #[test]
     fn swar_capital_test_agrees_with_the_byte_test_in_every_lane() {
