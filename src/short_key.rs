@@ -28,7 +28,8 @@ impl ShortKey {
     /// straight into the key, with no string made.
     pub fn lowercase(s: &str) -> Option<Self> {
         if s.is_ascii() {
-            Self::pack(s.as_bytes(), |b| b.to_ascii_lowercase())
+            let ShortKey([low, high]) = Self::new(s)?;
+            Some(ShortKey([ascii_lowercase(low), ascii_lowercase(high)]))
         } else {
             Self::new(&s.to_lowercase())
         }
@@ -37,24 +38,60 @@ impl ShortKey {
     /// The key for the bytes of a string.
     #[inline]
     pub fn from_bytes(b: &[u8]) -> Option<Self> {
-        Self::pack(b, |b| b)
-    }
-
-    /// Packs `b` (mapped byte by byte) into two little-endian words, the length in the
-    /// last byte. Built with shifts rather than a copy: a variable-length copy is a
-    /// `memmove` call, which showed in profiles.
-    #[inline]
-    fn pack(b: &[u8], map: impl Fn(u8) -> u8) -> Option<Self> {
+        // Packed into two little-endian words, the length in the last byte.
         if b.len() > Self::MAX_LEN {
             return None;
         }
-        let mut words = [0u64; 2];
-        for (i, &byte) in b.iter().enumerate() {
-            words[i / 8] |= u64::from(map(byte)) << (8 * (i % 8));
-        }
-        words[1] |= (b.len() as u64) << 56;
-        Some(ShortKey(words))
+        let (low, high) = b.split_at(b.len().min(8));
+        Some(ShortKey([
+            little_endian(low),
+            little_endian(high) | (b.len() as u64) << 56,
+        ]))
     }
+}
+
+/// Up to eight bytes as a little-endian word. Built from (overlapping) fixed-size reads
+/// rather than byte by byte or with a copy: a variable-length copy is a `memmove` call,
+/// and both showed in profiles (every capitalised word and every word beside a name
+/// is packed into a key).
+fn little_endian(b: &[u8]) -> u64 {
+    let n = b.len();
+    match n {
+        0 => 0,
+        // The first, middle and last bytes cover one to three.
+        1..=3 => {
+            u64::from(b[0])
+                | u64::from(b[n / 2]) << (8 * (n / 2))
+                | u64::from(b[n - 1]) << (8 * (n - 1))
+        }
+        // The first four and the last four cover four to seven: where they overlap
+        // they hold the same bytes.
+        4..=7 => {
+            let (mut head, mut tail) = ([0u8; 4], [0u8; 4]);
+            head.copy_from_slice(&b[..4]);
+            tail.copy_from_slice(&b[n - 4..]);
+            u64::from(u32::from_le_bytes(head))
+                | u64::from(u32::from_le_bytes(tail)) << (8 * (n - 4))
+        }
+        _ => {
+            let mut all = [0u8; 8];
+            all.copy_from_slice(&b[..8]);
+            u64::from_le_bytes(all)
+        }
+    }
+}
+
+/// The eight ASCII bytes (or zeros, or a key's length, below 16) packed in `word`,
+/// lower-cased at once (SWAR: each byte in its own lane, no carry between lanes): a
+/// key is lower-cased for every word beside every name, and byte by byte that showed in
+/// profiles.
+fn ascii_lowercase(word: u64) -> u64 {
+    const LANES_HIGH: u64 = 0x8080_8080_8080_8080;
+    // In each lane, bit 7 of `byte + k` is set iff the byte is at least 0x80 - k.
+    let at_least_a = word.wrapping_add(0x3F3F_3F3F_3F3F_3F3F) & LANES_HIGH; // >= b'A'
+    let above_z = word.wrapping_add(0x2525_2525_2525_2525) & LANES_HIGH; // > b'Z'
+    // 0x20 (bit 5) added to each capital.
+    word | ((at_least_a & !above_z) >> 2)
 }
 
 /// A map from strings to `V`, short keys inline (see the module docs).
@@ -148,6 +185,32 @@ mod tests {
         assert_eq!(ShortKey::lowercase("NiGeR"), ShortKey::new("niger"));
         assert_eq!(ShortKey::lowercase("SÉGOU"), ShortKey::new("ségou"));
         assert!(ShortKey::lowercase("ABCDEFGHIJKLMNOP").is_none());
+        // Every ASCII byte in every position of both words.
+        for b in 0u8..128 {
+            for at in 0..ShortKey::MAX_LEN {
+                let mut word = *b"the quick fox 1";
+                word[at] = b;
+                let word = std::str::from_utf8(&word[..]).expect("ASCII");
+                assert_eq!(
+                    ShortKey::lowercase(word),
+                    ShortKey::new(&word.to_ascii_lowercase()),
+                    "byte {b:#x} at {at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn keys_pack_every_length_byte_by_byte() {
+        let text = b"abcdefghijklmno";
+        for len in 0..=ShortKey::MAX_LEN {
+            let mut words = [0u64; 2];
+            for (i, &byte) in text[..len].iter().enumerate() {
+                words[i / 8] |= u64::from(byte) << (8 * (i % 8));
+            }
+            words[1] |= (len as u64) << 56;
+            assert_eq!(ShortKey::from_bytes(&text[..len]), Some(ShortKey(words)));
+        }
     }
 
     #[test]

@@ -40,13 +40,15 @@ fn read_u64(b: &[u8], at: usize) -> Option<u64> {
 
 /// A little-endian unsigned integer of `n` (1 to 8) bytes at `at`.
 fn unpack(b: &[u8], at: usize, n: usize) -> Option<u64> {
-    let bytes = b.get(at..at.checked_add(n)?)?;
-    Some(
-        bytes
-            .iter()
-            .rev()
-            .fold(0u64, |v, &byte| (v << 8) | u64::from(byte)),
-    )
+    Some(little_endian(b.get(at..at.checked_add(n)?)?))
+}
+
+/// The little-endian unsigned integer of (up to 8) `bytes`.
+fn little_endian(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .rev()
+        .fold(0u64, |v, &byte| (v << 8) | u64::from(byte))
 }
 
 /// Where a decoded node's transitions lead, by state type.
@@ -139,20 +141,31 @@ impl Node {
         (node.end >= HEADER).then_some(node)
     }
 
-    fn transition_count(&self) -> usize {
+    /// Calls `f` with where each transition leads, in transition order; `None` (after
+    /// the calls for the transitions before it) at the first whose address would fall
+    /// below zero. A node's address deltas are read as one slice, not one bounds check
+    /// per transition: [`Reachable`] runs this on most of the automaton on a long run.
+    fn each_target(&self, b: &[u8], mut f: impl FnMut(usize)) -> Option<()> {
         match self.targets {
-            Targets::Next | Targets::One { .. } => 1,
-            Targets::Any { count, .. } => count,
+            Targets::Next => f(self.end.checked_sub(1)?),
+            Targets::One { at, size } => f(self.address(unpack(b, at, size)?)?),
+            Targets::Any { last, size, count } => {
+                if count == 0 {
+                    return Some(());
+                }
+                // Transition `i`'s delta is the `i`-th from the end. `size` is at least
+                // 1 here: `Node::decode` refuses a zero size with transitions.
+                let deltas = b.get(last.checked_sub(count * size)?..last)?;
+                for delta in deltas.rchunks_exact(size.max(1)) {
+                    f(self.address(little_endian(delta))?);
+                }
+            }
         }
+        Some(())
     }
 
-    /// Where transition `i` leads, or `None` if its address would fall below zero.
-    fn target(&self, b: &[u8], i: usize) -> Option<usize> {
-        let delta = match self.targets {
-            Targets::Next => return self.end.checked_sub(1),
-            Targets::One { at, size } => unpack(b, at, size)?,
-            Targets::Any { last, size, .. } => unpack(b, last.checked_sub((i + 1) * size)?, size)?,
-        };
+    /// Where a transition with address delta `delta` leads, or `None` if below zero.
+    fn address(&self, delta: u64) -> Option<usize> {
         match usize::try_from(delta).ok()? {
             0 => Some(EMPTY_ADDRESS),
             d => self.end.checked_sub(d),
@@ -233,13 +246,11 @@ pub(super) fn check(b: &[u8]) -> Result<(), String> {
         let node = Node::decode(b, version, addr)
             .ok_or_else(|| format!("the node ending at byte {addr} does not decode"))?;
         set(&mut starts, addr);
-        for i in 0..node.transition_count() {
-            let target = node.target(b, i).ok_or_else(|| {
+        // Targets lie below `node.end`, so within the bitmaps.
+        node.each_target(b, |target| set(&mut targets, target))
+            .ok_or_else(|| {
                 format!("a transition of the node at byte {addr} leads before the start")
             })?;
-            // Below `node.end`, so within the bitmaps.
-            set(&mut targets, target);
-        }
         if node.end == HEADER {
             break;
         }
@@ -263,28 +274,13 @@ pub(super) fn check(b: &[u8]) -> Result<(), String> {
 /// transitions lead is not checked: see [`Reachable`]. The empty final state (address
 /// 0) has no bytes and is always fine.
 pub(super) fn check_node(b: &[u8], version: u64, addr: usize) -> Result<(), String> {
-    node_targets(b, version, addr, &mut Vec::new())
-}
-
-/// [`check_node`], adding where the node's transitions lead to `targets`.
-fn node_targets(
-    b: &[u8],
-    version: u64,
-    addr: usize,
-    targets: &mut Vec<usize>,
-) -> Result<(), String> {
     if addr == EMPTY_ADDRESS {
         return Ok(());
     }
     let node = Node::decode(b, version, addr)
         .ok_or_else(|| format!("the node ending at byte {addr} does not decode"))?;
-    for i in 0..node.transition_count() {
-        let target = node.target(b, i).ok_or_else(|| {
-            format!("a transition of the node at byte {addr} leads before the start")
-        })?;
-        targets.push(target);
-    }
-    Ok(())
+    node.each_target(b, |_| {})
+        .ok_or_else(|| format!("a transition of the node at byte {addr} leads before the start"))
 }
 
 /// The check of [`check`] done a part at a time: [`Reachable::check_from`] checks every
@@ -332,13 +328,20 @@ impl Reachable {
             |bits: &[u64], i: usize| bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1);
         let mut set_here: Vec<usize> = Vec::new();
         let mut stack = vec![addr];
-        let mut targets = Vec::new();
         while let Some(addr) = stack.pop() {
             if addr == EMPTY_ADDRESS || is_set(&checked, addr) {
                 continue;
             }
-            targets.clear();
-            if node_targets(b, self.version, addr, &mut targets).is_err() {
+            // Only targets not checked yet are stacked (one with two parents may still
+            // be stacked twice: the test above skips it the second time).
+            let whole = Node::decode(b, self.version, addr).and_then(|node| {
+                node.each_target(b, |t| {
+                    if t != EMPTY_ADDRESS && !is_set(&checked, t) {
+                        stack.push(t);
+                    }
+                })
+            });
+            if whole.is_none() {
                 for i in set_here {
                     checked[i / 64] &= !(1u64 << (i % 64));
                 }
@@ -347,7 +350,6 @@ impl Reachable {
             // Within the automaton: `Node::decode` read its byte.
             checked[addr / 64] |= 1 << (addr % 64);
             set_here.push(addr);
-            stack.extend_from_slice(&targets);
         }
         true
     }

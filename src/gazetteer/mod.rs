@@ -40,6 +40,7 @@ pub use lookup::{PersonName, is_all_caps};
 pub use memo::{WordFacts, WordMemo};
 pub use user_places::{UserNames, UserPlace, UserPlaceError};
 pub use walk::NameHit;
+pub(crate) use walk::first_word_len;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

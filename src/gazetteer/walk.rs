@@ -178,16 +178,21 @@ impl Gazetteer {
                 && state.depth > 1
                 && after.first() == Some(&b' ')
                 && after.get(1).is_some_and(u8::is_ascii_alphanumeric)
-                && continues_name(&rest[word_len + 1..])
             {
+                // No name goes on with a word of this first letter, or the word cannot
+                // continue a name ("the Sahel region"): the match is what was found so
+                // far, as the walk below would also conclude, one step later. The
+                // cheap bit test first.
+                if !state.may_continue_with(after[1].to_ascii_lowercase())
+                    || !continues_name(&rest[word_len + 1..])
+                {
+                    return best.map(|(end, v)| self.hit(start, end, v));
+                }
                 let next_len = after[1..]
                     .iter()
                     .position(|b| !b.is_ascii_alphanumeric())
                     .unwrap_or(after.len() - 1);
                 let word = &rest[word_len + 1..word_len + 1 + next_len];
-                if !state.may_continue_with(after[1].to_ascii_lowercase()) {
-                    return best.map(|(end, v)| self.hit(start, end, v));
-                }
                 let Some(c) = self.continuation(&state, word, memo) else {
                     return best.map(|(end, v)| self.hit(start, end, v));
                 };
@@ -470,7 +475,7 @@ fn ascii_inputs(n: &fst::raw::Node<'_>) -> u128 {
 }
 
 /// Length in bytes of the run of letters and digits that starts `text`.
-pub(super) fn first_word_len(text: &str) -> usize {
+pub(crate) fn first_word_len(text: &str) -> usize {
     // ASCII first: most words of English news are.
     let ascii = text
         .bytes()
@@ -487,13 +492,20 @@ pub(super) fn first_word_len(text: &str) -> usize {
             .map_or(rest.len(), |(i, _)| i)
 }
 
-/// Lower-case words that may stand inside a multi-word name ("Gulf of Guinea",
-/// "Bosnia and Herzegovina", "Rio de Janeiro", "Ras al Khaimah").
-const NAME_CONNECTORS: &[&str] = &[
-    "of", "the", "and", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la",
-    "le", "les", "el", "al", "an", "am", "im", "en", "sur", "upon", "on", "y", "e", "van", "von",
-    "der", "den", "ter", "aan", "bin", "ibn", "ad", "as", "ar", "at", "st",
-];
+/// True for a lower-case word that may stand inside a multi-word name ("Gulf of
+/// Guinea", "Bosnia and Herzegovina", "Rio de Janeiro", "Ras al Khaimah"). A `match`
+/// rather than a search of a list: this runs after every word followed by a space, and
+/// the compiler makes it a test of the length and a comparison or two.
+#[rustfmt::skip]
+fn is_name_connector(word: &str) -> bool {
+    matches!(
+        word,
+        "of" | "the" | "and" | "de" | "del" | "della" | "di" | "da" | "do" | "dos" | "das"
+            | "du" | "des" | "la" | "le" | "les" | "el" | "al" | "an" | "am" | "im" | "en"
+            | "sur" | "upon" | "on" | "y" | "e" | "van" | "von" | "der" | "den" | "ter"
+            | "aan" | "bin" | "ibn" | "ad" | "as" | "ar" | "at" | "st"
+    )
+}
 
 /// True if the word starting `rest` may continue a name: capitalised, a number, or a
 /// connector word.
@@ -507,7 +519,7 @@ fn continues_name(rest: &str) -> bool {
     // Connectors are short ASCII words: most lower-case words are ruled out by length
     // before any comparison (this runs after every word followed by a space).
     let word_len = first_word_len(rest);
-    word_len <= 5 && NAME_CONNECTORS.contains(&&rest[..word_len])
+    word_len <= 5 && is_name_connector(&rest[..word_len])
 }
 
 /// At an apostrophe after a name: true for a possessive (`Niger's`, `Agadez’`) or the

@@ -131,12 +131,26 @@ pub fn previous_word(text: &str, pos: usize) -> Option<(usize, &str)> {
         }
     }
     let end = trimmed.len();
-    let start = trimmed
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_alphanumeric() || *c == '\'' || *c == '’' || *c == '.')
-        .last()
-        .map(|(i, _)| i)?;
+    // Bytes first: every name asks this, and the word before is nearly always ASCII.
+    // Only where a non-ASCII character ends the run are the characters decoded.
+    let bytes = trimmed.as_bytes();
+    let ascii_start = bytes
+        .iter()
+        .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'\'' || b == b'.'))
+        .map_or(0, |k| k + 1);
+    let before_run = ascii_start.checked_sub(1).map(|k| bytes[k]);
+    let start = if before_run.is_some_and(|b| !b.is_ascii()) {
+        trimmed
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric() || *c == '\'' || *c == '’' || *c == '.')
+            .last()
+            .map(|(i, _)| i)?
+    } else if ascii_start < end {
+        ascii_start
+    } else {
+        return None;
+    };
     let raw = &trimmed[start..end];
     let is_trim = |c: char| c == '\'' || c == '’' || c == '.';
     let lead = raw.len() - raw.trim_start_matches(is_trim).len();
@@ -153,11 +167,7 @@ pub fn next_word(text: &str, pos: usize) -> Option<(usize, &str)> {
     let after = &text[pos..];
     let trimmed = after.trim_start_matches([' ', '\t', '\u{a0}']);
     let start = pos + (after.len() - trimmed.len());
-    let len = trimmed
-        .char_indices()
-        .find(|(_, c)| !(c.is_alphanumeric()))
-        .map(|(i, _)| i)
-        .unwrap_or(trimmed.len());
+    let len = crate::gazetteer::first_word_len(trimmed);
     (len > 0).then(|| (start, &trimmed[..len]))
 }
 
@@ -556,5 +566,44 @@ mod tests {
         assert_eq!(previous_word(t, 0), None);
         assert_eq!(previous_word("Al-Qaeda", 3), None);
         assert_eq!(next_word(t, t.len()), None);
+    }
+
+    /// [`previous_word`] as it read before its byte-wise fast path: character by
+    /// character throughout.
+    fn previous_word_by_chars(text: &str, pos: usize) -> Option<(usize, &str)> {
+        let before = &text[..pos];
+        let trimmed = before.trim_end_matches([' ', '\t', '\u{a0}']);
+        if trimmed.len() == before.len() && !before.is_empty() {
+            let last = trimmed.chars().last()?;
+            if !last.is_alphanumeric() {
+                return None;
+            }
+        }
+        let end = trimmed.len();
+        let start = trimmed
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric() || *c == '\'' || *c == '’' || *c == '.')
+            .last()
+            .map(|(i, _)| i)?;
+        let raw = &trimmed[start..end];
+        let is_trim = |c: char| c == '\'' || c == '’' || c == '.';
+        let lead = raw.len() - raw.trim_start_matches(is_trim).len();
+        let word = raw.trim_matches(is_trim);
+        (!word.is_empty()).then_some((start + lead, word))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_byte_wise_word_scans_agree_with_the_char_wise_ones(
+            text in "[a-cA-C0-9 .,'’é\u{a0}\t-]{0,24}"
+        ) {
+            for (pos, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                proptest::prop_assert_eq!(
+                    previous_word(&text, pos),
+                    previous_word_by_chars(&text, pos)
+                );
+            }
+        }
     }
 }

@@ -94,6 +94,12 @@ pub(super) fn evidence(
     }
     let sentence_start = sentences.get(sentence).map(|r| r.start).unwrap_or(0);
     let at_sentence_start = no_word_between(text, sentence_start, start);
+    // The words right before and after the name and what the cue lists say of them,
+    // found once: the rules below read them again and again.
+    let prev = previous_word(text, start);
+    let next = next_word(text, end);
+    let prev_class = prev.map(|(_, w)| classify(w)).unwrap_or_default();
+    let next_class = next.map(|(_, w)| classify(w)).unwrap_or_default();
     // A name that is also an ordinary word ("Reading", "Mobile", "Oxford") is suspect
     // where capitals say nothing (sentence start); mid-sentence its capital already
     // marks a proper noun, so the doubt is small.
@@ -110,18 +116,18 @@ pub(super) fn evidence(
         };
         // Inside a run of capitalised words ("City Council", "University of …") an
         // ordinary word is part of a name, not a place.
-        let cap_before = previous_word(text, start).is_some_and(|(_, w)| is_capitalized(w));
-        let cap_after = next_word(text, end)
-            .is_some_and(|(s, w)| is_capitalized(w) && text[end..s].chars().all(|c| c == ' '));
+        let cap_before = prev.is_some_and(|(_, w)| is_capitalized(w));
+        let cap_after =
+            next.is_some_and(|(s, w)| is_capitalized(w) && text[end..s].chars().all(|c| c == ' '));
         if !at_sentence_start && (cap_before || cap_after) && !mild {
             score -= 1.0;
         }
         // "Western countries", "Central bank": an ordinary word used as an adjective
         // before a lower-case noun.
-        let lower_after = next_word(text, end).is_some_and(|(s, w)| {
+        let lower_after = next.is_some_and(|(s, w)| {
             text[end..s].chars().all(|c| c == ' ')
                 && w.chars().next().is_some_and(char::is_lowercase)
-                && classify(w).kind.is_none()
+                && next_class.kind.is_none()
         });
         if lower_after && best_kind != Kind::Country {
             score -= 1.0;
@@ -188,7 +194,6 @@ pub(super) fn evidence(
     let mut kind_cue = dateline.then_some(KindCue::Settlement);
 
     // The word before.
-    let prev = previous_word(text, start);
     let attached_before = start > 0 && {
         let before = text[..start].chars().last();
         matches!(before, Some('-') | Some('\'') | Some('’'))
@@ -215,14 +220,10 @@ pub(super) fn evidence(
             score -= 1.5;
         }
     }
-    // The word before's classes, kept for the car test below, and whether it is "in",
-    // "near" or "at".
-    let mut prev_bits = 0u16;
+    // Whether the word before is "in", "near" or "at".
     let mut in_near_at = false;
     if let Some((prev_start, word)) = prev {
         let prev_at_start = no_word_between(text, sentence_start.min(prev_start), prev_start);
-        let prev_class = classify(word);
-        prev_bits = prev_class.bits;
         let is_of = prev_class.bits & class::OF != 0;
         if prev_class.bits & class::LOCATIVE != 0 {
             score += if is_of { 0.8 } else { 1.3 };
@@ -298,7 +299,7 @@ pub(super) fn evidence(
             && !broad
             && previous_word(text, prev_start)
                 .is_some_and(|(_, w)| w.eq_ignore_ascii_case("according"))
-            && !next_word(text, end)
+            && !next
                 .is_some_and(|(s, w)| is_capitalized(w) && text[end..s].chars().all(|c| c == ' '))
         {
             score -= 2.5;
@@ -316,7 +317,6 @@ pub(super) fn evidence(
         score -= 1.5;
     }
     // The word after.
-    let next = next_word(text, end);
     let gap = next.map(|(s, _)| &text[end..s]).unwrap_or("");
     // The word after's classes, kept for the feature-word test below.
     let mut next_bits = 0u16;
@@ -324,7 +324,6 @@ pub(super) fn evidence(
         && gap.chars().all(|c| c == ' ')
         && !gap.is_empty()
     {
-        let next_class = classify(word);
         next_bits = next_class.bits;
         if let Some(k) = next_class.kind {
             kind_cue = kind_cue.or(Some(k));
@@ -348,7 +347,7 @@ pub(super) fn evidence(
                 is_capitalized(w)
                     && text[s + w.len()..start].chars().all(|c| c == ' ')
                     && !no_word_between(text, sentence_start.min(s), s)
-                    && classify(w).bits & (class::CALENDAR | class::THE) == 0
+                    && prev_class.bits & (class::CALENDAR | class::THE) == 0
             })
         };
         let institution = capitalized
@@ -393,7 +392,7 @@ pub(super) fn evidence(
                 .is_some_and(|(_, w)| classify(w).bits & class::KIN != 0);
         // Not after "of" or "in" ("Mages of Lindsay and Dennis Lopez of Thackerville"),
         // nor before a place ("Paris and Henry County").
-        let couple = prev_bits & class::LOCATIVE == 0
+        let couple = prev_class.bits & class::LOCATIVE == 0
             && text[end..].starts_with(" and ")
             && next_word(text, end + 5).is_some_and(|(s, given)| {
                 s == end + 5
@@ -437,12 +436,12 @@ pub(super) fn evidence(
         spaced(end, s)
             && is_capitalized(w)
             && next_bits & (class::PLACE_SUFFIX | class::FEATURE | class::INSTITUTION) == 0
-            && classify(w).kind.is_none()
+            && next_class.kind.is_none()
     }) || prev
         .is_some_and(|(ps, w)| model_year(w) && spaced(ps + w.len(), start)))
         && !multi_word
         && classify(surface).bits & class::VEHICLE_MAKE != 0;
-    let is_model_here = prev_bits & class::VEHICLE_MAKE != 0
+    let is_model_here = prev_class.bits & class::VEHICLE_MAKE != 0
         && prev.is_some_and(|(ps, w)| is_capitalized(w) && spaced(ps + w.len(), start));
     if is_make_here || is_model_here {
         score -= 3.0;
@@ -543,16 +542,19 @@ pub(super) fn score_document(
     // Flores department), and one mention after "to" or "in" ("a testament to
     // Trapani's") does not make the others confident.
     let surname_keys: HashSet<u32> = proposed.iter().filter(|p| p.surname).map(key).collect();
-    let mut best_score: HashMap<u32, f32> = HashMap::default();
+    // Sized at once: every document makes this table, and growing it showed.
+    let mut best_score: HashMap<u32, f32> =
+        HashMap::with_capacity_and_hasher(proposed.len(), Default::default());
     for p in proposed.iter() {
         let s = best_score.entry(key(p)).or_insert(f32::MIN);
         *s = s.max(p.hit.score);
     }
-    let confident: HashSet<u32> = best_score
-        .into_iter()
-        .filter(|(_, s)| *s >= options.threshold + 1.0)
-        .map(|(k, _)| k)
-        .collect();
+    // A name used confidently as a place somewhere in the story.
+    let confident = |k: u32| {
+        best_score
+            .get(&k)
+            .is_some_and(|&s| s >= options.threshold + 1.0)
+    };
     for p in proposed.iter_mut() {
         let surface = &surfaces[p.hit.surface as usize];
         let surname = surname_keys.contains(&surface.key_id);
@@ -574,7 +576,7 @@ pub(super) fn score_document(
                 p.hit.score -= 2.0;
             }
         }
-        if confident.contains(&surface.key_id)
+        if confident(surface.key_id)
             && !p.person_context
             && (p.locative_cue || !surname)
             && p.hit.score < options.threshold

@@ -34,16 +34,20 @@ pub(super) fn propose(
     let mut next_county = 0usize;
     while i < bytes.len() {
         // Eight bytes at a time while there is no capital and no non-ASCII byte: only
-        // a capital can start a name, and most of the text is neither.
+        // a capital can start a name, and most of the text is neither. Then straight to
+        // the first byte that may start one.
         while let Some(chunk) = bytes.get(i..i + 8) {
             let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
-            // The last byte decides whether the next byte starts a word, except an
+            // The byte before decides whether a byte starts a word, except an
             // apostrophe, which joins to what came before it: walk that one bytewise.
-            if may_start_name(word) || chunk[7] == b'\'' {
+            let first = (name_start_lanes(word).trailing_zeros() / 8) as usize;
+            if first > 0 && chunk[first - 1] != b'\'' {
+                prev_is_word = chunk[first - 1].is_ascii_alphanumeric();
+                i += first;
+            }
+            if first < 8 || chunk[7] == b'\'' {
                 break;
             }
-            prev_is_word = chunk[7].is_ascii_alphanumeric();
-            i += 8;
         }
         let Some(&b) = bytes.get(i) else { break };
         // Lower-case letters and digits are most of the text: skip them quickly.
@@ -60,7 +64,9 @@ pub(super) fn propose(
                 None => break,
             }
         };
-        let is_word = c.is_alphanumeric();
+        // Quotes and dashes (General Punctuation), news's most common characters beyond
+        // ASCII, are neither letters nor digits: told without the Unicode tables.
+        let is_word = !GENERAL_PUNCTUATION.contains(&c) && c.is_alphanumeric();
         // An apostrophe inside a word ("O'Brien") keeps us inside the word.
         let joined = (c == '\'' || c == '’') && prev_is_word;
         if is_word && !prev_is_word && c.is_uppercase() {
@@ -147,6 +153,9 @@ pub(super) fn propose(
     out
 }
 
+/// The Unicode block of quotes, dashes and spaces: no letter or digit in it.
+const GENERAL_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2000}'..='\u{206F}';
+
 /// True if the word at byte `i` follows a US party label after a comma or in
 /// parentheses ("Sen. Jane Roe, D-Harwich", "(R-Ritchie)"; not "on D-Day").
 fn after_party_label(bytes: &[u8], i: usize) -> bool {
@@ -225,21 +234,28 @@ fn trim_city_or_state(
     }
 }
 
-/// True if any of the eight bytes packed in `word` is an ASCII capital or not ASCII
-/// (SWAR: each byte tested in its own lane, no carry between lanes).
-fn may_start_name(word: u64) -> bool {
+/// Of the eight bytes packed in `word`, those that are an ASCII capital or not ASCII,
+/// as the top bit of their lane (SWAR: each byte tested in its own lane, no carry
+/// between lanes).
+fn name_start_lanes(word: u64) -> u64 {
     const LANES_HIGH: u64 = 0x8080_8080_8080_8080;
     let non_ascii = word & LANES_HIGH;
     let low = word & !LANES_HIGH;
     // In each lane, bit 7 of `low + k` is set iff the byte is at least 0x80 - k.
     let at_least_a = low.wrapping_add(0x3F3F_3F3F_3F3F_3F3F) & LANES_HIGH; // >= b'A'
     let above_z = low.wrapping_add(0x2525_2525_2525_2525) & LANES_HIGH; // > b'Z'
-    (non_ascii | (at_least_a & !above_z)) != 0
+    non_ascii | (at_least_a & !above_z)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn general_punctuation_has_no_letters_or_digits() {
+        let mut block = GENERAL_PUNCTUATION;
+        assert!(block.all(|c| !c.is_alphanumeric()));
+    }
 
     #[test]
     fn swar_capital_test_agrees_with_the_byte_test_in_every_lane() {
@@ -251,9 +267,10 @@ mod tests {
                 bytes[(lane + 5) % 8] = b'[';
                 bytes[lane] = b;
                 let expected = b.is_ascii_uppercase() || !b.is_ascii();
+                let lanes = name_start_lanes(u64::from_le_bytes(bytes));
                 assert_eq!(
-                    may_start_name(u64::from_le_bytes(bytes)),
-                    expected,
+                    lanes,
+                    if expected { 0x80 << (8 * lane) } else { 0 },
                     "byte {b:#x} in lane {lane}"
                 );
             }

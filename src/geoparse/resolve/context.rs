@@ -304,8 +304,17 @@ impl Context {
                 v[0] * p.v[0] + v[1] * p.v[1] + v[2] * p.v[2]
             }
         };
+        // Past the nearer threshold nothing else can change the caller's decision.
+        let decided = *VERY_NEAR_COS;
+        let mut closest = -1.0f64;
         if self.grid.is_empty() {
-            return (0..self.points.len()).map(dot).fold(-1.0f64, f64::max);
+            for i in 0..self.points.len() {
+                closest = closest.max(dot(i));
+                if closest > decided {
+                    break;
+                }
+            }
+            return closest;
         }
         // The bounding box of the circle of radius NEAR_KM (angle `delta`) around the
         // point, with a margin for rounding.
@@ -313,23 +322,23 @@ impl Context {
         let delta_deg = delta.to_degrees() * 1.01 + 0.01;
         let (row_lo, _) = grid_cell(lat - delta_deg, lon);
         let (row_hi, _) = grid_cell(lat + delta_deg, lon);
-        let columns: Vec<i32> = if lat.abs() + delta_deg >= 89.0 {
-            (0..LON_CELLS).collect()
+        // The columns, as a range of cell numbers that may run past either end and
+        // wrap round (no list made: this runs for every candidate of a long document).
+        let all_columns = (0, LON_CELLS - 1);
+        let (col_lo, col_hi) = if lat.abs() + delta_deg >= 89.0 {
+            all_columns
         } else {
             let dlon = (delta.sin() / lat.to_radians().cos()).asin().to_degrees() * 1.01 + 0.01;
             let lo = ((lon - dlon + 180.0) / GRID_DEG).floor() as i32;
             let hi = ((lon + dlon + 180.0) / GRID_DEG).floor() as i32;
             if hi - lo + 1 >= LON_CELLS {
-                (0..LON_CELLS).collect()
+                all_columns
             } else {
-                (lo..=hi).map(|k| k.rem_euclid(LON_CELLS)).collect()
+                (lo, hi)
             }
         };
-        let mut closest = -1.0f64;
-        // Past the nearer threshold nothing else can change the caller's decision.
-        let decided = *VERY_NEAR_COS;
         for row in row_lo..=row_hi {
-            for &col in &columns {
+            for col in (col_lo..=col_hi).map(|k| k.rem_euclid(LON_CELLS)) {
                 for &i in self.grid.get(&(row, col)).into_iter().flatten() {
                     closest = closest.max(dot(i));
                     if closest > decided {
