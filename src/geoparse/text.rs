@@ -323,6 +323,23 @@ pub fn is_sentence_end(text: &str, pos: usize) -> bool {
         && ends_sentence(text, pos - 1)
 }
 
+/// The word right after byte `pos` when it is capitalised and only spaces stand between
+/// ("Watson Pulliam", "New York Police"): the name at `pos` runs on into it.
+pub fn capitalized_word_after(text: &str, pos: usize) -> Option<&str> {
+    capitalized_and_adjacent(text, pos, next_word(text, pos))
+}
+
+/// [`capitalized_word_after`] when the next word (`next`, as [`next_word`] gives it)
+/// has already been found.
+pub fn capitalized_and_adjacent<'t>(
+    text: &str,
+    pos: usize,
+    next: Option<(usize, &'t str)>,
+) -> Option<&'t str> {
+    next.filter(|&(s, w)| is_capitalized(w) && text[pos..s].chars().all(|c| c == ' '))
+        .map(|(_, w)| w)
+}
+
 /// True if `word` starts with an upper-case letter.
 pub fn is_capitalized(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)

@@ -11,7 +11,10 @@ use crate::gazetteer::{Gazetteer, Kind, WordMemo};
 use crate::geoparse::Options;
 use crate::geoparse::hits::{Hit, KindCue, Surface};
 use crate::geoparse::kinds::{county_holds, is_broad};
-use crate::geoparse::text::{is_capitalized, is_list_joint, next_word, previous_word};
+use crate::geoparse::text::{
+    capitalized_and_adjacent, capitalized_word_after, is_capitalized, is_list_joint, next_word,
+    previous_word,
+};
 
 /// A proposed name with its score so far, and what the document-level rules
 /// ([`score_document`]) read of its surroundings.
@@ -100,6 +103,8 @@ pub(super) fn evidence(
     let next = next_word(text, end);
     let prev_class = prev.map(|(_, w)| classify(w)).unwrap_or_default();
     let next_class = next.map(|(_, w)| classify(w)).unwrap_or_default();
+    // The name runs on into a capitalised word ("Columbus Police", "Watson Pulliam").
+    let capital_after = capitalized_and_adjacent(text, end, next).is_some();
     // A name that is also an ordinary word ("Reading", "Mobile", "Oxford") is suspect
     // where capitals say nothing (sentence start); mid-sentence its capital already
     // marks a proper noun, so the doubt is small.
@@ -117,9 +122,7 @@ pub(super) fn evidence(
         // Inside a run of capitalised words ("City Council", "University of …") an
         // ordinary word is part of a name, not a place.
         let cap_before = prev.is_some_and(|(_, w)| is_capitalized(w));
-        let cap_after =
-            next.is_some_and(|(s, w)| is_capitalized(w) && text[end..s].chars().all(|c| c == ' '));
-        if !at_sentence_start && (cap_before || cap_after) && !mild {
+        if !at_sentence_start && (cap_before || capital_after) && !mild {
             score -= 1.0;
         }
         // "Western countries", "Central bank": an ordinary word used as an adjective
@@ -299,8 +302,7 @@ pub(super) fn evidence(
             && !broad
             && previous_word(text, prev_start)
                 .is_some_and(|(_, w)| w.eq_ignore_ascii_case("according"))
-            && !next
-                .is_some_and(|(s, w)| is_capitalized(w) && text[end..s].chars().all(|c| c == ' '))
+            && !capital_after
         {
             score -= 2.5;
             person_context = true;
@@ -419,7 +421,7 @@ pub(super) fn evidence(
         && !at_sentence_start
         && !person_context
         && best_kind == Kind::Place
-        && !next.is_some_and(|(s, w)| is_capitalized(w) && text[end..s].chars().all(|c| c == ' '))
+        && !capital_after
     {
         score += 1.0;
     }
@@ -521,11 +523,7 @@ pub(super) fn score_document(
         let before = i > 0 && clear[i - 1] && joined(i - 1, i);
         let after = i + 1 < proposed.len() && clear[i + 1] && joined(i, i + 1);
         // Not a name that runs on into another capitalised word ("Watson Pulliam").
-        let runs_on = || {
-            next_word(text, proposed[i].hit.end).is_some_and(|(s, w)| {
-                is_capitalized(w) && text[proposed[i].hit.end..s].chars().all(|c| c == ' ')
-            })
-        };
+        let runs_on = || capitalized_word_after(text, proposed[i].hit.end).is_some();
         if (before || after) && !runs_on() {
             proposed[i].hit.score += 1.0;
         }
@@ -608,11 +606,8 @@ fn qualified_pairs(
         // body's name ("Freeland, U.S. Trade Representative"): an apposition. "The"
         // and the like start a sentence whose full stop is missing instead.
         let titled = || {
-            next_word(text, division.hit.end).is_some_and(|(s, w)| {
-                is_capitalized(w)
-                    && text[division.hit.end..s].chars().all(|c| c == ' ')
-                    && classify(w).bits & (class::THE | class::DETERMINER) == 0
-            })
+            capitalized_word_after(text, division.hit.end)
+                .is_some_and(|w| classify(w).bits & (class::THE | class::DETERMINER) == 0)
         };
         if town.person_context
             || text

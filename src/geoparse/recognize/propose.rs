@@ -214,9 +214,7 @@ fn trim_city_or_state(
     {
         return hit;
     }
-    let capital_next = crate::geoparse::text::next_word(text, hit.end).is_some_and(|(s, w)| {
-        text[hit.end..s].chars().all(|c| c == ' ') && crate::geoparse::text::is_capitalized(w)
-    });
+    let capital_next = crate::geoparse::text::capitalized_word_after(text, hit.end).is_some();
     let us_state = state && {
         let us = crate::gazetteer::pack_code("US");
         gazetteer
