@@ -6,7 +6,8 @@
 //! `cargo run --release --no-default-features --example resolution_evidence -- \
 //!     ../shared/corpora/lgl.xml ../shared/corpora/GWN.xml > evidence.jsonl`
 //!
-//! One line per mention: `corpus`, `article` (its id), `text`, `features` (one list per
+//! A first line names the features, the context ones and the cap on them; then one
+//! line per mention: `corpus`, `article` (its id), `text`, `features` (one list per
 //! candidate, in the order of `gazette::geoparse::FEATURE_NAMES`), `capped` (per
 //! candidate), `right` (per candidate). Mentions whose span no gold toponym with a point
 //! has, or with one candidate only, are left out: there is nothing to learn from them.
@@ -16,7 +17,9 @@ use std::process::ExitCode;
 use gazette::eval::Corpus;
 use gazette::gazetteer::Gazetteer;
 use gazette::geodesy::haversine_km;
-use gazette::geoparse::{FEATURE_NAMES, Geoparser, located_entry};
+use gazette::geoparse::{
+    CAPPED_CONTEXT, CONTEXT_FEATURES, FEATURE_NAMES, Geoparser, located_entry,
+};
 use serde_json::json;
 
 /// The agreed accuracy radius (the corpora's README): 100 miles.
@@ -36,7 +39,14 @@ fn main() -> ExitCode {
         }
     };
     let parser = Geoparser::new(&g);
-    println!("{}", json!({ "features": FEATURE_NAMES }));
+    // What the fit must model as the resolver does: which features the cap bounds, and
+    // the bound.
+    println!(
+        "{}",
+        json!({ "features": FEATURE_NAMES,
+                "context": &FEATURE_NAMES[CONTEXT_FEATURES],
+                "capped_context": CAPPED_CONTEXT })
+    );
     for path in &paths {
         let corpus = match Corpus::load(std::path::Path::new(path)) {
             Ok(c) => c,

@@ -35,10 +35,6 @@ HAND = {
     "list_country": 3.0, "cue_settlement": 1.5, "cue_division": 1.5, "cue_feature": 2.5,
     "cue_country": 1.0,
 }
-# The document's support (the part a capped candidate's context is bounded in).
-CONTEXT = ("country_in_document", "country_weight", "members_fit", "division_named",
-           "state_share", "very_near", "near")
-CAPPED_CONTEXT = 1.0
 FOLDS = 5
 PENALTIES = (0.3, 1.0, 3.0, 10.0)
 STEPS = 300
@@ -47,12 +43,16 @@ WEIGHTS_RS = Path(__file__).resolve().parent.parent / "src/geoparse/resolve/weig
 
 def load(path):
     """The feature names and the mentions: (corpus, fold, candidates, right), each
-    candidate a sparse list of (feature index, value) and whether its context is capped
-    (already off where a qualifier names it)."""
+    candidate its own and its context features as sparse lists of (feature index,
+    value) and the bound on its context if it is capped (None where it is not, or a
+    qualifier names it). Which features are context and the bound come from the
+    dump's first line, as the resolver has them."""
     mentions = []
     with open(path, encoding="utf-8") as f:
-        names = json.loads(f.readline())["features"]
-        context = {names.index(n) for n in CONTEXT}
+        header = json.loads(f.readline())
+        names = header["features"]
+        context = {names.index(n) for n in header["context"]}
+        capped_context = header["capped_context"]
         qualified = names.index("qualified")
         for line in f:
             m = json.loads(line)
@@ -62,7 +62,8 @@ def load(path):
             for values, capped in zip(m["features"], m["capped"]):
                 own = [(i, v) for i, v in enumerate(values) if v and i not in context]
                 ctx = [(i, v) for i, v in enumerate(values) if v and i in context]
-                cands.append((own, ctx, capped and not values[qualified]))
+                cap = capped_context if capped and not values[qualified] else None
+                cands.append((own, ctx, cap))
             key = f'{m["corpus"]}/{m["article"]}'.encode()
             fold = int(hashlib.sha256(key).hexdigest(), 16) % FOLDS
             mentions.append((m["corpus"], fold, cands, m["right"]))
@@ -72,10 +73,10 @@ def load(path):
 def scores(w, cands):
     """Each candidate's score, and whether its capped context was cut at the bound."""
     out = []
-    for own, ctx, capped in cands:
+    for own, ctx, cap in cands:
         c = sum(w[i] * v for i, v in ctx)
-        cut = capped and c > CAPPED_CONTEXT
-        out.append((sum(w[i] * v for i, v in own) + (CAPPED_CONTEXT if cut else c), cut))
+        cut = cap is not None and c > cap
+        out.append((sum(w[i] * v for i, v in own) + (cap if cut else c), cut))
     return out
 
 

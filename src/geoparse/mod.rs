@@ -48,7 +48,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 pub use memo::ParseMemo;
-pub use resolve::{Evidence, FEATURE_NAMES, FEATURES, Feature, MentionEvidence};
+pub use resolve::{
+    CAPPED_CONTEXT, CONTEXT_FEATURES, Evidence, FEATURE_NAMES, FEATURES, Feature, MentionEvidence,
+};
 
 /// One place mention in a document. Offsets are UTF-8 byte offsets into the
 /// document's text, end exclusive.

@@ -101,13 +101,23 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "prior_of_town",
 ];
 
+/// The indices of the context features: what the rest of the document says, the part
+/// a small town's cap bounds ([`CAPPED_CONTEXT`]). The others are the entry's own
+/// prominence and the words beside the name.
+pub const CONTEXT_FEATURES: std::ops::Range<usize> =
+    Feature::CountryInDocument as usize..Feature::Near as usize + 1;
+
+/// The most the document's support counts for a capped candidate (see
+/// `score::Support::capped`) that no qualifier names: a small town named like a country,
+/// region or state is only that town when the text says so ("China, Texas") or the
+/// story is local to it.
+pub const CAPPED_CONTEXT: f32 = 1.0;
+
 impl Feature {
-    /// True for what the rest of the document says (the part a small town's cap
-    /// bounds), false for the entry's own prominence and the words beside the name.
-    /// The context features are the ones from `CountryInDocument` to `Near`.
+    /// True for a context feature ([`CONTEXT_FEATURES`]).
     pub const fn is_context(self) -> bool {
         let i = self as usize;
-        i >= Feature::CountryInDocument as usize && i <= Feature::Near as usize
+        i >= CONTEXT_FEATURES.start && i < CONTEXT_FEATURES.end
     }
 }
 

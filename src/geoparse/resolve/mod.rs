@@ -22,7 +22,9 @@ mod evidence;
 mod score;
 mod weights;
 
-pub use evidence::{Evidence, FEATURE_NAMES, FEATURES, Feature, MentionEvidence};
+pub use evidence::{
+    CAPPED_CONTEXT, CONTEXT_FEATURES, Evidence, FEATURE_NAMES, FEATURES, Feature, MentionEvidence,
+};
 
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;

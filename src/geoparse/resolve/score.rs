@@ -3,7 +3,7 @@
 
 use super::SurfaceId;
 use super::context::{Context, NEAR_COS, VERY_NEAR_COS, weight_of};
-use super::evidence::{Feature, Weigh, WeightedSum};
+use super::evidence::{CAPPED_CONTEXT, Feature, Weigh, WeightedSum};
 use crate::gazetteer::{EntryFacts, Gazetteer, Kind};
 use crate::geoparse::hits::{Hit, KindCue, Surface};
 use crate::geoparse::kinds::{county_holds, settlement_level, town_or_county};
@@ -168,12 +168,6 @@ fn country_of_code(gazetteer: &Gazetteer, cc: u64) -> Option<crate::gazetteer::E
     let code = std::str::from_utf8(bytes.get(..len).filter(|_| cc >> 63 == 0)?).ok()?;
     gazetteer.country(code)
 }
-
-/// The most the document's support counts for a capped candidate
-/// ([`Support::capped`]) that no qualifier names: a small town named like a country,
-/// region or state is only that town when the text says so ("China, Texas") or the
-/// story is local to it.
-const CAPPED_CONTEXT: f32 = 1.0;
 
 /// The score of reading one mention (`hit`) as `e`: its prominence (`prior`), the
 /// document's support for it ([`context_support`]), and what stands right beside the
