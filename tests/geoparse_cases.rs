@@ -1031,3 +1031,39 @@ fn dominant_state() {
         );
     }
 }
+
+/// A county and a town named in one story are the town in that county, even when
+/// another state has both names and a bigger town of the name (in another county):
+/// Missouri's Greene County holds Springfield, Illinois' does not.
+#[test]
+fn a_county_and_its_town_pair_up() {
+    let g = gazetteer();
+    let parser = Geoparser::new(g);
+    let cases = [
+        (
+            "Deputies from the Greene County Sheriff's Office arrested a Springfield man on \
+             Tuesday.",
+            [("Greene County", "MO"), ("Springfield", "MO")],
+        ),
+        (
+            "The Clarke County school board met in Athens on Monday to approve the budget.",
+            [("Clarke County", "GA"), ("Athens", "GA")],
+        ),
+    ];
+    for (text, expected) in cases {
+        let mentions = parser.parse(text);
+        for (surface, state) in expected {
+            let m = mentions
+                .iter()
+                .find(|m| m.text == surface)
+                .unwrap_or_else(|| panic!("{surface:?} not found in {text:?}"));
+            let e = g.entry(m.resolution.entry);
+            assert_eq!(
+                (e.country_code.as_deref(), e.admin1_code.as_deref()),
+                (Some("US"), Some(state)),
+                "{surface:?} in {text:?} resolved to {}",
+                e.label()
+            );
+        }
+    }
+}

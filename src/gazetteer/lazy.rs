@@ -84,6 +84,17 @@ impl Gazetteer {
         }
     }
 
+    /// The bounding box of the entry at `index` (west, south, east, north, degrees),
+    /// read from the file without decoding the entry: the resolver asks it of every
+    /// county a story may name. Panics like [`Gazetteer::entry`].
+    pub fn bbox_of(&self, index: EntryIndex) -> Option<[f64; 4]> {
+        if (index as usize) < self.rows().len() {
+            self.bbox(index as usize)
+        } else {
+            self.user_entry(index).bbox
+        }
+    }
+
     /// [`pack_code`] of the GeoNames feature code of the entry at `index` (`PPLC`…),
     /// read from the file without decoding the entry. Panics like [`Gazetteer::entry`].
     pub fn feature_code_packed(&self, index: EntryIndex) -> u64 {

@@ -34,9 +34,12 @@ pub(super) fn county_holds(
 ) -> bool {
     division.country() == place.country()
         && gazetteer
-            .entry(division.entry)
-            .bbox
-            .is_some_and(|[west, south, east, north]| {
-                (south..=north).contains(&place.lat) && (west..=east).contains(&place.lon)
-            })
+            .bbox_of(division.entry)
+            .is_some_and(|bbox| box_holds(bbox, place))
+}
+
+/// True if `place`'s point lies in `bbox` (west, south, east, north, degrees; a
+/// county's box does not cross the antimeridian).
+pub(super) fn box_holds([west, south, east, north]: [f64; 4], place: &EntryFacts) -> bool {
+    (south..=north).contains(&place.lat) && (west..=east).contains(&place.lon)
 }

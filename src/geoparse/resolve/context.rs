@@ -6,8 +6,9 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::SurfaceId;
+use crate::gazetteer::Gazetteer;
 use crate::gazetteer::{EntryFacts, EntryIndex, Kind};
-use crate::geoparse::kinds::settlement_level;
+use crate::geoparse::kinds::{box_holds, settlement_level};
 
 /// Beyond this distance another place of the document lends a candidate no support.
 const NEAR_KM: f64 = 300.0;
@@ -65,7 +66,17 @@ pub(super) struct Context {
     /// All of `states` added up, and each surface's own share of it.
     states_total: u32,
     own_states_total: HashMap<SurfaceId, u32>,
+    /// Candidate readings of one name that pair with a candidate of another name as a
+    /// town and the second-level division holding it ([`Context::pair_counties`]).
+    county_pairs: rustc_hash::FxHashSet<(SurfaceId, EntryIndex)>,
+    /// Second-level division candidates by (country, admin-1 code): `pair_counties`'
+    /// buffer.
+    counties: HashMap<(u64, u64), Vec<CountyCandidate>>,
 }
+
+/// A second-level division one name of the document may read: the name, the entry and
+/// its bounding box (west, south, east, north, degrees).
+type CountyCandidate = (SurfaceId, EntryIndex, [f64; 4]);
 
 /// Where a settlement-level reading of the document lies.
 #[derive(Debug, Clone, Copy)]
@@ -140,6 +151,72 @@ impl Context {
         for (surface, e) in readings {
             self.apply(surface, e, true);
         }
+    }
+
+    /// Finds, among every name's candidates (`names`: each name with its candidates'
+    /// facts), the towns that a second-level division named elsewhere in the document
+    /// holds, and those divisions ([`Context::in_county_pair`]); a division only when
+    /// its name is no town's. A story that names a
+    /// county and a town means the town in that county: "Walker County" and
+    /// "Huntsville" are both in Texas, although Alabama has a Walker County and a
+    /// bigger Huntsville (in another county). Candidates, not current readings: the
+    /// pair must be found even when both names start as their other namesakes, each
+    /// holding the other there.
+    pub(super) fn pair_counties<'a>(
+        &mut self,
+        gazetteer: &Gazetteer,
+        names: impl Iterator<Item = (SurfaceId, &'a [EntryFacts])> + Clone,
+    ) {
+        self.county_pairs.clear();
+        for list in self.counties.values_mut() {
+            list.clear();
+        }
+        let mut any = false;
+        for (surface, facts) in names.clone() {
+            // A name that is also a town's ("Durham", "Warren") is not taken for its
+            // county here: the story says "County Durham" or "Warren County" when it
+            // means the county, and a kind word beside it reads it so anyway.
+            if facts.iter().any(|e| e.kind == Kind::Place) {
+                continue;
+            }
+            for e in facts.iter().filter(|e| e.kind == Kind::Admin2) {
+                if let (Some(cc), Some(a1), Some(bbox)) =
+                    (e.country(), e.admin1(), gazetteer.bbox_of(e.entry))
+                {
+                    self.counties
+                        .entry((cc, a1))
+                        .or_default()
+                        .push((surface, e.entry, bbox));
+                    any = true;
+                }
+            }
+        }
+        if !any {
+            return;
+        }
+        for (surface, facts) in names {
+            for e in facts.iter().filter(|e| e.kind == Kind::Place) {
+                let (Some(cc), Some(a1)) = (e.country(), e.admin1()) else {
+                    continue;
+                };
+                let Some(list) = self.counties.get(&(cc, a1)) else {
+                    continue;
+                };
+                // Same country and division by the key: the box says which county.
+                for &(county_surface, county, bbox) in list {
+                    if county_surface != surface && box_holds(bbox, e) {
+                        self.county_pairs.insert((surface, e.entry));
+                        self.county_pairs.insert((county_surface, county));
+                    }
+                }
+            }
+        }
+    }
+
+    /// True if reading `surface` as `entry` pairs it with another name of the document
+    /// as a town and the county holding it (see [`Context::pair_counties`]).
+    pub(super) fn in_county_pair(&self, surface: SurfaceId, entry: EntryIndex) -> bool {
+        !self.county_pairs.is_empty() && self.county_pairs.contains(&(surface, entry))
     }
 
     /// One hit of `surface` now reads `new` where it read `old`: the context is then

@@ -34,6 +34,9 @@ pub enum Feature {
     VeryNear,
     /// 1 if the nearest other place lies near, but not very near.
     Near,
+    /// 1 if the entry is a town that a second-level division named elsewhere in the
+    /// document holds, or such a division ("Walker County" ... "Huntsville").
+    CountyPair,
     /// 1 if a qualifier after the name names the entry's country or division
     /// ("Paris, Texas").
     Qualified,
@@ -84,6 +87,7 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "state_share",
     "very_near",
     "near",
+    "county_pair",
     "qualified",
     "state_of_town",
     "list_town",
@@ -105,7 +109,7 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
 /// a small town's cap bounds ([`CAPPED_CONTEXT`]). The others are the entry's own
 /// prominence and the words beside the name.
 pub const CONTEXT_FEATURES: std::ops::Range<usize> =
-    Feature::CountryInDocument as usize..Feature::Near as usize + 1;
+    Feature::CountryInDocument as usize..Feature::CountyPair as usize + 1;
 
 /// The most the document's support counts for a capped candidate (see
 /// `score::Support::capped`) that no qualifier names: a small town named like a country,
@@ -216,7 +220,7 @@ mod tests {
             FEATURE_NAMES[Feature::KindPhysical as usize],
             "kind_physical"
         );
-        assert!(Feature::CountryInDocument.is_context() && Feature::Near.is_context());
+        assert!(Feature::CountryInDocument.is_context() && Feature::CountyPair.is_context());
         assert!(!Feature::Prior.is_context() && !Feature::Qualified.is_context());
     }
 }

@@ -319,6 +319,12 @@ pub(crate) fn resolve(
             .enumerate()
             .map(|(i, (&surface, &r))| (surface, &info[i].facts(gazetteer)[r])),
     );
+    ctx.pair_counties(
+        gazetteer,
+        first_at
+            .iter()
+            .map(|(&surface, &i)| (surface, info[i].facts(gazetteer))),
+    );
     // Two passes in context: countries and divisions settle first, towns follow them.
     // The first pass only moves each name's reading; the last also ranks every
     // candidate.

@@ -97,6 +97,10 @@ pub(super) fn context_evidence(
         }
     }
     let mut local = false;
+    if town_or_county(e.kind) && ctx.in_county_pair(surface, e.entry) {
+        evidence.add(Feature::CountyPair, 1.0);
+        local = true;
+    }
     if settlement_level(e.kind) {
         let closest = ctx.closest(&e.point, e.lat, e.lon, surface, false);
         if closest > *VERY_NEAR_COS {
@@ -104,7 +108,7 @@ pub(super) fn context_evidence(
             // Local news: a town or county of local note is named nearby. Only towns
             // and counties can be capped ([`Support::capped`]): the second look is
             // spent on them alone.
-            local = division_named
+            local |= division_named
                 || (town_or_county(e.kind)
                     && ctx.closest(&e.point, e.lat, e.lon, surface, true) > *VERY_NEAR_COS);
         } else if closest > *NEAR_COS {

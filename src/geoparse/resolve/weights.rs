@@ -14,6 +14,7 @@ pub(super) const WEIGHTS: [f32; super::evidence::FEATURES] = [
     0.8, // state_share
     1.8, // very_near
     0.9, // near
+    2.0, // county_pair
     4.0, // qualified
     3.0, // state_of_town
     3.0, // list_town
