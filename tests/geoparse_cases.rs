@@ -1067,3 +1067,43 @@ fn a_county_and_its_town_pair_up() {
         }
     }
 }
+
+/// Two towns named in one story that lie next to each other are read there, although
+/// each name has a more prominent namesake elsewhere: Florence and Sheffield in
+/// Alabama, Moscow (Idaho) and Pullman (Washington) across a state line.
+#[test]
+fn neighbouring_towns_pair_up() {
+    let g = gazetteer();
+    let parser = Geoparser::new(g);
+    let cases = [
+        (
+            "A Florence man and a Sheffield woman were hurt when their cars collided on \
+             Tuesday.",
+            [("Florence", "AL"), ("Sheffield", "AL")],
+        ),
+        (
+            "Volunteers from Moscow and Pullman cleaned the trail on Saturday.",
+            [("Moscow", "ID"), ("Pullman", "WA")],
+        ),
+        (
+            "The Athens Police Department and deputies from Nelsonville searched the woods.",
+            [("Athens", "OH"), ("Nelsonville", "OH")],
+        ),
+    ];
+    for (text, expected) in cases {
+        let mentions = parser.parse(text);
+        for (surface, state) in expected {
+            let m = mentions
+                .iter()
+                .find(|m| m.text == surface)
+                .unwrap_or_else(|| panic!("{surface:?} not found in {text:?}"));
+            let e = g.entry(m.resolution.entry);
+            assert_eq!(
+                (e.country_code.as_deref(), e.admin1_code.as_deref()),
+                (Some("US"), Some(state)),
+                "{surface:?} in {text:?} resolved to {}",
+                e.label()
+            );
+        }
+    }
+}

@@ -30,7 +30,7 @@ from pathlib import Path
 # towards. A feature missing here starts (and is pulled) at 0.
 HAND = {
     "prior": 1.0, "country_in_document": 0.3, "country_weight": 1.7, "members_fit": 2.0,
-    "division_named": 2.0, "state_share": 0.8, "very_near": 1.8, "near": 0.9, "county_pair": 2.0,
+    "division_named": 2.0, "state_share": 0.8, "very_near": 1.8, "near": 0.9, "county_pair": 2.0, "town_pair": 1.0,
     "qualified": 4.0, "state_of_town": 3.0, "list_town": 3.0, "list_state": 3.0,
     "list_country": 3.0, "cue_settlement": 1.5, "cue_division": 1.5, "cue_feature": 2.5,
     "cue_country": 1.0,

@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::SurfaceId;
 use crate::gazetteer::Gazetteer;
-use crate::gazetteer::{EntryFacts, EntryIndex, Kind};
+use crate::gazetteer::{Candidate, EntryFacts, EntryIndex, Kind, NameMatch};
 use crate::geoparse::kinds::{box_holds, settlement_level};
 
 /// Beyond this distance another place of the document lends a candidate no support.
@@ -72,11 +72,42 @@ pub(super) struct Context {
     /// Second-level division candidates by (country, admin-1 code): `pair_counties`'
     /// buffer.
     counties: HashMap<(u64, u64), Vec<CountyCandidate>>,
+    /// Town candidates that lie within [`TOWN_PAIR_KM`] of a town candidate of another
+    /// name ([`Context::in_town_pair`]).
+    town_pairs: rustc_hash::FxHashSet<(SurfaceId, EntryIndex)>,
+    /// Town candidates, and their indices sorted by half-degree cell ([`town_cell`]):
+    /// `pair_towns`' buffers.
+    towns: Vec<TownCandidate>,
+    town_cells: Vec<(u64, u32)>,
 }
+
+/// Two towns of two names within this distance pair up (see [`Context::in_town_pair`]).
+const TOWN_PAIR_KM: f64 = 25.0;
+/// [`cos_of_km`] of [`TOWN_PAIR_KM`].
+static TOWN_PAIR_COS: std::sync::LazyLock<f64> =
+    std::sync::LazyLock::new(|| cos_of_km(TOWN_PAIR_KM));
 
 /// A second-level division one name of the document may read: the name, the entry and
 /// its bounding box (west, south, east, north, degrees).
 type CountyCandidate = (SurfaceId, EntryIndex, [f64; 4]);
+
+/// A town one name of the document may read: the name, the entry, its unit vector, and
+/// whether the mark is for it (see [`Context::pair_towns`]).
+type TownCandidate = (SurfaceId, EntryIndex, [f64; 3], bool);
+
+/// The half-degree cell (latitude, longitude) of a point, packed so that the cells of
+/// one latitude row sort by longitude, neighbours next to each other.
+fn town_cell(e: &EntryFacts) -> u64 {
+    // Not `f64::floor`: without SSE4.1 it is a library call, and this runs for every
+    // town candidate of a document.
+    let floor = |x: f64| {
+        let t = x as i64;
+        t - i64::from((t as f64) > x)
+    };
+    let row = (floor(e.lat * 2.0) + 1024) as u64;
+    let column = (floor(e.lon * 2.0) + 1024) as u64;
+    (row << 32) | column
+}
 
 /// Where a settlement-level reading of the document lies.
 #[derive(Debug, Clone, Copy)]
@@ -213,10 +244,88 @@ impl Context {
         }
     }
 
+    /// Finds, among every name's candidates (`names`: each name with its candidates and
+    /// their facts), the towns that lie within [`TOWN_PAIR_KM`] of a town another name
+    /// may be ([`Context::in_town_pair`]). Local news names neighbouring towns ("Florence"
+    /// and "Sheffield" in Alabama), each of which has a more prominent namesake
+    /// elsewhere; read one at a time from the prominent readings, neither moves. Only a
+    /// name with a choice gets the mark, and only for a town of its primary name: a town
+    /// read under an old name of it ("Kaliningrad" is also Korolev's) is not placed by
+    /// its neighbours.
+    pub(super) fn pair_towns<'a>(
+        &mut self,
+        names: impl Iterator<Item = (SurfaceId, &'a [EntryFacts], &'a [Candidate])>,
+    ) {
+        self.town_pairs.clear();
+        self.towns.clear();
+        self.town_cells.clear();
+        for (surface, facts, candidates) in names {
+            let choice = facts.len() > 1;
+            for (e, c) in facts
+                .iter()
+                .zip(candidates)
+                .filter(|(e, _)| e.kind == Kind::Place)
+            {
+                let marked = choice && c.name_match == NameMatch::Primary;
+                self.town_cells
+                    .push((town_cell(e), self.towns.len() as u32));
+                self.towns.push((surface, e.entry, e.point, marked));
+            }
+        }
+        if self.towns.len() < 2 {
+            return;
+        }
+        self.town_cells.sort_unstable();
+        // One sweep over the sorted cells: each town is compared with the towns of its
+        // own and the next cell in its row, and of the three cells above it in the
+        // next row (a pointer into that row only moves forward); the other neighbours
+        // compare with it from their side.
+        let cells = &self.town_cells;
+        let towns = &self.towns;
+        let pairs = &mut self.town_pairs;
+        let mut compare = |a: u32, b: u32| {
+            let (sa, ea, va, ma) = towns[a as usize];
+            let (sb, eb, vb, mb) = towns[b as usize];
+            // Another name for the same entry ("Hanover" and "Hanover Town") is no
+            // second place.
+            if (ma || mb)
+                && sa != sb
+                && ea != eb
+                && va[0] * vb[0] + va[1] * vb[1] + va[2] * vb[2] > *TOWN_PAIR_COS
+            {
+                if ma {
+                    pairs.insert((sa, ea));
+                }
+                if mb {
+                    pairs.insert((sb, eb));
+                }
+            }
+        };
+        let mut above = 0;
+        for (i, &(cell, a)) in cells.iter().enumerate() {
+            for &(_, b) in cells[i + 1..].iter().take_while(|t| t.0 <= cell + 1) {
+                compare(a, b);
+            }
+            let (low, high) = (cell + (1 << 32) - 1, cell + (1 << 32) + 1);
+            while above < cells.len() && cells[above].0 < low {
+                above += 1;
+            }
+            for &(_, b) in cells[above..].iter().take_while(|t| t.0 <= high) {
+                compare(a, b);
+            }
+        }
+    }
+
     /// True if reading `surface` as `entry` pairs it with another name of the document
     /// as a town and the county holding it (see [`Context::pair_counties`]).
     pub(super) fn in_county_pair(&self, surface: SurfaceId, entry: EntryIndex) -> bool {
         !self.county_pairs.is_empty() && self.county_pairs.contains(&(surface, entry))
+    }
+
+    /// True if reading `surface` as the town `entry` puts it within [`TOWN_PAIR_KM`] of a
+    /// town another name of the document may be.
+    pub(super) fn in_town_pair(&self, surface: SurfaceId, entry: EntryIndex) -> bool {
+        !self.town_pairs.is_empty() && self.town_pairs.contains(&(surface, entry))
     }
 
     /// One hit of `surface` now reads `new` where it read `old`: the context is then
@@ -477,6 +586,44 @@ mod tests {
 
     fn place(entry: EntryIndex, lat: f64, lon: f64) -> EntryFacts {
         EntryFacts::new(entry, Kind::Place, None, None, lat, lon, 1000)
+    }
+
+    /// Towns of two names within the pairing distance pair up, across cell borders
+    /// (the equator and the prime meridian, where the floor of a negative coordinate
+    /// matters), and only those of a name with a choice and of its primary name are
+    /// marked; a town of the same name, or another name of the same entry, does not pair.
+    #[test]
+    fn towns_pair_with_near_towns_of_other_names() {
+        use crate::gazetteer::{Candidate, NameMatch};
+        let c = |entry, name_match| Candidate { entry, name_match };
+        let primary = NameMatch::Primary;
+        // Name 0: towns 1 (0.05 S, 0.05 W) and 2 (far away); name 1: town 3 (0.05 N,
+        // 0.05 E, 15 km from town 1) and 4; name 2: town 5, 10 km from town 2, but only
+        // as an alternate name; name 3: town 2 again under another name.
+        let facts0 = [place(1, -0.05, -0.05), place(2, 40.0, 10.0)];
+        let facts1 = [place(3, 0.05, 0.05), place(4, 60.0, 60.0)];
+        let facts2 = [place(5, 40.05, 10.05), place(6, -30.0, 20.0)];
+        let facts3 = [place(2, 40.0, 10.0), place(7, 10.0, 10.0)];
+        let cands0 = [c(1, primary), c(2, primary)];
+        let cands1 = [c(3, primary), c(4, primary)];
+        let cands2 = [c(5, NameMatch::Alternate), c(6, primary)];
+        let cands3 = [c(2, primary), c(7, primary)];
+        let names = [
+            (0, &facts0[..], &cands0[..]),
+            (1, &facts1[..], &cands1[..]),
+            (2, &facts2[..], &cands2[..]),
+            (3, &facts3[..], &cands3[..]),
+        ];
+        let mut ctx = Context::default();
+        ctx.pair_towns(names.iter().copied());
+        assert!(ctx.in_town_pair(0, 1) && ctx.in_town_pair(1, 3));
+        // Town 2 pairs with name 2's town 5 (only 2 is marked: 5 is an alternate).
+        assert!(ctx.in_town_pair(0, 2) && !ctx.in_town_pair(2, 5));
+        assert!(ctx.in_town_pair(3, 2), "name 3's town 2 is near town 5 too");
+        assert!(!ctx.in_town_pair(1, 4) && !ctx.in_town_pair(2, 6) && !ctx.in_town_pair(3, 7));
+        // Without name 2, names 0 and 3 share town 2 only: no pair.
+        ctx.pair_towns([names[0], names[3]].into_iter());
+        assert!(!ctx.in_town_pair(0, 2) && !ctx.in_town_pair(3, 2));
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub enum Feature {
     /// 1 if the entry is a town that a second-level division named elsewhere in the
     /// document holds, or such a division ("Walker County" ... "Huntsville").
     CountyPair,
+    /// 1 if the entry is a town within a short distance of a town another name of the
+    /// document may be.
+    TownPair,
     /// 1 if a qualifier after the name names the entry's country or division
     /// ("Paris, Texas").
     Qualified,
@@ -88,6 +91,7 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "very_near",
     "near",
     "county_pair",
+    "town_pair",
     "qualified",
     "state_of_town",
     "list_town",
@@ -109,7 +113,7 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
 /// a small town's cap bounds ([`CAPPED_CONTEXT`]). The others are the entry's own
 /// prominence and the words beside the name.
 pub const CONTEXT_FEATURES: std::ops::Range<usize> =
-    Feature::CountryInDocument as usize..Feature::CountyPair as usize + 1;
+    Feature::CountryInDocument as usize..Feature::TownPair as usize + 1;
 
 /// The most the document's support counts for a capped candidate (see
 /// `score::Support::capped`) that no qualifier names: a small town named like a country,

@@ -319,12 +319,11 @@ pub(crate) fn resolve(
             .enumerate()
             .map(|(i, (&surface, &r))| (surface, &info[i].facts(gazetteer)[r])),
     );
-    ctx.pair_counties(
-        gazetteer,
-        first_at
-            .iter()
-            .map(|(&surface, &i)| (surface, info[i].facts(gazetteer))),
-    );
+    let names = first_at
+        .iter()
+        .map(|(&surface, &i)| (surface, info[i].facts(gazetteer), &info[i].candidates[..]));
+    ctx.pair_counties(gazetteer, names.clone().map(|(s, facts, _)| (s, facts)));
+    ctx.pair_towns(names);
     // Two passes in context: countries and divisions settle first, towns follow them.
     // The first pass only moves each name's reading; the last also ranks every
     // candidate.

@@ -101,6 +101,9 @@ pub(super) fn context_evidence(
         evidence.add(Feature::CountyPair, 1.0);
         local = true;
     }
+    if e.kind == Kind::Place && ctx.in_town_pair(surface, e.entry) {
+        evidence.add(Feature::TownPair, 1.0);
+    }
     if settlement_level(e.kind) {
         let closest = ctx.closest(&e.point, e.lat, e.lon, surface, false);
         if closest > *VERY_NEAR_COS {

@@ -15,6 +15,7 @@ pub(super) const WEIGHTS: [f32; super::evidence::FEATURES] = [
     1.8, // very_near
     0.9, // near
     2.0, // county_pair
+    1.0, // town_pair
     4.0, // qualified
     3.0, // state_of_town
     3.0, // list_town
