@@ -46,11 +46,12 @@ pub struct WhyContext {
     /// The document's distinct places (located entries) with their folded names, most
     /// mentioned first, at most [`PLACES_COMPARED`].
     places: Vec<(EntryIndex, String)>,
-    /// Mentions per folded name.
-    names: FxHashMap<String, usize>,
-    /// Each mention's folded name, in the order of the mentions (an explanation reads
-    /// its mention's instead of folding it again).
-    folded: Vec<String>,
+    /// The document's distinct folded names, each with its mentions.
+    names: Vec<(String, usize)>,
+    /// Each mention's folded name (its place in `names`), in the order of the mentions:
+    /// an explanation reads its mention's instead of folding it again, and a document's
+    /// mentions add four bytes each (a 40 MB text has ~400,000).
+    name_of: Vec<u32>,
     /// [`WhyContext::main_country`], worked out once for all the mentions.
     main: Option<(String, usize)>,
 }
@@ -59,9 +60,11 @@ impl WhyContext {
     /// The context of a document whose mentions (as parsed) are `mentions`.
     pub fn new(gazetteer: &Gazetteer, mentions: &[Mention]) -> WhyContext {
         let mut countries: FxHashMap<String, usize> = FxHashMap::default();
-        let mut names: FxHashMap<String, usize> = FxHashMap::default();
+        // Each distinct folded name's place in `names`.
+        let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+        let mut names: Vec<(String, usize)> = Vec::new();
         let mut places: FxHashMap<EntryIndex, (usize, String)> = FxHashMap::default();
-        let mut folded = Vec::with_capacity(mentions.len());
+        let mut name_of = Vec::with_capacity(mentions.len());
         for m in mentions {
             let entry = located_entry(gazetteer, m.resolution.entry);
             if let Some(cc) = &gazetteer.entry(entry).country_code {
@@ -74,14 +77,21 @@ impl WhyContext {
                 }
             }
             let name = fold_name(&m.text);
-            match names.get_mut(&name) {
-                Some(n) => *n += 1,
+            let id = match ids.get(&name) {
+                Some(&id) => id,
                 None => {
-                    names.insert(name.clone(), 1);
+                    let id = names.len() as u32;
+                    names.push((String::new(), 0));
+                    ids.insert(name.clone(), id);
+                    id
                 }
-            }
-            places.entry(entry).or_insert_with(|| (0, name.clone())).0 += 1;
-            folded.push(name);
+            };
+            names[id as usize].1 += 1;
+            name_of.push(id);
+            places.entry(entry).or_insert((0, name)).0 += 1;
+        }
+        for (name, id) in ids {
+            names[id as usize].0 = name;
         }
         let mut places: Vec<(EntryIndex, usize, String)> =
             places.into_iter().map(|(e, (n, s))| (e, n, s)).collect();
@@ -91,20 +101,27 @@ impl WhyContext {
             countries,
             places: places.into_iter().map(|(e, _, s)| (e, s)).collect(),
             names,
-            folded,
+            name_of,
             main: None,
         };
         context.main = context.main_country().map(|(cc, n)| (cc.to_string(), n));
         context
     }
 
-    /// The folded name of mention `index` of `mentions`, the mentions this context was
-    /// made of (folded now if it was made of others).
-    fn folded_name<'a>(&'a self, mentions: &[Mention], index: usize) -> Cow<'a, str> {
-        match self.folded.get(index) {
-            Some(name) if self.folded.len() == mentions.len() => Cow::Borrowed(name),
-            _ => Cow::Owned(fold_name(&mentions[index].text)),
+    /// The folded name of mention `index` of `mentions`, and how many mentions have it
+    /// (1 if none does: the context is of other mentions): kept if this context was made
+    /// of `mentions`, else folded and looked for now.
+    fn folded_name<'a>(&'a self, mentions: &[Mention], index: usize) -> (Cow<'a, str>, usize) {
+        if self.name_of.len() == mentions.len()
+            && let Some(&id) = self.name_of.get(index)
+            && let Some((name, n)) = self.names.get(id as usize)
+        {
+            return (Cow::Borrowed(name), *n);
         }
+        let name = fold_name(&mentions[index].text);
+        let n = self.names.iter().find(|(other, _)| *other == name);
+        let times = n.map_or(1, |&(_, n)| n);
+        (Cow::Owned(name), times)
     }
 
     /// The country most mentioned, if one is mentioned more than any other, with its
@@ -196,7 +213,7 @@ pub fn explain_into(
         return;
     }
     let chosen = gazetteer.entry(m.resolution.entry);
-    let name = context.folded_name(mentions, index);
+    let (name, times) = context.folded_name(mentions, index);
 
     // What made it a place; and the word beside it that says which kind (`city`,
     // `river`), which also tells namesakes apart.
@@ -237,7 +254,6 @@ pub fn explain_into(
     if is_capitalized(&m.text) && !is_sentence_start(text, m.start) {
         signs.next(out).push_str("a capital letter mid-sentence");
     }
-    let times = context.names.get(name.as_ref()).copied().unwrap_or(1);
     match times {
         0 | 1 => {}
         2 => signs.next(out).push_str("named twice in the document"),
