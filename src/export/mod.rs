@@ -26,7 +26,7 @@ use serde::Serialize;
 use crate::corpus::{Document, MentionRef, ParsedDocument, Place};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 use crate::geoparse::Mention;
-use crate::geoparse::why::{WhyContext, explain};
+use crate::geoparse::why::{WhyContext, explain_into};
 
 mod csv_row;
 mod json_row;
@@ -223,7 +223,7 @@ fn mention_of<'d>(doc: &'d ParsedDocument, m: &MentionRef) -> (&'d Mention, &'d 
 }
 
 /// A mention's `why`: the evidence for its reading in a few short sentences
-/// ([`explain`]); for a mention a person decided (a correction or a rule), what they
+/// ([`explain`](crate::geoparse::why::explain)); for a mention a person decided (a correction or a rule), what they
 /// chose first. `context` is the [`WhyContext`] of `doc`'s mentions.
 fn why(
     gazetteer: &Gazetteer,
@@ -231,21 +231,16 @@ fn why(
     m: &MentionRef,
     context: &WhyContext,
 ) -> String {
-    let parsed = explain(
-        gazetteer,
-        &doc.document.text,
-        &doc.mentions,
-        m.mention,
-        context,
-    );
+    // About the length of a why, so that it is written without growing.
+    let mut out = String::with_capacity(384);
     if m.corrected {
-        format!(
-            "A person chose {} (a correction or a rule). The parser's evidence: {parsed}",
-            gazetteer.entry(m.entry).name
-        )
-    } else {
-        parsed
+        out.push_str("A person chose ");
+        out.push_str(&gazetteer.entry(m.entry).name);
+        out.push_str(" (a correction or a rule). The parser's evidence: ");
     }
+    let text = &doc.document.text;
+    explain_into(&mut out, gazetteer, text, &doc.mentions, m.mention, context);
+    out
 }
 
 /// The [`WhyContext`] of each document an export explains, made once per document and

@@ -11,6 +11,9 @@
 //! names what counted; it does not replay the scores, so it says what weighed, not by
 //! how much.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
 use rustc_hash::FxHashMap;
 
 use super::hits::KindCue;
@@ -43,34 +46,82 @@ pub struct WhyContext {
     /// The document's distinct places (located entries) with their folded names, most
     /// mentioned first, at most [`PLACES_COMPARED`].
     places: Vec<(EntryIndex, String)>,
-    /// Mentions per folded name.
-    names: FxHashMap<String, usize>,
+    /// The document's distinct folded names, each with its mentions.
+    names: Vec<(String, usize)>,
+    /// Each mention's folded name (its place in `names`), in the order of the mentions:
+    /// an explanation reads its mention's instead of folding it again, and a document's
+    /// mentions add four bytes each (a 40 MB text has ~400,000).
+    name_of: Vec<u32>,
+    /// [`WhyContext::main_country`], worked out once for all the mentions.
+    main: Option<(String, usize)>,
 }
 
 impl WhyContext {
     /// The context of a document whose mentions (as parsed) are `mentions`.
     pub fn new(gazetteer: &Gazetteer, mentions: &[Mention]) -> WhyContext {
         let mut countries: FxHashMap<String, usize> = FxHashMap::default();
-        let mut names: FxHashMap<String, usize> = FxHashMap::default();
+        // Each distinct folded name's place in `names`.
+        let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+        let mut names: Vec<(String, usize)> = Vec::new();
         let mut places: FxHashMap<EntryIndex, (usize, String)> = FxHashMap::default();
+        let mut name_of = Vec::with_capacity(mentions.len());
         for m in mentions {
             let entry = located_entry(gazetteer, m.resolution.entry);
             if let Some(cc) = &gazetteer.entry(entry).country_code {
-                *countries.entry(cc.clone()).or_default() += 1;
+                // Keys are copied only the first time they are seen.
+                match countries.get_mut(cc.as_str()) {
+                    Some(n) => *n += 1,
+                    None => {
+                        countries.insert(cc.clone(), 1);
+                    }
+                }
             }
             let name = fold_name(&m.text);
-            *names.entry(name.clone()).or_default() += 1;
+            let id = match ids.get(&name) {
+                Some(&id) => id,
+                None => {
+                    let id = names.len() as u32;
+                    names.push((String::new(), 0));
+                    ids.insert(name.clone(), id);
+                    id
+                }
+            };
+            names[id as usize].1 += 1;
+            name_of.push(id);
             places.entry(entry).or_insert((0, name)).0 += 1;
+        }
+        for (name, id) in ids {
+            names[id as usize].0 = name;
         }
         let mut places: Vec<(EntryIndex, usize, String)> =
             places.into_iter().map(|(e, (n, s))| (e, n, s)).collect();
         places.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         places.truncate(PLACES_COMPARED);
-        WhyContext {
+        let mut context = WhyContext {
             countries,
             places: places.into_iter().map(|(e, _, s)| (e, s)).collect(),
             names,
+            name_of,
+            main: None,
+        };
+        context.main = context.main_country().map(|(cc, n)| (cc.to_string(), n));
+        context
+    }
+
+    /// The folded name of mention `index` of `mentions`, and how many mentions have it
+    /// (1 if none does: the context is of other mentions): kept if this context was made
+    /// of `mentions`, else folded and looked for now.
+    fn folded_name<'a>(&'a self, mentions: &[Mention], index: usize) -> (Cow<'a, str>, usize) {
+        if self.name_of.len() == mentions.len()
+            && let Some(&id) = self.name_of.get(index)
+            && let Some((name, n)) = self.names.get(id as usize)
+        {
+            return (Cow::Borrowed(name), *n);
         }
+        let name = fold_name(&mentions[index].text);
+        let n = self.names.iter().find(|(other, _)| *other == name);
+        let times = n.map_or(1, |&(_, n)| n);
+        (Cow::Owned(name), times)
     }
 
     /// The country most mentioned, if one is mentioned more than any other, with its
@@ -106,39 +157,88 @@ pub fn explain(
     index: usize,
     context: &WhyContext,
 ) -> String {
+    let mut out = String::new();
+    explain_into(&mut out, gazetteer, text, mentions, index, context);
+    out
+}
+
+/// A list written as it is found: `first` before its first item, `sep` before each
+/// other (the sentence's pieces go straight into one buffer, no list of strings).
+struct Items {
+    count: usize,
+    first: &'static str,
+    sep: &'static str,
+}
+
+impl Items {
+    fn new(first: &'static str, sep: &'static str) -> Items {
+        Items {
+            count: 0,
+            first,
+            sep,
+        }
+    }
+
+    /// Starts the next item in `out`.
+    fn next<'o>(&mut self, out: &'o mut String) -> &'o mut String {
+        out.push_str(if self.count == 0 {
+            self.first
+        } else {
+            self.sep
+        });
+        self.count += 1;
+        out
+    }
+}
+
+/// [`explain`], appended to `out` (the JSON Lines export writes a row's `why` into a
+/// buffer it keeps): the same text, written piece by piece without the intermediate
+/// strings and `format!` calls that were most of an export's cost of explaining.
+pub fn explain_into(
+    out: &mut String,
+    gazetteer: &Gazetteer,
+    text: &str,
+    mentions: &[Mention],
+    index: usize,
+    context: &WhyContext,
+) {
     let Some(m) = mentions.get(index) else {
-        return String::new();
+        return;
     };
     let fits = m.start <= m.end
         && m.end <= text.len()
         && text.is_char_boundary(m.start)
         && text.is_char_boundary(m.end);
     if !fits {
-        return String::new();
+        return;
     }
     let chosen = gazetteer.entry(m.resolution.entry);
-    let name = fold_name(&m.text);
-    let mut out = String::new();
+    let (name, times) = context.folded_name(mentions, index);
 
     // What made it a place; and the word beside it that says which kind (`city`,
     // `river`), which also tells namesakes apart.
-    let mut signs: Vec<String> = Vec::new();
+    if chosen.kind == Kind::Demonym {
+        out.push_str("A demonym");
+    } else {
+        out.push_str("A place");
+    }
+    let mut signs = Items::new(": ", ", ");
     if gazetteer.is_user_entry(m.resolution.entry) {
         // Found as the user named it, whatever the evidence (`recognize/user_names.rs`).
-        signs.push("one of your places".into());
+        signs.next(out).push_str("one of your places");
     }
     let mut kind_cue: Option<(&str, KindCue)> = None;
     if let Some((before_start, before)) = previous_word(text, m.start) {
         let (locative, kind) = super::recognize::cue_of(before);
         if locative || kind.is_some() {
-            signs.push(format!("“{before}” before it"));
+            push_all(signs.next(out), &["“", before, "” before it"]);
         }
         kind_cue = kind.map(|k| (before, k));
         if before.eq_ignore_ascii_case("of")
             && let Some((_, two_before)) = previous_word(text, before_start)
             && let Some(k) = super::recognize::cue_of(two_before).1
         {
-            signs.push(format!("“{two_before} of”"));
+            push_all(signs.next(out), &["“", two_before, " of”"]);
             kind_cue = Some((two_before, k));
         }
     }
@@ -148,37 +248,36 @@ pub fn explain(
             .is_some_and(|gap| !gap.is_empty() && gap.chars().all(|c| c == ' '))
         && let Some(k) = super::recognize::cue_of(after).1
     {
-        signs.push(format!("“{after}” after it"));
+        push_all(signs.next(out), &["“", after, "” after it"]);
         kind_cue = kind_cue.or(Some((after, k)));
     }
     if is_capitalized(&m.text) && !is_sentence_start(text, m.start) {
-        signs.push("a capital letter mid-sentence".into());
+        signs.next(out).push_str("a capital letter mid-sentence");
     }
-    let times = context.names.get(&name).copied().unwrap_or(1);
     match times {
         0 | 1 => {}
-        2 => signs.push("named twice in the document".into()),
-        n => signs.push(format!("named {n} times in the document")),
+        2 => signs.next(out).push_str("named twice in the document"),
+        n => push_all(
+            signs.next(out),
+            &[
+                "named ",
+                itoa::Buffer::new().format(n),
+                " times in the document",
+            ],
+        ),
     }
-    if chosen.kind == Kind::Demonym {
-        out.push_str("A demonym");
-    } else {
-        out.push_str("A place");
-    }
-    if signs.is_empty() {
+    if signs.count == 0 {
         out.push_str(": a known place name.");
     } else {
-        out.push_str(": ");
-        out.push_str(&signs.join(", "));
         out.push('.');
     }
 
     // What it was read as, and what chose it.
     out.push_str(" Read as ");
-    out.push_str(&describe(gazetteer, chosen, m.resolution.entry));
-    let mut reasons: Vec<String> = Vec::new();
+    describe_into(out, gazetteer, chosen, m.resolution.entry);
+    let mut reasons = Items::new(": ", "; ");
     if let Some(q) = qualifier(gazetteer, text, mentions, index, chosen) {
-        reasons.push(format!("qualified by “{q}”"));
+        push_all(reasons.next(out), &["qualified by “", q, "”"]);
     }
     if let Some(cc) = chosen.country_code.as_deref()
         && chosen.kind != Kind::Country
@@ -186,20 +285,24 @@ pub fn explain(
         // Counts include this mention: more than one means another names the country.
         let in_country = context.countries.get(cc).copied().unwrap_or(0);
         let country = country_name(gazetteer, cc);
-        match context.main_country() {
+        match context.main.as_ref().map(|(main, n)| (main.as_str(), *n)) {
             Some((main, n)) if main == cc && n > 1 => {
-                reasons.push(format!("the document is about {country} ({n} mentions)"));
+                let mut digits = itoa::Buffer::new();
+                let n = digits.format(n);
+                let items = ["the document is about ", country, " (", n, " mentions)"];
+                push_all(reasons.next(out), &items);
             }
-            _ if in_country > 1 => reasons.push(format!("{country} is named in the document")),
+            _ if in_country > 1 => {
+                push_all(reasons.next(out), &[country, " is named in the document"]);
+            }
             _ => {}
         }
     }
     if let Some((other, km)) = nearest(gazetteer, context, chosen, &name) {
-        reasons.push(format!("{other} is named {km:.0} km away"));
-    }
-    if !reasons.is_empty() {
-        out.push_str(": ");
-        out.push_str(&reasons.join("; "));
+        let out = reasons.next(out);
+        push_all(out, &[other, " is named "]);
+        push_whole(out, km);
+        out.push_str(" km away");
     }
     out.push('.');
 
@@ -214,38 +317,65 @@ pub fn explain(
         .filter(|(i, a)| *i == 0 || a.probability >= SECOND_ALTERNATE_MIN);
     for (_, a) in explained {
         let e = gazetteer.entry(a.entry);
-        let mut lost: Vec<String> = Vec::new();
+        out.push_str(" Not ");
+        short_label_into(out, gazetteer, e);
+        let percent = f64::from(a.probability) * 100.0;
+        if percent < 0.5 {
+            out.push_str(" (under 1%)");
+        } else {
+            out.push_str(" (");
+            push_whole(out, percent);
+            out.push_str("%)");
+        }
+        let mut lost = Items::new(": ", "; ");
         if let Some((word, cue)) = kind_cue
             && cue_fits(cue, chosen.kind)
             && !cue_fits(cue, e.kind)
         {
-            lost.push(format!("“{word}” says {}", cue_says(cue)));
+            push_all(lost.next(out), &["“", word, "” says ", cue_says(cue)]);
         }
         if e.population < chosen.population && chosen.kind == e.kind {
-            lost.push("smaller".into());
+            lost.next(out).push_str("smaller");
         } else if kind_rank(e.kind) > kind_rank(chosen.kind) {
-            lost.push(format!("a {}, less prominent", kind_word(e)));
+            push_all(lost.next(out), &["a ", kind_word(e), ", less prominent"]);
         }
         if let Some(cc) = e.country_code.as_deref()
             && Some(cc) != chosen.country_code.as_deref()
             && !context.countries.contains_key(cc)
         {
-            lost.push(format!("{} is not named", country_name(gazetteer, cc)));
-        }
-        let percent = f64::from(a.probability) * 100.0;
-        let chance = if percent < 0.5 {
-            "under 1%".to_string()
-        } else {
-            format!("{percent:.0}%")
-        };
-        out.push_str(&format!(" Not {} ({chance})", short_label(gazetteer, e)));
-        if !lost.is_empty() {
-            out.push_str(": ");
-            out.push_str(&lost.join("; "));
+            let country = country_name(gazetteer, cc);
+            push_all(lost.next(out), &[country, " is not named"]);
         }
         out.push('.');
     }
-    out
+}
+
+/// `x` rounded to a whole number, the digits `format!("{x:.0}")` writes (the exact value
+/// rounded half to even), by integers for the distances and percentages explanations
+/// write (core::fmt's exact float formatting was a tenth of an explanation's cost).
+fn push_whole(out: &mut String, x: f64) {
+    // Below 2^52 the floor and the fraction are exact (NaN fails the comparison).
+    if x.is_sign_positive() && x < 4e15 {
+        let floor = x.floor();
+        let fraction = x - floor;
+        let odd = floor % 2.0 != 0.0;
+        let whole = if fraction > 0.5 || (fraction == 0.5 && odd) {
+            floor + 1.0
+        } else {
+            floor
+        };
+        out.push_str(itoa::Buffer::new().format(whole as u64));
+    } else {
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{x:.0}");
+    }
+}
+
+/// Appends each of `pieces` to `out`.
+fn push_all(out: &mut String, pieces: &[&str]) {
+    for piece in pieces {
+        out.push_str(piece);
+    }
 }
 
 /// Whether a kind cue word points to entries of `kind` (as the resolver's bonus does).
@@ -272,28 +402,30 @@ fn cue_says(cue: KindCue) -> &'static str {
     }
 }
 
-/// `the capital of Niger (pop. 1,026,848)`, `a country`, `a state of United States`.
-fn describe(gazetteer: &Gazetteer, e: &Entry, index: EntryIndex) -> String {
+/// `the capital of Niger (pop. 1,026,848)`, `a country`, `a state of United States`,
+/// appended to `out`.
+fn describe_into(out: &mut String, gazetteer: &Gazetteer, e: &Entry, index: EntryIndex) {
     let country = e
         .country_code
         .as_deref()
         .map(|cc| country_name(gazetteer, cc));
-    let mut out = match (e.kind, country) {
+    match (e.kind, country) {
         (Kind::Demonym, _) => {
             let of = located_entry(gazetteer, index);
-            format!("a word for {}", gazetteer.entry(of).name)
+            push_all(out, &["a word for ", &gazetteer.entry(of).name]);
         }
-        (Kind::Country, _) => format!("{}, a country", e.name),
+        (Kind::Country, _) => push_all(out, &[&e.name, ", a country"]),
         (Kind::Place, Some(c)) if e.feature_code == "PPLC" => {
-            format!("{}, the capital of {c}", e.name)
+            push_all(out, &[&e.name, ", the capital of ", c]);
         }
-        (_, Some(c)) => format!("{}, a {} in {c}", e.name, kind_word(e)),
-        (_, None) => format!("{}, a {}", e.name, kind_word(e)),
-    };
-    if e.population > 0 && e.kind != Kind::Demonym {
-        out.push_str(&format!(" (pop. {})", thousands(e.population)));
+        (_, Some(c)) => push_all(out, &[&e.name, ", a ", kind_word(e), " in ", c]),
+        (_, None) => push_all(out, &[&e.name, ", a ", kind_word(e)]),
     }
-    out
+    if e.population > 0 && e.kind != Kind::Demonym {
+        out.push_str(" (pop. ");
+        thousands_into(out, e.population);
+        out.push(')');
+    }
 }
 
 /// The kind of an entry in a word (`town`, `state or province`).
@@ -321,20 +453,21 @@ fn kind_rank(kind: Kind) -> u8 {
     }
 }
 
-/// `Paris, United States (town, pop. 25,171)`.
-fn short_label(gazetteer: &Gazetteer, e: &Entry) -> String {
-    let mut out = e.name.clone();
+/// `Paris, United States (town, pop. 25,171)`, appended to `out`.
+fn short_label_into(out: &mut String, gazetteer: &Gazetteer, e: &Entry) {
+    out.push_str(&e.name);
     if let Some(cc) = e.country_code.as_deref()
         && e.kind != Kind::Country
     {
         out.push_str(", ");
-        out.push_str(&country_name(gazetteer, cc));
+        out.push_str(country_name(gazetteer, cc));
     }
-    out.push_str(&format!(", {}", kind_word(e)));
+    out.push_str(", ");
+    out.push_str(kind_word(e));
     if e.population > 0 && e.kind != Kind::Demonym {
-        out.push_str(&format!(", pop. {}", thousands(e.population)));
+        out.push_str(", pop. ");
+        thousands_into(out, e.population);
     }
-    out
 }
 
 /// The words right after the mention that name its entry's country or state
@@ -367,12 +500,12 @@ fn qualifier<'t>(
 
 /// The nearest other place the document names (another name), within [`NEARBY_KM`] of
 /// a town, county or feature: its name and distance in km.
-fn nearest(
-    gazetteer: &Gazetteer,
+fn nearest<'g>(
+    gazetteer: &'g Gazetteer,
     context: &WhyContext,
     chosen: &Entry,
     name: &str,
-) -> Option<(String, f64)> {
+) -> Option<(&'g str, f64)> {
     if matches!(chosen.kind, Kind::Country | Kind::Region | Kind::Demonym) {
         return None;
     }
@@ -393,29 +526,35 @@ fn nearest(
         })
         .filter(|(_, km)| *km <= NEARBY_KM)
         .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(e, km)| (e.name.clone(), km))
+        .map(|(e, km)| (e.name.as_str(), km))
 }
 
 /// The name of a country by its code (`NE` → `Niger`), the code if the gazetteer lacks it.
-fn country_name(gazetteer: &Gazetteer, cc: &str) -> String {
+fn country_name<'a>(gazetteer: &'a Gazetteer, cc: &'a str) -> &'a str {
     gazetteer
         .country(cc)
-        .map(|i| gazetteer.entry(i).name.clone())
-        .unwrap_or_else(|| cc.to_string())
+        .map(|i| gazetteer.entry(i).name.as_str())
+        .unwrap_or(cc)
 }
 
 /// `n` with thousands separated by commas (`1,026,848`), as the why sentence and the
 /// app write populations and counts.
 pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
     let mut out = String::new();
+    thousands_into(&mut out, n);
+    out
+}
+
+/// [`thousands`], appended to `out`.
+fn thousands_into(out: &mut String, n: u64) {
+    let mut digits = itoa::Buffer::new();
+    let s = digits.format(n);
     for (i, c) in s.chars().enumerate() {
         if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
-    out
 }
 
 #[cfg(test)]
@@ -453,6 +592,22 @@ mod tests {
         assert!(why.contains("qualified by “Texas”"), "{why}");
         assert!(why.contains("named twice"), "{why}");
         assert!(why.contains(" Not Paris, France"), "{why}");
+    }
+
+    #[test]
+    fn whole_numbers_are_written_as_format_writes_them() {
+        let mut values = vec![0.0, -0.0, 0.5, 1.5, 2.5, 0.49999999999999994, 4e15, 1e300];
+        values.extend([f64::NAN, f64::INFINITY, -1.5, 149.99999, 12.5000001]);
+        for i in 0..20_000 {
+            values.push(f64::from(i) / 8.0);
+            values.push(f64::from(i as f32 / 2000.0) * 100.0);
+            values.push(f64::from(i) * 0.0173);
+        }
+        for x in values {
+            let mut out = String::new();
+            push_whole(&mut out, x);
+            assert_eq!(out, format!("{x:.0}"), "{x:?}");
+        }
     }
 
     #[test]
