@@ -1004,20 +1004,12 @@ fn seeds_are_parsed_completely_and_correctly() {
     }
 }
 
-/// The document's dominant state: a local story names several towns of one state and
-/// not the state; a namesake town in that state, farther from them than the nearness
-/// that counts, is read there rather than as the larger namesake of another state.
-#[test]
-fn dominant_state() {
+/// Checks that each name of `expected` is found in `text` and read in that US state
+/// (by its admin1 code).
+fn assert_read_in_states(text: &str, expected: &[(&str, &str)]) {
     let g = gazetteer();
-    let parser = Geoparser::new(g);
-    let cases = [(
-        "Crews from Lubbock, Amarillo and Abilene were sent north. Another crew came from Athens.",
-        "Athens",
-        "TX",
-    )];
-    for (text, surface, state) in cases {
-        let mentions = parser.parse(text);
+    let mentions = Geoparser::new(g).parse(text);
+    for &(surface, state) in expected {
         let m = mentions
             .iter()
             .find(|m| m.text == surface)
@@ -1032,40 +1024,31 @@ fn dominant_state() {
     }
 }
 
+/// The document's dominant state: a local story names several towns of one state and
+/// not the state; a namesake town in that state, farther from them than the nearness
+/// that counts, is read there rather than as the larger namesake of another state.
+#[test]
+fn dominant_state() {
+    assert_read_in_states(
+        "Crews from Lubbock, Amarillo and Abilene were sent north. Another crew came from Athens.",
+        &[("Athens", "TX")],
+    );
+}
+
 /// A county and a town named in one story are the town in that county, even when
 /// another state has both names and a bigger town of the name (in another county):
 /// Missouri's Greene County holds Springfield, Illinois' does not.
 #[test]
 fn a_county_and_its_town_pair_up() {
-    let g = gazetteer();
-    let parser = Geoparser::new(g);
-    let cases = [
-        (
-            "Deputies from the Greene County Sheriff's Office arrested a Springfield man on \
-             Tuesday.",
-            [("Greene County", "MO"), ("Springfield", "MO")],
-        ),
-        (
-            "The Clarke County school board met in Athens on Monday to approve the budget.",
-            [("Clarke County", "GA"), ("Athens", "GA")],
-        ),
-    ];
-    for (text, expected) in cases {
-        let mentions = parser.parse(text);
-        for (surface, state) in expected {
-            let m = mentions
-                .iter()
-                .find(|m| m.text == surface)
-                .unwrap_or_else(|| panic!("{surface:?} not found in {text:?}"));
-            let e = g.entry(m.resolution.entry);
-            assert_eq!(
-                (e.country_code.as_deref(), e.admin1_code.as_deref()),
-                (Some("US"), Some(state)),
-                "{surface:?} in {text:?} resolved to {}",
-                e.label()
-            );
-        }
-    }
+    assert_read_in_states(
+        "Deputies from the Greene County Sheriff's Office arrested a Springfield man on \
+         Tuesday.",
+        &[("Greene County", "MO"), ("Springfield", "MO")],
+    );
+    assert_read_in_states(
+        "The Clarke County school board met in Athens on Monday to approve the budget.",
+        &[("Clarke County", "GA"), ("Athens", "GA")],
+    );
 }
 
 /// Two towns named in one story that lie next to each other are read there, although
@@ -1073,37 +1056,16 @@ fn a_county_and_its_town_pair_up() {
 /// Alabama, Moscow (Idaho) and Pullman (Washington) across a state line.
 #[test]
 fn neighbouring_towns_pair_up() {
-    let g = gazetteer();
-    let parser = Geoparser::new(g);
-    let cases = [
-        (
-            "A Florence man and a Sheffield woman were hurt when their cars collided on \
-             Tuesday.",
-            [("Florence", "AL"), ("Sheffield", "AL")],
-        ),
-        (
-            "Volunteers from Moscow and Pullman cleaned the trail on Saturday.",
-            [("Moscow", "ID"), ("Pullman", "WA")],
-        ),
-        (
-            "The Athens Police Department and deputies from Nelsonville searched the woods.",
-            [("Athens", "OH"), ("Nelsonville", "OH")],
-        ),
-    ];
-    for (text, expected) in cases {
-        let mentions = parser.parse(text);
-        for (surface, state) in expected {
-            let m = mentions
-                .iter()
-                .find(|m| m.text == surface)
-                .unwrap_or_else(|| panic!("{surface:?} not found in {text:?}"));
-            let e = g.entry(m.resolution.entry);
-            assert_eq!(
-                (e.country_code.as_deref(), e.admin1_code.as_deref()),
-                (Some("US"), Some(state)),
-                "{surface:?} in {text:?} resolved to {}",
-                e.label()
-            );
-        }
-    }
+    assert_read_in_states(
+        "A Florence man and a Sheffield woman were hurt when their cars collided on Tuesday.",
+        &[("Florence", "AL"), ("Sheffield", "AL")],
+    );
+    assert_read_in_states(
+        "Volunteers from Moscow and Pullman cleaned the trail on Saturday.",
+        &[("Moscow", "ID"), ("Pullman", "WA")],
+    );
+    assert_read_in_states(
+        "The Athens Police Department and deputies from Nelsonville searched the woods.",
+        &[("Athens", "OH"), ("Nelsonville", "OH")],
+    );
 }
