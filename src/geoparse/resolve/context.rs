@@ -199,9 +199,9 @@ impl Context {
         names: impl Iterator<Item = (SurfaceId, &'a [EntryFacts])> + Clone,
     ) {
         self.county_pairs.clear();
-        for list in self.counties.values_mut() {
-            list.clear();
-        }
+        // Cleared, not emptied list by list: a long batch would otherwise walk every
+        // division any earlier document named, for each new document.
+        self.counties.clear();
         let mut any = false;
         for (surface, facts) in names.clone() {
             // A name that is also a town's ("Durham", "Warren") is not taken for its
