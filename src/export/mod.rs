@@ -223,8 +223,9 @@ fn mention_of<'d>(doc: &'d ParsedDocument, m: &MentionRef) -> (&'d Mention, &'d 
 }
 
 /// A mention's `why`: the evidence for its reading in a few short sentences
-/// ([`explain`](crate::geoparse::why::explain)); for a mention a person decided (a correction or a rule), what they
-/// chose first. `context` is the [`WhyContext`] of `doc`'s mentions.
+/// ([`explain`](crate::geoparse::why::explain)); for a mention a person decided (a
+/// correction or a rule), what they chose first. `context` is the [`WhyContext`] of
+/// `doc`'s mentions.
 fn why(
     gazetteer: &Gazetteer,
     doc: &ParsedDocument,

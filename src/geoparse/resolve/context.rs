@@ -6,8 +6,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::SurfaceId;
-use crate::gazetteer::Gazetteer;
-use crate::gazetteer::{Candidate, EntryFacts, EntryIndex, Kind, NameMatch};
+use crate::gazetteer::{Candidate, EntryFacts, EntryIndex, Gazetteer, Kind, NameMatch};
 use crate::geoparse::kinds::{box_holds, settlement_level};
 
 /// Beyond this distance another place of the document lends a candidate no support.
@@ -187,12 +186,11 @@ impl Context {
     /// Finds, among every name's candidates (`names`: each name with its candidates'
     /// facts), the towns that a second-level division named elsewhere in the document
     /// holds, and those divisions ([`Context::in_county_pair`]); a division only when
-    /// its name is no town's. A story that names a
-    /// county and a town means the town in that county: "Walker County" and
-    /// "Huntsville" are both in Texas, although Alabama has a Walker County and a
-    /// bigger Huntsville (in another county). Candidates, not current readings: the
-    /// pair must be found even when both names start as their other namesakes, each
-    /// holding the other there.
+    /// its name is no town's. A story that names a county and a town means the town in
+    /// that county: "Walker County" and "Huntsville" are both in Texas, although
+    /// Alabama has a Walker County and a bigger Huntsville (in another county).
+    /// Candidates, not current readings: the pair must be found even when both names
+    /// start as their other namesakes, each holding the other there.
     pub(super) fn pair_counties<'a>(
         &mut self,
         gazetteer: &Gazetteer,
@@ -202,7 +200,6 @@ impl Context {
         // Cleared, not emptied list by list: a long batch would otherwise walk every
         // division any earlier document named, for each new document.
         self.counties.clear();
-        let mut any = false;
         for (surface, facts) in names.clone() {
             // A name that is also a town's ("Durham", "Warren") is not taken for its
             // county here: the story says "County Durham" or "Warren County" when it
@@ -218,11 +215,10 @@ impl Context {
                         .entry((cc, a1))
                         .or_default()
                         .push((surface, e.entry, bbox));
-                    any = true;
                 }
             }
         }
-        if !any {
+        if self.counties.is_empty() {
             return;
         }
         for (surface, facts) in names {
