@@ -1,5 +1,5 @@
 //! A JSON Lines row written by hand, byte for byte as serde_json writes
-//! [`MentionRowJson`] (its derived `Serialize` stays the reference, and a test compares
+//! [`MentionRowJson`] (its derived `Serialize` stays the reference, and tests compare
 //! the two).
 //!
 //! Why by hand: serde_json looks at every byte of every string through a table before
@@ -7,214 +7,450 @@
 //! the largest cost of `gazette parse --format jsonl` after parsing itself (callgrind).
 //! Here a string is checked for the bytes JSON escapes (`"`, `\`, controls) by a loop
 //! the compiler vectorises, and written whole when it has none, which is nearly always;
-//! one that has some goes through serde_json. Numbers go through serde_json (floats) or
-//! `itoa` (integers, as serde_json does), so they are the same digits.
+//! one that has some goes through serde_json. As CSV rows do (`csv_row.rs`), a row goes
+//! into its document's `Vec` without `io::Write` calls, what every row of a document
+//! repeats is rendered once per document ([`JsonDocument`]), and what every mention of
+//! a place repeats (its fields, and its part of an alternate) once per place and thread
+//! ([`PlaceJson`]): a batch writes the same few thousand places again and again.
+//! Numbers: confidences and probabilities, rounded to thousandths, by integers
+//! ([`write_thousandths`], the digits serde_json gives, tested for every value);
+//! other floats through serde_json, integers by `itoa` (as serde_json does).
 
-use std::io::Write;
+use std::cell::RefCell;
 
-use super::{AlternateJson, MentionRowJson};
+use rustc_hash::FxHashMap;
 
-impl MentionRowJson<'_> {
-    /// Writes the row as serde_json would (no newline).
-    pub(super) fn write_to<W: Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
-        out.write_all(b"{\"alternates\":[")?;
-        for (i, a) in self.alternates.iter().enumerate() {
-            if i > 0 {
-                out.write_all(b",")?;
-            }
-            write_alternate(out, a)?;
+use super::{date, document_path, mention_of, round3, round6};
+use crate::corpus::{MentionRef, ParsedDocument};
+use crate::gazetteer::{EntryIndex, Gazetteer};
+use crate::geoparse::why::WhyContext;
+
+/// What every JSON Lines row of one document repeats, rendered once for all of them,
+/// and the buffer its mentions' `why` is written in.
+pub(super) struct JsonDocument {
+    /// `,"date":…,"demonym":`
+    date: Vec<u8>,
+    /// `,"document":…,"document_path":…,"end":`
+    document: Vec<u8>,
+    /// `,"title":…,"url":…`
+    tail: Vec<u8>,
+    /// The last mention's `why`, its allocation kept for the next.
+    why: String,
+}
+
+impl JsonDocument {
+    /// The repeated fields of `doc`'s rows.
+    pub(super) fn of(doc: &ParsedDocument) -> JsonDocument {
+        let meta = &doc.document.meta;
+        let mut date_field = b",\"date\":".to_vec();
+        push_optional(&mut date_field, date(doc).as_deref());
+        date_field.extend_from_slice(b",\"demonym\":");
+        let mut document = b",\"document\":".to_vec();
+        push_string(&mut document, &doc.document.name);
+        document.extend_from_slice(b",\"document_path\":");
+        push_optional(&mut document, document_path(&doc.document).as_deref());
+        document.extend_from_slice(b",\"end\":");
+        let mut tail = b",\"title\":".to_vec();
+        push_optional(&mut tail, meta.title.as_deref());
+        tail.extend_from_slice(b",\"url\":");
+        push_optional(&mut tail, meta.url.as_deref());
+        JsonDocument {
+            date: date_field,
+            document,
+            tail,
+            why: String::with_capacity(384),
         }
-        out.write_all(b"],\"confidence\":")?;
-        write_float(out, self.confidence)?;
-        out.write_all(b",\"corrected\":")?;
-        write_bool(out, self.corrected)?;
-        out.write_all(b",\"country_code\":")?;
-        write_optional(out, self.country_code)?;
-        out.write_all(b",\"date\":")?;
-        write_optional(out, self.date)?;
-        out.write_all(b",\"demonym\":")?;
-        write_bool(out, self.demonym)?;
-        out.write_all(b",\"document\":")?;
-        write_string(out, self.document)?;
-        out.write_all(b",\"document_path\":")?;
-        write_optional(out, self.document_path)?;
-        out.write_all(b",\"end\":")?;
-        write_integer(out, self.end)?;
-        out.write_all(b",\"feature_type\":\"")?;
-        out.write_all(self.feature_type.as_str().as_bytes())?;
-        out.write_all(b"\",\"gazetteer_id\":")?;
-        write_string(out, self.gazetteer_id)?;
-        out.write_all(b",\"lat\":")?;
-        write_float(out, self.lat)?;
-        out.write_all(b",\"lon\":")?;
-        write_float(out, self.lon)?;
-        out.write_all(b",\"name\":")?;
-        write_string(out, self.name)?;
-        out.write_all(b",\"passage\":")?;
-        write_string(out, self.passage)?;
-        out.write_all(b",\"passage_start\":")?;
-        write_integer(out, self.passage_start)?;
-        out.write_all(b",\"start\":")?;
-        write_integer(out, self.start)?;
-        out.write_all(b",\"text\":")?;
-        write_string(out, self.text)?;
-        out.write_all(b",\"title\":")?;
-        write_optional(out, self.title)?;
-        out.write_all(b",\"url\":")?;
-        write_optional(out, self.url)?;
-        if let Some(why) = &self.why {
-            out.write_all(b",\"why\":")?;
-            write_string(out, why)?;
-        }
-        out.write_all(b"}")
     }
 }
 
-fn write_alternate<W: Write + ?Sized>(out: &mut W, a: &AlternateJson<'_>) -> std::io::Result<()> {
-    out.write_all(b"{\"country_code\":")?;
-    write_optional(out, a.country_code)?;
-    out.write_all(b",\"feature_type\":\"")?;
-    out.write_all(a.feature_type.as_str().as_bytes())?;
-    out.write_all(b"\",\"gazetteer_id\":")?;
-    write_string(out, a.gazetteer_id)?;
-    out.write_all(b",\"name\":")?;
-    write_string(out, a.name)?;
-    out.write_all(b",\"probability\":")?;
-    write_float(out, a.probability)?;
-    out.write_all(b"}")
+/// One JSON Lines row and its newline: mention `m` of `doc`, shown at the place
+/// `place`, with its `why` when `context` (the [`WhyContext`] of `doc`) is given;
+/// `fields` is [`JsonDocument::of`] `doc`.
+pub(super) fn write_json_row(
+    out: &mut Vec<u8>,
+    gazetteer: &Gazetteer,
+    doc: &ParsedDocument,
+    fields: &mut JsonDocument,
+    m: &MentionRef,
+    place: EntryIndex,
+    context: Option<&WhyContext>,
+) {
+    let (mention, passage) = mention_of(doc, m);
+    let mut numbers = itoa::Buffer::new();
+    out.reserve(passage.len() + 1024);
+    PLACE_JSON.with_borrow_mut(|kept| {
+        kept.refresh(gazetteer);
+        out.extend_from_slice(b"{\"alternates\":[");
+        for (i, a) in mention.resolution.alternates.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(kept.of(gazetteer, a.entry).alternate());
+            write_thousandths(out, a.probability);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"confidence\":");
+        write_thousandths(out, m.confidence);
+        out.extend_from_slice(if m.corrected {
+            b",\"corrected\":true,\"country_code\":"
+        } else {
+            b",\"corrected\":false,\"country_code\":"
+        });
+        let shown = kept.of(gazetteer, place);
+        out.extend_from_slice(shown.country_code());
+        out.extend_from_slice(&fields.date);
+        out.extend_from_slice(if m.demonym { b"true" } else { b"false" });
+        out.extend_from_slice(&fields.document);
+        out.extend_from_slice(numbers.format(mention.end).as_bytes());
+        out.extend_from_slice(shown.fields());
+    });
+    out.extend_from_slice(b",\"passage\":");
+    push_string(out, passage);
+    out.extend_from_slice(b",\"passage_start\":");
+    out.extend_from_slice(numbers.format(mention.passage.start).as_bytes());
+    out.extend_from_slice(b",\"start\":");
+    out.extend_from_slice(numbers.format(mention.start).as_bytes());
+    out.extend_from_slice(b",\"text\":");
+    push_string(out, &mention.text);
+    out.extend_from_slice(&fields.tail);
+    if let Some(context) = context {
+        fields.why.clear();
+        super::why_into(&mut fields.why, gazetteer, doc, m, context);
+        out.extend_from_slice(b",\"why\":");
+        push_string(out, &fields.why);
+    }
+    out.extend_from_slice(b"}\n");
+}
+
+thread_local! {
+    /// Places' JSON as this thread last wrote it (see [`PlaceJson`]).
+    static PLACE_JSON: RefCell<KeptPlaces> = RefCell::new(KeptPlaces::default());
+}
+
+/// Places a thread keeps the JSON of, at most; then it starts again (a few MB).
+const MAX_KEPT_PLACES: usize = 1 << 16;
+
+/// [`PlaceJson`] by entry, for one gazetteer and generation of its user places (an
+/// entry index means another place in another gazetteer, and a user place's index
+/// another place once they change).
+#[derive(Default)]
+struct KeptPlaces {
+    /// [`Gazetteer::id`] and [`Gazetteer::user_generation`] of the JSON kept.
+    of: (u64, u64),
+    places: FxHashMap<EntryIndex, PlaceJson>,
+}
+
+impl KeptPlaces {
+    /// Forgets every place if the gazetteer is another, or too many are kept.
+    fn refresh(&mut self, gazetteer: &Gazetteer) {
+        let of = (gazetteer.id(), gazetteer.user_generation());
+        if self.of != of || self.places.len() >= MAX_KEPT_PLACES {
+            self.of = of;
+            self.places.clear();
+        }
+    }
+
+    /// The JSON of the place at `entry`, kept or made now (and kept).
+    fn of(&mut self, gazetteer: &Gazetteer, entry: EntryIndex) -> &PlaceJson {
+        self.places
+            .entry(entry)
+            .or_insert_with(|| PlaceJson::new(gazetteer, entry))
+    }
+}
+
+/// A place's parts of a row, in one buffer: as an alternate, up to its probability
+/// (`{"country_code":…,"feature_type":…,"gazetteer_id":…,"name":…,"probability":`);
+/// its country code as the row's `country_code` (`"US"` or `null`); and the row's run
+/// of its fields (`,"feature_type":…,"gazetteer_id":…,"lat":…,"lon":…,"name":…`).
+struct PlaceJson {
+    bytes: Box<[u8]>,
+    /// Where the country code and the fields start in `bytes`.
+    country_code: usize,
+    fields: usize,
+}
+
+impl PlaceJson {
+    fn new(gazetteer: &Gazetteer, entry: EntryIndex) -> PlaceJson {
+        let e = gazetteer.entry(entry);
+        let mut bytes = Vec::with_capacity(192);
+        bytes.extend_from_slice(b"{\"country_code\":");
+        push_optional(&mut bytes, e.country_code.as_deref());
+        bytes.extend_from_slice(b",\"feature_type\":\"");
+        bytes.extend_from_slice(e.kind.as_str().as_bytes());
+        bytes.extend_from_slice(b"\",\"gazetteer_id\":");
+        push_string(&mut bytes, &e.id);
+        bytes.extend_from_slice(b",\"name\":");
+        push_string(&mut bytes, &e.name);
+        bytes.extend_from_slice(b",\"probability\":");
+        let country_code = bytes.len();
+        push_optional(&mut bytes, e.country_code.as_deref());
+        let fields = bytes.len();
+        bytes.extend_from_slice(b",\"feature_type\":\"");
+        bytes.extend_from_slice(e.kind.as_str().as_bytes());
+        bytes.extend_from_slice(b"\",\"gazetteer_id\":");
+        push_string(&mut bytes, &e.id);
+        bytes.extend_from_slice(b",\"lat\":");
+        push_float(&mut bytes, round6(e.lat));
+        bytes.extend_from_slice(b",\"lon\":");
+        push_float(&mut bytes, round6(e.lon));
+        bytes.extend_from_slice(b",\"name\":");
+        push_string(&mut bytes, &e.name);
+        PlaceJson {
+            bytes: bytes.into_boxed_slice(),
+            country_code,
+            fields,
+        }
+    }
+
+    fn alternate(&self) -> &[u8] {
+        &self.bytes[..self.country_code]
+    }
+
+    fn country_code(&self) -> &[u8] {
+        &self.bytes[self.country_code..self.fields]
+    }
+
+    fn fields(&self) -> &[u8] {
+        &self.bytes[self.fields..]
+    }
 }
 
 /// `s` as a JSON string, escaped as serde_json escapes it.
-pub(super) fn write_string<W: Write + ?Sized>(out: &mut W, s: &str) -> std::io::Result<()> {
+pub(super) fn push_string(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     // No early exit, so that the loop is vectorised: one pass over the bytes.
     let plain = !bytes.iter().fold(false, |any, &b| {
         any | (b < 0x20) | (b == b'"') | (b == b'\\')
     });
     if plain {
-        out.write_all(b"\"")?;
-        out.write_all(bytes)?;
-        out.write_all(b"\"")
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
     } else {
-        serde_json::to_writer(out, s).map_err(std::io::Error::from)
+        // Serializing a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(out, s);
     }
 }
 
-fn write_optional<W: Write + ?Sized>(out: &mut W, s: Option<&str>) -> std::io::Result<()> {
+fn push_optional(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
-        Some(s) => write_string(out, s),
-        None => out.write_all(b"null"),
+        Some(s) => push_string(out, s),
+        None => out.extend_from_slice(b"null"),
     }
 }
 
-fn write_bool<W: Write + ?Sized>(out: &mut W, b: bool) -> std::io::Result<()> {
-    out.write_all(if b { b"true" } else { b"false" })
+fn push_float(out: &mut Vec<u8>, x: f64) {
+    // Serializing a number into a Vec cannot fail.
+    let _ = serde_json::to_writer(out, &x);
 }
 
-fn write_integer<W: Write + ?Sized>(out: &mut W, n: usize) -> std::io::Result<()> {
-    out.write_all(itoa::Buffer::new().format(n).as_bytes())
-}
-
-fn write_float<W: Write + ?Sized>(out: &mut W, x: f64) -> std::io::Result<()> {
-    serde_json::to_writer(out, &x).map_err(std::io::Error::from)
+/// `round3(x)` as serde_json writes it: for a value from 0 to 1 (every confidence and
+/// probability) the thousandths' digits without trailing zeros (`0.05`, `1.0`), which
+/// is the shortest decimal that reads back as that `f64`; anything else through
+/// serde_json.
+fn write_thousandths(out: &mut Vec<u8>, x: f32) {
+    let thousandths = (f64::from(x) * 1000.0).round();
+    if !(0.0..=1000.0).contains(&thousandths) || thousandths.is_sign_negative() {
+        push_float(out, round3(x));
+        return;
+    }
+    // In 0..=1000, so exact as an integer.
+    let k = thousandths as u32;
+    let (whole, fraction) = (k / 1000, k % 1000);
+    out.push(b'0' + whole as u8);
+    out.push(b'.');
+    if fraction == 0 {
+        out.push(b'0');
+        return;
+    }
+    let digits = [
+        b'0' + (fraction / 100) as u8,
+        b'0' + (fraction / 10 % 10) as u8,
+        b'0' + (fraction % 10) as u8,
+    ];
+    let used = if fraction % 100 == 0 {
+        1
+    } else if fraction % 10 == 0 {
+        2
+    } else {
+        3
+    };
+    out.extend_from_slice(&digits[..used]);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gazetteer::Kind;
+    use crate::corpus::{Corrections, Document, Filter, Published, parse_documents, places};
+    use crate::export::{AlternateJson, MentionRowJson, WhyContexts, alternates};
+    use crate::geoparse::Geoparser;
     use proptest::prelude::*;
+    use std::sync::OnceLock;
 
-    fn row<'a>(
-        strings: &'a [String; 8],
-        numbers: (f64, f64, usize),
-        why: bool,
-    ) -> MentionRowJson<'a> {
-        let alternate = |i: usize| AlternateJson {
-            country_code: i.is_multiple_of(2).then_some(strings[i % 8].as_str()),
-            feature_type: Kind::ALL[i % Kind::ALL.len()],
-            gazetteer_id: &strings[(i + 1) % 8],
-            name: &strings[(i + 2) % 8],
-            probability: numbers.0 / (i as f64 + 1.0),
-        };
-        MentionRowJson {
-            alternates: (0..numbers.2 % 4).map(alternate).collect(),
-            confidence: numbers.0,
-            corrected: numbers.2.is_multiple_of(2),
-            country_code: Some(&strings[0]),
-            date: numbers.2.is_multiple_of(3).then_some(strings[1].as_str()),
-            demonym: numbers.2.is_multiple_of(5),
-            document: &strings[2],
-            document_path: (!numbers.2.is_multiple_of(2)).then_some(strings[3].as_str()),
-            end: numbers.2 + 7,
-            feature_type: Kind::ALL[numbers.2 % Kind::ALL.len()],
-            gazetteer_id: &strings[4],
-            lat: numbers.0,
-            lon: numbers.1,
-            name: &strings[5],
-            passage: &strings[6],
-            passage_start: numbers.2 / 2,
-            start: numbers.2,
-            text: &strings[7],
-            title: None,
-            url: Some(&strings[3]),
-            why: why.then(|| strings[6].repeat(2)),
-        }
+    fn gazetteer() -> &'static Gazetteer {
+        static G: OnceLock<Gazetteer> = OnceLock::new();
+        G.get_or_init(|| Gazetteer::load_bundled().expect("bundled gazetteer"))
     }
 
-    fn by_hand(json: &MentionRowJson<'_>) -> Vec<u8> {
-        let mut out = Vec::new();
-        json.write_to(&mut out).expect("write to a Vec");
+    /// The row as serde_json writes the reference type, built as rows were before
+    /// they were written by hand.
+    fn reference(
+        g: &Gazetteer,
+        doc: &ParsedDocument,
+        m: &MentionRef,
+        place: EntryIndex,
+        why: Option<&WhyContext>,
+    ) -> Vec<u8> {
+        let (mention, passage) = mention_of(doc, m);
+        let e = g.entry(place);
+        let (date, path) = (date(doc), document_path(&doc.document));
+        let alternates: Vec<AlternateJson<'_>> = alternates(g, mention);
+        let json = MentionRowJson {
+            alternates,
+            confidence: round3(m.confidence),
+            corrected: m.corrected,
+            country_code: e.country_code.as_deref(),
+            date: date.as_deref(),
+            demonym: m.demonym,
+            document: &doc.document.name,
+            document_path: path.as_deref(),
+            end: mention.end,
+            feature_type: e.kind,
+            gazetteer_id: &e.id,
+            lat: round6(e.lat),
+            lon: round6(e.lon),
+            name: &e.name,
+            passage,
+            passage_start: mention.passage.start,
+            start: mention.start,
+            text: &mention.text,
+            title: doc.document.meta.title.as_deref(),
+            url: doc.document.meta.url.as_deref(),
+            why: why.map(|c| super::super::why(g, doc, m, c)),
+        };
+        let mut out = serde_json::to_vec(&json).expect("serde_json");
+        out.push(b'\n');
         out
     }
 
+    /// Every row of `doc` by hand and by the reference, with and without `why`, and
+    /// with each mention marked corrected too.
+    fn assert_rows_match(doc: Document) {
+        let g = gazetteer();
+        let parsed = parse_documents(&Geoparser::new(g), vec![doc]);
+        let shown = places(g, &parsed, &Corrections::default(), &Filter::default());
+        let mut contexts = WhyContexts::default();
+        let doc = &parsed[0];
+        let mut fields = JsonDocument::of(doc);
+        let mut rows = 0;
+        for place in &shown {
+            for m in &place.mentions {
+                let mut corrected = *m;
+                corrected.corrected = !m.corrected;
+                for m in [m, &corrected] {
+                    for why in [None, Some(contexts.of(g, 0, doc))] {
+                        let mut row = Vec::new();
+                        write_json_row(&mut row, g, doc, &mut fields, m, place.entry, why);
+                        assert_eq!(
+                            String::from_utf8_lossy(&row),
+                            String::from_utf8_lossy(&reference(g, doc, m, place.entry, why)),
+                        );
+                        rows += 1;
+                    }
+                }
+            }
+        }
+        assert!(rows > 0, "the text names no place: nothing compared");
+    }
+
+    fn document(name: &str, around: &str, title: Option<&str>, url: Option<&str>) -> Document {
+        let text = format!(
+            "{around} Flooding hit Paris, Texas, and Niamey. {around}\n\nThe Nigerien army left \
+             Agadez for {around} Zinder."
+        );
+        let mut doc = Document::from_text(name, text);
+        doc.path = Some(std::path::PathBuf::from(format!("/news/{name}")));
+        doc.meta.title = title.map(String::from);
+        doc.meta.url = url.map(String::from);
+        doc.meta.published = Published::parse("2021-03-04T10:20:00+01:00");
+        doc
+    }
+
     #[test]
-    fn rows_at_the_edges_as_serde_json_writes_them() {
-        let strings = [
-            "US",
-            "2021-03-04",
-            "a \"quoted\" name",
-            "dir\\file.txt",
-            "gn:123",
-            "Niamey",
-            "line\nbreak\ttab\u{1}\u{7f} é 中 \u{2028}",
-            "",
-        ]
-        .map(String::from);
-        for numbers in [
-            (0.556, -92.44514, 0),
-            (f64::NAN, f64::INFINITY, 1),
-            (-0.0, 1e-7, 2),
-            (1e300, -1e-300, 3),
-            (0.1, 13.51366, 8),
-        ] {
-            for why in [true, false] {
-                let json = row(&strings, numbers, why);
+    fn rows_as_serde_json_writes_them() {
+        assert_rows_match(document("plain.txt", "Today", Some("News"), None));
+        assert_rows_match(document(
+            "a \"quoted\"\\name\t.txt",
+            "line\u{1}\u{7f} é 中 \u{2028} \"q\" back\\slash",
+            Some("a \"title\""),
+            Some("https://example.com/?a=\"b\""),
+        ));
+        let mut undated = document("undated.txt", "", None, None);
+        undated.meta.published = None;
+        undated.path = None;
+        assert_rows_match(undated);
+    }
+
+    fn thousandths(x: f32) -> String {
+        let mut out = Vec::new();
+        write_thousandths(&mut out, x);
+        String::from_utf8(out).expect("ASCII")
+    }
+
+    #[test]
+    fn every_thousandth_as_serde_json_writes_it() {
+        for k in 0..=1000u32 {
+            for x in [
+                k as f32 / 1000.0,
+                (k as f32 + 0.4) / 1000.0,
+                (k as f32 - 0.4) / 1000.0,
+            ] {
                 assert_eq!(
-                    String::from_utf8_lossy(&by_hand(&json)),
-                    String::from_utf8_lossy(&serde_json::to_vec(&json).expect("serde_json")),
+                    thousandths(x),
+                    serde_json::to_string(&round3(x)).expect("json")
                 );
             }
+        }
+        for x in [
+            -0.0,
+            -0.0004,
+            -0.001,
+            -1.0,
+            1.0004,
+            1.2,
+            1e9,
+            f32::NAN,
+            f32::INFINITY,
+        ] {
+            assert_eq!(
+                thousandths(x),
+                serde_json::to_string(&round3(x)).expect("json"),
+                "{x}"
+            );
         }
     }
 
     proptest! {
         #[test]
-        fn rows_as_serde_json_writes_them(
-            strings in proptest::array::uniform8(any::<String>()),
-            lat in any::<f64>(),
-            lon in -180.0f64..180.0,
-            n in 0usize..1_000_000,
-            why in any::<bool>(),
+        fn any_confidence_as_serde_json_writes_it(x in any::<f32>()) {
+            prop_assert_eq!(thousandths(x), serde_json::to_string(&round3(x)).expect("json"));
+        }
+
+        #[test]
+        fn rows_with_any_strings_as_serde_json_writes_them(
+            name in any::<String>(),
+            around in any::<String>(),
+            title in proptest::option::of(any::<String>()),
+            url in proptest::option::of(any::<String>()),
         ) {
-            let json = row(&strings, (lat, lon, n), why);
-            prop_assert_eq!(by_hand(&json), serde_json::to_vec(&json).expect("serde_json"));
+            assert_rows_match(document(&name, &around, title.as_deref(), url.as_deref()));
         }
 
         #[test]
         fn strings_as_serde_json_writes_them(s in any::<String>()) {
             let mut out = Vec::new();
-            write_string(&mut out, &s).expect("write to a Vec");
+            push_string(&mut out, &s);
             prop_assert_eq!(out, serde_json::to_vec(&s).expect("serde_json"));
         }
     }

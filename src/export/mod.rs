@@ -31,6 +31,7 @@ use crate::geoparse::why::{WhyContext, explain_into};
 mod csv_row;
 mod json_row;
 use csv_row::{CsvDocument, write_csv_row};
+use json_row::{JsonDocument, write_json_row};
 mod kml;
 pub mod project;
 mod stream;
@@ -146,8 +147,10 @@ struct MentionJson<'a> {
     why: Option<String>,
 }
 
-/// A JSON Lines row: the mention with its place's fields flattened in. Written by
-/// [`MentionRowJson::write_to`] (`json_row.rs`), the same bytes as its `Serialize`.
+/// A JSON Lines row: the mention with its place's fields flattened in. Rows are written
+/// by hand (`json_row.rs`); this type's `Serialize` is the reference they are tested
+/// against.
+#[cfg(test)]
 #[derive(Serialize)]
 struct MentionRowJson<'a> {
     alternates: Vec<AlternateJson<'a>>,
@@ -173,22 +176,6 @@ struct MentionRowJson<'a> {
     /// Left out of a batch run with `--no-why`.
     #[serde(skip_serializing_if = "Option::is_none")]
     why: Option<String>,
-}
-
-/// What every JSON Lines row of one document repeats and has to be made (its date and
-/// its path as exported): made once per document rather than once per mention.
-struct JsonDocument {
-    date: Option<String>,
-    path: Option<String>,
-}
-
-impl JsonDocument {
-    fn of(doc: &ParsedDocument) -> JsonDocument {
-        JsonDocument {
-            date: date(doc),
-            path: document_path(&doc.document),
-        }
-    }
 }
 
 /// A document's publication date as exported: ISO 8601 (`2021-03-04`, with the time and
@@ -234,14 +221,25 @@ fn why(
 ) -> String {
     // About the length of a why, so that it is written without growing.
     let mut out = String::with_capacity(384);
+    why_into(&mut out, gazetteer, doc, m, context);
+    out
+}
+
+/// [`why`], appended to `out`.
+fn why_into(
+    out: &mut String,
+    gazetteer: &Gazetteer,
+    doc: &ParsedDocument,
+    m: &MentionRef,
+    context: &WhyContext,
+) {
     if m.corrected {
         out.push_str("A person chose ");
         out.push_str(&gazetteer.entry(m.entry).name);
         out.push_str(" (a correction or a rule). The parser's evidence: ");
     }
     let text = &doc.document.text;
-    explain_into(&mut out, gazetteer, text, &doc.mentions, m.mention, context);
-    out
+    explain_into(out, gazetteer, text, &doc.mentions, m.mention, context);
 }
 
 /// The [`WhyContext`] of each document an export explains, made once per document and
@@ -289,48 +287,6 @@ fn write_mention_json(
         why: context.map(|c| why(gazetteer, doc, m, c)),
     };
     serde_json::to_writer(out, &json).map_err(std::io::Error::from)
-}
-
-/// One JSON Lines row: mention `m` of `doc`, shown at the place `place`.
-///
-/// Generic over the writer so that rendering into a document's `Vec<u8>` is inlined:
-/// through `dyn Write`, each of a row's many small writes took a call.
-fn write_json_line<W: Write + ?Sized>(
-    out: &mut W,
-    gazetteer: &Gazetteer,
-    doc: &ParsedDocument,
-    fields: &JsonDocument,
-    m: &MentionRef,
-    place: EntryIndex,
-    context: Option<&WhyContext>,
-) -> std::io::Result<()> {
-    let (mention, passage) = mention_of(doc, m);
-    let e = gazetteer.entry(place);
-    let json = MentionRowJson {
-        alternates: alternates(gazetteer, mention),
-        confidence: round3(m.confidence),
-        corrected: m.corrected,
-        country_code: e.country_code.as_deref(),
-        date: fields.date.as_deref(),
-        demonym: m.demonym,
-        document: &doc.document.name,
-        document_path: fields.path.as_deref(),
-        end: mention.end,
-        feature_type: e.kind,
-        gazetteer_id: &e.id,
-        lat: round6(e.lat),
-        lon: round6(e.lon),
-        name: &e.name,
-        passage,
-        passage_start: mention.passage.start,
-        start: mention.start,
-        text: &mention.text,
-        title: doc.document.meta.title.as_deref(),
-        url: doc.document.meta.url.as_deref(),
-        why: context.map(|c| why(gazetteer, doc, m, c)),
-    };
-    json.write_to(out)?;
-    out.write_all(b"\n")
 }
 
 fn round3(x: f32) -> f64 {
@@ -439,6 +395,7 @@ fn write_json_lines(
     let mut contexts = WhyContexts::default();
     // Rows come in document order: each document's repeated fields are made once.
     let mut fields: Option<(usize, JsonDocument)> = None;
+    let mut row = Vec::new();
     for (pi, mi) in row_order(documents, places) {
         let p = &places[pi];
         let m = &p.mentions[mi];
@@ -446,9 +403,11 @@ fn write_json_lines(
         let context = contexts.of(gazetteer, m.document, doc);
         let fields = match &mut fields {
             Some((d, fields)) if *d == m.document => fields,
-            slot => &slot.insert((m.document, JsonDocument::of(doc))).1,
+            slot => &mut slot.insert((m.document, JsonDocument::of(doc))).1,
         };
-        write_json_line(out, gazetteer, doc, fields, m, p.entry, Some(context))?;
+        row.clear();
+        write_json_row(&mut row, gazetteer, doc, fields, m, p.entry, Some(context));
+        out.write_all(&row)?;
     }
     Ok(())
 }

@@ -21,7 +21,7 @@ use super::csv_row::CsvDocument;
 use super::kml::{self, KML_TAIL};
 use super::{
     CSV_HEADER, Format, GEOJSON_HEAD, GEOJSON_TAIL, JsonDocument, MAX_MENTIONS_PER_FEATURE,
-    write_csv_row, write_feature, write_json_line, write_mention_json,
+    write_csv_row, write_feature, write_json_row, write_mention_json,
 };
 use crate::corpus::places::Shown;
 use crate::corpus::{MentionRef, ParsedDocument};
@@ -123,7 +123,7 @@ fn render(
         match format {
             Format::JsonLines => {
                 let fields = json.get_or_insert_with(|| JsonDocument::of(doc));
-                write_json_line(&mut part.rows, gazetteer, doc, fields, m, *place, context)?;
+                write_json_row(&mut part.rows, gazetteer, doc, fields, m, *place, context);
             }
             Format::Csv => {
                 let fields = csv.get_or_insert_with(|| CsvDocument::of(doc));
