@@ -178,6 +178,14 @@ const DEMONYMS: &[Case] = &[
 
 const MULTI_WORD: &[Case] = &[
     Case {
+        name: "a state of two words speaks",
+        text: "Andhra Pradesh said on Monday it would build the dam. Uttar Pradesh said it would not.",
+        expected: &[
+            Place("Andhra Pradesh", Kind::Admin1, Some("IN")),
+            Place("Uttar Pradesh", Kind::Admin1, Some("IN")),
+        ],
+    },
+    Case {
         name: "Burkina Faso whole",
         text: "juntas in neighboring Mali and Burkina Faso",
         expected: &[
@@ -903,6 +911,42 @@ fn crossed_pairs() {
 #[test]
 fn local_cues() {
     check("local_cues", LOCAL_CUES);
+}
+
+/// A town the evidence leaves just short of a place is one beside the clear places of
+/// the story around it, but not inside a longer capitalised name.
+const NEAR_THE_STORYS_PLACES: &[Case] = &[
+    Case {
+        name: "towns of the same county",
+        text: "Floods cut the road between Tralee and Killarney on Friday. Listowel was also \
+               hit, and a Castleisland farmer lost his herd.",
+        expected: &[
+            Place("Listowel", Kind::Place, Some("IE")),
+            Place("Castleisland", Kind::Place, Some("IE")),
+        ],
+    },
+    Case {
+        name: "a town opening a sentence",
+        text: "Shelling hit Donetsk and Horlivka on Monday. Yasynuvata is surrounded.",
+        expected: &[Place("Yasynuvata", Kind::Place, Some("UA"))],
+    },
+    Case {
+        name: "a town beside two clear ones",
+        text: "Police in Sheffield and Rotherham searched the moors. Penistone is cut off by \
+               snow.",
+        expected: &[Place("Penistone", Kind::Place, Some("GB"))],
+    },
+    Case {
+        name: "a hotel named after the town",
+        text: "Floods cut the road between Tralee and Killarney on Friday. The Listowel Arms \
+               hotel was closed.",
+        expected: &[NotAPlace("Listowel")],
+    },
+];
+
+#[test]
+fn near_the_storys_places() {
+    check("near_the_storys_places", NEAR_THE_STORYS_PLACES);
 }
 
 #[test]

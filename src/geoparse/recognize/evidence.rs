@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::cues::{class, classify};
 use super::spellings::SurfaceHead;
-use crate::gazetteer::{Gazetteer, Kind, WordMemo};
+use crate::gazetteer::{Gazetteer, Kind, NameMatch, WordMemo};
 use crate::geoparse::Options;
 use crate::geoparse::hits::{Hit, KindCue, Surface};
 use crate::geoparse::kinds::{county_holds, is_broad};
@@ -28,6 +28,8 @@ pub(super) struct Proposed {
     surname: bool,
     /// A word before it announces a place.
     locative_cue: bool,
+    /// A capitalised word follows it ("Worden Elementary"): see [`in_capital_run`].
+    capital_after: bool,
 }
 
 impl Proposed {
@@ -379,7 +381,11 @@ pub(super) fn evidence(
         }
         // A first-level division "said" is a surname far more often than a state
         // speaking ("Nelson said"); countries and regions do speak in news.
-        if next_class.bits & class::SPEECH_VERB != 0 && (!broad || best_kind == Kind::Admin1) {
+        // A name of two words or more ("Tamil Nadu said", "New Jersey said") is no
+        // surname.
+        if next_class.bits & class::SPEECH_VERB != 0
+            && (!broad || (best_kind == Kind::Admin1 && !multi_word))
+        {
             score -= 1.5;
             person_context = true;
         }
@@ -491,6 +497,7 @@ pub(super) fn evidence(
         person_context,
         surname,
         locative_cue,
+        capital_after,
     }
 }
 
@@ -500,6 +507,7 @@ pub(super) fn evidence(
 pub(super) fn score_document(
     gazetteer: &Gazetteer,
     text: &str,
+    sentences: &[Range<usize>],
     surfaces: &[Surface],
     proposed: &mut [Proposed],
     options: &Options,
@@ -580,6 +588,120 @@ pub(super) fn score_document(
             && p.hit.score < options.threshold
         {
             p.hit.score += 1.5;
+        }
+    }
+    near_clear_places(gazetteer, text, sentences, surfaces, proposed, options);
+}
+
+/// True if the proposed name stands in a run of capitalised words, part of a longer
+/// name ("Worden Elementary", "Chamber of Commerce"): a capitalised word right after
+/// it, or right before it (not the sentence's first word, nor "The"), or "of" after
+/// one. Asked of few names, so not worked out for every one.
+fn in_capital_run(text: &str, sentences: &[Range<usize>], p: &Proposed) -> bool {
+    if p.capital_after {
+        return true;
+    }
+    let start = p.hit.start;
+    let sentence_start = sentences.get(p.hit.sentence).map_or(0, |r| r.start);
+    previous_word(text, start).is_some_and(|(s, w)| {
+        let cue = classify(w);
+        let spaced = text[s + w.len()..start].chars().all(|c| c == ' ');
+        let opens_a_name = is_capitalized(w)
+            && !no_word_between(text, sentence_start.min(s), s)
+            && cue.bits & class::THE == 0;
+        let of_after_a_name = || {
+            cue.bits & class::OF != 0
+                && previous_word(text, s).is_some_and(|(_, w)| is_capitalized(w))
+        };
+        spaced && (opens_a_name || of_after_a_name())
+    })
+}
+
+/// How far below the threshold a name may score and still be lifted by a clear place
+/// near one of its towns ([`near_clear_places`]), and by how much it is lifted.
+const NEAR_CLEAR: f32 = 1.0;
+/// How near (km) that clear place must be.
+const NEAR_CLEAR_KM: f64 = 50.0;
+/// [`crate::geodesy::central_angle`]'s cosine of [`NEAR_CLEAR_KM`]: two unit vectors
+/// are that near when their dot product is above it.
+static NEAR_CLEAR_COS: std::sync::LazyLock<f64> =
+    std::sync::LazyLock::new(|| crate::geodesy::central_angle(NEAR_CLEAR_KM).cos());
+
+/// A name the evidence left just short of a place ("Douma is surrounded", "a Cork
+/// mother") is one when one of its towns or counties, by its own name, lies within
+/// [`NEAR_CLEAR_KM`] of a town or county the story names clearly: a reader of a story
+/// about Damascus and eastern Ghouta takes Douma for the town. The clear places are
+/// the names well above the threshold, each at its most prominent town or county; a
+/// name is not near itself. Nothing is lifted in a person's context, nor inside a run
+/// of capitalised words: a local school, club or firm is named after the town too
+/// ("Worden Elementary", "Cottenham Village College").
+fn near_clear_places(
+    gazetteer: &Gazetteer,
+    text: &str,
+    sentences: &[Range<usize>],
+    surfaces: &[Surface],
+    proposed: &mut [Proposed],
+    options: &Options,
+) {
+    let undecided = |p: &Proposed| {
+        !p.person_context
+            && p.hit.score < options.threshold
+            && p.hit.score >= options.threshold - NEAR_CLEAR
+            && !in_capital_run(text, sentences, p)
+    };
+    // Most documents have no such name: then nothing below is looked up.
+    if !proposed.iter().any(undecided) {
+        return;
+    }
+    let local = |k: Kind| matches!(k, Kind::Place | Kind::Admin2);
+    // Each clear name once (a story repeats its places), at its most prominent town or
+    // county: (its folded form's number, latitude, unit vector).
+    let mut clear: Vec<(u32, f64, [f64; 3])> = proposed
+        .iter()
+        .filter(|p| !p.person_context && p.hit.score >= options.threshold + 1.0)
+        .map(|p| &surfaces[p.hit.surface as usize])
+        .filter_map(|surface| {
+            let facts = surface.facts(gazetteer);
+            let best = facts
+                .iter()
+                .zip(&surface.priors)
+                .filter(|(f, _)| local(f.kind))
+                .max_by(|a, b| a.1.total_cmp(b.1))?;
+            Some((surface.key_id, best.0.lat, best.0.point))
+        })
+        .collect();
+    clear.sort_unstable_by_key(|c| c.0);
+    clear.dedup_by_key(|c| c.0);
+    // The band of latitudes they span, widened by the distance: a name's many namesakes
+    // elsewhere in the world are left out by one comparison each.
+    let Some((south, north)) = clear.iter().map(|c| c.1).fold(None, |band, lat| {
+        let (s, n) = band.unwrap_or((lat, lat));
+        Some((s.min(lat), n.max(lat)))
+    }) else {
+        return;
+    };
+    let margin = NEAR_CLEAR_KM / 111.0;
+    let (south, north) = (south - margin, north + margin);
+    let cos = *NEAR_CLEAR_COS;
+    for p in proposed.iter_mut().filter(|p| undecided(p)) {
+        let surface = &surfaces[p.hit.surface as usize];
+        let near = surface
+            .facts(gazetteer)
+            .iter()
+            .zip(&surface.candidates)
+            .filter(|(f, c)| {
+                (south..=north).contains(&f.lat)
+                    && local(f.kind)
+                    && c.name_match == NameMatch::Primary
+            })
+            .any(|(f, _)| {
+                clear.iter().any(|(key, _, point)| {
+                    point[0] * f.point[0] + point[1] * f.point[1] + point[2] * f.point[2] > cos
+                        && *key != surface.key_id
+                })
+            });
+        if near {
+            p.hit.score += NEAR_CLEAR;
         }
     }
 }

@@ -59,7 +59,7 @@ pub(crate) fn recognize(
         memo.owner = Some(owner);
     }
     let mut raw = propose(gazetteer, base, text, sentences, options, memo);
-    score_document(gazetteer, text, &memo.list, &mut raw, options);
+    score_document(gazetteer, text, sentences, &memo.list, &mut raw, options);
     let mut hits: Vec<Hit> = raw
         .into_iter()
         .filter(|h| h.hit.score >= options.threshold)
