@@ -460,6 +460,15 @@ const LOCAL_CUES: &[Case] = &[
         text: "Tompkins County will open a cooling centre on Monday.",
         expected: &[Place("Tompkins County", Kind::Admin2, Some("US"))],
     },
+    Case {
+        name: "a capitalised word before a county is no first name",
+        text: "Only Tompkins County, with nine, sent more teams. The Leadership Cortland County \
+               class toured the plant.",
+        expected: &[
+            Place("Tompkins County", Kind::Admin2, Some("US")),
+            Place("Cortland County", Kind::Admin2, Some("US")),
+        ],
+    },
 ];
 
 /// Local news outside the US: the province or state named pulls its towns.

@@ -256,9 +256,13 @@ pub(super) fn evidence(
                 & (class::PLACE_PREFIX | class::LOCATIVE | class::DETERMINER | class::THE)
                 == 0
             && {
-                let facts = gazetteer.word_facts(word, memo);
-                (!facts.is_name || gazetteer.person_name_memo(word, memo).given)
-                    && !(prev_at_start && facts.common_word)
+                // A name ending in "County" or "Parish" is no person's ("Only Jefferson
+                // County, with seven", "the Leadership Henry County class").
+                !ends_in_suffix && {
+                    let facts = gazetteer.word_facts(word, memo);
+                    (!facts.is_name || gazetteer.person_name_memo(word, memo).given)
+                        && !(prev_at_start && facts.common_word)
+                }
             }
         {
             // "Kurt Campbell", "Minister Ali": a capitalised non-place word (or a given
