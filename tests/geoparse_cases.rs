@@ -442,6 +442,11 @@ const LOCAL_CUES: &[Case] = &[
         expected: &[Place("Brockton", Kind::Place, Some("US"))],
     },
     Case {
+        name: "a Minnesota legislator's home town",
+        text: "The bill was filed by Rep. Ann Doe, DFL-Winona, last week.",
+        expected: &[Place("Winona", Kind::Place, Some("US"))],
+    },
+    Case {
         name: "a street named after another town is the story's own",
         text: "A water main broke under Kenosha Avenue in Racine on Friday.",
         expected: &[

@@ -210,12 +210,20 @@ pub(super) fn evidence(
             .chars()
             .last()
             .is_some_and(char::is_alphanumeric);
-        // "Sen. Jane Roe, D-Harwich": a US legislator's party and home town.
+        // "Sen. Jane Roe, D-Harwich": a US legislator's party and home town; Minnesota's
+        // Democrats are the DFL ("Rep. Ann Doe, DFL-Winona").
         let party = {
             let b = &text.as_bytes()[..start - 1];
-            matches!(b.last(), Some(b'D' | b'R' | b'I'))
+            let label = if b.ends_with(b"DFL") {
+                3
+            } else if matches!(b.last(), Some(b'D' | b'R' | b'I')) {
+                1
+            } else {
+                0
+            };
+            label > 0
                 && b.len()
-                    .checked_sub(2)
+                    .checked_sub(label + 1)
                     .is_none_or(|k| !b[k].is_ascii_alphanumeric())
         };
         if party {
