@@ -56,7 +56,7 @@ pub(super) struct Context {
     /// it stands for (0: not live).
     seen_points: HashMap<(SurfaceId, EntryIndex), (u32, u32)>,
     /// The same points by grid cell ([`grid_cell`]), built for long documents only.
-    grid: HashMap<(i32, i32), Vec<usize>>,
+    grid: Grid,
     /// Live settlement-level points (one per surface and entry) by the first-level
     /// division they lie in, (country, admin-1 code): how many, and how many of them
     /// are each surface's own (`own_states`).
@@ -130,6 +130,61 @@ const LON_CELLS: i32 = 120;
 /// Below this many points a candidate is compared with all of them; above, only with
 /// those in nearby grid cells.
 const GRID_FROM: usize = 64;
+
+/// Rows of the [`Grid`]: latitudes are checked at load (-90 to 90), so a point's row
+/// is from -30 to 30, and the rows a candidate looks at one beyond.
+const GRID_ROWS: i32 = 64;
+
+/// The points by grid cell ([`grid_cell`]), as a table of every cell: a candidate
+/// looks at a dozen cells, and a table index costs less than a hash lookup.
+#[derive(Debug, Default, Clone)]
+struct Grid {
+    /// In use for the current document (it holds points).
+    built: bool,
+    /// Each cell's point indices, row by row ([`GRID_ROWS`] rows of [`LON_CELLS`]);
+    /// kept, with their memory, from one long document to the next.
+    cells: Vec<Vec<usize>>,
+}
+
+impl Grid {
+    /// Where cell (`row`, `col`) is in `cells`; `None` for a row beyond the table.
+    fn index((row, col): (i32, i32)) -> Option<usize> {
+        let row = row + GRID_ROWS / 2;
+        ((0..GRID_ROWS).contains(&row) && (0..LON_CELLS).contains(&col))
+            .then(|| (row * LON_CELLS + col) as usize)
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.built
+    }
+
+    /// Empties every cell (only if the grid was in use: most documents never use it).
+    fn clear(&mut self) {
+        if self.built {
+            self.cells.iter_mut().for_each(Vec::clear);
+            self.built = false;
+        }
+    }
+
+    /// Adds point `i` to its cell.
+    fn push(&mut self, cell: (i32, i32), i: usize) {
+        if self.cells.is_empty() {
+            self.cells
+                .resize((GRID_ROWS * LON_CELLS) as usize, Vec::new());
+        }
+        self.built = true;
+        if let Some(list) = Self::index(cell).and_then(|k| self.cells.get_mut(k)) {
+            list.push(i);
+        }
+    }
+
+    /// The points of cell (`row`, `col`).
+    fn get(&self, cell: (i32, i32)) -> &[usize] {
+        Self::index(cell)
+            .and_then(|k| self.cells.get(k))
+            .map_or(&[], Vec::as_slice)
+    }
+}
 
 fn grid_cell(lat: f64, lon: f64) -> (i32, i32) {
     (
@@ -392,16 +447,10 @@ impl Context {
                 });
                 let at = self.points.len() - 1;
                 if !self.grid.is_empty() {
-                    self.grid
-                        .entry(grid_cell(e.lat, e.lon))
-                        .or_default()
-                        .push(at);
+                    self.grid.push(grid_cell(e.lat, e.lon), at);
                 } else if self.points.len() > GRID_FROM {
                     for (i, p) in self.points.iter().enumerate() {
-                        self.grid
-                            .entry(grid_cell(p.lat, p.lon))
-                            .or_default()
-                            .push(i);
+                        self.grid.push(grid_cell(p.lat, p.lon), i);
                     }
                 }
                 seen.insert((0, at as u32))
@@ -521,7 +570,7 @@ impl Context {
         };
         for row in row_lo..=row_hi {
             for col in (col_lo..=col_hi).map(|k| k.rem_euclid(LON_CELLS)) {
-                for &i in self.grid.get(&(row, col)).into_iter().flatten() {
+                for &i in self.grid.get((row, col)) {
                     closest = closest.max(dot(i));
                     if closest > decided {
                         return closest;
