@@ -527,21 +527,26 @@ impl Context {
         surface: SurfaceId,
         minor_only: bool,
     ) -> f64 {
-        let dot = |i: usize| {
-            let p = &self.points[i];
-            if !p.live || p.surface == surface || (minor_only && !p.minor) {
-                -1.0
-            } else {
-                v[0] * p.v[0] + v[1] * p.v[1] + v[2] * p.v[2]
-            }
-        };
         // Past the nearer threshold nothing else can change the caller's decision.
         let decided = *VERY_NEAR_COS;
         let mut closest = -1.0f64;
+        // Takes point `p` into `closest`; true once the caller's decision is made. A
+        // point that does not count is skipped (its -1 never raised the maximum, which
+        // starts at -1), and the maximum is a plain comparison, not `f64::max`, whose
+        // NaN rules cost a few instructions per point (both pass a NaN over).
+        let mut take = |p: &Point| {
+            if p.live && p.surface != surface && (p.minor || !minor_only) {
+                let d = v[0] * p.v[0] + v[1] * p.v[1] + v[2] * p.v[2];
+                if d > closest {
+                    closest = d;
+                    return closest > decided;
+                }
+            }
+            false
+        };
         if self.grid.is_empty() {
-            for i in 0..self.points.len() {
-                closest = closest.max(dot(i));
-                if closest > decided {
+            for p in &self.points {
+                if take(p) {
                     break;
                 }
             }
@@ -571,8 +576,7 @@ impl Context {
         for row in row_lo..=row_hi {
             for col in (col_lo..=col_hi).map(|k| k.rem_euclid(LON_CELLS)) {
                 for &i in self.grid.get((row, col)) {
-                    closest = closest.max(dot(i));
-                    if closest > decided {
+                    if self.points.get(i).is_some_and(&mut take) {
                         return closest;
                     }
                 }
