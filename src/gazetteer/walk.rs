@@ -124,7 +124,8 @@ impl Gazetteer {
     }
 
     /// One automaton step on byte `b`; the first two come from the lookup tables.
-    #[inline]
+    /// Always inlined: a call per letter walked cost more than the step's own work.
+    #[inline(always)]
     fn step(&self, fst: &Fst<Bytes>, state: &WalkState, b: u8) -> Option<fst::raw::Transition> {
         match state.depth {
             0 => self.root_steps[b as usize],
@@ -519,13 +520,15 @@ fn word_len_beyond_ascii(rest: &str) -> usize {
 fn not_alphanumeric_lanes(word: u64) -> u64 {
     const LANES_HIGH: u64 = 0x8080_8080_8080_8080;
     let low = word & !LANES_HIGH;
-    // In each lane, bit 7 of `low + (0x80 - b)` is set iff the byte is at least `b`.
-    let at_least = |b: u8| low.wrapping_add(u64::from_le_bytes([0x80 - b; 8])) & LANES_HIGH;
-    let digit = at_least(b'0') & !at_least(b'9' + 1);
-    let upper = at_least(b'A') & !at_least(b'Z' + 1);
-    let lower = at_least(b'a') & !at_least(b'z' + 1);
-    // Not ASCII, or none of the three ranges.
-    (word & LANES_HIGH) | (!(digit | upper | lower) & LANES_HIGH)
+    // In each lane, bit 7 of `x + (0x80 - b)` is set iff the byte is at least `b`.
+    let at_least = |x: u64, b: u8| x.wrapping_add(u64::from_le_bytes([0x80 - b; 8])) & LANES_HIGH;
+    let digit = at_least(low, b'0') & !at_least(low, b'9' + 1);
+    // With bit 5 set, a capital reads as its small letter, and no other ASCII byte
+    // lands among the small letters: one range test for both cases.
+    let folded = low | 0x2020_2020_2020_2020;
+    let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+    // Not ASCII, or neither range.
+    (word & LANES_HIGH) | (!(digit | letter) & LANES_HIGH)
 }
 
 /// True for a lower-case word that may stand inside a multi-word name ("Gulf of

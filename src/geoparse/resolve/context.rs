@@ -602,16 +602,22 @@ pub(super) fn others_countries(ctx: &Context, own: SurfaceId, out: &mut Vec<(u64
         0
     };
     out.clear();
+    // The strongest weight, found on the way: a long document has a hundred countries
+    // and asks this of every name in each pass. (Weights are positive whole numbers,
+    // so a comparison finds what `f32::max` from 0 would.)
+    let mut max = 0.0f32;
     // In country order already: `sorted_totals` is.
-    out.extend(
-        ctx.sorted_totals
-            .iter()
-            // What is left is the other surfaces' votes.
-            .map(|&(cc, total)| (cc, total.saturating_sub(mine(cc))))
-            .filter(|&(_, w)| w > 0)
-            .map(|(cc, w)| (cc, w as f32)),
-    );
-    let max = out.iter().map(|(_, w)| *w).fold(0.0f32, f32::max);
+    for &(cc, total) in &ctx.sorted_totals {
+        // What is left is the other surfaces' votes.
+        let w = total.saturating_sub(mine(cc));
+        if w > 0 {
+            let w = w as f32;
+            if w > max {
+                max = w;
+            }
+            out.push((cc, w));
+        }
+    }
     if max > 0.0 {
         for (_, w) in out.iter_mut() {
             *w /= max;
