@@ -494,12 +494,19 @@ impl Context {
         if others == 0 {
             return (0.0, 0);
         }
-        let here = self.states.get(&(cc, a1)).copied().unwrap_or(0)
-            - self
-                .own_states
-                .get(&(surface, cc, a1))
-                .copied()
-                .unwrap_or(0);
+        // Most candidates' divisions hold no place of the document: then none of the
+        // surface's own either, and its table is not asked.
+        let all = self.states.get(&(cc, a1)).copied().unwrap_or(0);
+        let here = match all {
+            0 => 0,
+            _ => {
+                all - self
+                    .own_states
+                    .get(&(surface, cc, a1))
+                    .copied()
+                    .unwrap_or(0)
+            }
+        };
         (here as f32 / others as f32, others)
     }
 
@@ -507,6 +514,10 @@ impl Context {
     /// `surface`.
     pub(super) fn admin1_read_elsewhere(&self, cc: u64, a1: u64, surface: SurfaceId) -> bool {
         let all = self.admin1.get(&(cc, a1)).copied().unwrap_or(0);
+        // Most candidates' divisions are read nowhere: no own reading to look up.
+        if all == 0 {
+            return false;
+        }
         let own = self
             .own_admin1
             .get(&(surface, cc, a1))
