@@ -27,11 +27,15 @@ impl ShortKey {
     /// The key for `s` in lower case. Short ASCII words (nearly all) are lower-cased
     /// straight into the key, with no string made.
     pub fn lowercase(s: &str) -> Option<Self> {
-        if s.is_ascii() {
-            let ShortKey([low, high]) = Self::new(s)?;
-            Some(ShortKey([ascii_lowercase(low), ascii_lowercase(high)]))
-        } else {
-            Self::new(&s.to_lowercase())
+        // Whether a short word is ASCII is read off its packed key (no byte has its top
+        // bit set; the length byte is below 16), not found by a scan of its own.
+        match Self::new(s) {
+            Some(ShortKey([low, high])) if (low | high) & LANES_HIGH == 0 => {
+                Some(ShortKey([ascii_lowercase(low), ascii_lowercase(high)]))
+            }
+            None if s.is_ascii() => None,
+            // Lower case may change the length of a word beyond ASCII.
+            _ => Self::new(&s.to_lowercase()),
         }
     }
 
@@ -86,13 +90,15 @@ fn little_endian(b: &[u8]) -> u64 {
 /// key is lower-cased for every word beside every name, and byte by byte that showed in
 /// profiles.
 fn ascii_lowercase(word: u64) -> u64 {
-    const LANES_HIGH: u64 = 0x8080_8080_8080_8080;
     // In each lane, bit 7 of `byte + k` is set iff the byte is at least 0x80 - k.
     let at_least_a = word.wrapping_add(0x3F3F_3F3F_3F3F_3F3F) & LANES_HIGH; // >= b'A'
     let above_z = word.wrapping_add(0x2525_2525_2525_2525) & LANES_HIGH; // > b'Z'
     // 0x20 (bit 5) added to each capital.
     word | ((at_least_a & !above_z) >> 2)
 }
+
+/// The top bit of each byte of a word.
+const LANES_HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// A map from strings to `V`, short keys inline (see the module docs).
 #[derive(Debug, Clone)]

@@ -115,7 +115,8 @@ impl WordMemo {
     }
 
     /// Forgets everything if the memo was filled from another gazetteer: its automaton
-    /// states would be meaningless here.
+    /// states would be meaningless here. Inlined: every walk and word fact asks it.
+    #[inline]
     pub(super) fn serve(&mut self, gazetteer: &Gazetteer) -> &mut Self {
         if self.owner != gazetteer.id {
             self.states.clear();

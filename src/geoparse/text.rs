@@ -86,12 +86,23 @@ fn ends_sentence(text: &str, i: usize) -> bool {
     }
     // The word before the period.
     let before = &text[..i];
-    let word_start = before
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| c.is_whitespace() || c == '(' || c == '"')
-        .map(|(p, c)| p + c.len_utf8())
-        .unwrap_or(0);
+    // Bytes first: every period asks this, and the word before is nearly always ASCII.
+    // Only where a byte beyond ASCII comes first are the characters decoded.
+    let ascii_start = before
+        .bytes()
+        // White space as `char::is_whitespace` has it in ASCII: tab to carriage
+        // return, and the space.
+        .rposition(|b| !b.is_ascii() || matches!(b, b'\t'..=b'\r' | b' ' | b'(' | b'"'));
+    let word_start = match ascii_start {
+        Some(p) if before.as_bytes()[p].is_ascii() => p + 1,
+        None => 0,
+        Some(_) => before
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c.is_whitespace() || c == '(' || c == '"')
+            .map(|(p, c)| p + c.len_utf8())
+            .unwrap_or(0),
+    };
     let word = &before[word_start..];
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
     if let (Some(only), None) = (letters.next(), letters.next())

@@ -56,7 +56,7 @@ pub(super) struct Context {
     /// it stands for (0: not live).
     seen_points: HashMap<(SurfaceId, EntryIndex), (u32, u32)>,
     /// The same points by grid cell ([`grid_cell`]), built for long documents only.
-    grid: HashMap<(i32, i32), Vec<usize>>,
+    grid: Grid,
     /// Live settlement-level points (one per surface and entry) by the first-level
     /// division they lie in, (country, admin-1 code): how many, and how many of them
     /// are each surface's own (`own_states`).
@@ -130,6 +130,61 @@ const LON_CELLS: i32 = 120;
 /// Below this many points a candidate is compared with all of them; above, only with
 /// those in nearby grid cells.
 const GRID_FROM: usize = 64;
+
+/// Rows of the [`Grid`]: latitudes are checked at load (-90 to 90), so a point's row
+/// is from -30 to 30, and the rows a candidate looks at one beyond.
+const GRID_ROWS: i32 = 64;
+
+/// The points by grid cell ([`grid_cell`]), as a table of every cell: a candidate
+/// looks at a dozen cells, and a table index costs less than a hash lookup.
+#[derive(Debug, Default, Clone)]
+struct Grid {
+    /// In use for the current document (it holds points).
+    built: bool,
+    /// Each cell's point indices, row by row ([`GRID_ROWS`] rows of [`LON_CELLS`]);
+    /// kept, with their memory, from one long document to the next.
+    cells: Vec<Vec<usize>>,
+}
+
+impl Grid {
+    /// Where cell (`row`, `col`) is in `cells`; `None` for a row beyond the table.
+    fn index((row, col): (i32, i32)) -> Option<usize> {
+        let row = row + GRID_ROWS / 2;
+        ((0..GRID_ROWS).contains(&row) && (0..LON_CELLS).contains(&col))
+            .then(|| (row * LON_CELLS + col) as usize)
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.built
+    }
+
+    /// Empties every cell (only if the grid was in use: most documents never use it).
+    fn clear(&mut self) {
+        if self.built {
+            self.cells.iter_mut().for_each(Vec::clear);
+            self.built = false;
+        }
+    }
+
+    /// Adds point `i` to its cell.
+    fn push(&mut self, cell: (i32, i32), i: usize) {
+        if self.cells.is_empty() {
+            self.cells
+                .resize((GRID_ROWS * LON_CELLS) as usize, Vec::new());
+        }
+        self.built = true;
+        if let Some(list) = Self::index(cell).and_then(|k| self.cells.get_mut(k)) {
+            list.push(i);
+        }
+    }
+
+    /// The points of cell (`row`, `col`).
+    fn get(&self, cell: (i32, i32)) -> &[usize] {
+        Self::index(cell)
+            .and_then(|k| self.cells.get(k))
+            .map_or(&[], Vec::as_slice)
+    }
+}
 
 fn grid_cell(lat: f64, lon: f64) -> (i32, i32) {
     (
@@ -392,16 +447,10 @@ impl Context {
                 });
                 let at = self.points.len() - 1;
                 if !self.grid.is_empty() {
-                    self.grid
-                        .entry(grid_cell(e.lat, e.lon))
-                        .or_default()
-                        .push(at);
+                    self.grid.push(grid_cell(e.lat, e.lon), at);
                 } else if self.points.len() > GRID_FROM {
                     for (i, p) in self.points.iter().enumerate() {
-                        self.grid
-                            .entry(grid_cell(p.lat, p.lon))
-                            .or_default()
-                            .push(i);
+                        self.grid.push(grid_cell(p.lat, p.lon), i);
                     }
                 }
                 seen.insert((0, at as u32))
@@ -445,12 +494,19 @@ impl Context {
         if others == 0 {
             return (0.0, 0);
         }
-        let here = self.states.get(&(cc, a1)).copied().unwrap_or(0)
-            - self
-                .own_states
-                .get(&(surface, cc, a1))
-                .copied()
-                .unwrap_or(0);
+        // Most candidates' divisions hold no place of the document: then none of the
+        // surface's own either, and its table is not asked.
+        let all = self.states.get(&(cc, a1)).copied().unwrap_or(0);
+        let here = match all {
+            0 => 0,
+            _ => {
+                all - self
+                    .own_states
+                    .get(&(surface, cc, a1))
+                    .copied()
+                    .unwrap_or(0)
+            }
+        };
         (here as f32 / others as f32, others)
     }
 
@@ -458,6 +514,10 @@ impl Context {
     /// `surface`.
     pub(super) fn admin1_read_elsewhere(&self, cc: u64, a1: u64, surface: SurfaceId) -> bool {
         let all = self.admin1.get(&(cc, a1)).copied().unwrap_or(0);
+        // Most candidates' divisions are read nowhere: no own reading to look up.
+        if all == 0 {
+            return false;
+        }
         let own = self
             .own_admin1
             .get(&(surface, cc, a1))
@@ -478,21 +538,26 @@ impl Context {
         surface: SurfaceId,
         minor_only: bool,
     ) -> f64 {
-        let dot = |i: usize| {
-            let p = &self.points[i];
-            if !p.live || p.surface == surface || (minor_only && !p.minor) {
-                -1.0
-            } else {
-                v[0] * p.v[0] + v[1] * p.v[1] + v[2] * p.v[2]
-            }
-        };
         // Past the nearer threshold nothing else can change the caller's decision.
         let decided = *VERY_NEAR_COS;
         let mut closest = -1.0f64;
+        // Takes point `p` into `closest`; true once the caller's decision is made. A
+        // point that does not count is skipped (its -1 never raised the maximum, which
+        // starts at -1), and the maximum is a plain comparison, not `f64::max`, whose
+        // NaN rules cost a few instructions per point (both pass a NaN over).
+        let mut take = |p: &Point| {
+            if p.live && p.surface != surface && (p.minor || !minor_only) {
+                let d = v[0] * p.v[0] + v[1] * p.v[1] + v[2] * p.v[2];
+                if d > closest {
+                    closest = d;
+                    return closest > decided;
+                }
+            }
+            false
+        };
         if self.grid.is_empty() {
-            for i in 0..self.points.len() {
-                closest = closest.max(dot(i));
-                if closest > decided {
+            for p in &self.points {
+                if take(p) {
                     break;
                 }
             }
@@ -521,9 +586,8 @@ impl Context {
         };
         for row in row_lo..=row_hi {
             for col in (col_lo..=col_hi).map(|k| k.rem_euclid(LON_CELLS)) {
-                for &i in self.grid.get(&(row, col)).into_iter().flatten() {
-                    closest = closest.max(dot(i));
-                    if closest > decided {
+                for &i in self.grid.get((row, col)) {
+                    if self.points.get(i).is_some_and(&mut take) {
                         return closest;
                     }
                 }
@@ -549,16 +613,22 @@ pub(super) fn others_countries(ctx: &Context, own: SurfaceId, out: &mut Vec<(u64
         0
     };
     out.clear();
+    // The strongest weight, found on the way: a long document has a hundred countries
+    // and asks this of every name in each pass. (Weights are positive whole numbers,
+    // so a comparison finds what `f32::max` from 0 would.)
+    let mut max = 0.0f32;
     // In country order already: `sorted_totals` is.
-    out.extend(
-        ctx.sorted_totals
-            .iter()
-            // What is left is the other surfaces' votes.
-            .map(|&(cc, total)| (cc, total.saturating_sub(mine(cc))))
-            .filter(|&(_, w)| w > 0)
-            .map(|(cc, w)| (cc, w as f32)),
-    );
-    let max = out.iter().map(|(_, w)| *w).fold(0.0f32, f32::max);
+    for &(cc, total) in &ctx.sorted_totals {
+        // What is left is the other surfaces' votes.
+        let w = total.saturating_sub(mine(cc));
+        if w > 0 {
+            let w = w as f32;
+            if w > max {
+                max = w;
+            }
+            out.push((cc, w));
+        }
+    }
     if max > 0.0 {
         for (_, w) in out.iter_mut() {
             *w /= max;

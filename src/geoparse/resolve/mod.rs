@@ -168,6 +168,45 @@ fn sibling_kinds(
     counts.map(|c| c as f32 / total as f32)
 }
 
+/// Readings a ranking puts in order: the chosen one and its alternates. A mention
+/// reports no more, and what else is read of a hit's ranking (its probability mass,
+/// pooled per name) does not depend on order.
+const RANKED: usize = 1 + MAX_ALTERNATES;
+
+/// Puts the [`RANKED`] smallest of `items` by `key` first, in order, and leaves the rest
+/// after them in no order: a name with hundreds of namesakes ("Washington", "Springfield")
+/// is not sorted whole for the nine of them a mention reports. `key` must order totally
+/// (no two items equal), so the result is what a full sort gives in the ranked part.
+fn rank_top<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
+    if items.len() > RANKED {
+        items.select_nth_unstable_by_key(RANKED - 1, &key);
+        items[..RANKED].sort_unstable_by_key(key);
+    } else {
+        items.sort_unstable_by_key(key);
+    }
+}
+
+/// `p` as an integer that orders as [`f32::total_cmp`] orders the floats, highest
+/// first (the smallest integer): rankings sort these instead of calling `total_cmp`.
+fn descending(p: f32) -> u32 {
+    let bits = p.to_bits();
+    // `total_cmp`: flip all but the sign bit of negatives, then compare as signed.
+    let signed_order = bits ^ ((((bits as i32) >> 31) as u32) >> 1);
+    // As unsigned (sign bit flipped), then reversed.
+    !(signed_order ^ 0x8000_0000)
+}
+
+/// The rank of candidate `c` (entry `entry`) of probability key `p` ([`descending`]) as
+/// one integer: probability, then entry, then candidate, most probable first.
+fn rank_key(p: u32, entry: EntryIndex, c: usize) -> u128 {
+    u128::from(p) << 64 | u128::from(entry) << 32 | c as u128
+}
+
+/// The candidate of a [`rank_key`].
+fn candidate_of(key: u128) -> usize {
+    (key & u128::from(u32::MAX)) as usize
+}
+
 /// Turns scores into probabilities, in place.
 fn softmax(scores: &mut [f32]) {
     let max = scores.iter().copied().fold(f32::MIN, f32::max);
@@ -191,10 +230,12 @@ pub(crate) struct Scratch {
     support: Vec<Support>,
     countries: Vec<(u64, f32)>,
     scores: Vec<f32>,
-    ranked: Vec<(usize, f32)>,
+    /// One hit's candidates, ranked ([`rank_key`]).
+    ranked: Vec<u128>,
     /// Each hit's reading (an index into its candidates).
     readings: Vec<usize>,
-    /// Every hit's ranked readings one after another; `ranges[i]` is hit `i`'s.
+    /// Every hit's ranked readings one after another; `ranges[i]` is hit `i`'s. Only
+    /// the first [`RANKED`] of a hit are in order ([`rank_top`]).
     probabilities: Vec<(EntryIndex, f32)>,
     ranges: Vec<Range<usize>>,
     /// (name, entry, probability summed over its mentions) of the unqualified hits'
@@ -421,27 +462,22 @@ pub(crate) fn resolve(
             let entry_of = |c: usize| candidates[c].entry;
             // Most probable first; equal probabilities by entry index.
             // Ties broken by candidate too, so the order is total and an unstable sort
-            // gives what a stable one would.
-            let rank = |a: &(usize, f32), b: &(usize, f32)| {
-                b.1.total_cmp(&a.1)
-                    .then(entry_of(a.0).cmp(&entry_of(b.0)))
-                    .then(a.0.cmp(&b.0))
-            };
+            // gives what a stable one would. The three packed into one integer key
+            // ([`rank_key`]): integers sort without calls to a comparison closure.
+            let key = |(c, &p): (usize, &f32)| rank_key(descending(p), entry_of(c), c);
             let best = if last {
                 ranked.clear();
-                ranked.extend(scores.iter().copied().enumerate());
-                ranked.sort_unstable_by(rank);
+                ranked.extend(scores.iter().enumerate().map(key));
+                rank_top(ranked, |&k| k);
                 let start = probabilities.len();
-                probabilities.extend(ranked.iter().map(|&(c, p)| (entry_of(c), p)));
+                probabilities.extend(ranked.iter().map(|&k| {
+                    let c = candidate_of(k);
+                    (entry_of(c), scores[c])
+                }));
                 ranges[i] = start..probabilities.len();
-                ranked.first().map(|&(c, _)| c)
+                ranked.first().map(|&k| candidate_of(k))
             } else {
-                scores
-                    .iter()
-                    .copied()
-                    .enumerate()
-                    .min_by(rank)
-                    .map(|(c, _)| c)
+                scores.iter().enumerate().map(key).min().map(candidate_of)
             };
             // The new reading enters the context before the next hit is read.
             if let Some(best) = best
@@ -495,8 +531,10 @@ pub(crate) fn resolve(
             *p /= total;
         }
         // Entries are unique within a name (summed above): no two compare equal.
-        shared[start..].sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        shared.truncate((start + 1 + MAX_ALTERNATES).min(shared.len()));
+        rank_top(&mut shared[start..], |&(e, p)| {
+            u64::from(descending(p)) << 32 | u64::from(e)
+        });
+        shared.truncate((start + RANKED).min(shared.len()));
         senses.insert(surface, start..shared.len());
     }
     let ranked_of = |i: usize| -> &[(EntryIndex, f32)] {
@@ -574,4 +612,49 @@ fn sentences_around(sentences: &[Range<usize>], hit: &Hit) -> Range<usize> {
             .map_or(first.end, |r| r.end)
     };
     first.start.min(hit.start)..last_end.max(hit.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descending_keys_order_as_total_cmp_reversed() {
+        let values = [
+            f32::NEG_INFINITY,
+            -1.5,
+            -0.0,
+            0.0,
+            1e-40,
+            0.25,
+            1.0,
+            f32::INFINITY,
+            f32::NAN,
+            -f32::NAN,
+        ];
+        for a in values {
+            for b in values {
+                assert_eq!(
+                    descending(a).cmp(&descending(b)),
+                    b.total_cmp(&a),
+                    "{a} {b}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rank_top_orders_the_first_like_a_full_sort() {
+        let all: Vec<u32> = (0..40).map(|i| (i * 17 + 5) % 41).collect();
+        for len in [0, 1, RANKED - 1, RANKED, RANKED + 1, all.len()] {
+            let mut items = all[..len].to_vec();
+            let mut expected = items.clone();
+            expected.sort_unstable();
+            rank_top(&mut items, |&x| x);
+            let n = len.min(RANKED);
+            assert_eq!(items[..n], expected[..n]);
+            items.sort_unstable();
+            assert_eq!(items, expected, "the rest is kept");
+        }
+    }
 }

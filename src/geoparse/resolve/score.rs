@@ -30,6 +30,11 @@ pub(super) struct Support {
 /// country among the document's, its division named elsewhere, a place of the document
 /// nearby. The same for every mention of the name in one pass, so computed once per
 /// name and pass (a long document names its towns hundreds of times).
+///
+/// Never inlined, nor is [`score_candidate`]: inlined into the resolver's loop (as the
+/// compiler did or did not, by how unrelated code was split) the two cost about a
+/// percent of a parse more.
+#[inline(never)]
 pub(super) fn context_support(
     gazetteer: &Gazetteer,
     e: &EntryFacts,
@@ -181,6 +186,7 @@ fn country_of_code(gazetteer: &Gazetteer, cc: u64) -> Option<crate::gazetteer::E
 /// mention (see [`own_evidence`]); the support capped for a small town named like a
 /// prominent place ([`Support::capped`]) unless a qualifier names it.
 #[allow(clippy::too_many_arguments)]
+#[inline(never)]
 pub(super) fn score_candidate(
     gazetteer: &Gazetteer,
     e: &EntryFacts,
