@@ -10,11 +10,10 @@ use std::io::Write;
 
 use std::cell::RefCell;
 
-use rustc_hash::FxHashMap;
-
 use crate::corpus::{MentionRef, ParsedDocument};
 use crate::gazetteer::{Entry, EntryIndex, Gazetteer};
 
+use super::kept_places::KeptPlaces;
 use super::{date, document_path, mention_of};
 
 /// What every CSV row of one document repeats, rendered once for all of them: the
@@ -72,7 +71,13 @@ pub(super) fn write_csv_row(
     out.push(b',');
     write_field(out, &mention.text);
     out.push(b',');
-    PLACE_COLUMNS.with_borrow_mut(|columns| columns.write(out, gazetteer, place));
+    PLACE_COLUMNS.with_borrow_mut(|columns| {
+        out.extend_from_slice(columns.get(gazetteer, place, || {
+            let mut bytes = Vec::with_capacity(64);
+            write_place(&mut bytes, gazetteer.entry(place));
+            bytes.into_boxed_slice()
+        }));
+    });
     out.push(b',');
     write_fixed(out, f64::from(m.confidence), 3);
     out.extend_from_slice(if m.corrected { b",true," } else { b",false," });
@@ -96,40 +101,8 @@ fn write_place(out: &mut Vec<u8>, e: &Entry) {
 }
 
 thread_local! {
-    /// Places' columns as this thread last wrote them: a batch writes the same few
-    /// thousand places again and again, and their decimals and quoting were most of a
-    /// row's cost after its passage (callgrind).
-    static PLACE_COLUMNS: RefCell<PlaceColumns> = RefCell::new(PlaceColumns::default());
-}
-
-/// Places a thread keeps the columns of, at most; then it starts again (a few MB).
-const MAX_KEPT_PLACES: usize = 1 << 16;
-
-/// [`write_place`]'s bytes by entry, for one gazetteer and generation of its user
-/// places (an entry index means another place in another gazetteer, and a user place's
-/// index another place once they change).
-#[derive(Default)]
-struct PlaceColumns {
-    /// [`Gazetteer::id`] and [`Gazetteer::user_generation`] of the bytes kept.
-    of: (u64, u64),
-    bytes: FxHashMap<EntryIndex, Box<[u8]>>,
-}
-
-impl PlaceColumns {
-    /// Writes the columns of the place at `place`, kept or made now (and kept).
-    fn write(&mut self, out: &mut Vec<u8>, gazetteer: &Gazetteer, place: EntryIndex) {
-        let of = (gazetteer.id(), gazetteer.user_generation());
-        if self.of != of || self.bytes.len() >= MAX_KEPT_PLACES {
-            self.of = of;
-            self.bytes.clear();
-        }
-        let bytes = self.bytes.entry(place).or_insert_with(|| {
-            let mut bytes = Vec::with_capacity(64);
-            write_place(&mut bytes, gazetteer.entry(place));
-            bytes.into_boxed_slice()
-        });
-        out.extend_from_slice(bytes);
-    }
+    /// Places' columns ([`write_place`]'s bytes) as this thread last wrote them.
+    static PLACE_COLUMNS: RefCell<KeptPlaces<Box<[u8]>>> = RefCell::default();
 }
 
 /// RFC 4180 quoting: a field holding a comma, a quote or a line break is quoted, its

@@ -18,8 +18,7 @@
 
 use std::cell::RefCell;
 
-use rustc_hash::FxHashMap;
-
+use super::kept_places::KeptPlaces;
 use super::{date, document_path, mention_of, round3, round6};
 use crate::corpus::{MentionRef, ParsedDocument};
 use crate::gazetteer::{EntryIndex, Gazetteer};
@@ -77,15 +76,15 @@ pub(super) fn write_json_row(
 ) {
     let (mention, passage) = mention_of(doc, m);
     let mut numbers = itoa::Buffer::new();
-    out.reserve(passage.len() + 1024);
+    // No `reserve` here: the batch reserves a document's rows at once (`rows_size`), and
+    // a row's reserve near the end of that would double it.
     PLACE_JSON.with_borrow_mut(|kept| {
-        kept.refresh(gazetteer);
         out.extend_from_slice(b"{\"alternates\":[");
         for (i, a) in mention.resolution.alternates.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(kept.of(gazetteer, a.entry).alternate());
+            out.extend_from_slice(PlaceJson::kept(kept, gazetteer, a.entry).alternate());
             write_thousandths(out, a.probability);
             out.push(b'}');
         }
@@ -96,7 +95,7 @@ pub(super) fn write_json_row(
         } else {
             b",\"corrected\":false,\"country_code\":"
         });
-        let shown = kept.of(gazetteer, place);
+        let shown = PlaceJson::kept(kept, gazetteer, place);
         out.extend_from_slice(shown.country_code());
         out.extend_from_slice(&fields.date);
         out.extend_from_slice(if m.demonym { b"true" } else { b"false" });
@@ -123,39 +122,8 @@ pub(super) fn write_json_row(
 }
 
 thread_local! {
-    /// Places' JSON as this thread last wrote it (see [`PlaceJson`]).
-    static PLACE_JSON: RefCell<KeptPlaces> = RefCell::new(KeptPlaces::default());
-}
-
-/// Places a thread keeps the JSON of, at most; then it starts again (a few MB).
-const MAX_KEPT_PLACES: usize = 1 << 16;
-
-/// [`PlaceJson`] by entry, for one gazetteer and generation of its user places (an
-/// entry index means another place in another gazetteer, and a user place's index
-/// another place once they change).
-#[derive(Default)]
-struct KeptPlaces {
-    /// [`Gazetteer::id`] and [`Gazetteer::user_generation`] of the JSON kept.
-    of: (u64, u64),
-    places: FxHashMap<EntryIndex, PlaceJson>,
-}
-
-impl KeptPlaces {
-    /// Forgets every place if the gazetteer is another, or too many are kept.
-    fn refresh(&mut self, gazetteer: &Gazetteer) {
-        let of = (gazetteer.id(), gazetteer.user_generation());
-        if self.of != of || self.places.len() >= MAX_KEPT_PLACES {
-            self.of = of;
-            self.places.clear();
-        }
-    }
-
-    /// The JSON of the place at `entry`, kept or made now (and kept).
-    fn of(&mut self, gazetteer: &Gazetteer, entry: EntryIndex) -> &PlaceJson {
-        self.places
-            .entry(entry)
-            .or_insert_with(|| PlaceJson::new(gazetteer, entry))
-    }
+    /// Places' JSON ([`PlaceJson`]) as this thread last wrote it.
+    static PLACE_JSON: RefCell<KeptPlaces<PlaceJson>> = RefCell::default();
 }
 
 /// A place's parts of a row, in one buffer: as an alternate, up to its probability
@@ -170,6 +138,15 @@ struct PlaceJson {
 }
 
 impl PlaceJson {
+    /// The place's JSON from `kept`, made now if it is not kept.
+    fn kept<'k>(
+        kept: &'k mut KeptPlaces<PlaceJson>,
+        gazetteer: &Gazetteer,
+        entry: EntryIndex,
+    ) -> &'k PlaceJson {
+        kept.get(gazetteer, entry, || PlaceJson::new(gazetteer, entry))
+    }
+
     fn new(gazetteer: &Gazetteer, entry: EntryIndex) -> PlaceJson {
         let e = gazetteer.entry(entry);
         let mut bytes = Vec::with_capacity(192);

@@ -30,6 +30,7 @@ use crate::geoparse::why::{WhyContext, explain_into};
 
 mod csv_row;
 mod json_row;
+mod kept_places;
 use csv_row::{CsvDocument, write_csv_row};
 use json_row::{JsonDocument, write_json_row};
 mod kml;

@@ -65,6 +65,9 @@ impl WhyContext {
         let mut names: Vec<(String, usize)> = Vec::new();
         let mut places: FxHashMap<EntryIndex, (usize, String)> = FxHashMap::default();
         let mut name_of = Vec::with_capacity(mentions.len());
+        // Each name as written, once folded: a long text names the same places again
+        // and again, and folding every mention was most of a 40 MB text's context.
+        let mut written: FxHashMap<&str, u32> = FxHashMap::default();
         for m in mentions {
             let entry = located_entry(gazetteer, m.resolution.entry);
             if let Some(cc) = &gazetteer.entry(entry).country_code {
@@ -76,22 +79,29 @@ impl WhyContext {
                     }
                 }
             }
-            let name = fold_name(&m.text);
-            let id = match ids.get(&name) {
+            let id = match written.get(m.text.as_str()) {
                 Some(&id) => id,
                 None => {
-                    let id = names.len() as u32;
-                    names.push((String::new(), 0));
-                    ids.insert(name.clone(), id);
+                    let name = fold_name(&m.text);
+                    let id = match ids.get(&name) {
+                        Some(&id) => id,
+                        None => {
+                            let id = names.len() as u32;
+                            names.push((name.clone(), 0));
+                            ids.insert(name, id);
+                            id
+                        }
+                    };
+                    written.insert(&m.text, id);
                     id
                 }
             };
             names[id as usize].1 += 1;
             name_of.push(id);
-            places.entry(entry).or_insert((0, name)).0 += 1;
-        }
-        for (name, id) in ids {
-            names[id as usize].0 = name;
+            places
+                .entry(entry)
+                .or_insert_with(|| (0, names[id as usize].0.clone()))
+                .0 += 1;
         }
         let mut places: Vec<(EntryIndex, usize, String)> =
             places.into_iter().map(|(e, (n, s))| (e, n, s)).collect();
