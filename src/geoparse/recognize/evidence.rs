@@ -28,7 +28,7 @@ pub(super) struct Proposed {
     surname: bool,
     /// A word before it announces a place.
     locative_cue: bool,
-    /// A capitalised word follows it ("Worden Elementary"): see [`in_capital_run`].
+    /// A capitalised word follows it ("Penistone Grammar"): see [`in_capital_run`].
     capital_after: bool,
 }
 
@@ -264,8 +264,9 @@ pub(super) fn evidence(
                 & (class::PLACE_PREFIX | class::LOCATIVE | class::DETERMINER | class::THE)
                 == 0
             && {
-                // A name ending in "County" or "Parish" is no person's ("Only Jefferson
-                // County, with seven", "the Leadership Henry County class").
+                // A name ending in a place word ("County", "River", "District") is no
+                // person's ("Only Tompkins County, with nine", "the Leadership Cortland
+                // County class").
                 !ends_in_suffix && {
                     let facts = gazetteer.word_facts(word, memo);
                     (!facts.is_name || gazetteer.person_name_memo(word, memo).given)
@@ -393,7 +394,7 @@ pub(super) fn evidence(
         }
         // A first-level division "said" is a surname far more often than a state
         // speaking ("Nelson said"); countries and regions do speak in news.
-        // A name of two words or more ("Tamil Nadu said", "New Jersey said") is no
+        // A name of two words or more ("Andhra Pradesh said", "New Jersey said") is no
         // surname.
         if next_class.bits & class::SPEECH_VERB != 0
             && (!broad || (best_kind == Kind::Admin1 && !multi_word))
@@ -606,9 +607,9 @@ pub(super) fn score_document(
 }
 
 /// True if the proposed name stands in a run of capitalised words, part of a longer
-/// name ("Worden Elementary", "Chamber of Commerce"): a capitalised word right after
-/// it, or right before it (not the sentence's first word, nor "The"), or "of" after
-/// one. Asked of few names, so not worked out for every one.
+/// name ("Penistone Grammar School", "Chamber of Commerce"): a capitalised word right
+/// after it, or right before it (not the sentence's first word, nor "The"), or "of"
+/// after one. Asked of few names, so not worked out for every one.
 fn in_capital_run(text: &str, sentences: &[Range<usize>], p: &Proposed) -> bool {
     if p.capital_after {
         return true;
@@ -639,14 +640,14 @@ const NEAR_CLEAR_KM: f64 = 50.0;
 static NEAR_CLEAR_COS: std::sync::LazyLock<f64> =
     std::sync::LazyLock::new(|| crate::geodesy::central_angle(NEAR_CLEAR_KM).cos());
 
-/// A name the evidence left just short of a place ("Douma is surrounded", "a Cork
-/// mother") is one when one of its towns or counties, by its own name, lies within
-/// [`NEAR_CLEAR_KM`] of a town or county the story names clearly: a reader of a story
-/// about Damascus and eastern Ghouta takes Douma for the town. The clear places are
-/// the names well above the threshold, each at its most prominent town or county; a
-/// name is not near itself. Nothing is lifted in a person's context, nor inside a run
-/// of capitalised words: a local school, club or firm is named after the town too
-/// ("Worden Elementary", "Cottenham Village College").
+/// A name the evidence left just short of a place ("Yasynuvata is surrounded", "a
+/// Castleisland farmer") is one when one of its towns or counties, by its own name,
+/// lies within [`NEAR_CLEAR_KM`] of a town or county the story names clearly: a reader
+/// of a story about Donetsk and Horlivka takes Yasynuvata for the town. The clear
+/// places are the names well above the threshold, each at its most prominent town or
+/// county; a name is not near itself. Nothing is lifted in a person's context, nor
+/// inside a run of capitalised words: a local school, hotel or club is named after the
+/// town too ("the Listowel Arms hotel", "Penistone Grammar School").
 fn near_clear_places(
     gazetteer: &Gazetteer,
     text: &str,
