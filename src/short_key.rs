@@ -97,8 +97,8 @@ fn ascii_lowercase(word: u64) -> u64 {
     word | ((at_least_a & !above_z) >> 2)
 }
 
-/// The top bit of each byte of a word.
-const LANES_HIGH: u64 = 0x8080_8080_8080_8080;
+/// The top bit of each byte of a word (also the gazetteer walk's word test).
+pub(crate) const LANES_HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// A map from strings to `V`, short keys inline (see the module docs).
 #[derive(Debug, Clone)]

@@ -193,7 +193,7 @@ impl PlaceJson {
 }
 
 /// `s` as a JSON string, escaped as serde_json escapes it.
-pub(super) fn push_string(out: &mut Vec<u8>, s: &str) {
+fn push_string(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     // No early exit, so that the loop is vectorised: one pass over the bytes.
     let plain = !bytes.iter().fold(false, |any, &b| {

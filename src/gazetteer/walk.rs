@@ -9,7 +9,7 @@ use super::file_format::decode_value;
 use super::load::Bytes;
 use super::memo::{Packed, WordMemo};
 use crate::fold::{Folded, fold_char};
-use crate::short_key::ShortKey;
+use crate::short_key::{LANES_HIGH, ShortKey};
 
 /// A name found in text by [`Gazetteer::longest_match_at`]: byte span, end exclusive.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -518,7 +518,6 @@ fn word_len_beyond_ascii(rest: &str) -> usize {
 /// the top bit of their lane (SWAR: each byte tested in its own lane, no carry between
 /// lanes).
 fn not_alphanumeric_lanes(word: u64) -> u64 {
-    const LANES_HIGH: u64 = 0x8080_8080_8080_8080;
     let low = word & !LANES_HIGH;
     // In each lane, bit 7 of `x + (0x80 - b)` is set iff the byte is at least `b`.
     let at_least = |x: u64, b: u8| x.wrapping_add(u64::from_le_bytes([0x80 - b; 8])) & LANES_HIGH;

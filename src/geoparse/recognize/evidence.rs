@@ -656,14 +656,17 @@ fn near_clear_places(
     proposed: &mut [Proposed],
     options: &Options,
 ) {
-    let undecided = |p: &Proposed| {
-        !p.person_context
-            && p.hit.score < options.threshold
-            && p.hit.score >= options.threshold - NEAR_CLEAR
-            && !in_capital_run(text, sentences, p)
-    };
+    let undecided: Vec<usize> = (0..proposed.len())
+        .filter(|&i| {
+            let p = &proposed[i];
+            !p.person_context
+                && p.hit.score < options.threshold
+                && p.hit.score >= options.threshold - NEAR_CLEAR
+                && !in_capital_run(text, sentences, p)
+        })
+        .collect();
     // Most documents have no such name: then nothing below is looked up.
-    if !proposed.iter().any(undecided) {
+    if undecided.is_empty() {
         return;
     }
     let local = |k: Kind| matches!(k, Kind::Place | Kind::Admin2);
@@ -696,7 +699,8 @@ fn near_clear_places(
     let margin = NEAR_CLEAR_KM / 111.0;
     let (south, north) = (south - margin, north + margin);
     let cos = *NEAR_CLEAR_COS;
-    for p in proposed.iter_mut().filter(|p| undecided(p)) {
+    for i in undecided {
+        let p = &mut proposed[i];
         let surface = &surfaces[p.hit.surface as usize];
         let near = surface
             .facts(gazetteer)
