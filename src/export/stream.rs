@@ -253,22 +253,40 @@ impl<'s, W: Write> ExportStream<'s, W> {
         self.counts.documents += 1;
         match part.0 {
             Part::Rendered(rendered) => self.write(rendered),
-            Part::Large(doc) => {
-                let mentions: Vec<_> = self.shown.mentions(0, &doc).collect();
-                let (format, g) = (self.format, self.shown.gazetteer());
-                let context = why_context(format, g, &doc, self.why);
-                let per_round = PIECE_MENTIONS * rayon::current_num_threads();
-                for round in mentions.chunks(per_round) {
-                    let pieces: Vec<std::io::Result<Rendered>> = round
-                        .par_chunks(PIECE_MENTIONS)
-                        .map(|piece| render(format, g, &doc, piece, context.as_ref()))
-                        .collect();
-                    for piece in pieces {
-                        self.write(piece?)?;
-                    }
-                }
-                Ok(())
+            Part::Large(doc) => self.push_large(&doc),
+        }
+    }
+
+    /// Writes a document with very many mentions, rendered a round of pieces at a time
+    /// ([`PIECE_MENTIONS`] each, one a core): while this thread writes one round, the
+    /// pool renders the next, so no core waits for the writes (194 MB of rows for a
+    /// 40 MB text). At most two rounds are held: the one written and the one rendered.
+    fn push_large(&mut self, doc: &ParsedDocument) -> std::io::Result<()> {
+        let shown = self.shown;
+        let (format, g) = (self.format, shown.gazetteer());
+        let context = why_context(format, g, doc, self.why);
+        let context = context.as_ref();
+        let per_round = PIECE_MENTIONS * rayon::current_num_threads();
+        let mut mentions = shown.mentions(0, doc);
+        let mut to_write: Vec<std::io::Result<Rendered>> = Vec::new();
+        loop {
+            let round: Vec<_> = mentions.by_ref().take(per_round).collect();
+            if round.is_empty() && to_write.is_empty() {
+                return Ok(());
             }
+            let render_round = || -> Vec<std::io::Result<Rendered>> {
+                round
+                    .par_chunks(PIECE_MENTIONS)
+                    .map(|piece| render(format, g, doc, piece, context))
+                    .collect()
+            };
+            let (wrote, rendered) = std::thread::scope(|scope| {
+                let rendering = scope.spawn(render_round);
+                let wrote = to_write.drain(..).try_for_each(|piece| self.write(piece?));
+                (wrote, rendering.join())
+            });
+            wrote?;
+            to_write = rendered.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         }
     }
 
@@ -347,8 +365,9 @@ mod tests {
             "",
             "Talks in Paris and Lyon. Paris again, then Berlin.",
             &"Rain in Niamey. ".repeat(MAX_MENTIONS_PER_FEATURE + 3),
-            // Rendered in pieces by the stream.
-            &"Rain in Niamey, then Paris. ".repeat(PIECE_MENTIONS),
+            // Rendered in pieces by the stream, over at least two rounds and a part.
+            &"Rain in Niamey, then Paris. "
+                .repeat(PIECE_MENTIONS * rayon::current_num_threads() + PIECE_MENTIONS / 2),
             "A quote \"in Kano, Nigeria\", and a comma, in Lagos.",
         ];
         let docs: Vec<Document> = texts
