@@ -217,6 +217,16 @@ pub fn decode(bytes: &[u8]) -> Option<(String, Encoding)> {
     Some((text.into_owned(), Encoding::Windows1252))
 }
 
+/// `bytes` as the text [`decode`] gives, without a copy, when they are plain UTF-8: no
+/// byte-order mark and no NUL byte, the usual case. Otherwise the bytes back, for
+/// [`decode`]. A 40 MB text is then never held twice, nor copied (~25 ms).
+pub fn plain_utf8(bytes: Vec<u8>) -> Result<String, Vec<u8>> {
+    if encoding_rs::Encoding::for_bom(&bytes).is_some() || memchr::memchr(0, &bytes).is_some() {
+        return Err(bytes);
+    }
+    String::from_utf8(bytes).map_err(std::string::FromUtf8Error::into_bytes)
+}
+
 /// UTF-32 in the byte order `unit` reads. `encoding_rs` has no UTF-32 (the WHATWG
 /// Encoding Standard it implements leaves it out), so this is the whole decoder: each
 /// 4-byte unit is a code point; one that is not a Unicode scalar value (a surrogate, or
@@ -276,7 +286,21 @@ impl Document {
             _ => MAX_DOCUMENT_BYTES,
         };
         let bytes = read_regular_file(path, max, listed_regular)?;
-        Document::from_bytes(&bytes, path, name, format)
+        if format != Format::Text {
+            return Document::from_bytes(&bytes, path, name, format);
+        }
+        match plain_utf8(bytes) {
+            Ok(text) => Ok(LoadedDocument {
+                document: Document {
+                    name,
+                    path: Some(path.to_path_buf()),
+                    text,
+                    meta: Default::default(),
+                },
+                warning: None,
+            }),
+            Err(bytes) => Document::from_bytes(&bytes, path, name, format),
+        }
     }
 
     /// [`Document::read_as`] on bytes already read (a zip entry), for messages named
@@ -557,6 +581,30 @@ mod tests {
                 Some((without_bom.to_string(), Encoding::Utf8))
             };
             prop_assert_eq!(decode(input.as_bytes()), expected);
+        }
+
+        /// The copy-free path gives what `decode` gives, or leaves the bytes to it.
+        #[test]
+        fn plain_utf8_is_decode_without_a_copy(
+            bom in prop_oneof![
+                Just(&b""[..]),
+                Just(&b"\xEF\xBB\xBF"[..]),
+                Just(&b"\xFF\xFE"[..]),
+                Just(&b"\x00\x00\xFE\xFF"[..]),
+            ],
+            text in any::<String>(),
+            bytes in proptest::collection::vec(any::<u8>(), 0..64),
+            raw in any::<bool>(),
+        ) {
+            let body = if raw { bytes } else { text.into_bytes() };
+            let input = [bom, &body].concat();
+            match plain_utf8(input.clone()) {
+                Ok(text) => prop_assert_eq!(decode(&input), Some((text, Encoding::Utf8))),
+                Err(back) => {
+                    prop_assert_eq!(&back, &input);
+                    prop_assert!(!bom.is_empty() || input.contains(&0) || std::str::from_utf8(&input).is_err());
+                }
+            }
         }
 
         #[test]
