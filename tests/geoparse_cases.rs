@@ -511,6 +511,23 @@ const LOCAL_ABROAD: &[Case] = &[
     },
 ];
 
+/// A world city's small namesakes: read only when a neighbour of theirs is named, not
+/// their state alone.
+const WORLD_CITIES: &[Case] = &[
+    Case {
+        name: "a state named in a school's name",
+        text: "A professor at the University of California who studies fashion said the \
+               designer, now based in London, had not been told.",
+        expected: &[Place("London", Kind::Place, Some("GB"))],
+    },
+    Case {
+        name: "a local story names the town's neighbours",
+        text: "Crews in Tulare County fought a grass fire near Visalia, and residents of \
+               London were told to leave their homes.",
+        expected: &[Place("London", Kind::Place, Some("US"))],
+    },
+];
+
 /// City or state of the same name: the cues decide.
 const CITY_OR_STATE: &[Case] = &[
     Case {
@@ -966,6 +983,11 @@ fn near_the_storys_places() {
 #[test]
 fn local_abroad() {
     check("local_abroad", LOCAL_ABROAD);
+}
+
+#[test]
+fn world_cities() {
+    check("world_cities", WORLD_CITIES);
 }
 
 #[test]

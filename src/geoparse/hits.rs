@@ -59,6 +59,10 @@ pub(crate) struct Surface {
     /// Prominence of the strongest country, demonym, region, physical feature or
     /// first-level division ([`is_broad`](super::kinds::is_broad)) among the candidates.
     pub strongest_broad: Option<f32>,
+    /// Prominence of the strongest world city among the candidates (a town of at least
+    /// `WORLD_CITY_PRIOR`: a large capital, or a
+    /// city of millions).
+    pub strongest_city: Option<f32>,
     /// Its candidates' rows of the gazetteer's [`EntryFacts`] table, copied together
     /// when the name is first resolved: the table is large and the resolver reads a
     /// name's rows in every pass over every document that names it, so one copy,

@@ -89,6 +89,32 @@ fn entry_prominence(kind: Kind, population: u64, capital: f32) -> f32 {
     }
 }
 
+/// The prominence from which a town is a world city (London, Tokyo, New York: a
+/// capital of about half a million people or more, another city of about five
+/// million): its name, read alone, is that city unless the story is local to a
+/// namesake.
+pub(crate) const WORLD_CITY_PRIOR: f32 = 2.95;
+
+/// The strongest prominence among `candidates` (with their `priors`) of the broad kinds
+/// ([`is_broad`](crate::geoparse::kinds::is_broad)), and of world cities
+/// ([`WORLD_CITY_PRIOR`]): see [`Surface`](crate::geoparse::hits::Surface).
+pub(super) fn strongest_namesakes(
+    gazetteer: &Gazetteer,
+    candidates: &[Candidate],
+    priors: &[f32],
+) -> (Option<f32>, Option<f32>) {
+    let (mut broad, mut city) = (None::<f32>, None::<f32>);
+    for (c, &p) in candidates.iter().zip(priors) {
+        let kind = gazetteer.kind(c.entry);
+        if crate::geoparse::kinds::is_broad(kind) {
+            broad = Some(broad.map_or(p, |b| b.max(p)));
+        } else if kind == Kind::Place && p >= WORLD_CITY_PRIOR {
+            city = Some(city.map_or(p, |b| b.max(p)));
+        }
+    }
+    (broad, city)
+}
+
 /// How prominent a candidate is as a reading of a name: its entry's prominence
 /// (from `base`) adjusted for how the name matched.
 pub(super) fn prominence(base: &BaseProminence, gazetteer: &Gazetteer, c: &Candidate) -> f32 {

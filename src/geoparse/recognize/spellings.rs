@@ -7,12 +7,11 @@ use std::sync::OnceLock;
 
 use super::county_lists::county_candidates;
 use super::cues::{class, classify};
-use super::prominence::{BaseProminence, prominence};
+use super::prominence::{BaseProminence, prominence, strongest_namesakes};
 use crate::fold::fold_name;
 use crate::gazetteer::{Candidate, Gazetteer, Kind, NameHit, NameMatch, WordMemo, is_all_caps};
 use crate::geoparse::Options;
 use crate::geoparse::hits::Surface;
-use crate::geoparse::kinds::is_broad;
 use crate::short_key::ShortKeyMap;
 
 /// What recognition reads of a spelling for every mention, kept in the memo's table
@@ -254,12 +253,8 @@ fn new_surface(
             .max_by(|a, b| a.1.total_cmp(b.1))
             .map(|(i, _)| i)
             .unwrap_or(0);
-        let strongest_broad = candidates
-            .iter()
-            .zip(&priors)
-            .filter(|(c, _)| is_broad(gazetteer.kind(c.entry)))
-            .map(|(_, &p)| p)
-            .reduce(f32::max);
+        let (strongest_broad, strongest_city) =
+            strongest_namesakes(gazetteer, &candidates, &priors);
         let key = fold_name(name);
         let calendar_word = classify(key.trim_end_matches('.')).bits & class::CALENDAR != 0;
         let next_id = memo.key_ids.len() as u32;
@@ -289,6 +284,7 @@ fn new_surface(
             key_id,
             person: OnceLock::new(),
             strongest_broad,
+            strongest_city,
             candidates,
             priors,
             facts: OnceLock::new(),

@@ -9,12 +9,11 @@
 
 use std::ops::Range;
 
-use super::prominence::{BaseProminence, prominence};
+use super::prominence::{BaseProminence, prominence, strongest_namesakes};
 use super::spellings::SpellingMemo;
 use crate::gazetteer::{Candidate, Gazetteer, Kind, NameMatch, UserNames};
 use crate::geoparse::Options;
 use crate::geoparse::hits::{Hit, Surface};
-use crate::geoparse::kinds::is_broad;
 
 /// The prominence of a user place as a reading of its name: above a country's (5.0), so
 /// that it wins over bundled namesakes unless the text qualifies the name otherwise.
@@ -133,12 +132,7 @@ fn user_surface(
             candidates.push(c);
         }
     }
-    let strongest_broad = candidates
-        .iter()
-        .zip(&priors)
-        .filter(|(c, _)| is_broad(gazetteer.kind(c.entry)))
-        .map(|(_, &p)| p)
-        .reduce(f32::max);
+    let (strongest_broad, strongest_city) = strongest_namesakes(gazetteer, &candidates, &priors);
     // A key no bundled spelling folds to, so that the document-level rules keep the
     // user's name apart from the same word proposed by the automaton.
     let key = format!("\u{1}user\u{1}{folded}");
@@ -151,6 +145,7 @@ fn user_surface(
         priors,
         person: Default::default(),
         strongest_broad,
+        strongest_city,
         facts: Default::default(),
     });
     index

@@ -406,13 +406,19 @@ pub(crate) fn resolve(
                     // neighbour named) and nothing in it supports the prominent
                     // namesake ("a Palestine man" in a story about Anderson County,
                     // Texas). Context alone may not outvote it otherwise.
-                    let strongest_broad = info[i].strongest_broad;
+                    // Likewise a town far smaller than a world city of its name (a
+                    // London of 2,000 people, California) needs a neighbour of its own
+                    // named: its state named somewhere is not enough. Towns of real
+                    // size (London, Ontario) keep their state's support.
+                    let (strongest_broad, strongest_city) =
+                        (info[i].strongest_broad, info[i].strongest_city);
                     for ((e, &prior), s) in
                         facts.iter().zip(&info[i].priors).zip(&mut support[start..])
                     {
                         s.capped = town_or_county(e.kind)
-                            && strongest_broad.is_some_and(|b| prior < b - 1.5)
-                            && (broad_supported || !s.local);
+                            && (strongest_broad.is_some_and(|b| prior < b - 1.5)
+                                && (broad_supported || !s.local)
+                                || strongest_city.is_some_and(|b| prior < b - 2.5) && !s.neighbour);
                     }
                     start..support.len()
                 })

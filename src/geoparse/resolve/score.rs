@@ -20,6 +20,11 @@ pub(super) struct Support {
     /// enough: national news names them, and they have small namesakes of countries
     /// around them.
     pub(super) local: bool,
+    /// Local evidence of the stricter kind a world city's namesake needs: a town or
+    /// county of local note named nearby, or a county pair; its state named (even
+    /// nearby) is not enough ("the University of California" does not make London a
+    /// Californian town).
+    pub(super) neighbour: bool,
     /// The candidate is a small town named like a far more prominent country, region
     /// or state of the name, and the story is not local to it: the document's support
     /// counts for little (the rule is where `resolve` sets it).
@@ -43,16 +48,18 @@ pub(super) fn context_support(
     countries: &[(u64, f32)],
 ) -> Support {
     let mut sum = WeightedSum::default();
-    let local = context_evidence(gazetteer, e, surface, ctx, countries, &mut sum);
+    let (local, neighbour) = context_evidence(gazetteer, e, surface, ctx, countries, &mut sum);
     Support {
         score: sum.context,
         local,
+        neighbour,
         capped: false,
     }
 }
 
 /// The context features of reading `surface` as `e` (see [`context_support`]), given
-/// to `evidence`; true if the reading is local ([`Support::local`]).
+/// to `evidence`; whether the reading is local ([`Support::local`]) and whether a
+/// neighbour makes it so ([`Support::neighbour`]).
 pub(super) fn context_evidence(
     gazetteer: &Gazetteer,
     e: &EntryFacts,
@@ -60,7 +67,7 @@ pub(super) fn context_evidence(
     ctx: &Context,
     countries: &[(u64, f32)],
     evidence: &mut impl Weigh,
-) -> bool {
+) -> (bool, bool) {
     let mut division_named = false;
     match e.country() {
         None => {
@@ -101,10 +108,10 @@ pub(super) fn context_evidence(
             }
         }
     }
-    let mut local = false;
+    let (mut local, mut neighbour) = (false, false);
     if town_or_county(e.kind) && ctx.in_county_pair(surface, e.entry) {
         evidence.add(Feature::CountyPair, 1.0);
-        local = true;
+        (local, neighbour) = (true, true);
     }
     if e.kind == Kind::Place && ctx.in_town_pair(surface, e.entry) {
         evidence.add(Feature::TownPair, 1.0);
@@ -116,14 +123,14 @@ pub(super) fn context_evidence(
             // Local news: a town or county of local note is named nearby. Only towns
             // and counties can be capped ([`Support::capped`]): the second look is
             // spent on them alone.
-            local |= division_named
-                || (town_or_county(e.kind)
-                    && ctx.closest(&e.point, e.lat, e.lon, surface, true) > *VERY_NEAR_COS);
+            neighbour |= town_or_county(e.kind)
+                && ctx.closest(&e.point, e.lat, e.lon, surface, true) > *VERY_NEAR_COS;
+            local |= division_named || neighbour;
         } else if closest > *NEAR_COS {
             evidence.add(Feature::Near, 1.0);
         }
     }
-    local
+    (local, neighbour)
 }
 
 /// The strongest weight in `countries` (the document's, by packed code) of a country
