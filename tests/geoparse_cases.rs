@@ -419,6 +419,12 @@ const INSIDE_NAMES: &[Case] = &[
         text: "He appeared in Tompkins County Superior Court on Monday.",
         expected: &[NotAPlace("Superior")],
     },
+    Case {
+        name: "a company its possessive names, everywhere in the story",
+        text: "The fashion chain Zara opened in Madrid. Analysts said Zara's shares rose \
+               after Zara reported strong sales.",
+        expected: &[NotAPlace("Zara"), Place("Madrid", Kind::Place, Some("ES"))],
+    },
 ];
 
 /// Local news: residents, datelines, legislators' home towns, counties opening a sentence.

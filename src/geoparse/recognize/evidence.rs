@@ -561,6 +561,13 @@ pub(super) fn score_document(
     // Flores department), and one mention after "to" or "in" ("a testament to
     // Trapani's") does not make the others confident.
     let surname_keys: HashSet<u32> = proposed.iter().filter(|p| p.surname).map(key).collect();
+    // Names a company's possessive follows somewhere in the story ("the retailer
+    // Mondo's stores"): a business there, and where else the story names it.
+    let company_keys: HashSet<u32> = proposed
+        .iter()
+        .filter(|p| company_possessive(text, p.hit.end))
+        .map(key)
+        .collect();
     // Sized at once: every document makes this table, and growing it showed.
     let mut best_score: HashMap<u32, f32> =
         HashMap::with_capacity_and_hasher(proposed.len(), Default::default());
@@ -595,6 +602,17 @@ pub(super) fn score_document(
                 p.hit.score -= 2.0;
             }
         }
+        // A town's name only: a country's or state's possessive holds companies too
+        // ("Germany's carmakers").
+        if company_keys.contains(&surface.key_id)
+            && (!p.locative_cue || company_possessive(text, p.hit.end))
+            && !surface
+                .candidates
+                .iter()
+                .any(|c| is_broad(gazetteer.kind(c.entry)))
+        {
+            p.hit.score -= 2.0;
+        }
         if confident(surface.key_id)
             && !p.person_context
             && (p.locative_cue || !surname)
@@ -604,6 +622,45 @@ pub(super) fn score_document(
         }
     }
     near_clear_places(gazetteer, text, sentences, surfaces, proposed, options);
+}
+
+/// Words that, after a name's possessive, make the name a company's: its stores,
+/// shares, chief executive. A town has shops and a mayor, seldom these.
+const COMPANY_NOUNS: &[&str] = &[
+    "brand",
+    "brands",
+    "ceo",
+    "chief",
+    "customers",
+    "founder",
+    "headquarters",
+    "products",
+    "shareholders",
+    "shares",
+    "stock",
+    "stores",
+];
+
+/// Whether a company's possessive follows the name ending at byte `end`: "'s" (or
+/// "’s") and one of [`COMPANY_NOUNS`] ("Mondo's stores", "Mondo's chief executive").
+fn company_possessive(text: &str, end: usize) -> bool {
+    let Some(rest) = text.get(end..) else {
+        return false;
+    };
+    let Some(after) = rest
+        .strip_prefix("'s")
+        .or_else(|| rest.strip_prefix("\u{2019}s"))
+    else {
+        return false;
+    };
+    if !after.starts_with(' ') {
+        return false;
+    }
+    next_word(after, 0).is_some_and(|(_, word)| {
+        COMPANY_NOUNS
+            .iter()
+            .any(|noun| word.eq_ignore_ascii_case(noun))
+    })
 }
 
 /// True if the proposed name stands in a run of capitalised words, part of a longer
