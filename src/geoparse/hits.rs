@@ -60,8 +60,7 @@ pub(crate) struct Surface {
     /// first-level division ([`is_broad`](super::kinds::is_broad)) among the candidates.
     pub strongest_broad: Option<f32>,
     /// Prominence of the strongest world city among the candidates (a town of at least
-    /// `WORLD_CITY_PRIOR`: a large capital, or a
-    /// city of millions).
+    /// `recognize::WORLD_CITY_PRIOR`: a large capital, or a city of millions).
     pub strongest_city: Option<f32>,
     /// Its candidates' rows of the gazetteer's [`EntryFacts`] table, copied together
     /// when the name is first resolved: the table is large and the resolver reads a

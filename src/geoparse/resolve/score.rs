@@ -26,8 +26,9 @@ pub(super) struct Support {
     /// Californian town).
     pub(super) neighbour: bool,
     /// The candidate is a small town named like a far more prominent country, region
-    /// or state of the name, and the story is not local to it: the document's support
-    /// counts for little (the rule is where `resolve` sets it).
+    /// or state of the name and the story is not local to it, or named like a world
+    /// city and no neighbour of its own is named: the document's support counts for
+    /// little (the rule is where `resolve` sets it).
     pub(super) capped: bool,
 }
 
