@@ -36,18 +36,32 @@ pub(super) fn propose(
         // Eight bytes at a time while there is no capital and no non-ASCII byte: only
         // a capital can start a name, and most of the text is neither. Then straight to
         // the first byte that may start one.
+        // Sixteen bytes a step while neither half holds one; the byte before the
+        // stop says whether the word there is new, asked once at the stop.
+        let from = i;
+        while let Some(chunk) = bytes.get(i..i + 16) {
+            let (low, high) = chunk.split_at(8);
+            let lanes = name_start_lanes(u64::from_le_bytes(low.try_into().unwrap_or([0x80; 8])))
+                | name_start_lanes(u64::from_le_bytes(high.try_into().unwrap_or([0x80; 8])));
+            if lanes != 0 || chunk[15] == b'\'' {
+                break;
+            }
+            i += 16;
+        }
         while let Some(chunk) = bytes.get(i..i + 8) {
             let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
             // The byte before decides whether a byte starts a word, except an
             // apostrophe, which joins to what came before it: walk that one bytewise.
             let first = (name_start_lanes(word).trailing_zeros() / 8) as usize;
             if first > 0 && chunk[first - 1] != b'\'' {
-                prev_is_word = chunk[first - 1].is_ascii_alphanumeric();
                 i += first;
             }
             if first < 8 || chunk[7] == b'\'' {
                 break;
             }
+        }
+        if i > from {
+            prev_is_word = bytes[i - 1].is_ascii_alphanumeric();
         }
         let Some(&b) = bytes.get(i) else { break };
         // Lower-case letters and digits are most of the text: skip them quickly.
