@@ -544,14 +544,14 @@ impl Context {
         // Takes point `p` into `closest`; true once the caller's decision is made. A
         // point that does not count is skipped (its -1 never raised the maximum, which
         // starts at -1), and the maximum is a plain comparison, not `f64::max`, whose
-        // NaN rules cost a few instructions per point (both pass a NaN over).
+        // NaN rules cost a few instructions per point (both pass a NaN over). Whether
+        // the point counts is asked only of one that would raise the maximum: most do
+        // not, and the product alone is the cheaper test.
         let mut take = |p: &Point| {
-            if p.live && p.surface != surface && (p.minor || !minor_only) {
-                let d = v[0] * p.v[0] + v[1] * p.v[1] + v[2] * p.v[2];
-                if d > closest {
-                    closest = d;
-                    return closest > decided;
-                }
+            let d = v[0] * p.v[0] + v[1] * p.v[1] + v[2] * p.v[2];
+            if d > closest && p.live && p.surface != surface && (p.minor || !minor_only) {
+                closest = d;
+                return closest > decided;
             }
             false
         };
