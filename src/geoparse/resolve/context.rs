@@ -597,50 +597,74 @@ impl Context {
     }
 }
 
-/// Country weights from every surface but `own`, normalised so the strongest is 1,
-/// sorted by country for [`weight_of`], into `out`.
-pub(super) fn others_countries(ctx: &Context, own: SurfaceId, out: &mut Vec<(u64, f32)>) {
-    let first = ctx.own_countries.get(&own).copied().unwrap_or(NO_NODE);
-    let mine = |cc: u64| {
-        let mut n = first;
+/// Country weights from every surface but one ([`others_countries`]): the document's
+/// country totals less that surface's own votes, normalised so the strongest is 1. A
+/// view into the context rather than a list made for each name: a long document has a
+/// hundred countries and asks this of every name in each pass, while a name's
+/// candidates look up a country or two each.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct OthersCountries<'a> {
+    ctx: &'a Context,
+    /// The surface's first node in `Context::own_nodes`.
+    first: u32,
+    /// The strongest of the others' totals (0 if they vote for no country).
+    max: u32,
+}
+
+impl OthersCountries<'_> {
+    /// The surface's own votes for country `cc`.
+    fn mine(&self, cc: u64) -> u32 {
+        let mut n = self.first;
         while n != NO_NODE {
-            let (c, w, next) = ctx.own_nodes[n as usize];
+            let (c, w, next) = self.ctx.own_nodes[n as usize];
             if c == cc {
                 return w;
             }
             n = next;
         }
         0
-    };
-    out.clear();
-    // The strongest weight, found on the way: a long document has a hundred countries
-    // and asks this of every name in each pass. (Weights are positive whole numbers,
-    // so a comparison finds what `f32::max` from 0 would.)
-    let mut max = 0.0f32;
-    // In country order already: `sorted_totals` is.
-    for &(cc, total) in &ctx.sorted_totals {
-        // What is left is the other surfaces' votes.
-        let w = total.saturating_sub(mine(cc));
-        if w > 0 {
-            let w = w as f32;
-            if w > max {
-                max = w;
-            }
-            out.push((cc, w));
-        }
     }
-    if max > 0.0 {
-        for (_, w) in out.iter_mut() {
-            *w /= max;
-        }
+
+    /// The normalised weight of the others' votes for a country's total, if any.
+    fn weigh(&self, cc: u64, total: u32) -> Option<f32> {
+        // What is left is the other surfaces' votes; a vote makes `max` positive.
+        let w = total.saturating_sub(self.mine(cc));
+        (w > 0).then(|| w as f32 / self.max as f32)
+    }
+
+    /// The weight of country `cc`, if another surface's reading votes for it.
+    pub(super) fn weight_of(&self, cc: u64) -> Option<f32> {
+        let totals = &self.ctx.sorted_totals;
+        let k = totals.binary_search_by_key(&cc, |&(c, _)| c).ok()?;
+        self.weigh(cc, totals[k].1)
+    }
+
+    /// Every country the other surfaces vote for, with its weight, by country.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (u64, f32)> + '_ {
+        self.ctx
+            .sorted_totals
+            .iter()
+            .filter_map(|&(cc, total)| Some((cc, self.weigh(cc, total)?)))
     }
 }
 
-pub(super) fn weight_of(countries: &[(u64, f32)], cc: u64) -> Option<f32> {
-    countries
-        .binary_search_by_key(&cc, |(c, _)| *c)
-        .ok()
-        .map(|i| countries[i].1)
+/// The country weights of every surface but `own` (see [`OthersCountries`]).
+pub(super) fn others_countries(ctx: &Context, own: SurfaceId) -> OthersCountries<'_> {
+    let mut view = OthersCountries {
+        ctx,
+        first: ctx.own_countries.get(&own).copied().unwrap_or(NO_NODE),
+        max: 0,
+    };
+    // The strongest, in whole tenths (whose conversion to `f32` keeps their order): a
+    // country's own share is looked up only where its total could raise the maximum.
+    let mut max = 0;
+    for &(cc, total) in &ctx.sorted_totals {
+        if total > max {
+            max = max.max(total.saturating_sub(view.mine(cc)));
+        }
+    }
+    view.max = max;
+    view
 }
 
 #[cfg(test)]
@@ -705,18 +729,17 @@ mod tests {
             (2, at(4, Kind::Place, "ML")),
         ];
         let ctx = build_context(readings.iter().map(|(s, f)| (*s, f)));
-        let mut out = Vec::new();
-        others_countries(&ctx, 0, &mut out);
+        let out = others_countries(&ctx, 0);
         // Only surfaces 1 and 2 vote: Niger 0.5, Mali 0.5; nothing left for Nigeria.
-        assert_eq!(out.len(), 2, "{out:?}");
-        assert_eq!(weight_of(&out, ne), Some(1.0));
-        assert_eq!(weight_of(&out, ml), Some(1.0));
-        assert_eq!(weight_of(&out, ng), None);
-        others_countries(&ctx, 1, &mut out);
+        assert_eq!(out.iter().count(), 2, "{out:?}");
+        assert_eq!(out.weight_of(ne), Some(1.0));
+        assert_eq!(out.weight_of(ml), Some(1.0));
+        assert_eq!(out.weight_of(ng), None);
+        let out = others_countries(&ctx, 1);
         // Surface 0's votes count for surface 1: Niger 2.0 is the strongest.
-        assert_eq!(weight_of(&out, ne), Some(1.0));
-        assert_eq!(weight_of(&out, ng), Some(0.4));
-        assert_eq!(weight_of(&out, ml), Some(0.25));
+        assert_eq!(out.weight_of(ne), Some(1.0));
+        assert_eq!(out.weight_of(ng), Some(0.4));
+        assert_eq!(out.weight_of(ml), Some(0.25));
     }
 
     #[test]
@@ -748,10 +771,9 @@ mod tests {
         ctx.replace(2, &us_state, &ca_province);
         ctx.replace(0, &ca_town, &gb_town);
         let fresh = build_context(after.iter().copied());
-        let (mut a, mut b) = (Vec::new(), Vec::new());
         for surface in 0..3 {
-            others_countries(&ctx, surface, &mut a);
-            others_countries(&fresh, surface, &mut b);
+            let a: Vec<_> = others_countries(&ctx, surface).iter().collect();
+            let b: Vec<_> = others_countries(&fresh, surface).iter().collect();
             assert_eq!(a, b, "surface {surface}");
             for (cc, a1) in [("CA", "ON"), ("GB", "ENG"), ("US", "TX")] {
                 let (cc, a1) = (pack_code(cc), pack_code(a1));

@@ -259,7 +259,6 @@ pub(crate) struct Scratch {
     /// Each spelling's context support in the current pass: a range of `support`.
     support_of: HashMap<u32, Range<usize>>,
     support: Vec<Support>,
-    countries: Vec<(u64, f32)>,
     scores: Vec<f32>,
     /// One hit's candidates, ranked ([`rank_key`]).
     ranked: Vec<u128>,
@@ -325,7 +324,6 @@ pub(crate) fn resolve(
         ctx,
         support_of,
         support,
-        countries,
         scores,
         ranked,
         readings,
@@ -423,11 +421,11 @@ pub(crate) fn resolve(
             let range = support_of
                 .entry(hit.surface)
                 .or_insert_with(|| {
-                    others_countries(ctx, surface, countries);
+                    let countries = others_countries(ctx, surface);
                     let start = support.len();
                     let mut broad_supported = false;
                     for e in facts {
-                        let s = context_support(gazetteer, e, surface, ctx, countries);
+                        let s = context_support(gazetteer, e, surface, ctx, &countries);
                         broad_supported |= is_broad(e.kind) && s.score > 0.0;
                         support.push(s);
                     }
@@ -470,7 +468,9 @@ pub(crate) fn resolve(
             );
             if let Some(trace) = trace.as_mut().filter(|_| last) {
                 // The same rules again, their values kept: the context is what the
-                // name's support was computed from (the name's hits are read together).
+                // name's support was computed from (the name's hits are read together,
+                // and moving them changes no other surface's votes).
+                let countries = others_countries(ctx, surface);
                 let traced = facts
                     .iter()
                     .zip(&info[i].priors)
@@ -478,7 +478,7 @@ pub(crate) fn resolve(
                     .zip(candidates.iter())
                     .map(|(((e, &prior), s), c)| {
                         let mut evidence = Evidence::default();
-                        context_evidence(gazetteer, e, surface, ctx, countries, &mut evidence);
+                        context_evidence(gazetteer, e, surface, ctx, &countries, &mut evidence);
                         own_evidence(gazetteer, e, prior, hit, q, town, siblings, &mut evidence);
                         (c.entry, evidence, s.capped)
                     })

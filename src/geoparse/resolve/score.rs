@@ -2,7 +2,7 @@
 //! for it ([`context_support`]) and what stands beside the mention ([`score_candidate`]).
 
 use super::SurfaceId;
-use super::context::{Context, NEAR_COS, VERY_NEAR_COS, weight_of};
+use super::context::{Context, NEAR_COS, OthersCountries, VERY_NEAR_COS};
 use super::evidence::{CAPPED_CONTEXT, Feature, Weigh, WeightedSum};
 use crate::gazetteer::{EntryFacts, Gazetteer, Kind};
 use crate::geoparse::hits::{Hit, KindCue, Surface};
@@ -40,7 +40,7 @@ pub(super) fn context_support(
     e: &EntryFacts,
     surface: SurfaceId,
     ctx: &Context,
-    countries: &[(u64, f32)],
+    countries: &OthersCountries<'_>,
 ) -> Support {
     let mut sum = WeightedSum::default();
     let local = context_evidence(gazetteer, e, surface, ctx, countries, &mut sum);
@@ -58,7 +58,7 @@ pub(super) fn context_evidence(
     e: &EntryFacts,
     surface: SurfaceId,
     ctx: &Context,
-    countries: &[(u64, f32)],
+    countries: &OthersCountries<'_>,
     evidence: &mut impl Weigh,
 ) -> bool {
     let mut division_named = false;
@@ -72,7 +72,7 @@ pub(super) fn context_evidence(
             let fit = if !members.is_empty() {
                 members
                     .iter()
-                    .filter_map(|&m| weight_of(countries, m))
+                    .filter_map(|&m| countries.weight_of(m))
                     .fold(0.0f32, f32::max)
             } else {
                 extent_fit(gazetteer, e.entry, countries)
@@ -80,7 +80,7 @@ pub(super) fn context_evidence(
             evidence.add(Feature::MembersFit, fit);
         }
         Some(cc) => {
-            if let Some(w) = weight_of(countries, cc) {
+            if let Some(w) = countries.weight_of(cc) {
                 evidence.add(Feature::CountryInDocument, 1.0);
                 evidence.add(Feature::CountryWeight, w);
             }
@@ -133,14 +133,14 @@ pub(super) fn context_evidence(
 fn extent_fit(
     gazetteer: &Gazetteer,
     entry: crate::gazetteer::EntryIndex,
-    countries: &[(u64, f32)],
+    countries: &OthersCountries<'_>,
 ) -> f32 {
     let Some(extent) = gazetteer.entry(entry).bbox else {
         return 0.0;
     };
     countries
         .iter()
-        .filter(|&&(cc, _)| {
+        .filter(|&(cc, _)| {
             country_of_code(gazetteer, cc).is_some_and(|c| {
                 let country = gazetteer.entry(c);
                 let own =
@@ -150,7 +150,7 @@ fn extent_fit(
                 boxes_meet(own, extent)
             })
         })
-        .map(|&(_, w)| w)
+        .map(|(_, w)| w)
         .fold(0.0f32, f32::max)
 }
 
