@@ -165,13 +165,38 @@ pub fn previous_word(text: &str, pos: usize) -> Option<(usize, &str)> {
         return None;
     };
     let raw = &trimmed[start..end];
-    let is_trim = |c: char| c == '\'' || c == '’' || c == '.';
-    let lead = raw.len() - raw.trim_start_matches(is_trim).len();
-    let word = raw.trim_matches(is_trim);
+    let rest = trim_start_marks(raw);
+    let lead = raw.len() - rest.len();
+    let word = trim_end_marks(rest);
     if word.is_empty() {
         None
     } else {
         Some((start + lead, word))
+    }
+}
+
+/// `s` without the apostrophes (`'`, `’`) and periods it starts with. Byte patterns,
+/// not a char closure: every name asks this of the word before it.
+fn trim_start_marks(mut s: &str) -> &str {
+    loop {
+        s = match s.as_bytes() {
+            [b'\'' | b'.', ..] => &s[1..],
+            // `’`, U+2019, whole: its first byte starts a character.
+            [0xE2, 0x80, 0x99, ..] => &s[3..],
+            _ => return s,
+        }
+    }
+}
+
+/// `s` without the apostrophes (`'`, `’`) and periods it ends with.
+fn trim_end_marks(mut s: &str) -> &str {
+    loop {
+        s = match s.as_bytes() {
+            [.., b'\'' | b'.'] => &s[..s.len() - 1],
+            // `’` is the last character whole: 0xE2 only ever starts one.
+            [.., 0xE2, 0x80, 0x99] => &s[..s.len() - 3],
+            _ => return s,
+        }
     }
 }
 

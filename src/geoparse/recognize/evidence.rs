@@ -67,8 +67,18 @@ impl ShoutingMemo {
 
 /// True if fewer than a quarter of the letters of `text` are lower-case.
 fn shouts(text: &str) -> bool {
-    text.chars().filter(|c| c.is_lowercase()).count() * 4
-        < text.chars().filter(|c| c.is_alphabetic()).count()
+    // One pass, ASCII letters told without the Unicode tables (they agree there).
+    let (mut lower, mut letters) = (0usize, 0usize);
+    for c in text.chars() {
+        let (is_lower, is_letter) = if c.is_ascii() {
+            (c.is_ascii_lowercase(), c.is_ascii_alphabetic())
+        } else {
+            (c.is_lowercase(), c.is_alphabetic())
+        };
+        lower += usize::from(is_lower);
+        letters += usize::from(is_letter);
+    }
+    lower * 4 < letters
 }
 
 /// The score of one proposed name, `text[start..end]` (spelled as `head` says), from
@@ -846,7 +856,27 @@ fn no_word_between(text: &str, from: usize, to: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_dateline;
+    use super::{is_dateline, shouts};
+
+    #[test]
+    fn shouting_is_told_as_the_unicode_tables_tell_it() {
+        let by_tables = |text: &str| {
+            text.chars().filter(|c| c.is_lowercase()).count() * 4
+                < text.chars().filter(|c| c.is_alphabetic()).count()
+        };
+        for text in [
+            "",
+            "CRASH ON I-95 NEAR TRENTON",
+            "Crash on I-95 near Trenton",
+            "ÉMEUTES À PARIS, ÇA CONTINUE",
+            "Émeutes à Paris",
+            "ΑΘΗΝΑ σήμερα",
+            "ABC def",
+            "ABCD e 12345 ’—",
+        ] {
+            assert_eq!(shouts(text), by_tables(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn datelines_with_qualifiers_dates_and_credits() {
