@@ -447,13 +447,21 @@ impl WalkState {
 
 /// Bit `i` < 26 for a transition on `b'a' + i` out of node `n`, bit 26 for any other.
 fn letter_bits(n: &fst::raw::Node<'_>) -> u32 {
-    n.transitions().fold(0u32, |bits, t| {
-        bits | if t.inp.is_ascii_lowercase() {
-            1 << (t.inp - b'a')
+    inputs(n).fold(0u32, |bits, b| {
+        bits | if b.is_ascii_lowercase() {
+            1 << (b - b'a')
         } else {
             1 << 26
         }
     })
+}
+
+/// The input bytes of node `n`'s transitions. Each transition is decoded here by
+/// `Node::transition`, which `fst` always inlines, rather than through its
+/// `Transitions` iterator, whose `next` stayed a call per transition: a walk state
+/// reads every transition of two nodes, dozens near the root.
+fn inputs<'a>(n: &'a fst::raw::Node<'_>) -> impl Iterator<Item = u8> + 'a {
+    (0..n.len()).map(|i| n.transition(i).inp)
 }
 
 impl WalkState {
@@ -470,9 +478,9 @@ impl WalkState {
 
 /// The ASCII bytes that have a transition out of node `n`, as bits.
 fn ascii_inputs(n: &fst::raw::Node<'_>) -> u128 {
-    n.transitions()
-        .filter(|t| t.inp < 128)
-        .fold(0u128, |bits, t| bits | 1u128 << t.inp)
+    inputs(n)
+        .filter(|&b| b < 128)
+        .fold(0u128, |bits, b| bits | 1u128 << b)
 }
 
 /// Length in bytes of the run of letters and digits that starts `text`.
