@@ -447,21 +447,17 @@ impl WalkState {
 
 /// Bit `i` < 26 for a transition on `b'a' + i` out of node `n`, bit 26 for any other.
 fn letter_bits(n: &fst::raw::Node<'_>) -> u32 {
-    inputs(n).fold(0u32, |bits, b| {
-        bits | if b.is_ascii_lowercase() {
+    let mut bits = 0u32;
+    // See `ascii_inputs` for why a loop over `Node::transition`.
+    for i in 0..n.len() {
+        let b = n.transition(i).inp;
+        bits |= if b.is_ascii_lowercase() {
             1 << (b - b'a')
         } else {
             1 << 26
-        }
-    })
-}
-
-/// The input bytes of node `n`'s transitions. Each transition is decoded here by
-/// `Node::transition`, which `fst` always inlines, rather than through its
-/// `Transitions` iterator, whose `next` stayed a call per transition: a walk state
-/// reads every transition of two nodes, dozens near the root.
-fn inputs<'a>(n: &'a fst::raw::Node<'_>) -> impl Iterator<Item = u8> + 'a {
-    (0..n.len()).map(|i| n.transition(i).inp)
+        };
+    }
+    bits
 }
 
 impl WalkState {
@@ -477,10 +473,19 @@ impl WalkState {
 }
 
 /// The ASCII bytes that have a transition out of node `n`, as bits.
+///
+/// Each transition is decoded by `Node::transition`, which `fst` always inlines, in a
+/// plain loop: through fst's `Transitions` iterator (or a closure over it) each was a
+/// call, and a walk state reads every transition of two nodes, dozens near the root.
 fn ascii_inputs(n: &fst::raw::Node<'_>) -> u128 {
-    inputs(n)
-        .filter(|&b| b < 128)
-        .fold(0u128, |bits, b| bits | 1u128 << b)
+    let mut bits = 0u128;
+    for i in 0..n.len() {
+        let b = n.transition(i).inp;
+        if b < 128 {
+            bits |= 1u128 << b;
+        }
+    }
+    bits
 }
 
 /// Length in bytes of the run of letters and digits that starts `text`.
