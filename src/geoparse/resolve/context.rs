@@ -141,9 +141,11 @@ const GRID_ROWS: i32 = 64;
 struct Grid {
     /// In use for the current document (it holds points).
     built: bool,
-    /// Each cell's point indices, row by row ([`GRID_ROWS`] rows of [`LON_CELLS`]);
-    /// kept, with their memory, from one long document to the next.
-    cells: Vec<Vec<usize>>,
+    /// Each cell's points, row by row ([`GRID_ROWS`] rows of [`LON_CELLS`]): the index
+    /// and a copy of the unit vector, so that the scan of a cell computes its dot
+    /// products from the cell alone and looks up only a point that may count. Kept, with
+    /// their memory, from one long document to the next.
+    cells: Vec<Vec<(usize, [f64; 3])>>,
 }
 
 impl Grid {
@@ -166,20 +168,20 @@ impl Grid {
         }
     }
 
-    /// Adds point `i` to its cell.
-    fn push(&mut self, cell: (i32, i32), i: usize) {
+    /// Adds point `i`, whose unit vector is `v`, to its cell.
+    fn push(&mut self, cell: (i32, i32), i: usize, v: [f64; 3]) {
         if self.cells.is_empty() {
             self.cells
                 .resize((GRID_ROWS * LON_CELLS) as usize, Vec::new());
         }
         self.built = true;
         if let Some(list) = Self::index(cell).and_then(|k| self.cells.get_mut(k)) {
-            list.push(i);
+            list.push((i, v));
         }
     }
 
     /// The points of cell (`row`, `col`).
-    fn get(&self, cell: (i32, i32)) -> &[usize] {
+    fn get(&self, cell: (i32, i32)) -> &[(usize, [f64; 3])] {
         Self::index(cell)
             .and_then(|k| self.cells.get(k))
             .map_or(&[], Vec::as_slice)
@@ -447,10 +449,10 @@ impl Context {
                 });
                 let at = self.points.len() - 1;
                 if !self.grid.is_empty() {
-                    self.grid.push(grid_cell(e.lat, e.lon), at);
+                    self.grid.push(grid_cell(e.lat, e.lon), at, e.point);
                 } else if self.points.len() > GRID_FROM {
                     for (i, p) in self.points.iter().enumerate() {
-                        self.grid.push(grid_cell(p.lat, p.lon), i);
+                        self.grid.push(grid_cell(p.lat, p.lon), i, p.v);
                     }
                 }
                 seen.insert((0, at as u32))
@@ -541,24 +543,21 @@ impl Context {
         // Past the nearer threshold nothing else can change the caller's decision.
         let decided = *VERY_NEAR_COS;
         let mut closest = -1.0f64;
-        // Takes point `p` into `closest`; true once the caller's decision is made. A
-        // point that does not count is skipped (its -1 never raised the maximum, which
-        // starts at -1), and the maximum is a plain comparison, not `f64::max`, whose
-        // NaN rules cost a few instructions per point (both pass a NaN over). Whether
-        // the point counts is asked only of one that would raise the maximum: most do
-        // not, and the product alone is the cheaper test.
-        let mut take = |p: &Point| {
-            let d = v[0] * p.v[0] + v[1] * p.v[1] + v[2] * p.v[2];
-            if d > closest && p.live && p.surface != surface && (p.minor || !minor_only) {
-                closest = d;
-                return closest > decided;
-            }
-            false
-        };
+        // A point that does not count is skipped (its -1 never raised the maximum,
+        // which starts at -1), and the maximum is a plain comparison, not `f64::max`,
+        // whose NaN rules cost a few instructions per point (both pass a NaN over).
+        // Whether a point counts is asked only of one that would raise the maximum:
+        // most do not, and the product alone is the cheaper test.
+        let dot = |w: &[f64; 3]| v[0] * w[0] + v[1] * w[1] + v[2] * w[2];
+        let counts = |p: &Point| p.live && p.surface != surface && (p.minor || !minor_only);
         if self.grid.is_empty() {
             for p in &self.points {
-                if take(p) {
-                    break;
+                let d = dot(&p.v);
+                if d > closest && counts(p) {
+                    closest = d;
+                    if closest > decided {
+                        break;
+                    }
                 }
             }
             return closest;
@@ -586,9 +585,13 @@ impl Context {
         };
         for row in row_lo..=row_hi {
             for col in (col_lo..=col_hi).map(|k| k.rem_euclid(LON_CELLS)) {
-                for &i in self.grid.get((row, col)) {
-                    if self.points.get(i).is_some_and(&mut take) {
-                        return closest;
+                for (i, w) in self.grid.get((row, col)) {
+                    let d = dot(w);
+                    if d > closest && self.points.get(*i).is_some_and(counts) {
+                        closest = d;
+                        if closest > decided {
+                            return closest;
+                        }
                     }
                 }
             }
