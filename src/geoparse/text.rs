@@ -58,6 +58,35 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// The bytes before a word that end [`ends_sentence`]'s scan for it: any byte beyond
+/// ASCII (the characters are decoded then), white space as `char::is_whitespace` has
+/// it in ASCII (tab to carriage return, and the space), `(` and `"`. A table, one entry
+/// per byte value: the backward scan tests every byte of the word before each period,
+/// and a lookup costs less than the tests it stands for.
+const WORD_START_STOPS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = !byte.is_ascii() || matches!(byte, b'\t'..=b'\r' | b' ' | b'(' | b'"');
+        b += 1;
+    }
+    table
+};
+
+/// The bytes [`previous_word`]'s backward scan takes into a word: ASCII letters and
+/// digits, `'` and `.` (a table for the same reason as [`WORD_START_STOPS`]).
+const WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || byte == b'\'' || byte == b'.';
+        b += 1;
+    }
+    table
+};
+
 fn ends_sentence(text: &str, i: usize) -> bool {
     let after = &text[i + 1..];
     let mut chars = after.chars();
@@ -92,9 +121,7 @@ fn ends_sentence(text: &str, i: usize) -> bool {
     // Only where a byte beyond ASCII comes first are the characters decoded.
     let ascii_start = before
         .bytes()
-        // White space as `char::is_whitespace` has it in ASCII: tab to carriage
-        // return, and the space.
-        .rposition(|b| !b.is_ascii() || matches!(b, b'\t'..=b'\r' | b' ' | b'(' | b'"'));
+        .rposition(|b| WORD_START_STOPS[usize::from(b)]);
     let word_start = match ascii_start {
         Some(p) if before.as_bytes()[p].is_ascii() => p + 1,
         None => 0,
@@ -149,7 +176,7 @@ pub fn previous_word(text: &str, pos: usize) -> Option<(usize, &str)> {
     let bytes = trimmed.as_bytes();
     let ascii_start = bytes
         .iter()
-        .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'\'' || b == b'.'))
+        .rposition(|&b| !WORD_BYTES[usize::from(b)])
         .map_or(0, |k| k + 1);
     let before_run = ascii_start.checked_sub(1).map(|k| bytes[k]);
     let start = if before_run.is_some_and(|b| !b.is_ascii()) {
@@ -646,6 +673,22 @@ mod tests {
         let lead = raw.len() - raw.trim_start_matches(is_trim).len();
         let word = raw.trim_matches(is_trim);
         (!word.is_empty()).then_some((start + lead, word))
+    }
+
+    #[test]
+    fn the_byte_tables_agree_with_the_byte_tests() {
+        for b in 0u8..=255 {
+            assert_eq!(
+                WORD_START_STOPS[usize::from(b)],
+                !b.is_ascii() || matches!(b, b'\t'..=b'\r' | b' ' | b'(' | b'"'),
+                "{b:#x}"
+            );
+            assert_eq!(
+                WORD_BYTES[usize::from(b)],
+                b.is_ascii_alphanumeric() || b == b'\'' || b == b'.',
+                "{b:#x}"
+            );
+        }
     }
 
     proptest::proptest! {
