@@ -99,7 +99,7 @@ fn ends_sentence(text: &str, i: usize) -> bool {
             break;
         }
     }
-    let trimmed = rest.trim_start_matches([' ', '\t', '\u{a0}']);
+    let trimmed = trim_start_blanks(rest);
     if trimmed.len() == rest.len() && !rest.is_empty() && !rest.starts_with(['\n', '\r']) {
         return false; // no white space after: "U.S.-led", "3.5", "example.com"
     }
@@ -162,7 +162,7 @@ fn is_abbreviation(word: &str) -> bool {
 /// than a comma-free space.
 pub fn previous_word(text: &str, pos: usize) -> Option<(usize, &str)> {
     let before = &text[..pos];
-    let trimmed = before.trim_end_matches([' ', '\t', '\u{a0}']);
+    let trimmed = trim_end_blanks(before);
     if trimmed.len() == before.len() && !before.is_empty() {
         // Directly attached: "al-Qaeda" style joins are handled by the caller.
         let last = trimmed.chars().last()?;
@@ -202,6 +202,30 @@ pub fn previous_word(text: &str, pos: usize) -> Option<(usize, &str)> {
     }
 }
 
+/// `s` without the spaces, tabs and no-break spaces it starts with: byte patterns, not
+/// a char pattern, as every name asks this of the words beside it.
+fn trim_start_blanks(mut s: &str) -> &str {
+    loop {
+        s = match s.as_bytes() {
+            [b' ' | b'\t', ..] => &s[1..],
+            // U+00A0 whole: 0xC2 only ever starts a character.
+            [0xC2, 0xA0, ..] => &s[2..],
+            _ => return s,
+        }
+    }
+}
+
+/// `s` without the spaces, tabs and no-break spaces it ends with.
+fn trim_end_blanks(mut s: &str) -> &str {
+    loop {
+        s = match s.as_bytes() {
+            [.., b' ' | b'\t'] => &s[..s.len() - 1],
+            [.., 0xC2, 0xA0] => &s[..s.len() - 2],
+            _ => return s,
+        }
+    }
+}
+
 /// `s` without the apostrophes (`'`, `’`) and periods it starts with. Byte patterns,
 /// not a char closure: every name asks this of the word before it.
 fn trim_start_marks(mut s: &str) -> &str {
@@ -230,7 +254,7 @@ fn trim_end_marks(mut s: &str) -> &str {
 /// The word that starts after byte `pos`, skipping one run of spaces (not a line break).
 pub fn next_word(text: &str, pos: usize) -> Option<(usize, &str)> {
     let after = &text[pos..];
-    let trimmed = after.trim_start_matches([' ', '\t', '\u{a0}']);
+    let trimmed = trim_start_blanks(after);
     let start = pos + (after.len() - trimmed.len());
     let len = crate::gazetteer::first_word_len(trimmed);
     (len > 0).then(|| (start, &trimmed[..len]))
@@ -673,6 +697,24 @@ mod tests {
         let lead = raw.len() - raw.trim_start_matches(is_trim).len();
         let word = raw.trim_matches(is_trim);
         (!word.is_empty()).then_some((start + lead, word))
+    }
+
+    #[test]
+    fn blanks_are_trimmed_as_the_char_pattern_trims_them() {
+        let blanks = [' ', '\t', '\u{a0}'];
+        for s in [
+            "",
+            " ",
+            "\u{a0}",
+            " \t\u{a0} x \u{a0}\t ",
+            "x",
+            "\u{a0}é\u{a0}",
+            "é ",
+            " \u{2009}x",
+        ] {
+            assert_eq!(trim_start_blanks(s), s.trim_start_matches(blanks), "{s:?}");
+            assert_eq!(trim_end_blanks(s), s.trim_end_matches(blanks), "{s:?}");
+        }
     }
 
     #[test]

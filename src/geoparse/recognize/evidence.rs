@@ -851,12 +851,36 @@ fn is_dateline(after: &str) -> bool {
 /// True if no letter or digit stands in `text[from..to]`: looked for from the end, so
 /// the answer comes after a character or two, however long the sentence.
 fn no_word_between(text: &str, from: usize, to: usize) -> bool {
-    !text[from..to].chars().rev().any(char::is_alphanumeric)
+    let between = &text[from..to];
+    let bytes = between.as_bytes();
+    // Bytes from the end while they are ASCII (the gap between two words nearly always
+    // is); from the last byte beyond ASCII on, which ends a character, the characters.
+    match bytes
+        .iter()
+        .rposition(|b| !b.is_ascii() || b.is_ascii_alphanumeric())
+    {
+        None => true,
+        Some(k) if bytes[k].is_ascii() => false,
+        Some(k) => !between[..=k].chars().rev().any(char::is_alphanumeric),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{is_dateline, shouts};
+    use super::{is_dateline, no_word_between, shouts};
+
+    #[test]
+    fn no_word_between_agrees_with_the_char_test() {
+        let text = "a, — b\u{a0}(«é» 3) ’ x";
+        for (from, _) in text.char_indices() {
+            for (to, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                if from <= to {
+                    let by_chars = !text[from..to].chars().rev().any(char::is_alphanumeric);
+                    assert_eq!(no_word_between(text, from, to), by_chars, "{from}..{to}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn shouting_is_told_as_the_unicode_tables_tell_it() {
