@@ -34,7 +34,7 @@ pub(super) static NEAR_COS: std::sync::LazyLock<f64> =
 #[derive(Debug, Default, Clone)]
 pub(super) struct Context {
     /// Total country weight of all readings, in tenths ([`country_tenths`]), sorted by
-    /// country: each surface's [`others_countries`] is a walk over them, not a sort (a
+    /// country: each surface's [`others_of`] is a walk over them, not a sort (a
     /// long document asks it for hundreds of surfaces). Integers, so that taking a
     /// reading back leaves exactly what was there before it, in any order.
     sorted_totals: Vec<(u64, u32)>,
@@ -490,26 +490,16 @@ impl Context {
     /// The share of the document's other settlement-level readings (those of other
     /// surfaces than `surface`, each place once) that lie in the first-level division
     /// (`cc`, `a1`), and how many such readings there are.
+    #[cfg(test)]
     pub(super) fn state_share(&self, cc: u64, a1: u64, surface: SurfaceId) -> (f32, u32) {
+        others_of(self, surface).state_share(cc, a1)
+    }
+
+    /// Settlement-level readings with a first-level division of surfaces other than
+    /// `surface` (each place once).
+    fn states_of_others(&self, surface: SurfaceId) -> u32 {
         let own_total = self.own_states_total.get(&surface).copied().unwrap_or(0);
-        let others = self.states_total - own_total;
-        if others == 0 {
-            return (0.0, 0);
-        }
-        // Most candidates' divisions hold no place of the document: then none of the
-        // surface's own either, and its table is not asked.
-        let all = self.states.get(&(cc, a1)).copied().unwrap_or(0);
-        let here = match all {
-            0 => 0,
-            _ => {
-                all - self
-                    .own_states
-                    .get(&(surface, cc, a1))
-                    .copied()
-                    .unwrap_or(0)
-            }
-        };
-        (here as f32 / others as f32, others)
+        self.states_total - own_total
     }
 
     /// True if a first-level division (`cc`, `a1`) is read by a surface other than
@@ -600,21 +590,28 @@ impl Context {
     }
 }
 
-/// Country weights from every surface but one ([`others_countries`]): the document's
-/// country totals less that surface's own votes, normalised so the strongest is 1. A
-/// view into the context rather than a list made for each name: a long document has a
-/// hundred countries and asks this of every name in each pass, while a name's
-/// candidates look up a country or two each.
+/// What the document's other surfaces say, as one surface's candidates ask it
+/// ([`others_of`]): their country votes (the document's totals less that surface's
+/// own, normalised so the strongest is 1) and how many of their settlement-level
+/// readings lie in each first-level division. A view into the context rather than a
+/// list made for each name: a long document has a hundred countries and asks this of
+/// every name in each pass, while a name's candidates look up a country or two each;
+/// and what is the same for all of a name's candidates is found once.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct OthersCountries<'a> {
+pub(super) struct Others<'a> {
     ctx: &'a Context,
+    /// The surface the others are other than.
+    own: SurfaceId,
     /// The surface's first node in `Context::own_nodes`.
     first: u32,
-    /// The strongest of the others' totals (0 if they vote for no country).
+    /// The strongest of the others' country totals (0 if they vote for no country).
     max: u32,
+    /// The others' settlement-level readings with a division
+    /// ([`Context::states_of_others`]).
+    states: u32,
 }
 
-impl OthersCountries<'_> {
+impl Others<'_> {
     /// The surface's own votes for country `cc`.
     fn mine(&self, cc: u64) -> u32 {
         let mut n = self.first;
@@ -642,6 +639,30 @@ impl OthersCountries<'_> {
         self.weigh(cc, totals[k].1)
     }
 
+    /// The share of the others' settlement-level readings (each place once) that lie in
+    /// the first-level division (`cc`, `a1`), and how many such readings there are.
+    pub(super) fn state_share(&self, cc: u64, a1: u64) -> (f32, u32) {
+        let others = self.states;
+        if others == 0 {
+            return (0.0, 0);
+        }
+        let ctx = self.ctx;
+        // Most candidates' divisions hold no place of the document: then none of the
+        // surface's own either, and its table is not asked.
+        let all = ctx.states.get(&(cc, a1)).copied().unwrap_or(0);
+        let here = match all {
+            0 => 0,
+            _ => {
+                all - ctx
+                    .own_states
+                    .get(&(self.own, cc, a1))
+                    .copied()
+                    .unwrap_or(0)
+            }
+        };
+        (here as f32 / others as f32, others)
+    }
+
     /// Every country the other surfaces vote for, with its weight, by country.
     pub(super) fn iter(&self) -> impl Iterator<Item = (u64, f32)> + '_ {
         self.ctx
@@ -651,12 +672,14 @@ impl OthersCountries<'_> {
     }
 }
 
-/// The country weights of every surface but `own` (see [`OthersCountries`]).
-pub(super) fn others_countries(ctx: &Context, own: SurfaceId) -> OthersCountries<'_> {
-    let mut view = OthersCountries {
+/// What every surface but `own` says (see [`Others`]).
+pub(super) fn others_of(ctx: &Context, own: SurfaceId) -> Others<'_> {
+    let mut view = Others {
         ctx,
+        own,
         first: ctx.own_countries.get(&own).copied().unwrap_or(NO_NODE),
         max: 0,
+        states: ctx.states_of_others(own),
     };
     // The strongest, in whole tenths (whose conversion to `f32` keeps their order): a
     // country's own share is looked up only where its total could raise the maximum.
@@ -732,13 +755,13 @@ mod tests {
             (2, at(4, Kind::Place, "ML")),
         ];
         let ctx = build_context(readings.iter().map(|(s, f)| (*s, f)));
-        let out = others_countries(&ctx, 0);
+        let out = others_of(&ctx, 0);
         // Only surfaces 1 and 2 vote: Niger 0.5, Mali 0.5; nothing left for Nigeria.
         assert_eq!(out.iter().count(), 2, "{out:?}");
         assert_eq!(out.weight_of(ne), Some(1.0));
         assert_eq!(out.weight_of(ml), Some(1.0));
         assert_eq!(out.weight_of(ng), None);
-        let out = others_countries(&ctx, 1);
+        let out = others_of(&ctx, 1);
         // Surface 0's votes count for surface 1: Niger 2.0 is the strongest.
         assert_eq!(out.weight_of(ne), Some(1.0));
         assert_eq!(out.weight_of(ng), Some(0.4));
@@ -775,8 +798,8 @@ mod tests {
         ctx.replace(0, &ca_town, &gb_town);
         let fresh = build_context(after.iter().copied());
         for surface in 0..3 {
-            let a: Vec<_> = others_countries(&ctx, surface).iter().collect();
-            let b: Vec<_> = others_countries(&fresh, surface).iter().collect();
+            let a: Vec<_> = others_of(&ctx, surface).iter().collect();
+            let b: Vec<_> = others_of(&fresh, surface).iter().collect();
             assert_eq!(a, b, "surface {surface}");
             for (cc, a1) in [("CA", "ON"), ("GB", "ENG"), ("US", "TX")] {
                 let (cc, a1) = (pack_code(cc), pack_code(a1));

@@ -34,7 +34,7 @@ use super::kinds::{is_broad, town_or_county};
 use super::text::{is_list_joint, passage};
 use super::{Alternate, MAX_ALTERNATES, MAX_PASSAGE_BYTES, Mention, Resolution};
 use crate::gazetteer::{EntryIndex, Gazetteer};
-use context::{Context, others_countries};
+use context::{Context, others_of};
 use score::{Support, context_evidence, context_support, own_evidence, score_candidate};
 
 /// A name's folded form, numbered (`Surface::key_id`): the resolver compares these
@@ -421,11 +421,11 @@ pub(crate) fn resolve(
             let range = support_of
                 .entry(hit.surface)
                 .or_insert_with(|| {
-                    let countries = others_countries(ctx, surface);
+                    let others = others_of(ctx, surface);
                     let start = support.len();
                     let mut broad_supported = false;
                     for e in facts {
-                        let s = context_support(gazetteer, e, surface, ctx, &countries);
+                        let s = context_support(gazetteer, e, surface, ctx, &others);
                         broad_supported |= is_broad(e.kind) && s.score > 0.0;
                         support.push(s);
                     }
@@ -470,7 +470,7 @@ pub(crate) fn resolve(
                 // The same rules again, their values kept: the context is what the
                 // name's support was computed from (the name's hits are read together,
                 // and moving them changes no other surface's votes).
-                let countries = others_countries(ctx, surface);
+                let others = others_of(ctx, surface);
                 let traced = facts
                     .iter()
                     .zip(&info[i].priors)
@@ -478,7 +478,7 @@ pub(crate) fn resolve(
                     .zip(candidates.iter())
                     .map(|(((e, &prior), s), c)| {
                         let mut evidence = Evidence::default();
-                        context_evidence(gazetteer, e, surface, ctx, &countries, &mut evidence);
+                        context_evidence(gazetteer, e, surface, ctx, &others, &mut evidence);
                         own_evidence(gazetteer, e, prior, hit, q, town, siblings, &mut evidence);
                         (c.entry, evidence, s.capped)
                     })
