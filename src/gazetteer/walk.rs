@@ -447,13 +447,17 @@ impl WalkState {
 
 /// Bit `i` < 26 for a transition on `b'a' + i` out of node `n`, bit 26 for any other.
 fn letter_bits(n: &fst::raw::Node<'_>) -> u32 {
-    n.transitions().fold(0u32, |bits, t| {
-        bits | if t.inp.is_ascii_lowercase() {
-            1 << (t.inp - b'a')
+    let mut bits = 0u32;
+    // See `ascii_inputs` for why a loop over `Node::transition`.
+    for i in 0..n.len() {
+        let b = n.transition(i).inp;
+        bits |= if b.is_ascii_lowercase() {
+            1 << (b - b'a')
         } else {
             1 << 26
-        }
-    })
+        };
+    }
+    bits
 }
 
 impl WalkState {
@@ -469,10 +473,19 @@ impl WalkState {
 }
 
 /// The ASCII bytes that have a transition out of node `n`, as bits.
+///
+/// Each transition is decoded by `Node::transition`, which `fst` always inlines, in a
+/// plain loop: through fst's `Transitions` iterator (or a closure over it) each was a
+/// call, and a walk state reads every transition of two nodes, dozens near the root.
 fn ascii_inputs(n: &fst::raw::Node<'_>) -> u128 {
-    n.transitions()
-        .filter(|t| t.inp < 128)
-        .fold(0u128, |bits, t| bits | 1u128 << t.inp)
+    let mut bits = 0u128;
+    for i in 0..n.len() {
+        let b = n.transition(i).inp;
+        if b < 128 {
+            bits |= 1u128 << b;
+        }
+    }
+    bits
 }
 
 /// Length in bytes of the run of letters and digits that starts `text`.

@@ -21,7 +21,9 @@ const ABBREVIATIONS: &[&str] = &[
 /// or a single initial), and at every line break. Ranges are trimmed of white space,
 /// in order, and never empty.
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+    // Room for a sentence every 64 bytes (news has fewer): growing the list several
+    // times per story cost more than the unused room.
+    let mut out = Vec::with_capacity(text.len() / 64);
     let bytes = text.as_bytes();
     let mut start = 0usize;
     let push = |out: &mut Vec<Range<usize>>, s: usize, e: usize| {
@@ -56,6 +58,35 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// The bytes before a word that end [`ends_sentence`]'s scan for it: any byte beyond
+/// ASCII (the characters are decoded then), white space as `char::is_whitespace` has
+/// it in ASCII (tab to carriage return, and the space), `(` and `"`. A table, one entry
+/// per byte value: the backward scan tests every byte of the word before each period,
+/// and a lookup costs less than the tests it stands for.
+const WORD_START_STOPS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = !byte.is_ascii() || matches!(byte, b'\t'..=b'\r' | b' ' | b'(' | b'"');
+        b += 1;
+    }
+    table
+};
+
+/// The bytes [`previous_word`]'s backward scan takes into a word: ASCII letters and
+/// digits, `'` and `.` (a table for the same reason as [`WORD_START_STOPS`]).
+const WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || byte == b'\'' || byte == b'.';
+        b += 1;
+    }
+    table
+};
+
 fn ends_sentence(text: &str, i: usize) -> bool {
     let after = &text[i + 1..];
     let mut chars = after.chars();
@@ -68,7 +99,7 @@ fn ends_sentence(text: &str, i: usize) -> bool {
             break;
         }
     }
-    let trimmed = rest.trim_start_matches([' ', '\t', '\u{a0}']);
+    let trimmed = trim_start_blanks(rest);
     if trimmed.len() == rest.len() && !rest.is_empty() && !rest.starts_with(['\n', '\r']) {
         return false; // no white space after: "U.S.-led", "3.5", "example.com"
     }
@@ -90,9 +121,7 @@ fn ends_sentence(text: &str, i: usize) -> bool {
     // Only where a byte beyond ASCII comes first are the characters decoded.
     let ascii_start = before
         .bytes()
-        // White space as `char::is_whitespace` has it in ASCII: tab to carriage
-        // return, and the space.
-        .rposition(|b| !b.is_ascii() || matches!(b, b'\t'..=b'\r' | b' ' | b'(' | b'"'));
+        .rposition(|b| WORD_START_STOPS[usize::from(b)]);
     let word_start = match ascii_start {
         Some(p) if before.as_bytes()[p].is_ascii() => p + 1,
         None => 0,
@@ -133,7 +162,7 @@ fn is_abbreviation(word: &str) -> bool {
 /// than a comma-free space.
 pub fn previous_word(text: &str, pos: usize) -> Option<(usize, &str)> {
     let before = &text[..pos];
-    let trimmed = before.trim_end_matches([' ', '\t', '\u{a0}']);
+    let trimmed = trim_end_blanks(before);
     if trimmed.len() == before.len() && !before.is_empty() {
         // Directly attached: "al-Qaeda" style joins are handled by the caller.
         let last = trimmed.chars().last()?;
@@ -147,7 +176,7 @@ pub fn previous_word(text: &str, pos: usize) -> Option<(usize, &str)> {
     let bytes = trimmed.as_bytes();
     let ascii_start = bytes
         .iter()
-        .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'\'' || b == b'.'))
+        .rposition(|&b| !WORD_BYTES[usize::from(b)])
         .map_or(0, |k| k + 1);
     let before_run = ascii_start.checked_sub(1).map(|k| bytes[k]);
     let start = if before_run.is_some_and(|b| !b.is_ascii()) {
@@ -163,9 +192,9 @@ pub fn previous_word(text: &str, pos: usize) -> Option<(usize, &str)> {
         return None;
     };
     let raw = &trimmed[start..end];
-    let is_trim = |c: char| c == '\'' || c == '’' || c == '.';
-    let lead = raw.len() - raw.trim_start_matches(is_trim).len();
-    let word = raw.trim_matches(is_trim);
+    let rest = trim_start_marks(raw);
+    let lead = raw.len() - rest.len();
+    let word = trim_end_marks(rest);
     if word.is_empty() {
         None
     } else {
@@ -173,10 +202,59 @@ pub fn previous_word(text: &str, pos: usize) -> Option<(usize, &str)> {
     }
 }
 
+/// `s` without the spaces, tabs and no-break spaces it starts with: byte patterns, not
+/// a char pattern, as every name asks this of the words beside it.
+fn trim_start_blanks(mut s: &str) -> &str {
+    loop {
+        s = match s.as_bytes() {
+            [b' ' | b'\t', ..] => &s[1..],
+            // U+00A0 whole: 0xC2 only ever starts a character.
+            [0xC2, 0xA0, ..] => &s[2..],
+            _ => return s,
+        }
+    }
+}
+
+/// `s` without the spaces, tabs and no-break spaces it ends with.
+fn trim_end_blanks(mut s: &str) -> &str {
+    loop {
+        s = match s.as_bytes() {
+            [.., b' ' | b'\t'] => &s[..s.len() - 1],
+            [.., 0xC2, 0xA0] => &s[..s.len() - 2],
+            _ => return s,
+        }
+    }
+}
+
+/// `s` without the apostrophes (`'`, `’`) and periods it starts with. Byte patterns,
+/// not a char closure: every name asks this of the word before it.
+fn trim_start_marks(mut s: &str) -> &str {
+    loop {
+        s = match s.as_bytes() {
+            [b'\'' | b'.', ..] => &s[1..],
+            // `’`, U+2019, whole: its first byte starts a character.
+            [0xE2, 0x80, 0x99, ..] => &s[3..],
+            _ => return s,
+        }
+    }
+}
+
+/// `s` without the apostrophes (`'`, `’`) and periods it ends with.
+fn trim_end_marks(mut s: &str) -> &str {
+    loop {
+        s = match s.as_bytes() {
+            [.., b'\'' | b'.'] => &s[..s.len() - 1],
+            // `’` is the last character whole: 0xE2 only ever starts one.
+            [.., 0xE2, 0x80, 0x99] => &s[..s.len() - 3],
+            _ => return s,
+        }
+    }
+}
+
 /// The word that starts after byte `pos`, skipping one run of spaces (not a line break).
 pub fn next_word(text: &str, pos: usize) -> Option<(usize, &str)> {
     let after = &text[pos..];
-    let trimmed = after.trim_start_matches([' ', '\t', '\u{a0}']);
+    let trimmed = trim_start_blanks(after);
     let start = pos + (after.len() - trimmed.len());
     let len = crate::gazetteer::first_word_len(trimmed);
     (len > 0).then(|| (start, &trimmed[..len]))
@@ -619,6 +697,40 @@ mod tests {
         let lead = raw.len() - raw.trim_start_matches(is_trim).len();
         let word = raw.trim_matches(is_trim);
         (!word.is_empty()).then_some((start + lead, word))
+    }
+
+    #[test]
+    fn blanks_are_trimmed_as_the_char_pattern_trims_them() {
+        let blanks = [' ', '\t', '\u{a0}'];
+        for s in [
+            "",
+            " ",
+            "\u{a0}",
+            " \t\u{a0} x \u{a0}\t ",
+            "x",
+            "\u{a0}é\u{a0}",
+            "é ",
+            " \u{2009}x",
+        ] {
+            assert_eq!(trim_start_blanks(s), s.trim_start_matches(blanks), "{s:?}");
+            assert_eq!(trim_end_blanks(s), s.trim_end_matches(blanks), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_byte_tables_agree_with_the_byte_tests() {
+        for b in 0u8..=255 {
+            assert_eq!(
+                WORD_START_STOPS[usize::from(b)],
+                !b.is_ascii() || matches!(b, b'\t'..=b'\r' | b' ' | b'(' | b'"'),
+                "{b:#x}"
+            );
+            assert_eq!(
+                WORD_BYTES[usize::from(b)],
+                b.is_ascii_alphanumeric() || b == b'\'' || b == b'.',
+                "{b:#x}"
+            );
+        }
     }
 
     proptest::proptest! {

@@ -67,8 +67,18 @@ impl ShoutingMemo {
 
 /// True if fewer than a quarter of the letters of `text` are lower-case.
 fn shouts(text: &str) -> bool {
-    text.chars().filter(|c| c.is_lowercase()).count() * 4
-        < text.chars().filter(|c| c.is_alphabetic()).count()
+    // One pass, ASCII letters told without the Unicode tables (they agree there).
+    let (mut lower, mut letters) = (0usize, 0usize);
+    for c in text.chars() {
+        let (is_lower, is_letter) = if c.is_ascii() {
+            (c.is_ascii_lowercase(), c.is_ascii_alphabetic())
+        } else {
+            (c.is_lowercase(), c.is_alphabetic())
+        };
+        lower += usize::from(is_lower);
+        letters += usize::from(is_letter);
+    }
+    lower * 4 < letters
 }
 
 /// The score of one proposed name, `text[start..end]` (spelled as `head` says), from
@@ -898,12 +908,56 @@ fn is_dateline(after: &str) -> bool {
 /// True if no letter or digit stands in `text[from..to]`: looked for from the end, so
 /// the answer comes after a character or two, however long the sentence.
 fn no_word_between(text: &str, from: usize, to: usize) -> bool {
-    !text[from..to].chars().rev().any(char::is_alphanumeric)
+    let between = &text[from..to];
+    let bytes = between.as_bytes();
+    // Bytes from the end while they are ASCII (the gap between two words nearly always
+    // is); from the last byte beyond ASCII on, which ends a character, the characters.
+    match bytes
+        .iter()
+        .rposition(|b| !b.is_ascii() || b.is_ascii_alphanumeric())
+    {
+        None => true,
+        Some(k) if bytes[k].is_ascii() => false,
+        Some(k) => !between[..=k].chars().rev().any(char::is_alphanumeric),
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::is_dateline;
+    use super::{is_dateline, no_word_between, shouts};
+
+    #[test]
+    fn no_word_between_agrees_with_the_char_test() {
+        let text = "a, — b\u{a0}(«é» 3) ’ x";
+        for (from, _) in text.char_indices() {
+            for (to, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                if from <= to {
+                    let by_chars = !text[from..to].chars().rev().any(char::is_alphanumeric);
+                    assert_eq!(no_word_between(text, from, to), by_chars, "{from}..{to}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn shouting_is_told_as_the_unicode_tables_tell_it() {
+        let by_tables = |text: &str| {
+            text.chars().filter(|c| c.is_lowercase()).count() * 4
+                < text.chars().filter(|c| c.is_alphabetic()).count()
+        };
+        for text in [
+            "",
+            "CRASH ON I-95 NEAR TRENTON",
+            "Crash on I-95 near Trenton",
+            "ÉMEUTES À PARIS, ÇA CONTINUE",
+            "Émeutes à Paris",
+            "ΑΘΗΝΑ σήμερα",
+            "ABC def",
+            "ABCD e 12345 ’—",
+        ] {
+            assert_eq!(shouts(text), by_tables(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn datelines_with_qualifiers_dates_and_credits() {

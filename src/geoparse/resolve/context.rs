@@ -34,7 +34,7 @@ pub(super) static NEAR_COS: std::sync::LazyLock<f64> =
 #[derive(Debug, Default, Clone)]
 pub(super) struct Context {
     /// Total country weight of all readings, in tenths ([`country_tenths`]), sorted by
-    /// country: each surface's [`others_countries`] is a walk over them, not a sort (a
+    /// country: each surface's [`others_of`] is a walk over them, not a sort (a
     /// long document asks it for hundreds of surfaces). Integers, so that taking a
     /// reading back leaves exactly what was there before it, in any order.
     sorted_totals: Vec<(u64, u32)>,
@@ -141,9 +141,11 @@ const GRID_ROWS: i32 = 64;
 struct Grid {
     /// In use for the current document (it holds points).
     built: bool,
-    /// Each cell's point indices, row by row ([`GRID_ROWS`] rows of [`LON_CELLS`]);
-    /// kept, with their memory, from one long document to the next.
-    cells: Vec<Vec<usize>>,
+    /// Each cell's points, row by row ([`GRID_ROWS`] rows of [`LON_CELLS`]): the index
+    /// and a copy of the unit vector, so that the scan of a cell computes its dot
+    /// products from the cell alone and looks up only a point that may count. Kept, with
+    /// their memory, from one long document to the next.
+    cells: Vec<Vec<(usize, [f64; 3])>>,
 }
 
 impl Grid {
@@ -166,20 +168,20 @@ impl Grid {
         }
     }
 
-    /// Adds point `i` to its cell.
-    fn push(&mut self, cell: (i32, i32), i: usize) {
+    /// Adds point `i`, whose unit vector is `v`, to its cell.
+    fn push(&mut self, cell: (i32, i32), i: usize, v: [f64; 3]) {
         if self.cells.is_empty() {
             self.cells
                 .resize((GRID_ROWS * LON_CELLS) as usize, Vec::new());
         }
         self.built = true;
         if let Some(list) = Self::index(cell).and_then(|k| self.cells.get_mut(k)) {
-            list.push(i);
+            list.push((i, v));
         }
     }
 
     /// The points of cell (`row`, `col`).
-    fn get(&self, cell: (i32, i32)) -> &[usize] {
+    fn get(&self, cell: (i32, i32)) -> &[(usize, [f64; 3])] {
         Self::index(cell)
             .and_then(|k| self.cells.get(k))
             .map_or(&[], Vec::as_slice)
@@ -447,10 +449,10 @@ impl Context {
                 });
                 let at = self.points.len() - 1;
                 if !self.grid.is_empty() {
-                    self.grid.push(grid_cell(e.lat, e.lon), at);
+                    self.grid.push(grid_cell(e.lat, e.lon), at, e.point);
                 } else if self.points.len() > GRID_FROM {
                     for (i, p) in self.points.iter().enumerate() {
-                        self.grid.push(grid_cell(p.lat, p.lon), i);
+                        self.grid.push(grid_cell(p.lat, p.lon), i, p.v);
                     }
                 }
                 seen.insert((0, at as u32))
@@ -488,26 +490,16 @@ impl Context {
     /// The share of the document's other settlement-level readings (those of other
     /// surfaces than `surface`, each place once) that lie in the first-level division
     /// (`cc`, `a1`), and how many such readings there are.
+    #[cfg(test)]
     pub(super) fn state_share(&self, cc: u64, a1: u64, surface: SurfaceId) -> (f32, u32) {
+        others_of(self, surface).state_share(cc, a1)
+    }
+
+    /// Settlement-level readings with a first-level division of surfaces other than
+    /// `surface` (each place once).
+    fn states_of_others(&self, surface: SurfaceId) -> u32 {
         let own_total = self.own_states_total.get(&surface).copied().unwrap_or(0);
-        let others = self.states_total - own_total;
-        if others == 0 {
-            return (0.0, 0);
-        }
-        // Most candidates' divisions hold no place of the document: then none of the
-        // surface's own either, and its table is not asked.
-        let all = self.states.get(&(cc, a1)).copied().unwrap_or(0);
-        let here = match all {
-            0 => 0,
-            _ => {
-                all - self
-                    .own_states
-                    .get(&(surface, cc, a1))
-                    .copied()
-                    .unwrap_or(0)
-            }
-        };
-        (here as f32 / others as f32, others)
+        self.states_total - own_total
     }
 
     /// True if a first-level division (`cc`, `a1`) is read by a surface other than
@@ -541,24 +533,21 @@ impl Context {
         // Past the nearer threshold nothing else can change the caller's decision.
         let decided = *VERY_NEAR_COS;
         let mut closest = -1.0f64;
-        // Takes point `p` into `closest`; true once the caller's decision is made. A
-        // point that does not count is skipped (its -1 never raised the maximum, which
-        // starts at -1), and the maximum is a plain comparison, not `f64::max`, whose
-        // NaN rules cost a few instructions per point (both pass a NaN over).
-        let mut take = |p: &Point| {
-            if p.live && p.surface != surface && (p.minor || !minor_only) {
-                let d = v[0] * p.v[0] + v[1] * p.v[1] + v[2] * p.v[2];
-                if d > closest {
-                    closest = d;
-                    return closest > decided;
-                }
-            }
-            false
-        };
+        // A point that does not count is skipped (its -1 never raised the maximum,
+        // which starts at -1), and the maximum is a plain comparison, not `f64::max`,
+        // whose NaN rules cost a few instructions per point (both pass a NaN over).
+        // Whether a point counts is asked only of one that would raise the maximum:
+        // most do not, and the product alone is the cheaper test.
+        let dot = |w: &[f64; 3]| v[0] * w[0] + v[1] * w[1] + v[2] * w[2];
+        let counts = |p: &Point| p.live && p.surface != surface && (p.minor || !minor_only);
         if self.grid.is_empty() {
             for p in &self.points {
-                if take(p) {
-                    break;
+                let d = dot(&p.v);
+                if d > closest && counts(p) {
+                    closest = d;
+                    if closest > decided {
+                        break;
+                    }
                 }
             }
             return closest;
@@ -586,9 +575,13 @@ impl Context {
         };
         for row in row_lo..=row_hi {
             for col in (col_lo..=col_hi).map(|k| k.rem_euclid(LON_CELLS)) {
-                for &i in self.grid.get((row, col)) {
-                    if self.points.get(i).is_some_and(&mut take) {
-                        return closest;
+                for (i, w) in self.grid.get((row, col)) {
+                    let d = dot(w);
+                    if d > closest && self.points.get(*i).is_some_and(counts) {
+                        closest = d;
+                        if closest > decided {
+                            return closest;
+                        }
                     }
                 }
             }
@@ -597,50 +590,107 @@ impl Context {
     }
 }
 
-/// Country weights from every surface but `own`, normalised so the strongest is 1,
-/// sorted by country for [`weight_of`], into `out`.
-pub(super) fn others_countries(ctx: &Context, own: SurfaceId, out: &mut Vec<(u64, f32)>) {
-    let first = ctx.own_countries.get(&own).copied().unwrap_or(NO_NODE);
-    let mine = |cc: u64| {
-        let mut n = first;
+/// What the document's other surfaces say, as one surface's candidates ask it
+/// ([`others_of`]): their country votes (the document's totals less that surface's
+/// own, normalised so the strongest is 1) and how many of their settlement-level
+/// readings lie in each first-level division. A view into the context rather than a
+/// list made for each name: a long document has a hundred countries and asks this of
+/// every name in each pass, while a name's candidates look up a country or two each;
+/// and what is the same for all of a name's candidates is found once.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Others<'a> {
+    ctx: &'a Context,
+    /// The surface the others are other than.
+    own: SurfaceId,
+    /// The surface's first node in `Context::own_nodes`.
+    first: u32,
+    /// The strongest of the others' country totals (0 if they vote for no country).
+    max: u32,
+    /// The others' settlement-level readings with a division
+    /// ([`Context::states_of_others`]).
+    states: u32,
+}
+
+impl Others<'_> {
+    /// The surface's own votes for country `cc`.
+    fn mine(&self, cc: u64) -> u32 {
+        let mut n = self.first;
         while n != NO_NODE {
-            let (c, w, next) = ctx.own_nodes[n as usize];
+            let (c, w, next) = self.ctx.own_nodes[n as usize];
             if c == cc {
                 return w;
             }
             n = next;
         }
         0
-    };
-    out.clear();
-    // The strongest weight, found on the way: a long document has a hundred countries
-    // and asks this of every name in each pass. (Weights are positive whole numbers,
-    // so a comparison finds what `f32::max` from 0 would.)
-    let mut max = 0.0f32;
-    // In country order already: `sorted_totals` is.
-    for &(cc, total) in &ctx.sorted_totals {
-        // What is left is the other surfaces' votes.
-        let w = total.saturating_sub(mine(cc));
-        if w > 0 {
-            let w = w as f32;
-            if w > max {
-                max = w;
-            }
-            out.push((cc, w));
-        }
     }
-    if max > 0.0 {
-        for (_, w) in out.iter_mut() {
-            *w /= max;
+
+    /// The normalised weight of the others' votes for a country's total, if any.
+    fn weigh(&self, cc: u64, total: u32) -> Option<f32> {
+        // What is left is the other surfaces' votes; a vote makes `max` positive.
+        let w = total.saturating_sub(self.mine(cc));
+        (w > 0).then(|| w as f32 / self.max as f32)
+    }
+
+    /// The weight of country `cc`, if another surface's reading votes for it.
+    pub(super) fn weight_of(&self, cc: u64) -> Option<f32> {
+        let totals = &self.ctx.sorted_totals;
+        let k = totals.binary_search_by_key(&cc, |&(c, _)| c).ok()?;
+        self.weigh(cc, totals[k].1)
+    }
+
+    /// The share of the others' settlement-level readings (each place once) that lie in
+    /// the first-level division (`cc`, `a1`), and how many such readings there are.
+    pub(super) fn state_share(&self, cc: u64, a1: u64) -> (f32, u32) {
+        let others = self.states;
+        if others == 0 {
+            return (0.0, 0);
         }
+        let ctx = self.ctx;
+        // Most candidates' divisions hold no place of the document: then none of the
+        // surface's own either, and its table is not asked.
+        let all = ctx.states.get(&(cc, a1)).copied().unwrap_or(0);
+        let here = match all {
+            0 => 0,
+            _ => {
+                all - ctx
+                    .own_states
+                    .get(&(self.own, cc, a1))
+                    .copied()
+                    .unwrap_or(0)
+            }
+        };
+        (here as f32 / others as f32, others)
+    }
+
+    /// Every country the other surfaces vote for, with its weight, by country.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (u64, f32)> + '_ {
+        self.ctx
+            .sorted_totals
+            .iter()
+            .filter_map(|&(cc, total)| Some((cc, self.weigh(cc, total)?)))
     }
 }
 
-pub(super) fn weight_of(countries: &[(u64, f32)], cc: u64) -> Option<f32> {
-    countries
-        .binary_search_by_key(&cc, |(c, _)| *c)
-        .ok()
-        .map(|i| countries[i].1)
+/// What every surface but `own` says (see [`Others`]).
+pub(super) fn others_of(ctx: &Context, own: SurfaceId) -> Others<'_> {
+    let mut view = Others {
+        ctx,
+        own,
+        first: ctx.own_countries.get(&own).copied().unwrap_or(NO_NODE),
+        max: 0,
+        states: ctx.states_of_others(own),
+    };
+    // The strongest, in whole tenths (whose conversion to `f32` keeps their order): a
+    // country's own share is looked up only where its total could raise the maximum.
+    let mut max = 0;
+    for &(cc, total) in &ctx.sorted_totals {
+        if total > max {
+            max = max.max(total.saturating_sub(view.mine(cc)));
+        }
+    }
+    view.max = max;
+    view
 }
 
 #[cfg(test)]
@@ -705,18 +755,17 @@ mod tests {
             (2, at(4, Kind::Place, "ML")),
         ];
         let ctx = build_context(readings.iter().map(|(s, f)| (*s, f)));
-        let mut out = Vec::new();
-        others_countries(&ctx, 0, &mut out);
+        let out = others_of(&ctx, 0);
         // Only surfaces 1 and 2 vote: Niger 0.5, Mali 0.5; nothing left for Nigeria.
-        assert_eq!(out.len(), 2, "{out:?}");
-        assert_eq!(weight_of(&out, ne), Some(1.0));
-        assert_eq!(weight_of(&out, ml), Some(1.0));
-        assert_eq!(weight_of(&out, ng), None);
-        others_countries(&ctx, 1, &mut out);
+        assert_eq!(out.iter().count(), 2, "{out:?}");
+        assert_eq!(out.weight_of(ne), Some(1.0));
+        assert_eq!(out.weight_of(ml), Some(1.0));
+        assert_eq!(out.weight_of(ng), None);
+        let out = others_of(&ctx, 1);
         // Surface 0's votes count for surface 1: Niger 2.0 is the strongest.
-        assert_eq!(weight_of(&out, ne), Some(1.0));
-        assert_eq!(weight_of(&out, ng), Some(0.4));
-        assert_eq!(weight_of(&out, ml), Some(0.25));
+        assert_eq!(out.weight_of(ne), Some(1.0));
+        assert_eq!(out.weight_of(ng), Some(0.4));
+        assert_eq!(out.weight_of(ml), Some(0.25));
     }
 
     #[test]
@@ -748,10 +797,9 @@ mod tests {
         ctx.replace(2, &us_state, &ca_province);
         ctx.replace(0, &ca_town, &gb_town);
         let fresh = build_context(after.iter().copied());
-        let (mut a, mut b) = (Vec::new(), Vec::new());
         for surface in 0..3 {
-            others_countries(&ctx, surface, &mut a);
-            others_countries(&fresh, surface, &mut b);
+            let a: Vec<_> = others_of(&ctx, surface).iter().collect();
+            let b: Vec<_> = others_of(&fresh, surface).iter().collect();
             assert_eq!(a, b, "surface {surface}");
             for (cc, a1) in [("CA", "ON"), ("GB", "ENG"), ("US", "TX")] {
                 let (cc, a1) = (pack_code(cc), pack_code(a1));

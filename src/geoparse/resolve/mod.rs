@@ -34,7 +34,7 @@ use super::kinds::{is_broad, town_or_county};
 use super::text::{is_list_joint, passage};
 use super::{Alternate, MAX_ALTERNATES, MAX_PASSAGE_BYTES, Mention, Resolution};
 use crate::gazetteer::{EntryIndex, Gazetteer};
-use context::{Context, others_countries};
+use context::{Context, others_of};
 use score::{Support, context_evidence, context_support, own_evidence, score_candidate};
 
 /// A name's folded form, numbered (`Surface::key_id`): the resolver compares these
@@ -219,6 +219,37 @@ fn softmax(scores: &mut [f32]) {
     }
 }
 
+/// Below the highest score by more than this, a candidate's probability is below the
+/// highest one's however [`softmax`] rounds: `exp` of it is under 0.991, a gap that
+/// float rounding (a few parts in ten million) cannot close.
+const CLEAR_GAP: f32 = 0.01;
+
+/// The candidate that [`softmax`] and then the ranking ([`rank_key`]) would put first,
+/// with no exponentials when one score stands clear of all others by [`CLEAR_GAP`]
+/// (most do: the first pass asks this of every name and needs nothing more). `scores`
+/// are then left as they are; otherwise they become the probabilities.
+fn most_probable(scores: &mut [f32], entry_of: impl Fn(usize) -> EntryIndex) -> Option<usize> {
+    let max = scores.iter().copied().fold(f32::MIN, f32::max);
+    if max.is_finite() {
+        // A NaN score is counted close: the full way below ranks it as `total_cmp`
+        // does.
+        let mut close = scores
+            .iter()
+            .enumerate()
+            .filter(|&(_, &s)| s - max >= -CLEAR_GAP || s.is_nan());
+        if let (Some((c, _)), None) = (close.next(), close.next()) {
+            return Some(c);
+        }
+    }
+    softmax(scores);
+    scores
+        .iter()
+        .enumerate()
+        .map(|(c, &p)| rank_key(descending(p), entry_of(c), c))
+        .min()
+        .map(candidate_of)
+}
+
 /// Buffers the resolver reuses from one document to the next (kept in the
 /// [`ParseMemo`](super::ParseMemo)): a batch resolves hundreds of documents, and making
 /// and growing these tables anew for each was a fifth of the resolver's time.
@@ -228,7 +259,6 @@ pub(crate) struct Scratch {
     /// Each spelling's context support in the current pass: a range of `support`.
     support_of: HashMap<u32, Range<usize>>,
     support: Vec<Support>,
-    countries: Vec<(u64, f32)>,
     scores: Vec<f32>,
     /// One hit's candidates, ranked ([`rank_key`]).
     ranked: Vec<u128>,
@@ -294,7 +324,6 @@ pub(crate) fn resolve(
         ctx,
         support_of,
         support,
-        countries,
         scores,
         ranked,
         readings,
@@ -392,11 +421,11 @@ pub(crate) fn resolve(
             let range = support_of
                 .entry(hit.surface)
                 .or_insert_with(|| {
-                    others_countries(ctx, surface, countries);
+                    let others = others_of(ctx, surface);
                     let start = support.len();
                     let mut broad_supported = false;
                     for e in facts {
-                        let s = context_support(gazetteer, e, surface, ctx, countries);
+                        let s = context_support(gazetteer, e, surface, ctx, &others);
                         broad_supported |= is_broad(e.kind) && s.score > 0.0;
                         support.push(s);
                     }
@@ -445,7 +474,9 @@ pub(crate) fn resolve(
             );
             if let Some(trace) = trace.as_mut().filter(|_| last) {
                 // The same rules again, their values kept: the context is what the
-                // name's support was computed from (the name's hits are read together).
+                // name's support was computed from (the name's hits are read together,
+                // and moving them changes no other surface's votes).
+                let others = others_of(ctx, surface);
                 let traced = facts
                     .iter()
                     .zip(&info[i].priors)
@@ -453,7 +484,7 @@ pub(crate) fn resolve(
                     .zip(candidates.iter())
                     .map(|(((e, &prior), s), c)| {
                         let mut evidence = Evidence::default();
-                        context_evidence(gazetteer, e, surface, ctx, countries, &mut evidence);
+                        context_evidence(gazetteer, e, surface, ctx, &others, &mut evidence);
                         own_evidence(gazetteer, e, prior, hit, q, town, siblings, &mut evidence);
                         (c.entry, evidence, s.capped)
                     })
@@ -464,7 +495,6 @@ pub(crate) fn resolve(
                     candidates: traced,
                 });
             }
-            softmax(scores);
             let entry_of = |c: usize| candidates[c].entry;
             // Most probable first; equal probabilities by entry index.
             // Ties broken by candidate too, so the order is total and an unstable sort
@@ -472,6 +502,7 @@ pub(crate) fn resolve(
             // ([`rank_key`]): integers sort without calls to a comparison closure.
             let key = |(c, &p): (usize, &f32)| rank_key(descending(p), entry_of(c), c);
             let best = if last {
+                softmax(scores);
                 ranked.clear();
                 ranked.extend(scores.iter().enumerate().map(key));
                 rank_top(ranked, |&k| k);
@@ -483,7 +514,7 @@ pub(crate) fn resolve(
                 ranges[i] = start..probabilities.len();
                 ranked.first().map(|&k| candidate_of(k))
             } else {
-                scores.iter().enumerate().map(key).min().map(candidate_of)
+                most_probable(scores, entry_of)
             };
             // The new reading enters the context before the next hit is read.
             if let Some(best) = best
@@ -646,6 +677,35 @@ mod tests {
                     "{a} {b}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn most_probable_picks_what_softmax_and_the_ranking_pick() {
+        let cases: [&[f32]; 9] = [
+            &[],
+            &[1.0],
+            &[0.5, 2.0, -1.0],
+            &[2.0, 2.0, 1.0],
+            &[2.0, 2.0 - 1e-7, 1.0],
+            &[2.0, 1.995, 0.0],
+            &[2.0, 1.98, 1.99],
+            &[1.0, f32::NAN, 0.0],
+            &[f32::NEG_INFINITY, f32::INFINITY, 0.0],
+        ];
+        for scores in cases {
+            // Entries in reverse candidate order, so ties go to the later candidate.
+            let entry_of = |c: usize| 100 - c as EntryIndex;
+            let mut full = scores.to_vec();
+            softmax(&mut full);
+            let expected = full
+                .iter()
+                .enumerate()
+                .map(|(c, &p)| rank_key(descending(p), entry_of(c), c))
+                .min()
+                .map(candidate_of);
+            let mut mine = scores.to_vec();
+            assert_eq!(most_probable(&mut mine, entry_of), expected, "{scores:?}");
         }
     }
 

@@ -2,7 +2,7 @@
 //! for it ([`context_support`]) and what stands beside the mention ([`score_candidate`]).
 
 use super::SurfaceId;
-use super::context::{Context, NEAR_COS, VERY_NEAR_COS, weight_of};
+use super::context::{Context, NEAR_COS, Others, VERY_NEAR_COS};
 use super::evidence::{CAPPED_CONTEXT, Feature, Weigh, WeightedSum};
 use crate::gazetteer::{EntryFacts, Gazetteer, Kind};
 use crate::geoparse::hits::{Hit, KindCue, Surface};
@@ -46,10 +46,10 @@ pub(super) fn context_support(
     e: &EntryFacts,
     surface: SurfaceId,
     ctx: &Context,
-    countries: &[(u64, f32)],
+    others: &Others<'_>,
 ) -> Support {
     let mut sum = WeightedSum::default();
-    let (local, neighbour) = context_evidence(gazetteer, e, surface, ctx, countries, &mut sum);
+    let (local, neighbour) = context_evidence(gazetteer, e, surface, ctx, others, &mut sum);
     Support {
         score: sum.context,
         local,
@@ -66,7 +66,7 @@ pub(super) fn context_evidence(
     e: &EntryFacts,
     surface: SurfaceId,
     ctx: &Context,
-    countries: &[(u64, f32)],
+    others: &Others<'_>,
     evidence: &mut impl Weigh,
 ) -> (bool, bool) {
     let mut division_named = false;
@@ -80,15 +80,15 @@ pub(super) fn context_evidence(
             let fit = if !members.is_empty() {
                 members
                     .iter()
-                    .filter_map(|&m| weight_of(countries, m))
+                    .filter_map(|&m| others.weight_of(m))
                     .fold(0.0f32, f32::max)
             } else {
-                extent_fit(gazetteer, e.entry, countries)
+                extent_fit(gazetteer, e.entry, others)
             };
             evidence.add(Feature::MembersFit, fit);
         }
         Some(cc) => {
-            if let Some(w) = weight_of(countries, cc) {
+            if let Some(w) = others.weight_of(cc) {
                 evidence.add(Feature::CountryInDocument, 1.0);
                 evidence.add(Feature::CountryWeight, w);
             }
@@ -102,8 +102,8 @@ pub(super) fn context_evidence(
                 // The document's dominant state: a town in the division where most of
                 // its other places lie, even when the division is not named (local
                 // news names its towns, rarely its state).
-                let (share, others) = ctx.state_share(cc, a1, surface);
-                if others >= 2 {
+                let (share, readings) = others.state_share(cc, a1);
+                if readings >= 2 {
                     evidence.add(Feature::StateShare, share);
                 }
             }
@@ -134,21 +134,21 @@ pub(super) fn context_evidence(
     (local, neighbour)
 }
 
-/// The strongest weight in `countries` (the document's, by packed code) of a country
+/// The strongest weight in `others`' country votes (the document's, by packed code) of a country
 /// whose extent meets that of the entry at `entry` (an ocean's: the countries on its
 /// shores and a little more; extents are rough boxes, so a country's point can lie
 /// just outside an ocean's box it borders); 0 without an extent.
 fn extent_fit(
     gazetteer: &Gazetteer,
     entry: crate::gazetteer::EntryIndex,
-    countries: &[(u64, f32)],
+    others: &Others<'_>,
 ) -> f32 {
     let Some(extent) = gazetteer.entry(entry).bbox else {
         return 0.0;
     };
-    countries
+    others
         .iter()
-        .filter(|&&(cc, _)| {
+        .filter(|&(cc, _)| {
             country_of_code(gazetteer, cc).is_some_and(|c| {
                 let country = gazetteer.entry(c);
                 let own =
@@ -158,7 +158,7 @@ fn extent_fit(
                 boxes_meet(own, extent)
             })
         })
-        .map(|&(_, w)| w)
+        .map(|(_, w)| w)
         .fold(0.0f32, f32::max)
 }
 
