@@ -424,8 +424,9 @@ pub(crate) fn resolve(
                     let others = others_of(ctx, surface);
                     let start = support.len();
                     let mut broad_supported = false;
+                    let city_namesake = info[i].strongest_city.is_some();
                     for e in facts {
-                        let s = context_support(gazetteer, e, surface, ctx, &others);
+                        let s = context_support(gazetteer, e, surface, ctx, &others, city_namesake);
                         broad_supported |= is_broad(e.kind) && s.score > 0.0;
                         support.push(s);
                     }
@@ -484,7 +485,7 @@ pub(crate) fn resolve(
                     .zip(candidates.iter())
                     .map(|(((e, &prior), s), c)| {
                         let mut evidence = Evidence::default();
-                        context_evidence(gazetteer, e, surface, ctx, &others, &mut evidence);
+                        context_evidence(gazetteer, e, surface, ctx, &others, true, &mut evidence);
                         own_evidence(gazetteer, e, prior, hit, q, town, siblings, &mut evidence);
                         (c.entry, evidence, s.capped)
                     })

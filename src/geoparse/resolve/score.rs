@@ -47,9 +47,11 @@ pub(super) fn context_support(
     surface: SurfaceId,
     ctx: &Context,
     others: &Others<'_>,
+    ask_neighbour: bool,
 ) -> Support {
     let mut sum = WeightedSum::default();
-    let (local, neighbour) = context_evidence(gazetteer, e, surface, ctx, others, &mut sum);
+    let (local, neighbour) =
+        context_evidence(gazetteer, e, surface, ctx, others, ask_neighbour, &mut sum);
     Support {
         score: sum.context,
         local,
@@ -60,13 +62,16 @@ pub(super) fn context_support(
 
 /// The context features of reading `surface` as `e` (see [`context_support`]), given
 /// to `evidence`; whether the reading is local ([`Support::local`]) and whether a
-/// neighbour makes it so ([`Support::neighbour`]).
+/// neighbour makes it so ([`Support::neighbour`]: looked for when the division named
+/// does not already make it local only if `ask_neighbour`, since the second look at
+/// the document's points is not free).
 pub(super) fn context_evidence(
     gazetteer: &Gazetteer,
     e: &EntryFacts,
     surface: SurfaceId,
     ctx: &Context,
     others: &Others<'_>,
+    ask_neighbour: bool,
     evidence: &mut impl Weigh,
 ) -> (bool, bool) {
     let mut division_named = false;
@@ -125,6 +130,7 @@ pub(super) fn context_evidence(
             // and counties can be capped ([`Support::capped`]): the second look is
             // spent on them alone.
             neighbour |= town_or_county(e.kind)
+                && (ask_neighbour || !division_named)
                 && ctx.closest(&e.point, e.lat, e.lon, surface, true) > *VERY_NEAR_COS;
             local |= division_named || neighbour;
         } else if closest > *NEAR_COS {
