@@ -650,15 +650,11 @@ impl Others<'_> {
         // Most candidates' divisions hold no place of the document: then none of the
         // surface's own either, and its table is not asked.
         let all = ctx.states.get(&(cc, a1)).copied().unwrap_or(0);
-        let here = match all {
-            0 => 0,
-            _ => {
-                all - ctx
-                    .own_states
-                    .get(&(self.own, cc, a1))
-                    .copied()
-                    .unwrap_or(0)
-            }
+        let here = if all == 0 {
+            0
+        } else {
+            let own = ctx.own_states.get(&(self.own, cc, a1)).copied();
+            all - own.unwrap_or(0)
         };
         (here as f32 / others as f32, others)
     }

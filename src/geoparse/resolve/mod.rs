@@ -424,9 +424,10 @@ pub(crate) fn resolve(
                     let others = others_of(ctx, surface);
                     let start = support.len();
                     let mut broad_supported = false;
-                    let city_namesake = info[i].strongest_city.is_some();
+                    // Whether a reading's neighbour is asked for: see the cap below.
+                    let ask_neighbour = info[i].strongest_city.is_some();
                     for e in facts {
-                        let s = context_support(gazetteer, e, surface, ctx, &others, city_namesake);
+                        let s = context_support(gazetteer, e, surface, ctx, &others, ask_neighbour);
                         broad_supported |= is_broad(e.kind) && s.score > 0.0;
                         support.push(s);
                     }
@@ -436,19 +437,20 @@ pub(crate) fn resolve(
                     // neighbour named) and nothing in it supports the prominent
                     // namesake ("a Palestine man" in a story about Anderson County,
                     // Texas). Context alone may not outvote it otherwise.
-                    // Likewise a town far smaller than a world city of its name (a
-                    // London of 2,000 people, California) needs a neighbour of its own
-                    // named: its state named somewhere is not enough. Towns of real
-                    // size (London, Ontario) keep their state's support.
                     let (strongest_broad, strongest_city) =
                         (info[i].strongest_broad, info[i].strongest_city);
                     for ((e, &prior), s) in
                         facts.iter().zip(&info[i].priors).zip(&mut support[start..])
                     {
-                        s.capped = town_or_county(e.kind)
-                            && (strongest_broad.is_some_and(|b| prior < b - 1.5)
-                                && (broad_supported || !s.local)
-                                || strongest_city.is_some_and(|b| prior < b - 2.5) && !s.neighbour);
+                        let broad_namesake = strongest_broad.is_some_and(|b| prior < b - 1.5)
+                            && (broad_supported || !s.local);
+                        // Likewise a town far smaller than a world city of its name (a
+                        // London of 2,000 people, California) needs a neighbour of its
+                        // own named: its state named somewhere is not enough. Towns of
+                        // real size (London, Ontario) keep their state's support.
+                        let city_namesake =
+                            strongest_city.is_some_and(|b| prior < b - 2.5) && !s.neighbour;
+                        s.capped = town_or_county(e.kind) && (broad_namesake || city_namesake);
                     }
                     start..support.len()
                 })

@@ -140,7 +140,7 @@ pub(super) fn context_evidence(
     (local, neighbour)
 }
 
-/// The strongest weight in `others`' country votes (the document's, by packed code) of a country
+/// The strongest weight among `others`' country votes (by packed code) of a country
 /// whose extent meets that of the entry at `entry` (an ocean's: the countries on its
 /// shores and a little more; extents are rough boxes, so a country's point can lie
 /// just outside an ocean's box it borders); 0 without an extent.
