@@ -388,6 +388,25 @@ const CALENDAR_AND_NAMES: &[Case] = &[
         expected: &[Place("Lindsay", Kind::Place, Some("US"))],
     },
     Case {
+        name: "a country's name as a surname after a given name",
+        text: "The rally driver Dominic Chad finished ahead of his teammate Kevin Israel \
+               in the stage through the hills of Jordan.",
+        expected: &[
+            NotAPlace("Chad"),
+            NotAPlace("Israel"),
+            Place("Jordan", Kind::Country, Some("JO")),
+        ],
+    },
+    Case {
+        name: "a country after a title or a place is still the country",
+        text: "She was crowned Miss America in September. The tour visits Melbourne, \
+               Victoria Australia next spring.",
+        expected: &[
+            Place("America", Kind::Country, Some("US")),
+            Place("Australia", Kind::Country, Some("AU")),
+        ],
+    },
+    Case {
         name: "the same state when no person has its name",
         text: "Residents of Flores marched to the capital. In Flores, the vote was close.",
         expected: &[Place("Flores", Kind::Admin1, Some("UY"))],

@@ -264,6 +264,9 @@ pub(super) fn evidence(
         let glued = text[prev_start + word.len()..start]
             .chars()
             .all(|c| c == ' ');
+        // A given name that is no ordinary word and no place's name ("Andrew", not
+        // "Star" or "Victoria"): what follows it is a surname, even a country's name.
+        let mut plain_given = false;
         if prev_class.bits & class::PERSON_CUE != 0 {
             score -= 2.5;
             person_context = true;
@@ -279,17 +282,26 @@ pub(super) fn evidence(
                 // County class").
                 !ends_in_suffix && {
                     let facts = gazetteer.word_facts(word, memo);
-                    (!facts.is_name || gazetteer.person_name_memo(word, memo).given)
-                        && !(prev_at_start && facts.common_word)
+                    let given = gazetteer.person_name_memo(word, memo).given;
+                    // "Miss" is in the census's given names too, and before a
+                    // country's name it is a pageant's title ("Miss America").
+                    plain_given = given
+                        && !facts.common_word
+                        && !facts.is_name
+                        && !word.eq_ignore_ascii_case("miss");
+                    (!facts.is_name || given) && !(prev_at_start && facts.common_word)
                 }
             }
         {
             // "Kurt Campbell", "Minister Ali": a capitalised non-place word (or a given
-            // name) right before.
-            score -= if matches!(best_kind, Kind::Country | Kind::Demonym) {
-                1.0
-            } else {
-                2.5
+            // name) right before. A country's name after a capitalised word is often
+            // still the country ("Team Canada", "Radio France"), but not after a plain
+            // given name ("Andrew Jordan", "Percy French").
+            score -= match best_kind {
+                // A country's prominence is 5: only this much refuses it.
+                Kind::Country if plain_given => 4.0,
+                Kind::Country | Kind::Demonym if !plain_given => 1.0,
+                _ => 2.5,
             };
             person_context = true;
             // Only after a given name is it surely a surname: any capitalised word
