@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import collections
+import csv
 import hashlib
 import io
 import json
 import math
 import os
+import re
 import shutil
 import sqlite3
 import struct
@@ -65,6 +67,9 @@ PACKAGES = {
     "pyowm": ("pypi", "pyowm", "3.5.0",
               "pyowm-3.5.0-py3-none-any.whl",
               "6f71bdec738af809b7a43c0725094756f04dbf78bf48eb0f72efbfc6f11ddd8f"),
+    "airportsdata": ("pypi", "airportsdata", "20260905",
+                     "airportsdata-20260905-py3-none-any.whl",
+                     "d7eaa9a57d373b0adaaae0d52da2af0bb0edf73f7baa170f7c415d3342bf4868"),
     "qgis-common": ("deb", "qgis-common", "3.22.16+dfsg-1",
                     "qgis-common_3.22.16+dfsg-1_all.deb",
                     "8c46e9da78b82772b23777643e02210c43945f01faee2316899f6438b65a5960"),
@@ -702,7 +707,8 @@ def load_inputs():
     return paths
 
 
-def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: list):
+def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: list,
+          common_words: set):
     t0 = time.time()
     paths = load_inputs()
     log(f"inputs ready ({time.time() - t0:.1f}s)")
@@ -1114,6 +1120,9 @@ def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: lis
         add(demonym_row(row, forms))
         stats["demonym"] += 1
 
+    # --- airports ---------------------------------------------------------------
+    add_airports(paths, entries, admin1, add, stats, common_words)
+
     # --- curated regions ------------------------------------------------------
     if regions_path.exists():
         add_regions(regions_path, add, stats)
@@ -1122,6 +1131,124 @@ def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: lis
         notes.append(f"{regions_path.name} absent")
 
     return entries
+
+
+# Short forms in airportsdata's names, spelled out ("Ronald Reagan Washington Ntl Airport").
+AIRPORT_WORDS = {"Intl": "International", "Ntl": "National", "Rgnl": "Regional",
+                 "Muni": "Municipal"}
+# The words that end an airport's name; what is left after them and the city is its
+# own name ("Heathrow", "O'Hare", "Schiphol").
+AIRPORT_TAILS = ("International Airport", "Regional Airport", "Municipal Airport",
+                 "National Airport", "Airport", "Air Base")
+
+
+def airport_names(name: str, place_names: set, common_words: set):
+    """The names an airport goes by in news, from its name in airportsdata.
+
+    A name that opens with a place's name ("London Heathrow Airport", "Vancouver
+    International Airport") is not kept whole: the town in it stays a mention of the
+    town, as news and gold standards read it; what follows the town is kept when it
+    holds a name of its own ("Heathrow Airport"), with its short form ("Dulles
+    International Airport", "Dulles Airport").
+    Returns (main name, alternates), or None when the airport has no name of its own."""
+    words = [AIRPORT_WORDS.get(w, w) for w in name.split()]
+    name = " ".join(words)
+    # "John F Kennedy International Airport": an initial gets its period
+    name = re.sub(r"\b([A-Z]) (?=[A-Z])", r"\1. ", name)
+    # a leading place name, longest first ("Los Angeles", "Washington", "Dallas-Fort
+    # Worth"); one only: what follows is the airport's own name even when a town has it
+    # too ("Washington Dulles International Airport")
+    def is_place(head: str) -> bool:
+        return all(ascii_fold(part).casefold() in place_names for part in re.split(r"[-/]", head))
+
+    rest = name
+    toks = name.split()
+    for k in range(min(4, len(toks) - 1), 0, -1):
+        if is_place(" ".join(toks[:k])):
+            rest = " ".join(toks[k:])
+            break
+    inverted = None
+    if rest.startswith("Airport "):  # "Amsterdam Airport Schiphol"
+        inverted = rest
+        rest = rest[len("Airport "):] + " Airport"
+    core = rest
+    for tail in AIRPORT_TAILS:
+        if core.endswith(" " + tail):
+            core = core[: -len(tail) - 1]
+            break
+    else:
+        return None  # not an airport's name (heliports, "Field"s, seaplane bases)
+    # a core made only of ordinary words says nothing of its own ("Bay Airport",
+    # "Memorial Airport"); a town's name does ("Dulles International Airport")
+    if not core or all(w.lower() in common_words
+                       or w in ("International", "Regional", "Municipal", "National")
+                       for w in core.split()):
+        return None
+    # notes and codes in the name: "(under construction) Airport", "/ X Airport"
+    if not core[:1].isupper() or any(ch in core for ch in "()/,;"):
+        return None
+    main = rest  # the name without its town, or the whole name when it has none
+    alts = []
+    if main.endswith(" Airport") and main != core + " Airport":
+        alts.append(core + " Airport")  # "Dulles Airport", "O'Hare Airport"
+    if "." in main:
+        alts.append(main.replace(".", ""))  # "John F Kennedy International Airport"
+    if inverted:
+        alts.append(inverted)  # "Airport Schiphol", as its own name has it
+    # The core alone ("Gatwick", "O'Hare") is not added: among the cores that are no
+    # ordinary word, given name or place's name, too many are a park's, a lake's or a
+    # region's name too ("Yellowstone", "Tahoe", "Auvergne"), which the airport would
+    # take over. "Gatwick airport" is matched (names are matched case-folded).
+    return main, [a for a in alts if a != main]
+
+
+def add_airports(paths, entries, admin1, add, stats, common_words: set):
+    """Airports with an IATA code (the ones with airline traffic) from airportsdata, as
+    places with GeoNames' feature code `AIRP` and no population."""
+    place_names = set()
+    for e in entries.values():
+        if e["kind"] in ("place", "admin1", "admin2", "country"):
+            for n in [e["name"]] + e["alt_names"]:
+                place_names.add(ascii_fold(n).casefold())
+    a1_by_name = collections.defaultdict(set)
+    for (cc, code), a in admin1.items():
+        for n in [a["name"]] + a["aliases"]:
+            a1_by_name[(cc, ascii_fold(n).casefold())].add(code)
+    text = read_zip(paths["airportsdata"], "airportsdata/airports.csv").decode("utf-8")
+    seen = collections.Counter()
+    rows = []
+    for r in csv.DictReader(io.StringIO(text)):
+        if not r["iata"] or not r["icao"]:
+            continue
+        names = airport_names(clean(r["name"]), place_names, common_words)
+        if names is None:
+            stats["airport_without_own_name"] += 1
+            continue
+        rows.append((r, names))
+        seen[names[0].casefold()] += 1
+        for a in names[1]:
+            seen[a.casefold()] += 1
+    for r, (main, alts) in rows:
+        # a name two airports share ("Municipal Airport" forms, "Dulles" twice) says
+        # neither: keep only the unshared ones
+        alts = [a for a in alts if seen[a.casefold()] == 1]
+        cc = r["country"].upper()
+        codes = a1_by_name.get((cc, ascii_fold(clean(r["subd"])).casefold()), set())
+        try:
+            lat, lon = float(r["lat"]), float(r["lon"])
+        except ValueError:
+            stats["airport_bad_point"] += 1
+            continue
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            stats["airport_bad_point"] += 1
+            continue
+        asc = ascii_fold(main) or main
+        add(dict(id=f"icao:{r['icao']}", kind="place", name=main, ascii_name=asc,
+                 alt_names=dedup(main, ([asc] if asc != main else []) + alts),
+                 abbreviations=[], lat=lat, lon=lon, feature_code="AIRP",
+                 country_code=cc, admin1_code=next(iter(codes)) if len(codes) == 1 else "",
+                 population=0, bbox=None, members="", refers_to=""))
+        stats["airport"] += 1
 
 
 def saint_variant(name: str) -> str | None:
@@ -1440,6 +1567,17 @@ def checks(entries):
     for e in idx.get(("admin1", "texas"), []):
         if e["country_code"] == "US" and not (29.5 < e["lat"] < 33.5 and -101.5 < e["lon"] < -97.0):
             failures.append(f"Texas point {e['lat']:.3f},{e['lon']:.3f} is far from the centre")
+    # airports by their own names, not by their towns' ("Vancouver International
+    # Airport" stays a mention of Vancouver)
+    for name, cc, (tlat, tlon) in [("Heathrow Airport", "GB", (51.47, -0.46)),
+                                   ("O'Hare International Airport", "US", (41.98, -87.91)),
+                                   ("Schiphol Airport", "NL", (52.31, 4.76))]:
+        for e in find("place", name, cc):
+            if e["feature_code"] != "AIRP" or km_between(e["lat"], e["lon"], tlat, tlon) > 5:
+                failures.append(f"airport {name!r}: {e['feature_code']} at {e['lat']},{e['lon']}")
+    for name in ("Vancouver International Airport", "International Airport", "Bay Airport"):
+        for e in idx.get(("place", name.casefold()), []):
+            failures.append(f"{name!r} is a name of {e['id']}")
     # GeoNames' own points for countries and states (from pyowm), not the Factbook's:
     # Canada in Alberta (60.11, -113.64), not 60, -95; Texas still near its centre above
     for kind, name, cc, (tlat, tlon) in [("country", "Canada", "CA", (60.11, -113.64)),
@@ -1462,11 +1600,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--regions", type=Path, default=DEFAULT_REGIONS)
+    ap.add_argument("--common-words", type=Path, required=True,
+                    help="English word list (lower-case words are ordinary words)")
     args = ap.parse_args()
+    common_words = {w.strip() for w in args.common_words.read_text(encoding="utf-8",
+                                                                    errors="replace").splitlines()
+                    if w.strip() and w.strip().islower()}
     t0 = time.time()
     stats, notes = Stats(), []
     admin1_report = []
-    entries = build(args.regions, stats, notes, admin1_report)
+    entries = build(args.regions, stats, notes, admin1_report, common_words)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".tsv.tmp")

@@ -4,7 +4,7 @@
 # gazetteer/gazetteer.bin.  Arguments are passed to build.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 gazetteer/build.py "$@"
+mkdir -p gazetteer/cache
 
 # English word list (Debian wamerican, public domain-like licence, see README): its
 # lower-case words flag place names that are also ordinary words ("March", "Reading").
@@ -16,6 +16,7 @@ fi
 echo "c8f8e2b2ad0d37bfdd41f0e40f1e4c8e5f907467d768a1d3698b164e9617f0b4  $words_deb" | sha256sum -c --quiet
 rm -rf gazetteer/cache/wamerican
 dpkg-deb -x "$words_deb" gazetteer/cache/wamerican
+words=gazetteer/cache/wamerican/usr/share/dict/american-english
 
 # US Census 1990 given names and surnames (PyPI `names`, MIT; data public domain): person
 # names are what place names are most often confused with ("Kurt Campbell").
@@ -27,8 +28,11 @@ rm -rf "gazetteer/cache/names-${NAMES_VERSION}"
 tar -xzf "$names_sdist" -C gazetteer/cache
 names_dir="gazetteer/cache/names-${NAMES_VERSION}/names"
 
+# The word list also tells an airport's own name from ordinary words ("Bay Airport").
+python3 gazetteer/build.py --common-words "$words" "$@"
+
 cargo run --release --no-default-features -- compile-gazetteer \
-  --common-words gazetteer/cache/wamerican/usr/share/dict/american-english \
+  --common-words "$words" \
   --given-names "$names_dir/dist.male.first" --given-names "$names_dir/dist.female.first" \
   --surnames "$names_dir/dist.all.last" \
   gazetteer/build/entries.tsv gazetteer/gazetteer.bin

@@ -178,6 +178,19 @@ const DEMONYMS: &[Case] = &[
 
 const MULTI_WORD: &[Case] = &[
     Case {
+        name: "airports by their own names; the town in a town-named airport",
+        text: "Flights were held at Dulles International Airport and at London's Gatwick \
+               Airport, and passengers slept at Chicago O'Hare International Airport. \
+               In British Columbia, flights from Vancouver International Airport resumed.",
+        expected: &[
+            Place("Dulles International Airport", Kind::Place, Some("US")),
+            Place("Gatwick Airport", Kind::Place, Some("GB")),
+            Place("O'Hare International Airport", Kind::Place, Some("US")),
+            Place("Chicago", Kind::Place, Some("US")),
+            Place("Vancouver", Kind::Place, Some("CA")),
+        ],
+    },
+    Case {
         name: "a state of two words speaks",
         text: "Andhra Pradesh said on Monday it would build the dam. Uttar Pradesh said it would not.",
         expected: &[

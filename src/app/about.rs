@@ -23,6 +23,12 @@ const SOURCES: &[Source] = &[
         url: "https://www.geonames.org/",
     },
     Source {
+        name: "airportsdata (Mike Borsetti)",
+        used_for: "airports: names, codes and points",
+        licence: "MIT",
+        url: "https://pypi.org/project/airportsdata/",
+    },
+    Source {
         name: "OpenWeatherMap's city list (in pyowm)",
         used_for: "GeoNames' own points of countries and first-level divisions, by GeoNames id",
         licence: "pyowm: MIT; the list: CC BY-SA 4.0, its rows GeoNames' (CC BY 4.0)",

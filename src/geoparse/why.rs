@@ -428,13 +428,25 @@ fn describe_into(out: &mut String, gazetteer: &Gazetteer, e: &Entry, index: Entr
         (Kind::Place, Some(c)) if e.feature_code == "PPLC" => {
             push_all(out, &[&e.name, ", the capital of ", c]);
         }
-        (_, Some(c)) => push_all(out, &[&e.name, ", a ", kind_word(e), " in ", c]),
-        (_, None) => push_all(out, &[&e.name, ", a ", kind_word(e)]),
+        (_, Some(c)) => push_all(
+            out,
+            &[&e.name, article(kind_word(e)), kind_word(e), " in ", c],
+        ),
+        (_, None) => push_all(out, &[&e.name, article(kind_word(e)), kind_word(e)]),
     }
     if e.population > 0 && e.kind != Kind::Demonym {
         out.push_str(" (pop. ");
         thousands_into(out, e.population);
         out.push(')');
+    }
+}
+
+/// `, an ` before a kind word that starts with a vowel (`airport`), `, a ` before others.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        ", an "
+    } else {
+        ", a "
     }
 }
 
@@ -444,6 +456,7 @@ fn kind_word(e: &Entry) -> &'static str {
         Kind::Country => "country",
         Kind::Admin1 => "state or province",
         Kind::Admin2 => "county or district",
+        Kind::Place if e.feature_code == "AIRP" => "airport",
         Kind::Place if e.population >= 100_000 => "city",
         Kind::Place => "town",
         Kind::Region => "region",

@@ -42,6 +42,7 @@ impl BaseProminence {
                 (pack_code("PPLA2"), 0.2),
             ];
             let ocean = pack_code("OCN");
+            let airport = pack_code("AIRP");
             let first = i - i % Self::BLOCK;
             (first..gazetteer.len().min(first + Self::BLOCK))
                 .map(|e| {
@@ -57,6 +58,9 @@ impl BaseProminence {
                     if kind == Kind::Physical && feature == ocean {
                         return OCEAN_PROMINENCE;
                     }
+                    if kind == Kind::Place && feature == airport {
+                        return AIRPORT_PROMINENCE;
+                    }
                     entry_prominence(kind, gazetteer.population(e), capital)
                 })
                 .collect()
@@ -68,6 +72,12 @@ impl BaseProminence {
 /// The prominence of an ocean (feature code `OCN`): a region's, where other physical
 /// features have less.
 const OCEAN_PROMINENCE: f32 = 3.0;
+
+/// The prominence of an airport (feature code `AIRP`, no population): a physical
+/// feature's. Its names are its own ("Dulles International Airport", "Gatwick Airport":
+/// the gazetteer leaves out those that only repeat a town's name), so where one is
+/// written it is the airport.
+const AIRPORT_PROMINENCE: f32 = 2.2;
 
 /// How prominent an entry is, in score units: countries and regions first, then
 /// first-level divisions, then towns by log population. `capital` is the bonus of a
