@@ -178,6 +178,18 @@ const DEMONYMS: &[Case] = &[
 
 const MULTI_WORD: &[Case] = &[
     Case {
+        name: "states of the past",
+        text: "Trade with the former Soviet Union fell, and the wars that broke up \
+               Yugoslavia began as East Germany joined West Germany.",
+        expected: &[
+            Place("Soviet Union", Kind::Region, None),
+            Place("Yugoslavia", Kind::Region, None),
+            Place("East Germany", Kind::Region, Some("DE")),
+            Place("West Germany", Kind::Region, Some("DE")),
+            NotAPlace("Germany"),
+        ],
+    },
+    Case {
         name: "airports by their own names; the town in a town-named airport",
         text: "Flights were held at Dulles International Airport and at London's Gatwick \
                Airport, and passengers slept at Chicago O'Hare International Airport. \
