@@ -178,6 +178,18 @@ const DEMONYMS: &[Case] = &[
 
 const MULTI_WORD: &[Case] = &[
     Case {
+        name: "islands that are no town or division",
+        text: "Surfers on Oahu and Maui waited for the swell; ferries to Martha's Vineyard \
+               were cancelled, and on Vancouver Island the weather held.",
+        expected: &[
+            Place("Oahu", Kind::Physical, Some("US")),
+            Place("Maui", Kind::Physical, Some("US")),
+            Place("Martha's Vineyard", Kind::Physical, Some("US")),
+            Place("Vancouver Island", Kind::Physical, Some("CA")),
+            NotAPlace("Vancouver"),
+        ],
+    },
+    Case {
         name: "states of the past",
         text: "Trade with the former Soviet Union fell, and the wars that broke up \
                Yugoslavia began as East Germany joined West Germany.",
