@@ -296,7 +296,7 @@ pub(super) fn evidence(
             // "Kurt Campbell", "Minister Ali": a capitalised non-place word (or a given
             // name) right before. A country's name after a capitalised word is often
             // still the country ("Team Canada", "Radio France"), but not after a plain
-            // given name ("Andrew Jordan", "Percy French").
+            // given name ("Andrew Jordan", "Kevin Israel").
             score -= match best_kind {
                 // A country's prominence is 5: only this much refuses it.
                 Kind::Country if plain_given => 4.0,
