@@ -1203,8 +1203,9 @@ def airport_names(name: str, place_names: set, common_words: set):
 
 
 def add_airports(paths, entries, admin1, add, stats, common_words: set):
-    """Airports with an IATA code (the ones with airline traffic) from airportsdata, as
-    places with GeoNames' feature code `AIRP` and no population."""
+    """Airports with IATA and ICAO codes (the ones airlines fly to) from airportsdata,
+    under their own names (`airport_names`), as places with GeoNames' feature code
+    `AIRP` and no population."""
     place_names = set()
     for e in entries.values():
         if e["kind"] in ("place", "admin1", "admin2", "country"):
@@ -1229,8 +1230,8 @@ def add_airports(paths, entries, admin1, add, stats, common_words: set):
         for a in names[1]:
             seen[a.casefold()] += 1
     for r, (main, alts) in rows:
-        # a name two airports share ("Municipal Airport" forms, "Dulles" twice) says
-        # neither: keep only the unshared ones
+        # a short form two airports share says neither: keep only the unshared ones
+        # (a main name two airports share stays on both, as namesakes do)
         alts = [a for a in alts if seen[a.casefold()] == 1]
         cc = r["country"].upper()
         codes = a1_by_name.get((cc, ascii_fold(clean(r["subd"])).casefold()), set())
