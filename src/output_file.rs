@@ -316,6 +316,34 @@ pub fn find_same_file<'a>(
     }
 }
 
+/// [`find_same_file`] for files listed with the inode number of their folder entry, if
+/// that entry is a regular file ([`crate::corpus::article_file_inodes`]): such a file is
+/// examined only if that number is the output's, so a folder of 100,076 articles is not
+/// examined file by file (~0.2 s of system time, a twentieth of the batch on one core).
+/// The others (links, files listed without a number) are examined as
+/// [`find_same_file`] does. The same answer, except for a file mounted over an entry
+/// (a bind mount), whose entry's number is the covered file's; renaming onto such a
+/// path fails anyway, so nothing is lost there either.
+pub fn find_same_listed<'a>(
+    output: &Path,
+    files: impl IntoIterator<Item = (&'a Path, Option<u64>)>,
+) -> Option<&'a Path> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let out = fs::metadata(output).ok()?;
+        files
+            .into_iter()
+            .filter(|&(_, ino)| ino.is_none_or(|ino| ino == out.ino()))
+            .map(|(f, _)| f)
+            .find(|f| fs::metadata(f).is_ok_and(|m| same_file(&out, &m)))
+    }
+    #[cfg(not(unix))]
+    {
+        find_same_file(output, files.into_iter().map(|(f, _)| f))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,5 +493,44 @@ mod tests {
         std::os::unix::fs::symlink(&y, &x).expect("ln");
         std::os::unix::fs::symlink(&x, &y).expect("ln");
         assert!(atomic_write(&x, b"loop").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_listed_file_is_found_as_examining_each_file_finds_it() {
+        // The output outside the folder, then reached from inside it by a hard link
+        // (same inode number) and by a symbolic link (examined as a link).
+        let dir = tempfile::tempdir().expect("tempdir");
+        let articles = dir.path().join("articles");
+        fs::create_dir_all(articles.join("sub")).expect("mkdir");
+        for name in ["a.txt", "b.txt", "sub/c.txt"] {
+            fs::write(articles.join(name), name).expect("w");
+        }
+        let output = dir.path().join("out.txt");
+        fs::write(&output, "out").expect("w");
+        let same_by_both = |expected: Option<&str>| {
+            let listed = crate::corpus::article_file_inodes(&articles).expect("list");
+            let found = find_same_listed(&output, listed.iter().map(|(p, i)| (p.as_path(), *i)));
+            let examined = find_same_file(&output, listed.iter().map(|(p, _)| p.as_path()));
+            assert_eq!(found, examined);
+            assert_eq!(
+                found.map(|p| p.to_path_buf()),
+                expected.map(|n| articles.join(n))
+            );
+            // Regular entries come with their inode number, links without.
+            for (p, ino) in &listed {
+                let entry = fs::symlink_metadata(p).expect("meta");
+                assert_eq!(ino.is_some(), entry.is_file(), "{}", p.display());
+            }
+        };
+        same_by_both(None);
+        fs::hard_link(&output, articles.join("sub/hard.txt")).expect("ln");
+        same_by_both(Some("sub/hard.txt"));
+        fs::remove_file(articles.join("sub/hard.txt")).expect("rm");
+        std::os::unix::fs::symlink(&output, articles.join("soft.txt")).expect("ln");
+        same_by_both(Some("soft.txt"));
+        // A file named directly is examined.
+        let named = [(output.as_path(), None)];
+        assert_eq!(find_same_listed(&output, named), Some(output.as_path()));
     }
 }
