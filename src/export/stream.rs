@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::csv_row::CsvDocument;
+use super::gather::Gathered;
 use super::kml::{self, KML_TAIL};
 use super::{
     CSV_HEADER, Format, GEOJSON_HEAD, GEOJSON_TAIL, JsonDocument, MAX_MENTIONS_PER_FEATURE,
@@ -209,6 +210,9 @@ pub struct ExportStream<'s, W: Write> {
     counts: ExportCounts,
     /// Whether mentions carry their `why` (see [`DocumentExport::render_with`]).
     why: bool,
+    /// Rows not yet written: written together, straight from the buffers they were
+    /// rendered into.
+    rows: Gathered,
 }
 
 impl<'s, W: Write> ExportStream<'s, W> {
@@ -223,6 +227,7 @@ impl<'s, W: Write> ExportStream<'s, W> {
             places: FxHashMap::default(),
             counts: ExportCounts::default(),
             why: true,
+            rows: Gathered::default(),
         }
     }
 
@@ -297,7 +302,7 @@ impl<'s, W: Write> ExportStream<'s, W> {
     }
 
     fn write(&mut self, part: Rendered) -> std::io::Result<()> {
-        self.out.write_all(&part.rows)?;
+        self.rows.push(&mut self.out, part.rows)?;
         self.counts.mentions += part.places.len();
         let mut rendered = part.mentions.into_iter();
         let document = self.counts.documents;
@@ -322,6 +327,7 @@ impl<'s, W: Write> ExportStream<'s, W> {
     /// export held.
     pub fn finish(mut self) -> std::io::Result<ExportCounts> {
         self.start()?;
+        self.rows.write_to(&mut self.out)?;
         self.counts.places = self.places.len();
         if matches!(self.format, Format::GeoJson | Format::Kml) {
             let g = self.shown.gazetteer();
