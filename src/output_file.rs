@@ -21,6 +21,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::sync_behind::SyncBehind;
+
 /// What follows the target's name in a temporary file's name, before the random part.
 pub const PARTIAL_MARKER: &str = ".gazette-partial-";
 
@@ -237,9 +239,12 @@ pub fn write_atomically(
     remove_stale_partials(folder, &prefix, owner);
 
     {
-        let mut out = BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        // Synced behind the writes, so that the sync below waits for the last bytes only.
+        let handle = tmp.as_file().try_clone()?;
+        let buffered = BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        let mut out = SyncBehind::new(buffered, handle);
         write(&mut out)?;
-        out.flush()?;
+        out.finish()?;
     }
     if let Some(old) = &target.existing {
         keep_mode_and_owner(tmp.as_file(), old)?;
