@@ -20,6 +20,7 @@ pub mod output_file;
 pub mod project;
 pub mod regular_file;
 mod short_key;
+pub mod sync_behind;
 
 /// Writes `bytes` to a file atomically; see [`output_file::write_atomically`].
 pub use output_file::atomic_write;

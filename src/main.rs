@@ -364,15 +364,17 @@ fn input_at_output(output: &Path, paths: &[PathBuf]) -> Result<(), InputAtOutput
     for p in paths {
         if p.is_dir() {
             // A folder that cannot be listed is reported by the load, which then reads
-            // none of its files.
-            if let Ok(listed) = corpus::article_files(p) {
-                inputs.extend(listed.files.into_iter().map(|(path, ..)| path));
+            // none of its files. Its files come with their entries' inode numbers, so
+            // only those that may be the output are examined.
+            if let Ok(listed) = corpus::article_file_inodes(p) {
+                inputs.extend(listed);
             }
         } else {
-            inputs.push(p.clone());
+            inputs.push((p.clone(), None));
         }
     }
-    match output_file::find_same_file(output, inputs.iter().map(PathBuf::as_path)) {
+    let listed = inputs.iter().map(|(path, ino)| (path.as_path(), *ino));
+    match output_file::find_same_listed(output, listed) {
         Some(input) => Err(InputAtOutput {
             output: output.to_path_buf(),
             input: input.to_path_buf(),
@@ -382,8 +384,8 @@ fn input_at_output(output: &Path, paths: &[PathBuf]) -> Result<(), InputAtOutput
 }
 
 /// [`input_at_output`] on a thread of its own, beside the load: listing a large
-/// archive again and examining each file (100,076 files: ~0.2 s) then costs no time
-/// of its own. Nothing is renamed into place before [`InputCheck::finish`] says the
+/// archive again (its files' entries say which may be the output, so few or none are
+/// examined) then costs no time of its own where there are cores to spare. Nothing is renamed into place before [`InputCheck::finish`] says the
 /// output is not an input.
 struct InputCheck(Option<std::thread::JoinHandle<Result<(), InputAtOutput>>>);
 

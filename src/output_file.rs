@@ -21,6 +21,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::sync_behind::SyncBehind;
+
 /// What follows the target's name in a temporary file's name, before the random part.
 pub const PARTIAL_MARKER: &str = ".gazette-partial-";
 
@@ -237,9 +239,12 @@ pub fn write_atomically(
     remove_stale_partials(folder, &prefix, owner);
 
     {
-        let mut out = BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        // Synced behind the writes, so that the sync below waits for the last bytes only.
+        let handle = tmp.as_file().try_clone()?;
+        let buffered = BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        let mut out = SyncBehind::new(buffered, handle);
         write(&mut out)?;
-        out.flush()?;
+        out.finish()?;
     }
     if let Some(old) = &target.existing {
         keep_mode_and_owner(tmp.as_file(), old)?;
@@ -313,6 +318,34 @@ pub fn find_same_file<'a>(
         files
             .into_iter()
             .find(|f| fs::canonicalize(f).is_ok_and(|c| c == out))
+    }
+}
+
+/// [`find_same_file`] for files listed with the inode number of their folder entry, if
+/// that entry is a regular file ([`crate::corpus::article_file_inodes`]): such a file is
+/// examined only if that number is the output's, so a folder of 100,076 articles is not
+/// examined file by file (~0.2 s of system time, a twentieth of the batch on one core).
+/// The others (links, files listed without a number) are examined as
+/// [`find_same_file`] does. The same answer, except for a file mounted over an entry
+/// (a bind mount), whose entry's number is the covered file's; renaming onto such a
+/// path fails anyway, so nothing is lost there either.
+pub fn find_same_listed<'a>(
+    output: &Path,
+    files: impl IntoIterator<Item = (&'a Path, Option<u64>)>,
+) -> Option<&'a Path> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let out = fs::metadata(output).ok()?;
+        files
+            .into_iter()
+            .filter(|&(_, ino)| ino.is_none_or(|ino| ino == out.ino()))
+            .map(|(f, _)| f)
+            .find(|f| fs::metadata(f).is_ok_and(|m| same_file(&out, &m)))
+    }
+    #[cfg(not(unix))]
+    {
+        find_same_file(output, files.into_iter().map(|(f, _)| f))
     }
 }
 
@@ -465,5 +498,44 @@ mod tests {
         std::os::unix::fs::symlink(&y, &x).expect("ln");
         std::os::unix::fs::symlink(&x, &y).expect("ln");
         assert!(atomic_write(&x, b"loop").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_listed_file_is_found_as_examining_each_file_finds_it() {
+        // The output outside the folder, then reached from inside it by a hard link
+        // (same inode number) and by a symbolic link (examined as a link).
+        let dir = tempfile::tempdir().expect("tempdir");
+        let articles = dir.path().join("articles");
+        fs::create_dir_all(articles.join("sub")).expect("mkdir");
+        for name in ["a.txt", "b.txt", "sub/c.txt"] {
+            fs::write(articles.join(name), name).expect("w");
+        }
+        let output = dir.path().join("out.txt");
+        fs::write(&output, "out").expect("w");
+        let same_by_both = |expected: Option<&str>| {
+            let listed = crate::corpus::article_file_inodes(&articles).expect("list");
+            let found = find_same_listed(&output, listed.iter().map(|(p, i)| (p.as_path(), *i)));
+            let examined = find_same_file(&output, listed.iter().map(|(p, _)| p.as_path()));
+            assert_eq!(found, examined);
+            assert_eq!(
+                found.map(|p| p.to_path_buf()),
+                expected.map(|n| articles.join(n))
+            );
+            // Regular entries come with their inode number, links without.
+            for (p, ino) in &listed {
+                let entry = fs::symlink_metadata(p).expect("meta");
+                assert_eq!(ino.is_some(), entry.is_file(), "{}", p.display());
+            }
+        };
+        same_by_both(None);
+        fs::hard_link(&output, articles.join("sub/hard.txt")).expect("ln");
+        same_by_both(Some("sub/hard.txt"));
+        fs::remove_file(articles.join("sub/hard.txt")).expect("rm");
+        std::os::unix::fs::symlink(&output, articles.join("soft.txt")).expect("ln");
+        same_by_both(Some("soft.txt"));
+        // A file named directly is examined.
+        let named = [(output.as_path(), None)];
+        assert_eq!(find_same_listed(&output, named), Some(output.as_path()));
     }
 }

@@ -43,5 +43,5 @@ pub use places::{MentionRef, Place, Shown, country_counts, effective_mentions, p
 pub use read::{DocumentError, Encoding, LoadedDocument, MAX_DOCUMENT_BYTES, decode, display_path};
 pub use rules::{Rule, RuleAction, Rules, RulesError};
 pub use set::{CandidateChoice, Corpus, CorpusParts, MentionKey, mention_candidates};
-pub use source::{ArticleFiles, Input, article_files, document_name};
+pub use source::{ArticleFiles, Input, article_file_inodes, article_files, document_name};
 pub use summary::{CountryCount, KindCount, LayerPlace, PlaceStats, Summary};

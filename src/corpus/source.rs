@@ -105,15 +105,107 @@ pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
         });
     }
     let mut out = ArticleFiles::default();
-    let mut stack = vec![path.to_path_buf()];
+    walk_folder(path, &mut |found| match found {
+        Found::File {
+            path: p,
+            format,
+            regular,
+            ..
+        } => {
+            let name = name_of_encoded(relative(&p, path));
+            out.files.push((p, name, format, regular));
+        }
+        Found::Other(p) => {
+            out.unknown += 1;
+            let kind = p.extension().map_or_else(
+                || "no extension".to_string(),
+                |e| format!(".{}", e.to_string_lossy().to_lowercase()),
+            );
+            if out.unknown_kinds.len() < 8 && !out.unknown_kinds.contains(&kind) {
+                out.unknown_kinds.push(kind);
+            }
+        }
+        Found::Unreadable(e) => out.unreadable.push(e),
+    })?;
+    sort_by_path(&mut out.files);
+    Ok(out)
+}
+
+/// The article files [`article_files`] lists for `path` (in no particular order), each
+/// with the number of the inode its folder's listing gave it when that entry is a
+/// regular file (not for a link, nor for the path given itself; never off Unix): what a
+/// search for one particular file among them needs
+/// ([`crate::output_file::find_same_listed`]), without their names or a sort, and
+/// without examining each file. Subfolders that cannot be listed are left out, as
+/// their files are by the load.
+pub fn article_file_inodes(path: &Path) -> Result<Vec<(PathBuf, Option<u64>)>, DocumentError> {
+    let meta = std::fs::metadata(path).map_err(|source| DocumentError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Ok(vec![(path.to_path_buf(), None)]);
+    }
+    let mut out = Vec::new();
+    walk_folder(path, &mut |found| {
+        if let Found::File {
+            path,
+            entry,
+            regular,
+            ..
+        } = found
+        {
+            out.push((path, regular.then(|| inode_of(entry)).flatten()));
+        }
+    })?;
+    Ok(out)
+}
+
+/// The inode number a folder's listing gave `entry` (none off Unix).
+fn inode_of(entry: &std::fs::DirEntry) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirEntryExt;
+        Some(entry.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = entry;
+        None
+    }
+}
+
+/// What [`walk_folder`] finds below a folder.
+enum Found<'e> {
+    /// An entry whose extension names a format Gazette reads, with its listing entry
+    /// and whether that listed it as a regular file.
+    File {
+        path: PathBuf,
+        format: Format,
+        entry: &'e std::fs::DirEntry,
+        regular: bool,
+    },
+    /// An entry in no format Gazette reads.
+    Other(PathBuf),
+    /// A subfolder that could not be listed.
+    Unreadable(DocumentError),
+}
+
+/// Walks the folder `root` recursively as [`article_files`] describes (entries told
+/// apart by their listed type, links not followed), telling `found` of each entry that
+/// is not a folder and of each subfolder that cannot be listed. Only an unreadable
+/// `root` itself is an error. One walk for the load's listing and for the check that
+/// the output is not one of the inputs, so both see the same files.
+fn walk_folder(root: &Path, found: &mut dyn FnMut(Found<'_>)) -> Result<(), DocumentError> {
+    let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
-            Err(source) if dir == path => {
+            Err(source) if dir == root => {
                 return Err(DocumentError::Io { path: dir, source });
             }
             Err(source) => {
-                out.unreadable.push(DocumentError::Io { path: dir, source });
+                found(Found::Unreadable(DocumentError::Io { path: dir, source }));
                 continue;
             }
         };
@@ -123,23 +215,18 @@ pub fn article_files(path: &Path) -> Result<ArticleFiles, DocumentError> {
             if file_type.is_some_and(|t| t.is_dir()) {
                 stack.push(p);
             } else if let Some(format) = Format::of_name(&entry.file_name()) {
-                let name = name_of_encoded(relative(&p, path));
-                let regular = file_type.is_some_and(|t| t.is_file());
-                out.files.push((p, name, format, regular));
+                found(Found::File {
+                    path: p,
+                    format,
+                    entry: &entry,
+                    regular: file_type.is_some_and(|t| t.is_file()),
+                });
             } else {
-                out.unknown += 1;
-                let kind = p.extension().map_or_else(
-                    || "no extension".to_string(),
-                    |e| format!(".{}", e.to_string_lossy().to_lowercase()),
-                );
-                if out.unknown_kinds.len() < 8 && !out.unknown_kinds.contains(&kind) {
-                    out.unknown_kinds.push(kind);
-                }
+                found(Found::Other(p));
             }
         }
     }
-    sort_by_path(&mut out.files);
-    Ok(out)
+    Ok(())
 }
 
 /// `p`, a path listed below `root`, relative to `root`: the bytes after `root`'s and a

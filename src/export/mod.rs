@@ -29,6 +29,7 @@ use crate::geoparse::Mention;
 use crate::geoparse::why::{WhyContext, explain_into};
 
 mod csv_row;
+mod gather;
 mod json_row;
 mod kept_places;
 use csv_row::{CsvDocument, write_csv_row};

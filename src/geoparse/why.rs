@@ -43,9 +43,11 @@ const SECOND_ALTERNATE_MIN: f32 = 0.05;
 pub struct WhyContext {
     /// Mentions per country code (the chosen entries' countries; a country's own).
     countries: FxHashMap<String, usize>,
-    /// The document's distinct places (located entries) with their folded names, most
-    /// mentioned first, at most [`PLACES_COMPARED`].
-    places: Vec<(EntryIndex, String)>,
+    /// The document's distinct places (located entries), most mentioned first, at most
+    /// [`PLACES_COMPARED`], less those [`nearest`] never names (countries, regions,
+    /// demonyms): what it reads of each, copied once per document, so that each
+    /// explanation compares its mention with them without a look at their entries.
+    places: Vec<NearbyCandidate>,
     /// The document's distinct folded names, each with its mentions.
     names: Vec<(String, usize)>,
     /// Each mention's folded name (its place in `names`), in the order of the mentions:
@@ -56,6 +58,23 @@ pub struct WhyContext {
     main: Option<(String, usize)>,
 }
 
+/// A place of the document that [`nearest`] may name, as it reads it.
+#[derive(Debug, Clone, Copy)]
+struct NearbyCandidate {
+    entry: EntryIndex,
+    /// The place's first mention's folded name (its place in [`WhyContext::names`]).
+    name: u32,
+    lat: f64,
+    lon: f64,
+}
+
+/// A mention's folded name: kept in the context ([`WhyContext::names`]), or folded now
+/// for a mention the context was not made of.
+enum FoldedName<'a> {
+    Kept(u32),
+    Folded(Cow<'a, str>),
+}
+
 impl WhyContext {
     /// The context of a document whose mentions (as parsed) are `mentions`.
     pub fn new(gazetteer: &Gazetteer, mentions: &[Mention]) -> WhyContext {
@@ -63,7 +82,8 @@ impl WhyContext {
         // Each distinct folded name's place in `names`.
         let mut ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut names: Vec<(String, usize)> = Vec::new();
-        let mut places: FxHashMap<EntryIndex, (usize, String)> = FxHashMap::default();
+        // Each place's mentions and its first mention's folded name (its place in `names`).
+        let mut places: FxHashMap<EntryIndex, (usize, u32)> = FxHashMap::default();
         let mut name_of = Vec::with_capacity(mentions.len());
         // Each name as written, once folded: a long text names the same places again
         // and again, and folding every mention was most of a 40 MB text's context.
@@ -98,18 +118,28 @@ impl WhyContext {
             };
             names[id as usize].1 += 1;
             name_of.push(id);
-            places
-                .entry(entry)
-                .or_insert_with(|| (0, names[id as usize].0.clone()))
-                .0 += 1;
+            places.entry(entry).or_insert((0, id)).0 += 1;
         }
-        let mut places: Vec<(EntryIndex, usize, String)> =
+        let mut places: Vec<(EntryIndex, usize, u32)> =
             places.into_iter().map(|(e, (n, s))| (e, n, s)).collect();
         places.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         places.truncate(PLACES_COMPARED);
+        let places = places
+            .into_iter()
+            .filter_map(|(entry, _, name)| {
+                let e = gazetteer.entry(entry);
+                let named = !matches!(e.kind, Kind::Country | Kind::Region | Kind::Demonym);
+                named.then_some(NearbyCandidate {
+                    entry,
+                    name,
+                    lat: e.lat,
+                    lon: e.lon,
+                })
+            })
+            .collect();
         let mut context = WhyContext {
             countries,
-            places: places.into_iter().map(|(e, _, s)| (e, s)).collect(),
+            places,
             names,
             name_of,
             main: None,
@@ -121,17 +151,26 @@ impl WhyContext {
     /// The folded name of mention `index` of `mentions`, and how many mentions have it
     /// (1 if none does: the context is of other mentions): kept if this context was made
     /// of `mentions`, else folded and looked for now.
-    fn folded_name<'a>(&'a self, mentions: &[Mention], index: usize) -> (Cow<'a, str>, usize) {
+    fn folded_name<'a>(&'a self, mentions: &[Mention], index: usize) -> (FoldedName<'a>, usize) {
         if self.name_of.len() == mentions.len()
             && let Some(&id) = self.name_of.get(index)
-            && let Some((name, n)) = self.names.get(id as usize)
+            && let Some((_, n)) = self.names.get(id as usize)
         {
-            return (Cow::Borrowed(name), *n);
+            return (FoldedName::Kept(id), *n);
         }
         let name = fold_name(&mentions[index].text);
         let n = self.names.iter().find(|(other, _)| *other == name);
         let times = n.map_or(1, |&(_, n)| n);
-        (Cow::Owned(name), times)
+        (FoldedName::Folded(Cow::Owned(name)), times)
+    }
+
+    /// Whether the name kept as `id` in `names` is `name`.
+    fn is_name(&self, id: u32, name: &FoldedName<'_>) -> bool {
+        match name {
+            // Names are kept once each: equal ids, equal names.
+            FoldedName::Kept(kept) => *kept == id,
+            FoldedName::Folded(name) => self.names.get(id as usize).is_some_and(|(n, _)| n == name),
+        }
     }
 
     /// The country most mentioned, if one is mentioned more than any other, with its
@@ -527,29 +566,30 @@ fn nearest<'g>(
     gazetteer: &'g Gazetteer,
     context: &WhyContext,
     chosen: &Entry,
-    name: &str,
+    name: &FoldedName<'_>,
 ) -> Option<(&'g str, f64)> {
     if matches!(chosen.kind, Kind::Country | Kind::Region | Kind::Demonym) {
         return None;
     }
     // No great circle is shorter than the meridian arc between the two latitudes: places
     // farther north or south than that are passed over without a haversine (margin of
-    // 1 km for rounding), and only the nearest one's name is copied.
+    // 1 km for rounding), and only the nearest one's name is copied. The places are
+    // read from the context's copy (countries, regions and demonyms already left out),
+    // not from their entries: touching up to 64 entries per mention was most of an
+    // explanation's time in a large export.
     let band = crate::geodesy::central_angle(NEARBY_KM + 1.0).to_degrees();
     context
         .places
         .iter()
-        .filter(|(_, other_name)| other_name != name)
-        .map(|&(e, _)| gazetteer.entry(e))
-        .filter(|e| !matches!(e.kind, Kind::Country | Kind::Region | Kind::Demonym))
-        .filter(|e| (e.lat - chosen.lat).abs() <= band)
-        .map(|e| {
-            let km = crate::geodesy::haversine_km((chosen.lat, chosen.lon), (e.lat, e.lon));
-            (e, km)
+        .filter(|p| !context.is_name(p.name, name))
+        .filter(|p| (p.lat - chosen.lat).abs() <= band)
+        .map(|p| {
+            let km = crate::geodesy::haversine_km((chosen.lat, chosen.lon), (p.lat, p.lon));
+            (p.entry, km)
         })
         .filter(|(_, km)| *km <= NEARBY_KM)
         .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(e, km)| (e.name.as_str(), km))
+        .map(|(e, km)| (gazetteer.entry(e).name.as_str(), km))
 }
 
 /// The name of a country by its code (`NE` → `Niger`), the code if the gazetteer lacks it.
@@ -568,16 +608,25 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// [`thousands`], appended to `out`.
+/// [`thousands`], appended to `out`: the digits and commas are put together in a
+/// buffer of their own and appended at once (a `push` per character was a tenth of an
+/// explanation's cost; every population is written this way).
 fn thousands_into(out: &mut String, n: u64) {
     let mut digits = itoa::Buffer::new();
-    let s = digits.format(n);
-    for (i, c) in s.chars().enumerate() {
+    let s = digits.format(n).as_bytes();
+    // At most 20 digits and 6 commas.
+    let mut grouped = [0u8; 26];
+    let mut len = 0;
+    for (i, &b) in s.iter().enumerate() {
         if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
+            grouped[len] = b',';
+            len += 1;
         }
-        out.push(c);
+        grouped[len] = b;
+        len += 1;
     }
+    // Digits and commas only: always UTF-8.
+    out.push_str(std::str::from_utf8(&grouped[..len]).unwrap_or_default());
 }
 
 #[cfg(test)]
@@ -631,6 +680,100 @@ mod tests {
             push_whole(&mut out, x);
             assert_eq!(out, format!("{x:.0}"), "{x:?}");
         }
+    }
+
+    /// [`nearest`] as it was written before the context kept the places' points: from
+    /// the entries, with the places' folded names as strings.
+    fn nearest_from_entries<'g>(
+        g: &'g Gazetteer,
+        mentions: &[Mention],
+        chosen: &Entry,
+        name: &str,
+    ) -> Option<(&'g str, f64)> {
+        if matches!(chosen.kind, Kind::Country | Kind::Region | Kind::Demonym) {
+            return None;
+        }
+        let mut places: FxHashMap<EntryIndex, (usize, String)> = FxHashMap::default();
+        for m in mentions {
+            let e = located_entry(g, m.resolution.entry);
+            places.entry(e).or_insert_with(|| (0, fold_name(&m.text))).0 += 1;
+        }
+        let mut places: Vec<_> = places.into_iter().map(|(e, (n, s))| (e, n, s)).collect();
+        places.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        places.truncate(PLACES_COMPARED);
+        let band = crate::geodesy::central_angle(NEARBY_KM + 1.0).to_degrees();
+        places
+            .iter()
+            .filter(|(_, _, other)| other != name)
+            .map(|&(e, ..)| g.entry(e))
+            .filter(|e| !matches!(e.kind, Kind::Country | Kind::Region | Kind::Demonym))
+            .filter(|e| (e.lat - chosen.lat).abs() <= band)
+            .map(|e| {
+                (
+                    e,
+                    crate::geodesy::haversine_km((chosen.lat, chosen.lon), (e.lat, e.lon)),
+                )
+            })
+            .filter(|(_, km)| *km <= NEARBY_KM)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(e, km)| (e.name.as_str(), km))
+    }
+
+    #[test]
+    fn the_nearest_place_is_the_one_the_entries_give() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let text = "Rain fell on Niamey, Dosso and Tillaberi in Niger. In Agadez and Arlit the \
+                    wind blew; Zinder, Maradi and Tahoua stayed dry. Paris, Texas and Dallas \
+                    and Fort Worth and Denton and Sherman saw storms, and Niamey again.";
+        let mentions = Geoparser::new(&g).parse(text);
+        assert!(mentions.len() > 10, "{mentions:?}");
+        let context = WhyContext::new(&g, &mentions);
+        let mut named = 0;
+        for i in 0..mentions.len() {
+            let chosen = g.entry(mentions[i].resolution.entry);
+            let folded = fold_name(&mentions[i].text);
+            let expected = nearest_from_entries(&g, &mentions, chosen, &folded);
+            let (kept, _) = context.folded_name(&mentions, i);
+            assert!(matches!(kept, FoldedName::Kept(_)));
+            assert_eq!(nearest(&g, &context, chosen, &kept), expected, "{i}");
+            // A name folded now, as for a mention the context was not made of.
+            let now = FoldedName::Folded(Cow::Borrowed(&folded));
+            assert_eq!(nearest(&g, &context, chosen, &now), expected, "{i}");
+            named += usize::from(expected.is_some());
+        }
+        assert!(
+            named > 5,
+            "{named} of {} have a place named nearby",
+            mentions.len()
+        );
+    }
+
+    #[test]
+    fn thousands_are_grouped_by_threes() {
+        // Against the grouping written character by character.
+        let by_chars = |n: u64| {
+            let s = n.to_string();
+            let mut out = String::new();
+            for (i, c) in s.chars().enumerate() {
+                if i > 0 && (s.len() - i).is_multiple_of(3) {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        };
+        let mut values = vec![0, 1, 999, 1_000, 1_026_848, u64::MAX, u64::MAX - 1];
+        for digits in 1..20 {
+            let p = 10u64.pow(digits);
+            values.extend([p - 1, p, p + 1, p * 3 + 7]);
+        }
+        for n in values {
+            assert_eq!(thousands(n), by_chars(n), "{n}");
+        }
+        assert_eq!(thousands(1_026_848), "1,026,848");
+        let mut out = String::from("pop. ");
+        thousands_into(&mut out, 25_171);
+        assert_eq!(out, "pop. 25,171");
     }
 
     #[test]
