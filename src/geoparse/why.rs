@@ -386,7 +386,10 @@ pub fn explain_into(
         if e.population < chosen.population && chosen.kind == e.kind {
             lost.next(out).push_str("smaller");
         } else if kind_rank(e.kind) > kind_rank(chosen.kind) {
-            push_all(lost.next(out), &["a ", kind_word(e), ", less prominent"]);
+            push_all(
+                lost.next(out),
+                &[article(kind_word(e)), kind_word(e), ", less prominent"],
+            );
         }
         if let Some(cc) = e.country_code.as_deref()
             && Some(cc) != chosen.country_code.as_deref()
@@ -469,9 +472,16 @@ fn describe_into(out: &mut String, gazetteer: &Gazetteer, e: &Entry, index: Entr
         }
         (_, Some(c)) => push_all(
             out,
-            &[&e.name, article(kind_word(e)), kind_word(e), " in ", c],
+            &[
+                &e.name,
+                ", ",
+                article(kind_word(e)),
+                kind_word(e),
+                " in ",
+                c,
+            ],
         ),
-        (_, None) => push_all(out, &[&e.name, article(kind_word(e)), kind_word(e)]),
+        (_, None) => push_all(out, &[&e.name, ", ", article(kind_word(e)), kind_word(e)]),
     }
     if e.population > 0 && e.kind != Kind::Demonym {
         out.push_str(" (pop. ");
@@ -480,12 +490,12 @@ fn describe_into(out: &mut String, gazetteer: &Gazetteer, e: &Entry, index: Entr
     }
 }
 
-/// `, an ` before a kind word that starts with a vowel (`airport`), `, a ` before others.
+/// `an ` before a kind word that starts with a vowel (`airport`), `a ` before others.
 fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        ", an "
+        "an "
     } else {
-        ", a "
+        "a "
     }
 }
 
@@ -746,6 +756,13 @@ mod tests {
             "{named} of {} have a place named nearby",
             mentions.len()
         );
+    }
+
+    #[test]
+    fn kinds_take_their_article() {
+        assert_eq!(article("airport"), "an ");
+        assert_eq!(article("town"), "a ");
+        assert_eq!(article("state or province"), "a ");
     }
 
     #[test]
