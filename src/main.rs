@@ -385,8 +385,8 @@ fn input_at_output(output: &Path, paths: &[PathBuf]) -> Result<(), InputAtOutput
 
 /// [`input_at_output`] on a thread of its own, beside the load: listing a large
 /// archive again (its files' entries say which may be the output, so few or none are
-/// examined) then costs no time of its own where there are cores to spare. Nothing is renamed into place before [`InputCheck::finish`] says the
-/// output is not an input.
+/// examined) then costs no time of its own where there are cores to spare. Nothing is
+/// renamed into place before [`InputCheck::finish`] says the output is not an input.
 struct InputCheck(Option<std::thread::JoinHandle<Result<(), InputAtOutput>>>);
 
 impl InputCheck {

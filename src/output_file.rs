@@ -305,30 +305,17 @@ pub fn find_same_file<'a>(
     output: &Path,
     files: impl IntoIterator<Item = &'a Path>,
 ) -> Option<&'a Path> {
-    #[cfg(unix)]
-    {
-        let out = fs::metadata(output).ok()?;
-        files
-            .into_iter()
-            .find(|f| fs::metadata(f).is_ok_and(|m| same_file(&out, &m)))
-    }
-    #[cfg(not(unix))]
-    {
-        let out = fs::canonicalize(output).ok()?;
-        files
-            .into_iter()
-            .find(|f| fs::canonicalize(f).is_ok_and(|c| c == out))
-    }
+    find_same_listed(output, files.into_iter().map(|f| (f, None)))
 }
 
 /// [`find_same_file`] for files listed with the inode number of their folder entry, if
 /// that entry is a regular file ([`crate::corpus::article_file_inodes`]): such a file is
 /// examined only if that number is the output's, so a folder of 100,076 articles is not
 /// examined file by file (~0.2 s of system time, a twentieth of the batch on one core).
-/// The others (links, files listed without a number) are examined as
-/// [`find_same_file`] does. The same answer, except for a file mounted over an entry
-/// (a bind mount), whose entry's number is the covered file's; renaming onto such a
-/// path fails anyway, so nothing is lost there either.
+/// The others (links, files listed without a number) are examined one by one. The same
+/// answer as examining every file, except for a file mounted over an entry (a bind
+/// mount), whose entry's number is the covered file's; renaming onto such a path fails
+/// anyway, so nothing is lost there either. Off Unix the numbers are not used.
 pub fn find_same_listed<'a>(
     output: &Path,
     files: impl IntoIterator<Item = (&'a Path, Option<u64>)>,
@@ -345,7 +332,11 @@ pub fn find_same_listed<'a>(
     }
     #[cfg(not(unix))]
     {
-        find_same_file(output, files.into_iter().map(|(f, _)| f))
+        let out = fs::canonicalize(output).ok()?;
+        files
+            .into_iter()
+            .map(|(f, _)| f)
+            .find(|f| fs::canonicalize(f).is_ok_and(|c| c == out))
     }
 }
 

@@ -194,8 +194,8 @@ enum Found<'e> {
 /// Walks the folder `root` recursively as [`article_files`] describes (entries told
 /// apart by their listed type, links not followed), telling `found` of each entry that
 /// is not a folder and of each subfolder that cannot be listed. Only an unreadable
-/// `root` itself is an error. One walk for the load's listing and for the check that
-/// the output is not one of the inputs, so both see the same files.
+/// `root` itself is an error. The load's listing and the check that the output is not
+/// one of the inputs both walk with it, so both see the same files.
 fn walk_folder(root: &Path, found: &mut dyn FnMut(Found<'_>)) -> Result<(), DocumentError> {
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {

@@ -11,7 +11,6 @@
 //! names what counted; it does not replay the scores, so it says what weighed, not by
 //! how much.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use rustc_hash::FxHashMap;
@@ -70,9 +69,9 @@ struct NearbyCandidate {
 
 /// A mention's folded name: kept in the context ([`WhyContext::names`]), or folded now
 /// for a mention the context was not made of.
-enum FoldedName<'a> {
+enum FoldedName {
     Kept(u32),
-    Folded(Cow<'a, str>),
+    Folded(String),
 }
 
 impl WhyContext {
@@ -151,7 +150,7 @@ impl WhyContext {
     /// The folded name of mention `index` of `mentions`, and how many mentions have it
     /// (1 if none does: the context is of other mentions): kept if this context was made
     /// of `mentions`, else folded and looked for now.
-    fn folded_name<'a>(&'a self, mentions: &[Mention], index: usize) -> (FoldedName<'a>, usize) {
+    fn folded_name(&self, mentions: &[Mention], index: usize) -> (FoldedName, usize) {
         if self.name_of.len() == mentions.len()
             && let Some(&id) = self.name_of.get(index)
             && let Some((_, n)) = self.names.get(id as usize)
@@ -161,11 +160,11 @@ impl WhyContext {
         let name = fold_name(&mentions[index].text);
         let n = self.names.iter().find(|(other, _)| *other == name);
         let times = n.map_or(1, |&(_, n)| n);
-        (FoldedName::Folded(Cow::Owned(name)), times)
+        (FoldedName::Folded(name), times)
     }
 
     /// Whether the name kept as `id` in `names` is `name`.
-    fn is_name(&self, id: u32, name: &FoldedName<'_>) -> bool {
+    fn is_name(&self, id: u32, name: &FoldedName) -> bool {
         match name {
             // Names are kept once each: equal ids, equal names.
             FoldedName::Kept(kept) => *kept == id,
@@ -386,10 +385,8 @@ pub fn explain_into(
         if e.population < chosen.population && chosen.kind == e.kind {
             lost.next(out).push_str("smaller");
         } else if kind_rank(e.kind) > kind_rank(chosen.kind) {
-            push_all(
-                lost.next(out),
-                &[article(kind_word(e)), kind_word(e), ", less prominent"],
-            );
+            let kind = kind_word(e);
+            push_all(lost.next(out), &[article(kind), kind, ", less prominent"]);
         }
         if let Some(cc) = e.country_code.as_deref()
             && Some(cc) != chosen.country_code.as_deref()
@@ -470,18 +467,14 @@ fn describe_into(out: &mut String, gazetteer: &Gazetteer, e: &Entry, index: Entr
         (Kind::Place, Some(c)) if e.feature_code == "PPLC" => {
             push_all(out, &[&e.name, ", the capital of ", c]);
         }
-        (_, Some(c)) => push_all(
-            out,
-            &[
-                &e.name,
-                ", ",
-                article(kind_word(e)),
-                kind_word(e),
-                " in ",
-                c,
-            ],
-        ),
-        (_, None) => push_all(out, &[&e.name, ", ", article(kind_word(e)), kind_word(e)]),
+        (_, Some(c)) => {
+            let kind = kind_word(e);
+            push_all(out, &[&e.name, ", ", article(kind), kind, " in ", c]);
+        }
+        (_, None) => {
+            let kind = kind_word(e);
+            push_all(out, &[&e.name, ", ", article(kind), kind]);
+        }
     }
     if e.population > 0 && e.kind != Kind::Demonym {
         out.push_str(" (pop. ");
@@ -576,7 +569,7 @@ fn nearest<'g>(
     gazetteer: &'g Gazetteer,
     context: &WhyContext,
     chosen: &Entry,
-    name: &FoldedName<'_>,
+    name: &FoldedName,
 ) -> Option<(&'g str, f64)> {
     if matches!(chosen.kind, Kind::Country | Kind::Region | Kind::Demonym) {
         return None;
@@ -747,7 +740,7 @@ mod tests {
             assert!(matches!(kept, FoldedName::Kept(_)));
             assert_eq!(nearest(&g, &context, chosen, &kept), expected, "{i}");
             // A name folded now, as for a mention the context was not made of.
-            let now = FoldedName::Folded(Cow::Borrowed(&folded));
+            let now = FoldedName::Folded(folded.clone());
             assert_eq!(nearest(&g, &context, chosen, &now), expected, "{i}");
             named += usize::from(expected.is_some());
         }

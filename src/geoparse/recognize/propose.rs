@@ -36,11 +36,11 @@ pub(super) fn propose(
     let county_items = county_list_items(text);
     let mut next_county = 0usize;
     while i < bytes.len() {
-        // Eight bytes at a time while there is no capital and no non-ASCII byte: only
-        // a capital can start a name, and most of the text is neither. Then straight to
-        // the first byte that may start one.
-        // Sixteen bytes a step while neither half holds one; the byte before the
-        // stop says whether the word there is new, asked once at the stop.
+        // Past the bytes that hold no capital and no non-ASCII byte: only a capital can
+        // start a name, and most of the text is neither. First sixteen bytes a step
+        // while neither half may hold one, then eight at a time, then straight to the
+        // first byte that may start one. The byte before the stop says whether the
+        // word there is new, asked once at the stop.
         let from = i;
         while let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
             let (low, high) = chunk.split_at(8);
