@@ -30,6 +30,21 @@ struct Case {
 
 const TRAPS: &[Case] = &[
     Case {
+        name: "the building for the government",
+        text: "The White House said on Monday that talks with Canada would resume. White \
+               House officials flew to Ottawa.",
+        expected: &[
+            NotAPlace("White House"),
+            Place("Canada", Kind::Country, Some("CA")),
+        ],
+    },
+    Case {
+        name: "the town of the building's name",
+        text: "Residents of Sumner County packed a meeting in White House, Tennessee, on the \
+               new school. Voters in White House will decide.",
+        expected: &[Place("White House", Kind::Place, Some("US"))],
+    },
+    Case {
         name: "month after in",
         text: "Niger announced in March it was ending the deal.",
         expected: &[
