@@ -17,6 +17,10 @@ pub struct ParseMemo {
     spellings: SpellingMemo,
     /// The resolver's buffers, reused from one document to the next.
     resolver: Scratch,
+    /// Where the words that may end a street's name stand in the document being parsed
+    /// (byte offsets, in text order): noted by recognition's walk, read by the streets
+    /// step (`streets.rs`), so the text is walked once.
+    street_words: Vec<usize>,
 }
 
 impl ParseMemo {
@@ -28,9 +32,16 @@ impl ParseMemo {
         Self::default()
     }
 
-    /// Recognition's part of the memo.
-    pub(crate) fn for_recognition(&mut self) -> &mut SpellingMemo {
-        &mut self.spellings
+    /// Recognition's part of the memo, and the list of street words it notes (emptied
+    /// here: it is the current document's).
+    pub(crate) fn for_recognition(&mut self) -> (&mut SpellingMemo, &mut Vec<usize>) {
+        self.street_words.clear();
+        (&mut self.spellings, &mut self.street_words)
+    }
+
+    /// The street words recognition noted in the current document.
+    pub(crate) fn street_words(&self) -> &[usize] {
+        &self.street_words
     }
 
     /// All surfaces, indexed by [`Hit::surface`](super::hits::Hit::surface), and the
@@ -45,6 +56,7 @@ impl ParseMemo {
         ParseMemo {
             spellings: SpellingMemo::for_batch(),
             resolver: Default::default(),
+            street_words: Vec::new(),
         }
     }
 }

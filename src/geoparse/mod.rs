@@ -30,8 +30,8 @@
 //!    the best is chosen and the others kept.
 //!
 //! 5. **Streets** (`streets.rs`). Streets, roads and small features no gazetteer entry
-//!    names ("Larkspur Boulevard") are found by the word that ends them and placed at
-//!    the town the story names most.
+//!    names ("Larkspur Boulevard") are found by the word that ends them (noted by the
+//!    proposal walk) and placed at the town the story names most.
 //!
 //! Beside the steps: `kinds.rs` holds the tests on an entry's kind that both stages
 //! ask, `memo.rs` the [`ParseMemo`], which carries each stage's tables from one
@@ -173,18 +173,26 @@ impl<'g> Geoparser<'g> {
     /// does) and each distinct word is looked up in the gazetteer once. Same result.
     pub fn parse_with(&self, text: &str, memo: &mut ParseMemo) -> Vec<Mention> {
         let sentences = text::sentences(text);
+        let (spellings, street_words) = memo.for_recognition();
         let hits = recognize::recognize(
             self.gazetteer,
             &self.base_prominence,
             text,
             &sentences,
             &self.options,
-            memo.for_recognition(),
+            spellings,
+            street_words,
         );
         let (spellings, scratch) = memo.for_resolution();
         let mut mentions =
             resolve::resolve(self.gazetteer, text, &sentences, hits, spellings, scratch);
-        streets::add_streets(self.gazetteer, text, &sentences, &mut mentions);
+        streets::add_streets(
+            self.gazetteer,
+            text,
+            &sentences,
+            memo.street_words(),
+            &mut mentions,
+        );
         mentions
     }
 

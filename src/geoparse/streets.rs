@@ -1,6 +1,7 @@
 //! Streets, roads and small features no gazetteer entry names: "Larkspur Boulevard",
-//! "North Tenth Street", "Heron Lake". Found by the word that ends their name, after
-//! resolution, and placed at the town the story is about.
+//! "North Tenth Street", "Heron Lake". Found by the word that ends their name (which
+//! the proposal walk notes as it passes: [`street_word_len`]), after resolution, and
+//! placed at the town the story is about.
 //!
 //! Local news names its town's streets far more often than any gazetteer lists them,
 //! and readers (and both gold standards) take them for places. A gazetteer name before
@@ -17,9 +18,7 @@
 //! one gold standard marks as places and the other never does.
 
 use std::ops::Range;
-use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use rustc_hash::FxHashMap;
 
 use super::kinds::town_or_county;
@@ -100,39 +99,81 @@ const STREET_CUES: &[&str] = &[
 /// mention is only placed at its town. Multiplies the town's confidence.
 const STREET_RECOGNITION: f32 = 0.8;
 
-/// The automaton that finds the street and feature words in one pass over a text.
-static ENDING_WORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(STREET_WORDS.iter().chain(FEATURE_WORDS))
-        .ok()
-});
+/// The length of the street or feature word ([`STREET_WORDS`], [`FEATURE_WORDS`])
+/// that starts at byte `i` of `text` as a word of its own ("Lake", not "Lakewood";
+/// "Islands" before "Island"), if one does. The proposal walk asks this of every
+/// capitalised word, so the words are told apart by their first letter first.
+#[inline]
+pub(crate) fn street_word_len(text: &str, i: usize) -> Option<usize> {
+    // The first two letters turn away nearly every other word at once ("The", "New").
+    let bytes = text.as_bytes();
+    let pair = (*bytes.get(i)?, *bytes.get(i + 1)?);
+    let may_be = matches!(
+        pair,
+        (b'S', b't')
+            | (b'A', b'v')
+            | (b'R', b'o' | b'd')
+            | (b'B', b'o' | b'l' | b'y')
+            | (b'L', b'a')
+            | (b'D', b'r')
+            | (b'P', b'a')
+            | (b'T', b'r' | b'e')
+            | (b'I', b's')
+            | (b'W', b'i')
+    );
+    if may_be {
+        whole_street_word(text, i)
+    } else {
+        None
+    }
+}
 
-/// The byte ranges of the street and small-feature names in `text`, in text order:
-/// one to three capitalised name words (or ordinals, "42nd"), possibly after a compass
-/// word, then a street or feature word; a compass word after a street word is taken in.
+/// [`street_word_len`] past its first test.
+fn whole_street_word(text: &str, i: usize) -> Option<usize> {
+    let rest = text.as_bytes().get(i..)?;
+    let words: &[&str] = match rest.first()? {
+        b'S' => &["Street", "St."],
+        b'A' => &["Avenue", "Ave."],
+        b'R' => &["Road", "Rd."],
+        b'B' => &["Boulevard", "Blvd.", "Bypass"],
+        b'L' => &["Lane", "Lake"],
+        b'D' => &["Drive"],
+        b'P' => &["Parkway"],
+        b'T' => &["Trail", "Terrace"],
+        b'I' => &["Islands", "Island"],
+        b'W' => &["Wilderness"],
+        _ => return None,
+    };
+    let word = words.iter().find(|w| rest.starts_with(w.as_bytes()))?;
+    // A period ends the word; otherwise no letter, digit, hyphen or apostrophe may
+    // follow ("Streets", "Lake-side", "Lake's", "Lake’s"). The words are ASCII, so
+    // their end is a character boundary.
+    let whole = word.ends_with('.')
+        || text[i + word.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '-' | '\'' | '’')));
+    whole.then_some(word.len())
+}
+
+/// The byte ranges of the street and small-feature names in `text`, in text order,
+/// from the street and feature words at `word_starts` (byte offsets in text order, as
+/// the proposal walk notes them): one to three capitalised name words (or ordinals,
+/// "42nd"), possibly after a compass word, then a street or feature word; a compass word
+/// after a street word is taken in; and "Lake" before a lake's name ("Lake Harriet").
 /// A name that runs on into a capitalised word ("Maple Street Bank") or a number
 /// ("County Road 12") is no street's.
-pub(crate) fn street_names(text: &str) -> Vec<Range<usize>> {
-    let Some(automaton) = ENDING_WORDS.as_ref() else {
-        return Vec::new();
-    };
+pub(crate) fn street_names(text: &str, word_starts: &[usize]) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    for found in automaton.find_iter(text) {
-        let (word_start, word_end) = (found.start(), found.end());
-        let ending = &text[word_start..word_end];
-        // A word of its own: not "Lakewood" or "Streets".
-        if !ending.ends_with('.')
-            && text[word_end..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '\'' || c == '’')
-        {
+    for &word_start in word_starts {
+        let Some(len) = street_word_len(text, word_start) else {
             continue;
-        }
+        };
+        let word_end = word_start + len;
+        let ending = &text[word_start..word_end];
         let before = word_start.checked_sub(1).map(|k| bytes[k]);
-        // After a space, the word ends a name ("Heron Lake"); not so in "Blake".
+        // After a space, the word ends a name ("Heron Lake").
         let name = (before == Some(b' '))
             .then(|| {
                 let street = STREET_WORDS.contains(&ending);
@@ -310,15 +351,16 @@ pub(crate) fn ending_word(written: &str) -> Option<&str> {
 }
 
 /// Adds to `mentions` (the parsed mentions of `text`, in text order) the street and
-/// feature names ([`street_names`]) that no mention overlaps, each placed at the town
-/// the story is about. Keeps `mentions` in text order.
+/// feature names ([`street_names`] of the words at `word_starts`) that no mention
+/// overlaps, each placed at the town the story is about. Keeps `mentions` in text order.
 pub(crate) fn add_streets(
     gazetteer: &Gazetteer,
     text: &str,
     sentences: &[Range<usize>],
+    word_starts: &[usize],
     mentions: &mut Vec<Mention>,
 ) {
-    let names = street_names(text);
+    let names = street_names(text, word_starts);
     if names.is_empty() {
         return;
     }
@@ -356,9 +398,18 @@ pub(crate) fn add_streets(
         });
     }
     if !added.is_empty() {
-        mentions.append(&mut added);
-        // Starts are unique: no two mentions overlap.
-        mentions.sort_unstable_by_key(|m| m.start);
+        // Both lists are in text order and no two mentions overlap: merged, not sorted,
+        // so each mention moves once.
+        let parsed = std::mem::take(mentions);
+        mentions.reserve(parsed.len() + added.len());
+        let mut added = added.into_iter().peekable();
+        for m in parsed {
+            while let Some(street) = added.next_if(|s| s.start < m.start) {
+                mentions.push(street);
+            }
+            mentions.push(m);
+        }
+        mentions.extend(added);
     }
 }
 
@@ -399,8 +450,47 @@ fn story_town(gazetteer: &Gazetteer, mentions: &[Mention]) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// The names found from every word start, as the proposal walk would note them
+    /// (it notes the capitalised ones: the others are no street words).
     fn found(text: &str) -> Vec<&str> {
-        street_names(text).into_iter().map(|r| &text[r]).collect()
+        let starts: Vec<usize> = text
+            .char_indices()
+            .filter(|&(i, c)| {
+                c.is_alphanumeric()
+                    && !text[..i]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        street_names(text, &starts)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn street_words_are_told_by_their_first_letter_as_listed() {
+        for word in STREET_WORDS.iter().chain(FEATURE_WORDS) {
+            let text = format!("{word} x");
+            assert_eq!(street_word_len(&text, 0), Some(word.len()), "{word}");
+        }
+        for text in [
+            "Streets",
+            "Lakewood",
+            "Lake-side",
+            "Lake's",
+            "Lake’s",
+            "Laneé",
+            "Roads",
+        ] {
+            assert_eq!(street_word_len(text, 0), None, "{text}");
+        }
+        assert_eq!(street_word_len("Islands", 0), Some(7));
+        assert_eq!(street_word_len("St.Louis", 0), Some(3));
+        assert_eq!(street_word_len("on Lake", 3), Some(4));
+        assert_eq!(street_word_len("on Lake", 9), None);
     }
 
     #[test]

@@ -434,11 +434,13 @@ pub(super) const SEATS_OF_POWER: &[&str] = &[
     "Zhongnanhai",
 ];
 
-/// True if `surface` is one of the [`SEATS_OF_POWER`], in any case.
+/// True if `surface` is one of the [`SEATS_OF_POWER`], in any case. Every proposal asks:
+/// names of other lengths are turned away before any comparison.
 pub(super) fn is_seat_of_power(surface: &str) -> bool {
-    SEATS_OF_POWER
-        .iter()
-        .any(|seat| seat.len() == surface.len() && seat.eq_ignore_ascii_case(surface))
+    matches!(surface.len(), 6..=8 | 10 | 11 | 14)
+        && SEATS_OF_POWER
+            .iter()
+            .any(|seat| seat.len() == surface.len() && seat.eq_ignore_ascii_case(surface))
 }
 
 /// Makes of cars, in crash and court reports: "a 2007 Toyota Corolla", "a silver
@@ -624,6 +626,16 @@ const KIND_CUES: &[(&str, KindCue)] = &[
 #[cfg(test)]
 mod classify_tests {
     use super::*;
+
+    #[test]
+    fn every_seat_of_power_passes_the_length_gate() {
+        for seat in SEATS_OF_POWER {
+            assert!(is_seat_of_power(seat), "{seat}");
+            assert!(is_seat_of_power(&seat.to_ascii_uppercase()), "{seat}");
+        }
+        assert!(!is_seat_of_power("White Houses"));
+        assert!(!is_seat_of_power("Whitehouse"));
+    }
 
     #[test]
     fn every_listed_word_is_classified_in_any_case() {

@@ -5,7 +5,8 @@
 //! about news English and checked on the development corpora as a whole, never fitted to
 //! single words of them.
 //!
-//! - `propose`: the walk over the text that finds every capitalised gazetteer name;
+//! - `propose`: the walk over the text that finds every capitalised gazetteer name (and
+//!   notes the words that may end a street's name, for `geoparse/streets.rs`);
 //! - `spellings`: each distinct spelling's candidates, worked out once per batch;
 //! - `prominence`: how likely each candidate is before any context;
 //! - `evidence`: the score of each mention, then the document-level rules;
@@ -40,7 +41,8 @@ pub(crate) fn cue_of(word: &str) -> (bool, Option<super::hits::KindCue>) {
     (c.bits & cues::class::LOCATIVE != 0, c.kind)
 }
 
-/// Finds the place mentions of `text`.
+/// Finds the place mentions of `text`, and notes in `street_words` where the words
+/// that may end a street's name stand (see `propose`).
 pub(crate) fn recognize(
     gazetteer: &Gazetteer,
     base: &BaseProminence,
@@ -48,6 +50,7 @@ pub(crate) fn recognize(
     sentences: &[Range<usize>],
     options: &Options,
     memo: &mut SpellingMemo,
+    street_words: &mut Vec<usize>,
 ) -> Vec<Hit> {
     let owner = (gazetteer.id(), options.demonyms);
     // Start over between documents (never during one: hits hold indices).
@@ -58,7 +61,15 @@ pub(crate) fn recognize(
         memo.key_ids.clear();
         memo.owner = Some(owner);
     }
-    let mut raw = propose(gazetteer, base, text, sentences, options, memo);
+    let mut raw = propose(
+        gazetteer,
+        base,
+        text,
+        sentences,
+        options,
+        memo,
+        street_words,
+    );
     score_document(gazetteer, text, sentences, &memo.list, &mut raw, options);
     let mut hits: Vec<Hit> = raw
         .into_iter()

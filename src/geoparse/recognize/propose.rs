@@ -8,14 +8,19 @@ use super::county_lists::county_list_items;
 use super::evidence::{Proposed, ShoutingMemo, evidence};
 use super::prominence::BaseProminence;
 use super::spellings::{
-    SpellingMemo, abbreviation_surface, county_surface, party_label_surface, surface_of,
+    SpellingMemo, SurfaceHead, abbreviation_surface, county_surface, party_label_surface,
+    surface_of,
 };
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::Options;
+use crate::geoparse::streets::street_word_len;
 use crate::short_key::LANES_HIGH;
 
 /// Walks the text and proposes every whole-word gazetteer name that starts with a
-/// capital letter, leftmost-longest.
+/// capital letter, leftmost-longest. On the way it notes in `street_words` each word
+/// that may end a street's name ([`street_word_len`]), where it starts a word or ends a
+/// proposal ("Wichita Drive", whose proposal may yet be refused): the streets step
+/// reads them, so the text is walked once.
 pub(super) fn propose(
     gazetteer: &Gazetteer,
     base: &BaseProminence,
@@ -23,6 +28,7 @@ pub(super) fn propose(
     sentences: &[Range<usize>],
     options: &Options,
     memo: &mut SpellingMemo,
+    street_words: &mut Vec<usize>,
 ) -> Vec<Proposed> {
     let bytes = text.as_bytes();
     // Room for a proposal every 64 bytes, more than news has (one in 90): growing the
@@ -87,6 +93,9 @@ pub(super) fn propose(
         // An apostrophe inside a word ("O'Brien") keeps us inside the word.
         let joined = (c == '\'' || c == '’') && prev_is_word;
         if is_word && !prev_is_word && c.is_uppercase() {
+            if street_word_len(text, i).is_some() {
+                street_words.push(i);
+            }
             while sentence + 1 < sentences.len() && sentences[sentence].end <= i {
                 sentence += 1;
             }
@@ -142,6 +151,7 @@ pub(super) fn propose(
                     .map(|(end, head)| (end, head, false))
             };
             if let Some((end, head, county)) = reading {
+                let multi_word = head.has(SurfaceHead::MULTI_WORD);
                 let mut p = evidence(
                     gazetteer,
                     text,
@@ -157,7 +167,15 @@ pub(super) fn propose(
                 if county {
                     p.read_as_county(options.threshold);
                 }
-                // The evidence may have taken a feature word in ("Wichita Drive").
+                // A street word that ends the proposal, which the walk then skips: a
+                // feature word the evidence took in ("Wichita Drive") or the end of a
+                // gazetteer name ("Mountain Road"). Either may yet be refused.
+                if (multi_word || p.hit.feature)
+                    && let Some(last) = text[i..p.hit.end].rfind(' ').map(|k| i + k + 1)
+                    && street_word_len(text, last).is_some()
+                {
+                    street_words.push(last);
+                }
                 i = p.hit.end;
                 out.push(p);
                 prev_is_word = true;
