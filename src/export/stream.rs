@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::csv_row::CsvDocument;
-use super::gather::Gathered;
+use super::gather::{Gathered, spare_buffer};
 use super::kml::{self, KML_TAIL};
 use super::{
     CSV_HEADER, Format, GEOJSON_HEAD, GEOJSON_TAIL, JsonDocument, MAX_MENTIONS_PER_FEATURE,
@@ -113,9 +113,10 @@ fn render(
     mentions: &[(EntryIndex, MentionRef)],
     context: Option<&WhyContext>,
 ) -> std::io::Result<Rendered> {
-    let mut part = Rendered::default();
-    part.rows
-        .reserve(rows_size(format, doc, mentions, context.is_some()));
+    let mut part = Rendered {
+        rows: spare_buffer(rows_size(format, doc, mentions, context.is_some())),
+        ..Rendered::default()
+    };
     part.places.reserve(mentions.len());
     let mut csv = None;
     let mut json = None;

@@ -11,7 +11,9 @@
 //! names what counted; it does not replay the scores, so it says what weighed, not by
 //! how much.
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
@@ -19,7 +21,7 @@ use super::hits::KindCue;
 use super::text::{is_capitalized, is_sentence_start, next_word, previous_word};
 use super::{Mention, located_entry};
 use crate::fold::fold_name;
-use crate::gazetteer::{Entry, EntryIndex, Gazetteer, Kind};
+use crate::gazetteer::{Entry, EntryIndex, Gazetteer, Kind, pack_code};
 
 /// A place named within this many km of the entry is "nearby" in an explanation (the
 /// resolver's own "near" is of the same order).
@@ -40,8 +42,9 @@ const SECOND_ALTERNATE_MIN: f32 = 0.05;
 /// explanation of its mentions.
 #[derive(Debug, Clone, Default)]
 pub struct WhyContext {
-    /// Mentions per country code (the chosen entries' countries; a country's own).
-    countries: FxHashMap<String, usize>,
+    /// Mentions per country code, [`pack_code`]d (the chosen entries' countries; a
+    /// country's own): counted from the entries' compact facts, not from the entries.
+    countries: FxHashMap<u64, usize>,
     /// The document's distinct places (located entries), most mentioned first, at most
     /// [`PLACES_COMPARED`], less those [`nearest`] never names (countries, regions,
     /// demonyms): what it reads of each, copied once per document, so that each
@@ -54,7 +57,7 @@ pub struct WhyContext {
     /// mentions add four bytes each (a 40 MB text has ~400,000).
     name_of: Vec<u32>,
     /// [`WhyContext::main_country`], worked out once for all the mentions.
-    main: Option<(String, usize)>,
+    main: Option<(u64, usize)>,
 }
 
 /// A place of the document that [`nearest`] may name, as it reads it.
@@ -77,7 +80,7 @@ enum FoldedName {
 impl WhyContext {
     /// The context of a document whose mentions (as parsed) are `mentions`.
     pub fn new(gazetteer: &Gazetteer, mentions: &[Mention]) -> WhyContext {
-        let mut countries: FxHashMap<String, usize> = FxHashMap::default();
+        let mut countries: FxHashMap<u64, usize> = FxHashMap::default();
         // Each distinct folded name's place in `names`.
         let mut ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut names: Vec<(String, usize)> = Vec::new();
@@ -88,15 +91,9 @@ impl WhyContext {
         // and again, and folding every mention was most of a 40 MB text's context.
         let mut written: FxHashMap<&str, u32> = FxHashMap::default();
         for m in mentions {
-            let entry = located_entry(gazetteer, m.resolution.entry);
-            if let Some(cc) = &gazetteer.entry(entry).country_code {
-                // Keys are copied only the first time they are seen.
-                match countries.get_mut(cc.as_str()) {
-                    Some(n) => *n += 1,
-                    None => {
-                        countries.insert(cc.clone(), 1);
-                    }
-                }
+            let entry = located(gazetteer, m.resolution.entry);
+            if let Some(cc) = country_of(gazetteer, entry) {
+                *countries.entry(cc).or_default() += 1;
             }
             let id = match written.get(m.text.as_str()) {
                 Some(&id) => id,
@@ -143,7 +140,7 @@ impl WhyContext {
             name_of,
             main: None,
         };
-        context.main = context.main_country().map(|(cc, n)| (cc.to_string(), n));
+        context.main = context.main_country();
         context
     }
 
@@ -172,18 +169,15 @@ impl WhyContext {
         }
     }
 
-    /// The country most mentioned, if one is mentioned more than any other, with its
-    /// count.
-    fn main_country(&self) -> Option<(&str, usize)> {
-        let mut best: Option<(&str, usize)> = None;
+    /// The country most mentioned ([`pack_code`]d), if one is mentioned more than any
+    /// other, with its count.
+    fn main_country(&self) -> Option<(u64, usize)> {
+        let mut best: Option<(u64, usize)> = None;
         let mut tie = false;
-        for (cc, &n) in &self.countries {
+        for (&cc, &n) in &self.countries {
             match best {
                 Some((_, b)) if n < b => {}
-                Some((c, b)) if n == b => {
-                    tie = true;
-                    best = Some((c.min(cc.as_str()), b));
-                }
+                Some((_, b)) if n == b => tie = true,
                 _ => {
                     best = Some((cc, n));
                     tie = false;
@@ -260,7 +254,7 @@ pub fn explain_into(
     if !fits {
         return;
     }
-    let chosen = gazetteer.entry(m.resolution.entry);
+    let chosen = words(gazetteer, m.resolution.entry);
     let (name, times) = context.folded_name(mentions, index);
 
     // What made it a place; and the word beside it that says which kind (`city`,
@@ -322,18 +316,19 @@ pub fn explain_into(
 
     // What it was read as, and what chose it.
     out.push_str(" Read as ");
-    describe_into(out, gazetteer, chosen, m.resolution.entry);
+    out.push_str(chosen.described());
     let mut reasons = Items::new(": ", "; ");
-    if let Some(q) = qualifier(gazetteer, text, mentions, index, chosen) {
+    if let Some(q) = qualifier(gazetteer, text, mentions, index) {
         push_all(reasons.next(out), &["qualified by “", q, "”"]);
     }
-    if let Some(cc) = chosen.country_code.as_deref()
+    if let Some(cc) = chosen.country_code()
         && chosen.kind != Kind::Country
     {
         // Counts include this mention: more than one means another names the country.
-        let in_country = context.countries.get(cc).copied().unwrap_or(0);
-        let country = country_name(gazetteer, cc);
-        match context.main.as_ref().map(|(main, n)| (main.as_str(), *n)) {
+        let cc = pack_code(cc);
+        let in_country = context.countries.get(&cc).copied().unwrap_or(0);
+        let country = chosen.country_name();
+        match context.main {
             Some((main, n)) if main == cc && n > 1 => {
                 let mut digits = itoa::Buffer::new();
                 let n = digits.format(n);
@@ -346,9 +341,9 @@ pub fn explain_into(
             _ => {}
         }
     }
-    if let Some((other, km)) = nearest(gazetteer, context, chosen, &name) {
+    if let Some((other, km)) = nearest(context, &chosen, &name) {
         let out = reasons.next(out);
-        push_all(out, &[other, " is named "]);
+        push_all(out, &[words(gazetteer, other).name(), " is named "]);
         push_whole(out, km);
         out.push_str(" km away");
     }
@@ -364,9 +359,9 @@ pub fn explain_into(
         .enumerate()
         .filter(|(i, a)| *i == 0 || a.probability >= SECOND_ALTERNATE_MIN);
     for (_, a) in explained {
-        let e = gazetteer.entry(a.entry);
+        let e = words(gazetteer, a.entry);
         out.push_str(" Not ");
-        short_label_into(out, gazetteer, e);
+        out.push_str(e.label());
         let percent = f64::from(a.probability) * 100.0;
         if percent < 0.5 {
             out.push_str(" (under 1%)");
@@ -385,15 +380,14 @@ pub fn explain_into(
         if e.population < chosen.population && chosen.kind == e.kind {
             lost.next(out).push_str("smaller");
         } else if kind_rank(e.kind) > kind_rank(chosen.kind) {
-            let kind = kind_word(e);
+            let kind = e.kind_word;
             push_all(lost.next(out), &[article(kind), kind, ", less prominent"]);
         }
-        if let Some(cc) = e.country_code.as_deref()
-            && Some(cc) != chosen.country_code.as_deref()
-            && !context.countries.contains_key(cc)
+        if let Some(cc) = e.country_code()
+            && Some(cc) != chosen.country_code()
+            && !context.countries.contains_key(&pack_code(cc))
         {
-            let country = country_name(gazetteer, cc);
-            push_all(lost.next(out), &[country, " is not named"]);
+            push_all(lost.next(out), &[e.country_name(), " is not named"]);
         }
         out.push('.');
     }
@@ -543,7 +537,6 @@ fn qualifier<'t>(
     text: &'t str,
     mentions: &[Mention],
     index: usize,
-    chosen: &Entry,
 ) -> Option<&'t str> {
     let m = &mentions[index];
     let next = mentions.get(index + 1)?;
@@ -551,6 +544,7 @@ fn qualifier<'t>(
     if gap.trim() != "," {
         return None;
     }
+    let chosen = gazetteer.entry(m.resolution.entry);
     let q = gazetteer.entry(next.resolution.entry);
     let names_it = chosen.kind != Kind::Country
         && q.country_code.is_some()
@@ -564,13 +558,8 @@ fn qualifier<'t>(
 }
 
 /// The nearest other place the document names (another name), within [`NEARBY_KM`] of
-/// a town, county or feature: its name and distance in km.
-fn nearest<'g>(
-    gazetteer: &'g Gazetteer,
-    context: &WhyContext,
-    chosen: &Entry,
-    name: &FoldedName,
-) -> Option<(&'g str, f64)> {
+/// a town, county or feature: its entry and distance in km.
+fn nearest(context: &WhyContext, chosen: &Words, name: &FoldedName) -> Option<(EntryIndex, f64)> {
     if matches!(chosen.kind, Kind::Country | Kind::Region | Kind::Demonym) {
         return None;
     }
@@ -592,7 +581,142 @@ fn nearest<'g>(
         })
         .filter(|(_, km)| *km <= NEARBY_KM)
         .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(e, km)| (gazetteer.entry(e).name.as_str(), km))
+}
+
+/// Entries whose [`Words`] a thread keeps, at most; then it starts again (each is ~100
+/// bytes and its text, so a few MB).
+const MAX_KEPT_WORDS: usize = 1 << 14;
+
+thread_local! {
+    /// The [`Words`] of the entries this thread's explanations last read.
+    static KEPT_WORDS: RefCell<KeptWords> = RefCell::default();
+}
+
+/// [`Words`] by entry, for one gazetteer and generation of its user places (an entry
+/// index means another place in another gazetteer, and a user place's index another
+/// place once they change).
+#[derive(Default)]
+struct KeptWords {
+    /// [`Gazetteer::id`] and [`Gazetteer::user_generation`] of what is kept.
+    of: (u64, u64),
+    entries: FxHashMap<EntryIndex, Rc<Words>>,
+}
+
+/// What an explanation reads of an entry, put together once per thread: a batch
+/// explains the same few thousand places again and again, and reading each time the
+/// entry, its country's entry and the names they point to (cache misses, one string
+/// after another) was most of an explanation's cost in a large export.
+struct Words {
+    kind: Kind,
+    population: u64,
+    /// Degrees.
+    lat: f64,
+    lon: f64,
+    /// [`kind_word`] of the entry.
+    kind_word: &'static str,
+    /// The entry's [`short_label_into`] (which starts with its name), its [`describe_into`], and
+    /// if it has a country code, the country's name ([`country_name`]) and the code; each
+    /// ending where [`Words::ends`] says.
+    text: Box<str>,
+    /// Byte offsets in `text` where the name, the label, the description and the
+    /// country's name end.
+    ends: [usize; 4],
+    has_country: bool,
+}
+
+impl Words {
+    fn new(gazetteer: &Gazetteer, index: EntryIndex) -> Words {
+        let e = gazetteer.entry(index);
+        let mut text = String::with_capacity(160);
+        // The label starts with the name.
+        short_label_into(&mut text, gazetteer, e);
+        let name = e.name.len();
+        let label = text.len();
+        describe_into(&mut text, gazetteer, e, index);
+        let described = text.len();
+        if let Some(cc) = e.country_code.as_deref() {
+            text.push_str(country_name(gazetteer, cc));
+        }
+        let country = text.len();
+        if let Some(cc) = e.country_code.as_deref() {
+            text.push_str(cc);
+        }
+        Words {
+            kind: e.kind,
+            population: e.population,
+            lat: e.lat,
+            lon: e.lon,
+            kind_word: kind_word(e),
+            text: text.into_boxed_str(),
+            ends: [name, label, described, country],
+            has_country: e.country_code.is_some(),
+        }
+    }
+
+    fn name(&self) -> &str {
+        &self.text[..self.ends[0]]
+    }
+
+    /// [`short_label_into`] of the entry.
+    fn label(&self) -> &str {
+        &self.text[..self.ends[1]]
+    }
+
+    /// [`describe_into`] of the entry.
+    fn described(&self) -> &str {
+        &self.text[self.ends[1]..self.ends[2]]
+    }
+
+    /// [`country_name`] of the entry's country code (empty if it has none).
+    fn country_name(&self) -> &str {
+        &self.text[self.ends[2]..self.ends[3]]
+    }
+
+    fn country_code(&self) -> Option<&str> {
+        self.has_country.then(|| &self.text[self.ends[3]..])
+    }
+}
+
+/// The [`Words`] of the entry at `index`, kept by this thread or put together now.
+fn words(gazetteer: &Gazetteer, index: EntryIndex) -> Rc<Words> {
+    KEPT_WORDS.with_borrow_mut(|kept| {
+        let of = (gazetteer.id(), gazetteer.user_generation());
+        if kept.of != of || kept.entries.len() >= MAX_KEPT_WORDS {
+            kept.of = of;
+            kept.entries.clear();
+        }
+        Rc::clone(
+            kept.entries
+                .entry(index)
+                .or_insert_with(|| Rc::new(Words::new(gazetteer, index))),
+        )
+    })
+}
+
+/// [`located_entry`] of `index`, read from the compact table of kinds for all but
+/// demonyms (nearly every mention): an entry read for each mention of each document was
+/// a cache miss each.
+fn located(gazetteer: &Gazetteer, index: EntryIndex) -> EntryIndex {
+    if gazetteer.kind(index) == Kind::Demonym {
+        located_entry(gazetteer, index)
+    } else {
+        index
+    }
+}
+
+/// [`pack_code`] of the country code of entry `index`, from its compact facts (which
+/// the resolver has just read), or from the entry for a user place (whose code may be
+/// empty, which its facts count as none).
+fn country_of(gazetteer: &Gazetteer, index: EntryIndex) -> Option<u64> {
+    if gazetteer.is_user_entry(index) {
+        gazetteer
+            .entry(index)
+            .country_code
+            .as_deref()
+            .map(pack_code)
+    } else {
+        gazetteer.facts(index).country()
+    }
 }
 
 /// The name of a country by its code (`NE` → `Niger`), the code if the gazetteer lacks it.
@@ -738,10 +862,14 @@ mod tests {
             let expected = nearest_from_entries(&g, &mentions, chosen, &folded);
             let (kept, _) = context.folded_name(&mentions, i);
             assert!(matches!(kept, FoldedName::Kept(_)));
-            assert_eq!(nearest(&g, &context, chosen, &kept), expected, "{i}");
+            let words = words(&g, mentions[i].resolution.entry);
+            let name_of = |found: Option<(EntryIndex, f64)>| {
+                found.map(|(e, km)| (g.entry(e).name.as_str(), km))
+            };
+            assert_eq!(name_of(nearest(&context, &words, &kept)), expected, "{i}");
             // A name folded now, as for a mention the context was not made of.
             let now = FoldedName::Folded(folded.clone());
-            assert_eq!(nearest(&g, &context, chosen, &now), expected, "{i}");
+            assert_eq!(name_of(nearest(&context, &words, &now)), expected, "{i}");
             named += usize::from(expected.is_some());
         }
         assert!(
@@ -749,6 +877,45 @@ mod tests {
             "{named} of {} have a place named nearby",
             mentions.len()
         );
+    }
+
+    /// What [`Words`] keeps of an entry is what the entry gives, for entries of every
+    /// kind, with and without a country.
+    #[test]
+    fn kept_words_are_the_entries_words() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let text = "Nigerien troops left Niamey for Agadez, Niger, and the Sahara. Paris, Texas \
+                    and Lagos State saw rain; Europe and the Nile too.";
+        let mentions = Geoparser::new(&g).parse(text);
+        let entries = mentions.iter().flat_map(|m| {
+            std::iter::once(m.resolution.entry)
+                .chain(m.resolution.alternates.iter().map(|a| a.entry))
+        });
+        let mut kinds = std::collections::BTreeSet::new();
+        for index in entries {
+            let e = g.entry(index);
+            let w = words(&g, index);
+            let mut label = String::new();
+            short_label_into(&mut label, &g, e);
+            let mut described = String::new();
+            describe_into(&mut described, &g, e, index);
+            assert_eq!(w.name(), e.name);
+            assert_eq!(w.label(), label);
+            assert_eq!(w.described(), described);
+            assert_eq!(w.country_code(), e.country_code.as_deref());
+            let country = e.country_code.as_deref().map(|cc| country_name(&g, cc));
+            assert_eq!(w.country_code().map(|_| w.country_name()), country);
+            assert_eq!(
+                (w.kind, w.population, w.kind_word),
+                (e.kind, e.population, kind_word(e))
+            );
+            assert_eq!((w.lat, w.lon), (e.lat, e.lon));
+            assert_eq!(located(&g, index), located_entry(&g, index));
+            let cc = e.country_code.as_deref().map(pack_code);
+            assert_eq!(country_of(&g, index), cc);
+            kinds.insert(e.kind);
+        }
+        assert!(kinds.len() >= 4, "{kinds:?}");
     }
 
     #[test]
