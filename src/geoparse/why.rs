@@ -80,21 +80,19 @@ enum FoldedName {
 impl WhyContext {
     /// The context of a document whose mentions (as parsed) are `mentions`.
     pub fn new(gazetteer: &Gazetteer, mentions: &[Mention]) -> WhyContext {
-        let mut countries: FxHashMap<u64, usize> = FxHashMap::default();
         // Each distinct folded name's place in `names`.
         let mut ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut names: Vec<(String, usize)> = Vec::new();
-        // Each place's mentions and its first mention's folded name (its place in `names`).
-        let mut places: FxHashMap<EntryIndex, (usize, u32)> = FxHashMap::default();
+        // Each chosen entry's mentions, and its first mention (its place in `mentions`)
+        // and that mention's folded name (its place in `names`): the entries' kinds and
+        // countries are then read once an entry, not once a mention (after the parse,
+        // each read is a cache miss).
+        let mut chosen: FxHashMap<EntryIndex, (usize, usize, u32)> = FxHashMap::default();
         let mut name_of = Vec::with_capacity(mentions.len());
         // Each name as written, once folded: a long text names the same places again
         // and again, and folding every mention was most of a 40 MB text's context.
         let mut written: FxHashMap<&str, u32> = FxHashMap::default();
-        for m in mentions {
-            let entry = located(gazetteer, m.resolution.entry);
-            if let Some(cc) = country_of(gazetteer, entry) {
-                *countries.entry(cc).or_default() += 1;
-            }
+        for (i, m) in mentions.iter().enumerate() {
             let id = match written.get(m.text.as_str()) {
                 Some(&id) => id,
                 None => {
@@ -114,16 +112,32 @@ impl WhyContext {
             };
             names[id as usize].1 += 1;
             name_of.push(id);
-            places.entry(entry).or_insert((0, id)).0 += 1;
+            chosen.entry(m.resolution.entry).or_insert((0, i, id)).0 += 1;
+        }
+        let mut countries: FxHashMap<u64, usize> = FxHashMap::default();
+        // Each place (located entry) as `chosen` has it: a demonym's country adds the
+        // demonym's mentions, and its first mention is the first of either.
+        let mut places: FxHashMap<EntryIndex, (usize, usize, u32)> = FxHashMap::default();
+        for (entry, (n, first, id)) in chosen {
+            let entry = located(gazetteer, entry);
+            if let Some(cc) = country_of(gazetteer, entry) {
+                *countries.entry(cc).or_default() += n;
+            }
+            let place = places.entry(entry).or_insert((0, first, id));
+            place.0 += n;
+            if first < place.1 {
+                (place.1, place.2) = (first, id);
+            }
         }
         let mut places: Vec<(EntryIndex, usize, u32)> =
-            places.into_iter().map(|(e, (n, s))| (e, n, s)).collect();
+            places.into_iter().map(|(e, (n, _, s))| (e, n, s)).collect();
         places.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         places.truncate(PLACES_COMPARED);
         let places = places
             .into_iter()
             .filter_map(|(entry, _, name)| {
-                let e = gazetteer.entry(entry);
+                // The compact facts row: the entry's kind and point, in one cache line.
+                let e = gazetteer.facts(entry);
                 let named = !matches!(e.kind, Kind::Country | Kind::Region | Kind::Demonym);
                 named.then_some(NearbyCandidate {
                     entry,
@@ -851,10 +865,28 @@ mod tests {
         let g = Gazetteer::load_bundled().expect("bundled gazetteer");
         let text = "Rain fell on Niamey, Dosso and Tillaberi in Niger. In Agadez and Arlit the \
                     wind blew; Zinder, Maradi and Tahoua stayed dry. Paris, Texas and Dallas \
-                    and Fort Worth and Denton and Sherman saw storms, and Niamey again.";
+                    and Fort Worth and Denton and Sherman saw storms, and Niamey again. \
+                    Nigerien officials said so.";
         let mentions = Geoparser::new(&g).parse(text);
         assert!(mentions.len() > 10, "{mentions:?}");
         let context = WhyContext::new(&g, &mentions);
+        // The countries counted mention by mention, from the entries.
+        let mut countries: FxHashMap<u64, usize> = FxHashMap::default();
+        for m in &mentions {
+            let e = g.entry(located_entry(&g, m.resolution.entry));
+            if let Some(cc) = e.country_code.as_deref() {
+                *countries.entry(pack_code(cc)).or_default() += 1;
+            }
+        }
+        assert_eq!(context.countries, countries);
+        let niger = pack_code("NE");
+        assert_eq!(context.main, Some((niger, countries[&niger])));
+        assert!(
+            mentions
+                .iter()
+                .any(|m| g.kind(m.resolution.entry) == Kind::Demonym),
+            "a demonym counts for its country: {mentions:?}"
+        );
         let mut named = 0;
         for i in 0..mentions.len() {
             let chosen = g.entry(mentions[i].resolution.entry);
