@@ -30,6 +30,21 @@ struct Case {
 
 const TRAPS: &[Case] = &[
     Case {
+        name: "the building for the government",
+        text: "The White House said on Monday that talks with Canada would resume. White \
+               House officials flew to Ottawa.",
+        expected: &[
+            NotAPlace("White House"),
+            Place("Canada", Kind::Country, Some("CA")),
+        ],
+    },
+    Case {
+        name: "the town of the building's name",
+        text: "Residents of Sumner County packed a meeting in White House, Tennessee, on the \
+               new school. Voters in White House will decide.",
+        expected: &[Place("White House", Kind::Place, Some("US"))],
+    },
+    Case {
         name: "month after in",
         text: "Niger announced in March it was ending the deal.",
         expected: &[
@@ -1036,6 +1051,91 @@ const NEAR_THE_STORYS_PLACES: &[Case] = &[
         expected: &[NotAPlace("Listowel")],
     },
 ];
+
+/// Streets, roads and small features no gazetteer entry names, placed at the town the
+/// story names most (`geoparse/streets.rs`). `Place` checks the kind and country of
+/// that town; `streets_are_placed_at_the_storys_town` checks which town.
+const STREETS: &[Case] = &[
+    Case {
+        name: "a street of the story's town",
+        text: "A fire gutted a house on Larkspur Boulevard in Tulsa, Oklahoma, on Sunday. \
+               Crews from Tulsa and Broken Arrow fought it for hours.",
+        expected: &[Place("Larkspur Boulevard", Kind::Place, Some("US"))],
+    },
+    Case {
+        name: "compass words and an ordinal",
+        text: "Police closed North Tenth Street and 42nd Ave. S. in Fargo, North Dakota.",
+        expected: &[
+            Place("North Tenth Street", Kind::Place, Some("US")),
+            Place("42nd Ave. S.", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
+        name: "a lake named after the word",
+        text: "Two anglers were rescued from Lake Wendimere near Bemidji, Minnesota, after \
+               their boat capsized.",
+        expected: &[Place("Lake Wendimere", Kind::Place, Some("US"))],
+    },
+    Case {
+        name: "a street in a Canadian town",
+        text: "Water mains burst under Quarry Hill Road in Guelph, Ontario, overnight.",
+        expected: &[Place("Quarry Hill Road", Kind::Place, Some("CA"))],
+    },
+    Case {
+        name: "a bank named after its street",
+        text: "The Maple Street Bank in Dayton, Ohio, reported a loss.",
+        expected: &[NotAPlace("Maple Street"), NotAPlace("Maple Street Bank")],
+    },
+    Case {
+        name: "numbered roads",
+        text: "County Road 12 and Quarry Road 4 were closed near Ames, Iowa.",
+        expected: &[NotAPlace("County Road"), NotAPlace("Quarry Road")],
+    },
+    Case {
+        name: "no town to place it at",
+        text: "Thousands marched down Larkspur Boulevard on Saturday.",
+        expected: &[NotAPlace("Larkspur Boulevard")],
+    },
+    Case {
+        name: "an actress with a street's surname",
+        text: "The award went to Diane Lane, who grew up in Portland, Oregon.",
+        expected: &[
+            NotAPlace("Diane Lane"),
+            Place("Portland", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
+        name: "a street after a given name and a cue",
+        text: "Police were called to the 500 block of Diane Lane in Portland, Oregon.",
+        expected: &[Place("Diane Lane", Kind::Place, Some("US"))],
+    },
+];
+
+#[test]
+fn streets() {
+    check("streets", STREETS);
+}
+
+#[test]
+fn streets_are_placed_at_the_storys_town() {
+    let g = gazetteer();
+    let parser = Geoparser::new(g);
+    for (text, street, town) in [
+        (STREETS[0].text, "Larkspur Boulevard", "Tulsa"),
+        (STREETS[1].text, "North Tenth Street", "Fargo"),
+        (STREETS[2].text, "Lake Wendimere", "Bemidji"),
+        (STREETS[3].text, "Quarry Hill Road", "Guelph"),
+    ] {
+        let mentions = parser.parse(text);
+        let m = mentions
+            .iter()
+            .find(|m| m.text == street)
+            .unwrap_or_else(|| panic!("{street} not found in {mentions:?}"));
+        assert_eq!(g.entry(m.resolution.entry).name, town, "{street}");
+        assert!(m.resolution.alternates.is_empty());
+        assert!(m.passage.start <= m.start && m.end <= m.passage.end);
+    }
+}
 
 #[test]
 fn near_the_storys_places() {

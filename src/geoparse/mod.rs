@@ -29,6 +29,10 @@
 //!    (`a Palestine man` beside Anderson County, Texas). Scores become probabilities;
 //!    the best is chosen and the others kept.
 //!
+//! 5. **Streets** (`streets.rs`). Streets, roads and small features no gazetteer entry
+//!    names ("Larkspur Boulevard") are found by the word that ends them and placed at
+//!    the town the story names most.
+//!
 //! Beside the steps: `kinds.rs` holds the tests on an entry's kind that both stages
 //! ask, `memo.rs` the [`ParseMemo`], which carries each stage's tables from one
 //! document to the next, and `why.rs` a mention's evidence in words, worked out on
@@ -39,6 +43,7 @@ mod kinds;
 mod memo;
 mod recognize;
 mod resolve;
+mod streets;
 pub mod text;
 pub mod why;
 
@@ -177,7 +182,10 @@ impl<'g> Geoparser<'g> {
             memo.for_recognition(),
         );
         let (spellings, scratch) = memo.for_resolution();
-        resolve::resolve(self.gazetteer, text, &sentences, hits, spellings, scratch)
+        let mut mentions =
+            resolve::resolve(self.gazetteer, text, &sentences, hits, spellings, scratch);
+        streets::add_streets(self.gazetteer, text, &sentences, &mut mentions);
+        mentions
     }
 
     /// The resolver's evidence for the candidates of each mention of `text` that has

@@ -277,6 +277,25 @@ pub fn explain_into(
         return;
     }
     let chosen = words(gazetteer, m.resolution.entry);
+    // A street or small feature of a town ("Larkspur Boulevard"): no entry of its own,
+    // so it is placed at the story's town (`streets.rs`, and "Wichita Drive" in the
+    // evidence). A name the gazetteer holds ("Heron Lake", "Virgin Islands") is not one.
+    if let Some(ending) = super::streets::ending_word(&m.text)
+        && gazetteer.candidates(&m.text).is_empty()
+    {
+        push_all(
+            out,
+            &[
+                "A place: a street or local feature (“",
+                ending,
+                "” ends its name).",
+            ],
+        );
+        out.push_str(" Placed at the town the story is about: ");
+        out.push_str(chosen.described());
+        out.push('.');
+        return;
+    }
     let (name, times) = context.folded_name(mentions, index);
 
     // What made it a place; and the word beside it that says which kind (`city`,
@@ -813,6 +832,26 @@ mod tests {
         assert!(why.contains("qualified by “Texas”"), "{why}");
         assert!(why.contains("named twice"), "{why}");
         assert!(why.contains(" Not Paris, France"), "{why}");
+    }
+
+    #[test]
+    fn a_street_is_explained_by_its_ending_and_its_town() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let text = "Firefighters from Tulsa were called to a house on Larkspur Avenue West \
+                    on Sunday. Tulsa police said nobody was hurt.";
+        let why = why_of(&g, text, "Larkspur Avenue West");
+        assert!(
+            why.starts_with(
+                "A place: a street or local feature (“Avenue” ends its name). Placed at the \
+                 town the story is about: Tulsa"
+            ),
+            "{why}"
+        );
+        // The town itself is explained as a town, and so is a name the gazetteer holds.
+        assert!(why_of(&g, text, "Tulsa").starts_with("A place"));
+        let text = "Storms hit Grand Island, Nebraska, and the Virgin Islands.";
+        assert!(why_of(&g, text, "Grand Island").starts_with("A place"));
+        assert!(why_of(&g, text, "Virgin Islands").starts_with("A place"));
     }
 
     #[test]

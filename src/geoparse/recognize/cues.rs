@@ -420,6 +420,27 @@ const FEATURE_WORDS: &[&str] = &[
     "island",
 ];
 
+/// The buildings news names for the governments in them: "the White House said", "a
+/// Kremlin spokesman". A town may bear the name (White House, Tennessee), but the
+/// building is what news means unless a qualifier or "in" says otherwise.
+pub(super) const SEATS_OF_POWER: &[&str] = &[
+    "White House",
+    "Kremlin",
+    "Downing Street",
+    "Élysée",
+    "Elysee",
+    "Pentagon",
+    "Blue House",
+    "Zhongnanhai",
+];
+
+/// True if `surface` is one of the [`SEATS_OF_POWER`], in any case.
+pub(super) fn is_seat_of_power(surface: &str) -> bool {
+    SEATS_OF_POWER
+        .iter()
+        .any(|seat| seat.len() == surface.len() && seat.eq_ignore_ascii_case(surface))
+}
+
 /// Makes of cars, in crash and court reports: "a 2007 Toyota Corolla", "a silver
 /// Pontiac Grand Prix", "his Dodge Durango". Many are towns (Toyota, Honda, Pontiac,
 /// Cadillac, Lincoln) and many models are places (Tacoma, Durango, Malibu, Santa Fe).

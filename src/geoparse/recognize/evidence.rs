@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
-use super::cues::{class, classify};
+use super::cues::{class, classify, is_seat_of_power};
 use super::spellings::SurfaceHead;
 use crate::gazetteer::{Gazetteer, Kind, NameMatch, WordMemo};
 use crate::geoparse::Options;
@@ -149,6 +149,18 @@ pub(super) fn evidence(
         }
     } else if at_sentence_start {
         score -= 0.4;
+    }
+    // "The White House said": the government in the building, not the town of the
+    // name. Only "in" or the like ("in White House") or a qualifier ("White House,
+    // Tenn.") makes it the town, and never after "the".
+    if is_seat_of_power(surface) {
+        let the = prev.is_some_and(|(_, w)| w.eq_ignore_ascii_case("the"));
+        let qualified = text[end..]
+            .strip_prefix(", ")
+            .is_some_and(|rest| rest.chars().next().is_some_and(char::is_uppercase));
+        if the || !(prev_class.bits & class::LOCATIVE != 0 || qualified) {
+            score -= 4.0;
+        }
     }
     let multi_word = head.has(SurfaceHead::MULTI_WORD);
     let person = |memo: &mut WordMemo| {
