@@ -143,16 +143,24 @@ pub struct Shown<'a> {
     filter: &'a Filter,
     /// The filter's search text, folded once.
     search: String,
+    /// Whether the filter shows every place (no kind or country hidden, no search): then
+    /// [`Shown::place_shown`] need not read the place's entry, a cache miss for each
+    /// mention of a batch.
+    all_places: bool,
 }
 
 impl<'a> Shown<'a> {
     /// The view `filter` gives of documents under `corrections`.
     pub fn new(gazetteer: &'a Gazetteer, corrections: &'a Corrections, filter: &'a Filter) -> Self {
+        let search = crate::fold::fold_name(&filter.search);
         Shown {
             gazetteer,
             corrections,
             filter,
-            search: crate::fold::fold_name(&filter.search),
+            all_places: filter.hidden_kinds.is_empty()
+                && filter.hidden_countries.is_empty()
+                && search.is_empty(),
+            search,
         }
     }
 
@@ -173,13 +181,21 @@ impl<'a> Shown<'a> {
         document_mentions(g, self.corrections, index, doc)
             .filter(move |m| !document_hidden && self.filter.shows_mention(m.demonym, m.confidence))
             .filter_map(move |m| {
-                let located = located_entry(g, m.entry);
+                // Read from the compact table of kinds: only a demonym's entry is read.
+                let located = if g.kind(m.entry) == Kind::Demonym {
+                    located_entry(g, m.entry)
+                } else {
+                    m.entry
+                };
                 self.place_shown(located).then_some((located, m))
             })
     }
 
     /// Whether the place at `entry` passes the filter's kind, country and search.
     fn place_shown(&self, entry: EntryIndex) -> bool {
+        if self.all_places {
+            return true;
+        }
         let e = self.gazetteer.entry(entry);
         !self.filter.hidden_kinds.contains(&e.kind)
             && !self

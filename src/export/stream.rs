@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::csv_row::CsvDocument;
-use super::gather::Gathered;
+use super::gather::{Gathered, spare_buffer};
 use super::kml::{self, KML_TAIL};
 use super::{
     CSV_HEADER, Format, GEOJSON_HEAD, GEOJSON_TAIL, JsonDocument, MAX_MENTIONS_PER_FEATURE,
@@ -55,9 +55,16 @@ struct Rendered {
 }
 
 /// A document with more mentions than this is rendered by [`ExportStream::push`] a
-/// piece of this many mentions per core at a time (a 40 MB text has ~400,000 mentions
+/// piece of [`PIECE_MENTIONS`] per core at a time (a 40 MB text has ~400,000 mentions
 /// and ~120 MB of JSON Lines rows).
-const PIECE_MENTIONS: usize = 4096;
+const LARGE_MENTIONS: usize = 4096;
+
+/// Mentions in a piece of a large document: its rows (~1.1 KB a JSON Lines row) stay
+/// under [`super::gather`]'s largest kept buffer (1 MB), so a piece is rendered into
+/// memory just written out and still in the caches. Pieces of 4,096 mentions (4.5 MB of
+/// rows) each took new memory, which the kernel then copied from and the allocator gave
+/// back: a fifth of a 40 MB text's time on one core was the write.
+const PIECE_MENTIONS: usize = 768;
 
 impl DocumentExport {
     /// Renders what `shown` shows of `doc` in `format`, each mention with its `why` in the
@@ -79,7 +86,7 @@ impl DocumentExport {
         doc: ParsedDocument,
         why: bool,
     ) -> std::io::Result<DocumentExport> {
-        if doc.mentions.len() > PIECE_MENTIONS {
+        if doc.mentions.len() > LARGE_MENTIONS {
             return Ok(DocumentExport(Part::Large(doc)));
         }
         let mentions: Vec<_> = shown.mentions(0, &doc).collect();
@@ -113,9 +120,10 @@ fn render(
     mentions: &[(EntryIndex, MentionRef)],
     context: Option<&WhyContext>,
 ) -> std::io::Result<Rendered> {
-    let mut part = Rendered::default();
-    part.rows
-        .reserve(rows_size(format, doc, mentions, context.is_some()));
+    let mut part = Rendered {
+        rows: spare_buffer(rows_size(format, doc, mentions, context.is_some())),
+        ..Rendered::default()
+    };
     part.places.reserve(mentions.len());
     let mut csv = None;
     let mut json = None;
@@ -378,8 +386,11 @@ mod tests {
             "Talks in Paris and Lyon. Paris again, then Berlin.",
             &"Rain in Niamey. ".repeat(MAX_MENTIONS_PER_FEATURE + 3),
             // Rendered in pieces by the stream, over at least two rounds and a part.
-            &"Rain in Niamey, then Paris. "
-                .repeat(PIECE_MENTIONS * rayon::current_num_threads() + PIECE_MENTIONS / 2),
+            &"Rain in Niamey, then Paris. ".repeat(
+                LARGE_MENTIONS / 2
+                    + PIECE_MENTIONS * rayon::current_num_threads()
+                    + PIECE_MENTIONS / 2,
+            ),
             "A quote \"in Kano, Nigeria\", and a comma, in Lagos.",
         ];
         let docs: Vec<Document> = texts

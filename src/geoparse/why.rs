@@ -11,7 +11,9 @@
 //! names what counted; it does not replay the scores, so it says what weighed, not by
 //! how much.
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
@@ -19,7 +21,7 @@ use super::hits::KindCue;
 use super::text::{is_capitalized, is_sentence_start, next_word, previous_word};
 use super::{Mention, located_entry};
 use crate::fold::fold_name;
-use crate::gazetteer::{Entry, EntryIndex, Gazetteer, Kind};
+use crate::gazetteer::{Entry, EntryIndex, Gazetteer, Kind, pack_code};
 
 /// A place named within this many km of the entry is "nearby" in an explanation (the
 /// resolver's own "near" is of the same order).
@@ -40,8 +42,9 @@ const SECOND_ALTERNATE_MIN: f32 = 0.05;
 /// explanation of its mentions.
 #[derive(Debug, Clone, Default)]
 pub struct WhyContext {
-    /// Mentions per country code (the chosen entries' countries; a country's own).
-    countries: FxHashMap<String, usize>,
+    /// Mentions per country code, [`pack_code`]d (the chosen entries' countries; a
+    /// country's own): counted from the entries' compact facts, not from the entries.
+    countries: FxHashMap<u64, usize>,
     /// The document's distinct places (located entries), most mentioned first, at most
     /// [`PLACES_COMPARED`], less those [`nearest`] never names (countries, regions,
     /// demonyms): what it reads of each, copied once per document, so that each
@@ -54,7 +57,7 @@ pub struct WhyContext {
     /// mentions add four bytes each (a 40 MB text has ~400,000).
     name_of: Vec<u32>,
     /// [`WhyContext::main_country`], worked out once for all the mentions.
-    main: Option<(String, usize)>,
+    main: Option<(u64, usize)>,
 }
 
 /// A place of the document that [`nearest`] may name, as it reads it.
@@ -77,27 +80,26 @@ enum FoldedName {
 impl WhyContext {
     /// The context of a document whose mentions (as parsed) are `mentions`.
     pub fn new(gazetteer: &Gazetteer, mentions: &[Mention]) -> WhyContext {
-        let mut countries: FxHashMap<String, usize> = FxHashMap::default();
+        // Maps sized for a news article's mentions at once, not grown from empty (three
+        // allocations and rehashes each for ten mentions; the batch makes a context per
+        // article).
+        let room = mentions.len().min(PLACES_COMPARED);
         // Each distinct folded name's place in `names`.
-        let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+        let mut ids: FxHashMap<String, u32> =
+            FxHashMap::with_capacity_and_hasher(room, Default::default());
         let mut names: Vec<(String, usize)> = Vec::new();
-        // Each place's mentions and its first mention's folded name (its place in `names`).
-        let mut places: FxHashMap<EntryIndex, (usize, u32)> = FxHashMap::default();
+        // Each chosen entry's mentions, and its first mention (its place in `mentions`)
+        // and that mention's folded name (its place in `names`): the entries' kinds and
+        // countries are then read once an entry, not once a mention (after the parse,
+        // each read is a cache miss).
+        let mut chosen: FxHashMap<EntryIndex, (usize, usize, u32)> =
+            FxHashMap::with_capacity_and_hasher(room, Default::default());
         let mut name_of = Vec::with_capacity(mentions.len());
         // Each name as written, once folded: a long text names the same places again
         // and again, and folding every mention was most of a 40 MB text's context.
-        let mut written: FxHashMap<&str, u32> = FxHashMap::default();
-        for m in mentions {
-            let entry = located_entry(gazetteer, m.resolution.entry);
-            if let Some(cc) = &gazetteer.entry(entry).country_code {
-                // Keys are copied only the first time they are seen.
-                match countries.get_mut(cc.as_str()) {
-                    Some(n) => *n += 1,
-                    None => {
-                        countries.insert(cc.clone(), 1);
-                    }
-                }
-            }
+        let mut written: FxHashMap<&str, u32> =
+            FxHashMap::with_capacity_and_hasher(room, Default::default());
+        for (i, m) in mentions.iter().enumerate() {
             let id = match written.get(m.text.as_str()) {
                 Some(&id) => id,
                 None => {
@@ -117,16 +119,33 @@ impl WhyContext {
             };
             names[id as usize].1 += 1;
             name_of.push(id);
-            places.entry(entry).or_insert((0, id)).0 += 1;
+            chosen.entry(m.resolution.entry).or_insert((0, i, id)).0 += 1;
+        }
+        let mut countries: FxHashMap<u64, usize> = FxHashMap::default();
+        // Each place (located entry) as `chosen` has it: a demonym's country adds the
+        // demonym's mentions, and its first mention is the first of either.
+        let mut places: FxHashMap<EntryIndex, (usize, usize, u32)> =
+            FxHashMap::with_capacity_and_hasher(room, Default::default());
+        for (entry, (n, first, id)) in chosen {
+            let entry = located(gazetteer, entry);
+            if let Some(cc) = country_of(gazetteer, entry) {
+                *countries.entry(cc).or_default() += n;
+            }
+            let place = places.entry(entry).or_insert((0, first, id));
+            place.0 += n;
+            if first < place.1 {
+                (place.1, place.2) = (first, id);
+            }
         }
         let mut places: Vec<(EntryIndex, usize, u32)> =
-            places.into_iter().map(|(e, (n, s))| (e, n, s)).collect();
+            places.into_iter().map(|(e, (n, _, s))| (e, n, s)).collect();
         places.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         places.truncate(PLACES_COMPARED);
         let places = places
             .into_iter()
             .filter_map(|(entry, _, name)| {
-                let e = gazetteer.entry(entry);
+                // The compact facts row: the entry's kind and point, in one cache line.
+                let e = gazetteer.facts(entry);
                 let named = !matches!(e.kind, Kind::Country | Kind::Region | Kind::Demonym);
                 named.then_some(NearbyCandidate {
                     entry,
@@ -143,7 +162,7 @@ impl WhyContext {
             name_of,
             main: None,
         };
-        context.main = context.main_country().map(|(cc, n)| (cc.to_string(), n));
+        context.main = context.main_country();
         context
     }
 
@@ -172,18 +191,15 @@ impl WhyContext {
         }
     }
 
-    /// The country most mentioned, if one is mentioned more than any other, with its
-    /// count.
-    fn main_country(&self) -> Option<(&str, usize)> {
-        let mut best: Option<(&str, usize)> = None;
+    /// The country most mentioned ([`pack_code`]d), if one is mentioned more than any
+    /// other, with its count.
+    fn main_country(&self) -> Option<(u64, usize)> {
+        let mut best: Option<(u64, usize)> = None;
         let mut tie = false;
-        for (cc, &n) in &self.countries {
+        for (&cc, &n) in &self.countries {
             match best {
                 Some((_, b)) if n < b => {}
-                Some((c, b)) if n == b => {
-                    tie = true;
-                    best = Some((c.min(cc.as_str()), b));
-                }
+                Some((_, b)) if n == b => tie = true,
                 _ => {
                     best = Some((cc, n));
                     tie = false;
@@ -260,7 +276,7 @@ pub fn explain_into(
     if !fits {
         return;
     }
-    let chosen = gazetteer.entry(m.resolution.entry);
+    let chosen = words(gazetteer, m.resolution.entry);
     // A street or small feature of a town ("Larkspur Boulevard"): no entry of its own,
     // so it is placed at the story's town (`streets.rs`, and "Wichita Drive" in the
     // evidence). A name the gazetteer holds ("Heron Lake", "Virgin Islands") is not one.
@@ -276,7 +292,7 @@ pub fn explain_into(
             ],
         );
         out.push_str(" Placed at the town the story is about: ");
-        describe_into(out, gazetteer, chosen, m.resolution.entry);
+        out.push_str(chosen.described());
         out.push('.');
         return;
     }
@@ -341,18 +357,19 @@ pub fn explain_into(
 
     // What it was read as, and what chose it.
     out.push_str(" Read as ");
-    describe_into(out, gazetteer, chosen, m.resolution.entry);
+    out.push_str(chosen.described());
     let mut reasons = Items::new(": ", "; ");
-    if let Some(q) = qualifier(gazetteer, text, mentions, index, chosen) {
+    if let Some(q) = qualifier(gazetteer, text, mentions, index) {
         push_all(reasons.next(out), &["qualified by “", q, "”"]);
     }
-    if let Some(cc) = chosen.country_code.as_deref()
+    if let Some(cc) = chosen.country_code()
         && chosen.kind != Kind::Country
     {
         // Counts include this mention: more than one means another names the country.
-        let in_country = context.countries.get(cc).copied().unwrap_or(0);
-        let country = country_name(gazetteer, cc);
-        match context.main.as_ref().map(|(main, n)| (main.as_str(), *n)) {
+        let cc = pack_code(cc);
+        let in_country = context.countries.get(&cc).copied().unwrap_or(0);
+        let country = chosen.country_name();
+        match context.main {
             Some((main, n)) if main == cc && n > 1 => {
                 let mut digits = itoa::Buffer::new();
                 let n = digits.format(n);
@@ -365,9 +382,9 @@ pub fn explain_into(
             _ => {}
         }
     }
-    if let Some((other, km)) = nearest(gazetteer, context, chosen, &name) {
+    if let Some((other, km)) = nearest(context, &chosen, &name) {
         let out = reasons.next(out);
-        push_all(out, &[other, " is named "]);
+        push_all(out, &[words(gazetteer, other).name(), " is named "]);
         push_whole(out, km);
         out.push_str(" km away");
     }
@@ -383,9 +400,9 @@ pub fn explain_into(
         .enumerate()
         .filter(|(i, a)| *i == 0 || a.probability >= SECOND_ALTERNATE_MIN);
     for (_, a) in explained {
-        let e = gazetteer.entry(a.entry);
+        let e = words(gazetteer, a.entry);
         out.push_str(" Not ");
-        short_label_into(out, gazetteer, e);
+        out.push_str(e.label());
         let percent = f64::from(a.probability) * 100.0;
         if percent < 0.5 {
             out.push_str(" (under 1%)");
@@ -404,15 +421,14 @@ pub fn explain_into(
         if e.population < chosen.population && chosen.kind == e.kind {
             lost.next(out).push_str("smaller");
         } else if kind_rank(e.kind) > kind_rank(chosen.kind) {
-            let kind = kind_word(e);
+            let kind = e.kind_word;
             push_all(lost.next(out), &[article(kind), kind, ", less prominent"]);
         }
-        if let Some(cc) = e.country_code.as_deref()
-            && Some(cc) != chosen.country_code.as_deref()
-            && !context.countries.contains_key(cc)
+        if let Some(cc) = e.country_code()
+            && Some(cc) != chosen.country_code()
+            && !context.countries.contains_key(&pack_code(cc))
         {
-            let country = country_name(gazetteer, cc);
-            push_all(lost.next(out), &[country, " is not named"]);
+            push_all(lost.next(out), &[e.country_name(), " is not named"]);
         }
         out.push('.');
     }
@@ -562,7 +578,6 @@ fn qualifier<'t>(
     text: &'t str,
     mentions: &[Mention],
     index: usize,
-    chosen: &Entry,
 ) -> Option<&'t str> {
     let m = &mentions[index];
     let next = mentions.get(index + 1)?;
@@ -570,6 +585,7 @@ fn qualifier<'t>(
     if gap.trim() != "," {
         return None;
     }
+    let chosen = gazetteer.entry(m.resolution.entry);
     let q = gazetteer.entry(next.resolution.entry);
     let names_it = chosen.kind != Kind::Country
         && q.country_code.is_some()
@@ -583,13 +599,8 @@ fn qualifier<'t>(
 }
 
 /// The nearest other place the document names (another name), within [`NEARBY_KM`] of
-/// a town, county or feature: its name and distance in km.
-fn nearest<'g>(
-    gazetteer: &'g Gazetteer,
-    context: &WhyContext,
-    chosen: &Entry,
-    name: &FoldedName,
-) -> Option<(&'g str, f64)> {
+/// a town, county or feature: its entry and distance in km.
+fn nearest(context: &WhyContext, chosen: &Words, name: &FoldedName) -> Option<(EntryIndex, f64)> {
     if matches!(chosen.kind, Kind::Country | Kind::Region | Kind::Demonym) {
         return None;
     }
@@ -611,7 +622,142 @@ fn nearest<'g>(
         })
         .filter(|(_, km)| *km <= NEARBY_KM)
         .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(e, km)| (gazetteer.entry(e).name.as_str(), km))
+}
+
+/// Entries whose [`Words`] a thread keeps, at most; then it starts again (each is ~100
+/// bytes and its text, so a few MB).
+const MAX_KEPT_WORDS: usize = 1 << 14;
+
+thread_local! {
+    /// The [`Words`] of the entries this thread's explanations last read.
+    static KEPT_WORDS: RefCell<KeptWords> = RefCell::default();
+}
+
+/// [`Words`] by entry, for one gazetteer and generation of its user places (an entry
+/// index means another place in another gazetteer, and a user place's index another
+/// place once they change).
+#[derive(Default)]
+struct KeptWords {
+    /// [`Gazetteer::id`] and [`Gazetteer::user_generation`] of what is kept.
+    of: (u64, u64),
+    entries: FxHashMap<EntryIndex, Rc<Words>>,
+}
+
+/// What an explanation reads of an entry, put together once per thread: a batch
+/// explains the same few thousand places again and again, and reading each time the
+/// entry, its country's entry and the names they point to (cache misses, one string
+/// after another) was most of an explanation's cost in a large export.
+struct Words {
+    kind: Kind,
+    population: u64,
+    /// Degrees.
+    lat: f64,
+    lon: f64,
+    /// [`kind_word`] of the entry.
+    kind_word: &'static str,
+    /// The entry's [`short_label_into`] (which starts with its name), its [`describe_into`], and
+    /// if it has a country code, the country's name ([`country_name`]) and the code; each
+    /// ending where [`Words::ends`] says.
+    text: Box<str>,
+    /// Byte offsets in `text` where the name, the label, the description and the
+    /// country's name end.
+    ends: [usize; 4],
+    has_country: bool,
+}
+
+impl Words {
+    fn new(gazetteer: &Gazetteer, index: EntryIndex) -> Words {
+        let e = gazetteer.entry(index);
+        let mut text = String::with_capacity(160);
+        // The label starts with the name.
+        short_label_into(&mut text, gazetteer, e);
+        let name = e.name.len();
+        let label = text.len();
+        describe_into(&mut text, gazetteer, e, index);
+        let described = text.len();
+        if let Some(cc) = e.country_code.as_deref() {
+            text.push_str(country_name(gazetteer, cc));
+        }
+        let country = text.len();
+        if let Some(cc) = e.country_code.as_deref() {
+            text.push_str(cc);
+        }
+        Words {
+            kind: e.kind,
+            population: e.population,
+            lat: e.lat,
+            lon: e.lon,
+            kind_word: kind_word(e),
+            text: text.into_boxed_str(),
+            ends: [name, label, described, country],
+            has_country: e.country_code.is_some(),
+        }
+    }
+
+    fn name(&self) -> &str {
+        &self.text[..self.ends[0]]
+    }
+
+    /// [`short_label_into`] of the entry.
+    fn label(&self) -> &str {
+        &self.text[..self.ends[1]]
+    }
+
+    /// [`describe_into`] of the entry.
+    fn described(&self) -> &str {
+        &self.text[self.ends[1]..self.ends[2]]
+    }
+
+    /// [`country_name`] of the entry's country code (empty if it has none).
+    fn country_name(&self) -> &str {
+        &self.text[self.ends[2]..self.ends[3]]
+    }
+
+    fn country_code(&self) -> Option<&str> {
+        self.has_country.then(|| &self.text[self.ends[3]..])
+    }
+}
+
+/// The [`Words`] of the entry at `index`, kept by this thread or put together now.
+fn words(gazetteer: &Gazetteer, index: EntryIndex) -> Rc<Words> {
+    KEPT_WORDS.with_borrow_mut(|kept| {
+        let of = (gazetteer.id(), gazetteer.user_generation());
+        if kept.of != of || kept.entries.len() >= MAX_KEPT_WORDS {
+            kept.of = of;
+            kept.entries.clear();
+        }
+        Rc::clone(
+            kept.entries
+                .entry(index)
+                .or_insert_with(|| Rc::new(Words::new(gazetteer, index))),
+        )
+    })
+}
+
+/// [`located_entry`] of `index`, read from the compact table of kinds for all but
+/// demonyms (nearly every mention): an entry read for each mention of each document was
+/// a cache miss each.
+fn located(gazetteer: &Gazetteer, index: EntryIndex) -> EntryIndex {
+    if gazetteer.kind(index) == Kind::Demonym {
+        located_entry(gazetteer, index)
+    } else {
+        index
+    }
+}
+
+/// [`pack_code`] of the country code of entry `index`, from its compact facts (which
+/// the resolver has just read), or from the entry for a user place (whose code may be
+/// empty, which its facts count as none).
+fn country_of(gazetteer: &Gazetteer, index: EntryIndex) -> Option<u64> {
+    if gazetteer.is_user_entry(index) {
+        gazetteer
+            .entry(index)
+            .country_code
+            .as_deref()
+            .map(pack_code)
+    } else {
+        gazetteer.facts(index).country()
+    }
 }
 
 /// The name of a country by its code (`NE` → `Niger`), the code if the gazetteer lacks it.
@@ -766,10 +912,28 @@ mod tests {
         let g = Gazetteer::load_bundled().expect("bundled gazetteer");
         let text = "Rain fell on Niamey, Dosso and Tillaberi in Niger. In Agadez and Arlit the \
                     wind blew; Zinder, Maradi and Tahoua stayed dry. Paris, Texas and Dallas \
-                    and Fort Worth and Denton and Sherman saw storms, and Niamey again.";
+                    and Fort Worth and Denton and Sherman saw storms, and Niamey again. \
+                    Nigerien officials said so.";
         let mentions = Geoparser::new(&g).parse(text);
         assert!(mentions.len() > 10, "{mentions:?}");
         let context = WhyContext::new(&g, &mentions);
+        // The countries counted mention by mention, from the entries.
+        let mut countries: FxHashMap<u64, usize> = FxHashMap::default();
+        for m in &mentions {
+            let e = g.entry(located_entry(&g, m.resolution.entry));
+            if let Some(cc) = e.country_code.as_deref() {
+                *countries.entry(pack_code(cc)).or_default() += 1;
+            }
+        }
+        assert_eq!(context.countries, countries);
+        let niger = pack_code("NE");
+        assert_eq!(context.main, Some((niger, countries[&niger])));
+        assert!(
+            mentions
+                .iter()
+                .any(|m| g.kind(m.resolution.entry) == Kind::Demonym),
+            "a demonym counts for its country: {mentions:?}"
+        );
         let mut named = 0;
         for i in 0..mentions.len() {
             let chosen = g.entry(mentions[i].resolution.entry);
@@ -777,10 +941,14 @@ mod tests {
             let expected = nearest_from_entries(&g, &mentions, chosen, &folded);
             let (kept, _) = context.folded_name(&mentions, i);
             assert!(matches!(kept, FoldedName::Kept(_)));
-            assert_eq!(nearest(&g, &context, chosen, &kept), expected, "{i}");
+            let words = words(&g, mentions[i].resolution.entry);
+            let name_of = |found: Option<(EntryIndex, f64)>| {
+                found.map(|(e, km)| (g.entry(e).name.as_str(), km))
+            };
+            assert_eq!(name_of(nearest(&context, &words, &kept)), expected, "{i}");
             // A name folded now, as for a mention the context was not made of.
             let now = FoldedName::Folded(folded.clone());
-            assert_eq!(nearest(&g, &context, chosen, &now), expected, "{i}");
+            assert_eq!(name_of(nearest(&context, &words, &now)), expected, "{i}");
             named += usize::from(expected.is_some());
         }
         assert!(
@@ -788,6 +956,45 @@ mod tests {
             "{named} of {} have a place named nearby",
             mentions.len()
         );
+    }
+
+    /// What [`Words`] keeps of an entry is what the entry gives, for entries of every
+    /// kind, with and without a country.
+    #[test]
+    fn kept_words_are_the_entries_words() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let text = "Nigerien troops left Niamey for Agadez, Niger, and the Sahara. Paris, Texas \
+                    and Lagos State saw rain; Europe and the Nile too.";
+        let mentions = Geoparser::new(&g).parse(text);
+        let entries = mentions.iter().flat_map(|m| {
+            std::iter::once(m.resolution.entry)
+                .chain(m.resolution.alternates.iter().map(|a| a.entry))
+        });
+        let mut kinds = std::collections::BTreeSet::new();
+        for index in entries {
+            let e = g.entry(index);
+            let w = words(&g, index);
+            let mut label = String::new();
+            short_label_into(&mut label, &g, e);
+            let mut described = String::new();
+            describe_into(&mut described, &g, e, index);
+            assert_eq!(w.name(), e.name);
+            assert_eq!(w.label(), label);
+            assert_eq!(w.described(), described);
+            assert_eq!(w.country_code(), e.country_code.as_deref());
+            let country = e.country_code.as_deref().map(|cc| country_name(&g, cc));
+            assert_eq!(w.country_code().map(|_| w.country_name()), country);
+            assert_eq!(
+                (w.kind, w.population, w.kind_word),
+                (e.kind, e.population, kind_word(e))
+            );
+            assert_eq!((w.lat, w.lon), (e.lat, e.lon));
+            assert_eq!(located(&g, index), located_entry(&g, index));
+            let cc = e.country_code.as_deref().map(pack_code);
+            assert_eq!(country_of(&g, index), cc);
+            kinds.insert(e.kind);
+        }
+        assert!(kinds.len() >= 4, "{kinds:?}");
     }
 
     #[test]
