@@ -102,7 +102,7 @@ const STREET_RECOGNITION: f32 = 0.8;
 /// The length of the street or feature word ([`STREET_WORDS`], [`FEATURE_WORDS`])
 /// that starts at byte `i` of `text` as a word of its own ("Lake", not "Lakewood";
 /// "Islands" before "Island"), if one does. The proposal walk asks this of every
-/// capitalised word, so the words are told apart by their first letter first.
+/// capitalised word, so its first two letters are looked at before anything else.
 #[inline]
 pub(crate) fn street_word_len(text: &str, i: usize) -> Option<usize> {
     // The first two letters turn away nearly every other word at once ("The", "New").
@@ -320,8 +320,7 @@ fn is_name_word(word: &str) -> bool {
     if ordinal {
         return true;
     }
-    let mut chars = word.chars();
-    let capital = chars.next().is_some_and(char::is_uppercase);
+    let capital = word.chars().next().is_some_and(char::is_uppercase);
     let letters = word
         .chars()
         .all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-'));
