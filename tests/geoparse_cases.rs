@@ -1135,6 +1135,19 @@ fn streets_are_placed_at_the_storys_town() {
         assert!(m.resolution.alternates.is_empty());
         assert!(m.passage.start <= m.start && m.end <= m.passage.end);
     }
+    // A gazetteer name before a street word ("Wichita Drive") goes to the same town, the
+    // one the story names most, even right after another town.
+    let text = "Tulsa police said a fire on Wichita Drive started in a garage. Tulsa \
+                firefighters put it out. Crews from Broken Arrow helped close Wichita Drive.";
+    let mentions = parser.parse(text);
+    let drives: Vec<_> = mentions
+        .iter()
+        .filter(|m| m.text == "Wichita Drive")
+        .collect();
+    assert_eq!(drives.len(), 2, "{mentions:?}");
+    for m in drives {
+        assert_eq!(g.entry(m.resolution.entry).name, "Tulsa");
+    }
 }
 
 #[test]

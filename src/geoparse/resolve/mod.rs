@@ -584,19 +584,28 @@ pub(crate) fn resolve(
         }
     };
     // A town's street, park or river ("Wichita Drive") is placed at the town the story
-    // is about: the nearest town or county read before it, else after it; its own
-    // first word's reading only when the story names none.
-    let local_town = |i: usize| -> Option<usize> {
-        let is_town = |j: usize| {
-            !hits[j].feature
-                && ranked_of(j)
-                    .first()
-                    .is_some_and(|&(e, _)| town_or_county(gazetteer.kind(e)))
-        };
-        (0..i)
-            .rev()
-            .find(|&j| is_town(j))
-            .or_else(|| (i + 1..hits.len()).find(|&j| is_town(j)))
+    // is about: the town or county it names most (the first named of those named as
+    // often), as the streets no gazetteer names are (`streets.rs`); its own first word's
+    // reading only when the story names none. Worked out once, and only if needed.
+    let story_town = std::cell::OnceCell::new();
+    let local_town = |_: usize| -> Option<usize> {
+        *story_town.get_or_init(|| {
+            let mut counts: HashMap<EntryIndex, (u32, usize)> = HashMap::default();
+            for (j, hit) in hits.iter().enumerate() {
+                if hit.feature {
+                    continue;
+                }
+                if let Some(&(e, _)) = ranked_of(j).first()
+                    && town_or_county(gazetteer.kind(e))
+                {
+                    counts.entry(e).or_insert((0, j)).0 += 1;
+                }
+            }
+            counts
+                .into_values()
+                .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+                .map(|(_, first)| first)
+        })
     };
     hits.iter()
         .enumerate()
