@@ -1082,6 +1082,14 @@ const STREETS: &[Case] = &[
         expected: &[Place("Quarry Hill Road", Kind::Place, Some("CA"))],
     },
     Case {
+        name: "two streets before a plural street word",
+        text: "Police closed the corner of Larkspur and Quarry streets in Tulsa, Oklahoma.",
+        expected: &[
+            Place("Larkspur", Kind::Place, Some("US")),
+            Place("Quarry", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
         name: "a bank named after its street",
         text: "The Maple Street Bank in Dayton, Ohio, reported a loss.",
         expected: &[NotAPlace("Maple Street"), NotAPlace("Maple Street Bank")],

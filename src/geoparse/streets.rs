@@ -7,8 +7,8 @@
 //! and readers (and both gold standards) take them for places. A gazetteer name before
 //! a feature word is already read with it ("Wichita Drive", `recognize/evidence.rs`);
 //! this step finds the rest. It runs after resolution because only then is it known
-//! which town the story is about: the town or county it names most, the first named of
-//! those named as often. A story that names no town gets no streets: there is nowhere
+//! which town the story is about: the town or county it names most (of those named as
+//! often, the most populous). A story that names no town gets no streets: there is nowhere
 //! to put them.
 //!
 //! Left out on purpose, each measured on the development corpora: numbered roads
@@ -199,6 +199,87 @@ pub(crate) fn street_names(text: &str, word_starts: &[usize]) -> Vec<Range<usize
     out
 }
 
+/// Plural street words after two names: "at Larkspur and Heron streets" names two
+/// streets, each a mention. Lower-case, so the proposal walk (which stops at capitals)
+/// does not note them: they are looked for with one `memmem` pass each.
+const PLURAL_STREET_WORDS: &[&str] = &[" streets", " avenues", " roads"];
+
+/// The byte ranges of the two names in each "X and Y streets" ("Larkspur and Heron
+/// streets", "Fourth and Seventh avenues"), in text order: one or two name words each.
+fn street_pairs(text: &str) -> Vec<Range<usize>> {
+    // The searchers, built once: a batch asks this of every document.
+    static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| {
+            PLURAL_STREET_WORDS
+                .iter()
+                .map(|p| memchr::memmem::Finder::new(p.as_bytes()))
+                .collect()
+        });
+    let mut out = Vec::new();
+    for finder in FINDERS.iter() {
+        let plural_len = finder.needle().len();
+        for at in finder.find_iter(text.as_bytes()) {
+            let after = at + plural_len;
+            // A word of its own ("streets", not "streetscape").
+            if text[after..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '-')
+            {
+                continue;
+            }
+            let Some(second) = words_before(text, at, 2) else {
+                continue;
+            };
+            let Some(and) = second.checked_sub(" and ".len()) else {
+                continue;
+            };
+            if text.get(and..second) != Some(" and ") {
+                continue;
+            }
+            let Some(first) = words_before(text, and, 2) else {
+                continue;
+            };
+            out.push(first..and);
+            out.push(second..at);
+        }
+    }
+    out.sort_unstable_by_key(|r| r.start);
+    out
+}
+
+/// The start of the one to `most` name words ([`is_name_word`]) that end at byte `end`,
+/// one space between each two, if there is at least one.
+fn words_before(text: &str, end: usize, most: usize) -> Option<usize> {
+    let mut start = end;
+    let mut taken = 0;
+    while taken < most {
+        // The word ends right at `end`, or one space before the word taken last.
+        let cut = if taken == 0 {
+            start
+        } else {
+            match start.checked_sub(1) {
+                Some(k) if text.as_bytes()[k] == b' ' => k,
+                _ => break,
+            }
+        };
+        let head = &text[..cut];
+        let from = head
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-'))
+            .last()
+            .map(|(k, _)| k);
+        let Some(from) = from else { break };
+        if !is_name_word(&head[from..]) {
+            break;
+        }
+        start = from;
+        taken += 1;
+    }
+    (taken > 0).then_some(start)
+}
+
 /// Words that make "Lake …" a division's or a street's name, not a lake's ("Lake
 /// County", "Lake Shore Drive"), when they close it.
 const NOT_LAKE_NAMES: &[&str] = &[
@@ -349,6 +430,45 @@ pub(crate) fn ending_word(written: &str) -> Option<&str> {
     (STREET_WORDS.contains(&ending) || FEATURE_WORDS.contains(&ending)).then_some(ending)
 }
 
+/// The street or feature word that makes the mention at `span` of `text` a street's:
+/// its own last word ([`ending_word`]), or the plural after it or after the name paired
+/// with it ("streets" in "Larkspur and Quarry streets", for either name).
+pub(crate) fn street_word_of(text: &str, span: Range<usize>) -> Option<&str> {
+    if let Some(ending) = text.get(span.clone()).and_then(ending_word) {
+        return Some(ending);
+    }
+    let after = text.get(span.end..)?;
+    let plural_after = |rest: &str| {
+        PLURAL_STREET_WORDS
+            .iter()
+            .find(|p| rest.starts_with(*p))
+            .map(|p| p.trim_start())
+    };
+    if let Some(plural) = plural_after(after) {
+        return Some(plural);
+    }
+    // "Larkspur and Quarry streets": the plural after the second name's one or two words.
+    let rest = after.strip_prefix(" and ")?;
+    let mut pos = 0;
+    for _ in 0..2 {
+        let len = rest[pos..]
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '\'' | '’' | '-')))
+            .unwrap_or(rest.len() - pos);
+        if len == 0 || !is_name_word(&rest[pos..pos + len]) {
+            return None;
+        }
+        pos += len;
+        if let Some(plural) = plural_after(&rest[pos..]) {
+            return Some(plural);
+        }
+        pos += 1;
+        if rest.get(pos - 1..pos).is_none_or(|gap| gap != " ") {
+            return None;
+        }
+    }
+    None
+}
+
 /// Adds to `mentions` (the parsed mentions of `text`, in text order) the street and
 /// feature names ([`street_names`] of the words at `word_starts`) that no mention
 /// overlaps, each placed at the town the story is about. Keeps `mentions` in text order.
@@ -359,7 +479,21 @@ pub(crate) fn add_streets(
     word_starts: &[usize],
     mentions: &mut Vec<Mention>,
 ) {
-    let names = street_names(text, word_starts);
+    let mut names = street_names(text, word_starts);
+    let pairs = street_pairs(text);
+    if !pairs.is_empty() {
+        // In text order, the first of two that overlap kept.
+        names.extend(pairs);
+        names.sort_unstable_by_key(|r| (r.start, r.end));
+        let mut end = 0;
+        names.retain(|r| {
+            let keep = r.start >= end;
+            if keep {
+                end = r.end;
+            }
+            keep
+        });
+    }
     if names.is_empty() {
         return;
     }
@@ -430,8 +564,8 @@ fn person_like(gazetteer: &Gazetteer, text: &str, name: &Range<usize>) -> bool {
     !told
 }
 
-/// The mention of the town or county the story names most (the first of those named
-/// as often), by index in `mentions`.
+/// The mention of the town or county the story names most (of those named as often,
+/// the most populous, then the first named), by index in `mentions`.
 fn story_town(gazetteer: &Gazetteer, mentions: &[Mention]) -> Option<usize> {
     let mut counts: FxHashMap<EntryIndex, (u32, usize)> = FxHashMap::default();
     for (i, m) in mentions.iter().enumerate() {
@@ -439,10 +573,13 @@ fn story_town(gazetteer: &Gazetteer, mentions: &[Mention]) -> Option<usize> {
             counts.entry(m.resolution.entry).or_insert((0, i)).0 += 1;
         }
     }
+    // Among towns named as often, the most populous: a city's streets are more often
+    // named than a suburb's, and a namesake read wrongly is usually a small one.
     counts
-        .into_values()
-        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
-        .map(|(_, first)| first)
+        .into_iter()
+        .map(|(e, (n, first))| (n, gazetteer.population(e), first))
+        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)))
+        .map(|(_, _, first)| first)
 }
 
 #[cfg(test)]
@@ -546,12 +683,39 @@ mod tests {
     }
 
     #[test]
+    fn two_streets_before_a_plural_street_word() {
+        let text = "at the corner of Larkspur and Heron streets, near Fourth and Seventh \
+                    avenues and Elm and Oak streetscapes";
+        let pairs: Vec<&str> = street_pairs(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(pairs, ["Larkspur", "Heron", "Fourth", "Seventh"]);
+        // Words that open sentences are no names: "The" is left out.
+        let text = "The Martin Luther and Heron roads";
+        let pairs: Vec<&str> = street_pairs(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(pairs, ["Martin Luther", "Heron"]);
+        assert!(street_pairs("police closed and Heron streets").is_empty());
+    }
+
+    #[test]
     fn at_most_three_name_words() {
         assert_eq!(
             found("Martin Luther King Boulevard"),
             ["Martin Luther King Boulevard"]
         );
         assert_eq!(found("Big Red Barn Hill Road"), ["Red Barn Hill Road"]);
+    }
+
+    #[test]
+    fn a_pair_of_streets_is_told_by_the_plural_after_it() {
+        let text = "at Larkspur and Quarry Hill streets, and Elm Avenue";
+        let span = |name: &str| {
+            let at = text.find(name).unwrap_or(0);
+            at..at + name.len()
+        };
+        assert_eq!(street_word_of(text, span("Larkspur")), Some("streets"));
+        assert_eq!(street_word_of(text, span("Quarry Hill")), Some("streets"));
+        assert_eq!(street_word_of(text, span("Elm Avenue")), Some("Avenue"));
+        assert_eq!(street_word_of(text, span("Elm")), None);
+        assert_eq!(street_word_of(text, 0..2), None);
     }
 
     #[test]

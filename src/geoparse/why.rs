@@ -277,11 +277,15 @@ pub fn explain_into(
         return;
     }
     let chosen = words(gazetteer, m.resolution.entry);
-    // A street or small feature of a town ("Larkspur Boulevard"): no entry of its own,
-    // so it is placed at the story's town (`streets.rs`, and "Wichita Drive" in the
-    // evidence). A name the gazetteer holds ("Heron Lake", "Virgin Islands") is not one.
-    if let Some(ending) = super::streets::ending_word(&m.text)
-        && gazetteer.candidates(&m.text).is_empty()
+    // A street or small feature of a town ("Larkspur Boulevard", "Larkspur" in
+    // "Larkspur and Quarry streets"): no entry of its own, so it is placed at the
+    // story's town (`streets.rs`, and "Wichita Drive" in the evidence). A mention read
+    // as one of its own name's places ("Heron Lake", "Virgin Islands") is not one.
+    if let Some(ending) = super::streets::street_word_of(text, m.start..m.end)
+        && !gazetteer
+            .candidates(&m.text)
+            .iter()
+            .any(|c| c.entry == m.resolution.entry)
     {
         push_all(
             out,
@@ -850,8 +854,19 @@ mod tests {
         // The town itself is explained as a town, and so is a name the gazetteer holds.
         assert!(why_of(&g, text, "Tulsa").starts_with("A place"));
         let text = "Storms hit Grand Island, Nebraska, and the Virgin Islands.";
-        assert!(why_of(&g, text, "Grand Island").starts_with("A place"));
-        assert!(why_of(&g, text, "Virgin Islands").starts_with("A place"));
+        for place in ["Grand Island", "Virgin Islands"] {
+            let why = why_of(&g, text, place);
+            assert!(
+                why.starts_with("A place") && !why.contains("street"),
+                "{why}"
+            );
+        }
+        // Two streets named before one plural street word.
+        let text = "Police closed Larkspur and Quarry streets in Tulsa, Oklahoma.";
+        for street in ["Larkspur", "Quarry"] {
+            let why = why_of(&g, text, street);
+            assert!(why.contains("(“streets” ends its name)"), "{why}");
+        }
     }
 
     #[test]

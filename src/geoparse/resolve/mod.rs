@@ -584,8 +584,9 @@ pub(crate) fn resolve(
         }
     };
     // A town's street, park or river ("Wichita Drive") is placed at the town the story
-    // is about: the town or county it names most (the first named of those named as
-    // often), as the streets no gazetteer names are (`streets.rs`); its own first word's
+    // is about: the town or county it names most (of those named as often, the most
+    // populous, then the first named), as the streets no gazetteer names are
+    // (`streets.rs`); its own first word's
     // reading only when the story names none. Worked out once, and only if needed.
     let story_town = std::cell::OnceCell::new();
     let local_town = |_: usize| -> Option<usize> {
@@ -602,9 +603,10 @@ pub(crate) fn resolve(
                 }
             }
             counts
-                .into_values()
-                .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
-                .map(|(_, first)| first)
+                .into_iter()
+                .map(|(e, (n, first))| (n, gazetteer.population(e), first))
+                .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)))
+                .map(|(_, _, first)| first)
         })
     };
     hits.iter()
