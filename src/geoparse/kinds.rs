@@ -2,7 +2,9 @@
 //! here, so recognition and resolution agree on which kinds are broad, settlement-level,
 //! or a town or county, and which county holds a town.
 
-use crate::gazetteer::{EntryFacts, Gazetteer, Kind};
+use rustc_hash::FxHashMap;
+
+use crate::gazetteer::{EntryFacts, EntryIndex, Gazetteer, Kind};
 
 /// Kinds of reading that cover a wide area: a town named like one of them is read as
 /// the town only on strong evidence (see `resolve::score::score_candidate`).
@@ -23,6 +25,30 @@ pub(super) fn settlement_level(kind: Kind) -> bool {
 /// (see `resolve::score::Support::capped`).
 pub(super) fn town_or_county(kind: Kind) -> bool {
     matches!(kind, Kind::Place | Kind::Admin2)
+}
+
+/// The town the story is about, where its streets go: of a document's readings
+/// `(index, entry)`, the index of the first reading of the town or county read most
+/// often (of those read as often, the most populous, then the first read). Asked by
+/// `streets.rs` of the mentions and by the resolver of a town's named streets ("Wichita
+/// Drive"), so both put a story's streets in the same town.
+pub(super) fn most_read_town(
+    gazetteer: &Gazetteer,
+    readings: impl IntoIterator<Item = (usize, EntryIndex)>,
+) -> Option<usize> {
+    let mut counts: FxHashMap<EntryIndex, (u32, usize)> = FxHashMap::default();
+    for (i, entry) in readings {
+        if town_or_county(gazetteer.kind(entry)) {
+            counts.entry(entry).or_insert((0, i)).0 += 1;
+        }
+    }
+    // Among towns read as often, the most populous: a city's streets are more often
+    // named than a suburb's, and a namesake read wrongly is usually a small one.
+    counts
+        .into_iter()
+        .map(|(entry, (n, first))| (n, gazetteer.population(entry), first))
+        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)))
+        .map(|(_, _, first)| first)
 }
 
 /// True if the second-level division `division` holds `place`: its point lies in the

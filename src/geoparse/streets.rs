@@ -19,12 +19,10 @@
 
 use std::ops::Range;
 
-use rustc_hash::FxHashMap;
-
-use super::kinds::town_or_county;
+use super::kinds::most_read_town;
 use super::text::passage;
 use super::{MAX_PASSAGE_BYTES, Mention, Resolution};
-use crate::gazetteer::{EntryIndex, Gazetteer};
+use crate::gazetteer::Gazetteer;
 
 /// Words that end a street's name, as news writes them. A compass word may follow
 /// ("Larkspur Avenue West").
@@ -263,15 +261,10 @@ fn words_before(text: &str, end: usize, most: usize) -> Option<usize> {
                 _ => break,
             }
         };
-        let head = &text[..cut];
-        let from = head
-            .char_indices()
-            .rev()
-            .take_while(|&(_, c)| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-'))
-            .last()
-            .map(|(k, _)| k);
-        let Some(from) = from else { break };
-        if !is_name_word(&head[from..]) {
+        let Some(from) = word_start_before(text, cut, false) else {
+            break;
+        };
+        if !is_name_word(&text[from..cut]) {
             break;
         }
         start = from;
@@ -296,14 +289,11 @@ fn lake_name_end(text: &str, word_end: usize) -> Option<usize> {
         let Some(rest) = text[end..].strip_prefix(' ') else {
             break;
         };
-        let len = rest
-            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '\'' | '’' | '-')))
-            .unwrap_or(rest.len());
-        let word = &rest[..len];
+        let word = word_after(rest);
         if !is_name_word(word) || word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
             break;
         }
-        end += 1 + len;
+        end += 1 + word.len();
         last = word;
     }
     if last.is_empty()
@@ -367,15 +357,10 @@ fn name_start(text: &str, word_start: usize) -> Option<usize> {
         let Some(before) = start.checked_sub(1).filter(|&k| text.as_bytes()[k] == b' ') else {
             break;
         };
-        let head = &text[..before];
-        let word_from = head
-            .char_indices()
-            .rev()
-            .take_while(|&(_, c)| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '.'))
-            .last()
-            .map(|(k, _)| k);
-        let Some(word_from) = word_from else { break };
-        let word = &head[word_from..];
+        let Some(word_from) = word_start_before(text, before, true) else {
+            break;
+        };
+        let word = &text[word_from..before];
         let compass = COMPASS_BEFORE.contains(&word);
         if !compass && !is_name_word(word) {
             break;
@@ -385,6 +370,29 @@ fn name_start(text: &str, word_start: usize) -> Option<usize> {
         words += 1;
     }
     named.then_some(start)
+}
+
+/// The start of the word that ends at byte `end` of `text`: letters and digits with
+/// apostrophes and hyphens (and periods, where `periods`: the compass word "N."), if
+/// there is one.
+fn word_start_before(text: &str, end: usize, periods: bool) -> Option<usize> {
+    text[..end]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| {
+            c.is_alphanumeric() || matches!(c, '\'' | '’' | '-') || (periods && c == '.')
+        })
+        .last()
+        .map(|(k, _)| k)
+}
+
+/// The word that opens `rest`: letters and digits with apostrophes and hyphens (empty
+/// if `rest` opens with anything else).
+fn word_after(rest: &str) -> &str {
+    let len = rest
+        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '\'' | '’' | '-')))
+        .unwrap_or(rest.len());
+    &rest[..len]
 }
 
 /// True if `word` may be one of a street's name words: capitalised, with a lower-case
@@ -451,13 +459,11 @@ pub(crate) fn street_word_of(text: &str, span: Range<usize>) -> Option<&str> {
     let rest = after.strip_prefix(" and ")?;
     let mut pos = 0;
     for _ in 0..2 {
-        let len = rest[pos..]
-            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '\'' | '’' | '-')))
-            .unwrap_or(rest.len() - pos);
-        if len == 0 || !is_name_word(&rest[pos..pos + len]) {
+        let word = word_after(&rest[pos..]);
+        if !is_name_word(word) {
             return None;
         }
-        pos += len;
+        pos += word.len();
         if let Some(plural) = plural_after(&rest[pos..]) {
             return Some(plural);
         }
@@ -497,7 +503,8 @@ pub(crate) fn add_streets(
     if names.is_empty() {
         return;
     }
-    let Some(town) = story_town(gazetteer, mentions) else {
+    let readings = mentions.iter().map(|m| m.resolution.entry).enumerate();
+    let Some(town) = most_read_town(gazetteer, readings) else {
         return;
     };
     let town = mentions[town].resolution.clone();
@@ -562,24 +569,6 @@ fn person_like(gazetteer: &Gazetteer, text: &str, name: &Range<usize>) -> bool {
             || STREET_CUES.iter().any(|c| c.eq_ignore_ascii_case(w))
     });
     !told
-}
-
-/// The mention of the town or county the story names most (of those named as often,
-/// the most populous, then the first named), by index in `mentions`.
-fn story_town(gazetteer: &Gazetteer, mentions: &[Mention]) -> Option<usize> {
-    let mut counts: FxHashMap<EntryIndex, (u32, usize)> = FxHashMap::default();
-    for (i, m) in mentions.iter().enumerate() {
-        if town_or_county(gazetteer.kind(m.resolution.entry)) {
-            counts.entry(m.resolution.entry).or_insert((0, i)).0 += 1;
-        }
-    }
-    // Among towns named as often, the most populous: a city's streets are more often
-    // named than a suburb's, and a namesake read wrongly is usually a small one.
-    counts
-        .into_iter()
-        .map(|(e, (n, first))| (n, gazetteer.population(e), first))
-        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)))
-        .map(|(_, _, first)| first)
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use super::hits::{Hit, Surface};
-use super::kinds::{is_broad, town_or_county};
+use super::kinds::{is_broad, most_read_town, town_or_county};
 use super::text::{is_list_joint, passage};
 use super::{Alternate, MAX_ALTERNATES, MAX_PASSAGE_BYTES, Mention, Resolution};
 use crate::gazetteer::{EntryIndex, Gazetteer};
@@ -584,36 +584,22 @@ pub(crate) fn resolve(
         }
     };
     // A town's street, park or river ("Wichita Drive") is placed at the town the story
-    // is about: the town or county it names most (of those named as often, the most
-    // populous, then the first named), as the streets no gazetteer names are
-    // (`streets.rs`); its own first word's
-    // reading only when the story names none. Worked out once, and only if needed.
+    // is about ([`most_read_town`], as the streets no gazetteer names are); its own
+    // first word's reading only when the story names none. Worked out once, and only
+    // if a street needs it.
     let story_town = std::cell::OnceCell::new();
-    let local_town = |_: usize| -> Option<usize> {
+    let local_town = || {
         *story_town.get_or_init(|| {
-            let mut counts: HashMap<EntryIndex, (u32, usize)> = HashMap::default();
-            for (j, hit) in hits.iter().enumerate() {
-                if hit.feature {
-                    continue;
-                }
-                if let Some(&(e, _)) = ranked_of(j).first()
-                    && town_or_county(gazetteer.kind(e))
-                {
-                    counts.entry(e).or_insert((0, j)).0 += 1;
-                }
-            }
-            counts
-                .into_iter()
-                .map(|(e, (n, first))| (n, gazetteer.population(e), first))
-                .max_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)))
-                .map(|(_, _, first)| first)
+            let readings = hits.iter().enumerate().filter(|(_, hit)| !hit.feature);
+            let readings = readings.filter_map(|(j, _)| Some((j, ranked_of(j).first()?.0)));
+            most_read_town(gazetteer, readings)
         })
     };
     hits.iter()
         .enumerate()
         .map(|(i, hit)| {
             let own = if hit.feature {
-                local_town(i).unwrap_or(i)
+                local_town().unwrap_or(i)
             } else {
                 i
             };
