@@ -7,9 +7,9 @@ against pinned SHA-256 digests) and writes one deterministic, sorted TSV that
 the Rust `compile-gazetteer` step turns into the binary gazetteer.
 
 Python 3.11 standard library only.  Rerunnable; byte-identical output for the
-same inputs (the pinned packages plus gazetteer/regions.tsv if present).
+same inputs (the pinned packages, gazetteer/unions.tsv, and gazetteer/regions.tsv if present).
 
-Usage: python3 gazetteer/build.py [--out PATH] [--regions PATH]
+Usage: python3 gazetteer/build.py [--out PATH] [--regions PATH] [--unions PATH]
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 CACHE = HERE / "cache"
 DEFAULT_OUT = HERE / "build" / "entries.tsv"
 DEFAULT_REGIONS = HERE / "regions.tsv"
+DEFAULT_UNIONS = HERE / "unions.tsv"
 
 # ---------------------------------------------------------------------------
 # Pinned inputs: (registry, name, version, file name in cache, sha256)
@@ -336,6 +337,36 @@ def good_alt(s: str) -> bool:
     if not any(c.isupper() for c in s):
         return False
     return True
+
+
+# Countries whose place names GeoNames writes with the Arabic article ("Al Qāmishlī",
+# "Ar Raqqah", "Aş Şanamayn"), which English news most often drops ("Qamishli").
+ARABIC_ARTICLE_COUNTRIES = {"AE", "BH", "DZ", "EG", "EH", "IQ", "JO", "KW", "LB", "LY", "MA",
+                            "MR", "OM", "PS", "QA", "SA", "SD", "SY", "TN", "YE"}
+ARABIC_ARTICLE = re.compile(r"^(?:[AaEe][lrsdtzn]|Ash|Adh|Ath)[- ](?=[A-Z])")
+# An apostrophe of transliteration, inside a word before a lower-case letter
+# ("Ts'khinvali", "Sana'a"), not an Irish or English one ("O'Hare", "St. John's").
+TRANSLIT_APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-rt-z]|s[a-z])")
+
+
+def spelling_variants(names, cc: str, common_words: set) -> list[str]:
+    """The forms news writes that GeoNames' lists miss, from a place's names (folded to
+    ASCII): without a
+    transliteration apostrophe ("Tskhinvali", "Sanaa"), and, in Arab countries, without
+    the article ("Qamishli" for "Al Qamishli"). A form left with fewer than four letters
+    or that is an ordinary English word ("Sham") is not added."""
+    out = []
+    for n in names:
+        a = ascii_fold(n)
+        if not a:
+            continue
+        forms = [TRANSLIT_APOSTROPHE.sub("", a)]
+        if cc in ARABIC_ARTICLE_COUNTRIES:
+            forms += [ARABIC_ARTICLE.sub("", f) for f in list(forms)]
+        for f in forms:
+            if f != a and len(letters_of(f)) >= 4 and f.lower() not in common_words:
+                out.append(f)
+    return out
 
 
 def dedup(name: str, cands) -> list[str]:
@@ -707,7 +738,7 @@ def load_inputs():
     return paths
 
 
-def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: list,
+def build(regions_path: Path, unions_path: Path, stats: Stats, notes: list[str], admin1_report: list,
           common_words: set):
     t0 = time.time()
     paths = load_inputs()
@@ -792,7 +823,12 @@ def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: lis
             a = clean(a)
             if a and good_alt(a):
                 alts.append(a)
-        alts = dedup(name, alts)
+        cc = (c.get("countrycode") or "").upper()
+        # From GeoNames' own name only: its alternates include machine romanisations
+        # whose apostrophes mark nothing ("Bank'ouber").
+        variants = [v for v in spelling_variants([name], cc, common_words) if good_alt(v)]
+        stats["place_spelling_variants"] += len(dedup(name, alts + variants)) - len(dedup(name, alts))
+        alts = dedup(name, alts + variants)
         fc = fcodes.get(gid)
         if fc is None:
             fc = "PPL"
@@ -1123,6 +1159,9 @@ def build(regions_path: Path, stats: Stats, notes: list[str], admin1_report: lis
     # --- airports ---------------------------------------------------------------
     add_airports(paths, entries, admin1, add, stats, common_words)
 
+    # --- areas made of divisions (Greater Manchester, Berkshire, Lower Mainland) ---
+    add_division_unions(unions_path, entries, add, stats)
+
     # --- curated regions ------------------------------------------------------
     if regions_path.exists():
         add_regions(regions_path, add, stats)
@@ -1431,6 +1470,58 @@ def demonym_row(ref, forms):
                 population=0, bbox=None, members="", refers_to=ref["id"])
 
 
+UNIONS_COLUMNS = ["id", "kind", "name", "alt_names", "country_code", "admin1_code", "members",
+                  "source"]
+
+
+def add_division_unions(path: Path, entries, add, stats):
+    """Areas that news names but no package lists as one division: a metropolitan or
+    ceremonial county (Greater Manchester, Berkshire), a historic one (Yorkshire), a
+    region of a province (the Lower Mainland). Each is written in `unions.tsv` as the
+    union of second-level divisions the gazetteer already holds, so its point and bbox
+    follow the same convention as theirs (the mean of the members' points; the union
+    of their boxes) and no coordinate is typed by hand."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0].split("\t") != UNIONS_COLUMNS:
+        raise SystemExit(f"{path}: header must be {UNIONS_COLUMNS}")
+    divisions = {}  # (cc, a1, name) -> entry
+    for e in entries.values():
+        if e["kind"] == "admin2":
+            divisions[(e["country_code"], e["admin1_code"], e["name"])] = e
+    for n, line in enumerate(lines[1:], start=2):
+        if not line.strip() or line.startswith("#"):
+            continue
+        f = line.split("\t")
+        if len(f) != len(UNIONS_COLUMNS):
+            raise SystemExit(f"{path}:{n}: {len(f)} fields, expected {len(UNIONS_COLUMNS)}")
+        r = dict(zip(UNIONS_COLUMNS, (clean(x) for x in f)))
+        if not r["id"].startswith("gz:") or r["kind"] not in ("admin2", "region") or not r["name"]:
+            raise SystemExit(f"{path}:{n}: id must start gz:, kind be admin2 or region, name set")
+        cc, a1 = r["country_code"].upper(), r["admin1_code"]
+        members = []
+        for m in (x.strip() for x in r["members"].split("|")):
+            e = divisions.get((cc, a1, m))
+            if e is None:
+                raise SystemExit(f"{path}:{n}: member {m!r} is no admin2 of {cc}.{a1}")
+            members.append(e)
+        if not members:
+            raise SystemExit(f"{path}:{n}: no members")
+        lat, lon = mean_point([(e["lat"], e["lon"]) for e in members])
+        boxes = [e["bbox"] or (e["lon"], e["lat"], e["lon"], e["lat"]) for e in members]
+        bbox = bbox_of_intervals([b[0] for b in boxes], [b[2] for b in boxes],
+                                 [b[1] for b in boxes], [b[3] for b in boxes])
+        name = r["name"]
+        asc = ascii_fold(name) or name
+        cands = ([asc] if asc != name else []) + [a for a in r["alt_names"].split("|") if a.strip()]
+        alts = [x for x in (clean(c) for c in cands) if good_alt(x)]
+        add(dict(id=r["id"], kind=r["kind"], name=name, ascii_name=asc,
+                 alt_names=dedup(name, alts), abbreviations=[], lat=round(lat, 5),
+                 lon=round(lon, 5), feature_code="ADMD" if r["kind"] == "admin2" else "RGN",
+                 country_code=cc, admin1_code=a1, population=0, bbox=bbox, members="",
+                 refers_to=""))
+        stats[f"unions_tsv_{r['kind']}"] += 1
+
+
 def add_regions(path: Path, add, stats):
     lines = path.read_text(encoding="utf-8").splitlines()
     if not lines:
@@ -1601,6 +1692,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--regions", type=Path, default=DEFAULT_REGIONS)
+    ap.add_argument("--unions", type=Path, default=DEFAULT_UNIONS,
+                    help="areas made of second-level divisions (see unions.tsv)")
     ap.add_argument("--common-words", type=Path, required=True,
                     help="English word list (lower-case words are ordinary words)")
     args = ap.parse_args()
@@ -1610,7 +1703,7 @@ def main():
     t0 = time.time()
     stats, notes = Stats(), []
     admin1_report = []
-    entries = build(args.regions, stats, notes, admin1_report, common_words)
+    entries = build(args.regions, args.unions, stats, notes, admin1_report, common_words)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".tsv.tmp")

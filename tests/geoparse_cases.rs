@@ -588,6 +588,57 @@ const LOCAL_ABROAD: &[Case] = &[
     },
 ];
 
+/// Places missing from the registry packages, added by the gazetteer build: areas made
+/// of divisions it holds (`gazetteer/unions.tsv`) and the spellings news uses for
+/// transliterated names (no apostrophe, no Arabic article).
+const MISSING_PLACES: &[Case] = &[
+    Case {
+        name: "metropolitan counties of England",
+        text: "A man from Wigan was arrested in Greater Manchester on Friday, and officers \
+               from Merseyside and West Yorkshire joined the search.",
+        expected: &[
+            Place("Greater Manchester", Kind::Admin2, Some("GB")),
+            Place("Merseyside", Kind::Admin2, Some("GB")),
+            Place("West Yorkshire", Kind::Admin2, Some("GB")),
+            Place("Wigan", Kind::Place, Some("GB")),
+        ],
+    },
+    Case {
+        name: "a town and its ceremonial county",
+        text: "The crash happened on the A34 near Newbury, Berkshire, late on Sunday.",
+        expected: &[
+            Place("Berkshire", Kind::Admin2, Some("GB")),
+            Place("Newbury", Kind::Place, Some("GB")),
+        ],
+    },
+    Case {
+        name: "counties of Northern Ireland",
+        text: "Flooding closed roads across County Tyrone and County Down overnight.",
+        expected: &[
+            Place("County Tyrone", Kind::Admin2, Some("GB")),
+            Place("County Down", Kind::Admin2, Some("GB")),
+        ],
+    },
+    Case {
+        name: "a province's region",
+        text: "Heavy snow is forecast for the Lower Mainland, and commuters in Abbotsford \
+               were told to stay home.",
+        expected: &[
+            Place("Lower Mainland", Kind::Region, Some("CA")),
+            Place("Abbotsford", Kind::Place, Some("CA")),
+        ],
+    },
+    Case {
+        name: "transliterations without their apostrophe or article",
+        text: "Georgian troops entered Tskhinvali, the capital of South Ossetia, on Friday. \
+               In Syria, Kurdish forces said they had taken the airport at Qamishli.",
+        expected: &[
+            Place("Tskhinvali", Kind::Place, Some("GE")),
+            Place("Qamishli", Kind::Place, Some("SY")),
+        ],
+    },
+];
+
 /// A world city's small namesakes: read only when a neighbour of theirs is named, not
 /// their state alone.
 const WORLD_CITIES: &[Case] = &[
@@ -1161,6 +1212,11 @@ fn streets_are_placed_at_the_storys_town() {
 #[test]
 fn near_the_storys_places() {
     check("near_the_storys_places", NEAR_THE_STORYS_PLACES);
+}
+
+#[test]
+fn missing_places() {
+    check("missing_places", MISSING_PLACES);
 }
 
 #[test]
