@@ -369,12 +369,25 @@ def spelling_variants(names, cc: str, common_words: set) -> list[str]:
     return out
 
 
+# One-word alternate names that name a kind of area or a direction, not one area: the
+# packages give "Region" for two Philippine regions, "Central" for a Virginia town,
+# "Area" for an Illinois village, "North" for the districts of Delhi. As an entry's
+# own name ("Northern", a region of Ghana) they stay.
+GENERIC_ALIASES = {"area", "canton", "capital", "central", "city", "county", "district",
+                   "east", "eastern", "island", "north", "northern", "province", "region",
+                   "republic", "south", "southern", "state", "territory", "west", "western",
+                   "zone"}
+
+
 def dedup(name: str, cands) -> list[str]:
+    """The alternate names `cands` without `name`, repeats (case-insensitive) or a
+    generic word (GENERIC_ALIASES)."""
     seen = {name.casefold()}
+    generic = GENERIC_ALIASES - {ascii_fold(name).casefold()}
     out = []
     for c in cands:
         k = c.casefold()
-        if k in seen:
+        if k in seen or ascii_fold(c).casefold() in generic:
             continue
         seen.add(k)
         out.append(c)
