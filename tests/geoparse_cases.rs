@@ -363,6 +363,17 @@ const ABBREVIATIONS: &[Case] = &[
 /// Calendar abbreviations and first names are not places.
 const CALENDAR_AND_NAMES: &[Case] = &[
     Case {
+        name: "a leader's administration",
+        text: "Officials of the Obama administration flew to Tokyo, and aides from the \
+               Clinton presidency joined them in Osaka.",
+        expected: &[
+            NotAPlace("Obama"),
+            NotAPlace("Clinton"),
+            Place("Tokyo", Kind::Place, Some("JP")),
+            Place("Osaka", Kind::Place, Some("JP")),
+        ],
+    },
+    Case {
         name: "abbreviated months",
         text: "Ballots are due Nov. 4, and the count starts Sept. 9 or Mar 2.",
         expected: &[

@@ -189,6 +189,10 @@ const PERSON_CUES: &[&str] = &[
     "professor",
 ];
 
+/// Nouns after a name for a leader's term in office: "the Obama administration" is a
+/// president's, whatever town shares the name.
+const OFFICE_TERMS: &[&str] = &["administration", "presidency"];
+
 /// Verbs after a name that say a person (or an organisation) acted.
 const SPEECH_VERBS: &[&str] = &[
     "said",
@@ -528,6 +532,7 @@ pub(super) mod class {
     pub const FEATURE: u16 = 4096;
     pub const VEHICLE_MAKE: u16 = 8192;
     pub const KIN: u16 = 16384;
+    pub const OFFICE: u16 = 32768;
 }
 
 /// What the cue lists say of a word, case aside.
@@ -556,6 +561,7 @@ const CUE_LISTS: &[(&[&str], u16)] = &[
     (FEATURE_WORDS, class::FEATURE),
     (VEHICLE_MAKES, class::VEHICLE_MAKE),
     (KIN_NOUNS, class::KIN),
+    (OFFICE_TERMS, class::OFFICE),
 ];
 
 /// What the cue lists say of `word`, in any case.

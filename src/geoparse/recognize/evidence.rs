@@ -384,6 +384,12 @@ pub(super) fn evidence(
             // "The Washington Post", "New York Police Department".
             kind_cue = kind_cue.or(Some(KindCue::Settlement));
         }
+        if !capitalized && next_class.bits & class::OFFICE != 0 && !broad && !multi_word {
+            // "the Obama administration": a leader's term, named after the leader. A
+            // country's or state's stays its own ("the US administration").
+            score -= 3.0;
+            person_context = true;
+        }
         if !capitalized && next_class.bits & class::DENIZEN != 0 {
             // "a Gainesville man", "Leeds police".
             score += 1.5;
