@@ -363,6 +363,22 @@ const ABBREVIATIONS: &[Case] = &[
 /// Calendar abbreviations and first names are not places.
 const CALENDAR_AND_NAMES: &[Case] = &[
     Case {
+        name: "titles and a parliament named like towns",
+        text: "U.S. Sens. Maria Cantwell and Patty Murray wrote to Moscow, where the State \
+               Duma passed the bill and the Duma's speaker signed it.",
+        expected: &[
+            NotAPlace("Sens"),
+            NotAPlace("Sens."),
+            NotAPlace("Duma"),
+            Place("Moscow", Kind::Place, Some("RU")),
+        ],
+    },
+    Case {
+        name: "the town that shares a parliament's name",
+        text: "Shelling hit Duma, Syria, on the same day, and residents fled towards Damascus.",
+        expected: &[Place("Duma", Kind::Place, Some("SY"))],
+    },
+    Case {
         name: "a leader's administration",
         text: "Officials of the Obama administration flew to Tokyo, and aides from the \
                Clinton presidency joined them in Osaka.",

@@ -425,9 +425,11 @@ const FEATURE_WORDS: &[&str] = &[
 ];
 
 /// The buildings news names for the governments in them: "the White House said", "a
-/// Kremlin spokesman". A town may bear the name (White House, Tennessee), but the
-/// building is what news means unless a qualifier or "in" says otherwise.
+/// Kremlin spokesman", and a parliament that shares a town's name ("the Duma"; the
+/// Syrian town is GeoNames' "Dūmā"). A town may bear the name (White House, Tennessee),
+/// but the government is what news means unless a qualifier or "in" says otherwise.
 pub(super) const SEATS_OF_POWER: &[&str] = &[
+    "Duma",
     "White House",
     "Kremlin",
     "Downing Street",
@@ -441,10 +443,29 @@ pub(super) const SEATS_OF_POWER: &[&str] = &[
 /// True if `surface` is one of the [`SEATS_OF_POWER`], in any case. Every proposal asks:
 /// names of other lengths are turned away before any comparison.
 pub(super) fn is_seat_of_power(surface: &str) -> bool {
-    matches!(surface.len(), 6..=8 | 10 | 11 | 14)
+    matches!(surface.len(), 4 | 6..=8 | 10 | 11 | 14)
         && SEATS_OF_POWER
             .iter()
             .any(|seat| seat.len() == surface.len() && seat.eq_ignore_ascii_case(surface))
+}
+
+/// Abbreviated titles before a person's name, dotted ("U.S. Sens. Byrd and
+/// Rockefeller", "Lt. Gov. Smith"): never a place, though "Sens" is a French town.
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "sen", "sens", "rep", "reps", "gov", "govs", "gen", "lt", "col", "capt", "sgt", "rev", "cmdr",
+    "adm", "maj", "supt", "det", "cpl", "pvt",
+];
+
+/// True if `surface` is one of the [`TITLE_ABBREVIATIONS`] and `after` (the text after
+/// it) goes on with its period and a capitalised name.
+pub(super) fn is_title_abbreviation(surface: &str, after: &str) -> bool {
+    surface.len() <= 4
+        && TITLE_ABBREVIATIONS
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(surface))
+        && after
+            .strip_prefix(". ")
+            .is_some_and(|rest| rest.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// Makes of cars, in crash and court reports: "a 2007 Toyota Corolla", "a silver

@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
-use super::cues::{class, classify, is_seat_of_power};
+use super::cues::{class, classify, is_seat_of_power, is_title_abbreviation};
 use super::spellings::SurfaceHead;
 use crate::gazetteer::{Gazetteer, Kind, NameMatch, WordMemo};
 use crate::geoparse::Options;
@@ -107,6 +107,9 @@ pub(super) fn evidence(
     if head.has(SurfaceHead::CALENDAR) {
         score -= 6.0;
     }
+    if is_title_abbreviation(surface, &text[end..]) {
+        score -= 6.0; // "U.S. Sens. Byrd and Rockefeller"
+    }
     let sentence_start = sentences.get(sentence).map(|r| r.start).unwrap_or(0);
     let at_sentence_start = no_word_between(text, sentence_start, start);
     // The words right before and after the name and what the cue lists say of them,
@@ -152,9 +155,10 @@ pub(super) fn evidence(
     }
     // "The White House said": the government in the building, not the town of the
     // name. Only "in" or the like ("in White House") or a qualifier ("White House,
-    // Tenn.") makes it the town, and never after "the".
+    // Tenn.") makes it the town, and never after "the" (nor after "State", which
+    // makes "the State Duma" whole).
     if is_seat_of_power(surface) {
-        let the = prev.is_some_and(|(_, w)| w.eq_ignore_ascii_case("the"));
+        let the = prev.is_some_and(|(_, w)| w.eq_ignore_ascii_case("the") || w == "State");
         let qualified = text[end..]
             .strip_prefix(", ")
             .is_some_and(|rest| rest.chars().next().is_some_and(char::is_uppercase));
