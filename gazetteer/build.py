@@ -1494,20 +1494,11 @@ def add_division_unions(path: Path, entries, add, stats):
     union of second-level divisions the gazetteer already holds, so its point and bbox
     follow the same convention as theirs (the mean of the members' points; the union
     of their boxes) and no coordinate is typed by hand."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    if not lines or lines[0].split("\t") != UNIONS_COLUMNS:
-        raise SystemExit(f"{path}: header must be {UNIONS_COLUMNS}")
     divisions = {}  # (cc, a1, name) -> entry
     for e in entries.values():
         if e["kind"] == "admin2":
             divisions[(e["country_code"], e["admin1_code"], e["name"])] = e
-    for n, line in enumerate(lines[1:], start=2):
-        if not line.strip() or line.startswith("#"):
-            continue
-        f = line.split("\t")
-        if len(f) != len(UNIONS_COLUMNS):
-            raise SystemExit(f"{path}:{n}: {len(f)} fields, expected {len(UNIONS_COLUMNS)}")
-        r = dict(zip(UNIONS_COLUMNS, (clean(x) for x in f)))
+    for n, r in curated_rows(path, UNIONS_COLUMNS):
         if not r["id"].startswith("gz:") or r["kind"] not in ("admin2", "region") or not r["name"]:
             raise SystemExit(f"{path}:{n}: id must start gz:, kind be admin2 or region, name set")
         cc, a1 = r["country_code"].upper(), r["admin1_code"]
@@ -1535,20 +1526,23 @@ def add_division_unions(path: Path, entries, add, stats):
         stats[f"unions_tsv_{r['kind']}"] += 1
 
 
-def add_regions(path: Path, add, stats):
+def curated_rows(path: Path, columns: list[str]):
+    """The rows of a curated table (`regions.tsv`, `unions.tsv`) as (line number, row
+    dict), its header checked; blank lines and `#` comments skipped."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    if not lines:
-        raise SystemExit(f"{path}: empty")
-    header = lines[0].split("\t")
-    if header != REGIONS_COLUMNS:
-        raise SystemExit(f"{path}: header {header} != {REGIONS_COLUMNS}")
+    if not lines or lines[0].split("\t") != columns:
+        raise SystemExit(f"{path}: header must be {columns}")
     for n, line in enumerate(lines[1:], start=2):
         if not line.strip() or line.startswith("#"):
             continue
         f = line.split("\t")
-        if len(f) != len(REGIONS_COLUMNS):
-            raise SystemExit(f"{path}:{n}: {len(f)} fields, expected {len(REGIONS_COLUMNS)}")
-        r = dict(zip(REGIONS_COLUMNS, (clean(x) for x in f)))
+        if len(f) != len(columns):
+            raise SystemExit(f"{path}:{n}: {len(f)} fields, expected {len(columns)}")
+        yield n, dict(zip(columns, (clean(x) for x in f)))
+
+
+def add_regions(path: Path, add, stats):
+    for n, r in curated_rows(path, REGIONS_COLUMNS):
         rid = r["id"] if r["id"].startswith("gz:") else "gz:" + r["id"]
         if r["kind"] not in ("region", "physical"):
             raise SystemExit(f"{path}:{n}: kind {r['kind']!r} not region/physical")
