@@ -686,6 +686,25 @@ const WORLD_CITIES: &[Case] = &[
 /// City or state of the same name: the cues decide.
 const CITY_OR_STATE: &[Case] = &[
     Case {
+        name: "a province's premier, a city's mayor",
+        text: "The premier of Quebec said the province would cut taxes, and the mayor of \
+               Montreal welcomed the plan.",
+        expected: &[
+            Place("Quebec", Kind::Admin1, Some("CA")),
+            Place("Montreal", Kind::Place, Some("CA")),
+        ],
+    },
+    Case {
+        name: "a state's governor",
+        text: "Kano governor Abba Yusuf said schools across the state would reopen on Monday.",
+        expected: &[Place("Kano", Kind::Admin1, Some("NG"))],
+    },
+    Case {
+        name: "a city's mayor",
+        text: "The mayor of Kano said markets would reopen on Monday.",
+        expected: &[Place("Kano", Kind::Place, Some("NG"))],
+    },
+    Case {
         name: "a city's newspaper in a story about its state",
         text: "The New York Times reported that upstate New York would get more snow. \
                Across New York, from Buffalo to Albany, schools closed.",

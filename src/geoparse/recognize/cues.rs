@@ -644,6 +644,11 @@ const KIND_CUES: &[(&str, KindCue)] = &[
     ("districts", KindCue::Division),
     ("cities", KindCue::Division),
     ("towns", KindCue::Division),
+    // An office says what it governs: "the premier of Quebec" and "Texas governor" name
+    // a province or state, "the mayor of Quebec" and "Toronto mayor" a city.
+    ("mayor", KindCue::Settlement),
+    ("premier", KindCue::Division),
+    ("governor", KindCue::Division),
     ("country", KindCue::Country),
     ("nation", KindCue::Country),
     ("republic", KindCue::Country),
