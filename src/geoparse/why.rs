@@ -446,7 +446,8 @@ fn push_whole(out: &mut String, x: f64) {
     if x.is_sign_positive() && x < 4e15 {
         let floor = x.floor();
         let fraction = x - floor;
-        let odd = floor % 2.0 != 0.0;
+        // Exact below 2^52; an integer's parity, not `fmod` (a library call).
+        let odd = !(floor as u64).is_multiple_of(2);
         let whole = if fraction > 0.5 || (fraction == 0.5 && odd) {
             floor + 1.0
         } else {

@@ -131,6 +131,26 @@ const LON_CELLS: i32 = 120;
 /// those in nearby grid cells.
 const GRID_FROM: usize = 64;
 
+/// The half-width in longitude (degrees, with a margin for rounding) of the bounding
+/// box of the circle of radius [`NEAR_KM`] around a point whose latitude is in
+/// `k..k + 1` degrees north or south, for each whole degree `k`: taken at the degree's
+/// poleward edge, where it is widest, so a box never misses a column the exact width
+/// would take. Worked out once: [`Context::closest`] needs it for every candidate of
+/// a long document, and the three trigonometric calls each time showed in profiles.
+/// Columns beyond the exact box only hold points farther than [`NEAR_KM`], which
+/// cannot change what the caller decides.
+static COLUMN_HALF_WIDTHS: std::sync::LazyLock<[f64; 90]> = std::sync::LazyLock::new(|| {
+    let delta = crate::geodesy::central_angle(NEAR_KM);
+    std::array::from_fn(|k| {
+        let poleward = (k + 1) as f64;
+        (delta.sin() / poleward.to_radians().cos())
+            .asin()
+            .to_degrees()
+            * 1.01
+            + 0.01
+    })
+});
+
 /// Rows of the [`Grid`]: latitudes are checked at load (-90 to 90), so a point's row
 /// is from -30 to 30, and the rows a candidate looks at one beyond.
 const GRID_ROWS: i32 = 64;
@@ -561,16 +581,22 @@ impl Context {
         // The columns, as a range of cell numbers that may run past either end and
         // wrap round (no list made: this runs for every candidate of a long document).
         let all_columns = (0, LON_CELLS - 1);
-        let (col_lo, col_hi) = if lat.abs() + delta_deg >= 89.0 {
-            all_columns
-        } else {
-            let dlon = (delta.sin() / lat.to_radians().cos()).asin().to_degrees() * 1.01 + 0.01;
-            let lo = ((lon - dlon + 180.0) / GRID_DEG).floor() as i32;
-            let hi = ((lon + dlon + 180.0) / GRID_DEG).floor() as i32;
-            if hi - lo + 1 >= LON_CELLS {
-                all_columns
-            } else {
-                (lo, hi)
+        // Below 89 degrees (the box then reaches no pole), the latitude's whole degree
+        // is in the table.
+        let half_width = (lat.abs() + delta_deg < 89.0)
+            .then(|| COLUMN_HALF_WIDTHS.get(lat.abs() as usize))
+            .flatten()
+            .filter(|dlon| dlon.is_finite());
+        let (col_lo, col_hi) = match half_width {
+            None => all_columns,
+            Some(&dlon) => {
+                let lo = ((lon - dlon + 180.0) / GRID_DEG).floor() as i32;
+                let hi = ((lon + dlon + 180.0) / GRID_DEG).floor() as i32;
+                if hi - lo + 1 >= LON_CELLS {
+                    all_columns
+                } else {
+                    (lo, hi)
+                }
             }
         };
         for row in row_lo..=row_hi {

@@ -178,11 +178,29 @@ const RANKED: usize = 1 + MAX_ALTERNATES;
 /// is not sorted whole for the nine of them a mention reports. `key` must order totally
 /// (no two items equal), so the result is what a full sort gives in the ranked part.
 fn rank_top<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
-    if items.len() > RANKED {
-        items.select_nth_unstable_by_key(RANKED - 1, &key);
-        items[..RANKED].sort_unstable_by_key(key);
-    } else {
-        items.sort_unstable_by_key(key);
+    let first = items.len().min(RANKED);
+    items[..first].sort_unstable_by_key(&key);
+    if items.len() <= RANKED {
+        return;
+    }
+    // One pass that keeps the first RANKED sorted: an item enters only if it beats the
+    // last of them (few do after the first dozen), and is moved down to its place.
+    // Cheaper than `select_nth_unstable` (several passes and swaps over the whole list)
+    // for lists of tens to hundreds, which is what names have.
+    let last = RANKED - 1;
+    let mut last_key = key(&items[last]);
+    for j in RANKED..items.len() {
+        let k = key(&items[j]);
+        if k >= last_key {
+            continue;
+        }
+        items.swap(j, last);
+        let mut at = last;
+        while at > 0 && key(&items[at - 1]) > k {
+            items.swap(at, at - 1);
+            at -= 1;
+        }
+        last_key = key(&items[last]);
     }
 }
 
