@@ -1122,6 +1122,15 @@ fn local_cues() {
 /// the story around it, but not inside a longer capitalised name.
 const NEAR_THE_STORYS_PLACES: &[Case] = &[
     Case {
+        name: "the two ends of a range",
+        text: "Farmers across New York, from Buffalo to Albany, said the drought had cut \
+               their yields by a third.",
+        expected: &[
+            Place("Buffalo", Kind::Place, Some("US")),
+            Place("Albany", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
         name: "towns of the same county",
         text: "Floods cut the road between Tralee and Killarney on Friday. Listowel was also \
                hit, and a Castleisland farmer lost his herd.",

@@ -571,8 +571,9 @@ pub(super) fn score_document(
 ) {
     qualified_pairs(gazetteer, text, surfaces, proposed);
     // Lists: a name joined by a comma or "and" to a clear place is one too ("Becker,
-    // Clay and Wilkin counties", "between Leeds and Otley"). From the scores of the
-    // single mentions, so the order of the list does not matter.
+    // Clay and Wilkin counties", "between Leeds and Otley"), and so are the two ends of
+    // a range ("from Buffalo to Albany"). From the scores of the single mentions, so the
+    // order of the list does not matter.
     let clear: Vec<bool> = proposed
         .iter()
         .map(|p| !p.person_context && p.hit.score >= options.threshold + 0.5)
@@ -583,7 +584,12 @@ pub(super) fn score_document(
         }
         let joined = |a: usize, b: usize| {
             text.get(proposed[a].hit.end..proposed[b].hit.start)
-                .is_some_and(is_list_joint)
+                .is_some_and(|gap| {
+                    is_list_joint(gap)
+                        || gap == " to "
+                            && previous_word(text, proposed[a].hit.start)
+                                .is_some_and(|(_, w)| w.eq_ignore_ascii_case("from"))
+                })
         };
         let before = i > 0 && clear[i - 1] && joined(i - 1, i);
         let after = i + 1 < proposed.len() && clear[i + 1] && joined(i, i + 1);
