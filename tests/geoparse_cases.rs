@@ -217,6 +217,15 @@ const MULTI_WORD: &[Case] = &[
         ],
     },
     Case {
+        name: "an airport before a lower-case \"airport\"",
+        text: "Flights were held at Gatwick airport, and police searched a plane at \
+               Heathrow airport on Friday.",
+        expected: &[
+            Place("Gatwick", Kind::Place, Some("GB")),
+            Place("Heathrow", Kind::Place, Some("GB")),
+        ],
+    },
+    Case {
         name: "airports by their own names; the town in a town-named airport",
         text: "Flights were held at Dulles International Airport and at London's Gatwick \
                Airport, and passengers slept at Chicago O'Hare International Airport. \

@@ -8,8 +8,8 @@ use super::county_lists::county_list_items;
 use super::evidence::{Proposed, ShoutingMemo, evidence};
 use super::prominence::BaseProminence;
 use super::spellings::{
-    SpellingMemo, SurfaceHead, abbreviation_surface, county_surface, party_label_surface,
-    surface_of,
+    SpellingMemo, SurfaceHead, abbreviation_surface, airport_surface, county_surface,
+    party_label_surface, surface_of,
 };
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::Options;
@@ -141,6 +141,21 @@ pub(super) fn propose(
                             return None;
                         }
                         abbreviation_surface(gazetteer, base, &text[i..end], candidates, memo)
+                            .map(|head| (end, head))
+                    })
+                    .or_else(|| {
+                        // "Heathrow airport", "Gatwick airport": the airport, where the
+                        // gazetteer has one so named (the name alone may be a town's,
+                        // or nothing's).
+                        let end = hit
+                            .as_ref()
+                            .map(|h| h.end)
+                            .or_else(|| capitalised_word_end(text, i))?;
+                        let after = text[end..].strip_prefix(" airport")?;
+                        if after.chars().next().is_some_and(char::is_alphanumeric) {
+                            return None;
+                        }
+                        airport_surface(gazetteer, base, &text[i..end], memo)
                             .map(|head| (end, head))
                     })
                     .or_else(|| {

@@ -189,6 +189,23 @@ pub(super) fn county_surface(
     rule_surface(gazetteer, base, &key, written, &full, candidates, memo)
 }
 
+/// The [`Surface`] of a name before a lower-case "airport" ("Heathrow airport",
+/// "Gatwick airport", as British news writes them): the entries named `NAME Airport`,
+/// so the name is read as its airport, not as a town of the name (Heathrow, Florida).
+/// The span stays the name's: "airport" is a common noun there, for gold standards
+/// and readers alike. `None` when the gazetteer has no such airport.
+pub(super) fn airport_surface(
+    gazetteer: &Gazetteer,
+    base: &BaseProminence,
+    written: &str,
+    memo: &mut SpellingMemo,
+) -> Option<SurfaceHead> {
+    let key = format!("\u{3}{written}");
+    let full = format!("{written} Airport");
+    let candidates = || gazetteer.candidates(&full);
+    rule_surface(gazetteer, base, &key, written, &full, candidates, memo)
+}
+
 /// The [`Surface`] of a name after a US party label ("Sen. Jane Roe, D-Harwich",
 /// "Del. Ann Kerr, D-Doddridge"): a legislator's home town or county, so the name's
 /// US towns and counties (`hit`, the gazetteer's name there, if any), else the US
