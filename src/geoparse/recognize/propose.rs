@@ -41,6 +41,11 @@ pub(super) fn propose(
     // The names of county lists, in text order, and the first not yet passed.
     let county_items = county_list_items(text);
     let mut next_county = 0usize;
+    // Whether a lower-case "airport" follows any word ("Gatwick airport"): asked once,
+    // so the capitalised words that are no name pay nothing when none does.
+    static AIRPORT: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(" airport"));
+    let airport_in_text = AIRPORT.find(bytes).is_some();
     while i < bytes.len() {
         // Past the bytes that hold no capital and no non-ASCII byte: only a capital can
         // start a name, and most of the text is neither. First sixteen bytes a step
@@ -146,11 +151,18 @@ pub(super) fn propose(
                     .or_else(|| {
                         // "Heathrow airport", "Gatwick airport": the airport, where the
                         // gazetteer has one so named (the name alone may be a town's,
-                        // or nothing's).
-                        let end = hit
-                            .as_ref()
-                            .map(|h| h.end)
-                            .or_else(|| capitalised_word_end(text, i))?;
+                        // or nothing's). Without a name here, one ASCII word
+                        // ("Gatwick").
+                        if !airport_in_text {
+                            return None;
+                        }
+                        let end = hit.as_ref().map(|h| h.end).or_else(|| {
+                            let n = bytes[i..]
+                                .iter()
+                                .take_while(|b| b.is_ascii_alphabetic())
+                                .count();
+                            (n > 1).then_some(i + n)
+                        })?;
                         let after = text[end..].strip_prefix(" airport")?;
                         if after.chars().next().is_some_and(char::is_alphanumeric) {
                             return None;
