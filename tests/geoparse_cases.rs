@@ -592,6 +592,18 @@ const LOCAL_CUES: &[Case] = &[
 /// Local news outside the US: the province or state named pulls its towns.
 const LOCAL_ABROAD: &[Case] = &[
     Case {
+        name: "a small town abroad the story names nowhere else",
+        text: "Rail services between Reading and London Paddington were suspended on \
+               Sunday, and trains from Oxford and Swindon were cancelled. A student from \
+               Lyon was among the stranded passengers.",
+        expected: &[
+            NotAPlace("Paddington"),
+            Place("Reading", Kind::Place, Some("GB")),
+            Place("Swindon", Kind::Place, Some("GB")),
+            Place("Lyon", Kind::Place, Some("FR")),
+        ],
+    },
+    Case {
         name: "Ontario towns",
         text: "Ontario Provincial Police say a driver from Lindsay was hurt near Peterborough, \
                and the road to Cobourg was closed.",

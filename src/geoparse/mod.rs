@@ -43,6 +43,7 @@ mod kinds;
 mod memo;
 mod recognize;
 mod resolve;
+mod strays;
 mod streets;
 pub mod text;
 pub mod why;
@@ -186,6 +187,7 @@ impl<'g> Geoparser<'g> {
         let (spellings, scratch) = memo.for_resolution();
         let mut mentions =
             resolve::resolve(self.gazetteer, text, &sentences, hits, spellings, scratch);
+        strays::drop_strays(self.gazetteer, &mut mentions);
         streets::add_streets(
             self.gazetteer,
             text,
