@@ -349,24 +349,19 @@ ARABIC_ARTICLE = re.compile(r"^(?:[AaEe][lrsdtzn]|Ash|Adh|Ath)[- ](?=[A-Z])")
 TRANSLIT_APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-rt-z]|s[a-z])")
 
 
-def spelling_variants(names, cc: str, common_words: set) -> list[str]:
-    """The forms news writes that GeoNames' lists miss, from a place's names (folded to
-    ASCII): without a
-    transliteration apostrophe ("Tskhinvali", "Sanaa"), and, in Arab countries, without
-    the article ("Qamishli" for "Al Qamishli"). A form left with fewer than four letters
-    or that is an ordinary English word ("Sham") is not added."""
-    out = []
-    for n in names:
-        a = ascii_fold(n)
-        if not a:
-            continue
-        forms = [TRANSLIT_APOSTROPHE.sub("", a)]
-        if cc in ARABIC_ARTICLE_COUNTRIES:
-            forms += [ARABIC_ARTICLE.sub("", f) for f in list(forms)]
-        for f in forms:
-            if f != a and len(letters_of(f)) >= 4 and f.lower() not in common_words:
-                out.append(f)
-    return out
+def spelling_variants(name: str, cc: str, common_words: set) -> list[str]:
+    """The forms news writes of a place's `name` that GeoNames' lists miss (folded to
+    ASCII): without a transliteration apostrophe ("Tskhinvali", "Sanaa"), and, in Arab
+    countries, without the article ("Qamishli" for "Al Qamishli"). A form left with
+    fewer than four letters or that is an ordinary English word ("Sham") is not added."""
+    a = ascii_fold(name)
+    if not a:
+        return []
+    forms = [TRANSLIT_APOSTROPHE.sub("", a)]
+    if cc in ARABIC_ARTICLE_COUNTRIES:
+        forms.append(ARABIC_ARTICLE.sub("", forms[0]))
+    return [f for f in forms
+            if f != a and len(letters_of(f)) >= 4 and f.lower() not in common_words]
 
 
 # One-word alternate names that name a kind of area or a direction, not one area: the
@@ -379,15 +374,23 @@ GENERIC_ALIASES = {"area", "canton", "capital", "central", "city", "county", "di
                    "zone"}
 
 
+def is_generic_alias(name: str, alt: str) -> bool:
+    """True if `alt` is one of the GENERIC_ALIASES and not `name` itself. Only one
+    short word can be: the fold is skipped for the rest."""
+    if len(alt) > 12 or " " in alt:
+        return False
+    k = ascii_fold(alt).casefold()
+    return k in GENERIC_ALIASES and k != ascii_fold(name).casefold()
+
+
 def dedup(name: str, cands) -> list[str]:
     """The alternate names `cands` without `name`, repeats (case-insensitive) or a
     generic word (GENERIC_ALIASES)."""
     seen = {name.casefold()}
-    generic = GENERIC_ALIASES - {ascii_fold(name).casefold()}
     out = []
     for c in cands:
         k = c.casefold()
-        if k in seen or ascii_fold(c).casefold() in generic:
+        if k in seen or is_generic_alias(name, c):
             continue
         seen.add(k)
         out.append(c)
@@ -839,14 +842,14 @@ def build(regions_path: Path, unions_path: Path, stats: Stats, notes: list[str],
         cc = (c.get("countrycode") or "").upper()
         # From GeoNames' own name only: its alternates include machine romanisations
         # whose apostrophes mark nothing ("Bank'ouber").
-        variants = [v for v in spelling_variants([name], cc, common_words) if good_alt(v)]
-        stats["place_spelling_variants"] += len(dedup(name, alts + variants)) - len(dedup(name, alts))
-        alts = dedup(name, alts + variants)
+        variants = [v for v in spelling_variants(name, cc, common_words) if good_alt(v)]
+        own = dedup(name, alts)
+        alts = dedup(name, own + variants)
+        stats["place_spelling_variants"] += len(alts) - len(own)
         fc = fcodes.get(gid)
         if fc is None:
             fc = "PPL"
             stats["place_featurecode_default"] += 1
-        cc = (c.get("countrycode") or "").upper()
         a1 = str(c.get("admin1code") or "")
         lat, lon = float(c["latitude"]), float(c["longitude"])
         pop = int(c.get("population") or 0)
