@@ -574,6 +574,16 @@ const LOCAL_CUES: &[Case] = &[
         expected: &[NotAPlace("Tyler")],
     },
     Case {
+        name: "a town before \"and other towns\"",
+        text: "Shelling hit Kupiansk and other frontline towns overnight, officials said.",
+        expected: &[Place("Kupiansk", Kind::Place, Some("UA"))],
+    },
+    Case {
+        name: "a town before \"and nearby villages\"",
+        text: "Rescuers reached Kupiansk and nearby villages by boat on Tuesday.",
+        expected: &[Place("Kupiansk", Kind::Place, Some("UA"))],
+    },
+    Case {
         name: "county opening a sentence",
         text: "Tompkins County will open a cooling centre on Monday.",
         expected: &[Place("Tompkins County", Kind::Admin2, Some("US"))],

@@ -468,6 +468,96 @@ pub(super) fn is_title_abbreviation(surface: &str, after: &str) -> bool {
             .is_some_and(|rest| rest.chars().next().is_some_and(char::is_uppercase))
 }
 
+/// Plural nouns of places, and the kind of place each says its members are: in "Kupiansk
+/// and other towns" or "provinces such as Herat and Kandahar" the names are of that kind.
+const PLACE_PLURALS: &[(&str, KindCue)] = &[
+    ("towns", KindCue::Settlement),
+    ("cities", KindCue::Settlement),
+    ("villages", KindCue::Settlement),
+    ("communities", KindCue::Settlement),
+    ("settlements", KindCue::Settlement),
+    ("suburbs", KindCue::Settlement),
+    ("municipalities", KindCue::Settlement),
+    ("capitals", KindCue::Settlement),
+    ("provinces", KindCue::Division),
+    ("states", KindCue::Division),
+    ("regions", KindCue::Division),
+    ("districts", KindCue::Division),
+    ("counties", KindCue::Division),
+    ("countries", KindCue::Country),
+    ("nations", KindCue::Country),
+];
+
+/// Words between a name and the plural after it: "and other towns", "and nearby
+/// villages", "and several other cities".
+const AND_OTHER: &[&str] = &[
+    " and other ",
+    " and several other ",
+    " and many other ",
+    " and some other ",
+    " and nearby ",
+    " and neighbouring ",
+    " and neighboring ",
+    " and surrounding ",
+];
+
+/// Words between a plural and the first name of its examples: "cities such as Mashhad".
+const SUCH_AS: &[&str] = &[
+    " such as ",
+    ", such as ",
+    " including ",
+    ", including ",
+    " like ",
+];
+
+/// The kind of place a plural noun of places around a name says it is, if one does:
+/// the name before "and other towns" (`after` is the text after the name), or the first
+/// name after "cities such as" (`before` is the text before it). The rest of a list
+/// ("Mashhad, Tabriz and Rasht") follows from its joints. Why a scan of the text and no
+/// word classes: the cue is three or four words long and asked of every name once.
+pub(super) fn plural_cue(before: &str, after: &str) -> Option<KindCue> {
+    let plural_at = |rest: &str| {
+        PLACE_PLURALS.iter().find_map(|&(w, kind)| {
+            let tail = rest.get(..w.len())?;
+            let ends = rest[w.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
+            (tail.eq_ignore_ascii_case(w) && ends).then_some(kind)
+        })
+    };
+    let after = after.strip_prefix(',').unwrap_or(after);
+    for joint in AND_OTHER {
+        if let Some(rest) = after.get(..joint.len())
+            && rest.eq_ignore_ascii_case(joint)
+        {
+            let rest = &after[joint.len()..];
+            // One adjective may stand between: "and other border towns".
+            return plural_at(rest).or_else(|| {
+                let word_end = rest.find(' ')?;
+                let word = &rest[..word_end];
+                (word.len() <= 12 && word.bytes().all(|b| b.is_ascii_lowercase()))
+                    .then(|| plural_at(&rest[word_end + 1..]))
+                    .flatten()
+            });
+        }
+    }
+    for joint in SUCH_AS {
+        if let Some(head) = before.strip_suffix(joint)
+            && let Some(word_start) = head.rfind(' ').map(|i| i + 1).or(Some(0))
+        {
+            let word = &head[word_start..];
+            if let Some(&(_, kind)) = PLACE_PLURALS
+                .iter()
+                .find(|(w, _)| w.eq_ignore_ascii_case(word))
+            {
+                return Some(kind);
+            }
+        }
+    }
+    None
+}
+
 /// Makes of cars, in crash and court reports: "a 2007 Toyota Corolla", "a silver
 /// Pontiac Grand Prix", "his Dodge Durango". Many are towns (Toyota, Honda, Pontiac,
 /// Cadillac, Lincoln) and many models are places (Tacoma, Durango, Malibu, Santa Fe).
@@ -687,5 +777,51 @@ mod classify_tests {
         // Not ASCII, and longer than a short key: no class, no panic.
         assert_eq!(classify("Ségou").bits, 0);
         assert_eq!(classify("extraordinarily-long-word").bits, 0);
+    }
+}
+
+#[cfg(test)]
+mod plural_cue_tests {
+    use super::*;
+
+    #[test]
+    fn a_plural_of_places_around_a_name() {
+        let cue = |text: &str, name: &str| {
+            let start = text.find(name).expect("name in text");
+            plural_cue(&text[..start], &text[start + name.len()..])
+        };
+        let town = Some(KindCue::Settlement);
+        assert_eq!(
+            cue("Shelling hit Kupiansk and other towns.", "Kupiansk"),
+            town
+        );
+        assert_eq!(
+            cue("It hit Kupiansk, and nearby villages.", "Kupiansk"),
+            town
+        );
+        assert_eq!(
+            cue("It hit Kupiansk and other border towns.", "Kupiansk"),
+            town
+        );
+        assert_eq!(cue("in cities such as Tabriz.", "Tabriz"), town);
+        assert_eq!(
+            cue("Provinces including Kunar", "Kunar"),
+            Some(KindCue::Division)
+        );
+        assert_eq!(cue("countries like Chad", "Chad"), Some(KindCue::Country));
+        // No plural of places, or not right there.
+        assert_eq!(cue("Kupiansk and other reports.", "Kupiansk"), None);
+        assert_eq!(cue("Kupiansk and other townsfolk.", "Kupiansk"), None);
+        assert_eq!(cue("Kupiansk and others.", "Kupiansk"), None);
+        assert_eq!(
+            cue("Kupiansk and other big border towns.", "Kupiansk"),
+            None
+        );
+        assert_eq!(cue("people like Chad", "Chad"), None);
+        assert_eq!(cue("Chad", "Chad"), None);
+        // Text that ends inside a cue, and multi-byte letters around it: no panic.
+        assert_eq!(cue("Kupiansk and oth", "Kupiansk"), None);
+        assert_eq!(cue("Kupiansk and other é", "Kupiansk"), None);
+        assert_eq!(cue("é such as Tabriz", "Tabriz"), None);
     }
 }

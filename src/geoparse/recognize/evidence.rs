@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
-use super::cues::{class, classify, is_seat_of_power, is_title_abbreviation};
+use super::cues::{class, classify, is_seat_of_power, is_title_abbreviation, plural_cue};
 use super::spellings::SurfaceHead;
 use crate::gazetteer::{Gazetteer, Kind, NameMatch, WordMemo};
 use crate::geoparse::Options;
@@ -446,6 +446,14 @@ pub(super) fn evidence(
             score -= 1.5;
             person_context = true;
         }
+    }
+
+    // "Kupiansk and other towns", "cities such as Mashhad": a plural noun of places says
+    // the name is one, and of which kind.
+    if !person_context && let Some(k) = plural_cue(&text[..start], &text[end..]) {
+        score += 1.3;
+        locative_cue = true;
+        kind_cue = kind_cue.or(Some(k));
     }
 
     // First names: "his wife, Julia,", "their son, David" (a kinship noun and a comma
