@@ -584,6 +584,17 @@ const LOCAL_CUES: &[Case] = &[
         expected: &[Place("Kupiansk", Kind::Place, Some("UA"))],
     },
     Case {
+        name: "a name before a lower-case noun of a division",
+        text: "Shelling was reported in the Akhalgori district on Monday.",
+        expected: &[Place("Akhalgori", Kind::Place, Some("GE"))],
+    },
+    Case {
+        name: "an adjective before a noun of a division",
+        text: "She grew up in the English county of Kent, the first Northern state she saw \
+               was Ohio.",
+        expected: &[NotAPlace("English"), NotAPlace("Northern")],
+    },
+    Case {
         name: "county opening a sentence",
         text: "Tompkins County will open a cooling centre on Monday.",
         expected: &[Place("Tompkins County", Kind::Admin2, Some("US"))],

@@ -468,6 +468,32 @@ pub(super) fn is_title_abbreviation(surface: &str, after: &str) -> bool {
             .is_some_and(|rest| rest.chars().next().is_some_and(char::is_uppercase))
 }
 
+/// Lower-case nouns of one place that, right after a name, make it a place of that kind
+/// ("the Ochamchire district", "Kermanshah province", "the Tskhinvali region"): the name
+/// is that district's or province's own. Plurals ("Texas cities") and offices ("Kano
+/// governor") say the kind too (`KIND_CUES`) but follow names that are clear already.
+const PLACE_NOUNS: &[&str] = &[
+    "city",
+    "county",
+    "district",
+    "governorate",
+    "municipality",
+    "oblast",
+    "parish",
+    "prefecture",
+    "province",
+    "region",
+    "state",
+    "town",
+    "township",
+    "village",
+];
+
+/// True if `word` is one of the [`PLACE_NOUNS`], written in lower case.
+pub(super) fn is_place_noun(word: &str) -> bool {
+    PLACE_NOUNS.contains(&word)
+}
+
 /// Plural nouns of places, and the kind of place each says its members are: in "Kupiansk
 /// and other towns" or "provinces such as Herat and Kandahar" the names are of that kind.
 const PLACE_PLURALS: &[(&str, KindCue)] = &[

@@ -5,7 +5,9 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
-use super::cues::{class, classify, is_seat_of_power, is_title_abbreviation, plural_cue};
+use super::cues::{
+    class, classify, is_place_noun, is_seat_of_power, is_title_abbreviation, plural_cue,
+};
 use super::spellings::SurfaceHead;
 use crate::gazetteer::{Gazetteer, Kind, NameMatch, WordMemo};
 use crate::geoparse::Options;
@@ -393,6 +395,21 @@ pub(super) fn evidence(
             // country's or state's stays its own ("the US administration").
             score -= 3.0;
             person_context = true;
+        }
+        if !capitalized
+            && !multi_word
+            && is_place_noun(word)
+            && !head.has(SurfaceHead::COMMON_WORD)
+            && !text[end + gap.len() + word.len()..].starts_with(" of ")
+            && !surfaces[head.index as usize]
+                .candidates
+                .iter()
+                .any(|c| gazetteer.kind(c.entry) == Kind::Demonym)
+        {
+            // "the Ochamchire district", "Kermanshah province"; not an adjective ("the
+            // first Northern state", "the English city of Salisbury").
+            score += 1.0;
+            locative_cue = true;
         }
         if !capitalized && next_class.bits & class::DENIZEN != 0 {
             // "a Gainesville man", "Leeds police".
