@@ -662,6 +662,41 @@ const LOCAL_ABROAD: &[Case] = &[
 /// transliterated names (no apostrophe, no Arabic article).
 const MISSING_PLACES: &[Case] = &[
     Case {
+        name: "rivers that world news names",
+        text: "Farmers in Karnataka and Tamil Nadu have quarrelled over the Cauvery for \
+               decades. Upstream, the Yamuna rose above the danger mark at Delhi, and in \
+               England the River Severn burst its banks at Shrewsbury.",
+        expected: &[
+            Place("Cauvery", Kind::Physical, Some("IN")),
+            Place("Yamuna", Kind::Physical, Some("IN")),
+            Place("River Severn", Kind::Physical, Some("GB")),
+            Place("Shrewsbury", Kind::Place, Some("GB")),
+        ],
+    },
+    Case {
+        name: "seas, volcanoes and shoals",
+        text: "A trawler sank in the Sea of Okhotsk, ash from Mount Merapi closed two \
+               airports, and coast guard ships met again near Scarborough Shoal.",
+        expected: &[
+            Place("Sea of Okhotsk", Kind::Physical, None),
+            Place("Mount Merapi", Kind::Physical, Some("ID")),
+            Place("Scarborough Shoal", Kind::Physical, None),
+        ],
+    },
+    Case {
+        name: "regions of a country",
+        text: "Aid convoys entered Eastern Ghouta, while in Pakistan the former Federally \
+               Administered Tribal Areas voted for the first time.",
+        expected: &[
+            Place("Eastern Ghouta", Kind::Region, Some("SY")),
+            Place(
+                "Federally Administered Tribal Areas",
+                Kind::Region,
+                Some("PK"),
+            ),
+        ],
+    },
+    Case {
         name: "metropolitan counties of England",
         text: "A man from Wigan was arrested in Greater Manchester on Friday, and officers \
                from Merseyside and West Yorkshire joined the search.",
