@@ -625,6 +625,16 @@ const LOCAL_ABROAD: &[Case] = &[
         ],
     },
     Case {
+        name: "a river of the story's country, not a town abroad",
+        text: "Flood warnings were issued for the Severn at Bewdley and Shrewsbury, and \
+               trains between Carlisle and Lancaster were cancelled.",
+        expected: &[
+            NotAPlace("Severn"),
+            Place("Bewdley", Kind::Place, Some("GB")),
+            Place("Shrewsbury", Kind::Place, Some("GB")),
+        ],
+    },
+    Case {
         name: "Ontario towns",
         text: "Ontario Provincial Police say a driver from Lindsay was hurt near Peterborough, \
                and the road to Cobourg was closed.",

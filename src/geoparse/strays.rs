@@ -3,10 +3,10 @@
 //! read as a town of under [`STRAY_POPULATION`] people in a country the story names
 //! nowhere else, the gazetteer had no reading of the name in the story's own country: a
 //! London station read as a Sydney suburb, a person's or a company's name read as a
-//! village abroad. On the development corpora none of these readings was within 161 km
-//! of the gold point (LGL: 18 false mentions, 9 gold ones far off or without a point;
-//! GeoWebNews: 4 and 2), and a wrong dot is what a reader notices first. A user's own
-//! place is never dropped.
+//! village abroad, a British river read as a Maryland town. On the development corpora
+//! none of these readings was within 161 km of the gold point (LGL: 25 false mentions,
+//! 10 gold ones far off or without a point; GeoWebNews: 6 and 2), and a wrong dot is
+//! what a reader notices first. A user's own place is never dropped.
 
 use rustc_hash::FxHashMap;
 
@@ -14,8 +14,9 @@ use super::Mention;
 use crate::gazetteer::{Gazetteer, Kind};
 
 /// Towns of at least this many people stay wherever they are: a city abroad is often
-/// named once ("a student from Lyon").
-const STRAY_POPULATION: u64 = 20_000;
+/// named once ("a student from Lyon"). 50,000 rather than session 19's 20,000 dropped
+/// 9 more false mentions on the corpora and no right one; 100,000 dropped a right one.
+const STRAY_POPULATION: u64 = 50_000;
 
 /// Mentions the story's main country must have before a stray is dropped.
 const MAIN_COUNTRY_MENTIONS: u32 = 3;
