@@ -1463,6 +1463,11 @@ def add_world_admin2(paths, cities, loc_admin2, entries, add, stats, notes):
         asc = ascii_fold(name) or name
         cands = ([asc] if asc != name else []) + [a for a in f[5].split("|") if a.strip()]
         alts = [x for x in (clean(c) for c in cands) if good_alt(x)]
+        if cc == "IE":
+            # Irish news writes "Co Galway" and "Co. Galway" as often as "County Galway"
+            # (Northern Ireland's six: `unions.tsv`).
+            alts += [f"{co} {a[len('County '):]}" for a in [name] + alts
+                     if a.startswith("County ") for co in ("Co.", "Co")]
         add(dict(id=rid, kind="admin2", name=name, ascii_name=asc, alt_names=dedup(name, alts),
                  abbreviations=[], lat=lat, lon=lon, feature_code="ADM2", country_code=cc,
                  admin1_code=a1, population=0, bbox=bbox, members="", refers_to=""))

@@ -726,6 +726,17 @@ const MISSING_PLACES: &[Case] = &[
         ],
     },
     Case {
+        name: "Irish counties as Irish news writes them",
+        text: "A cyclist was hurt near Ballinasloe, Co Galway, on Sunday, and a second crash \
+               closed the road to Westport, Co. Mayo.",
+        expected: &[
+            Place("Co Galway", Kind::Admin2, Some("IE")),
+            Place("Co. Mayo", Kind::Admin2, Some("IE")),
+            Place("Ballinasloe", Kind::Place, Some("IE")),
+            Place("Westport", Kind::Place, Some("IE")),
+        ],
+    },
+    Case {
         name: "counties of Northern Ireland",
         text: "Flooding closed roads across County Tyrone and County Down overnight.",
         expected: &[
