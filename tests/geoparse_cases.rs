@@ -1185,6 +1185,27 @@ fn county_lists_resolve_in_the_storys_state() {
 /// "Phoenix, New York" in a list of cities is two cities, not the village of Phoenix in
 /// the state of New York.
 #[test]
+fn a_state_named_by_its_border_is_the_state_next_door() {
+    let g = gazetteer();
+    let text = "GREENVILLE — A Spartanburg man was arrested after a chase that ended near \
+                Gaffney, deputies said. The pursuit began in Anderson County and crossed \
+                into Cherokee County before the car crashed near the North Carolina line. \
+                He was taken to a hospital in Columbia.";
+    let mentions = Geoparser::new(g).parse(text);
+    let state = |name: &str| {
+        let m = mentions
+            .iter()
+            .find(|m| m.text == name)
+            .unwrap_or_else(|| panic!("{name} not found in {mentions:?}"));
+        g.entry(m.resolution.entry).admin1_code.clone()
+    };
+    // South Carolina's towns and counties, which the story never names as a state.
+    for name in ["GREENVILLE", "Spartanburg", "Gaffney", "Columbia"] {
+        assert_eq!(state(name).as_deref(), Some("SC"), "{name}");
+    }
+}
+
+#[test]
 fn a_list_of_cities_is_not_read_as_a_town_and_its_state() {
     let g = gazetteer();
     let text = "Flights to Denver, Seattle, Phoenix, New York, and Miami were cancelled.";

@@ -241,7 +241,7 @@ impl Context {
     /// tables' memory.
     pub(super) fn rebuild<'a>(
         &mut self,
-        readings: impl Iterator<Item = (SurfaceId, &'a EntryFacts)>,
+        readings: impl Iterator<Item = (SurfaceId, &'a EntryFacts, bool)>,
     ) {
         self.sorted_totals.clear();
         self.own_countries.clear();
@@ -255,8 +255,8 @@ impl Context {
         self.own_states.clear();
         self.states_total = 0;
         self.own_states_total.clear();
-        for (surface, e) in readings {
-            self.apply(surface, e, true);
+        for (surface, e, boundary) in readings {
+            self.apply(surface, e, true, boundary);
         }
     }
 
@@ -403,16 +403,25 @@ impl Context {
 
     /// One hit of `surface` now reads `new` where it read `old`: the context is then
     /// what [`Context::rebuild`] would make of the readings (the same counts and sums;
-    /// the points in another order, which no query depends on).
-    pub(super) fn replace(&mut self, surface: SurfaceId, old: &EntryFacts, new: &EntryFacts) {
+    /// the points in another order, which no query depends on). `boundary`: the hit
+    /// names a border ([`super::names_a_border`]).
+    pub(super) fn replace(
+        &mut self,
+        surface: SurfaceId,
+        old: &EntryFacts,
+        new: &EntryFacts,
+        boundary: bool,
+    ) {
         if old.entry != new.entry {
-            self.apply(surface, old, false);
-            self.apply(surface, new, true);
+            self.apply(surface, old, false, boundary);
+            self.apply(surface, new, true, boundary);
         }
     }
 
-    /// Adds one reading of `surface` as `e` (`add`), or takes one back.
-    fn apply(&mut self, surface: SurfaceId, e: &EntryFacts, add: bool) {
+    /// Adds one reading of `surface` as `e` (`add`), or takes one back. A first-level
+    /// division read where the hit names its border (`boundary`: "near the North
+    /// Carolina line") is not counted as named: the story is on the other side.
+    fn apply(&mut self, surface: SurfaceId, e: &EntryFacts, add: bool, boundary: bool) {
         if let Some(cc) = e.country() {
             let w = country_tenths(e.kind);
             match self.sorted_totals.binary_search_by_key(&cc, |&(c, _)| c) {
@@ -443,6 +452,7 @@ impl Context {
             }
         }
         if e.kind == Kind::Admin1
+            && !boundary
             && let (Some(cc), Some(a1)) = (e.country(), e.admin1())
         {
             step(self.admin1.entry((cc, a1)).or_default(), add);
@@ -502,7 +512,7 @@ const NO_NODE: u32 = u32::MAX;
 #[cfg(test)]
 fn build_context<'a>(readings: impl Iterator<Item = (SurfaceId, &'a EntryFacts)>) -> Context {
     let mut ctx = Context::default();
-    ctx.rebuild(readings);
+    ctx.rebuild(readings.map(|(s, e)| (s, e, false)));
     ctx
 }
 
@@ -815,9 +825,9 @@ mod tests {
             (2, &ca_province),
         ];
         let mut ctx = build_context(before.iter().copied());
-        ctx.replace(0, &ca_town, &gb_town);
-        ctx.replace(2, &us_state, &ca_province);
-        ctx.replace(0, &ca_town, &gb_town);
+        ctx.replace(0, &ca_town, &gb_town, false);
+        ctx.replace(2, &us_state, &ca_province, false);
+        ctx.replace(0, &ca_town, &gb_town, false);
         let fresh = build_context(after.iter().copied());
         for surface in 0..3 {
             let a: Vec<_> = others_of(&ctx, surface).iter().collect();

@@ -41,6 +41,21 @@ use score::{Support, context_evidence, context_support, own_evidence, score_cand
 /// numbers, not strings, in its inner loops.
 type SurfaceId = u32;
 
+/// Whether the name ending at byte `end` names a border: "line", "state line",
+/// "border" or "state border" follows it ("near the North Carolina line", "the Texas
+/// border"). Local news names the state next door that way, seldom its own.
+fn names_a_border(text: &str, end: usize) -> bool {
+    let Some(after) = text.get(end..) else {
+        return false;
+    };
+    let after = after.strip_prefix(" state").unwrap_or(after);
+    [" line", " border"].iter().any(|w| {
+        after
+            .strip_prefix(w)
+            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
+    })
+}
+
 /// The entry a qualifier after a hit names ("Paris, Texas"): the next hit, when the
 /// comma between them is a qualifier's (`qualifying`, see [`qualifying_commas`]).
 fn qualifier<'a>(hits: &'a [Hit], qualifying: &[bool], i: usize) -> Option<&'a Hit> {
@@ -405,7 +420,10 @@ pub(crate) fn resolve(
             .iter()
             .zip(readings.iter())
             .enumerate()
-            .map(|(i, (&surface, &r))| (surface, &info[i].facts(gazetteer)[r])),
+            .map(|(i, (&surface, &r))| {
+                let boundary = names_a_border(text, hits[i].end);
+                (surface, &info[i].facts(gazetteer)[r], boundary)
+            }),
     );
     let names = first_at
         .iter()
@@ -541,7 +559,8 @@ pub(crate) fn resolve(
             if let Some(best) = best
                 && best != readings[i]
             {
-                ctx.replace(surface, &facts[readings[i]], &facts[best]);
+                let boundary = names_a_border(text, hits[i].end);
+                ctx.replace(surface, &facts[readings[i]], &facts[best], boundary);
                 readings[i] = best;
             }
         }
@@ -672,6 +691,20 @@ fn sentences_around(sentences: &[Range<usize>], hit: &Hit) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_before_line_or_border_names_a_border() {
+        let text = "near the Ohio line, the Texas border, the Iowa state line, Utah lines, \
+                    Idaho borderlands, Maine";
+        let at = |name: &str| names_a_border(text, text.find(name).expect("name") + name.len());
+        assert!(at("Ohio"));
+        assert!(at("Texas"));
+        assert!(at("Iowa"));
+        assert!(!at("Utah"));
+        assert!(!at("Idaho"));
+        assert!(!at("Maine"));
+        assert!(!names_a_border(text, text.len() + 1));
+    }
 
     #[test]
     fn descending_keys_order_as_total_cmp_reversed() {
