@@ -469,7 +469,7 @@ pub(super) fn is_title_abbreviation(surface: &str, after: &str) -> bool {
 }
 
 /// Lower-case nouns of one place that, right after a name, make it a place of that kind
-/// ("the Ochamchire district", "Kermanshah province", "the Tskhinvali region"): the name
+/// ("the Akhalgori district", "Zabul province", "the Sool region"): the name
 /// is that district's or province's own. Plurals ("Texas cities") and offices ("Kano
 /// governor") say the kind too (`KIND_CUES`) but follow names that are clear already.
 const PLACE_NOUNS: &[&str] = &[

@@ -406,7 +406,7 @@ pub(super) fn evidence(
                 .iter()
                 .any(|c| gazetteer.kind(c.entry) == Kind::Demonym)
         {
-            // "the Ochamchire district", "Kermanshah province"; not an adjective ("the
+            // "the Akhalgori district", "Zabul province"; not an adjective ("the
             // first Northern state", "the English city of Salisbury").
             score += 1.0;
             locative_cue = true;
