@@ -590,8 +590,8 @@ const LOCAL_CUES: &[Case] = &[
     },
     Case {
         name: "an adjective before a noun of a division",
-        text: "She grew up in the English county of Kent, the first Northern state she saw \
-               was Ohio.",
+        text: "She grew up in the English county of Kent, and the only Northern state she \
+               saw was Ohio.",
         expected: &[NotAPlace("English"), NotAPlace("Northern")],
     },
     Case {

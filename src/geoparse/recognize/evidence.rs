@@ -406,8 +406,8 @@ pub(super) fn evidence(
                 .iter()
                 .any(|c| gazetteer.kind(c.entry) == Kind::Demonym)
         {
-            // "the Akhalgori district", "Zabul province"; not an adjective ("the
-            // first Northern state", "the English city of Salisbury").
+            // "the Akhalgori district", "Zabul province"; not an adjective ("a Northern
+            // state", "the English county of Kent").
             score += 1.0;
             locative_cue = true;
         }
