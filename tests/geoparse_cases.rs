@@ -372,6 +372,25 @@ const ABBREVIATIONS: &[Case] = &[
 /// Calendar abbreviations and first names are not places.
 const CALENDAR_AND_NAMES: &[Case] = &[
     Case {
+        name: "a town's name opening a person's name the census does not list",
+        text: "On Monday, Vladimir Putin said the talks had failed. The prize was shared by \
+               the poet Fatih Ozkan and a painter from Izmir.",
+        expected: &[
+            NotAPlace("Vladimir"),
+            NotAPlace("Fatih"),
+            Place("Izmir", Kind::Place, Some("TR")),
+        ],
+    },
+    Case {
+        name: "a town's name opening a company's or a school's",
+        text: "He was taken to Colchester General Hospital, Essex Police said, and the \
+               Braintree Rotary Club raised money for his family.",
+        expected: &[
+            Place("Colchester", Kind::Place, Some("GB")),
+            Place("Braintree", Kind::Place, Some("GB")),
+        ],
+    },
+    Case {
         name: "titles and a parliament named like towns",
         text: "U.S. Sens. Maria Cantwell and Patty Murray wrote to Moscow, where the State \
                Duma passed the bill and the Duma's speaker signed it.",

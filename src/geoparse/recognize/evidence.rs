@@ -452,6 +452,34 @@ pub(super) fn evidence(
             // "Michael Jones", "Georgia Smith": a given name starting a name.
             score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
             person_context = true;
+        } else if capitalized
+            && !institution
+            && !person_context
+            && !multi_word
+            && !broad
+            && gap == " "
+            && word.len() >= 3
+            && !word.bytes().all(|b| b.is_ascii_uppercase())
+            && next_class.bits
+                & (class::PLACE_SUFFIX
+                    | class::FEATURE
+                    | class::CALENDAR
+                    | class::TOWN_HEAD
+                    | class::PERSON_CUE
+                    | class::VEHICLE_MAKE)
+                == 0
+            && next_class.kind.is_none()
+            && prev_class.bits & (class::LOCATIVE | class::THE | class::DETERMINER | class::OF) == 0
+            && capitalized_word_after(text, end + gap.len() + word.len()).is_none()
+            && !gazetteer.word_facts(word, memo).is_name
+        {
+            // "Vladimir Putin", "Fatih Terim": a town's name before a capitalised word
+            // that names no place, the two alone and after no preposition or article,
+            // are a person's name (a given name the census lists not). After "the",
+            // "at" or "of", or with more capitalised words, they are more often a
+            // company's or a club's, named after the town ("the Braintree Rotary
+            // Club").
+            score -= 2.0;
         }
         // A first-level division "said" is a surname far more often than a state
         // speaking ("Nelson said"); countries and regions do speak in news.
