@@ -374,10 +374,12 @@ const CALENDAR_AND_NAMES: &[Case] = &[
     Case {
         name: "a town's name opening a person's name the census does not list",
         text: "On Monday, Vladimir Putin said the talks had failed. The prize was shared by \
-               the poet Fatih Ozkan and a painter from Izmir.",
+               the poet Fatih Ozkan and a painter from Izmir. Kobe Bryant's daughter spoke \
+               at the ceremony.",
         expected: &[
             NotAPlace("Vladimir"),
             NotAPlace("Fatih"),
+            NotAPlace("Kobe"),
             Place("Izmir", Kind::Place, Some("TR")),
         ],
     },

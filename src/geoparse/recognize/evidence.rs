@@ -471,10 +471,12 @@ pub(super) fn evidence(
             && next_class.kind.is_none()
             && prev_class.bits & (class::LOCATIVE | class::THE | class::DETERMINER | class::OF) == 0
             && capitalized_word_after(text, end + gap.len() + word.len()).is_none()
-            && !gazetteer.word_facts(word, memo).is_name
+            && (!gazetteer.word_facts(word, memo).is_name
+                || gazetteer.person_name_memo(word, memo).surname)
         {
             // "Vladimir Putin", "Fatih Terim": a town's name before a capitalised word
-            // that names no place, the two alone and after no preposition or article,
+            // that names no place or is a common surname ("Kobe Bryant"), the two alone
+            // and after no preposition or article,
             // are a person's name (a given name the census lists not). After "the",
             // "at" or "of", or with more capitalised words, they are more often a
             // company's or a club's, named after the town ("the Braintree Rotary
