@@ -398,6 +398,7 @@ pub(super) fn evidence(
         }
         if !capitalized
             && !multi_word
+            && (next_class.kind.is_some() || word == "oblast")
             && is_place_noun(word)
             && !head.has(SurfaceHead::COMMON_WORD)
             && !text[end + gap.len() + word.len()..].starts_with(" of ")
