@@ -380,6 +380,7 @@ const CALENDAR_AND_NAMES: &[Case] = &[
             NotAPlace("Vladimir"),
             NotAPlace("Fatih"),
             NotAPlace("Kobe"),
+            NotAPlace("Bryant"),
             Place("Izmir", Kind::Place, Some("TR")),
         ],
     },

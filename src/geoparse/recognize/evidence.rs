@@ -326,6 +326,34 @@ pub(super) fn evidence(
             // before ("Ideally, Orange County") would make too many.
             surname = prev_class.bits & class::CALENDAR == 0
                 && gazetteer.person_name_memo(word, memo).given;
+        } else if glued
+            && text[prev_start + word.len()..start] == *" "
+            && !multi_word
+            && !broad
+            && is_capitalized(word)
+            && !word.bytes().all(|b| b.is_ascii_uppercase())
+            && prev_class.bits & (class::PLACE_PREFIX | class::CALENDAR | class::PERSON_CUE) == 0
+            && prev_class.kind.is_none()
+            && capitalized_word_after(text, end).is_none()
+            && (prev_at_start
+                || previous_word(text, prev_start).is_none_or(|(_, w)| {
+                    !is_capitalized(w)
+                        && classify(w).bits
+                            & (class::LOCATIVE | class::THE | class::DETERMINER | class::OF)
+                            == 0
+                }))
+            && gazetteer.person_name_memo(surface, memo).surname
+            && {
+                let facts = gazetteer.word_facts(word, memo);
+                facts.is_name && !facts.common_word
+            }
+        {
+            // "Kobe Bryant": a common census surname after a town's name, the two alone
+            // and after no preposition or article, closes the person's name the town's
+            // name opened (the rule for the word after a name, below, refuses "Kobe").
+            score -= 2.0;
+            person_context = true;
+            surname = true;
         }
         // "Matthew D. Flores": a middle initial between a capitalised word and the
         // name. Then "Flores" alone is a person too (see `score_document`).
