@@ -1263,6 +1263,16 @@ fn local_cues() {
 /// the story around it, but not inside a longer capitalised name.
 const NEAR_THE_STORYS_PLACES: &[Case] = &[
     Case {
+        name: "small towns beside a city whose name is also a word",
+        text: "In Cork, flooding hit Bandon and Clonakilty overnight, and the council \
+               opened a rest centre.",
+        expected: &[
+            Place("Cork", Kind::Place, Some("IE")),
+            Place("Bandon", Kind::Place, Some("IE")),
+            Place("Clonakilty", Kind::Place, Some("IE")),
+        ],
+    },
+    Case {
         name: "the two ends of a range",
         text: "Farmers across New York, from Buffalo to Albany, said the drought had cut \
                their yields by a third.",
