@@ -505,11 +505,10 @@ pub(super) fn evidence(
         {
             // "Vladimir Putin", "Fatih Terim": a town's name before a capitalised word
             // that names no place or is a common surname ("Kobe Bryant"), the two alone
-            // and after no preposition or article,
-            // are a person's name (a given name the census lists not). After "the",
-            // "at" or "of", or with more capitalised words, they are more often a
-            // company's or a club's, named after the town ("the Braintree Rotary
-            // Club").
+            // and after no preposition or article, are a person's name (a given name
+            // the census does not list). After "the", "at" or "of", or with more
+            // capitalised words, they are more often a company's or a club's, named
+            // after the town ("the Braintree Rotary Club").
             score -= 2.0;
         }
         // A first-level division "said" is a surname far more often than a state
