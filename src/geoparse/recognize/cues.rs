@@ -468,9 +468,9 @@ pub(super) fn is_title_abbreviation(surface: &str, after: &str) -> bool {
             .is_some_and(|rest| rest.chars().next().is_some_and(char::is_uppercase))
 }
 
-/// Lower-case nouns of one place that, right after a name, make it a place of that kind
-/// ("the Akhalgori district", "Zabul province", "the Sool region"): the name
-/// is that district's or province's own. Plurals ("Texas cities") and offices ("Kano
+/// Nouns of one place that, in lower case right after a name, make it a place of that
+/// kind ("the Akhalgori district", "Zabul province", "the Sool region"): the name is
+/// that district's or province's own. Plurals ("Texas cities") and offices ("Kano
 /// governor") say the kind too (`KIND_CUES`) but follow names that are clear already.
 const PLACE_NOUNS: &[&str] = &[
     "city",
@@ -488,11 +488,6 @@ const PLACE_NOUNS: &[&str] = &[
     "township",
     "village",
 ];
-
-/// True if `word` is one of the [`PLACE_NOUNS`], written in lower case.
-pub(super) fn is_place_noun(word: &str) -> bool {
-    PLACE_NOUNS.contains(&word)
-}
 
 /// Plural nouns of places, and the kind of place each says its members are: in "Kupiansk
 /// and other towns" or "provinces such as Herat and Kandahar" the names are of that kind.
@@ -671,35 +666,36 @@ const KIN_NOUNS: &[&str] = &[
 /// Which of the word lists above a word is on, as bits: each mention checks its
 /// neighbours against several lists, so one lookup answers them all.
 pub(super) mod class {
-    pub const CALENDAR: u16 = 1;
-    pub const LOCATIVE: u16 = 2;
-    pub const PERSON_CUE: u16 = 4;
-    pub const SPEECH_VERB: u16 = 8;
-    pub const PLACE_PREFIX: u16 = 16;
-    pub const PLACE_SUFFIX: u16 = 32;
-    pub const OF: u16 = 64;
-    pub const THE: u16 = 128;
-    pub const DENIZEN: u16 = 256;
-    pub const INSTITUTION: u16 = 512;
-    pub const TOWN_HEAD: u16 = 1024;
-    pub const DETERMINER: u16 = 2048;
-    pub const FEATURE: u16 = 4096;
-    pub const VEHICLE_MAKE: u16 = 8192;
-    pub const KIN: u16 = 16384;
-    pub const OFFICE: u16 = 32768;
+    pub const CALENDAR: u32 = 1;
+    pub const LOCATIVE: u32 = 2;
+    pub const PERSON_CUE: u32 = 4;
+    pub const SPEECH_VERB: u32 = 8;
+    pub const PLACE_PREFIX: u32 = 16;
+    pub const PLACE_SUFFIX: u32 = 32;
+    pub const OF: u32 = 64;
+    pub const THE: u32 = 128;
+    pub const DENIZEN: u32 = 256;
+    pub const INSTITUTION: u32 = 512;
+    pub const TOWN_HEAD: u32 = 1024;
+    pub const DETERMINER: u32 = 2048;
+    pub const FEATURE: u32 = 4096;
+    pub const VEHICLE_MAKE: u32 = 8192;
+    pub const KIN: u32 = 16384;
+    pub const OFFICE: u32 = 32768;
+    pub const PLACE_NOUN: u32 = 65536;
 }
 
 /// What the cue lists say of a word, case aside.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct WordClass {
     /// [`class`] bits.
-    pub(super) bits: u16,
+    pub(super) bits: u32,
     /// The kind of place the word announces (`city`, `river`).
     pub(super) kind: Option<KindCue>,
 }
 
 /// Each cue list with its [`class`] bit.
-const CUE_LISTS: &[(&[&str], u16)] = &[
+const CUE_LISTS: &[(&[&str], u32)] = &[
     (CALENDAR_WORDS, class::CALENDAR),
     (LOCATIVE_CUES, class::LOCATIVE),
     (PERSON_CUES, class::PERSON_CUE),
@@ -716,6 +712,7 @@ const CUE_LISTS: &[(&[&str], u16)] = &[
     (VEHICLE_MAKES, class::VEHICLE_MAKE),
     (KIN_NOUNS, class::KIN),
     (OFFICE_TERMS, class::OFFICE),
+    (PLACE_NOUNS, class::PLACE_NOUN),
 ];
 
 /// What the cue lists say of `word`, in any case.

@@ -5,9 +5,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
-use super::cues::{
-    class, classify, is_place_noun, is_seat_of_power, is_title_abbreviation, plural_cue,
-};
+use super::cues::{class, classify, is_seat_of_power, is_title_abbreviation, plural_cue};
 use super::spellings::SurfaceHead;
 use crate::gazetteer::{Gazetteer, Kind, NameMatch, WordMemo};
 use crate::geoparse::Options;
@@ -82,6 +80,11 @@ fn shouts(text: &str) -> bool {
     }
     lower * 4 < letters
 }
+
+/// Words before a pair of capitalised words that make the pair more often a club's or
+/// a company's named after a town than a person's ("the Braintree Rotary", "at Kobe
+/// Steel"): the person-name rules for such pairs do not fire after them.
+const ARTICLE_OR_PREPOSITION: u32 = class::LOCATIVE | class::THE | class::DETERMINER | class::OF;
 
 /// The score of one proposed name, `text[start..end]` (spelled as `head` says), from
 /// its spelling and the words around it, with what it noted of a person or a place cue.
@@ -326,8 +329,7 @@ pub(super) fn evidence(
             // before ("Ideally, Orange County") would make too many.
             surname = prev_class.bits & class::CALENDAR == 0
                 && gazetteer.person_name_memo(word, memo).given;
-        } else if glued
-            && text[prev_start + word.len()..start] == *" "
+        } else if text[prev_start + word.len()..start] == *" "
             && !multi_word
             && !broad
             && is_capitalized(word)
@@ -337,10 +339,7 @@ pub(super) fn evidence(
             && capitalized_word_after(text, end).is_none()
             && (prev_at_start
                 || previous_word(text, prev_start).is_none_or(|(_, w)| {
-                    !is_capitalized(w)
-                        && classify(w).bits
-                            & (class::LOCATIVE | class::THE | class::DETERMINER | class::OF)
-                            == 0
+                    !is_capitalized(w) && classify(w).bits & ARTICLE_OR_PREPOSITION == 0
                 }))
             && gazetteer.person_name_memo(surface, memo).surname
             && {
@@ -404,7 +403,7 @@ pub(super) fn evidence(
     // The word after.
     let gap = next.map(|(s, _)| &text[end..s]).unwrap_or("");
     // The word after's classes, kept for the feature-word test below.
-    let mut next_bits = 0u16;
+    let mut next_bits = 0u32;
     if let Some((_, word)) = next
         && gap.chars().all(|c| c == ' ')
         && !gap.is_empty()
@@ -426,8 +425,8 @@ pub(super) fn evidence(
         }
         if !capitalized
             && !multi_word
-            && (next_class.kind.is_some() || word == "oblast")
-            && is_place_noun(word)
+            && next_class.bits & class::PLACE_NOUN != 0
+            && word.bytes().all(|b| b.is_ascii_lowercase())
             && !head.has(SurfaceHead::COMMON_WORD)
             && !text[end + gap.len() + word.len()..].starts_with(" of ")
             && !surfaces[head.index as usize]
@@ -498,7 +497,7 @@ pub(super) fn evidence(
                     | class::VEHICLE_MAKE)
                 == 0
             && next_class.kind.is_none()
-            && prev_class.bits & (class::LOCATIVE | class::THE | class::DETERMINER | class::OF) == 0
+            && prev_class.bits & ARTICLE_OR_PREPOSITION == 0
             && capitalized_word_after(text, end + gap.len() + word.len()).is_none()
             && (!gazetteer.word_facts(word, memo).is_name
                 || gazetteer.person_name_memo(word, memo).surname)
