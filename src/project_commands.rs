@@ -164,7 +164,7 @@ pub fn parse_into_project(
             Some(out),
             overrides,
             &Rules::default(),
-            true,
+            false,
         )?;
     }
     Ok(if skipped > 0 {

@@ -267,10 +267,13 @@ fn output_into_missing_folder_fails_cleanly() {
 }
 
 #[test]
-fn no_why_leaves_out_only_the_why() {
-    let with = gazette(&["parse", &seeds(), "--format", "jsonl"]);
-    let without = gazette(&["parse", &seeds(), "--format", "jsonl", "--no-why"]);
+fn why_is_added_on_request_and_changes_nothing_else() {
+    let with = gazette(&["parse", &seeds(), "--format", "jsonl", "--why"]);
+    let without = gazette(&["parse", &seeds(), "--format", "jsonl"]);
+    // `--no-why`, the default now, is still taken.
+    let old_flag = gazette(&["parse", &seeds(), "--format", "jsonl", "--no-why"]);
     assert!(with.status.success() && without.status.success());
+    assert_eq!(old_flag.stdout, without.stdout, "{}", stderr(&old_flag));
     let rows = |o: &Output| -> Vec<serde_json::Value> {
         String::from_utf8_lossy(&o.stdout)
             .lines()
@@ -287,10 +290,17 @@ fn no_why_leaves_out_only_the_why() {
         assert!(why.as_str().is_some_and(|w| !w.is_empty()));
     }
     assert_eq!(with, without, "the rest of every row is the same");
-    // GeoJSON too, and not with --project (it has no rows of its own to leave it out of).
-    let geojson = gazette(&["parse", &seeds(), "--no-why"]);
+    // GeoJSON too; not with --project (it has no rows of its own to add it to), and
+    // not both flags at once.
+    let geojson = gazette(&["parse", &seeds()]);
     assert!(!String::from_utf8_lossy(&geojson.stdout).contains("\"why\""));
-    let refused = gazette(&["parse", &seeds(), "--no-why", "--project", "x.gpkg"]);
-    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let geojson = gazette(&["parse", &seeds(), "--why"]);
+    assert!(String::from_utf8_lossy(&geojson.stdout).contains("\"why\""));
+    for refused in [
+        gazette(&["parse", &seeds(), "--why", "--project", "x.gpkg"]),
+        gazette(&["parse", &seeds(), "--why", "--no-why"]),
+    ] {
+        assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    }
     assert!(!Path::new("x.gpkg").exists());
 }

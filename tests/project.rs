@@ -54,7 +54,11 @@ fn export_from_a_project_is_what_parse_writes() {
     let project = seeds_project(dir.path());
     let seeds_dir = seeds();
     for format in ["geojson", "jsonl", "csv"] {
-        for extra in [&[][..], &["--demonyms", "--min-confidence", "0.4"][..]] {
+        for extra in [
+            &[][..],
+            &["--demonyms", "--min-confidence", "0.4"][..],
+            &["--why"][..],
+        ] {
             let mut args = vec!["parse", &seeds_dir, "--format", format];
             args.extend(extra);
             let direct = gazette(&args);

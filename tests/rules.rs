@@ -57,12 +57,13 @@ fn parse_applies_the_rules_file_to_every_document() {
         format!("# ours\nnever: NIAMEY\nalways: Agadez = {region}\n"),
     )
     .expect("write");
-    let before = rows(&gazette(&["parse", &seeds(), "--format", "jsonl"]));
+    let before = rows(&gazette(&["parse", &seeds(), "--format", "jsonl", "--why"]));
     let after = rows(&gazette(&[
         "parse",
         &seeds(),
         "--format",
         "jsonl",
+        "--why",
         "--rules",
         path_str(&rules),
     ]));
@@ -93,7 +94,7 @@ fn parse_applies_the_rules_file_to_every_document() {
 
 #[test]
 fn every_mention_says_why_in_json_lines_and_geojson_and_csv_is_unchanged() {
-    let lines = rows(&gazette(&["parse", &seeds(), "--format", "jsonl"]));
+    let lines = rows(&gazette(&["parse", &seeds(), "--format", "jsonl", "--why"]));
     assert!(!lines.is_empty());
     for r in &lines {
         let why = r["why"].as_str().expect("a why");
@@ -110,7 +111,7 @@ fn every_mention_says_why_in_json_lines_and_geojson_and_csv_is_unchanged() {
     let why = niamey["why"].as_str().expect("why");
     assert!(why.contains("the capital of Niger"), "{why}");
 
-    let o = gazette(&["parse", &seeds()]);
+    let o = gazette(&["parse", &seeds(), "--why"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("GeoJSON");
     for f in v["features"].as_array().expect("features") {

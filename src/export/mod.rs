@@ -144,7 +144,7 @@ struct MentionJson<'a> {
     text: &'a str,
     title: Option<&'a str>,
     url: Option<&'a str>,
-    /// Left out of a batch run with `--no-why`.
+    /// Only in a batch run with `--why` (and in the app's exports).
     #[serde(skip_serializing_if = "Option::is_none")]
     why: Option<String>,
 }
@@ -175,7 +175,7 @@ struct MentionRowJson<'a> {
     text: &'a str,
     title: Option<&'a str>,
     url: Option<&'a str>,
-    /// Left out of a batch run with `--no-why`.
+    /// Only in a batch run with `--why` (and in the app's exports).
     #[serde(skip_serializing_if = "Option::is_none")]
     why: Option<String>,
 }
