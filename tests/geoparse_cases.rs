@@ -617,6 +617,15 @@ const LOCAL_CUES: &[Case] = &[
         expected: &[NotAPlace("English"), NotAPlace("Northern")],
     },
     Case {
+        name: "a lower-case noun of a place and \"of\" before a small town",
+        text: "Gunmen attacked the town of Gudumbali before dawn, and troops were sent to \
+               the village of Mabudi.",
+        expected: &[
+            Place("Gudumbali", Kind::Place, Some("NG")),
+            Place("Mabudi", Kind::Place, Some("NG")),
+        ],
+    },
+    Case {
         name: "county opening a sentence",
         text: "Tompkins County will open a cooling centre on Monday.",
         expected: &[Place("Tompkins County", Kind::Admin2, Some("US"))],
