@@ -626,6 +626,17 @@ const LOCAL_CUES: &[Case] = &[
         ],
     },
     Case {
+        name: "a longer list of towns, two of them places",
+        text: "Fairs were held in Valentine, Holdrege, Chadron, Ainsworth and Wayne.",
+        expected: &[
+            Place("Valentine", Kind::Place, Some("US")),
+            Place("Holdrege", Kind::Place, Some("US")),
+            Place("Chadron", Kind::Place, Some("US")),
+            Place("Ainsworth", Kind::Place, Some("US")),
+            Place("Wayne", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
         name: "county opening a sentence",
         text: "Tompkins County will open a cooling centre on Monday.",
         expected: &[Place("Tompkins County", Kind::Admin2, Some("US"))],

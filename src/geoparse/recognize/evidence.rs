@@ -666,25 +666,53 @@ pub(super) fn score_document(
         .iter()
         .map(|p| !p.person_context && p.hit.score >= options.threshold + 0.5)
         .collect();
+    // Not a name that runs on into another capitalised word ("Watson Pulliam").
+    let runs_on = |p: &Proposed| capitalized_word_after(text, p.hit.end).is_some();
+    let joined = |proposed: &[Proposed], a: usize, b: usize| {
+        text.get(proposed[a].hit.end..proposed[b].hit.start)
+            .is_some_and(|gap| {
+                is_list_joint(gap)
+                    || gap == " to "
+                        && previous_word(text, proposed[a].hit.start)
+                            .is_some_and(|(_, w)| w.eq_ignore_ascii_case("from"))
+            })
+    };
     for i in 0..proposed.len() {
         if proposed[i].person_context || proposed[i].hit.score >= options.threshold {
             continue;
         }
-        let joined = |a: usize, b: usize| {
-            text.get(proposed[a].hit.end..proposed[b].hit.start)
-                .is_some_and(|gap| {
-                    is_list_joint(gap)
-                        || gap == " to "
-                            && previous_word(text, proposed[a].hit.start)
-                                .is_some_and(|(_, w)| w.eq_ignore_ascii_case("from"))
-                })
-        };
-        let before = i > 0 && clear[i - 1] && joined(i - 1, i);
-        let after = i + 1 < proposed.len() && clear[i + 1] && joined(i, i + 1);
-        // Not a name that runs on into another capitalised word ("Watson Pulliam").
-        let runs_on = || capitalized_word_after(text, proposed[i].hit.end).is_some();
-        if (before || after) && !runs_on() {
+        let before = i > 0 && clear[i - 1] && joined(proposed, i - 1, i);
+        let after = i + 1 < proposed.len() && clear[i + 1] && joined(proposed, i, i + 1);
+        if (before || after) && !runs_on(&proposed[i]) {
             proposed[i].hit.score += 1.0;
+        }
+    }
+    // A longer list ("in Valentine, Holdrege, Chadron and Wayne") is one of places once
+    // two of its names read as places, the lifts above counted: the names between
+    // them that are only just short are lifted too, though no clear place is next to
+    // them.
+    let accepted = |p: &Proposed| !p.person_context && p.hit.score >= options.threshold;
+    let mut first = 0;
+    while first < proposed.len() {
+        let mut last = first;
+        while last + 1 < proposed.len() && joined(proposed, last, last + 1) {
+            last += 1;
+        }
+        let members = first..=last;
+        first = last + 1;
+        if members.clone().count() < 3
+            || proposed[members.clone()]
+                .iter()
+                .filter(|p| accepted(p))
+                .count()
+                < 2
+        {
+            continue;
+        }
+        for p in &mut proposed[members] {
+            if !p.person_context && p.hit.score < options.threshold && !runs_on(p) {
+                p.hit.score += 1.0;
+            }
         }
     }
     let key = |p: &Proposed| surfaces[p.hit.surface as usize].key_id;
