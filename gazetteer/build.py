@@ -1468,6 +1468,14 @@ def add_world_admin2(paths, cities, loc_admin2, entries, add, stats, notes):
             # (Northern Ireland's six: `unions.tsv`).
             alts += [f"{co} {a[len('County '):]}" for a in [name] + alts
                      if a.startswith("County ") for co in ("Co.", "Co")]
+        if cc == "NG":
+            # Nigerian news names a Local Government Area with its title: "Guma Local
+            # Government Area", "Guma LGA", "Guma Local Government" (the name alone is
+            # often its seat's too).
+            alts += [f"{a} {title}" for a in [asc] + alts if a.isascii()
+                     and not a.endswith(" Local Government Area")
+                     for title in ("LGA", "Local Government Area", "Local Government")]
+            stats["world_admin2_ng_titles"] += 1
         add(dict(id=rid, kind="admin2", name=name, ascii_name=asc, alt_names=dedup(name, alts),
                  abbreviations=[], lat=lat, lon=lon, feature_code="ADM2", country_code=cc,
                  admin1_code=a1, population=0, bbox=bbox, members="", refers_to=""))

@@ -655,6 +655,16 @@ const LOCAL_CUES: &[Case] = &[
 /// Local news outside the US: the province or state named pulls its towns.
 const LOCAL_ABROAD: &[Case] = &[
     Case {
+        name: "a Nigerian Local Government Area with its title",
+        text: "Gunmen killed three farmers in Gwoza Local Government Area of Borno State on \
+               Sunday, and two more in Bama LGA.",
+        expected: &[
+            Place("Gwoza Local Government Area", Kind::Admin2, Some("NG")),
+            Place("Borno State", Kind::Admin1, Some("NG")),
+            Place("Bama LGA", Kind::Admin2, Some("NG")),
+        ],
+    },
+    Case {
         name: "a small town abroad the story names nowhere else",
         text: "Rail services between Reading and London Paddington were suspended on \
                Sunday, and trains from Oxford and Swindon were cancelled. A student from \
