@@ -637,6 +637,15 @@ const LOCAL_CUES: &[Case] = &[
         ],
     },
     Case {
+        name: "a town that is also a word, before a preposition",
+        text: "The prize went to Claire Boyd of Oxford in the under-12 category. Second was \
+               Tom Reid of Reading in the same group.",
+        expected: &[
+            Place("Oxford", Kind::Place, Some("GB")),
+            Place("Reading", Kind::Place, Some("GB")),
+        ],
+    },
+    Case {
         name: "county opening a sentence",
         text: "Tompkins County will open a cooling centre on Monday.",
         expected: &[Place("Tompkins County", Kind::Admin2, Some("US"))],

@@ -683,6 +683,7 @@ pub(super) mod class {
     pub const KIN: u32 = 16384;
     pub const OFFICE: u32 = 32768;
     pub const PLACE_NOUN: u32 = 65536;
+    pub const PREPOSITION: u32 = 1 << 17;
 }
 
 /// What the cue lists say of a word, case aside.
@@ -713,6 +714,16 @@ const CUE_LISTS: &[(&[&str], u32)] = &[
     (KIN_NOUNS, class::KIN),
     (OFFICE_TERMS, class::OFFICE),
     (PLACE_NOUNS, class::PLACE_NOUN),
+    (PREPOSITIONS_AFTER_A_NAME, class::PREPOSITION),
+];
+
+/// Lower-case words after a name that make it the object of a verb or a preposition
+/// ("moved to Wales in 2010", "Tom Reid of Reading in the final"), not an adjective
+/// before a noun ("Western countries"): prepositions that seldom go on inside a longer
+/// name. Not "of" or "to", which often do ("Bay of Pigs", "Road to Damascus").
+const PREPOSITIONS_AFTER_A_NAME: &[&str] = &[
+    "in", "on", "at", "near", "from", "for", "with", "by", "since", "after", "before", "during",
+    "until",
 ];
 
 /// What the cue lists say of `word`, in any case.

@@ -146,11 +146,12 @@ pub(super) fn evidence(
             score -= 1.0;
         }
         // "Western countries", "Central bank": an ordinary word used as an adjective
-        // before a lower-case noun.
+        // before a lower-case noun (not before a preposition: "Reading in the final").
         let lower_after = next.is_some_and(|(s, w)| {
             text[end..s].chars().all(|c| c == ' ')
                 && w.chars().next().is_some_and(char::is_lowercase)
                 && next_class.kind.is_none()
+                && next_class.bits & class::PREPOSITION == 0
         });
         if lower_after && best_kind != Kind::Country {
             score -= 1.0;
