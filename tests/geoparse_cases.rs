@@ -646,6 +646,11 @@ const LOCAL_CUES: &[Case] = &[
         ],
     },
     Case {
+        name: "a wire service's dateline after a byline on the same line",
+        text: "By Ann Roe and Bo Lin, Associated Press OSAKA (AP) — Shares fell on Monday.",
+        expected: &[Place("OSAKA", Kind::Place, Some("JP"))],
+    },
+    Case {
         name: "county opening a sentence",
         text: "Tompkins County will open a cooling centre on Monday.",
         expected: &[Place("Tompkins County", Kind::Admin2, Some("US"))],

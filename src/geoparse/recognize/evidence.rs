@@ -193,7 +193,12 @@ pub(super) fn evidence(
     }
     // A dateline: the name opens a line or sentence and a dash follows it, after at
     // most a short qualifier ("XENIA —", "CHARLESTON, W.Va. --", "Goose Creek –").
-    let dateline = at_sentence_start && is_dateline(&text[end..]);
+    // A wire service's credit makes a dateline of a name in capitals wherever it stands:
+    // a byline on the same line may come first ("By Ann Roe, Associated Press TOKYO
+    // (AP) —").
+    let dateline = (at_sentence_start
+        || head.has(SurfaceHead::ALL_CAPS) && text[end..].starts_with(" ("))
+        && is_dateline(&text[end..]);
     if dateline
         && (head.has(SurfaceHead::ALL_CAPS)
             || text[end..].starts_with(',')
