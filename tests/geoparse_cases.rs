@@ -651,6 +651,11 @@ const LOCAL_CUES: &[Case] = &[
         expected: &[Place("OSAKA", Kind::Place, Some("JP"))],
     },
     Case {
+        name: "a town's court or hospital",
+        text: "He was taken to a Reading hospital after the crash on Friday.",
+        expected: &[Place("Reading", Kind::Place, Some("GB"))],
+    },
+    Case {
         name: "county opening a sentence",
         text: "Tompkins County will open a cooling centre on Monday.",
         expected: &[Place("Tompkins County", Kind::Admin2, Some("US"))],

@@ -315,6 +315,9 @@ const DENIZEN_NOUNS: &[&str] = &[
     "councilman",
     "councilwoman",
     "metro",
+    "court",
+    "hospital",
+    "prison",
 ];
 
 /// Capitalised words after a name that start the name of a public body or service of
