@@ -1257,6 +1257,19 @@ def airport_names(name: str, place_names: set, common_words: set):
     return main, [a for a in alts if a != main]
 
 
+# The hubs world news names by their own name alone ("flights from Gatwick", "landed at
+# O'Hare"), by ICAO code. Chosen by hand, not derived: among the airports' own names
+# that are no word, given name or town, too many are a park's or a region's name too
+# (see `airport_names`). Each is either no town's name in the gazetteer or a far smaller
+# town's (Heathrow, Florida, 5,896 people).
+AIRPORT_BARE_NAMES = {
+    "EGLL": "Heathrow", "EGKK": "Gatwick", "EGSS": "Stansted", "EHAM": "Schiphol",
+    "KORD": "O'Hare", "KIAD": "Dulles", "WSSS": "Changi", "LIMC": "Malpensa",
+    "LEMD": "Barajas", "UUEE": "Sheremetyevo", "ULLI": "Pulkovo", "ENGM": "Gardermoen",
+    "VTBS": "Suvarnabhumi", "EKCH": "Kastrup",
+}
+
+
 def add_airports(paths, entries, admin1, add, stats, common_words: set):
     """Airports with IATA and ICAO codes (the ones airlines fly to) from airportsdata,
     under their own names (`airport_names`), as places with GeoNames' feature code
@@ -1299,6 +1312,10 @@ def add_airports(paths, entries, admin1, add, stats, common_words: set):
             stats["airport_bad_point"] += 1
             continue
         asc = ascii_fold(main) or main
+        bare = AIRPORT_BARE_NAMES.get(r["icao"])
+        if bare:
+            alts = alts + [bare]
+            stats["airport_bare_name"] += 1
         add(dict(id=f"icao:{r['icao']}", kind="place", name=main, ascii_name=asc,
                  alt_names=dedup(main, ([asc] if asc != main else []) + alts),
                  abbreviations=[], lat=lat, lon=lon, feature_code="AIRP",

@@ -743,6 +743,16 @@ const LOCAL_ABROAD: &[Case] = &[
 /// transliterated names (no apostrophe, no Arabic article).
 const MISSING_PLACES: &[Case] = &[
     Case {
+        name: "a hub airport named alone",
+        text: "Fog grounded flights at Gatwick and Heathrow, and a connection through O'Hare \
+               was cancelled.",
+        expected: &[
+            Place("Gatwick", Kind::Place, Some("GB")),
+            Place("Heathrow", Kind::Place, Some("GB")),
+            Place("O'Hare", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
         name: "rivers that world news names",
         text: "Farmers in Karnataka and Tamil Nadu have quarrelled over the Cauvery for \
                decades. Upstream, the Yamuna rose above the danger mark at Delhi, and in \

@@ -130,9 +130,15 @@ pub(super) fn strongest_namesakes(
 pub(super) fn prominence(base: &BaseProminence, gazetteer: &Gazetteer, c: &Candidate) -> f32 {
     let kind = gazetteer.kind(c.entry);
     // Alternate names of towns are mostly other languages' spellings; those of
-    // countries, states and regions are mostly English variants ("Britain", "Ga.").
+    // countries, states and regions are mostly English variants ("Britain", "Ga."), and
+    // so are an airport's ("Gatwick Airport", "Gatwick").
     let how = match (c.name_match, kind) {
         (NameMatch::Primary | NameMatch::Abbreviation, _) => 0.0,
+        (NameMatch::Alternate, Kind::Place)
+            if gazetteer.feature_code_packed(c.entry) == pack_code("AIRP") =>
+        {
+            -0.6
+        }
         (NameMatch::Alternate, Kind::Place | Kind::Admin2) => -1.2,
         (NameMatch::Alternate, _) => -0.6,
     };
