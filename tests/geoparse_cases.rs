@@ -849,6 +849,15 @@ const MISSING_PLACES: &[Case] = &[
 /// their state alone.
 const WORLD_CITIES: &[Case] = &[
     Case {
+        name: "a city named by the first words of its official name",
+        text: "The hurricane struck Acapulco early on Wednesday, and ferries from Seongnam \
+               and Goyang were halted.",
+        expected: &[
+            Place("Acapulco", Kind::Place, Some("MX")),
+            Place("Goyang", Kind::Place, Some("KR")),
+        ],
+    },
+    Case {
         name: "a state named in a school's name",
         text: "A professor at the University of California who studies fashion said the \
                designer, now based in London, had not been told.",

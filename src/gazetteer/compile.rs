@@ -321,6 +321,13 @@ pub fn build_bytes(
             *slot = flag;
         }
     };
+    // The names of countries, states and regions: a city's short form that is one of
+    // these ("Johor" of "Johor Bahru") stays an alternate name (see below).
+    let broad_names: std::collections::HashSet<String> = entries
+        .iter()
+        .filter(|e| matches!(e.kind, Kind::Country | Kind::Admin1 | Kind::Region))
+        .flat_map(|e| [fold_name(&e.name), fold_name(&e.ascii_name)])
+        .collect();
     for (i, e) in entries.iter().enumerate() {
         let i = i as EntryIndex;
         for form in [e.name.as_str(), e.ascii_name.as_str()] {
@@ -328,9 +335,31 @@ pub fn build_bytes(
                 add(k, i, 0);
             }
         }
+        // A city's name shortened to its first words ("Frankfurt" of "Frankfurt am Main",
+        // "Acapulco" of "Acapulco de Juárez") is how English news names it, not another
+        // language's spelling: it counts as the name. Cities of 100,000 people or more
+        // only: among smaller places and divisions the short form is as often a
+        // namesake's own name. Nor a short form that names a country, state or region.
+        let primaries: Vec<String> = if e.kind == Kind::Place && e.population >= 100_000 {
+            [e.name.as_str(), e.ascii_name.as_str()]
+                .iter()
+                .map(|f| fold_name(f))
+                .collect()
+        } else {
+            Vec::new()
+        };
         for form in e.alt_names() {
             for k in keys_of(form) {
-                add(k, i, POSTING_ALTERNATE);
+                // Not a name before "City" ("Oklahoma" of "Oklahoma City", "Quebec" of
+                // "Québec City"): that short form is the state's or province's.
+                let short_form = !broad_names.contains(&k)
+                    && primaries.iter().any(|p| {
+                        p.len() > k.len()
+                            && p.starts_with(&k)
+                            && p.as_bytes()[k.len()] == b' '
+                            && !p[k.len()..].starts_with(" city")
+                    });
+                add(k, i, if short_form { 0 } else { POSTING_ALTERNATE });
             }
         }
         for form in e.abbreviations() {
