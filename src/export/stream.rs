@@ -78,8 +78,8 @@ impl DocumentExport {
     }
 
     /// As [`DocumentExport::render`]; with `why` false, JSON Lines rows and GeoJSON
-    /// mentions leave out their `why` (`gazette parse` without `--why`: a fifth fewer bytes, and
-    /// none of the time explaining takes).
+    /// mentions leave out their `why` (`gazette parse` without `--why`: a fifth fewer
+    /// bytes, and none of the time explaining takes).
     pub fn render_with(
         format: Format,
         shown: &Shown<'_>,

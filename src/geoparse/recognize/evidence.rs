@@ -704,18 +704,12 @@ pub(super) fn score_document(
         while last + 1 < proposed.len() && joined(proposed, last, last + 1) {
             last += 1;
         }
-        let members = first..=last;
+        let members = &mut proposed[first..=last];
         first = last + 1;
-        if members.clone().count() < 3
-            || proposed[members.clone()]
-                .iter()
-                .filter(|p| accepted(p))
-                .count()
-                < 2
-        {
+        if members.len() < 3 || members.iter().filter(|p| accepted(p)).count() < 2 {
             continue;
         }
-        for p in &mut proposed[members] {
+        for p in members {
             if !p.person_context && p.hit.score < options.threshold && !runs_on(p) {
                 p.hit.score += 1.0;
             }
