@@ -743,6 +743,15 @@ const LOCAL_ABROAD: &[Case] = &[
 /// transliterated names (no apostrophe, no Arabic article).
 const MISSING_PLACES: &[Case] = &[
     Case {
+        name: "an airport abroad named once in a story about another country's",
+        text: "Fog grounded flights at Gatwick and Heathrow, London's airports, and a \
+               connection through Schiphol was cancelled.",
+        expected: &[
+            Place("Gatwick", Kind::Place, Some("GB")),
+            Place("Schiphol", Kind::Place, Some("NL")),
+        ],
+    },
+    Case {
         name: "a hub airport named alone",
         text: "Fog grounded flights at Gatwick and Heathrow, and a connection through O'Hare \
                was cancelled.",

@@ -6,12 +6,12 @@
 //! village abroad, a British river read as a Maryland town. On the development corpora
 //! none of these readings was within 161 km of the gold point (LGL: 25 false mentions,
 //! 10 gold ones far off or without a point; GeoWebNews: 6 and 2), and a wrong dot is
-//! what a reader notices first. A user's own place is never dropped.
+//! what a reader notices first. A user's own place is never dropped, nor an airport.
 
 use rustc_hash::FxHashMap;
 
 use super::Mention;
-use crate::gazetteer::{Gazetteer, Kind};
+use crate::gazetteer::{Gazetteer, Kind, pack_code};
 
 /// Towns of at least this many people stay wherever they are: a city abroad is often
 /// named once ("a student from Lyon"). 50,000 rather than session 19's 20,000 dropped
@@ -40,11 +40,16 @@ pub(super) fn drop_strays(gazetteer: &Gazetteer, mentions: &mut Vec<Mention>) {
         return;
     }
     let bundled = gazetteer.len();
+    let airport = pack_code("AIRP");
     mentions.retain(|m| {
         let entry = m.resolution.entry;
         let stray = (entry as usize) < bundled
             && gazetteer.kind(entry) == Kind::Place
             && gazetteer.population(entry) < STRAY_POPULATION
+            // An airport has no population, and its name is its own: a story about
+            // British airports may name one abroad once ("a connection through
+            // Schiphol").
+            && gazetteer.feature_code_packed(entry) != airport
             && country(m).is_some_and(|c| c != main && counts.get(&c) == Some(&1));
         !stray
     });
