@@ -41,6 +41,7 @@
 mod hits;
 mod kinds;
 mod memo;
+mod rare_words;
 mod recognize;
 mod resolve;
 mod strays;
@@ -54,6 +55,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 pub use memo::ParseMemo;
+use rare_words::RareWords;
 pub use resolve::{
     CAPPED_CONTEXT, CONTEXT_FEATURES, Evidence, FEATURE_NAMES, FEATURES, Feature, MentionEvidence,
 };
@@ -174,6 +176,7 @@ impl<'g> Geoparser<'g> {
     /// does) and each distinct word is looked up in the gazetteer once. Same result.
     pub fn parse_with(&self, text: &str, memo: &mut ParseMemo) -> Vec<Mention> {
         let sentences = text::sentences(text);
+        let rare = RareWords::find(text);
         let (spellings, street_words) = memo.for_recognition();
         let hits = recognize::recognize(
             self.gazetteer,
@@ -183,6 +186,7 @@ impl<'g> Geoparser<'g> {
             &self.options,
             spellings,
             street_words,
+            &rare,
         );
         let (spellings, scratch) = memo.for_resolution();
         let mut mentions =
@@ -193,6 +197,7 @@ impl<'g> Geoparser<'g> {
             text,
             &sentences,
             memo.street_words(),
+            &rare.street_plurals,
             &mut mentions,
         );
         mentions

@@ -198,49 +198,40 @@ pub(crate) fn street_names(text: &str, word_starts: &[usize]) -> Vec<Range<usize
 }
 
 /// Plural street words after two names: "at Larkspur and Heron streets" names two
-/// streets, each a mention. Lower-case, so the proposal walk (which stops at capitals)
-/// does not note them: they are looked for with one `memmem` pass each.
-const PLURAL_STREET_WORDS: &[&str] = &[" streets", " avenues", " roads"];
+/// streets, each a mention. Found with the document's other rare words
+/// ([`RareWords`](super::rare_words::RareWords)).
+pub(super) const PLURAL_STREET_WORDS: &[&str] = &[" streets", " avenues", " roads"];
 
 /// The byte ranges of the two names in each "X and Y streets" ("Larkspur and Heron
 /// streets", "Fourth and Seventh avenues"), in text order: one or two name words each.
-fn street_pairs(text: &str) -> Vec<Range<usize>> {
-    // The searchers, built once: a batch asks this of every document.
-    static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
-        std::sync::LazyLock::new(|| {
-            PLURAL_STREET_WORDS
-                .iter()
-                .map(|p| memchr::memmem::Finder::new(p.as_bytes()))
-                .collect()
-        });
+/// `plurals` are where the plural street words stand, lower-case so the proposal walk
+/// (which stops at capitals) does not note them ([`RareWords::street_plurals`](super::rare_words::RareWords::street_plurals)).
+fn street_pairs(text: &str, plurals: &[(usize, usize)]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    for finder in FINDERS.iter() {
-        let plural_len = finder.needle().len();
-        for at in finder.find_iter(text.as_bytes()) {
-            let after = at + plural_len;
-            // A word of its own ("streets", not "streetscape").
-            if text[after..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_alphanumeric() || c == '-')
-            {
-                continue;
-            }
-            let Some(second) = words_before(text, at, 2) else {
-                continue;
-            };
-            let Some(and) = second.checked_sub(" and ".len()) else {
-                continue;
-            };
-            if text.get(and..second) != Some(" and ") {
-                continue;
-            }
-            let Some(first) = words_before(text, and, 2) else {
-                continue;
-            };
-            out.push(first..and);
-            out.push(second..at);
+    for &(at, plural_len) in plurals {
+        let after = at + plural_len;
+        // A word of its own ("streets", not "streetscape").
+        if text[after..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '-')
+        {
+            continue;
         }
+        let Some(second) = words_before(text, at, 2) else {
+            continue;
+        };
+        let Some(and) = second.checked_sub(" and ".len()) else {
+            continue;
+        };
+        if text.get(and..second) != Some(" and ") {
+            continue;
+        }
+        let Some(first) = words_before(text, and, 2) else {
+            continue;
+        };
+        out.push(first..and);
+        out.push(second..at);
     }
     out.sort_unstable_by_key(|r| r.start);
     out
@@ -483,10 +474,11 @@ pub(crate) fn add_streets(
     text: &str,
     sentences: &[Range<usize>],
     word_starts: &[usize],
+    street_plurals: &[(usize, usize)],
     mentions: &mut Vec<Mention>,
 ) {
     let mut names = street_names(text, word_starts);
-    let pairs = street_pairs(text);
+    let pairs = street_pairs(text, street_plurals);
     if !pairs.is_empty() {
         // In text order, the first of two that overlap kept.
         names.extend(pairs);
@@ -574,6 +566,7 @@ fn person_like(gazetteer: &Gazetteer, text: &str, name: &Range<usize>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geoparse::rare_words::RareWords;
 
     /// The names found from every word start, as the proposal walk would note them
     /// (it notes the capitalised ones: the others are no street words).
@@ -675,13 +668,20 @@ mod tests {
     fn two_streets_before_a_plural_street_word() {
         let text = "at the corner of Larkspur and Heron streets, near Fourth and Seventh \
                     avenues and Elm and Oak streetscapes";
-        let pairs: Vec<&str> = street_pairs(text).into_iter().map(|r| &text[r]).collect();
+        let pairs: Vec<&str> = street_pairs(text, &RareWords::find(text).street_plurals)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
         assert_eq!(pairs, ["Larkspur", "Heron", "Fourth", "Seventh"]);
         // Words that open sentences are no names: "The" is left out.
         let text = "The Martin Luther and Heron roads";
-        let pairs: Vec<&str> = street_pairs(text).into_iter().map(|r| &text[r]).collect();
+        let pairs: Vec<&str> = street_pairs(text, &RareWords::find(text).street_plurals)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
         assert_eq!(pairs, ["Martin Luther", "Heron"]);
-        assert!(street_pairs("police closed and Heron streets").is_empty());
+        let text = "police closed and Heron streets";
+        assert!(street_pairs(text, &RareWords::find(text).street_plurals).is_empty());
     }
 
     #[test]

@@ -9,9 +9,6 @@
 //! counties of a place ("metro Atlanta counties").
 
 use std::ops::Range;
-use std::sync::OnceLock;
-
-use memchr::memmem;
 
 use crate::gazetteer::{Candidate, Gazetteer, Kind};
 
@@ -22,55 +19,45 @@ const MAX_ITEMS: usize = 40;
 /// Words in one county's name at most (`Prince George's`, `St. Louis`, `Otter Tail`).
 const MAX_WORDS: usize = 3;
 
-/// The byte ranges of the names of every county list in `text`, in text order.
-pub(super) fn county_list_items(text: &str) -> Vec<Range<usize>> {
-    // Two searches over the text, each built once: every document is searched, and a
-    // searcher costs more to build than a news article takes to search.
-    static FINDERS: OnceLock<[(memmem::Finder<'static>, u8); 2]> = OnceLock::new();
-    let finders = FINDERS.get_or_init(|| {
-        [
-            (memmem::Finder::new("ounties"), b'c'),
-            (memmem::Finder::new("arishes"), b'p'),
-        ]
-    });
+/// The byte ranges of the names of every county list in `text`, in text order, from
+/// where its county plurals stand ([`RareWords::county_plurals`](crate::geoparse::rare_words::RareWords::county_plurals)).
+pub(super) fn county_list_items(text: &str, plurals: &[(usize, usize, u8)]) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut items = Vec::new();
-    for (finder, initial) in finders {
-        for found in finder.find_iter(bytes) {
-            // " counties" or " Counties" as a whole word ("countiesque" is not).
-            let Some(at) = found.checked_sub(2) else {
-                continue;
-            };
-            let end_of_word = found + finder.needle().len();
-            if bytes[at] != b' '
-                || bytes[at + 1].to_ascii_lowercase() != *initial
-                || text[end_of_word..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric)
-            {
-                continue;
-            }
-            let first = items.len();
-            let mut end = at;
-            while items.len() - first < MAX_ITEMS {
-                let Some(start) = name_before(text, end) else {
-                    break;
-                };
-                items.push(start..end);
-                match joint_before(text, start) {
-                    Some(joint_start) => end = joint_start,
-                    None => break,
-                }
-            }
-            // One name before a plural is the counties of or around a place ("metro
-            // Atlanta counties", "Texas counties"), not a county's name.
-            if items.len() - first < 2 {
-                items.truncate(first);
-                continue;
-            }
-            items[first..].reverse();
+    for &(found, needle_len, initial) in plurals {
+        // " counties" or " Counties" as a whole word ("countiesque" is not).
+        let Some(at) = found.checked_sub(2) else {
+            continue;
+        };
+        let end_of_word = found + needle_len;
+        if bytes[at] != b' '
+            || bytes[at + 1].to_ascii_lowercase() != initial
+            || text[end_of_word..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+        {
+            continue;
         }
+        let first = items.len();
+        let mut end = at;
+        while items.len() - first < MAX_ITEMS {
+            let Some(start) = name_before(text, end) else {
+                break;
+            };
+            items.push(start..end);
+            match joint_before(text, start) {
+                Some(joint_start) => end = joint_start,
+                None => break,
+            }
+        }
+        // One name before a plural is the counties of or around a place ("metro
+        // Atlanta counties", "Texas counties"), not a county's name.
+        if items.len() - first < 2 {
+            items.truncate(first);
+            continue;
+        }
+        items[first..].reverse();
     }
     items.sort_by_key(|r| r.start);
     items.dedup();
@@ -147,9 +134,10 @@ pub(super) fn county_candidates(gazetteer: &Gazetteer, written: &str) -> Vec<Can
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geoparse::rare_words::RareWords;
 
     fn items(text: &str) -> Vec<&str> {
-        county_list_items(text)
+        county_list_items(text, &RareWords::find(text).county_plurals)
             .into_iter()
             .map(|r| &text[r])
             .collect()

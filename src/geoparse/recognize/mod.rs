@@ -26,6 +26,7 @@ use std::ops::Range;
 
 use super::Options;
 use super::hits::Hit;
+use super::rare_words::RareWords;
 use crate::gazetteer::Gazetteer;
 use evidence::score_document;
 use propose::propose;
@@ -43,6 +44,7 @@ pub(crate) fn cue_of(word: &str) -> (bool, Option<super::hits::KindCue>) {
 
 /// Finds the place mentions of `text`, and notes in `street_words` where the words
 /// that may end a street's name stand (see `propose`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn recognize(
     gazetteer: &Gazetteer,
     base: &BaseProminence,
@@ -51,6 +53,7 @@ pub(crate) fn recognize(
     options: &Options,
     memo: &mut SpellingMemo,
     street_words: &mut Vec<usize>,
+    rare: &RareWords,
 ) -> Vec<Hit> {
     let owner = (gazetteer.id(), options.demonyms);
     // Start over between documents (never during one: hits hold indices).
@@ -69,6 +72,7 @@ pub(crate) fn recognize(
         options,
         memo,
         street_words,
+        rare,
     );
     score_document(gazetteer, text, sentences, &memo.list, &mut raw, options);
     let mut hits: Vec<Hit> = raw

@@ -13,6 +13,7 @@ use super::spellings::{
 };
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::Options;
+use crate::geoparse::rare_words::RareWords;
 use crate::geoparse::streets::street_word_len;
 use crate::short_key::LANES_HIGH;
 
@@ -21,6 +22,7 @@ use crate::short_key::LANES_HIGH;
 /// that may end a street's name ([`street_word_len`]), where it starts a word or ends a
 /// proposal ("Wichita Drive", whose proposal may yet be refused): the streets step
 /// reads them, so the text is walked once.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn propose(
     gazetteer: &Gazetteer,
     base: &BaseProminence,
@@ -29,6 +31,7 @@ pub(super) fn propose(
     options: &Options,
     memo: &mut SpellingMemo,
     street_words: &mut Vec<usize>,
+    rare: &RareWords,
 ) -> Vec<Proposed> {
     let bytes = text.as_bytes();
     // Room for a proposal every 64 bytes, more than news has (one in 90): growing the
@@ -39,13 +42,11 @@ pub(super) fn propose(
     let mut prev_is_word = false;
     let mut shouting = ShoutingMemo::default();
     // The names of county lists, in text order, and the first not yet passed.
-    let county_items = county_list_items(text);
+    let county_items = county_list_items(text, &rare.county_plurals);
     let mut next_county = 0usize;
     // Whether a lower-case "airport" follows any word ("Gatwick airport"): asked once,
     // so the capitalised words that are no name pay nothing when none does.
-    static AIRPORT: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(" airport"));
-    let airport_in_text = AIRPORT.find(bytes).is_some();
+    let airport_in_text = rare.airport;
     while i < bytes.len() {
         // Past the bytes that hold no capital and no non-ASCII byte: only a capital can
         // start a name, and most of the text is neither. First sixteen bytes a step
