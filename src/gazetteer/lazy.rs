@@ -104,6 +104,12 @@ impl Gazetteer {
         }
     }
 
+    /// True if the entry is an airport (feature code `AIRP`): a place with no
+    /// population whose names are its own, which the parser weighs apart from towns.
+    pub fn is_airport(&self, index: EntryIndex) -> bool {
+        self.feature_code_packed(index) == pack_code("AIRP")
+    }
+
     /// The section `s` of the file.
     fn section(&self, s: Section) -> &[u8] {
         &self.tables[self.layout.range(s)]

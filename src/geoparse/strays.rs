@@ -11,7 +11,7 @@
 use rustc_hash::FxHashMap;
 
 use super::Mention;
-use crate::gazetteer::{Gazetteer, Kind, pack_code};
+use crate::gazetteer::{Gazetteer, Kind};
 
 /// Towns of at least this many people stay wherever they are: a city abroad is often
 /// named once ("a student from Lyon"). 50,000 rather than session 19's 20,000 dropped
@@ -40,7 +40,6 @@ pub(super) fn drop_strays(gazetteer: &Gazetteer, mentions: &mut Vec<Mention>) {
         return;
     }
     let bundled = gazetteer.len();
-    let airport = pack_code("AIRP");
     mentions.retain(|m| {
         let entry = m.resolution.entry;
         let stray = (entry as usize) < bundled
@@ -49,7 +48,7 @@ pub(super) fn drop_strays(gazetteer: &Gazetteer, mentions: &mut Vec<Mention>) {
             // An airport has no population, and its name is its own: a story about
             // British airports may name one abroad once ("a connection through
             // Schiphol").
-            && gazetteer.feature_code_packed(entry) != airport
+            && !gazetteer.is_airport(entry)
             && country(m).is_some_and(|c| c != main && counts.get(&c) == Some(&1));
         !stray
     });

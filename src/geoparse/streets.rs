@@ -205,7 +205,9 @@ pub(super) const PLURAL_STREET_WORDS: &[&str] = &[" streets", " avenues", " road
 /// The byte ranges of the two names in each "X and Y streets" ("Larkspur and Heron
 /// streets", "Fourth and Seventh avenues"), in text order: one or two name words each.
 /// `plurals` are where the plural street words stand, lower-case so the proposal walk
-/// (which stops at capitals) does not note them ([`RareWords::street_plurals`](super::rare_words::RareWords::street_plurals)).
+/// (which stops at capitals) does not note them ([`RareWords::street_plurals`]).
+///
+/// [`RareWords::street_plurals`]: super::rare_words::RareWords::street_plurals
 fn street_pairs(text: &str, plurals: &[(usize, usize)]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     for &(at, plural_len) in plurals {

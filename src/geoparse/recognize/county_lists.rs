@@ -20,7 +20,9 @@ const MAX_ITEMS: usize = 40;
 const MAX_WORDS: usize = 3;
 
 /// The byte ranges of the names of every county list in `text`, in text order, from
-/// where its county plurals stand ([`RareWords::county_plurals`](crate::geoparse::rare_words::RareWords::county_plurals)).
+/// where its county plurals stand (`plurals`, [`RareWords::county_plurals`]).
+///
+/// [`RareWords::county_plurals`]: crate::geoparse::rare_words::RareWords::county_plurals
 pub(super) fn county_list_items(text: &str, plurals: &[(usize, usize, u8)]) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut items = Vec::new();

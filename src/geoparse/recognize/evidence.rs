@@ -287,8 +287,9 @@ pub(super) fn evidence(
         } else if is_of && let Some((_, before_of)) = previous_word(text, prev_start) {
             // "the city of Agadez", "the state of Niger".
             kind_cue = classify(before_of).kind;
-            // A lower-case noun of a place before "of" says more than "of" alone ("the
-            // small town of X", "the province of Y"); a capitalised one opens an
+            // A lower-case word of a kind of place (`KIND_CUES`: a noun of a place or
+            // its office) before "of" says more than "of" alone ("the small town of
+            // X", "the province of Y", "the mayor of Z"); a capitalised one opens an
             // institution's name ("Department of Justice", "City of Houston").
             if kind_cue.is_some() && before_of.bytes().all(|b| b.is_ascii_lowercase()) {
                 score += 1.0;

@@ -134,11 +134,7 @@ pub(super) fn prominence(base: &BaseProminence, gazetteer: &Gazetteer, c: &Candi
     // so are an airport's ("Gatwick Airport", "Gatwick").
     let how = match (c.name_match, kind) {
         (NameMatch::Primary | NameMatch::Abbreviation, _) => 0.0,
-        (NameMatch::Alternate, Kind::Place)
-            if gazetteer.feature_code_packed(c.entry) == pack_code("AIRP") =>
-        {
-            -0.6
-        }
+        (NameMatch::Alternate, Kind::Place) if gazetteer.is_airport(c.entry) => -0.6,
         (NameMatch::Alternate, Kind::Place | Kind::Admin2) => -1.2,
         (NameMatch::Alternate, _) => -0.6,
     };
