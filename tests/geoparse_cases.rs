@@ -873,6 +873,12 @@ const WORLD_CITIES: &[Case] = &[
         expected: &[Place("London", Kind::Place, Some("GB"))],
     },
     Case {
+        name: "a wire dateline with no state names the best-known city",
+        text: "GENEVA (Reuters) - Health officials warned on Tuesday that cases were rising \
+               in Texas, where clinics in Houston, Austin and Peru reported long queues.",
+        expected: &[Place("GENEVA", Kind::Place, Some("CH"))],
+    },
+    Case {
         name: "a local story names the town's neighbours",
         text: "Crews in Tulare County fought a grass fire near Visalia, and residents of \
                London were told to leave their homes.",

@@ -37,6 +37,11 @@ pub(crate) struct Hit {
     /// Park"): the span covers both, and the mention is placed where the story's own
     /// town is, not at the namesake the first word names.
     pub feature: bool,
+    /// The name is a wire service's dateline standing alone, in capitals and with no
+    /// state or country after it ("GENEVA (Reuters) —"): wire services write a city
+    /// alone only where it is the best-known place of its name, so its namesakes get
+    /// little from the rest of the story (see `resolve`).
+    pub wire_dateline: bool,
 }
 
 /// What resolution needs of a name as written, whatever it stands beside: its

@@ -21,7 +21,7 @@ use super::hits::KindCue;
 use super::text::{is_capitalized, is_sentence_start, next_word, previous_word};
 use super::{Mention, located_entry};
 use crate::fold::fold_name;
-use crate::gazetteer::{Entry, EntryIndex, Gazetteer, Kind, pack_code};
+use crate::gazetteer::{Entry, EntryIndex, Gazetteer, Kind, is_all_caps, pack_code};
 
 /// A place named within this many km of the entry is "nearby" in an explanation (the
 /// resolver's own "near" is of the same order).
@@ -338,7 +338,12 @@ pub fn explain_into(
         push_all(signs.next(out), &["“", after, "” after it"]);
         kind_cue = kind_cue.or(Some((after, k)));
     }
-    if is_capitalized(&m.text) && !is_sentence_start(text, m.start) {
+    // "GENEVA (Reuters) —": a wire service writes a city alone only where it is the
+    // best-known of its name (the resolver reads it so).
+    let wire_dateline = is_all_caps(&m.text) && super::recognize::is_wire_dateline(text, m.end);
+    if wire_dateline {
+        signs.next(out).push_str("a wire service's dateline");
+    } else if is_capitalized(&m.text) && !is_sentence_start(text, m.start) {
         signs.next(out).push_str("a capital letter mid-sentence");
     }
     match times {
@@ -366,6 +371,11 @@ pub fn explain_into(
     if let Some(q) = qualifier(gazetteer, text, mentions, index) {
         push_all(reasons.next(out), &["qualified by “", q, "”"]);
     }
+    if wire_dateline && chosen.kind == Kind::Place {
+        reasons
+            .next(out)
+            .push_str("a dateline with no state or country names the best-known city");
+    }
     if let Some(cc) = chosen.country_code()
         && chosen.kind != Kind::Country
     {
@@ -381,7 +391,10 @@ pub fn explain_into(
                 push_all(reasons.next(out), &items);
             }
             _ if in_country > 1 => {
-                push_all(reasons.next(out), &[country, " is named in the document"]);
+                push_all(
+                    reasons.next(out),
+                    &["the document names ", country, " or places in it"],
+                );
             }
             _ => {}
         }
@@ -432,7 +445,10 @@ pub fn explain_into(
             && Some(cc) != chosen.country_code()
             && !context.countries.contains_key(&pack_code(cc))
         {
-            push_all(lost.next(out), &[e.country_name(), " is not named"]);
+            push_all(
+                lost.next(out),
+                &["nothing in ", e.country_name(), " is named"],
+            );
         }
         out.push('.');
     }

@@ -196,9 +196,10 @@ pub(super) fn evidence(
     // A wire service's credit makes a dateline of a name in capitals wherever it stands:
     // a byline on the same line may come first ("By Ann Roe, Associated Press TOKYO
     // (AP) —").
-    let dateline = (at_sentence_start
-        || head.has(SurfaceHead::ALL_CAPS) && text[end..].starts_with(" ("))
-        && is_dateline(&text[end..]);
+    let credit_after = head.has(SurfaceHead::ALL_CAPS) && text[end..].starts_with(" (");
+    let dateline = (at_sentence_start || credit_after) && is_dateline(&text[end..]);
+    // No qualifier between the name and the credit: a city wire services write alone.
+    let wire_dateline = dateline && credit_after;
     if dateline
         && (head.has(SurfaceHead::ALL_CAPS)
             || text[end..].starts_with(',')
@@ -645,6 +646,7 @@ pub(super) fn evidence(
             sentence,
             kind_cue,
             feature,
+            wire_dateline,
         },
         person_context,
         surname,
@@ -1012,7 +1014,7 @@ fn qualified_pairs(
 /// wire service's date ("`, Dec 6`", "`, April 5, 2018`"), an optional credit
 /// ("`(Reuters)`"), then a dash; or a colon, after a date or a credit
 /// ("SOUTH WAZIRISTAN, April 5 (APP):").
-fn is_dateline(after: &str) -> bool {
+pub(super) fn is_dateline(after: &str) -> bool {
     let mut rest = after;
     let mut dated = false;
     for _ in 0..2 {

@@ -42,6 +42,14 @@ pub(crate) fn cue_of(word: &str) -> (bool, Option<super::hits::KindCue>) {
     (c.bits & cues::class::LOCATIVE != 0, c.kind)
 }
 
+/// True if the name ending at `end` of `text`, written in capitals, is a wire
+/// service's dateline standing alone ("GENEVA (Reuters) —"), as the evidence reads it:
+/// for explanations (`why.rs`).
+pub(crate) fn is_wire_dateline(text: &str, end: usize) -> bool {
+    text.get(end..)
+        .is_some_and(|after| after.starts_with(" (") && evidence::is_dateline(after))
+}
+
 /// Finds the place mentions of `text`, and notes in `street_words` where the words
 /// that may end a street's name stand (see `propose`).
 #[allow(clippy::too_many_arguments)]

@@ -89,6 +89,7 @@ pub(super) fn add_user_hits(
             sentence: sentence.min(sentences.len().saturating_sub(1)),
             kind_cue: None,
             feature: false,
+            wire_dateline: false,
         });
     }
     if found.is_empty() {

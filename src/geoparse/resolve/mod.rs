@@ -33,7 +33,7 @@ use super::hits::{Hit, Surface};
 use super::kinds::{is_broad, most_read_town, town_or_county};
 use super::text::{is_list_joint, passage};
 use super::{Alternate, MAX_ALTERNATES, MAX_PASSAGE_BYTES, Mention, Resolution};
-use crate::gazetteer::{EntryIndex, Gazetteer};
+use crate::gazetteer::{EntryFacts, EntryIndex, Gazetteer};
 use context::{Context, others_of};
 use score::{Support, context_evidence, context_support, own_evidence, score_candidate};
 
@@ -117,6 +117,26 @@ fn qualifying_commas(
     out.clear();
     out.extend((0..hits.len()).map(|i| comma(i) && !in_a_list(i)));
 }
+
+/// The candidate (by index) that is the most prominent town of a name, if it is a
+/// city a wire service would write alone in a dateline: one of
+/// [`DATELINE_CITY_PRIOR`] at least. A smaller town alone before a credit
+/// ("LEBANON (AP) —") is a local paper's dateline with its state cut, and the story
+/// says which it is.
+fn dateline_city(facts: &[EntryFacts], priors: &[f32]) -> Option<usize> {
+    facts
+        .iter()
+        .zip(priors)
+        .enumerate()
+        .filter(|(_, (e, _))| e.kind == crate::gazetteer::Kind::Place)
+        .max_by(|(_, (_, a)), (_, (_, b))| a.total_cmp(b))
+        .filter(|(_, (_, prior))| **prior >= DATELINE_CITY_PRIOR)
+        .map(|(c, _)| c)
+}
+
+/// The prominence of a city of about 100,000 people (a capital of fewer): the
+/// smallest a wire service's dateline names with no state or country.
+const DATELINE_CITY_PRIOR: f32 = 2.0;
 
 /// Names in one list at most that a list's reading looks at, on each side of a name.
 const LIST_SIBLINGS: usize = 8;
@@ -501,14 +521,30 @@ pub(crate) fn resolve(
             } else {
                 [0.0; 3]
             };
+            // A wire service's dateline standing alone ("GENEVA (Reuters) —") is the
+            // best-known town of its name: the rest of the story lends its namesakes
+            // nothing (a story filed from Geneva may be all about America).
+            let dateline_town = hit
+                .wire_dateline
+                .then(|| dateline_city(facts, &info[i].priors))
+                .flatten();
+            let support_here = |c: usize, s: &Support| match dateline_town {
+                Some(best) if best != c => Support {
+                    score: s.score.min(0.0),
+                    ..*s
+                },
+                _ => *s,
+            };
             scores.clear();
             scores.extend(
                 facts
                     .iter()
                     .zip(&info[i].priors)
                     .zip(&support[range.clone()])
-                    .map(|((e, &prior), s)| {
-                        score_candidate(gazetteer, e, prior, s, hit, q, town, siblings)
+                    .enumerate()
+                    .map(|(c, ((e, &prior), s))| {
+                        let s = support_here(c, s);
+                        score_candidate(gazetteer, e, prior, &s, hit, q, town, siblings)
                     }),
             );
             if let Some(trace) = trace.as_mut().filter(|_| last) {
