@@ -1166,7 +1166,47 @@ const QUALIFIED_PAIRS: &[Case] = &[
         text: "Ashley Evans, Georgia's new coach, spoke on Monday.",
         expected: &[NotAPlace("Evans")],
     },
+    Case {
+        name: "a country's possessive qualifies its city, in a story about another country",
+        text: "Dengue cases rose sharply across Rio Grande do Sul this month, with Porto \
+               Alegre, Pelotas and Santa Maria the worst hit, Brazil's health ministry \
+               said. Chile's capital Santiago reported its first local cases on Friday.",
+        expected: &[Place("Santiago", Kind::Place, Some("CL"))],
+    },
+    Case {
+        name: "a state's possessive before its county is that state",
+        text: "Dengue cases rose sharply in Brazil this year, with Sao Paulo, Campinas and \
+               Curitiba the worst hit, the health ministry said. Florida's Miami-Dade \
+               County reported two local cases.",
+        expected: &[
+            Place("Florida", Kind::Admin1, Some("US")),
+            Place("Miami-Dade County", Kind::Admin2, Some("US")),
+        ],
+    },
 ];
+
+/// News qualifies a place once, then writes it bare: the bare mentions are the place
+/// the qualified one is, though the story names a more famous namesake's country.
+#[test]
+fn a_place_qualified_once_keeps_its_reading_when_written_bare() {
+    let g = gazetteer();
+    let text = "Firefighters battled a warehouse blaze in Paris, Texas, on Tuesday. Nobody \
+                was hurt, Paris police said, though smoke closed two schools. The owner, who \
+                moved from Lyon in France a decade ago, said he would rebuild.";
+    let mentions = Geoparser::new(g).parse(text);
+    let paris: Vec<_> = mentions.iter().filter(|m| m.text == "Paris").collect();
+    assert_eq!(paris.len(), 2, "{mentions:?}");
+    for m in paris {
+        let e = g.entry(m.resolution.entry);
+        assert_eq!(
+            e.country_code.as_deref(),
+            Some("US"),
+            "{} read as {}",
+            m.start,
+            e.label()
+        );
+    }
+}
 
 fn check(collection: &str, cases: &[Case]) {
     let g = gazetteer();

@@ -601,11 +601,26 @@ fn qualifier<'t>(
     index: usize,
 ) -> Option<&'t str> {
     let m = &mentions[index];
-    let next = mentions.get(index + 1)?;
-    let gap = text.get(m.end..next.start)?;
-    if gap.trim() != "," {
-        return None;
-    }
+    // "Paris, Texas"; or "Chile's capital Santiago" (a possessive before it, with at
+    // most a few lower-case words between, as the resolver reads it).
+    let after = mentions.get(index + 1).filter(|next| {
+        text.get(m.end..next.start)
+            .is_some_and(|gap| gap.trim() == ",")
+    });
+    let before = || {
+        let prev = mentions.get(index.checked_sub(1)?)?;
+        let gap = text.get(prev.end..m.start)?;
+        let words = gap
+            .strip_prefix("'s ")
+            .or_else(|| gap.strip_prefix("’s "))?;
+        let possessive = words.len() <= 40
+            && words.split(' ').filter(|w| !w.is_empty()).count() <= 3
+            && words
+                .chars()
+                .all(|c| c.is_lowercase() || c == ' ' || c == '-');
+        possessive.then_some(prev)
+    };
+    let next = after.or_else(before)?;
     let chosen = gazetteer.entry(m.resolution.entry);
     let q = gazetteer.entry(next.resolution.entry);
     let names_it = chosen.kind != Kind::Country

@@ -35,7 +35,9 @@ use super::text::{is_list_joint, passage};
 use super::{Alternate, MAX_ALTERNATES, MAX_PASSAGE_BYTES, Mention, Resolution};
 use crate::gazetteer::{EntryFacts, EntryIndex, Gazetteer};
 use context::{Context, others_of};
-use score::{Support, context_evidence, context_support, own_evidence, score_candidate};
+use score::{
+    Support, context_evidence, context_support, own_evidence, qualifier_names, score_candidate,
+};
 
 /// A name's folded form, numbered (`Surface::key_id`): the resolver compares these
 /// numbers, not strings, in its inner loops.
@@ -56,28 +58,70 @@ fn names_a_border(text: &str, end: usize) -> bool {
     })
 }
 
-/// The entry a qualifier after a hit names ("Paris, Texas"): the next hit, when the
-/// comma between them is a qualifier's (`qualifying`, see [`qualifying_commas`]).
-fn qualifier<'a>(hits: &'a [Hit], qualifying: &[bool], i: usize) -> Option<&'a Hit> {
-    qualifying
+/// The entry a qualifier names: the next hit, when the comma between them is a
+/// qualifier's ("Paris, Texas": `qualifying`, see [`qualifying_commas`]); else the hit
+/// before, when it is a possessive one ("Chile's capital Santiago": `possessed`, see
+/// [`possessive_qualifiers`]).
+fn qualifier<'a>(
+    hits: &'a [Hit],
+    qualifying: &[bool],
+    possessed: &[bool],
+    i: usize,
+) -> Option<&'a Hit> {
+    let after = qualifying
         .get(i)
         .copied()
         .unwrap_or(false)
         .then(|| hits.get(i + 1))
-        .flatten()
+        .flatten();
+    after.or_else(|| {
+        let before = possessed.get(i).copied().unwrap_or(false);
+        before.then(|| hits.get(i.checked_sub(1)?)).flatten()
+    })
 }
 
+/// For each hit, true if the hit before it is a possessive that qualifies it: the
+/// name, `'s`, at most [`POSSESSIVE_WORDS`] lower-case words and this name ("Chile's
+/// capital Santiago", "Florida's Miami-Dade County", "Kerala's Wayanad"). News writes a
+/// place's country or state so as often as after a comma; the qualifier counts only
+/// where its candidates hold one of this name's (see `score::own_evidence`).
+fn possessive_qualifiers(text: &str, hits: &[Hit], out: &mut Vec<bool>) {
+    out.clear();
+    out.extend((0..hits.len()).map(|i| {
+        i > 0
+            && text
+                .get(hits[i - 1].end..hits[i].start)
+                .and_then(|gap| gap.strip_prefix("'s ").or_else(|| gap.strip_prefix("’s ")))
+                .is_some_and(|words| {
+                    words.len() <= 40
+                        && words.split(' ').filter(|w| !w.is_empty()).count() <= POSSESSIVE_WORDS
+                        && words
+                            .chars()
+                            .all(|c| c.is_lowercase() || c == ' ' || c == '-')
+                })
+    }));
+}
+
+/// Lower-case words at most between a possessive and the name it qualifies ("Russia's
+/// southern border region of Belgorod" is too far).
+const POSSESSIVE_WORDS: usize = 3;
+
 /// The town a hit qualifies ("Tacoma, Washington", "Kingston, Ont."): the hit right
-/// before it, when the comma between them is a qualifier's. Its candidates say which
-/// division or country this one is.
-fn qualified_town<'a>(hits: &'a [Hit], qualifying: &[bool], i: usize) -> Option<&'a Hit> {
-    let before = i.checked_sub(1)?;
-    qualifying
-        .get(before)
-        .copied()
-        .unwrap_or(false)
-        .then(|| hits.get(before))
-        .flatten()
+/// before it, when the comma between them is a qualifier's; or the hit right after a
+/// possessive one ("Florida's Miami-Dade County"). Its candidates say which division
+/// or country this one is. An index into `hits`.
+fn qualified_town(qualifying: &[bool], possessed: &[bool], i: usize) -> Option<usize> {
+    let before = i
+        .checked_sub(1)
+        .filter(|&b| qualifying.get(b).copied().unwrap_or(false));
+    before.or_else(|| {
+        let after = i + 1;
+        possessed
+            .get(after)
+            .copied()
+            .unwrap_or(false)
+            .then_some(after)
+    })
 }
 
 /// For each hit, true if a comma right after it joins it to the next name as a town and
@@ -339,6 +383,9 @@ pub(crate) struct Scratch {
     /// Whether the comma after each hit joins a town to its qualifier
     /// ([`qualifying_commas`]).
     qualifying: Vec<bool>,
+    /// Whether the hit before each is a possessive that qualifies it
+    /// ([`possessive_qualifiers`]).
+    possessed: Vec<bool>,
     /// The last pass's evidence for each mention's candidates, when asked for
     /// ([`Scratch::trace_evidence`]); `None` otherwise, so a parse pays nothing for it.
     trace: Option<Vec<MentionEvidence>>,
@@ -391,6 +438,7 @@ pub(crate) fn resolve(
         shared,
         runs,
         qualifying,
+        possessed,
         trace,
     } = scratch;
     list_runs(text, &hits, runs);
@@ -401,6 +449,7 @@ pub(crate) fn resolve(
     // The memo numbers folded forms already: spellings that fold alike share one.
     let surfaces: Vec<SurfaceId> = info.iter().map(|s| s.key_id).collect();
     qualifying_commas(gazetteer, text, &hits, &info, qualifying);
+    possessive_qualifiers(text, &hits, possessed);
     // Pass 0: the most prominent reading of each name (an index into its candidates).
     readings.clear();
     readings.extend(info.iter().map(|h| {
@@ -511,11 +560,12 @@ pub(crate) fn resolve(
                     start..support.len()
                 })
                 .clone();
-            let q = qualifier(&hits, qualifying, i).map(|q| &spellings[q.surface as usize]);
+            let q =
+                qualifier(&hits, qualifying, possessed, i).map(|q| &spellings[q.surface as usize]);
             // The town's current reading: in "Washington, New York and Boston" the
             // first name is read as the capital, not as a town of New York state.
-            let town = qualified_town(&hits, qualifying, i)
-                .and_then(|_| info[i - 1].facts(gazetteer).get(readings[i - 1]));
+            let town = qualified_town(qualifying, possessed, i)
+                .and_then(|t| info[t].facts(gazetteer).get(readings[t]));
             let siblings = if runs[i].len() > 1 {
                 sibling_kinds(gazetteer, &info, readings, &runs[i], i)
             } else {
@@ -610,7 +660,9 @@ pub(crate) fn resolve(
     // "the state of Washington") reads apart keeps its own reading; so does a town's
     // street or park. The others pool theirs.
     let pooled = |i: usize| {
-        qualifier(&hits, qualifying, i).is_none() && !hits[i].feature && hits[i].kind_cue.is_none()
+        qualifier(&hits, qualifying, possessed, i).is_none()
+            && !hits[i].feature
+            && hits[i].kind_cue.is_none()
     };
     mass.clear();
     mass_at.clear();
@@ -650,8 +702,48 @@ pub(crate) fn resolve(
         shared.truncate((start + RANKED).min(shared.len()));
         senses.insert(surface, start..shared.len());
     }
+    // News qualifies a place once and then writes it bare ("Paris, Texas" ... "Paris"):
+    // the bare mentions of a name take the reading of its qualified ones, when a
+    // qualifier names that reading and all such mentions agree on it. Not from a pair
+    // a list goes on after ("in Washington, New York and Boston" may be three cities).
+    let mut qualified_sense: HashMap<SurfaceId, Option<usize>> = HashMap::default();
+    for i in 0..hits.len() {
+        let Some(q) = qualifier(&hits, qualifying, possessed, i) else {
+            continue;
+        };
+        let list_goes_on = |k: usize| {
+            hits.get(k + 1)
+                .and_then(|next| text.get(hits[k].end..next.start))
+                .is_some_and(is_list_joint)
+        };
+        if q.start > hits[i].start && list_goes_on(i + 1) {
+            continue;
+        }
+        let Some(&(top, _)) = probabilities[ranges[i].clone()].first() else {
+            continue;
+        };
+        let q = &spellings[q.surface as usize];
+        if !qualifier_names(gazetteer, q, gazetteer.facts(top)) {
+            continue;
+        }
+        qualified_sense
+            .entry(surfaces[i])
+            .and_modify(|seen| {
+                if seen.is_some_and(|j| probabilities[ranges[j].clone()][0].0 != top) {
+                    *seen = None;
+                }
+            })
+            .or_insert(Some(i));
+    }
     let ranked_of = |i: usize| -> &[(EntryIndex, f32)] {
+        let from_qualified = || qualified_sense.get(&surfaces[i]).copied().flatten();
         match senses.get(&surfaces[i]) {
+            Some(_)
+                if pooled(i)
+                    && let Some(j) = from_qualified() =>
+            {
+                &probabilities[ranges[j].clone()]
+            }
             Some(range) if pooled(i) => &shared[range.clone()],
             _ => &probabilities[ranges[i].clone()],
         }

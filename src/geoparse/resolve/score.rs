@@ -239,32 +239,18 @@ pub(super) fn own_evidence(
     siblings: [f32; 3],
     evidence: &mut impl Weigh,
 ) -> bool {
-    // "Paris, Texas": the qualifier names the candidate's country or division.
-    let qualified = e.kind != Kind::Country
-        && e.country().is_some_and(|cc| {
-            qualifier.is_some_and(|q| {
-                q.facts(gazetteer).iter().any(|qe| {
-                    qe.country() == Some(cc)
-                        && match qe.kind {
-                            Kind::Country => true,
-                            Kind::Admin1 => qe.admin1() == e.admin1(),
-                            // "Thruxton, Hampshire": a county holds its towns.
-                            Kind::Admin2 => e.kind == Kind::Place && county_holds(gazetteer, qe, e),
-                            _ => false,
-                        }
-                })
-            })
-        });
+    let qualified = qualifier.is_some_and(|q| qualifier_names(gazetteer, q, e));
     evidence.add(Feature::Prior, prior);
     if qualified {
         evidence.add(Feature::Qualified, 1.0);
     }
-    // "Tacoma, Washington": the division that holds a town just named is the state,
-    // not the capital of the same name. Only a town read as a place, not a division.
+    // "Tacoma, Washington", "Florida's Miami-Dade County": the division that holds a
+    // town or county it qualifies is the state, not the capital of the same name (nor a
+    // namesake abroad). Only a town or county read as one, not a state.
     if e.kind == Kind::Admin1
         && let (Some(cc), Some(a1)) = (e.country(), e.admin1())
         && town.is_some_and(|te| {
-            te.kind == Kind::Place && te.country() == Some(cc) && te.admin1() == Some(a1)
+            town_or_county(te.kind) && te.country() == Some(cc) && te.admin1() == Some(a1)
         })
     {
         evidence.add(Feature::StateOfTown, 1.0);
@@ -304,6 +290,24 @@ pub(super) fn own_evidence(
         evidence.add(Feature::PriorOfTown, prior);
     }
     qualified
+}
+
+/// True if a qualifier ("Paris, Texas", "Chile's capital Santiago") may name `e`'s
+/// country or division: one of its candidates is that country, first-level division,
+/// or a county holding the town ("Thruxton, Hampshire").
+pub(super) fn qualifier_names(gazetteer: &Gazetteer, qualifier: &Surface, e: &EntryFacts) -> bool {
+    e.kind != Kind::Country
+        && e.country().is_some_and(|cc| {
+            qualifier.facts(gazetteer).iter().any(|qe| {
+                qe.country() == Some(cc)
+                    && match qe.kind {
+                        Kind::Country => true,
+                        Kind::Admin1 => qe.admin1() == e.admin1(),
+                        Kind::Admin2 => e.kind == Kind::Place && county_holds(gazetteer, qe, e),
+                        _ => false,
+                    }
+            })
+        })
 }
 
 #[cfg(test)]
