@@ -1185,6 +1185,31 @@ const QUALIFIED_PAIRS: &[Case] = &[
     },
 ];
 
+/// A national story names places all over the country: a small namesake near one of
+/// them, or in one of the many states it names, is there by chance, and the big city
+/// keeps its name.
+#[test]
+fn a_national_story_keeps_its_big_cities() {
+    let g = gazetteer();
+    let text = "Shares of Dallas-based Texas Roadhouse rose after strong sales in Texas, \
+                while a bank in Charlotte, North Carolina, said it would hire 2,000 people. \
+                A Louisville, Kentucky, restaurant group expanded into Iowa and Arizona, and \
+                retailers in Seattle, Boston, Miami, Chicago, Detroit and Minneapolis \
+                reported weaker sales. Airlines cut flights from Houston and Denver and \
+                from St. Louis to Atlanta, and the Fed met in Washington.";
+    let mentions = Geoparser::new(g).parse(text);
+    for (name, state) in [("Denver", "CO"), ("Atlanta", "GA"), ("Washington", "DC")] {
+        let m = mentions.iter().find(|m| m.text == name);
+        let e = m.map(|m| g.entry(m.resolution.entry));
+        assert_eq!(
+            e.as_ref().and_then(|e| e.admin1_code.as_deref()),
+            Some(state),
+            "{name} read as {:?}",
+            e.map(|e| e.label())
+        );
+    }
+}
+
 /// News qualifies a place once, then writes it bare: the bare mentions are the place
 /// the qualified one is, though the story names a more famous namesake's country.
 #[test]

@@ -48,6 +48,9 @@ pub(super) struct Context {
     /// many readings, and how many of them are each surface's own.
     admin1: HashMap<(u64, u64), u32>,
     own_admin1: HashMap<(SurfaceId, u64, u64), u32>,
+    /// How many distinct first-level divisions of each country are read (those with a
+    /// count in `admin1`): a national story names many, a local one one or two.
+    admin1_distinct: HashMap<u64, u32>,
     /// Points of settlement-level readings, one per (surface, entry) ever read in the
     /// document; those no longer read are kept, not live, and come back to life if
     /// read again (so the grid never loses an index).
@@ -65,6 +68,9 @@ pub(super) struct Context {
     /// All of `states` added up, and each surface's own share of it.
     states_total: u32,
     own_states_total: HashMap<SurfaceId, u32>,
+    /// How many keys of `states` have a live point: the number of first-level
+    /// divisions the document's towns lie in, its spread.
+    states_spread: u32,
     /// Candidate readings of one name that pair with a candidate of another name as a
     /// town and the second-level division holding it ([`Context::pair_counties`]).
     county_pairs: rustc_hash::FxHashSet<(SurfaceId, EntryIndex)>,
@@ -248,6 +254,7 @@ impl Context {
         self.own_nodes.clear();
         self.admin1.clear();
         self.own_admin1.clear();
+        self.admin1_distinct.clear();
         self.points.clear();
         self.seen_points.clear();
         self.grid.clear();
@@ -255,6 +262,7 @@ impl Context {
         self.own_states.clear();
         self.states_total = 0;
         self.own_states_total.clear();
+        self.states_spread = 0;
         for (surface, e, boundary) in readings {
             self.apply(surface, e, true, boundary);
         }
@@ -455,7 +463,13 @@ impl Context {
             && !boundary
             && let (Some(cc), Some(a1)) = (e.country(), e.admin1())
         {
-            step(self.admin1.entry((cc, a1)).or_default(), add);
+            let count = self.admin1.entry((cc, a1)).or_default();
+            let was_read = *count > 0;
+            step(count, add);
+            let is_read = *count > 0;
+            if was_read != is_read {
+                step(self.admin1_distinct.entry(cc).or_default(), is_read);
+            }
             step(self.own_admin1.entry((surface, cc, a1)).or_default(), add);
         }
         // A place named many times is one point per surface: long documents repeat
@@ -497,7 +511,12 @@ impl Context {
         }
         self.points[at].live = live;
         if let (Some(cc), Some(a1)) = (e.country(), e.admin1()) {
-            step(self.states.entry((cc, a1)).or_default(), live);
+            let count = self.states.entry((cc, a1)).or_default();
+            let was_spread = *count > 0;
+            step(count, live);
+            if was_spread != (*count > 0) {
+                step(&mut self.states_spread, live);
+            }
             step(self.own_states.entry((surface, cc, a1)).or_default(), live);
             step(&mut self.states_total, live);
             step(self.own_states_total.entry(surface).or_default(), live);
@@ -530,6 +549,16 @@ impl Context {
     fn states_of_others(&self, surface: SurfaceId) -> u32 {
         let own_total = self.own_states_total.get(&surface).copied().unwrap_or(0);
         self.states_total - own_total
+    }
+
+    /// In how many first-level divisions the document's towns and counties lie.
+    pub(super) fn spread(&self) -> u32 {
+        self.states_spread
+    }
+
+    /// How many distinct first-level divisions of country `cc` the document reads.
+    pub(super) fn divisions_read(&self, cc: u64) -> u32 {
+        self.admin1_distinct.get(&cc).copied().unwrap_or(0)
     }
 
     /// True if a first-level division (`cc`, `a1`) is read by a surface other than
@@ -843,6 +872,8 @@ mod tests {
                     ctx.admin1_read_elsewhere(cc, a1, surface),
                     fresh.admin1_read_elsewhere(cc, a1, surface)
                 );
+                assert_eq!(ctx.divisions_read(cc), fresh.divisions_read(cc));
+                assert_eq!(ctx.spread(), fresh.spread());
             }
             for lat in [45.0, 50.3, 50.5] {
                 let v = unit_vector(lat, 0.0);

@@ -32,6 +32,10 @@ pub(super) struct Support {
     pub(super) capped: bool,
 }
 
+/// The number of first-level divisions a story's towns may lie in before a place
+/// nearby counts for less ([`Context::spread`]).
+const NEAR_SPREAD: f32 = 8.0;
+
 /// What the rest of the document says for reading a name (`surface`) as `e`: its
 /// country among the document's, its division named elsewhere, a place of the document
 /// nearby. The same for every mention of the name in one pass, so computed once per
@@ -101,7 +105,11 @@ pub(super) fn context_evidence(
                 && let Some(a1) = e.admin1()
             {
                 if ctx.admin1_read_elsewhere(cc, a1, surface) {
-                    evidence.add(Feature::DivisionNamed, 1.0);
+                    // Worth less in a national story that names many of the country's
+                    // divisions ("Atlanta" in a story naming Texas among four others
+                    // is not the Texan town) than in a local one naming one or two.
+                    let named = ctx.divisions_read(cc).max(1) as f32;
+                    evidence.add(Feature::DivisionNamed, (2.0 / named).min(1.0));
                     division_named = true;
                 }
                 // The document's dominant state: a town in the division where most of
@@ -124,8 +132,12 @@ pub(super) fn context_evidence(
     }
     if settlement_level(e.kind) {
         let closest = ctx.closest(&e.point, e.lat, e.lon, surface, false);
+        // A place nearby says less in a story whose towns lie all over the country
+        // (any candidate is near one of thirty places by chance) than in a local one.
+        let spread = ctx.spread().max(1) as f32;
+        let chance = (NEAR_SPREAD / spread).min(1.0);
         if closest > *VERY_NEAR_COS {
-            evidence.add(Feature::VeryNear, 1.0);
+            evidence.add(Feature::VeryNear, chance);
             // Local news: a town or county of local note is named nearby. Only towns
             // and counties can be capped ([`Support::capped`]): the second look is
             // spent on them alone.
@@ -134,7 +146,7 @@ pub(super) fn context_evidence(
                 && ctx.closest(&e.point, e.lat, e.lon, surface, true) > *VERY_NEAR_COS;
             local |= division_named || neighbour;
         } else if closest > *NEAR_COS {
-            evidence.add(Feature::Near, 1.0);
+            evidence.add(Feature::Near, chance);
         }
     }
     (local, neighbour)
