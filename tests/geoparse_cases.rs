@@ -508,6 +508,18 @@ const CALENDAR_AND_NAMES: &[Case] = &[
         ],
     },
     Case {
+        name: "a country's name as a given name before a common surname",
+        text: "Midfielder Jordan Henderson scored twice, and Georgia Smith, the team's \
+               kicker, missed a late kick. The squad flies to Chad next week, then to the \
+               Jordan Valley.",
+        expected: &[
+            NotAPlace("Jordan"),
+            NotAPlace("Georgia"),
+            Place("Chad", Kind::Country, Some("TD")),
+            Place("Jordan Valley", Kind::Physical, None),
+        ],
+    },
+    Case {
         name: "a country after a title or a place is still the country",
         text: "She was crowned Miss America in September. The tour visits Melbourne, \
                Victoria Australia next spring.",

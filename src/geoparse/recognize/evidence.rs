@@ -491,8 +491,20 @@ pub(super) fn evidence(
             && !multi_word
             && person(memo).given
         {
-            // "Michael Jones", "Georgia Smith": a given name starting a name.
-            score -= if best_kind == Kind::Country { 1.0 } else { 3.0 };
+            // "Michael Jones", "Georgia Smith": a given name starting a name. A
+            // country's name only when a common surname follows ("Jordan Henderson",
+            // not "Jordan Valley" or "Georgia Tech"): as much as a plain given name
+            // before a country costs it.
+            let mut surname_after = || {
+                next_class.bits & (class::FEATURE | class::TOWN_HEAD | class::INSTITUTION) == 0
+                    && next_class.kind.is_none()
+                    && gazetteer.person_name_memo(word, memo).surname
+            };
+            score -= match best_kind {
+                Kind::Country if surname_after() => 4.0,
+                Kind::Country => 1.0,
+                _ => 3.0,
+            };
             person_context = true;
         } else if capitalized
             && !institution
