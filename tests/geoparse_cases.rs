@@ -571,6 +571,16 @@ const INSIDE_NAMES: &[Case] = &[
 /// Local news: residents, datelines, legislators' home towns, counties opening a sentence.
 const LOCAL_CUES: &[Case] = &[
     Case {
+        name: "a place's possessive holds the name after it",
+        text: "Landslides struck Kerala's Wayanad district on Tuesday. Rescue teams reached \
+               Somalia's Gedo region, and floods hit Tamil Nadu's Nilgiris.",
+        expected: &[
+            Place("Wayanad", Kind::Admin2, Some("IN")),
+            Place("Gedo", Kind::Admin1, Some("SO")),
+            Place("Nilgiris", Kind::Admin2, Some("IN")),
+        ],
+    },
+    Case {
         name: "a town's residents",
         text: "A Kenosha woman was charged after the crash, and two Racine residents were hurt.",
         expected: &[

@@ -273,7 +273,18 @@ pub(super) fn evidence(
     }
     // Whether the word before is "in", "near" or "at".
     let mut in_near_at = false;
-    if let Some((prev_start, word)) = prev {
+    // "Kerala's Wayanad district", "Tamil Nadu's Nilgiris": a place's possessive before
+    // the name holds it, as "in" does; it is no capitalised stranger opening a
+    // person's or company's name (the rules below).
+    let place_possessive = prev.is_some_and(|(prev_start, word)| {
+        text[prev_start + word.len()..start] == *" "
+            && possessive_of_place(gazetteer, text, prev_start, word, memo)
+    });
+    if place_possessive {
+        score += 1.0;
+        locative_cue = true;
+    }
+    if let Some((prev_start, word)) = prev.filter(|_| !place_possessive) {
         let prev_at_start = no_word_between(text, sentence_start.min(prev_start), prev_start);
         let is_of = prev_class.bits & class::OF != 0;
         if prev_class.bits & class::LOCATIVE != 0 {
@@ -1019,6 +1030,37 @@ fn qualified_pairs(
             proposed[i].person_context = false;
         }
     }
+}
+
+/// True if `word` (at `word_start`) is a possessive of a place's name: "Kerala's",
+/// "Somalia's", or a two-word name's ("Tamil Nadu's"), the name no ordinary word.
+fn possessive_of_place(
+    gazetteer: &Gazetteer,
+    text: &str,
+    word_start: usize,
+    word: &str,
+    memo: &mut WordMemo,
+) -> bool {
+    let Some(stem) = word
+        .strip_suffix("'s")
+        .or_else(|| word.strip_suffix("’s"))
+        .filter(|s| is_capitalized(s))
+    else {
+        return false;
+    };
+    let place = |name: &str, memo: &mut WordMemo| {
+        let facts = gazetteer.word_facts(name, memo);
+        facts.is_name && !facts.common_word
+    };
+    if place(stem, memo) {
+        return true;
+    }
+    // The word before, joined by one space: the whole name's.
+    previous_word(text, word_start).is_some_and(|(first_start, first)| {
+        is_capitalized(first)
+            && text[first_start + first.len()..word_start] == *" "
+            && place(&text[first_start..word_start + stem.len()], memo)
+    })
 }
 
 /// True if `after` (the text right after a name) is a dateline's rest: up to two short
