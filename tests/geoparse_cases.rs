@@ -571,6 +571,14 @@ const INSIDE_NAMES: &[Case] = &[
 /// Local news: residents, datelines, legislators' home towns, counties opening a sentence.
 const LOCAL_CUES: &[Case] = &[
     Case {
+        name: "a plural after a list of two says what both are",
+        text: "Fighting spread in Benue and Plateau states, and farmers fled.",
+        expected: &[
+            Place("Benue", Kind::Admin1, Some("NG")),
+            Place("Plateau", Kind::Admin1, Some("NG")),
+        ],
+    },
+    Case {
         name: "a place's possessive holds the name after it",
         text: "Landslides struck Kerala's Wayanad district on Tuesday. Rescue teams reached \
                Somalia's Gedo region, and floods hit Tamil Nadu's Nilgiris.",

@@ -550,6 +550,15 @@ pub(super) fn plural_cue(before: &str, after: &str) -> Option<KindCue> {
         return Some(kind);
     }
     let b = before.as_bytes();
+    // "Benue and Plateau states", "Ondo or Ekiti provinces": the last of two or more
+    // names the plural right after it closes.
+    if (b.ends_with(b" and ") || b.ends_with(b" or ") || b.ends_with(b" & "))
+        && let Some(rest) = after.strip_prefix(' ')
+        && let Some(kind) = plural_at(rest)
+        && previous_name_is_capitalised(before)
+    {
+        return Some(kind);
+    }
     if !(b.ends_with(b"as ") || b.ends_with(b"including ") || b.ends_with(b"like ")) {
         return None;
     }
@@ -569,18 +578,35 @@ pub(super) fn plural_cue(before: &str, after: &str) -> Option<KindCue> {
     None
 }
 
+/// The kind of place a plural of [`PLACE_PLURALS`] at the start of `rest` says, as a
+/// whole word ("states", not "statesman").
+fn plural_at(rest: &str) -> Option<KindCue> {
+    PLACE_PLURALS.iter().find_map(|&(w, kind)| {
+        let tail = rest.get(..w.len())?;
+        let ends = rest[w.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        (tail.eq_ignore_ascii_case(w) && ends).then_some(kind)
+    })
+}
+
+/// True if the word before the joint that `before` ends with (" and ") is capitalised:
+/// a list's name, not "roads and bridges".
+fn previous_name_is_capitalised(before: &str) -> bool {
+    let head = before.trim_end();
+    let head = head
+        .rsplit_once(' ')
+        .map_or("", |(h, _)| h)
+        .trim_end_matches(',');
+    head.rsplit(' ')
+        .next()
+        .and_then(|w| w.chars().next())
+        .is_some_and(char::is_uppercase)
+}
+
 /// [`plural_cue`] after a name that " and " follows (`after`).
 fn and_other_cue(after: &str) -> Option<KindCue> {
-    let plural_at = |rest: &str| {
-        PLACE_PLURALS.iter().find_map(|&(w, kind)| {
-            let tail = rest.get(..w.len())?;
-            let ends = rest[w.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric());
-            (tail.eq_ignore_ascii_case(w) && ends).then_some(kind)
-        })
-    };
     for joint in AND_OTHER {
         if let Some(rest) = after.get(..joint.len())
             && rest.eq_ignore_ascii_case(joint)
