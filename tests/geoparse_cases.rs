@@ -919,6 +919,19 @@ const WORLD_CITIES: &[Case] = &[
 /// City or state of the same name: the cues decide.
 const CITY_OR_STATE: &[Case] = &[
     Case {
+        name: "a state's name after \"the\" and before no noun is its river",
+        text: "Barges on the Mississippi at Rock Island waited for the water to fall.",
+        expected: &[
+            Place("Mississippi", Kind::Physical, Some("US")),
+            Place("Rock Island", Kind::Place, Some("US")),
+        ],
+    },
+    Case {
+        name: "the state's governor is the state's",
+        text: "The Ohio governor said the flood had crested in Cincinnati.",
+        expected: &[Place("Ohio", Kind::Admin1, Some("US"))],
+    },
+    Case {
         name: "a province's premier, a city's mayor",
         text: "The premier of Quebec said the province would cut taxes, and the mayor of \
                Montreal welcomed the plan.",

@@ -235,6 +235,27 @@ pub(super) fn evidence(
     let mut locative_cue = false;
     // A dateline names a town ("NEW YORK (AP) —" is the city, not the state).
     let mut kind_cue = dateline.then_some(KindCue::Settlement);
+    // "Barges on the Mississippi at Rock Island", "the Ohio near Cincinnati": a state's
+    // or town's name after "the" and before no noun is its river (or other feature),
+    // when the name has one. Not a country's ("the Congo", "the Gambia" are countries
+    // as often).
+    if !multi_word
+        && prev.is_some_and(|(_, w)| w == "the")
+        && the_feature(text, end, next, next_class)
+    {
+        let kinds = surfaces[head.index as usize]
+            .candidates
+            .iter()
+            .map(|c| gazetteer.kind(c.entry));
+        let (mut feature, mut country) = (false, false);
+        for k in kinds {
+            feature |= k == Kind::Physical;
+            country |= k == Kind::Country;
+        }
+        if feature && !country {
+            kind_cue = Some(KindCue::Feature);
+        }
+    }
 
     // The word before.
     let attached_before = start > 0 && {
@@ -1030,6 +1051,22 @@ fn qualified_pairs(
             proposed[i].person_context = false;
         }
     }
+}
+
+/// True if what follows a name after "the" (`next` at its classes `next_class`) leaves it
+/// a noun on its own, as a river's is ("the Ohio near Cincinnati", "the Missouri."): a
+/// stop, a comma or a preposition, not a noun it would qualify ("the Ohio governor").
+fn the_feature(
+    text: &str,
+    end: usize,
+    next: Option<(usize, &str)>,
+    next_class: super::cues::WordClass,
+) -> bool {
+    let rest = &text[end..];
+    rest.starts_with(['.', ',', ';', ':', ')'])
+        || rest.starts_with(' ')
+            && next.is_some_and(|(s, _)| s == end + 1)
+            && next_class.bits & (class::LOCATIVE | class::PREPOSITION) != 0
 }
 
 /// True if `word` (at `word_start`) is a possessive of a place's name: "Kerala's",
