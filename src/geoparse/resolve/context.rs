@@ -51,6 +51,9 @@ pub(super) struct Context {
     /// How many distinct first-level divisions of each country are read (those with a
     /// count in `admin1`): a national story names many, a local one one or two.
     admin1_distinct: HashMap<u64, u32>,
+    /// The same over all countries: while it is two or less, no country's count is
+    /// looked up (most stories name one or two divisions).
+    admin1_distinct_total: u32,
     /// Points of settlement-level readings, one per (surface, entry) ever read in the
     /// document; those no longer read are kept, not live, and come back to life if
     /// read again (so the grid never loses an index).
@@ -255,6 +258,7 @@ impl Context {
         self.admin1.clear();
         self.own_admin1.clear();
         self.admin1_distinct.clear();
+        self.admin1_distinct_total = 0;
         self.points.clear();
         self.seen_points.clear();
         self.grid.clear();
@@ -469,6 +473,7 @@ impl Context {
             let is_read = *count > 0;
             if was_read != is_read {
                 step(self.admin1_distinct.entry(cc).or_default(), is_read);
+                step(&mut self.admin1_distinct_total, is_read);
             }
             step(self.own_admin1.entry((surface, cc, a1)).or_default(), add);
         }
@@ -556,9 +561,16 @@ impl Context {
         self.states_spread
     }
 
-    /// How many distinct first-level divisions of country `cc` the document reads.
-    pub(super) fn divisions_read(&self, cc: u64) -> u32 {
-        self.admin1_distinct.get(&cc).copied().unwrap_or(0)
+    /// How much a division of country `cc` named in the document says of its towns:
+    /// 1 while the document reads two of the country's divisions or fewer, 2/n when it
+    /// reads n (a national story names many; a local one, one or two).
+    pub(super) fn division_named_weight(&self, cc: u64) -> f32 {
+        // No country has more than all of them: most stories need no lookup.
+        if self.admin1_distinct_total <= 2 {
+            return 1.0;
+        }
+        let n = self.admin1_distinct.get(&cc).copied().unwrap_or(0).max(1);
+        (2.0 / n as f32).min(1.0)
     }
 
     /// True if a first-level division (`cc`, `a1`) is read by a surface other than
@@ -872,7 +884,10 @@ mod tests {
                     ctx.admin1_read_elsewhere(cc, a1, surface),
                     fresh.admin1_read_elsewhere(cc, a1, surface)
                 );
-                assert_eq!(ctx.divisions_read(cc), fresh.divisions_read(cc));
+                assert_eq!(
+                    ctx.division_named_weight(cc),
+                    fresh.division_named_weight(cc)
+                );
                 assert_eq!(ctx.spread(), fresh.spread());
             }
             for lat in [45.0, 50.3, 50.5] {

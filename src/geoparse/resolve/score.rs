@@ -108,8 +108,7 @@ pub(super) fn context_evidence(
                     // Worth less in a national story that names many of the country's
                     // divisions ("Atlanta" in a story naming Texas among four others
                     // is not the Texan town) than in a local one naming one or two.
-                    let named = ctx.divisions_read(cc).max(1) as f32;
-                    evidence.add(Feature::DivisionNamed, (2.0 / named).min(1.0));
+                    evidence.add(Feature::DivisionNamed, ctx.division_named_weight(cc));
                     division_named = true;
                 }
                 // The document's dominant state: a town in the division where most of
