@@ -1228,6 +1228,26 @@ const QUALIFIED_PAIRS: &[Case] = &[
     },
 ];
 
+/// A wire service's dateline names its city once; the story then writes it bare.
+#[test]
+fn a_wire_datelines_city_is_the_city_written_bare_later() {
+    let g = gazetteer();
+    let text = "GENEVA (Reuters) - Dengue cases are rising across the Americas, with Texas \
+                and Florida reporting local cases and clinics in Houston and Miami seeing \
+                long queues.\n\nOfficials in Geneva said spraying would have to start \
+                earlier each year.";
+    let mentions = Geoparser::new(g).parse(text);
+    let geneva: Vec<_> = mentions
+        .iter()
+        .filter(|m| m.text.eq_ignore_ascii_case("Geneva"))
+        .collect();
+    assert_eq!(geneva.len(), 2, "{mentions:?}");
+    for m in geneva {
+        let e = g.entry(m.resolution.entry);
+        assert_eq!(e.country_code.as_deref(), Some("CH"), "{} read as {}", m.start, e.label());
+    }
+}
+
 /// A national story names places all over the country: a small namesake near one of
 /// them, or in one of the many states it names, is there by chance, and the big city
 /// keeps its name.

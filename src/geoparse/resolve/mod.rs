@@ -706,24 +706,32 @@ pub(crate) fn resolve(
     // the bare mentions of a name take the reading of its qualified ones, when a
     // qualifier names that reading and all such mentions agree on it. Not from a pair
     // a list goes on after ("in Washington, New York and Boston" may be three cities).
+    // A wire dateline read as its best-known city qualifies so too ("GENEVA (Reuters)
+    // —" ... "officials in Geneva").
+    let list_goes_on = |k: usize| {
+        hits.get(k + 1)
+            .and_then(|next| text.get(hits[k].end..next.start))
+            .is_some_and(is_list_joint)
+    };
     let mut qualified_sense: HashMap<SurfaceId, Option<usize>> = HashMap::default();
     for i in 0..hits.len() {
-        let Some(q) = qualifier(&hits, qualifying, possessed, i) else {
-            continue;
-        };
-        let list_goes_on = |k: usize| {
-            hits.get(k + 1)
-                .and_then(|next| text.get(hits[k].end..next.start))
-                .is_some_and(is_list_joint)
-        };
-        if q.start > hits[i].start && list_goes_on(i + 1) {
-            continue;
-        }
         let Some(&(top, _)) = probabilities[ranges[i].clone()].first() else {
             continue;
         };
-        let q = &spellings[q.surface as usize];
-        if !qualifier_names(gazetteer, q, gazetteer.facts(top)) {
+        let by_qualifier = qualifier(&hits, qualifying, possessed, i).is_some_and(|q| {
+            !(q.start > hits[i].start && list_goes_on(i + 1))
+                && qualifier_names(
+                    gazetteer,
+                    &spellings[q.surface as usize],
+                    gazetteer.facts(top),
+                )
+        });
+        let by_dateline = || {
+            hits[i].wire_dateline
+                && dateline_city(info[i].facts(gazetteer), &info[i].priors)
+                    .is_some_and(|c| info[i].candidates[c].entry == top)
+        };
+        if !(by_qualifier || by_dateline()) {
             continue;
         }
         qualified_sense
