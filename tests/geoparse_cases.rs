@@ -1244,7 +1244,13 @@ fn a_wire_datelines_city_is_the_city_written_bare_later() {
     assert_eq!(geneva.len(), 2, "{mentions:?}");
     for m in geneva {
         let e = g.entry(m.resolution.entry);
-        assert_eq!(e.country_code.as_deref(), Some("CH"), "{} read as {}", m.start, e.label());
+        assert_eq!(
+            e.country_code.as_deref(),
+            Some("CH"),
+            "{} read as {}",
+            m.start,
+            e.label()
+        );
     }
 }
 
