@@ -572,8 +572,9 @@ pub(crate) fn resolve(
                 [0.0; 3]
             };
             // A wire service's dateline standing alone ("GENEVA (Reuters) —") is the
-            // best-known town of its name: the rest of the story lends its namesakes
-            // nothing (a story filed from Geneva may be all about America).
+            // best-known town of its name, as if qualified: the rest of the story lends
+            // its namesakes nothing (a story filed from Geneva may be all about
+            // America).
             let dateline_town = hit
                 .wire_dateline
                 .then(|| dateline_city(facts, &info[i].priors))
@@ -594,7 +595,8 @@ pub(crate) fn resolve(
                     .enumerate()
                     .map(|(c, ((e, &prior), s))| {
                         let s = support_here(c, s);
-                        score_candidate(gazetteer, e, prior, &s, hit, q, town, siblings)
+                        let dated = dateline_town == Some(c);
+                        score_candidate(gazetteer, e, prior, &s, hit, q, dated, town, siblings)
                     }),
             );
             if let Some(trace) = trace.as_mut().filter(|_| last) {
@@ -607,10 +609,22 @@ pub(crate) fn resolve(
                     .zip(&info[i].priors)
                     .zip(&support[range])
                     .zip(candidates.iter())
-                    .map(|(((e, &prior), s), c)| {
+                    .enumerate()
+                    .map(|(ci, (((e, &prior), s), c))| {
                         let mut evidence = Evidence::default();
                         context_evidence(gazetteer, e, surface, ctx, &others, true, &mut evidence);
-                        own_evidence(gazetteer, e, prior, hit, q, town, siblings, &mut evidence);
+                        let dated = dateline_town == Some(ci);
+                        own_evidence(
+                            gazetteer,
+                            e,
+                            prior,
+                            hit,
+                            q,
+                            dated,
+                            town,
+                            siblings,
+                            &mut evidence,
+                        );
                         (c.entry, evidence, s.capped)
                     })
                     .collect();
@@ -743,11 +757,15 @@ pub(crate) fn resolve(
             })
             .or_insert(Some(i));
     }
+    // Not over one of the user's own places: a bare name is theirs unless qualified.
     let ranked_of = |i: usize| -> &[(EntryIndex, f32)] {
         let from_qualified = || qualified_sense.get(&surfaces[i]).copied().flatten();
         match senses.get(&surfaces[i]) {
-            Some(_)
+            Some(range)
                 if pooled(i)
+                    && shared
+                        .get(range.start)
+                        .is_none_or(|&(e, _)| !gazetteer.is_user_entry(e))
                     && let Some(j) = from_qualified() =>
             {
                 &probabilities[ranges[j].clone()]

@@ -219,12 +219,21 @@ pub(super) fn score_candidate(
     support: &Support,
     hit: &Hit,
     qualifier: Option<&Surface>,
+    dateline_city: bool,
     town: Option<&EntryFacts>,
     siblings: [f32; 3],
 ) -> f32 {
     let mut sum = WeightedSum::default();
     let qualified = own_evidence(
-        gazetteer, e, prior, hit, qualifier, town, siblings, &mut sum,
+        gazetteer,
+        e,
+        prior,
+        hit,
+        qualifier,
+        dateline_city,
+        town,
+        siblings,
+        &mut sum,
     );
     let context = if support.capped && !qualified {
         support.score.min(CAPPED_CONTEXT)
@@ -238,7 +247,9 @@ pub(super) fn score_candidate(
 /// `evidence`: its prominence (`prior`), a qualifier (`qualifier`: "Paris, Texas"), the
 /// town it is the state of (`town`: "Tacoma, Washington"), a kind cue, the kinds its
 /// list's other names are read as (`siblings`: shares read as town, state, country),
-/// and its own kind. True if the qualifier names it.
+/// and its own kind. True if the qualifier names it, or if it is the city a wire
+/// service's dateline standing alone names (`dateline_city`: "GENEVA (Reuters) —" says
+/// which Geneva as surely as "Geneva, Switzerland").
 #[allow(clippy::too_many_arguments)]
 pub(super) fn own_evidence(
     gazetteer: &Gazetteer,
@@ -246,11 +257,12 @@ pub(super) fn own_evidence(
     prior: f32,
     hit: &Hit,
     qualifier: Option<&Surface>,
+    dateline_city: bool,
     town: Option<&EntryFacts>,
     siblings: [f32; 3],
     evidence: &mut impl Weigh,
 ) -> bool {
-    let qualified = qualifier.is_some_and(|q| qualifier_names(gazetteer, q, e));
+    let qualified = dateline_city || qualifier.is_some_and(|q| qualifier_names(gazetteer, q, e));
     evidence.add(Feature::Prior, prior);
     if qualified {
         evidence.add(Feature::Qualified, 1.0);
