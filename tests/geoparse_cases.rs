@@ -1228,30 +1228,36 @@ const QUALIFIED_PAIRS: &[Case] = &[
     },
 ];
 
-/// A wire service's dateline names its city once; the story then writes it bare.
-#[test]
-fn a_wire_datelines_city_is_the_city_written_bare_later() {
+/// Asserts that `text` names `name` (in any case) `count` times, each read as a place
+/// in country `country`.
+fn every_mention_in(text: &str, name: &str, count: usize, country: &str) {
     let g = gazetteer();
-    let text = "GENEVA (Reuters) - Dengue cases are rising across the Americas, with Texas \
-                and Florida reporting local cases and clinics in Houston and Miami seeing \
-                long queues.\n\nOfficials in Geneva said spraying would have to start \
-                earlier each year.";
     let mentions = Geoparser::new(g).parse(text);
-    let geneva: Vec<_> = mentions
+    let named: Vec<_> = mentions
         .iter()
-        .filter(|m| m.text.eq_ignore_ascii_case("Geneva"))
+        .filter(|m| m.text.eq_ignore_ascii_case(name))
         .collect();
-    assert_eq!(geneva.len(), 2, "{mentions:?}");
-    for m in geneva {
+    assert_eq!(named.len(), count, "{mentions:?}");
+    for m in named {
         let e = g.entry(m.resolution.entry);
         assert_eq!(
             e.country_code.as_deref(),
-            Some("CH"),
+            Some(country),
             "{} read as {}",
             m.start,
             e.label()
         );
     }
+}
+
+/// A wire service's dateline names its city once; the story then writes it bare.
+#[test]
+fn a_wire_datelines_city_is_the_city_written_bare_later() {
+    let text = "GENEVA (Reuters) - Dengue cases are rising across the Americas, with Texas \
+                and Florida reporting local cases and clinics in Houston and Miami seeing \
+                long queues.\n\nOfficials in Geneva said spraying would have to start \
+                earlier each year.";
+    every_mention_in(text, "Geneva", 2, "CH");
 }
 
 /// A national story names places all over the country: a small namesake near one of
@@ -1283,23 +1289,10 @@ fn a_national_story_keeps_its_big_cities() {
 /// the qualified one is, though the story names a more famous namesake's country.
 #[test]
 fn a_place_qualified_once_keeps_its_reading_when_written_bare() {
-    let g = gazetteer();
     let text = "Firefighters battled a warehouse blaze in Paris, Texas, on Tuesday. Nobody \
                 was hurt, Paris police said, though smoke closed two schools. The owner, who \
                 moved from Lyon in France a decade ago, said he would rebuild.";
-    let mentions = Geoparser::new(g).parse(text);
-    let paris: Vec<_> = mentions.iter().filter(|m| m.text == "Paris").collect();
-    assert_eq!(paris.len(), 2, "{mentions:?}");
-    for m in paris {
-        let e = g.entry(m.resolution.entry);
-        assert_eq!(
-            e.country_code.as_deref(),
-            Some("US"),
-            "{} read as {}",
-            m.start,
-            e.label()
-        );
-    }
+    every_mention_in(text, "Paris", 2, "US");
 }
 
 fn check(collection: &str, cases: &[Case]) {

@@ -444,6 +444,26 @@ pub(crate) fn is_list_joint(gap: &str) -> bool {
         )
 }
 
+/// True if `gap`, the text between two names, makes the first a possessive that
+/// qualifies the second: `'s` and at most [`POSSESSIVE_WORDS`] lower-case words
+/// ("Chile's capital Santiago", "Florida's Miami-Dade County"). The resolver and the
+/// explanations read it alike.
+pub(crate) fn is_possessive_gap(gap: &str) -> bool {
+    gap.strip_prefix("'s ")
+        .or_else(|| gap.strip_prefix("’s "))
+        .is_some_and(|words| {
+            words.len() <= 40
+                && words.split(' ').filter(|w| !w.is_empty()).count() <= POSSESSIVE_WORDS
+                && words
+                    .chars()
+                    .all(|c| c.is_lowercase() || c == ' ' || c == '-')
+        })
+}
+
+/// Lower-case words at most between a possessive and the name it qualifies ("Russia's
+/// southern border region of Belgorod" is too far).
+const POSSESSIVE_WORDS: usize = 3;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use super::hits::KindCue;
-use super::text::{is_capitalized, is_sentence_start, next_word, previous_word};
+use super::text::{is_capitalized, is_possessive_gap, is_sentence_start, next_word, previous_word};
 use super::{Mention, located_entry};
 use crate::fold::fold_name;
 use crate::gazetteer::{Entry, EntryIndex, Gazetteer, Kind, is_all_caps, pack_code};
@@ -610,15 +610,7 @@ fn qualifier<'t>(
     let before = || {
         let prev = mentions.get(index.checked_sub(1)?)?;
         let gap = text.get(prev.end..m.start)?;
-        let words = gap
-            .strip_prefix("'s ")
-            .or_else(|| gap.strip_prefix("’s "))?;
-        let possessive = words.len() <= 40
-            && words.split(' ').filter(|w| !w.is_empty()).count() <= 3
-            && words
-                .chars()
-                .all(|c| c.is_lowercase() || c == ' ' || c == '-');
-        possessive.then_some(prev)
+        is_possessive_gap(gap).then_some(prev)
     };
     let next = after.or_else(before)?;
     let chosen = gazetteer.entry(m.resolution.entry);

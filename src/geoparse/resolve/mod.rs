@@ -31,7 +31,7 @@ use std::ops::Range;
 
 use super::hits::{Hit, Surface};
 use super::kinds::{is_broad, most_read_town, town_or_county};
-use super::text::{is_list_joint, passage};
+use super::text::{is_list_joint, is_possessive_gap, passage};
 use super::{Alternate, MAX_ALTERNATES, MAX_PASSAGE_BYTES, Mention, Resolution};
 use crate::gazetteer::{EntryFacts, EntryIndex, Gazetteer};
 use context::{Context, others_of};
@@ -81,8 +81,8 @@ fn qualifier<'a>(
 }
 
 /// For each hit, true if the hit before it is a possessive that qualifies it: the
-/// name, `'s`, at most [`POSSESSIVE_WORDS`] lower-case words and this name ("Chile's
-/// capital Santiago", "Florida's Miami-Dade County", "Kerala's Wayanad"). News writes a
+/// name, `'s`, at most a few lower-case words ([`is_possessive_gap`]) and this name
+/// ("Chile's capital Santiago", "Florida's Miami-Dade County", "Kerala's Wayanad"). News writes a
 /// place's country or state so as often as after a comma; the qualifier counts only
 /// where its candidates hold one of this name's (see `score::own_evidence`).
 fn possessive_qualifiers(text: &str, hits: &[Hit], out: &mut Vec<bool>) {
@@ -91,20 +91,9 @@ fn possessive_qualifiers(text: &str, hits: &[Hit], out: &mut Vec<bool>) {
         i > 0
             && text
                 .get(hits[i - 1].end..hits[i].start)
-                .and_then(|gap| gap.strip_prefix("'s ").or_else(|| gap.strip_prefix("’s ")))
-                .is_some_and(|words| {
-                    words.len() <= 40
-                        && words.split(' ').filter(|w| !w.is_empty()).count() <= POSSESSIVE_WORDS
-                        && words
-                            .chars()
-                            .all(|c| c.is_lowercase() || c == ' ' || c == '-')
-                })
+                .is_some_and(is_possessive_gap)
     }));
 }
-
-/// Lower-case words at most between a possessive and the name it qualifies ("Russia's
-/// southern border region of Belgorod" is too far).
-const POSSESSIVE_WORDS: usize = 3;
 
 /// The town a hit qualifies ("Tacoma, Washington", "Kingston, Ont."): the hit right
 /// before it, when the comma between them is a qualifier's; or the hit right after a
