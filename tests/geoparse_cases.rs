@@ -566,6 +566,25 @@ const INSIDE_NAMES: &[Case] = &[
                after Zara reported strong sales.",
         expected: &[NotAPlace("Zara"), Place("Madrid", Kind::Place, Some("ES"))],
     },
+    Case {
+        name: "a state's or province's name ends an agency's",
+        text: "Officials at Tourism Queensland expect growth in Cairns. She works for \
+               Destination BC in Kelowna.",
+        expected: &[
+            Place("Queensland", Kind::Admin1, Some("AU")),
+            Place("BC", Kind::Admin1, Some("CA")),
+        ],
+    },
+    Case {
+        name: "a division's name that is a facility's noun or a surname",
+        text: "The band played the Convention Centre in Leeds on Friday. Pitcher Ramon \
+               Hidalgo struck out nine in Oakland. The chef Maria Guerrero opened a cafe.",
+        expected: &[
+            NotAPlace("Centre"),
+            NotAPlace("Hidalgo"),
+            NotAPlace("Guerrero"),
+        ],
+    },
 ];
 
 /// Local news: residents, datelines, legislators' home towns, counties opening a sentence.

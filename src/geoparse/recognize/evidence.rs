@@ -363,11 +363,20 @@ pub(super) fn evidence(
             // "Kurt Campbell", "Minister Ali": a capitalised non-place word (or a given
             // name) right before. A country's name after a capitalised word is often
             // still the country ("Team Canada", "Radio France"), but not after a plain
-            // given name ("Andrew Jordan", "Kevin Israel").
+            // given name ("Andrew Jordan", "Kevin Israel"). So is a state's or
+            // province's ending an organisation's name ("Small Business BC", "Education
+            // Minnesota"), when it names one country's division only: not a common
+            // surname ("Lin-Manuel Miranda"), nor an ordinary word that several
+            // countries name divisions by ("Community Centre", "Central").
+            let division_in_name = best_kind == Kind::Admin1
+                && !head.has(SurfaceHead::COMMON_WORD)
+                && one_country_division(gazetteer, &surfaces[head.index as usize])
+                && !gazetteer.person_name_memo(surface, memo).surname;
             score -= match best_kind {
                 // A country's prominence is 5: only this much refuses it.
                 Kind::Country if plain_given => 4.0,
                 Kind::Country | Kind::Demonym if !plain_given => 1.0,
+                Kind::Admin1 if division_in_name && !plain_given => 1.0,
                 _ => 2.5,
             };
             person_context = true;
@@ -696,6 +705,20 @@ pub(super) fn evidence(
         surname,
         locative_cue,
         capital_after,
+    }
+}
+
+/// Whether the first-level divisions among `surface`'s readings are all in one country
+/// (and there is one).
+fn one_country_division(gazetteer: &Gazetteer, surface: &Surface) -> bool {
+    let mut countries = surface
+        .candidates
+        .iter()
+        .filter(|c| gazetteer.kind(c.entry) == Kind::Admin1)
+        .map(|c| gazetteer.facts(c.entry).country());
+    match countries.next() {
+        Some(first) => first.is_some() && countries.all(|c| c == first),
+        None => false,
     }
 }
 
