@@ -576,6 +576,19 @@ const INSIDE_NAMES: &[Case] = &[
         ],
     },
     Case {
+        name: "a team named after its town, which is also a given name",
+        text: "The forward left the Dallas Wings for a contract in Spain.",
+        expected: &[
+            Place("Dallas", Kind::Place, Some("US")),
+            Place("Spain", Kind::Country, Some("ES")),
+        ],
+    },
+    Case {
+        name: "a sentence's The before a name that a shorter The-name starts",
+        text: "The Green Bay Packers lost at home on Sunday.",
+        expected: &[Place("Green Bay", Kind::Place, Some("US"))],
+    },
+    Case {
         name: "a division's name that is a facility's noun or a surname",
         text: "The band played the Convention Centre in Leeds on Friday. Pitcher Ramon \
                Hidalgo struck out nine in Oakland. The chef Maria Guerrero opened a cafe.",

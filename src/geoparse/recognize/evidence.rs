@@ -526,11 +526,19 @@ pub(super) fn evidence(
                 1.0
             };
         }
+        // "the Dallas Mavericks", "the Austin Chronicle": after "the", a town's name
+        // that is also a given name opens a team's or a paper's name, not a person's,
+        // unless a common surname follows ("the Jordan Henderson goal").
         if capitalized
             && !institution
             && next_class.bits & class::PLACE_SUFFIX == 0
             && !multi_word
             && person(memo).given
+            && !(prev_class.bits & class::THE != 0
+                && word.len() >= 4
+                && word.ends_with('s')
+                && !word.ends_with("ss")
+                && !gazetteer.person_name_memo(word, memo).surname)
         {
             // "Michael Jones", "Georgia Smith": a given name starting a name. A
             // country's name only when a common surname follows ("Jordan Henderson",

@@ -119,7 +119,8 @@ pub(super) fn propose(
             } else {
                 let hit = gazetteer
                     .longest_match_memo(text, i, &mut memo.words)
-                    .map(|hit| trim_city_or_state(gazetteer, text, hit, memo));
+                    .map(|hit| trim_city_or_state(gazetteer, text, hit, memo))
+                    .filter(|hit| !the_longer_after(gazetteer, text, i, hit.end, memo));
                 // "Sen. Jane Roe, D-Harwich", "Del. Ann Kerr, D-Doddridge": a
                 // legislator's home town or county, in the US whatever namesakes it has
                 // abroad.
@@ -214,6 +215,24 @@ pub(super) fn propose(
         i += len;
     }
     out
+}
+
+/// "The Green Bay Packers won": a name that begins with "The" ("The Green") where the
+/// name starting at the next word runs further ("Green Bay"). The article then opens
+/// the sentence, not the name: the name is read from the next word.
+fn the_longer_after(
+    gazetteer: &Gazetteer,
+    text: &str,
+    start: usize,
+    end: usize,
+    memo: &mut SpellingMemo,
+) -> bool {
+    let next = start + "The ".len();
+    text.get(start..next)
+        .is_some_and(|w| w == "The " || w == "THE ")
+        && gazetteer
+            .longest_match_memo(text, next, &mut memo.words)
+            .is_some_and(|longer| longer.end > end)
 }
 
 /// The Unicode block of quotes, dashes and spaces: no letter or digit in it.
