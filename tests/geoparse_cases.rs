@@ -189,6 +189,19 @@ const DEMONYMS: &[Case] = &[
         text: "He travelled to the West African nation.",
         expected: &[Place("West African", Kind::Demonym, None)],
     },
+    Case {
+        name: "ethnic groups named with American",
+        text: "The exhibit shows Native American pottery. Turnout among African Americans \
+               in Atlanta rose, and a German family hosted the tour.",
+        expected: &[
+            NotAPlace("Native American"),
+            NotAPlace("American"),
+            NotAPlace("African"),
+            NotAPlace("Americans"),
+            Place("Atlanta", Kind::Place, Some("US")),
+            Place("German", Kind::Demonym, Some("DE")),
+        ],
+    },
 ];
 
 const MULTI_WORD: &[Case] = &[

@@ -471,6 +471,36 @@ pub(super) fn is_title_abbreviation(surface: &str, after: &str) -> bool {
             .is_some_and(|rest| rest.chars().next().is_some_and(char::is_uppercase))
 }
 
+/// Words that with "American" name an ethnic group in US news ("African Americans",
+/// "Native American artifacts"): the pair names neither a continent nor the country.
+/// Not a country's demonym ("Russian-American crew": the two countries' people).
+const ETHNIC_WITH_AMERICAN: &[&str] = &["African", "Native", "Asian", "Anglo"];
+
+/// True if `text[start..end]` is either word of an ethnic group's name with
+/// "American" ([`ETHNIC_WITH_AMERICAN`]), joined by a space or a hyphen.
+pub(super) fn in_ethnic_american(text: &str, start: usize, end: usize) -> bool {
+    let surface = &text[start..end];
+    let ends_word = |rest: &str| !rest.chars().next().is_some_and(char::is_alphanumeric);
+    if ETHNIC_WITH_AMERICAN.contains(&surface) {
+        let after = &text[end..];
+        return after
+            .strip_prefix([' ', '-'])
+            .and_then(|rest| rest.strip_prefix("American"))
+            .is_some_and(|rest| ends_word(rest.strip_prefix('s').unwrap_or(rest)));
+    }
+    if surface != "American" && surface != "Americans" {
+        return false;
+    }
+    let Some(before) = text[..start].strip_suffix([' ', '-']) else {
+        return false;
+    };
+    ETHNIC_WITH_AMERICAN.iter().any(|w| {
+        before
+            .strip_suffix(w)
+            .is_some_and(|head| !head.chars().next_back().is_some_and(char::is_alphanumeric))
+    })
+}
+
 /// Nouns of one place that, in lower case right after a name, make it a place of that
 /// kind ("the Akhalgori district", "Zabul province", "the Sool region"): the name is
 /// that district's or province's own. Plurals ("Texas cities") and offices ("Kano
@@ -904,5 +934,26 @@ mod plural_cue_tests {
         assert_eq!(cue("Kupiansk and oth", "Kupiansk"), None);
         assert_eq!(cue("Kupiansk and other é", "Kupiansk"), None);
         assert_eq!(cue("é such as Tabriz", "Tabriz"), None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ethnic_groups_named_with_american() {
+        let at = |text: &str, word: &str| {
+            let start = text.find(word).expect("word in text");
+            in_ethnic_american(text, start, start + word.len())
+        };
+        assert!(at("African Americans voted", "African"));
+        assert!(at("African Americans voted", "Americans"));
+        assert!(at("a Native American museum", "American"));
+        assert!(at("an African-American church", "American"));
+        assert!(!at("a Russian-American crew", "American"));
+        assert!(!at("the African Union", "African"));
+        assert!(!at("SouthAfrican American", "American"));
+        assert!(!at("African Americana", "African"));
     }
 }

@@ -5,7 +5,9 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
-use super::cues::{class, classify, is_seat_of_power, is_title_abbreviation, plural_cue};
+use super::cues::{
+    class, classify, in_ethnic_american, is_seat_of_power, is_title_abbreviation, plural_cue,
+};
 use super::spellings::SurfaceHead;
 use crate::gazetteer::{Gazetteer, Kind, NameMatch, WordMemo};
 use crate::geoparse::Options;
@@ -114,6 +116,9 @@ pub(super) fn evidence(
     }
     if is_title_abbreviation(surface, &text[end..]) {
         score -= 6.0; // "U.S. Sens. Byrd and Rockefeller"
+    }
+    if in_ethnic_american(text, start, end) {
+        score -= 6.0; // "African Americans", "Native American artifacts"
     }
     let sentence_start = sentences.get(sentence).map(|r| r.start).unwrap_or(0);
     let at_sentence_start = no_word_between(text, sentence_start, start);
