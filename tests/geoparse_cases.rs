@@ -335,6 +335,18 @@ const PUNCTUATION: &[Case] = &[
 /// Abbreviations of states and provinces in news style, read by where they stand.
 const ABBREVIATIONS: &[Case] = &[
     Case {
+        name: "countries' short forms in news",
+        text: "The minister said T&T would host the talks, which NZ and the KSA attend. \
+               AT&T shares fell.",
+        expected: &[
+            Place("T&T", Kind::Country, Some("TT")),
+            Place("NZ", Kind::Country, Some("NZ")),
+            Place("KSA", Kind::Country, Some("SA")),
+            NotAPlace("AT&T"),
+            NotAPlace("AT"),
+        ],
+    },
+    Case {
         name: "dotted Canadian province after a town",
         text: "Firefighters in Kelowna, B.C., contained the blaze by Tuesday night.",
         expected: &[

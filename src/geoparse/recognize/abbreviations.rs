@@ -1,7 +1,8 @@
 //! News-style abbreviations of states, provinces and counties outside the gazetteer's
 //! own AP forms (`Calif.`, `W.Va.`): Canadian and Australian provinces and states
-//! (`B.C.`, `Ont.`, `N.S.W.`, `Qld`), British counties (`Herts`, `Lancs`) and a few
-//! city forms (`L.A.`). Data, with the rule of where each may be read.
+//! (`B.C.`, `Ont.`, `N.S.W.`, `Qld`), British counties (`Herts`, `Lancs`), a few
+//! city forms (`L.A.`) and countries' short forms (`T&T`, `NZ`). Data, with the rule of
+//! where each may be read.
 //!
 //! Each form names its division by full name and country; the division's entries are
 //! looked up by that name, so the table holds no entry numbers and survives a rebuild.
@@ -70,6 +71,11 @@ const FORMS: &[Form] = &[
     ("N. Y.", "New York", "US", Anywhere),
     ("L.A.", "Los Angeles", "US", Anywhere),
     ("Phila.", "Philadelphia", "US", Anywhere),
+    // Countries: short forms news uses that the gazetteer's country names lack.
+    ("T&T", "Trinidad and Tobago", "TT", Anywhere),
+    ("NZ", "New Zealand", "NZ", Anywhere),
+    ("KSA", "Saudi Arabia", "SA", Anywhere),
+    ("BiH", "Bosnia and Herzegovina", "BA", Anywhere),
     // Britain: the counties' short forms.
     ("Herts", "Hertfordshire", "GB", Anywhere),
     ("Lancs", "Lancashire", "GB", Anywhere),
@@ -131,7 +137,7 @@ pub(super) fn abbreviation_at(
             let right_kind = if city {
                 f.kind == Kind::Place
             } else {
-                matches!(f.kind, Kind::Admin1 | Kind::Admin2)
+                matches!(f.kind, Kind::Country | Kind::Admin1 | Kind::Admin2)
             };
             right_kind
                 && f.country() == Some(crate::gazetteer::pack_code(country))
@@ -142,10 +148,12 @@ pub(super) fn abbreviation_at(
             name_match: NameMatch::Abbreviation,
         })
         .collect();
-    // The most prominent reading only: a province, not its namesake county.
+    // The most prominent reading only: a country or a province, not its namesake
+    // county.
     let best = candidates.iter().copied().max_by_key(|c| {
         let f = gazetteer.facts(c.entry);
         (
+            f.kind == Kind::Country,
             f.kind == Kind::Admin1 || city,
             gazetteer.population(c.entry),
         )
