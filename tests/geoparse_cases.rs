@@ -331,6 +331,19 @@ const PUNCTUATION: &[Case] = &[
     },
 ];
 
+/// A capitalised word that opens a sentence, read as the word it is.
+const SENTENCE_OPENERS: &[Case] = &[Case {
+    name: "a preposition that opens the sentence is no name's first word",
+    text: "After Tulsa, the tour heads south. Since Leipzig, nothing has changed. By LAGOS, \
+           Nigeria, May 2 - Officials said. For Jones Library trustees, the vote mattered.",
+    expected: &[
+        Place("Tulsa", Kind::Place, Some("US")),
+        Place("Leipzig", Kind::Place, Some("DE")),
+        Place("LAGOS", Kind::Place, Some("NG")),
+        NotAPlace("Jones"),
+    ],
+}];
+
 /// Issue 18's kinds of error on unseen news, each with sentences written for these tests.
 /// Abbreviations of states and provinces in news style, read by where they stand.
 const ABBREVIATIONS: &[Case] = &[
@@ -1411,6 +1424,11 @@ fn traps() {
 #[test]
 fn namesakes() {
     check("namesakes", NAMESAKES);
+}
+
+#[test]
+fn sentence_openers() {
+    check("sentence_openers", SENTENCE_OPENERS);
 }
 
 #[test]

@@ -348,6 +348,10 @@ pub(super) fn evidence(
             && prev_class.bits
                 & (class::PLACE_PREFIX | class::LOCATIVE | class::DETERMINER | class::THE)
                 == 0
+            // Nor a preposition, capitalised where it opens a sentence, before a name
+            // that ends there ("After Paris, London is next", "By NAIROBI, Kenya"; not
+            // "For Jones Library").
+            && !(prev_class.bits & class::PREPOSITION != 0 && prev_at_start && !capital_after)
             && {
                 // A name ending in a place word ("County", "River", "District") is no
                 // person's ("Only Tompkins County, with nine", "the Leadership Cortland
