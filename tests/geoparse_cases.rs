@@ -331,6 +331,17 @@ const PUNCTUATION: &[Case] = &[
     },
 ];
 
+/// A person named in full, then by surname after "of" or "to".
+const SURNAMES_LATER: &[Case] = &[Case {
+    name: "a surname after of or to is still the person",
+    text: "Detectives arrested Mark Ellis in Wichita on Friday. A tip led detectives to \
+           Ellis, and the arrest of Ellis ended the search.",
+    expected: &[
+        NotAPlace("Ellis"),
+        Place("Wichita", Kind::Place, Some("US")),
+    ],
+}];
+
 /// A capitalised word that opens a sentence, read as the word it is.
 const SENTENCE_OPENERS: &[Case] = &[Case {
     name: "a preposition that opens the sentence is no name's first word",
@@ -1424,6 +1435,11 @@ fn traps() {
 #[test]
 fn namesakes() {
     check("namesakes", NAMESAKES);
+}
+
+#[test]
+fn surnames_later() {
+    check("surnames_later", SURNAMES_LATER);
 }
 
 #[test]

@@ -30,6 +30,9 @@ pub(super) struct Proposed {
     surname: bool,
     /// A word before it announces a place.
     locative_cue: bool,
+    /// That word is "in", "near" or "at", which a person's name seldom follows ("of"
+    /// and "to" often do: "of Bautista's homer", "a testament to Trapani").
+    in_near_at: bool,
     /// A capitalised word follows it ("Penistone Grammar"): see [`in_capital_run`].
     capital_after: bool,
 }
@@ -44,6 +47,7 @@ impl Proposed {
         self.person_context = false;
         self.surname = false;
         self.locative_cue = true;
+        self.in_near_at = true;
     }
 }
 
@@ -721,6 +725,7 @@ pub(super) fn evidence(
         person_context,
         surname,
         locative_cue,
+        in_near_at,
         capital_after,
     }
 }
@@ -839,7 +844,11 @@ pub(super) fn score_document(
         let surname = surname_keys.contains(&surface.key_id);
         if (surname || person_keys.contains(&surface.key_id))
             && !p.person_context
-            && !p.locative_cue
+            && !(if surname {
+                p.in_near_at
+            } else {
+                p.locative_cue
+            })
         {
             // A first-level division keeps its name after a given name ("Georgia
             // Smith" … "in Georgia"), not after a surname's.
