@@ -331,6 +331,16 @@ const PUNCTUATION: &[Case] = &[
     },
 ];
 
+/// A big city's name and a colon opening the text: a dateline.
+const COLON_DATELINES: &[Case] = &[Case {
+    name: "a capital whose name is also a word, as a colon dateline",
+    text: "Muscat: Oman's new container terminal opened on Sunday, the ports authority said.",
+    expected: &[
+        Place("Muscat", Kind::Place, Some("OM")),
+        Place("Oman", Kind::Country, Some("OM")),
+    ],
+}];
+
 /// A person named in full, then by surname after "of" or "to".
 const SURNAMES_LATER: &[Case] = &[Case {
     name: "a surname after of or to is still the person",
@@ -1435,6 +1445,11 @@ fn traps() {
 #[test]
 fn namesakes() {
     check("namesakes", NAMESAKES);
+}
+
+#[test]
+fn colon_datelines() {
+    check("colon_datelines", COLON_DATELINES);
 }
 
 #[test]

@@ -90,6 +90,10 @@ fn shouts(text: &str) -> bool {
 /// Words before a pair of capitalised words that make the pair more often a club's or
 /// a company's named after a town than a person's ("the Braintree Rotary", "at Kobe
 /// Steel"): the person-name rules for such pairs do not fire after them.
+/// The least prominence (as [`SurfaceHead::best_prior`] gives it) of a town whose name
+/// and a colon opening the text read as a dateline: a big city's.
+const COLON_DATELINE_PRIOR: f32 = 3.5;
+
 const ARTICLE_OR_PREPOSITION: u32 = class::LOCATIVE | class::THE | class::DETERMINER | class::OF;
 
 /// The score of one proposed name, `text[start..end]` (spelled as `head` says), from
@@ -206,7 +210,22 @@ pub(super) fn evidence(
     // a byline on the same line may come first ("By Ann Roe, Associated Press TOKYO
     // (AP) —").
     let credit_after = head.has(SurfaceHead::ALL_CAPS) && text[end..].starts_with(" (");
-    let dateline = (at_sentence_start || credit_after) && is_dateline(&text[end..]);
+    // "Muscat: The festival opened…": a big city's name and a colon opening the text
+    // is the dateline of papers that write it so (a person's name there is a quote's
+    // speaker: "Assad: Syria still believes…").
+    let colon_dateline = || {
+        best_kind == Kind::Place
+            && head.best_prior >= COLON_DATELINE_PRIOR
+            && no_word_between(text, 0, start)
+            && text[end..]
+                .strip_prefix(": ")
+                .is_some_and(|rest| rest.chars().next().is_some_and(char::is_uppercase))
+    };
+    let dateline = (at_sentence_start || credit_after) && is_dateline(&text[end..])
+        || at_sentence_start && colon_dateline() && {
+            let p = person(memo);
+            !p.given && !p.surname
+        };
     // No qualifier between the name and the credit: a city wire services write alone.
     let wire_dateline = dateline && credit_after;
     if dateline
