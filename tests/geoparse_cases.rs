@@ -369,6 +369,20 @@ const SENTENCE_OPENERS: &[Case] = &[Case {
 /// Abbreviations of states and provinces in news style, read by where they stand.
 const ABBREVIATIONS: &[Case] = &[
     Case {
+        name: "SA in a text that names South Africa, and a form that ends a sentence",
+        text: "Platinum output in SA fell again. South African miners blamed power cuts, \
+               and smelters in Rustenburg idled. Wildfires spread in BC.",
+        expected: &[
+            Place("SA", Kind::Country, Some("ZA")),
+            Place("BC", Kind::Admin1, Some("CA")),
+        ],
+    },
+    Case {
+        name: "SA after a town, in a text that does not name South Africa",
+        text: "Floods cut roads near Port Augusta, SA, on Friday.",
+        expected: &[Place("SA", Kind::Admin1, Some("AU"))],
+    },
+    Case {
         name: "countries' short forms in news",
         text: "The minister said T&T would host the talks, which NZ and the KSA attend. \
                AT&T shares fell.",

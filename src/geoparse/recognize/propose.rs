@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::abbreviations::{abbreviation_at, may_start_abbreviation};
+use super::abbreviations::{NamedInFull, abbreviation_at, may_start_abbreviation};
 use super::county_lists::county_list_items;
 use super::evidence::{Proposed, ShoutingMemo, evidence};
 use super::prominence::BaseProminence;
@@ -47,6 +47,7 @@ pub(super) fn propose(
     // Whether a lower-case "airport" follows any word ("Gatwick airport"): asked once,
     // so the capitalised words that are no name pay nothing when none does.
     let airport_in_text = rare.airport;
+    let mut named_in_full = NamedInFull::default();
     while i < bytes.len() {
         // Past the bytes that hold no capital and no non-ASCII byte: only a capital can
         // start a name, and most of the text is neither. First sixteen bytes a step
@@ -143,7 +144,8 @@ pub(super) fn propose(
                         if !may_start_abbreviation(bytes, i) {
                             return None;
                         }
-                        let (end, candidates) = abbreviation_at(gazetteer, text, i)?;
+                        let (end, candidates) =
+                            abbreviation_at(gazetteer, text, i, &mut named_in_full)?;
                         if hit.as_ref().is_some_and(|h| h.end > end) {
                             return None;
                         }
