@@ -144,7 +144,7 @@ pub(super) fn abbreviation_at(
             form.ends_with('.')
                 || match after.next() {
                     None => true,
-                    Some('.') => !after.next().is_some_and(|c| !c.is_whitespace()),
+                    Some('.') => after.next().is_none_or(char::is_whitespace),
                     Some(c) => !c.is_alphanumeric(),
                 }
         }
