@@ -938,7 +938,7 @@ mod plural_cue_tests {
 }
 
 #[cfg(test)]
-mod tests {
+mod ethnic_american_tests {
     use super::*;
 
     #[test]

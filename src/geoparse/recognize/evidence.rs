@@ -87,13 +87,13 @@ fn shouts(text: &str) -> bool {
     lower * 4 < letters
 }
 
-/// Words before a pair of capitalised words that make the pair more often a club's or
-/// a company's named after a town than a person's ("the Braintree Rotary", "at Kobe
-/// Steel"): the person-name rules for such pairs do not fire after them.
 /// The least prominence (as [`SurfaceHead::best_prior`] gives it) of a town whose name
 /// and a colon opening the text read as a dateline: a big city's.
 const COLON_DATELINE_PRIOR: f32 = 3.5;
 
+/// Words before a pair of capitalised words that make the pair more often a club's or
+/// a company's named after a town than a person's ("the Braintree Rotary", "at Kobe
+/// Steel"): the person-name rules for such pairs do not fire after them.
 const ARTICLE_OR_PREPOSITION: u32 = class::LOCATIVE | class::THE | class::DETERMINER | class::OF;
 
 /// The score of one proposed name, `text[start..end]` (spelled as `head` says), from
@@ -558,9 +558,10 @@ pub(super) fn evidence(
                 1.0
             };
         }
-        // "the Dallas Mavericks", "the Austin Chronicle": after "the", a town's name
-        // that is also a given name opens a team's or a paper's name, not a person's,
-        // unless a common surname follows ("the Jordan Henderson goal").
+        // "the Dallas Mavericks", "the Houston Rockets": after "the", a town's name
+        // that is also a given name, before a capitalised plural, opens a team's name,
+        // not a person's, unless that plural is a common surname ("the Jordan
+        // Williams trial").
         if capitalized
             && !institution
             && next_class.bits & class::PLACE_SUFFIX == 0
