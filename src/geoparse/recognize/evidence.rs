@@ -403,7 +403,7 @@ pub(super) fn evidence(
             let division_in_name = best_kind == Kind::Admin1
                 && !head.has(SurfaceHead::COMMON_WORD)
                 && one_country_division(gazetteer, &surfaces[head.index as usize])
-                && !gazetteer.person_name_memo(surface, memo).surname;
+                && !person(memo).surname;
             score -= match best_kind {
                 // A country's prominence is 5: only this much refuses it.
                 Kind::Country if plain_given => 4.0,
@@ -428,7 +428,7 @@ pub(super) fn evidence(
                 || previous_word(text, prev_start).is_none_or(|(_, w)| {
                     !is_capitalized(w) && classify(w).bits & ARTICLE_OR_PREPOSITION == 0
                 }))
-            && gazetteer.person_name_memo(surface, memo).surname
+            && person(memo).surname
             && {
                 let facts = gazetteer.word_facts(word, memo);
                 facts.is_name && !facts.common_word
