@@ -26,9 +26,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use gazette::corpus::{
     self, Corrections, Filter, Input, LoadEvent, ParsedDocument, RuleAction, Rules, Shown,
 };
-use gazette::export::{DocumentExport, ExportCounts, ExportStream, Format};
+use gazette::export::{Detail, DocumentExport, ExportCounts, ExportStream, Format};
 use gazette::gazetteer::Gazetteer;
-use gazette::geoparse::Geoparser;
+use gazette::geoparse::{Geoparser, MAX_ALTERNATES};
 use gazette::output_file;
 
 mod project_commands;
@@ -105,6 +105,12 @@ enum Command {
         /// keep working.
         #[arg(long, hide = true, conflicts_with = "why")]
         no_why: bool,
+        /// Alternates written per mention in JSON Lines and GeoJSON, most likely first:
+        /// 0 to 8 (the parser keeps eight). Three by default: past the third they carry
+        /// little of a mention's probability and a sixth of a JSON Lines row's bytes.
+        #[arg(long, value_name = "N", default_value_t = Detail::BATCH_ALTERNATES as u8,
+              value_parser = clap::value_parser!(u8).range(0..=MAX_ALTERNATES as i64))]
+        alternates: u8,
     },
     /// Export a project (see `parse --project`) as GeoJSON, KML, JSON Lines or CSV, with
     /// its corrections and saved filter applied: for a project made by `gazette parse`,
@@ -139,6 +145,12 @@ enum Command {
         /// The default; still accepted (see `parse`).
         #[arg(long, hide = true, conflicts_with = "why")]
         no_why: bool,
+        /// Alternates written per mention in JSON Lines and GeoJSON, most likely first:
+        /// 0 to 8 (the parser keeps eight). Three by default: past the third they carry
+        /// little of a mention's probability and a sixth of a JSON Lines row's bytes.
+        #[arg(long, value_name = "N", default_value_t = Detail::BATCH_ALTERNATES as u8,
+              value_parser = clap::value_parser!(u8).range(0..=MAX_ALTERNATES as i64))]
+        alternates: u8,
     },
     /// Score the geoparser on gold-standard corpora (LGL / GeoWebNews XML) and print a
     /// table: recognition precision/recall/F1, accuracy@161 km, errors, throughput.
@@ -464,8 +476,8 @@ struct ExportTarget<'a> {
     format: Format,
     /// The file, or standard output.
     output: Option<&'a PathBuf>,
-    /// Whether mentions carry their `why`.
-    why: bool,
+    /// How much of each mention is written: its `why`, how many alternates.
+    detail: Detail,
     /// Whether the file is one of the inputs, answered beside the load.
     input_check: InputCheck,
 }
@@ -487,7 +499,7 @@ fn parse_command(
     let ExportTarget {
         format,
         output,
-        why,
+        detail,
         mut input_check,
     } = target;
     let parser = Geoparser::new(gazetteer);
@@ -499,13 +511,10 @@ fn parse_command(
     let export = |out: &mut dyn Write| -> std::io::Result<()> {
         let inputs = inputs(paths, fields);
         let render =
-            |parsed: ParsedDocument| DocumentExport::render_with(format, &shown, parsed, why);
+            |parsed: ParsedDocument| DocumentExport::render_with(format, &shown, parsed, detail);
         // Raised when writing fails, so the parse stops too.
         let stop = AtomicBool::new(false);
-        let mut stream = ExportStream::new(out, format, &shown);
-        if !why {
-            stream = stream.without_why();
-        }
+        let mut stream = ExportStream::new(out, format, &shown).with_detail(detail);
         let mut failure = None;
         corpus::load_then(&parser, inputs, &stop, &render, &mut |event| match event {
             LoadEvent::Document {
@@ -648,7 +657,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             places,
             why,
             no_why: _,
+            alternates,
         }) => {
+            let detail = Detail {
+                why,
+                alternates: usize::from(alternates),
+            };
             // Check the inputs before the (slower) gazetteer load, so a typo fails fast.
             for p in &paths {
                 if !p.exists() {
@@ -682,9 +696,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     &paths,
                     &fields.fields(),
                     project,
-                    format,
                     output.as_ref(),
-                    overrides,
+                    project_commands::ExportOptions {
+                        format,
+                        overrides,
+                        // No `why` here: `--why` is refused with `--project`.
+                        detail,
+                    },
                 );
             }
             let filter = Filter {
@@ -700,7 +718,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExportTarget {
                     format,
                     output: output.as_ref(),
-                    why,
+                    detail,
                     input_check,
                 },
                 &filter,
@@ -728,7 +746,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             rules: rules_file,
             why,
             no_why: _,
+            alternates,
         }) => {
+            let detail = Detail {
+                why,
+                alternates: usize::from(alternates),
+            };
             let rules = read_rules(rules_file.as_ref())?;
             let g = load_gazetteer(cli.gazetteer.as_ref())?;
             check_rules(&rules, rules_file.as_ref(), g)?;
@@ -740,11 +763,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             project_commands::export_project(
                 g,
                 &project,
-                format,
                 output.as_ref(),
-                overrides,
+                project_commands::ExportOptions {
+                    format,
+                    overrides,
+                    detail,
+                },
                 &rules,
-                why,
             )
         }
         Some(Command::Lookup { name }) => {

@@ -12,7 +12,7 @@ use std::sync::mpsc::sync_channel;
 use anyhow::Result;
 
 use gazette::corpus::{self, DocumentError, Filter, Input, LoadEvent, ParsedDocument, Rules};
-use gazette::export::{ExportCounts, Format};
+use gazette::export::{Detail, ExportCounts, Format};
 use gazette::gazetteer::Gazetteer;
 use gazette::geoparse::Geoparser;
 use gazette::output_file;
@@ -40,6 +40,18 @@ pub struct FilterOverrides {
     pub dates: corpus::DateRange,
 }
 
+/// How a project is exported: the format, the filter's changes, how much of each
+/// mention.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportOptions {
+    /// The format written.
+    pub format: Format,
+    /// Changes to the project's saved filter.
+    pub overrides: FilterOverrides,
+    /// Each mention's `why`, and how many alternates.
+    pub detail: Detail,
+}
+
 impl FilterOverrides {
     fn apply(self, mut filter: Filter) -> Filter {
         if self.demonyms {
@@ -59,15 +71,14 @@ impl FilterOverrides {
 /// parses and adds the documents as they come (a loading thread parses while this one
 /// writes, a transaction per batch), never holding the corpus in memory. Documents the
 /// project holds with the same name and text are not parsed again. With `output`, the
-/// whole project is then exported there as [`export_project`] would.
+/// whole project is then exported there as [`export_project`] would, with `options`.
 pub fn parse_into_project(
     gazetteer: &Gazetteer,
     paths: &[PathBuf],
     fields: &corpus::Fields,
     project_path: &Path,
-    format: Format,
     output: Option<&PathBuf>,
-    overrides: FilterOverrides,
+    options: ExportOptions,
 ) -> Result<ExitCode> {
     if let Some(out) = output {
         refuse_output_onto_project(out, project_path)?;
@@ -160,11 +171,9 @@ pub fn parse_into_project(
         export_project(
             gazetteer,
             project_path,
-            format,
             Some(out),
-            overrides,
+            options,
             &Rules::default(),
-            false,
         )?;
     }
     Ok(if skipped > 0 {
@@ -186,20 +195,23 @@ pub fn add_rules(gazetteer: &Gazetteer, project_path: &Path, rules: Rules) -> Re
 }
 
 /// `gazette export FILE.gpkg`: the project's documents with its corrections and rules
-/// (and `rules` over them), through its saved filter changed by `overrides`, in
-/// `format` to `output` or standard output.
+/// (and `rules` over them), through its saved filter changed by `options`' overrides, in
+/// its format to `output` or standard output.
 /// Opens the project read-only and streams: one document at a time is read from the
 /// project and its rows written ([`gazette::export::project::write_project`]), so memory does not grow with the
 /// project (GeoJSON keeps each place's first mentions, as `gazette parse` does).
 pub fn export_project(
     gazetteer: &Gazetteer,
     project_path: &Path,
-    format: Format,
     output: Option<&PathBuf>,
-    overrides: FilterOverrides,
+    options: ExportOptions,
     rules: &Rules,
-    why: bool,
 ) -> Result<ExitCode> {
+    let ExportOptions {
+        format,
+        overrides,
+        detail,
+    } = options;
     if let Some(out) = output {
         refuse_output_onto_project(out, project_path)?;
     }
@@ -219,7 +231,7 @@ pub fn export_project(
                 format,
                 filter: &filter,
                 rules,
-                why,
+                detail,
             },
             out,
             &mut || ControlFlow::Continue(()),

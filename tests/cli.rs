@@ -142,6 +142,55 @@ fn jsonl_has_one_object_per_mention() {
 }
 
 #[test]
+fn alternates_are_three_by_default_and_as_many_as_asked() {
+    // A name with many namesakes, so that a mention has more than three alternates.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = dir.path().join("springfield.txt");
+    std::fs::write(&text, "Officials in Springfield met on Monday.\n").expect("write");
+    let text = text.to_str().expect("utf8 path");
+    let rows = |args: &[&str]| -> Vec<serde_json::Value> {
+        let o = gazette(&[&["parse", text, "--format", "jsonl"], args].concat());
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON row"))
+            .collect()
+    };
+    let counts = |rows: &[serde_json::Value]| -> Vec<usize> {
+        rows.iter()
+            .map(|r| r["alternates"].as_array().expect("alternates").len())
+            .collect()
+    };
+    let (default, all, none) = (
+        rows(&[]),
+        rows(&["--alternates", "8"]),
+        rows(&["--alternates", "0"]),
+    );
+    assert_eq!(counts(&default), [3], "{default:?}");
+    assert!(counts(&all)[0] > 3 && counts(&all)[0] <= 8, "{all:?}");
+    assert_eq!(counts(&none), [0]);
+    // The first three are the same three, and nothing else in the row changes.
+    let first_three = |row: &serde_json::Value| {
+        let mut row = row.clone();
+        row["alternates"].as_array_mut().expect("list").truncate(3);
+        row
+    };
+    assert_eq!(first_three(&all[0]), default[0]);
+    // GeoJSON mentions list as many; more than the parser keeps is refused, by name.
+    let geojson = gazette(&["parse", text, "--alternates", "1"]);
+    let v: serde_json::Value = serde_json::from_slice(&geojson.stdout).expect("GeoJSON");
+    let mention = &v["features"][0]["properties"]["mentions"][0];
+    assert_eq!(mention["alternates"].as_array().map(Vec::len), Some(1));
+    let refused = gazette(&["parse", text, "--alternates", "9"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("--alternates"),
+        "{}",
+        stderr(&refused)
+    );
+}
+
+#[test]
 fn lookup_prints_candidates_and_nothing_for_unknown_names() {
     let o = gazette(&["lookup", "Niger"]);
     assert!(o.status.success());

@@ -161,7 +161,7 @@ pub fn export_archive(
                 format,
                 filter: &filter,
                 rules: &crate::corpus::Rules::default(),
-                why: true,
+                detail: export::Detail::FULL,
             },
             out,
             &mut || {

@@ -3,7 +3,7 @@
 //! the two).
 //!
 //! Why by hand: serde_json looks at every byte of every string through a table before
-//! writing it, and a row carries the passage, the why and eight alternates; that was
+//! writing it, and a row carries the passage, the why and up to eight alternates; that was
 //! the largest cost of `gazette parse --format jsonl` after parsing itself (callgrind).
 //! Here a string is checked for the bytes JSON escapes (`"`, `\`, controls) by a loop
 //! the compiler vectorises, and written whole when it has none, which is nearly always;
@@ -63,8 +63,9 @@ impl JsonDocument {
 }
 
 /// One JSON Lines row and its newline: mention `m` of `doc`, shown at the place
-/// `place`, with its `why` when `context` (the [`WhyContext`] of `doc`) is given;
-/// `fields` is [`JsonDocument::of`] `doc`.
+/// `place`, with its `why` when `detail`'s context (the [`WhyContext`] of `doc`) is
+/// given and at most `detail`'s count of alternates; `fields` is [`JsonDocument::of`]
+/// `doc`.
 pub(super) fn write_json_row(
     out: &mut Vec<u8>,
     gazetteer: &Gazetteer,
@@ -72,7 +73,7 @@ pub(super) fn write_json_row(
     fields: &mut JsonDocument,
     m: &MentionRef,
     place: EntryIndex,
-    context: Option<&WhyContext>,
+    (context, alternates): (Option<&WhyContext>, usize),
 ) {
     let (mention, passage) = mention_of(doc, m);
     let mut numbers = itoa::Buffer::new();
@@ -80,7 +81,13 @@ pub(super) fn write_json_row(
     // a row's reserve near the end of that would double it.
     PLACE_JSON.with_borrow_mut(|kept| {
         out.extend_from_slice(b"{\"alternates\":[");
-        for (i, a) in mention.resolution.alternates.iter().enumerate() {
+        for (i, a) in mention
+            .resolution
+            .alternates
+            .iter()
+            .take(alternates)
+            .enumerate()
+        {
             if i > 0 {
                 out.push(b',');
             }
@@ -270,7 +277,7 @@ mod tests {
     use super::*;
     use crate::corpus::{Corrections, Document, Filter, Published, parse_documents, places};
     use crate::export::{AlternateJson, MentionRowJson, WhyContexts, alternates};
-    use crate::geoparse::Geoparser;
+    use crate::geoparse::{Geoparser, MAX_ALTERNATES};
     use proptest::prelude::*;
     use std::sync::OnceLock;
 
@@ -287,11 +294,12 @@ mod tests {
         m: &MentionRef,
         place: EntryIndex,
         why: Option<&WhyContext>,
+        n: usize,
     ) -> Vec<u8> {
         let (mention, passage) = mention_of(doc, m);
         let e = g.entry(place);
         let (date, path) = (date(doc), document_path(&doc.document));
-        let alternates: Vec<AlternateJson<'_>> = alternates(g, mention);
+        let alternates: Vec<AlternateJson<'_>> = alternates(g, mention, n);
         let json = MentionRowJson {
             alternates,
             confidence: round3(m.confidence),
@@ -320,8 +328,8 @@ mod tests {
         out
     }
 
-    /// Every row of `doc` by hand and by the reference, with and without `why`, and
-    /// with each mention marked corrected too.
+    /// Every row of `doc` by hand and by the reference, with and without `why`, with
+    /// none, some and all of its alternates, and with each mention marked corrected too.
     fn assert_rows_match(doc: Document) {
         let g = gazetteer();
         let parsed = parse_documents(&Geoparser::new(g), vec![doc]);
@@ -335,12 +343,19 @@ mod tests {
                 let mut corrected = *m;
                 corrected.corrected = !m.corrected;
                 for m in [m, &corrected] {
-                    for why in [None, Some(contexts.of(g, 0, doc))] {
+                    for (why, n) in [
+                        (None, MAX_ALTERNATES),
+                        (Some(contexts.of(g, 0, doc)), MAX_ALTERNATES),
+                        (None, 0),
+                        (None, 1),
+                        (None, 3),
+                    ] {
                         let mut row = Vec::new();
-                        write_json_row(&mut row, g, doc, &mut fields, m, place.entry, why);
+                        let detail = (why, n);
+                        write_json_row(&mut row, g, doc, &mut fields, m, place.entry, detail);
                         assert_eq!(
                             String::from_utf8_lossy(&row),
-                            String::from_utf8_lossy(&reference(g, doc, m, place.entry, why)),
+                            String::from_utf8_lossy(&reference(g, doc, m, place.entry, why, n)),
                         );
                         rows += 1;
                     }

@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 use std::ops::ControlFlow;
 
-use super::{DocumentExport, ExportCounts, ExportStream, Format};
+use super::{Detail, DocumentExport, ExportCounts, ExportStream, Format};
 use crate::corpus::{Filter, Rules, Shown};
 use crate::gazetteer::Gazetteer;
 use crate::project::Project;
@@ -29,8 +29,8 @@ pub struct Settings<'a> {
     pub filter: &'a Filter,
     /// Rules over the project's own.
     pub rules: &'a Rules,
-    /// Whether each mention says why the parser read it so.
-    pub why: bool,
+    /// How much of each mention is written: its `why`, how many alternates.
+    pub detail: Detail,
 }
 
 /// Writes `project`'s documents with its corrections and rules (and `settings.rules`
@@ -50,20 +50,17 @@ pub fn write_project(
         format,
         filter,
         rules,
-        why,
+        detail,
     } = settings;
     let mut corrections = project.corrections().clone();
     corrections.rules_mut().extend(rules.clone());
     let shown = Shown::new(gazetteer, &corrections, filter);
-    let mut stream = ExportStream::new(out, format, &shown);
-    if !why {
-        stream = stream.without_why();
-    }
+    let mut stream = ExportStream::new(out, format, &shown).with_detail(detail);
     let mut failure = None;
     let report = project
         .for_each_document(gazetteer, &mut |doc| {
-            let pushed =
-                DocumentExport::render_with(format, &shown, doc, why).and_then(|p| stream.push(p));
+            let pushed = DocumentExport::render_with(format, &shown, doc, detail)
+                .and_then(|p| stream.push(p));
             if let Err(e) = pushed {
                 failure = Some(e);
                 return ControlFlow::Break(());

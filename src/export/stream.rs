@@ -21,7 +21,7 @@ use super::csv_row::CsvDocument;
 use super::gather::{Gathered, spare_buffer};
 use super::kml::{self, KML_TAIL};
 use super::{
-    CSV_HEADER, Format, GEOJSON_HEAD, GEOJSON_TAIL, JsonDocument, MAX_MENTIONS_PER_FEATURE,
+    CSV_HEADER, Detail, Format, GEOJSON_HEAD, GEOJSON_TAIL, JsonDocument, MAX_MENTIONS_PER_FEATURE,
     write_csv_row, write_feature, write_json_row, write_mention_json,
 };
 use crate::corpus::places::Shown;
@@ -67,32 +67,40 @@ const LARGE_MENTIONS: usize = 4096;
 const PIECE_MENTIONS: usize = 768;
 
 impl DocumentExport {
-    /// Renders what `shown` shows of `doc` in `format`, each mention with its `why` in the
-    /// formats that carry one. Runs on any thread.
+    /// Renders what `shown` shows of `doc` in `format`, each mention with its `why` and
+    /// all its alternates in the formats that carry them ([`Detail::FULL`]). Runs on
+    /// any thread.
     pub fn render(
         format: Format,
         shown: &Shown<'_>,
         doc: ParsedDocument,
     ) -> std::io::Result<DocumentExport> {
-        DocumentExport::render_with(format, shown, doc, true)
+        DocumentExport::render_with(format, shown, doc, Detail::FULL)
     }
 
-    /// As [`DocumentExport::render`]; with `why` false, JSON Lines rows and GeoJSON
-    /// mentions leave out their `why` (`gazette parse` without `--why`: a fifth fewer
-    /// bytes, and none of the time explaining takes).
+    /// As [`DocumentExport::render`], with as much of each mention as `detail` says
+    /// (`gazette parse` leaves out the `why` and writes three alternates unless told
+    /// otherwise: each costs bytes and time on every row of a batch).
     pub fn render_with(
         format: Format,
         shown: &Shown<'_>,
         doc: ParsedDocument,
-        why: bool,
+        detail: Detail,
     ) -> std::io::Result<DocumentExport> {
         if doc.mentions.len() > LARGE_MENTIONS {
             return Ok(DocumentExport(Part::Large(doc)));
         }
         let mentions: Vec<_> = shown.mentions(0, &doc).collect();
-        let context = why_context(format, shown.gazetteer(), &doc, why);
-        render(format, shown.gazetteer(), &doc, &mentions, context.as_ref())
-            .map(|r| DocumentExport(Part::Rendered(r)))
+        let context = why_context(format, shown.gazetteer(), &doc, detail.why);
+        let g = shown.gazetteer();
+        render(
+            format,
+            g,
+            &doc,
+            &mentions,
+            (context.as_ref(), detail.alternates),
+        )
+        .map(|r| DocumentExport(Part::Rendered(r)))
     }
 }
 
@@ -112,16 +120,25 @@ fn why_context(
     }
 }
 
-/// Renders `mentions` (shown mentions of `doc`, with their places) in `format`.
+/// Renders `mentions` (shown mentions of `doc`, with their places) in `format`, each with
+/// its `why` if the context is given and at most the count of alternates (the formats
+/// that carry them).
 fn render(
     format: Format,
     gazetteer: &Gazetteer,
     doc: &ParsedDocument,
     mentions: &[(EntryIndex, MentionRef)],
-    context: Option<&WhyContext>,
+    detail: (Option<&WhyContext>, usize),
 ) -> std::io::Result<Rendered> {
+    let (context, alternates) = detail;
     let mut part = Rendered {
-        rows: spare_buffer(rows_size(format, doc, mentions, context.is_some())),
+        rows: spare_buffer(rows_size(
+            format,
+            doc,
+            mentions,
+            context.is_some(),
+            alternates,
+        )),
         ..Rendered::default()
     };
     part.places.reserve(mentions.len());
@@ -132,7 +149,7 @@ fn render(
         match format {
             Format::JsonLines => {
                 let fields = json.get_or_insert_with(|| JsonDocument::of(doc));
-                write_json_row(&mut part.rows, gazetteer, doc, fields, m, *place, context);
+                write_json_row(&mut part.rows, gazetteer, doc, fields, m, *place, detail);
             }
             Format::Csv => {
                 let fields = csv.get_or_insert_with(|| CsvDocument::of(doc));
@@ -140,7 +157,7 @@ fn render(
             }
             Format::GeoJson => {
                 let mut bytes = Vec::new();
-                write_mention_json(&mut bytes, gazetteer, doc, m, context)?;
+                write_mention_json(&mut bytes, gazetteer, doc, m, context, alternates)?;
                 part.mentions.push(bytes);
             }
             Format::Kml => {
@@ -157,14 +174,15 @@ fn render(
 /// other fields: a little more than the rows of this corpus's news articles take), so
 /// that a document's rows are written into one allocation instead of one copied each
 /// time it grows. GeoJSON and KML have no rows. A JSON Lines row grows with its
-/// alternates (each ~110-125 bytes; nine in ten rows of the development archive fit
-/// these figures): one flat figure per row left documents whose names have many
+/// alternates written (each ~110-125 bytes; nine in ten rows of the development archive
+/// fit these figures): one flat figure per row left documents whose names have many
 /// namesakes short, and each such document's rows were copied as they grew.
 fn rows_size(
     format: Format,
     doc: &ParsedDocument,
     mentions: &[(EntryIndex, MentionRef)],
     why: bool,
+    alternates: usize,
 ) -> usize {
     let (per_row, per_alternate) = match format {
         Format::Csv => (160, 0),
@@ -178,7 +196,7 @@ fn rows_size(
             let mention = &doc.mentions[m.mention];
             let passage = &mention.passage;
             per_row
-                + per_alternate * mention.resolution.alternates.len()
+                + per_alternate * mention.resolution.alternates.len().min(alternates)
                 + passage.end.saturating_sub(passage.start)
         })
         .sum()
@@ -216,8 +234,8 @@ pub struct ExportStream<'s, W: Write> {
     started: bool,
     places: FxHashMap<EntryIndex, PlaceMentions>,
     counts: ExportCounts,
-    /// Whether mentions carry their `why` (see [`DocumentExport::render_with`]).
-    why: bool,
+    /// How much of each mention is written (see [`DocumentExport::render_with`]).
+    detail: Detail,
     /// Rows not yet written: written together, straight from the buffers they were
     /// rendered into.
     rows: Gathered,
@@ -234,15 +252,15 @@ impl<'s, W: Write> ExportStream<'s, W> {
             started: false,
             places: FxHashMap::default(),
             counts: ExportCounts::default(),
-            why: true,
+            detail: Detail::FULL,
             rows: Gathered::default(),
         }
     }
 
-    /// Leaves out each mention's `why`: pair it with [`DocumentExport::render_with`]
-    /// given `why: false`.
-    pub fn without_why(mut self) -> Self {
-        self.why = false;
+    /// Writes as much of each mention as `detail` says (all of it by default): pair it
+    /// with [`DocumentExport::render_with`] given the same `detail`.
+    pub fn with_detail(mut self, detail: Detail) -> Self {
+        self.detail = detail;
         self
     }
 
@@ -283,8 +301,8 @@ impl<'s, W: Write> ExportStream<'s, W> {
     fn push_large(&mut self, doc: &ParsedDocument) -> std::io::Result<()> {
         let shown = self.shown;
         let (format, g) = (self.format, shown.gazetteer());
-        let context = why_context(format, g, doc, self.why);
-        let context = context.as_ref();
+        let context = why_context(format, g, doc, self.detail.why);
+        let detail = (context.as_ref(), self.detail.alternates);
         let per_round = PIECE_MENTIONS * rayon::current_num_threads();
         let mut mentions = shown.mentions(0, doc);
         let mut to_write: Vec<std::io::Result<Rendered>> = Vec::new();
@@ -296,7 +314,7 @@ impl<'s, W: Write> ExportStream<'s, W> {
             let render_round = || -> Vec<std::io::Result<Rendered>> {
                 round
                     .par_chunks(PIECE_MENTIONS)
-                    .map(|piece| render(format, g, doc, piece, context))
+                    .map(|piece| render(format, g, doc, piece, detail))
                     .collect()
             };
             let (wrote, rendered) = std::thread::scope(|scope| {
