@@ -759,13 +759,14 @@ fn an_archives_review_being_read_never_keeps_a_places_passages_waiting() {
     assert!(!review.items.is_empty());
 }
 
-/// What `gazette export PROJECT --format FORMAT --why -o OUT` writes: the window's
-/// exports say why each mention reads as it does, for the person who made them.
+/// What `gazette export PROJECT --format FORMAT --why --alternates 8 -o OUT` writes: the
+/// window's exports say why each mention reads as it does and list all its alternates,
+/// for the person who made them.
 fn cli_export(project: &Path, format: &str, out: &Path) -> Vec<u8> {
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_gazette"))
         .arg("export")
         .arg(project)
-        .args(["--format", format, "--why", "-o"])
+        .args(["--format", format, "--why", "--alternates", "8", "-o"])
         .arg(out)
         .status()
         .expect("gazette runs");
