@@ -91,8 +91,8 @@ impl DocumentExport {
             return Ok(DocumentExport(Part::Large(doc)));
         }
         let mentions: Vec<_> = shown.mentions(0, &doc).collect();
-        let context = why_context(format, shown.gazetteer(), &doc, detail.why);
         let g = shown.gazetteer();
+        let context = why_context(format, g, &doc, detail.why);
         render(
             format,
             g,
