@@ -105,12 +105,8 @@ enum Command {
         /// keep working.
         #[arg(long, hide = true, conflicts_with = "why")]
         no_why: bool,
-        /// Alternates written per mention in JSON Lines and GeoJSON, most likely first:
-        /// 0 to 8 (the parser keeps eight). Three by default: past the third they carry
-        /// little of a mention's probability and a sixth of a JSON Lines row's bytes.
-        #[arg(long, value_name = "N", default_value_t = Detail::BATCH_ALTERNATES as u8,
-              value_parser = clap::value_parser!(u8).range(0..=MAX_ALTERNATES as i64))]
-        alternates: u8,
+        #[command(flatten)]
+        alternates: AlternateArgs,
     },
     /// Export a project (see `parse --project`) as GeoJSON, KML, JSON Lines or CSV, with
     /// its corrections and saved filter applied: for a project made by `gazette parse`,
@@ -145,12 +141,8 @@ enum Command {
         /// The default; still accepted (see `parse`).
         #[arg(long, hide = true, conflicts_with = "why")]
         no_why: bool,
-        /// Alternates written per mention in JSON Lines and GeoJSON, most likely first:
-        /// 0 to 8 (the parser keeps eight). Three by default: past the third they carry
-        /// little of a mention's probability and a sixth of a JSON Lines row's bytes.
-        #[arg(long, value_name = "N", default_value_t = Detail::BATCH_ALTERNATES as u8,
-              value_parser = clap::value_parser!(u8).range(0..=MAX_ALTERNATES as i64))]
-        alternates: u8,
+        #[command(flatten)]
+        alternates: AlternateArgs,
     },
     /// Score the geoparser on gold-standard corpora (LGL / GeoWebNews XML) and print a
     /// table: recognition precision/recall/F1, accuracy@161 km, errors, throughput.
@@ -237,6 +229,27 @@ impl DateArgs {
             from: self.from,
             to: self.to,
             hide_undated: limited && !self.undated,
+        }
+    }
+}
+
+/// How many alternates a mention lists (`parse`, `export`).
+#[derive(clap::Args)]
+struct AlternateArgs {
+    /// Alternates written per mention in JSON Lines and GeoJSON, most likely first:
+    /// 0 to 8 (the parser keeps eight). Three by default: past the third they carry
+    /// little of a mention's probability and a sixth of a JSON Lines row's bytes.
+    #[arg(long, value_name = "N", default_value_t = Detail::BATCH_ALTERNATES as u8,
+          value_parser = clap::value_parser!(u8).range(0..=MAX_ALTERNATES as i64))]
+    alternates: u8,
+}
+
+impl AlternateArgs {
+    /// What an export writes of each mention: these alternates, and its `why` if asked.
+    fn detail(&self, why: bool) -> Detail {
+        Detail {
+            why,
+            alternates: usize::from(self.alternates),
         }
     }
 }
@@ -659,10 +672,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             no_why: _,
             alternates,
         }) => {
-            let detail = Detail {
-                why,
-                alternates: usize::from(alternates),
-            };
+            let detail = alternates.detail(why);
             // Check the inputs before the (slower) gazetteer load, so a typo fails fast.
             for p in &paths {
                 if !p.exists() {
@@ -748,10 +758,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             no_why: _,
             alternates,
         }) => {
-            let detail = Detail {
-                why,
-                alternates: usize::from(alternates),
-            };
+            let detail = alternates.detail(why);
             let rules = read_rules(rules_file.as_ref())?;
             let g = load_gazetteer(cli.gazetteer.as_ref())?;
             check_rules(&rules, rules_file.as_ref(), g)?;
