@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use gazette::corpus::{self, Corrections, Filter, Input, LoadEvent, Shown};
-use gazette::export::{DocumentExport, ExportStream, Format};
+use gazette::corpus::{self, Corrections, Filter, Input, LoadEvent, ParsedView, Shown};
+use gazette::export::{Detail, DocumentExport, ExportStream, Format};
 use gazette::gazetteer::Gazetteer;
 use gazette::geoparse::Geoparser;
 
@@ -48,18 +48,25 @@ fn run(parser: &Geoparser<'_>, path: &Path, format: Format, out: &Path) -> (f64,
         std::io::BufWriter::with_capacity(1 << 16, file),
         format,
         &shown,
-    );
-    let render = |parsed| DocumentExport::render(format, &shown, parsed);
+    )
+    .with_detail(Detail::BATCH);
+    let detail = Detail::BATCH;
+    let render = |parsed| DocumentExport::render_with(format, &shown, parsed, detail);
+    let section = |section: ParsedView<'_>, first| {
+        DocumentExport::render_section(format, &shown, section, first, detail.alternates)
+    };
     let never = AtomicBool::new(false);
     corpus::load_then(
         parser,
         vec![Input::Path(path.to_path_buf())],
         &never,
         &render,
-        &mut |e| {
-            if let LoadEvent::Document { parsed, .. } = e {
+        Some(&section),
+        &mut |e| match e {
+            LoadEvent::Document { parsed, .. } | LoadEvent::Section { parsed } => {
                 stream.push(parsed.expect("render")).expect("write");
             }
+            _ => {}
         },
     );
     let counts = stream.finish().expect("finish");

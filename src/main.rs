@@ -24,7 +24,8 @@ use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use gazette::corpus::{
-    self, Corrections, Filter, Input, LoadEvent, ParsedDocument, RuleAction, Rules, Shown,
+    self, Corrections, Filter, Input, LoadEvent, ParsedDocument, ParsedView, RuleAction, Rules,
+    Shown,
 };
 use gazette::export::{Detail, DocumentExport, ExportCounts, ExportStream, Format};
 use gazette::gazetteer::Gazetteer;
@@ -525,31 +526,49 @@ fn parse_command(
         let inputs = inputs(paths, fields);
         let render =
             |parsed: ParsedDocument| DocumentExport::render_with(format, &shown, parsed, detail);
+        // A long text's rows are made and written section by section as it is parsed,
+        // unless each row's why is asked for: it reads the whole text's mentions.
+        let section = |section: ParsedView<'_>, first: bool| {
+            DocumentExport::render_section(format, &shown, section, first, detail.alternates)
+        };
+        let sections = (!detail.why).then_some(&section as corpus::SectionThen<'_, _>);
         // Raised when writing fails, so the parse stops too.
         let stop = AtomicBool::new(false);
         let mut stream = ExportStream::new(out, format, &shown).with_detail(detail);
         let mut failure = None;
-        corpus::load_then(&parser, inputs, &stop, &render, &mut |event| match event {
-            LoadEvent::Document {
-                parsed, warning, ..
-            } => {
-                if let Some(w) = warning {
-                    eprintln!("gazette: warning: {w}");
-                }
-                let pushed = parsed.and_then(|part| stream.push(part));
-                let checked = input_check.answer_if_done().map_err(std::io::Error::other);
-                if let Err(e) = pushed.and(checked) {
-                    failure.get_or_insert(e);
-                    stop.store(true, Ordering::Relaxed);
-                }
+        let mut push = |part: std::io::Result<DocumentExport>| {
+            let pushed = part.and_then(|part| stream.push(part));
+            let checked = input_check.answer_if_done().map_err(std::io::Error::other);
+            if let Err(e) = pushed.and(checked) {
+                failure.get_or_insert(e);
+                stop.store(true, Ordering::Relaxed);
             }
-            LoadEvent::Skipped(e) => {
-                eprintln!("gazette: {e}");
-                skipped += 1;
-            }
-            LoadEvent::Note(note) => eprintln!("gazette: {note}"),
-            LoadEvent::Started { .. } | LoadEvent::More { .. } | LoadEvent::Finished { .. } => {}
-        });
+        };
+        corpus::load_then(
+            &parser,
+            inputs,
+            &stop,
+            &render,
+            sections,
+            &mut |event| match event {
+                LoadEvent::Document {
+                    parsed, warning, ..
+                } => {
+                    if let Some(w) = warning {
+                        eprintln!("gazette: warning: {w}");
+                    }
+                    push(parsed);
+                }
+                LoadEvent::Section { parsed } => push(parsed),
+                LoadEvent::Skipped(e) => {
+                    eprintln!("gazette: {e}");
+                    skipped += 1;
+                }
+                LoadEvent::Note(note) => eprintln!("gazette: {note}"),
+                LoadEvent::Started { .. } | LoadEvent::More { .. } | LoadEvent::Finished { .. } => {
+                }
+            },
+        );
         input_check.finish().map_err(std::io::Error::other)?;
         if let Some(e) = failure {
             return Err(e);

@@ -125,8 +125,10 @@ pub fn parse_into_project(
                     )),
                     LoadEvent::Skipped(e) => hand_on(Incoming::Skipped(e)),
                     LoadEvent::Note(note) => eprintln!("gazette: {note}"),
+                    // No sections: a project holds each document whole.
                     LoadEvent::Started { .. }
                     | LoadEvent::More { .. }
+                    | LoadEvent::Section { .. }
                     | LoadEvent::Finished { .. } => {}
                 },
                 &mut |_| hand_on(Incoming::Known),

@@ -65,6 +65,7 @@ fn load(inputs: Vec<Input>) -> Outcome {
                     outcome.finished = Some((loaded, skipped))
                 }
                 LoadEvent::Started { .. } => {}
+                LoadEvent::Section { .. } => panic!("`load` gives documents whole"),
             },
         );
         let _ = send.send(outcome);

@@ -89,6 +89,51 @@ fn export_from_a_project_is_what_parse_writes() {
     assert_eq!(std::fs::read(&out).expect("written"), direct.stdout);
 }
 
+/// A text longer than a section (1 MiB) is written by `gazette parse` a section at a
+/// time as it is parsed; a project holds it whole, and its export renders it whole. The
+/// bytes must be the same, between shorter documents, in every format and detail.
+#[test]
+fn a_long_text_written_as_it_is_parsed_is_what_its_whole_export_writes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).expect("mkdir");
+    let seeds: Vec<String> = std::fs::read_dir(seeds())
+        .expect("seeds")
+        .filter_map(|e| std::fs::read_to_string(e.expect("entry").path()).ok())
+        .collect();
+    let article = seeds.join("\n\n");
+    std::fs::write(input.join("a.txt"), &article).expect("write");
+    let long = format!("{article}\n\n").repeat((3 << 20) / (article.len() + 2) + 1);
+    assert!(long.len() > 3 << 20, "three sections and more");
+    std::fs::write(input.join("b.txt"), &long).expect("write");
+    std::fs::write(input.join("c.txt"), "Rain in Niamey, then Agadez.").expect("write");
+    let project = dir.path().join("long.gpkg");
+    let o = gazette(&["parse", text(&input), "--project", text(&project)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for format in ["jsonl", "csv", "geojson"] {
+        for extra in [&[][..], &["--alternates", "8"][..], &["--why"][..]] {
+            let mut args = vec!["parse", text(&input), "--format", format];
+            args.extend(extra);
+            let direct = gazette(&args);
+            assert!(direct.status.success(), "{}", stderr(&direct));
+            let mut args = vec!["export", text(&project), "--format", format];
+            args.extend(extra);
+            let exported = gazette(&args);
+            assert!(exported.status.success(), "{}", stderr(&exported));
+            // GeoJSON lists a few mentions a place; the rows formats every mention.
+            let least = if format == "geojson" { 10_000 } else { 1 << 20 };
+            assert!(
+                direct.stdout.len() > least,
+                "{format}: the long text's rows"
+            );
+            assert!(
+                direct.stdout == exported.stdout,
+                "{format} {extra:?}: the streamed long text differs from its whole export"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_second_parse_into_the_project_parses_nothing_again() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -1106,7 +1106,7 @@ impl AppState {
             return Vec::new();
         };
         crate::corpus::Shown::new(g, self.corpus.corrections(), self.corpus.filter())
-            .mentions(document, doc)
+            .mentions(document, doc.view())
             .map(|(_, m)| m.mention)
             .collect()
     }

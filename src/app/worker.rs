@@ -372,6 +372,9 @@ pub fn run_parse_job(
                 loaded,
                 skipped,
             },
+            // Only `load_then` given what to make of sections gives sections; the window
+            // holds each document whole.
+            LoadEvent::Section { .. } => return,
         })
     });
 }

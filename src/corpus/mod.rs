@@ -37,7 +37,8 @@ pub use filter::{DateRange, Filter, country_key, country_name};
 pub use formats::{Fields, Format};
 pub use metadata::{Metadata, Published};
 pub use parse::{
-    IsKnown, LoadEvent, ParsedDocument, load, load_then, load_unless_known, parse_documents,
+    IsKnown, LoadEvent, ParsedDocument, ParsedView, SectionThen, load, load_then,
+    load_unless_known, parse_documents,
 };
 pub use places::{MentionRef, Place, Shown, country_counts, effective_mentions, places};
 pub use read::{DocumentError, Encoding, LoadedDocument, MAX_DOCUMENT_BYTES, decode, display_path};

@@ -5,6 +5,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use std::collections::HashSet;
@@ -24,6 +25,34 @@ pub struct ParsedDocument {
     pub document: Document,
     /// Its mentions, in text order.
     pub mentions: Vec<Mention>,
+}
+
+/// A parsed document borrowed, or one section of a long text ([`SECTION_BYTES`]): the
+/// whole document and that section's mentions, offsets into the whole text. What shown
+/// mentions and export rows are read from, so that a long text's rows can be made
+/// section by section as it is parsed, its mentions never all held.
+#[derive(Debug, Clone, Copy)]
+pub struct ParsedView<'a> {
+    /// The document, its text whole.
+    pub document: &'a Document,
+    /// Mentions of it, in text order.
+    pub mentions: &'a [Mention],
+}
+
+impl ParsedDocument {
+    /// The document and all its mentions, borrowed.
+    pub fn view(&self) -> ParsedView<'_> {
+        ParsedView {
+            document: &self.document,
+            mentions: &self.mentions,
+        }
+    }
+}
+
+impl<'a> From<&'a ParsedDocument> for ParsedView<'a> {
+    fn from(parsed: &'a ParsedDocument) -> Self {
+        parsed.view()
+    }
 }
 
 /// Parses documents already in memory in parallel (one rayon task per document), the
@@ -59,16 +88,7 @@ pub fn parse_text(parser: &Geoparser<'_>, memos: &MemoPool, text: &str) -> Vec<M
         // One task a section: rayon would otherwise run a quarter of them as one
         // task, and the last core to finish would parse several sections alone.
         .with_max_len(1)
-        .map(|range| {
-            let offset = range.start;
-            let mut mentions = memos.with(|memo| parser.parse_with(&text[range], memo));
-            for m in &mut mentions {
-                m.start += offset;
-                m.end += offset;
-                m.passage = m.passage.start + offset..m.passage.end + offset;
-            }
-            mentions
-        })
+        .map(|range| parse_section(parser, memos, text, range))
         .collect();
     // Moved, not cloned as `concat` would: a 40 MB text has ~400,000 mentions.
     let mut all = Vec::with_capacity(sections.iter().map(Vec::len).sum());
@@ -76,6 +96,23 @@ pub fn parse_text(parser: &Geoparser<'_>, memos: &MemoPool, text: &str) -> Vec<M
         all.extend(section);
     }
     all
+}
+
+/// The mentions of `text[range]`, their offsets made offsets into `text`.
+fn parse_section(
+    parser: &Geoparser<'_>,
+    memos: &MemoPool,
+    text: &str,
+    range: std::ops::Range<usize>,
+) -> Vec<Mention> {
+    let offset = range.start;
+    let mut mentions = memos.with(|memo| parser.parse_with(&text[range], memo));
+    for m in &mut mentions {
+        m.start += offset;
+        m.end += offset;
+        m.passage = m.passage.start + offset..m.passage.end + offset;
+    }
+    mentions
 }
 
 /// `text` cut into consecutive ranges of at most `max` bytes (more only where no cut
@@ -112,7 +149,9 @@ fn sections(text: &str, max: usize) -> Vec<std::ops::Range<usize>> {
 
 /// What [`load`] reports, in this order: `Started` once, then one `Document` or
 /// `Skipped` per input document (in input order; listing problems come first), then
-/// `Finished` — unless the load was cancelled, which ends it without `Finished`.
+/// `Finished` — unless the load was cancelled, which ends it without `Finished`. From
+/// [`load_then`] given what to make of sections, a long text's `Document` comes after
+/// its other sections' `Section` events.
 ///
 /// `D` is what a parsed document becomes: the [`ParsedDocument`] itself from [`load`],
 /// whatever the caller's `then` makes of it from [`load_then`].
@@ -123,7 +162,15 @@ pub enum LoadEvent<D = ParsedDocument> {
         /// Documents to read.
         total: usize,
     },
-    /// One document was read and parsed.
+    /// A section of a long text, not the last, from [`load_then`] given what to make of
+    /// sections: the sections of one text come one after the other, in text order, and
+    /// its last comes as the `Document`.
+    Section {
+        /// What the section became.
+        parsed: D,
+    },
+    /// One document was read and parsed (or, from [`load_then`] given what to make of
+    /// sections, the last section of a long text).
     Document {
         /// The result.
         parsed: D,
@@ -208,7 +255,7 @@ pub fn load(
         inputs,
         cancel,
         None,
-        &|parsed| parsed,
+        (&|parsed| parsed, None),
         emit,
         &mut |_| {},
     );
@@ -236,7 +283,7 @@ pub fn load_unless_known(
         inputs,
         cancel,
         Some(is_known),
-        &|parsed| parsed,
+        (&|parsed| parsed, None),
         emit,
         on_known,
     );
@@ -245,6 +292,14 @@ pub fn load_unless_known(
 /// [`load`], with `then` applied to each parsed document on the thread that parsed it:
 /// the command line renders a document's export rows there, so that work is spread
 /// over the cores too and the document's text is dropped before it reaches `emit`.
+///
+/// Given `sections`, a text longer than [`SECTION_BYTES`] is not given to `then`:
+/// `sections` makes what each of its sections becomes, on the thread that parsed it
+/// (given the whole document, the section's mentions and whether it is the first), and
+/// these are emitted in text order as `Section` events, the last as the `Document`,
+/// while the later sections are parsed. So the command line writes a 40 MB text's rows
+/// as it parses it, renders each section's rows while its text is in the caches, and
+/// never holds the text's mentions or rows whole.
 ///
 /// A thread of its own hands the documents to the rayon pool a chunk at a time while
 /// the calling thread emits the previous chunk's events, so parsing never waits for
@@ -256,10 +311,23 @@ pub fn load_then<D: Send>(
     inputs: Vec<Input>,
     cancel: &AtomicBool,
     then: &(dyn Fn(ParsedDocument) -> D + Sync),
+    sections: Option<SectionThen<'_, D>>,
     emit: &mut dyn FnMut(LoadEvent<D>),
 ) {
-    load_with(parser, inputs, cancel, None, then, emit, &mut |_| {});
+    load_with(
+        parser,
+        inputs,
+        cancel,
+        None,
+        (then, sections),
+        emit,
+        &mut |_| {},
+    );
 }
+
+/// What [`load_then`] makes of each section of a long text: given the whole document
+/// and the section's mentions ([`ParsedView`]), and whether it is the text's first.
+pub type SectionThen<'a, D> = &'a (dyn Fn(ParsedView<'_>, bool) -> D + Sync);
 
 /// [`load_then`] and [`load_unless_known`] in one.
 fn load_with<D: Send>(
@@ -267,7 +335,10 @@ fn load_with<D: Send>(
     inputs: Vec<Input>,
     cancel: &AtomicBool,
     is_known: Option<IsKnown<'_>>,
-    then: &(dyn Fn(ParsedDocument) -> D + Sync),
+    (then, sections): (
+        &(dyn Fn(ParsedDocument) -> D + Sync),
+        Option<SectionThen<'_, D>>,
+    ),
     emit: &mut dyn FnMut(LoadEvent<D>),
     on_known: &mut dyn FnMut(DocumentSource),
 ) {
@@ -280,7 +351,12 @@ fn load_with<D: Send>(
     let memos = MemoPool::new();
     let threads = rayon::current_num_threads().max(1);
     let mut loaded = 0;
+    let check_names = reads_much(&items);
     let finished = std::thread::scope(|scope| {
+        if check_names {
+            // While the first texts are read.
+            scope.spawn(|| parser.gazetteer().check_names());
+        }
         // One chunk in the channel, one being parsed, one being emitted.
         let (chunks, parsed) = std::sync::mpsc::sync_channel::<Vec<Option<Outcome<D>>>>(1);
         let memos = &memos;
@@ -299,17 +375,23 @@ fn load_with<D: Send>(
                 let items = std::mem::take(&mut batch.items);
                 let documents = items.len();
                 let read = std::sync::atomic::AtomicUsize::new(0);
-                let mut results: Vec<Option<Outcome<D>>> = Vec::with_capacity(documents + 1);
+                let mut results: Vec<Option<Step<D>>> = Vec::with_capacity(documents + 1);
                 if batch.more > 0 {
-                    results.push(Some(Outcome::Event(LoadEvent::More {
+                    results.push(Some(Step::Ready(Outcome::Event(LoadEvent::More {
                         documents: std::mem::take(&mut batch.more),
-                    })));
+                    }))));
                 }
                 // One task a document (see `parse_text`): the chunk ends when its
                 // last document is parsed, so no core is left parsing a run alone.
+                let reading = Reading {
+                    is_known,
+                    sectioned: sections.is_some(),
+                    read: &read,
+                    cancel,
+                };
                 results.par_extend(items.into_par_iter().with_max_len(1).map(|item| {
-                    let event = read_and_parse(parser, memos, item, is_known, &read, cancel)?;
-                    Some(match event {
+                    let event = read_and_parse(parser, memos, item, &reading)?;
+                    Some(Step::Ready(match event {
                         Parsed::Document {
                             parsed,
                             source,
@@ -319,15 +401,42 @@ fn load_with<D: Send>(
                             source,
                             warning,
                         }),
+                        Parsed::Long(long) => return Some(Step::Long(long)),
                         Parsed::Skipped(e) => Outcome::Event(LoadEvent::Skipped(e)),
                         Parsed::Note(note) => Outcome::Event(LoadEvent::Note(note)),
                         Parsed::Known(source) => Outcome::Known(source),
-                    })
+                    }))
                 }));
                 let average = read.load(Ordering::Relaxed) / documents.max(1);
                 batch.size = (CHUNK_BYTES / average.max(1)).clamp(threads, threads * 64);
-                // The receiver hangs up when the load was cancelled.
-                chunks.send(results).is_ok()
+                // The results up to a long text go at once; the long text's sections
+                // then go one by one as they are parsed. The receiver hangs up when the
+                // load was cancelled.
+                let mut ready = Vec::with_capacity(results.len());
+                for step in results {
+                    let long = match step {
+                        Some(Step::Long(long)) => long,
+                        Some(Step::Ready(outcome)) => {
+                            ready.push(Some(outcome));
+                            continue;
+                        }
+                        None => {
+                            ready.push(None);
+                            continue;
+                        }
+                    };
+                    let Some(each) = sections else {
+                        // Only asked for with `sections`; parsed whole otherwise.
+                        ready.push(Some(Outcome::Event(long.parse_whole(parser, memos, then))));
+                        continue;
+                    };
+                    if chunks.send(std::mem::take(&mut ready)).is_err()
+                        || !by_sections(parser, memos, long, each, threads, cancel, &chunks)
+                    {
+                        return false;
+                    }
+                }
+                chunks.send(ready).is_ok()
             };
             let push = |batch: &mut Batch, item: Item| -> ControlFlow<()> {
                 batch.items.push(item);
@@ -413,6 +522,27 @@ struct Batch {
 
 /// About how many bytes of text [`load`] reads and parses as one chunk.
 const CHUNK_BYTES: usize = 4 << 20;
+
+/// Whether a load of `items` reads enough text (a few hundred articles, or a MB) to
+/// enter nearly every part of the gazetteer's name index, which is then checked whole
+/// at once ([`Gazetteer::check_names`](crate::gazetteer::Gazetteer::check_names)), not a
+/// part at a time: one pass of about 10 ms where the parts cost several times that.
+/// A one-article run keeps checking only the few parts it enters.
+fn reads_much(items: &[Item]) -> bool {
+    const DOCUMENTS: usize = 256;
+    const BYTES: u64 = 1 << 20;
+    if items.len() >= DOCUMENTS {
+        return true;
+    }
+    let size = |item: &Item| match item {
+        Item::File { path, .. } | Item::Container { path, .. } => {
+            std::fs::metadata(path).map_or(0, |m| m.len())
+        }
+        Item::Text { text, .. } => text.len() as u64,
+        _ => 0,
+    };
+    items.iter().map(size).sum::<u64>() >= BYTES
+}
 
 /// The documents `inputs` stand for, in order, and how many inputs or folders below
 /// them could not be listed (each reported through `skip`). A folder's files of unknown
@@ -772,6 +902,140 @@ enum Outcome<D> {
     Known(DocumentSource),
 }
 
+/// What a chunk's task gave: an outcome, or a long text read, for its sections to be
+/// parsed after the documents before it are handed on ([`by_sections`]).
+enum Step<D> {
+    Ready(Outcome<D>),
+    Long(LongText),
+}
+
+/// A text longer than [`SECTION_BYTES`], read, not yet parsed.
+struct LongText {
+    document: Document,
+    source: DocumentSource,
+    warning: Option<String>,
+}
+
+impl LongText {
+    /// Its `Document` event, parsed whole ([`parse_text`]) and given to `then`.
+    fn parse_whole<D>(
+        self,
+        parser: &Geoparser<'_>,
+        memos: &MemoPool,
+        then: &(dyn Fn(ParsedDocument) -> D + Sync),
+    ) -> LoadEvent<D> {
+        let mentions = parse_text(parser, memos, &self.document.text);
+        LoadEvent::Document {
+            parsed: then(ParsedDocument {
+                document: self.document,
+                mentions,
+            }),
+            source: self.source,
+            warning: self.warning,
+        }
+    }
+}
+
+/// Sections of a long text parsed at once, per thread: enough that no thread waits for
+/// the next while the one before is handed on, few enough that their rows stay a few MB.
+const SECTIONS_PER_THREAD: usize = 2;
+
+/// Parses `long` a section at a time on the pool ([`SECTIONS_PER_THREAD`] a thread in
+/// flight), makes each with `each` on the thread that parsed it, and sends them through
+/// `chunks` in text order as they are ready: `Section` events, the last as the
+/// `Document`. False once the load is cancelled or the receiver hangs up.
+///
+/// The sections are spawned from this thread (not one of the pool's) into a scope, each
+/// sending what it made on a channel this thread reads and puts in order: no pool
+/// thread ever waits for this one, and each section starts as soon as a thread is free
+/// (a round of sections in a parallel iterator would wait for its slowest).
+fn by_sections<D: Send>(
+    parser: &Geoparser<'_>,
+    memos: &MemoPool,
+    long: LongText,
+    each: SectionThen<'_, D>,
+    threads: usize,
+    cancel: &AtomicBool,
+    chunks: &std::sync::mpsc::SyncSender<Vec<Option<Outcome<D>>>>,
+) -> bool {
+    let LongText {
+        document,
+        source,
+        warning,
+    } = long;
+    let ranges = sections(&document.text, SECTION_BYTES);
+    let last = ranges.len() - 1;
+    let (done, made) = std::sync::mpsc::channel::<(usize, std::thread::Result<D>)>();
+    let document = &document;
+    rayon::in_place_scope(|scope| {
+        let spawn = |i: usize| {
+            let done = done.clone();
+            let range = ranges[i].clone();
+            scope.spawn(move |_| {
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let mentions = parse_section(parser, memos, &document.text, range);
+                    let section = ParsedView {
+                        document,
+                        mentions: &mentions,
+                    };
+                    each(section, i == 0)
+                }));
+                // Fails only if this thread has stopped reading (it then waits for
+                // this task to end before it returns).
+                let _ = done.send((i, result));
+            });
+        };
+        let mut spawned = 0;
+        while spawned < ranges.len().min(threads * SECTIONS_PER_THREAD) {
+            spawn(spawned);
+            spawned += 1;
+        }
+        // Sections made before the one to send next.
+        let mut early: FxHashMap<usize, D> = FxHashMap::default();
+        let mut section = |i: usize| -> Option<D> {
+            loop {
+                if let Some(d) = early.remove(&i) {
+                    return Some(d);
+                }
+                // `done` is held here, so the channel cannot close.
+                let (j, result) = made.recv().ok()?;
+                match result {
+                    Ok(d) => {
+                        early.insert(j, d);
+                    }
+                    // A panic is the parser's bug: raised here as it would have been
+                    // from a parallel iterator, once the other sections have ended.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+        };
+        for i in 0..last {
+            let Some(parsed) = section(i) else {
+                return false;
+            };
+            let event = LoadEvent::Section { parsed };
+            if chunks.send(vec![Some(Outcome::Event(event))]).is_err()
+                || cancel.load(Ordering::Relaxed)
+            {
+                return false;
+            }
+            if spawned < ranges.len() {
+                spawn(spawned);
+                spawned += 1;
+            }
+        }
+        let Some(parsed) = section(last) else {
+            return false;
+        };
+        let event = LoadEvent::Document {
+            parsed,
+            source,
+            warning,
+        };
+        chunks.send(vec![Some(Outcome::Event(event))]).is_ok()
+    })
+}
+
 /// What reading and parsing one item gave.
 // Nearly every item is a document, the largest variant (see `app::worker::Event`).
 #[allow(clippy::large_enum_variant)]
@@ -783,8 +1047,21 @@ enum Parsed {
         source: DocumentSource,
         warning: Option<String>,
     },
+    /// A long text, read but left to be parsed by sections ([`Reading::sectioned`]).
+    Long(LongText),
     Skipped(DocumentError),
     Note(String),
+}
+
+/// How a chunk's tasks read: what they tell the chunk, and what they leave unparsed.
+struct Reading<'a> {
+    /// Documents the caller holds already, not to be parsed.
+    is_known: Option<IsKnown<'a>>,
+    /// Whether a text longer than [`SECTION_BYTES`] is left to [`by_sections`].
+    sectioned: bool,
+    /// Bytes of text read, for the next chunk's size.
+    read: &'a std::sync::atomic::AtomicUsize,
+    cancel: &'a AtomicBool,
 }
 
 /// Reads and parses one item, or `None` if cancelled.
@@ -792,11 +1069,9 @@ fn read_and_parse(
     parser: &Geoparser<'_>,
     memos: &MemoPool,
     item: Item,
-    is_known: Option<IsKnown<'_>>,
-    read: &std::sync::atomic::AtomicUsize,
-    cancel: &AtomicBool,
+    reading: &Reading<'_>,
 ) -> Option<Parsed> {
-    if cancel.load(Ordering::Relaxed) {
+    if reading.cancel.load(Ordering::Relaxed) {
         return None;
     }
     let (document, source, warning) = match item {
@@ -848,9 +1123,18 @@ fn read_and_parse(
             }));
         }
     };
-    read.fetch_add(document.text.len(), Ordering::Relaxed);
-    if is_known.is_some_and(|known| known(&document)) {
+    reading
+        .read
+        .fetch_add(document.text.len(), Ordering::Relaxed);
+    if reading.is_known.is_some_and(|known| known(&document)) {
         return Some(Parsed::Known(source));
+    }
+    if reading.sectioned && document.text.len() > SECTION_BYTES {
+        return Some(Parsed::Long(LongText {
+            document,
+            source,
+            warning,
+        }));
     }
     let mentions = parse_text(parser, memos, &document.text);
     Some(Parsed::Document {
@@ -1054,6 +1338,79 @@ mod tests {
             assert!(m.passage.start <= m.start && m.end <= m.passage.end);
         }
         assert!(mentions.windows(2).all(|w| w[0].start < w[1].start));
+    }
+
+    /// With `sections`, a long text comes as its sections in text order (the first
+    /// marked, the last as the `Document` with its source), between the documents around
+    /// it, each section's mentions those the whole text's parse gives there; shorter
+    /// texts come whole through `then`.
+    #[test]
+    fn a_long_text_comes_section_by_section_between_the_others() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let parser = Geoparser::new(&g);
+        let article = "Troops left Niamey for Agadez, in Niger.\n\nTalks went on in Paris.\n\n";
+        let long = article.repeat(3 * SECTION_BYTES / article.len());
+        let inputs = [
+            ("a", "Rain in Lyon."),
+            ("long", long.as_str()),
+            ("c", "Gao."),
+        ]
+        .into_iter()
+        .map(|(name, text)| Input::Text {
+            name: name.into(),
+            text: text.into(),
+        })
+        .collect();
+        // What each event carried: (document, first section?, mentions).
+        type Made = (String, Option<bool>, Vec<Mention>);
+        let then =
+            |parsed: ParsedDocument| -> Made { (parsed.document.name, None, parsed.mentions) };
+        let section = |view: ParsedView<'_>, first: bool| -> Made {
+            (
+                view.document.name.clone(),
+                Some(first),
+                view.mentions.to_vec(),
+            )
+        };
+        let mut events = Vec::new();
+        load_then(
+            &parser,
+            inputs,
+            &AtomicBool::new(false),
+            &then,
+            Some(&section),
+            &mut |e| match e {
+                LoadEvent::Section { parsed } => events.push(("section", parsed)),
+                LoadEvent::Document { parsed, source, .. } => {
+                    assert_eq!(source.name(), parsed.0);
+                    events.push(("document", parsed));
+                }
+                LoadEvent::Finished { loaded, skipped } => assert_eq!((loaded, skipped), (3, 0)),
+                _ => {}
+            },
+        );
+        let ranges = sections(&long, SECTION_BYTES);
+        assert!(ranges.len() >= 3);
+        assert_eq!(events.len(), 2 + ranges.len());
+        assert_eq!(events[0].1.0, "a");
+        assert_eq!(events[0].1.1, None, "a short text whole");
+        assert_eq!(events.last().map(|e| e.1.0.as_str()), Some("c"));
+        let long_events = &events[1..=ranges.len()];
+        for (i, (kind, (name, first, _))) in long_events.iter().enumerate() {
+            assert_eq!(name, "long");
+            assert_eq!(*first, Some(i == 0));
+            let last = i + 1 == ranges.len();
+            assert_eq!(*kind, if last { "document" } else { "section" });
+        }
+        let streamed: Vec<Mention> = long_events
+            .iter()
+            .flat_map(|(_, (_, _, mentions))| mentions.iter().cloned())
+            .collect();
+        assert_eq!(streamed, parse_text(&parser, &MemoPool::new(), &long));
+        for ((_, (_, _, mentions)), range) in long_events.iter().zip(&ranges) {
+            assert!(!mentions.is_empty());
+            assert!(mentions.iter().all(|m| range.contains(&m.start)));
+        }
     }
 
     #[test]

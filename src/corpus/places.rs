@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::corrections::Corrections;
 use super::filter::{Filter, country_key};
-use super::parse::ParsedDocument;
+use super::parse::{ParsedDocument, ParsedView};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 use crate::geoparse::located_entry;
 
@@ -76,8 +76,9 @@ pub fn document_mentions<'a>(
     gazetteer: &'a Gazetteer,
     corrections: &'a Corrections,
     index: usize,
-    doc: &'a ParsedDocument,
+    doc: impl Into<ParsedView<'a>>,
 ) -> impl Iterator<Item = MentionRef> + 'a {
+    let doc = doc.into();
     let name = &doc.document.name;
     // Most documents have no correction, and most sessions no rule: no lookup per
     // mention for them.
@@ -174,10 +175,11 @@ impl<'a> Shown<'a> {
     pub fn mentions<'d>(
         &'d self,
         index: usize,
-        doc: &'d ParsedDocument,
+        doc: impl Into<ParsedView<'d>>,
     ) -> impl Iterator<Item = (EntryIndex, MentionRef)> + 'd {
         let g = self.gazetteer;
-        let document_hidden = !self.filter.shows_document(&doc.document);
+        let doc = doc.into();
+        let document_hidden = !self.filter.shows_document(doc.document);
         document_mentions(g, self.corrections, index, doc)
             .filter(move |m| !document_hidden && self.filter.shows_mention(m.demonym, m.confidence))
             .filter_map(move |m| {

@@ -10,7 +10,7 @@ use std::io::Write;
 
 use std::cell::RefCell;
 
-use crate::corpus::{MentionRef, ParsedDocument};
+use crate::corpus::{MentionRef, ParsedView};
 use crate::gazetteer::{Entry, EntryIndex, Gazetteer};
 
 use super::kept_places::KeptPlaces;
@@ -29,13 +29,13 @@ pub(super) struct CsvDocument {
 
 impl CsvDocument {
     /// The repeated fields of `doc`'s rows.
-    pub(super) fn of(doc: &ParsedDocument) -> CsvDocument {
+    pub(super) fn of(doc: ParsedView<'_>) -> CsvDocument {
         let meta = &doc.document.meta;
         let mut name = Vec::with_capacity(doc.document.name.len() + 2);
         write_field(&mut name, &doc.document.name);
         let mut tail = Vec::with_capacity(128);
         tail.push(b',');
-        write_field(&mut tail, &document_path(&doc.document).unwrap_or_default());
+        write_field(&mut tail, &document_path(doc.document).unwrap_or_default());
         tail.push(b',');
         write_field(&mut tail, meta.title.as_deref().unwrap_or_default());
         tail.push(b',');
@@ -55,7 +55,7 @@ impl CsvDocument {
 pub(super) fn write_csv_row(
     out: &mut Vec<u8>,
     gazetteer: &Gazetteer,
-    doc: &ParsedDocument,
+    doc: ParsedView<'_>,
     fields: &CsvDocument,
     m: &MentionRef,
     place: EntryIndex,

@@ -20,7 +20,7 @@ use std::cell::RefCell;
 
 use super::kept_places::KeptPlaces;
 use super::{date, document_path, mention_of, round3, round6};
-use crate::corpus::{MentionRef, ParsedDocument};
+use crate::corpus::{MentionRef, ParsedView};
 use crate::gazetteer::{EntryIndex, Gazetteer};
 use crate::geoparse::why::WhyContext;
 
@@ -39,7 +39,7 @@ pub(super) struct JsonDocument {
 
 impl JsonDocument {
     /// The repeated fields of `doc`'s rows.
-    pub(super) fn of(doc: &ParsedDocument) -> JsonDocument {
+    pub(super) fn of(doc: ParsedView<'_>) -> JsonDocument {
         let meta = &doc.document.meta;
         let mut date_field = b",\"date\":".to_vec();
         push_optional(&mut date_field, date(doc).as_deref());
@@ -47,7 +47,7 @@ impl JsonDocument {
         let mut document = b",\"document\":".to_vec();
         push_string(&mut document, &doc.document.name);
         document.extend_from_slice(b",\"document_path\":");
-        push_optional(&mut document, document_path(&doc.document).as_deref());
+        push_optional(&mut document, document_path(doc.document).as_deref());
         document.extend_from_slice(b",\"end\":");
         let mut tail = b",\"title\":".to_vec();
         push_optional(&mut tail, meta.title.as_deref());
@@ -69,7 +69,7 @@ impl JsonDocument {
 pub(super) fn write_json_row(
     out: &mut Vec<u8>,
     gazetteer: &Gazetteer,
-    doc: &ParsedDocument,
+    doc: ParsedView<'_>,
     fields: &mut JsonDocument,
     m: &MentionRef,
     place: EntryIndex,
@@ -290,7 +290,7 @@ mod tests {
     /// they were written by hand.
     fn reference(
         g: &Gazetteer,
-        doc: &ParsedDocument,
+        doc: ParsedView<'_>,
         m: &MentionRef,
         place: EntryIndex,
         why: Option<&WhyContext>,
@@ -298,7 +298,7 @@ mod tests {
     ) -> Vec<u8> {
         let (mention, passage) = mention_of(doc, m);
         let e = g.entry(place);
-        let (date, path) = (date(doc), document_path(&doc.document));
+        let (date, path) = (date(doc), document_path(doc.document));
         let alternates: Vec<AlternateJson<'_>> = alternates(g, mention, n);
         let json = MentionRowJson {
             alternates,
@@ -336,7 +336,7 @@ mod tests {
         let shown = places(g, &parsed, &Corrections::default(), &Filter::default());
         let mut contexts = WhyContexts::default();
         let doc = &parsed[0];
-        let mut fields = JsonDocument::of(doc);
+        let mut fields = JsonDocument::of(doc.view());
         let mut rows = 0;
         for place in &shown {
             for m in &place.mentions {
@@ -345,17 +345,32 @@ mod tests {
                 for m in [m, &corrected] {
                     for (why, n) in [
                         (None, MAX_ALTERNATES),
-                        (Some(contexts.of(g, 0, doc)), MAX_ALTERNATES),
+                        (Some(contexts.of(g, 0, doc.view())), MAX_ALTERNATES),
                         (None, 0),
                         (None, 1),
                         (None, 3),
                     ] {
                         let mut row = Vec::new();
                         let detail = (why, n);
-                        write_json_row(&mut row, g, doc, &mut fields, m, place.entry, detail);
+                        write_json_row(
+                            &mut row,
+                            g,
+                            doc.view(),
+                            &mut fields,
+                            m,
+                            place.entry,
+                            detail,
+                        );
                         assert_eq!(
                             String::from_utf8_lossy(&row),
-                            String::from_utf8_lossy(&reference(g, doc, m, place.entry, why, n)),
+                            String::from_utf8_lossy(&reference(
+                                g,
+                                doc.view(),
+                                m,
+                                place.entry,
+                                why,
+                                n
+                            )),
                         );
                         rows += 1;
                     }

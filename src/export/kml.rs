@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::io::Write;
 
 use super::{MAX_MENTIONS_PER_FEATURE, mention_of};
-use crate::corpus::{MentionRef, ParsedDocument, Place};
+use crate::corpus::{MentionRef, ParsedDocument, ParsedView, Place};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 
 /// Whether XML 1.0 allows `c` in a document: tab, line feed, carriage return, and
@@ -124,7 +124,7 @@ fn is_web_link(url: &str) -> bool {
 /// CDATA section as it is.
 pub(super) fn write_mention_item(
     out: &mut dyn Write,
-    doc: &ParsedDocument,
+    doc: ParsedView<'_>,
     m: &MentionRef,
 ) -> std::io::Result<()> {
     let (mention, passage) = mention_of(doc, m);
@@ -258,7 +258,8 @@ pub(super) fn write_kml(
     for p in places {
         let mut listed = p.mentions.iter().map(|m| {
             let mut bytes = Vec::new();
-            write_mention_item(&mut bytes, documents[m.document].borrow(), m)?;
+            let doc: &ParsedDocument = documents[m.document].borrow();
+            write_mention_item(&mut bytes, doc.view(), m)?;
             Ok(bytes)
         });
         let documents = document_count(&p.mentions);

@@ -23,7 +23,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::corpus::{Document, MentionRef, ParsedDocument, Place};
+use crate::corpus::{Document, MentionRef, ParsedDocument, ParsedView, Place};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 use crate::geoparse::why::{WhyContext, explain_into};
 use crate::geoparse::{MAX_ALTERNATES, Mention};
@@ -63,6 +63,13 @@ impl Detail {
     /// about 2.5% of a mention's probability on average and were 18% of a JSON Lines
     /// row's bytes (the development archive); the `why` names the two best.
     pub const BATCH_ALTERNATES: usize = 3;
+
+    /// What `gazette parse` writes unless told otherwise: no `why`, and
+    /// [`Detail::BATCH_ALTERNATES`].
+    pub const BATCH: Detail = Detail {
+        why: false,
+        alternates: Detail::BATCH_ALTERNATES,
+    };
 }
 
 /// Why an export failed.
@@ -208,7 +215,7 @@ struct MentionRowJson<'a> {
 
 /// A document's publication date as exported: ISO 8601 (`2021-03-04`, with the time and
 /// offset when known).
-fn date(doc: &ParsedDocument) -> Option<String> {
+fn date(doc: ParsedView<'_>) -> Option<String> {
     doc.document.meta.published.map(|p| p.to_string())
 }
 
@@ -233,7 +240,7 @@ fn alternates<'g>(gazetteer: &'g Gazetteer, mention: &Mention, n: usize) -> Vec<
 }
 
 /// The mention `m` refers to in `doc`, and its passage.
-fn mention_of<'d>(doc: &'d ParsedDocument, m: &MentionRef) -> (&'d Mention, &'d str) {
+fn mention_of<'d>(doc: ParsedView<'d>, m: &MentionRef) -> (&'d Mention, &'d str) {
     let mention = &doc.mentions[m.mention];
     let passage = doc.document.text.get(mention.passage.clone()).unwrap_or("");
     (mention, passage)
@@ -243,12 +250,7 @@ fn mention_of<'d>(doc: &'d ParsedDocument, m: &MentionRef) -> (&'d Mention, &'d 
 /// ([`explain`](crate::geoparse::why::explain)); for a mention a person decided (a
 /// correction or a rule), what they chose first. `context` is the [`WhyContext`] of
 /// `doc`'s mentions.
-fn why(
-    gazetteer: &Gazetteer,
-    doc: &ParsedDocument,
-    m: &MentionRef,
-    context: &WhyContext,
-) -> String {
+fn why(gazetteer: &Gazetteer, doc: ParsedView<'_>, m: &MentionRef, context: &WhyContext) -> String {
     // About the length of a why, so that it is written without growing.
     let mut out = String::with_capacity(384);
     why_into(&mut out, gazetteer, doc, m, context);
@@ -259,7 +261,7 @@ fn why(
 fn why_into(
     out: &mut String,
     gazetteer: &Gazetteer,
-    doc: &ParsedDocument,
+    doc: ParsedView<'_>,
     m: &MentionRef,
     context: &WhyContext,
 ) {
@@ -269,7 +271,7 @@ fn why_into(
         out.push_str(" (a correction or a rule). The parser's evidence: ");
     }
     let text = &doc.document.text;
-    explain_into(out, gazetteer, text, &doc.mentions, m.mention, context);
+    explain_into(out, gazetteer, text, doc.mentions, m.mention, context);
 }
 
 /// The [`WhyContext`] of each document an export explains, made once per document and
@@ -281,20 +283,20 @@ struct WhyContexts(rustc_hash::FxHashMap<usize, WhyContext>);
 impl WhyContexts {
     const KEPT: usize = 1024;
 
-    fn of(&mut self, gazetteer: &Gazetteer, index: usize, doc: &ParsedDocument) -> &WhyContext {
+    fn of(&mut self, gazetteer: &Gazetteer, index: usize, doc: ParsedView<'_>) -> &WhyContext {
         if self.0.len() >= Self::KEPT && !self.0.contains_key(&index) {
             self.0.clear();
         }
         self.0
             .entry(index)
-            .or_insert_with(|| WhyContext::new(gazetteer, &doc.mentions))
+            .or_insert_with(|| WhyContext::new(gazetteer, doc.mentions))
     }
 }
 
 fn write_mention_json(
     out: &mut dyn Write,
     gazetteer: &Gazetteer,
-    doc: &ParsedDocument,
+    doc: ParsedView<'_>,
     m: &MentionRef,
     context: Option<&WhyContext>,
     alternates_written: usize,
@@ -307,7 +309,7 @@ fn write_mention_json(
         date: date(doc),
         demonym: m.demonym,
         document: &doc.document.name,
-        document_path: document_path(&doc.document),
+        document_path: document_path(doc.document),
         end: mention.end,
         passage,
         passage_start: mention.passage.start,
@@ -407,7 +409,7 @@ fn write_geojson(
         out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
         let mut listed = p.mentions.iter().map(|m| {
             let mut bytes = Vec::new();
-            let doc = documents[m.document].borrow();
+            let doc = Borrow::<ParsedDocument>::borrow(&documents[m.document]).view();
             let context = contexts.of(gazetteer, m.document, doc);
             write_mention_json(&mut bytes, gazetteer, doc, m, Some(context), MAX_ALTERNATES)?;
             Ok(bytes)
@@ -430,7 +432,7 @@ fn write_json_lines(
     for (pi, mi) in row_order(documents, places) {
         let p = &places[pi];
         let m = &p.mentions[mi];
-        let doc = documents[m.document].borrow();
+        let doc = Borrow::<ParsedDocument>::borrow(&documents[m.document]).view();
         let context = contexts.of(gazetteer, m.document, doc);
         let fields = match &mut fields {
             Some((d, fields)) if *d == m.document => fields,
@@ -461,7 +463,7 @@ fn write_csv(
     for (pi, mi) in row_order(documents, places) {
         let p = &places[pi];
         let m = &p.mentions[mi];
-        let doc = documents[m.document].borrow();
+        let doc = Borrow::<ParsedDocument>::borrow(&documents[m.document]).view();
         let fields = match &mut fields {
             Some((d, fields)) if *d == m.document => fields,
             slot => &slot.insert((m.document, CsvDocument::of(doc))).1,

@@ -25,7 +25,7 @@ use super::{
     write_csv_row, write_feature, write_json_row, write_mention_json,
 };
 use crate::corpus::places::Shown;
-use crate::corpus::{MentionRef, ParsedDocument};
+use crate::corpus::{MentionRef, ParsedDocument, ParsedView};
 use crate::gazetteer::{EntryIndex, Gazetteer};
 use crate::geoparse::why::WhyContext;
 
@@ -40,6 +40,11 @@ pub struct DocumentExport(Part);
 enum Part {
     Rendered(Rendered),
     Large(ParsedDocument),
+    /// A section of a long text ([`DocumentExport::render_section`]).
+    Section {
+        pieces: Vec<Rendered>,
+        first: bool,
+    },
 }
 
 /// Rendered mentions of a document (or of a piece of one).
@@ -92,15 +97,38 @@ impl DocumentExport {
         }
         let mentions: Vec<_> = shown.mentions(0, &doc).collect();
         let g = shown.gazetteer();
-        let context = why_context(format, g, &doc, detail.why);
+        let context = why_context(format, g, doc.view(), detail.why);
         render(
             format,
             g,
-            &doc,
+            doc.view(),
             &mentions,
             (context.as_ref(), detail.alternates),
         )
         .map(|r| DocumentExport(Part::Rendered(r)))
+    }
+
+    /// One section of a long text, as [`crate::corpus::load_then`] hands them out while
+    /// the text is parsed: what `shown` shows of the section's mentions, each with at
+    /// most `alternates` alternates and no `why` (a mention's why reads the whole text's
+    /// mentions, so a batch asked for it parses long texts whole). `first` marks the
+    /// text's first section, which the stream counts as the document. Rendered in pieces
+    /// of [`PIECE_MENTIONS`], as [`ExportStream::push`] renders a long text parsed whole,
+    /// so that each piece's buffer is one just written.
+    pub fn render_section(
+        format: Format,
+        shown: &Shown<'_>,
+        section: ParsedView<'_>,
+        first: bool,
+        alternates: usize,
+    ) -> std::io::Result<DocumentExport> {
+        let g = shown.gazetteer();
+        let mentions: Vec<_> = shown.mentions(0, section).collect();
+        let pieces = mentions
+            .chunks(PIECE_MENTIONS)
+            .map(|piece| render(format, g, section, piece, (None, alternates)))
+            .collect::<std::io::Result<Vec<_>>>()?;
+        Ok(DocumentExport(Part::Section { pieces, first }))
     }
 }
 
@@ -109,12 +137,12 @@ impl DocumentExport {
 fn why_context(
     format: Format,
     gazetteer: &Gazetteer,
-    doc: &ParsedDocument,
+    doc: ParsedView<'_>,
     why: bool,
 ) -> Option<WhyContext> {
     match format {
         Format::JsonLines | Format::GeoJson if why => {
-            Some(WhyContext::new(gazetteer, &doc.mentions))
+            Some(WhyContext::new(gazetteer, doc.mentions))
         }
         _ => None,
     }
@@ -126,7 +154,7 @@ fn why_context(
 fn render(
     format: Format,
     gazetteer: &Gazetteer,
-    doc: &ParsedDocument,
+    doc: ParsedView<'_>,
     mentions: &[(EntryIndex, MentionRef)],
     detail: (Option<&WhyContext>, usize),
 ) -> std::io::Result<Rendered> {
@@ -179,7 +207,7 @@ fn render(
 /// namesakes short, and each such document's rows were copied as they grew.
 fn rows_size(
     format: Format,
-    doc: &ParsedDocument,
+    doc: ParsedView<'_>,
     mentions: &[(EntryIndex, MentionRef)],
     why: bool,
     alternates: usize,
@@ -285,12 +313,24 @@ impl<'s, W: Write> ExportStream<'s, W> {
     /// Adds the next document: its rows are written now (JSON Lines, CSV) or its
     /// mentions kept for its places' features or Placemarks (GeoJSON, KML: at most
     /// [`MAX_MENTIONS_PER_FEATURE`] a place).
+    ///
+    /// A long text's sections ([`DocumentExport::render_section`]) are pushed one after
+    /// the other, in text order, as one document.
     pub fn push(&mut self, part: DocumentExport) -> std::io::Result<()> {
         self.start()?;
-        self.counts.documents += 1;
         match part.0 {
-            Part::Rendered(rendered) => self.write(rendered),
-            Part::Large(doc) => self.push_large(&doc),
+            Part::Rendered(rendered) => {
+                self.counts.documents += 1;
+                self.write(rendered)
+            }
+            Part::Large(doc) => {
+                self.counts.documents += 1;
+                self.push_large(doc.view())
+            }
+            Part::Section { pieces, first } => {
+                self.counts.documents += usize::from(first);
+                pieces.into_iter().try_for_each(|piece| self.write(piece))
+            }
         }
     }
 
@@ -298,7 +338,7 @@ impl<'s, W: Write> ExportStream<'s, W> {
     /// ([`PIECE_MENTIONS`] each, one a core): while this thread writes one round, the
     /// pool renders the next, so no core waits for the writes (194 MB of rows for a
     /// 40 MB text). At most two rounds are held: the one written and the one rendered.
-    fn push_large(&mut self, doc: &ParsedDocument) -> std::io::Result<()> {
+    fn push_large(&mut self, doc: ParsedView<'_>) -> std::io::Result<()> {
         let shown = self.shown;
         let (format, g) = (self.format, shown.gazetteer());
         let context = why_context(format, g, doc, self.detail.why);
@@ -392,6 +432,76 @@ mod tests {
         Correction, CorrectionAction, Corrections, Document, Filter, parse_documents, places,
     };
     use crate::geoparse::Geoparser;
+
+    /// A long text pushed as sections ([`DocumentExport::render_section`]) is written as
+    /// the same text pushed whole: the same bytes and counts, in every format, whatever
+    /// the filter, between other documents.
+    #[test]
+    fn a_text_pushed_in_sections_is_the_text_pushed_whole() {
+        let g = Gazetteer::load_bundled().expect("bundled gazetteer");
+        let long = "Rain in Niamey, then Paris. Floods in Agadez, Niger. "
+            .repeat(LARGE_MENTIONS / 2 + PIECE_MENTIONS * 3);
+        let docs = vec![
+            Document::from_text("a.txt", "Talks in Paris and Lyon."),
+            Document::from_text("long.txt", long),
+            Document::from_text("c.txt", "Rain in Niamey."),
+        ];
+        let parsed = parse_documents(&Geoparser::new(&g), docs);
+        let n = parsed[1].mentions.len();
+        // Uneven sections, one of them without mentions.
+        let cuts = [0, 7, 7, n / 2, n];
+        let corrections = Corrections::default();
+        for filter in [
+            Filter::default(),
+            Filter {
+                hidden_countries: ["FR".to_string()].into(),
+                ..Filter::default()
+            },
+        ] {
+            let shown = Shown::new(&g, &corrections, &filter);
+            for format in [Format::GeoJson, Format::Kml, Format::JsonLines, Format::Csv] {
+                let write = |sectioned: bool| {
+                    let mut out = Vec::new();
+                    let mut stream =
+                        ExportStream::new(&mut out, format, &shown).with_detail(Detail::BATCH);
+                    for (i, doc) in parsed.iter().enumerate() {
+                        if i == 1 && sectioned {
+                            for (k, pair) in cuts.windows(2).enumerate() {
+                                let section = ParsedView {
+                                    document: &doc.document,
+                                    mentions: &doc.mentions[pair[0]..pair[1]],
+                                };
+                                let part = DocumentExport::render_section(
+                                    format,
+                                    &shown,
+                                    section,
+                                    k == 0,
+                                    Detail::BATCH.alternates,
+                                );
+                                stream.push(part.expect("render")).expect("push");
+                            }
+                        } else {
+                            let part = DocumentExport::render_with(
+                                format,
+                                &shown,
+                                doc.clone(),
+                                Detail::BATCH,
+                            );
+                            stream.push(part.expect("render")).expect("push");
+                        }
+                    }
+                    let counts = stream.finish().expect("finish");
+                    (String::from_utf8_lossy(&out).into_owned(), counts)
+                };
+                let (whole, whole_counts) = write(false);
+                let (sectioned, sectioned_counts) = write(true);
+                assert!(whole.len() > 1000, "{format:?}");
+                assert_eq!(sectioned, whole, "{format:?} {filter:?}");
+                assert_eq!(sectioned_counts, whole_counts);
+                assert_eq!(sectioned_counts.documents, 3);
+            }
+        }
+    }
 
     /// The stream writes the bytes the whole-set export writes, whatever the filter and
     /// corrections, in every format.
