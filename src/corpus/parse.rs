@@ -980,8 +980,7 @@ fn by_sections<D: Send>(
                     };
                     each(section, i == 0)
                 }));
-                // Fails only if this thread has stopped reading (it then waits for
-                // this task to end before it returns).
+                // Cannot fail: the receiver outlives the scope, which waits for this.
                 let _ = done.send((i, result));
             });
         };

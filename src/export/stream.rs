@@ -113,7 +113,7 @@ impl DocumentExport {
     /// most `alternates` alternates and no `why` (a mention's why reads the whole text's
     /// mentions, so a batch asked for it parses long texts whole). `first` marks the
     /// text's first section, which the stream counts as the document. Rendered in pieces
-    /// of [`PIECE_MENTIONS`], as [`ExportStream::push`] renders a long text parsed whole,
+    /// of 768 mentions, as [`ExportStream::push`] renders a long text parsed whole,
     /// so that each piece's buffer is one just written.
     pub fn render_section(
         format: Format,
