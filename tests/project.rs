@@ -48,6 +48,20 @@ fn seeds_project(dir: &Path) -> PathBuf {
     project
 }
 
+/// `gazette parse INPUT --format FORMAT EXTRA…` and `gazette export PROJECT` with the
+/// same options, both run successfully: what each wrote to standard output.
+fn parse_and_export(input: &str, project: &Path, format: &str, extra: &[&str]) -> (Output, Output) {
+    let mut args = vec!["parse", input, "--format", format];
+    args.extend(extra);
+    let direct = gazette(&args);
+    assert!(direct.status.success(), "{}", stderr(&direct));
+    let mut args = vec!["export", text(project), "--format", format];
+    args.extend(extra);
+    let exported = gazette(&args);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    (direct, exported)
+}
+
 #[test]
 fn export_from_a_project_is_what_parse_writes() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -59,14 +73,7 @@ fn export_from_a_project_is_what_parse_writes() {
             &["--demonyms", "--min-confidence", "0.4"][..],
             &["--why"][..],
         ] {
-            let mut args = vec!["parse", &seeds_dir, "--format", format];
-            args.extend(extra);
-            let direct = gazette(&args);
-            assert!(direct.status.success(), "{}", stderr(&direct));
-            let mut args = vec!["export", text(&project), "--format", format];
-            args.extend(extra);
-            let exported = gazette(&args);
-            assert!(exported.status.success(), "{}", stderr(&exported));
+            let (direct, exported) = parse_and_export(&seeds_dir, &project, format, extra);
             assert!(!direct.stdout.is_empty());
             assert!(
                 direct.stdout == exported.stdout,
@@ -112,14 +119,7 @@ fn a_long_text_written_as_it_is_parsed_is_what_its_whole_export_writes() {
     assert!(o.status.success(), "{}", stderr(&o));
     for format in ["jsonl", "csv", "geojson"] {
         for extra in [&[][..], &["--alternates", "8"][..], &["--why"][..]] {
-            let mut args = vec!["parse", text(&input), "--format", format];
-            args.extend(extra);
-            let direct = gazette(&args);
-            assert!(direct.status.success(), "{}", stderr(&direct));
-            let mut args = vec!["export", text(&project), "--format", format];
-            args.extend(extra);
-            let exported = gazette(&args);
-            assert!(exported.status.success(), "{}", stderr(&exported));
+            let (direct, exported) = parse_and_export(text(&input), &project, format, extra);
             // GeoJSON lists a few mentions a place; the rows formats every mention.
             let least = if format == "geojson" { 10_000 } else { 1 << 20 };
             assert!(
