@@ -1,6 +1,7 @@
 //! Exporting documents as they are parsed, never holding the corpus: the command line's
 //! batch mode. Each document is rendered on the thread that parsed it
-//! ([`DocumentExport::render`]), so serializing runs on every core; the
+//! ([`DocumentExport::render`]; a long text section by section as it is parsed,
+//! [`DocumentExport::render_section`]), so serializing runs on every core; the
 //! [`ExportStream`] then only copies bytes, in input order, as documents finish.
 //!
 //! JSON Lines and CSV rows go out at once. GeoJSON has one feature per place, and KML one
@@ -30,9 +31,10 @@ use crate::gazetteer::{EntryIndex, Gazetteer};
 use crate::geoparse::why::WhyContext;
 
 /// One document's part of an export: its JSON Lines or CSV rows, or for GeoJSON (KML)
-/// each shown mention's JSON (description item) under its place, rendered on the thread that parsed it; or, for
-/// a document with very many mentions, the document itself, rendered in parallel
-/// pieces by [`ExportStream::push`] so its rows are never all in memory at once.
+/// each shown mention's JSON (description item) under its place, rendered on the thread
+/// that parsed it; the same for one section of a long text; or, for a document with very
+/// many mentions parsed whole, the document itself, rendered in parallel pieces by
+/// [`ExportStream::push`] so its rows are never all in memory at once.
 #[derive(Debug)]
 pub struct DocumentExport(Part);
 
