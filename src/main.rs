@@ -32,6 +32,7 @@ use gazette::gazetteer::Gazetteer;
 use gazette::geoparse::{Geoparser, MAX_ALTERNATES};
 use gazette::output_file;
 
+mod progress;
 mod project_commands;
 
 #[derive(Parser)]
@@ -544,6 +545,7 @@ fn parse_command(
                 stop.store(true, Ordering::Relaxed);
             }
         };
+        let mut progress = progress::Progress::on_stderr();
         corpus::load_then(
             &parser,
             inputs,
@@ -555,20 +557,24 @@ fn parse_command(
                     parsed, warning, ..
                 } => {
                     if let Some(w) = warning {
-                        eprintln!("gazette: warning: {w}");
+                        progress.message(&format!("gazette: warning: {w}"));
                     }
                     push(parsed);
+                    progress.document();
                 }
                 LoadEvent::Section { parsed } => push(parsed),
                 LoadEvent::Skipped(e) => {
-                    eprintln!("gazette: {e}");
+                    progress.message(&format!("gazette: {e}"));
+                    progress.document();
                     skipped += 1;
                 }
-                LoadEvent::Note(note) => eprintln!("gazette: {note}"),
-                LoadEvent::Started { .. } | LoadEvent::More { .. } | LoadEvent::Finished { .. } => {
-                }
+                LoadEvent::Note(note) => progress.message(&format!("gazette: {note}")),
+                LoadEvent::Started { total } => progress.started(total),
+                LoadEvent::More { documents } => progress.more(documents),
+                LoadEvent::Finished { .. } => {}
             },
         );
+        progress.clear();
         input_check.finish().map_err(std::io::Error::other)?;
         if let Some(e) = failure {
             return Err(e);

@@ -27,6 +27,12 @@ enum Incoming {
     Known,
     /// An input that could not be read.
     Skipped(DocumentError),
+    /// A note on the inputs (files of other kinds skipped).
+    Note(String),
+    /// Documents to read ([`LoadEvent::Started`]), and more found in files that hold
+    /// many ([`LoadEvent::More`]): for the progress line.
+    Started(usize),
+    More(usize),
 }
 
 /// Changes to a project's saved filter for one export, from the command line.
@@ -124,36 +130,45 @@ pub fn parse_into_project(
                         warning,
                     )),
                     LoadEvent::Skipped(e) => hand_on(Incoming::Skipped(e)),
-                    LoadEvent::Note(note) => eprintln!("gazette: {note}"),
+                    LoadEvent::Note(note) => hand_on(Incoming::Note(note)),
+                    LoadEvent::Started { total } => hand_on(Incoming::Started(total)),
+                    LoadEvent::More { documents } => hand_on(Incoming::More(documents)),
                     // No sections: a project holds each document whole.
-                    LoadEvent::Started { .. }
-                    | LoadEvent::More { .. }
-                    | LoadEvent::Section { .. }
-                    | LoadEvent::Finished { .. } => {}
+                    LoadEvent::Section { .. } | LoadEvent::Finished { .. } => {}
                 },
                 &mut |_| hand_on(Incoming::Known),
             );
         });
         let mut writer = project.writer(gazetteer)?;
+        let mut progress = crate::progress::Progress::on_stderr();
         for item in receive {
             match item {
                 Incoming::Parsed(parsed, record, warning) => {
                     if let Some(w) = warning {
-                        eprintln!("gazette: warning: {w}");
+                        progress.message(&format!("gazette: warning: {w}"));
                     }
                     if let Added::AlreadyPresent(_) =
                         writer.add_record(&parsed, record.as_deref())?
                     {
                         already += 1;
                     }
+                    progress.document();
                 }
-                Incoming::Known => already += 1,
+                Incoming::Known => {
+                    already += 1;
+                    progress.document();
+                }
                 Incoming::Skipped(e) => {
-                    eprintln!("gazette: {e}");
+                    progress.message(&format!("gazette: {e}"));
+                    progress.document();
                     skipped += 1;
                 }
+                Incoming::Note(note) => progress.message(&format!("gazette: {note}")),
+                Incoming::Started(total) => progress.started(total),
+                Incoming::More(documents) => progress.more(documents),
             }
         }
+        progress.clear();
         anyhow::Ok(writer.finish()?)
     })?;
     let documents = project.document_count()?;
