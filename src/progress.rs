@@ -50,9 +50,11 @@ impl<W: Write> Progress<W> {
     }
 
     /// The batch will read `total` documents (more may be found in files that hold
-    /// many: [`Progress::more`]).
+    /// many: [`Progress::more`]). Inputs skipped before, while listing, are not among
+    /// them.
     pub fn started(&mut self, total: usize) {
         self.total = total;
+        self.done = 0;
     }
 
     /// `n` more documents were found.
@@ -192,6 +194,8 @@ mod tests {
         assert_eq!(String::from_utf8_lossy(&off.out), "gazette: a message\n");
 
         let mut on = Progress::new(Vec::new(), true);
+        // An input skipped while listing, before the total is known, is not counted.
+        on.document();
         on.started(3);
         on.document();
         assert!(on.out.is_empty(), "nothing in the first half second");
