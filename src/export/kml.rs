@@ -15,7 +15,7 @@ use std::borrow::Borrow;
 use std::borrow::Cow;
 use std::io::Write;
 
-use super::{MAX_MENTIONS_PER_FEATURE, mention_of};
+use super::{MAX_MENTIONS_PER_FEATURE, mention_of, view_of};
 use crate::corpus::{MentionRef, ParsedDocument, ParsedView, Place};
 use crate::gazetteer::{EntryIndex, Gazetteer, Kind};
 
@@ -258,8 +258,7 @@ pub(super) fn write_kml(
     for p in places {
         let mut listed = p.mentions.iter().map(|m| {
             let mut bytes = Vec::new();
-            let doc: &ParsedDocument = documents[m.document].borrow();
-            write_mention_item(&mut bytes, doc.view(), m)?;
+            write_mention_item(&mut bytes, view_of(documents, m.document), m)?;
             Ok(bytes)
         });
         let documents = document_count(&p.mentions);

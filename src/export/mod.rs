@@ -239,6 +239,11 @@ fn alternates<'g>(gazetteer: &'g Gazetteer, mention: &Mention, n: usize) -> Vec<
         .collect()
 }
 
+/// Document `index` of `documents` with its mentions, as rows are rendered from it.
+fn view_of(documents: &[impl Borrow<ParsedDocument>], index: usize) -> ParsedView<'_> {
+    documents[index].borrow().view()
+}
+
 /// The mention `m` refers to in `doc`, and its passage.
 fn mention_of<'d>(doc: ParsedView<'d>, m: &MentionRef) -> (&'d Mention, &'d str) {
     let mention = &doc.mentions[m.mention];
@@ -409,7 +414,7 @@ fn write_geojson(
         out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
         let mut listed = p.mentions.iter().map(|m| {
             let mut bytes = Vec::new();
-            let doc = Borrow::<ParsedDocument>::borrow(&documents[m.document]).view();
+            let doc = view_of(documents, m.document);
             let context = contexts.of(gazetteer, m.document, doc);
             write_mention_json(&mut bytes, gazetteer, doc, m, Some(context), MAX_ALTERNATES)?;
             Ok(bytes)
@@ -432,7 +437,7 @@ fn write_json_lines(
     for (pi, mi) in row_order(documents, places) {
         let p = &places[pi];
         let m = &p.mentions[mi];
-        let doc = Borrow::<ParsedDocument>::borrow(&documents[m.document]).view();
+        let doc = view_of(documents, m.document);
         let context = contexts.of(gazetteer, m.document, doc);
         let fields = match &mut fields {
             Some((d, fields)) if *d == m.document => fields,
@@ -463,7 +468,7 @@ fn write_csv(
     for (pi, mi) in row_order(documents, places) {
         let p = &places[pi];
         let m = &p.mentions[mi];
-        let doc = Borrow::<ParsedDocument>::borrow(&documents[m.document]).view();
+        let doc = view_of(documents, m.document);
         let fields = match &mut fields {
             Some((d, fields)) if *d == m.document => fields,
             slot => &slot.insert((m.document, CsvDocument::of(doc))).1,
